@@ -1,0 +1,18 @@
+// Package cluster holds the `streamctl cluster` commands.
+package cluster
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+)
+
+// NewCmd returns `streamctl cluster`.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := cmdutil.Group(&cobra.Command{
+		Use:   "cluster",
+		Short: "Describe the cluster",
+	})
+	cmd.AddCommand(NewCmdDescribe(f, nil))
+	return cmd
+}

@@ -1,0 +1,132 @@
+package cmdutil
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/internal/exitcode"
+)
+
+// ExactArgs requires n arguments, named in the error, as a usage error (exit 2).
+func ExactArgs(n int, names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return exitcode.UsageError("%s takes %d argument(s) (%s), got %d", cmd.CommandPath(), n, strings.Join(names, " "), len(args))
+		}
+		return nil
+	}
+}
+
+// MinimumArgs requires at least n arguments, as a usage error.
+func MinimumArgs(n int, names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return exitcode.UsageError("%s needs at least %d argument(s) (%s)", cmd.CommandPath(), n, strings.Join(names, " "))
+		}
+		return nil
+	}
+}
+
+// RangeArgs requires between lo and hi arguments, as a usage error.
+func RangeArgs(lo, hi int, names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < lo || len(args) > hi {
+			return exitcode.UsageError("%s takes %d to %d argument(s) (%s), got %d", cmd.CommandPath(), lo, hi, strings.Join(names, " "), len(args))
+		}
+		return nil
+	}
+}
+
+// NoArgs refuses positional arguments, as a usage error.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return exitcode.UsageError("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// Confirm asks a yes/no question on the terminal. Without a terminal on both
+// ends it refuses, so scripts must say --yes explicitly.
+func (f *Factory) Confirm(question, flagHint string) (bool, error) {
+	if !f.IO.InTTY || !f.IO.ErrTTY {
+		return false, exitcode.UsageError("refusing without confirmation: not running on a terminal, pass %s", flagHint)
+	}
+	fmt.Fprintf(f.IO.ErrOut, "%s [y/N] ", question)
+	line, _ := bufio.NewReader(f.IO.In).ReadString('\n')
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "y" || answer == "yes", nil
+}
+
+// completionTimeout keeps shell completion snappy even when the cluster is
+// unreachable.
+const completionTimeout = 2 * time.Second
+
+// CompleteTopics completes topic names from the current cluster.
+func CompleteTopics(f *Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		c, err := f.Cluster()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		c.Timeout = min(c.Timeout, completionTimeout)
+		client, err := f.Client()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		names, err := client.TopicNames(context.Background())
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return withPrefix(names, toComplete, args), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// CompleteProfiles completes profile names from the config file.
+func CompleteProfiles(f *Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		file, err := f.ConfigFile()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return withPrefix(file.Names(), toComplete, args), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// withPrefix keeps candidates that start with prefix and are not already given.
+func withPrefix(candidates []string, prefix string, given []string) []string {
+	seen := map[string]bool{}
+	for _, g := range given {
+		seen[g] = true
+	}
+	var out []string
+	for _, c := range candidates {
+		if strings.HasPrefix(c, prefix) && !seen[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Group makes cmd a command group: run bare it prints its help; with an
+// argument that names no subcommand it is a usage error (exit 2) with hints,
+// rather than cobra's default of printing help and exiting 0.
+func Group(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+		c.SuggestionsMinimumDistance = 2
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return exitcode.UsageError("%s", msg)
+	}
+	return cmd
+}

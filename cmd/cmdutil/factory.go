@@ -1,0 +1,120 @@
+// Package cmdutil is what every command shares: the factory that lazily
+// provides IO streams, the resolved profile and a Kafka client, and helpers
+// for arguments and completion.
+package cmdutil
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/spf13/viper"
+
+	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// Factory hands commands what they need, only when they ask: --help,
+// completion and doc generation never read a config file or dial a broker.
+type Factory struct {
+	IO       *format.IOStreams
+	Settings *viper.Viper // global flags and STREAMCTL_* variables
+
+	// Set from global flags by the root command.
+	OutputFlag string
+	Props      []string // -X key=value
+	Verbose    bool
+
+	file    *config.File
+	cluster *config.Cluster
+	client  *kafka.Client
+	logger  *slog.Logger
+}
+
+// New returns a factory over the given streams.
+func New(io *format.IOStreams) *Factory {
+	return &Factory{IO: io}
+}
+
+// Output is the validated -o value.
+func (f *Factory) Output() format.Output {
+	o, err := format.ParseOutput(f.OutputFlag)
+	if err != nil {
+		return format.Table // the root command validated it already
+	}
+	return o
+}
+
+// Logger writes debug lines (-v) and warnings to stderr.
+func (f *Factory) Logger() *slog.Logger {
+	if f.logger == nil {
+		level := slog.LevelWarn
+		if f.Verbose {
+			level = slog.LevelDebug
+		}
+		var w io.Writer = f.IO.ErrOut
+		f.logger = slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	}
+	return f.logger
+}
+
+// ConfigFile loads the config file named by --config, STREAMCTL_CONFIG or the
+// default path.
+func (f *Factory) ConfigFile() (*config.File, error) {
+	if f.file == nil {
+		file, err := config.Load(config.ConfigPath(f.Settings))
+		if err != nil {
+			return nil, err
+		}
+		f.file = file
+	}
+	return f.file, nil
+}
+
+// Cluster resolves the profile with flags and environment applied.
+func (f *Factory) Cluster() (*config.Cluster, error) {
+	if f.cluster != nil {
+		return f.cluster, nil
+	}
+	file, err := f.ConfigFile()
+	if err != nil {
+		return nil, err
+	}
+	props, err := config.ParseProperties(f.Props)
+	if err != nil {
+		return nil, err
+	}
+	c, err := config.Resolve(f.Settings, file, props, func(msg string) { f.IO.Warnf("%s", msg) })
+	if err != nil {
+		return nil, err
+	}
+	f.cluster = c
+	f.Logger().Debug("resolved cluster", "profile", c.Profile, "brokers", c.Brokers, "timeout", c.Timeout)
+	return c, nil
+}
+
+// Client connects to the resolved cluster.
+func (f *Factory) Client() (*kafka.Client, error) {
+	if f.client != nil {
+		return f.client, nil
+	}
+	c, err := f.Cluster()
+	if err != nil {
+		return nil, err
+	}
+	client, err := kafka.Connect(c, f.Logger())
+	if err != nil {
+		return nil, fmt.Errorf("cluster %q: %w", c.Name(), err)
+	}
+	f.client = client
+	return client, nil
+}
+
+// Close releases the Kafka client, if one was made.
+func (f *Factory) Close() {
+	if f.client != nil {
+		f.client.Close()
+		f.client = nil
+	}
+}

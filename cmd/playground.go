@@ -1,0 +1,123 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/playground"
+)
+
+// PlaygroundOptions are the inputs of `streamctl playground`.
+type PlaygroundOptions struct {
+	Port        int
+	DataDir     string
+	NoDemo      bool
+	ProfileName string
+}
+
+func newPlaygroundCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &PlaygroundOptions{}
+	cmd := &cobra.Command{
+		Use:   "playground",
+		Short: "Run a Kafka-protocol broker in this process, with demo data, to try streamctl",
+		Long: `Start a Kafka-protocol broker inside this process on 127.0.0.1, save a
+"playground" profile pointing at it (made current when there is none), and seed
+the demo data set:
+
+  order-events        3 partitions of OrderCreated/OrderPaid/OrderShipped events,
+                      keyed by order id
+  notification-group  a consumer group caught up on order-events
+  analytics-group     a consumer group lagging on order-events
+  customer-state      a compacted topic of customer snapshots, with a tombstone
+  order-events-dlt    a dead-letter topic written as Spring Kafka writes one
+  order-sink-dlq      a dead-letter topic written as Kafka Connect writes one
+
+It runs until Ctrl-C or SIGTERM. With --data-dir, topics and offsets survive
+a restart. The broker is for trying things out, not for production data.`,
+		Example: `  streamctl playground
+  streamctl playground --port 19092 --data-dir ~/.cache/streamctl-playground
+  streamctl playground --no-demo`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return playgroundRun(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().IntVar(&opts.Port, "port", playground.DefaultPort, "port on 127.0.0.1 (0 picks a free one)")
+	cmd.Flags().StringVar(&opts.DataDir, "data-dir", "", "persist topics and offsets in this directory")
+	cmd.Flags().BoolVar(&opts.NoDemo, "no-demo", false, "start empty, without the demo data set")
+	cmd.Flags().StringVar(&opts.ProfileName, "profile-name", "playground", "name of the profile saved for the playground")
+	return cmd
+}
+
+func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOptions) error {
+	started := time.Now()
+	return playground.Run(ctx, playground.Options{Port: opts.Port, DataDir: opts.DataDir}, func(p *playground.Playground) error {
+		addr := p.Addr()
+		current, err := savePlaygroundProfile(f, opts.ProfileName, addr)
+		if err != nil {
+			return err
+		}
+		seeded := false
+		if !opts.NoDemo {
+			if seeded, err = seedDemo(ctx, f, addr); err != nil {
+				return fmt.Errorf("seeding the demo data: %w", err)
+			}
+		}
+		out := f.IO.Out
+		fmt.Fprintf(out, "Playground broker listening on %s (ready in %s).\n", addr, time.Since(started).Round(time.Millisecond))
+		if seeded {
+			fmt.Fprintln(out, "Demo data seeded: order-events, customer-state, order-events-dlt, order-sink-dlq; groups notification-group and analytics-group.")
+		}
+		flag := ""
+		if !current {
+			flag = " --profile " + opts.ProfileName
+		}
+		fmt.Fprintf(out, `Profile %q points at it. In another terminal, try:
+
+  streamctl%[2]s cluster describe
+  streamctl%[2]s topic list
+  streamctl%[2]s topic describe order-events
+  streamctl%[2]s topic config get order-events --non-default
+  streamctl%[2]s topic create scratch --partitions 2
+
+Stop with Ctrl-C.
+`, opts.ProfileName, flag)
+		return nil
+	})
+}
+
+// savePlaygroundProfile creates or updates the playground profile and makes
+// it current when no profile is. It reports whether it is current.
+func savePlaygroundProfile(f *cmdutil.Factory, name, addr string) (bool, error) {
+	file, err := f.ConfigFile()
+	if err != nil {
+		return false, err
+	}
+	if file.Profiles == nil {
+		file.Profiles = map[string]*config.Profile{}
+	}
+	file.Profiles[name] = &config.Profile{Brokers: []string{addr}}
+	if file.CurrentProfile == "" {
+		file.CurrentProfile = name
+	}
+	return file.CurrentProfile == name, file.Save()
+}
+
+// seedDemo seeds the demo data unless a persisted playground already has it.
+func seedDemo(ctx context.Context, f *cmdutil.Factory, addr string) (bool, error) {
+	client, err := kafka.Connect(&config.Cluster{Profile: "playground", Brokers: []string{addr}, Timeout: 10 * time.Second}, f.Logger())
+	if err != nil {
+		return false, err
+	}
+	defer client.Close()
+	if done, err := playground.Seeded(ctx, client); err != nil || done {
+		return false, err
+	}
+	return true, playground.Seed(ctx, client, time.Now())
+}

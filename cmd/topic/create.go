@@ -1,0 +1,102 @@
+package topic
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// CreateOptions are the inputs of `topic create`.
+type CreateOptions struct {
+	f                 *cmdutil.Factory
+	Topic             string
+	Partitions        int
+	ReplicationFactor int
+	Configs           []string
+	IfNotExists       bool
+	DryRun            bool
+}
+
+// CreateResult is what `topic create -o json` prints.
+type CreateResult struct {
+	Topic             string            `json:"topic" yaml:"topic"`
+	Partitions        int               `json:"partitions" yaml:"partitions"`                 // -1: the broker's default
+	ReplicationFactor int               `json:"replication_factor" yaml:"replication_factor"` // -1: the broker's default
+	Configs           map[string]string `json:"configs" yaml:"configs"`
+	Created           bool              `json:"created" yaml:"created"`
+	AlreadyExisted    bool              `json:"already_existed" yaml:"already_existed"`
+	DryRun            bool              `json:"dry_run" yaml:"dry_run"`
+}
+
+// NewCmdCreate returns `streamctl topic create`.
+func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Command {
+	opts := &CreateOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "create TOPIC",
+		Short: "Create a topic",
+		Example: `  streamctl topic create payments --partitions 6 --replication-factor 3
+  streamctl topic create customer-state -c cleanup.policy=compact --if-not-exists
+  streamctl topic create payments --partitions 6 --dry-run`,
+		Args: cmdutil.ExactArgs(1, "TOPIC"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Topic = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return createRun(cmd, opts)
+		},
+	}
+	cmd.Flags().IntVarP(&opts.Partitions, "partitions", "p", -1, "number of partitions; -1 takes the broker's num.partitions")
+	cmd.Flags().IntVarP(&opts.ReplicationFactor, "replication-factor", "r", -1, "replicas per partition; -1 takes the broker's default.replication.factor")
+	cmd.Flags().StringArrayVarP(&opts.Configs, "config", "c", nil, "topic config key=value, repeatable")
+	cmd.Flags().BoolVar(&opts.IfNotExists, "if-not-exists", false, "succeed when the topic already exists")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "have the broker validate the request without creating the topic")
+	return cmd
+}
+
+func createRun(cmd *cobra.Command, opts *CreateOptions) error {
+	configs, err := parseConfigs(opts.Configs)
+	if err != nil {
+		return err
+	}
+	client, err := opts.f.Client()
+	if err != nil {
+		return err
+	}
+	res := CreateResult{Topic: opts.Topic, Partitions: opts.Partitions, ReplicationFactor: opts.ReplicationFactor, Configs: configs, DryRun: opts.DryRun}
+	err = client.CreateTopic(cmd.Context(), kafka.TopicSpec{
+		Name: opts.Topic, Partitions: opts.Partitions, ReplicationFactor: opts.ReplicationFactor, Configs: configs,
+	}, opts.DryRun)
+	var exists *kafka.ErrTopicExists
+	switch {
+	case errors.As(err, &exists) && opts.IfNotExists:
+		res.AlreadyExisted = true
+	case err != nil:
+		return err
+	default:
+		res.Created = !opts.DryRun
+	}
+	return format.Print(opts.f.IO, opts.f.Output(), res, func(bool) []*format.Grid {
+		g := format.NewGrid("TOPIC", "RESULT")
+		g.Row(res.Topic, res.message())
+		return []*format.Grid{g}
+	})
+}
+
+func (r CreateResult) message() string {
+	switch {
+	case r.AlreadyExisted:
+		return "already exists, left as it is"
+	case r.DryRun:
+		return "valid, not created (dry run)"
+	}
+	msg := "created"
+	if r.Partitions > 0 {
+		msg += " with " + plural(r.Partitions, "partition")
+	}
+	return msg
+}

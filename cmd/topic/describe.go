@@ -1,0 +1,176 @@
+package topic
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// DescribeOptions are the inputs of `topic describe`.
+type DescribeOptions struct {
+	f               *cmdutil.Factory
+	Topics          []string
+	UnderReplicated bool
+	Unavailable     bool
+	UnderMinISR     bool
+}
+
+// filtering reports whether a partition-health filter was asked for.
+func (o *DescribeOptions) filtering() bool {
+	return o.UnderReplicated || o.Unavailable || o.UnderMinISR
+}
+
+// NewCmdDescribe returns `streamctl topic describe`.
+func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobra.Command {
+	opts := &DescribeOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "describe [TOPIC...]",
+		Short: "Show a topic's configuration and its partitions' replicas and offsets",
+		Long: `Show each topic's id, partition count, replication factor, the configs that
+differ from the defaults, and per partition the leader, replicas, in-sync
+replicas, log start and end offsets and record count.
+
+The health filters --under-replicated, --unavailable and --under-min-isr show
+only the partitions in that state; without topic names they check every topic.`,
+		Example: `  streamctl topic describe order-events
+  streamctl topic describe order-events -o yaml
+  streamctl topic describe --under-replicated`,
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Topics = args
+			if len(args) == 0 && !opts.filtering() {
+				return exitcode.UsageError("name at least one topic, or use --under-replicated, --unavailable or --under-min-isr to check all topics")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return describeRun(cmd, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.UnderReplicated, "under-replicated", false, "only partitions whose in-sync replicas are fewer than their replicas")
+	cmd.Flags().BoolVar(&opts.Unavailable, "unavailable", false, "only partitions without a leader")
+	cmd.Flags().BoolVar(&opts.UnderMinISR, "under-min-isr", false, "only partitions with fewer in-sync replicas than min.insync.replicas")
+	return cmd
+}
+
+func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
+	client, err := opts.f.Client()
+	if err != nil {
+		return err
+	}
+	topics, err := client.DescribeTopics(cmd.Context(), opts.Topics)
+	if err != nil {
+		return err
+	}
+	if opts.filtering() {
+		topics = filterPartitions(topics, opts)
+		if len(topics) == 0 {
+			opts.f.IO.Infof("No partitions match the filter.")
+		}
+	}
+	return format.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*format.Grid {
+		var grids []*format.Grid
+		for _, t := range topics {
+			grids = append(grids, describeGrids(t)...)
+		}
+		return grids
+	})
+}
+
+// filterPartitions keeps the partitions in any of the asked-for states, and
+// the topics that have at least one.
+func filterPartitions(topics []kafka.TopicDescription, opts *DescribeOptions) []kafka.TopicDescription {
+	out := []kafka.TopicDescription{}
+	for _, t := range topics {
+		var keep []kafka.PartitionState
+		for _, p := range t.PartitionDetails {
+			if (opts.UnderReplicated && p.UnderReplicated) || (opts.Unavailable && p.Offline) || (opts.UnderMinISR && p.UnderMinISR) {
+				keep = append(keep, p)
+			}
+		}
+		if len(keep) > 0 {
+			t.PartitionDetails = keep
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func describeGrids(t kafka.TopicDescription) []*format.Grid {
+	summary := format.NewGrid("NAME", "ID", "PARTITIONS", "REPLICATION-FACTOR", "MIN-ISR", "RECORDS")
+	summary.Title = "Topic " + t.Name
+	summary.Row(t.Name, t.ID, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), strconv.Itoa(t.MinInSyncReplicas), format.Int(t.Records))
+
+	configs := format.NewGrid("CONFIG", "VALUE", "SOURCE")
+	configs.Title = "Configs that differ from defaults"
+	for _, c := range t.Configs {
+		configs.Row(c.Name, configValue(c), c.Source)
+	}
+	if len(t.Configs) == 0 {
+		configs.Row("(none)", "", "")
+	}
+
+	parts := format.NewGrid("PARTITION", "LEADER", "REPLICAS", "ISR", "LOG-START", "LOG-END", "RECORDS", "STATUS")
+	parts.Title = "Partitions"
+	for _, p := range t.PartitionDetails {
+		leader := strconv.Itoa(int(p.Leader))
+		if p.Leader < 0 {
+			leader = "none"
+		}
+		parts.Row(strconv.Itoa(int(p.Partition)), leader, format.Int32s(p.Replicas), format.Int32s(p.ISR),
+			format.Int(p.LogStartOffset), format.Int(p.LogEndOffset), format.Int(p.Records), status(p))
+	}
+	return []*format.Grid{summary, configs, parts}
+}
+
+func configValue(c kafka.ConfigEntry) string {
+	if c.Sensitive {
+		return "[sensitive]"
+	}
+	return format.ConfigValue(c.Name, c.Value)
+}
+
+func status(p kafka.PartitionState) string {
+	var s []string
+	if p.Offline {
+		s = append(s, "offline")
+	}
+	if p.UnderReplicated {
+		s = append(s, "under-replicated")
+	}
+	if p.UnderMinISR {
+		s = append(s, "under-min-isr")
+	}
+	if len(s) == 0 {
+		return "ok"
+	}
+	return strings.Join(s, ",")
+}
+
+// parseConfigs turns -c key=value flags into a map.
+func parseConfigs(pairs []string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, kv := range pairs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, exitcode.UsageError("config %q: want key=value, e.g. retention.ms=86400000", kv)
+		}
+		m[k] = v
+	}
+	return m, nil
+}
+
+// plural is "1 partition" / "3 partitions".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

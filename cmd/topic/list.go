@@ -1,0 +1,83 @@
+package topic
+
+import (
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// ListOptions are the inputs of `topic list`.
+type ListOptions struct {
+	f        *cmdutil.Factory
+	All      bool
+	Pattern  string
+	matchFun func(string) bool
+}
+
+// NewCmdList returns `streamctl topic list`.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{f: f}
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List topics with partitions, replication factor and record counts",
+		Long: `List topics with their partition count, replication factor and record count
+(the sum over partitions of log end offset minus log start offset).
+
+Internal topics (__consumer_offsets and other names starting with "__") are
+shown only with --all.`,
+		Example: `  streamctl topic list
+  streamctl topic list --pattern 'order-*'
+  streamctl topic list --pattern '^orders?\.' -o json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			match, err := cmdutil.NamePattern(opts.Pattern)
+			if err != nil {
+				return exitcode.WithCode(exitcode.Usage, err)
+			}
+			opts.matchFun = match
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(cmd, opts)
+		},
+	}
+	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "include internal topics")
+	cmd.Flags().StringVarP(&opts.Pattern, "pattern", "p", "", "only topics matching a glob (order-*) or a regular expression (^order)")
+	return cmd
+}
+
+func listRun(cmd *cobra.Command, opts *ListOptions) error {
+	client, err := opts.f.Client()
+	if err != nil {
+		return err
+	}
+	topics, err := client.ListTopics(cmd.Context(), opts.All, opts.matchFun)
+	if err != nil {
+		return err
+	}
+	return format.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*format.Grid {
+		return []*format.Grid{listGrid(topics, wide)}
+	})
+}
+
+func listGrid(topics []kafka.TopicSummary, wide bool) *format.Grid {
+	g := format.NewGrid("NAME", "PARTITIONS", "REPLICAS", "RECORDS")
+	if wide {
+		g.Header = append(g.Header, "ID", "INTERNAL")
+	}
+	g.Empty = "No topics found."
+	for _, t := range topics {
+		row := []string{t.Name, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), format.Int(t.Records)}
+		if wide {
+			row = append(row, t.ID, strconv.FormatBool(t.Internal))
+		}
+		g.Row(row...)
+	}
+	return g
+}

@@ -1,0 +1,26 @@
+// Package topic holds the `streamctl topic` commands.
+package topic
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+)
+
+// NewCmd returns `streamctl topic`.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := cmdutil.Group(&cobra.Command{
+		Use:     "topic",
+		Aliases: []string{"topics"},
+		Short:   "List, describe, create, alter, configure and delete topics",
+	})
+	cmd.AddCommand(
+		NewCmdList(f, nil),
+		NewCmdDescribe(f, nil),
+		NewCmdCreate(f, nil),
+		NewCmdDelete(f, nil),
+		NewCmdAlter(f, nil),
+		NewCmdConfig(f),
+	)
+	return cmd
+}

@@ -1,0 +1,255 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Setting names shared by flags, STREAMCTL_* variables and viper keys.
+const (
+	KeyConfig  = "config"
+	KeyProfile = "profile"
+	KeyBrokers = "brokers"
+	KeyTimeout = "timeout"
+)
+
+// NewSettings binds the global flags and their STREAMCTL_* variables into a
+// fresh viper instance (never the global one), so flag > env holds for each.
+func NewSettings(flags *pflag.FlagSet) *viper.Viper {
+	v := viper.New()
+	for _, key := range []string{KeyConfig, KeyProfile, KeyBrokers, KeyTimeout} {
+		_ = v.BindEnv(key, "STREAMCTL_"+strings.ToUpper(key))
+		if f := flags.Lookup(key); f != nil {
+			_ = v.BindPFlag(key, f)
+		}
+	}
+	return v
+}
+
+// ConfigPath is the config file in use: --config, STREAMCTL_CONFIG, or the default.
+func ConfigPath(v *viper.Viper) string {
+	if p := v.GetString(KeyConfig); p != "" {
+		return p
+	}
+	return DefaultPath()
+}
+
+// Cluster is a fully resolved connection: the profile with flags and
+// environment applied and the secret read.
+type Cluster struct {
+	Profile    string // the profile name; empty when only flags or env were used
+	Brokers    []string
+	Timeout    time.Duration
+	SASL       *SASL
+	TLS        *TLS
+	Properties map[string]string // profile properties with -X on top
+
+	password string
+}
+
+// Resolve picks the profile (--profile, STREAMCTL_PROFILE, current_profile)
+// and applies flags and environment over it. extra holds -X properties. warn
+// receives warnings for stderr.
+func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)) (*Cluster, error) {
+	name := v.GetString(KeyProfile)
+	if name == "" {
+		name = f.CurrentProfile
+	}
+	p := &Profile{}
+	if name != "" {
+		var err error
+		if p, err = f.Profile(name); err != nil {
+			return nil, err
+		}
+		if err := p.Validate(); err != nil {
+			return nil, fmt.Errorf("profile %q in %s: %w", name, f.path, err)
+		}
+	}
+	c := &Cluster{Profile: name, SASL: p.SASL, TLS: p.TLS, Properties: map[string]string{}}
+
+	v.SetDefault(KeyBrokers, p.Brokers)
+	c.Brokers = SplitList(v.GetStringSlice(KeyBrokers))
+	if len(c.Brokers) == 0 {
+		return nil, fmt.Errorf("no brokers to connect to: pass --brokers host:port, set STREAMCTL_BROKERS, or create a profile with `streamctl profile create NAME --brokers host:port` (`streamctl playground` starts a local one)")
+	}
+
+	v.SetDefault(KeyTimeout, DefaultTimeout)
+	if p.Timeout > 0 {
+		v.SetDefault(KeyTimeout, time.Duration(p.Timeout))
+	}
+	c.Timeout = v.GetDuration(KeyTimeout)
+	if c.Timeout <= 0 {
+		return nil, fmt.Errorf("timeout %q: want a positive duration such as 10s", v.GetString(KeyTimeout))
+	}
+
+	for k, val := range p.Properties {
+		c.Properties[k] = val
+	}
+	for k, val := range extra {
+		c.Properties[k] = val
+	}
+
+	if c.SASL != nil {
+		secret, err := c.SASL.secret(warn)
+		if err != nil {
+			return nil, fmt.Errorf("profile %q: %w", name, err)
+		}
+		c.password = secret
+		if c.SASL.Password != "" {
+			warnIfShared(f.path, "config file", warn)
+		}
+	}
+	return c, nil
+}
+
+// secret reads the password from where the profile says it is.
+func (s *SASL) secret(warn func(string)) (string, error) {
+	switch {
+	case s.PasswordEnv != "":
+		pw, ok := os.LookupEnv(s.PasswordEnv)
+		if !ok {
+			return "", fmt.Errorf("sasl.password_env names %s, which is not set", s.PasswordEnv)
+		}
+		return pw, nil
+	case s.PasswordFile != "":
+		data, err := os.ReadFile(s.PasswordFile)
+		if err != nil {
+			return "", fmt.Errorf("sasl.password_file: %w", err)
+		}
+		warnIfShared(s.PasswordFile, "password file", warn)
+		return strings.TrimRight(string(data), "\r\n"), nil
+	}
+	return s.Password, nil
+}
+
+// warnIfShared warns when a file holding a secret can be read by group or others.
+func warnIfShared(path, what string, warn func(string)) {
+	st, err := os.Stat(path)
+	if err != nil || warn == nil {
+		return
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		warn(fmt.Sprintf("%s %s holds a secret and is readable by group or others (mode %04o); run: chmod 600 %s", what, path, st.Mode().Perm(), path))
+	}
+}
+
+// Secrets lists the secret values that must never reach output or logs.
+func (c *Cluster) Secrets() []string {
+	var out []string
+	if c.password != "" {
+		out = append(out, c.password)
+	}
+	for k, v := range c.Properties {
+		if IsSensitiveProperty(k) && v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ClientConfig is the librdkafka configuration for this cluster.
+func (c *Cluster) ClientConfig() map[string]string {
+	m := map[string]string{"bootstrap.servers": strings.Join(c.Brokers, ",")}
+	sasl, tls := c.SASL != nil, c.TLS.On()
+	switch {
+	case sasl && tls:
+		m["security.protocol"] = "SASL_SSL"
+	case sasl:
+		m["security.protocol"] = "SASL_PLAINTEXT"
+	case tls:
+		m["security.protocol"] = "SSL"
+	}
+	if sasl {
+		m["sasl.mechanisms"] = strings.ToUpper(c.SASL.Mechanism)
+		if c.SASL.Username != "" {
+			m["sasl.username"] = c.SASL.Username
+		}
+		if c.password != "" {
+			m["sasl.password"] = c.password
+		}
+	}
+	if tls {
+		setIf(m, "ssl.ca.location", c.TLS.CAFile)
+		setIf(m, "ssl.certificate.location", c.TLS.CertFile)
+		setIf(m, "ssl.key.location", c.TLS.KeyFile)
+		if c.TLS.InsecureSkipVerify {
+			m["enable.ssl.certificate.verification"] = "false"
+			m["ssl.endpoint.identification.algorithm"] = "none"
+		}
+	}
+	for k, v := range c.Properties {
+		m[k] = v
+	}
+	return m
+}
+
+// Mechanism and User describe the SASL identity for error messages.
+func (c *Cluster) Mechanism() string {
+	if c.SASL == nil {
+		return ""
+	}
+	return strings.ToUpper(c.SASL.Mechanism)
+}
+
+func (c *Cluster) User() string {
+	if c.SASL == nil {
+		return ""
+	}
+	return c.SASL.Username
+}
+
+// Name is how messages refer to the cluster: the profile name, else the brokers.
+func (c *Cluster) Name() string {
+	if c.Profile != "" {
+		return c.Profile
+	}
+	return strings.Join(c.Brokers, ",")
+}
+
+func setIf(m map[string]string, k, v string) {
+	if v != "" {
+		m[k] = v
+	}
+}
+
+// SplitList flattens comma-separated items ("a:9092,b:9092") and drops blanks.
+func SplitList(items []string) []string {
+	var out []string
+	for _, item := range items {
+		for _, s := range strings.Split(item, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// ParseProperties turns -X key=value pairs into a map.
+func ParseProperties(pairs []string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, kv := range pairs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("-X %q: want key=value, e.g. -X client.id=ops", kv)
+		}
+		m[k] = v
+	}
+	return m, nil
+}
+
+// SortedKeys returns a map's keys in order, for stable output.
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

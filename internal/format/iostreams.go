@@ -1,0 +1,66 @@
+// Package format owns what streamctl writes: the IO streams and their
+// terminal rules, table/wide/json/yaml rendering, and human units.
+//
+// The rules: data goes to Out, warnings and progress to ErrOut. Tables on a
+// terminal are aligned, may truncate long cells and use colour (unless
+// NO_COLOR is set); off a terminal they are tab-separated, untruncated and
+// colourless, so cut and awk work.
+package format
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are the three standard streams and what is known about them.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	InTTY, OutTTY, ErrTTY bool
+	// Color is true when Out is a terminal and NO_COLOR is not set.
+	Color bool
+	// Width of the terminal on Out, 0 when unknown.
+	Width int
+}
+
+// System returns the process's streams.
+func System() *IOStreams {
+	s := &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InTTY:  isTerminal(os.Stdin),
+		OutTTY: isTerminal(os.Stdout),
+		ErrTTY: isTerminal(os.Stderr),
+	}
+	_, noColor := os.LookupEnv("NO_COLOR")
+	s.Color = s.OutTTY && !noColor && os.Getenv("TERM") != "dumb"
+	if s.OutTTY {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			s.Width = w
+		}
+	}
+	return s
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// Test returns streams backed by buffers, as if nothing were a terminal.
+func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
+	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// Warnf writes a warning line to ErrOut.
+func (s *IOStreams) Warnf(format string, a ...any) {
+	fmt.Fprintf(s.ErrOut, "warning: "+format+"\n", a...)
+}
+
+// Infof writes an informational line to ErrOut, so a pipe gets only data.
+func (s *IOStreams) Infof(format string, a ...any) {
+	fmt.Fprintf(s.ErrOut, format+"\n", a...)
+}

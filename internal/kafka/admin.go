@@ -1,0 +1,123 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+)
+
+// TopicSpec is what `topic create` asks for. -1 means the broker's default.
+type TopicSpec struct {
+	Name              string
+	Partitions        int
+	ReplicationFactor int
+	Configs           map[string]string
+}
+
+// ErrTopicExists is returned by CreateTopic when the topic already exists.
+type ErrTopicExists struct{ Topic string }
+
+func (e *ErrTopicExists) Error() string {
+	return fmt.Sprintf("topic %q already exists (use --if-not-exists to accept that)", e.Topic)
+}
+
+// CreateTopic creates a topic; with validateOnly the broker checks the
+// request without creating anything.
+func (c *Client) CreateTopic(ctx context.Context, spec TopicSpec, validateOnly bool) error {
+	ts := ck.TopicSpecification{
+		Topic:             spec.Name,
+		NumPartitions:     spec.Partitions,
+		ReplicationFactor: spec.ReplicationFactor,
+		Config:            spec.Configs,
+	}
+	var res []ck.TopicResult
+	err := c.request(ctx, "creating topic "+spec.Name, func(ctx context.Context) (err error) {
+		res, err = c.admin.CreateTopics(ctx, []ck.TopicSpecification{ts}, ck.SetAdminValidateOnly(validateOnly))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.topicResult(res, "creating")
+}
+
+func (c *Client) topicResult(res []ck.TopicResult, verb string) error {
+	for _, r := range res {
+		switch r.Error.Code() {
+		case ck.ErrNoError:
+		case ck.ErrTopicAlreadyExists:
+			return &ErrTopicExists{Topic: r.Topic}
+		default:
+			return fmt.Errorf("%s topic %q: %w", verb, r.Topic, c.brokerError(r.Error))
+		}
+	}
+	return nil
+}
+
+// DeleteTopics deletes the topics.
+func (c *Client) DeleteTopics(ctx context.Context, topics []string) error {
+	var res []ck.TopicResult
+	err := c.request(ctx, "deleting topics", func(ctx context.Context) (err error) {
+		res, err = c.admin.DeleteTopics(ctx, topics)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		if r.Error.Code() == ck.ErrUnknownTopicOrPart {
+			return c.topicNotFound(ctx, r.Topic)
+		}
+	}
+	return c.topicResult(res, "deleting")
+}
+
+// AddPartitions raises a topic's partition count to total.
+func (c *Client) AddPartitions(ctx context.Context, topic string, total int, validateOnly bool) error {
+	var res []ck.TopicResult
+	err := c.request(ctx, "adding partitions to "+topic, func(ctx context.Context) (err error) {
+		res, err = c.admin.CreatePartitions(ctx, []ck.PartitionsSpecification{{Topic: topic, IncreaseTo: total}},
+			ck.SetAdminValidateOnly(validateOnly))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		if r.Error.Code() == ck.ErrUnknownTopicOrPart {
+			return c.topicNotFound(ctx, r.Topic)
+		}
+	}
+	return c.topicResult(res, "adding partitions to")
+}
+
+// AlterTopicConfig sets and deletes (reverts to default) topic configs with
+// an incremental alter, leaving other configs as they are.
+func (c *Client) AlterTopicConfig(ctx context.Context, topic string, set map[string]string, del []string) error {
+	var entries []ck.ConfigEntry
+	for k, v := range set {
+		entries = append(entries, ck.ConfigEntry{Name: k, Value: v, IncrementalOperation: ck.AlterConfigOpTypeSet})
+	}
+	for _, k := range del {
+		entries = append(entries, ck.ConfigEntry{Name: k, IncrementalOperation: ck.AlterConfigOpTypeDelete})
+	}
+	var res []ck.ConfigResourceResult
+	err := c.request(ctx, "altering configs of "+topic, func(ctx context.Context) (err error) {
+		res, err = c.admin.IncrementalAlterConfigs(ctx, []ck.ConfigResource{{Type: ck.ResourceTopic, Name: topic, Config: entries}})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		switch r.Error.Code() {
+		case ck.ErrNoError:
+		case ck.ErrUnknownTopicOrPart:
+			return c.topicNotFound(ctx, topic)
+		default:
+			return fmt.Errorf("altering configs of topic %q: %w", topic, c.brokerError(r.Error))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+// Package kafka is the only package that speaks to Kafka through
+// confluent-kafka-go. Everything it returns is the project's own types, so
+// commands and domain packages never see the client library.
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/streamctl/streamctl/internal/config"
+)
+
+// Client is a connection to one cluster. It is a librdkafka producer handle
+// with an admin client derived from it: the producer exposes the error events
+// (authentication, TLS) that a bare admin client swallows, which lets a
+// request fail at once with the real cause instead of timing out.
+type Client struct {
+	cluster *config.Cluster
+	p       *ck.Producer
+	admin   *ck.AdminClient
+	log     *slog.Logger
+	scrub   *config.Scrubber
+
+	mu      sync.Mutex
+	fatal   error         // authentication or TLS failure: no request can succeed
+	failed  chan struct{} // closed when fatal is set
+	lastErr string        // the last transport error, for timeout messages
+}
+
+// Connect creates a client for the cluster. librdkafka connects in the
+// background; the first request reports whether the cluster is reachable.
+func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
+	conf := ck.ConfigMap{
+		// Route librdkafka's logs through our logger (shown with -v) instead
+		// of letting it write to stderr.
+		"go.logs.channel.enable": true,
+		"log.connection.close":   false,
+		// Key hashing compatible with the Java client, so records produced
+		// here land where a Java producer would put them.
+		"partitioner": "murmur2_random",
+		"client.id":   "streamctl",
+	}
+	for k, v := range c.ClientConfig() {
+		conf[k] = v
+	}
+	p, err := ck.NewProducer(&conf)
+	if err != nil {
+		return nil, fmt.Errorf("invalid client configuration: %w", err)
+	}
+	admin, err := ck.NewAdminClientFromProducer(p)
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	cl := &Client{
+		cluster: c,
+		p:       p,
+		admin:   admin,
+		log:     log,
+		scrub:   config.NewScrubber(c.Secrets()),
+		failed:  make(chan struct{}),
+	}
+	go cl.watchLogs()
+	go cl.watchEvents()
+	return cl, nil
+}
+
+// Close releases the connection.
+func (c *Client) Close() {
+	c.admin.Close()
+	c.p.Close()
+}
+
+// Cluster is the resolved profile this client connects to.
+func (c *Client) Cluster() *config.Cluster { return c.cluster }
+
+func (c *Client) watchLogs() {
+	for ev := range c.p.Logs() {
+		c.log.Debug(c.scrub.Scrub(ev.Message), "source", "librdkafka", "tag", ev.Tag, "level", ev.Level)
+	}
+}
+
+// watchEvents records client-level errors. Authentication and TLS failures
+// are final, so they cancel requests in flight; transport errors are kept to
+// explain a timeout.
+func (c *Client) watchEvents() {
+	for ev := range c.p.Events() {
+		kerr, ok := ev.(ck.Error)
+		if !ok {
+			continue
+		}
+		msg := c.scrub.Scrub(kerr.Error())
+		c.log.Debug("client error", "code", kerr.Code().String(), "error", msg)
+		var fatal error
+		switch kerr.Code() {
+		case ck.ErrAuthentication:
+			fatal = &AuthError{Mechanism: c.cluster.Mechanism(), User: c.cluster.User(), Detail: brokerDetail(msg)}
+		case ck.ErrSsl:
+			fatal = &TLSError{Detail: brokerDetail(msg)}
+		}
+		c.mu.Lock()
+		// "1/1 brokers are down" says less than the connection error before it.
+		if kerr.Code() != ck.ErrAllBrokersDown || c.lastErr == "" {
+			c.lastErr = brokerDetail(msg)
+		}
+		if fatal != nil && c.fatal == nil {
+			c.fatal = fatal
+			close(c.failed)
+		}
+		c.mu.Unlock()
+	}
+}
+
+// brokerDetail trims librdkafka's "[proto://]host:port/id: " prefix and its
+// "(after 3ms in state X)" suffix, leaving the part a person can act on.
+func brokerDetail(msg string) string {
+	if i := strings.Index(msg, ": "); i > 0 && strings.Contains(msg[:i], "/") && !strings.Contains(msg[:i], " ") {
+		msg = msg[i+2:]
+	}
+	if i := strings.LastIndex(msg, " (after "); i > 0 {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// request runs fn with the cluster's request timeout, cancelled early when the
+// client hits an authentication or TLS failure, and translates the failure
+// into an error that says what happened.
+func (c *Client) request(ctx context.Context, what string, fn func(ctx context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, c.cluster.Timeout)
+	defer cancel()
+	go func() {
+		select {
+		case <-c.failed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	err := fn(ctx)
+	if err == nil {
+		return nil
+	}
+	c.mu.Lock()
+	fatal, last := c.fatal, c.lastErr
+	c.mu.Unlock()
+	if fatal != nil {
+		return fatal
+	}
+	if isUnreachable(err) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: last, What: what}
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", what, c.brokerError(err))
+}
+
+// isUnreachable reports errors that mean no broker answered in time.
+func isUnreachable(err error) bool {
+	var kerr ck.Error
+	if errors.As(err, &kerr) {
+		switch kerr.Code() {
+		case ck.ErrTimedOut, ck.ErrTimedOutQueue, ck.ErrRequestTimedOut, ck.ErrTransport, ck.ErrAllBrokersDown:
+			return true
+		}
+		return false
+	}
+	return errors.Is(err, context.DeadlineExceeded)
+}
+
+// brokerError scrubs secrets from a client error and keeps it wrappable.
+func (c *Client) brokerError(err error) error {
+	return errors.New(c.scrub.Scrub(err.Error()))
+}
+
+// ConnectionError: no broker answered within the timeout.
+type ConnectionError struct {
+	Brokers []string
+	Timeout time.Duration
+	Cause   string
+	What    string
+}
+
+func (e *ConnectionError) Error() string {
+	msg := fmt.Sprintf("%s: no answer from the cluster at %s within %s", e.What, strings.Join(e.Brokers, ","), e.Timeout)
+	if e.Cause != "" {
+		msg += " (last error: " + e.Cause + ")"
+	}
+	return msg + "; check the brokers are up and reachable, or raise --timeout"
+}
+
+// AuthError: the brokers refused the credentials.
+type AuthError struct {
+	Mechanism, User, Detail string
+}
+
+func (e *AuthError) Error() string {
+	return fmt.Sprintf("authentication failed for user %q with SASL mechanism %s: %s", e.User, e.Mechanism, e.Detail)
+}
+
+// TLSError: the TLS handshake failed, usually certificate verification.
+type TLSError struct{ Detail string }
+
+func (e *TLSError) Error() string {
+	return "TLS handshake with the broker failed: " + e.Detail
+}

@@ -1,0 +1,55 @@
+package kafka
+
+import (
+	"context"
+	"sort"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+)
+
+// Broker is one node of the cluster.
+type Broker struct {
+	ID   int32  `json:"id" yaml:"id"`
+	Host string `json:"host" yaml:"host"`
+	Port int    `json:"port" yaml:"port"`
+	Rack string `json:"rack" yaml:"rack"`
+}
+
+// ClusterDescription answers `cluster describe`.
+type ClusterDescription struct {
+	ClusterID    string   `json:"cluster_id" yaml:"cluster_id"`
+	ControllerID int32    `json:"controller_id" yaml:"controller_id"` // -1 when unknown
+	Brokers      []Broker `json:"brokers" yaml:"brokers"`
+}
+
+// DescribeCluster returns the cluster id, controller and brokers.
+func (c *Client) DescribeCluster(ctx context.Context) (*ClusterDescription, error) {
+	var res ck.DescribeClusterResult
+	err := c.request(ctx, "describing the cluster", func(ctx context.Context) (err error) {
+		res, err = c.admin.DescribeCluster(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d := &ClusterDescription{ControllerID: -1, Brokers: []Broker{}}
+	if res.ClusterID != nil {
+		d.ClusterID = *res.ClusterID
+	}
+	if res.Controller != nil {
+		d.ControllerID = int32(res.Controller.ID)
+	}
+	for _, n := range res.Nodes {
+		d.Brokers = append(d.Brokers, brokerOf(n))
+	}
+	sort.Slice(d.Brokers, func(i, j int) bool { return d.Brokers[i].ID < d.Brokers[j].ID })
+	return d, nil
+}
+
+func brokerOf(n ck.Node) Broker {
+	b := Broker{ID: int32(n.ID), Host: n.Host, Port: n.Port}
+	if n.Rack != nil {
+		b.Rack = *n.Rack
+	}
+	return b
+}

@@ -1,0 +1,373 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/streamctl/streamctl/internal/suggest"
+)
+
+// TopicPartition names one partition.
+type TopicPartition struct {
+	Topic     string `json:"topic" yaml:"topic"`
+	Partition int32  `json:"partition" yaml:"partition"`
+}
+
+// TopicSummary is one row of `topic list`.
+type TopicSummary struct {
+	Name              string `json:"name" yaml:"name"`
+	ID                string `json:"id" yaml:"id"`
+	Internal          bool   `json:"internal" yaml:"internal"`
+	Partitions        int    `json:"partitions" yaml:"partitions"`
+	ReplicationFactor int    `json:"replication_factor" yaml:"replication_factor"`
+	// Records is the sum over partitions of log end minus log start: what a
+	// reader from the beginning would see, less any compacted-away records.
+	Records int64 `json:"records" yaml:"records"`
+}
+
+// TopicDescription answers `topic describe`.
+type TopicDescription struct {
+	TopicSummary      `yaml:",inline"`
+	MinInSyncReplicas int              `json:"min_insync_replicas" yaml:"min_insync_replicas"`
+	Configs           []ConfigEntry    `json:"configs" yaml:"configs"` // those that differ from defaults
+	PartitionDetails  []PartitionState `json:"partition_details" yaml:"partition_details"`
+}
+
+// PartitionState is one partition's replicas and offsets.
+type PartitionState struct {
+	Partition       int32   `json:"partition" yaml:"partition"`
+	Leader          int32   `json:"leader" yaml:"leader"` // -1 when the partition has no leader
+	Replicas        []int32 `json:"replicas" yaml:"replicas"`
+	ISR             []int32 `json:"isr" yaml:"isr"`
+	LogStartOffset  int64   `json:"log_start_offset" yaml:"log_start_offset"`
+	LogEndOffset    int64   `json:"log_end_offset" yaml:"log_end_offset"`
+	Records         int64   `json:"records" yaml:"records"`
+	UnderReplicated bool    `json:"under_replicated" yaml:"under_replicated"`
+	UnderMinISR     bool    `json:"under_min_isr" yaml:"under_min_isr"`
+	Offline         bool    `json:"offline" yaml:"offline"`
+}
+
+// ConfigEntry is one topic configuration value and where it comes from.
+type ConfigEntry struct {
+	Name      string `json:"name" yaml:"name"`
+	Value     string `json:"value" yaml:"value"`
+	Source    string `json:"source" yaml:"source"` // Kafka's names: DYNAMIC_TOPIC_CONFIG, DEFAULT_CONFIG, ...
+	ReadOnly  bool   `json:"read_only" yaml:"read_only"`
+	Sensitive bool   `json:"sensitive" yaml:"sensitive"`
+}
+
+// IsDefault reports whether the value is Kafka's built-in default.
+func (e ConfigEntry) IsDefault() bool { return e.Source == ck.ConfigSourceDefault.String() }
+
+// TopicNotFoundError names the missing topic and suggests close names.
+type TopicNotFoundError struct {
+	Topic, Cluster string
+	Existing       []string
+}
+
+func (e *TopicNotFoundError) Error() string {
+	msg := fmt.Sprintf("topic %q not found on cluster %q (%d topics exist", e.Topic, e.Cluster, len(e.Existing))
+	if hint := suggest.Hint(suggest.Closest(e.Topic, e.Existing, 3)); hint != "" {
+		msg += "; " + hint
+	}
+	return msg + ")"
+}
+
+// TopicNames lists every topic name on the cluster, sorted.
+func (c *Client) TopicNames(ctx context.Context) ([]string, error) {
+	var md *ck.Metadata
+	err := c.request(ctx, "listing topics", func(ctx context.Context) (err error) {
+		md, err = c.admin.GetMetadata(nil, true, c.timeoutMs(ctx))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(md.Topics))
+	for name, t := range md.Topics {
+		if t.Error.Code() == ck.ErrNoError {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// IsInternal reports whether a topic belongs to Kafka itself.
+func IsInternal(name string, flagged bool) bool {
+	return flagged || strings.HasPrefix(name, "__")
+}
+
+// ListTopics summarises the topics whose names pass keep (nil keeps all).
+// Internal topics are left out unless includeInternal.
+func (c *Client) ListTopics(ctx context.Context, includeInternal bool, keep func(string) bool) ([]TopicSummary, error) {
+	names, err := c.TopicNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var selected []string
+	for _, n := range names {
+		if (keep == nil || keep(n)) && (includeInternal || !IsInternal(n, false)) {
+			selected = append(selected, n)
+		}
+	}
+	descs, err := c.describe(ctx, selected, names)
+	if err != nil {
+		return nil, err
+	}
+	out := []TopicSummary{}
+	for _, d := range descs {
+		if includeInternal || !d.Internal {
+			out = append(out, d.TopicSummary)
+		}
+	}
+	return out, nil
+}
+
+// DescribeTopics describes the named topics, or every non-internal topic
+// when names is empty.
+func (c *Client) DescribeTopics(ctx context.Context, names []string) ([]TopicDescription, error) {
+	all, err := c.TopicNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		for _, n := range all {
+			if !IsInternal(n, false) {
+				names = append(names, n)
+			}
+		}
+	}
+	descs, err := c.describe(ctx, names, all)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.addConfigs(ctx, descs); err != nil {
+		return nil, err
+	}
+	for i := range descs {
+		d := &descs[i]
+		for j := range d.PartitionDetails {
+			p := &d.PartitionDetails[j]
+			p.UnderMinISR = !p.Offline && len(p.ISR) < d.MinInSyncReplicas
+		}
+	}
+	return descs, nil
+}
+
+// describe fetches metadata and log offsets of the named topics, in the
+// order given. existing is every topic name, for "did you mean" hints.
+func (c *Client) describe(ctx context.Context, names, existing []string) ([]TopicDescription, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	var res ck.DescribeTopicsResult
+	err := c.request(ctx, "describing topics", func(ctx context.Context) (err error) {
+		res, err = c.admin.DescribeTopics(ctx, ck.NewTopicCollectionOfTopicNames(names))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var tps []TopicPartition
+	descs := make([]TopicDescription, 0, len(res.TopicDescriptions))
+	for _, td := range res.TopicDescriptions {
+		switch td.Error.Code() {
+		case ck.ErrNoError:
+		case ck.ErrUnknownTopicOrPart, ck.ErrUnknownTopic, ck.ErrUnknownTopicID:
+			return nil, &TopicNotFoundError{Topic: td.Name, Cluster: c.cluster.Name(), Existing: existing}
+		default:
+			return nil, fmt.Errorf("describing topic %q: %w", td.Name, c.brokerError(td.Error))
+		}
+		d := TopicDescription{TopicSummary: TopicSummary{
+			Name:       td.Name,
+			ID:         td.TopicID.String(),
+			Internal:   IsInternal(td.Name, td.IsInternal),
+			Partitions: len(td.Partitions),
+		}, Configs: []ConfigEntry{}}
+		for _, p := range td.Partitions {
+			ps := PartitionState{Partition: int32(p.Partition), Leader: -1, Replicas: nodeIDs(p.Replicas), ISR: nodeIDs(p.Isr)}
+			if p.Leader != nil && p.Leader.ID >= 0 {
+				ps.Leader = int32(p.Leader.ID)
+			}
+			ps.Offline = ps.Leader < 0
+			ps.UnderReplicated = len(ps.ISR) < len(ps.Replicas)
+			if len(ps.Replicas) > d.ReplicationFactor {
+				d.ReplicationFactor = len(ps.Replicas)
+			}
+			d.PartitionDetails = append(d.PartitionDetails, ps)
+			tps = append(tps, TopicPartition{td.Name, ps.Partition})
+		}
+		sort.Slice(d.PartitionDetails, func(i, j int) bool {
+			return d.PartitionDetails[i].Partition < d.PartitionDetails[j].Partition
+		})
+		descs = append(descs, d)
+	}
+	offsets, err := c.LogOffsets(ctx, tps)
+	if err != nil {
+		return nil, err
+	}
+	for i := range descs {
+		d := &descs[i]
+		for j := range d.PartitionDetails {
+			p := &d.PartitionDetails[j]
+			o := offsets[TopicPartition{d.Name, p.Partition}]
+			p.LogStartOffset, p.LogEndOffset, p.Records = o.Start, o.End, o.End-o.Start
+			d.Records += p.Records
+		}
+	}
+	return descs, nil
+}
+
+func nodeIDs(nodes []ck.Node) []int32 {
+	ids := make([]int32, len(nodes))
+	for i, n := range nodes {
+		ids[i] = int32(n.ID)
+	}
+	return ids
+}
+
+// addConfigs fills in each topic's non-default configs and min.insync.replicas.
+func (c *Client) addConfigs(ctx context.Context, descs []TopicDescription) error {
+	if len(descs) == 0 {
+		return nil
+	}
+	names := make([]string, len(descs))
+	for i, d := range descs {
+		names[i] = d.Name
+	}
+	all, err := c.topicConfigs(ctx, names)
+	if err != nil {
+		return err
+	}
+	for i := range descs {
+		d := &descs[i]
+		d.MinInSyncReplicas = 1
+		for _, e := range all[d.Name] {
+			if e.Name == "min.insync.replicas" {
+				if n, err := strconv.Atoi(e.Value); err == nil {
+					d.MinInSyncReplicas = n
+				}
+			}
+			if !e.IsDefault() {
+				d.Configs = append(d.Configs, e)
+			}
+		}
+	}
+	return nil
+}
+
+// TopicConfig returns every configuration entry of a topic, sorted by name.
+func (c *Client) TopicConfig(ctx context.Context, topic string) ([]ConfigEntry, error) {
+	all, err := c.topicConfigs(ctx, []string{topic})
+	if err != nil {
+		return nil, err
+	}
+	return all[topic], nil
+}
+
+func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string][]ConfigEntry, error) {
+	resources := make([]ck.ConfigResource, len(topics))
+	for i, t := range topics {
+		resources[i] = ck.ConfigResource{Type: ck.ResourceTopic, Name: t}
+	}
+	var res []ck.ConfigResourceResult
+	err := c.request(ctx, "describing topic configs", func(ctx context.Context) (err error) {
+		res, err = c.admin.DescribeConfigs(ctx, resources)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]ConfigEntry{}
+	for _, r := range res {
+		if r.Error.Code() != ck.ErrNoError {
+			if r.Error.Code() == ck.ErrUnknownTopicOrPart {
+				return nil, c.topicNotFound(ctx, r.Name)
+			}
+			return nil, fmt.Errorf("describing configs of topic %q: %w", r.Name, c.brokerError(r.Error))
+		}
+		entries := make([]ConfigEntry, 0, len(r.Config))
+		for _, e := range r.Config {
+			entries = append(entries, ConfigEntry{
+				Name: e.Name, Value: e.Value, Source: e.Source.String(),
+				ReadOnly: e.IsReadOnly, Sensitive: e.IsSensitive,
+			})
+		}
+		sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+		out[r.Name] = entries
+	}
+	return out, nil
+}
+
+// topicNotFound builds the not-found error with the names that do exist.
+func (c *Client) topicNotFound(ctx context.Context, topic string) error {
+	names, _ := c.TopicNames(ctx)
+	return &TopicNotFoundError{Topic: topic, Cluster: c.cluster.Name(), Existing: names}
+}
+
+// LogOffsets are a partition's log start offset and log end offset (the high
+// watermark).
+type LogOffsets struct{ Start, End int64 }
+
+// LogOffsets returns the log start and end offsets of the partitions.
+func (c *Client) LogOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]LogOffsets, error) {
+	out := make(map[TopicPartition]LogOffsets, len(tps))
+	if len(tps) == 0 {
+		return out, nil
+	}
+	start, err := c.listOffsets(ctx, tps, ck.EarliestOffsetSpec)
+	if err != nil {
+		return nil, err
+	}
+	end, err := c.listOffsets(ctx, tps, ck.LatestOffsetSpec)
+	if err != nil {
+		return nil, err
+	}
+	for _, tp := range tps {
+		out[tp] = LogOffsets{Start: start[tp], End: end[tp]}
+	}
+	return out, nil
+}
+
+func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.OffsetSpec) (map[TopicPartition]int64, error) {
+	req := make(map[ck.TopicPartition]ck.OffsetSpec, len(tps))
+	for _, tp := range tps {
+		topic := tp.Topic
+		req[ck.TopicPartition{Topic: &topic, Partition: tp.Partition}] = spec
+	}
+	var res ck.ListOffsetsResult
+	err := c.request(ctx, "listing offsets", func(ctx context.Context) (err error) {
+		res, err = c.admin.ListOffsets(ctx, req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[TopicPartition]int64, len(res.ResultInfos))
+	for tp, info := range res.ResultInfos {
+		if info.Error.Code() != ck.ErrNoError {
+			return nil, fmt.Errorf("listing offsets of %s[%d]: %w", *tp.Topic, tp.Partition, c.brokerError(info.Error))
+		}
+		out[TopicPartition{*tp.Topic, tp.Partition}] = int64(info.Offset)
+	}
+	return out, nil
+}
+
+// timeoutMs converts the time left on ctx for the few calls that take a
+// timeout rather than a context.
+func (c *Client) timeoutMs(ctx context.Context) int {
+	if dl, ok := ctx.Deadline(); ok {
+		if ms := int(time.Until(dl).Milliseconds()); ms > 0 {
+			return ms
+		}
+		return 1
+	}
+	return int(c.cluster.Timeout.Milliseconds())
+}

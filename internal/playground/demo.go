@@ -1,0 +1,226 @@
+package playground
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// The demo data set's names, shared by the cheat sheet, docs and tests.
+const (
+	OrdersTopic       = "order-events"
+	CustomersTopic    = "customer-state"
+	SpringDLT         = "order-events-dlt"
+	ConnectDLQ        = "order-sink-dlq"
+	NotificationGroup = "notification-group"
+	AnalyticsGroup    = "analytics-group"
+
+	demoOrders    = 120
+	demoCustomers = 25
+)
+
+// Seeded reports whether the demo data set is already there (a persisted
+// playground restarted), so seeding is not repeated.
+func Seeded(ctx context.Context, c *kafka.Client) (bool, error) {
+	names, err := c.TopicNames(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, n := range names {
+		if n == OrdersTopic {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Seed creates the demo topics, records and consumer groups: the order-events
+// scenario with one caught-up and one lagging group, a compacted customer
+// topic, and two dead-letter topics carrying real Spring Kafka and Kafka
+// Connect DLQ headers. Data is generated from a fixed seed, with timestamps
+// over the last two hours so time positions have something to find.
+func Seed(ctx context.Context, c *kafka.Client, now time.Time) error {
+	topics := []kafka.TopicSpec{
+		{Name: OrdersTopic, Partitions: 3, ReplicationFactor: 1, Configs: map[string]string{"retention.ms": "604800000"}},
+		{Name: CustomersTopic, Partitions: 3, ReplicationFactor: 1, Configs: map[string]string{"cleanup.policy": "compact"}},
+		{Name: SpringDLT, Partitions: 3, ReplicationFactor: 1},
+		{Name: ConnectDLQ, Partitions: 1, ReplicationFactor: 1},
+	}
+	for _, t := range topics {
+		if err := c.CreateTopic(ctx, t, false); err != nil {
+			return err
+		}
+	}
+	rng := rand.New(rand.NewSource(17))
+	orders := orderEvents(rng, now)
+	if err := c.ProduceSync(ctx, orders); err != nil {
+		return err
+	}
+	if err := c.ProduceSync(ctx, customerStates(rng, now)); err != nil {
+		return err
+	}
+	if err := c.ProduceSync(ctx, springDeadLetters(now)); err != nil {
+		return err
+	}
+	if err := c.ProduceSync(ctx, connectDeadLetters(now)); err != nil {
+		return err
+	}
+	return seedGroups(ctx, c)
+}
+
+type orderEvent struct {
+	Type       string  `json:"type"`
+	OrderID    string  `json:"orderId"`
+	CustomerID string  `json:"customerId"`
+	Amount     float64 `json:"amount,omitempty"`
+	Carrier    string  `json:"carrier,omitempty"`
+	At         string  `json:"at"`
+}
+
+// orderEvents makes OrderCreated, then for most orders OrderPaid, then for
+// many OrderShipped, keyed by order id so each order's events share a
+// partition and stay in order.
+func orderEvents(rng *rand.Rand, now time.Time) []kafka.Record {
+	start := now.Add(-2 * time.Hour)
+	var recs []kafka.Record
+	for i := 1; i <= demoOrders; i++ {
+		id := fmt.Sprintf("order-%d", i)
+		customer := fmt.Sprintf("customer-%d", 1+rng.Intn(demoCustomers))
+		t := start.Add(time.Duration(i) * 50 * time.Second)
+		amount := float64(500+rng.Intn(20000)) / 100
+		events := []orderEvent{{Type: "OrderCreated", OrderID: id, CustomerID: customer, Amount: amount}}
+		if rng.Intn(10) < 8 {
+			events = append(events, orderEvent{Type: "OrderPaid", OrderID: id, CustomerID: customer, Amount: amount})
+			if rng.Intn(10) < 7 {
+				events = append(events, orderEvent{Type: "OrderShipped", OrderID: id, CustomerID: customer, Carrier: []string{"DHL", "UPS", "PostNL"}[rng.Intn(3)]})
+			}
+		}
+		for j, e := range events {
+			ts := t.Add(time.Duration(j) * 7 * time.Minute)
+			e.At = ts.UTC().Format(time.RFC3339)
+			value, _ := json.Marshal(e)
+			recs = append(recs, kafka.Record{
+				Topic: OrdersTopic, Partition: kafka.AnyPartition, Key: []byte(id), Value: value, Timestamp: ts,
+				Headers: []kafka.Header{{Key: "event-type", Value: []byte(e.Type)}, {Key: "source", Value: []byte([]string{"web", "mobile", "pos"}[rng.Intn(3)])}},
+			})
+		}
+	}
+	return recs
+}
+
+// customerStates writes several versions per customer to the compacted topic,
+// and a tombstone for one deleted customer.
+func customerStates(rng *rand.Rand, now time.Time) []kafka.Record {
+	var recs []kafka.Record
+	for v := 1; v <= 3; v++ {
+		for i := 1; i <= demoCustomers; i++ {
+			state := map[string]any{"customerId": fmt.Sprintf("customer-%d", i), "version": v,
+				"tier": []string{"bronze", "silver", "gold"}[rng.Intn(3)], "email": fmt.Sprintf("customer%d@example.com", i)}
+			value, _ := json.Marshal(state)
+			recs = append(recs, kafka.Record{Topic: CustomersTopic, Partition: kafka.AnyPartition,
+				Key: []byte(fmt.Sprintf("customer-%d", i)), Value: value, Timestamp: now.Add(time.Duration(v-4) * 30 * time.Minute)})
+		}
+	}
+	// A tombstone: a null value deletes customer-7 once compaction runs.
+	recs = append(recs, kafka.Record{Topic: CustomersTopic, Partition: kafka.AnyPartition, Key: []byte("customer-7"), Value: nil, Timestamp: now.Add(-time.Minute)})
+	return recs
+}
+
+func be32(n int32) []byte { return binary.BigEndian.AppendUint32(nil, uint32(n)) }
+func be64(n int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(n)) }
+
+// springDeadLetters are records as Spring Kafka's DeadLetterPublishingRecoverer
+// writes them: kafka_dlt-* headers, partition as a 4-byte and offset and
+// timestamp as 8-byte big-endian integers, text as UTF-8.
+func springDeadLetters(now time.Time) []kafka.Record {
+	failures := []struct {
+		fqcn, message, cause string
+		payload              string
+	}{
+		{"org.springframework.kafka.support.serializer.DeserializationException", "failed to deserialize; nested exception is com.fasterxml.jackson.core.JsonParseException: Unexpected character ('<' (code 60))", "com.fasterxml.jackson.core.JsonParseException", "<order id=\"17\"/>"},
+		{"org.springframework.kafka.listener.ListenerExecutionFailedException", "Listener method threw exception: java.lang.IllegalStateException: customer customer-99 not found", "java.lang.IllegalStateException", `{"type":"OrderPaid","orderId":"order-9017","customerId":"customer-99","amount":12.5}`},
+		{"org.springframework.kafka.listener.ListenerExecutionFailedException", "Listener method threw exception: java.lang.IllegalStateException: customer customer-98 not found", "java.lang.IllegalStateException", `{"type":"OrderPaid","orderId":"order-9018","customerId":"customer-98","amount":40}`},
+		{"org.springframework.kafka.listener.ListenerExecutionFailedException", "Listener method threw exception: java.net.SocketTimeoutException: Read timed out", "java.net.SocketTimeoutException", `{"type":"OrderShipped","orderId":"order-9020","customerId":"customer-3","carrier":"UPS"}`},
+	}
+	var recs []kafka.Record
+	for i := 0; i < 12; i++ {
+		f := failures[i%len(failures)]
+		orig := now.Add(-time.Duration(90-i*5) * time.Minute)
+		partition := int32(i % 3)
+		recs = append(recs, kafka.Record{
+			Topic: SpringDLT, Partition: partition, Key: []byte(fmt.Sprintf("order-%d", 9000+i)), Value: []byte(f.payload),
+			Timestamp: orig.Add(2 * time.Second),
+			Headers: []kafka.Header{
+				{Key: "event-type", Value: []byte("OrderPaid")},
+				{Key: "kafka_dlt-exception-fqcn", Value: []byte(f.fqcn)},
+				{Key: "kafka_dlt-exception-cause-fqcn", Value: []byte(f.cause)},
+				{Key: "kafka_dlt-exception-message", Value: []byte(f.message)},
+				{Key: "kafka_dlt-exception-stacktrace", Value: []byte(f.fqcn + ": " + f.message + "\n\tat com.example.orders.OrderListener.onOrder(OrderListener.java:42)\n")},
+				{Key: "kafka_dlt-original-topic", Value: []byte(OrdersTopic)},
+				{Key: "kafka_dlt-original-partition", Value: be32(partition)},
+				{Key: "kafka_dlt-original-offset", Value: be64(int64(100 + i))},
+				{Key: "kafka_dlt-original-timestamp", Value: be64(orig.UnixMilli())},
+				{Key: "kafka_dlt-original-timestamp-type", Value: []byte("CreateTime")},
+				{Key: "kafka_dlt-original-consumer-group", Value: []byte(NotificationGroup)},
+			},
+		})
+	}
+	return recs
+}
+
+// connectDeadLetters are records as a Kafka Connect sink connector's error
+// handler writes them with context headers enabled: all values UTF-8 text,
+// numbers as decimal strings.
+func connectDeadLetters(now time.Time) []kafka.Record {
+	var recs []kafka.Record
+	for i := 0; i < 5; i++ {
+		stage, class, exc, msg := "VALUE_CONVERTER", "org.apache.kafka.connect.json.JsonConverter",
+			"org.apache.kafka.connect.errors.DataException", "Converting byte[] to Kafka Connect data failed due to serialization error"
+		if i%2 == 1 {
+			stage, class, exc, msg = "TASK_PUT", "io.confluent.connect.jdbc.sink.JdbcSinkTask",
+				"java.sql.SQLIntegrityConstraintViolationException", "Duplicate entry 'order-42' for key 'PRIMARY'"
+		}
+		recs = append(recs, kafka.Record{
+			Topic: ConnectDLQ, Partition: 0, Key: []byte(fmt.Sprintf("order-%d", 40+i)),
+			Value:     []byte(fmt.Sprintf(`{"type":"OrderCreated","orderId":"order-%d"`, 40+i)), // truncated JSON, as a bad record would be
+			Timestamp: now.Add(-time.Duration(30-i) * time.Minute),
+			Headers: []kafka.Header{
+				{Key: "__connect.errors.topic", Value: []byte(OrdersTopic)},
+				{Key: "__connect.errors.partition", Value: []byte(fmt.Sprint(i % 3))},
+				{Key: "__connect.errors.offset", Value: []byte(fmt.Sprint(200 + i))},
+				{Key: "__connect.errors.connector.name", Value: []byte("orders-jdbc-sink")},
+				{Key: "__connect.errors.task.id", Value: []byte("0")},
+				{Key: "__connect.errors.stage", Value: []byte(stage)},
+				{Key: "__connect.errors.class.name", Value: []byte(class)},
+				{Key: "__connect.errors.exception.class.name", Value: []byte(exc)},
+				{Key: "__connect.errors.exception.message", Value: []byte(msg)},
+				{Key: "__connect.errors.exception.stacktrace", Value: []byte(exc + ": " + msg + "\n\tat " + class + ".put(Unknown Source)\n")},
+			},
+		})
+	}
+	return recs
+}
+
+// seedGroups commits offsets for the two demo groups: notification-group at
+// the log end (caught up), analytics-group about 40% behind on each partition.
+func seedGroups(ctx context.Context, c *kafka.Client) error {
+	tps := []kafka.TopicPartition{{Topic: OrdersTopic, Partition: 0}, {Topic: OrdersTopic, Partition: 1}, {Topic: OrdersTopic, Partition: 2}}
+	offsets, err := c.LogOffsets(ctx, tps)
+	if err != nil {
+		return err
+	}
+	caughtUp, lagging := map[kafka.TopicPartition]int64{}, map[kafka.TopicPartition]int64{}
+	for tp, o := range offsets {
+		caughtUp[tp] = o.End
+		lagging[tp] = o.Start + (o.End-o.Start)*6/10
+	}
+	if err := c.CommitGroupOffsets(ctx, NotificationGroup, caughtUp); err != nil {
+		return err
+	}
+	return c.CommitGroupOffsets(ctx, AnalyticsGroup, lagging)
+}

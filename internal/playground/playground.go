@@ -1,0 +1,65 @@
+// Package playground runs a Kafka-protocol broker inside the process (franz-go's
+// kfake) and seeds the demo data set, so every streamctl command can be tried
+// without a cluster.
+package playground
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// DefaultPort is Kafka's usual port, so examples read naturally.
+const DefaultPort = 9092
+
+// Options configure the embedded broker.
+type Options struct {
+	Port    int    // 0 picks a free port
+	DataDir string // persist topics and offsets across restarts when set
+}
+
+// Playground is a running embedded broker.
+type Playground struct {
+	cluster *kfake.Cluster
+}
+
+// Start starts the broker on 127.0.0.1.
+func Start(opts Options) (*Playground, error) {
+	kopts := []kfake.Opt{
+		kfake.NumBrokers(1),
+		kfake.Ports(opts.Port),
+		kfake.ClusterID("streamctl-playground"),
+		// Same default as a fresh Kafka topic would get from most clusters'
+		// operators: one replica here, since there is one broker.
+		kfake.DefaultNumPartitions(3),
+	}
+	if opts.DataDir != "" {
+		kopts = append(kopts, kfake.DataDir(opts.DataDir))
+	}
+	c, err := kfake.NewCluster(kopts...)
+	if err != nil {
+		return nil, fmt.Errorf("starting the playground broker on 127.0.0.1:%d: %w", opts.Port, err)
+	}
+	return &Playground{cluster: c}, nil
+}
+
+// Addr is the broker's host:port.
+func (p *Playground) Addr() string { return p.cluster.ListenAddrs()[0] }
+
+// Close stops the broker, flushing the data dir if there is one.
+func (p *Playground) Close() { p.cluster.Close() }
+
+// Run starts a broker, calls ready with it, and stops it when ctx ends.
+func Run(ctx context.Context, opts Options, ready func(*Playground) error) error {
+	p, err := Start(opts)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if err := ready(p); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
