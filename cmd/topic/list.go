@@ -75,7 +75,7 @@ func listGrid(topics []kafka.TopicSummary, wide bool) *format.Grid {
 	for _, t := range topics {
 		row := []string{t.Name, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), format.Int(t.Records)}
 		if wide {
-			row = append(row, t.ID, strconv.FormatBool(t.Internal))
+			row = append(row, t.ID, format.Bool(t.Internal))
 		}
 		g.Row(row...)
 	}

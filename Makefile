@@ -1,0 +1,26 @@
+# streamctl build targets. `make test` is the test command CI runs.
+GO          ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: build test playground generate lint check-generated ci
+
+build:
+	$(GO) build -o bin/streamctl .
+
+# Unit, in-process (kfake) and end-to-end tests against a real Kafka broker.
+test:
+	scripts/test
+
+playground: build
+	bin/streamctl playground
+
+# Regenerate the command reference, man pages and shell completions.
+generate:
+	$(GO) run ./internal/gendocs
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: run gofmt -w on the files above"; exit 1; }
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+ci: lint test
