@@ -74,7 +74,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := format.ParseOutput(f.OutputFlag); err != nil {
+			if _, err := format.ParseOutput(f.OutputFlag, cmdutil.OutputsOf(cmd)...); err != nil {
 				return exitcode.WithCode(exitcode.Usage, err)
 			}
 			return nil
@@ -105,6 +105,8 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		cluster.NewCmd(f),
 		topic.NewCmd(f),
 		profile.NewCmd(f),
+		newConsumeCmd(f),
+		newProduceCmd(f),
 		newPlaygroundCmd(f),
 		&cobra.Command{
 			Use:   "exit-codes",

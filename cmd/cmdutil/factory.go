@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
 	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
@@ -37,13 +40,31 @@ func New(io *format.IOStreams) *Factory {
 	return &Factory{IO: io}
 }
 
-// Output is the validated -o value.
-func (f *Factory) Output() format.Output {
-	o, err := format.ParseOutput(f.OutputFlag)
-	if err != nil {
-		return format.Table // the root command validated it already
+// Output is the -o value, validated by the root command before any run.
+func (f *Factory) Output() format.Output { return format.Output(f.OutputFlag) }
+
+// outputsKey is the cobra annotation naming the -o values a command accepts
+// when they differ from format.Outputs.
+const outputsKey = "outputs"
+
+// SetOutputs declares the -o values cmd accepts.
+func SetOutputs(cmd *cobra.Command, outputs ...format.Output) {
+	names := make([]string, len(outputs))
+	for i, o := range outputs {
+		names[i] = string(o)
 	}
-	return o
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[outputsKey] = strings.Join(names, ",")
+}
+
+// OutputsOf returns the -o values cmd accepts; nil means format.Outputs.
+func OutputsOf(cmd *cobra.Command) []string {
+	if a, ok := cmd.Annotations[outputsKey]; ok {
+		return strings.Split(a, ",")
+	}
+	return nil
 }
 
 // Logger writes debug lines (-v) and warnings to stderr.
@@ -83,7 +104,7 @@ func (f *Factory) Cluster() (*config.Cluster, error) {
 	}
 	props, err := config.ParseProperties(f.Props)
 	if err != nil {
-		return nil, err
+		return nil, exitcode.WithCode(exitcode.Usage, err)
 	}
 	c, err := config.Resolve(f.Settings, file, props, func(msg string) { f.IO.Warnf("%s", msg) })
 	if err != nil {

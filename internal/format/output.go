@@ -21,19 +21,25 @@ const (
 	Wide  Output = "wide"
 	JSON  Output = "json"
 	YAML  Output = "yaml"
+	// Raw writes record values only, for commands that print records.
+	Raw Output = "raw"
 )
 
-// Outputs lists the formats for help and completion.
+// Outputs lists the formats most commands accept, for help and completion.
 var Outputs = []string{string(Table), string(Wide), string(JSON), string(YAML)}
 
-// ParseOutput validates an -o value.
-func ParseOutput(s string) (Output, error) {
-	for _, o := range Outputs {
+// ParseOutput validates an -o value against the formats a command accepts
+// (Outputs when allowed is empty).
+func ParseOutput(s string, allowed ...string) (Output, error) {
+	if len(allowed) == 0 {
+		allowed = Outputs
+	}
+	for _, o := range allowed {
 		if s == o {
 			return Output(s), nil
 		}
 	}
-	return "", fmt.Errorf("unknown output format %q: use one of %s", s, strings.Join(Outputs, ", "))
+	return "", fmt.Errorf("unknown output format %q: use one of %s", s, strings.Join(allowed, ", "))
 }
 
 // Grid is one table of rows for people. Title, when set, is printed above it.

@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -83,7 +84,7 @@ func (e *TopicNotFoundError) Error() string {
 func (c *Client) TopicNames(ctx context.Context) ([]string, error) {
 	var md *ck.Metadata
 	err := c.request(ctx, "listing topics", func(ctx context.Context) (err error) {
-		md, err = c.admin.GetMetadata(nil, true, c.timeoutMs(ctx))
+		md, err = c.metadata(ctx)
 		return err
 	})
 	if err != nil {
@@ -97,6 +98,24 @@ func (c *Client) TopicNames(ctx context.Context) ([]string, error) {
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// metadata calls GetMetadata, which takes a timeout rather than a context, in
+// growing slices of the time left, so that an authentication failure or
+// Ctrl-C (both end ctx) stops the wait instead of the whole timeout running
+// out. Growing slices still give a slow but healthy cluster a long wait.
+func (c *Client) metadata(ctx context.Context) (*ck.Metadata, error) {
+	for slice := 250; ; slice *= 2 {
+		md, err := c.admin.GetMetadata(nil, true, min(slice, c.timeoutMs(ctx)))
+		if err == nil || !isUnreachable(err) {
+			return md, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond): // a known-down broker fails at once: do not spin
+		}
+	}
 }
 
 // IsInternal reports whether a topic belongs to Kafka itself.
@@ -164,8 +183,31 @@ func (c *Client) DescribeTopics(ctx context.Context, names []string) ([]TopicDes
 // describe fetches metadata and log offsets of the named topics, in the
 // order given. existing is every topic name, for "did you mean" hints.
 func (c *Client) describe(ctx context.Context, names, existing []string) ([]TopicDescription, error) {
+	descs, tps, err := c.describeMetadata(ctx, names, existing)
+	if err != nil || len(descs) == 0 {
+		return descs, err
+	}
+	offsets, err := c.LogOffsets(ctx, tps)
+	if err != nil {
+		return nil, err
+	}
+	for i := range descs {
+		d := &descs[i]
+		for j := range d.PartitionDetails {
+			p := &d.PartitionDetails[j]
+			o := offsets[TopicPartition{d.Name, p.Partition}]
+			p.LogStartOffset, p.LogEndOffset, p.Records = o.Start, o.End, o.End-o.Start
+			d.Records += p.Records
+		}
+	}
+	return descs, nil
+}
+
+// describeMetadata fetches the topics' ids and partition replicas, without
+// offsets, and lists their partitions.
+func (c *Client) describeMetadata(ctx context.Context, names, existing []string) ([]TopicDescription, []TopicPartition, error) {
 	if len(names) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var res ck.DescribeTopicsResult
 	err := c.request(ctx, "describing topics", func(ctx context.Context) (err error) {
@@ -173,7 +215,7 @@ func (c *Client) describe(ctx context.Context, names, existing []string) ([]Topi
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var tps []TopicPartition
 	descs := make([]TopicDescription, 0, len(res.TopicDescriptions))
@@ -181,13 +223,13 @@ func (c *Client) describe(ctx context.Context, names, existing []string) ([]Topi
 		switch td.Error.Code() {
 		case ck.ErrNoError:
 		case ck.ErrUnknownTopicOrPart, ck.ErrUnknownTopic, ck.ErrUnknownTopicID:
-			return nil, &TopicNotFoundError{Topic: td.Name, Cluster: c.cluster.Name(), Existing: existing}
+			return nil, nil, &TopicNotFoundError{Topic: td.Name, Cluster: c.cluster.Name(), Existing: existing}
 		default:
-			return nil, fmt.Errorf("describing topic %q: %w", td.Name, c.brokerError(td.Error))
+			return nil, nil, fmt.Errorf("describing topic %q: %w", td.Name, c.brokerError(td.Error))
 		}
 		d := TopicDescription{TopicSummary: TopicSummary{
 			Name:       td.Name,
-			ID:         td.TopicID.String(),
+			ID:         topicID(td.TopicID.String()),
 			Internal:   IsInternal(td.Name, td.IsInternal),
 			Partitions: len(td.Partitions),
 		}, Configs: []ConfigEntry{}}
@@ -209,20 +251,25 @@ func (c *Client) describe(ctx context.Context, names, existing []string) ([]Topi
 		})
 		descs = append(descs, d)
 	}
-	offsets, err := c.LogOffsets(ctx, tps)
-	if err != nil {
-		return nil, err
+	return descs, tps, nil
+}
+
+// Partitions lists the partitions of the named topics; an unknown topic is a
+// TopicNotFoundError.
+func (c *Client) Partitions(ctx context.Context, topics []string) ([]TopicPartition, error) {
+	_, tps, err := c.describeMetadata(ctx, topics, nil)
+	var nf *TopicNotFoundError
+	if errors.As(err, &nf) {
+		return nil, c.topicNotFound(ctx, nf.Topic)
 	}
-	for i := range descs {
-		d := &descs[i]
-		for j := range d.PartitionDetails {
-			p := &d.PartitionDetails[j]
-			o := offsets[TopicPartition{d.Name, p.Partition}]
-			p.LogStartOffset, p.LogEndOffset, p.Records = o.Start, o.End, o.End-o.Start
-			d.Records += p.Records
-		}
-	}
-	return descs, nil
+	return tps, err
+}
+
+// topicID writes a topic id as Kafka's own tools do, in URL-safe base64
+// without padding. librdkafka uses the standard alphabet, which would show
+// "H/dH" where kafka-topics shows "H_dH" for the same topic.
+func topicID(librdkafka string) string {
+	return strings.TrimRight(strings.NewReplacer("+", "-", "/", "_").Replace(librdkafka), "=")
 }
 
 func nodeIDs(nodes []ck.Node) []int32 {

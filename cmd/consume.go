@@ -1,0 +1,271 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/position"
+)
+
+// ConsumeOptions are the inputs of `streamctl consume`.
+type ConsumeOptions struct {
+	Topics      []string
+	Regex       bool
+	Offset      string
+	Partitions  []int
+	MaxMessages int64
+	Exit        bool
+	IdleTimeout time.Duration
+	Group       string
+	Template    string
+	DecodeJSON  bool
+	Key         string
+	keySet      bool
+	Headers     []string
+	Where       string
+	FromTime    string
+	ToTime      string
+	Isolation   string
+
+	rng position.Range
+}
+
+func newConsumeCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &ConsumeOptions{}
+	cmd := &cobra.Command{
+		Use:   "consume TOPIC...",
+		Short: "Read records from topics to stdout",
+		Long: `Read records from one or more topics and write them to stdout.
+
+Positions (--offset) use rpk's grammar, resolved per partition before reading:
+  start | end | N | +N (log start + N) | -N (log end - N) | @TIME
+  A:B reads from A up to (not including) B; A:end stops at the end as it was
+  when the command started. TIME is RFC3339, a date, unix seconds or
+  milliseconds, or a duration ago (-1h30m); @T1:@T2 is a time window, and in
+  "@T:1h" the end is relative to the start. Positions outside the log are
+  clamped to it, with a note on stderr.
+
+Without -e, --offset A:B, -n or --idle-timeout it follows new records until
+Ctrl-C. -e stops at the log end as it was at the start, even while producers
+keep writing.
+
+With -g GROUP it joins the consumer group and commits the offsets of what it
+has written to stdout (never ahead of it: Ctrl-C commits exactly what was
+written). The group's committed offsets win over --offset, as in rpk:
+--offset applies only to partitions where the group has no commit. Without
+-g nothing is committed.
+
+Output: -o table (people), -o json (one lossless record envelope per line;
+feed it back with "produce --format json"), -o raw (values only), or
+-f/--format with kcat's tokens (%t %p %o %k %s %T %h %S %K).`,
+		Example: `  streamctl consume order-events -e
+  streamctl consume order-events --offset -5 -e -o json
+  streamctl consume order-events --offset @-1h -e --where '.type == "OrderPaid"'
+  streamctl consume order-events --offset '@2026-11-26T10:00:00Z:@2026-11-26T11:00:00Z' -o json
+  streamctl consume order-events -g billing -n 100 -o raw
+  streamctl consume order-events -e -f 'Key: %k, partition %p, offset %o: %s\n'`,
+		Args:              cmdutil.MinimumArgs(1, "TOPIC..."),
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Topics = args
+			opts.keySet = cmd.Flags().Changed("key")
+			if err := opts.validate(time.Now()); err != nil {
+				return err
+			}
+			return consumeRun(cmd.Context(), f, opts)
+		},
+	}
+	cmdutil.SetOutputs(cmd, format.Table, format.JSON, format.Raw)
+	fl := cmd.Flags()
+	fl.BoolVarP(&opts.Regex, "regex", "r", false, "topic arguments are regular expressions")
+	fl.StringVar(&opts.Offset, "offset", "start", "where to start, or a range A:B (see above)")
+	fl.IntSliceVarP(&opts.Partitions, "partition", "p", nil, "only these partitions, e.g. 0,2")
+	fl.Int64VarP(&opts.MaxMessages, "max-messages", "n", 0, "stop after this many records are written")
+	fl.BoolVarP(&opts.Exit, "exit", "e", false, "stop at the log end as it was when the command started")
+	fl.DurationVar(&opts.IdleTimeout, "idle-timeout", 0, "stop after this long without a record")
+	fl.StringVarP(&opts.Group, "group", "g", "", "consume as this consumer group, committing what was written")
+	fl.StringVarP(&opts.Template, "format", "f", "", "kcat-style output template, e.g. '%k\\t%s\\n'")
+	fl.BoolVar(&opts.DecodeJSON, "decode-json", false, "with -o json: embed JSON values as objects (for reading, not round trips)")
+	fl.StringVar(&opts.Key, "key", "", "only records with this key")
+	fl.StringArrayVar(&opts.Headers, "header", nil, "only records with header k=v (or just k), repeatable")
+	fl.StringVar(&opts.Where, "where", "", "only records whose JSON value passes this jq expression")
+	fl.StringVar(&opts.FromTime, "from-time", "", "only records with a timestamp at or after this time")
+	fl.StringVar(&opts.ToTime, "to-time", "", "only records with a timestamp before this time")
+	fl.StringVar(&opts.Isolation, "isolation", "read_committed", "read_committed (skip aborted transactions) or read_uncommitted")
+	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{"read_committed", "read_uncommitted"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func (o *ConsumeOptions) validate(now time.Time) error {
+	rng, err := position.ParseRange(o.Offset, now)
+	if err != nil {
+		return exitcode.UsageError("invalid --offset: %v", err)
+	}
+	o.rng = rng
+	if o.Isolation != "read_committed" && o.Isolation != "read_uncommitted" {
+		return exitcode.UsageError("--isolation %q: use read_committed or read_uncommitted", o.Isolation)
+	}
+	for _, t := range []string{o.FromTime, o.ToTime} {
+		if t != "" {
+			if _, err := position.ParseTime(t, now); err != nil {
+				return exitcode.UsageError("invalid time %q: %v", t, err)
+			}
+		}
+	}
+	if o.MaxMessages < 0 {
+		return exitcode.UsageError("--max-messages must not be negative")
+	}
+	return nil
+}
+
+func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) error {
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	topics, err := selectTopics(ctx, client, opts.Topics, opts.Regex)
+	if err != nil {
+		return err
+	}
+	tps, err := client.Partitions(ctx, topics)
+	if err != nil {
+		return err
+	}
+	if len(opts.Partitions) > 0 {
+		tps = slices.DeleteFunc(tps, func(tp kafka.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
+		if len(tps) == 0 {
+			return exitcode.UsageError("no partition %v in %s", opts.Partitions, strings.Join(topics, ", "))
+		}
+	}
+	plan, err := pipeline.Resolve(ctx, client, tps, opts.rng, opts.Exit)
+	if err != nil {
+		return err
+	}
+	for _, c := range plan.Clamped {
+		f.IO.Infof("note: --offset %s is outside the log of %s; clamped", opts.Offset, c)
+	}
+	steps, err := consumeSteps(opts)
+	if err != nil {
+		return err
+	}
+	encode, err := consumeEncoder(f, opts)
+	if err != nil {
+		return err
+	}
+	reader, err := client.NewReader(kafka.ReaderOptions{
+		Group: opts.Group, Topics: topics, Start: plan.Start, ReadCommitted: opts.Isolation == "read_committed",
+	})
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+
+	if f.Output() == format.Table && f.IO.OutTTY {
+		fmt.Fprint(f.IO.Out, format.RecordLineHeader)
+	}
+	p := &pipeline.Pipeline{
+		Source: pipeline.NewTopicSource(reader, plan.End, opts.IdleTimeout),
+		Steps:  steps,
+		Sink:   pipeline.NewStreamSink(f.IO.Out, encode),
+		Limit:  opts.MaxMessages,
+	}
+	stats, err := p.Run(ctx)
+	if f.IO.ErrTTY {
+		msg := fmt.Sprintf("%d records written", stats.Written)
+		if stats.Skipped > 0 {
+			msg += fmt.Sprintf(", %d skipped by filters", stats.Skipped)
+		}
+		f.IO.Infof("%s.", msg)
+	}
+	return err
+}
+
+// selectTopics expands regular expressions (-r) into topic names.
+func selectTopics(ctx context.Context, c *kafka.Client, args []string, regex bool) ([]string, error) {
+	if !regex {
+		return args, nil
+	}
+	names, err := c.TopicNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, a := range args {
+		re, err := regexp.Compile(a)
+		if err != nil {
+			return nil, exitcode.UsageError("topic pattern %q: %v", a, err)
+		}
+		for _, n := range names {
+			if re.MatchString(n) && !kafka.IsInternal(n, false) && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no topic matches %s", strings.Join(args, ", "))
+	}
+	return out, nil
+}
+
+// consumeSteps builds the filters, in the order cheapest first.
+func consumeSteps(opts *ConsumeOptions) ([]pipeline.Step, error) {
+	var steps []pipeline.Step
+	if opts.keySet {
+		steps = append(steps, pipeline.KeyIs([]byte(opts.Key)))
+	}
+	for _, h := range opts.Headers {
+		steps = append(steps, pipeline.HeaderMatch(h))
+	}
+	now := time.Now()
+	from, to, windowed := opts.rng.TimeWindow()
+	if opts.FromTime != "" {
+		from, _ = position.ParseTime(opts.FromTime, now)
+		windowed = true
+	}
+	if opts.ToTime != "" {
+		to, _ = position.ParseTime(opts.ToTime, now)
+		windowed = true
+	}
+	if windowed {
+		steps = append(steps, pipeline.TimeBetween(from, to))
+	}
+	if opts.Where != "" {
+		where, err := pipeline.Where(opts.Where)
+		if err != nil {
+			return nil, exitcode.WithCode(exitcode.Usage, err)
+		}
+		steps = append(steps, where)
+	}
+	return steps, nil
+}
+
+// consumeEncoder picks how each record is written.
+func consumeEncoder(f *cmdutil.Factory, opts *ConsumeOptions) (pipeline.Encoder, error) {
+	if opts.Template != "" {
+		t, err := format.CompileTemplate(opts.Template)
+		if err != nil {
+			return nil, exitcode.WithCode(exitcode.Usage, err)
+		}
+		return t.Append, nil
+	}
+	switch f.Output() {
+	case format.JSON:
+		eo := format.EnvelopeOptions{DecodeJSON: opts.DecodeJSON}
+		return func(dst []byte, r *kafka.Record) []byte { return format.AppendEnvelope(dst, r, eo) }, nil
+	case format.Raw:
+		return func(dst []byte, r *kafka.Record) []byte { return append(append(dst, r.Value...), '\n') }, nil
+	}
+	return format.AppendRecordLine, nil
+}
+

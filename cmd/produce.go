@@ -1,0 +1,298 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// ProduceOptions are the inputs of `streamctl produce`.
+type ProduceOptions struct {
+	Topic           string
+	File            string
+	Format          string
+	Partition       int32
+	partitionSet    bool
+	Partitioner     string
+	Acks            string
+	Compression     string
+	Rate            float64
+	Idempotent      bool
+	TransactionalID string
+	SkipInvalid     bool
+
+	// Text format, console-producer style.
+	ParseKey            bool
+	KeySeparator        string
+	ParseHeaders        bool
+	HeadersDelimiter    string
+	HeadersSeparator    string
+	HeadersKeySeparator string
+	NullMarker          string
+	// Text format, kcat style.
+	KcatKeyDelim string
+	FixedKey     string
+	fixedKeySet  bool
+	HeaderFlags  []string
+	EmptyIsNull  bool
+
+	text format.TextOptions
+}
+
+func newProduceCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &ProduceOptions{}
+	cmd := &cobra.Command{
+		Use:   "produce [TOPIC]",
+		Short: "Write records from stdin or a file to a topic",
+		Long: `Write records read from stdin (or --file) to a topic, and report on stderr how
+many were delivered and failed. Each record is confirmed by the brokers
+(acks=all, idempotent producer by default) before it counts as delivered.
+
+Input formats:
+  --format text (default)  one value per line; Kafka console-producer options
+                           (--parse-key, --key-separator, --parse-headers,
+                           --null-marker) and kcat's (-K, -k, -H, -Z)
+  --format json            the record envelope "consume -o json" writes: topic,
+                           partition, key, value, headers and timestamp are
+                           honoured, so records round-trip byte for byte. TOPIC
+                           and --partition override the envelope's.
+  --format raw             the whole input as one record's value
+
+A malformed line stops the run with an error naming its line number, unless
+--skip-invalid counts it and goes on. If any record fails delivery the exit
+code is 4, with the count. --transactional-id writes everything in one
+transaction: all or nothing.`,
+		Example: `  echo '{"orderId":1}' | streamctl produce order-events
+  streamctl produce order-events --parse-key < key-tab-value.txt
+  streamctl produce order-events -K: -H source=script < lines.txt
+  streamctl consume order-events -e -o json | streamctl produce order-events-copy --format json
+  streamctl produce blobs --format raw --file picture.png -k picture-1`,
+		Args: cmdutil.RangeArgs(0, 1, "TOPIC"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Topic = args[0]
+			}
+			opts.partitionSet = cmd.Flags().Changed("partition")
+			opts.fixedKeySet = cmd.Flags().Changed("key")
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			return produceRun(cmd.Context(), f, opts)
+		},
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.File, "file", "", "read from this file instead of stdin")
+	fl.StringVar(&opts.Format, "format", "text", "input format: text, json or raw")
+	fl.Int32Var(&opts.Partition, "partition", -1, "write every record to this partition (-1: the partitioner chooses)")
+	fl.StringVar(&opts.Partitioner, "partitioner", "murmur2_random", "partitioner for keyed records: murmur2_random (Java client compatible), murmur2, consistent_random, random, fnv1a_random")
+	fl.StringVar(&opts.Acks, "acks", "all", "acknowledgements to wait for: all, 1 or 0 (all is required when idempotent)")
+	fl.StringVar(&opts.Compression, "compression", "none", "compression: none, gzip, snappy, lz4, zstd")
+	fl.Float64Var(&opts.Rate, "rate", 0, "at most this many records per second (0: as fast as possible)")
+	fl.BoolVar(&opts.Idempotent, "idempotent", true, "idempotent producer: no duplicates or reordering on retries")
+	fl.StringVar(&opts.TransactionalID, "transactional-id", "", "write all records in one transaction with this id (all or nothing)")
+	fl.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "count malformed lines as warnings instead of stopping")
+	fl.BoolVar(&opts.ParseKey, "parse-key", false, "text: each line is key, separator, value")
+	fl.StringVar(&opts.KeySeparator, "key-separator", "\t", "text: separator between key and value")
+	fl.BoolVar(&opts.ParseHeaders, "parse-headers", false, "text: each line starts with headers k:v,k:v then a delimiter")
+	fl.StringVar(&opts.HeadersDelimiter, "headers-delimiter", "\t", "text: delimiter after the headers")
+	fl.StringVar(&opts.HeadersSeparator, "headers-separator", ",", "text: separator between headers")
+	fl.StringVar(&opts.HeadersKeySeparator, "headers-key-separator", ":", "text: separator between a header's key and value")
+	fl.StringVar(&opts.NullMarker, "null-marker", "", "text: a key, value or header value equal to this is null")
+	fl.StringVarP(&opts.KcatKeyDelim, "key-delimiter", "K", "", "text (kcat -K): split each line into key and value at the first DELIM")
+	fl.StringVarP(&opts.FixedKey, "key", "k", "", "the key of every record (kcat -k)")
+	fl.StringArrayVarP(&opts.HeaderFlags, "header", "H", nil, "header name=value on every record, repeatable (kcat -H)")
+	fl.BoolVarP(&opts.EmptyIsNull, "empty-null", "Z", false, "text: an empty value (or key) is null (kcat -Z)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "raw"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("compression", cobra.FixedCompletions([]string{"none", "gzip", "snappy", "lz4", "zstd"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func (o *ProduceOptions) validate() error {
+	switch o.Format {
+	case "text", "json", "raw":
+	default:
+		return exitcode.UsageError("--format %q: use text, json or raw", o.Format)
+	}
+	if o.Topic == "" && o.Format != "json" {
+		return exitcode.UsageError("name the TOPIC to write to (only --format json can take topics from the input)")
+	}
+	if o.Idempotent && o.Acks != "all" && o.Acks != "-1" {
+		return exitcode.UsageError("--acks %s needs --idempotent=false: the idempotent producer requires acks=all", o.Acks)
+	}
+	if o.Rate < 0 {
+		return exitcode.UsageError("--rate must not be negative")
+	}
+	o.text = format.TextOptions{
+		ParseKey: o.ParseKey, KeySeparator: o.KeySeparator,
+		ParseHeaders: o.ParseHeaders, HeadersDelimiter: o.HeadersDelimiter,
+		HeadersSeparator: o.HeadersSeparator, HeadersKeySeparator: o.HeadersKeySeparator,
+		NullMarker: o.NullMarker, EmptyIsNull: o.EmptyIsNull,
+	}
+	if o.KcatKeyDelim != "" {
+		o.text.ParseKey, o.text.KeySeparator = true, o.KcatKeyDelim
+	}
+	if o.fixedKeySet {
+		o.text.FixedKey = []byte(o.FixedKey)
+	}
+	for _, h := range o.HeaderFlags {
+		hdr, err := format.ParseHeaderFlag(h)
+		if err != nil {
+			return exitcode.WithCode(exitcode.Usage, err)
+		}
+		o.text.Headers = append(o.text.Headers, hdr)
+	}
+	if err := o.text.Validate(); err != nil {
+		return exitcode.WithCode(exitcode.Usage, err)
+	}
+	return nil
+}
+
+func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) error {
+	in := f.IO.In
+	if opts.File != "" {
+		file, err := os.Open(opts.File)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		in = file
+	}
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	if opts.Topic != "" {
+		// Fail on a misspelt topic before reading any input.
+		if _, err := client.Partitions(ctx, []string{opts.Topic}); err != nil {
+			return err
+		}
+	}
+	compression := opts.Compression
+	if compression == "none" {
+		compression = ""
+	}
+	w, err := client.NewWriter(ctx, kafka.WriterOptions{
+		Acks: opts.Acks, Compression: compression, Idempotent: opts.Idempotent,
+		TransactionalID: opts.TransactionalID, Partitioner: opts.Partitioner,
+	})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+
+	var limiter *rate.Limiter
+	if opts.Rate > 0 {
+		limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate/10)))
+	}
+	invalid, readErr := produceInput(ctx, f, opts, in, w, limiter)
+	if readErr != nil {
+		_ = w.Abort(ctx)
+	}
+	flushErr := w.Flush(ctx)
+	st := w.Stats()
+	summary := fmt.Sprintf("%d records delivered, %d failed", st.Delivered, st.Failed)
+	if invalid > 0 {
+		summary += fmt.Sprintf(", %d invalid lines skipped", invalid)
+	}
+	f.IO.Infof("%s.", summary)
+	switch {
+	case readErr != nil:
+		return readErr
+	case st.Failed > 0:
+		return exitcode.WithCode(exitcode.Partial, fmt.Errorf("%d records failed delivery: %w", st.Failed, w.Err()))
+	case flushErr != nil:
+		return flushErr
+	}
+	return ctx.Err()
+}
+
+// produceInput reads the input and hands each record to the writer. It
+// returns how many invalid lines were skipped.
+func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions, in io.Reader, w *kafka.Writer, limiter *rate.Limiter) (int, error) {
+	write := func(rec *kafka.Record) error {
+		if opts.Topic != "" {
+			rec.Topic = opts.Topic
+		}
+		if opts.partitionSet {
+			rec.Partition = opts.Partition
+		}
+		if limiter != nil {
+			if err := limiter.Wait(ctx); err != nil {
+				return err
+			}
+		}
+		return w.Write(ctx, rec, nil)
+	}
+	if opts.Format == "raw" {
+		value, err := io.ReadAll(in)
+		if err != nil {
+			return 0, err
+		}
+		rec := kafka.Record{Partition: kafka.AnyPartition, Value: value, Key: opts.text.FixedKey, Headers: opts.text.Headers}
+		return 0, write(&rec)
+	}
+	r := bufio.NewReaderSize(in, 1<<20)
+	invalid := 0
+	var long []byte
+	for lineNo := 1; ; lineNo++ {
+		if err := ctx.Err(); err != nil {
+			return invalid, err
+		}
+		if err := w.Err(); err != nil && opts.TransactionalID != "" {
+			return invalid, err // the transaction is lost already
+		}
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) { // a line longer than the buffer
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = r.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if len(line) == 0 && err != nil {
+			if err == io.EOF {
+				return invalid, nil
+			}
+			return invalid, err
+		}
+		var rec kafka.Record
+		var perr error
+		if opts.Format == "json" {
+			if len(strings.TrimSpace(string(line))) == 0 {
+				continue
+			}
+			if rec, perr = format.ParseEnvelope(line); perr != nil {
+				perr = fmt.Errorf("line %d: %w", lineNo, perr)
+			} else if rec.Topic == "" && opts.Topic == "" {
+				perr = fmt.Errorf("line %d: the envelope has no topic; name a TOPIC argument", lineNo)
+			}
+		} else {
+			rec, perr = format.ParseTextLine(line, lineNo, &opts.text)
+		}
+		if perr != nil {
+			if !opts.SkipInvalid {
+				return invalid, perr
+			}
+			invalid++
+			f.IO.Warnf("%v (skipped)", perr)
+			continue
+		}
+		if err := write(&rec); err != nil {
+			return invalid, err
+		}
+	}
+}

@@ -1,0 +1,227 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+)
+
+// ReaderOptions configure a Reader.
+type ReaderOptions struct {
+	// Group joins this consumer group and subscribes to Topics. Empty reads
+	// the partitions in Start directly, and never commits.
+	Group  string
+	Topics []string
+	// Start holds where to begin each partition. Without a group these are
+	// the partitions read. In a group they apply to assigned partitions that
+	// have no committed offset: committed offsets win, as in rpk.
+	Start map[TopicPartition]int64
+	// ReadCommitted hides records of aborted and open transactions.
+	ReadCommitted bool
+}
+
+// Reader reads records from partitions, with or without a consumer group.
+type Reader struct {
+	client *Client
+	c      *ck.Consumer
+	opts   ReaderOptions
+
+	mu       sync.Mutex
+	assigned map[TopicPartition]int64 // assigned partitions and where each started
+	gen      int                      // bumped on every assignment change
+}
+
+// noGroup is the group.id librdkafka requires even for a consumer that only
+// assigns partitions; the reader never joins or commits with it.
+const noGroup = "streamctl-no-group"
+
+// NewReader creates a reader. It does not fetch until Poll.
+func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
+	conf := ck.ConfigMap{
+		"go.logs.channel.enable":   true,
+		"log.connection.close":     false,
+		"client.id":                "streamctl",
+		"enable.auto.commit":       false, // commits follow the sink, never a timer
+		"enable.auto.offset.store": false,
+		"enable.partition.eof":     false,
+		"auto.offset.reset":        "earliest",
+		"isolation.level":          "read_uncommitted",
+		"group.id":                 noGroup,
+		// Larger fetches and a deeper local queue keep the poll loop busy.
+		"fetch.wait.max.ms":       100,
+		"queued.min.messages":     200000,
+		"fetch.message.max.bytes": 4 << 20,
+	}
+	if opts.ReadCommitted {
+		conf["isolation.level"] = "read_committed"
+	}
+	if opts.Group != "" {
+		conf["group.id"] = opts.Group
+	}
+	for k, v := range cl.cluster.ClientConfig() {
+		conf[k] = v
+	}
+	c, err := ck.NewConsumer(&conf)
+	if err != nil {
+		return nil, fmt.Errorf("invalid consumer configuration: %w", err)
+	}
+	r := &Reader{client: cl, c: c, opts: opts, assigned: map[TopicPartition]int64{}}
+	go func() {
+		for ev := range c.Logs() {
+			cl.log.Debug(cl.scrub.Scrub(ev.Message), "source", "librdkafka", "tag", ev.Tag, "level", ev.Level)
+		}
+	}()
+	if opts.Group == "" {
+		var parts []ck.TopicPartition
+		for tp, off := range opts.Start {
+			parts = append(parts, ckPartition(tp, off))
+			r.assigned[tp] = off
+		}
+		if err := c.Assign(parts); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("assigning partitions: %w", cl.brokerError(err))
+		}
+		return r, nil
+	}
+	if err := c.SubscribeTopics(opts.Topics, r.rebalance); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("subscribing to %v: %w", opts.Topics, cl.brokerError(err))
+	}
+	return r, nil
+}
+
+func ckPartition(tp TopicPartition, off int64) ck.TopicPartition {
+	topic := tp.Topic
+	return ck.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: ck.Offset(off)}
+}
+
+// rebalance starts newly assigned partitions at their committed offset, or
+// at the requested start position when the group has none there.
+func (r *Reader) rebalance(c *ck.Consumer, ev ck.Event) error {
+	switch e := ev.(type) {
+	case ck.AssignedPartitions:
+		committed, err := c.Committed(e.Partitions, int(r.client.cluster.Timeout.Milliseconds()))
+		if err != nil {
+			return err
+		}
+		r.mu.Lock()
+		for i := range committed {
+			p := &committed[i]
+			tp := TopicPartition{*p.Topic, p.Partition}
+			if p.Offset < 0 { // no commit: use the start position
+				if off, ok := r.opts.Start[tp]; ok {
+					p.Offset = ck.Offset(off)
+				}
+			}
+			r.assigned[tp] = int64(p.Offset)
+		}
+		r.gen++
+		r.mu.Unlock()
+		return c.Assign(committed)
+	case ck.RevokedPartitions:
+		r.mu.Lock()
+		for _, p := range e.Partitions {
+			delete(r.assigned, TopicPartition{*p.Topic, p.Partition})
+		}
+		r.gen++
+		r.mu.Unlock()
+		return c.Unassign()
+	}
+	return nil
+}
+
+// Assignment returns the partitions being read, each with the offset it
+// started from (negative when librdkafka resolves it, e.g. a group's reset
+// position), and a generation number that changes with the assignment.
+func (r *Reader) Assignment() (map[TopicPartition]int64, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[TopicPartition]int64, len(r.assigned))
+	for tp, off := range r.assigned {
+		out[tp] = off
+	}
+	return out, r.gen
+}
+
+// Poll waits up to timeout for the next record; it returns nil, nil when
+// none arrived. Authentication and TLS failures are returned as errors.
+func (r *Reader) Poll(timeout time.Duration) (*Record, error) {
+	ev := r.c.Poll(int(timeout.Milliseconds()))
+	switch e := ev.(type) {
+	case *ck.Message:
+		if e.TopicPartition.Error != nil {
+			return nil, fmt.Errorf("reading %s[%d]: %w", *e.TopicPartition.Topic, e.TopicPartition.Partition, r.client.brokerError(e.TopicPartition.Error))
+		}
+		return recordOf(e), nil
+	case ck.Error:
+		switch e.Code() {
+		case ck.ErrAuthentication:
+			return nil, &AuthError{Mechanism: r.client.cluster.Mechanism(), User: r.client.cluster.User(), Detail: brokerDetail(r.client.scrub.Scrub(e.Error()))}
+		case ck.ErrSsl:
+			return nil, &TLSError{Detail: brokerDetail(r.client.scrub.Scrub(e.Error()))}
+		}
+		if e.IsFatal() {
+			return nil, r.client.brokerError(e)
+		}
+		r.client.log.Debug("consumer error", "error", r.client.scrub.Scrub(e.Error()))
+	}
+	return nil, nil
+}
+
+func recordOf(m *ck.Message) *Record {
+	rec := &Record{
+		Topic:     *m.TopicPartition.Topic,
+		Partition: m.TopicPartition.Partition,
+		Offset:    int64(m.TopicPartition.Offset),
+		Key:       m.Key,
+		Value:     m.Value,
+		Timestamp: m.Timestamp,
+	}
+	switch m.TimestampType {
+	case ck.TimestampCreateTime:
+		rec.TimestampType = "CreateTime"
+	case ck.TimestampLogAppendTime:
+		rec.TimestampType = "LogAppendTime"
+	}
+	if len(m.Headers) > 0 {
+		rec.Headers = make([]Header, len(m.Headers))
+		for i, h := range m.Headers {
+			rec.Headers[i] = Header{Key: h.Key, Value: h.Value}
+		}
+	}
+	return rec
+}
+
+// Commit commits the group's offsets: for each partition the offset of the
+// next record to read. It is a no-op without a group.
+func (r *Reader) Commit(ctx context.Context, offsets map[TopicPartition]int64) error {
+	if r.opts.Group == "" || len(offsets) == 0 {
+		return nil
+	}
+	parts := make([]ck.TopicPartition, 0, len(offsets))
+	for tp, off := range offsets {
+		parts = append(parts, ckPartition(tp, off))
+	}
+	res, err := r.c.CommitOffsets(parts)
+	if err != nil {
+		return fmt.Errorf("committing offsets of group %q: %w", r.opts.Group, r.client.brokerError(err))
+	}
+	for _, p := range res {
+		if p.Error != nil {
+			return fmt.Errorf("committing offset of group %q on %s[%d]: %w", r.opts.Group, *p.Topic, p.Partition, r.client.brokerError(p.Error))
+		}
+	}
+	return nil
+}
+
+// Close leaves the group (if any) and releases the consumer.
+func (r *Reader) Close() error { return r.c.Close() }
+
+// OffsetsForTime returns, per partition, the first offset whose timestamp is
+// at or after t, or -1 when the partition has no such record.
+func (cl *Client) OffsetsForTime(ctx context.Context, tps []TopicPartition, t time.Time) (map[TopicPartition]int64, error) {
+	return cl.listOffsets(ctx, tps, ck.NewOffsetSpecForTimestamp(t.UnixMilli()))
+}

@@ -1,0 +1,139 @@
+package pipeline
+
+import (
+	"sort"
+	"sync"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// Ticket identifies a record handed to a sink, so the sink can acknowledge it.
+type Ticket struct {
+	TP     kafka.TopicPartition
+	Offset int64
+}
+
+// Acker is told, exactly once per ticket, whether the sink safely wrote it.
+type Acker interface {
+	Ack(t Ticket, err error)
+}
+
+// checkpoint tracks, per source partition, which records are still in flight
+// so that the committed position never passes a record whose copy was not
+// acknowledged. Acks may arrive out of order (a topic sink spreads one source
+// partition over several target partitions); reads arrive in offset order.
+type checkpoint struct {
+	mu    sync.Mutex
+	parts map[kafka.TopicPartition]*partState
+}
+
+type partState struct {
+	queue  []slot // in offset order; done slots are popped from the front
+	next   int64  // offset after the last record read
+	failed bool   // a record failed: the commit position stops before it
+	dirty  bool   // moved since the last commit
+}
+
+type slot struct {
+	offset int64
+	done   bool
+}
+
+func newCheckpoint() *checkpoint {
+	return &checkpoint{parts: map[kafka.TopicPartition]*partState{}}
+}
+
+func (c *checkpoint) part(tp kafka.TopicPartition) *partState {
+	p := c.parts[tp]
+	if p == nil {
+		p = &partState{next: -1}
+		c.parts[tp] = p
+	}
+	return p
+}
+
+// read registers a record taken from the source; done marks it processed at
+// once (filtered out), so it never holds the position back.
+func (c *checkpoint) read(rec *kafka.Record, done bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.part(kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition})
+	p.next = rec.Offset + 1
+	p.dirty = true
+	if !done || len(p.queue) > 0 {
+		p.queue = append(p.queue, slot{offset: rec.Offset, done: done})
+	}
+	p.pop()
+}
+
+// Ack implements Acker.
+func (c *checkpoint) Ack(t Ticket, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.parts[t.TP]
+	if p == nil {
+		return
+	}
+	i := sort.Search(len(p.queue), func(i int) bool { return p.queue[i].offset >= t.Offset })
+	if i == len(p.queue) || p.queue[i].offset != t.Offset {
+		return
+	}
+	if err != nil {
+		p.failed = true
+		return // the slot stays: nothing at or after it is committed
+	}
+	p.queue[i].done = true
+	p.dirty = true
+	p.pop()
+}
+
+func (p *partState) pop() {
+	if p.failed {
+		return
+	}
+	n := 0
+	for n < len(p.queue) && p.queue[n].done {
+		n++
+	}
+	if n > 0 {
+		p.queue = append(p.queue[:0], p.queue[n:]...)
+	}
+}
+
+// position is where a restart should resume: the first record not yet
+// acknowledged, else the offset after the last one read.
+func (p *partState) position() int64 {
+	if len(p.queue) > 0 {
+		return p.queue[0].offset
+	}
+	return p.next
+}
+
+// changed returns the positions that moved since the last call.
+func (c *checkpoint) changed() map[kafka.TopicPartition]int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := map[kafka.TopicPartition]int64{}
+	for tp, p := range c.parts {
+		if p.dirty && p.next >= 0 {
+			out[tp] = p.position()
+			p.dirty = false
+		}
+	}
+	return out
+}
+
+// pending counts records handed to the sink and not yet acknowledged.
+func (c *checkpoint) pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, p := range c.parts {
+		for _, s := range p.queue {
+			if !s.done {
+				n++
+			}
+		}
+	}
+	return n
+}

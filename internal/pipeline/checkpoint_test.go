@@ -1,0 +1,68 @@
+package pipeline
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+var tp0 = kafka.TopicPartition{Topic: "t", Partition: 0}
+
+func rec(off int64) *kafka.Record { return &kafka.Record{Topic: "t", Partition: 0, Offset: off} }
+
+func TestCheckpointNeverPassesAnUnacknowledgedRecord(t *testing.T) {
+	cp := newCheckpoint()
+	for _, off := range []int64{10, 11, 12, 13} {
+		cp.read(rec(off), false)
+	}
+	// Acks arrive out of order: 11 and 13 first.
+	cp.Ack(Ticket{tp0, 11}, nil)
+	cp.Ack(Ticket{tp0, 13}, nil)
+	if got := cp.changed(); got[tp0] != 10 {
+		t.Fatalf("position with 10 in flight = %d, want 10", got[tp0])
+	}
+	cp.Ack(Ticket{tp0, 10}, nil)
+	if got := cp.changed(); got[tp0] != 12 {
+		t.Fatalf("position with 12 in flight = %d, want 12", got[tp0])
+	}
+	cp.Ack(Ticket{tp0, 12}, nil)
+	if got := cp.changed(); got[tp0] != 14 {
+		t.Fatalf("position when all acknowledged = %d, want 14", got[tp0])
+	}
+	if got := cp.changed(); len(got) != 0 {
+		t.Fatalf("unchanged checkpoint reported %v", got)
+	}
+}
+
+func TestCheckpointFilteredRecordsAdvance(t *testing.T) {
+	cp := newCheckpoint()
+	cp.read(rec(0), true) // filtered out
+	cp.read(rec(1), true)
+	if got := cp.changed(); got[tp0] != 2 {
+		t.Fatalf("position after filtered records = %d, want 2", got[tp0])
+	}
+	cp.read(rec(2), false)
+	cp.read(rec(3), true) // filtered, behind an in-flight record
+	if got := cp.changed(); got[tp0] != 2 {
+		t.Fatalf("position = %d, want 2 (record 2 in flight)", got[tp0])
+	}
+	cp.Ack(Ticket{tp0, 2}, nil)
+	if got := cp.changed(); got[tp0] != 4 {
+		t.Fatalf("position = %d, want 4", got[tp0])
+	}
+}
+
+func TestCheckpointStopsAtAFailedRecord(t *testing.T) {
+	cp := newCheckpoint()
+	for _, off := range []int64{0, 1, 2} {
+		cp.read(rec(off), false)
+	}
+	cp.Ack(Ticket{tp0, 0}, nil)
+	cp.Ack(Ticket{tp0, 1}, errors.New("broker said no"))
+	cp.Ack(Ticket{tp0, 2}, nil)
+	if got := cp.changed(); !reflect.DeepEqual(got, map[kafka.TopicPartition]int64{tp0: 1}) {
+		t.Fatalf("positions = %v, want t[0] at 1: a failed record is re-read next run", got)
+	}
+}

@@ -1,0 +1,126 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/itchyny/gojq"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// KeyIs keeps records whose key equals key exactly.
+func KeyIs(key []byte) Step {
+	return func(rec *kafka.Record) (bool, error) {
+		return rec.Key != nil && bytes.Equal(rec.Key, key), nil
+	}
+}
+
+// HeaderMatch parses --header values: "k=v" keeps records with a header k of
+// value v; "k" keeps records that carry header k at all.
+func HeaderMatch(spec string) Step {
+	k, v, withValue := strings.Cut(spec, "=")
+	return func(rec *kafka.Record) (bool, error) {
+		for _, h := range rec.Headers {
+			if h.Key == k && (!withValue || string(h.Value) == v) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+}
+
+// TimeBetween keeps records whose timestamp lies in [from, to); a zero bound
+// is open. CreateTime is not monotonic within a partition, so a time window
+// filters every record, not just the start and end positions.
+func TimeBetween(from, to time.Time) Step {
+	return func(rec *kafka.Record) (bool, error) {
+		if !from.IsZero() && rec.Timestamp.Before(from) {
+			return false, nil
+		}
+		if !to.IsZero() && !rec.Timestamp.Before(to) {
+			return false, nil
+		}
+		return true, nil
+	}
+}
+
+// Where keeps records for which the jq expression, run on the value parsed
+// as JSON, yields a truthy first result. Records whose value is not JSON are
+// dropped. It fails at once on an expression that does not compile.
+func Where(expr string) (Step, error) {
+	code, err := compileJQ(expr)
+	if err != nil {
+		return nil, err
+	}
+	return func(rec *kafka.Record) (bool, error) {
+		v, ok := jsonValue(rec.Value)
+		if !ok {
+			return false, nil
+		}
+		out, ok := code.Run(v).Next()
+		if !ok {
+			return false, nil
+		}
+		if err, isErr := out.(error); isErr {
+			return false, fmt.Errorf("--where: %w", err)
+		}
+		return out != nil && out != false, nil
+	}, nil
+}
+
+// Map rewrites each record's value with the jq expression's first result,
+// encoded as compact JSON. Records whose value is not JSON are an error.
+func Map(expr string) (Step, error) {
+	code, err := compileJQ(expr)
+	if err != nil {
+		return nil, err
+	}
+	return func(rec *kafka.Record) (bool, error) {
+		v, ok := jsonValue(rec.Value)
+		if !ok {
+			return false, fmt.Errorf("--map: value is not JSON")
+		}
+		out, ok := code.Run(v).Next()
+		if !ok {
+			return false, nil // the expression produced nothing: drop it
+		}
+		if err, isErr := out.(error); isErr {
+			return false, fmt.Errorf("--map: %w", err)
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return false, fmt.Errorf("--map: %w", err)
+		}
+		rec.Value = b
+		return true, nil
+	}, nil
+}
+
+func compileJQ(expr string) (*gojq.Code, error) {
+	q, err := gojq.Parse(expr)
+	if err != nil {
+		return nil, fmt.Errorf("jq expression %q: %w", expr, err)
+	}
+	code, err := gojq.Compile(q)
+	if err != nil {
+		return nil, fmt.Errorf("jq expression %q: %w", expr, err)
+	}
+	return code, nil
+}
+
+// jsonValue decodes a value for gojq, which wants plain Go values with
+// numbers as float64 or json.Number-free types.
+func jsonValue(b []byte) (any, bool) {
+	if len(b) == 0 {
+		return nil, false
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, false
+	}
+	return v, true
+}

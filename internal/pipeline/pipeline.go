@@ -1,0 +1,163 @@
+// Package pipeline is the one record machine behind consume, replay and the
+// dead-letter commands: source -> filters -> transforms -> sink ->
+// checkpoint. A source offset is committed only after the sink acknowledged
+// the record's copy, so an interrupted run repeats records, never loses them.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// Source yields records in per-partition offset order.
+type Source interface {
+	// Next returns the next record; nil, nil means a bounded read is done.
+	Next(ctx context.Context) (*kafka.Record, error)
+	// Commit stores progress: per partition, the offset to resume from.
+	Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error
+}
+
+// Sink takes records and acknowledges each ticket exactly once to the Acker
+// given to Start, possibly later (a producer acknowledges on its delivery
+// report).
+type Sink interface {
+	Start(ack Acker)
+	Write(ctx context.Context, rec *kafka.Record, t Ticket) error
+	// Flush returns once every written record has been acknowledged.
+	Flush(ctx context.Context) error
+}
+
+// Step is a filter or transform: it may change the record in place, and
+// returns false to drop it.
+type Step func(rec *kafka.Record) (keep bool, err error)
+
+// Pipeline wires a source to a sink.
+type Pipeline struct {
+	Source Source
+	Steps  []Step
+	Sink   Sink
+	// Limit stops after this many records reached the sink (0: no limit).
+	Limit int64
+	// CommitInterval is how often acknowledged progress is flushed and
+	// committed while running (default 1s).
+	CommitInterval time.Duration
+}
+
+// Stats count what a run did.
+type Stats struct {
+	Read    int64 `json:"read" yaml:"read"`
+	Written int64 `json:"written" yaml:"written"`
+	Skipped int64 `json:"skipped" yaml:"skipped"` // dropped by a filter
+	Failed  int64 `json:"failed" yaml:"failed"`   // the sink could not write them
+}
+
+// ErrPartial reports that some records failed; their source offsets were
+// not committed.
+var ErrPartial = errors.New("some records were not processed")
+
+// Run moves records until the source ends, the limit is reached, ctx is
+// cancelled or an error occurs. Whatever happens, it flushes the sink and
+// commits the acknowledged progress before returning; a cancelled ctx is
+// returned as ctx.Err() after that final commit.
+func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
+	cp := newCheckpoint()
+	acker := &countingAcker{cp: cp}
+	sink := p.Sink
+	sink.Start(acker)
+	interval := p.CommitInterval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	var st Stats
+	runErr := func() error {
+		lastCommit := time.Now()
+		for p.Limit == 0 || st.Written < p.Limit {
+			rec, err := p.Source.Next(ctx)
+			if err != nil {
+				return err
+			}
+			if rec == nil {
+				return nil
+			}
+			st.Read++
+			keep, err := p.apply(rec)
+			if err != nil {
+				return fmt.Errorf("%s[%d] offset %d: %w", rec.Topic, rec.Partition, rec.Offset, err)
+			}
+			if !keep {
+				cp.read(rec, true)
+				st.Skipped++
+				continue
+			}
+			t := Ticket{TP: kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, Offset: rec.Offset}
+			cp.read(rec, false)
+			if err := sink.Write(ctx, rec, t); err != nil {
+				return err
+			}
+			st.Written++
+			if time.Since(lastCommit) >= interval {
+				if err := p.commit(ctx, cp); err != nil {
+					return err
+				}
+				lastCommit = time.Now()
+			}
+		}
+		return nil
+	}()
+	// Final flush and commit, even when interrupted: what was written is
+	// committed, nothing more.
+	final := context.WithoutCancel(ctx)
+	if err := p.commit(final, cp); err != nil && runErr == nil {
+		runErr = err
+	}
+	st.Failed = acker.failed.Load()
+	if runErr == nil && ctx.Err() != nil {
+		runErr = ctx.Err()
+	}
+	if runErr == nil && st.Failed > 0 {
+		runErr = fmt.Errorf("%w: %d failed", ErrPartial, st.Failed)
+	}
+	if errors.Is(runErr, context.Canceled) && ctx.Err() == nil {
+		runErr = nil
+	}
+	return st, runErr
+}
+
+func (p *Pipeline) apply(rec *kafka.Record) (bool, error) {
+	for _, step := range p.Steps {
+		keep, err := step(rec)
+		if err != nil || !keep {
+			return keep, err
+		}
+	}
+	return true, nil
+}
+
+// commit flushes the sink, then commits what it acknowledged.
+func (p *Pipeline) commit(ctx context.Context, cp *checkpoint) error {
+	if err := p.Sink.Flush(ctx); err != nil {
+		return err
+	}
+	if offsets := cp.changed(); len(offsets) > 0 {
+		return p.Source.Commit(ctx, offsets)
+	}
+	return nil
+}
+
+// countingAcker forwards acks to the checkpoint and counts failures.
+type countingAcker struct {
+	cp     *checkpoint
+	failed atomic.Int64
+}
+
+func (a *countingAcker) Ack(t Ticket, err error) {
+	if err != nil {
+		a.failed.Add(1)
+	}
+	a.cp.Ack(t, err)
+}

@@ -1,0 +1,77 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/position"
+)
+
+// Plan is a read resolved to concrete offsets per partition before reading:
+// where each partition starts and, for a bounded read, where it ends
+// (exclusive, pinned when the plan was made).
+type Plan struct {
+	Start map[kafka.TopicPartition]int64
+	End   map[kafka.TopicPartition]int64 // nil: follow new records
+	// Clamped lists partitions whose position fell outside the log and was
+	// moved to its start or end, for a note on stderr.
+	Clamped []string
+}
+
+// Resolve turns a range into offsets for each partition: it lists log start
+// and end offsets once (pinning the end), and looks up offsets for each time
+// the range names. pinEnd bounds a range that has no end of its own at the
+// log end as it is now (consume -e).
+func Resolve(ctx context.Context, c *kafka.Client, tps []kafka.TopicPartition, r position.Range, pinEnd bool) (*Plan, error) {
+	logs, err := c.LogOffsets(ctx, tps)
+	if err != nil {
+		return nil, err
+	}
+	byTime := map[time.Time]map[kafka.TopicPartition]int64{}
+	for _, p := range []*position.Position{&r.From, r.To} {
+		if p == nil || p.Kind != position.Time {
+			continue
+		}
+		if _, ok := byTime[p.Time]; !ok {
+			if byTime[p.Time], err = c.OffsetsForTime(ctx, tps, p.Time); err != nil {
+				return nil, err
+			}
+		}
+	}
+	plan := &Plan{Start: map[kafka.TopicPartition]int64{}}
+	if r.To != nil || pinEnd {
+		plan.End = map[kafka.TopicPartition]int64{}
+	}
+	for _, tp := range tps {
+		lo := logs[tp]
+		bounds := position.Bounds{LogStart: lo.Start, LogEnd: lo.End}
+		lookup := func(t time.Time) int64 { return byTime[t][tp] }
+		res := r.Resolve(bounds, lookup)
+		plan.Start[tp] = res.From.Offset
+		clamped := res.From.Clamped
+		switch {
+		case res.To != nil:
+			plan.End[tp] = res.To.Offset
+			clamped = clamped || res.To.Clamped
+		case pinEnd:
+			plan.End[tp] = lo.End
+		}
+		if clamped {
+			plan.Clamped = append(plan.Clamped, fmt.Sprintf("%s[%d] (log %d..%d)", tp.Topic, tp.Partition, lo.Start, lo.End))
+		}
+	}
+	return plan, nil
+}
+
+// Records counts the records between start and end, for progress and dry runs.
+func (p *Plan) Records() int64 {
+	var n int64
+	for tp, end := range p.End {
+		if d := end - p.Start[tp]; d > 0 {
+			n += d
+		}
+	}
+	return n
+}

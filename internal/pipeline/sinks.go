@@ -1,0 +1,88 @@
+package pipeline
+
+import (
+	"bufio"
+	"context"
+	"io"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// Encoder appends one record's bytes to dst.
+type Encoder func(dst []byte, rec *kafka.Record) []byte
+
+// StreamSink encodes records onto a stream (stdout, a file) through one
+// buffered writer. A record counts as written, and is acknowledged, when the
+// buffer holding it has been flushed to the stream.
+type StreamSink struct {
+	w       *bufio.Writer
+	encode  Encoder
+	buf     []byte
+	pending []Ticket
+	ack     Acker
+}
+
+// NewStreamSink writes encoded records to w.
+func NewStreamSink(w io.Writer, encode Encoder) *StreamSink {
+	return &StreamSink{w: bufio.NewWriterSize(w, 256<<10), encode: encode}
+}
+
+// Start implements Sink.
+func (s *StreamSink) Start(ack Acker) { s.ack = ack }
+
+// Write implements Sink.
+func (s *StreamSink) Write(_ context.Context, rec *kafka.Record, t Ticket) error {
+	s.buf = s.encode(s.buf[:0], rec)
+	if _, err := s.w.Write(s.buf); err != nil {
+		return err
+	}
+	s.pending = append(s.pending, t)
+	return nil
+}
+
+// Flush implements Sink.
+func (s *StreamSink) Flush(context.Context) error {
+	err := s.w.Flush()
+	for _, t := range s.pending {
+		s.ack.Ack(t, err)
+	}
+	s.pending = s.pending[:0]
+	return err
+}
+
+// TopicSink copies records to Kafka through a producer; each record is
+// acknowledged by its delivery report.
+type TopicSink struct {
+	w   *kafka.Writer
+	ack Acker
+}
+
+// NewTopicSink creates the producer with opts; OnDelivery is set here.
+func NewTopicSink(ctx context.Context, c *kafka.Client, opts kafka.WriterOptions) (*TopicSink, error) {
+	s := &TopicSink{}
+	opts.OnDelivery = func(opaque any, err error) {
+		if t, ok := opaque.(Ticket); ok && s.ack != nil {
+			s.ack.Ack(t, err)
+		}
+	}
+	w, err := c.NewWriter(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.w = w
+	return s, nil
+}
+
+// Start implements Sink.
+func (s *TopicSink) Start(ack Acker) { s.ack = ack }
+
+// Write implements Sink.
+func (s *TopicSink) Write(ctx context.Context, rec *kafka.Record, t Ticket) error {
+	return s.w.Write(ctx, rec, t)
+}
+
+// Flush implements Sink.
+func (s *TopicSink) Flush(ctx context.Context) error { return s.w.Flush(ctx) }
+
+// Close releases the producer.
+func (s *TopicSink) Close() { s.w.Close() }

@@ -1,0 +1,96 @@
+package pipeline
+
+import (
+	"context"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// TopicSource reads topic partitions through a kafka.Reader and stops each
+// partition at its pinned end, so a bounded read ends even while producers
+// keep writing.
+type TopicSource struct {
+	r *kafka.Reader
+	// ends holds the exclusive end offset of each partition of a bounded
+	// read; nil follows new records until cancelled.
+	ends        map[kafka.TopicPartition]int64
+	idleTimeout time.Duration
+
+	done    map[kafka.TopicPartition]bool
+	gen     int
+	lastRec time.Time
+}
+
+// NewTopicSource reads from r. ends pins the end of each partition (nil:
+// follow). idleTimeout > 0 ends the read after that long without a record.
+func NewTopicSource(r *kafka.Reader, ends map[kafka.TopicPartition]int64, idleTimeout time.Duration) *TopicSource {
+	return &TopicSource{r: r, ends: ends, idleTimeout: idleTimeout, done: map[kafka.TopicPartition]bool{}, gen: -1}
+}
+
+const pollWait = 100 * time.Millisecond
+
+// Next implements Source.
+func (s *TopicSource) Next(ctx context.Context) (*kafka.Record, error) {
+	if s.lastRec.IsZero() {
+		s.lastRec = time.Now()
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if s.ends != nil && s.finished() {
+			return nil, nil
+		}
+		rec, err := s.r.Poll(pollWait)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			if s.idleTimeout > 0 && time.Since(s.lastRec) >= s.idleTimeout {
+				return nil, nil
+			}
+			continue
+		}
+		tp := kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
+		if end, ok := s.ends[tp]; ok {
+			if rec.Offset >= end {
+				s.done[tp] = true
+				continue
+			}
+			if rec.Offset+1 >= end {
+				s.done[tp] = true
+			}
+		}
+		s.lastRec = time.Now()
+		return rec, nil
+	}
+}
+
+// finished reports whether every assigned partition reached its end. A
+// partition that starts at or past its end is done before any record.
+func (s *TopicSource) finished() bool {
+	assigned, gen := s.r.Assignment()
+	if gen != s.gen {
+		s.gen = gen
+		for tp, start := range assigned {
+			if end, ok := s.ends[tp]; ok && start >= 0 && start >= end {
+				s.done[tp] = true
+			}
+		}
+	}
+	if len(assigned) == 0 {
+		return false // a group member waiting for its assignment
+	}
+	for tp := range assigned {
+		if _, bounded := s.ends[tp]; bounded && !s.done[tp] {
+			return false
+		}
+	}
+	return true
+}
+
+// Commit implements Source: it commits the reader's group, if any.
+func (s *TopicSource) Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error {
+	return s.r.Commit(ctx, offsets)
+}
