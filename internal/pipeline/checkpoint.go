@@ -28,7 +28,8 @@ type checkpoint struct {
 }
 
 type partState struct {
-	queue  []slot // in offset order; done slots are popped from the front
+	queue  []slot // in offset order; queue[head:] is live
+	head   int    // done slots before head are popped
 	next   int64  // offset after the last record read
 	failed bool   // a record failed: the commit position stops before it
 	dirty  bool   // moved since the last commit
@@ -60,7 +61,7 @@ func (c *checkpoint) read(rec *kafka.Record, done bool) {
 	p := c.part(kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition})
 	p.next = rec.Offset + 1
 	p.dirty = true
-	if !done || len(p.queue) > 0 {
+	if !done || p.head < len(p.queue) {
 		p.queue = append(p.queue, slot{offset: rec.Offset, done: done})
 	}
 	p.pop()
@@ -74,7 +75,8 @@ func (c *checkpoint) Ack(t Ticket, err error) {
 	if p == nil {
 		return
 	}
-	i := sort.Search(len(p.queue), func(i int) bool { return p.queue[i].offset >= t.Offset })
+	live := p.queue[p.head:]
+	i := p.head + sort.Search(len(live), func(i int) bool { return live[i].offset >= t.Offset })
 	if i == len(p.queue) || p.queue[i].offset != t.Offset {
 		return
 	}
@@ -87,24 +89,29 @@ func (c *checkpoint) Ack(t Ticket, err error) {
 	p.pop()
 }
 
+// pop advances past acknowledged slots at the front. Moving a head index
+// keeps each ack O(log n); the slice is compacted only when mostly dead.
 func (p *partState) pop() {
 	if p.failed {
 		return
 	}
-	n := 0
-	for n < len(p.queue) && p.queue[n].done {
-		n++
+	for p.head < len(p.queue) && p.queue[p.head].done {
+		p.head++
 	}
-	if n > 0 {
-		p.queue = append(p.queue[:0], p.queue[n:]...)
+	switch {
+	case p.head == len(p.queue):
+		p.queue, p.head = p.queue[:0], 0
+	case p.head > 1024 && p.head > len(p.queue)/2:
+		n := copy(p.queue, p.queue[p.head:])
+		p.queue, p.head = p.queue[:n], 0
 	}
 }
 
 // position is where a restart should resume: the first record not yet
 // acknowledged, else the offset after the last one read.
 func (p *partState) position() int64 {
-	if len(p.queue) > 0 {
-		return p.queue[0].offset
+	if p.head < len(p.queue) {
+		return p.queue[p.head].offset
 	}
 	return p.next
 }
@@ -129,7 +136,7 @@ func (c *checkpoint) pending() int {
 	defer c.mu.Unlock()
 	n := 0
 	for _, p := range c.parts {
-		for _, s := range p.queue {
+		for _, s := range p.queue[p.head:] {
 			if !s.done {
 				n++
 			}
