@@ -148,7 +148,7 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 			return exitcode.UsageError("no partition %v in %s", opts.Partitions, strings.Join(topics, ", "))
 		}
 	}
-	plan, err := pipeline.Resolve(ctx, client, tps, opts.rng, opts.Exit)
+	plan, err := pipeline.Resolve(ctx, client, tps, opts.rng, opts.Exit, opts.Isolation == "read_committed")
 	if err != nil {
 		return err
 	}
@@ -268,4 +268,3 @@ func consumeEncoder(f *cmdutil.Factory, opts *ConsumeOptions) (pipeline.Encoder,
 	}
 	return format.AppendRecordLine, nil
 }
-

@@ -39,6 +39,11 @@ func Run(ctx context.Context, io *format.IOStreams, args []string) int {
 	if err == nil {
 		return exitcode.OK
 	}
+	if exitcode.Of(err) == exitcode.Interrupted {
+		// Ctrl-C is the user's own doing: no error text, just the fact.
+		fmt.Fprintln(io.ErrOut, "interrupted")
+		return exitcode.Interrupted
+	}
 	if isCobraUsageError(err) {
 		err = exitcode.WithCode(exitcode.Usage, err)
 	}

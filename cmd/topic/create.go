@@ -52,7 +52,7 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 	}
 	cmd.Flags().IntVarP(&opts.Partitions, "partitions", "p", -1, "number of partitions; -1 takes the broker's num.partitions")
 	cmd.Flags().IntVarP(&opts.ReplicationFactor, "replication-factor", "r", -1, "replicas per partition; -1 takes the broker's default.replication.factor")
-	cmd.Flags().StringArrayVarP(&opts.Configs, "config", "c", nil, "topic config key=value, repeatable")
+	cmd.Flags().StringArrayVarP(&opts.Configs, "topic-config", "c", nil, "topic config key=value, repeatable")
 	cmd.Flags().BoolVar(&opts.IfNotExists, "if-not-exists", false, "succeed when the topic already exists")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "have the broker validate the request without creating the topic")
 	return cmd

@@ -156,7 +156,11 @@ func (f *File) Save() error {
 	if err := enc.Encode(f); err != nil {
 		return err
 	}
-	dir := filepath.Dir(f.path)
+	path := f.path
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target // write through a link (dotfiles), do not replace it
+	}
+	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating config directory: %w", err)
 	}
@@ -180,7 +184,7 @@ func (f *File) Save() error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("writing config file: %w", err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package format
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ func Millis(ms int64) string {
 	if ms < 0 {
 		return strconv.FormatInt(ms, 10)
 	}
-	if ms%1000 != 0 {
+	if ms%1000 != 0 && ms <= math.MaxInt64/int64(time.Millisecond) {
 		return (time.Duration(ms) * time.Millisecond).String()
 	}
 	s := ms / 1000
@@ -59,7 +60,9 @@ func ConfigValue(name, value string) string {
 	}
 	var human string
 	switch {
-	case n == -1 && (strings.HasSuffix(name, ".ms") || strings.HasSuffix(name, ".bytes")):
+	// Kafka says "no limit" with -1, or with Long.MAX_VALUE for some .ms
+	// settings (max.compaction.lag.ms, message.timestamp.*.max.ms).
+	case (n == -1 || n == math.MaxInt64) && (strings.HasSuffix(name, ".ms") || strings.HasSuffix(name, ".bytes")):
 		human = "unlimited"
 	case strings.HasSuffix(name, ".ms"):
 		human = Millis(n)

@@ -104,6 +104,10 @@ func (c *Client) watchEvents() {
 			fatal = &AuthError{Mechanism: c.cluster.Mechanism(), User: c.cluster.User(), Detail: brokerDetail(msg)}
 		case ck.ErrSsl:
 			fatal = &TLSError{Detail: brokerDetail(msg)}
+		case ck.ErrTransport:
+			if peerRejectedCert(msg) {
+				fatal = &TLSError{Detail: brokerDetail(msg) + "; " + c.clientCertHint()}
+			}
 		}
 		c.mu.Lock()
 		// "1/1 brokers are down" says less than the connection error before it.
@@ -116,6 +120,27 @@ func (c *Client) watchEvents() {
 		}
 		c.mu.Unlock()
 	}
+}
+
+// peerRejectedCert reports a TLS alert from the broker about the client's
+// certificate, as OpenSSL words it: "sslv3 alert bad certificate", "tlsv13
+// alert certificate required", "tlsv1 alert unknown ca". With TLS 1.3 the
+// client's side of the handshake completes before the broker checks the
+// client certificate, so librdkafka sees the alert on its first read and
+// reports a transport error, not an SSL one. It is just as final: without
+// this a mutual-TLS listener that refuses the client waits out the timeout.
+func peerRejectedCert(msg string) bool {
+	return strings.Contains(msg, "SSL alert number") &&
+		(strings.Contains(msg, "certificate") || strings.Contains(msg, "unknown ca"))
+}
+
+// clientCertHint says what to change when the broker refuses the client's
+// certificate, or its lack of one.
+func (c *Client) clientCertHint() string {
+	if c.cluster.TLS == nil || c.cluster.TLS.CertFile == "" {
+		return "the broker requires a client certificate (mutual TLS): set tls.cert_file and tls.key_file"
+	}
+	return "the broker refused the client certificate in tls.cert_file: is it signed by a CA the broker trusts?"
 }
 
 // brokerDetail trims librdkafka's "[proto://]host:port/id: " prefix and its

@@ -46,7 +46,7 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 		"client.id":                "streamctl",
 		"enable.auto.commit":       false, // commits follow the sink, never a timer
 		"enable.auto.offset.store": false,
-		"enable.partition.eof":     false,
+		"enable.partition.eof":     true, // bounded reads end at EOF, not at a record
 		"auto.offset.reset":        "earliest",
 		"isolation.level":          "read_uncommitted",
 		"group.id":                 noGroup,
@@ -146,29 +146,40 @@ func (r *Reader) Assignment() (map[TopicPartition]int64, int) {
 	return out, r.gen
 }
 
-// Poll waits up to timeout for the next record; it returns nil, nil when
-// none arrived. Authentication and TLS failures are returned as errors.
-func (r *Reader) Poll(timeout time.Duration) (*Record, error) {
+// EOF says the reader caught up with a partition: Offset is its position,
+// which can be past the last record returned (transaction markers and
+// aborted records take offsets too).
+type EOF struct {
+	TopicPartition
+	Offset int64
+}
+
+// Poll waits up to timeout for the next record or end-of-partition event; it
+// returns nil, nil, nil when neither arrived. Authentication and TLS
+// failures are returned as errors.
+func (r *Reader) Poll(timeout time.Duration) (*Record, *EOF, error) {
 	ev := r.c.Poll(int(timeout.Milliseconds()))
 	switch e := ev.(type) {
 	case *ck.Message:
 		if e.TopicPartition.Error != nil {
-			return nil, fmt.Errorf("reading %s[%d]: %w", *e.TopicPartition.Topic, e.TopicPartition.Partition, r.client.brokerError(e.TopicPartition.Error))
+			return nil, nil, fmt.Errorf("reading %s[%d]: %w", *e.TopicPartition.Topic, e.TopicPartition.Partition, r.client.brokerError(e.TopicPartition.Error))
 		}
-		return recordOf(e), nil
+		return recordOf(e), nil, nil
+	case ck.PartitionEOF:
+		return nil, &EOF{TopicPartition{*e.Topic, e.Partition}, int64(e.Offset)}, nil
 	case ck.Error:
 		switch e.Code() {
 		case ck.ErrAuthentication:
-			return nil, &AuthError{Mechanism: r.client.cluster.Mechanism(), User: r.client.cluster.User(), Detail: brokerDetail(r.client.scrub.Scrub(e.Error()))}
+			return nil, nil, &AuthError{Mechanism: r.client.cluster.Mechanism(), User: r.client.cluster.User(), Detail: brokerDetail(r.client.scrub.Scrub(e.Error()))}
 		case ck.ErrSsl:
-			return nil, &TLSError{Detail: brokerDetail(r.client.scrub.Scrub(e.Error()))}
+			return nil, nil, &TLSError{Detail: brokerDetail(r.client.scrub.Scrub(e.Error()))}
 		}
 		if e.IsFatal() {
-			return nil, r.client.brokerError(e)
+			return nil, nil, r.client.brokerError(e)
 		}
 		r.client.log.Debug("consumer error", "error", r.client.scrub.Scrub(e.Error()))
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 func recordOf(m *ck.Message) *Record {

@@ -365,6 +365,17 @@ type LogOffsets struct{ Start, End int64 }
 
 // LogOffsets returns the log start and end offsets of the partitions.
 func (c *Client) LogOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]LogOffsets, error) {
+	return c.logOffsets(ctx, tps, false)
+}
+
+// StableOffsets is LogOffsets for a read_committed reader: the end is the
+// last stable offset, before any transaction still open, since such a
+// reader cannot get past it until the transaction ends.
+func (c *Client) StableOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]LogOffsets, error) {
+	return c.logOffsets(ctx, tps, true)
+}
+
+func (c *Client) logOffsets(ctx context.Context, tps []TopicPartition, readCommitted bool) (map[TopicPartition]LogOffsets, error) {
 	out := make(map[TopicPartition]LogOffsets, len(tps))
 	if len(tps) == 0 {
 		return out, nil
@@ -373,7 +384,7 @@ func (c *Client) LogOffsets(ctx context.Context, tps []TopicPartition) (map[Topi
 	if err != nil {
 		return nil, err
 	}
-	end, err := c.listOffsets(ctx, tps, ck.LatestOffsetSpec)
+	end, err := c.listOffsets(ctx, tps, ck.LatestOffsetSpec, isolation(readCommitted))
 	if err != nil {
 		return nil, err
 	}
@@ -383,7 +394,14 @@ func (c *Client) LogOffsets(ctx context.Context, tps []TopicPartition) (map[Topi
 	return out, nil
 }
 
-func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.OffsetSpec) (map[TopicPartition]int64, error) {
+func isolation(readCommitted bool) ck.ListOffsetsAdminOption {
+	if readCommitted {
+		return ck.SetAdminIsolationLevel(ck.IsolationLevelReadCommitted)
+	}
+	return ck.SetAdminIsolationLevel(ck.IsolationLevelReadUncommitted)
+}
+
+func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.OffsetSpec, opts ...ck.ListOffsetsAdminOption) (map[TopicPartition]int64, error) {
 	req := make(map[ck.TopicPartition]ck.OffsetSpec, len(tps))
 	for _, tp := range tps {
 		topic := tp.Topic
@@ -391,7 +409,7 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 	}
 	var res ck.ListOffsetsResult
 	err := c.request(ctx, "listing offsets", func(ctx context.Context) (err error) {
-		res, err = c.admin.ListOffsets(ctx, req)
+		res, err = c.admin.ListOffsets(ctx, req, opts...)
 		return err
 	})
 	if err != nil {

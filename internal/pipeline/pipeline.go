@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync/atomic"
 	"time"
 
@@ -16,7 +17,9 @@ import (
 
 // Source yields records in per-partition offset order.
 type Source interface {
-	// Next returns the next record; nil, nil means a bounded read is done.
+	// Next returns the next record, or nil when none arrived for a short
+	// while (the pipeline then flushes and commits what it has); io.EOF
+	// means a bounded read is done.
 	Next(ctx context.Context) (*kafka.Record, error)
 	// Commit stores progress: per partition, the offset to resume from.
 	Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error
@@ -78,11 +81,20 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 		lastCommit := time.Now()
 		for p.Limit == 0 || st.Written < p.Limit {
 			rec, err := p.Source.Next(ctx)
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
 			if err != nil {
 				return err
 			}
 			if rec == nil {
-				return nil
+				// Idle: make what was written visible and committed now,
+				// rather than when the next record happens to arrive.
+				if err := p.commit(ctx, cp); err != nil {
+					return err
+				}
+				lastCommit = time.Now()
+				continue
 			}
 			st.Read++
 			keep, err := p.apply(rec)

@@ -23,9 +23,14 @@ type Plan struct {
 // Resolve turns a range into offsets for each partition: it lists log start
 // and end offsets once (pinning the end), and looks up offsets for each time
 // the range names. pinEnd bounds a range that has no end of its own at the
-// log end as it is now (consume -e).
-func Resolve(ctx context.Context, c *kafka.Client, tps []kafka.TopicPartition, r position.Range, pinEnd bool) (*Plan, error) {
-	logs, err := c.LogOffsets(ctx, tps)
+// log end as it is now (consume -e). readCommitted takes the end a
+// read_committed reader can reach: the last stable offset.
+func Resolve(ctx context.Context, c *kafka.Client, tps []kafka.TopicPartition, r position.Range, pinEnd, readCommitted bool) (*Plan, error) {
+	logOffsets := c.LogOffsets
+	if readCommitted {
+		logOffsets = c.StableOffsets
+	}
+	logs, err := logOffsets(ctx, tps)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
@@ -30,7 +31,7 @@ func NewTopicSource(r *kafka.Reader, ends map[kafka.TopicPartition]int64, idleTi
 
 const pollWait = 100 * time.Millisecond
 
-// Next implements Source.
+// Next implements Source. It returns nil after pollWait without a record.
 func (s *TopicSource) Next(ctx context.Context) (*kafka.Record, error) {
 	if s.lastRec.IsZero() {
 		s.lastRec = time.Now()
@@ -40,17 +41,23 @@ func (s *TopicSource) Next(ctx context.Context) (*kafka.Record, error) {
 			return nil, err
 		}
 		if s.ends != nil && s.finished() {
-			return nil, nil
+			return nil, io.EOF
 		}
-		rec, err := s.r.Poll(pollWait)
+		rec, eof, err := s.r.Poll(pollWait)
 		if err != nil {
 			return nil, err
 		}
-		if rec == nil {
-			if s.idleTimeout > 0 && time.Since(s.lastRec) >= s.idleTimeout {
-				return nil, nil
+		if eof != nil {
+			if end, ok := s.ends[eof.TopicPartition]; ok && eof.Offset >= end {
+				s.done[eof.TopicPartition] = true
 			}
 			continue
+		}
+		if rec == nil {
+			if s.idleTimeout > 0 && time.Since(s.lastRec) >= s.idleTimeout {
+				return nil, io.EOF
+			}
+			return nil, nil
 		}
 		tp := kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
 		if end, ok := s.ends[tp]; ok {

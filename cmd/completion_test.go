@@ -1,0 +1,48 @@
+package cmd_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Dynamic completion prints only candidates and cobra's directive on stdout.
+// (The word being completed is the last argument, so flags go first.)
+func TestCompleteTopicNames(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	r := run(t, "__complete", "--brokers", b.addr, "topic", "describe", "order-e").ok(t)
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if strings.Join(lines, " ") != "order-events order-events-dlt :4" {
+		t.Errorf("stdout = %q, want the two order-e* topics and :4 (no file completion)", r.out)
+	}
+}
+
+// An unreachable cluster must not stall the shell for the full timeout, and
+// must not print anything but the directive on stdout.
+func TestCompleteTopicNamesUnreachable(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	r := run(t, "__complete", "--brokers", closedPort(t), "--timeout", "60s", "topic", "describe", "").ok(t)
+	if elapsed := time.Since(start); elapsed > hangGuard {
+		t.Errorf("completion took %s; it should give up after a couple of seconds", elapsed)
+	}
+	if strings.TrimSpace(r.out) != ":4" {
+		t.Errorf("stdout = %q, want only the directive", r.out)
+	}
+}
+
+func TestCompleteProfiles(t *testing.T) {
+	cfg := isolate(t)
+	run(t, "profile", "create", "prod", "--brokers", "p:9092").ok(t)
+	run(t, "profile", "create", "preprod", "--brokers", "pp:9092").ok(t)
+	run(t, "profile", "create", "dev", "--brokers", "d:9092").ok(t)
+	r := run(t, "__complete", "profile", "use", "pr").ok(t)
+	if got := strings.Join(strings.Split(strings.TrimSpace(r.out), "\n"), " "); got != "preprod prod :4" {
+		t.Errorf("stdout = %q", r.out)
+	}
+	r = run(t, "__complete", "--config", cfg, "topic", "list", "--profile", "d").ok(t)
+	if got := strings.Join(strings.Split(strings.TrimSpace(r.out), "\n"), " "); got != "dev :4" {
+		t.Errorf("--profile completion: stdout = %q", r.out)
+	}
+}

@@ -1,0 +1,127 @@
+package cmd_test
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/streamctl/streamctl/cmd"
+	"github.com/streamctl/streamctl/internal/format"
+)
+
+var listening = regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
+
+// startPlayground runs `streamctl playground` until the test ends and
+// returns its address and stdout.
+func startPlayground(t *testing.T, args ...string) (string, *lockedBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	ios := &format.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}
+	done := make(chan int, 1)
+	go func() { done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0"}, args...)) }()
+	stop := func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(hangGuard):
+			t.Error("the playground did not stop after Ctrl-C")
+			return -1
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if m := listening.FindStringSubmatch(out.String()); m != nil && strings.Contains(out.String(), "Stop with Ctrl-C") {
+			t.Cleanup(func() {
+				if code := stop(); code != 0 {
+					t.Errorf("playground exited %d after Ctrl-C, want 0\nstderr: %s", code, errOut)
+				}
+			})
+			return m[1], out
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("playground exited %d before it was ready\nstdout: %s\nstderr: %s", code, out, errOut)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("playground not ready\nstdout: %s\nstderr: %s", out, errOut)
+		}
+	}
+}
+
+func TestPlayground(t *testing.T) {
+	cfg := isolate(t)
+	addr, out := startPlayground(t)
+	if !strings.Contains(out.String(), "Demo data seeded") || !strings.Contains(out.String(), "streamctl topic list") {
+		t.Errorf("cheat sheet:\n%s", out)
+	}
+	assertPrivate(t, cfg)
+
+	// The saved profile is current: no --brokers needed.
+	r := run(t, "profile", "show", "playground", "-o", "json").ok(t)
+	if !strings.Contains(r.out, addr) || !strings.Contains(r.out, `"current": true`) {
+		t.Errorf("playground profile:\n%s", r.out)
+	}
+	names := strings.Join(listNames(t, broker{addr: addr}), " ")
+	if names != "customer-state order-events order-events-dlt order-sink-dlq" {
+		t.Errorf("demo topics = %q", names)
+	}
+	r = run(t, "topic", "list").ok(t)
+	if !strings.Contains(r.out, "order-events\t3\t1\t285") {
+		t.Errorf("topic list through the playground profile:\n%s", r.out)
+	}
+}
+
+func TestPlaygroundKeepsTheCurrentProfile(t *testing.T) {
+	isolate(t)
+	run(t, "profile", "create", "prod", "--brokers", "prod:9092").ok(t)
+	_, out := startPlayground(t, "--no-demo")
+	if strings.Contains(out.String(), "Demo data seeded") {
+		t.Error("--no-demo seeded the demo data")
+	}
+	if !strings.Contains(out.String(), "streamctl --profile playground topic list") {
+		t.Errorf("the cheat sheet should name the profile when it is not current:\n%s", out)
+	}
+	r := run(t, "profile", "list", "-o", "json").ok(t)
+	if !strings.Contains(r.out, "\"name\": \"prod\",\n    \"current\": true") {
+		t.Errorf("the playground took over the current profile:\n%s", r.out)
+	}
+	if r := run(t, "--profile", "playground", "topic", "list", "-o", "json").ok(t); strings.TrimSpace(r.out) != "[]" {
+		t.Errorf("--no-demo broker has topics: %s", r.out)
+	}
+}
+
+// With --data-dir the demo data survives a restart and is not seeded twice.
+func TestPlaygroundDataDir(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+
+	t.Run("first start", func(t *testing.T) {
+		addr, out := startPlayground(t, "--data-dir", dir)
+		if !strings.Contains(out.String(), "Demo data seeded") {
+			t.Errorf("stdout:\n%s", out)
+		}
+		run(t, "topic", "create", "mine", "-p", "1", "--brokers", addr).ok(t)
+	})
+	if entries, _ := os.ReadDir(dir); len(entries) == 0 {
+		t.Fatal("nothing was written to --data-dir")
+	}
+	t.Run("restart", func(t *testing.T) {
+		addr, out := startPlayground(t, "--data-dir", dir)
+		if strings.Contains(out.String(), "Demo data seeded") {
+			t.Error("a restarted playground seeded the demo data again")
+		}
+		r := run(t, "topic", "list", "--brokers", addr).ok(t)
+		for _, want := range []string{"order-events\t3\t1\t285", "mine\t1\t1\t0"} {
+			if !strings.Contains(r.out, want) {
+				t.Errorf("after restart, topic list lacks %q:\n%s", want, r.out)
+			}
+		}
+	})
+}

@@ -1,0 +1,72 @@
+package kafka
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/config"
+)
+
+// Topic ids must read as in Kafka's own tools (kafka-topics --describe), so
+// people can match them across tools.
+func TestTopicID(t *testing.T) {
+	for in, want := range map[string]string{
+		"Cc5Q1z5sTQekH/dHEFe7rg":   "Cc5Q1z5sTQekH_dHEFe7rg",
+		"HQHEBsQR8+6gaEcFWvRR2g":   "HQHEBsQR8-6gaEcFWvRR2g",
+		"mhdXumZtQBGns0sOepnw3g":   "mhdXumZtQBGns0sOepnw3g",
+		"AAAAAAAAAAAAAAAAAAAAAA==": "AAAAAAAAAAAAAAAAAAAAAA",
+	} {
+		if got := topicID(in); got != want {
+			t.Errorf("topicID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBrokerDetail(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused (after 0ms in state CONNECT)": "Connect to ipv4#127.0.0.1:9092 failed: Connection refused",
+		"sasl_ssl://b1:9093/1: SASL authentication error: Authentication failed (after 12ms in state AUTH_REQ)":            "SASL authentication error: Authentication failed",
+		"1/1 brokers are down": "1/1 brokers are down",
+		"Local: Timed out":     "Local: Timed out",
+	} {
+		if got := brokerDetail(in); got != want {
+			t.Errorf("brokerDetail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	conn := (&ConnectionError{Brokers: []string{"a:9092", "b:9092"}, Timeout: 2 * time.Second, Cause: "Connection refused", What: "listing topics"}).Error()
+	for _, want := range []string{"listing topics", "a:9092,b:9092", "within 2s", "Connection refused", "--timeout"} {
+		if !strings.Contains(conn, want) {
+			t.Errorf("ConnectionError %q lacks %q", conn, want)
+		}
+	}
+	auth := (&AuthError{Mechanism: "SCRAM-SHA-256", User: "alice", Detail: "invalid credentials"}).Error()
+	if auth != `authentication failed for user "alice" with SASL mechanism SCRAM-SHA-256: invalid credentials` {
+		t.Errorf("AuthError = %q", auth)
+	}
+	nf := (&TopicNotFoundError{Topic: "orders", Cluster: "prod", Existing: []string{"order-events", "payments"}}).Error()
+	if nf != `topic "orders" not found on cluster "prod" (2 topics exist; did you mean "order-events"?)` {
+		t.Errorf("TopicNotFoundError = %q", nf)
+	}
+	if got := (&TopicNotFoundError{Topic: "x", Cluster: "c"}).Error(); got != `topic "x" not found on cluster "c" (0 topics exist)` {
+		t.Errorf("TopicNotFoundError without hints = %q", got)
+	}
+}
+
+func TestBrokerErrorScrubsSecrets(t *testing.T) {
+	c := &Client{scrub: config.NewScrubber([]string{"hunter2"})}
+	err := c.brokerError(errors.New("sasl.password=hunter2 rejected"))
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("brokerError = %q", err)
+	}
+}
+
+func TestIsInternal(t *testing.T) {
+	if !IsInternal("__consumer_offsets", false) || !IsInternal("audit", true) || IsInternal("order-events", false) {
+		t.Error("IsInternal")
+	}
+}
