@@ -33,8 +33,8 @@ func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobr
 	cmd := &cobra.Command{
 		Use:   "describe [TOPIC...]",
 		Short: "Show a topic's configuration and its partitions' replicas and offsets",
-		Long: `Show each topic's id, partition count, replication factor, the configs that
-differ from the defaults, and per partition the leader, replicas, in-sync
+		Long: `Show each topic's id, partition count, replication factor, the configs set on
+the topic itself (as kafka-topics --describe shows them), and per partition the leader, replicas, in-sync
 replicas, log start and end offsets and record count.
 
 The health filters --under-replicated, --unavailable and --under-min-isr show
@@ -109,7 +109,7 @@ func describeGrids(t kafka.TopicDescription) []*format.Grid {
 	summary.Row(t.Name, t.ID, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), strconv.Itoa(t.MinInSyncReplicas), format.Int(t.Records))
 
 	configs := format.NewGrid("CONFIG", "VALUE", "SOURCE")
-	configs.Title = "Configs that differ from defaults"
+	configs.Title = "Config overrides"
 	for _, c := range t.Configs {
 		configs.Row(c.Name, configValue(c), c.Source)
 	}

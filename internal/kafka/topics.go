@@ -36,7 +36,7 @@ type TopicSummary struct {
 type TopicDescription struct {
 	TopicSummary      `yaml:",inline"`
 	MinInSyncReplicas int              `json:"min_insync_replicas" yaml:"min_insync_replicas"`
-	Configs           []ConfigEntry    `json:"configs" yaml:"configs"` // those that differ from defaults
+	Configs           []ConfigEntry    `json:"configs" yaml:"configs"` // the topic's own overrides, as kafka-topics shows them
 	PartitionDetails  []PartitionState `json:"partition_details" yaml:"partition_details"`
 }
 
@@ -65,6 +65,10 @@ type ConfigEntry struct {
 
 // IsDefault reports whether the value is Kafka's built-in default.
 func (e ConfigEntry) IsDefault() bool { return e.Source == ck.ConfigSourceDefault.String() }
+
+// IsTopicOverride reports whether the value was set on this topic, rather
+// than inherited from a broker or cluster default.
+func (e ConfigEntry) IsTopicOverride() bool { return e.Source == ck.ConfigSourceDynamicTopic.String() }
 
 // TopicNotFoundError names the missing topic and suggests close names.
 type TopicNotFoundError struct {
@@ -280,7 +284,8 @@ func nodeIDs(nodes []ck.Node) []int32 {
 	return ids
 }
 
-// addConfigs fills in each topic's non-default configs and min.insync.replicas.
+// addConfigs fills in each topic's config overrides and its effective
+// min.insync.replicas.
 func (c *Client) addConfigs(ctx context.Context, descs []TopicDescription) error {
 	if len(descs) == 0 {
 		return nil
@@ -302,7 +307,7 @@ func (c *Client) addConfigs(ctx context.Context, descs []TopicDescription) error
 					d.MinInSyncReplicas = n
 				}
 			}
-			if !e.IsDefault() {
+			if e.IsTopicOverride() {
 				d.Configs = append(d.Configs, e)
 			}
 		}
