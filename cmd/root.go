@@ -14,6 +14,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cluster"
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/cmd/profile"
 	"github.com/streamctl/streamctl/cmd/topic"
 	"github.com/streamctl/streamctl/internal/config"
@@ -109,6 +110,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 	root.AddCommand(
 		cluster.NewCmd(f),
 		topic.NewCmd(f),
+		group.NewCmd(f),
 		profile.NewCmd(f),
 		newConsumeCmd(f),
 		newProduceCmd(f),

@@ -29,7 +29,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad flag value", []string{"topic", "create", "x", "--partitions", "many"}, "invalid argument"},
 		{"bad duration", []string{"topic", "list", "--timeout", "soon"}, "invalid argument"},
 		{"unknown subcommand", []string{"topic", "bogus"}, `unknown command "bogus" for "streamctl topic"`},
-		{"misspelt subcommand", []string{"topic", "lst"}, "did you mean list?"},
+		{"misspelt subcommand", []string{"topic", "lst"}, "did you mean list"},
 		{"unknown top-level command", []string{"bogus"}, `unknown command "bogus"`},
 		{"unknown config subcommand", []string{"topic", "config", "show", "x"}, `unknown command "show"`},
 		{"too many arguments", []string{"cluster", "describe", "extra"}, "takes no arguments"},

@@ -130,3 +130,27 @@ func Group(cmd *cobra.Command) *cobra.Command {
 	}
 	return cmd
 }
+
+// CompleteGroups completes consumer group ids from the current cluster.
+func CompleteGroups(f *Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		c, err := f.Cluster()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		c.Timeout = min(c.Timeout, completionTimeout)
+		client, err := f.Client()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		groups, err := client.ListGroups(context.Background())
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		ids := make([]string, len(groups))
+		for i, g := range groups {
+			ids[i] = g.ID
+		}
+		return withPrefix(ids, toComplete, args), cobra.ShellCompDirectiveNoFileComp
+	}
+}

@@ -21,6 +21,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		NewCmdDelete(f, nil),
 		NewCmdAlter(f, nil),
 		NewCmdConfig(f),
+		newCmdLag(f),
 	)
 	return cmd
 }

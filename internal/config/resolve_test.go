@@ -297,7 +297,7 @@ func TestPasswordSources(t *testing.T) {
 	})
 
 	t.Run("password_env", func(t *testing.T) {
-		c, _, err := resolveProfile(t, head+"      password_env: TEST_KAFKA_PW\n", 0o600)
+		_, _, err := resolveProfile(t, head+"      password_env: TEST_KAFKA_PW\n", 0o600)
 		if err == nil {
 			t.Fatal("an unset password_env variable must be an error")
 		}
@@ -306,7 +306,7 @@ func TestPasswordSources(t *testing.T) {
 		}
 		t.Setenv("TEST_KAFKA_PW", "from-env")
 		file := writeConfig(t, head+"      password_env: TEST_KAFKA_PW\n", 0o600)
-		c, err = config.Resolve(config.NewSettings(flags(t)), file, nil, nil)
+		c, err := config.Resolve(config.NewSettings(flags(t)), file, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

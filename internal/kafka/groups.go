@@ -2,7 +2,11 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sort"
+	"sync"
+	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
@@ -14,6 +18,10 @@ func (c *Client) GroupOffsets(ctx context.Context, group string) (map[TopicParti
 	err := c.request(ctx, "listing offsets of group "+group, func(ctx context.Context) (err error) {
 		// nil partitions: every partition the group has committed.
 		res, err = c.admin.ListConsumerGroupOffsets(ctx, []ck.ConsumerGroupTopicPartitions{{Group: group}})
+		var kerr ck.Error
+		if errors.As(err, &kerr) && kerr.Code() == ck.ErrGroupIDNotFound {
+			return nil // an unknown group has no commits (Kafka answers so; some brokers error)
+		}
 		return err
 	})
 	if err != nil {
@@ -28,6 +36,183 @@ func (c *Client) GroupOffsets(ctx context.Context, group string) (map[TopicParti
 			if p.Offset >= 0 {
 				out[TopicPartition{*p.Topic, p.Partition}] = int64(p.Offset)
 			}
+		}
+	}
+	return out, nil
+}
+
+// GroupListing is one consumer group as the coordinator lists it.
+type GroupListing struct {
+	ID     string `json:"group" yaml:"group"`
+	State  string `json:"state" yaml:"state"`
+	Simple bool   `json:"simple" yaml:"simple"` // offsets only, no group protocol (assign() users)
+}
+
+// ListGroups lists every consumer group of the cluster.
+func (c *Client) ListGroups(ctx context.Context) ([]GroupListing, error) {
+	var res ck.ListConsumerGroupsResult
+	err := c.request(ctx, "listing consumer groups", func(ctx context.Context) (err error) {
+		res, err = c.admin.ListConsumerGroups(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Errors) > 0 && len(res.Valid) == 0 {
+		return nil, fmt.Errorf("listing consumer groups: %w", c.brokerError(res.Errors[0]))
+	}
+	out := make([]GroupListing, 0, len(res.Valid))
+	for _, g := range res.Valid {
+		out = append(out, GroupListing{ID: g.GroupID, State: g.State.String(), Simple: g.IsSimpleConsumerGroup})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// GroupMember is one member of a group and the partitions it was assigned.
+type GroupMember struct {
+	MemberID   string           `json:"member_id" yaml:"member_id"`
+	InstanceID string           `json:"instance_id,omitempty" yaml:"instance_id,omitempty"`
+	ClientID   string           `json:"client_id" yaml:"client_id"`
+	Host       string           `json:"host" yaml:"host"`
+	Assignment []TopicPartition `json:"assignment" yaml:"assignment"`
+}
+
+// GroupDescription is a group's state, protocol and members.
+type GroupDescription struct {
+	ID          string        `json:"group" yaml:"group"`
+	State       string        `json:"state" yaml:"state"`
+	Assignor    string        `json:"assignor" yaml:"assignor"`
+	Coordinator int32         `json:"coordinator" yaml:"coordinator"`
+	Members     []GroupMember `json:"members" yaml:"members"`
+}
+
+// DescribeGroups describes the groups in one request. A group that does not
+// exist comes back in state "Dead".
+func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescription, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var res ck.DescribeConsumerGroupsResult
+	err := c.request(ctx, "describing consumer groups", func(ctx context.Context) (err error) {
+		res, err = c.admin.DescribeConsumerGroups(ctx, ids)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]GroupDescription, 0, len(res.ConsumerGroupDescriptions))
+	for _, g := range res.ConsumerGroupDescriptions {
+		if g.Error.Code() != ck.ErrNoError && g.Error.Code() != ck.ErrGroupIDNotFound {
+			return nil, fmt.Errorf("describing group %q: %w", g.GroupID, c.brokerError(g.Error))
+		}
+		d := GroupDescription{ID: g.GroupID, State: g.State.String(), Assignor: g.PartitionAssignor, Coordinator: int32(g.Coordinator.ID), Members: []GroupMember{}}
+		if g.Error.Code() == ck.ErrGroupIDNotFound {
+			d.State = "Dead"
+		}
+		for _, m := range g.Members {
+			gm := GroupMember{MemberID: m.ConsumerID, InstanceID: m.GroupInstanceID, ClientID: m.ClientID, Host: m.Host, Assignment: []TopicPartition{}}
+			for _, tp := range m.Assignment.TopicPartitions {
+				gm.Assignment = append(gm.Assignment, TopicPartition{*tp.Topic, tp.Partition})
+			}
+			d.Members = append(d.Members, gm)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// GroupsOffsets fetches the committed offsets of many groups. librdkafka
+// takes one group per request, so the requests run concurrently (a bounded
+// number at a time) rather than one after another.
+func (c *Client) GroupsOffsets(ctx context.Context, ids []string) (map[string]map[TopicPartition]int64, error) {
+	out := make(map[string]map[TopicPartition]int64, len(ids))
+	var mu sync.Mutex
+	var firstErr error
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(id string) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			offs, err := c.GroupOffsets(ctx, id)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			out[id] = offs
+		}(id)
+	}
+	wg.Wait()
+	return out, firstErr
+}
+
+// DeleteGroups deletes consumer groups and their committed offsets. Groups
+// with active members are refused by the broker.
+func (c *Client) DeleteGroups(ctx context.Context, ids []string) error {
+	var res ck.DeleteConsumerGroupsResult
+	err := c.request(ctx, "deleting consumer groups", func(ctx context.Context) (err error) {
+		res, err = c.admin.DeleteConsumerGroups(ctx, ids)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range res.ConsumerGroupResults {
+		switch r.Error.Code() {
+		case ck.ErrNoError:
+		case ck.ErrNonEmptyGroup:
+			return fmt.Errorf("group %q has active members; stop its consumers first", r.Group)
+		case ck.ErrGroupIDNotFound:
+			return fmt.Errorf("group %q not found", r.Group)
+		default:
+			return fmt.Errorf("deleting group %q: %w", r.Group, c.brokerError(r.Error))
+		}
+	}
+	return nil
+}
+
+// RecordTimestamps reads the record at each given offset and returns its
+// timestamp, for lag in time. Partitions with no record there yet (the
+// reader caught up) are left out. It reads with one consumer, all
+// partitions at once, and gives up on stragglers after the request timeout.
+func (c *Client) RecordTimestamps(ctx context.Context, at map[TopicPartition]int64) (map[TopicPartition]time.Time, error) {
+	out := map[TopicPartition]time.Time{}
+	if len(at) == 0 {
+		return out, nil
+	}
+	r, err := c.NewReader(ReaderOptions{Start: at})
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	pending := len(at)
+	deadline := time.Now().Add(c.cluster.Timeout)
+	for pending > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+		rec, eof, err := r.Poll(100 * time.Millisecond)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case rec != nil:
+			tp := TopicPartition{rec.Topic, rec.Partition}
+			if _, seen := out[tp]; !seen {
+				out[tp] = rec.Timestamp
+				pending--
+			}
+		case eof != nil:
+			if _, seen := out[eof.TopicPartition]; !seen {
+				out[eof.TopicPartition] = time.Time{}
+				pending--
+			}
+		}
+	}
+	for tp, ts := range out {
+		if ts.IsZero() {
+			delete(out, tp)
 		}
 	}
 	return out, nil

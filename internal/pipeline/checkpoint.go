@@ -129,18 +129,3 @@ func (c *checkpoint) changed() map[kafka.TopicPartition]int64 {
 	}
 	return out
 }
-
-// pending counts records handed to the sink and not yet acknowledged.
-func (c *checkpoint) pending() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	for _, p := range c.parts {
-		for _, s := range p.queue[p.head:] {
-			if !s.done {
-				n++
-			}
-		}
-	}
-	return n
-}

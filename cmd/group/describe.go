@@ -1,0 +1,190 @@
+package group
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/group"
+)
+
+// LagOptions are the view options `group describe`, `group lag` and
+// `topic lag` share.
+type LagOptions struct {
+	Topics      []string
+	OnlyLagging bool
+	Sort        string
+	ResetPolicy string
+	NoTimeLag   bool
+}
+
+// AddLagFlags registers the shared view flags.
+func AddLagFlags(cmd *cobra.Command, o *LagOptions) {
+	cmd.Flags().StringSliceVarP(&o.Topics, "topic", "t", nil, "only these topics")
+	cmd.Flags().BoolVar(&o.OnlyLagging, "only-lagging", false, "only partitions with lag")
+	cmd.Flags().StringVar(&o.Sort, "sort", "partition", "row order: partition, lag or time-lag (largest first)")
+	cmd.Flags().StringVar(&o.ResetPolicy, "reset-policy", "latest", "the group's auto.offset.reset, used for lag where it has no commit: latest or earliest")
+	cmd.Flags().BoolVar(&o.NoTimeLag, "no-time-lag", false, "skip measuring lag in time (saves one read per lagging partition)")
+}
+
+func (o *LagOptions) validate() error {
+	if !slices.Contains([]string{"partition", "lag", "time-lag"}, o.Sort) {
+		return exitcode.UsageError("--sort %q: use partition, lag or time-lag", o.Sort)
+	}
+	if o.ResetPolicy != "latest" && o.ResetPolicy != "earliest" {
+		return exitcode.UsageError("--reset-policy %q: use latest or earliest", o.ResetPolicy)
+	}
+	return nil
+}
+
+func (o *LagOptions) query() group.Options {
+	return group.Options{Topics: o.Topics, ResetPolicy: o.ResetPolicy, TimeLag: !o.NoTimeLag, Now: time.Now()}
+}
+
+// shape applies --only-lagging and --sort.
+func (o *LagOptions) shape(lags []group.Lag) {
+	for i := range lags {
+		l := &lags[i]
+		if o.OnlyLagging {
+			l.Partitions = slices.DeleteFunc(l.Partitions, func(p group.PartitionLag) bool { return p.Lag <= 0 })
+		}
+		switch o.Sort {
+		case "lag":
+			slices.SortStableFunc(l.Partitions, func(a, b group.PartitionLag) int { return cmpDesc(a.Lag, b.Lag) })
+		case "time-lag":
+			slices.SortStableFunc(l.Partitions, func(a, b group.PartitionLag) int { return cmpDesc(secs(a.TimeLagSeconds), secs(b.TimeLagSeconds)) })
+		}
+	}
+}
+
+func cmpDesc[T int64 | float64](a, b T) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
+}
+
+func secs(p *float64) float64 {
+	if p == nil {
+		return -1
+	}
+	return *p
+}
+
+func newCmdDescribe(f *cmdutil.Factory) *cobra.Command {
+	opts := &LagOptions{}
+	cmd := &cobra.Command{
+		Use:   "describe GROUP...",
+		Short: "Show a group's state, members and per-partition offsets and lag",
+		Long: `Show a group's state, assignor, coordinator and members, and for every
+partition it consumes: the committed offset, log start and end, lag in records
+(log end minus committed offset, shown as is even when negative) and lag in
+time (now minus the timestamp of the first record not yet consumed), with the
+member, client id and host it is assigned to.
+
+A partition without a committed offset shows "-" and a lag counted from where
+the group would start (--reset-policy, latest by default), marked with "*".`,
+		Example: `  streamctl group describe analytics-group
+  streamctl group describe analytics-group --only-lagging --sort lag
+  streamctl group describe analytics-group -o json | jq '.[0].total_lag'`,
+		Args:              cmdutil.MinimumArgs(1, "GROUP..."),
+		ValidArgsFunction: cmdutil.CompleteGroups(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			client, err := f.Client()
+			if err != nil {
+				return err
+			}
+			lags, err := group.Describe(cmd.Context(), client, args, opts.query())
+			if err != nil {
+				return err
+			}
+			opts.shape(lags)
+			return format.Print(f.IO, f.Output(), lags, func(wide bool) []*format.Grid {
+				var grids []*format.Grid
+				for _, l := range lags {
+					grids = append(grids, summaryGrid(l), partitionGrid(l, true, wide), topicGrid(l))
+				}
+				return grids
+			})
+		},
+	}
+	AddLagFlags(cmd, opts)
+	return cmd
+}
+
+func summaryGrid(l group.Lag) *format.Grid {
+	g := format.NewGrid("GROUP", "STATE", "ASSIGNOR", "COORDINATOR", "MEMBERS", "LAG", "TIME-LAG")
+	g.Title = "Group " + l.Group
+	g.Row(l.Group, l.State, orDash(l.Assignor), strconv.Itoa(int(l.Coordinator)), strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag))
+	return g
+}
+
+// partitionGrid is the per-partition table; members adds who reads each.
+func partitionGrid(l group.Lag, members, wide bool) *format.Grid {
+	g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG")
+	if wide {
+		g.Header = append(g.Header, "LOG-START-OFFSET")
+	}
+	if members {
+		g.Header = append(g.Header, "CONSUMER-ID", "HOST", "CLIENT-ID")
+	}
+	g.Title = "Partitions"
+	noCommit := false
+	for _, p := range l.Partitions {
+		cur, lag := "-", format.Int(p.Lag)
+		if p.CommittedOffset != nil {
+			cur = format.Int(*p.CommittedOffset)
+		} else {
+			lag += "*"
+			noCommit = true
+		}
+		row := []string{p.Topic, strconv.Itoa(int(p.Partition)), cur, format.Int(p.LogEndOffset), lag, timeLag(p.TimeLagSeconds)}
+		if wide {
+			row = append(row, format.Int(p.LogStartOffset))
+		}
+		if members {
+			row = append(row, orDash(p.MemberID), orDash(p.Host), orDash(p.ClientID))
+		}
+		g.Row(row...)
+	}
+	if noCommit {
+		basis := "latest"
+		for _, p := range l.Partitions {
+			if p.LagBasis == "reset:earliest" {
+				basis = "earliest"
+			}
+		}
+		g.Title += fmt.Sprintf(" (* no committed offset: lag counted from the group's reset position, %s)", basis)
+	}
+	return g
+}
+
+func topicGrid(l group.Lag) *format.Grid {
+	g := format.NewGrid("TOPIC", "PARTITIONS", "LAG")
+	g.Title = "Per topic"
+	for _, t := range l.Topics {
+		g.Row(t.Topic, strconv.Itoa(t.Partitions), format.Int(t.Lag))
+	}
+	return g
+}
+
+// timeLag renders seconds of lag as "3m12s", or "-" when not measured or
+// caught up.
+func timeLag(s *float64) string {
+	if s == nil {
+		return "-"
+	}
+	return (time.Duration(*s) * time.Second).Round(time.Second).String()
+}

@@ -1,0 +1,226 @@
+package cmd_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/streamctl/streamctl/cmd"
+	"github.com/streamctl/streamctl/internal/format"
+)
+
+func TestGroupListDescribeAndTopicLag(t *testing.T) {
+	b := startDemo(t)
+	r := run(t, b.args("group", "list", "-o", "json")...).ok(t)
+	var groups []struct {
+		Group    string   `json:"group"`
+		State    string   `json:"state"`
+		Topics   []string `json:"topics"`
+		TotalLag int64    `json:"total_lag"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &groups); err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 2 || groups[0].Group != "analytics-group" || groups[0].TotalLag != 115 || groups[1].TotalLag != 0 || groups[0].Topics[0] != "order-events" {
+		t.Fatalf("group list = %+v", groups)
+	}
+	run(t, b.args("group", "list", "--state", "Stable")...).ok(t)
+
+	r = run(t, b.args("group", "describe", "analytics-group", "-o", "json")...).ok(t)
+	var lags []struct {
+		TotalLag   int64    `json:"total_lag"`
+		MaxTimeLag *float64 `json:"max_time_lag_seconds"`
+		Partitions []struct {
+			Partition int32  `json:"partition"`
+			Committed *int64 `json:"committed_offset"`
+			LogEnd    int64  `json:"log_end_offset"`
+			Lag       int64  `json:"lag"`
+			TimeLag   *float64
+			LagBasis  string `json:"lag_basis"`
+		} `json:"partitions"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &lags); err != nil {
+		t.Fatal(err)
+	}
+	l := lags[0]
+	if l.TotalLag != 115 || len(l.Partitions) != 3 || l.MaxTimeLag == nil || *l.MaxTimeLag < 60 {
+		t.Fatalf("analytics-group lag = %+v", l)
+	}
+	for _, p := range l.Partitions {
+		if p.Committed == nil || p.LogEnd-*p.Committed != p.Lag || p.LagBasis != "committed" {
+			t.Errorf("partition %d: lag %d is not log end %d minus committed %v", p.Partition, p.Lag, p.LogEnd, p.Committed)
+		}
+	}
+	r = run(t, b.args("group", "describe", "analytic-group")...).exit(t, 1)
+	if !strings.Contains(r.errOut, `did you mean "analytics-group"`) {
+		t.Errorf("unknown group error: %s", r.errOut)
+	}
+
+	r = run(t, b.args("topic", "lag", "order-events")...).ok(t)
+	if !strings.Contains(r.out, "analytics-group\tEmpty\t0\t115\t") || !strings.Contains(r.out, "notification-group\tEmpty\t0\t0\t-") {
+		t.Errorf("topic lag fan-out:\n%s", r.out)
+	}
+}
+
+func TestGroupLagGates(t *testing.T) {
+	b := startDemo(t)
+	r := run(t, b.args("group", "lag", "analytics-group", "--fail-above", "100")...).exit(t, 3)
+	if !strings.Contains(r.errOut, "lags 115 records, above --fail-above 100") {
+		t.Errorf("gate reason: %s", r.errOut)
+	}
+	run(t, b.args("group", "lag", "analytics-group", "--fail-above", "115")...).ok(t)
+	run(t, b.args("group", "lag", "analytics-group", "--fail-above-time", "1m")...).exit(t, 3)
+	run(t, b.args("group", "lag", "analytics-group", "--fail-above-time", "24h")...).ok(t)
+	run(t, b.args("group", "lag", "notification-group", "--fail-above", "0", "--fail-above-time", "1s")...).ok(t)
+	// --wait gives up after its time with the last reason.
+	r = run(t, b.args("group", "lag", "analytics-group", "--fail-above", "0", "--wait", "1500ms", "--interval", "500ms")...).exit(t, 3)
+	if !strings.Contains(r.errOut, "waiting:") {
+		t.Errorf("--wait did not poll: %s", r.errOut)
+	}
+	run(t, b.args("group", "lag", "analytics-group", "--wait", "1s")...).exit(t, 2)
+}
+
+func TestGroupLagWatchWritesJSONLinesOffATerminal(t *testing.T) {
+	b := startDemo(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+	defer cancel()
+	ios, _, out, errOut := format.Test()
+	if code := cmd.Run(ctx, ios, b.args("group", "lag", "analytics-group", "--watch", "--interval", "1s")); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("want a JSON line per sample, got %q", out.String())
+	}
+	for _, l := range lines {
+		var s struct {
+			Group       string  `json:"group"`
+			Lag         int64   `json:"lag"`
+			Status      string  `json:"status"`
+			ProduceRate float64 `json:"produce_rate"`
+		}
+		if err := json.Unmarshal([]byte(l), &s); err != nil {
+			t.Fatalf("not JSON: %q", l)
+		}
+		if s.Group != "analytics-group" || s.Lag != 115 || s.Status == "" {
+			t.Errorf("sample %+v", s)
+		}
+	}
+	// Offsets do not move and nobody is a member: the second sample says so.
+	if !strings.Contains(lines[len(lines)-1], `"status":"STOP"`) {
+		t.Errorf("last sample %s, want STOP", lines[len(lines)-1])
+	}
+}
+
+// resetPlan runs a dry-run reset and returns new offsets by partition.
+func resetPlan(t *testing.T, b broker, args ...string) map[int32]int64 {
+	t.Helper()
+	r := run(t, b.args(append([]string{"group", "reset"}, append(args, "-o", "json")...)...)...).ok(t)
+	var plan struct {
+		Partitions []struct {
+			Partition int32 `json:"partition"`
+			New       int64 `json:"new_offset"`
+		} `json:"partitions"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &plan); err != nil {
+		t.Fatalf("%v: %s", err, r.out)
+	}
+	out := map[int32]int64{}
+	for _, p := range plan.Partitions {
+		out[p.Partition] = p.New
+	}
+	return out
+}
+
+func TestGroupResetStrategies(t *testing.T) {
+	b := startDemo(t)
+	g := "analytics-group" // committed 58, 61, 51; log ends 98, 102, 85; log starts 0
+	eq := func(name string, got, want map[int32]int64) {
+		t.Helper()
+		if len(got) != len(want) {
+			t.Errorf("%s: %v, want %v", name, got, want)
+			return
+		}
+		for p, w := range want {
+			if got[p] != w {
+				t.Errorf("%s: %v, want %v", name, got, want)
+				return
+			}
+		}
+	}
+	eq("to-earliest", resetPlan(t, b, g, "--to-earliest", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
+	eq("to-latest", resetPlan(t, b, g, "--to-latest", "--all-topics"), map[int32]int64{0: 98, 1: 102, 2: 85})
+	eq("to-current", resetPlan(t, b, g, "--to-current", "--topic", "order-events"), map[int32]int64{0: 58, 1: 61, 2: 51})
+	eq("to-offset clamped", resetPlan(t, b, g, "--to-offset", "100", "--topic", "order-events"), map[int32]int64{0: 98, 1: 100, 2: 85})
+	eq("shift-by", resetPlan(t, b, g, "--shift-by", "-60", "--topic", "order-events:1,2"), map[int32]int64{1: 1, 2: 0})
+	eq("to-datetime in the future", resetPlan(t, b, g, "--to-datetime", "2099-01-01T00:00:00Z", "--all-topics"), map[int32]int64{0: 98, 1: 102, 2: 85})
+	eq("by-duration before everything", resetPlan(t, b, g, "--by-duration", "P1D", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
+	eq("to-group", resetPlan(t, b, g, "--to-group", "notification-group"), map[int32]int64{0: 98, 1: 102, 2: 85})
+	// A group without commits: to-current uses the log end, shift-by refuses.
+	eq("to-current without commits", resetPlan(t, b, "fresh", "--to-current", "--topic", "order-events"), map[int32]int64{0: 98, 1: 102, 2: 85})
+	run(t, b.args("group", "reset", "fresh", "--shift-by", "1", "--topic", "order-events")...).exit(t, 1)
+	run(t, b.args("group", "reset", g, "--to-earliest")...).exit(t, 2)
+	run(t, b.args("group", "reset", g, "--to-earliest", "--to-latest", "--all-topics")...).exit(t, 2)
+
+	// Execute, then undo from the saved plan.
+	undoDir := t.TempDir()
+	r := run(t, b.args("group", "reset", g, "--to-earliest", "--all-topics", "--execute", "--undo-dir", undoDir)...).ok(t)
+	files, _ := filepath.Glob(filepath.Join(undoDir, "*.csv"))
+	if len(files) != 1 || !strings.Contains(r.errOut, "--from-file "+files[0]+" --execute") {
+		t.Fatalf("undo plan %v, message %s", files, r.errOut)
+	}
+	if data, _ := os.ReadFile(files[0]); string(data) != "order-events,0,58\norder-events,1,61\norder-events,2,51\n" {
+		t.Errorf("undo plan holds %q", data)
+	}
+	eq("after execute", resetPlan(t, b, g, "--to-current", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
+	run(t, b.args("group", "reset", g, "--from-file", files[0], "--execute", "--undo-dir", undoDir)...).ok(t)
+	eq("after undo", resetPlan(t, b, g, "--to-current", "--all-topics"), map[int32]int64{0: 58, 1: 61, 2: 51})
+	// --export writes what --from-file reads.
+	r = run(t, b.args("group", "reset", g, "--shift-by", "-8", "--all-topics", "--export")...).ok(t)
+	if r.out != "order-events,0,50\norder-events,1,53\norder-events,2,43\n" {
+		t.Errorf("--export = %q", r.out)
+	}
+}
+
+func TestGroupResetRefusesAnActiveGroup(t *testing.T) {
+	b := startDemo(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ios, _, _, _ := format.Test()
+		cmd.Run(ctx, ios, b.args("consume", "order-events", "-g", "live-group", "-o", "raw"))
+	}()
+	defer func() { cancel(); <-done }()
+	// Wait until the member has joined.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := run(t, b.args("group", "list", "--state", "Stable")...)
+		if strings.Contains(r.out, "live-group") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("live-group never became Stable")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	r := run(t, b.args("group", "reset", "live-group", "--to-earliest", "--topic", "order-events", "--execute", "--undo-dir", t.TempDir())...).exit(t, 1)
+	if !strings.Contains(r.errOut, "is Stable") {
+		t.Errorf("refusal should name the state: %s", r.errOut)
+	}
+	run(t, b.args("group", "delete", "live-group", "--yes")...).exit(t, 1)
+}
+
+func TestGroupDelete(t *testing.T) {
+	b := startDemo(t)
+	run(t, b.args("group", "delete", "analytics-group")...).exit(t, 2) // no terminal, no --yes
+	run(t, b.args("group", "delete", "analytics-group", "--yes")...).ok(t)
+	r := run(t, b.args("group", "list")...).ok(t)
+	if strings.Contains(r.out, "analytics-group") {
+		t.Errorf("deleted group still listed:\n%s", r.out)
+	}
+}

@@ -1,0 +1,63 @@
+package topic
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/group"
+)
+
+func newCmdLag(f *cmdutil.Factory) *cobra.Command {
+	var noTimeLag bool
+	cmd := &cobra.Command{
+		Use:   "lag TOPIC",
+		Short: "Every consumer group of a topic side by side, with state and lag",
+		Long: `Show every consumer group that consumes the topic (commits on it or is
+assigned it), side by side: state, members, lag in records and in time, and
+with -o wide the lag of each partition. Groups read the same log
+independently, so one can be caught up while another lags.`,
+		Example: `  streamctl topic lag order-events
+  streamctl topic lag order-events -o wide`,
+		Args:              cmdutil.ExactArgs(1, "TOPIC"),
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			client, err := f.Client()
+			if err != nil {
+				return err
+			}
+			lags, err := group.ForTopic(cmd.Context(), client, args[0], group.Options{ResetPolicy: "latest", TimeLag: !noTimeLag, Now: time.Now()})
+			if err != nil {
+				return err
+			}
+			return format.Print(f.IO, f.Output(), lags, func(wide bool) []*format.Grid {
+				g := format.NewGrid("GROUP", "STATE", "MEMBERS", "LAG", "TIME-LAG")
+				g.Empty = "No consumer group consumes " + args[0] + "."
+				if wide && len(lags) > 0 {
+					for _, p := range lags[0].Partitions {
+						g.Header = append(g.Header, "P"+strconv.Itoa(int(p.Partition)))
+					}
+				}
+				for _, l := range lags {
+					tl := "-"
+					if l.MaxTimeLag != nil {
+						tl = (time.Duration(*l.MaxTimeLag) * time.Second).String()
+					}
+					row := []string{l.Group, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), tl}
+					if wide {
+						for _, p := range l.Partitions {
+							row = append(row, format.Int(p.Lag))
+						}
+					}
+					g.Row(row...)
+				}
+				return []*format.Grid{g}
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&noTimeLag, "no-time-lag", false, "skip measuring lag in time")
+	return cmd
+}

@@ -1,0 +1,33 @@
+package group
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/exitcode"
+)
+
+// Gate is a CI check on a group's lag: exceeded when the total lag in
+// records is above MaxLag (when set) or the largest lag in time is above
+// MaxTime (when set).
+type Gate struct {
+	MaxLag  *int64
+	MaxTime time.Duration
+}
+
+// Check returns nil when the lag passes, else an error that exits 3 with a
+// one-line reason.
+func (g Gate) Check(l Lag) error {
+	if g.MaxLag != nil && l.TotalLag > *g.MaxLag {
+		return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("group %q lags %d records, above --fail-above %d", l.Group, l.TotalLag, *g.MaxLag))
+	}
+	if g.MaxTime > 0 && l.MaxTimeLag != nil {
+		if lag := time.Duration(*l.MaxTimeLag * float64(time.Second)); lag > g.MaxTime {
+			return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("group %q lags %s behind, above --fail-above-time %s", l.Group, lag.Round(time.Second), g.MaxTime))
+		}
+	}
+	return nil
+}
+
+// Active reports whether any limit is set.
+func (g Gate) Active() bool { return g.MaxLag != nil || g.MaxTime > 0 }

@@ -1,0 +1,56 @@
+package group
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEvaluate(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	at := func(sec int, lag, committed, end int64, members int) Sample {
+		return Sample{Time: t0.Add(time.Duration(sec) * time.Second), Lag: lag, Committed: committed, LogEnd: end, Members: members}
+	}
+	tests := []struct {
+		name   string
+		window []Sample
+		want   string
+		eta    bool
+	}{
+		{"caught up", []Sample{at(0, 0, 100, 100, 1), at(10, 0, 200, 200, 1)}, "OK", false},
+		{"draining", []Sample{at(0, 100, 100, 200, 1), at(10, 50, 250, 300, 1)}, "OK", true},
+		{"rising", []Sample{at(0, 100, 100, 200, 1), at(10, 150, 150, 300, 1)}, "WARN", false},
+		{"stalled member", []Sample{at(0, 100, 100, 200, 2), at(10, 120, 100, 220, 2)}, "STALL", false},
+		{"stopped, no members", []Sample{at(0, 100, 100, 200, 0), at(10, 120, 100, 220, 0)}, "STOP", false},
+		{"one sample lagging", []Sample{at(0, 5, 1, 6, 1)}, "WARN", false},
+		{"no samples", nil, "ERR", false},
+	}
+	for _, tt := range tests {
+		got := Evaluate(tt.window)
+		if got.Status != tt.want {
+			t.Errorf("%s: status %s (%s), want %s", tt.name, got.Status, got.Reason, tt.want)
+		}
+		if (got.CatchUpSeconds != nil) != tt.eta {
+			t.Errorf("%s: catch-up estimate present = %v, want %v", tt.name, got.CatchUpSeconds != nil, tt.eta)
+		}
+	}
+	// Draining 150 records in 10s against 10/s produced: 5/s net, 50 left -> 10s.
+	got := Evaluate([]Sample{at(0, 100, 100, 200, 1), at(10, 50, 250, 300, 1)})
+	if got.ProduceRate != 10 || got.ConsumeRate != 15 || *got.CatchUpSeconds != 10 {
+		t.Errorf("rates %v/%v eta %v, want 10/15 and 10s", got.ProduceRate, got.ConsumeRate, *got.CatchUpSeconds)
+	}
+}
+
+func TestReadPlanKafkaFormats(t *testing.T) {
+	rows, err := ReadPlan(strings.NewReader("orders,0,42\norders,1,7\n"), "g")
+	if err != nil || len(rows) != 2 || rows[0] != (PlanRow{"orders", 0, 42}) {
+		t.Fatalf("3-column plan: %v %v", rows, err)
+	}
+	rows, err = ReadPlan(strings.NewReader("g,orders,0,42\nother,orders,0,1\n"), "g")
+	if err != nil || len(rows) != 1 || rows[0].Offset != 42 {
+		t.Fatalf("4-column plan keeps only the group's rows: %v %v", rows, err)
+	}
+	if _, err := ReadPlan(strings.NewReader("orders,zero,1\n"), "g"); err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Fatalf("bad number: %v", err)
+	}
+}
