@@ -42,6 +42,11 @@ func init() {
 	nowhere := filepath.Join(os.TempDir(), "streamctl-test-no-such-dir")
 	os.Setenv("XDG_CONFIG_HOME", nowhere)
 	os.Setenv("HOME", nowhere)
+	// Replay checkpoints and reset undo plans go to the state directory: a
+	// fresh one per test run, so runs never see each other's files.
+	if state, err := os.MkdirTemp("", "streamctl-test-state-"); err == nil {
+		os.Setenv("XDG_STATE_HOME", state)
+	}
 }
 
 // tmpConfig is a config file path of the test's own, which does not exist

@@ -114,6 +114,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		profile.NewCmd(f),
 		newConsumeCmd(f),
 		newProduceCmd(f),
+		newReplayCmd(f),
 		newPlaygroundCmd(f),
 		&cobra.Command{
 			Use:   "exit-codes",

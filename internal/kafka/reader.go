@@ -146,6 +146,18 @@ func (r *Reader) Assignment() (map[TopicPartition]int64, int) {
 	return out, r.gen
 }
 
+// Generation is the number Assignment returns, without copying the
+// assignment: a cheap "did anything change" check per record.
+func (r *Reader) Generation() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.gen
+}
+
+// InGroup reports whether the reader belongs to a consumer group: only then
+// does Commit store anything.
+func (r *Reader) InGroup() bool { return r.opts.Group != "" }
+
 // EOF says the reader caught up with a partition: Offset is its position,
 // which can be past the last record returned (transaction markers and
 // aborted records take offsets too).

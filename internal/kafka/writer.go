@@ -27,16 +27,25 @@ type WriterOptions struct {
 }
 
 // Writer produces records asynchronously and counts their delivery reports.
+// Write is not safe for concurrent use; the other methods are.
 type Writer struct {
 	client *Client
 	p      *ck.Producer
 	opts   WriterOptions
 	txn    bool
 
-	delivered, failed atomic.Int64
-	firstErr          atomic.Pointer[error]
-	done              chan struct{}
-	closeOnce         sync.Once
+	// enqueued counts records librdkafka accepted; each gets exactly one
+	// delivery report, counted in delivered or failed.
+	enqueued, delivered, failed atomic.Int64
+	firstErr                    atomic.Pointer[error]
+	done                        chan struct{}
+	closeOnce                   sync.Once
+
+	// Write reuses one message: librdkafka copies key, value and headers
+	// before Produce returns, so nothing needs a fresh allocation per record.
+	msg     ck.Message
+	topic   string // *msg.TopicPartition.Topic
+	headers []ck.Header
 }
 
 // NewWriter creates a producer for the cluster. With a transactional id it
@@ -49,7 +58,14 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 		"partitioner":            "murmur2_random",
 		// Delivery reports carry only the outcome: the writer never needs
 		// the record's bytes back, which saves a copy per record.
-		"go.delivery.report.fields":    "none",
+		"go.delivery.report.fields": "none",
+		// The Go client's default channels hold a million entries each; as
+		// live heap full of pointer slots they are scanned by every garbage
+		// collection. The events channel only needs to cover the moments
+		// the report goroutine is descheduled, and the produce channel is
+		// not used (Write calls Produce).
+		"go.events.channel.size":       10000,
+		"go.produce.channel.size":      0,
 		"linger.ms":                    10,
 		"batch.num.messages":           10000,
 		"queue.buffering.max.messages": 500000,
@@ -107,13 +123,17 @@ func (w *Writer) reports() {
 		case *ck.Message:
 			err := e.TopicPartition.Error
 			if err != nil {
-				w.failed.Add(1)
 				w.setErr(fmt.Errorf("delivering to %s[%d]: %w", *e.TopicPartition.Topic, e.TopicPartition.Partition, w.client.brokerError(err)))
-			} else {
-				w.delivered.Add(1)
 			}
 			if w.opts.OnDelivery != nil {
 				w.opts.OnDelivery(e.Opaque, err)
+			}
+			// Counted last: Flush returns once every enqueued record is
+			// counted, so OnDelivery has run for each by then.
+			if err != nil {
+				w.failed.Add(1)
+			} else {
+				w.delivered.Add(1)
 			}
 		case ck.Error:
 			if err := w.translate(e); err != nil && (e.IsFatal() || e.Code() == ck.ErrAuthentication || e.Code() == ck.ErrSsl) {
@@ -151,28 +171,29 @@ func (w *Writer) translate(err error) error {
 }
 
 // Write enqueues a record. It blocks while librdkafka's queue is full, and
-// returns an error only when the record cannot be enqueued at all.
+// returns an error only when the record cannot be enqueued at all. The
+// record's bytes are copied before it returns, so the caller may reuse them.
 func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
-	topic := r.Topic
-	m := &ck.Message{
-		TopicPartition: ck.TopicPartition{Topic: &topic, Partition: r.Partition},
-		Key:            r.Key,
-		Value:          r.Value,
-		Timestamp:      r.Timestamp,
-		Opaque:         opaque,
+	m := &w.msg
+	if m.TopicPartition.Topic == nil || w.topic != r.Topic {
+		topic := r.Topic // allocated only when the topic changes
+		w.topic, m.TopicPartition.Topic = topic, &topic
 	}
+	m.TopicPartition.Partition = r.Partition
 	if r.Partition == AnyPartition {
 		m.TopicPartition.Partition = ck.PartitionAny
 	}
-	if len(r.Headers) > 0 {
-		m.Headers = make([]ck.Header, len(r.Headers))
-		for i, h := range r.Headers {
-			m.Headers[i] = ck.Header{Key: h.Key, Value: h.Value}
-		}
+	m.Key, m.Value, m.Timestamp, m.Opaque = r.Key, r.Value, r.Timestamp, opaque
+	w.headers = w.headers[:0]
+	for _, h := range r.Headers {
+		w.headers = append(w.headers, ck.Header{Key: h.Key, Value: h.Value})
 	}
+	m.Headers = w.headers
+	topic := w.topic
 	for {
 		err := w.p.Produce(m, nil)
 		if err == nil {
+			w.enqueued.Add(1)
 			return nil
 		}
 		var kerr ck.Error
@@ -206,9 +227,15 @@ func (w *Writer) Flush(ctx context.Context) error {
 		}
 		w.p.Flush(100)
 	}
+	// The last reports may have left the events channel but not yet been
+	// counted by the report goroutine: wait for them, so that Stats and
+	// OnDelivery are complete when Flush returns.
+	for w.unreported() > 0 && ctx.Err() == nil {
+		time.Sleep(time.Millisecond)
+	}
 	if !w.txn {
-		if w.p.Len() > 0 {
-			return fmt.Errorf("%d records not yet acknowledged: %w", w.p.Len(), ctx.Err())
+		if n := w.unreported(); n > 0 {
+			return fmt.Errorf("%d records not yet acknowledged: %w", n, ctx.Err())
 		}
 		return nil
 	}
@@ -244,6 +271,11 @@ func (w *Writer) Abort(ctx context.Context) error {
 		return fmt.Errorf("aborting the transaction: %w", w.translate(err))
 	}
 	return nil
+}
+
+// unreported counts enqueued records whose delivery report was not counted yet.
+func (w *Writer) unreported() int64 {
+	return w.enqueued.Load() - w.delivered.Load() - w.failed.Load()
 }
 
 // Stats returns the delivery counts so far.

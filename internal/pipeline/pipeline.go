@@ -25,6 +25,14 @@ type Source interface {
 	Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error
 }
 
+// Committing is implemented by a Source that knows up front whether Commit
+// ever stores anything. A source that never commits (consume without a
+// group) spares the pipeline its per-record checkpoint bookkeeping, which
+// would only compute positions nobody stores.
+type Committing interface {
+	Commits() bool
+}
+
 // Sink takes records and acknowledges each ticket exactly once to the Acker
 // given to Start, possibly later (a producer acknowledges on its delivery
 // report).
@@ -69,7 +77,14 @@ var ErrPartial = errors.New("some records were not processed")
 // returned as ctx.Err() after that final commit.
 func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 	cp := newCheckpoint()
-	acker := &countingAcker{cp: cp}
+	track := true
+	if c, ok := p.Source.(Committing); ok {
+		track = c.Commits()
+	}
+	acker := &countingAcker{}
+	if track {
+		acker.cp = cp
+	}
 	sink := p.Sink
 	sink.Start(acker)
 	interval := p.CommitInterval
@@ -77,8 +92,12 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 		interval = time.Second
 	}
 	var st Stats
+	// A ticker says when to commit, rather than the loop reading the clock
+	// for every record, which costs as much as the rest of the loop; an
+	// empty channel is checked without a lock.
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
 	runErr := func() error {
-		lastCommit := time.Now()
 		for p.Limit == 0 || st.Written < p.Limit {
 			rec, err := p.Source.Next(ctx)
 			if errors.Is(err, io.EOF) {
@@ -93,7 +112,6 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 				if err := p.commit(ctx, cp); err != nil {
 					return err
 				}
-				lastCommit = time.Now()
 				continue
 			}
 			st.Read++
@@ -102,21 +120,26 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 				return fmt.Errorf("%s[%d] offset %d: %w", rec.Topic, rec.Partition, rec.Offset, err)
 			}
 			if !keep {
-				cp.read(rec, true)
+				if track {
+					cp.read(rec, true)
+				}
 				st.Skipped++
 				continue
 			}
 			t := Ticket{TP: kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, Offset: rec.Offset}
-			cp.read(rec, false)
+			if track {
+				cp.read(rec, false)
+			}
 			if err := sink.Write(ctx, rec, t); err != nil {
 				return err
 			}
 			st.Written++
-			if time.Since(lastCommit) >= interval {
+			select {
+			case <-ticker.C:
 				if err := p.commit(ctx, cp); err != nil {
 					return err
 				}
-				lastCommit = time.Now()
+			default:
 			}
 		}
 		return nil
@@ -161,9 +184,10 @@ func (p *Pipeline) commit(ctx context.Context, cp *checkpoint) error {
 	return nil
 }
 
-// countingAcker forwards acks to the checkpoint and counts failures.
+// countingAcker counts failures and forwards acks to the checkpoint, if the
+// run keeps one.
 type countingAcker struct {
-	cp     *checkpoint
+	cp     *checkpoint // nil when the source never commits
 	failed atomic.Int64
 }
 
@@ -171,5 +195,7 @@ func (a *countingAcker) Ack(t Ticket, err error) {
 	if err != nil {
 		a.failed.Add(1)
 	}
-	a.cp.Ack(t, err)
+	if a.cp != nil {
+		a.cp.Ack(t, err)
+	}
 }

@@ -20,6 +20,9 @@ type StreamSink struct {
 	buf     []byte
 	pending []Ticket
 	ack     Acker
+	// Durable, when set, runs after each flush and before the records are
+	// acknowledged: a file sink syncs to disk there.
+	Durable func() error
 }
 
 // NewStreamSink writes encoded records to w.
@@ -31,8 +34,17 @@ func NewStreamSink(w io.Writer, encode Encoder) *StreamSink {
 func (s *StreamSink) Start(ack Acker) { s.ack = ack }
 
 // Write implements Sink.
-func (s *StreamSink) Write(_ context.Context, rec *kafka.Record, t Ticket) error {
+func (s *StreamSink) Write(ctx context.Context, rec *kafka.Record, t Ticket) error {
 	s.buf = s.encode(s.buf[:0], rec)
+	if len(s.buf) > s.w.Available() && s.w.Buffered() > 0 {
+		// The buffer would go out to the stream now anyway: flush and
+		// acknowledge what it holds first. This keeps the pending tickets
+		// to one buffer's worth instead of a commit interval's (hundreds
+		// of thousands of records the garbage collector would scan).
+		if err := s.Flush(ctx); err != nil {
+			return err
+		}
+	}
 	if _, err := s.w.Write(s.buf); err != nil {
 		return err
 	}
@@ -43,6 +55,9 @@ func (s *StreamSink) Write(_ context.Context, rec *kafka.Record, t Ticket) error
 // Flush implements Sink.
 func (s *StreamSink) Flush(context.Context) error {
 	err := s.w.Flush()
+	if err == nil && s.Durable != nil {
+		err = s.Durable()
+	}
 	for _, t := range s.pending {
 		s.ack.Ack(t, err)
 	}

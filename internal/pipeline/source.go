@@ -21,6 +21,14 @@ type TopicSource struct {
 	done    map[kafka.TopicPartition]bool
 	gen     int
 	lastRec time.Time
+	// finished() is asked before every record: it recomputes only when the
+	// assignment changed (gen) or a partition reached its end (recheck).
+	recheck, allDone bool
+	// The end of the partition of the last record, so that a run of records
+	// from one partition costs no map lookup each.
+	lastTP      kafka.TopicPartition
+	lastEnd     int64
+	lastBounded bool
 }
 
 // NewTopicSource reads from r. ends pins the end of each partition (nil:
@@ -33,7 +41,7 @@ const pollWait = 100 * time.Millisecond
 
 // Next implements Source. It returns nil after pollWait without a record.
 func (s *TopicSource) Next(ctx context.Context) (*kafka.Record, error) {
-	if s.lastRec.IsZero() {
+	if s.idleTimeout > 0 && s.lastRec.IsZero() {
 		s.lastRec = time.Now()
 	}
 	for {
@@ -49,7 +57,7 @@ func (s *TopicSource) Next(ctx context.Context) (*kafka.Record, error) {
 		}
 		if eof != nil {
 			if end, ok := s.ends[eof.TopicPartition]; ok && eof.Offset >= end {
-				s.done[eof.TopicPartition] = true
+				s.markDone(eof.TopicPartition)
 			}
 			continue
 		}
@@ -60,23 +68,40 @@ func (s *TopicSource) Next(ctx context.Context) (*kafka.Record, error) {
 			return nil, nil
 		}
 		tp := kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
-		if end, ok := s.ends[tp]; ok {
-			if rec.Offset >= end {
-				s.done[tp] = true
+		if tp != s.lastTP {
+			s.lastTP = tp
+			s.lastEnd, s.lastBounded = s.ends[tp]
+		}
+		if s.lastBounded {
+			if rec.Offset >= s.lastEnd {
+				s.markDone(tp)
 				continue
 			}
-			if rec.Offset+1 >= end {
-				s.done[tp] = true
+			if rec.Offset+1 >= s.lastEnd {
+				s.markDone(tp)
 			}
 		}
-		s.lastRec = time.Now()
+		if s.idleTimeout > 0 { // reading the clock per record costs more than all the checks above
+			s.lastRec = time.Now()
+		}
 		return rec, nil
+	}
+}
+
+func (s *TopicSource) markDone(tp kafka.TopicPartition) {
+	if !s.done[tp] {
+		s.done[tp] = true
+		s.recheck = true
 	}
 }
 
 // finished reports whether every assigned partition reached its end. A
 // partition that starts at or past its end is done before any record.
 func (s *TopicSource) finished() bool {
+	if s.r.Generation() == s.gen && !s.recheck {
+		return s.allDone // nothing changed: skip copying the assignment per record
+	}
+	s.recheck = false
 	assigned, gen := s.r.Assignment()
 	if gen != s.gen {
 		s.gen = gen
@@ -86,6 +111,11 @@ func (s *TopicSource) finished() bool {
 			}
 		}
 	}
+	s.allDone = s.allAssignedDone(assigned)
+	return s.allDone
+}
+
+func (s *TopicSource) allAssignedDone(assigned map[kafka.TopicPartition]int64) bool {
 	if len(assigned) == 0 {
 		return false // a group member waiting for its assignment
 	}
@@ -96,6 +126,9 @@ func (s *TopicSource) finished() bool {
 	}
 	return true
 }
+
+// Commits reports whether Commit does anything: only a group reader commits.
+func (s *TopicSource) Commits() bool { return s.r.InGroup() }
 
 // Commit implements Source: it commits the reader's group, if any.
 func (s *TopicSource) Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error {

@@ -1,0 +1,497 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/group"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/replay"
+)
+
+// ReplayOptions are the inputs of `streamctl replay`.
+type ReplayOptions struct {
+	Sources      []string
+	From, To     string
+	Partitions   []int
+	Key          string
+	keySet       bool
+	Headers      []string
+	Where        string
+	EventTypes   []string
+	TypeField    string
+	Map          string
+	SetHeaders   []string
+	DropHeaders  []string
+	ToTopic      string
+	ToFile       string
+	Exec         string
+	ToGroup      string
+	Create       bool
+	Timestamp    string
+	Partitioning string
+	DryRun       bool
+	Rate         float64
+	Checkpoint   string
+	Resume       bool
+	ID           string
+	NoIdemHeader bool
+
+	rng position.Range
+}
+
+func newReplayCmd(f *cmdutil.Factory) *cobra.Command {
+	opts := &ReplayOptions{}
+	cmd := &cobra.Command{
+		Use:   "replay SOURCE_TOPIC... (--to-topic T | --to-file F | --exec CMD | --to-group G)",
+		Short: "Replay events from topics into a new projection: a topic, a file, a command or a new group",
+		Long: `Replay a range of events (--from, --to: the position grammar of consume; the
+end is pinned when the replay starts, even while producers keep writing) into
+one target:
+
+  --to-topic T   copy into a topic, keeping keys, headers, timestamps
+                 (--timestamp keep|now) and per-key order; --partitioning same
+                 keeps partition numbers (when the counts match), key hashes as
+                 the Java client does; --create makes T like the source
+  --to-file F    the lossless JSON envelope, one record per line (.gz compresses)
+  --exec CMD     envelopes on one command's stdin, for projections written as
+                 scripts; a non-zero exit fails the replay naming the last record
+  --to-group G   no copying: position a new consumer group at the start of the
+                 range, so a new projection version catches up beside the old
+
+Filters and transforms: --key, --header, --where (jq), --event-type (a header
+or JSON field named by --type-field), --map (jq rewriting the value),
+--set-header, --drop-header. Topic targets get idempotency headers
+(streamctl-replay-id, streamctl-replay-source) so consumers can drop repeats.
+
+A replay saves its plan and progress in a checkpoint file after every commit;
+records are acknowledged by the target (delivery report, fsync, pipe write)
+before the checkpoint moves. After Ctrl-C, a crash or kill -9, run the same
+command with --resume to continue: nothing is lost; in the worst case records
+after the last checkpoint are written again (at-least-once).
+
+Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
+		Example: `  streamctl replay order-events --to-file orders.jsonl.gz
+  streamctl replay order-events --from @-1h --event-type OrderPaid --to-topic paid-orders --create
+  streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json
+  streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
+  streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2
+  streamctl replay order-events --to-topic copy --dry-run`,
+		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Sources = args
+			opts.keySet = cmd.Flags().Changed("key")
+			if err := opts.validate(time.Now()); err != nil {
+				return err
+			}
+			return replayRun(cmd.Context(), f, opts)
+		},
+	}
+	cmdutil.SetOutputs(cmd, format.Table, format.JSON, format.YAML)
+	fl := cmd.Flags()
+	fl.StringVar(&opts.From, "from", "start", "where to start: start, N, +N, -N, @time")
+	fl.StringVar(&opts.To, "to", "end", "where to stop (exclusive): end (as it is now), N, +N, -N, @time, or a duration after a time --from")
+	fl.IntSliceVarP(&opts.Partitions, "partition", "p", nil, "only these partitions")
+	fl.StringVar(&opts.Key, "key", "", "only records with this key")
+	fl.StringArrayVar(&opts.Headers, "header", nil, "only records with header k=v (or k), repeatable")
+	fl.StringVar(&opts.Where, "where", "", "only records whose JSON value passes this jq expression")
+	fl.StringSliceVar(&opts.EventTypes, "event-type", nil, "only these event types")
+	fl.StringVar(&opts.TypeField, "type-field", "type", "header, or else JSON field, holding the event type")
+	fl.StringVar(&opts.Map, "map", "", "jq expression rewriting each JSON value")
+	fl.StringArrayVar(&opts.SetHeaders, "set-header", nil, "set header name=value on every record, repeatable")
+	fl.StringArrayVar(&opts.DropHeaders, "drop-header", nil, "remove headers of this name, repeatable")
+	fl.StringVar(&opts.ToTopic, "to-topic", "", "target: copy into this topic")
+	fl.StringVar(&opts.ToFile, "to-file", "", "target: append envelopes to this file (.gz compresses)")
+	fl.StringVar(&opts.Exec, "exec", "", "target: pipe envelopes into this command's stdin (sh -c)")
+	fl.StringVar(&opts.ToGroup, "to-group", "", "target: position this consumer group at the start of the range")
+	fl.BoolVar(&opts.Create, "create", false, "with --to-topic: create it like the first source (partitions, configs)")
+	fl.StringVar(&opts.Timestamp, "timestamp", "keep", "with --to-topic: keep the records' timestamps, or now")
+	fl.StringVar(&opts.Partitioning, "partitioning", "same", "with --to-topic: same partition numbers (when the counts match), or key")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "count records per partition and show a sample; write nothing")
+	fl.Float64Var(&opts.Rate, "rate", 0, "at most this many records per second (0: no limit)")
+	fl.StringVar(&opts.Checkpoint, "checkpoint", "", "checkpoint file (default $XDG_STATE_HOME/streamctl/replays/ID.json)")
+	fl.BoolVar(&opts.Resume, "resume", false, "continue the replay saved in --checkpoint (or --id)")
+	fl.StringVar(&opts.ID, "id", "", "replay id, for the checkpoint and the idempotency header (default: generated)")
+	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-* headers")
+	return cmd
+}
+
+func (o *ReplayOptions) target() string {
+	switch {
+	case o.ToTopic != "":
+		return "topic:" + o.ToTopic
+	case o.ToFile != "":
+		return "file:" + o.ToFile
+	case o.Exec != "":
+		return "exec:" + o.Exec
+	}
+	return "group:" + o.ToGroup
+}
+
+func (o *ReplayOptions) validate(now time.Time) error {
+	n := 0
+	for _, t := range []string{o.ToTopic, o.ToFile, o.Exec, o.ToGroup} {
+		if t != "" {
+			n++
+		}
+	}
+	if n != 1 {
+		return exitcode.UsageError("choose exactly one target: --to-topic, --to-file, --exec or --to-group")
+	}
+	rng, err := position.ParseRange(o.From+":"+o.To, now)
+	if err != nil {
+		return exitcode.UsageError("invalid --from/--to: %v", err)
+	}
+	o.rng = rng
+	if o.Timestamp != "keep" && o.Timestamp != "now" {
+		return exitcode.UsageError("--timestamp %q: use keep or now", o.Timestamp)
+	}
+	if o.Partitioning != "same" && o.Partitioning != "key" {
+		return exitcode.UsageError("--partitioning %q: use same or key", o.Partitioning)
+	}
+	if o.ToTopic != "" && slices.Contains(o.Sources, o.ToTopic) {
+		return exitcode.UsageError("refusing to replay %q into itself: the copy would be read again", o.ToTopic)
+	}
+	if o.Resume && o.Checkpoint == "" && o.ID == "" {
+		return exitcode.UsageError("--resume needs the --checkpoint file (or --id) of the replay to continue")
+	}
+	if o.ID == "" {
+		o.ID = "replay-" + now.UTC().Format("20060102T150405")
+	}
+	if o.Checkpoint == "" {
+		o.Checkpoint = filepath.Join(stateDir(), "replays", o.ID+".json")
+	}
+	return nil
+}
+
+func stateDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "streamctl")
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".local", "state", "streamctl")
+}
+
+// ReplaySummary is what `replay -o json` prints at the end.
+type ReplaySummary struct {
+	ID         string `json:"id" yaml:"id"`
+	Target     string `json:"target" yaml:"target"`
+	Checkpoint string `json:"checkpoint,omitempty" yaml:"checkpoint,omitempty"`
+	Planned    int64  `json:"planned" yaml:"planned"` // records in the range, before filters
+	pipeline.Stats
+	DryRun bool `json:"dry_run" yaml:"dry_run"`
+}
+
+func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) error {
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	cp, err := replayCheckpoint(ctx, client, opts)
+	if err != nil {
+		return err
+	}
+	plan, err := cp.Remaining()
+	if err != nil {
+		return err
+	}
+	sum := ReplaySummary{ID: cp.ID, Target: cp.Target, Planned: plan.Records(), DryRun: opts.DryRun}
+	if opts.ToGroup != "" {
+		return replayToGroup(ctx, f, client, opts, plan, sum)
+	}
+	if opts.DryRun {
+		return replayDryRun(ctx, f, client, opts, cp, plan, sum)
+	}
+	steps, err := replaySteps(opts)
+	if err != nil {
+		return err
+	}
+	sink, closeSink, err := replaySink(ctx, f, client, opts, &steps)
+	if err != nil {
+		return err
+	}
+	reader, err := client.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	if err := cp.Save(); err != nil {
+		return fmt.Errorf("saving the checkpoint: %w", err)
+	}
+	sum.Checkpoint = cp.Path()
+	f.IO.Infof("Replay %s: %d records planned into %s; checkpoint %s", cp.ID, sum.Planned, cp.Target, cp.Path())
+
+	var bar *progressbar.ProgressBar
+	if f.IO.ErrTTY {
+		bar = progressbar.NewOptions64(sum.Planned, progressbar.OptionSetWriter(f.IO.ErrOut),
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rec"),
+			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish())
+		steps = append([]pipeline.Step{func(*kafka.Record) (bool, error) { _ = bar.Add(1); return true, nil }}, steps...)
+	}
+	if opts.Rate > 0 {
+		lim := rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate/10)))
+		steps = append([]pipeline.Step{func(*kafka.Record) (bool, error) { return true, lim.Wait(ctx) }}, steps...)
+	}
+	p := &pipeline.Pipeline{
+		Source: &replay.Source{Source: pipeline.NewTopicSource(reader, plan.End, 0), CP: cp},
+		Steps:  steps,
+		Sink:   sink,
+	}
+	stats, runErr := p.Run(ctx)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if err := closeSink(); err != nil && runErr == nil {
+		runErr = err
+	}
+	sum.Stats = stats
+	if runErr == nil {
+		cp.Done = true
+		runErr = cp.Save()
+	}
+	f.IO.Infof("Replay %s: %d read, %d written, %d skipped by filters, %d failed.", cp.ID, stats.Read, stats.Written, stats.Skipped, stats.Failed)
+	if errors.Is(runErr, context.Canceled) {
+		f.IO.Infof("Interrupted; continue with: streamctl replay %s ... --checkpoint %s --resume", strings.Join(opts.Sources, " "), cp.Path())
+	}
+	if f.Output() != format.Table {
+		if err := format.Print(f.IO, f.Output(), sum, nil); err != nil {
+			return err
+		}
+	}
+	if errors.Is(runErr, pipeline.ErrPartial) {
+		return exitcode.WithCode(exitcode.Partial, runErr)
+	}
+	return runErr
+}
+
+// replayCheckpoint resolves a new plan, or loads the one to resume.
+func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions) (*replay.Checkpoint, error) {
+	if opts.Resume {
+		cp, err := replay.LoadCheckpoint(opts.Checkpoint)
+		if err != nil {
+			return nil, err
+		}
+		if cp.Target != opts.target() || !slices.Equal(cp.Sources, opts.Sources) {
+			return nil, exitcode.UsageError("checkpoint %s is for %s -> %s, not %s -> %s", opts.Checkpoint, strings.Join(cp.Sources, ","), cp.Target, strings.Join(opts.Sources, ","), opts.target())
+		}
+		if cp.Done {
+			return nil, fmt.Errorf("replay %s in %s is already complete", cp.ID, opts.Checkpoint)
+		}
+		opts.ID = cp.ID
+		return cp, nil
+	}
+	if _, err := os.Stat(opts.Checkpoint); err == nil {
+		return nil, exitcode.UsageError("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
+	}
+	tps, err := c.Partitions(ctx, opts.Sources)
+	if err != nil {
+		return nil, err
+	}
+	if len(opts.Partitions) > 0 {
+		tps = slices.DeleteFunc(tps, func(tp kafka.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
+	}
+	plan, err := pipeline.Resolve(ctx, c, tps, opts.rng, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return replay.NewCheckpoint(opts.Checkpoint, opts.ID, opts.Sources, opts.target(), plan), nil
+}
+
+// replaySteps are the filters, then the transforms, in that order.
+func replaySteps(opts *ReplayOptions) ([]pipeline.Step, error) {
+	var steps []pipeline.Step
+	if opts.keySet {
+		steps = append(steps, pipeline.KeyIs([]byte(opts.Key)))
+	}
+	for _, h := range opts.Headers {
+		steps = append(steps, pipeline.HeaderMatch(h))
+	}
+	if from, to, ok := opts.rng.TimeWindow(); ok {
+		steps = append(steps, pipeline.TimeBetween(from, to))
+	}
+	if len(opts.EventTypes) > 0 {
+		steps = append(steps, replay.EventType(opts.TypeField, opts.EventTypes))
+	}
+	if opts.Where != "" {
+		where, err := pipeline.Where(opts.Where)
+		if err != nil {
+			return nil, exitcode.WithCode(exitcode.Usage, err)
+		}
+		steps = append(steps, where)
+	}
+	if opts.Map != "" {
+		m, err := pipeline.Map(opts.Map)
+		if err != nil {
+			return nil, exitcode.WithCode(exitcode.Usage, err)
+		}
+		steps = append(steps, m)
+	}
+	if len(opts.DropHeaders) > 0 {
+		steps = append(steps, replay.DropHeaders(opts.DropHeaders))
+	}
+	if len(opts.SetHeaders) > 0 {
+		var set []kafka.Header
+		for _, h := range opts.SetHeaders {
+			hdr, err := format.ParseHeaderFlag(h)
+			if err != nil {
+				return nil, exitcode.WithCode(exitcode.Usage, err)
+			}
+			set = append(set, hdr)
+		}
+		steps = append(steps, replay.SetHeaders(set))
+	}
+	return steps, nil
+}
+
+// replaySink opens the target; for a topic it also appends the steps that
+// redirect records to it.
+func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, steps *[]pipeline.Step) (pipeline.Sink, func() error, error) {
+	switch {
+	case opts.ToFile != "":
+		s, err := replay.NewFileSink(opts.ToFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, s.Close, nil
+	case opts.Exec != "":
+		s, err := replay.NewExecSink(ctx, opts.Exec, f.IO.ErrOut, f.IO.ErrOut)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, s.Close, nil
+	}
+	same, err := prepareTargetTopic(ctx, f, c, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !opts.NoIdemHeader {
+		*steps = append(*steps, replay.Idempotency(opts.ID))
+	}
+	target, now := opts.ToTopic, opts.Timestamp == "now"
+	*steps = append(*steps, func(rec *kafka.Record) (bool, error) {
+		rec.Topic = target
+		if !same {
+			rec.Partition = kafka.AnyPartition
+		}
+		if now {
+			rec.Timestamp = time.Time{} // the producer stamps it
+		}
+		return true, nil
+	})
+	s, err := pipeline.NewTopicSink(ctx, c, kafka.WriterOptions{Idempotent: true, Acks: "all"})
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, func() error { s.Close(); return nil }, nil
+}
+
+// prepareTargetTopic creates the target if asked and reports whether
+// records keep their partition numbers.
+func prepareTargetTopic(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions) (bool, error) {
+	srcs, err := c.DescribeTopics(ctx, opts.Sources[:1])
+	if err != nil {
+		return false, err
+	}
+	src := srcs[0]
+	tgts, err := c.DescribeTopics(ctx, []string{opts.ToTopic})
+	var nf *kafka.TopicNotFoundError
+	switch {
+	case errors.As(err, &nf) && opts.Create:
+		configs := map[string]string{}
+		for _, e := range src.Configs {
+			configs[e.Name] = e.Value
+		}
+		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: opts.ToTopic, Partitions: src.Partitions, ReplicationFactor: src.ReplicationFactor, Configs: configs}, false); err != nil {
+			return false, err
+		}
+		f.IO.Infof("Created topic %q like %q (%d partitions).", opts.ToTopic, src.Name, src.Partitions)
+		return opts.Partitioning == "same", nil
+	case errors.As(err, &nf):
+		return false, fmt.Errorf("%w; add --create to create it like %q", err, src.Name)
+	case err != nil:
+		return false, err
+	}
+	if opts.Partitioning == "same" && tgts[0].Partitions != src.Partitions {
+		f.IO.Warnf("%q has %d partitions and %q %d: records are placed by key hashing instead of keeping partition numbers", opts.ToTopic, tgts[0].Partitions, src.Name, src.Partitions)
+		return false, nil
+	}
+	return opts.Partitioning == "same", nil
+}
+
+// replayToGroup positions a consumer group at the start of the range.
+func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, plan *pipeline.Plan, sum ReplaySummary) error {
+	descs, err := c.DescribeGroups(ctx, []string{opts.ToGroup})
+	if err != nil {
+		return err
+	}
+	if st := descs[0].State; !slices.Contains(group.InactiveStates, st) {
+		return &group.ErrGroupActive{Group: opts.ToGroup, State: st}
+	}
+	if !opts.DryRun {
+		if err := c.CommitGroupOffsets(ctx, opts.ToGroup, plan.Start); err != nil {
+			return err
+		}
+		f.IO.Infof("Group %q now starts at the beginning of the range (%d records to catch up on).", opts.ToGroup, sum.Planned)
+	}
+	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{planGrid(plan)} })
+}
+
+// replayDryRun counts the range per partition and shows a sample of what
+// passes the filters, writing nothing.
+func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, cp *replay.Checkpoint, plan *pipeline.Plan, sum ReplaySummary) error {
+	if f.Output() != format.Table {
+		return format.Print(f.IO, f.Output(), sum, nil)
+	}
+	if err := format.RenderGrid(f.IO, planGrid(plan), false); err != nil {
+		return err
+	}
+	steps, err := replaySteps(opts)
+	if err != nil {
+		return err
+	}
+	reader, err := c.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	fmt.Fprintln(f.IO.Out, "\nSample (first records that pass the filters; nothing is written):")
+	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Limit: 3,
+		Sink: pipeline.NewStreamSink(f.IO.Out, format.AppendRecordLine)}
+	_, err = p.Run(ctx)
+	return err
+}
+
+func planGrid(plan *pipeline.Plan) *format.Grid {
+	g := format.NewGrid("TOPIC", "PARTITION", "FROM", "TO", "RECORDS")
+	var tps []kafka.TopicPartition
+	for tp := range plan.Start {
+		tps = append(tps, tp)
+	}
+	slices.SortFunc(tps, func(a, b kafka.TopicPartition) int {
+		if a.Topic != b.Topic {
+			return strings.Compare(a.Topic, b.Topic)
+		}
+		return int(a.Partition - b.Partition)
+	})
+	for _, tp := range tps {
+		g.Row(tp.Topic, fmt.Sprint(tp.Partition), format.Int(plan.Start[tp]), format.Int(plan.End[tp]), format.Int(max(0, plan.End[tp]-plan.Start[tp])))
+	}
+	return g
+}
