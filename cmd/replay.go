@@ -36,6 +36,7 @@ type ReplayOptions struct {
 	EventTypes   []string
 	TypeField    string
 	Map          string
+	Rekey        string
 	SetHeaders   []string
 	DropHeaders  []string
 	ToTopic      string
@@ -114,6 +115,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringSliceVar(&opts.EventTypes, "event-type", nil, "only these event types")
 	fl.StringVar(&opts.TypeField, "type-field", "type", "header, or else JSON field, holding the event type")
 	fl.StringVar(&opts.Map, "map", "", "jq expression rewriting each JSON value")
+	fl.StringVar(&opts.Rekey, "rekey", "", "jq expression on the JSON value giving each record's new key (with --to-topic, records then move by key)")
 	fl.StringArrayVar(&opts.SetHeaders, "set-header", nil, "set header name=value on every record, repeatable")
 	fl.StringArrayVar(&opts.DropHeaders, "drop-header", nil, "remove headers of this name, repeatable")
 	fl.StringVar(&opts.ToTopic, "to-topic", "", "target: copy into this topic")
@@ -165,6 +167,9 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	if o.Partitioning != "same" && o.Partitioning != "key" {
 		return exitcode.UsageError("--partitioning %q: use same or key", o.Partitioning)
 	}
+	if o.Rekey != "" {
+		o.Partitioning = "key" // a new key belongs where the Java client would hash it
+	}
 	if o.ToTopic != "" && slices.Contains(o.Sources, o.ToTopic) {
 		return exitcode.UsageError("refusing to replay %q into itself: the copy would be read again", o.ToTopic)
 	}
@@ -172,7 +177,8 @@ func (o *ReplayOptions) validate(now time.Time) error {
 		return exitcode.UsageError("--resume needs the --checkpoint file (or --id) of the replay to continue")
 	}
 	if o.ID == "" {
-		o.ID = "replay-" + now.UTC().Format("20060102T150405")
+		// The pid keeps two replays started in the same second apart.
+		o.ID = fmt.Sprintf("replay-%s-%d", now.UTC().Format("20060102T150405"), os.Getpid())
 	}
 	if o.Checkpoint == "" {
 		o.Checkpoint = filepath.Join(stateDir(), "replays", o.ID+".json")
@@ -342,6 +348,13 @@ func replaySteps(opts *ReplayOptions) ([]pipeline.Step, error) {
 			return nil, exitcode.WithCode(exitcode.Usage, err)
 		}
 		steps = append(steps, m)
+	}
+	if opts.Rekey != "" {
+		rk, err := pipeline.Rekey(opts.Rekey)
+		if err != nil {
+			return nil, exitcode.WithCode(exitcode.Usage, err)
+		}
+		steps = append(steps, rk)
 	}
 	if len(opts.DropHeaders) > 0 {
 		steps = append(steps, replay.DropHeaders(opts.DropHeaders))

@@ -124,3 +124,38 @@ func jsonValue(b []byte) (any, bool) {
 	}
 	return v, true
 }
+
+// Rekey sets each record's key to the jq expression's first result on the
+// JSON value: a string as is, anything else as compact JSON. Records whose
+// value is not JSON are an error.
+func Rekey(expr string) (Step, error) {
+	code, err := compileJQ(expr)
+	if err != nil {
+		return nil, err
+	}
+	return func(rec *kafka.Record) (bool, error) {
+		v, ok := jsonValue(rec.Value)
+		if !ok {
+			return false, fmt.Errorf("--rekey: value is not JSON")
+		}
+		out, ok := code.Run(v).Next()
+		if !ok {
+			return false, nil
+		}
+		switch k := out.(type) {
+		case error:
+			return false, fmt.Errorf("--rekey: %w", k)
+		case string:
+			rec.Key = []byte(k)
+		case nil:
+			rec.Key = nil
+		default:
+			b, err := json.Marshal(k)
+			if err != nil {
+				return false, fmt.Errorf("--rekey: %w", err)
+			}
+			rec.Key = b
+		}
+		return true, nil
+	}, nil
+}
