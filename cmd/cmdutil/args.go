@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/kafka"
 )
 
 // ExactArgs requires n arguments, named in the error, as a usage error (exit 2).
@@ -68,6 +69,26 @@ const completionTimeout = 2 * time.Second
 
 // CompleteTopics completes topic names from the current cluster.
 func CompleteTopics(f *Factory) cobra.CompletionFunc {
+	return completeFromCluster(f, func(ctx context.Context, c *kafka.Client) ([]string, error) {
+		return c.TopicNames(ctx)
+	})
+}
+
+// CompleteGroups completes consumer group ids from the current cluster.
+func CompleteGroups(f *Factory) cobra.CompletionFunc {
+	return completeFromCluster(f, func(ctx context.Context, c *kafka.Client) ([]string, error) {
+		groups, err := c.ListGroups(ctx)
+		ids := make([]string, len(groups))
+		for i, g := range groups {
+			ids[i] = g.ID
+		}
+		return ids, err
+	})
+}
+
+// completeFromCluster completes from names the cluster lists, within a
+// short timeout; any failure completes nothing rather than printing.
+func completeFromCluster(f *Factory, list func(context.Context, *kafka.Client) ([]string, error)) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		c, err := f.Cluster()
 		if err != nil {
@@ -78,7 +99,7 @@ func CompleteTopics(f *Factory) cobra.CompletionFunc {
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		names, err := client.TopicNames(context.Background())
+		names, err := list(context.Background(), client)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
@@ -129,28 +150,4 @@ func Group(cmd *cobra.Command) *cobra.Command {
 		return exitcode.UsageError("%s", msg)
 	}
 	return cmd
-}
-
-// CompleteGroups completes consumer group ids from the current cluster.
-func CompleteGroups(f *Factory) cobra.CompletionFunc {
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		c, err := f.Cluster()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		c.Timeout = min(c.Timeout, completionTimeout)
-		client, err := f.Client()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		groups, err := client.ListGroups(context.Background())
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		ids := make([]string, len(groups))
-		for i, g := range groups {
-			ids[i] = g.ID
-		}
-		return withPrefix(ids, toComplete, args), cobra.ShellCompDirectiveNoFileComp
-	}
 }

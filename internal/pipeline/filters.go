@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -57,18 +58,11 @@ func Where(expr string) (Step, error) {
 		return nil, err
 	}
 	return func(rec *kafka.Record) (bool, error) {
-		v, ok := jsonValue(rec.Value)
-		if !ok {
-			return false, nil
+		out, ok, err := runJQ(code, rec, "--where")
+		if errors.Is(err, errNotJSON) {
+			return false, nil // a filter on JSON fields passes no non-JSON value
 		}
-		out, ok := code.Run(v).Next()
-		if !ok {
-			return false, nil
-		}
-		if err, isErr := out.(error); isErr {
-			return false, fmt.Errorf("--where: %w", err)
-		}
-		return out != nil && out != false, nil
+		return ok && out != nil && out != false, err
 	}, nil
 }
 
@@ -80,16 +74,9 @@ func Map(expr string) (Step, error) {
 		return nil, err
 	}
 	return func(rec *kafka.Record) (bool, error) {
-		v, ok := jsonValue(rec.Value)
-		if !ok {
-			return false, fmt.Errorf("--map: value is not JSON")
-		}
-		out, ok := code.Run(v).Next()
-		if !ok {
-			return false, nil // the expression produced nothing: drop it
-		}
-		if err, isErr := out.(error); isErr {
-			return false, fmt.Errorf("--map: %w", err)
+		out, ok, err := runJQ(code, rec, "--map")
+		if !ok || err != nil {
+			return false, err // no result drops the record
 		}
 		b, err := json.Marshal(out)
 		if err != nil {
@@ -110,6 +97,23 @@ func compileJQ(expr string) (*gojq.Code, error) {
 		return nil, fmt.Errorf("jq expression %q: %w", expr, err)
 	}
 	return code, nil
+}
+
+var errNotJSON = errors.New("value is not JSON")
+
+// runJQ runs code on the record's JSON value and returns its first result;
+// ok is false when the expression yields nothing. A value that is not JSON
+// is an error naming the flag.
+func runJQ(code *gojq.Code, rec *kafka.Record, flag string) (out any, ok bool, err error) {
+	v, isJSON := jsonValue(rec.Value)
+	if !isJSON {
+		return nil, false, fmt.Errorf("%s: %w", flag, errNotJSON)
+	}
+	out, ok = code.Run(v).Next()
+	if e, isErr := out.(error); ok && isErr {
+		return nil, false, fmt.Errorf("%s: %w", flag, e)
+	}
+	return out, ok, nil
 }
 
 // jsonValue decodes a value for gojq, which wants plain Go values with
@@ -134,17 +138,11 @@ func Rekey(expr string) (Step, error) {
 		return nil, err
 	}
 	return func(rec *kafka.Record) (bool, error) {
-		v, ok := jsonValue(rec.Value)
-		if !ok {
-			return false, fmt.Errorf("--rekey: value is not JSON")
-		}
-		out, ok := code.Run(v).Next()
-		if !ok {
-			return false, nil
+		out, ok, err := runJQ(code, rec, "--rekey")
+		if !ok || err != nil {
+			return false, err
 		}
 		switch k := out.(type) {
-		case error:
-			return false, fmt.Errorf("--rekey: %w", k)
 		case string:
 			rec.Key = []byte(k)
 		case nil:
