@@ -74,7 +74,15 @@ func createRun(cmd *cobra.Command, opts *CreateOptions) error {
 	var exists *kafka.ErrTopicExists
 	switch {
 	case errors.As(err, &exists) && opts.IfNotExists:
+		// Report the topic as it is, not as it was asked for.
 		res.AlreadyExisted = true
+		if descs, err := client.DescribeTopics(cmd.Context(), []string{opts.Topic}); err == nil {
+			res.Partitions, res.ReplicationFactor = descs[0].Partitions, descs[0].ReplicationFactor
+			res.Configs = map[string]string{}
+			for _, c := range descs[0].Configs {
+				res.Configs[c.Name] = c.Value
+			}
+		}
 	case err != nil:
 		return err
 	default:
