@@ -161,6 +161,7 @@ func (o *ProduceOptions) validate() error {
 }
 
 func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) error {
+	defer lessFrequentGC()()
 	in := f.IO.In
 	if opts.File != "" {
 		file, err := os.Open(opts.File)

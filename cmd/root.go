@@ -14,6 +14,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cluster"
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/cmd/dlq"
 	"github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/cmd/profile"
 	"github.com/streamctl/streamctl/cmd/topic"
@@ -112,6 +113,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		topic.NewCmd(f),
 		group.NewCmd(f),
 		profile.NewCmd(f),
+		dlq.NewCmd(f),
 		newConsumeCmd(f),
 		newProduceCmd(f),
 		newReplayCmd(f),

@@ -50,10 +50,21 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 		"auto.offset.reset":        "earliest",
 		"isolation.level":          "read_uncommitted",
 		"group.id":                 noGroup,
-		// Larger fetches and a deeper local queue keep the poll loop busy.
-		"fetch.wait.max.ms":       100,
-		"queued.min.messages":     200000,
-		"fetch.message.max.bytes": 4 << 20,
+		// A partition's end is seen after at most this long (default 500 ms),
+		// which a bounded read waits for when it starts at the end.
+		"fetch.wait.max.ms": 100,
+		// The local queue: librdkafka fetches ahead until a partition holds
+		// queued.min.messages or the queue queued.max.messages.kbytes. Once
+		// over, it postpones the next fetch by fetch.queue.backoff.ms, 1 s
+		// by default (librdkafka 2.4+): a reader that drains the queue
+		// sooner sits idle. With 10 ms, consuming 1M records took 2.3 s
+		// instead of 4.2 s. The queue itself stays small, since the reader
+		// keeps up with it: 50,000 records and 16 MB (defaults 100,000 and
+		// 64 MB; 4 MB fetches and 200,000 records cost 70 MB more peak RSS
+		// for no speed) keep memory flat however large the topic is.
+		"fetch.queue.backoff.ms":     10,
+		"queued.min.messages":        50000,
+		"queued.max.messages.kbytes": 16384,
 	}
 	if opts.ReadCommitted {
 		conf["isolation.level"] = "read_committed"

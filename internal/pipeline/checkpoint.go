@@ -28,11 +28,10 @@ type checkpoint struct {
 }
 
 type partState struct {
-	queue  []slot // in offset order; queue[head:] is live
-	head   int    // done slots before head are popped
-	next   int64  // offset after the last record read
-	failed bool   // a record failed: the commit position stops before it
-	dirty  bool   // moved since the last commit
+	queue []slot // in offset order; queue[head:] is live
+	head  int    // done slots before head are popped
+	next  int64  // offset after the last record read
+	dirty bool   // moved since the last commit
 }
 
 type slot struct {
@@ -53,16 +52,17 @@ func (c *checkpoint) part(tp kafka.TopicPartition) *partState {
 	return p
 }
 
-// read registers a record taken from the source; done marks it processed at
-// once (filtered out), so it never holds the position back.
-func (c *checkpoint) read(rec *kafka.Record, done bool) {
+// read registers a record taken from the source, at its source coordinates;
+// done marks it processed at once (filtered out), so it never holds the
+// position back.
+func (c *checkpoint) read(t Ticket, done bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	p := c.part(kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition})
-	p.next = rec.Offset + 1
+	p := c.part(t.TP)
+	p.next = t.Offset + 1
 	p.dirty = true
 	if !done || p.head < len(p.queue) {
-		p.queue = append(p.queue, slot{offset: rec.Offset, done: done})
+		p.queue = append(p.queue, slot{offset: t.Offset, done: done})
 	}
 	p.pop()
 }
@@ -81,8 +81,9 @@ func (c *checkpoint) Ack(t Ticket, err error) {
 		return
 	}
 	if err != nil {
-		p.failed = true
-		return // the slot stays: nothing at or after it is committed
+		// The slot stays undone: the position can reach it (records acked
+		// before it still count) but never pass it.
+		return
 	}
 	p.queue[i].done = true
 	p.dirty = true
@@ -92,9 +93,6 @@ func (c *checkpoint) Ack(t Ticket, err error) {
 // pop advances past acknowledged slots at the front. Moving a head index
 // keeps each ack O(log n); the slice is compacted only when mostly dead.
 func (p *partState) pop() {
-	if p.failed {
-		return
-	}
 	for p.head < len(p.queue) && p.queue[p.head].done {
 		p.head++
 	}

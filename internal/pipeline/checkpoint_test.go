@@ -10,7 +10,7 @@ import (
 
 var tp0 = kafka.TopicPartition{Topic: "t", Partition: 0}
 
-func rec(off int64) *kafka.Record { return &kafka.Record{Topic: "t", Partition: 0, Offset: off} }
+func rec(off int64) Ticket { return Ticket{tp0, off} }
 
 func TestCheckpointNeverPassesAnUnacknowledgedRecord(t *testing.T) {
 	cp := newCheckpoint()
@@ -64,5 +64,21 @@ func TestCheckpointStopsAtAFailedRecord(t *testing.T) {
 	cp.Ack(Ticket{tp0, 2}, nil)
 	if got := cp.changed(); !reflect.DeepEqual(got, map[kafka.TopicPartition]int64{tp0: 1}) {
 		t.Fatalf("positions = %v, want t[0] at 1: a failed record is re-read next run", got)
+	}
+}
+
+// A failure reported before the acks of earlier records does not hold them
+// back: the position still reaches the failed record, and stops there.
+func TestCheckpointReachesAFailedRecordAckedOutOfOrder(t *testing.T) {
+	cp := newCheckpoint()
+	for _, off := range []int64{0, 1, 2, 3} {
+		cp.read(rec(off), false)
+	}
+	cp.Ack(Ticket{tp0, 2}, errors.New("no target"))
+	cp.Ack(Ticket{tp0, 3}, nil)
+	cp.Ack(Ticket{tp0, 0}, nil)
+	cp.Ack(Ticket{tp0, 1}, nil)
+	if got := cp.changed(); got[tp0] != 2 {
+		t.Fatalf("position = %d, want 2: records 0 and 1 were delivered, 2 failed", got[tp0])
 	}
 }

@@ -92,11 +92,16 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 		interval = time.Second
 	}
 	var st Stats
-	// A ticker says when to commit, rather than the loop reading the clock
-	// for every record, which costs as much as the rest of the loop; an
-	// empty channel is checked without a lock.
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
+	// A timer raises commitDue, rather than the loop reading the clock for
+	// every record (so does a non-blocking receive from a Ticker's channel),
+	// which costs as much as the rest of the loop.
+	var commitDue atomic.Bool
+	commitTimer := time.AfterFunc(interval, func() { commitDue.Store(true) })
+	defer commitTimer.Stop()
+	committed := func() {
+		commitDue.Store(false)
+		commitTimer.Reset(interval)
+	}
 	runErr := func() error {
 		for p.Limit == 0 || st.Written < p.Limit {
 			rec, err := p.Source.Next(ctx)
@@ -112,34 +117,37 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 				if err := p.commit(ctx, cp); err != nil {
 					return err
 				}
+				committed()
 				continue
 			}
 			st.Read++
+			// The source coordinates, taken before a step may redirect the
+			// record to its target topic and partition: they are what the
+			// checkpoint commits.
+			t := Ticket{TP: kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, Offset: rec.Offset}
 			keep, err := p.apply(rec)
 			if err != nil {
-				return fmt.Errorf("%s[%d] offset %d: %w", rec.Topic, rec.Partition, rec.Offset, err)
+				return fmt.Errorf("%s[%d] offset %d: %w", t.TP.Topic, t.TP.Partition, t.Offset, err)
 			}
 			if !keep {
 				if track {
-					cp.read(rec, true)
+					cp.read(t, true)
 				}
 				st.Skipped++
 				continue
 			}
-			t := Ticket{TP: kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, Offset: rec.Offset}
 			if track {
-				cp.read(rec, false)
+				cp.read(t, false)
 			}
 			if err := sink.Write(ctx, rec, t); err != nil {
 				return err
 			}
 			st.Written++
-			select {
-			case <-ticker.C:
+			if commitDue.Load() {
 				if err := p.commit(ctx, cp); err != nil {
 					return err
 				}
-			default:
+				committed()
 			}
 		}
 		return nil

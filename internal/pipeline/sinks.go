@@ -36,11 +36,12 @@ func (s *StreamSink) Start(ack Acker) { s.ack = ack }
 // Write implements Sink.
 func (s *StreamSink) Write(ctx context.Context, rec *kafka.Record, t Ticket) error {
 	s.buf = s.encode(s.buf[:0], rec)
-	if len(s.buf) > s.w.Available() && s.w.Buffered() > 0 {
+	if s.Durable == nil && len(s.buf) > s.w.Available() && s.w.Buffered() > 0 {
 		// The buffer would go out to the stream now anyway: flush and
 		// acknowledge what it holds first. This keeps the pending tickets
 		// to one buffer's worth instead of a commit interval's (hundreds
-		// of thousands of records the garbage collector would scan).
+		// of thousands of records the garbage collector would scan). Not
+		// for a durable sink: it would sync every buffer, not every commit.
 		if err := s.Flush(ctx); err != nil {
 			return err
 		}

@@ -1,0 +1,212 @@
+// Package dlq holds the `streamctl dlq` commands: find dead-letter queues,
+// inspect and summarise their records, reprocess them back to their
+// original topics, and drain them to an archive.
+package dlq
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/dlq"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/position"
+)
+
+// NewCmd returns `streamctl dlq`.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := cmdutil.Group(&cobra.Command{
+		Use:   "dlq",
+		Short: "Dead-letter queues: list, inspect, stats, reprocess, drain",
+		Long: `Work through dead-letter queues (DLQs) without losing a message.
+
+streamctl decodes the headers that Spring Kafka (kafka_dlt-*, kafka_original-*,
+retry_topic-*), Kafka Connect (__connect.errors.*), Kafka Streams
+(__streams.errors.*), share-group DLQs (__dlq.errors.*), SmallRye
+(dead-letter-*), Karafka (source_*) and hand-rolled x-original-* headers
+write: the original topic, partition, offset and timestamp, the exception,
+its message and root cause, the connector stage, the attempts. A record with
+none of them still works; its original topic is unknown.
+
+Progress through a DLQ is kept by the consumer group streamctl-dlq-<topic>
+(--group to choose another): reprocess and drain continue where the last
+run stopped, one run at a time.`,
+	})
+	cmd.AddCommand(newCmdList(f), newCmdInspect(f), newCmdStats(f), newCmdReprocess(f), newCmdDrain(f), newCmdReplayFile(f))
+	return cmd
+}
+
+// SelectOptions are the record filters every dlq command shares.
+type SelectOptions struct {
+	From, To       string
+	Exceptions     []string
+	OriginalTopics []string
+	Key            string
+	Where          string
+	Offsets        string
+
+	sel dlq.Selection
+}
+
+func (o *SelectOptions) addFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&o.From, "from", "start", "first DLQ position: start, end, N, +N, -N or @TIME (times also filter each record)")
+	fl.StringVar(&o.To, "to", "end", "DLQ position to stop before: end (as it is when the command starts), N, +N, -N or @TIME")
+	fl.StringArrayVar(&o.Exceptions, "exception", nil, "only records whose exception or root cause class contains this (e.g. DeserializationException), repeatable")
+	fl.StringArrayVar(&o.OriginalTopics, "original-topic", nil, "only records whose headers name this original topic, repeatable")
+	fl.StringVar(&o.Key, "key", "", "only records with exactly this key")
+	fl.StringVar(&o.Where, "where", "", "only records whose JSON value passes this jq expression")
+	fl.StringVar(&o.Offsets, "offsets", "", "only these DLQ records: PARTITION:OFFSET or PARTITION:FROM-TO, comma-separated (e.g. 0:5,1:7-9)")
+}
+
+// validate parses the filters into o.sel.
+func (o *SelectOptions) validate(cmd *cobra.Command, now time.Time) error {
+	from, err := position.Parse(o.From, now)
+	if err != nil {
+		return exitcode.UsageError("invalid --from: %v", err)
+	}
+	to, err := position.Parse(o.To, now)
+	if err != nil {
+		return exitcode.UsageError("invalid --to: %v", err)
+	}
+	o.sel = dlq.Selection{
+		Range:      position.Range{From: from, To: &to},
+		Exceptions: o.Exceptions, OriginalTopics: o.OriginalTopics,
+		Key: []byte(o.Key), KeySet: cmd.Flags().Changed("key"),
+		Where: o.Where,
+	}
+	if o.Offsets != "" {
+		if o.sel.Offsets, err = dlq.ParseOffsets(o.Offsets); err != nil {
+			return exitcode.WithCode(exitcode.Usage, err)
+		}
+	}
+	if o.Where != "" {
+		if _, err := pipeline.Where(o.Where); err != nil {
+			return exitcode.WithCode(exitcode.Usage, err)
+		}
+	}
+	return nil
+}
+
+// groupOr is the --group flag, or the DLQ's tracking group by default.
+func groupOr(flag, topic string) string {
+	if flag != "" {
+		return flag
+	}
+	return dlq.TrackingGroup(topic)
+}
+
+// shortClass drops the package of a Java class name: the simple name reads
+// better in a table; wide and json keep the full name.
+func shortClass(fqcn string) string {
+	if i := strings.LastIndexByte(fqcn, '.'); i >= 0 && i < len(fqcn)-1 {
+		return fqcn[i+1:]
+	}
+	return fqcn
+}
+
+// original renders where a record came from: "topic[partition]@offset", as
+// much of it as the headers say, or "-".
+func original(m *dlq.Metadata) string {
+	if m.OriginalTopic == "" {
+		return "-"
+	}
+	s := m.OriginalTopic
+	if m.OriginalPartition != nil {
+		s += "[" + strconv.Itoa(int(*m.OriginalPartition)) + "]"
+	}
+	if m.OriginalOffset != nil {
+		s += "@" + strconv.FormatInt(*m.OriginalOffset, 10)
+	}
+	return s
+}
+
+// ago renders how long ago t was for people on a terminal, and RFC 3339
+// for pipes.
+func ago(io *format.IOStreams, t time.Time, now time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	if !io.OutTTY {
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	return age(now.Sub(t)) + " ago"
+}
+
+// age renders a duration as people say it: to the second under an hour
+// ("35m12s"), to the minute under a day ("1h28m"), then to the hour.
+func age(d time.Duration) string {
+	unit := time.Second
+	switch {
+	case d >= 24*time.Hour:
+		unit = time.Hour
+	case d >= time.Hour:
+		unit = time.Minute
+	}
+	return format.Millis(max(0, d.Truncate(unit).Milliseconds()))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// nestedException finds "java.lang.IllegalStateException: " inside a
+// message, as frameworks write wrapped exceptions.
+var nestedException = regexp.MustCompile(`(?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error): `)
+
+// innermost keeps what follows the last nested exception class in a
+// message ("Listener method threw exception: java.lang.IllegalStateException:
+// customer 7 not found" reads "customer 7 not found"): in a table cell that
+// is the part that says what went wrong. Wide and json output keep it whole.
+func innermost(msg string) string {
+	locs := nestedException.FindAllStringIndex(msg, -1)
+	if len(locs) == 0 || locs[len(locs)-1][1] == len(msg) {
+		return msg
+	}
+	return msg[locs[len(locs)-1][1]:]
+}
+
+// errorClass is the class a table shows for a failure: the root cause when
+// the headers name one (the exception is often a framework's wrapper),
+// else the exception, without its package.
+func errorClass(exception, rootCause string) string {
+	if rootCause != "" {
+		return shortClass(rootCause)
+	}
+	return shortClass(exception)
+}
+
+// oneLine keeps the first line of a message, for table cells.
+func oneLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}
+
+// runError maps a pipeline outcome to the exit-code contract: failed
+// records are exit 4.
+func runError(err error) error {
+	if errors.Is(err, pipeline.ErrPartial) {
+		return exitcode.WithCode(exitcode.Partial, err)
+	}
+	return err
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,210 @@
+package dlq
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/dlq"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/pipeline"
+)
+
+// ReadOptions say which part of the DLQ a read-only command looks at.
+type ReadOptions struct {
+	SelectOptions
+	Pending bool
+	Group   string
+}
+
+func (o *ReadOptions) addFlags(cmd *cobra.Command) {
+	o.SelectOptions.addFlags(cmd)
+	cmd.Flags().BoolVar(&o.Pending, "pending", false, "only records the tracking group has not reprocessed or drained yet")
+	cmd.Flags().StringVar(&o.Group, "group", "", "the tracking group for --pending (default streamctl-dlq-<topic>)")
+}
+
+// read runs the selection over the DLQ, handing each selected record to fn.
+// It commits nothing. limit stops after that many records (0: all).
+func (o *ReadOptions) read(ctx context.Context, f *cmdutil.Factory, topic string, limit int64, fn dlq.Handler) error {
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	plan, err := dlq.PlanRun(ctx, client, topic, groupOr(o.Group, topic), o.sel.Range, !o.Pending)
+	if err != nil {
+		return err
+	}
+	steps, err := o.sel.Steps(fn)
+	if err != nil {
+		return exitcode.WithCode(exitcode.Usage, err)
+	}
+	reader, err := client.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Sink: &dlq.AckSink{}, Limit: limit}
+	_, err = p.Run(ctx)
+	return err
+}
+
+// InspectOptions are the inputs of `dlq inspect`.
+type InspectOptions struct {
+	ReadOptions
+	Stacktrace bool
+	MaxRecords int64
+}
+
+func newCmdInspect(f *cmdutil.Factory) *cobra.Command {
+	opts := &InspectOptions{}
+	cmd := &cobra.Command{
+		Use:   "inspect TOPIC",
+		Short: "Show DLQ records with their decoded failure metadata",
+		Long: `Show the records of a DLQ with what their headers say: the original topic,
+partition and offset, the exception class and message, the root cause, the
+connector stage, the attempts, and how long the record has been in the DLQ
+(since its timestamp; a DLQ that keeps the original timestamp, as Kafka
+Connect's does, shows the record's age).
+
+--stacktrace adds the stack trace (on a terminal, one block per record).
+-o json and -o yaml give every record as {record: <the record envelope>,
+in_dlq_seconds, dlq: <the decoded metadata>}. Filters are those of reprocess.`,
+		Example: `  streamctl dlq inspect order-events-dlt
+  streamctl dlq inspect order-events-dlt --exception DeserializationException --stacktrace
+  streamctl dlq inspect order-sink-dlq --offsets 0:3 -o json | jq '.[0].dlq'
+  streamctl dlq inspect order-events-dlt --pending -o wide`,
+		Args:              cmdutil.ExactArgs(1, "TOPIC"),
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			now := time.Now()
+			if err := opts.validate(cmd, now); err != nil {
+				return err
+			}
+			if opts.MaxRecords < 0 {
+				return exitcode.UsageError("--max-records must not be negative")
+			}
+			entries := []dlq.Entry{}
+			err := opts.read(cmd.Context(), f, args[0], opts.MaxRecords, func(rec *kafka.Record, m *dlq.Metadata) (bool, error) {
+				entries = append(entries, dlq.NewEntry(rec, m, now, opts.Stacktrace))
+				return true, nil
+			})
+			if err != nil {
+				return err
+			}
+			if opts.Stacktrace && (f.Output() == format.Table || f.Output() == format.Wide) && f.IO.OutTTY {
+				writeCards(f.IO, entries)
+				return nil
+			}
+			return format.Print(f.IO, f.Output(), entries, func(wide bool) []*format.Grid {
+				return []*format.Grid{inspectGrid(entries, wide, opts.Stacktrace)}
+			})
+		},
+	}
+	opts.addFlags(cmd)
+	cmd.Flags().BoolVar(&opts.Stacktrace, "stacktrace", false, "include the stack trace")
+	cmd.Flags().Int64VarP(&opts.MaxRecords, "max-records", "n", 0, "show at most this many records (0: all)")
+	return cmd
+}
+
+func inspectGrid(entries []dlq.Entry, wide, stacktrace bool) *format.Grid {
+	g := format.NewGrid("PARTITION", "OFFSET", "IN-DLQ", "ORIGINAL", "ERROR", "MESSAGE", "KEY")
+	if wide {
+		g.Header = []string{"PARTITION", "OFFSET", "IN-DLQ", "ORIGINAL", "EXCEPTION", "MESSAGE", "KEY",
+			"ROOT-CAUSE", "CONVENTION", "STAGE", "CONNECTOR", "ORIGINAL-TIME", "GROUP", "ATTEMPTS", "REPROCESSED"}
+	}
+	if stacktrace {
+		g.Header = append(g.Header, "STACKTRACE")
+	}
+	g.Empty = "No records."
+	for _, e := range entries {
+		m := &e.DLQ
+		exc, msg := orDash(errorClass(m.ExceptionClass, m.RootCauseClass)), innermost(m.ExceptionMessage)
+		if wide {
+			exc, msg = orDash(m.ExceptionClass), m.ExceptionMessage
+		}
+		if m.FailedPart == "key" {
+			exc += " (key)"
+		}
+		attempts := "-"
+		if m.Attempts != nil {
+			attempts = strconv.Itoa(int(*m.Attempts))
+		}
+		key := "null"
+		if e.Record.Key != nil {
+			key = *e.Record.Key
+		}
+		row := []string{strconv.Itoa(int(e.Record.Partition)), format.Int(e.Record.Offset), age(time.Duration(e.InDLQSeconds * float64(time.Second))),
+			original(m), exc, orDash(oneLine(msg)), key}
+		if wide {
+			stage := m.Stage
+			if m.Task != nil {
+				stage += " (task " + strconv.Itoa(int(*m.Task)) + ")"
+			}
+			origTime := "-"
+			if m.OriginalTimestamp != nil {
+				origTime = m.OriginalTimestamp.Format(time.RFC3339Nano)
+			}
+			row = append(row, orDash(m.RootCauseClass), m.Convention, orDash(stage), orDash(m.Connector), origTime, orDash(m.ConsumerGroup), attempts, strconv.Itoa(m.ReprocessAttempts))
+		}
+		if stacktrace {
+			row = append(row, strings.ReplaceAll(strings.TrimSpace(m.Stacktrace), "\n", "\\n"))
+		}
+		g.Row(row...)
+	}
+	return g
+}
+
+// writeCards shows each record as a block, for reading stack traces on a
+// terminal.
+func writeCards(io *format.IOStreams, entries []dlq.Entry) {
+	if len(entries) == 0 {
+		fmt.Fprintln(io.ErrOut, "No records.")
+		return
+	}
+	for i, e := range entries {
+		m := &e.DLQ
+		if i > 0 {
+			fmt.Fprintln(io.Out)
+		}
+		fmt.Fprintf(io.Out, "%s[%d]@%d   in DLQ %s   %s -> %s\n", e.Record.Topic, e.Record.Partition, e.Record.Offset,
+			age(time.Duration(e.InDLQSeconds*float64(time.Second))), m.Convention, original(m))
+		line := func(label, v string) {
+			if v != "" {
+				fmt.Fprintf(io.Out, "  %-11s %s\n", label, v)
+			}
+		}
+		key := "null"
+		if e.Record.Key != nil {
+			key = *e.Record.Key
+		}
+		line("key", key)
+		line("exception", m.ExceptionClass)
+		line("message", m.ExceptionMessage)
+		line("cause", strings.TrimSpace(m.RootCauseClass+" "+m.RootCauseMessage))
+		stage := m.Stage
+		if m.Task != nil {
+			stage += " (task " + strconv.Itoa(int(*m.Task)) + ")"
+		}
+		line("stage", stage)
+		line("connector", m.Connector)
+		if m.Attempts != nil {
+			line("attempts", strconv.Itoa(int(*m.Attempts)))
+		}
+		if m.ReprocessAttempts > 0 {
+			line("reprocessed", strconv.Itoa(m.ReprocessAttempts)+" times")
+		}
+		if m.Stacktrace != "" {
+			fmt.Fprintln(io.Out, "  stacktrace")
+			for _, l := range strings.Split(strings.TrimRight(m.Stacktrace, "\n"), "\n") {
+				fmt.Fprintf(io.Out, "    %s\n", l)
+			}
+		}
+	}
+}

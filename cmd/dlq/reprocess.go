@@ -1,0 +1,313 @@
+package dlq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/dlq"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/pipeline"
+)
+
+// RedriveOptions say how records are sent back: reprocess and replay-file
+// share them.
+type RedriveOptions struct {
+	ToTopic       string
+	SamePartition bool
+	KeepHeaders   bool
+	MaxAttempts   int
+	Timestamp     string
+	DryRun        bool
+	Rate          float64
+}
+
+func (o *RedriveOptions) addFlags(cmd *cobra.Command, f *cmdutil.Factory) {
+	fl := cmd.Flags()
+	fl.StringVar(&o.ToTopic, "to-topic", "", "send every record to this topic (e.g. the first retry topic) instead of its original topic")
+	fl.BoolVar(&o.SamePartition, "same-partition", false, "keep the original partition from the headers (default: partition by key, as the Java client does)")
+	fl.BoolVar(&o.KeepHeaders, "keep-headers", false, "keep the DLQ/error headers (default: strip them, so retry counters do not carry over)")
+	fl.IntVar(&o.MaxAttempts, "max-attempts", 3, "skip records reprocessed this many times already as poison (0: no limit)")
+	fl.StringVar(&o.Timestamp, "timestamp", "keep", "keep (the original timestamp) or now (the send time: old timestamps may fall outside retention)")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "show what would be sent where; send and commit nothing")
+	fl.Float64Var(&o.Rate, "rate", 0, "at most this many records per second (0: as fast as possible)")
+	_ = cmd.RegisterFlagCompletionFunc("timestamp", cobra.FixedCompletions([]string{"keep", "now"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("to-topic", cmdutil.CompleteTopics(f))
+}
+
+func (o *RedriveOptions) validate() error {
+	if o.Timestamp != "keep" && o.Timestamp != "now" {
+		return exitcode.UsageError("--timestamp %q: use keep or now", o.Timestamp)
+	}
+	if o.MaxAttempts < 0 {
+		return exitcode.UsageError("--max-attempts must not be negative")
+	}
+	if o.Rate < 0 {
+		return exitcode.UsageError("--rate must not be negative")
+	}
+	return nil
+}
+
+func (o *RedriveOptions) route() dlq.RouteOptions {
+	return dlq.RouteOptions{To: o.ToTopic, SamePartition: o.SamePartition, KeepHeaders: o.KeepHeaders, MaxAttempts: o.MaxAttempts, TimestampNow: o.Timestamp == "now"}
+}
+
+// ReprocessOptions are the inputs of `dlq reprocess`.
+type ReprocessOptions struct {
+	SelectOptions
+	RedriveOptions
+	Group       string
+	ExactlyOnce bool
+
+	fromSet bool
+}
+
+func newCmdReprocess(f *cmdutil.Factory) *cobra.Command {
+	opts := &ReprocessOptions{}
+	cmd := &cobra.Command{
+		Use:   "reprocess TOPIC",
+		Short: "Send DLQ records back to their original topics, at least once, one run at a time",
+		Long: `Send the records of a DLQ back to the topic they failed on (named by their
+headers), or to --to-topic. Key, value and the remaining headers are copied
+byte for byte; the DLQ/error headers are stripped (--keep-headers keeps them)
+and a streamctl-reprocess-attempt header counts the redrives. Records already
+reprocessed --max-attempts times are poison: skipped and counted, not sent
+again. Records are partitioned by key as the Java client does (murmur2), or
+keep their original partition with --same-partition.
+
+Progress is the consumer group streamctl-dlq-<topic> (--group): a run starts
+where the last one stopped and ends at the DLQ's end as it was when it
+started, so records that fail again and come back are left for the next run.
+A DLQ offset is committed only after the copy's delivery is acknowledged
+(acks=all, idempotent producer): a crash or Ctrl-C repeats records, never
+loses one. --from moves the group to that position first (to go over records
+again); records skipped by the filters count as handled.
+
+Only one run per DLQ: while the group has members another run is refused.
+The summary counts records sent, skipped by filters, poison and failed; any
+failure (a record with no original topic, a missing target topic, a
+delivery error) exits 4 and leaves the group before the first failed record
+of its partition. --dry-run shows each record's target and sends nothing.`,
+		Example: `  streamctl dlq reprocess order-events-dlt --dry-run
+  streamctl dlq reprocess order-events-dlt --exception SocketTimeoutException
+  streamctl dlq reprocess order-events-dlt --same-partition --timestamp now
+  streamctl dlq reprocess order-sink-dlq --to-topic order-events-retry --rate 100
+  streamctl dlq reprocess order-events-dlt --from @-1h --where '.amount > 20'`,
+		Args:              cmdutil.ExactArgs(1, "TOPIC"),
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.SelectOptions.validate(cmd, time.Now()); err != nil {
+				return err
+			}
+			if err := opts.RedriveOptions.validate(); err != nil {
+				return err
+			}
+			opts.fromSet = cmd.Flags().Changed("from")
+			return reprocessRun(cmd.Context(), f, args[0], opts)
+		},
+	}
+	opts.SelectOptions.addFlags(cmd)
+	opts.RedriveOptions.addFlags(cmd, f)
+	cmd.Flags().StringVar(&opts.Group, "group", "", "the consumer group that tracks progress (default streamctl-dlq-<topic>)")
+	cmd.Flags().BoolVar(&opts.ExactlyOnce, "exactly-once", false, "copy records and commit DLQ offsets in one transaction each time (readers of the target must use read_committed)")
+	return cmd
+}
+
+// RedriveSummary is what reprocess and replay-file report; -o json/yaml
+// print it. The names are a public contract.
+type RedriveSummary struct {
+	Source          string            `json:"source" yaml:"source"` // the DLQ topic or the file
+	Group           string            `json:"group,omitempty" yaml:"group,omitempty"`
+	DryRun          bool              `json:"dry_run" yaml:"dry_run"`
+	Read            int64             `json:"read" yaml:"read"`
+	Sent            int64             `json:"sent" yaml:"sent"` // acknowledged by the target (dry run: would be sent)
+	SkippedByFilter int64             `json:"skipped_by_filter" yaml:"skipped_by_filter"`
+	Poison          int64             `json:"poison" yaml:"poison"`
+	Failed          int64             `json:"failed" yaml:"failed"`
+	Unroutable      int64             `json:"unroutable" yaml:"unroutable"` // failed for want of a target; part of failed
+	Targets         []dlq.TargetCount `json:"targets" yaml:"targets"`
+	Routes          []dlq.Route       `json:"routes,omitempty" yaml:"routes,omitempty"` // dry runs: every record's fate
+}
+
+func reprocessRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *ReprocessOptions) error {
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	if opts.ToTopic != "" {
+		if _, err := client.Partitions(ctx, []string{opts.ToTopic}); err != nil {
+			return err
+		}
+	}
+	group := groupOr(opts.Group, topic)
+	plan, err := dlq.PlanRun(ctx, client, topic, group, opts.sel.Range, opts.fromSet)
+	if err != nil {
+		return err
+	}
+	sum := RedriveSummary{Source: topic, Group: group}
+	if opts.DryRun {
+		reader, err := client.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
+		if err != nil {
+			return err
+		}
+		defer reader.Close()
+		return redrive(ctx, f, client, pipeline.NewTopicSource(reader, plan.End, 0), nil, plan.Records(), &opts.SelectOptions, &opts.RedriveOptions, sum)
+	}
+	reader, src, err := dlq.Join(ctx, client, topic, group, plan, opts.fromSet)
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	var txn *kafka.Reader
+	if opts.ExactlyOnce {
+		txn = reader
+	}
+	return redrive(ctx, f, client, src, txn, plan.Records(), &opts.SelectOptions, &opts.RedriveOptions, sum)
+}
+
+// redrive runs records from src through the selection and the router to
+// their targets (or, in a dry run, only through the router), then reports.
+// With txn, the group reader of src, records and offsets are committed in
+// transactions (--exactly-once).
+func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src pipeline.Source, txn *kafka.Reader, total int64, sel *SelectOptions, opts *RedriveOptions, sum RedriveSummary) error {
+	router := dlq.NewRouter(ctx, opts.route(), dlq.PartitionsOf(client))
+	sum.DryRun = opts.DryRun
+	if opts.DryRun {
+		sum.Routes = []dlq.Route{}
+		router.Preview = func(r dlq.Route) { sum.Routes = append(sum.Routes, r) }
+	}
+	steps, err := sel.sel.Steps(router.Route)
+	if err != nil {
+		return exitcode.WithCode(exitcode.Usage, err)
+	}
+	if opts.Rate > 0 {
+		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, opts.Rate)}, steps...)
+	}
+	verb := "reprocess"
+	if opts.DryRun {
+		verb = "dry run"
+	}
+	progress, finish := f.Progress(total, verb+" "+sum.Source)
+	if progress != nil {
+		steps = append([]pipeline.Step{progress}, steps...)
+	}
+	var sink pipeline.Sink = &dlq.AckSink{}
+	switch {
+	case opts.DryRun:
+	case txn != nil:
+		// One transactional id per group: a crashed run's open
+		// transaction is aborted when the next run starts.
+		ts, err := pipeline.NewTransactionalSink(ctx, client, kafka.WriterOptions{Idempotent: true, Acks: "all", TransactionalID: sum.Group})
+		if err != nil {
+			return err
+		}
+		defer ts.Close(ctx)
+		src, sink = ts.Source(src, txn), router.Sink(ts)
+	default:
+		ts, err := pipeline.NewTopicSink(ctx, client, kafka.WriterOptions{Idempotent: true, Acks: "all"})
+		if err != nil {
+			return err
+		}
+		defer ts.Close()
+		sink = router.Sink(ts)
+	}
+	stats, runErr := (&pipeline.Pipeline{Source: src, Steps: steps, Sink: sink}).Run(ctx)
+	finish()
+
+	sum.Read = stats.Read
+	sum.Poison = router.Poison()
+	sum.SkippedByFilter = stats.Skipped - sum.Poison
+	sum.Unroutable = router.Unroutable()
+	sum.Failed = stats.Failed
+	if opts.DryRun {
+		sum.Failed = sum.Unroutable
+	}
+	sum.Sent = stats.Written - sum.Failed
+	sum.Targets = router.Targets()
+	if opts.DryRun && runErr == nil {
+		runErr = printRoutes(f, sum)
+	} else if f.Output() != format.Table && f.Output() != format.Wide {
+		if err := format.Print(f.IO, f.Output(), sum, nil); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	reportRedrive(f, sum, runErr, sel.sel.Filtered())
+	return runError(runErr)
+}
+
+// reportRedrive writes the summary line, and what to do next, to stderr.
+func reportRedrive(f *cmdutil.Factory, sum RedriveSummary, runErr error, filtered bool) {
+	var targets []string
+	for _, t := range sum.Targets {
+		targets = append(targets, fmt.Sprintf("%s: %d", t.Topic, t.Records))
+	}
+	sent := "sent"
+	if sum.DryRun {
+		sent = "would be sent"
+	}
+	line := fmt.Sprintf("%s: %d read, %d %s", sum.Source, sum.Read, sum.Sent, sent)
+	if len(targets) > 0 {
+		line += " (" + strings.Join(targets, ", ") + ")"
+	}
+	line += fmt.Sprintf(", %d skipped by filters, %d poison, %d failed", sum.SkippedByFilter, sum.Poison, sum.Failed)
+	if sum.Unroutable > 0 {
+		line += fmt.Sprintf(" (%d with no target)", sum.Unroutable)
+	}
+	if sum.Group != "" && !sum.DryRun {
+		line += "; group " + sum.Group
+	}
+	f.IO.Infof("%s.", line)
+	switch {
+	case sum.DryRun:
+		f.IO.Infof("Dry run: nothing was sent or committed.")
+	case errors.Is(runErr, context.Canceled) && sum.Group != "":
+		f.IO.Infof("Interrupted: every record sent is committed; run again to continue.")
+	case sum.Failed > 0 && sum.Group != "":
+		f.IO.Infof("The group stays before the first failed record of each partition: the next run retries from there (records after it that were sent go again).")
+	}
+	if filtered && sum.SkippedByFilter > 0 && sum.Group != "" && !sum.DryRun {
+		f.IO.Infof("Note: the %s records skipped by the filters count as handled; to go over them again, use --from.", strconv.FormatInt(sum.SkippedByFilter, 10))
+	}
+}
+
+// printRoutes shows a dry run: every record and where it would go.
+func printRoutes(f *cmdutil.Factory, sum RedriveSummary) error {
+	return format.Print(f.IO, f.Output(), sum, func(wide bool) []*format.Grid {
+		g := format.NewGrid("PARTITION", "OFFSET", "KEY", "ERROR", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT")
+		if wide {
+			g.Header = []string{"PARTITION", "OFFSET", "KEY", "EXCEPTION", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT", "ROOT-CAUSE", "PROBLEM"}
+		}
+		g.Empty = "No records to reprocess."
+		for _, r := range sum.Routes {
+			tp := "-"
+			switch {
+			case r.TargetPartition != nil:
+				tp = strconv.Itoa(int(*r.TargetPartition))
+			case r.Action == "send":
+				tp = "any" // a null key: the partitioner picks one
+			}
+			action := r.Action
+			if !wide && r.Problem != "" {
+				action += ": " + r.Problem
+			}
+			exc := errorClass(r.Exception, r.RootCause)
+			if wide {
+				exc = r.Exception
+			}
+			row := []string{strconv.Itoa(int(r.Partition)), format.Int(r.Offset), r.Key, orDash(exc), action, orDash(r.Target), tp, strconv.Itoa(r.Attempt)}
+			if wide {
+				row = append(row, orDash(r.RootCause), orDash(r.Problem))
+			}
+			g.Row(row...)
+		}
+		return []*format.Grid{g}
+	})
+}

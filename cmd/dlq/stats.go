@@ -1,0 +1,104 @@
+package dlq
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/dlq"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+)
+
+// StatsOptions are the inputs of `dlq stats`.
+type StatsOptions struct {
+	ReadOptions
+	Bucket time.Duration
+}
+
+func newCmdStats(f *cmdutil.Factory) *cobra.Command {
+	opts := &StatsOptions{}
+	cmd := &cobra.Command{
+		Use:   "stats TOPIC",
+		Short: "Summarise a DLQ's failures by exception, original topic and time",
+		Long: `Group the failures in a DLQ so the shape of the problem shows before anything
+is reprocessed: by exception class and message (numbers, ids, uuids and
+timestamps folded, so "customer customer-98 not found" and "customer
+customer-99 not found" count together), by original topic, and by time bucket
+of when records entered the DLQ (--bucket; by default the smallest of 1m, 5m,
+15m, 1h, 6h, 1d, 7d giving at most 24 buckets). Each group has its count,
+first and last seen, and an example record (PARTITION:OFFSET, usable with
+"dlq inspect --offsets"). Filters are those of reprocess.`,
+		Example: `  streamctl dlq stats order-events-dlt
+  streamctl dlq stats order-events-dlt --from @-1h --bucket 5m
+  streamctl dlq stats order-sink-dlq -o json | jq '.by_exception[0]'`,
+		Args:              cmdutil.ExactArgs(1, "TOPIC"),
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			now := time.Now()
+			if err := opts.validate(cmd, now); err != nil {
+				return err
+			}
+			if opts.Bucket < 0 {
+				return exitcode.UsageError("--bucket must not be negative")
+			}
+			agg := dlq.NewAggregator()
+			if err := opts.read(cmd.Context(), f, args[0], 0, agg.Add); err != nil {
+				return err
+			}
+			st := agg.Result(args[0], opts.Bucket)
+			return format.Print(f.IO, f.Output(), st, func(wide bool) []*format.Grid {
+				return statsGrids(f, st, wide, now)
+			})
+		},
+	}
+	opts.addFlags(cmd)
+	cmd.Flags().DurationVar(&opts.Bucket, "bucket", 0, "time bucket size, e.g. 5m or 1h (default: automatic)")
+	return cmd
+}
+
+func statsGrids(f *cmdutil.Factory, st dlq.Stats, wide bool, now time.Time) []*format.Grid {
+	tally := func(t dlq.Tally) []string {
+		return []string{format.Int(t.Count), ago(f.IO, t.FirstSeen, now), ago(f.IO, t.LastSeen, now), fmt.Sprintf("%d:%d", t.ExamplePartition, t.ExampleOffset)}
+	}
+	exc := format.NewGrid("ERROR", "MESSAGE", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
+	if wide {
+		exc.Header = []string{"EXCEPTION", "ROOT-CAUSE", "MESSAGE", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE"}
+	}
+	exc.Title = fmt.Sprintf("%s: %s by exception", st.Topic, plural(st.Records, "record", "records"))
+	exc.Empty = "No records."
+	for _, e := range st.ByException {
+		row := []string{orDash(errorClass(e.Exception, e.RootCause)), orDash(oneLine(innermost(e.Message)))}
+		if wide {
+			row = []string{orDash(e.Exception), orDash(e.RootCause), orDash(oneLine(e.Message))}
+		}
+		exc.Row(append(row, tally(e.Tally)...)...)
+	}
+	if st.Records == 0 {
+		return []*format.Grid{exc}
+	}
+	top := format.NewGrid("ORIGINAL-TOPIC", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
+	top.Title = "By original topic"
+	for _, t := range st.ByOriginalTopic {
+		top.Row(append([]string{orDash(t.OriginalTopic)}, tally(t.Tally)...)...)
+	}
+	bucket := time.Duration(st.BucketSeconds) * time.Second
+	tm := format.NewGrid("BUCKET", "COUNT", "", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
+	tm.Title = "By time entered, " + age(bucket) + " buckets"
+	var most int64
+	for _, b := range st.ByTime {
+		most = max(most, b.Count)
+	}
+	for _, b := range st.ByTime {
+		start := b.Start.UTC().Format(time.RFC3339)
+		if f.IO.OutTTY {
+			start = b.Start.Local().Format("2006-01-02 15:04")
+		}
+		t := tally(b.Tally)
+		tm.Row(start, t[0], strings.Repeat("█", int(max(1, b.Count*30/most))), t[1], t[2], t[3])
+	}
+	return []*format.Grid{exc, top, tm}
+}

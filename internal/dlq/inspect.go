@@ -1,0 +1,57 @@
+package dlq
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// Entry is one DLQ record with its decoded metadata, as `dlq inspect`
+// shows it. The json/yaml names are a public contract.
+type Entry struct {
+	Record Envelope `json:"record" yaml:"record"`
+	// InDLQSeconds is now minus the DLQ record's timestamp. DLQs that keep
+	// the original timestamp (Kafka Connect's) make this the record's age.
+	InDLQSeconds float64  `json:"in_dlq_seconds" yaml:"in_dlq_seconds"`
+	DLQ          Metadata `json:"dlq" yaml:"dlq"`
+}
+
+// Envelope is the record envelope (format.AppendEnvelope) as a struct, so
+// that yaml output shows the same fields json does.
+type Envelope struct {
+	Topic         string           `json:"topic" yaml:"topic"`
+	Partition     int32            `json:"partition" yaml:"partition"`
+	Offset        int64            `json:"offset" yaml:"offset"`
+	Timestamp     any              `json:"timestamp" yaml:"timestamp"` // RFC 3339, or epoch ms out of its range
+	TimestampType string           `json:"timestamp_type" yaml:"timestamp_type"`
+	Key           *string          `json:"key" yaml:"key"`
+	KeyEncoding   string           `json:"key_encoding,omitempty" yaml:"key_encoding,omitempty"`
+	Value         *string          `json:"value" yaml:"value"`
+	ValueEncoding string           `json:"value_encoding,omitempty" yaml:"value_encoding,omitempty"`
+	Headers       []EnvelopeHeader `json:"headers" yaml:"headers"`
+}
+
+// EnvelopeHeader is one header of an Envelope.
+type EnvelopeHeader struct {
+	Key         string  `json:"key" yaml:"key"`
+	KeyEncoding string  `json:"key_encoding,omitempty" yaml:"key_encoding,omitempty"`
+	Value       *string `json:"value" yaml:"value"`
+	Encoding    string  `json:"encoding,omitempty" yaml:"encoding,omitempty"`
+}
+
+// NewEntry describes rec, decoded as m, at time now. The stack trace is
+// kept only when asked: it is long.
+func NewEntry(rec *kafka.Record, m *Metadata, now time.Time, stacktrace bool) Entry {
+	e := Entry{DLQ: *m, InDLQSeconds: max(0, now.Sub(rec.Timestamp).Seconds())}
+	if !stacktrace {
+		e.DLQ.Stacktrace = ""
+	}
+	// The envelope codec decides text vs base64 once, for every output.
+	_ = json.Unmarshal(format.AppendEnvelope(nil, rec, format.EnvelopeOptions{}), &e.Record)
+	if e.Record.Headers == nil {
+		e.Record.Headers = []EnvelopeHeader{}
+	}
+	return e
+}

@@ -1,0 +1,40 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+)
+
+// DeleteRecords deletes every record before the given offset of each
+// partition (Kafka's DeleteRecords: the log start offset moves up to it),
+// and returns each partition's new log start offset.
+func (c *Client) DeleteRecords(ctx context.Context, before map[TopicPartition]int64) (map[TopicPartition]int64, error) {
+	out := make(map[TopicPartition]int64, len(before))
+	if len(before) == 0 {
+		return out, nil
+	}
+	parts := make([]ck.TopicPartition, 0, len(before))
+	for tp, off := range before {
+		parts = append(parts, ckPartition(tp, off))
+	}
+	var res ck.DeleteRecordsResults
+	err := c.request(ctx, "deleting records", func(ctx context.Context) (err error) {
+		res, err = c.admin.DeleteRecords(ctx, parts)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range res.DeleteRecordsResults {
+		p := r.TopicPartition
+		if p.Error != nil {
+			return nil, fmt.Errorf("deleting records of %s[%d] before offset %d: %w", *p.Topic, p.Partition, before[TopicPartition{*p.Topic, p.Partition}], c.brokerError(p.Error))
+		}
+		if r.DeletedRecords != nil {
+			out[TopicPartition{*p.Topic, p.Partition}] = int64(r.DeletedRecords.LowWatermark)
+		}
+	}
+	return out, nil
+}
