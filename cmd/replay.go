@@ -10,9 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/time/rate"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
@@ -52,6 +50,7 @@ type ReplayOptions struct {
 	Resume       bool
 	ID           string
 	NoIdemHeader bool
+	ExactlyOnce  bool
 
 	rng position.Range
 }
@@ -84,7 +83,10 @@ A replay saves its plan and progress in a checkpoint file after every commit;
 records are acknowledged by the target (delivery report, fsync, pipe write)
 before the checkpoint moves. After Ctrl-C, a crash or kill -9, run the same
 command with --resume to continue: nothing is lost; in the worst case records
-after the last checkpoint are written again (at-least-once).
+after the last checkpoint are written again (at-least-once). With
+--exactly-once (topic targets) records and progress are committed together in
+Kafka transactions, so a resumed replay writes each record once for
+read_committed readers.
 
 Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 		Example: `  streamctl replay order-events --to-file orders.jsonl.gz
@@ -131,6 +133,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.BoolVar(&opts.Resume, "resume", false, "continue the replay saved in --checkpoint (or --id)")
 	fl.StringVar(&opts.ID, "id", "", "replay id, for the checkpoint and the idempotency header (default: generated)")
 	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-* headers")
+	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
 	return cmd
 }
 
@@ -172,6 +175,9 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	}
 	if o.ToTopic != "" && slices.Contains(o.Sources, o.ToTopic) {
 		return exitcode.UsageError("refusing to replay %q into itself: the copy would be read again", o.ToTopic)
+	}
+	if o.ExactlyOnce && (o.ToTopic == "" || len(o.Partitions) > 0) {
+		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
 	}
 	if o.Resume && o.Checkpoint == "" && o.ID == "" {
 		return exitcode.UsageError("--resume needs the --checkpoint file (or --id) of the replay to continue")
@@ -232,38 +238,41 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if err != nil {
 		return err
 	}
-	reader, err := client.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
+	ropts := kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true}
+	if opts.ExactlyOnce {
+		// The transactions commit progress to a group of the replay's own;
+		// on --resume its commits win over the checkpoint's positions.
+		ropts.Group, ropts.Topics = replayGroup(cp.ID), cp.Sources
+	}
+	reader, err := client.NewReader(ropts)
 	if err != nil {
 		return err
 	}
 	defer reader.Close()
+	var src pipeline.Source = pipeline.NewTopicSource(reader, plan.End, 0)
+	if ts, ok := sink.(*pipeline.TransactionalSink); ok {
+		src = ts.Source(src, reader)
+	}
 	if err := cp.Save(); err != nil {
 		return fmt.Errorf("saving the checkpoint: %w", err)
 	}
 	sum.Checkpoint = cp.Path()
 	f.IO.Infof("Replay %s: %d records planned into %s; checkpoint %s", cp.ID, sum.Planned, cp.Target, cp.Path())
 
-	var bar *progressbar.ProgressBar
-	if f.IO.ErrTTY {
-		bar = progressbar.NewOptions64(sum.Planned, progressbar.OptionSetWriter(f.IO.ErrOut),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rec"),
-			progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish())
-		steps = append([]pipeline.Step{func(*kafka.Record) (bool, error) { _ = bar.Add(1); return true, nil }}, steps...)
+	progress, finish := f.Progress(sum.Planned, "replay "+cp.ID)
+	if progress != nil {
+		steps = append([]pipeline.Step{progress}, steps...)
 	}
 	if opts.Rate > 0 {
-		lim := rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate/10)))
-		steps = append([]pipeline.Step{func(*kafka.Record) (bool, error) { return true, lim.Wait(ctx) }}, steps...)
+		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, opts.Rate)}, steps...)
 	}
 	p := &pipeline.Pipeline{
-		Source: &replay.Source{Source: pipeline.NewTopicSource(reader, plan.End, 0), CP: cp},
+		Source: &replay.Source{Source: src, CP: cp},
 		Steps:  steps,
 		Sink:   sink,
 	}
 	stats, runErr := p.Run(ctx)
-	if bar != nil {
-		_ = bar.Finish()
-	}
+	finish()
 	if err := closeSink(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -408,12 +417,26 @@ func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *
 		}
 		return true, nil
 	})
-	s, err := pipeline.NewTopicSink(ctx, c, kafka.WriterOptions{Idempotent: true, Acks: "all"})
+	wopts := kafka.WriterOptions{Idempotent: true, Acks: "all"}
+	if opts.ExactlyOnce {
+		// One transactional id per replay: a crashed run's open
+		// transaction is aborted when --resume starts.
+		wopts.TransactionalID = replayGroup(opts.ID)
+		ts, err := pipeline.NewTransactionalSink(ctx, c, wopts)
+		if err != nil {
+			return nil, nil, err
+		}
+		return ts, func() error { ts.Close(ctx); return nil }, nil
+	}
+	s, err := pipeline.NewTopicSink(ctx, c, wopts)
 	if err != nil {
 		return nil, nil, err
 	}
 	return s, func() error { s.Close(); return nil }, nil
 }
+
+// replayGroup names the group (and transactional id) of an exactly-once replay.
+func replayGroup(id string) string { return "streamctl-replay-" + id }
 
 // prepareTargetTopic creates the target if asked and reports whether
 // records keep their partition numbers.

@@ -155,3 +155,67 @@ func TestReplayExecAndGroupTargets(t *testing.T) {
 	}
 	run(t, b.args("replay", "order-events", "--to-file", "a", "--to-topic", "b")...).exit(t, 2)
 }
+
+func TestReplayExactlyOnceSurvivesKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a child process: not with -short")
+	}
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "events", "-p", "3")...).ok(t)
+	run(t, b.args("topic", "create", "copy", "-p", "3")...).ok(t)
+	var in strings.Builder
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(&in, "k%d\t%s\n", i, strings.Repeat("v", 100))
+	}
+	runIn(t, in.String(), b.args("produce", "events", "--parse-key")...).ok(t)
+	cp := filepath.Join(t.TempDir(), "cp.json")
+	// A killed member holds the group until its session times out: a short
+	// session keeps the test short.
+	args := b.args("replay", "events", "--to-topic", "copy", "--exactly-once", "--checkpoint", cp, "--id", "eos", "-X", "session.timeout.ms=6000")
+
+	// kill -9 once the first transaction has committed: no final commit,
+	// and an open transaction with records in it is left behind.
+	child, out := startChild(t, append(args, "--rate", "4000"))
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if data, err := os.ReadFile(cp); err == nil && progressed(data) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replay made no progress:\n%s", out)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // let records of the next transaction go out
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	waitForNoMembers(t, b, "streamctl-replay-eos")
+	run(t, append(args, "--resume")...).ok(t)
+
+	r := run(t, b.args("consume", "copy", "-e", "-o", "json")...).ok(t)
+	seen := sourceCoordinates(t, r.out)
+	if len(seen) != 20000 {
+		t.Fatalf("the copy holds %d distinct records, want 20000", len(seen))
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Fatalf("%s was copied %d times; exactly-once wants 1", k, n)
+		}
+	}
+}
+
+// progressed reports whether a checkpoint file shows a committed position.
+func progressed(data []byte) bool {
+	var cp struct {
+		Partitions map[string]struct{ Next int64 }
+	}
+	if json.Unmarshal(data, &cp) != nil {
+		return false
+	}
+	for _, p := range cp.Partitions {
+		if p.Next > 0 {
+			return true
+		}
+	}
+	return false
+}
