@@ -32,10 +32,7 @@ type ConsumeOptions struct {
 	Group       string
 	Template    string
 	DecodeJSON  bool
-	Key         string
-	keySet      bool
-	Headers     []string
-	Where       string
+	Filters     cmdutil.RecordFilters
 	FromTime    string
 	ToTime      string
 	Isolation   string
@@ -81,7 +78,6 @@ feed it back with "produce --format json"), -o raw (values only), or
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Topics = args
-			opts.keySet = cmd.Flags().Changed("key")
 			if err := opts.validate(time.Now()); err != nil {
 				return err
 			}
@@ -99,9 +95,7 @@ feed it back with "produce --format json"), -o raw (values only), or
 	fl.StringVarP(&opts.Group, "group", "g", "", "consume as this consumer group, committing what was written")
 	fl.StringVarP(&opts.Template, "format", "f", "", "kcat-style output template, e.g. '%k\\t%s\\n'")
 	fl.BoolVar(&opts.DecodeJSON, "decode-json", false, "with -o json: embed JSON values as objects (for reading, not round trips)")
-	fl.StringVar(&opts.Key, "key", "", "only records with this key")
-	fl.StringArrayVar(&opts.Headers, "header", nil, "only records with header k=v (or just k), repeatable")
-	fl.StringVar(&opts.Where, "where", "", "only records whose JSON value passes this jq expression")
+	opts.Filters.AddFlags(cmd)
 	fl.StringVar(&opts.FromTime, "from-time", "", "only records with a timestamp at or after this time")
 	fl.StringVar(&opts.ToTime, "to-time", "", "only records with a timestamp before this time")
 	fl.StringVar(&opts.Isolation, "isolation", "read_committed", "read_committed (skip aborted transactions) or read_uncommitted")
@@ -223,12 +217,9 @@ func selectTopics(ctx context.Context, c *kafka.Client, args []string, regex boo
 
 // consumeSteps builds the filters, in the order cheapest first.
 func consumeSteps(opts *ConsumeOptions) ([]pipeline.Step, error) {
-	var steps []pipeline.Step
-	if opts.keySet {
-		steps = append(steps, pipeline.KeyIs([]byte(opts.Key)))
-	}
-	for _, h := range opts.Headers {
-		steps = append(steps, pipeline.HeaderMatch(h))
+	steps, where, err := opts.Filters.Steps()
+	if err != nil {
+		return nil, err
 	}
 	now := time.Now()
 	from, to, windowed := opts.rng.TimeWindow()
@@ -243,11 +234,7 @@ func consumeSteps(opts *ConsumeOptions) ([]pipeline.Step, error) {
 	if windowed {
 		steps = append(steps, pipeline.TimeBetween(from, to))
 	}
-	if opts.Where != "" {
-		where, err := pipeline.Where(opts.Where)
-		if err != nil {
-			return nil, exitcode.WithCode(exitcode.Usage, err)
-		}
+	if where != nil {
 		steps = append(steps, where)
 	}
 	return steps, nil

@@ -27,10 +27,7 @@ type ReplayOptions struct {
 	Sources      []string
 	From, To     string
 	Partitions   []int
-	Key          string
-	keySet       bool
-	Headers      []string
-	Where        string
+	Filters      cmdutil.RecordFilters
 	EventTypes   []string
 	TypeField    string
 	Map          string
@@ -99,7 +96,6 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Sources = args
-			opts.keySet = cmd.Flags().Changed("key")
 			if err := opts.validate(time.Now()); err != nil {
 				return err
 			}
@@ -111,9 +107,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringVar(&opts.From, "from", "start", "where to start: start, N, +N, -N, @time")
 	fl.StringVar(&opts.To, "to", "end", "where to stop (exclusive): end (as it is now), N, +N, -N, @time, or a duration after a time --from")
 	fl.IntSliceVarP(&opts.Partitions, "partition", "p", nil, "only these partitions")
-	fl.StringVar(&opts.Key, "key", "", "only records with this key")
-	fl.StringArrayVar(&opts.Headers, "header", nil, "only records with header k=v (or k), repeatable")
-	fl.StringVar(&opts.Where, "where", "", "only records whose JSON value passes this jq expression")
+	opts.Filters.AddFlags(cmd)
 	fl.StringSliceVar(&opts.EventTypes, "event-type", nil, "only these event types")
 	fl.StringVar(&opts.TypeField, "type-field", "type", "header, or else JSON field, holding the event type")
 	fl.StringVar(&opts.Map, "map", "", "jq expression rewriting each JSON value")
@@ -331,12 +325,9 @@ func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions)
 
 // replaySteps are the filters, then the transforms, in that order.
 func replaySteps(opts *ReplayOptions) ([]pipeline.Step, error) {
-	var steps []pipeline.Step
-	if opts.keySet {
-		steps = append(steps, pipeline.KeyIs([]byte(opts.Key)))
-	}
-	for _, h := range opts.Headers {
-		steps = append(steps, pipeline.HeaderMatch(h))
+	steps, where, err := opts.Filters.Steps()
+	if err != nil {
+		return nil, err
 	}
 	if from, to, ok := opts.rng.TimeWindow(); ok {
 		steps = append(steps, pipeline.TimeBetween(from, to))
@@ -344,11 +335,7 @@ func replaySteps(opts *ReplayOptions) ([]pipeline.Step, error) {
 	if len(opts.EventTypes) > 0 {
 		steps = append(steps, replay.EventType(opts.TypeField, opts.EventTypes))
 	}
-	if opts.Where != "" {
-		where, err := pipeline.Where(opts.Where)
-		if err != nil {
-			return nil, exitcode.WithCode(exitcode.Usage, err)
-		}
+	if where != nil {
 		steps = append(steps, where)
 	}
 	if opts.Map != "" {
