@@ -2,7 +2,7 @@
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build test playground generate lint check-generated ci
+.PHONY: build test playground generate lint check-generated ci bench
 
 build:
 	$(GO) build -o bin/streamctl .
@@ -13,6 +13,11 @@ test:
 
 playground: build
 	bin/streamctl playground
+
+# streamctl against kcat (produce, consume raw/json, memory) on the real broker
+# and the playground; writes docs/performance.md. Takes several minutes.
+bench:
+	bench/run
 
 # Regenerate the command reference, man pages and shell completions.
 generate:

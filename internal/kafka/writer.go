@@ -194,7 +194,14 @@ func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
 		w.headers = append(w.headers, ck.Header{Key: h.Key, Value: h.Value})
 	}
 	m.Headers = w.headers
-	topic := w.topic
+	err := w.produce(ctx, m)
+	// Hold on to none of the caller's memory until the next Write.
+	m.Key, m.Value, m.Opaque = nil, nil, nil
+	clear(w.headers)
+	return err
+}
+
+func (w *Writer) produce(ctx context.Context, m *ck.Message) error {
 	for {
 		err := w.p.Produce(m, nil)
 		if err == nil {
@@ -203,7 +210,7 @@ func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
 		}
 		var kerr ck.Error
 		if !errors.As(err, &kerr) || kerr.Code() != ck.ErrQueueFull {
-			return fmt.Errorf("producing to %s: %w", topic, w.translate(err))
+			return fmt.Errorf("producing to %s: %w", *m.TopicPartition.Topic, w.translate(err))
 		}
 		// The local queue is full: wait for deliveries to make room.
 		select {
@@ -226,17 +233,13 @@ type Stats struct {
 // Flush waits until every written record is acknowledged or failed, or ctx
 // ends. In a transaction it commits (or aborts, on failure or cancel).
 func (w *Writer) Flush(ctx context.Context) error {
-	for w.p.Len() > 0 {
-		if ctx.Err() != nil {
-			break
-		}
-		w.p.Flush(100)
-	}
-	// The last reports may have left the events channel but not yet been
-	// counted by the report goroutine: wait for them, so that Stats and
-	// OnDelivery are complete when Flush returns.
+	// Done when the report goroutine has counted a report for every record
+	// (so Stats and OnDelivery are complete), not when the client's queues
+	// are empty: the last reports may still be on their way to it. The Go
+	// client's Flush sends queued records at once (no linger) and returns
+	// after its timeout when its own poll saw no event, so a short one.
 	for w.unreported() > 0 && ctx.Err() == nil {
-		time.Sleep(time.Millisecond)
+		w.p.Flush(10)
 	}
 	if !w.txn {
 		if n := w.unreported(); n > 0 {
