@@ -25,11 +25,15 @@ func (r *Reader) GroupMetadata() (GroupMetadata, error) {
 // ctx ends, without ending the transaction: in a transaction a delivered
 // record becomes visible only when CommitWithOffsets commits it.
 func (w *Writer) WaitDelivered(ctx context.Context) error {
-	for w.p.Len() > 0 {
+	// Done when every report has been counted (and acknowledged to the
+	// pipeline), not when librdkafka's queue is empty: the last reports may
+	// still be on their way, and offsets committed in the transaction must
+	// cover every record in it.
+	for w.unreported() > 0 {
 		if ctx.Err() != nil {
-			return fmt.Errorf("%d records not yet acknowledged: %w", w.p.Len(), ctx.Err())
+			return fmt.Errorf("%d records not yet acknowledged: %w", w.unreported(), ctx.Err())
 		}
-		w.p.Flush(100)
+		w.p.Flush(10)
 	}
 	return nil
 }
