@@ -55,6 +55,20 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 			t.Errorf("partition %d: lag %d is not log end %d minus committed %v", p.Partition, p.Lag, p.LogEnd, p.Committed)
 		}
 	}
+	// --all is kafka-consumer-groups' --all-groups: every group, in order.
+	r = run(t, b.args("group", "describe", "--all", "--no-time-lag", "-o", "json")...).ok(t)
+	var all []struct {
+		Group    string `json:"group"`
+		TotalLag int64  `json:"total_lag"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all[0].Group != "analytics-group" || all[0].TotalLag != 115 || all[1].Group != "notification-group" {
+		t.Errorf("describe --all = %+v", all)
+	}
+	run(t, b.args("group", "describe", "--all", "analytics-group")...).exit(t, 2)
+
 	r = run(t, b.args("group", "describe", "analytic-group")...).exit(t, 1)
 	if !strings.Contains(r.errOut, `did you mean "analytics-group"`) {
 		t.Errorf("unknown group error: %s", r.errOut)

@@ -82,6 +82,7 @@ func secs(p *float64) float64 {
 
 func newCmdDescribe(f *cmdutil.Factory) *cobra.Command {
 	opts := &LagOptions{}
+	var all bool
 	cmd := &cobra.Command{
 		Use:   "describe GROUP...",
 		Short: "Show a group's state, members and per-partition offsets and lag",
@@ -92,11 +93,23 @@ time (now minus the timestamp of the first record not yet consumed), with the
 member, client id and host it is assigned to.
 
 A partition without a committed offset shows "-" and a lag counted from where
-the group would start (--reset-policy, latest by default), marked with "*".`,
+the group would start (--reset-policy, latest by default), marked with "*".
+
+--all describes every group of the cluster (kafka-consumer-groups'
+--all-groups), in one batch of requests.`,
 		Example: `  streamctl group describe analytics-group
+  streamctl group describe --all --only-lagging
   streamctl group describe analytics-group --only-lagging --sort lag
   streamctl group describe analytics-group -o json | jq '.[0].total_lag'`,
-		Args:              cmdutil.MinimumArgs(1, "GROUP..."),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if all {
+				if len(args) > 0 {
+					return exitcode.UsageError("give group names or --all, not both")
+				}
+				return nil
+			}
+			return cmdutil.MinimumArgs(1, "GROUP...")(cmd, args)
+		},
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.validate(); err != nil {
@@ -106,9 +119,21 @@ the group would start (--reset-policy, latest by default), marked with "*".`,
 			if err != nil {
 				return err
 			}
-			lags, err := group.Describe(cmd.Context(), client, args, opts.query())
-			if err != nil {
-				return err
+			if all {
+				listed, err := client.ListGroups(cmd.Context())
+				if err != nil {
+					return err
+				}
+				for _, g := range listed {
+					args = append(args, g.ID)
+				}
+				slices.Sort(args)
+			}
+			lags := []group.Lag{}
+			if len(args) > 0 {
+				if lags, err = group.Describe(cmd.Context(), client, args, opts.query()); err != nil {
+					return err
+				}
 			}
 			opts.shape(lags)
 			return format.Print(f.IO, f.Output(), lags, func(wide bool) []*format.Grid {
@@ -121,6 +146,7 @@ the group would start (--reset-policy, latest by default), marked with "*".`,
 		},
 	}
 	AddLagFlags(cmd, opts)
+	cmd.Flags().BoolVar(&all, "all", false, "describe every group of the cluster")
 	return cmd
 }
 
