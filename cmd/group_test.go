@@ -227,6 +227,54 @@ func TestGroupResetRefusesAnActiveGroup(t *testing.T) {
 		t.Errorf("refusal should name the state: %s", r.errOut)
 	}
 	run(t, b.args("group", "delete", "live-group", "--yes")...).exit(t, 1)
+	// The broker refuses to delete offsets of a topic the members read.
+	r = run(t, b.args("group", "delete-offsets", "live-group", "--topic", "order-events", "--yes", "--undo-dir", t.TempDir())...).exit(t, 1)
+	if !strings.Contains(r.out, "subscribed to this topic") || !strings.Contains(r.errOut, "not deleted") {
+		t.Errorf("delete-offsets of an active group:\n%s\n%s", r.out, r.errOut)
+	}
+}
+
+func TestGroupDeleteOffsets(t *testing.T) {
+	b := startDemo(t)
+	g, undoDir := "analytics-group", t.TempDir()
+	args := []string{"group", "delete-offsets", g, "--topic", "order-events:0,2", "--undo-dir", undoDir}
+	run(t, b.args(args...)...).exit(t, 2) // no terminal, no --yes
+	r := run(t, b.args(append(args, "--yes")...)...).ok(t)
+	if r.out != "TOPIC\tPARTITION\tDELETED-OFFSET\tRESULT\norder-events\t0\t58\tdeleted\norder-events\t2\t51\tdeleted\n" {
+		t.Errorf("delete-offsets output:\n%s", r.out)
+	}
+	// Partition 1 keeps its commit; 0 and 2 have none now.
+	committed := func() map[int32]int64 {
+		offs, err := b.client(t).GroupOffsets(context.Background(), g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int32]int64{}
+		for tp, off := range offs {
+			out[tp.Partition] = off
+		}
+		return out
+	}
+	if got := committed(); len(got) != 1 || got[1] != 61 {
+		t.Fatalf("commits after delete-offsets = %v", got)
+	}
+	// The printed command restores them.
+	i := strings.Index(r.errOut, "streamctl group reset")
+	if i < 0 {
+		t.Fatalf("no undo command in: %s", r.errOut)
+	}
+	undo := strings.Fields(strings.TrimSpace(r.errOut[i:]))[1:]
+	run(t, b.args(undo...)...).ok(t)
+	if got := committed(); len(got) != 3 || got[0] != 58 || got[2] != 51 {
+		t.Fatalf("commits after the undo = %v", got)
+	}
+
+	run(t, b.args("group", "delete-offsets", g)...).exit(t, 2) // no --topic
+	run(t, b.args("group", "delete-offsets", g, "--topic", "order-events:9", "--yes")...).exit(t, 1)
+	r = run(t, b.args("group", "delete-offsets", "analytic-group", "--topic", "order-events", "--yes")...).exit(t, 1)
+	if !strings.Contains(r.errOut, `did you mean "analytics-group"`) {
+		t.Errorf("unknown group: %s", r.errOut)
+	}
 }
 
 func TestGroupDelete(t *testing.T) {

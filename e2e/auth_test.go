@@ -155,6 +155,13 @@ func TestAuthMatrix(t *testing.T) {
 			if envs := envelopes(t, r); len(envs) != 1 || envs[0].Value == nil || *envs[0].Value != value {
 				t.Errorf("consume --key %s: want the one record %q:\n%s", p.name, value, r)
 			}
+			// group delete-offsets speaks through franz-go, not librdkafka:
+			// the same profile must connect it the same way.
+			run("consume", topic, "-e", "-g", p.name, "-o", "raw")
+			r = run("group", "delete-offsets", p.name, "--topic", topic, "--yes")
+			if !strings.Contains(r.stdout, "deleted") {
+				t.Errorf("group delete-offsets over %s:\n%s", p.listener, r)
+			}
 			r = run("topic", "list", "-v", "-X", "debug=security,broker,conf")
 			if !strings.Contains(r.stderr, "source=librdkafka") {
 				t.Errorf("-v shows no librdkafka debug logs, so the secret check proves little:\n%s", r)

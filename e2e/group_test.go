@@ -244,6 +244,23 @@ func TestGroupCommandsParity(t *testing.T) {
 	}
 	waitCommitted(t, group, topic, want)
 
+	// delete-offsets removes one partition's commit as Kafka's tool sees
+	// it, and the command it prints puts the commit back
+	r = u.run("group", "delete-offsets", group, "--topic", topic+":1", "--yes").ok(t)
+	deleted := map[int32]int64{}
+	for p, off := range want {
+		if p != 1 {
+			deleted[p] = off
+		}
+	}
+	waitCommitted(t, group, topic, deleted)
+	restore := regexp.MustCompile(`streamctl (group reset .* --execute)`).FindStringSubmatch(r.stderr)
+	if restore == nil {
+		t.Fatalf("delete-offsets printed no restore command:\n%s", r)
+	}
+	u.run(strings.Fields(restore[1])...).ok(t)
+	waitCommitted(t, group, topic, want)
+
 	// delete
 	u.run("group", "delete", group).exit(t, 2).errContains(t, "--yes")
 	u.run("group", "delete", group, "--yes").ok(t)

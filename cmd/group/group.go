@@ -13,8 +13,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:     "group",
 		Aliases: []string{"groups"},
-		Short:   "Consumer groups: list, describe, lag (with CI gates), reset offsets, delete",
+		Short:   "Consumer groups: list, describe, lag (with CI gates), reset or delete offsets, delete groups",
 	})
-	cmd.AddCommand(newCmdList(f), newCmdDescribe(f), newCmdLag(f), newCmdReset(f), newCmdDelete(f))
+	cmd.AddCommand(newCmdList(f), newCmdDescribe(f), newCmdLag(f), newCmdReset(f), newCmdDelete(f), newCmdDeleteOffsets(f))
 	return cmd
 }

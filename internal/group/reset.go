@@ -271,19 +271,8 @@ func Execute(ctx context.Context, c *kafka.Client, plan *ResetPlan, undoDir stri
 			undo = append(undo, PlanRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Current})
 		}
 	}
-	if err := os.MkdirAll(undoDir, 0o700); err != nil {
-		return "", fmt.Errorf("saving the undo plan: %w", err)
-	}
-	path := filepath.Join(undoDir, fmt.Sprintf("%s-%s.csv", safeName(plan.Group), time.Now().UTC().Format("20060102T150405.000Z")))
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	path, err := saveUndo(plan.Group, undo, undoDir)
 	if err != nil {
-		return "", fmt.Errorf("saving the undo plan: %w", err)
-	}
-	if err := WritePlan(f, undo); err != nil {
-		f.Close()
-		return "", err
-	}
-	if err := f.Close(); err != nil {
 		return "", err
 	}
 	if err := c.CommitGroupOffsets(ctx, plan.Group, offsets); err != nil {
@@ -291,6 +280,28 @@ func Execute(ctx context.Context, c *kafka.Client, plan *ResetPlan, undoDir stri
 	}
 	plan.Executed, plan.UndoFile = true, path
 	return path, nil
+}
+
+// saveUndo writes a group's previous offsets as a plan file in dir, before
+// they change, so `group reset --from-file` on it puts them back.
+func saveUndo(group string, rows []PlanRow, dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("saving the undo plan: %w", err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s-%s.csv", safeName(group), time.Now().UTC().Format("20060102T150405.000Z")))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("saving the undo plan: %w", err)
+	}
+	if err := WritePlan(f, rows); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", fmt.Errorf("saving the undo plan: %w", err)
+	}
+	return path, f.Close()
 }
 
 func safeName(s string) string {

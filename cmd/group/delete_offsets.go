@@ -1,0 +1,102 @@
+package group
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/group"
+)
+
+func newCmdDeleteOffsets(f *cmdutil.Factory) *cobra.Command {
+	var (
+		topics []string
+		yes    bool
+		dir    string
+	)
+	cmd := &cobra.Command{
+		Use:   "delete-offsets GROUP --topic T[:P,...]",
+		Short: "Delete a group's committed offsets for some topics",
+		Long: `Delete a group's committed offsets for some topics, as kafka-consumer-groups
+--delete-offsets does: on those partitions the group starts again from its
+auto.offset.reset position, and it stops showing lag for a topic it no longer
+reads. The rest of the group is kept.
+
+The broker refuses partitions of topics the group's active members are
+subscribed to; offsets of other topics can be deleted while the group runs.
+Before deleting, the offsets are saved as a plan file and the command that
+restores them is printed. On a terminal it asks first; in a script it
+refuses unless --yes is given.`,
+		Example: `  streamctl group delete-offsets analytics-group --topic order-events
+  streamctl group delete-offsets analytics-group --topic order-events:0,2 --yes`,
+		Args:              cmdutil.ExactArgs(1, "GROUP"),
+		ValidArgsFunction: cmdutil.CompleteGroups(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(topics) == 0 {
+				return exitcode.UsageError("name the topics: --topic T or --topic T:0,2")
+			}
+			var scope []group.TopicScope
+			for _, t := range topics {
+				ts, err := parseTopicScope(t)
+				if err != nil {
+					return exitcode.WithCode(exitcode.Usage, err)
+				}
+				scope = append(scope, ts)
+			}
+			client, err := f.Client()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			d, err := group.PlanDeleteOffsets(ctx, client, args[0], scope)
+			if err != nil {
+				return err
+			}
+			if !yes {
+				ok, err := f.Confirm(fmt.Sprintf("Delete %s of group %q (%s) on cluster %q?", d.Summary(), d.Group, d.State, client.Cluster().Name()), "--yes")
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("not confirmed: nothing deleted")
+				}
+			}
+			if err := group.DeleteOffsets(ctx, client, d, undoDir(dir)); err != nil {
+				return err
+			}
+			if d.UndoFile != "" && d.Failed() < len(d.Rows) {
+				f.IO.Infof("Previous offsets saved to %s; to restore them:\n  streamctl group reset %s --from-file %s --execute", d.UndoFile, d.Group, d.UndoFile)
+			}
+			err = format.Print(f.IO, f.Output(), d, func(bool) []*format.Grid {
+				g := format.NewGrid("TOPIC", "PARTITION", "DELETED-OFFSET", "RESULT")
+				for _, r := range d.Rows {
+					off, result := "-", "no commit"
+					if r.Committed != nil {
+						off, result = format.Int(*r.Committed), "deleted"
+					}
+					if r.Error != "" {
+						result = "error: " + r.Error
+					}
+					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), off, result)
+				}
+				return []*format.Grid{g}
+			})
+			if err != nil {
+				return err
+			}
+			if n := d.Failed(); n > 0 {
+				return fmt.Errorf("offsets of %d of %d partitions not deleted", n, len(d.Rows))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVarP(&topics, "topic", "t", nil, "a topic, or topic:0,2 for some partitions; repeatable")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	cmd.Flags().StringVar(&dir, "undo-dir", "", "where to save the previous offsets (default $XDG_STATE_HOME/streamctl/resets)")
+	_ = cmd.RegisterFlagCompletionFunc("topic", cmdutil.CompleteTopics(f))
+	return cmd
+}

@@ -1,0 +1,116 @@
+package group
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// OffsetDeletion is what `group delete-offsets` will do (or did, with
+// Executed): the group's commits on some topics go away, so on those
+// partitions the group starts again from its auto.offset.reset position.
+type OffsetDeletion struct {
+	Group    string              `json:"group" yaml:"group"`
+	State    string              `json:"state" yaml:"state"`
+	Rows     []OffsetDeletionRow `json:"partitions" yaml:"partitions"`
+	Executed bool                `json:"executed" yaml:"executed"`
+	UndoFile string              `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
+}
+
+// OffsetDeletionRow is one partition of an offset deletion.
+type OffsetDeletionRow struct {
+	Topic     string `json:"topic" yaml:"topic"`
+	Partition int32  `json:"partition" yaml:"partition"`
+	// Committed is the offset being deleted; nil when there is none.
+	Committed *int64 `json:"committed_offset" yaml:"committed_offset"`
+	// Error is the broker's refusal for this partition, after Execute.
+	Error string `json:"error,omitempty" yaml:"error,omitempty"`
+}
+
+// Failed counts the partitions the broker refused.
+func (d *OffsetDeletion) Failed() int {
+	n := 0
+	for _, r := range d.Rows {
+		if r.Error != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// PlanDeleteOffsets resolves the partitions of the topics in scope (every
+// partition of a topic named without partitions, as Kafka's tool does) and
+// the group's commits on them, without changing anything. An unknown group
+// is an error with suggestions.
+func PlanDeleteOffsets(ctx context.Context, c *kafka.Client, group string, topics []TopicScope) (*OffsetDeletion, error) {
+	descs, err := c.DescribeGroups(ctx, []string{group})
+	if err != nil {
+		return nil, err
+	}
+	current, err := c.GroupOffsets(ctx, group)
+	if err != nil {
+		return nil, err
+	}
+	if descs[0].State == "Dead" && len(current) == 0 {
+		return nil, notFound(ctx, c, group)
+	}
+	tps, err := scopePartitions(ctx, c, Scope{Topics: topics}, Strategy{}, current, nil)
+	if err != nil {
+		return nil, err
+	}
+	d := &OffsetDeletion{Group: group, State: descs[0].State, Rows: []OffsetDeletionRow{}}
+	for _, tp := range tps {
+		row := OffsetDeletionRow{Topic: tp.Topic, Partition: tp.Partition}
+		if off, ok := current[tp]; ok {
+			row.Committed = &off
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	return d, nil
+}
+
+// DeleteOffsets applies the deletion. It first saves the commits it deletes
+// as a plan file in undoDir (returned in UndoFile), so `group reset
+// --from-file` on it brings them back. Partitions the broker refuses (the
+// group's members are subscribed to the topic) carry their error; the rest
+// are deleted.
+func DeleteOffsets(ctx context.Context, c *kafka.Client, d *OffsetDeletion, undoDir string) error {
+	var undo []PlanRow
+	parts := make([]kafka.TopicPartition, len(d.Rows))
+	for i, r := range d.Rows {
+		parts[i] = kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}
+		if r.Committed != nil {
+			undo = append(undo, PlanRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Committed})
+		}
+	}
+	if len(undo) > 0 {
+		path, err := saveUndo(d.Group, undo, undoDir)
+		if err != nil {
+			return err
+		}
+		d.UndoFile = path
+	}
+	failed, err := c.DeleteGroupOffsets(ctx, d.Group, parts)
+	if err != nil {
+		return err
+	}
+	for i, r := range d.Rows {
+		if err := failed[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}]; err != nil {
+			d.Rows[i].Error = err.Error()
+		}
+	}
+	d.Executed = true
+	return nil
+}
+
+// Summary says in one line what the deletion covers, for a prompt.
+func (d *OffsetDeletion) Summary() string {
+	committed := 0
+	for _, r := range d.Rows {
+		if r.Committed != nil {
+			committed++
+		}
+	}
+	return fmt.Sprintf("%d committed offsets on %d partitions", committed, len(d.Rows))
+}
