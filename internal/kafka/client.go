@@ -46,6 +46,11 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 		// here land where a Java producer would put them.
 		"partitioner": "murmur2_random",
 		"client.id":   "streamctl",
+		// This producer only carries admin requests and error events; the
+		// Go client's default million-entry channels would be 24 MB of
+		// pointer slots for every garbage collection to scan.
+		"go.events.channel.size":  1000,
+		"go.produce.channel.size": 0,
 	}
 	for k, v := range c.ClientConfig() {
 		conf[k] = v
