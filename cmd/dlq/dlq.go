@@ -4,6 +4,7 @@
 package dlq
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 )
@@ -94,6 +96,27 @@ func (o *SelectOptions) validate(cmd *cobra.Command, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// planRun is where reprocess and drain start: the client, the tracking
+// group (--group or the DLQ's default), and the plan of the DLQ range to
+// read. A --to-topic target must exist before anything is read.
+func planRun(ctx context.Context, f *cmdutil.Factory, topic, toTopic, groupFlag string, sel *SelectOptions, fromSet bool) (*kafka.Client, string, *pipeline.Plan, error) {
+	client, err := f.Client()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if toTopic != "" {
+		if _, err := client.Partitions(ctx, []string{toTopic}); err != nil {
+			return nil, "", nil, err
+		}
+	}
+	group := groupOr(groupFlag, topic)
+	plan, err := dlq.PlanRun(ctx, client, topic, group, sel.sel.Range, fromSet)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return client, group, plan, nil
 }
 
 // groupOr is the --group flag, or the DLQ's tracking group by default.

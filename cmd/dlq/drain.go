@@ -118,17 +118,7 @@ type Purged struct {
 }
 
 func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *DrainOptions) error {
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	if opts.ToTopic != "" {
-		if _, err := client.Partitions(ctx, []string{opts.ToTopic}); err != nil {
-			return err
-		}
-	}
-	group := groupOr(opts.Group, topic)
-	plan, err := dlq.PlanRun(ctx, client, topic, group, opts.sel.Range, opts.fromSet)
+	client, group, plan, err := planRun(ctx, f, topic, opts.ToTopic, opts.Group, &opts.SelectOptions, opts.fromSet)
 	if err != nil {
 		return err
 	}

@@ -138,17 +138,7 @@ type RedriveSummary struct {
 }
 
 func reprocessRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *ReprocessOptions) error {
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	if opts.ToTopic != "" {
-		if _, err := client.Partitions(ctx, []string{opts.ToTopic}); err != nil {
-			return err
-		}
-	}
-	group := groupOr(opts.Group, topic)
-	plan, err := dlq.PlanRun(ctx, client, topic, group, opts.sel.Range, opts.fromSet)
+	client, group, plan, err := planRun(ctx, f, topic, opts.ToTopic, opts.Group, &opts.SelectOptions, opts.fromSet)
 	if err != nil {
 		return err
 	}
