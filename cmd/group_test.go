@@ -68,6 +68,10 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 		t.Errorf("describe --all = %+v", all)
 	}
 	run(t, b.args("group", "describe", "--all", "analytics-group")...).exit(t, 2)
+	r = run(t, b.args("group", "describe", "--all", "--only-lagging", "--no-time-lag")...).ok(t)
+	if !strings.Contains(r.out, "analytics-group") || strings.Contains(r.out, "notification-group") {
+		t.Errorf("describe --all --only-lagging should show analytics-group only:\n%s", r.out)
+	}
 
 	r = run(t, b.args("group", "describe", "analytic-group")...).exit(t, 1)
 	if !strings.Contains(r.errOut, `did you mean "analytics-group"`) {

@@ -96,7 +96,8 @@ A partition without a committed offset shows "-" and a lag counted from where
 the group would start (--reset-policy, latest by default), marked with "*".
 
 --all describes every group of the cluster (kafka-consumer-groups'
---all-groups), in one batch of requests.`,
+--all-groups), in one batch of requests; with --only-lagging, only the groups
+that are behind.`,
 		Example: `  streamctl group describe analytics-group
   streamctl group describe --all --only-lagging
   streamctl group describe analytics-group --only-lagging --sort lag
@@ -136,6 +137,10 @@ the group would start (--reset-policy, latest by default), marked with "*".
 				}
 			}
 			opts.shape(lags)
+			if all && opts.OnlyLagging {
+				// Across the cluster, only the groups that are behind.
+				lags = slices.DeleteFunc(lags, func(l group.Lag) bool { return len(l.Partitions) == 0 })
+			}
 			return format.Print(f.IO, f.Output(), lags, func(wide bool) []*format.Grid {
 				var grids []*format.Grid
 				for _, l := range lags {
