@@ -174,6 +174,13 @@ func (c *Client) request(ctx context.Context, what string, fn func(ctx context.C
 		}
 	}()
 	err := fn(ctx)
+	for backoff := 50 * time.Millisecond; coordinatorBusy(err) && ctx.Err() == nil; backoff = min(2*backoff, time.Second) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+			err = fn(ctx)
+		}
+	}
 	if err == nil {
 		return nil
 	}
@@ -183,6 +190,9 @@ func (c *Client) request(ctx context.Context, what string, fn func(ctx context.C
 	if fatal != nil {
 		return fatal
 	}
+	if coordinatorBusy(err) {
+		return fmt.Errorf("%s: %w (retried for %s; the group coordinator is moving or loading, try again)", what, c.brokerError(err), c.cluster.Timeout)
+	}
 	if isUnreachable(err) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return &ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: last, What: what}
 	}
@@ -190,6 +200,23 @@ func (c *Client) request(ctx context.Context, what string, fn func(ctx context.C
 		return err
 	}
 	return fmt.Errorf("%s: %w", what, c.brokerError(err))
+}
+
+// coordinatorBusy reports the group coordinator errors Kafka's clients
+// retry: right after a broker starts it loads __consumer_offsets
+// ("coordinator load in progress"), and when that topic's leadership moves
+// the old coordinator answers "not coordinator" until clients look it up
+// again. librdkafka's admin requests return them instead of retrying.
+func coordinatorBusy(err error) bool {
+	var kerr ck.Error
+	if !errors.As(err, &kerr) {
+		return false
+	}
+	switch kerr.Code() {
+	case ck.ErrCoordinatorLoadInProgress, ck.ErrCoordinatorNotAvailable, ck.ErrNotCoordinator:
+		return true
+	}
+	return false
 }
 
 // isUnreachable reports errors that mean no broker answered in time.
@@ -207,7 +234,18 @@ func isUnreachable(err error) bool {
 
 // brokerError scrubs secrets from a client error and keeps it wrappable.
 func (c *Client) brokerError(err error) error {
-	return errors.New(c.scrub.Scrub(err.Error()))
+	msg := err.Error()
+	var kerr ck.Error
+	// Some broker errors come with an empty message ("ConsumerGroupDescribe: "):
+	// the code's own description says more.
+	if errors.As(err, &kerr) && (msg == "" || strings.HasSuffix(msg, ": ")) {
+		msg = strings.TrimSuffix(msg, " ")
+		if msg != "" {
+			msg += " "
+		}
+		msg += kerr.Code().String()
+	}
+	return errors.New(c.scrub.Scrub(msg))
 }
 
 // ConnectionError: no broker answered within the timeout.

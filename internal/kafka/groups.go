@@ -95,8 +95,15 @@ func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescr
 	}
 	var res ck.DescribeConsumerGroupsResult
 	err := c.request(ctx, "describing consumer groups", func(ctx context.Context) (err error) {
-		res, err = c.admin.DescribeConsumerGroups(ctx, ids)
-		return err
+		if res, err = c.admin.DescribeConsumerGroups(ctx, ids); err != nil {
+			return err
+		}
+		for _, g := range res.ConsumerGroupDescriptions {
+			if coordinatorBusy(g.Error) {
+				return g.Error // retried by request
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

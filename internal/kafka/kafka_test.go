@@ -1,10 +1,13 @@
 package kafka
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 	"github.com/streamctl/streamctl/internal/config"
 )
@@ -68,5 +71,43 @@ func TestBrokerErrorScrubsSecrets(t *testing.T) {
 func TestIsInternal(t *testing.T) {
 	if !IsInternal("__consumer_offsets", false) || !IsInternal("audit", true) || IsInternal("order-events", false) {
 		t.Error("IsInternal")
+	}
+}
+
+// The group coordinator's "load in progress" and "not coordinator" answers
+// are retried until they pass (as Kafka's clients do); other errors are not.
+func TestRequestRetriesABusyCoordinator(t *testing.T) {
+	c := &Client{cluster: &config.Cluster{Timeout: 5 * time.Second}, scrub: config.NewScrubber(nil), failed: make(chan struct{})}
+	calls := 0
+	err := c.request(context.Background(), "describing consumer groups", func(context.Context) error {
+		calls++
+		switch calls {
+		case 1:
+			return ck.NewError(ck.ErrCoordinatorLoadInProgress, "", false)
+		case 2:
+			return ck.NewError(ck.ErrNotCoordinator, "ConsumerGroupDescribe: ", false)
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Fatalf("request = %v after %d calls, want success after 3", err, calls)
+	}
+
+	calls = 0
+	err = c.request(context.Background(), "deleting topics", func(context.Context) error {
+		calls++
+		return ck.NewError(ck.ErrTopicAuthorizationFailed, "not allowed", false)
+	})
+	if err == nil || calls != 1 {
+		t.Fatalf("a final error was retried: %v after %d calls", err, calls)
+	}
+
+	// Still busy when the timeout runs out: the error says what and why.
+	c.cluster.Timeout = 300 * time.Millisecond
+	err = c.request(context.Background(), "describing consumer groups", func(context.Context) error {
+		return ck.NewError(ck.ErrNotCoordinator, "ConsumerGroupDescribe: ", false)
+	})
+	if err == nil || !strings.Contains(err.Error(), "ConsumerGroupDescribe: Broker: Not coordinator") || !strings.Contains(err.Error(), "coordinator is moving") {
+		t.Fatalf("busy past the timeout: %v", err)
 	}
 }
