@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/time/rate"
@@ -142,7 +144,11 @@ func (o *ProduceOptions) validate() error {
 		NullMarker: o.NullMarker, EmptyIsNull: o.EmptyIsNull,
 	}
 	if o.KcatKeyDelim != "" {
-		o.text.ParseKey, o.text.KeySeparator = true, o.KcatKeyDelim
+		delim, err := kcatDelim(o.KcatKeyDelim)
+		if err != nil {
+			return exitcode.UsageError("-K %q: %v", o.KcatKeyDelim, err)
+		}
+		o.text.ParseKey, o.text.KeySeparator = true, delim
 	}
 	if o.fixedKeySet {
 		o.text.FixedKey = []byte(o.FixedKey)
@@ -307,4 +313,41 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 			return invalid, err
 		}
 	}
+}
+
+// kcatDelim reads a delimiter as kcat's -K and -D do: \t, \n, \r and \xNN
+// stand for the byte, so scripts written for kcat (-K '\t') carry over.
+func kcatDelim(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case '\\':
+			b.WriteByte('\\')
+		case 'x':
+			if i+2 >= len(s) {
+				return "", fmt.Errorf("\\x needs two hex digits")
+			}
+			n, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			if err != nil {
+				return "", fmt.Errorf("\\x needs two hex digits")
+			}
+			b.WriteByte(byte(n))
+			i += 2
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String(), nil
 }

@@ -160,8 +160,12 @@ func TestProduceTextConventions(t *testing.T) {
 	runIn(t, "h1:v1,h2:v2\tk1\tvalue one\n", b.args("produce", "text", "--parse-headers", "--parse-key")...).ok(t)
 	runIn(t, "k2:value:two\n", b.args("produce", "text", "-K:", "-H", "src=kcat")...).ok(t)
 	runIn(t, "NULL\tgone\n", b.args("produce", "text", "--parse-key", "--null-marker", "NULL")...).ok(t)
+	// kcat's escapes: -K '\t' is a tab, -K '\x01' the byte 1.
+	runIn(t, "k3\tthree\n", b.args("produce", "text", "-K", `\t`)...).ok(t)
+	runIn(t, "k4\x01four\n", b.args("produce", "text", "-K", `\x01`)...).ok(t)
+	run(t, b.args("produce", "text", "-K", `\x1`)...).exit(t, 2)
 	r := run(t, b.args("consume", "text", "-e", "-f", "%k|%s|%h\n")...).ok(t)
-	want := "k1|value one|h1=v1,h2=v2\nk2|value:two|src=kcat\n|gone|\n"
+	want := "k1|value one|h1=v1,h2=v2\nk2|value:two|src=kcat\n|gone|\nk3|three|\nk4|four|\n"
 	if r.out != want {
 		t.Errorf("got %q, want %q", r.out, want)
 	}
