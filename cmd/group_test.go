@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
 )
 
 func TestGroupListDescribeAndTopicLag(t *testing.T) {
@@ -288,5 +290,40 @@ func TestGroupDelete(t *testing.T) {
 	r := run(t, b.args("group", "list")...).ok(t)
 	if strings.Contains(r.out, "analytics-group") {
 		t.Errorf("deleted group still listed:\n%s", r.out)
+	}
+}
+
+// RecordTimestamps finds the record at or after each offset, many offsets
+// per partition with one reader: reading on through near ones, seeking over
+// a wide gap (3,000 to 9,000), none past the end.
+func TestRecordTimestampsManyOffsetsPerPartition(t *testing.T) {
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "stamps", "-p", "2")...).ok(t)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var in strings.Builder
+	for i := range 10000 {
+		fmt.Fprintf(&in, `{"partition":0,"value":"v%d","timestamp":%q}`+"\n", i, t0.Add(time.Duration(i)*time.Second).Format(time.RFC3339))
+	}
+	in.WriteString(`{"partition":1,"value":"only","timestamp":"2026-02-01T00:00:00Z"}` + "\n")
+	runIn(t, in.String(), b.args("produce", "stamps", "--format", "json")...).ok(t)
+
+	p0, p1 := kafka.TopicPartition{Topic: "stamps", Partition: 0}, kafka.TopicPartition{Topic: "stamps", Partition: 1}
+	got, err := b.client(t).RecordTimestamps(context.Background(), map[kafka.TopicPartition][]int64{
+		p0: {9000, 5, 6, 3000, 9999, 10000, 6},
+		p1: {0, 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, off := range []int64{5, 6, 3000, 9000, 9999} {
+		if want := t0.Add(time.Duration(off) * time.Second); !got[p0][off].Equal(want) {
+			t.Errorf("offset %d: %v, want %v", off, got[p0][off], want)
+		}
+	}
+	if _, ok := got[p0][10000]; ok || len(got[p0]) != 5 {
+		t.Errorf("partition 0: %v; want five offsets, none for the end (10000)", got[p0])
+	}
+	if len(got[p1]) != 1 || !got[p1][0].Equal(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("partition 1: %v", got[p1])
 	}
 }

@@ -194,24 +194,28 @@ func read(ctx context.Context, c *kafka.Client, plan *pipeline.Plan, fn func(*ka
 // addAges looks up the timestamps of the first and last record of every
 // DLQ partition.
 func addAges(ctx context.Context, c *kafka.Client, found map[string]*Topic, first, last map[kafka.TopicPartition]int64) error {
-	oldest, err := c.RecordTimestamps(ctx, first)
+	at := map[kafka.TopicPartition][]int64{}
+	for tp, off := range first {
+		at[tp] = append(at[tp], off)
+	}
+	for tp, off := range last {
+		at[tp] = append(at[tp], off)
+	}
+	stamps, err := c.RecordTimestamps(ctx, at)
 	if err != nil {
 		return err
 	}
-	newest, err := c.RecordTimestamps(ctx, last)
-	if err != nil {
-		return err
-	}
-	for tp, ts := range oldest {
-		t, ts := found[tp.Topic], ts.UTC()
-		if t.Oldest == nil || ts.Before(*t.Oldest) {
-			t.Oldest = &ts
+	for tp, byOffset := range stamps {
+		t := found[tp.Topic]
+		if ts, ok := byOffset[first[tp]]; ok {
+			if ts = ts.UTC(); t.Oldest == nil || ts.Before(*t.Oldest) {
+				t.Oldest = &ts
+			}
 		}
-	}
-	for tp, ts := range newest {
-		t, ts := found[tp.Topic], ts.UTC()
-		if t.Newest == nil || ts.After(*t.Newest) {
-			t.Newest = &ts
+		if ts, ok := byOffset[last[tp]]; ok {
+			if ts = ts.UTC(); t.Newest == nil || ts.After(*t.Newest) {
+				t.Newest = &ts
+			}
 		}
 	}
 	return nil

@@ -208,14 +208,9 @@ func lagOf(d kafka.GroupDescription, committed map[kafka.TopicPartition]int64, t
 	return l
 }
 
-// addTimeLag reads the first unconsumed record of every lagging partition,
-// all partitions in one pass; a partition two groups read at different
-// offsets takes one more pass per extra offset.
+// addTimeLag reads the first unconsumed record of every lagging partition
+// of every group, all with one reader (kafka.Client.RecordTimestamps).
 func addTimeLag(ctx context.Context, c *kafka.Client, lags []Lag, now time.Time) error {
-	type at struct {
-		tp  kafka.TopicPartition
-		off int64
-	}
 	wanted := map[kafka.TopicPartition][]int64{}
 	for _, l := range lags {
 		for _, p := range l.Partitions {
@@ -227,24 +222,9 @@ func addTimeLag(ctx context.Context, c *kafka.Client, lags []Lag, now time.Time)
 			}
 		}
 	}
-	stamps := map[at]time.Time{}
-	for round := 0; ; round++ {
-		pass := map[kafka.TopicPartition]int64{}
-		for tp, offs := range wanted {
-			if round < len(offs) {
-				pass[tp] = offs[round]
-			}
-		}
-		if len(pass) == 0 {
-			break
-		}
-		got, err := c.RecordTimestamps(ctx, pass)
-		if err != nil {
-			return err
-		}
-		for tp, ts := range got {
-			stamps[at{tp, pass[tp]}] = ts
-		}
+	stamps, err := c.RecordTimestamps(ctx, wanted)
+	if err != nil {
+		return err
 	}
 	for i := range lags {
 		l := &lags[i]
@@ -253,8 +233,8 @@ func addTimeLag(ctx context.Context, c *kafka.Client, lags []Lag, now time.Time)
 			if p.CommittedOffset == nil || p.Lag <= 0 {
 				continue
 			}
-			key := at{kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}, max(*p.CommittedOffset, p.LogStartOffset)}
-			if ts, ok := stamps[key]; ok {
+			tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
+			if ts, ok := stamps[tp][max(*p.CommittedOffset, p.LogStartOffset)]; ok {
 				secs := max(0, now.Sub(ts).Seconds())
 				p.TimeLagSeconds = &secs
 				if l.MaxTimeLag == nil || secs > *l.MaxTimeLag {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -182,21 +183,47 @@ func (c *Client) DeleteGroups(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// RecordTimestamps reads the record at each given offset and returns its
-// timestamp, for lag in time. Partitions with no record there yet (the
-// reader caught up) are left out. It reads with one consumer, all
-// partitions at once, and gives up on stragglers after the request timeout.
-func (c *Client) RecordTimestamps(ctx context.Context, at map[TopicPartition]int64) (map[TopicPartition]time.Time, error) {
-	out := map[TopicPartition]time.Time{}
-	if len(at) == 0 {
+// RecordTimestamps returns, for each given offset of each partition, the
+// timestamp of the first record at or after it: for lag in time, the record
+// a group reads next. Offsets with no record after them (the end of the
+// partition) are left out. One consumer reads all partitions with small
+// fetches: it reads on through offsets close together and seeks over wide
+// gaps, so many groups' positions on a partition cost one pass, not one
+// consumer each. It gives up on stragglers after the request timeout.
+func (c *Client) RecordTimestamps(ctx context.Context, at map[TopicPartition][]int64) (map[TopicPartition]map[int64]time.Time, error) {
+	// Beyond this many offsets ahead, seeking is cheaper than reading on.
+	const readOnGap = 2000
+	type cursor struct {
+		offs []int64 // wanted offsets, ascending
+		next int     // the first not found yet
+	}
+	out := map[TopicPartition]map[int64]time.Time{}
+	cursors := map[TopicPartition]*cursor{}
+	start := map[TopicPartition]int64{}
+	for tp, offs := range at {
+		if len(offs) == 0 {
+			continue
+		}
+		offs = slices.Clone(offs)
+		slices.Sort(offs)
+		cursors[tp] = &cursor{offs: slices.Compact(offs)}
+		start[tp] = offs[0]
+		out[tp] = map[int64]time.Time{}
+	}
+	if len(cursors) == 0 {
 		return out, nil
 	}
-	r, err := c.NewReader(ReaderOptions{Start: at})
+	r, err := c.NewReader(ReaderOptions{Start: start, Sample: true})
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	pending := len(at)
+	pending := len(cursors)
+	finish := func(tp TopicPartition) {
+		cursors[tp].next = len(cursors[tp].offs)
+		pending--
+		r.Pause(tp) // fetch nothing more for it
+	}
 	deadline := time.Now().Add(c.cluster.Timeout)
 	for pending > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
 		rec, eof, err := r.Poll(100 * time.Millisecond)
@@ -206,20 +233,29 @@ func (c *Client) RecordTimestamps(ctx context.Context, at map[TopicPartition]int
 		switch {
 		case rec != nil:
 			tp := TopicPartition{rec.Topic, rec.Partition}
-			if _, seen := out[tp]; !seen {
-				out[tp] = rec.Timestamp
-				pending--
+			cur := cursors[tp]
+			if cur == nil || cur.next == len(cur.offs) {
+				continue
+			}
+			for cur.next < len(cur.offs) && cur.offs[cur.next] <= rec.Offset {
+				out[tp][cur.offs[cur.next]] = rec.Timestamp
+				cur.next++
+			}
+			switch {
+			case cur.next == len(cur.offs):
+				finish(tp)
+			case cur.offs[cur.next]-rec.Offset > readOnGap:
+				if err := r.Seek(tp, cur.offs[cur.next]); err != nil {
+					return nil, err
+				}
 			}
 		case eof != nil:
-			if _, seen := out[eof.TopicPartition]; !seen {
-				out[eof.TopicPartition] = time.Time{}
-				pending--
+			// Everything up to the end was read: no record after the
+			// offsets still wanted. (librdkafka drops events from before
+			// a seek, so this end is after the last one.)
+			if cur := cursors[eof.TopicPartition]; cur != nil && cur.next < len(cur.offs) {
+				finish(eof.TopicPartition)
 			}
-		}
-	}
-	for tp, ts := range out {
-		if ts.IsZero() {
-			delete(out, tp)
 		}
 	}
 	return out, nil

@@ -21,6 +21,9 @@ type ReaderOptions struct {
 	Start map[TopicPartition]int64
 	// ReadCommitted hides records of aborted and open transactions.
 	ReadCommitted bool
+	// Sample is for reading a few records here and there (RecordTimestamps):
+	// small fetches and no read-ahead, instead of a throughput-sized queue.
+	Sample bool
 }
 
 // Reader reads records from partitions, with or without a consumer group.
@@ -68,6 +71,13 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 	}
 	if opts.ReadCommitted {
 		conf["isolation.level"] = "read_committed"
+	}
+	if opts.Sample {
+		// A fetch still returns at least one whole record batch per
+		// partition, however small this is.
+		conf["fetch.message.max.bytes"] = 16384
+		conf["queued.min.messages"] = 1
+		conf["queued.max.messages.kbytes"] = 4096
 	}
 	if opts.Group != "" {
 		conf["group.id"] = opts.Group
@@ -163,6 +173,22 @@ func (r *Reader) Generation() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.gen
+}
+
+// Seek moves a partition read without a group to offset: what was fetched
+// before is dropped, and the next record returned for it is at or after
+// offset.
+func (r *Reader) Seek(tp TopicPartition, offset int64) error {
+	if err := r.c.Seek(ckPartition(tp, offset), 0); err != nil {
+		return fmt.Errorf("seeking %s[%d] to %d: %w", tp.Topic, tp.Partition, offset, r.client.brokerError(err))
+	}
+	return nil
+}
+
+// Pause stops fetching a partition (best effort: records already fetched
+// may still arrive).
+func (r *Reader) Pause(tp TopicPartition) {
+	_ = r.c.Pause([]ck.TopicPartition{ckPartition(tp, 0)})
 }
 
 // InGroup reports whether the reader belongs to a consumer group: only then
