@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
 )
 
 // sourceCoordinates reads envelopes and returns "topic/partition/offset" of
@@ -218,4 +220,222 @@ func progressed(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// kill -9 an at-least-once replay (the default mode) at several points —
+// once the plan is saved but before anything was copied; when about 10%,
+// 50% and 90% of the range have been copied, between checkpoint saves; and
+// right after a checkpoint save, when the checkpoint is as far ahead as it
+// gets — resuming with --resume each time, then let it finish: every source
+// record is in the target at least once, with its key, value and source
+// coordinates; each key's first copies come in source order; repeats are
+// allowed and counted. At every kill the checkpoint never passes a record
+// whose copy is not in the target.
+func TestReplayAtLeastOnceSurvivesKill9AtSeveralPoints(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills child processes: not with -short")
+	}
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "events", "-p", "3")...).ok(t)
+	run(t, b.args("topic", "create", "copy", "-p", "3")...).ok(t)
+	// Keys interleaved, each with its own sequence: key order is checkable.
+	const keys, perKey = 200, 60
+	const n = keys * perKey
+	var in strings.Builder
+	for seq := 0; seq < perKey; seq++ {
+		for k := 0; k < keys; k++ {
+			fmt.Fprintf(&in, "k%03d\tk%03d:%05d\n", k, k, seq)
+		}
+	}
+	runIn(t, in.String(), b.args("produce", "events", "--parse-key")...).ok(t)
+	type kv struct{ key, value string }
+	source := map[string]kv{} // "events/partition/offset" -> record
+	for _, e := range b.records(t, "events") {
+		source[fmt.Sprintf("%s/%d/%d", e.Topic, e.Partition, e.Offset)] = kv{*e.Key, *e.Value}
+	}
+	if len(source) != n {
+		t.Fatalf("the source holds %d records, want %d", len(source), n)
+	}
+
+	c := b.client(t)
+	targetTPs := []kafka.TopicPartition{{Topic: "copy", Partition: 0}, {Topic: "copy", Partition: 1}, {Topic: "copy", Partition: 2}}
+	targetEnd := func() int64 {
+		t.Helper()
+		offs, err := c.LogOffsets(context.Background(), targetTPs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum int64
+		for _, o := range offs {
+			sum += o.End
+		}
+		return sum
+	}
+	// copies reads the whole target in per-partition offset order and
+	// counts the copies of each source record, checking each against it.
+	copies := func() ([]envelope, map[string]int) {
+		t.Helper()
+		recs := b.records(t, "copy")
+		sort.SliceStable(recs, func(i, j int) bool {
+			if recs[i].Partition != recs[j].Partition {
+				return recs[i].Partition < recs[j].Partition
+			}
+			return recs[i].Offset < recs[j].Offset
+		})
+		seen := map[string]int{}
+		for _, e := range recs {
+			src, ok := e.header("streamctl-replay-source")
+			if id, _ := e.header("streamctl-replay-id"); !ok || id != "alo" {
+				t.Fatalf("copy %s[%d]@%d lacks the idempotency headers: %+v", e.Topic, e.Partition, e.Offset, e.Headers)
+			}
+			want, ok := source[src]
+			if !ok || e.Key == nil || e.Value == nil || *e.Key != want.key || *e.Value != want.value {
+				t.Fatalf("copy %s[%d]@%d claims source %s but is not that record", e.Topic, e.Partition, e.Offset, src)
+			}
+			seen[src]++
+		}
+		return recs, seen
+	}
+
+	dir := t.TempDir()
+	cp := filepath.Join(dir, "cp.json")
+	args := b.args("replay", "events", "--to-topic", "copy", "--checkpoint", cp, "--id", "alo", "--rate", "4000")
+	const (
+		planSaved = iota // the checkpoint file exists: the run is about to copy
+		copied           // the run has reached frac of the range in the target
+		saved            // the run saved its first checkpoint: kill at once
+	)
+	points := []struct {
+		name string
+		when int
+		frac float64
+	}{
+		{"just after start", planSaved, 0},
+		{"~10% copied", copied, 0.1},
+		{"~50% copied", copied, 0.5},
+		{"right after a checkpoint save", saved, 0},
+		{"~90% copied", copied, 0.9},
+	}
+	for i, pt := range points {
+		runArgs := args
+		if i > 0 {
+			runArgs = append(append([]string{}, args...), "--resume")
+		}
+		// The run starts over from the checkpoint: it has reached
+		// from + (records it added to the target) of the range.
+		from, _ := checkpointProgress(t, cp)
+		base := targetEnd()
+		child, out := startChild(t, runArgs)
+		exited := make(chan error, 1)
+		go func() { exited <- child.Wait() }()
+		killed := false
+		t.Cleanup(func() {
+			if !killed {
+				_ = child.Process.Kill()
+				<-exited
+			}
+		})
+		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(time.Millisecond) {
+			var reached bool
+			switch pt.when {
+			case planSaved:
+				_, err := os.Stat(cp)
+				reached = err == nil
+			case copied:
+				reached = from+targetEnd()-base >= int64(pt.frac*n)
+			case saved:
+				now, _ := checkpointProgress(t, cp)
+				reached = now > from
+			}
+			if reached {
+				break
+			}
+			select {
+			case err := <-exited:
+				killed = true
+				t.Fatalf("kill %q: the run ended (%v) before it was killed:\n%s", pt.name, err, out)
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("kill %q: the replay made no progress", pt.name)
+			}
+		}
+		if err := child.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		err := <-exited
+		killed = true
+		if err == nil {
+			t.Fatalf("kill %q: the run finished before it was killed:\n%s", pt.name, out)
+		}
+		_, seen := copies()
+		next, parts := checkpointProgress(t, cp)
+		for tp, p := range parts {
+			for off := p.Start; off < p.Next; off++ {
+				if src := fmt.Sprintf("%s/%d", tp, off); seen[src] == 0 {
+					t.Fatalf("kill %q: the checkpoint says %s resumes at %d, but %s is not in the target", pt.name, tp, p.Next, src)
+				}
+			}
+		}
+		t.Logf("killed %s: resumed from %d, the target held %d copies (%d distinct), checkpoint at %d of %d", pt.name, from, targetEnd(), len(seen), next, n)
+	}
+	run(t, append(args, "--resume")...).ok(t)
+	run(t, append(args, "--resume")...).exit(t, 1) // complete: nothing left to resume
+
+	recs, seen := copies()
+	if len(seen) != n {
+		t.Fatalf("the target holds %d distinct records of %d", len(seen), n)
+	}
+	// Per key, the first copies come in the source's order (seq 0, 1, ...),
+	// all in one target partition (--partitioning same).
+	firsts, partOf := map[string][]string{}, map[string]int32{}
+	done := map[string]bool{}
+	for _, e := range recs {
+		if p, ok := partOf[*e.Key]; ok && p != e.Partition {
+			t.Fatalf("key %s copied to partitions %d and %d", *e.Key, p, e.Partition)
+		}
+		partOf[*e.Key] = e.Partition
+		if !done[*e.Value] {
+			done[*e.Value] = true
+			firsts[*e.Key] = append(firsts[*e.Key], *e.Value)
+		}
+	}
+	for k := 0; k < keys; k++ {
+		key := fmt.Sprintf("k%03d", k)
+		got := firsts[key]
+		if len(got) != perKey {
+			t.Fatalf("key %s: %d distinct records copied, want %d", key, len(got), perKey)
+		}
+		for seq, v := range got {
+			if want := fmt.Sprintf("%s:%05d", key, seq); v != want {
+				t.Fatalf("key %s: first copies out of order: %s came where %s belongs", key, v, want)
+			}
+		}
+	}
+	t.Logf("all %d records copied at least once; %d copies, %d duplicates", n, len(recs), len(recs)-n)
+}
+
+// checkpointProgress reads a replay checkpoint: records acknowledged in
+// total, and each partition's range and progress ("topic/partition" keys).
+// A missing file is no progress.
+func checkpointProgress(t *testing.T, path string) (int64, map[string]struct{ Start, End, Next int64 }) {
+	t.Helper()
+	var cp struct {
+		Partitions map[string]struct{ Start, End, Next int64 }
+	}
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return 0, nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &cp); err != nil {
+		t.Fatalf("checkpoint %s: %v", path, err)
+	}
+	var sum int64
+	for _, p := range cp.Partitions {
+		sum += p.Next - p.Start
+	}
+	return sum, cp.Partitions
 }
