@@ -82,6 +82,7 @@ const (
 	fComponent
 	fAttempts
 	fBackoff
+	numFields // the number of fields
 )
 
 // encoding is how a header value is written.
@@ -244,16 +245,29 @@ var Conventions = []Convention{
 	},
 }
 
-// ruleRef locates a rule in the table.
-type ruleRef struct{ conv, rule int }
+// ruleRef locates a rule in the table; id numbers every rule of every
+// convention, so Decode can keep per-rule state in a slice.
+type ruleRef struct{ conv, rule, id int }
+
+// ruleBase is the id of each convention's first rule; numRules counts them all.
+var ruleBase, numRules = func() ([]int, int) {
+	base, n := make([]int, len(Conventions)), 0
+	for ci, c := range Conventions {
+		base[ci] = n
+		n += len(c.rules)
+	}
+	return base, n
+}()
 
 // byHeader indexes every rule by header name (a name can serve two
 // conventions, as kafka_dlt-original-consumer-group does).
 var byHeader = func() map[string][]ruleRef {
 	m := map[string][]ruleRef{}
+	id := 0
 	for ci, c := range Conventions {
 		for ri, r := range c.rules {
-			m[r.header] = append(m[r.header], ruleRef{ci, ri})
+			m[r.header] = append(m[r.header], ruleRef{ci, ri, id})
+			id++
 		}
 	}
 	return m
@@ -268,9 +282,13 @@ var byHeader = func() map[string][]ruleRef {
 func Decode(headers []kafka.Header) Metadata {
 	d := decoding{Metadata: Metadata{Convention: ConventionNone}}
 	m := &d.Metadata
-	// The occurrence of each rule's header to use, and how recently each
-	// convention wrote a header.
-	chosen := map[ruleRef]int{}
+	// The occurrence of each rule's header to use (by rule id, -1: absent),
+	// and how recently each convention wrote a header. Slices, not maps:
+	// reprocess decodes every record.
+	chosen := make([]int, numRules)
+	for i := range chosen {
+		chosen[i] = -1
+	}
 	latest := make([]int, len(Conventions))
 	for i := range latest {
 		latest[i] = -1
@@ -284,8 +302,8 @@ func Decode(headers []kafka.Header) Metadata {
 		}
 		for _, ref := range byHeader[h.Key] {
 			latest[ref.conv] = i
-			if _, seen := chosen[ref]; !seen || !Conventions[ref.conv].rules[ref.rule].first {
-				chosen[ref] = i
+			if chosen[ref.id] < 0 || !Conventions[ref.conv].rules[ref.rule].first {
+				chosen[ref.id] = i
 			}
 		}
 	}
@@ -304,11 +322,11 @@ func Decode(headers []kafka.Header) Metadata {
 	if len(order) > 0 {
 		m.Convention = Conventions[order[0]].Name
 	}
-	filled := map[field]bool{}
+	var filled [numFields]bool
 	for _, ci := range order {
 		for ri, r := range Conventions[ci].rules {
-			idx, ok := chosen[ruleRef{ci, ri}]
-			if !ok || filled[r.field] {
+			idx := chosen[ruleBase[ci]+ri]
+			if idx < 0 || filled[r.field] {
 				continue
 			}
 			v := headers[idx].Value
