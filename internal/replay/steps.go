@@ -61,8 +61,12 @@ func DropHeaders(names []string) pipeline.Step {
 func Idempotency(replayID string) pipeline.Step {
 	id := []byte(replayID)
 	return func(rec *kafka.Record) (bool, error) {
-		src := rec.Topic + "/" + strconv.Itoa(int(rec.Partition)) + "/" + strconv.FormatInt(rec.Offset, 10)
-		rec.Headers = append(rec.Headers, kafka.Header{Key: HeaderReplayID, Value: id}, kafka.Header{Key: HeaderSource, Value: []byte(src)})
+		// One allocation for "topic/partition/offset": this runs per record.
+		src := make([]byte, 0, len(rec.Topic)+24)
+		src = append(append(src, rec.Topic...), '/')
+		src = append(strconv.AppendInt(src, int64(rec.Partition), 10), '/')
+		src = strconv.AppendInt(src, rec.Offset, 10)
+		rec.Headers = append(rec.Headers, kafka.Header{Key: HeaderReplayID, Value: id}, kafka.Header{Key: HeaderSource, Value: src})
 		return true, nil
 	}
 }
