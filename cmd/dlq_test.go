@@ -659,3 +659,22 @@ func TestDLQDrainToTopic(t *testing.T) {
 		t.Errorf("second drain: %s", r.errOut)
 	}
 }
+
+// Records redriven with their original timestamps into a topic whose
+// retention is shorter than their age are deleted by the broker minutes
+// later: reprocess says so, and --timestamp now avoids it.
+func TestDLQReprocessWarnsOfCopiesPastRetention(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "orders", "-p", "3", "-c", "retention.ms=604800000")...).ok(t)
+	run(t, b.args("topic", "create", "orders-dlt", "-p", "1")...).ok(t)
+	springDLQ(t, b, "orders-dlt", "orders", 3, 5) // original timestamps 2026-11-01
+	r := run(t, b.args("dlq", "reprocess", "orders-dlt", "--to", "+3")...).ok(t)
+	if !strings.Contains(r.errOut, "warning: 3 records written to orders keep timestamps older than its retention.ms (168h0m0s)") || !strings.Contains(r.errOut, "--timestamp now") {
+		t.Errorf("no retention warning:\n%s", r.errOut)
+	}
+	r = run(t, b.args("dlq", "reprocess", "orders-dlt", "--timestamp", "now")...).ok(t)
+	if strings.Contains(r.errOut, "retention") {
+		t.Errorf("--timestamp now still warns:\n%s", r.errOut)
+	}
+}

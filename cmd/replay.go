@@ -232,6 +232,11 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if err != nil {
 		return err
 	}
+	var expiry *pipeline.Expiry
+	if opts.ToTopic != "" && opts.Timestamp == "keep" {
+		expiry = pipeline.NewExpiry(ctx, client)
+		steps = append(steps, expiry.Step) // after the step that targets the topic
+	}
 	ropts := kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true}
 	if opts.ExactlyOnce {
 		// The transactions commit progress to a group of the replay's own;
@@ -276,6 +281,11 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		runErr = cp.Save()
 	}
 	f.IO.Infof("Replay %s: %d read, %d written, %d skipped by filters, %d failed.", cp.ID, stats.Read, stats.Written, stats.Skipped, stats.Failed)
+	if expiry != nil {
+		for _, w := range expiry.Warnings("--timestamp") {
+			f.IO.Warnf("%s", w)
+		}
+	}
 	if errors.Is(runErr, context.Canceled) {
 		f.IO.Infof("Interrupted; continue with: streamctl replay %s ... --checkpoint %s --resume", strings.Join(opts.Sources, " "), cp.Path())
 	}

@@ -439,3 +439,21 @@ func checkpointProgress(t *testing.T, path string) (int64, map[string]struct{ St
 	}
 	return sum, cp.Partitions
 }
+
+// A replay keeping old timestamps warns when the target's retention would
+// delete the copies; a target without time-based retention does not.
+func TestReplayWarnsOfCopiesPastRetention(t *testing.T) {
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "old", "-p", "1")...).ok(t)
+	run(t, b.args("topic", "create", "week", "-p", "1", "-c", "retention.ms=604800000")...).ok(t)
+	run(t, b.args("topic", "create", "forever", "-p", "1", "-c", "retention.ms=-1")...).ok(t)
+	runIn(t, `{"value":"a","timestamp":"2025-01-01T00:00:00Z"}`+"\n"+`{"value":"b"}`+"\n", b.args("produce", "old", "--format", "json")...).ok(t)
+	r := run(t, b.args("replay", "old", "--to-topic", "week", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
+	if !strings.Contains(r.errOut, "warning: 1 records written to week keep timestamps older than its retention.ms") {
+		t.Errorf("no retention warning:\n%s", r.errOut)
+	}
+	r = run(t, b.args("replay", "old", "--to-topic", "forever", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
+	if strings.Contains(r.errOut, "retention") {
+		t.Errorf("warned for a topic without time-based retention:\n%s", r.errOut)
+	}
+}

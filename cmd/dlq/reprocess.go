@@ -178,6 +178,11 @@ func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src 
 	if err != nil {
 		return exitcode.WithCode(exitcode.Usage, err)
 	}
+	var expiry *pipeline.Expiry
+	if !opts.DryRun && opts.Timestamp == "keep" {
+		expiry = pipeline.NewExpiry(ctx, client)
+		steps = append(steps, expiry.Step) // after the router set topic and timestamp
+	}
 	if opts.Rate > 0 {
 		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, opts.Rate)}, steps...)
 	}
@@ -230,6 +235,11 @@ func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src 
 		}
 	}
 	reportRedrive(f, sum, runErr, sel.sel.Filtered())
+	if expiry != nil {
+		for _, w := range expiry.Warnings("--timestamp") {
+			f.IO.Warnf("%s", w)
+		}
+	}
 	return runError(runErr)
 }
 
