@@ -337,9 +337,14 @@ func ParseEnvelope(line []byte) (kafka.Record, error) {
 		}
 		return rec, fmt.Errorf("want a JSON envelope object, got %s", k)
 	}
+	// Field values are slices of this copy (one allocation per record); the
+	// caller may reuse line.
 	var env envelopeJSON
-	if err := json.Unmarshal(line, &env); err != nil {
-		return rec, fmt.Errorf("invalid JSON: %w", err)
+	if !scanEnvelope(bytes.Clone(line), &env) {
+		env = envelopeJSON{}
+		if err := json.Unmarshal(line, &env); err != nil {
+			return rec, fmt.Errorf("invalid JSON: %w", err)
+		}
 	}
 	var err error
 	if rec.Topic, err = parseName("topic", env.Topic); err != nil {
@@ -398,8 +403,11 @@ func parseHeaders(raw json.RawMessage) ([]kafka.Header, error) {
 		return nil, fieldErrorf("headers", `want an array of {"key":..,"value":..} objects, got %s`, k)
 	}
 	var items []headerJSON
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, headersError(raw, err)
+	if !scanHeaders(raw, &items) {
+		items = nil
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, headersError(raw, err)
+		}
 	}
 	if len(items) == 0 {
 		return nil, nil
@@ -490,8 +498,9 @@ func parseBytes(field string, raw json.RawMessage, encField string, encRaw json.
 	}
 }
 
-// stringBytes returns the contents of the JSON string raw. raw is owned by the
-// caller (json.RawMessage copies), so without escapes it is used in place.
+// stringBytes returns the contents of the JSON string raw. raw is owned by
+// the parse (a copy of the line, or json.RawMessage's copy), so without
+// escapes it is used in place.
 func stringBytes(raw json.RawMessage) ([]byte, error) {
 	inner := raw[1 : len(raw)-1 : len(raw)-1]
 	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
