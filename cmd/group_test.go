@@ -250,17 +250,7 @@ func TestGroupDeleteOffsets(t *testing.T) {
 		t.Errorf("delete-offsets output:\n%s", r.out)
 	}
 	// Partition 1 keeps its commit; 0 and 2 have none now.
-	committed := func() map[int32]int64 {
-		offs, err := b.client(t).GroupOffsets(context.Background(), g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[int32]int64{}
-		for tp, off := range offs {
-			out[tp.Partition] = off
-		}
-		return out
-	}
+	committed := func() map[int32]int64 { return b.committed(t, g) }
 	if got := committed(); len(got) != 1 || got[1] != 61 {
 		t.Fatalf("commits after delete-offsets = %v", got)
 	}

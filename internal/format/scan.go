@@ -28,30 +28,36 @@ func scanObject(b []byte, member func(name, raw []byte) bool) bool {
 // scanArray calls item for each raw element of the JSON array that is the
 // whole of b.
 func scanArray(b []byte, item func(raw []byte) bool) bool {
-	i := skipSpace(b, 0)
+	end, ok := scanArrayAt(b, skipSpace(b, 0), item)
+	return ok && skipSpace(b, end) == len(b)
+}
+
+// scanArrayAt returns the end of the array starting at b[i], calling item
+// (when not nil) for each element.
+func scanArrayAt(b []byte, i int, item func(raw []byte) bool) (int, bool) {
 	if i >= len(b) || b[i] != '[' {
-		return false
+		return 0, false
 	}
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
-		return skipSpace(b, i+1) == len(b)
+		return i + 1, true
 	}
 	for {
 		end, ok := scanValue(b, i)
-		if !ok || !item(b[i:end]) {
-			return false
+		if !ok || item != nil && !item(b[i:end]) {
+			return 0, false
 		}
 		i = skipSpace(b, end)
 		if i >= len(b) {
-			return false
+			return 0, false
 		}
 		switch b[i] {
 		case ',':
 			i = skipSpace(b, i+1)
 		case ']':
-			return skipSpace(b, i+1) == len(b)
+			return i + 1, true
 		default:
-			return false
+			return 0, false
 		}
 	}
 }
@@ -111,28 +117,7 @@ func scanValue(b []byte, i int) (int, bool) {
 	case c == '{':
 		return scanObjectAt(b, i, nil)
 	case c == '[':
-		i = skipSpace(b, i+1)
-		if i < len(b) && b[i] == ']' {
-			return i + 1, true
-		}
-		for {
-			end, ok := scanValue(b, i)
-			if !ok {
-				return 0, false
-			}
-			i = skipSpace(b, end)
-			if i >= len(b) {
-				return 0, false
-			}
-			switch b[i] {
-			case ',':
-				i = skipSpace(b, i+1)
-			case ']':
-				return i + 1, true
-			default:
-				return 0, false
-			}
-		}
+		return scanArrayAt(b, i, nil)
 	case c == 't':
 		return literal(b, i, "true")
 	case c == 'f':
