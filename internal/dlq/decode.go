@@ -273,6 +273,14 @@ var byHeader = func() map[string][]ruleRef {
 	return m
 }()
 
+// stackOr returns buf[:n], or a new slice when buf is too short.
+func stackOr(buf []int, n int) []int {
+	if n <= len(buf) {
+		return buf[:n]
+	}
+	return make([]int, n)
+}
+
 // Decode reads the DLQ metadata from a record's headers. Every convention
 // whose headers are present contributes; the one whose headers come last
 // in the record (frameworks append their headers, so the newest hop) names
@@ -285,11 +293,12 @@ func Decode(headers []kafka.Header) Metadata {
 	// The occurrence of each rule's header to use (by rule id, -1: absent),
 	// and how recently each convention wrote a header. Slices, not maps:
 	// reprocess decodes every record.
-	chosen := make([]int, numRules)
+	var chosenBuf [128]int // on the stack while the table is this small
+	var latestBuf, orderBuf [16]int
+	chosen, latest := stackOr(chosenBuf[:], numRules), stackOr(latestBuf[:], len(Conventions))
 	for i := range chosen {
 		chosen[i] = -1
 	}
-	latest := make([]int, len(Conventions))
 	for i := range latest {
 		latest[i] = -1
 	}
@@ -308,7 +317,7 @@ func Decode(headers []kafka.Header) Metadata {
 		}
 	}
 	// Conventions in order of recency: the newest decodes first and wins.
-	order := make([]int, 0, len(Conventions))
+	order := stackOr(orderBuf[:], len(Conventions))[:0]
 	for ci := range Conventions {
 		if latest[ci] >= 0 {
 			order = append(order, ci)
