@@ -35,42 +35,19 @@ func scanArray(b []byte, item func(raw []byte) bool) bool {
 // scanArrayAt returns the end of the array starting at b[i], calling item
 // (when not nil) for each element.
 func scanArrayAt(b []byte, i int, item func(raw []byte) bool) (int, bool) {
-	if i >= len(b) || b[i] != '[' {
-		return 0, false
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return i + 1, true
-	}
-	for {
+	return scanList(b, i, '[', ']', func(i int) (int, bool) {
 		end, ok := scanValue(b, i)
 		if !ok || item != nil && !item(b[i:end]) {
 			return 0, false
 		}
-		i = skipSpace(b, end)
-		if i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case ']':
-			return i + 1, true
-		default:
-			return 0, false
-		}
-	}
+		return end, true
+	})
 }
 
+// scanObjectAt returns the end of the object starting at b[i], calling
+// member (when not nil) for each name and raw value.
 func scanObjectAt(b []byte, i int, member func(name, raw []byte) bool) (int, bool) {
-	if i >= len(b) || b[i] != '{' {
-		return 0, false
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return i + 1, true
-	}
-	for {
+	return scanList(b, i, '{', '}', func(i int) (int, bool) {
 		nameEnd, ok := scanString(b, i)
 		if !ok {
 			return 0, false
@@ -85,20 +62,36 @@ func scanObjectAt(b []byte, i int, member func(name, raw []byte) bool) (int, boo
 		}
 		i = skipSpace(b, i+1)
 		end, ok := scanValue(b, i)
+		if !ok || member != nil && !member(name, b[i:end]) {
+			return 0, false
+		}
+		return end, true
+	})
+}
+
+// scanList walks the comma-separated elements between open and close that
+// start at b[i]; elem scans one element starting at its argument and returns
+// its end.
+func scanList(b []byte, i int, open, close byte, elem func(int) (int, bool)) (int, bool) {
+	if i >= len(b) || b[i] != open {
+		return 0, false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == close {
+		return i + 1, true
+	}
+	for {
+		end, ok := elem(i)
 		if !ok {
 			return 0, false
 		}
-		if member != nil && !member(name, b[i:end]) {
-			return 0, false
-		}
 		i = skipSpace(b, end)
-		if i >= len(b) {
+		switch {
+		case i >= len(b):
 			return 0, false
-		}
-		switch b[i] {
-		case ',':
+		case b[i] == ',':
 			i = skipSpace(b, i+1)
-		case '}':
+		case b[i] == close:
 			return i + 1, true
 		default:
 			return 0, false
