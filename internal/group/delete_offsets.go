@@ -44,22 +44,18 @@ func (d *OffsetDeletion) Failed() int {
 // the group's commits on them, without changing anything. An unknown group
 // is an error with suggestions.
 func PlanDeleteOffsets(ctx context.Context, c *kafka.Client, group string, topics []TopicScope) (*OffsetDeletion, error) {
-	descs, err := c.DescribeGroups(ctx, []string{group})
+	state, current, err := groupCommits(ctx, c, group)
 	if err != nil {
 		return nil, err
 	}
-	current, err := c.GroupOffsets(ctx, group)
-	if err != nil {
-		return nil, err
-	}
-	if descs[0].State == "Dead" && len(current) == 0 {
+	if state == "Dead" && len(current) == 0 {
 		return nil, notFound(ctx, c, group)
 	}
 	tps, err := scopePartitions(ctx, c, Scope{Topics: topics}, Strategy{}, current, nil)
 	if err != nil {
 		return nil, err
 	}
-	d := &OffsetDeletion{Group: group, State: descs[0].State, Rows: []OffsetDeletionRow{}}
+	d := &OffsetDeletion{Group: group, State: state, Rows: []OffsetDeletionRow{}}
 	for _, tp := range tps {
 		row := OffsetDeletionRow{Topic: tp.Topic, Partition: tp.Partition}
 		if off, ok := current[tp]; ok {

@@ -73,17 +73,27 @@ type ResetPlan struct {
 	UndoFile string     `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
 }
 
-// PlanReset computes the new offsets without changing anything.
-func PlanReset(ctx context.Context, c *kafka.Client, group string, st Strategy, sc Scope) (*ResetPlan, error) {
+// groupCommits returns a group's state and committed offsets: what a reset
+// or an offset deletion starts from.
+func groupCommits(ctx context.Context, c *kafka.Client, group string) (string, map[kafka.TopicPartition]int64, error) {
 	descs, err := c.DescribeGroups(ctx, []string{group})
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	current, err := c.GroupOffsets(ctx, group)
 	if err != nil {
+		return "", nil, err
+	}
+	return descs[0].State, current, nil
+}
+
+// PlanReset computes the new offsets without changing anything.
+func PlanReset(ctx context.Context, c *kafka.Client, group string, st Strategy, sc Scope) (*ResetPlan, error) {
+	state, current, err := groupCommits(ctx, c, group)
+	if err != nil {
 		return nil, err
 	}
-	plan := &ResetPlan{Group: group, State: descs[0].State, Strategy: st.Kind, Rows: []ResetRow{}}
+	plan := &ResetPlan{Group: group, State: state, Strategy: st.Kind, Rows: []ResetRow{}}
 	var other map[kafka.TopicPartition]int64
 	if st.Kind == "group" {
 		if other, err = c.GroupOffsets(ctx, st.Group); err != nil {

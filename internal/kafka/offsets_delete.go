@@ -117,13 +117,11 @@ func (c *Client) wireError(ctx context.Context, what string, err error) error {
 // both clients connect the same way. Connection settings it cannot carry
 // over are refused rather than silently dropped.
 func wireOptions(conf map[string]string) ([]kgo.Opt, error) {
-	opts := []kgo.Opt{
-		kgo.SeedBrokers(strings.Split(conf["bootstrap.servers"], ",")...),
-		kgo.ClientID("streamctl"),
+	id := conf["client.id"]
+	if id == "" {
+		id = "streamctl"
 	}
-	if id := conf["client.id"]; id != "" {
-		opts = append(opts, kgo.ClientID(id))
-	}
+	opts := []kgo.Opt{kgo.SeedBrokers(strings.Split(conf["bootstrap.servers"], ",")...), kgo.ClientID(id)}
 	for _, k := range []string{"ssl.keystore.location", "ssl.key.password", "ssl.certificate.pem", "ssl.key.pem", "ssl.ca.pem", "sasl.oauthbearer.config", "sasl.kerberos.service.name"} {
 		if conf[k] != "" {
 			return nil, fmt.Errorf("the %s property is not supported by this command", k)
