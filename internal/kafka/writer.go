@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,7 @@ type Writer struct {
 	p      *ck.Producer
 	opts   WriterOptions
 	txn    bool
+	fast   *rdkProducer // count-only writers: see rdk.go
 
 	// enqueued counts records librdkafka accepted; each gets exactly one
 	// delivery report, counted in delivered or failed.
@@ -92,6 +94,19 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 	}
 	for k, v := range cl.cluster.ClientConfig() {
 		conf[k] = v
+	}
+	if opts.OnDelivery == nil && opts.TransactionalID == "" {
+		plain := map[string]string{}
+		for k, v := range conf {
+			if !strings.HasPrefix(k, "go.") {
+				plain[k] = fmt.Sprint(v)
+			}
+		}
+		fast, err := newRDKProducer(plain)
+		if err != nil {
+			return nil, fmt.Errorf("invalid producer configuration: %w", err)
+		}
+		return &Writer{client: cl, opts: opts, fast: fast, done: make(chan struct{})}, nil
 	}
 	p, err := ck.NewProducer(&conf)
 	if err != nil {
@@ -154,6 +169,16 @@ func (w *Writer) setErr(err error) { w.firstErr.CompareAndSwap(nil, &err) }
 
 // Err is the first delivery or client error seen, if any.
 func (w *Writer) Err() error {
+	if w.fast != nil {
+		_, _, fe, ce := w.fast.stats()
+		if ce != nil {
+			return ce
+		}
+		if fe != nil {
+			return fmt.Errorf("delivering: %w", fe)
+		}
+		return nil
+	}
 	if p := w.firstErr.Load(); p != nil {
 		return *p
 	}
@@ -179,6 +204,18 @@ func (w *Writer) translate(err error) error {
 // returns an error only when the record cannot be enqueued at all. The
 // record's bytes are copied before it returns, so the caller may reuse them.
 func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
+	if w.fast != nil {
+		added, full := w.fast.add(r)
+		if full {
+			if err := w.sendBatch(ctx); err != nil {
+				return err
+			}
+		}
+		if !added {
+			w.fast.add(r) // the first of a batch for its topic
+		}
+		return nil
+	}
 	m := &w.msg
 	if m.TopicPartition.Topic == nil || w.topic != r.Topic {
 		topic := r.Topic // allocated only when the topic changes
@@ -199,6 +236,28 @@ func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
 	m.Key, m.Value, m.Opaque = nil, nil, nil
 	clear(w.headers)
 	return err
+}
+
+// sendBatch enqueues the fast producer's batch, waiting while librdkafka's
+// queue is full.
+func (w *Writer) sendBatch(ctx context.Context) error {
+	for {
+		n, err := w.fast.send()
+		w.enqueued.Add(int64(n))
+		if err == nil {
+			return nil
+		}
+		if !isQueueFull(err) {
+			return fmt.Errorf("producing to %s: %w", w.fast.batchTopic, err)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		w.fast.wait(10 * time.Millisecond)
+		if err := w.Err(); err != nil {
+			return err
+		}
+	}
 }
 
 func (w *Writer) produce(ctx context.Context, m *ck.Message) error {
@@ -233,6 +292,18 @@ type Stats struct {
 // Flush waits until every written record is acknowledged or failed, or ctx
 // ends. In a transaction it commits (or aborts, on failure or cancel).
 func (w *Writer) Flush(ctx context.Context) error {
+	if w.fast != nil {
+		if err := w.sendBatch(ctx); err != nil {
+			return err
+		}
+		for w.fast.outstanding() > 0 && ctx.Err() == nil {
+			w.fast.flush(10 * time.Millisecond)
+		}
+		if n := w.fast.outstanding(); n > 0 {
+			return fmt.Errorf("%d records not yet acknowledged: %w", n, ctx.Err())
+		}
+		return nil
+	}
 	// Done when the report goroutine has counted a report for every record
 	// (so Stats and OnDelivery are complete), not when the client's queues
 	// are empty: the last reports may still be on their way to it. The Go
@@ -288,12 +359,20 @@ func (w *Writer) unreported() int64 {
 
 // Stats returns the delivery counts so far.
 func (w *Writer) Stats() Stats {
+	if w.fast != nil {
+		d, f, _, _ := w.fast.stats()
+		return Stats{Delivered: d, Failed: f}
+	}
 	return Stats{Delivered: w.delivered.Load(), Failed: w.failed.Load()}
 }
 
 // Close releases the producer; call Flush first to wait for deliveries.
 func (w *Writer) Close() {
 	w.closeOnce.Do(func() {
+		if w.fast != nil {
+			w.fast.close()
+			return
+		}
 		w.p.Close()
 		<-w.done
 	})
