@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +31,7 @@ type ReaderOptions struct {
 type Reader struct {
 	client *Client
 	c      *ck.Consumer
+	fast   *rdkConsumer // reads without a group: see rdk_reader.go
 	opts   ReaderOptions
 
 	mu       sync.Mutex
@@ -88,6 +90,23 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 	}
 	for k, v := range cl.cluster.ClientConfig() {
 		conf[k] = v
+	}
+	if opts.Group == "" && !opts.Sample {
+		plain := map[string]string{}
+		for k, v := range conf {
+			if !strings.HasPrefix(k, "go.") {
+				plain[k] = fmt.Sprint(v)
+			}
+		}
+		fast, err := newRDKConsumer(plain, opts.Start)
+		if err != nil {
+			return nil, fmt.Errorf("invalid consumer configuration: %w", err)
+		}
+		r := &Reader{client: cl, fast: fast, opts: opts, assigned: map[TopicPartition]int64{}}
+		for tp, off := range opts.Start {
+			r.assigned[tp] = off
+		}
+		return r, nil
 	}
 	c, err := ck.NewConsumer(&conf)
 	if err != nil {
@@ -211,6 +230,9 @@ type EOF struct {
 // returns nil, nil, nil when neither arrived. Authentication and TLS
 // failures are returned as errors.
 func (r *Reader) Poll(timeout time.Duration) (*Record, *EOF, error) {
+	if r.fast != nil {
+		return r.fast.next(timeout)
+	}
 	ev := r.c.Poll(int(timeout.Milliseconds()))
 	switch e := ev.(type) {
 	case *ck.Message:
@@ -282,7 +304,13 @@ func (r *Reader) Commit(ctx context.Context, offsets map[TopicPartition]int64) e
 }
 
 // Close leaves the group (if any) and releases the consumer.
-func (r *Reader) Close() error { return r.c.Close() }
+func (r *Reader) Close() error {
+	if r.fast != nil {
+		r.fast.close()
+		return nil
+	}
+	return r.c.Close()
+}
 
 // OffsetsForTime returns, per partition, the first offset whose timestamp is
 // at or after t, or -1 when the partition has no such record.
