@@ -98,7 +98,7 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 				plain[k] = fmt.Sprint(v)
 			}
 		}
-		fast, err := newRDKConsumer(plain, opts.Start)
+		fast, err := newRDKConsumer(plain, opts.Start, cl)
 		if err != nil {
 			return nil, fmt.Errorf("invalid consumer configuration: %w", err)
 		}

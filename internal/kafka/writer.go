@@ -102,7 +102,7 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 				plain[k] = fmt.Sprint(v)
 			}
 		}
-		fast, err := newRDKProducer(plain)
+		fast, err := newRDKProducer(plain, cl)
 		if err != nil {
 			return nil, fmt.Errorf("invalid producer configuration: %w", err)
 		}

@@ -1,0 +1,243 @@
+// The C side of the thin librdkafka binding (rdk.go, rdk_reader.go).
+#include "rdk.h"
+#include "_cgo_export.h"
+
+// rd_kafka_vtype_t values (librdkafka's public ABI).
+enum { VT_END = 0, VT_RKT = 2, VT_PARTITION = 3, VT_VALUE = 4, VT_KEY = 5,
+       VT_MSGFLAGS = 7, VT_TIMESTAMP = 8, VT_HEADERS = 10 };
+#define SC_MSG_F_COPY 0x2
+
+// sc_log hands librdkafka's log lines to the Go side (shown with -v). Both
+// handle structs start with the Go handle.
+static void sc_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+	uintptr_t *h = rd_kafka_opaque(rk);
+	if (h) streamctlRDKLog(*h, level, (char *)fac, (char *)buf);
+}
+
+static void sc_dr(rd_kafka_t *rk, const sc_rdk_msg_t *m, void *opaque) {
+	sc_producer *p = opaque;
+	pthread_mutex_lock(&p->mu);
+	if (m->err) {
+		p->failed++;
+		if (!p->first_err) p->first_err = m->err;
+	} else {
+		p->delivered++;
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void sc_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
+	sc_producer *p = opaque;
+	pthread_mutex_lock(&p->mu);
+	if (!p->client_err) {
+		p->client_err = err;
+		strncpy(p->client_errstr, reason, sizeof p->client_errstr - 1);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+
+rd_kafka_conf_t *sc_conf_new(void) { return rd_kafka_conf_new(); }
+
+sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size) {
+	sc_producer *p = calloc(1, sizeof *p);
+	p->gohandle = gohandle;
+	pthread_mutex_init(&p->mu, NULL);
+	rd_kafka_conf_set_opaque(conf, p);
+	rd_kafka_conf_set_dr_msg_cb(conf, sc_dr);
+	rd_kafka_conf_set_error_cb(conf, sc_error);
+	rd_kafka_conf_set_log_cb(conf, sc_log);
+	p->rk = rd_kafka_new(0, conf, errstr, size);
+	if (!p->rk) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+// sc_produce enqueues one record. hdrs packs n headers as
+// [u32 key len][key][i32 value len, -1 for null][value]...
+rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name) { return rd_kafka_topic_new(p->rk, name, NULL); }
+
+int sc_produce(sc_producer *p, rd_kafka_topic_t *topic, int32_t partition,
+                      const void *key, size_t key_len, int key_null,
+                      const void *val, size_t val_len, int val_null,
+                      int64_t ts, const unsigned char *hdrs, int n) {
+	rd_kafka_headers_t *h = NULL;
+	if (n > 0) {
+		h = rd_kafka_headers_new(n);
+		for (int i = 0; i < n; i++) {
+			uint32_t kl; int32_t vl;
+			memcpy(&kl, hdrs, 4); hdrs += 4;
+			const char *k = (const char *)hdrs; hdrs += kl;
+			memcpy(&vl, hdrs, 4); hdrs += 4;
+			rd_kafka_header_add(h, k, kl, vl < 0 ? NULL : hdrs, vl < 0 ? 0 : vl);
+			if (vl > 0) hdrs += vl;
+		}
+	}
+	int err;
+	if (h)
+		err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, partition, VT_MSGFLAGS, SC_MSG_F_COPY,
+		                        VT_VALUE, val_null ? NULL : (void *)val, val_null ? (size_t)0 : val_len,
+		                        VT_KEY, key_null ? NULL : key, key_null ? (size_t)0 : key_len,
+		                        VT_TIMESTAMP, ts, VT_HEADERS, h, VT_END);
+	else
+		err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, partition, VT_MSGFLAGS, SC_MSG_F_COPY,
+		                        VT_VALUE, val_null ? NULL : (void *)val, val_null ? (size_t)0 : val_len,
+		                        VT_KEY, key_null ? NULL : key, key_null ? (size_t)0 : key_len,
+		                        VT_TIMESTAMP, ts, VT_END);
+	if (err && h) rd_kafka_headers_destroy(h);
+	return err;
+}
+
+// sc_produce_batch enqueues n records packed in buf, each as
+// [i32 partition][i64 timestamp][i32 key len, -1 null][key][i32 value len, -1 null][value][i32 header count][headers as in sc_produce],
+// all to one topic, then serves delivery reports without waiting. It stops
+// at the first error and returns how many were enqueued; *err is the error.
+int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int *err) {
+	int i;
+	*err = 0;
+	for (i = 0; i < n; i++) {
+		int32_t part, kl, vl, hn; int64_t ts;
+		const unsigned char *start = buf;
+		memcpy(&part, buf, 4); buf += 4;
+		memcpy(&ts, buf, 8); buf += 8;
+		memcpy(&kl, buf, 4); buf += 4;
+		const void *k = buf; if (kl > 0) buf += kl;
+		memcpy(&vl, buf, 4); buf += 4;
+		const void *v = buf; if (vl > 0) buf += vl;
+		memcpy(&hn, buf, 4); buf += 4;
+		const unsigned char *h = buf;
+		for (int j = 0; j < hn; j++) {
+			uint32_t hk; int32_t hv;
+			memcpy(&hk, buf, 4); buf += 4 + hk;
+			memcpy(&hv, buf, 4); buf += 4; if (hv > 0) buf += hv;
+		}
+		*err = sc_produce(p, topic, part, k, kl < 0 ? 0 : kl, kl < 0, v, vl < 0 ? 0 : vl, vl < 0, ts, h, hn);
+		if (*err) { (void)start; break; }
+	}
+	rd_kafka_poll(p->rk, 0);
+	return i;
+}
+
+void sc_stats(sc_producer *p, int64_t *delivered, int64_t *failed, int *first_err, int *client_err) {
+	pthread_mutex_lock(&p->mu);
+	*delivered = p->delivered; *failed = p->failed; *first_err = p->first_err; *client_err = p->client_err;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void sc_producer_destroy(sc_producer *p) {
+	rd_kafka_destroy(p->rk);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size) {
+	sc_consumer *c = calloc(1, sizeof *c);
+	c->gohandle = gohandle;
+	rd_kafka_conf_set_opaque(conf, c);
+	rd_kafka_conf_set_log_cb(conf, sc_log);
+	c->rk = rd_kafka_new(1, conf, errstr, size);
+	if (!c->rk) { free(c); return NULL; }
+	c->q = rd_kafka_queue_get_consumer(c->rk);
+	return c;
+}
+
+int sc_assign(sc_consumer *c, const char *topic, int32_t partition, int64_t offset, int last) {
+	static rd_kafka_topic_partition_list_t *l;
+	if (!l) l = rd_kafka_topic_partition_list_new(16);
+	rd_kafka_topic_partition_list_add(l, topic, partition)->offset = offset;
+	if (!last) return 0;
+	int err = rd_kafka_assign(c->rk, l);
+	rd_kafka_topic_partition_list_destroy(l);
+	l = NULL;
+	return err;
+}
+
+static size_t sc_need(const sc_rdk_msg_t *m, size_t *hn) {
+	size_t need = 4 + 4 + 8 + 8 + 4 + 4 + 4 + 4 + 4;
+	const char *t = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+	need += strlen(t);
+	if (m->key) need += m->key_len;
+	if (m->payload) need += m->len;
+	rd_kafka_headers_t *h = NULL;
+	*hn = 0;
+	if (!m->err && rd_kafka_message_headers(m, &h) == 0 && h) {
+		*hn = rd_kafka_header_cnt(h);
+		for (size_t i = 0; i < *hn; i++) {
+			const char *k; const void *v; size_t vs;
+			rd_kafka_header_get_all(h, i, &k, &v, &vs);
+			need += 8 + strlen(k) + (v ? vs : 0);
+		}
+	}
+	return need;
+}
+
+static unsigned char *put32(unsigned char *p, int32_t v) { memcpy(p, &v, 4); return p + 4; }
+static unsigned char *put64(unsigned char *p, int64_t v) { memcpy(p, &v, 8); return p + 8; }
+static unsigned char *putb(unsigned char *p, const void *b, size_t n, int null) {
+	if (null) return put32(p, -1);
+	p = put32(p, (int32_t)n);
+	memcpy(p, b, n);
+	return p + n;
+}
+
+// sc_fill packs fetched messages into buf: per message
+// [err][partition][offset][timestamp][timestamp type][topic][key][value][header count][headers],
+// lengths as int32 (-1: null). It fetches up to timeout_ms when nothing is
+// pending. It returns the number packed, or minus the size the next message
+// needs when it does not fit an empty buf.
+int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used) {
+	*used = 0;
+	if (c->next == c->n) {
+		ssize_t got = rd_kafka_consume_batch_queue(c->q, timeout_ms, c->msgs, SC_BATCH);
+		c->next = 0;
+		c->n = got < 0 ? 0 : (int)got;
+	}
+	unsigned char *p = buf;
+	int packed = 0;
+	while (c->next < c->n) {
+		sc_rdk_msg_t *m = c->msgs[c->next];
+		size_t hn;
+		size_t need = sc_need(m, &hn);
+		if ((size_t)(p - buf) + need > cap) {
+			if (packed == 0) return -(int)need;
+			break;
+		}
+		int tstype = 0;
+		int64_t ts = m->err ? -1 : rd_kafka_message_timestamp(m, &tstype);
+		const char *t = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+		p = put32(p, m->err);
+		p = put32(p, m->partition);
+		p = put64(p, m->offset);
+		p = put64(p, ts);
+		p = put32(p, tstype);
+		p = putb(p, t, strlen(t), 0);
+		p = putb(p, m->key, m->key_len, m->key == NULL);
+		p = putb(p, m->payload, m->len, m->payload == NULL); // with err: the error string
+		p = put32(p, (int32_t)hn);
+		if (hn > 0) {
+			rd_kafka_headers_t *h;
+			rd_kafka_message_headers(m, &h);
+			for (size_t i = 0; i < hn; i++) {
+				const char *k; const void *v; size_t vs;
+				rd_kafka_header_get_all(h, i, &k, &v, &vs);
+				p = putb(p, k, strlen(k), 0);
+				p = putb(p, v, vs, v == NULL);
+			}
+		}
+		rd_kafka_message_destroy(m);
+		c->next++;
+		packed++;
+	}
+	*used = p - buf;
+	return packed;
+}
+
+void sc_consumer_destroy(sc_consumer *c) {
+	for (; c->next < c->n; c->next++) rd_kafka_message_destroy(c->msgs[c->next]);
+	rd_kafka_queue_destroy(c->q);
+	rd_kafka_consumer_close(c->rk);
+	rd_kafka_destroy(c->rk);
+	free(c);
+}

@@ -1,0 +1,100 @@
+// A thin binding to the librdkafka that confluent-kafka-go bundles: the few
+// functions of its public API that the record hot paths use (see rdk.go),
+// declared here rather than taken from its header.
+#ifndef STREAMCTL_RDK_H
+#define STREAMCTL_RDK_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <sys/types.h>
+
+typedef struct rd_kafka_s rd_kafka_t;
+typedef struct rd_kafka_conf_s rd_kafka_conf_t;
+typedef struct rd_kafka_headers_s rd_kafka_headers_t;
+typedef struct rd_kafka_topic_s rd_kafka_topic_t;
+typedef struct rd_kafka_queue_s rd_kafka_queue_t;
+typedef struct rd_kafka_topic_partition_list_s rd_kafka_topic_partition_list_t;
+typedef struct {
+	char *topic; int32_t partition; int64_t offset; void *metadata; size_t metadata_size;
+	void *opaque; int err; void *_private;
+} sc_rdk_tp_t;
+typedef struct {
+	int err; rd_kafka_topic_t *rkt; int32_t partition; void *payload; size_t len;
+	void *key; size_t key_len; int64_t offset; void *_private;
+} sc_rdk_msg_t;
+
+extern rd_kafka_conf_t *rd_kafka_conf_new(void);
+extern int rd_kafka_conf_set(rd_kafka_conf_t *, const char *, const char *, char *, size_t);
+extern void rd_kafka_conf_destroy(rd_kafka_conf_t *);
+extern void rd_kafka_conf_set_opaque(rd_kafka_conf_t *, void *);
+extern void *rd_kafka_opaque(const rd_kafka_t *);
+extern void rd_kafka_conf_set_dr_msg_cb(rd_kafka_conf_t *, void (*)(rd_kafka_t *, const sc_rdk_msg_t *, void *));
+extern void rd_kafka_conf_set_error_cb(rd_kafka_conf_t *, void (*)(rd_kafka_t *, int, const char *, void *));
+extern void rd_kafka_conf_set_log_cb(rd_kafka_conf_t *, void (*)(const rd_kafka_t *, int, const char *, const char *));
+extern rd_kafka_t *rd_kafka_new(int, rd_kafka_conf_t *, char *, size_t);
+extern void rd_kafka_destroy(rd_kafka_t *);
+extern const char *rd_kafka_err2str(int);
+extern int rd_kafka_poll(rd_kafka_t *, int);
+extern int rd_kafka_flush(rd_kafka_t *, int);
+extern int rd_kafka_outq_len(rd_kafka_t *);
+extern int rd_kafka_producev(rd_kafka_t *, ...);
+extern rd_kafka_topic_t *rd_kafka_topic_new(rd_kafka_t *, const char *, void *);
+extern void rd_kafka_topic_destroy(rd_kafka_topic_t *);
+extern const char *rd_kafka_topic_name(const rd_kafka_topic_t *);
+extern rd_kafka_headers_t *rd_kafka_headers_new(size_t);
+extern int rd_kafka_header_add(rd_kafka_headers_t *, const char *, ssize_t, const void *, ssize_t);
+extern void rd_kafka_headers_destroy(rd_kafka_headers_t *);
+extern size_t rd_kafka_header_cnt(const rd_kafka_headers_t *);
+extern int rd_kafka_header_get_all(const rd_kafka_headers_t *, size_t, const char **, const void **, size_t *);
+extern rd_kafka_topic_partition_list_t *rd_kafka_topic_partition_list_new(int);
+extern sc_rdk_tp_t *rd_kafka_topic_partition_list_add(rd_kafka_topic_partition_list_t *, const char *, int32_t);
+extern void rd_kafka_topic_partition_list_destroy(rd_kafka_topic_partition_list_t *);
+extern int rd_kafka_assign(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
+extern rd_kafka_queue_t *rd_kafka_queue_get_consumer(rd_kafka_t *);
+extern void rd_kafka_queue_destroy(rd_kafka_queue_t *);
+extern ssize_t rd_kafka_consume_batch_queue(rd_kafka_queue_t *, int, sc_rdk_msg_t **, size_t);
+extern void rd_kafka_message_destroy(sc_rdk_msg_t *);
+extern int64_t rd_kafka_message_timestamp(const sc_rdk_msg_t *, int *);
+extern int rd_kafka_message_headers(const sc_rdk_msg_t *, rd_kafka_headers_t **);
+extern int rd_kafka_consumer_close(rd_kafka_t *);
+
+// Both handles start with the cgo.Handle of the Go side, for the log
+// callback (rd_kafka_opaque gives the handle's struct).
+typedef struct {
+	uintptr_t gohandle;
+	rd_kafka_t *rk;
+	pthread_mutex_t mu;
+	int64_t delivered, failed;
+	int first_err;  // first delivery error code
+	int client_err; // first client-level error (auth, TLS, fatal)
+	char client_errstr[512];
+} sc_producer;
+
+#define SC_BATCH 1024
+typedef struct {
+	uintptr_t gohandle;
+	rd_kafka_t *rk;
+	rd_kafka_queue_t *q;
+	sc_rdk_msg_t *msgs[SC_BATCH];
+	int n, next; // fetched messages not yet packed: msgs[next:n]
+} sc_consumer;
+
+rd_kafka_conf_t *sc_conf_new(void);
+sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size);
+rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name);
+int sc_produce(sc_producer *p, rd_kafka_topic_t *topic, int32_t partition,
+               const void *key, size_t key_len, int key_null,
+               const void *val, size_t val_len, int val_null,
+               int64_t ts, const unsigned char *hdrs, int n);
+int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int *err);
+void sc_stats(sc_producer *p, int64_t *delivered, int64_t *failed, int *first_err, int *client_err);
+void sc_producer_destroy(sc_producer *p);
+
+sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size);
+int sc_assign(sc_consumer *c, const char *topic, int32_t partition, int64_t offset, int last);
+int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used);
+void sc_consumer_destroy(sc_consumer *c);
+
+#endif
