@@ -4,7 +4,7 @@
 
 // rd_kafka_vtype_t values (librdkafka's public ABI).
 enum { VT_END = 0, VT_RKT = 2, VT_PARTITION = 3, VT_VALUE = 4, VT_KEY = 5,
-       VT_MSGFLAGS = 7, VT_TIMESTAMP = 8, VT_HEADERS = 10 };
+       VT_OPAQUE = 6, VT_MSGFLAGS = 7, VT_TIMESTAMP = 8, VT_HEADERS = 10 };
 #define SC_MSG_F_COPY 0x2
 
 // sc_log hands librdkafka's log lines to the Go side (shown with -v). Both
@@ -14,15 +14,22 @@ static void sc_log(const rd_kafka_t *rk, int level, const char *fac, const char 
 	if (h) streamctlRDKLog(*h, level, (char *)fac, (char *)buf);
 }
 
+// sc_dr keeps a delivery report for the Go side. It runs inside
+// rd_kafka_poll or rd_kafka_flush, on whichever thread called them, so the
+// Go side takes reports in batches (sc_take_acks) instead of librdkafka
+// calling into Go once per record.
 static void sc_dr(rd_kafka_t *rk, const sc_rdk_msg_t *m, void *opaque) {
 	sc_producer *p = opaque;
 	pthread_mutex_lock(&p->mu);
-	if (m->err) {
-		p->failed++;
-		if (!p->first_err) p->first_err = m->err;
-	} else {
-		p->delivered++;
+	if (p->nacks == p->capacity) {
+		p->capacity = p->capacity ? 2 * p->capacity : 4096;
+		p->acks = realloc(p->acks, p->capacity * sizeof *p->acks);
 	}
+	sc_ack *a = &p->acks[p->nacks++];
+	a->id = (int64_t)(intptr_t)m->_private; // the producer's message opaque
+	a->rkt = m->rkt;
+	a->partition = m->partition;
+	a->err = m->err;
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -36,7 +43,6 @@ static void sc_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
 	pthread_mutex_unlock(&p->mu);
 }
 
-
 rd_kafka_conf_t *sc_conf_new(void) { return rd_kafka_conf_new(); }
 
 sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size) {
@@ -49,86 +55,87 @@ sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *er
 	rd_kafka_conf_set_log_cb(conf, sc_log);
 	p->rk = rd_kafka_new(0, conf, errstr, size);
 	if (!p->rk) {
+		pthread_mutex_destroy(&p->mu);
 		free(p);
 		return NULL;
 	}
 	return p;
 }
 
-// sc_produce enqueues one record. hdrs packs n headers as
-// [u32 key len][key][i32 value len, -1 for null][value]...
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name) { return rd_kafka_topic_new(p->rk, name, NULL); }
 
-int sc_produce(sc_producer *p, rd_kafka_topic_t *topic, int32_t partition,
-                      const void *key, size_t key_len, int key_null,
-                      const void *val, size_t val_len, int val_null,
-                      int64_t ts, const unsigned char *hdrs, int n) {
-	rd_kafka_headers_t *h = NULL;
-	if (n > 0) {
-		h = rd_kafka_headers_new(n);
-		for (int i = 0; i < n; i++) {
-			uint32_t kl; int32_t vl;
-			memcpy(&kl, hdrs, 4); hdrs += 4;
-			const char *k = (const char *)hdrs; hdrs += kl;
-			memcpy(&vl, hdrs, 4); hdrs += 4;
-			rd_kafka_header_add(h, k, kl, vl < 0 ? NULL : hdrs, vl < 0 ? 0 : vl);
-			if (vl > 0) hdrs += vl;
-		}
-	}
-	int err;
-	if (h)
-		err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, partition, VT_MSGFLAGS, SC_MSG_F_COPY,
-		                        VT_VALUE, val_null ? NULL : (void *)val, val_null ? (size_t)0 : val_len,
-		                        VT_KEY, key_null ? NULL : key, key_null ? (size_t)0 : key_len,
-		                        VT_TIMESTAMP, ts, VT_HEADERS, h, VT_END);
-	else
-		err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, partition, VT_MSGFLAGS, SC_MSG_F_COPY,
-		                        VT_VALUE, val_null ? NULL : (void *)val, val_null ? (size_t)0 : val_len,
-		                        VT_KEY, key_null ? NULL : key, key_null ? (size_t)0 : key_len,
-		                        VT_TIMESTAMP, ts, VT_END);
-	if (err && h) rd_kafka_headers_destroy(h);
-	return err;
+// Packed fields: lengths are int32, -1 for null.
+static const unsigned char *get32(const unsigned char *b, int32_t *v) { memcpy(v, b, 4); return b + 4; }
+static const unsigned char *getb(const unsigned char *b, const void **v, int32_t *n) {
+	b = get32(b, n);
+	*v = *n < 0 ? NULL : b;
+	return *n > 0 ? b + *n : b;
 }
 
-// sc_produce_batch enqueues n records packed in buf, each as
-// [i32 partition][i64 timestamp][i32 key len, -1 null][key][i32 value len, -1 null][value][i32 header count][headers as in sc_produce],
-// all to one topic, then serves delivery reports without waiting. It stops
-// at the first error and returns how many were enqueued; *err is the error.
-int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int *err) {
+// sc_produce_batch enqueues n records packed in buf (rdk.go's add), all to
+// one topic, with ids first_id, first_id+1, ... as their message opaques,
+// then serves delivery reports without waiting. It stops at the first error
+// and returns how many were enqueued; *err is the error.
+int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err) {
 	int i;
 	*err = 0;
 	for (i = 0; i < n; i++) {
-		int32_t part, kl, vl, hn; int64_t ts;
-		const unsigned char *start = buf;
-		memcpy(&part, buf, 4); buf += 4;
+		int32_t part, kl, vl, hn;
+		int64_t ts;
+		const void *k, *v;
+		buf = get32(buf, &part);
 		memcpy(&ts, buf, 8); buf += 8;
-		memcpy(&kl, buf, 4); buf += 4;
-		const void *k = buf; if (kl > 0) buf += kl;
-		memcpy(&vl, buf, 4); buf += 4;
-		const void *v = buf; if (vl > 0) buf += vl;
-		memcpy(&hn, buf, 4); buf += 4;
-		const unsigned char *h = buf;
-		for (int j = 0; j < hn; j++) {
-			uint32_t hk; int32_t hv;
-			memcpy(&hk, buf, 4); buf += 4 + hk;
-			memcpy(&hv, buf, 4); buf += 4; if (hv > 0) buf += hv;
+		buf = getb(buf, &k, &kl);
+		buf = getb(buf, &v, &vl);
+		buf = get32(buf, &hn);
+		rd_kafka_headers_t *h = NULL;
+		if (hn > 0) {
+			h = rd_kafka_headers_new(hn);
+			for (int j = 0; j < hn; j++) {
+				const void *hk, *hv;
+				int32_t hkl, hvl;
+				buf = getb(buf, &hk, &hkl);
+				buf = getb(buf, &hv, &hvl);
+				rd_kafka_header_add(h, hk, hkl, hv, hvl < 0 ? 0 : hvl);
+			}
 		}
-		*err = sc_produce(p, topic, part, k, kl < 0 ? 0 : kl, kl < 0, v, vl < 0 ? 0 : vl, vl < 0, ts, h, hn);
-		if (*err) { (void)start; break; }
+		void *id = (void *)(intptr_t)(first_id + i);
+		size_t klen = kl < 0 ? 0 : kl, vlen = vl < 0 ? 0 : vl;
+		// librdkafka takes the headers only when the record is enqueued.
+		if (h)
+			*err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, part, VT_MSGFLAGS, SC_MSG_F_COPY,
+			                         VT_VALUE, v, vlen, VT_KEY, k, klen, VT_TIMESTAMP, ts,
+			                         VT_OPAQUE, id, VT_HEADERS, h, VT_END);
+		else
+			*err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, part, VT_MSGFLAGS, SC_MSG_F_COPY,
+			                         VT_VALUE, v, vlen, VT_KEY, k, klen, VT_TIMESTAMP, ts,
+			                         VT_OPAQUE, id, VT_END);
+		if (*err) {
+			if (h) rd_kafka_headers_destroy(h);
+			break;
+		}
 	}
 	rd_kafka_poll(p->rk, 0);
 	return i;
 }
 
-void sc_stats(sc_producer *p, int64_t *delivered, int64_t *failed, int *first_err, int *client_err) {
+// sc_take_acks moves up to max delivery reports to out and returns how many;
+// *client_err is the first client-level error so far.
+size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err) {
 	pthread_mutex_lock(&p->mu);
-	*delivered = p->delivered; *failed = p->failed; *first_err = p->first_err; *client_err = p->client_err;
+	size_t n = p->nacks < max ? p->nacks : max;
+	memcpy(out, p->acks, n * sizeof *out);
+	memmove(p->acks, p->acks + n, (p->nacks - n) * sizeof *out);
+	p->nacks -= n;
+	*client_err = p->client_err;
 	pthread_mutex_unlock(&p->mu);
+	return n;
 }
 
 void sc_producer_destroy(sc_producer *p) {
 	rd_kafka_destroy(p->rk);
 	pthread_mutex_destroy(&p->mu);
+	free(p->acks);
 	free(p);
 }
 

@@ -1,31 +1,24 @@
 package kafka
 
 // A thin binding to the librdkafka that confluent-kafka-go bundles (its
-// static library is linked in with the Go client), for the one hot path the
-// Go client makes slow: producing records whose delivery is only counted.
-// The Go client turns every delivery report into a Message, a cgo call and a
-// channel send, and every header into two C allocations; here a record is one
-// cgo call (headers packed into one buffer), and delivery reports are counted
-// in C, by librdkafka's own callback.
+// static library is linked in with the Go client), for the record hot paths
+// the Go client makes slow. Its C side is rdk.c; rdk.h declares the few
+// functions of librdkafka's public API it uses.
 //
-// WORK IN PROGRESS (branch wip/librdkafka-writer, not merged). Measured on
-// the playground, 1M records, alternating with kcat: produce 1.02-1.44 s
-// against kcat's 0.87-1.12 s (main: about 2x kcat). Unit and e2e tests pass
-// with it. Before it can go to main:
-//   - done: librdkafka's logs reach -v (rdk.c sc_log -> streamctlRDKLog),
-//     auth and TLS failures come back as AuthError and TLSError;
-//   - auth/TLS failures should also end Writer.Flush early;
-//   - e2e TestTopicOffsetsParityAfterDeleteRecords failed once in three full
-//     e2e runs on this branch (message not captured; it passed 5 times alone
-//     and never failed on main): find out why before merging;
-//   - the poller polls every 10 ms instead of blocking (a blocking poll is
-//     woken per delivery report: a thread switch per batch);
-//   - the Reader side (rdk_reader.go: reads without a group, batches packed
-//     into a Go arena) reads 1M records in 1.42 s against kcat's 1.32-1.45 s
-//     (main: 2.55-3.04 s), the same bytes as main's reader (raw and json,
-//     with binary headers); group reads and sampling stay on the Go client;
-//   - decide whether replay/dlq (per-record acks) move to it: acks would
-//     come back from C in batches, by record id.
+// Producing (Writer, every writer but a transactional one): the Go client
+// turns every delivery report into a Message, a cgo call and a channel
+// send, and every header into two C allocations. Here records are packed
+// into one buffer and enqueued 512 to a cgo call; librdkafka's delivery
+// callback only stores (record id, partition, error) in C, and the Writer
+// takes those reports in batches every 10 ms, matching them to the opaques
+// given to Write by id.
+//
+// Reading without a group (rdk_reader.go): the Go client makes 4-5 cgo
+// calls per record; here up to 1,024 records are packed into one Go buffer
+// per cgo call.
+//
+// Groups, transactions, admin requests and sampling stay on the Go client:
+// they are not per-record costs.
 
 /*
 #include "rdk.h"
@@ -36,28 +29,37 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"runtime"
 	"runtime/cgo"
 	"sync"
 	"time"
 	"unsafe"
 )
 
-// rdkProducer is a librdkafka producer whose deliveries are only counted.
+// rdkProducer is a librdkafka producer whose delivery reports come back
+// to Go in batches (see Writer.drain).
 type rdkProducer struct {
 	p      *C.sc_producer
 	topics map[string]*C.rd_kafka_topic_t // topic handles, kept for the producer's life
-	hdrs   []byte
+	handle cgo.Handle                     // the *Client, for librdkafka's logs
+
 	// The batch being built: records for one topic packed for
-	// sc_produce_batch, and where each starts.
+	// sc_produce_batch, where each starts, and their opaques.
 	batch      []byte
 	starts     []int
+	opaques    []any
 	batchTopic string
-	handle     cgo.Handle // the *Client, for librdkafka's logs
-	stop       chan struct{}
-	wg         sync.WaitGroup
-	mu         sync.Mutex // serialises destroy against the poller
+	nextID     int64 // the id of the batch's first record
+
+	// Records enqueued and not yet reported: pending[i] is the opaque of
+	// record firstPending+i, or reported once its report is taken.
+	mu           sync.Mutex
+	pending      []any
+	firstPending int64
+	acks         []C.sc_ack
 }
+
+// reported marks a record whose delivery report was taken.
+var reported = new(struct{ byte })
 
 const rdkQueueFull = -184 // RD_KAFKA_RESP_ERR__QUEUE_FULL
 
@@ -91,40 +93,19 @@ func newRDKProducer(conf map[string]string, cl *Client) (*rdkProducer, error) {
 		C.rd_kafka_conf_destroy(cconf)
 		return nil, fmt.Errorf("%s", C.GoString((*C.char)(unsafe.Pointer(&errstr[0]))))
 	}
-	r := &rdkProducer{p: p, handle: h, topics: map[string]*C.rd_kafka_topic_t{}, stop: make(chan struct{})}
-	r.wg.Add(1)
-	go r.poll()
-	return r, nil
+	return &rdkProducer{p: p, handle: h, topics: map[string]*C.rd_kafka_topic_t{}, acks: make([]C.sc_ack, 16<<10)}, nil
 }
 
-// poll serves delivery reports and error callbacks (they run inside
-// rd_kafka_poll, on this goroutine's thread).
-func (r *rdkProducer) poll() {
-	defer r.wg.Done()
-	for {
-		select {
-		case <-r.stop:
-			return
-		default:
-		}
-		// Not a blocking poll: woken by every delivery report, it would
-		// cost a thread switch per batch; the producing goroutine serves
-		// reports too (sc_produce_batch).
-		C.rd_kafka_poll(r.p.rk, 0)
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// add packs a record into the batch; send enqueues the batch once it is
-// full (full reports that).
-// A record for another topic than the batch's is not added (added false):
-// send the batch, then add it.
-func (r *rdkProducer) add(rec *Record) (added, full bool) {
+// add packs a record into the batch and reports whether the batch is now
+// full (send it). A record for another topic than the batch's is not added
+// (added false): send the batch, then add it.
+func (r *rdkProducer) add(rec *Record, opaque any) (added, full bool) {
 	if len(r.starts) > 0 && rec.Topic != r.batchTopic {
 		return false, true
 	}
 	r.batchTopic = rec.Topic
 	r.starts = append(r.starts, len(r.batch))
+	r.opaques = append(r.opaques, opaque)
 	part := rec.Partition
 	if part == AnyPartition {
 		part = -1
@@ -154,8 +135,8 @@ func appendLenBytes(b, v []byte) []byte {
 	return append(binary.NativeEndian.AppendUint32(b, uint32(len(v))), v...)
 }
 
-// send enqueues the batch. On a full queue it returns how many went and
-// the error; the rest stays in the batch for the next send.
+// send enqueues the batch and returns how many records went. On an error
+// (a full queue) the rest stays in the batch for the next send.
 func (r *rdkProducer) send() (int, error) {
 	if len(r.starts) == 0 {
 		return 0, nil
@@ -167,63 +148,83 @@ func (r *rdkProducer) send() (int, error) {
 		C.free(unsafe.Pointer(name))
 		r.topics[r.batchTopic] = topic
 	}
+	// Pending before they are enqueued: a report can be taken as soon as
+	// librdkafka has the record.
+	r.mu.Lock()
+	r.pending = append(r.pending, r.opaques...)
+	r.mu.Unlock()
 	var cerr C.int
-	n := int(C.sc_produce_batch(r.p, topic, (*C.uchar)(ptr(r.batch)), C.int(len(r.starts)), &cerr))
+	n := int(C.sc_produce_batch(r.p, topic, (*C.uchar)(ptr(r.batch)), C.int(len(r.starts)), C.int64_t(r.nextID), &cerr))
+	r.nextID += int64(n)
 	if n == len(r.starts) {
-		r.batch, r.starts = r.batch[:0], r.starts[:0]
+		r.batch, r.starts, r.opaques = r.batch[:0], r.starts[:0], r.opaques[:0]
 		return n, nil
 	}
-	// Keep the records not enqueued.
+	// Keep the records not enqueued, and take them out of pending (no
+	// report can come for them).
+	r.mu.Lock()
+	r.pending = r.pending[:len(r.pending)-(len(r.starts)-n)]
+	r.mu.Unlock()
 	rest := r.starts[n]
 	r.batch = append(r.batch[:0], r.batch[rest:]...)
 	r.starts = r.starts[:copy(r.starts, r.starts[n:])]
 	for i := range r.starts {
 		r.starts[i] -= rest
 	}
+	r.opaques = r.opaques[:copy(r.opaques, r.opaques[n:])]
 	return n, rdkError(int(cerr))
 }
 
-// wait serves delivery reports for up to d, to make room in the queue.
-func (r *rdkProducer) wait(d time.Duration) { C.rd_kafka_poll(r.p.rk, C.int(d.Milliseconds())) }
-
-// produce enqueues a record; librdkafka copies its bytes.
-func (r *rdkProducer) produce(rec *Record) error {
-	topic, ok := r.topics[rec.Topic]
-	if !ok {
-		name := C.CString(rec.Topic)
-		topic = C.sc_topic(r.p, name)
-		C.free(unsafe.Pointer(name))
-		r.topics[rec.Topic] = topic
-	}
-	r.hdrs = r.hdrs[:0]
-	for _, h := range rec.Headers {
-		r.hdrs = binary.NativeEndian.AppendUint32(r.hdrs, uint32(len(h.Key)))
-		r.hdrs = append(r.hdrs, h.Key...)
-		if h.Value == nil {
-			r.hdrs = binary.NativeEndian.AppendUint32(r.hdrs, ^uint32(0))
-			continue
-		}
-		r.hdrs = binary.NativeEndian.AppendUint32(r.hdrs, uint32(len(h.Value)))
-		r.hdrs = append(r.hdrs, h.Value...)
-	}
-	var ts int64
-	if !rec.Timestamp.IsZero() {
-		ts = rec.Timestamp.UnixMilli()
-	}
-	part := rec.Partition
-	if part == AnyPartition {
-		part = -1
-	}
-	err := C.sc_produce(r.p, topic, C.int32_t(part),
-		ptr(rec.Key), C.size_t(len(rec.Key)), cbool(rec.Key == nil),
-		ptr(rec.Value), C.size_t(len(rec.Value)), cbool(rec.Value == nil),
-		C.int64_t(ts), (*C.uchar)(ptr(r.hdrs)), C.int(len(rec.Headers)))
-	runtime.KeepAlive(rec)
-	if err != 0 {
-		return rdkError(int(err))
-	}
-	return nil
+// delivery is one record's report as taken by takeReports.
+type delivery struct {
+	opaque    any
+	topic     string // only for failures
+	partition int32
+	err       error
 }
+
+// takeReports takes the delivery reports librdkafka has served so far
+// (appended to out) and the first client-level error, if any.
+func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var clientErr C.int
+	for {
+		n := int(C.sc_take_acks(r.p, &r.acks[0], C.size_t(len(r.acks)), &clientErr))
+		for _, a := range r.acks[:n] {
+			i := int64(a.id) - r.firstPending
+			d := delivery{opaque: r.pending[i], partition: int32(a.partition)}
+			r.pending[i] = reported
+			if a.err != 0 {
+				d.topic = C.GoString(C.rd_kafka_topic_name(a.rkt))
+				d.err = rdkError(int(a.err))
+			}
+			out = append(out, d)
+		}
+		if n < len(r.acks) {
+			break
+		}
+	}
+	// Drop the reported prefix.
+	k := 0
+	for k < len(r.pending) && r.pending[k] == reported {
+		k++
+	}
+	r.pending = r.pending[k:]
+	r.firstPending += int64(k)
+	if clientErr == -169 || clientErr == -181 { // authentication, TLS
+		cl, _ := r.handle.Value().(*Client)
+		return out, cl.clientError(int(clientErr), C.GoString(&r.p.client_errstr[0]))
+	}
+	return out, nil
+}
+
+// serve serves delivery reports and error callbacks for up to d (they run
+// in librdkafka's poll, on the caller's thread, and only store reports).
+func (r *rdkProducer) serve(d time.Duration) { C.rd_kafka_poll(r.p.rk, C.int(d.Milliseconds())) }
+
+// flush sends what is queued at once and serves reports for up to d.
+func (r *rdkProducer) flush(d time.Duration) { C.rd_kafka_flush(r.p.rk, C.int(d.Milliseconds())) }
 
 func ptr(b []byte) unsafe.Pointer {
 	if len(b) == 0 {
@@ -269,32 +270,7 @@ func isQueueFull(err error) bool {
 	return errors.As(err, &e) && e.code == rdkQueueFull
 }
 
-// outstanding counts records not yet acknowledged or failed.
-func (r *rdkProducer) outstanding() int { return int(C.rd_kafka_outq_len(r.p.rk)) }
-
-// flush waits up to d for outstanding records.
-func (r *rdkProducer) flush(d time.Duration) { C.rd_kafka_flush(r.p.rk, C.int(d.Milliseconds())) }
-
-// stats returns the counts and the first delivery and client errors.
-// Only authentication and TLS failures count as client errors: others
-// (a broker going away) librdkafka recovers from by itself.
-func (r *rdkProducer) stats() (delivered, failed int64, firstErr, clientErr error) {
-	var d, f C.int64_t
-	var fe, ce C.int
-	C.sc_stats(r.p, &d, &f, &fe, &ce)
-	if fe != 0 {
-		firstErr = rdkError(int(fe))
-	}
-	if ce == -169 || ce == -181 {
-		cl, _ := r.handle.Value().(*Client)
-		clientErr = cl.clientError(int(ce), C.GoString(&r.p.client_errstr[0]))
-	}
-	return int64(d), int64(f), firstErr, clientErr
-}
-
 func (r *rdkProducer) close() {
-	close(r.stop)
-	r.wg.Wait()
 	for _, t := range r.topics {
 		C.rd_kafka_topic_destroy(t)
 	}

@@ -60,14 +60,23 @@ extern int64_t rd_kafka_message_timestamp(const sc_rdk_msg_t *, int *);
 extern int rd_kafka_message_headers(const sc_rdk_msg_t *, rd_kafka_headers_t **);
 extern int rd_kafka_consumer_close(rd_kafka_t *);
 
+// A delivery report as the Go side reads it: the record's id (the message
+// opaque given at produce), where it went and the error code (0: acknowledged).
+typedef struct {
+	int64_t id;
+	rd_kafka_topic_t *rkt;
+	int32_t partition;
+	int32_t err;
+} sc_ack;
+
 // Both handles start with the cgo.Handle of the Go side, for the log
 // callback (rd_kafka_opaque gives the handle's struct).
 typedef struct {
 	uintptr_t gohandle;
 	rd_kafka_t *rk;
 	pthread_mutex_t mu;
-	int64_t delivered, failed;
-	int first_err;  // first delivery error code
+	sc_ack *acks; // delivery reports not yet taken by sc_take_acks
+	size_t nacks, capacity;
 	int client_err; // first client-level error (auth, TLS, fatal)
 	char client_errstr[512];
 } sc_producer;
@@ -84,12 +93,8 @@ typedef struct {
 rd_kafka_conf_t *sc_conf_new(void);
 sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size);
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name);
-int sc_produce(sc_producer *p, rd_kafka_topic_t *topic, int32_t partition,
-               const void *key, size_t key_len, int key_null,
-               const void *val, size_t val_len, int val_null,
-               int64_t ts, const unsigned char *hdrs, int n);
-int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int *err);
-void sc_stats(sc_producer *p, int64_t *delivered, int64_t *failed, int *first_err, int *client_err);
+int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err);
+size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);
 void sc_producer_destroy(sc_producer *p);
 
 sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size);

@@ -3,7 +3,7 @@ package kafka
 // The Reader side of the thin librdkafka binding (see rdk.go): partitions
 // read without a group, records fetched from librdkafka in batches and
 // packed into one Go buffer per batch, so a record costs no cgo call of its
-// own. WORK IN PROGRESS, like rdk.go.
+// own.
 
 /*
 #include "rdk.h"

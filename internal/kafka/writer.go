@@ -34,7 +34,12 @@ type Writer struct {
 	p      *ck.Producer
 	opts   WriterOptions
 	txn    bool
-	fast   *rdkProducer // count-only writers: see rdk.go
+	// fast, when set, produces through our own binding to librdkafka
+	// (rdk.go) instead of p: every writer but a transactional one.
+	fast      *rdkProducer
+	stop      chan struct{} // ends fastReports
+	drainMu   sync.Mutex    // one drain at a time, so reports keep their order
+	reportBuf []delivery
 
 	// enqueued counts records librdkafka accepted; each gets exactly one
 	// delivery report, counted in delivered or failed.
@@ -95,7 +100,7 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 	for k, v := range cl.cluster.ClientConfig() {
 		conf[k] = v
 	}
-	if opts.OnDelivery == nil && opts.TransactionalID == "" {
+	if opts.TransactionalID == "" {
 		plain := map[string]string{}
 		for k, v := range conf {
 			if !strings.HasPrefix(k, "go.") {
@@ -106,7 +111,9 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 		if err != nil {
 			return nil, fmt.Errorf("invalid producer configuration: %w", err)
 		}
-		return &Writer{client: cl, opts: opts, fast: fast, done: make(chan struct{})}, nil
+		w := &Writer{client: cl, opts: opts, fast: fast, stop: make(chan struct{}), done: make(chan struct{})}
+		go w.fastReports()
+		return w, nil
 	}
 	p, err := ck.NewProducer(&conf)
 	if err != nil {
@@ -141,20 +148,11 @@ func (w *Writer) reports() {
 	for ev := range w.p.Events() {
 		switch e := ev.(type) {
 		case *ck.Message:
-			err := e.TopicPartition.Error
-			if err != nil {
-				w.setErr(fmt.Errorf("delivering to %s[%d]: %w", *e.TopicPartition.Topic, e.TopicPartition.Partition, w.client.brokerError(err)))
+			var err error
+			if e.TopicPartition.Error != nil {
+				err = w.client.brokerError(e.TopicPartition.Error)
 			}
-			if w.opts.OnDelivery != nil {
-				w.opts.OnDelivery(e.Opaque, err)
-			}
-			// Counted last: Flush returns once every enqueued record is
-			// counted, so OnDelivery has run for each by then.
-			if err != nil {
-				w.failed.Add(1)
-			} else {
-				w.delivered.Add(1)
-			}
+			w.report(e.Opaque, *e.TopicPartition.Topic, e.TopicPartition.Partition, err)
 		case ck.Error:
 			if err := w.translate(e); err != nil && (e.IsFatal() || e.Code() == ck.ErrAuthentication || e.Code() == ck.ErrSsl) {
 				w.setErr(err)
@@ -165,20 +163,62 @@ func (w *Writer) reports() {
 	}
 }
 
+// fastReports is reports for the binding: it serves librdkafka's callbacks
+// and takes the reports every 10 ms. Not a blocking poll: one is woken by
+// every delivery report, a thread switch per batch of records.
+func (w *Writer) fastReports() {
+	defer close(w.done)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-w.stop:
+			w.drain()
+			return
+		case <-tick.C:
+		}
+		w.fast.serve(0)
+		w.drain()
+	}
+}
+
+// drain passes the binding's delivery reports taken so far to report.
+func (w *Writer) drain() {
+	w.drainMu.Lock()
+	defer w.drainMu.Unlock()
+	ds, err := w.fast.takeReports(w.reportBuf[:0])
+	if err != nil {
+		w.setErr(err)
+	}
+	for i := range ds {
+		d := &ds[i]
+		w.report(d.opaque, d.topic, d.partition, d.err)
+		d.opaque = nil
+	}
+	w.reportBuf = ds
+}
+
+// report counts one record's delivery report and passes it to OnDelivery.
+func (w *Writer) report(opaque any, topic string, partition int32, err error) {
+	if err != nil {
+		w.setErr(fmt.Errorf("delivering to %s[%d]: %w", topic, partition, err))
+	}
+	if w.opts.OnDelivery != nil {
+		w.opts.OnDelivery(opaque, err)
+	}
+	// Counted last: Flush returns once every enqueued record is counted,
+	// so OnDelivery has run for each by then.
+	if err != nil {
+		w.failed.Add(1)
+	} else {
+		w.delivered.Add(1)
+	}
+}
+
 func (w *Writer) setErr(err error) { w.firstErr.CompareAndSwap(nil, &err) }
 
 // Err is the first delivery or client error seen, if any.
 func (w *Writer) Err() error {
-	if w.fast != nil {
-		_, _, fe, ce := w.fast.stats()
-		if ce != nil {
-			return ce
-		}
-		if fe != nil {
-			return fmt.Errorf("delivering: %w", fe)
-		}
-		return nil
-	}
 	if p := w.firstErr.Load(); p != nil {
 		return *p
 	}
@@ -205,14 +245,14 @@ func (w *Writer) translate(err error) error {
 // record's bytes are copied before it returns, so the caller may reuse them.
 func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
 	if w.fast != nil {
-		added, full := w.fast.add(r)
+		added, full := w.fast.add(r, opaque)
 		if full {
 			if err := w.sendBatch(ctx); err != nil {
 				return err
 			}
 		}
 		if !added {
-			w.fast.add(r) // the first of a batch for its topic
+			w.fast.add(r, opaque) // the first of a batch for its topic
 		}
 		return nil
 	}
@@ -253,7 +293,7 @@ func (w *Writer) sendBatch(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		w.fast.wait(10 * time.Millisecond)
+		w.fast.serve(10 * time.Millisecond)
 		if err := w.Err(); err != nil {
 			return err
 		}
@@ -296,25 +336,28 @@ func (w *Writer) Flush(ctx context.Context) error {
 		if err := w.sendBatch(ctx); err != nil {
 			return err
 		}
-		for w.fast.outstanding() > 0 && ctx.Err() == nil {
-			w.fast.flush(10 * time.Millisecond)
-		}
-		if n := w.fast.outstanding(); n > 0 {
-			return fmt.Errorf("%d records not yet acknowledged: %w", n, ctx.Err())
-		}
-		return nil
 	}
-	// Done when the report goroutine has counted a report for every record
-	// (so Stats and OnDelivery are complete), not when the client's queues
-	// are empty: the last reports may still be on their way to it. The Go
-	// client's Flush sends queued records at once (no linger) and returns
-	// after its timeout when its own poll saw no event, so a short one.
-	for w.unreported() > 0 && ctx.Err() == nil {
-		w.p.Flush(10)
+	// Done when every record's report is counted (so Stats and OnDelivery
+	// are complete), not when the client's queues are empty: the last
+	// reports may still be on their way. The Go client's Flush sends queued
+	// records at once (no linger) and returns after its timeout when its own
+	// poll saw no event, so a short one. An authentication or TLS failure
+	// ends the wait: the records could only time out.
+	for w.unreported() > 0 && ctx.Err() == nil && w.clientFailure() == nil {
+		if w.fast != nil {
+			w.fast.flush(10 * time.Millisecond)
+			w.drain()
+		} else {
+			w.p.Flush(10)
+		}
 	}
 	if !w.txn {
 		if n := w.unreported(); n > 0 {
-			return fmt.Errorf("%d records not yet acknowledged: %w", n, ctx.Err())
+			cause := w.clientFailure()
+			if cause == nil {
+				cause = ctx.Err()
+			}
+			return fmt.Errorf("%d records not yet acknowledged: %w", n, cause)
 		}
 		return nil
 	}
@@ -357,12 +400,19 @@ func (w *Writer) unreported() int64 {
 	return w.enqueued.Load() - w.delivered.Load() - w.failed.Load()
 }
 
+// clientFailure is the authentication or TLS failure seen, if any.
+func (w *Writer) clientFailure() error {
+	err := w.Err()
+	var ae *AuthError
+	var te *TLSError
+	if errors.As(err, &ae) || errors.As(err, &te) {
+		return err
+	}
+	return nil
+}
+
 // Stats returns the delivery counts so far.
 func (w *Writer) Stats() Stats {
-	if w.fast != nil {
-		d, f, _, _ := w.fast.stats()
-		return Stats{Delivered: d, Failed: f}
-	}
 	return Stats{Delivered: w.delivered.Load(), Failed: w.failed.Load()}
 }
 
@@ -370,6 +420,8 @@ func (w *Writer) Stats() Stats {
 func (w *Writer) Close() {
 	w.closeOnce.Do(func() {
 		if w.fast != nil {
+			close(w.stop)
+			<-w.done
 			w.fast.close()
 			return
 		}

@@ -1,0 +1,123 @@
+package kafka_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/playground"
+)
+
+// connect starts a playground broker and connects to it with props on top
+// of the defaults.
+func connect(t *testing.T, props map[string]string) *kafka.Client {
+	t.Helper()
+	p, err := playground.Start(playground.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	c, err := kafka.Connect(&config.Cluster{Brokers: []string{p.Addr()}, Timeout: 10 * time.Second, Properties: props},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// Every record written gets exactly one delivery report with its own
+// opaque, also when the writer switches topics mid-batch and when
+// librdkafka's queue is full (a tiny queue makes batches go in parts).
+func TestWriterReportsEveryRecordOnce(t *testing.T) {
+	ctx := context.Background()
+	c := connect(t, map[string]string{"queue.buffering.max.messages": "100"})
+	for _, topic := range []string{"a", "b"} {
+		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: 1}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	seen := map[int]int{}
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Acks: "all", Idempotent: true, OnDelivery: func(opaque any, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			t.Errorf("record %v failed: %v", opaque, err)
+		}
+		seen[opaque.(int)]++
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	const n = 5000
+	for i := range n {
+		topic := "a"
+		if i/700%2 == 1 { // runs of 700: batches of 512 split by topic changes
+			topic = "b"
+		}
+		rec := &kafka.Record{Topic: topic, Partition: kafka.AnyPartition, Key: []byte(fmt.Sprint(i)), Value: []byte("v"),
+			Headers: []kafka.Header{{Key: "h", Value: nil}, {Key: "h", Value: []byte{0, 1}}}}
+		if err := w.Write(ctx, rec, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.Stats(); st.Delivered != n || st.Failed != 0 {
+		t.Fatalf("stats %+v, want %d delivered", st, n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i := range n {
+		if seen[i] != 1 {
+			t.Fatalf("record %d reported %d times", i, seen[i])
+		}
+	}
+}
+
+// A record that cannot be delivered is reported as failed, with where it
+// was going, and counted.
+func TestWriterReportsFailures(t *testing.T) {
+	ctx := context.Background()
+	c := connect(t, map[string]string{"message.timeout.ms": "2000"})
+	if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "one", Partitions: 1, ReplicationFactor: 1}, false); err != nil {
+		t.Fatal(err)
+	}
+	var failed []any
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Acks: "all", OnDelivery: func(opaque any, err error) {
+		if err != nil {
+			failed = append(failed, opaque)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for i, part := range []int32{0, 7, 0} {
+		if err := w.Write(ctx, &kafka.Record{Topic: "one", Partition: part, Value: []byte("v")}, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.Stats(); st.Delivered != 2 || st.Failed != 1 {
+		t.Fatalf("stats %+v, want 2 delivered and 1 failed", st)
+	}
+	if len(failed) != 1 || failed[0] != 1 {
+		t.Fatalf("failed opaques %v, want [1]", failed)
+	}
+	if err := w.Err(); err == nil || !strings.Contains(err.Error(), "delivering to one[7]") {
+		t.Fatalf("Err() = %v, want one naming one[7]", err)
+	}
+}
