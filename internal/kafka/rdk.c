@@ -150,17 +150,6 @@ sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *er
 	return c;
 }
 
-int sc_assign(sc_consumer *c, const char *topic, int32_t partition, int64_t offset, int last) {
-	static rd_kafka_topic_partition_list_t *l;
-	if (!l) l = rd_kafka_topic_partition_list_new(16);
-	rd_kafka_topic_partition_list_add(l, topic, partition)->offset = offset;
-	if (!last) return 0;
-	int err = rd_kafka_assign(c->rk, l);
-	rd_kafka_topic_partition_list_destroy(l);
-	l = NULL;
-	return err;
-}
-
 static size_t sc_need(const sc_rdk_msg_t *m, size_t *hn) {
 	size_t need = 4 + 4 + 8 + 8 + 4 + 4 + 4 + 4 + 4;
 	const char *t = m->rkt ? rd_kafka_topic_name(m->rkt) : "";

@@ -98,7 +98,6 @@ size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);
 void sc_producer_destroy(sc_producer *p);
 
 sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size);
-int sc_assign(sc_consumer *c, const char *topic, int32_t partition, int64_t offset, int last);
 int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used);
 void sc_consumer_destroy(sc_consumer *c);
 

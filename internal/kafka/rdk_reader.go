@@ -41,17 +41,18 @@ func newRDKConsumer(conf map[string]string, start map[TopicPartition]int64, cl *
 		h.Delete()
 		return nil, fmt.Errorf("%s", C.GoString((*C.char)(unsafe.Pointer(&errstr[0]))))
 	}
-	i := 0
+	l := C.rd_kafka_topic_partition_list_new(C.int(len(start)))
 	for tp, off := range start {
-		i++
 		name := C.CString(tp.Topic)
-		rc := C.sc_assign(c, name, C.int32_t(tp.Partition), C.int64_t(off), cbool(i == len(start)))
+		C.rd_kafka_topic_partition_list_add(l, name, C.int32_t(tp.Partition)).offset = C.int64_t(off)
 		C.free(unsafe.Pointer(name))
-		if rc != 0 {
-			C.sc_consumer_destroy(c)
-			h.Delete()
-			return nil, rdkError(int(rc))
-		}
+	}
+	rc := C.rd_kafka_assign(c.rk, l)
+	C.rd_kafka_topic_partition_list_destroy(l)
+	if rc != 0 {
+		C.sc_consumer_destroy(c)
+		h.Delete()
+		return nil, rdkError(int(rc))
 	}
 	return &rdkConsumer{c: c, handle: h}, nil
 }
