@@ -33,8 +33,11 @@ static void sc_dr(rd_kafka_t *rk, const sc_rdk_msg_t *m, void *opaque) {
 	pthread_mutex_unlock(&p->mu);
 }
 
+// sc_error keeps the first error the producer cannot recover from; others
+// (a broker going away) librdkafka retries by itself, and logs.
 static void sc_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
 	sc_producer *p = opaque;
+	if (err != SC_ERR_AUTHENTICATION && err != SC_ERR_SSL && err != SC_ERR_FATAL) return;
 	pthread_mutex_lock(&p->mu);
 	if (!p->client_err) {
 		p->client_err = err;
@@ -139,13 +142,25 @@ void sc_producer_destroy(sc_producer *p) {
 	free(p);
 }
 
-sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size) {
+// sc_rebalance hands a group's assignment changes to the Go side, which
+// picks start offsets and assigns (rdk_reader.go). It runs inside
+// rd_kafka_consume_batch_queue, so on the goroutine that reads.
+static void sc_rebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_list_t *parts, void *opaque) {
+	sc_consumer *c = opaque;
+	streamctlRDKRebalance(c->self, err, parts);
+}
+
+sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, uintptr_t self, int group, char *errstr, size_t size) {
 	sc_consumer *c = calloc(1, sizeof *c);
 	c->gohandle = gohandle;
+	c->self = self;
 	rd_kafka_conf_set_opaque(conf, c);
 	rd_kafka_conf_set_log_cb(conf, sc_log);
+	if (group) rd_kafka_conf_set_rebalance_cb(conf, sc_rebalance);
 	c->rk = rd_kafka_new(1, conf, errstr, size);
 	if (!c->rk) { free(c); return NULL; }
+	// Client-level errors (authentication, TLS) arrive with the records.
+	rd_kafka_poll_set_consumer(c->rk);
 	c->q = rd_kafka_queue_get_consumer(c->rk);
 	return c;
 }

@@ -61,8 +61,6 @@ type rdkProducer struct {
 // reported marks a record whose delivery report was taken.
 var reported = new(struct{ byte })
 
-const rdkQueueFull = -184 // RD_KAFKA_RESP_ERR__QUEUE_FULL
-
 // rdkConf builds a librdkafka configuration from properties.
 func rdkConf(conf map[string]string) (*C.rd_kafka_conf_t, error) {
 	cconf := C.sc_conf_new()
@@ -212,9 +210,8 @@ func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
 	}
 	r.pending = r.pending[k:]
 	r.firstPending += int64(k)
-	if clientErr == -169 || clientErr == -181 { // authentication, TLS
-		cl, _ := r.handle.Value().(*Client)
-		return out, cl.clientError(int(clientErr), C.GoString(&r.p.client_errstr[0]))
+	if clientErr != 0 { // authentication, TLS or fatal (sc_error)
+		return out, r.client().clientError(int(clientErr), C.GoString(&r.p.client_errstr[0]))
 	}
 	return out, nil
 }
@@ -257,17 +254,52 @@ func rdkError(code int) error {
 func (cl *Client) clientError(code int, msg string) error {
 	detail := brokerDetail(cl.scrub.Scrub(msg))
 	switch code {
-	case -169: // RD_KAFKA_RESP_ERR__AUTHENTICATION
+	case C.SC_ERR_AUTHENTICATION:
 		return &AuthError{Mechanism: cl.cluster.Mechanism(), User: cl.cluster.User(), Detail: detail}
-	case -181: // RD_KAFKA_RESP_ERR__SSL
+	case C.SC_ERR_SSL:
 		return &TLSError{Detail: detail}
 	}
 	return fmt.Errorf("%s", detail)
 }
 
+// The transaction calls block for up to d.
+
+func (r *rdkProducer) initTransactions(d time.Duration) error {
+	return r.txnError(C.rd_kafka_init_transactions(r.p.rk, C.int(d.Milliseconds())))
+}
+
+func (r *rdkProducer) beginTransaction() error {
+	return r.txnError(C.rd_kafka_begin_transaction(r.p.rk))
+}
+
+func (r *rdkProducer) sendOffsetsToTransaction(offsets map[TopicPartition]int64, gm *C.rd_kafka_consumer_group_metadata_t, d time.Duration) error {
+	l := partitionList(offsets)
+	defer C.rd_kafka_topic_partition_list_destroy(l)
+	return r.txnError(C.rd_kafka_send_offsets_to_transaction(r.p.rk, l, gm, C.int(d.Milliseconds())))
+}
+
+func (r *rdkProducer) commitTransaction(d time.Duration) error {
+	return r.txnError(C.rd_kafka_commit_transaction(r.p.rk, C.int(d.Milliseconds())))
+}
+
+func (r *rdkProducer) abortTransaction(d time.Duration) error {
+	return r.txnError(C.rd_kafka_abort_transaction(r.p.rk, C.int(d.Milliseconds())))
+}
+
+// txnError turns a librdkafka error object into an error, and frees it.
+func (r *rdkProducer) txnError(e *C.rd_kafka_error_t) error {
+	if e == nil {
+		return nil
+	}
+	defer C.rd_kafka_error_destroy(e)
+	return r.client().clientError(int(C.rd_kafka_error_code(e)), C.GoString(C.rd_kafka_error_string(e)))
+}
+
+func (r *rdkProducer) client() *Client { return r.handle.Value().(*Client) }
+
 func isQueueFull(err error) bool {
 	var e *rdkErr
-	return errors.As(err, &e) && e.code == rdkQueueFull
+	return errors.As(err, &e) && e.code == C.SC_ERR_QUEUE_FULL
 }
 
 func (r *rdkProducer) close() {

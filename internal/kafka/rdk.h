@@ -15,15 +15,31 @@ typedef struct rd_kafka_conf_s rd_kafka_conf_t;
 typedef struct rd_kafka_headers_s rd_kafka_headers_t;
 typedef struct rd_kafka_topic_s rd_kafka_topic_t;
 typedef struct rd_kafka_queue_s rd_kafka_queue_t;
-typedef struct rd_kafka_topic_partition_list_s rd_kafka_topic_partition_list_t;
 typedef struct {
 	char *topic; int32_t partition; int64_t offset; void *metadata; size_t metadata_size;
 	void *opaque; int err; void *_private;
 } sc_rdk_tp_t;
+typedef struct rd_kafka_topic_partition_list_s {
+	int cnt, size; sc_rdk_tp_t *elems;
+} rd_kafka_topic_partition_list_t;
 typedef struct {
 	int err; rd_kafka_topic_t *rkt; int32_t partition; void *payload; size_t len;
 	void *key; size_t key_len; int64_t offset; void *_private;
 } sc_rdk_msg_t;
+
+typedef struct rd_kafka_error_s rd_kafka_error_t;
+typedef struct rd_kafka_consumer_group_metadata_s rd_kafka_consumer_group_metadata_t;
+
+// rd_kafka_resp_err_t values the binding tells apart.
+enum {
+	SC_ERR_FATAL = -150,
+	SC_ERR_AUTHENTICATION = -169,
+	SC_ERR_SSL = -181,
+	SC_ERR_QUEUE_FULL = -184,
+	SC_ERR_PARTITION_EOF = -191,
+	SC_ERR_REVOKE_PARTITIONS = -174,
+	SC_ERR_ASSIGN_PARTITIONS = -175,
+};
 
 extern rd_kafka_conf_t *rd_kafka_conf_new(void);
 extern int rd_kafka_conf_set(rd_kafka_conf_t *, const char *, const char *, char *, size_t);
@@ -52,6 +68,11 @@ extern rd_kafka_topic_partition_list_t *rd_kafka_topic_partition_list_new(int);
 extern sc_rdk_tp_t *rd_kafka_topic_partition_list_add(rd_kafka_topic_partition_list_t *, const char *, int32_t);
 extern void rd_kafka_topic_partition_list_destroy(rd_kafka_topic_partition_list_t *);
 extern int rd_kafka_assign(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
+extern int rd_kafka_subscribe(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
+extern int rd_kafka_committed(rd_kafka_t *, rd_kafka_topic_partition_list_t *, int);
+extern int rd_kafka_commit(rd_kafka_t *, const rd_kafka_topic_partition_list_t *, int);
+extern int rd_kafka_poll_set_consumer(rd_kafka_t *);
+extern void rd_kafka_conf_set_rebalance_cb(rd_kafka_conf_t *, void (*)(rd_kafka_t *, int, rd_kafka_topic_partition_list_t *, void *));
 extern rd_kafka_queue_t *rd_kafka_queue_get_consumer(rd_kafka_t *);
 extern void rd_kafka_queue_destroy(rd_kafka_queue_t *);
 extern ssize_t rd_kafka_consume_batch_queue(rd_kafka_queue_t *, int, sc_rdk_msg_t **, size_t);
@@ -59,6 +80,17 @@ extern void rd_kafka_message_destroy(sc_rdk_msg_t *);
 extern int64_t rd_kafka_message_timestamp(const sc_rdk_msg_t *, int *);
 extern int rd_kafka_message_headers(const sc_rdk_msg_t *, rd_kafka_headers_t **);
 extern int rd_kafka_consumer_close(rd_kafka_t *);
+extern rd_kafka_consumer_group_metadata_t *rd_kafka_consumer_group_metadata(rd_kafka_t *);
+extern void rd_kafka_consumer_group_metadata_destroy(rd_kafka_consumer_group_metadata_t *);
+extern rd_kafka_error_t *rd_kafka_init_transactions(rd_kafka_t *, int);
+extern rd_kafka_error_t *rd_kafka_begin_transaction(rd_kafka_t *);
+extern rd_kafka_error_t *rd_kafka_send_offsets_to_transaction(rd_kafka_t *, const rd_kafka_topic_partition_list_t *,
+                                                              const rd_kafka_consumer_group_metadata_t *, int);
+extern rd_kafka_error_t *rd_kafka_commit_transaction(rd_kafka_t *, int);
+extern rd_kafka_error_t *rd_kafka_abort_transaction(rd_kafka_t *, int);
+extern int rd_kafka_error_code(const rd_kafka_error_t *);
+extern const char *rd_kafka_error_string(const rd_kafka_error_t *);
+extern void rd_kafka_error_destroy(rd_kafka_error_t *);
 
 // A delivery report as the Go side reads it: the record's id (the message
 // opaque given at produce), where it went and the error code (0: acknowledged).
@@ -86,6 +118,7 @@ typedef struct {
 	uintptr_t gohandle;
 	rd_kafka_t *rk;
 	rd_kafka_queue_t *q;
+	uintptr_t self; // the cgo.Handle of the Go consumer, for rebalances
 	sc_rdk_msg_t *msgs[SC_BATCH];
 	int n, next; // fetched messages not yet packed: msgs[next:n]
 } sc_consumer;
@@ -97,7 +130,7 @@ int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned cha
 size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);
 void sc_producer_destroy(sc_producer *p);
 
-sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size);
+sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, uintptr_t self, int group, char *errstr, size_t size);
 int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used);
 void sc_consumer_destroy(sc_consumer *c);
 

@@ -13,82 +13,205 @@ import "C"
 import (
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"runtime/cgo"
 	"time"
 	"unsafe"
 )
 
-const rdkPartitionEOF = -191
-
-// rdkConsumer reads assigned partitions (no group) in packed batches.
+// rdkConsumer reads partitions, assigned or through a group, in packed
+// batches.
 type rdkConsumer struct {
 	c      *C.sc_consumer
 	arena  []byte
 	buf    []byte     // what is left of the current packed batch
 	topic  string     // the last topic name, reused
 	handle cgo.Handle // the *Client, for librdkafka's logs
+	self   cgo.Handle // this consumer, for rebalances
+	reader *Reader    // whose assignment rebalances change
 }
 
-func newRDKConsumer(conf map[string]string, start map[TopicPartition]int64, cl *Client) (*rdkConsumer, error) {
+// newRDKConsumer reads r's partitions: with a group, those the group
+// assigns (see rebalance); without, r.opts.Start.
+func newRDKConsumer(conf map[string]string, r *Reader) (*rdkConsumer, error) {
 	cconf, err := rdkConf(conf)
 	if err != nil {
 		return nil, err
 	}
+	rc := &rdkConsumer{reader: r, handle: cgo.NewHandle(r.client)}
+	rc.self = cgo.NewHandle(rc)
 	errstr := make([]byte, 512)
-	h := cgo.NewHandle(cl)
-	c := C.sc_consumer_new(cconf, C.uintptr_t(h), (*C.char)(unsafe.Pointer(&errstr[0])), C.size_t(len(errstr)))
-	if c == nil {
-		h.Delete()
+	rc.c = C.sc_consumer_new(cconf, C.uintptr_t(rc.handle), C.uintptr_t(rc.self), cbool(r.opts.Group != ""),
+		(*C.char)(unsafe.Pointer(&errstr[0])), C.size_t(len(errstr)))
+	if rc.c == nil {
+		rc.handle.Delete()
+		rc.self.Delete()
 		return nil, fmt.Errorf("%s", C.GoString((*C.char)(unsafe.Pointer(&errstr[0]))))
 	}
-	l := C.rd_kafka_topic_partition_list_new(C.int(len(start)))
-	for tp, off := range start {
+	if r.opts.Group != "" {
+		l := C.rd_kafka_topic_partition_list_new(C.int(len(r.opts.Topics)))
+		for _, t := range r.opts.Topics {
+			name := C.CString(t)
+			C.rd_kafka_topic_partition_list_add(l, name, -1)
+			C.free(unsafe.Pointer(name))
+		}
+		code := C.rd_kafka_subscribe(rc.c.rk, l)
+		C.rd_kafka_topic_partition_list_destroy(l)
+		if code != 0 {
+			rc.close()
+			return nil, fmt.Errorf("subscribing to %v: %w", r.opts.Topics, rdkError(int(code)))
+		}
+		return rc, nil
+	}
+	l := partitionList(r.opts.Start)
+	code := C.rd_kafka_assign(rc.c.rk, l)
+	C.rd_kafka_topic_partition_list_destroy(l)
+	if code != 0 {
+		rc.close()
+		return nil, fmt.Errorf("assigning partitions: %w", rdkError(int(code)))
+	}
+	r.assigned = maps.Clone(r.opts.Start)
+	return rc, nil
+}
+
+// partitionList is a librdkafka partition list with offsets; the caller
+// destroys it.
+func partitionList(offsets map[TopicPartition]int64) *C.rd_kafka_topic_partition_list_t {
+	l := C.rd_kafka_topic_partition_list_new(C.int(len(offsets)))
+	for tp, off := range offsets {
 		name := C.CString(tp.Topic)
 		C.rd_kafka_topic_partition_list_add(l, name, C.int32_t(tp.Partition)).offset = C.int64_t(off)
 		C.free(unsafe.Pointer(name))
 	}
-	rc := C.rd_kafka_assign(c.rk, l)
-	C.rd_kafka_topic_partition_list_destroy(l)
-	if rc != 0 {
-		C.sc_consumer_destroy(c)
-		h.Delete()
-		return nil, rdkError(int(rc))
+	return l
+}
+
+func partitions(l *C.rd_kafka_topic_partition_list_t) []C.sc_rdk_tp_t {
+	if l == nil || l.cnt == 0 {
+		return nil
 	}
-	return &rdkConsumer{c: c, handle: h}, nil
+	return unsafe.Slice(l.elems, int(l.cnt))
+}
+
+// rdkOffsetInvalid (RD_KAFKA_OFFSET_INVALID) starts a partition at its
+// committed offset, or at auto.offset.reset when there is none.
+const rdkOffsetInvalid = -1001
+
+// rebalance starts newly assigned partitions at their committed offset, or
+// at the requested start position when the group has none there.
+func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t) {
+	r := rc.reader
+	rk := rc.c.rk
+	if code != C.SC_ERR_ASSIGN_PARTITIONS {
+		r.mu.Lock()
+		for _, p := range partitions(l) {
+			delete(r.assigned, TopicPartition{C.GoString(p.topic), int32(p.partition)})
+		}
+		r.gen++
+		r.mu.Unlock()
+		C.rd_kafka_assign(rk, nil)
+		return
+	}
+	timeout := C.int(r.client.cluster.Timeout.Milliseconds())
+	if err := C.rd_kafka_committed(rk, l, timeout); err != 0 {
+		// librdkafka looks the commits up itself then.
+		r.client.log.Debug("reading the group's committed offsets", "group", r.opts.Group, "error", rdkError(int(err)))
+		for i := range partitions(l) {
+			partitions(l)[i].offset = rdkOffsetInvalid
+		}
+	}
+	r.mu.Lock()
+	for i := range partitions(l) {
+		p := &partitions(l)[i]
+		tp := TopicPartition{C.GoString(p.topic), int32(p.partition)}
+		if p.offset < 0 { // no commit: use the start position
+			if off, ok := r.opts.Start[tp]; ok {
+				p.offset = C.int64_t(off)
+			}
+		}
+		r.assigned[tp] = int64(p.offset)
+	}
+	r.gen++
+	r.mu.Unlock()
+	if err := C.rd_kafka_assign(rk, l); err != 0 {
+		r.client.log.Debug("assigning partitions", "group", r.opts.Group, "error", rdkError(int(err)))
+	}
+}
+
+//export streamctlRDKRebalance
+func streamctlRDKRebalance(h C.uintptr_t, code C.int, l *C.rd_kafka_topic_partition_list_t) {
+	if rc, ok := cgo.Handle(h).Value().(*rdkConsumer); ok {
+		rc.rebalance(int(code), l)
+	}
+}
+
+// commit commits the group's offsets, synchronously.
+func (rc *rdkConsumer) commit(offsets map[TopicPartition]int64) error {
+	l := partitionList(offsets)
+	defer C.rd_kafka_topic_partition_list_destroy(l)
+	if code := C.rd_kafka_commit(rc.c.rk, l, 0); code != 0 {
+		return rdkError(int(code))
+	}
+	for _, p := range partitions(l) {
+		if p.err != 0 {
+			return fmt.Errorf("on %s[%d]: %w", C.GoString(p.topic), p.partition, rdkError(int(p.err)))
+		}
+	}
+	return nil
 }
 
 // next returns the next packed message: a record, an end of partition, or
 // an error; all nil when none arrived within timeout.
-func (r *rdkConsumer) next(timeout time.Duration) (*Record, *EOF, error) {
-	for len(r.buf) == 0 {
-		if cap(r.arena) == 0 {
-			r.arena = make([]byte, 1<<20)
+func (rc *rdkConsumer) next(timeout time.Duration) (*Record, *EOF, error) {
+	for {
+		if len(rc.buf) == 0 && !rc.fill(timeout) {
+			return nil, nil, nil
+		}
+		rec, eof, err := rc.unpack()
+		if rec != nil || eof != nil || err != nil {
+			return rec, eof, err
+		}
+	}
+}
+
+// fill fetches the next batch into a fresh arena; false when none arrived.
+func (rc *rdkConsumer) fill(timeout time.Duration) bool {
+	for {
+		if cap(rc.arena) == 0 {
+			rc.arena = make([]byte, 1<<20)
 		}
 		var used C.size_t
-		n := int(C.sc_fill(r.c, C.int(timeout.Milliseconds()), (*C.uchar)(unsafe.Pointer(&r.arena[0])), C.size_t(len(r.arena)), &used))
-		if n < 0 {
-			r.arena = make([]byte, -n)
+		n := int(C.sc_fill(rc.c, C.int(timeout.Milliseconds()), (*C.uchar)(unsafe.Pointer(&rc.arena[0])), C.size_t(len(rc.arena)), &used))
+		if n < 0 { // the next message needs a larger arena
+			rc.arena = make([]byte, -n)
 			continue
 		}
 		if n == 0 {
-			return nil, nil, nil
+			return false
 		}
 		// Records point into this arena: the next batch gets a new one.
-		r.buf, r.arena = r.arena[:used], nil
+		rc.buf, rc.arena = rc.arena[:used], nil
+		return true
 	}
-	b := r.buf
+}
+
+// unpack takes the next message off the packed batch (see sc_fill). A
+// client-level error that librdkafka recovers from by itself is logged and
+// gives all nil.
+func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
+	b := rc.buf
 	code := int32(binary.NativeEndian.Uint32(b))
 	part := int32(binary.NativeEndian.Uint32(b[4:]))
 	off := int64(binary.NativeEndian.Uint64(b[8:]))
 	ts := int64(binary.NativeEndian.Uint64(b[16:]))
 	tstype := int32(binary.NativeEndian.Uint32(b[24:]))
 	b = b[28:]
-	topicB, b := takeLen(b)
-	if string(topicB) != r.topic {
-		r.topic = string(topicB)
+	topic, b := takeLen(b)
+	if string(topic) != rc.topic && len(topic) > 0 {
+		rc.topic = string(topic)
 	}
 	key, b := takeLen(b)
-	value, b := takeLen(b)
+	value, b := takeLen(b) // with an error: its description
 	hn := int(binary.NativeEndian.Uint32(b))
 	b = b[4:]
 	var hs []Header
@@ -101,17 +224,23 @@ func (r *rdkConsumer) next(timeout time.Duration) (*Record, *EOF, error) {
 			hs[i].Value, b = takeLen(b)
 		}
 	}
-	r.buf = b
+	rc.buf = b
+	cl := rc.reader.client
 	switch {
-	case code == rdkPartitionEOF:
-		return nil, &EOF{TopicPartition{r.topic, part}, off}, nil
-	case code == -169 || code == -181: // authentication, TLS: final
-		cl, _ := r.handle.Value().(*Client)
+	case code == 0:
+	case code == C.SC_ERR_PARTITION_EOF:
+		return nil, &EOF{TopicPartition{rc.topic, part}, off}, nil
+	case code == C.SC_ERR_AUTHENTICATION || code == C.SC_ERR_SSL: // final
 		return nil, nil, cl.clientError(int(code), string(value))
-	case code != 0:
-		return nil, nil, fmt.Errorf("reading %s[%d]: %w", r.topic, part, rdkError(int(code)))
+	case len(topic) == 0 && code == C.SC_ERR_FATAL:
+		return nil, nil, cl.clientError(int(code), string(value))
+	case len(topic) == 0: // the client's, not a partition's: it recovers
+		cl.log.Debug("consumer error", "error", cl.scrub.Scrub(string(value)))
+		return nil, nil, nil
+	default:
+		return nil, nil, fmt.Errorf("reading %s[%d]: %w", rc.topic, part, rdkError(int(code)))
 	}
-	rec := &Record{Topic: r.topic, Partition: part, Offset: off, Key: key, Value: value, Headers: hs}
+	rec := &Record{Topic: rc.topic, Partition: part, Offset: off, Key: key, Value: value, Headers: hs}
 	if ts >= 0 {
 		rec.Timestamp = time.UnixMilli(ts)
 	}
@@ -134,7 +263,9 @@ func takeLen(b []byte) ([]byte, []byte) {
 	return b[:n:n], b[n:]
 }
 
-func (r *rdkConsumer) close() {
-	C.sc_consumer_destroy(r.c)
-	r.handle.Delete()
+// close leaves the group, if any, and releases the consumer.
+func (rc *rdkConsumer) close() {
+	C.sc_consumer_destroy(rc.c)
+	rc.handle.Delete()
+	rc.self.Delete()
 }

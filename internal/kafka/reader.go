@@ -22,17 +22,20 @@ type ReaderOptions struct {
 	Start map[TopicPartition]int64
 	// ReadCommitted hides records of aborted and open transactions.
 	ReadCommitted bool
-	// Sample is for reading a few records here and there (RecordTimestamps):
-	// small fetches and no read-ahead, instead of a throughput-sized queue.
+	// Sample is for reading a few records here and there (RecordTimestamps),
+	// without a group: small fetches and no read-ahead, instead of a
+	// throughput-sized queue, and Seek and Pause.
 	Sample bool
 }
 
 // Reader reads records from partitions, with or without a consumer group.
 type Reader struct {
 	client *Client
-	c      *ck.Consumer
-	fast   *rdkConsumer // reads without a group: see rdk_reader.go
-	opts   ReaderOptions
+	// fast reads records through our own binding to librdkafka
+	// (rdk_reader.go); c, the Go client's consumer, only Sample readers.
+	fast *rdkConsumer
+	c    *ck.Consumer
+	opts ReaderOptions
 
 	mu       sync.Mutex
 	assigned map[TopicPartition]int64 // assigned partitions and where each started
@@ -91,48 +94,39 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 	for k, v := range cl.cluster.ClientConfig() {
 		conf[k] = v
 	}
-	if opts.Group == "" && !opts.Sample {
+	r := &Reader{client: cl, opts: opts, assigned: map[TopicPartition]int64{}}
+	if !opts.Sample {
 		plain := map[string]string{}
 		for k, v := range conf {
 			if !strings.HasPrefix(k, "go.") {
 				plain[k] = fmt.Sprint(v)
 			}
 		}
-		fast, err := newRDKConsumer(plain, opts.Start, cl)
+		fast, err := newRDKConsumer(plain, r)
 		if err != nil {
 			return nil, fmt.Errorf("invalid consumer configuration: %w", err)
 		}
-		r := &Reader{client: cl, fast: fast, opts: opts, assigned: map[TopicPartition]int64{}}
-		for tp, off := range opts.Start {
-			r.assigned[tp] = off
-		}
+		r.fast = fast
 		return r, nil
 	}
 	c, err := ck.NewConsumer(&conf)
 	if err != nil {
 		return nil, fmt.Errorf("invalid consumer configuration: %w", err)
 	}
-	r := &Reader{client: cl, c: c, opts: opts, assigned: map[TopicPartition]int64{}}
+	r.c = c
 	go func() {
 		for ev := range c.Logs() {
 			cl.log.Debug(cl.scrub.Scrub(ev.Message), "source", "librdkafka", "tag", ev.Tag, "level", ev.Level)
 		}
 	}()
-	if opts.Group == "" {
-		var parts []ck.TopicPartition
-		for tp, off := range opts.Start {
-			parts = append(parts, ckPartition(tp, off))
-			r.assigned[tp] = off
-		}
-		if err := c.Assign(parts); err != nil {
-			c.Close()
-			return nil, fmt.Errorf("assigning partitions: %w", cl.brokerError(err))
-		}
-		return r, nil
+	var parts []ck.TopicPartition
+	for tp, off := range opts.Start {
+		parts = append(parts, ckPartition(tp, off))
+		r.assigned[tp] = off
 	}
-	if err := c.SubscribeTopics(opts.Topics, r.rebalance); err != nil {
+	if err := c.Assign(parts); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("subscribing to %v: %w", opts.Topics, cl.brokerError(err))
+		return nil, fmt.Errorf("assigning partitions: %w", cl.brokerError(err))
 	}
 	return r, nil
 }
@@ -140,41 +134,6 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 func ckPartition(tp TopicPartition, off int64) ck.TopicPartition {
 	topic := tp.Topic
 	return ck.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: ck.Offset(off)}
-}
-
-// rebalance starts newly assigned partitions at their committed offset, or
-// at the requested start position when the group has none there.
-func (r *Reader) rebalance(c *ck.Consumer, ev ck.Event) error {
-	switch e := ev.(type) {
-	case ck.AssignedPartitions:
-		committed, err := c.Committed(e.Partitions, int(r.client.cluster.Timeout.Milliseconds()))
-		if err != nil {
-			return err
-		}
-		r.mu.Lock()
-		for i := range committed {
-			p := &committed[i]
-			tp := TopicPartition{*p.Topic, p.Partition}
-			if p.Offset < 0 { // no commit: use the start position
-				if off, ok := r.opts.Start[tp]; ok {
-					p.Offset = ck.Offset(off)
-				}
-			}
-			r.assigned[tp] = int64(p.Offset)
-		}
-		r.gen++
-		r.mu.Unlock()
-		return c.Assign(committed)
-	case ck.RevokedPartitions:
-		r.mu.Lock()
-		for _, p := range e.Partitions {
-			delete(r.assigned, TopicPartition{*p.Topic, p.Partition})
-		}
-		r.gen++
-		r.mu.Unlock()
-		return c.Unassign()
-	}
-	return nil
 }
 
 // Assignment returns the partitions being read, each with the offset it
@@ -198,7 +157,7 @@ func (r *Reader) Generation() int {
 	return r.gen
 }
 
-// Seek moves a partition read without a group to offset: what was fetched
+// Seek moves a partition of a Sample reader to offset: what was fetched
 // before is dropped, and the next record returned for it is at or after
 // offset.
 func (r *Reader) Seek(tp TopicPartition, offset int64) error {
@@ -208,7 +167,7 @@ func (r *Reader) Seek(tp TopicPartition, offset int64) error {
 	return nil
 }
 
-// Pause stops fetching a partition (best effort: records already fetched
+// Pause stops fetching a partition of a Sample reader (best effort: records already fetched
 // may still arrive).
 func (r *Reader) Pause(tp TopicPartition) {
 	_ = r.c.Pause([]ck.TopicPartition{ckPartition(tp, 0)})
@@ -287,18 +246,8 @@ func (r *Reader) Commit(ctx context.Context, offsets map[TopicPartition]int64) e
 	if r.opts.Group == "" || len(offsets) == 0 {
 		return nil
 	}
-	parts := make([]ck.TopicPartition, 0, len(offsets))
-	for tp, off := range offsets {
-		parts = append(parts, ckPartition(tp, off))
-	}
-	res, err := r.c.CommitOffsets(parts)
-	if err != nil {
-		return fmt.Errorf("committing offsets of group %q: %w", r.opts.Group, r.client.brokerError(err))
-	}
-	for _, p := range res {
-		if p.Error != nil {
-			return fmt.Errorf("committing offset of group %q on %s[%d]: %w", r.opts.Group, *p.Topic, p.Partition, r.client.brokerError(p.Error))
-		}
+	if err := r.fast.commit(offsets); err != nil {
+		return fmt.Errorf("committing offsets of group %q: %w", r.opts.Group, err)
 	}
 	return nil
 }

@@ -1,41 +1,29 @@
 package kafka
 
+/*
+#include "rdk.h"
+*/
+import "C"
+
 import (
 	"context"
 	"fmt"
-
-	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
 
 // GroupMetadata is a group reader's membership (group, generation, member),
 // which a transaction needs to commit the group's offsets: the coordinator
-// refuses them from a member that has been fenced.
-type GroupMetadata struct{ m *ck.ConsumerGroupMetadata }
+// refuses them from a member that has been fenced. It is good for one
+// CommitWithOffsets, which releases it.
+type GroupMetadata struct {
+	m *C.rd_kafka_consumer_group_metadata_t
+}
 
 // GroupMetadata returns the reader's current group membership.
 func (r *Reader) GroupMetadata() (GroupMetadata, error) {
-	m, err := r.c.GetConsumerGroupMetadata()
-	if err != nil {
-		return GroupMetadata{}, fmt.Errorf("group metadata of %q: %w", r.opts.Group, r.client.brokerError(err))
+	if r.fast == nil || r.opts.Group == "" {
+		return GroupMetadata{}, fmt.Errorf("group metadata: the reader is not in a group")
 	}
-	return GroupMetadata{m}, nil
-}
-
-// WaitDelivered waits until every written record has a delivery report, or
-// ctx ends, without ending the transaction: in a transaction a delivered
-// record becomes visible only when CommitWithOffsets commits it.
-func (w *Writer) WaitDelivered(ctx context.Context) error {
-	// Done when every report has been counted (and acknowledged to the
-	// pipeline), not when librdkafka's queue is empty: the last reports may
-	// still be on their way, and offsets committed in the transaction must
-	// cover every record in it.
-	for w.unreported() > 0 {
-		if ctx.Err() != nil {
-			return fmt.Errorf("%d records not yet acknowledged: %w", w.unreported(), ctx.Err())
-		}
-		w.p.Flush(10)
-	}
-	return nil
+	return GroupMetadata{C.rd_kafka_consumer_group_metadata(r.fast.c.rk)}, nil
 }
 
 // CommitWithOffsets commits the open transaction with the source group's
@@ -43,6 +31,9 @@ func (w *Writer) WaitDelivered(ctx context.Context) error {
 // not at all, and begins the next transaction. On failure the transaction
 // is aborted: neither its records nor the offsets count.
 func (w *Writer) CommitWithOffsets(ctx context.Context, offsets map[TopicPartition]int64, gm GroupMetadata) error {
+	if gm.m != nil {
+		defer C.rd_kafka_consumer_group_metadata_destroy(gm.m)
+	}
 	if !w.txn {
 		return fmt.Errorf("committing offsets in a transaction: the writer has no transactional id")
 	}
@@ -52,21 +43,16 @@ func (w *Writer) CommitWithOffsets(ctx context.Context, offsets map[TopicPartiti
 	if err := w.Err(); err != nil {
 		return w.abortWith(ctx, err)
 	}
-	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.client.cluster.Timeout)
-	defer cancel()
-	parts := make([]ck.TopicPartition, 0, len(offsets))
-	for tp, off := range offsets {
-		parts = append(parts, ckPartition(tp, off))
+	timeout := w.client.cluster.Timeout
+	if err := w.p.sendOffsetsToTransaction(offsets, gm.m, timeout); err != nil {
+		return w.abortWith(ctx, fmt.Errorf("sending offsets to the transaction: %w", err))
 	}
-	if err := w.p.SendOffsetsToTransaction(tctx, parts, gm.m); err != nil {
-		return w.abortWith(ctx, fmt.Errorf("sending offsets to the transaction: %w", w.translate(err)))
+	if err := w.p.commitTransaction(timeout); err != nil {
+		return w.abortWith(ctx, fmt.Errorf("committing the transaction: %w", err))
 	}
-	if err := w.p.CommitTransaction(tctx); err != nil {
-		return w.abortWith(ctx, fmt.Errorf("committing the transaction: %w", w.translate(err)))
-	}
-	if err := w.p.BeginTransaction(); err != nil {
+	if err := w.p.beginTransaction(); err != nil {
 		w.txn = false
-		return fmt.Errorf("beginning a transaction: %w", w.client.brokerError(err))
+		return fmt.Errorf("beginning a transaction: %w", err)
 	}
 	return nil
 }

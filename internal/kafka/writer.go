@@ -8,8 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
 
 // WriterOptions configure a Writer.
@@ -17,7 +15,7 @@ type WriterOptions struct {
 	Acks            string // "all" (default), "1" or "0"
 	Compression     string // none, gzip, snappy, lz4, zstd
 	Idempotent      bool   // exactly one copy per record and order kept across retries
-	TransactionalID string // all records in one transaction, committed by Close
+	TransactionalID string // all records in one transaction, committed by Flush
 	// Partitioner picks partitions for keyed records: murmur2_random (the
 	// Java client's hashing, default), murmur2, consistent_random, random...
 	Partitioner string
@@ -28,61 +26,42 @@ type WriterOptions struct {
 }
 
 // Writer produces records asynchronously and counts their delivery reports.
-// Write is not safe for concurrent use; the other methods are.
+// It produces through our own binding to librdkafka (rdk.go). Write is not
+// safe for concurrent use; the other methods are.
 type Writer struct {
 	client *Client
-	p      *ck.Producer
+	p      *rdkProducer
 	opts   WriterOptions
-	txn    bool
-	// fast, when set, produces through our own binding to librdkafka
-	// (rdk.go) instead of p: every writer but a transactional one.
-	fast      *rdkProducer
-	stop      chan struct{} // ends fastReports
-	drainMu   sync.Mutex    // one drain at a time, so reports keep their order
-	reportBuf []delivery
+	txn    bool // a transaction is open
 
 	// enqueued counts records librdkafka accepted; each gets exactly one
 	// delivery report, counted in delivered or failed.
 	enqueued, delivered, failed atomic.Int64
 	firstErr                    atomic.Pointer[error]
-	done                        chan struct{}
-	closeOnce                   sync.Once
 
-	// Write reuses one message: librdkafka copies key, value and headers
-	// before Produce returns, so nothing needs a fresh allocation per record.
-	msg     ck.Message
-	topic   string // *msg.TopicPartition.Topic
-	headers []ck.Header
+	stop, done chan struct{} // end and wait for reports
+	closeOnce  sync.Once
+	drainMu    sync.Mutex // one drain at a time, so reports keep their order
+	reportBuf  []delivery
 }
 
 // NewWriter creates a producer for the cluster. With a transactional id it
 // begins the transaction at once.
 func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, error) {
-	conf := ck.ConfigMap{
-		"go.logs.channel.enable": true,
-		"log.connection.close":   false,
-		"client.id":              "streamctl",
-		"partitioner":            "murmur2_random",
-		// Delivery reports carry only the outcome: the writer never needs
-		// the record's bytes back, which saves a copy per record.
-		"go.delivery.report.fields": "none",
-		// The Go client's default channels hold a million entries each; as
-		// live heap full of pointer slots they are scanned by every garbage
-		// collection. The events channel only needs to cover the moments
-		// the report goroutine is descheduled, and the produce channel is
-		// not used (Write calls Produce).
-		"go.events.channel.size":  10000,
-		"go.produce.channel.size": 0,
-		"linger.ms":               10,
-		"batch.num.messages":      10000,
+	conf := map[string]string{
+		"log.connection.close": "false",
+		"client.id":            "streamctl",
+		"partitioner":          "murmur2_random",
+		"linger.ms":            "10",
+		"batch.num.messages":   "10000",
 		// librdkafka's default queue (100,000 records) keeps every partition's
 		// batches full. A deeper one only lets input run further ahead of the
 		// broker: its records are malloc'ed from fresh pages (page faults,
 		// the C heap growing), which cost more CPU than they save, and peak
 		// memory grows with it (500,000 records: 250 MB RSS, 100,000: 100 MB).
-		"queue.buffering.max.messages": 100000,
-		"queue.buffering.max.kbytes":   262144,
-		"enable.idempotence":           opts.Idempotent,
+		"queue.buffering.max.messages": "100000",
+		"queue.buffering.max.kbytes":   "262144",
+		"enable.idempotence":           fmt.Sprint(opts.Idempotent),
 		"acks":                         "all",
 	}
 	if opts.Acks != "" {
@@ -98,75 +77,34 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 		conf["transactional.id"] = opts.TransactionalID
 	}
 	for k, v := range cl.cluster.ClientConfig() {
-		conf[k] = v
-	}
-	if opts.TransactionalID == "" {
-		plain := map[string]string{}
-		for k, v := range conf {
-			if !strings.HasPrefix(k, "go.") {
-				plain[k] = fmt.Sprint(v)
-			}
+		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
+			conf[k] = v
 		}
-		fast, err := newRDKProducer(plain, cl)
-		if err != nil {
-			return nil, fmt.Errorf("invalid producer configuration: %w", err)
-		}
-		w := &Writer{client: cl, opts: opts, fast: fast, stop: make(chan struct{}), done: make(chan struct{})}
-		go w.fastReports()
-		return w, nil
 	}
-	p, err := ck.NewProducer(&conf)
+	p, err := newRDKProducer(conf, cl)
 	if err != nil {
 		return nil, fmt.Errorf("invalid producer configuration: %w", err)
 	}
-	w := &Writer{client: cl, p: p, opts: opts, done: make(chan struct{})}
-	go func() {
-		for ev := range p.Logs() {
-			cl.log.Debug(cl.scrub.Scrub(ev.Message), "source", "librdkafka", "tag", ev.Tag, "level", ev.Level)
-		}
-	}()
+	w := &Writer{client: cl, p: p, opts: opts, stop: make(chan struct{}), done: make(chan struct{})}
 	go w.reports()
 	if opts.TransactionalID != "" {
-		tctx, cancel := context.WithTimeout(ctx, cl.cluster.Timeout)
-		defer cancel()
-		if err := p.InitTransactions(tctx); err != nil {
-			p.Close()
-			return nil, fmt.Errorf("initialising transactions for %q: %w", opts.TransactionalID, w.translate(err))
+		if err := p.initTransactions(cl.cluster.Timeout); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("initialising transactions for %q: %w", opts.TransactionalID, err)
 		}
-		if err := p.BeginTransaction(); err != nil {
-			p.Close()
-			return nil, fmt.Errorf("beginning a transaction: %w", cl.brokerError(err))
+		if err := p.beginTransaction(); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("beginning a transaction: %w", err)
 		}
 		w.txn = true
 	}
 	return w, nil
 }
 
-// reports counts delivery reports and records client-level failures.
+// reports serves librdkafka's callbacks and passes on the delivery reports
+// every 10 ms. Not a blocking poll: one is woken by every delivery report,
+// a thread switch per batch of records.
 func (w *Writer) reports() {
-	defer close(w.done)
-	for ev := range w.p.Events() {
-		switch e := ev.(type) {
-		case *ck.Message:
-			var err error
-			if e.TopicPartition.Error != nil {
-				err = w.client.brokerError(e.TopicPartition.Error)
-			}
-			w.report(e.Opaque, *e.TopicPartition.Topic, e.TopicPartition.Partition, err)
-		case ck.Error:
-			if err := w.translate(e); err != nil && (e.IsFatal() || e.Code() == ck.ErrAuthentication || e.Code() == ck.ErrSsl) {
-				w.setErr(err)
-			} else {
-				w.client.log.Debug("producer error", "error", w.client.scrub.Scrub(e.Error()))
-			}
-		}
-	}
-}
-
-// fastReports is reports for the binding: it serves librdkafka's callbacks
-// and takes the reports every 10 ms. Not a blocking poll: one is woken by
-// every delivery report, a thread switch per batch of records.
-func (w *Writer) fastReports() {
 	defer close(w.done)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
@@ -177,16 +115,16 @@ func (w *Writer) fastReports() {
 			return
 		case <-tick.C:
 		}
-		w.fast.serve(0)
+		w.p.serve(0)
 		w.drain()
 	}
 }
 
-// drain passes the binding's delivery reports taken so far to report.
+// drain passes the delivery reports taken so far to report.
 func (w *Writer) drain() {
 	w.drainMu.Lock()
 	defer w.drainMu.Unlock()
-	ds, err := w.fast.takeReports(w.reportBuf[:0])
+	ds, err := w.p.takeReports(w.reportBuf[:0])
 	if err != nil {
 		w.setErr(err)
 	}
@@ -225,98 +163,38 @@ func (w *Writer) Err() error {
 	return nil
 }
 
-// translate turns authentication and TLS failures into their own errors.
-func (w *Writer) translate(err error) error {
-	var kerr ck.Error
-	if errors.As(err, &kerr) {
-		detail := brokerDetail(w.client.scrub.Scrub(kerr.Error()))
-		switch kerr.Code() {
-		case ck.ErrAuthentication:
-			return &AuthError{Mechanism: w.client.cluster.Mechanism(), User: w.client.cluster.User(), Detail: detail}
-		case ck.ErrSsl:
-			return &TLSError{Detail: detail}
-		}
-	}
-	return w.client.brokerError(err)
-}
-
-// Write enqueues a record. It blocks while librdkafka's queue is full, and
+// Write enqueues a record; its delivery is reported asynchronously. It
 // returns an error only when the record cannot be enqueued at all. The
 // record's bytes are copied before it returns, so the caller may reuse them.
 func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
-	if w.fast != nil {
-		added, full := w.fast.add(r, opaque)
-		if full {
-			if err := w.sendBatch(ctx); err != nil {
-				return err
-			}
+	added, full := w.p.add(r, opaque)
+	if full {
+		if err := w.send(ctx); err != nil {
+			return err
 		}
-		if !added {
-			w.fast.add(r, opaque) // the first of a batch for its topic
-		}
-		return nil
 	}
-	m := &w.msg
-	if m.TopicPartition.Topic == nil || w.topic != r.Topic {
-		topic := r.Topic // allocated only when the topic changes
-		w.topic, m.TopicPartition.Topic = topic, &topic
+	if !added {
+		w.p.add(r, opaque) // the first of a batch for its topic
 	}
-	m.TopicPartition.Partition = r.Partition
-	if r.Partition == AnyPartition {
-		m.TopicPartition.Partition = ck.PartitionAny
-	}
-	m.Key, m.Value, m.Timestamp, m.Opaque = r.Key, r.Value, r.Timestamp, opaque
-	w.headers = w.headers[:0]
-	for _, h := range r.Headers {
-		w.headers = append(w.headers, ck.Header{Key: h.Key, Value: h.Value})
-	}
-	m.Headers = w.headers
-	err := w.produce(ctx, m)
-	// Hold on to none of the caller's memory until the next Write.
-	m.Key, m.Value, m.Opaque = nil, nil, nil
-	clear(w.headers)
-	return err
+	return nil
 }
 
-// sendBatch enqueues the fast producer's batch, waiting while librdkafka's
-// queue is full.
-func (w *Writer) sendBatch(ctx context.Context) error {
+// send enqueues the batch Write built, waiting while librdkafka's queue is
+// full.
+func (w *Writer) send(ctx context.Context) error {
 	for {
-		n, err := w.fast.send()
+		n, err := w.p.send()
 		w.enqueued.Add(int64(n))
 		if err == nil {
 			return nil
 		}
 		if !isQueueFull(err) {
-			return fmt.Errorf("producing to %s: %w", w.fast.batchTopic, err)
+			return fmt.Errorf("producing to %s: %w", w.p.batchTopic, err)
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		w.fast.serve(10 * time.Millisecond)
-		if err := w.Err(); err != nil {
-			return err
-		}
-	}
-}
-
-func (w *Writer) produce(ctx context.Context, m *ck.Message) error {
-	for {
-		err := w.p.Produce(m, nil)
-		if err == nil {
-			w.enqueued.Add(1)
-			return nil
-		}
-		var kerr ck.Error
-		if !errors.As(err, &kerr) || kerr.Code() != ck.ErrQueueFull {
-			return fmt.Errorf("producing to %s: %w", *m.TopicPartition.Topic, w.translate(err))
-		}
-		// The local queue is full: wait for deliveries to make room.
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Millisecond):
-		}
+		w.p.serve(10 * time.Millisecond) // deliveries make room
 		if err := w.Err(); err != nil {
 			return err
 		}
@@ -332,50 +210,46 @@ type Stats struct {
 // Flush waits until every written record is acknowledged or failed, or ctx
 // ends. In a transaction it commits (or aborts, on failure or cancel).
 func (w *Writer) Flush(ctx context.Context) error {
-	if w.fast != nil {
-		if err := w.sendBatch(ctx); err != nil {
-			return err
-		}
-	}
-	// Done when every record's report is counted (so Stats and OnDelivery
-	// are complete), not when the client's queues are empty: the last
-	// reports may still be on their way. The Go client's Flush sends queued
-	// records at once (no linger) and returns after its timeout when its own
-	// poll saw no event, so a short one. An authentication or TLS failure
-	// ends the wait: the records could only time out.
-	for w.unreported() > 0 && ctx.Err() == nil && w.clientFailure() == nil {
-		if w.fast != nil {
-			w.fast.flush(10 * time.Millisecond)
-			w.drain()
-		} else {
-			w.p.Flush(10)
-		}
-	}
+	err := w.WaitDelivered(ctx)
 	if !w.txn {
-		if n := w.unreported(); n > 0 {
-			cause := w.clientFailure()
-			if cause == nil {
-				cause = ctx.Err()
-			}
-			return fmt.Errorf("%d records not yet acknowledged: %w", n, cause)
-		}
-		return nil
+		return err
 	}
-	if ctx.Err() != nil || w.Err() != nil {
-		cause := w.Err()
+	if err == nil {
+		err = w.Err()
+	}
+	if err != nil {
+		if aerr := w.Abort(ctx); aerr != nil {
+			return aerr
+		}
+		return fmt.Errorf("transaction aborted, nothing was written: %w", err)
+	}
+	w.txn = false
+	if err := w.p.commitTransaction(w.client.cluster.Timeout); err != nil {
+		return fmt.Errorf("committing the transaction: %w", err)
+	}
+	return nil
+}
+
+// WaitDelivered sends what Write has batched and waits until every
+// record's report is counted (so Stats and OnDelivery are complete), not
+// merely until librdkafka's queue is empty, or ctx ends. It does not end a
+// transaction: in one, a delivered record becomes visible only when it
+// commits. An authentication or TLS failure ends the wait: the records could
+// only time out.
+func (w *Writer) WaitDelivered(ctx context.Context) error {
+	if err := w.send(ctx); err != nil {
+		return err
+	}
+	for w.unreported() > 0 && ctx.Err() == nil && w.clientFailure() == nil {
+		w.p.flush(10 * time.Millisecond)
+		w.drain()
+	}
+	if n := w.unreported(); n > 0 {
+		cause := w.clientFailure()
 		if cause == nil {
 			cause = ctx.Err()
 		}
-		if err := w.Abort(ctx); err != nil {
-			return err
-		}
-		return fmt.Errorf("transaction aborted, nothing was written: %w", cause)
-	}
-	w.txn = false
-	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.client.cluster.Timeout)
-	defer cancel()
-	if err := w.p.CommitTransaction(tctx); err != nil {
-		return fmt.Errorf("committing the transaction: %w", w.translate(err))
+		return fmt.Errorf("%d records not yet acknowledged: %w", n, cause)
 	}
 	return nil
 }
@@ -387,10 +261,8 @@ func (w *Writer) Abort(ctx context.Context) error {
 		return nil
 	}
 	w.txn = false
-	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.client.cluster.Timeout)
-	defer cancel()
-	if err := w.p.AbortTransaction(tctx); err != nil {
-		return fmt.Errorf("aborting the transaction: %w", w.translate(err))
+	if err := w.p.abortTransaction(w.client.cluster.Timeout); err != nil {
+		return fmt.Errorf("aborting the transaction: %w", err)
 	}
 	return nil
 }
@@ -419,13 +291,8 @@ func (w *Writer) Stats() Stats {
 // Close releases the producer; call Flush first to wait for deliveries.
 func (w *Writer) Close() {
 	w.closeOnce.Do(func() {
-		if w.fast != nil {
-			close(w.stop)
-			<-w.done
-			w.fast.close()
-			return
-		}
-		w.p.Close()
+		close(w.stop)
 		<-w.done
+		w.p.close()
 	})
 }
