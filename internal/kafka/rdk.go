@@ -1,24 +1,27 @@
 package kafka
 
 // A thin binding to the librdkafka that confluent-kafka-go bundles (its
-// static library is linked in with the Go client), for the record hot paths
-// the Go client makes slow. Its C side is rdk.c; rdk.h declares the few
-// functions of librdkafka's public API it uses.
+// static library is linked in with the Go client): every Writer and every
+// Reader but a sampling one go through it. Its C side is rdk.c; rdk.h
+// declares the few functions of librdkafka's public API it uses. The Go
+// client stays for admin requests and sampling reads (Seek, Pause), which
+// are not per-record costs.
 //
-// Producing (Writer, every writer but a transactional one): the Go client
-// turns every delivery report into a Message, a cgo call and a channel
-// send, and every header into two C allocations. Here records are packed
-// into one buffer and enqueued 512 to a cgo call; librdkafka's delivery
-// callback only stores (record id, partition, error) in C, and the Writer
-// takes those reports in batches every 10 ms, matching them to the opaques
-// given to Write by id.
+// Why: the Go client's per-record costs made produce and consume about half
+// as fast as kcat (docs/performance.md). It turns every delivery report into
+// a Message, a cgo call and a channel send, every header into two C
+// allocations, and every consumed record into 4-5 cgo calls. Here:
 //
-// Reading without a group (rdk_reader.go): the Go client makes 4-5 cgo
-// calls per record; here up to 1,024 records are packed into one Go buffer
-// per cgo call.
+//   - Writer (this file): records are packed into one buffer and enqueued
+//     512 to a cgo call (sc_produce_batch). librdkafka's delivery callback
+//     only stores (record id, partition, error) in C; the Writer takes those
+//     reports in batches every 10 ms and matches them to the opaques given
+//     to Write by id. Transactions use librdkafka's transaction calls.
+//   - Reader (rdk_reader.go): up to 1,024 fetched records are packed into
+//     one Go buffer per cgo call (sc_fill). A group's rebalances come back
+//     through an exported Go function, which picks the start offsets.
 //
-// Groups, transactions, admin requests and sampling stay on the Go client:
-// they are not per-record costs.
+// librdkafka's logs reach -v through streamctlRDKLog, also exported.
 
 /*
 #include "rdk.h"
@@ -36,7 +39,7 @@ import (
 )
 
 // rdkProducer is a librdkafka producer whose delivery reports come back
-// to Go in batches (see Writer.drain).
+// to Go in batches (takeReports, called by Writer.drain).
 type rdkProducer struct {
 	p      *C.sc_producer
 	topics map[string]*C.rd_kafka_topic_t // topic handles, kept for the producer's life

@@ -1,9 +1,8 @@
 package kafka
 
-// The Reader side of the thin librdkafka binding (see rdk.go): partitions
-// read without a group, records fetched from librdkafka in batches and
-// packed into one Go buffer per batch, so a record costs no cgo call of its
-// own.
+// The Reader side of the thin librdkafka binding (see rdk.go): records
+// fetched from librdkafka in batches and packed into one Go buffer per
+// batch, so a record costs no cgo call of its own.
 
 /*
 #include "rdk.h"
