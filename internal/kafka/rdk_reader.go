@@ -42,7 +42,8 @@ func newRDKConsumer(conf map[string]string, r *Reader) (*rdkConsumer, error) {
 	errstr := make([]byte, 512)
 	rc.c = C.sc_consumer_new(cconf, C.uintptr_t(rc.handle), C.uintptr_t(rc.self), cbool(r.opts.Group != ""),
 		(*C.char)(unsafe.Pointer(&errstr[0])), C.size_t(len(errstr)))
-	if rc.c == nil {
+	if rc.c == nil { // the configuration is still ours
+		C.rd_kafka_conf_destroy(cconf)
 		rc.handle.Delete()
 		rc.self.Delete()
 		return nil, fmt.Errorf("%s", C.GoString((*C.char)(unsafe.Pointer(&errstr[0]))))
