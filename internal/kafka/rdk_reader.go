@@ -10,6 +10,7 @@ package kafka
 import "C"
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"maps"
@@ -21,13 +22,13 @@ import (
 // rdkConsumer reads partitions, assigned or through a group, in packed
 // batches.
 type rdkConsumer struct {
-	c      *C.sc_consumer
-	arena  []byte
-	buf    []byte     // what is left of the current packed batch
-	topic  string     // the last topic name, reused
-	handle cgo.Handle // the *Client, for librdkafka's logs
-	self   cgo.Handle // this consumer, for rebalances
-	reader *Reader    // whose assignment rebalances change
+	c       *C.sc_consumer
+	scratch []byte     // where C packs a batch
+	buf     []byte     // what is left of the current packed batch
+	topic   string     // the last topic name, reused
+	handle  cgo.Handle // the *Client, for librdkafka's logs
+	self    cgo.Handle // this consumer, for rebalances
+	reader  *Reader    // whose assignment rebalances change
 }
 
 // newRDKConsumer reads r's partitions: with a group, those the group
@@ -174,23 +175,26 @@ func (rc *rdkConsumer) next(timeout time.Duration) (*Record, *EOF, error) {
 	}
 }
 
-// fill fetches the next batch into a fresh arena; false when none arrived.
+// fill fetches the next batch; false when none arrived. C packs it into a
+// scratch buffer kept for the reader's life, and the batch is copied into
+// one allocation of its exact size, which the records then point into: a
+// fresh 1 MB buffer per batch instead cost more in zeroing (Go clears
+// every allocation) than the copy does.
 func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 	for {
-		if cap(rc.arena) == 0 {
-			rc.arena = make([]byte, 1<<20)
+		if len(rc.scratch) == 0 {
+			rc.scratch = make([]byte, 1<<20)
 		}
 		var used C.size_t
-		n := int(C.sc_fill(rc.c, C.int(timeout.Milliseconds()), (*C.uchar)(unsafe.Pointer(&rc.arena[0])), C.size_t(len(rc.arena)), &used))
-		if n < 0 { // the next message needs a larger arena
-			rc.arena = make([]byte, -n)
+		n := int(C.sc_fill(rc.c, C.int(timeout.Milliseconds()), (*C.uchar)(unsafe.Pointer(&rc.scratch[0])), C.size_t(len(rc.scratch)), &used))
+		if n < 0 { // the next message needs a larger buffer
+			rc.scratch = make([]byte, -n)
 			continue
 		}
 		if n == 0 {
 			return false
 		}
-		// Records point into this arena: the next batch gets a new one.
-		rc.buf, rc.arena = rc.arena[:used], nil
+		rc.buf = bytes.Clone(rc.scratch[:used])
 		return true
 	}
 }
