@@ -167,8 +167,8 @@ func (r *Reader) Seek(tp TopicPartition, offset int64) error {
 	return nil
 }
 
-// Pause stops fetching a partition of a Sample reader (best effort: records already fetched
-// may still arrive).
+// Pause stops fetching a partition of a Sample reader (best effort: records
+// already fetched may still arrive).
 func (r *Reader) Pause(tp TopicPartition) {
 	_ = r.c.Pause([]ck.TopicPartition{ckPartition(tp, 0)})
 }
