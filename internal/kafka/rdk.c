@@ -6,6 +6,7 @@
 enum { VT_END = 0, VT_RKT = 2, VT_PARTITION = 3, VT_VALUE = 4, VT_KEY = 5,
        VT_OPAQUE = 6, VT_MSGFLAGS = 7, VT_TIMESTAMP = 8, VT_HEADERS = 10 };
 #define SC_MSG_F_COPY 0x2
+#define SC_MSG_F_PARTITION 0x8
 
 // sc_log hands librdkafka's log lines to the Go side (shown with -v). Both
 // handle structs start with the Go handle.
@@ -18,19 +19,24 @@ static void sc_log(const rd_kafka_t *rk, int level, const char *fac, const char 
 // rd_kafka_poll or rd_kafka_flush, on whichever thread called them, so the
 // Go side takes reports in batches (sc_take_acks) instead of librdkafka
 // calling into Go once per record.
-static void sc_dr(rd_kafka_t *rk, const sc_rdk_msg_t *m, void *opaque) {
-	sc_producer *p = opaque;
+// sc_push_ack appends a delivery report for the Go side (sc_take_acks).
+static void sc_push_ack(sc_producer *p, void *id, rd_kafka_topic_t *rkt, int32_t partition, int err) {
 	pthread_mutex_lock(&p->mu);
 	if (p->nacks == p->capacity) {
 		p->capacity = p->capacity ? 2 * p->capacity : 4096;
 		p->acks = realloc(p->acks, p->capacity * sizeof *p->acks);
 	}
 	sc_ack *a = &p->acks[p->nacks++];
-	a->id = (int64_t)(intptr_t)m->_private; // the producer's message opaque
-	a->rkt = m->rkt;
-	a->partition = m->partition;
-	a->err = m->err;
+	a->id = (int64_t)(intptr_t)id;
+	a->rkt = rkt;
+	a->partition = partition;
+	a->err = err;
 	pthread_mutex_unlock(&p->mu);
+}
+
+static void sc_dr(rd_kafka_t *rk, const sc_rdk_msg_t *m, void *opaque) {
+	// _private is the producer's message opaque: the record's id.
+	sc_push_ack(opaque, m->_private, m->rkt, m->partition, m->err);
 }
 
 // sc_error keeps the first error the producer cannot recover from; others
@@ -48,9 +54,10 @@ static void sc_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
 
 rd_kafka_conf_t *sc_conf_new(void) { return rd_kafka_conf_new(); }
 
-sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size) {
+sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, int batch_room, char *errstr, size_t size) {
 	sc_producer *p = calloc(1, sizeof *p);
 	p->gohandle = gohandle;
+	p->batch_room = batch_room;
 	pthread_mutex_init(&p->mu, NULL);
 	rd_kafka_conf_set_opaque(conf, p);
 	rd_kafka_conf_set_dr_msg_cb(conf, sc_dr);
@@ -75,12 +82,57 @@ static const unsigned char *getb(const unsigned char *b, const void **v, int32_t
 	return *n > 0 ? b + *n : b;
 }
 
+// sc_produce_plain enqueues n records without headers or timestamps with one
+// rd_kafka_produce_batch call, which takes the clock and the topic's lock
+// once for all of them instead of once per record (15-20% of produce's
+// time). It returns how many were enqueued, or -1 when the records are not
+// plain or the queue may not hold them all.
+//
+// rd_kafka_produce_batch does not stop at a failed record: it goes on with
+// the next ones. Only a full queue fails a record here, which the room
+// check makes unlikely but not impossible (queue.buffering.max.kbytes). A
+// failed suffix of the batch is left for the next call, as in
+// sc_produce_batch; a record that failed before one that was enqueued is
+// reported as failed with its error, since sending it later would put it
+// behind a later record.
+static int sc_produce_plain(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err) {
+	if (n > SC_PRODUCE_BATCH || rd_kafka_outq_len(p->rk) + n > p->batch_room) return -1;
+	for (int i = 0; i < n; i++) {
+		int32_t part, kl, vl, hn;
+		int64_t ts;
+		const void *k, *v;
+		buf = get32(buf, &part);
+		memcpy(&ts, buf, 8); buf += 8;
+		buf = getb(buf, &k, &kl);
+		buf = getb(buf, &v, &vl);
+		buf = get32(buf, &hn);
+		if (hn != 0 || ts != 0) return -1;
+		sc_rdk_msg_t *m = &p->plain[i];
+		memset(m, 0, sizeof *m);
+		m->partition = part; // RD_KAFKA_MSG_F_PARTITION: this, or the partitioner for -1
+		m->payload = (void *)v; m->len = vl < 0 ? 0 : vl;
+		m->key = (void *)k; m->key_len = kl < 0 ? 0 : kl;
+		m->_private = (void *)(intptr_t)(first_id + i);
+	}
+	rd_kafka_produce_batch(topic, -1, SC_MSG_F_COPY | SC_MSG_F_PARTITION, p->plain, n);
+	int sent = n; // records before the failed suffix
+	while (sent > 0 && p->plain[sent - 1].err) sent--;
+	for (int i = 0; i < sent; i++)
+		if (p->plain[i].err) sc_push_ack(p, p->plain[i]._private, topic, p->plain[i].partition, p->plain[i].err);
+	*err = sent < n ? p->plain[sent].err : 0;
+	return sent;
+}
+
 // sc_produce_batch enqueues n records packed in buf (rdk.go's add), all to
 // one topic, with ids first_id, first_id+1, ... as their message opaques,
 // then serves delivery reports without waiting. It stops at the first error
 // and returns how many were enqueued; *err is the error.
 int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err) {
-	int i;
+	int i = sc_produce_plain(p, topic, buf, n, first_id, err);
+	if (i >= 0) {
+		rd_kafka_poll(p->rk, 0);
+		return i;
+	}
 	*err = 0;
 	for (i = 0; i < n; i++) {
 		int32_t part, kl, vl, hn;

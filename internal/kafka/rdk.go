@@ -13,10 +13,12 @@ package kafka
 // allocations, and every consumed record into 4-5 cgo calls. Here:
 //
 //   - Writer (this file): records are packed into one buffer and enqueued
-//     512 to a cgo call (sc_produce_batch). librdkafka's delivery callback
-//     only stores (record id, partition, error) in C; the Writer takes those
-//     reports in batches every 10 ms and matches them to the opaques given
-//     to Write by id. Transactions use librdkafka's transaction calls.
+//     512 to a cgo call (sc_produce_batch); a batch of records without
+//     headers or timestamps (a plain produce) in one rd_kafka_produce_batch
+//     call. librdkafka's delivery callback only stores (record id,
+//     partition, error) in C; the Writer takes those reports in batches
+//     every 10 ms and matches them to the opaques given to Write by id.
+//     Transactions use librdkafka's transaction calls.
 //   - Reader (rdk_reader.go): up to 1,024 fetched records are packed into
 //     one Go buffer per cgo call (sc_fill). A group's rebalances come back
 //     through an exported Go function, which picks the start offsets.
@@ -33,6 +35,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/cgo"
+	"strconv"
 	"sync"
 	"time"
 	"unsafe"
@@ -88,7 +91,13 @@ func newRDKProducer(conf map[string]string, cl *Client) (*rdkProducer, error) {
 	}
 	errstr := make([]byte, 512)
 	h := cgo.NewHandle(cl)
-	p := C.sc_producer_new(cconf, C.uintptr_t(h), (*C.char)(unsafe.Pointer(&errstr[0])), C.size_t(len(errstr)))
+	// Whole batches of plain records go in one call while the queue is at
+	// most half full (sc_produce_plain), so a full queue rarely fails one.
+	room := 100000 // librdkafka's default queue.buffering.max.messages
+	if n, err := strconv.Atoi(conf["queue.buffering.max.messages"]); err == nil {
+		room = n
+	}
+	p := C.sc_producer_new(cconf, C.uintptr_t(h), C.int(room/2), (*C.char)(unsafe.Pointer(&errstr[0])), C.size_t(len(errstr)))
 	if p == nil {
 		h.Delete()
 		C.rd_kafka_conf_destroy(cconf)
@@ -126,7 +135,7 @@ func (r *rdkProducer) add(rec *Record, opaque any) (added, full bool) {
 		b = appendLenBytes(b, h.Value)
 	}
 	r.batch = b
-	return true, len(r.starts) >= 512 || len(r.batch) >= 512<<10
+	return true, len(r.starts) >= C.SC_PRODUCE_BATCH || len(r.batch) >= 512<<10
 }
 
 func appendLenBytes(b, v []byte) []byte {

@@ -56,6 +56,7 @@ extern int rd_kafka_poll(rd_kafka_t *, int);
 extern int rd_kafka_flush(rd_kafka_t *, int);
 extern int rd_kafka_outq_len(rd_kafka_t *);
 extern int rd_kafka_producev(rd_kafka_t *, ...);
+extern int rd_kafka_produce_batch(rd_kafka_topic_t *, int32_t, int, sc_rdk_msg_t *, int);
 extern rd_kafka_topic_t *rd_kafka_topic_new(rd_kafka_t *, const char *, void *);
 extern void rd_kafka_topic_destroy(rd_kafka_topic_t *);
 extern const char *rd_kafka_topic_name(const rd_kafka_topic_t *);
@@ -101,6 +102,8 @@ typedef struct {
 	int32_t err;
 } sc_ack;
 
+#define SC_PRODUCE_BATCH 512 // records per sc_produce_batch call, at most
+
 // Both handles start with the cgo.Handle of the Go side, for the log
 // callback (rd_kafka_opaque gives the handle's struct).
 typedef struct {
@@ -111,6 +114,11 @@ typedef struct {
 	size_t nacks, capacity;
 	int client_err; // first client-level error (auth, TLS, fatal)
 	char client_errstr[512];
+	// Plain records (no headers, no timestamp) go to librdkafka in one
+	// rd_kafka_produce_batch call while fewer than batch_room records are
+	// queued (see sc_produce_batch).
+	int batch_room;
+	sc_rdk_msg_t plain[SC_PRODUCE_BATCH];
 } sc_producer;
 
 #define SC_BATCH 1024
@@ -124,7 +132,7 @@ typedef struct {
 } sc_consumer;
 
 rd_kafka_conf_t *sc_conf_new(void);
-sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size);
+sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, int batch_room, char *errstr, size_t size);
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name);
 int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err);
 size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);

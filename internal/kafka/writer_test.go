@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/playground"
 )
@@ -119,5 +120,86 @@ func TestWriterReportsFailures(t *testing.T) {
 	}
 	if err := w.Err(); err == nil || !strings.Contains(err.Error(), "delivering to one[7]") {
 		t.Fatalf("Err() = %v, want one naming one[7]", err)
+	}
+}
+
+// Records without headers or timestamps go to librdkafka a batch at a time
+// (sc_produce_plain). With a queue of a few kilobytes most batches only
+// partly fit: the rest must follow later without reordering a key's
+// records, every record must be reported once, and keys must land where
+// the Java client's hashing puts them.
+func TestWriterPlainBatchesKeepOrder(t *testing.T) {
+	ctx := context.Background()
+	c := connect(t, map[string]string{"queue.buffering.max.kbytes": "8"})
+	if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "plain", Partitions: 3, ReplicationFactor: 1}, false); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	reports := 0
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Acks: "all", Idempotent: true, OnDelivery: func(_ any, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			t.Errorf("delivery failed: %v", err)
+		}
+		reports++
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	const n, keys = 3000, 7
+	value := strings.Repeat("v", 200)
+	for i := range n {
+		rec := &kafka.Record{Topic: "plain", Partition: kafka.AnyPartition,
+			Key: fmt.Appendf(nil, "key-%d", i%keys), Value: fmt.Appendf(nil, "%d %s", i, value)}
+		if err := w.Write(ctx, rec, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := w.Flush(fctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if st := w.Stats(); st.Delivered != n || reports != n {
+		t.Fatalf("stats %+v, %d reports; want %d delivered and reported", st, reports, n)
+	}
+
+	start := map[kafka.TopicPartition]int64{}
+	for p := range int32(3) {
+		start[kafka.TopicPartition{Topic: "plain", Partition: p}] = 0
+	}
+	r, err := c.NewReader(kafka.ReaderOptions{Start: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	last := map[string]int{}
+	for got, ends := 0, 0; got < n || ends < 3; {
+		rec, eof, err := r.Poll(time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if eof != nil {
+			ends++
+			continue
+		}
+		if rec == nil {
+			t.Fatalf("read %d of %d records", got, n)
+		}
+		got++
+		var i int
+		fmt.Sscan(string(rec.Value), &i)
+		k := string(rec.Key)
+		if prev, ok := last[k]; ok && i <= prev {
+			t.Fatalf("%s: record %d after %d", k, i, prev)
+		}
+		last[k] = i
+		if want := dlq.KeyPartition(rec.Key, 3); rec.Partition != want {
+			t.Fatalf("%s on partition %d, murmur2 says %d", k, rec.Partition, want)
+		}
 	}
 }
