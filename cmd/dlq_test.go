@@ -497,6 +497,14 @@ func TestDLQReprocessRefusesAConcurrentRun(t *testing.T) {
 	}
 	run(t, b.args("dlq", "drain", "orders-dlt", "--to-file", filepath.Join(t.TempDir(), "a.jsonl"))...).exit(t, 1)
 
+	// Interrupt only once the first run has committed progress, so the
+	// check below has something to check (the refusals above can take
+	// less time than its first commit).
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if c := b.committed(t, "streamctl-dlq-orders-dlt"); c[0]+c[1] > 0 {
+			break
+		}
+	}
 	cancel()
 	res := <-first
 	if res.code != exitcode.Interrupted {
