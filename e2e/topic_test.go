@@ -413,3 +413,20 @@ func TestCompletionFromTheCluster(t *testing.T) {
 		t.Errorf("exit-codes:\n%s", r)
 	}
 }
+
+// A script creates a topic and uses it at once (`topic create t && produce
+// t`): the second command must find it, although the brokers learn of a new
+// topic a moment after the controller has answered. Several pairs at once,
+// so that the controller and the broker are busy, as in a CI pipeline.
+func TestTopicUsableRightAfterCreate(t *testing.T) {
+	t.Parallel()
+	for i := range 8 {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			t.Parallel()
+			u := newUser(t)
+			topic := uniqueName(t, "")
+			u.run("topic", "create", topic, "--partitions", "3").ok(t)
+			u.runIn("a\nb\n", "produce", topic).ok(t)
+		})
+	}
+}

@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
@@ -39,7 +40,42 @@ func (c *Client) CreateTopic(ctx context.Context, spec TopicSpec, validateOnly b
 	if err != nil {
 		return err
 	}
-	return c.topicResult(res, "creating")
+	if err := c.topicResult(res, "creating"); err != nil || validateOnly {
+		return err
+	}
+	return c.waitTopicReady(ctx, spec)
+}
+
+// waitTopicReady waits until the cluster's metadata shows the new topic with
+// a leader for every partition. The controller answers CreateTopics before
+// the brokers' metadata has the topic, so a script's next command (`topic
+// create t && produce t`) would otherwise be told it does not exist.
+func (c *Client) waitTopicReady(ctx context.Context, spec TopicSpec) error {
+	ctx, cancel := context.WithTimeout(ctx, c.cluster.Timeout)
+	defer cancel()
+	name := spec.Name
+	for {
+		md, err := c.admin.GetMetadata(&name, false, min(1000, c.timeoutMs(ctx)))
+		if err == nil {
+			if t, ok := md.Topics[name]; ok && t.Error.Code() == ck.ErrNoError && len(t.Partitions) > 0 && len(t.Partitions) >= spec.Partitions && allLed(t.Partitions) {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("topic %q was created, but the cluster's metadata does not show it with a leader for every partition after %s", name, c.cluster.Timeout)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func allLed(parts []ck.PartitionMetadata) bool {
+	for _, p := range parts {
+		if p.Leader < 0 || p.Error.Code() != ck.ErrNoError {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Client) topicResult(res []ck.TopicResult, verb string) error {
