@@ -73,8 +73,9 @@ one target:
 
 Filters and transforms: --key, --header, --where (jq), --event-type (a header
 or JSON field named by --type-field), --map (jq rewriting the value),
---set-header, --drop-header. Topic targets get idempotency headers
-(streamctl-replay-id, streamctl-replay-source) so consumers can drop repeats.
+--set-header, --drop-header. Topic copies get an idempotency header,
+streamctl-replay-id: <replay id>/<topic>/<partition>/<offset> of the source
+record, so consumers can drop repeats.
 
 A replay saves its plan and progress in a checkpoint file after every commit;
 records are acknowledged by the target (delivery report, fsync, pipe write)
@@ -126,7 +127,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringVar(&opts.Checkpoint, "checkpoint", "", "checkpoint file (default $XDG_STATE_HOME/streamctl/replays/ID.json)")
 	fl.BoolVar(&opts.Resume, "resume", false, "continue the replay saved in --checkpoint (or --id)")
 	fl.StringVar(&opts.ID, "id", "", "replay id, for the checkpoint and the idempotency header (default: generated)")
-	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-* headers")
+	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-id header")
 	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
 	return cmd
 }

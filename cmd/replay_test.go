@@ -19,6 +19,18 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
+// splitReplayID splits an idempotency header value into the replay id and
+// the source record's "topic/partition/offset" (topic names hold no '/').
+func splitReplayID(t *testing.T, v string) (id, source string) {
+	t.Helper()
+	parts := strings.Split(v, "/")
+	if len(parts) < 4 {
+		t.Fatalf("idempotency header %q: want <replay id>/<topic>/<partition>/<offset>", v)
+	}
+	n := len(parts) - 3
+	return strings.Join(parts[:n], "/"), strings.Join(parts[n:], "/")
+}
+
 // sourceCoordinates reads envelopes and returns "topic/partition/offset" of
 // each, from the idempotency header when present, else from the envelope.
 func sourceCoordinates(t *testing.T, lines string) map[string]int {
@@ -39,8 +51,8 @@ func sourceCoordinates(t *testing.T, lines string) map[string]int {
 		}
 		k := fmt.Sprintf("%s/%d/%d", e.Topic, e.Partition, e.Offset)
 		for _, h := range e.Headers {
-			if h.Key == "streamctl-replay-source" {
-				k = h.Value
+			if h.Key == "streamctl-replay-id" {
+				_, k = splitReplayID(t, h.Value)
 			}
 		}
 		seen[k]++
@@ -126,7 +138,13 @@ func TestReplayToTopicWithFiltersAndIdempotencyHeaders(t *testing.T) {
 	n := 0
 	for _, l := range strings.Split(strings.TrimSpace(r.out), "\n") {
 		n++
-		if !strings.Contains(l, `\"type\":\"OrderShipped\"`) || !strings.Contains(l, `{"key":"streamctl-replay-id","value":"r1"}`) ||
+		var e struct{ Partition int32 }
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatal(err)
+		}
+		// The source partition is the copy's (same partitioning).
+		idem := fmt.Sprintf(`{"key":"streamctl-replay-id","value":"r1/order-events/%d/`, e.Partition)
+		if !strings.Contains(l, `\"type\":\"OrderShipped\"`) || !strings.Contains(l, idem) ||
 			!strings.Contains(l, `{"key":"projection","value":"shipping"}`) || strings.Contains(l, `"key":"source"`) {
 			t.Fatalf("record not filtered or transformed as asked: %s", l)
 		}
@@ -284,9 +302,13 @@ func TestReplayAtLeastOnceSurvivesKill9AtSeveralPoints(t *testing.T) {
 		})
 		seen := map[string]int{}
 		for _, e := range recs {
-			src, ok := e.header("streamctl-replay-source")
-			if id, _ := e.header("streamctl-replay-id"); !ok || id != "alo" {
-				t.Fatalf("copy %s[%d]@%d lacks the idempotency headers: %+v", e.Topic, e.Partition, e.Offset, e.Headers)
+			v, ok := e.header("streamctl-replay-id")
+			if !ok {
+				t.Fatalf("copy %s[%d]@%d lacks the idempotency header: %+v", e.Topic, e.Partition, e.Offset, e.Headers)
+			}
+			id, src := splitReplayID(t, v)
+			if id != "alo" {
+				t.Fatalf("copy %s[%d]@%d: idempotency header %q, want replay id alo", e.Topic, e.Partition, e.Offset, v)
 			}
 			want, ok := source[src]
 			if !ok || e.Key == nil || e.Value == nil || *e.Key != want.key || *e.Value != want.value {
