@@ -72,6 +72,13 @@ sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, int batc
 	return p;
 }
 
+// sc_producer_metadata requests the cluster's brokers (no topics) and waits
+// for the answer (see rdk.go's awaitProducerID).
+void sc_producer_metadata(sc_producer *p, int timeout_ms) {
+	const struct rd_kafka_metadata *md;
+	if (rd_kafka_metadata(p->rk, 0, NULL, &md, timeout_ms) == 0) rd_kafka_metadata_destroy(md);
+}
+
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name) { return rd_kafka_topic_new(p->rk, name, NULL); }
 
 // Packed fields: lengths are int32, -1 for null.

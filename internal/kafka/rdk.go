@@ -48,13 +48,7 @@ type rdkProducer struct {
 	topics map[string]*C.rd_kafka_topic_t // topic handles, kept for the producer's life
 	handle cgo.Handle                     // the *Client, for librdkafka's logs
 
-	// The batch being built: records for one topic packed for
-	// sc_produce_batch, where each starts, and their opaques.
-	batch      []byte
-	starts     []int
-	opaques    []any
-	batchTopic string
-	nextID     int64 // the id of the batch's first record
+	nextID int64 // the id of the next record enqueued
 
 	// Records enqueued and not yet reported: pending[i] is the opaque of
 	// record firstPending+i, or reported once its report is taken.
@@ -106,16 +100,25 @@ func newRDKProducer(conf map[string]string, cl *Client) (*rdkProducer, error) {
 	return &rdkProducer{p: p, handle: h, topics: map[string]*C.rd_kafka_topic_t{}, acks: make([]C.sc_ack, 16<<10)}, nil
 }
 
+// rdkBatch is a batch of records for one topic, packed for
+// sc_produce_batch: their bytes, where each starts, and their opaques.
+type rdkBatch struct {
+	buf     []byte
+	starts  []int
+	opaques []any
+	topic   string
+}
+
 // add packs a record into the batch and reports whether the batch is now
 // full (send it). A record for another topic than the batch's is not added
 // (added false): send the batch, then add it.
-func (r *rdkProducer) add(rec *Record, opaque any) (added, full bool) {
-	if len(r.starts) > 0 && rec.Topic != r.batchTopic {
+func (b *rdkBatch) add(rec *Record, opaque any) (added, full bool) {
+	if len(b.starts) > 0 && rec.Topic != b.topic {
 		return false, true
 	}
-	r.batchTopic = rec.Topic
-	r.starts = append(r.starts, len(r.batch))
-	r.opaques = append(r.opaques, opaque)
+	b.topic = rec.Topic
+	b.starts = append(b.starts, len(b.buf))
+	b.opaques = append(b.opaques, opaque)
 	part := rec.Partition
 	if part == AnyPartition {
 		part = -1
@@ -124,18 +127,36 @@ func (r *rdkProducer) add(rec *Record, opaque any) (added, full bool) {
 	if !rec.Timestamp.IsZero() {
 		ts = rec.Timestamp.UnixMilli()
 	}
-	b := binary.NativeEndian.AppendUint32(r.batch, uint32(part))
-	b = binary.NativeEndian.AppendUint64(b, uint64(ts))
-	b = appendLenBytes(b, rec.Key)
-	b = appendLenBytes(b, rec.Value)
-	b = binary.NativeEndian.AppendUint32(b, uint32(len(rec.Headers)))
+	buf := binary.NativeEndian.AppendUint32(b.buf, uint32(part))
+	buf = binary.NativeEndian.AppendUint64(buf, uint64(ts))
+	buf = appendLenBytes(buf, rec.Key)
+	buf = appendLenBytes(buf, rec.Value)
+	buf = binary.NativeEndian.AppendUint32(buf, uint32(len(rec.Headers)))
 	for _, h := range rec.Headers {
-		b = binary.NativeEndian.AppendUint32(b, uint32(len(h.Key)))
-		b = append(b, h.Key...)
-		b = appendLenBytes(b, h.Value)
+		buf = binary.NativeEndian.AppendUint32(buf, uint32(len(h.Key)))
+		buf = append(buf, h.Key...)
+		buf = appendLenBytes(buf, h.Value)
 	}
-	r.batch = b
-	return true, len(r.starts) >= C.SC_PRODUCE_BATCH || len(r.batch) >= 512<<10
+	b.buf = buf
+	return true, len(b.starts) >= C.SC_PRODUCE_BATCH || len(b.buf) >= 512<<10
+}
+
+func (b *rdkBatch) len() int { return len(b.starts) }
+
+func (b *rdkBatch) reset() {
+	clear(b.opaques) // no references kept to records' opaques
+	b.buf, b.starts, b.opaques = b.buf[:0], b.starts[:0], b.opaques[:0]
+}
+
+// dropFirst removes the first n records (enqueued) from the batch.
+func (b *rdkBatch) dropFirst(n int) {
+	rest := b.starts[n]
+	b.buf = append(b.buf[:0], b.buf[rest:]...)
+	b.starts = b.starts[:copy(b.starts, b.starts[n:])]
+	for i := range b.starts {
+		b.starts[i] -= rest
+	}
+	b.opaques = b.opaques[:copy(b.opaques, b.opaques[n:])]
 }
 
 func appendLenBytes(b, v []byte) []byte {
@@ -145,43 +166,37 @@ func appendLenBytes(b, v []byte) []byte {
 	return append(binary.NativeEndian.AppendUint32(b, uint32(len(v))), v...)
 }
 
-// send enqueues the batch and returns how many records went. On an error
-// (a full queue) the rest stays in the batch for the next send.
-func (r *rdkProducer) send() (int, error) {
-	if len(r.starts) == 0 {
+// send enqueues batch b and returns how many records went. On an error (a
+// full queue) the rest stays in b for the next send.
+func (r *rdkProducer) send(b *rdkBatch) (int, error) {
+	if b.len() == 0 {
 		return 0, nil
 	}
-	topic, ok := r.topics[r.batchTopic]
+	topic, ok := r.topics[b.topic]
 	if !ok {
-		name := C.CString(r.batchTopic)
+		name := C.CString(b.topic)
 		topic = C.sc_topic(r.p, name)
 		C.free(unsafe.Pointer(name))
-		r.topics[r.batchTopic] = topic
+		r.topics[b.topic] = topic
 	}
 	// Pending before they are enqueued: a report can be taken as soon as
 	// librdkafka has the record.
 	r.mu.Lock()
-	r.pending = append(r.pending, r.opaques...)
+	r.pending = append(r.pending, b.opaques...)
 	r.mu.Unlock()
 	var cerr C.int
-	n := int(C.sc_produce_batch(r.p, topic, (*C.uchar)(ptr(r.batch)), C.int(len(r.starts)), C.int64_t(r.nextID), &cerr))
+	n := int(C.sc_produce_batch(r.p, topic, (*C.uchar)(ptr(b.buf)), C.int(b.len()), C.int64_t(r.nextID), &cerr))
 	r.nextID += int64(n)
-	if n == len(r.starts) {
-		r.batch, r.starts, r.opaques = r.batch[:0], r.starts[:0], r.opaques[:0]
+	if n == b.len() {
+		b.reset()
 		return n, nil
 	}
 	// Keep the records not enqueued, and take them out of pending (no
 	// report can come for them).
 	r.mu.Lock()
-	r.pending = r.pending[:len(r.pending)-(len(r.starts)-n)]
+	r.pending = r.pending[:len(r.pending)-(b.len()-n)]
 	r.mu.Unlock()
-	rest := r.starts[n]
-	r.batch = append(r.batch[:0], r.batch[rest:]...)
-	r.starts = r.starts[:copy(r.starts, r.starts[n:])]
-	for i := range r.starts {
-		r.starts[i] -= rest
-	}
-	r.opaques = r.opaques[:copy(r.opaques, r.opaques[n:])]
+	b.dropFirst(n)
 	return n, rdkError(int(cerr))
 }
 
@@ -226,6 +241,17 @@ func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
 		return out, r.client().clientError(int(clientErr), C.GoString(&r.p.client_errstr[0]))
 	}
 	return out, nil
+}
+
+// awaitProducerID asks a broker for metadata and waits for the answer, for
+// up to d. An idempotent producer sends nothing before it has a producer id.
+// librdkafka 2.11 asks for one as soon as the handle exists, while only the
+// bootstrap connection is up, which it drops after the first metadata; finding
+// no broker, it retries on a fixed 500 ms timer, which every produce paid (one
+// record took 0.52 s). Each metadata answer also retries the request, now from
+// a connected broker: the id comes within a round trip or two.
+func (r *rdkProducer) awaitProducerID(d time.Duration) {
+	C.sc_producer_metadata(r.p, C.int(d.Milliseconds()))
 }
 
 // serve serves delivery reports and error callbacks for up to d (they run

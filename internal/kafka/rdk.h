@@ -55,6 +55,9 @@ extern const char *rd_kafka_err2str(int);
 extern int rd_kafka_poll(rd_kafka_t *, int);
 extern int rd_kafka_flush(rd_kafka_t *, int);
 extern int rd_kafka_outq_len(rd_kafka_t *);
+struct rd_kafka_metadata;
+extern int rd_kafka_metadata(rd_kafka_t *, int, rd_kafka_topic_t *, const struct rd_kafka_metadata **, int);
+extern void rd_kafka_metadata_destroy(const struct rd_kafka_metadata *);
 extern int rd_kafka_producev(rd_kafka_t *, ...);
 extern int rd_kafka_produce_batch(rd_kafka_topic_t *, int32_t, int, sc_rdk_msg_t *, int);
 extern rd_kafka_topic_t *rd_kafka_topic_new(rd_kafka_t *, const char *, void *);
@@ -133,6 +136,7 @@ typedef struct {
 
 rd_kafka_conf_t *sc_conf_new(void);
 sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, int batch_room, char *errstr, size_t size);
+void sc_producer_metadata(sc_producer *p, int timeout_ms);
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name);
 int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err);
 size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);

@@ -23,16 +23,34 @@ type WriterOptions struct {
 	// given to Write and the delivery error (nil when acknowledged). It runs
 	// on the writer's report goroutine, in per-partition order.
 	OnDelivery func(opaque any, err error)
+	// Background enqueues each full batch on a goroutine of its own while
+	// Write packs the next: for callers that do much per record themselves
+	// (a copy from Kafka to Kafka reads, filters and tracks every record),
+	// so both halves use a core. A caller doing little per record (produce
+	// from a file) only pays the hand-offs.
+	Background bool
 }
 
 // Writer produces records asynchronously and counts their delivery reports.
-// It produces through our own binding to librdkafka (rdk.go). Write is not
-// safe for concurrent use; the other methods are.
+// It produces through our own binding to librdkafka (rdk.go). Write, Flush,
+// WaitDelivered, Abort and CommitWithOffsets belong to one goroutine; Err
+// and Stats are safe to call from any.
 type Writer struct {
 	client *Client
 	p      *rdkProducer
 	opts   WriterOptions
 	txn    bool // a transaction is open
+
+	// Write packs records into cur. A full batch is enqueued in librdkafka
+	// at once or, with Background, by the sender goroutine (the C half of a
+	// record's cost: its headers' allocations, the partitioner, queue
+	// locks) while Write packs the next; two batches take turns.
+	cur     *rdkBatch
+	toSend  chan *rdkBatch // unbuffered: only an idle sender takes one; nil is a barrier
+	spare   chan *rdkBatch // the batch the sender is done with
+	sendErr atomic.Pointer[error]
+	life    context.Context // the sender's: ends with Close
+	endLife context.CancelFunc
 
 	// enqueued counts records librdkafka accepted; each gets exactly one
 	// delivery report, counted in delivered or failed.
@@ -40,6 +58,7 @@ type Writer struct {
 	firstErr                    atomic.Pointer[error]
 
 	stop, done chan struct{} // end and wait for reports
+	senderDone chan struct{}
 	closeOnce  sync.Once
 	drainMu    sync.Mutex // one drain at a time, so reports keep their order
 	reportBuf  []delivery
@@ -85,7 +104,21 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 	if err != nil {
 		return nil, fmt.Errorf("invalid producer configuration: %w", err)
 	}
-	w := &Writer{client: cl, p: p, opts: opts, stop: make(chan struct{}), done: make(chan struct{})}
+	w := &Writer{
+		client: cl, p: p, opts: opts, cur: &rdkBatch{},
+		stop: make(chan struct{}), done: make(chan struct{}), senderDone: make(chan struct{}),
+	}
+	w.life, w.endLife = context.WithCancel(context.Background())
+	if opts.Background {
+		w.toSend, w.spare = make(chan *rdkBatch), make(chan *rdkBatch, 1)
+		w.spare <- &rdkBatch{}
+		go w.sender()
+	} else {
+		close(w.senderDone)
+	}
+	if opts.Idempotent && opts.TransactionalID == "" { // a transactional one waits in initTransactions
+		p.awaitProducerID(cl.cluster.Timeout)
+	}
 	go w.reports()
 	if opts.TransactionalID != "" {
 		if err := p.initTransactions(cl.cluster.Timeout); err != nil {
@@ -164,32 +197,98 @@ func (w *Writer) Err() error {
 }
 
 // Write enqueues a record; its delivery is reported asynchronously. It
-// returns an error only when the record cannot be enqueued at all. The
-// record's bytes are copied before it returns, so the caller may reuse them.
+// returns an error only when records cannot be enqueued at all (this one or
+// one written before it). The record's bytes are copied before it returns,
+// so the caller may reuse them.
 func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
-	added, full := w.p.add(r, opaque)
+	added, full := w.cur.add(r, opaque)
 	if full {
-		if err := w.send(ctx); err != nil {
+		if err := w.handOff(ctx); err != nil {
 			return err
 		}
 	}
 	if !added {
-		w.p.add(r, opaque) // the first of a batch for its topic
+		w.cur.add(r, opaque) // the first of a batch for its topic
 	}
 	return nil
 }
 
-// send enqueues the batch Write built, waiting while librdkafka's queue is
-// full.
-func (w *Writer) send(ctx context.Context) error {
+// handOff enqueues the batch Write built or, with Background, gives it to
+// the sender once that is done with the previous one, and takes that one
+// back to build the next.
+func (w *Writer) handOff(ctx context.Context) error {
+	if err := w.sendError(); err != nil {
+		return err
+	}
+	if !w.opts.Background {
+		err := w.send(ctx, w.cur)
+		if err != nil && ctx.Err() == nil {
+			w.sendErr.Store(&err)
+		} // else interrupted: the rest stays in cur, for the final flush
+		return err
+	}
+	select {
+	case w.toSend <- w.cur:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	w.cur = <-w.spare // there already: the sender was idle
+	return nil
+}
+
+// sendAll enqueues what Write has batched and returns once everything
+// handed off is enqueued (or failed).
+func (w *Writer) sendAll(ctx context.Context) error {
+	if w.cur.len() > 0 {
+		if err := w.handOff(ctx); err != nil {
+			return err
+		}
+	}
+	if w.opts.Background {
+		select {
+		case w.toSend <- nil: // taken only when the sender is idle
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return w.sendError()
+}
+
+// sender enqueues the batches Write hands off, in order. After a failure it
+// enqueues nothing more: a later record must not overtake one that failed.
+func (w *Writer) sender() {
+	defer close(w.senderDone)
 	for {
-		n, err := w.p.send()
+		var b *rdkBatch
+		select {
+		case b = <-w.toSend:
+		case <-w.stop:
+			return
+		}
+		if b == nil {
+			continue // a barrier
+		}
+		if w.sendError() == nil {
+			if err := w.send(w.life, b); err != nil {
+				w.sendErr.Store(&err)
+			}
+		}
+		b.reset()
+		w.spare <- b
+	}
+}
+
+// send enqueues batch b, waiting while librdkafka's queue is full (what is
+// not enqueued stays in b).
+func (w *Writer) send(ctx context.Context, b *rdkBatch) error {
+	for {
+		n, err := w.p.send(b)
 		w.enqueued.Add(int64(n))
 		if err == nil {
 			return nil
 		}
 		if !isQueueFull(err) {
-			return fmt.Errorf("producing to %s: %w", w.p.batchTopic, err)
+			return fmt.Errorf("producing to %s: %w", b.topic, err)
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -199,6 +298,13 @@ func (w *Writer) send(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+func (w *Writer) sendError() error {
+	if p := w.sendErr.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // Stats are a writer's delivery counts.
@@ -237,9 +343,8 @@ func (w *Writer) Flush(ctx context.Context) error {
 // commits. An authentication or TLS failure ends the wait: the records could
 // only time out.
 func (w *Writer) WaitDelivered(ctx context.Context) error {
-	if err := w.send(ctx); err != nil {
-		return err
-	}
+	// After a send failure, still wait for what was enqueued before it.
+	sendErr := w.sendAll(ctx)
 	for w.unreported() > 0 && ctx.Err() == nil && w.clientFailure() == nil {
 		w.p.flush(10 * time.Millisecond)
 		w.drain()
@@ -251,7 +356,7 @@ func (w *Writer) WaitDelivered(ctx context.Context) error {
 		}
 		return fmt.Errorf("%d records not yet acknowledged: %w", n, cause)
 	}
-	return nil
+	return sendErr
 }
 
 // Abort aborts the open transaction, if any: none of its records become
@@ -292,6 +397,8 @@ func (w *Writer) Stats() Stats {
 func (w *Writer) Close() {
 	w.closeOnce.Do(func() {
 		close(w.stop)
+		w.endLife()
+		<-w.senderDone
 		<-w.done
 		w.p.close()
 	})

@@ -34,10 +34,20 @@ func connect(t *testing.T, props map[string]string) *kafka.Client {
 	return c
 }
 
+// inBothModes runs a Writer test with batches enqueued by Write and by the
+// background sender.
+func inBothModes(t *testing.T, test func(t *testing.T, background bool)) {
+	for _, background := range []bool{false, true} {
+		t.Run(fmt.Sprintf("background=%v", background), func(t *testing.T) { test(t, background) })
+	}
+}
+
 // Every record written gets exactly one delivery report with its own
 // opaque, also when the writer switches topics mid-batch and when
 // librdkafka's queue is full (a tiny queue makes batches go in parts).
-func TestWriterReportsEveryRecordOnce(t *testing.T) {
+func TestWriterReportsEveryRecordOnce(t *testing.T) { inBothModes(t, testWriterReportsEveryRecordOnce) }
+
+func testWriterReportsEveryRecordOnce(t *testing.T, background bool) {
 	ctx := context.Background()
 	c := connect(t, map[string]string{"queue.buffering.max.messages": "100"})
 	for _, topic := range []string{"a", "b"} {
@@ -47,7 +57,7 @@ func TestWriterReportsEveryRecordOnce(t *testing.T) {
 	}
 	var mu sync.Mutex
 	seen := map[int]int{}
-	w, err := c.NewWriter(ctx, kafka.WriterOptions{Acks: "all", Idempotent: true, OnDelivery: func(opaque any, err error) {
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -88,14 +98,16 @@ func TestWriterReportsEveryRecordOnce(t *testing.T) {
 
 // A record that cannot be delivered is reported as failed, with where it
 // was going, and counted.
-func TestWriterReportsFailures(t *testing.T) {
+func TestWriterReportsFailures(t *testing.T) { inBothModes(t, testWriterReportsFailures) }
+
+func testWriterReportsFailures(t *testing.T, background bool) {
 	ctx := context.Background()
 	c := connect(t, map[string]string{"message.timeout.ms": "2000"})
 	if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "one", Partitions: 1, ReplicationFactor: 1}, false); err != nil {
 		t.Fatal(err)
 	}
 	var failed []any
-	w, err := c.NewWriter(ctx, kafka.WriterOptions{Acks: "all", OnDelivery: func(opaque any, err error) {
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", OnDelivery: func(opaque any, err error) {
 		if err != nil {
 			failed = append(failed, opaque)
 		}
@@ -128,7 +140,9 @@ func TestWriterReportsFailures(t *testing.T) {
 // partly fit: the rest must follow later without reordering a key's
 // records, every record must be reported once, and keys must land where
 // the Java client's hashing puts them.
-func TestWriterPlainBatchesKeepOrder(t *testing.T) {
+func TestWriterPlainBatchesKeepOrder(t *testing.T) { inBothModes(t, testWriterPlainBatchesKeepOrder) }
+
+func testWriterPlainBatchesKeepOrder(t *testing.T, background bool) {
 	ctx := context.Background()
 	c := connect(t, map[string]string{"queue.buffering.max.kbytes": "8"})
 	if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "plain", Partitions: 3, ReplicationFactor: 1}, false); err != nil {
@@ -136,7 +150,7 @@ func TestWriterPlainBatchesKeepOrder(t *testing.T) {
 	}
 	var mu sync.Mutex
 	reports := 0
-	w, err := c.NewWriter(ctx, kafka.WriterOptions{Acks: "all", Idempotent: true, OnDelivery: func(_ any, err error) {
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(_ any, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -200,6 +214,62 @@ func TestWriterPlainBatchesKeepOrder(t *testing.T) {
 		last[k] = i
 		if want := dlq.KeyPartition(rec.Key, 3); rec.Partition != want {
 			t.Fatalf("%s on partition %d, murmur2 says %d", k, rec.Partition, want)
+		}
+	}
+}
+
+// A record librdkafka refuses to enqueue (too large) fails the Write after
+// it or the Flush, and no record written after it is sent: it must not be
+// overtaken. The records before it are delivered.
+func TestWriterStopsAtARefusedRecord(t *testing.T) { inBothModes(t, testWriterStopsAtARefusedRecord) }
+
+func testWriterStopsAtARefusedRecord(t *testing.T, background bool) {
+	ctx := context.Background()
+	c := connect(t, map[string]string{"message.max.bytes": "10000"})
+	if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "a", Partitions: 1, ReplicationFactor: 1}, false); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var delivered []int
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err == nil {
+			delivered = append(delivered, opaque.(int))
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	const big, n = 1500, 3000 // the refused record is in the third batch of 512
+	var werr error
+	for i := 0; i < n && werr == nil; i++ {
+		v := []byte("v")
+		if i == big {
+			v = make([]byte, 20000)
+		}
+		werr = w.Write(ctx, &kafka.Record{Topic: "a", Partition: 0, Value: v, Headers: []kafka.Header{{Key: "h"}}}, i)
+	}
+	ferr := w.Flush(ctx)
+	if werr == nil && ferr == nil {
+		t.Fatal("neither Write nor Flush failed on a record over message.max.bytes")
+	}
+	for _, err := range []error{werr, ferr} {
+		if err != nil && !strings.Contains(err.Error(), "too large") {
+			t.Errorf("error %q does not say the record is too large", err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// Delivered in order (one partition, idempotent): every record before
+	// the refused one, none after it.
+	if len(delivered) != big {
+		t.Errorf("%d records delivered, want the %d before the refused one", len(delivered), big)
+	}
+	for i, id := range delivered {
+		if id != i {
+			t.Fatalf("delivered record %d at position %d: want only the records before %d, in order", id, i, big)
 		}
 	}
 }

@@ -73,9 +73,12 @@ type TopicSink struct {
 	ack Acker
 }
 
-// NewTopicSink creates the producer with opts; OnDelivery is set here.
+// NewTopicSink creates the producer with opts; OnDelivery and Background
+// are set here: the pipeline reads, filters and tracks every record, which
+// the producer's enqueueing then overlaps.
 func NewTopicSink(ctx context.Context, c *kafka.Client, opts kafka.WriterOptions) (*TopicSink, error) {
 	s := &TopicSink{}
+	opts.Background = true
 	opts.OnDelivery = func(opaque any, err error) {
 		if t, ok := opaque.(Ticket); ok && s.ack != nil {
 			s.ack.Ack(t, err)
