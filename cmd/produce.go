@@ -167,7 +167,7 @@ func (o *ProduceOptions) validate() error {
 }
 
 func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) error {
-	defer lessFrequentGC()()
+	defer cmdutil.StreamingGC()()
 	in := f.IO.In
 	if opts.File != "" {
 		file, err := os.Open(opts.File)

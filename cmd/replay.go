@@ -206,6 +206,7 @@ type ReplaySummary struct {
 }
 
 func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) error {
+	defer cmdutil.StreamingGC()()
 	client, err := f.Client()
 	if err != nil {
 		return err

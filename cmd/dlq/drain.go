@@ -118,6 +118,7 @@ type Purged struct {
 }
 
 func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *DrainOptions) error {
+	defer cmdutil.StreamingGC()()
 	client, group, plan, err := planRun(ctx, f, topic, opts.ToTopic, opts.Group, &opts.SelectOptions, opts.fromSet)
 	if err != nil {
 		return err

@@ -138,6 +138,7 @@ type RedriveSummary struct {
 }
 
 func reprocessRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *ReprocessOptions) error {
+	defer cmdutil.StreamingGC()()
 	client, group, plan, err := planRun(ctx, f, topic, opts.ToTopic, opts.Group, &opts.SelectOptions, opts.fromSet)
 	if err != nil {
 		return err
