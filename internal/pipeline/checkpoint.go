@@ -25,6 +25,13 @@ type Acker interface {
 type checkpoint struct {
 	mu    sync.Mutex
 	parts map[kafka.TopicPartition]*partState
+	// The partitions of the last read and the last ack: records come in
+	// runs from one partition, so most calls skip the map lookup (hashing
+	// the topic name), which runs twice per record.
+	lastRead, lastAck struct {
+		tp kafka.TopicPartition
+		p  *partState
+	}
 }
 
 type partState struct {
@@ -44,11 +51,15 @@ func newCheckpoint() *checkpoint {
 }
 
 func (c *checkpoint) part(tp kafka.TopicPartition) *partState {
+	if c.lastRead.p != nil && c.lastRead.tp == tp {
+		return c.lastRead.p
+	}
 	p := c.parts[tp]
 	if p == nil {
 		p = &partState{next: -1}
 		c.parts[tp] = p
 	}
+	c.lastRead.tp, c.lastRead.p = tp, p
 	return p
 }
 
@@ -56,8 +67,7 @@ func (c *checkpoint) part(tp kafka.TopicPartition) *partState {
 // done marks it processed at once (filtered out), so it never holds the
 // position back.
 func (c *checkpoint) read(t Ticket, done bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.Lock() // not deferred: this runs per record, and nothing here panics
 	p := c.part(t.TP)
 	p.next = t.Offset + 1
 	p.dirty = true
@@ -65,20 +75,31 @@ func (c *checkpoint) read(t Ticket, done bool) {
 		p.queue = append(p.queue, slot{offset: t.Offset, done: done})
 	}
 	p.pop()
+	c.mu.Unlock()
 }
 
 // Ack implements Acker.
 func (c *checkpoint) Ack(t Ticket, err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.parts[t.TP]
-	if p == nil {
-		return
+	c.ack(t, err)
+	c.mu.Unlock()
+}
+
+func (c *checkpoint) ack(t Ticket, err error) {
+	p := c.lastAck.p
+	if p == nil || c.lastAck.tp != t.TP {
+		if p = c.parts[t.TP]; p == nil {
+			return
+		}
+		c.lastAck.tp, c.lastAck.p = t.TP, p
 	}
-	live := p.queue[p.head:]
-	i := p.head + sort.Search(len(live), func(i int) bool { return live[i].offset >= t.Offset })
+	i := p.head // acks mostly come in offset order: the oldest live record
 	if i == len(p.queue) || p.queue[i].offset != t.Offset {
-		return
+		live := p.queue[p.head:]
+		i = p.head + sort.Search(len(live), func(i int) bool { return live[i].offset >= t.Offset })
+		if i == len(p.queue) || p.queue[i].offset != t.Offset {
+			return
+		}
 	}
 	if err != nil {
 		// The slot stays undone: the position can reach it (records acked

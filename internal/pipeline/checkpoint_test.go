@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
@@ -80,5 +81,52 @@ func TestCheckpointReachesAFailedRecordAckedOutOfOrder(t *testing.T) {
 	cp.Ack(Ticket{tp0, 1}, nil)
 	if got := cp.changed(); got[tp0] != 2 {
 		t.Fatalf("position = %d, want 2: records 0 and 1 were delivered, 2 failed", got[tp0])
+	}
+}
+
+// Reads from several partitions in runs and acks in any order, some failed,
+// give each partition the position a plain model computes: the first record
+// not acknowledged, else the one after the last read. (The checkpoint keeps
+// the last partition of reads and of acks apart from its map.)
+func TestCheckpointManyPartitionsAgainstAModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	tps := []kafka.TopicPartition{{Topic: "a", Partition: 0}, {Topic: "a", Partition: 1}, {Topic: "b", Partition: 0}}
+	cp := newCheckpoint()
+	next := map[kafka.TopicPartition]int64{}
+	var inFlight []Ticket
+	acked := map[Ticket]bool{} // true: delivered, false: failed
+	for range 5000 {
+		if rng.IntN(2) == 0 || len(inFlight) == 0 {
+			tp := tps[rng.IntN(len(tps))]
+			for range 1 + rng.IntN(20) { // a run from one partition
+				t := Ticket{tp, next[tp]}
+				next[tp]++
+				cp.read(t, false)
+				inFlight = append(inFlight, t)
+			}
+			continue
+		}
+		i := rng.IntN(min(len(inFlight), 30)) // roughly in order, not quite
+		t := inFlight[i]
+		inFlight = append(inFlight[:i], inFlight[i+1:]...)
+		var err error
+		if rng.IntN(500) == 0 {
+			err = errors.New("failed")
+		}
+		acked[t] = err == nil
+		cp.Ack(t, err)
+	}
+	got := cp.changed()
+	for _, tp := range tps {
+		want := next[tp]
+		for off := int64(0); off < next[tp]; off++ {
+			if !acked[Ticket{tp, off}] {
+				want = off
+				break
+			}
+		}
+		if got[tp] != want {
+			t.Errorf("%v: position %d, want %d", tp, got[tp], want)
+		}
 	}
 }
