@@ -108,7 +108,7 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 		for _, p := range partitions(l) {
 			delete(r.assigned, TopicPartition{C.GoString(p.topic), int32(p.partition)})
 		}
-		r.gen++
+		r.gen.Add(1)
 		r.mu.Unlock()
 		C.rd_kafka_assign(rk, nil)
 		return
@@ -132,7 +132,7 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 		}
 		r.assigned[tp] = int64(p.offset)
 	}
-	r.gen++
+	r.gen.Add(1)
 	r.mu.Unlock()
 	if err := C.rd_kafka_assign(rk, l); err != 0 {
 		r.client.log.Debug("assigning partitions", "group", r.opts.Group, "error", rdkError(int(err)))

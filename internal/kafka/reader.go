@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -39,7 +40,7 @@ type Reader struct {
 
 	mu       sync.Mutex
 	assigned map[TopicPartition]int64 // assigned partitions and where each started
-	gen      int                      // bumped on every assignment change
+	gen      atomic.Int64             // bumped, under mu, on every assignment change
 }
 
 // noGroup is the group.id librdkafka requires even for a consumer that only
@@ -146,16 +147,13 @@ func (r *Reader) Assignment() (map[TopicPartition]int64, int) {
 	for tp, off := range r.assigned {
 		out[tp] = off
 	}
-	return out, r.gen
+	return out, int(r.gen.Load())
 }
 
 // Generation is the number Assignment returns, without copying the
-// assignment: a cheap "did anything change" check per record.
-func (r *Reader) Generation() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.gen
-}
+// assignment: a cheap "did anything change" check per record, without the
+// lock.
+func (r *Reader) Generation() int { return int(r.gen.Load()) }
 
 // Seek moves a partition of a Sample reader to offset: what was fetched
 // before is dropped, and the next record returned for it is at or after
