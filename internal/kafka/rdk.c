@@ -1,4 +1,6 @@
 // The C side of the thin librdkafka binding (rdk.go, rdk_reader.go).
+#include <time.h>
+
 #include "rdk.h"
 #include "_cgo_export.h"
 
@@ -72,11 +74,22 @@ sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, int batc
 	return p;
 }
 
-// sc_producer_metadata requests the cluster's brokers (no topics) and waits
-// for the answer (see rdk.go's awaitProducerID).
+// sc_producer_metadata requests the cluster's brokers (no topics) until a
+// broker known by its node id answers, not a bootstrap address, for up to
+// timeout_ms (see rdk.go's awaitProducerID). It stops at an error.
 void sc_producer_metadata(sc_producer *p, int timeout_ms) {
-	const struct rd_kafka_metadata *md;
-	if (rd_kafka_metadata(p->rk, 0, NULL, &md, timeout_ms) == 0) rd_kafka_metadata_destroy(md);
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (int left = timeout_ms; left > 0;) {
+		const sc_rdk_metadata_t *md;
+		if (rd_kafka_metadata(p->rk, 0, NULL, &md, left) != 0) return;
+		int learned = md->orig_broker_id >= 0;
+		rd_kafka_metadata_destroy(md);
+		if (learned) return;
+		nanosleep(&(struct timespec){.tv_nsec = 5000000}, NULL); // the learned broker connects in ~50 ms
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = timeout_ms - (int)((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+	}
 }
 
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name) { return rd_kafka_topic_new(p->rk, name, NULL); }

@@ -243,13 +243,14 @@ func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
 	return out, nil
 }
 
-// awaitProducerID asks a broker for metadata and waits for the answer, for
-// up to d. An idempotent producer sends nothing before it has a producer id.
-// librdkafka 2.11 asks for one as soon as the handle exists, while only the
-// bootstrap connection is up, which it drops after the first metadata; finding
-// no broker, it retries on a fixed 500 ms timer, which every produce paid (one
-// record took 0.52 s). Each metadata answer also retries the request, now from
-// a connected broker: the id comes within a round trip or two.
+// awaitProducerID asks for metadata until a broker known by its node id
+// answers, for up to d. An idempotent producer sends nothing before it has a
+// producer id. librdkafka 2.11 asks for one as soon as the handle exists,
+// while only the bootstrap connection is up, which it drops after the first
+// metadata; finding no broker, it retries on a fixed 500 ms timer, which
+// every produce paid (one record took 0.52 s). Each metadata answer also
+// retries the request, so one from a connected broker gets the id within a
+// round trip or two.
 func (r *rdkProducer) awaitProducerID(d time.Duration) {
 	C.sc_producer_metadata(r.p, C.int(d.Milliseconds()))
 }

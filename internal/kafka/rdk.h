@@ -55,9 +55,13 @@ extern const char *rd_kafka_err2str(int);
 extern int rd_kafka_poll(rd_kafka_t *, int);
 extern int rd_kafka_flush(rd_kafka_t *, int);
 extern int rd_kafka_outq_len(rd_kafka_t *);
-struct rd_kafka_metadata;
-extern int rd_kafka_metadata(rd_kafka_t *, int, rd_kafka_topic_t *, const struct rd_kafka_metadata **, int);
-extern void rd_kafka_metadata_destroy(const struct rd_kafka_metadata *);
+typedef struct { // rd_kafka_metadata_t, up to the field we read
+	int broker_cnt; void *brokers; int topic_cnt; void *topics;
+	int32_t orig_broker_id; // the answering broker's node id, -1 for a bootstrap address
+	char *orig_broker_name;
+} sc_rdk_metadata_t;
+extern int rd_kafka_metadata(rd_kafka_t *, int, rd_kafka_topic_t *, const sc_rdk_metadata_t **, int);
+extern void rd_kafka_metadata_destroy(const sc_rdk_metadata_t *);
 extern int rd_kafka_producev(rd_kafka_t *, ...);
 extern int rd_kafka_produce_batch(rd_kafka_topic_t *, int32_t, int, sc_rdk_msg_t *, int);
 extern rd_kafka_topic_t *rd_kafka_topic_new(rd_kafka_t *, const char *, void *);
