@@ -54,9 +54,7 @@ func readUntilEOF(t *testing.T, r *kafka.Reader) []string {
 func TestGroupReaderStartsAtCommitsThenStart(t *testing.T) {
 	ctx := context.Background()
 	c := connect(t, nil)
-	if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "g", Partitions: 1, ReplicationFactor: 1}, false); err != nil {
-		t.Fatal(err)
-	}
+	createTopic(t, c, "g", 1)
 	produce(t, c, "g", 10)
 	tp := kafka.TopicPartition{Topic: "g", Partition: 0}
 	open := func() *kafka.Reader {

@@ -34,6 +34,14 @@ func connect(t *testing.T, props map[string]string) *kafka.Client {
 	return c
 }
 
+// createTopic creates a topic of partitions on c's cluster.
+func createTopic(t *testing.T, c *kafka.Client, name string, partitions int) {
+	t.Helper()
+	if err := c.CreateTopic(context.Background(), kafka.TopicSpec{Name: name, Partitions: partitions, ReplicationFactor: 1}, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // inBothModes runs a Writer test with batches enqueued by Write and by the
 // background sender.
 func inBothModes(t *testing.T, test func(t *testing.T, background bool)) {
@@ -51,9 +59,7 @@ func testWriterReportsEveryRecordOnce(t *testing.T, background bool) {
 	ctx := context.Background()
 	c := connect(t, map[string]string{"queue.buffering.max.messages": "100"})
 	for _, topic := range []string{"a", "b"} {
-		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: topic, Partitions: 3, ReplicationFactor: 1}, false); err != nil {
-			t.Fatal(err)
-		}
+		createTopic(t, c, topic, 3)
 	}
 	var mu sync.Mutex
 	seen := map[int]int{}
@@ -103,9 +109,7 @@ func TestWriterReportsFailures(t *testing.T) { inBothModes(t, testWriterReportsF
 func testWriterReportsFailures(t *testing.T, background bool) {
 	ctx := context.Background()
 	c := connect(t, map[string]string{"message.timeout.ms": "2000"})
-	if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "one", Partitions: 1, ReplicationFactor: 1}, false); err != nil {
-		t.Fatal(err)
-	}
+	createTopic(t, c, "one", 1)
 	var failed []any
 	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", OnDelivery: func(opaque any, err error) {
 		if err != nil {
@@ -145,9 +149,7 @@ func TestWriterPlainBatchesKeepOrder(t *testing.T) { inBothModes(t, testWriterPl
 func testWriterPlainBatchesKeepOrder(t *testing.T, background bool) {
 	ctx := context.Background()
 	c := connect(t, map[string]string{"queue.buffering.max.kbytes": "8"})
-	if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "plain", Partitions: 3, ReplicationFactor: 1}, false); err != nil {
-		t.Fatal(err)
-	}
+	createTopic(t, c, "plain", 3)
 	var mu sync.Mutex
 	reports := 0
 	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(_ any, err error) {
@@ -226,9 +228,7 @@ func TestWriterStopsAtARefusedRecord(t *testing.T) { inBothModes(t, testWriterSt
 func testWriterStopsAtARefusedRecord(t *testing.T, background bool) {
 	ctx := context.Background()
 	c := connect(t, map[string]string{"message.max.bytes": "10000"})
-	if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: "a", Partitions: 1, ReplicationFactor: 1}, false); err != nil {
-		t.Fatal(err)
-	}
+	createTopic(t, c, "a", 1)
 	var mu sync.Mutex
 	var delivered []int
 	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, err error) {
