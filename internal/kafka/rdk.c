@@ -17,10 +17,6 @@ static void sc_log(const rd_kafka_t *rk, int level, const char *fac, const char 
 	if (h) streamctlRDKLog(*h, level, (char *)fac, (char *)buf);
 }
 
-// sc_dr keeps a delivery report for the Go side. It runs inside
-// rd_kafka_poll or rd_kafka_flush, on whichever thread called them, so the
-// Go side takes reports in batches (sc_take_acks) instead of librdkafka
-// calling into Go once per record.
 // sc_push_ack appends a delivery report for the Go side (sc_take_acks).
 static void sc_push_ack(sc_producer *p, void *id, rd_kafka_topic_t *rkt, int32_t partition, int err) {
 	pthread_mutex_lock(&p->mu);
@@ -36,6 +32,10 @@ static void sc_push_ack(sc_producer *p, void *id, rd_kafka_topic_t *rkt, int32_t
 	pthread_mutex_unlock(&p->mu);
 }
 
+// sc_dr keeps a delivery report for the Go side. It runs inside
+// rd_kafka_poll or rd_kafka_flush, on whichever thread called them, so the
+// Go side takes reports in batches (sc_take_acks) instead of librdkafka
+// calling into Go once per record.
 static void sc_dr(rd_kafka_t *rk, const sc_rdk_msg_t *m, void *opaque) {
 	// _private is the producer's message opaque: the record's id.
 	sc_push_ack(opaque, m->_private, m->rkt, m->partition, m->err);
