@@ -191,15 +191,11 @@ int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned cha
 		}
 		void *id = (void *)(intptr_t)(first_id + i);
 		size_t klen = r.key_len < 0 ? 0 : r.key_len, vlen = r.value_len < 0 ? 0 : r.value_len;
-		// librdkafka takes the headers only when the record is enqueued.
-		if (h)
-			*err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, r.partition, VT_MSGFLAGS, SC_MSG_F_COPY,
-			                         VT_VALUE, r.value, vlen, VT_KEY, r.key, klen, VT_TIMESTAMP, r.timestamp,
-			                         VT_OPAQUE, id, VT_HEADERS, h, VT_END);
-		else
-			*err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, r.partition, VT_MSGFLAGS, SC_MSG_F_COPY,
-			                         VT_VALUE, r.value, vlen, VT_KEY, r.key, klen, VT_TIMESTAMP, r.timestamp,
-			                         VT_OPAQUE, id, VT_END);
+		// librdkafka takes the headers (NULL: none) only when the record is
+		// enqueued.
+		*err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, r.partition, VT_MSGFLAGS, SC_MSG_F_COPY,
+		                         VT_VALUE, r.value, vlen, VT_KEY, r.key, klen, VT_TIMESTAMP, r.timestamp,
+		                         VT_OPAQUE, id, VT_HEADERS, h, VT_END);
 		if (*err) {
 			if (h) rd_kafka_headers_destroy(h);
 			break;
@@ -252,10 +248,12 @@ sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, uintptr_
 	return c;
 }
 
-static size_t sc_need(const sc_rdk_msg_t *m, size_t *hn) {
+// sc_need is the packed size of message m; *topic and *hn are its topic
+// name and header count, for sc_fill.
+static size_t sc_need(const sc_rdk_msg_t *m, const char **topic, size_t *hn) {
 	size_t need = 4 + 4 + 8 + 8 + 4 + 4 + 4 + 4 + 4;
-	const char *t = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
-	need += strlen(t);
+	*topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+	need += strlen(*topic);
 	if (m->key) need += m->key_len;
 	if (m->payload) need += m->len;
 	rd_kafka_headers_t *h = NULL;
@@ -296,15 +294,15 @@ int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size
 	int packed = 0;
 	while (c->next < c->n) {
 		sc_rdk_msg_t *m = c->msgs[c->next];
+		const char *t;
 		size_t hn;
-		size_t need = sc_need(m, &hn);
+		size_t need = sc_need(m, &t, &hn);
 		if ((size_t)(p - buf) + need > cap) {
 			if (packed == 0) return -(int)need;
 			break;
 		}
 		int tstype = 0;
 		int64_t ts = m->err ? -1 : rd_kafka_message_timestamp(m, &tstype);
-		const char *t = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
 		p = put32(p, m->err);
 		p = put32(p, m->partition);
 		p = put64(p, m->offset);

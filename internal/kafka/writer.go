@@ -49,7 +49,7 @@ type Writer struct {
 	toSend  chan *rdkBatch // unbuffered: only an idle sender takes one; nil is a barrier
 	spare   chan *rdkBatch // the batch the sender is done with
 	sendErr atomic.Pointer[error]
-	life    context.Context // the sender's: ends with Close
+	life    context.Context // ends with Close: stops the sender and the reports
 	endLife context.CancelFunc
 
 	// enqueued counts records librdkafka accepted; each gets exactly one
@@ -57,11 +57,10 @@ type Writer struct {
 	enqueued, delivered, failed atomic.Int64
 	firstErr                    atomic.Pointer[error]
 
-	stop, done chan struct{} // end and wait for reports
-	senderDone chan struct{}
-	closeOnce  sync.Once
-	drainMu    sync.Mutex // one drain at a time, so reports keep their order
-	reportBuf  []delivery
+	done, senderDone chan struct{} // the reports and the sender goroutines ended
+	closeOnce        sync.Once
+	drainMu          sync.Mutex // one drain at a time, so reports keep their order
+	reportBuf        []delivery
 }
 
 // NewWriter creates a producer for the cluster. With a transactional id it
@@ -106,7 +105,7 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 	}
 	w := &Writer{
 		client: cl, p: p, opts: opts, cur: &rdkBatch{},
-		stop: make(chan struct{}), done: make(chan struct{}), senderDone: make(chan struct{}),
+		done: make(chan struct{}), senderDone: make(chan struct{}),
 	}
 	w.life, w.endLife = context.WithCancel(context.Background())
 	if opts.Background {
@@ -143,7 +142,7 @@ func (w *Writer) reports() {
 	defer tick.Stop()
 	for {
 		select {
-		case <-w.stop:
+		case <-w.life.Done():
 			w.drain()
 			return
 		case <-tick.C:
@@ -262,7 +261,7 @@ func (w *Writer) sender() {
 		var b *rdkBatch
 		select {
 		case b = <-w.toSend:
-		case <-w.stop:
+		case <-w.life.Done():
 			return
 		}
 		if b == nil {
@@ -396,7 +395,6 @@ func (w *Writer) Stats() Stats {
 // Close releases the producer; call Flush first to wait for deliveries.
 func (w *Writer) Close() {
 	w.closeOnce.Do(func() {
-		close(w.stop)
 		w.endLife()
 		<-w.senderDone
 		<-w.done
