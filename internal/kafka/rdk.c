@@ -163,12 +163,47 @@ static int sc_produce_plain(sc_producer *p, rd_kafka_topic_t *topic, const unsig
 	return sent;
 }
 
+// sc_record_headers creates record r's librdkafka headers, NULL for none.
+static rd_kafka_headers_t *sc_record_headers(const sc_record *r) {
+	if (r->header_count == 0) return NULL;
+	rd_kafka_headers_t *h = rd_kafka_headers_new(r->header_count);
+	const unsigned char *hb = r->headers;
+	for (int j = 0; j < r->header_count; j++) {
+		const void *hk, *hv;
+		int32_t hkl, hvl;
+		hb = getb(hb, &hk, &hkl);
+		hb = getb(hb, &hv, &hvl);
+		rd_kafka_header_add(h, hk, hkl, hv, hvl < 0 ? 0 : hvl);
+	}
+	return h;
+}
+
+// sc_headers creates the librdkafka headers of the n records packed in buf
+// into hdrs (NULL for a record without), ahead of sc_produce_batch: their
+// allocations (three per record with one header) can then be made on
+// another thread than the one enqueueing (rdk.go's prepare).
+void sc_headers(const unsigned char *buf, int n, rd_kafka_headers_t **hdrs) {
+	for (int i = 0; i < n; i++) {
+		sc_record r;
+		buf = sc_next_record(buf, &r);
+		hdrs[i] = sc_record_headers(&r);
+	}
+}
+
+void sc_headers_destroy(rd_kafka_headers_t **hdrs, int n) {
+	for (int i = 0; i < n; i++)
+		if (hdrs[i]) rd_kafka_headers_destroy(hdrs[i]);
+}
+
 // sc_produce_batch enqueues n records packed in buf (rdk.go's add), all to
 // one topic, with ids first_id, first_id+1, ... as their message opaques,
-// then serves delivery reports without waiting. It stops at the first error
-// and returns how many were enqueued; *err is the error.
-int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err) {
-	int i = sc_produce_plain(p, topic, buf, n, first_id, err);
+// then serves delivery reports without waiting. hdrs holds the records'
+// headers made by sc_headers, or is NULL when none has any; librdkafka takes
+// those of each record it enqueues, and hdrs[i] becomes NULL. It stops at
+// the first error and returns how many were enqueued; *err is the error.
+int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n,
+                     rd_kafka_headers_t **hdrs, int64_t first_id, int *err) {
+	int i = hdrs ? -1 : sc_produce_plain(p, topic, buf, n, first_id, err);
 	if (i >= 0) {
 		rd_kafka_poll(p->rk, 0);
 		return i;
@@ -177,29 +212,14 @@ int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned cha
 	for (i = 0; i < n; i++) {
 		sc_record r;
 		buf = sc_next_record(buf, &r);
-		rd_kafka_headers_t *h = NULL;
-		if (r.header_count > 0) {
-			h = rd_kafka_headers_new(r.header_count);
-			const unsigned char *hb = r.headers;
-			for (int j = 0; j < r.header_count; j++) {
-				const void *hk, *hv;
-				int32_t hkl, hvl;
-				hb = getb(hb, &hk, &hkl);
-				hb = getb(hb, &hv, &hvl);
-				rd_kafka_header_add(h, hk, hkl, hv, hvl < 0 ? 0 : hvl);
-			}
-		}
+		rd_kafka_headers_t *h = hdrs ? hdrs[i] : NULL;
 		void *id = (void *)(intptr_t)(first_id + i);
 		size_t klen = r.key_len < 0 ? 0 : r.key_len, vlen = r.value_len < 0 ? 0 : r.value_len;
-		// librdkafka takes the headers (NULL: none) only when the record is
-		// enqueued.
 		*err = rd_kafka_producev(p->rk, VT_RKT, topic, VT_PARTITION, r.partition, VT_MSGFLAGS, SC_MSG_F_COPY,
 		                         VT_VALUE, r.value, vlen, VT_KEY, r.key, klen, VT_TIMESTAMP, r.timestamp,
 		                         VT_OPAQUE, id, VT_HEADERS, h, VT_END);
-		if (*err) {
-			if (h) rd_kafka_headers_destroy(h);
-			break;
-		}
+		if (*err) break;
+		if (hdrs) hdrs[i] = NULL; // librdkafka's now
 	}
 	rd_kafka_poll(p->rk, 0);
 	return i;

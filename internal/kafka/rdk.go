@@ -107,6 +107,12 @@ type rdkBatch struct {
 	starts  []int
 	opaques []any
 	topic   string
+
+	// The librdkafka headers of the first len(hdrs) records (prepare), nil
+	// for a record without headers or once librdkafka took them; only when
+	// some record has headers (headered).
+	hdrs     []*C.rd_kafka_headers_t
+	headered bool
 }
 
 // add packs a record into the batch and reports whether the batch is now
@@ -132,6 +138,7 @@ func (b *rdkBatch) add(rec *Record, opaque any) (added, full bool) {
 	buf = appendLenBytes(buf, rec.Key)
 	buf = appendLenBytes(buf, rec.Value)
 	buf = binary.NativeEndian.AppendUint32(buf, uint32(len(rec.Headers)))
+	b.headered = b.headered || len(rec.Headers) > 0
 	for _, h := range rec.Headers {
 		buf = binary.NativeEndian.AppendUint32(buf, uint32(len(h.Key)))
 		buf = append(buf, h.Key...)
@@ -143,9 +150,27 @@ func (b *rdkBatch) add(rec *Record, opaque any) (added, full bool) {
 
 func (b *rdkBatch) len() int { return len(b.starts) }
 
+// prepare makes the librdkafka headers of the records added since the last
+// prepare, so that sending the batch only enqueues. The Writer prepares a
+// batch on the goroutine that packed it before handing it to its sender:
+// librdkafka allocates three times for a record with one header, which
+// otherwise falls on the sender, the slower half of a copy (replay).
+func (b *rdkBatch) prepare() {
+	from := len(b.hdrs)
+	if !b.headered || from == b.len() {
+		return
+	}
+	b.hdrs = append(b.hdrs, make([]*C.rd_kafka_headers_t, b.len()-from)...)
+	C.sc_headers((*C.uchar)(ptr(b.buf[b.starts[from]:])), C.int(b.len()-from), &b.hdrs[from])
+}
+
+// reset empties the batch, freeing headers librdkafka did not take.
 func (b *rdkBatch) reset() {
+	if len(b.hdrs) > 0 {
+		C.sc_headers_destroy(&b.hdrs[0], C.int(len(b.hdrs)))
+	}
 	clear(b.opaques) // no references kept to records' opaques
-	b.buf, b.starts, b.opaques = b.buf[:0], b.starts[:0], b.opaques[:0]
+	b.buf, b.starts, b.opaques, b.hdrs, b.headered = b.buf[:0], b.starts[:0], b.opaques[:0], b.hdrs[:0], false
 }
 
 // dropFirst removes the first n records (enqueued) from the batch.
@@ -157,6 +182,9 @@ func (b *rdkBatch) dropFirst(n int) {
 		b.starts[i] -= rest
 	}
 	b.opaques = b.opaques[:copy(b.opaques, b.opaques[n:])]
+	if b.headered { // then prepared: hdrs holds every record's
+		b.hdrs = b.hdrs[:copy(b.hdrs, b.hdrs[n:])]
+	}
 }
 
 func appendLenBytes(b, v []byte) []byte {
@@ -184,8 +212,13 @@ func (r *rdkProducer) send(b *rdkBatch) (int, error) {
 	r.mu.Lock()
 	r.pending = append(r.pending, b.opaques...)
 	r.mu.Unlock()
+	b.prepare()
+	var hdrs **C.rd_kafka_headers_t
+	if b.headered {
+		hdrs = &b.hdrs[0]
+	}
 	var cerr C.int
-	n := int(C.sc_produce_batch(r.p, topic, (*C.uchar)(ptr(b.buf)), C.int(b.len()), C.int64_t(r.nextID), &cerr))
+	n := int(C.sc_produce_batch(r.p, topic, (*C.uchar)(ptr(b.buf)), C.int(b.len()), hdrs, C.int64_t(r.nextID), &cerr))
 	r.nextID += int64(n)
 	if n == b.len() {
 		b.reset()

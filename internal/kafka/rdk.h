@@ -142,7 +142,10 @@ rd_kafka_conf_t *sc_conf_new(void);
 sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, int batch_room, char *errstr, size_t size);
 void sc_producer_metadata(sc_producer *p, int timeout_ms);
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name);
-int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err);
+void sc_headers(const unsigned char *buf, int n, rd_kafka_headers_t **hdrs);
+void sc_headers_destroy(rd_kafka_headers_t **hdrs, int n);
+int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n,
+                     rd_kafka_headers_t **hdrs, int64_t first_id, int *err);
 size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);
 void sc_producer_destroy(sc_producer *p);
 

@@ -226,6 +226,7 @@ func (w *Writer) handOff(ctx context.Context) error {
 		} // else interrupted: the rest stays in cur, for the final flush
 		return err
 	}
+	w.cur.prepare() // here, while the sender enqueues the batch before
 	select {
 	case w.toSend <- w.cur:
 	case <-ctx.Done():
@@ -398,6 +399,7 @@ func (w *Writer) Close() {
 		w.endLife()
 		<-w.senderDone
 		<-w.done
+		w.cur.reset() // records never sent (a failure, an interrupt)
 		w.p.close()
 	})
 }

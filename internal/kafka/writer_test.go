@@ -52,7 +52,9 @@ func inBothModes(t *testing.T, test func(t *testing.T, background bool)) {
 
 // Every record written gets exactly one delivery report with its own
 // opaque, also when the writer switches topics mid-batch and when
-// librdkafka's queue is full (a tiny queue makes batches go in parts).
+// librdkafka's queue is full (a tiny queue makes batches go in parts), and
+// arrives with its own headers (made ahead of the enqueue, kept with their
+// record when a batch goes in parts).
 func TestWriterReportsEveryRecordOnce(t *testing.T) { inBothModes(t, testWriterReportsEveryRecordOnce) }
 
 func testWriterReportsEveryRecordOnce(t *testing.T, background bool) {
@@ -81,8 +83,9 @@ func testWriterReportsEveryRecordOnce(t *testing.T, background bool) {
 		if i/700%2 == 1 { // runs of 700: batches of 512 split by topic changes
 			topic = "b"
 		}
-		rec := &kafka.Record{Topic: topic, Partition: kafka.AnyPartition, Key: []byte(fmt.Sprint(i)), Value: []byte("v"),
-			Headers: []kafka.Header{{Key: "h", Value: nil}, {Key: "h", Value: []byte{0, 1}}}}
+		key := []byte(fmt.Sprint(i))
+		rec := &kafka.Record{Topic: topic, Partition: kafka.AnyPartition, Key: key, Value: []byte("v"),
+			Headers: []kafka.Header{{Key: "h", Value: nil}, {Key: "id", Value: key}}}
 		if err := w.Write(ctx, rec, i); err != nil {
 			t.Fatal(err)
 		}
@@ -100,6 +103,49 @@ func testWriterReportsEveryRecordOnce(t *testing.T, background bool) {
 			t.Fatalf("record %d reported %d times", i, seen[i])
 		}
 	}
+	got := 0
+	for _, rec := range readAll(t, c, 3, "a", "b") {
+		if h := rec.Headers; len(h) != 2 || h[0].Key != "h" || h[0].Value != nil || h[1].Key != "id" || string(h[1].Value) != string(rec.Key) {
+			t.Fatalf("record %s arrived with headers %+v, want h (null) and id: %s", rec.Key, h, rec.Key)
+		}
+		got++
+	}
+	if got != n {
+		t.Fatalf("read back %d records, want %d", got, n)
+	}
+}
+
+// readAll reads every record of topics (of partitions each) from the start.
+func readAll(t *testing.T, c *kafka.Client, partitions int, topics ...string) []*kafka.Record {
+	t.Helper()
+	start := map[kafka.TopicPartition]int64{}
+	for _, topic := range topics {
+		for p := range partitions {
+			start[kafka.TopicPartition{Topic: topic, Partition: int32(p)}] = 0
+		}
+	}
+	r, err := c.NewReader(kafka.ReaderOptions{Start: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []*kafka.Record
+	for ended, deadline := 0, time.Now().Add(20*time.Second); ended < len(start); {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d partitions ended after %d records", ended, len(start), len(got))
+		}
+		rec, eof, err := r.Poll(100 * time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec != nil {
+			got = append(got, rec)
+		}
+		if eof != nil {
+			ended++
+		}
+	}
+	return got
 }
 
 // A record that cannot be delivered is reported as failed, with where it
