@@ -181,6 +181,54 @@ func TestProduceTextConventions(t *testing.T) {
 	run(t, b.args("produce")...).exit(t, 2)
 }
 
+// A produce that is still reading sends what it has read so far instead of
+// holding it until a batch fills or the input ends: lines trickling in from
+// a pipe (tail -f | streamctl produce), and lines waiting for --rate. The
+// input stays open and the run is interrupted afterwards, so the records
+// can only have been seen while it was running.
+func TestProduceSendsRecordsBeforeTheInputEnds(t *testing.T) {
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "trickle", "-p", "1")...).ok(t)
+	for _, tc := range []struct {
+		name, input string
+		extra       []string
+	}{
+		{"a trickle from a pipe", "trickle-1\n", nil},
+		// 100 lines at 10 a second: the first is sent ~10 s before the last.
+		{"waiting for --rate", strings.Repeat("rated-1\n", 100), []string{"--rate", "10"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := strings.TrimSpace(strings.Split(tc.input, "\n")[0])
+			in, feed := io.Pipe()
+			ctx, cancel := context.WithCancel(context.Background())
+			ios := &format.IOStreams{In: in, Out: &lockedBuffer{}, ErrOut: &lockedBuffer{}}
+			done := make(chan int, 1)
+			go func() { done <- cmd.Run(ctx, ios, append(b.args("produce", "trickle"), tc.extra...)) }()
+			defer func() {
+				cancel()
+				feed.Close()
+				<-done
+			}()
+			go feed.Write([]byte(tc.input)) //nolint:errcheck // the pipe is closed at the end
+			for deadline := time.Now().Add(8 * time.Second); ; {
+				r := run(t, b.args("consume", "trickle", "-e", "-o", "raw")...).ok(t)
+				if strings.Contains(r.out, want) {
+					return
+				}
+				select {
+				case code := <-done:
+					t.Fatalf("produce ended (exit %d) with its input still open\n%s", code, ios.ErrOut.(*lockedBuffer).String())
+				default:
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%q not in the topic while produce waits for more input", want)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		})
+	}
+}
+
 func TestProduceTransactionIsAllOrNothing(t *testing.T) {
 	b := startBroker(t)
 	run(t, b.args("topic", "create", "txn", "-p", "1")...).ok(t)

@@ -219,6 +219,17 @@ func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
 	return nil
 }
 
+// SendBatched enqueues the records Write has batched so far, without
+// waiting for their delivery: for a caller about to wait (for input, for a
+// rate limit), so that a trickle of records is not held until a batch
+// fills. librdkafka still lingers up to linger.ms for more.
+func (w *Writer) SendBatched(ctx context.Context) error {
+	if w.cur.len() == 0 {
+		return w.sendError()
+	}
+	return w.handOff(ctx)
+}
+
 // handOff enqueues the batch Write built or, with Background, gives it to
 // the sender once that is done with the previous one, and takes that one
 // back to build the next.
