@@ -306,7 +306,18 @@ static unsigned char *putb(unsigned char *p, const void *b, size_t n, int null) 
 int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used) {
 	*used = 0;
 	if (c->next == c->n) {
-		ssize_t got = rd_kafka_consume_batch_queue(c->q, timeout_ms, c->msgs, SC_BATCH);
+		// rd_kafka_consume_batch_queue waits until the batch is full or the
+		// timeout ends: a record arriving alone would wait out the timeout.
+		// So: what is queued now; if nothing, wait for one record, then
+		// take what came with it.
+		ssize_t got = rd_kafka_consume_batch_queue(c->q, 0, c->msgs, SC_BATCH);
+		if (got <= 0 && timeout_ms > 0) {
+			got = rd_kafka_consume_batch_queue(c->q, timeout_ms, c->msgs, 1);
+			if (got == 1) {
+				ssize_t more = rd_kafka_consume_batch_queue(c->q, 0, c->msgs + 1, SC_BATCH - 1);
+				if (more > 0) got += more;
+			}
+		}
 		c->next = 0;
 		c->n = got < 0 ? 0 : (int)got;
 	}

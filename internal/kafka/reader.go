@@ -183,6 +183,10 @@ type EOF struct {
 	Offset int64
 }
 
+// Buffered reports whether the next Poll has a fetched record or event at
+// hand (false: it may wait for the network).
+func (r *Reader) Buffered() bool { return r.fast != nil && len(r.fast.buf) > 0 }
+
 // Poll waits up to timeout for the next record or end-of-partition event; it
 // returns nil, nil, nil when neither arrived. Authentication and TLS
 // failures are returned as errors.

@@ -33,6 +33,21 @@ type Committing interface {
 	Commits() bool
 }
 
+// Buffering is implemented by a Source that can tell whether its next
+// record is already at hand, without waiting for the network.
+type Buffering interface {
+	Buffered() bool
+}
+
+// Pushing is implemented by a Sink that holds written records in a buffer:
+// Push sends them on (to stdout, a file, a command) without waiting for
+// anything or acknowledging them. The pipeline pushes whenever the source
+// has nothing more at hand, so whoever follows the output sees each record
+// as it arrives rather than when the buffer fills or the source goes idle.
+type Pushing interface {
+	Push() error
+}
+
 // Sink takes records and acknowledges each ticket exactly once to the Acker
 // given to Start, possibly later (a producer acknowledges on its delivery
 // report).
@@ -87,6 +102,11 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 	}
 	sink := p.Sink
 	sink.Start(acker)
+	buffering, _ := p.Source.(Buffering)
+	pusher, _ := sink.(Pushing)
+	if buffering == nil {
+		pusher = nil
+	}
 	interval := p.CommitInterval
 	if interval <= 0 {
 		interval = time.Second
@@ -143,6 +163,11 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 				return err
 			}
 			st.Written++
+			if pusher != nil && !buffering.Buffered() {
+				if err := pusher.Push(); err != nil {
+					return err
+				}
+			}
 			if commitDue.Load() {
 				if err := p.commit(ctx, cp); err != nil {
 					return err

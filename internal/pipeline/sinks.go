@@ -53,6 +53,15 @@ func (s *StreamSink) Write(ctx context.Context, rec *kafka.Record, t Ticket) err
 	return nil
 }
 
+// Push implements Pushing: the buffer goes to the stream; its records are
+// acknowledged by the next Flush.
+func (s *StreamSink) Push() error {
+	if s.w.Buffered() == 0 {
+		return nil
+	}
+	return s.w.Flush()
+}
+
 // Flush implements Sink.
 func (s *StreamSink) Flush(context.Context) error {
 	err := s.w.Flush()

@@ -37,6 +37,9 @@ func NewTopicSource(r *kafka.Reader, ends map[kafka.TopicPartition]int64, idleTi
 	return &TopicSource{r: r, ends: ends, idleTimeout: idleTimeout, done: map[kafka.TopicPartition]bool{}, gen: -1}
 }
 
+// Buffered implements Buffering.
+func (s *TopicSource) Buffered() bool { return s.r.Buffered() }
+
 const pollWait = 100 * time.Millisecond
 
 // Next implements Source. It returns nil after pollWait without a record.

@@ -1,0 +1,75 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// chanSource yields the records sent on it and waits for the next one for
+// as long as it takes: it never reports itself idle, so only a push can get
+// a record out of the sink's buffer before the run ends.
+type chanSource struct{ recs chan *kafka.Record }
+
+func (s *chanSource) Next(ctx context.Context) (*kafka.Record, error) {
+	select {
+	case r := <-s.recs:
+		return r, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+func (s *chanSource) Commit(context.Context, map[kafka.TopicPartition]int64) error { return nil }
+func (s *chanSource) Buffered() bool                                               { return len(s.recs) > 0 }
+
+// syncBuffer is a bytes.Buffer safe for the pipeline's writes and the
+// test's reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A stream sink's records reach the stream as soon as the source has no
+// further record at hand, not when its buffer fills or the source idles:
+// someone following a topic sees each record as it arrives.
+func TestStreamSinkPushesWhenTheSourceHasNothingAtHand(t *testing.T) {
+	src := &chanSource{recs: make(chan *kafka.Record, 10)}
+	out := &syncBuffer{}
+	sink := NewStreamSink(out, func(dst []byte, rec *kafka.Record) []byte { return append(append(dst, rec.Value...), '\n') })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := (&Pipeline{Source: src, Sink: sink}).Run(ctx)
+		done <- err
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	want := ""
+	for _, v := range []string{"first", "second"} {
+		src.recs <- &kafka.Record{Topic: "t", Offset: int64(len(want)), Value: []byte(v)}
+		want += v + "\n"
+		for deadline := time.Now().Add(10 * time.Second); out.String() != want; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("output %q while the source waits for more, want %q", out.String(), want)
+			}
+		}
+	}
+}
