@@ -241,15 +241,16 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 			rec.Partition = opts.Partition
 		}
 		if limiter != nil {
+			if limiter.Tokens() < 1 {
+				// About to wait for --rate: what is batched goes to the
+				// producer first, rather than when a batch fills.
+				if err := w.SendBatched(ctx); err != nil {
+					return err
+				}
+			}
 			if err := limiter.Wait(ctx); err != nil {
 				return err
 			}
-			// Rate-limited records are few per second: each goes to the
-			// producer at once rather than waiting for a batch to fill.
-			if err := w.Write(ctx, rec, nil); err != nil {
-				return err
-			}
-			return w.SendBatched(ctx)
 		}
 		return w.Write(ctx, rec, nil)
 	}

@@ -56,10 +56,9 @@ static void sc_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
 
 rd_kafka_conf_t *sc_conf_new(void) { return rd_kafka_conf_new(); }
 
-sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, int batch_room, char *errstr, size_t size) {
+sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size) {
 	sc_producer *p = calloc(1, sizeof *p);
 	p->gohandle = gohandle;
-	p->batch_room = batch_room;
 	pthread_mutex_init(&p->mu, NULL);
 	rd_kafka_conf_set_opaque(conf, p);
 	rd_kafka_conf_set_dr_msg_cb(conf, sc_dr);
@@ -132,17 +131,16 @@ static const unsigned char *sc_next_record(const unsigned char *buf, sc_record *
 // rd_kafka_produce_batch call, which takes the clock and the topic's lock
 // once for all of them instead of once per record (15-20% of produce's
 // time). It returns how many were enqueued, or -1 when the records are not
-// plain or the queue may not hold them all.
+// plain.
 //
 // rd_kafka_produce_batch does not stop at a failed record: it goes on with
-// the next ones. Only a full queue fails a record here, which the room
-// check makes unlikely but not impossible (queue.buffering.max.kbytes). A
-// failed suffix of the batch is left for the next call, as in
-// sc_produce_batch; a record that failed before one that was enqueued is
-// reported as failed with its error, since sending it later would put it
-// behind a later record.
+// the next ones. But once one fails on a full queue (by count or by bytes),
+// it fails every later one with the same error, even if room is made
+// meanwhile: a full queue fails a suffix of the batch, which is left for the
+// next call, as in sc_produce_batch. Any other failure is the record's own
+// (too large, no such partition) and is reported for it.
 static int sc_produce_plain(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err) {
-	if (n > SC_PRODUCE_BATCH || rd_kafka_outq_len(p->rk) + n > p->batch_room) return -1;
+	if (n > SC_PRODUCE_BATCH) return -1;
 	for (int i = 0; i < n; i++) {
 		sc_record r;
 		buf = sc_next_record(buf, &r);

@@ -35,7 +35,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/cgo"
-	"strconv"
 	"sync"
 	"time"
 	"unsafe"
@@ -85,13 +84,7 @@ func newRDKProducer(conf map[string]string, cl *Client) (*rdkProducer, error) {
 	}
 	errstr := make([]byte, 512)
 	h := cgo.NewHandle(cl)
-	// Whole batches of plain records go in one call while the queue is at
-	// most half full (sc_produce_plain), so a full queue rarely fails one.
-	room := 100000 // librdkafka's default queue.buffering.max.messages
-	if n, err := strconv.Atoi(conf["queue.buffering.max.messages"]); err == nil {
-		room = n
-	}
-	p := C.sc_producer_new(cconf, C.uintptr_t(h), C.int(room/2), (*C.char)(unsafe.Pointer(&errstr[0])), C.size_t(len(errstr)))
+	p := C.sc_producer_new(cconf, C.uintptr_t(h), (*C.char)(unsafe.Pointer(&errstr[0])), C.size_t(len(errstr)))
 	if p == nil {
 		h.Delete()
 		C.rd_kafka_conf_destroy(cconf)

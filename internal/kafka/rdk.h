@@ -54,7 +54,6 @@ extern void rd_kafka_destroy(rd_kafka_t *);
 extern const char *rd_kafka_err2str(int);
 extern int rd_kafka_poll(rd_kafka_t *, int);
 extern int rd_kafka_flush(rd_kafka_t *, int);
-extern int rd_kafka_outq_len(rd_kafka_t *);
 typedef struct { // rd_kafka_metadata_t, up to the field we read
 	int broker_cnt; void *brokers; int topic_cnt; void *topics;
 	int32_t orig_broker_id; // the answering broker's node id, -1 for a bootstrap address
@@ -122,9 +121,7 @@ typedef struct {
 	int client_err; // first client-level error (auth, TLS, fatal)
 	char client_errstr[512];
 	// Plain records (no headers, no timestamp) go to librdkafka in one
-	// rd_kafka_produce_batch call while fewer than batch_room records are
-	// queued (see sc_produce_batch).
-	int batch_room;
+	// rd_kafka_produce_batch call (see sc_produce_plain).
 	sc_rdk_msg_t plain[SC_PRODUCE_BATCH];
 } sc_producer;
 
@@ -139,7 +136,7 @@ typedef struct {
 } sc_consumer;
 
 rd_kafka_conf_t *sc_conf_new(void);
-sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, int batch_room, char *errstr, size_t size);
+sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size);
 void sc_producer_metadata(sc_producer *p, int timeout_ms);
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name);
 void sc_headers(const unsigned char *buf, int n, rd_kafka_headers_t **hdrs);

@@ -59,7 +59,9 @@ func TestWriterReportsEveryRecordOnce(t *testing.T) { inBothModes(t, testWriterR
 
 func testWriterReportsEveryRecordOnce(t *testing.T, background bool) {
 	ctx := context.Background()
-	c := connect(t, map[string]string{"queue.buffering.max.messages": "100"})
+	// A short linger: with 100 records queued at most, every batch waits
+	// out linger.ms (100 ms by default) before it goes.
+	c := connect(t, map[string]string{"queue.buffering.max.messages": "100", "linger.ms": "5"})
 	for _, topic := range []string{"a", "b"} {
 		createTopic(t, c, topic, 3)
 	}
@@ -194,7 +196,7 @@ func TestWriterPlainBatchesKeepOrder(t *testing.T) { inBothModes(t, testWriterPl
 
 func testWriterPlainBatchesKeepOrder(t *testing.T, background bool) {
 	ctx := context.Background()
-	c := connect(t, map[string]string{"queue.buffering.max.kbytes": "8"})
+	c := connect(t, map[string]string{"queue.buffering.max.kbytes": "8", "linger.ms": "5"}) // a short linger: see above
 	createTopic(t, c, "plain", 3)
 	var mu sync.Mutex
 	reports := 0
