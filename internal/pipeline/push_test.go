@@ -73,3 +73,46 @@ func TestStreamSinkPushesWhenTheSourceHasNothingAtHand(t *testing.T) {
 		}
 	}
 }
+
+// countAcker counts acknowledgements.
+type countAcker struct{ acked int }
+
+func (a *countAcker) Ack(Ticket, error) { a.acked++ }
+
+// A push acknowledges what it wrote out, as a flush does: otherwise a
+// follower's tickets pile up until the next commit (consume of 1M records
+// peaked at 190 MB instead of 70 MB). A durable sink acknowledges only
+// after its sync, in Flush.
+func TestStreamSinkPushAcknowledgesUnlessDurable(t *testing.T) {
+	for _, durable := range []bool{false, true} {
+		out := &syncBuffer{}
+		sink := NewStreamSink(out, func(dst []byte, rec *kafka.Record) []byte { return append(dst, rec.Value...) })
+		synced := 0
+		if durable {
+			sink.Durable = func() error { synced++; return nil }
+		}
+		acks := &countAcker{}
+		sink.Start(acks)
+		for i := range 3 {
+			if err := sink.Write(context.Background(), &kafka.Record{Value: []byte("v")}, Ticket{Offset: int64(i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sink.Push(); err != nil {
+			t.Fatal(err)
+		}
+		want := 3
+		if durable {
+			want = 0
+		}
+		if out.String() != "vvv" || acks.acked != want {
+			t.Errorf("durable=%v: after a push the stream holds %q and %d records are acknowledged, want \"vvv\" and %d", durable, out.String(), acks.acked, want)
+		}
+		if err := sink.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if acks.acked != 3 || (durable && synced != 1) {
+			t.Errorf("durable=%v: after the flush %d acknowledged, %d syncs", durable, acks.acked, synced)
+		}
+	}
+}

@@ -53,9 +53,13 @@ func (s *StreamSink) Write(ctx context.Context, rec *kafka.Record, t Ticket) err
 	return nil
 }
 
-// Push implements Pushing: the buffer goes to the stream; its records are
-// acknowledged by the next Flush.
+// Push implements Pushing: the buffer goes to the stream, and its records
+// are acknowledged, as in Flush. A durable sink's records are acknowledged
+// only by Flush, after the sync.
 func (s *StreamSink) Push() error {
+	if s.Durable == nil {
+		return s.Flush(context.Background())
+	}
 	if s.w.Buffered() == 0 {
 		return nil
 	}
