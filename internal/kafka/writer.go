@@ -77,8 +77,15 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 		// 10 ms, on cores the broker shares. Full batches go out at once
 		// anyway, and a flush sends at once; only a trickle of records
 		// waits, up to 100 ms (kafka-console-producer waits up to 1 s).
-		"linger.ms":          "100",
-		"batch.num.messages": "10000",
+		"linger.ms": "100",
+		// Records without a key stick to one partition for this long
+		// (librdkafka's default is twice linger.ms: 200 ms here). With one
+		// request in flight per partition, one partition at a time meant one
+		// request at a time; 10 ms (kcat's, from its 5 ms linger) spreads a
+		// bulk produce over the partitions again (cold broker, 1M records:
+		// 1.6-2.1 s against 1.8-3.1 s).
+		"sticky.partitioning.linger.ms": "10",
+		"batch.num.messages":            "10000",
 		// librdkafka's default queue (100,000 records) keeps every partition's
 		// batches full. A deeper one only lets input run further ahead of the
 		// broker: its records are malloc'ed from fresh pages (page faults,
