@@ -3,7 +3,6 @@ package pipeline
 import (
 	"bytes"
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,23 +25,12 @@ func (s *chanSource) Next(ctx context.Context) (*kafka.Record, error) {
 func (s *chanSource) Commit(context.Context, map[kafka.TopicPartition]int64) error { return nil }
 func (s *chanSource) Buffered() bool                                               { return len(s.recs) > 0 }
 
-// syncBuffer is a bytes.Buffer safe for the pipeline's writes and the
-// test's reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// writes hands the bytes of each Write to the test.
+type writes chan string
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+func (w writes) Write(p []byte) (int, error) {
+	w <- string(p)
+	return len(p), nil
 }
 
 // A stream sink's records reach the stream as soon as the source has no
@@ -50,7 +38,7 @@ func (s *syncBuffer) String() string {
 // someone following a topic sees each record as it arrives.
 func TestStreamSinkPushesWhenTheSourceHasNothingAtHand(t *testing.T) {
 	src := &chanSource{recs: make(chan *kafka.Record, 10)}
-	out := &syncBuffer{}
+	out := make(writes, 10)
 	sink := NewStreamSink(out, func(dst []byte, rec *kafka.Record) []byte { return append(append(dst, rec.Value...), '\n') })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -62,14 +50,15 @@ func TestStreamSinkPushesWhenTheSourceHasNothingAtHand(t *testing.T) {
 		cancel()
 		<-done
 	}()
-	want := ""
-	for _, v := range []string{"first", "second"} {
-		src.recs <- &kafka.Record{Topic: "t", Offset: int64(len(want)), Value: []byte(v)}
-		want += v + "\n"
-		for deadline := time.Now().Add(10 * time.Second); out.String() != want; time.Sleep(time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("output %q while the source waits for more, want %q", out.String(), want)
+	for i, v := range []string{"first", "second"} {
+		src.recs <- &kafka.Record{Topic: "t", Offset: int64(i), Value: []byte(v)}
+		select {
+		case got := <-out:
+			if got != v+"\n" {
+				t.Fatalf("wrote %q, want %q", got, v+"\n")
 			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%q not written out while the source waits for more", v)
 		}
 	}
 }
@@ -85,7 +74,7 @@ func (a *countAcker) Ack(Ticket, error) { a.acked++ }
 // after its sync, in Flush.
 func TestStreamSinkPushAcknowledgesUnlessDurable(t *testing.T) {
 	for _, durable := range []bool{false, true} {
-		out := &syncBuffer{}
+		out := &bytes.Buffer{}
 		sink := NewStreamSink(out, func(dst []byte, rec *kafka.Record) []byte { return append(dst, rec.Value...) })
 		synced := 0
 		if durable {
