@@ -43,8 +43,9 @@ type Writer struct {
 
 	// Write packs records into cur. A full batch is enqueued in librdkafka
 	// at once or, with Background, by the sender goroutine (the C half of a
-	// record's cost: its headers' allocations, the partitioner, queue
-	// locks) while Write packs the next; two batches take turns.
+	// record's cost: librdkafka's copy, the partitioner, queue locks) while
+	// Write packs the next; two batches take turns. The batch's headers are
+	// made before it is handed over (rdkBatch.prepare), on Write's goroutine.
 	cur     *rdkBatch
 	toSend  chan *rdkBatch // unbuffered: only an idle sender takes one; nil is a barrier
 	spare   chan *rdkBatch // the batch the sender is done with
