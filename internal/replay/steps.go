@@ -14,7 +14,8 @@ import (
 // the same on every copy of one source record in one replay, resumes
 // included: a consumer of an at-least-once replay drops a record whose
 // value it has seen. One header rather than one per part: each header costs
-// the producer two allocations and the record ~20 bytes on the broker.
+// librdkafka three allocations per record and the record ~20 bytes on the
+// broker.
 const HeaderReplayID = "streamctl-replay-id"
 
 // EventType keeps records whose event type is one of types: the value of
