@@ -4,12 +4,6 @@
 #include "rdk.h"
 #include "_cgo_export.h"
 
-// rd_kafka_vtype_t values (librdkafka's public ABI).
-enum { VT_END = 0, VT_RKT = 2, VT_PARTITION = 3, VT_VALUE = 4, VT_KEY = 5,
-       VT_OPAQUE = 6, VT_MSGFLAGS = 7, VT_TIMESTAMP = 8, VT_HEADERS = 10 };
-#define SC_MSG_F_COPY 0x2
-#define SC_MSG_F_PARTITION 0x8
-
 // sc_log hands librdkafka's log lines to the Go side (shown with -v). Both
 // handle structs start with the Go handle.
 static void sc_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
@@ -330,7 +324,7 @@ int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size
 			if (packed == 0) return -(int)need;
 			break;
 		}
-		int tstype = 0;
+		sc_rdk_timestamp_type_t tstype = SC_TS_NOT_AVAILABLE;
 		int64_t ts = m->err ? -1 : rd_kafka_message_timestamp(m, &tstype);
 		p = put32(p, m->err);
 		p = put32(p, m->partition);
