@@ -48,12 +48,38 @@ static void sc_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
 	pthread_mutex_unlock(&p->mu);
 }
 
+// sc_poll serves delivery reports for up to timeout_ms; sc_flush sends what
+// is queued at once and serves them. librdkafka hands a batch of reports
+// (a request's records) to whichever thread polls: two threads polling at
+// once (Write's enqueue, the Writer's reports goroutine, Flush) pushed two
+// batches' reports interleaved, a partition's out of order. So one poll at
+// a time; sc_poll_now, after an enqueue, leaves the reports to a poll
+// already running.
+void sc_poll(sc_producer *p, int timeout_ms) {
+	pthread_mutex_lock(&p->poll_mu);
+	rd_kafka_poll(p->rk, timeout_ms);
+	pthread_mutex_unlock(&p->poll_mu);
+}
+
+void sc_flush(sc_producer *p, int timeout_ms) {
+	pthread_mutex_lock(&p->poll_mu);
+	rd_kafka_flush(p->rk, timeout_ms);
+	pthread_mutex_unlock(&p->poll_mu);
+}
+
+static void sc_poll_now(sc_producer *p) {
+	if (pthread_mutex_trylock(&p->poll_mu) != 0) return;
+	rd_kafka_poll(p->rk, 0);
+	pthread_mutex_unlock(&p->poll_mu);
+}
+
 rd_kafka_conf_t *sc_conf_new(void) { return rd_kafka_conf_new(); }
 
 sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size) {
 	sc_producer *p = calloc(1, sizeof *p);
 	p->gohandle = gohandle;
 	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->poll_mu, NULL);
 	rd_kafka_conf_set_opaque(conf, p);
 	rd_kafka_conf_set_dr_msg_cb(conf, sc_dr);
 	rd_kafka_conf_set_error_cb(conf, sc_error);
@@ -61,6 +87,7 @@ sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *er
 	p->rk = rd_kafka_new(0, conf, errstr, size);
 	if (!p->rk) {
 		pthread_mutex_destroy(&p->mu);
+		pthread_mutex_destroy(&p->poll_mu);
 		free(p);
 		return NULL;
 	}
@@ -197,7 +224,7 @@ int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned cha
                      rd_kafka_headers_t **hdrs, int64_t first_id, int *err) {
 	int i = hdrs ? -1 : sc_produce_plain(p, topic, buf, n, first_id, err);
 	if (i >= 0) {
-		rd_kafka_poll(p->rk, 0);
+		sc_poll_now(p);
 		return i;
 	}
 	*err = 0;
@@ -213,7 +240,7 @@ int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned cha
 		if (*err) break;
 		if (hdrs) hdrs[i] = NULL; // librdkafka's now
 	}
-	rd_kafka_poll(p->rk, 0);
+	sc_poll_now(p);
 	return i;
 }
 
@@ -233,6 +260,7 @@ size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err) {
 void sc_producer_destroy(sc_producer *p) {
 	rd_kafka_destroy(p->rk);
 	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->poll_mu);
 	free(p->acks);
 	free(p);
 }

@@ -154,6 +154,7 @@ typedef struct {
 	uintptr_t gohandle;
 	rd_kafka_t *rk;
 	pthread_mutex_t mu;
+	pthread_mutex_t poll_mu; // one poll at a time (sc_poll)
 	sc_ack *acks; // delivery reports not yet taken by sc_take_acks
 	size_t nacks, capacity;
 	int client_err; // first client-level error (auth, TLS, fatal)
@@ -182,6 +183,8 @@ void sc_headers_destroy(rd_kafka_headers_t **hdrs, int n);
 int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n,
                      rd_kafka_headers_t **hdrs, int64_t first_id, int *err);
 size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);
+void sc_poll(sc_producer *p, int timeout_ms);
+void sc_flush(sc_producer *p, int timeout_ms);
 void sc_producer_destroy(sc_producer *p);
 
 sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, uintptr_t self, int group, char *errstr, size_t size);
