@@ -327,7 +327,9 @@ func testWriterStopsAtARefusedRecord(t *testing.T, background bool) {
 // Write's enqueue, Flush): with one record per request, each report is a
 // callback batch of its own, and two served at once came out interleaved
 // (seen under AddressSanitizer's slower allocations).
-func TestWriterReportsInPartitionOrder(t *testing.T) { inBothModes(t, testWriterReportsInPartitionOrder) }
+func TestWriterReportsInPartitionOrder(t *testing.T) {
+	inBothModes(t, testWriterReportsInPartitionOrder)
+}
 
 func testWriterReportsInPartitionOrder(t *testing.T, background bool) {
 	ctx := context.Background()
