@@ -179,6 +179,8 @@ static int sc_produce_plain(sc_producer *p, rd_kafka_topic_t *topic, const unsig
 	for (int i = 0; i < sent; i++)
 		if (p->plain[i].err) sc_push_ack(p, p->plain[i]._private, topic, p->plain[i].partition, p->plain[i].err);
 	*err = sent < n ? p->plain[sent].err : 0;
+	// cgo's rule: no Go pointer (into buf) stays in C memory after the call.
+	for (int i = 0; i < n; i++) p->plain[i].payload = p->plain[i].key = NULL;
 	return sent;
 }
 
