@@ -32,6 +32,11 @@ FUZZTIME ?= 30s
 fuzz:
 	FUZZTIME=$(FUZZTIME) scripts/fuzz
 
+# The fault harness: kill -9 trials and a produce through leader loss on a
+# 3-node cluster, checked by kcat; writes docs/reliability.md. 30-60 minutes.
+faults:
+	scripts/faults
+
 # Regenerate the command reference, man pages and shell completions.
 generate:
 	$(GO) run ./internal/gendocs
