@@ -530,11 +530,11 @@ func (d *faultData) consumeTrial(t *testing.T, u *user, cfg faultSettings, trial
 // produceRun is one produce into the 3-node cluster under leader loss.
 type produceRun struct {
 	Records, Delivered, Failed int64 // planned, and as the summary says
-	Exit                         int
-	Stops, Kills                 int   // leaders stopped (TERM), and of those killed (SIGKILL)
-	Found, Distinct              int64 // what kcat read back
-	Seconds                      float64
-	Truthful                     bool
+	Exit                       int
+	Stops, Kills               int   // leaders stopped (TERM), and of those killed (SIGKILL)
+	Found, Distinct            int64 // what kcat read back
+	Seconds                    float64
+	Truthful                   bool
 }
 
 var reSummary = regexp.MustCompile(`(\d+) records delivered, (\d+) failed`)
