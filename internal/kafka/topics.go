@@ -329,11 +329,7 @@ func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string]
 	for i, t := range topics {
 		resources[i] = ck.ConfigResource{Type: ck.ResourceTopic, Name: t}
 	}
-	var res []ck.ConfigResourceResult
-	err := c.request(ctx, "describing topic configs", func(ctx context.Context) (err error) {
-		res, err = c.admin.DescribeConfigs(ctx, resources)
-		return err
-	})
+	res, err := c.describeConfigs(ctx, "describing topic configs", resources)
 	if err != nil {
 		return nil, err
 	}
@@ -345,15 +341,7 @@ func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string]
 			}
 			return nil, fmt.Errorf("describing configs of topic %q: %w", r.Name, c.brokerError(r.Error))
 		}
-		entries := make([]ConfigEntry, 0, len(r.Config))
-		for _, e := range r.Config {
-			entries = append(entries, ConfigEntry{
-				Name: e.Name, Value: e.Value, Source: e.Source.String(),
-				ReadOnly: e.IsReadOnly, Sensitive: e.IsSensitive,
-			})
-		}
-		sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-		out[r.Name] = entries
+		out[r.Name] = entriesOf(r)
 	}
 	return out, nil
 }
