@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // ClusterDefault, as a broker id, means the cluster-wide default that every
@@ -15,11 +17,7 @@ import (
 const ClusterDefault int32 = -1
 
 func brokerResource(broker int32) ck.ConfigResource {
-	name := "" // Kafka's name for the cluster-wide default
-	if broker != ClusterDefault {
-		name = strconv.Itoa(int(broker))
-	}
-	return ck.ConfigResource{Type: ck.ResourceBroker, Name: name}
+	return ck.ConfigResource{Type: ck.ResourceBroker, Name: strconv.Itoa(int(broker))}
 }
 
 // BrokerNotFoundError: a broker id the cluster does not have.
@@ -67,12 +65,13 @@ func (c *Client) CheckBrokers(ctx context.Context, ids ...int32) error {
 // BrokerConfig returns every config of one broker, or with ClusterDefault
 // the cluster-wide defaults that are set, sorted by name.
 func (c *Client) BrokerConfig(ctx context.Context, broker int32) ([]ConfigEntry, error) {
-	if broker != ClusterDefault {
-		// librdkafka sends a broker's request to that broker: an unknown id
-		// would wait out the timeout.
-		if err := c.CheckBrokers(ctx, broker); err != nil {
-			return nil, err
-		}
+	if broker == ClusterDefault {
+		return c.clusterDefaults(ctx)
+	}
+	// librdkafka sends a broker's request to that broker: an unknown id
+	// would wait out the timeout.
+	if err := c.CheckBrokers(ctx, broker); err != nil {
+		return nil, err
 	}
 	res, err := c.describeConfigs(ctx, "describing broker configs", []ck.ConfigResource{brokerResource(broker)})
 	if err != nil {
@@ -88,10 +87,11 @@ func (c *Client) BrokerConfig(ctx context.Context, broker int32) ([]ConfigEntry,
 // one broker or of the cluster default, leaving the others as they are.
 // With validateOnly the broker checks the change without making it.
 func (c *Client) AlterBrokerConfig(ctx context.Context, broker int32, set map[string]string, del []string, validateOnly bool) error {
-	if broker != ClusterDefault {
-		if err := c.CheckBrokers(ctx, broker); err != nil {
-			return err
-		}
+	if broker == ClusterDefault {
+		return c.alterClusterDefaults(ctx, set, del, validateOnly)
+	}
+	if err := c.CheckBrokers(ctx, broker); err != nil {
+		return err
 	}
 	r, err := c.alterConfigs(ctx, "altering configs of "+brokerName(broker), brokerResource(broker), set, del, validateOnly)
 	if err != nil {
@@ -101,6 +101,76 @@ func (c *Client) AlterBrokerConfig(ctx context.Context, broker int32, set map[st
 		return fmt.Errorf("altering configs of %s: %w", brokerName(broker), c.brokerError(r.Error))
 	}
 	return nil
+}
+
+// The cluster-wide default is the BROKER resource with the empty name,
+// which librdkafka cannot express (rd_kafka_ConfigResource_new refuses an
+// empty name): those two requests go through the wire adapter.
+
+func (c *Client) clusterDefaults(ctx context.Context) ([]ConfigEntry, error) {
+	req := kmsg.NewPtrDescribeConfigsRequest()
+	r := kmsg.NewDescribeConfigsRequestResource()
+	r.ResourceType = kmsg.ConfigResourceTypeBroker
+	req.Resources = append(req.Resources, r)
+	var resp *kmsg.DescribeConfigsResponse
+	err := c.wireRequest(ctx, "describing the cluster-wide broker defaults", func(ctx context.Context, cl *kgo.Client) (err error) {
+		resp, err = req.RequestWith(ctx, cl)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	entries := []ConfigEntry{}
+	for _, res := range resp.Resources {
+		if err := codeError(res.ErrorCode, res.ErrorMessage); err != nil {
+			return nil, fmt.Errorf("describing the cluster-wide broker defaults: %w", err)
+		}
+		for _, e := range res.Configs {
+			entries = append(entries, ConfigEntry{Name: e.Name, Value: deref(e.Value), Source: e.Source.String(),
+				ReadOnly: e.ReadOnly, Sensitive: e.IsSensitive})
+		}
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+	return entries, nil
+}
+
+func (c *Client) alterClusterDefaults(ctx context.Context, set map[string]string, del []string, validateOnly bool) error {
+	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
+	req.ValidateOnly = validateOnly
+	r := kmsg.NewIncrementalAlterConfigsRequestResource()
+	r.ResourceType = kmsg.ConfigResourceTypeBroker
+	for _, k := range sortedKeys(set) {
+		e := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
+		e.Name, e.Op, e.Value = k, kmsg.IncrementalAlterConfigOpSet, kmsg.StringPtr(set[k])
+		r.Configs = append(r.Configs, e)
+	}
+	for _, k := range del {
+		e := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
+		e.Name, e.Op = k, kmsg.IncrementalAlterConfigOpDelete
+		r.Configs = append(r.Configs, e)
+	}
+	req.Resources = append(req.Resources, r)
+	var resp *kmsg.IncrementalAlterConfigsResponse
+	err := c.wireRequest(ctx, "altering the cluster-wide broker defaults", func(ctx context.Context, cl *kgo.Client) (err error) {
+		resp, err = req.RequestWith(ctx, cl)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, res := range resp.Resources {
+		if err := codeError(res.ErrorCode, res.ErrorMessage); err != nil {
+			return fmt.Errorf("altering the cluster-wide broker defaults: %w", err)
+		}
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func brokerName(broker int32) string {

@@ -92,18 +92,25 @@ func wireBrokers(ctx context.Context, cl *kgo.Client) ([]kmsg.MetadataResponseBr
 	return resp.Brokers, nil
 }
 
-// codeError is the broker's error for a response error code, nil for none;
-// a message the broker sent with it is kept.
+// codeError is the broker's error for a response error code, nil for none.
+// A message the broker sent with it replaces the code's stock description,
+// being the more specific.
 func codeError(code int16, message *string) error {
 	err := kerr.ErrorForCode(code)
-	if err == nil {
-		return nil
+	var ke *kerr.Error
+	if err == nil || message == nil || *message == "" || !errors.As(err, &ke) {
+		return err
 	}
-	if message != nil && *message != "" {
-		return fmt.Errorf("%w (%s)", err, *message)
-	}
-	return err
+	return &brokerMessage{code: ke, msg: *message}
 }
+
+type brokerMessage struct {
+	code *kerr.Error
+	msg  string
+}
+
+func (e *brokerMessage) Error() string { return e.code.Message + ": " + e.msg }
+func (e *brokerMessage) Unwrap() error { return e.code }
 
 // wireError turns a franz-go request failure into the same error types the
 // librdkafka client returns.
