@@ -30,6 +30,9 @@ type TopicSummary struct {
 	// Records is the sum over partitions of log end minus log start: what a
 	// reader from the beginning would see, less any compacted-away records.
 	Records int64 `json:"records" yaml:"records"`
+	// SizeBytes is the sum over partitions of their size on disk (their
+	// leader's replica); null when the cluster does not say (SizeOf).
+	SizeBytes *int64 `json:"size_bytes" yaml:"size_bytes"`
 }
 
 // TopicDescription answers `topic describe`.
@@ -49,6 +52,7 @@ type PartitionState struct {
 	LogStartOffset  int64   `json:"log_start_offset" yaml:"log_start_offset"`
 	LogEndOffset    int64   `json:"log_end_offset" yaml:"log_end_offset"`
 	Records         int64   `json:"records" yaml:"records"`
+	SizeBytes       *int64  `json:"size_bytes" yaml:"size_bytes"` // the leader's replica on disk; null when unknown
 	UnderReplicated bool    `json:"under_replicated" yaml:"under_replicated"`
 	UnderMinISR     bool    `json:"under_min_isr" yaml:"under_min_isr"`
 	Offline         bool    `json:"offline" yaml:"offline"`
