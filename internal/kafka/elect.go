@@ -39,14 +39,13 @@ func (c *Client) ElectLeaders(ctx context.Context, unclean bool, parts []TopicPa
 	for _, p := range res.TopicPartitions {
 		tp := TopicPartition{*p.Topic, p.Partition}
 		out[tp] = Elected
-		if p.Error != nil {
-			var kerr ck.Error
-			switch {
-			case errors.As(p.Error, &kerr) && kerr.Code() == ck.ErrElectionNotNeeded:
-				out[tp] = ElectionNotNeeded
-			default:
-				out[tp] = fmt.Sprint(c.brokerError(p.Error))
-			}
+		var kerr ck.Error
+		switch {
+		case p.Error == nil, errors.As(p.Error, &kerr) && kerr.Code() == ck.ErrNoError: // librdkafka's "Success"
+		case errors.As(p.Error, &kerr) && kerr.Code() == ck.ErrElectionNotNeeded:
+			out[tp] = ElectionNotNeeded
+		default:
+			out[tp] = fmt.Sprint(c.brokerError(p.Error))
 		}
 	}
 	return out, nil

@@ -20,6 +20,13 @@ type TopicPartition struct {
 	Partition int32  `json:"partition" yaml:"partition"`
 }
 
+// TopicScope is a topic, or some of its partitions (t, or t:0,2 on the
+// command line).
+type TopicScope struct {
+	Topic      string
+	Partitions []int32 // empty: every partition
+}
+
 // TopicSummary is one row of `topic list`.
 type TopicSummary struct {
 	Name              string `json:"name" yaml:"name"`

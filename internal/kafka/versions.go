@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"regexp"
 	"sort"
 	"sync"
 
@@ -9,7 +10,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
+
+	"github.com/streamctl/streamctl/internal/buildinfo"
 )
+
+var softwareVersion = regexp.MustCompile(`[^a-zA-Z0-9.-]`)
 
 // LibrdkafkaVersion is the version of the librdkafka linked in.
 func LibrdkafkaVersion() string {
@@ -77,7 +82,11 @@ func (c *Client) BrokerVersions(ctx context.Context) ([]BrokerVersions, error) {
 }
 
 func brokerVersions(ctx context.Context, cl *kgo.Client, bv *BrokerVersions) error {
-	kresp, err := cl.Broker(int(bv.ID)).RetriableRequest(ctx, kmsg.NewPtrApiVersionsRequest())
+	req := kmsg.NewPtrApiVersionsRequest()
+	// v3+ requires these, in [a-zA-Z0-9.-] (KIP-511); brokers show them in metrics.
+	req.ClientSoftwareName = "streamctl"
+	req.ClientSoftwareVersion = softwareVersion.ReplaceAllString(buildinfo.Read().Version, "-")
+	kresp, err := cl.Broker(int(bv.ID)).RetriableRequest(ctx, req)
 	if err != nil {
 		return err
 	}
