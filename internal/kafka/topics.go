@@ -413,8 +413,17 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 	}
 	var res ck.ListOffsetsResult
 	err := c.request(ctx, "listing offsets", func(ctx context.Context) (err error) {
-		res, err = c.admin.ListOffsets(ctx, req, opts...)
-		return err
+		for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {
+			res, err = c.admin.ListOffsets(ctx, req, opts...)
+			if err != nil || !leaderMoved(res) {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return nil // the partition's own error is the answer
+			case <-time.After(backoff):
+			}
+		}
 	})
 	if err != nil {
 		return nil, err
@@ -427,6 +436,20 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 		out[TopicPartition{*tp.Topic, tp.Partition}] = int64(info.Offset)
 	}
 	return out, nil
+}
+
+// leaderMoved reports partition errors that mean librdkafka asked a broker
+// that no longer leads (right after a reassignment or an election): its
+// metadata catches up within moments, so the request is worth repeating,
+// as Kafka's own clients do.
+func leaderMoved(res ck.ListOffsetsResult) bool {
+	for _, info := range res.ResultInfos {
+		switch info.Error.Code() {
+		case ck.ErrNotLeaderForPartition, ck.ErrLeaderNotAvailable, ck.ErrFencedLeaderEpoch, ck.ErrUnknownLeaderEpoch:
+			return true
+		}
+	}
+	return false
 }
 
 // timeoutMs converts the time left on ctx for the few calls that take a
