@@ -91,6 +91,10 @@ func TestSCRAMUsers(t *testing.T) {
 		t.Errorf("credentials: streamctl %v, kafka-configs %v, want both mechanisms at 8192 iterations", got, oracle)
 	}
 
+	if r := run(admin, "__complete", "user", "delete", name[:len(name)-3]); !strings.Contains(r.stdout, name+"\n") {
+		t.Errorf("user delete does not complete %s:\n%s", name, r)
+	}
+
 	login := func(mechanism string, pw string) result {
 		t.Helper()
 		u := newUserNoBrokers(t)

@@ -123,6 +123,12 @@ func ProposeAssignment(ctx context.Context, c *kafka.Client, topics []string, br
 	if err != nil {
 		return nil, err
 	}
+	return spread(descs, brokers, rf)
+}
+
+// spread is ProposeAssignment's layout, for topics in name order and
+// brokers in id order.
+func spread(descs []kafka.TopicDescription, brokers []int32, rf int) (Assignment, error) {
 	out, n := Assignment{}, 0
 	for _, d := range descs {
 		want := rf
