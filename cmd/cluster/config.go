@@ -34,10 +34,7 @@ it.`,
 }
 
 // brokerFlag is --broker N; unset is the cluster default.
-type brokerFlag struct {
-	id  int32
-	set func(string) bool
-}
+type brokerFlag struct{ id int32 }
 
 func (b *brokerFlag) add(cmd *cobra.Command, f *cmdutil.Factory) {
 	cmd.Flags().Int32Var(&b.id, "broker", kafka.ClusterDefault, "this broker's configs (default: the cluster-wide default)")
