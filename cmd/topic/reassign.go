@@ -136,7 +136,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 	case opts.Export:
 		return admin.WriteAssignment(f.IO.Out, target)
 	case opts.Verify:
-		if err := admin.Verify(ctx, client, plan); err != nil {
+		if err := admin.Verify(ctx, client, plan, settle); err != nil {
 			return err
 		}
 		if opts.Wait {
@@ -184,13 +184,18 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			}
 			return verdict(plan)
 		}
-		if err := admin.Verify(ctx, client, plan); err != nil {
+		if err := admin.Verify(ctx, client, plan, settle); err != nil {
 			return err
 		}
 		f.IO.Infof("Check on it with --verify (same target), or add --wait.")
 	}
 	return printReassign(f, plan)
 }
+
+// settle is how long a partition that is neither moving nor on its target
+// gets to show up as one or the other (admin.Verify): the brokers' metadata
+// follows the controller by moments, seconds on a busy cluster.
+const settle = 5 * time.Second
 
 // waitForMoves polls until no partition of the plan is moving, with a
 // progress bar on a terminal. Ctrl-C stops the wait, not the moves.
@@ -202,11 +207,11 @@ func waitForMoves(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, 
 			progressbar.OptionSetDescription("moving partitions"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	}
 	for {
-		if err := admin.Verify(cmd.Context(), client, plan); err != nil {
+		if err := admin.Verify(cmd.Context(), client, plan, settle); err != nil {
 			return err
 		}
 		if bar != nil {
-			_ = bar.Set(total - plan.Count(admin.InProgress))
+			_ = bar.Set(total - plan.Count(admin.InProgress) - plan.Count(admin.NotStarted))
 		}
 		if plan.Count(admin.InProgress) == 0 {
 			if bar != nil {

@@ -328,17 +328,32 @@ func CancelReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPlan
 }
 
 // Verify refreshes each partition's state after an --execute, by this or
-// another tool: complete, in progress, or neither.
-func Verify(ctx context.Context, c *kafka.Client, plan *ReassignPlan) error {
+// another tool: complete, in progress, or neither. Right after a move
+// starts or ends, a broker's metadata may still show the replicas from
+// before while the controller no longer lists the move: a partition in
+// neither state is asked about again, for up to settle, before it counts.
+func Verify(ctx context.Context, c *kafka.Client, plan *ReassignPlan, settle time.Duration) error {
 	target := Assignment{}
 	for _, r := range plan.Partitions {
 		target[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Target
 	}
 	executed := plan.Executed
 	plan.Executed = true // a partition at its target counts as complete, not unchanged
-	err := refresh(ctx, c, plan, target)
-	plan.Executed = executed
-	return err
+	defer func() { plan.Executed = executed }()
+	deadline := time.Now().Add(settle)
+	for {
+		if err := refresh(ctx, c, plan, target); err != nil {
+			return err
+		}
+		if plan.Count(NotStarted) == 0 || time.Now().After(deadline) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 func reassignFailures(failed map[kafka.TopicPartition]error) error {
