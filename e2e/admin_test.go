@@ -155,17 +155,7 @@ func oracleBrokerConfigs(t testing.TB, broker string) map[string]string {
 	} else {
 		args = append(args, "--entity-name", broker)
 	}
-	m := map[string]string{}
-	for _, l := range lines(kafkaTool(t, "configs", args...)) {
-		if !strings.HasPrefix(l, "  ") {
-			continue
-		}
-		entry, _, _ := strings.Cut(strings.TrimSpace(l), " sensitive=")
-		if key, v, ok := strings.Cut(entry, "="); ok {
-			m[key] = v
-		}
-	}
-	return m
+	return parseDynamicConfigs(kafkaTool(t, "configs", args...))
 }
 
 // cluster config: set, delete and get for the cluster default and one

@@ -105,19 +105,9 @@ cluster-wide defaults that are set (Kafka keeps no other).`,
 				}
 			}
 			return format.Print(f.IO, f.Output(), out, func(wide bool) []*format.Grid {
-				g := format.NewGrid("CONFIG", "VALUE", "SOURCE")
-				if wide {
-					g.Header = append(g.Header, "READ-ONLY")
-				}
+				g := cmdutil.ConfigGrid(out, wide)
 				if broker == kafka.ClusterDefault {
 					g.Empty = "No cluster-wide default is set."
-				}
-				for _, e := range out {
-					row := []string{e.Name, value(e), e.Source}
-					if wide {
-						row = append(row, format.Bool(e.ReadOnly))
-					}
-					g.Row(row...)
 				}
 				return []*format.Grid{g}
 			})
@@ -127,13 +117,6 @@ cluster-wide defaults that are set (Kafka keeps no other).`,
 	cmd.Flags().BoolVar(&nonDefault, "non-default", false, "only configs that differ from Kafka's defaults")
 	cmd.Flags().BoolVar(&dynamic, "dynamic", false, "only configs set in the cluster (a broker's own or the cluster default), as kafka-configs --describe shows")
 	return cmd
-}
-
-func value(e kafka.ConfigEntry) string {
-	if e.Sensitive {
-		return "[sensitive]"
-	}
-	return format.ConfigValue(e.Name, e.Value)
 }
 
 // ConfigPlan is what `cluster config set|delete -o json` prints.

@@ -125,7 +125,7 @@ func describeGrids(t kafka.TopicDescription) []*format.Grid {
 	configs := format.NewGrid("CONFIG", "VALUE", "SOURCE")
 	configs.Title = "Config overrides"
 	for _, c := range t.Configs {
-		configs.Row(c.Name, configValue(c), c.Source)
+		configs.Row(c.Name, cmdutil.ConfigValue(c), c.Source)
 	}
 	if len(t.Configs) == 0 {
 		configs.Row("(none)", "", "")
@@ -142,13 +142,6 @@ func describeGrids(t kafka.TopicDescription) []*format.Grid {
 			format.Int(p.LogStartOffset), format.Int(p.LogEndOffset), format.Int(p.Records), size(p.SizeBytes), status(p))
 	}
 	return []*format.Grid{summary, configs, parts}
-}
-
-func configValue(c kafka.ConfigEntry) string {
-	if c.Sensitive {
-		return "[sensitive]"
-	}
-	return format.ConfigValue(c.Name, c.Value)
 }
 
 func status(p kafka.PartitionState) string {
