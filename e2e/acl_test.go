@@ -123,6 +123,7 @@ func TestACLs(t *testing.T) {
 	// Listing, three ways, against kafka-acls on the same state.
 	for _, filter := range [][]string{
 		{"--topic", topic},
+		{"--topic", prefix}, // literal by default: not the prefix ACLs
 		{"--topic", prefix, "--pattern-type", "prefixed"},
 		{"--topic", prefix + "x", "--pattern-type", "match"},
 		{"--topic", prefix + "x", "--pattern-type", "literal"},
