@@ -100,3 +100,14 @@ func TypeOfFile(path string) (sr.SchemaType, error) {
 	}
 	return 0, fmt.Errorf("cannot tell the schema type of %s from its name (.avsc, .proto or .json): pass --schema-type avro, protobuf or json", path)
 }
+
+// AppendFramed appends jsonText encoded with s in the wire format, under
+// schema id id (message picks a Protobuf message, "" the first).
+func (s *Schema) AppendFramed(dst []byte, id int, message string, jsonText []byte) ([]byte, error) {
+	enc, index, err := s.codec.encoder(message)
+	if err != nil {
+		return nil, err
+	}
+	dst, _ = header.AppendEncode(dst, id, index)
+	return enc(dst, jsonText)
+}
