@@ -17,9 +17,9 @@ import (
 type PlaygroundOptions struct {
 	Port         int
 	RegistryPort int
-	DataDir     string
-	NoDemo      bool
-	ProfileName string
+	DataDir      string
+	NoDemo       bool
+	ProfileName  string
 }
 
 func newPlaygroundCmd(f *cmdutil.Factory) *cobra.Command {

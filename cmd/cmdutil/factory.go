@@ -34,8 +34,8 @@ type Factory struct {
 	// (AddRegistryFlag).
 	RegistryURL string
 
-	file    *config.File
-	cluster *config.Cluster
+	file     *config.File
+	cluster  *config.Cluster
 	client   *kafka.Client
 	registry *schema.Registry
 	logger   *slog.Logger

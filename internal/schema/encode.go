@@ -54,7 +54,7 @@ type Encoder struct {
 	reg  *Registry
 	opts EncoderOptions
 
-	schema *Schema   // the compiled schema, same for every topic
+	schema *Schema // the compiled schema, same for every topic
 	enc    encodeFunc
 	index  []int
 	record string         // the record name, for the RecordName strategies
