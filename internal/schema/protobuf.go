@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +13,18 @@ import (
 	"github.com/bufbuild/protocompile"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
+	// The well-known types, for serialized schemas that import them.
+	_ "google.golang.org/protobuf/types/known/anypb"
+	_ "google.golang.org/protobuf/types/known/durationpb"
+	_ "google.golang.org/protobuf/types/known/emptypb"
+	_ "google.golang.org/protobuf/types/known/structpb"
+	_ "google.golang.org/protobuf/types/known/timestamppb"
+	_ "google.golang.org/protobuf/types/known/wrapperspb"
 )
 
 // protobufCodec decodes Protobuf without generated classes: the registry's
@@ -30,6 +41,9 @@ type protobufCodec struct {
 const protoMain = "streamctl-schema.proto"
 
 func compileProtobuf(text string, refs []reference) (codec, error) {
+	if fdp, ok := serializedDescriptor(text); ok {
+		return compileSerialized(fdp, refs)
+	}
 	files := map[string]string{protoMain: text}
 	for _, r := range refs {
 		files[r.name] = r.text
@@ -49,6 +63,76 @@ func compileProtobuf(text string, refs []reference) (codec, error) {
 		return nil, errors.New("the .proto file defines no message")
 	}
 	return &protobufCodec{file: out[0]}, nil
+}
+
+// serializedDescriptor reads a schema registered as a base64
+// FileDescriptorProto, as Confluent's Python and Go serializers register
+// Protobuf schemas; registries may store and return it as is.
+func serializedDescriptor(text string) (*descriptorpb.FileDescriptorProto, bool) {
+	text = strings.TrimSpace(text)
+	if text == "" || strings.ContainsAny(text, " \n\t;{") {
+		return nil, false // .proto source
+	}
+	raw, err := base64.StdEncoding.DecodeString(text)
+	if err != nil {
+		return nil, false
+	}
+	fdp := &descriptorpb.FileDescriptorProto{}
+	if proto.Unmarshal(raw, fdp) != nil || len(fdp.GetMessageType()) == 0 {
+		return nil, false
+	}
+	return fdp, true
+}
+
+// compileSerialized builds a file from its descriptor; its imports are the
+// references (either form) or the well-known types linked into streamctl.
+func compileSerialized(fdp *descriptorpb.FileDescriptorProto, refs []reference) (codec, error) {
+	files := new(protoregistry.Files)
+	for _, r := range refs {
+		var fd protoreflect.FileDescriptor
+		if dep, ok := serializedDescriptor(r.text); ok {
+			dep.Name = proto.String(r.name)
+			var err error
+			if fd, err = protodesc.NewFile(dep, resolvers{files, protoregistry.GlobalFiles}); err != nil {
+				return nil, fmt.Errorf("referenced schema %q: %w", r.name, err)
+			}
+		} else {
+			c, err := compileProtobuf(r.text, nil)
+			if err != nil {
+				return nil, fmt.Errorf("referenced schema %q: %w", r.name, err)
+			}
+			fd = c.(*protobufCodec).file
+		}
+		if err := files.RegisterFile(fd); err != nil {
+			return nil, fmt.Errorf("referenced schema %q: %w", r.name, err)
+		}
+	}
+	fd, err := protodesc.NewFile(fdp, resolvers{files, protoregistry.GlobalFiles})
+	if err != nil {
+		return nil, err
+	}
+	return &protobufCodec{file: fd}, nil
+}
+
+// resolvers looks a file or name up in each in turn.
+type resolvers []*protoregistry.Files
+
+func (rs resolvers) FindFileByPath(path string) (protoreflect.FileDescriptor, error) {
+	for _, r := range rs {
+		if fd, err := r.FindFileByPath(path); err == nil {
+			return fd, nil
+		}
+	}
+	return nil, protoregistry.NotFound
+}
+
+func (rs resolvers) FindDescriptorByName(name protoreflect.FullName) (protoreflect.Descriptor, error) {
+	for _, r := range rs {
+		if d, err := r.FindDescriptorByName(name); err == nil {
+			return d, nil
+		}
+	}
+	return nil, protoregistry.NotFound
 }
 
 // message finds the message at a framing's index path: the first index
