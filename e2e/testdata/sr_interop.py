@@ -105,6 +105,8 @@ def main():
     p.add_argument("--schema", required=True)
     p.add_argument("--message")
     p.add_argument("--count", type=int, default=0)
+    p.add_argument("--natural", action="store_true",
+                   help="consume: print what the deserializer returns as plain JSON (bench/run), not the tools' shared form")
     args = p.parse_args()
     ser, deser, from_json, to_json = serdes(args, registry(args))
     if args.verb == "produce":
@@ -134,7 +136,7 @@ def main():
         if msg.error():
             sys.exit(f"consume: {msg.error()}")
         obj = deser(msg.value(), SerializationContext(args.topic, MessageField.VALUE))
-        print(json.dumps(to_json(obj), sort_keys=True))
+        print(json.dumps(obj if args.natural else to_json(obj), sort_keys=not args.natural))
         got += 1
     cons.close()
     if got < args.count:
