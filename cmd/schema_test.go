@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -117,6 +118,93 @@ func TestProduceSubjectStrategies(t *testing.T) {
 	}
 	r := run(t, b.args("produce", "payments", "--value-schema", avsc, "--value-subject", "x")...).exit(t, 2)
 	if !strings.Contains(r.errOut, "not both") {
+		t.Errorf("stderr: %s", r.errOut)
+	}
+}
+
+// replay --to-file --decode archives envelopes with the decoded value
+// beside the raw one; the archive still produces the records back as they
+// were. Topics and groups take no --decode.
+func TestReplayToFileDecode(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	url, _ := demoRegistry(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "orders.jsonl")
+	run(t, b.args("replay", playground.AvroOrdersTopic, "--to-file", out, "--decode", "--registry-url", url,
+		"--event-type", "OrderPaid", "--type-field", "type", "--checkpoint", filepath.Join(dir, "cp.json"))...).ok(t)
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) < 10 {
+		t.Fatalf("%d records archived", len(lines))
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, `"value_encoding":"base64","value_schema_id":1,"value_decoded":{"type":"OrderPaid",`) {
+			t.Fatalf("archived envelope: %s", l)
+		}
+	}
+	run(t, b.args("topic", "create", "paid-copy", "--partitions", "3")...).ok(t)
+	runIn(t, string(data), b.args("produce", "paid-copy", "--format", "json")...).ok(t)
+	src := run(t, b.args("consume", playground.AvroOrdersTopic, "-e", "-o", "raw", "--decode", "--registry-url", url, "--where", `.type == "OrderPaid"`)...).ok(t)
+	cp := run(t, b.args("consume", "paid-copy", "-e", "-o", "raw", "--decode", "--registry-url", url)...).ok(t)
+	if sortedLines(src.out) != sortedLines(cp.out) {
+		t.Errorf("the copy decodes differently:\n%s\n%s", src.out, cp.out)
+	}
+	r := run(t, b.args("replay", playground.AvroOrdersTopic, "--to-topic", "x", "--decode", "--registry-url", url)...).exit(t, 2)
+	if !strings.Contains(r.errOut, "--to-file and --exec") {
+		t.Errorf("stderr: %s", r.errOut)
+	}
+}
+
+func sortedLines(s string) string {
+	ls := strings.Split(strings.TrimSpace(s), "\n")
+	slices.Sort(ls)
+	return strings.Join(ls, "\n")
+}
+
+// dlq inspect --decode shows the decoded value in each record (json and
+// yaml, in the schema's field order).
+func TestDLQInspectDecode(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	url, _ := demoRegistry(t)
+	r := run(t, b.args("dlq", "inspect", playground.AvroOrdersTopic, "-n", "2", "--decode", "--registry-url", url, "-o", "json")...).ok(t)
+	if strings.Count(r.out, `"value_decoded": {`) != 2 || !strings.Contains(r.out, `"value_schema_id": 1`) {
+		t.Errorf("json:\n%s", r.out)
+	}
+	y := run(t, b.args("dlq", "inspect", playground.AvroOrdersTopic, "-n", "1", "--decode", "--registry-url", url, "-o", "yaml")...).ok(t)
+	if !strings.Contains(y.out, "value_decoded:\n      type: OrderCreated\n      orderId: order-") {
+		t.Errorf("yaml:\n%s", y.out)
+	}
+}
+
+// A bearer token from the profile reaches the registry; a wrong one is
+// refused with a message that names the profile.
+func TestRegistryBearerToken(t *testing.T) { // not parallel: Setenv
+	b := startDemo(t)
+	fake := srfake.New(srfake.WithAuth("Bearer tok-123"))
+	fake.SeedSchema(playground.AvroOrdersSubject, 1, playground.AvroOrdersSchemaID, sr.Schema{Schema: playground.AvroOrdersSchema, Type: sr.TypeAvro})
+	t.Cleanup(fake.Close)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	write := func(token string) {
+		body := "current_profile: sr\nprofiles:\n  sr:\n    brokers: [" + b.addr + "]\n    schema_registry:\n      url: " + fake.URL() + "\n      token_env: SR_TOKEN_" + token + "\n"
+		if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("SR_TOKEN_good", "tok-123")
+	t.Setenv("SR_TOKEN_bad", "nope")
+	write("good")
+	r := run(t, "--config", cfg, "consume", playground.AvroOrdersTopic, "-e", "-n", "1", "--decode", "-o", "raw").ok(t)
+	if !strings.HasPrefix(r.out, `{"type":"OrderCreated"`) {
+		t.Errorf("stdout: %s", r.out)
+	}
+	write("bad")
+	r = run(t, "--config", cfg, "consume", playground.AvroOrdersTopic, "-e", "-n", "1", "--decode", "-o", "raw").exit(t, 1)
+	if !strings.Contains(r.errOut, `refused the credentials (HTTP 40`) || !strings.Contains(r.errOut, `in profile "sr"`) || strings.Contains(r.errOut, "nope") {
 		t.Errorf("stderr: %s", r.errOut)
 	}
 }

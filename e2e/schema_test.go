@@ -382,7 +382,29 @@ func TestSchemaBadInput(t *testing.T) {
 			tr.assertAbsent(t, tg.password)
 			tr.assertAbsent(t, "wrong-password")
 		})
+		t.Run("TLS: verified with the profile's CA, refused without", func(t *testing.T) {
+			tls := tg
+			tls.registry = regEnv["REGISTRY_TLS_URL"]
+			v := tls.newUser(t)
+			cfg := strings.Replace(testdataOf(t, v.configPath()), "      username:", "      tls:\n        ca_file: "+regEnv["REGISTRY_CA"]+"\n      username:", 1)
+			v.writeFile(".config/streamctl/config.yaml", []byte(cfg), 0o600)
+			r := v.run("consume", topic, "-e", "-n", "1", "--decode", "-o", "raw").ok(t)
+			if !strings.HasPrefix(r.stdout, `{"id":1,`) {
+				t.Errorf("decoded over TLS:\n%s", r)
+			}
+			w := tls.newUser(t) // no ca_file: the system's CAs do not know the registry's
+			w.run("consume", topic, "-e", "-n", "1", "--decode").exit(t, 1).errContains(t, "cannot reach the schema registry at "+tls.registry, "certificate")
+		})
 	})
+}
+
+func testdataOf(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // closedPort is an address on 127.0.0.1 where nothing listens.

@@ -60,7 +60,18 @@ func (r RawJSON) MarshalYAML() (any, error) {
 	if err := yaml.Unmarshal(r, &n); err != nil {
 		return nil, err
 	}
+	blockStyle(n.Content[0])
 	return n.Content[0], nil
+}
+
+// blockStyle drops the styles the JSON text parsed with (flow {...} and
+// [...], double quotes), so the value reads like the rest of the YAML; the
+// encoder still quotes a string that would read as something else.
+func blockStyle(n *yaml.Node) {
+	n.Style = 0
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
 }
 
 // EnvelopeHeader is one header of an Envelope.
