@@ -208,3 +208,54 @@ func TestRegistryBearerToken(t *testing.T) { // not parallel: Setenv
 		t.Errorf("stderr: %s", r.errOut)
 	}
 }
+
+// Keys get their own schema (--key-schema) and decode with --decode=key,value.
+func TestProduceKeySchema(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	url, _ := demoRegistry(t)
+	run(t, b.args("topic", "create", "keyed", "--partitions", "1")...).ok(t)
+	dir := t.TempDir()
+	keyAvsc := filepath.Join(dir, "key.avsc")
+	if err := os.WriteFile(keyAvsc, []byte(`{"type":"record","name":"OrderKey","fields":[{"name":"orderId","type":"string"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runIn(t, `{"orderId":"o-1"}`+"\t"+`{"type":"OrderPaid","orderId":"o-1","customerId":"c","amount":{"double":1},"carrier":null,"at":0}`+"\n",
+		b.args("produce", "keyed", "--parse-key", "--key-schema", keyAvsc, "--value-subject", playground.AvroOrdersSubject, "--registry-url", url)...).ok(t)
+	r := run(t, b.args("consume", "keyed", "-e", "--decode=key,value", "--registry-url", url, "-o", "json")...).ok(t)
+	for _, want := range []string{`"key_schema_id":2,"key_decoded":{"orderId":"o-1"}`, `"value_schema_id":1,"value_decoded":{"type":"OrderPaid"`} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("lacks %s:\n%s", want, r.out)
+		}
+	}
+	if r := run(t, "schema", "list", "--registry-url", url).ok(t); !strings.Contains(r.out, "keyed-key\tAVRO\t1\t2") {
+		t.Errorf("subjects:\n%s", r.out)
+	}
+	// A plain key under --decode=key is a record without framing.
+	runIn(t, "v\n", b.args("produce", "keyed", "-k", "plain")...).ok(t)
+	r = run(t, b.args("consume", "keyed", "-e", "--decode=key", "--registry-url", url)...).exit(t, 1)
+	if !strings.Contains(r.errOut, "keyed[0] offset 1: --decode key: not in the schema registry wire format") {
+		t.Errorf("stderr: %s", r.errOut)
+	}
+}
+
+// The schema commands' table, json and yaml output.
+func TestSchemaOutputGolden(t *testing.T) {
+	t.Parallel()
+	url, _ := demoRegistry(t)
+	for _, tt := range []struct {
+		golden string
+		args   []string
+	}{
+		{"schema_list.table", []string{"schema", "list"}},
+		{"schema_list.json", []string{"schema", "list", "-o", "json"}},
+		{"schema_versions.yaml", []string{"schema", "versions", playground.AvroOrdersSubject, "-o", "yaml"}},
+		{"schema_get.table", []string{"schema", "get", playground.AvroOrdersSubject}},
+		{"schema_config_get.json", []string{"schema", "config", "get", "-o", "json"}},
+	} {
+		t.Run(tt.golden, func(t *testing.T) {
+			r := run(t, append(tt.args, "--registry-url", url)...).ok(t)
+			golden(t, tt.golden, r.out)
+		})
+	}
+}
