@@ -13,8 +13,8 @@ func TestCompleteTopicNames(t *testing.T) {
 	b := startDemo(t)
 	r := run(t, "__complete", "--brokers", b.addr, "topic", "describe", "order-e").ok(t)
 	lines := strings.Split(strings.TrimSpace(r.out), "\n")
-	if strings.Join(lines, " ") != "order-events order-events-dlt :4" {
-		t.Errorf("stdout = %q, want the two order-e* topics and :4 (no file completion)", r.out)
+	if strings.Join(lines, " ") != "order-events order-events-avro order-events-dlt :4" {
+		t.Errorf("stdout = %q, want the three order-e* topics and :4 (no file completion)", r.out)
 	}
 }
 
