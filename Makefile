@@ -33,7 +33,7 @@ fuzz:
 	FUZZTIME=$(FUZZTIME) scripts/fuzz
 
 # The fault harness: kill -9 trials and a produce through leader loss on a
-# 3-node cluster, checked by kcat; writes docs/reliability.md. 30-60 minutes.
+# 3-node cluster, checked by kcat; writes docs/reliability.md. 15-30 minutes.
 faults:
 	scripts/faults
 
