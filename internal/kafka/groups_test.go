@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -59,9 +60,9 @@ func TestGroupOffsetsSurviveNotCoordinator(t *testing.T) {
 	if err := c.CommitGroupOffsets(ctx, "g", want); err != nil {
 		t.Fatal(err)
 	}
-	notCoordinator := 0
+	var notCoordinator atomic.Int32 // the control function runs on kfake's goroutine
 	cluster.ControlKey(kmsg.OffsetFetch.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		notCoordinator++
+		notCoordinator.Add(1)
 		fetch := req.(*kmsg.OffsetFetchRequest)
 		resp := fetch.ResponseKind().(*kmsg.OffsetFetchResponse)
 		resp.Version = fetch.Version
@@ -75,7 +76,7 @@ func TestGroupOffsetsSurviveNotCoordinator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if notCoordinator != 1 || !maps.Equal(got, want) {
-		t.Fatalf("after %d \"not coordinator\" answers: %v, want %v", notCoordinator, got, want)
+	if n := notCoordinator.Load(); n != 1 || !maps.Equal(got, want) {
+		t.Fatalf("after %d \"not coordinator\" answers: %v, want %v", n, got, want)
 	}
 }
