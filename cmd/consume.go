@@ -177,7 +177,7 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	}
 	stats, err := p.Run(ctx)
 	if f.IO.ErrTTY {
-		msg := fmt.Sprintf("%d records written", stats.Written)
+		msg := format.Count(stats.Written, "record") + " written"
 		if stats.Skipped > 0 {
 			msg += fmt.Sprintf(", %d skipped by filters", stats.Skipped)
 		}

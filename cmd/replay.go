@@ -258,7 +258,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		return fmt.Errorf("saving the checkpoint: %w", err)
 	}
 	sum.Checkpoint = cp.Path()
-	f.IO.Infof("Replay %s: %d records planned into %s; checkpoint %s", cp.ID, sum.Planned, cp.Target, cp.Path())
+	f.IO.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, format.Count(sum.Planned, "record"), cp.Target, cp.Path())
 
 	progress, finish := f.Progress(sum.Planned, "replay "+cp.ID)
 	if progress != nil {

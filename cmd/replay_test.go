@@ -471,7 +471,7 @@ func TestReplayWarnsOfCopiesPastRetention(t *testing.T) {
 	run(t, b.args("topic", "create", "forever", "-p", "1", "-c", "retention.ms=-1")...).ok(t)
 	runIn(t, `{"value":"a","timestamp":"2025-01-01T00:00:00Z"}`+"\n"+`{"value":"b"}`+"\n", b.args("produce", "old", "--format", "json")...).ok(t)
 	r := run(t, b.args("replay", "old", "--to-topic", "week", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
-	if !strings.Contains(r.errOut, "warning: 1 records written to week keep timestamps older than its retention.ms") {
+	if !strings.Contains(r.errOut, "warning: 1 record written to week keep timestamps older than its retention.ms") {
 		t.Errorf("no retention warning:\n%s", r.errOut)
 	}
 	r = run(t, b.args("replay", "old", "--to-topic", "forever", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)

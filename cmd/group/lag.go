@@ -111,7 +111,7 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 				return err
 			}
 			if gateErr == nil && gate.Active() {
-				f.IO.Infof("gate passed: group %q lags %d records", opts.Group, lags[0].TotalLag)
+				f.IO.Infof("gate passed: group %q lags %s", opts.Group, format.Count(lags[0].TotalLag, "record"))
 			}
 			return gateErr
 		}
@@ -193,8 +193,8 @@ func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, histor
 	if st.CatchUpSeconds != nil {
 		eta = (time.Duration(*st.CatchUpSeconds) * time.Second).String()
 	}
-	fmt.Fprintf(&b, "status %-5s %s\nlag %d records, %s behind   state %s, %d members\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
-		st.Status, st.Reason, last.Lag, timeLag(last.TimeLag), last.State, last.Members, st.ProduceRate, st.ConsumeRate, eta)
+	fmt.Fprintf(&b, "status %-5s %s\nlag %s, %s behind   state %s, %d members\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
+		st.Status, st.Reason, format.Count(last.Lag, "record"), timeLag(last.TimeLag), last.State, last.Members, st.ProduceRate, st.ConsumeRate, eta)
 	if len(history) > 1 {
 		series := make([]float64, len(history))
 		for i, s := range history {

@@ -290,9 +290,9 @@ func signed(n int64) string {
 func effect(delta int64) string {
 	switch {
 	case delta < 0:
-		return fmt.Sprintf("re-reads %d records", -delta)
+		return "re-reads " + format.Count(-delta, "record")
 	case delta > 0:
-		return fmt.Sprintf("skips %d records", delta)
+		return "skips " + format.Count(delta, "record")
 	}
 	return "unchanged"
 }
