@@ -305,3 +305,24 @@ func TestInterruptedGroupConsumeCommitsExactlyWhatWasWritten(t *testing.T) {
 		t.Fatalf("second run read %d, first %d: want 20000 together", n, written)
 	}
 }
+
+// A misspelt envelope field is an error naming the line and the field, not
+// a record with a null value (a tombstone on a compacted topic).
+func TestProduceRejectsUnknownEnvelopeFields(t *testing.T) {
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "state", "-p", "1", "-c", "cleanup.policy=compact")...).ok(t)
+	for _, tc := range []struct{ in, want string }{
+		{`{"key":"k","valu":"x"}`, `line 1: field "valu": unknown field (did you mean "value"?)`},
+		{"\n" + `{"key":"k","value":"x","headers":[{"key":"h","valeu":"v"}]}`, `line 2: field "headers[0].valeu": unknown field (did you mean "value"?)`},
+		// The escaped name takes the encoding/json path: the same error.
+		{`{"key":"k","v\u0061lu":"x"}`, `line 1: field "valu": unknown field`},
+	} {
+		r := runIn(t, tc.in, b.args("produce", "state", "--format", "json")...).exit(t, 1)
+		if !strings.Contains(r.errOut, tc.want) {
+			t.Errorf("%s: stderr %q, want %q", tc.in, r.errOut, tc.want)
+		}
+	}
+	if got := b.records(t, "state"); len(got) != 0 {
+		t.Errorf("the topic holds %d records, want none", len(got))
+	}
+}
