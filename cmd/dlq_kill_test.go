@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"os/signal"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,7 +18,8 @@ import (
 
 // helperArgs names the environment variable that makes the test binary run
 // streamctl as a child process (TestDLQHelperProcess), so a test can kill
-// it with SIGKILL: no deferred cleanup, no final commit.
+// it with SIGKILL (no deferred cleanup, no final commit) or interrupt it
+// with SIGINT, which it handles as cmd.Main does.
 const helperArgs = "STREAMCTL_TEST_HELPER_ARGS"
 
 func TestDLQHelperProcess(t *testing.T) {
@@ -28,7 +31,10 @@ func TestDLQHelperProcess(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &args); err != nil {
 		t.Fatal(err)
 	}
-	os.Exit(cmd.Run(context.Background(), format.System(), args))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cmd.Run(ctx, format.System(), args)
+	stop()
+	os.Exit(code)
 }
 
 // startChild runs streamctl args in a child process.

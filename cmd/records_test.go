@@ -169,12 +169,12 @@ func TestProduceTextConventions(t *testing.T) {
 	if r.out != want {
 		t.Errorf("got %q, want %q", r.out, want)
 	}
-	r = runIn(t, "good\tline\nbad line\n", b.args("produce", "text", "--parse-key")...).exit(t, 1)
+	r = runIn(t, "good\tline\nbad line\n", b.args("produce", "text", "--parse-key")...).exit(t, 4) // partial: line 1 is in
 	if !strings.Contains(r.errOut, "line 2") {
 		t.Errorf("error does not name line 2: %s", r.errOut)
 	}
 	r = runIn(t, "good\tline\nbad line\nok\tagain\n", b.args("produce", "text", "--parse-key", "--skip-invalid")...).ok(t)
-	if !strings.Contains(r.errOut, "2 records delivered, 0 failed, 1 invalid lines skipped") {
+	if !strings.Contains(r.errOut, "2 records delivered, 0 failed, 1 invalid line skipped") {
 		t.Errorf("summary = %q", r.errOut)
 	}
 	run(t, b.args("produce", "nope")...).exit(t, 1)

@@ -260,9 +260,9 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	sum.Checkpoint = cp.Path()
 	f.IO.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, format.Count(sum.Planned, "record"), cp.Target, cp.Path())
 
-	progress, finish := f.Progress(sum.Planned, "replay "+cp.ID)
-	if progress != nil {
-		steps = append([]pipeline.Step{progress}, steps...)
+	progress := f.Progress(sum.Planned, "replay "+cp.ID)
+	if step := progress.Step(); step != nil {
+		steps = append([]pipeline.Step{step}, steps...)
 	}
 	if opts.Rate > 0 {
 		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, opts.Rate)}, steps...)
@@ -273,7 +273,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		Sink:   sink,
 	}
 	stats, runErr := p.Run(ctx)
-	finish()
+	progress.Finish()
 	if err := closeSink(); err != nil && runErr == nil {
 		runErr = err
 	}

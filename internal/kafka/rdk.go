@@ -229,6 +229,7 @@ func (r *rdkProducer) send(b *rdkBatch) (int, error) {
 // delivery is one record's report as taken by takeReports.
 type delivery struct {
 	opaque    any
+	id        int64  // the record's place in the order records were enqueued
 	topic     string // only for failures
 	partition int32
 	err       error
@@ -244,7 +245,7 @@ func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
 		n := int(C.sc_take_acks(r.p, &r.acks[0], C.size_t(len(r.acks)), &clientErr))
 		for _, a := range r.acks[:n] {
 			i := int64(a.id) - r.firstPending
-			d := delivery{opaque: r.pending[i], partition: int32(a.partition)}
+			d := delivery{opaque: r.pending[i], id: int64(a.id), partition: int32(a.partition)}
 			r.pending[i] = reported
 			if a.err != 0 {
 				d.topic = C.GoString(C.rd_kafka_topic_name(a.rkt))
@@ -267,6 +268,15 @@ func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
 		return out, r.client().clientError(int(clientErr), C.GoString(&r.p.client_errstr[0]))
 	}
 	return out, nil
+}
+
+// firstUnreported is the id of the first enqueued record whose delivery
+// report was not taken yet: the number of records enqueued when every one
+// is reported.
+func (r *rdkProducer) firstUnreported() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.firstPending
 }
 
 // awaitProducerID asks for metadata until a broker known by its node id
