@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	cmdgroup "github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
@@ -48,6 +49,8 @@ type ReplayOptions struct {
 	ID           string
 	NoIdemHeader bool
 	ExactlyOnce  bool
+	Execute      bool
+	UndoDir      string
 
 	rng position.Range
 }
@@ -68,8 +71,12 @@ one target:
   --to-file F    the lossless JSON envelope, one record per line (.gz compresses)
   --exec CMD     envelopes on one command's stdin, for projections written as
                  scripts; a non-zero exit fails the replay naming the last record
-  --to-group G   no copying: position a new consumer group at the start of the
-                 range, so a new projection version catches up beside the old
+  --to-group G   no copying: position a consumer group at the start of the
+                 range, so a new projection version catches up beside the old.
+                 As with "group reset", this is a dry run showing the plan
+                 (current offset, new offset, delta per partition) until
+                 --execute, which first saves the group's previous offsets
+                 and prints the command that puts them back
 
 Filters and transforms: --key, --header, --where (jq), --event-type (a header
 or JSON field named by --type-field), --map (jq rewriting the value),
@@ -91,7 +98,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --from @-1h --event-type OrderPaid --to-topic paid-orders --create
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
-  streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2
+  streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2 --execute
   streamctl replay order-events --to-topic copy --dry-run`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
@@ -118,7 +125,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringVar(&opts.ToTopic, "to-topic", "", "target: copy into this topic")
 	fl.StringVar(&opts.ToFile, "to-file", "", "target: append envelopes to this file (.gz compresses)")
 	fl.StringVar(&opts.Exec, "exec", "", "target: pipe envelopes into this command's stdin (sh -c)")
-	fl.StringVar(&opts.ToGroup, "to-group", "", "target: position this consumer group at the start of the range")
+	fl.StringVar(&opts.ToGroup, "to-group", "", "target: position this consumer group at the start of the range (a dry run until --execute)")
 	fl.BoolVar(&opts.Create, "create", false, "with --to-topic: create it like the first source (partitions, configs)")
 	fl.StringVar(&opts.Timestamp, "timestamp", "keep", "with --to-topic: keep the records' timestamps, or now")
 	fl.StringVar(&opts.Partitioning, "partitioning", "same", "with --to-topic: same partition numbers (when the counts match), or key")
@@ -128,6 +135,8 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.BoolVar(&opts.Resume, "resume", false, "continue the replay saved in --checkpoint (or --id)")
 	fl.StringVar(&opts.ID, "id", "", "replay id, for the checkpoint and the idempotency header (default: generated)")
 	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-id header")
+	fl.BoolVar(&opts.Execute, "execute", false, "with --to-group: move the group's offsets (without it, only print the plan)")
+	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --to-group --execute: where the previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
 	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
 	return cmd
 }
@@ -171,6 +180,12 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	if o.ToTopic != "" && slices.Contains(o.Sources, o.ToTopic) {
 		return exitcode.UsageError("refusing to replay %q into itself: the copy would be read again", o.ToTopic)
 	}
+	if (o.Execute || o.UndoDir != "") && o.ToGroup == "" {
+		return exitcode.UsageError("--execute and --undo-dir go with --to-group; the other targets write unless --dry-run")
+	}
+	if o.Execute && o.DryRun {
+		return exitcode.UsageError("--execute and --dry-run exclude each other")
+	}
 	if o.ExactlyOnce && (o.ToTopic == "" || len(o.Partitions) > 0) {
 		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
 	}
@@ -203,6 +218,8 @@ type ReplaySummary struct {
 	Planned    int64  `json:"planned" yaml:"planned"` // records in the range, before filters
 	pipeline.Stats
 	DryRun bool `json:"dry_run" yaml:"dry_run"`
+	// GroupReset is --to-group's plan: the group's offsets before and after.
+	GroupReset *group.ResetPlan `json:"group_reset,omitempty" yaml:"group_reset,omitempty"`
 }
 
 func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) error {
@@ -470,22 +487,25 @@ func prepareTargetTopic(ctx context.Context, f *cmdutil.Factory, c *kafka.Client
 	return opts.Partitioning == "same", nil
 }
 
-// replayToGroup positions a consumer group at the start of the range.
+// replayToGroup positions a consumer group at the start of the range, as
+// group reset does: a plan, a dry run until --execute, an undo file.
 func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, plan *pipeline.Plan, sum ReplaySummary) error {
-	descs, err := c.DescribeGroups(ctx, []string{opts.ToGroup})
+	var rows []group.PlanRow
+	for _, tp := range sortedPartitions(plan) {
+		rows = append(rows, group.PlanRow{Topic: tp.Topic, Partition: tp.Partition, Offset: plan.Start[tp]})
+	}
+	reset, err := group.PlanReset(ctx, c, opts.ToGroup, group.Strategy{Kind: "replay", File: rows}, group.Scope{})
 	if err != nil {
 		return err
 	}
-	if st := descs[0].State; !slices.Contains(group.InactiveStates, st) {
-		return &group.ErrGroupActive{Group: opts.ToGroup, State: st}
+	if err := cmdgroup.ApplyPlan(ctx, f, reset, opts.Execute, opts.UndoDir, true); err != nil {
+		return err
 	}
-	if !opts.DryRun {
-		if err := c.CommitGroupOffsets(ctx, opts.ToGroup, plan.Start); err != nil {
-			return err
-		}
-		f.IO.Infof("Group %q now starts at the beginning of the range (%d records to catch up on).", opts.ToGroup, sum.Planned)
+	if opts.Execute {
+		f.IO.Infof("Group %q now starts at the beginning of the range (%s to catch up on).", opts.ToGroup, format.Count(sum.Planned, "record"))
 	}
-	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{planGrid(plan)} })
+	sum.DryRun, sum.GroupReset = !opts.Execute, reset
+	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{cmdgroup.PlanGrid(reset)} })
 }
 
 // replayDryRun counts the range per partition and shows a sample of what
@@ -515,6 +535,14 @@ func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts
 
 func planGrid(plan *pipeline.Plan) *format.Grid {
 	g := format.NewGrid("TOPIC", "PARTITION", "FROM", "TO", "RECORDS")
+	for _, tp := range sortedPartitions(plan) {
+		g.Row(tp.Topic, fmt.Sprint(tp.Partition), format.Int(plan.Start[tp]), format.Int(plan.End[tp]), format.Int(max(0, plan.End[tp]-plan.Start[tp])))
+	}
+	return g
+}
+
+// sortedPartitions are the plan's partitions by topic and number.
+func sortedPartitions(plan *pipeline.Plan) []kafka.TopicPartition {
 	var tps []kafka.TopicPartition
 	for tp := range plan.Start {
 		tps = append(tps, tp)
@@ -525,8 +553,5 @@ func planGrid(plan *pipeline.Plan) *format.Grid {
 		}
 		return int(a.Partition - b.Partition)
 	})
-	for _, tp := range tps {
-		g.Row(tp.Topic, fmt.Sprint(tp.Partition), format.Int(plan.Start[tp]), format.Int(plan.End[tp]), format.Int(max(0, plan.End[tp]-plan.Start[tp])))
-	}
-	return g
+	return tps
 }

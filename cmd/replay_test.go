@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -168,12 +169,59 @@ func TestReplayExecAndGroupTargets(t *testing.T) {
 	if !strings.Contains(r.errOut, "--exec command failed") || !strings.Contains(r.errOut, "the last record handed to it was order-events[") {
 		t.Errorf("exec failure message: %s", r.errOut)
 	}
-	run(t, b.args("replay", "order-events", "--from", "-10", "--to-group", "projection-v2")...).ok(t)
+	run(t, b.args("replay", "order-events", "--from", "-10", "--to-group", "projection-v2", "--execute")...).ok(t)
 	lag := run(t, b.args("group", "lag", "projection-v2", "-o", "json", "--no-time-lag")...).ok(t)
 	if !strings.Contains(lag.out, `"total_lag": 30`) {
 		t.Errorf("projection-v2 should start 10 records before each partition's end:\n%s", lag.out)
 	}
 	run(t, b.args("replay", "order-events", "--to-file", "a", "--to-topic", "b")...).exit(t, 2)
+}
+
+// replay --to-group on a group with commits behaves as group reset does:
+// the plan and a dry run first, then with --execute the previous offsets
+// saved and the command that puts them back.
+func TestReplayToGroupIsAPlanUntilExecute(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	undo := t.TempDir()
+	before := b.committed(t, "analytics-group")
+	r := run(t, b.args("replay", "order-events", "--from", "+5", "--to-group", "analytics-group")...).ok(t)
+	if !strings.Contains(r.errOut, `Dry run: nothing changed. Add --execute to apply (group "analytics-group" is Empty).`) {
+		t.Errorf("no dry run note:\n%s", r.errOut)
+	}
+	if !strings.Contains(r.out, "CURRENT-OFFSET\tNEW-OFFSET\tDELTA\tEFFECT") || !strings.Contains(r.out, fmt.Sprintf("order-events\t0\t%d\t5\t%d\tre-reads %d records", before[0], 5-before[0], before[0]-5)) {
+		t.Errorf("the plan does not show partition 0 moving from %d to 5:\n%s", before[0], r.out)
+	}
+	if got := b.committed(t, "analytics-group"); !maps.Equal(got, before) {
+		t.Fatalf("a dry run moved the group: %v -> %v", before, got)
+	}
+
+	r = run(t, b.args("replay", "order-events", "--from", "+5", "--to-group", "analytics-group", "--execute", "--undo-dir", undo, "-o", "json")...).ok(t)
+	var sum struct {
+		DryRun     bool `json:"dry_run"`
+		GroupReset struct {
+			Executed bool   `json:"executed"`
+			UndoFile string `json:"undo_file"`
+		} `json:"group_reset"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &sum); err != nil {
+		t.Fatalf("%v:\n%s", err, r.out)
+	}
+	if sum.DryRun || !sum.GroupReset.Executed || filepath.Dir(sum.GroupReset.UndoFile) != undo {
+		t.Errorf("summary %+v, want executed with an undo file in %s", sum, undo)
+	}
+	if !strings.Contains(r.errOut, "to undo:\n  streamctl group reset analytics-group --from-file "+sum.GroupReset.UndoFile+" --execute") {
+		t.Errorf("no undo command:\n%s", r.errOut)
+	}
+	if got := b.committed(t, "analytics-group"); got[0] != 5 || got[1] != 5 || got[2] != 5 {
+		t.Fatalf("after --execute the group is at %v, want 5 everywhere", got)
+	}
+	run(t, b.args("group", "reset", "analytics-group", "--from-file", sum.GroupReset.UndoFile, "--execute")...).ok(t)
+	if got := b.committed(t, "analytics-group"); !maps.Equal(got, before) {
+		t.Errorf("the undo put the group at %v, want %v", got, before)
+	}
+	run(t, b.args("replay", "order-events", "--to-file", filepath.Join(t.TempDir(), "f"), "--execute")...).exit(t, 2)
+	run(t, b.args("replay", "order-events", "--to-group", "g", "--execute", "--dry-run")...).exit(t, 2)
 }
 
 func TestReplayExactlyOnceSurvivesKill9(t *testing.T) {

@@ -1,6 +1,7 @@
 package group
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -240,25 +241,8 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	if err != nil {
 		return err
 	}
-	for _, r := range plan.Rows {
-		if r.Clamped {
-			f.IO.Warnf("%s[%d]: the target is outside the log [%d, %d]; clamped to %d", r.Topic, r.Partition, r.LogStartOffset, r.LogEndOffset, r.New)
-		}
-	}
-	if opts.Execute {
-		path, err := group.Execute(ctx, client, plan, undoDir(opts.UndoDir))
-		if err != nil {
-			return err
-		}
-		f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", opts.Group, path, opts.Group, path)
-		for _, r := range plan.Rows {
-			if r.Current == nil {
-				f.IO.Infof("Partitions that had no commit before (such as %s[%d]) cannot be put back to \"no commit\" by the undo plan.", r.Topic, r.Partition)
-				break
-			}
-		}
-	} else if !opts.Export {
-		f.IO.Infof("Dry run: nothing changed. Add --execute to apply (group %q is %s).", opts.Group, plan.State)
+	if err := ApplyPlan(ctx, f, plan, opts.Execute, opts.UndoDir, !opts.Export); err != nil {
+		return err
 	}
 	if opts.Export {
 		rows := make([]group.PlanRow, len(plan.Rows))
@@ -267,17 +251,56 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 		}
 		return group.WritePlan(f.IO.Out, rows)
 	}
-	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-		g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
-		for _, r := range plan.Rows {
-			cur := "-"
-			if r.Current != nil {
-				cur = format.Int(*r.Current)
-			}
-			g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, format.Int(r.New), signed(r.Delta), effect(r.Delta))
+	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{PlanGrid(plan)} })
+}
+
+// ApplyPlan is what a reset does with its plan, shared by group reset and
+// replay --to-group: it notes partitions whose target was clamped, then
+// with execute saves the group's previous offsets and moves them (only
+// while the group has no active members), printing how to undo it; without
+// it, when dryRunNote is set, it says nothing changed.
+func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, execute bool, undoDirFlag string, dryRunNote bool) error {
+	for _, r := range plan.Rows {
+		if r.Clamped {
+			f.IO.Warnf("%s[%d]: the target is outside the log [%d, %d]; clamped to %d", r.Topic, r.Partition, r.LogStartOffset, r.LogEndOffset, r.New)
 		}
-		return []*format.Grid{g}
-	})
+	}
+	if !execute {
+		if dryRunNote {
+			f.IO.Infof("Dry run: nothing changed. Add --execute to apply (group %q is %s).", plan.Group, plan.State)
+		}
+		return nil
+	}
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	path, err := group.Execute(ctx, client, plan, undoDir(undoDirFlag))
+	if err != nil {
+		return err
+	}
+	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", plan.Group, path, plan.Group, path)
+	for _, r := range plan.Rows {
+		if r.Current == nil {
+			f.IO.Infof("Partitions that had no commit before (such as %s[%d]) cannot be put back to \"no commit\" by the undo plan.", r.Topic, r.Partition)
+			break
+		}
+	}
+	return nil
+}
+
+// PlanGrid is a reset plan as a table: per partition the committed offset,
+// the new one, and what the move does.
+func PlanGrid(plan *group.ResetPlan) *format.Grid {
+	g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
+	for _, r := range plan.Rows {
+		cur := "-"
+		if r.Current != nil {
+			cur = format.Int(*r.Current)
+		}
+		g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, format.Int(r.New), signed(r.Delta), effect(r.Delta))
+	}
+	return g
 }
 
 func signed(n int64) string {
