@@ -70,7 +70,8 @@ one target:
                  the Java client does; --create makes T like the source
   --to-file F    the lossless JSON envelope, one record per line (.gz compresses)
   --exec CMD     envelopes on one command's stdin, for projections written as
-                 scripts; a non-zero exit fails the replay naming the last record
+                 scripts; its stdout and stderr are streamctl's; a non-zero
+                 exit fails the replay naming the last record
   --to-group G   no copying: position a consumer group at the start of the
                  range, so a new projection version catches up beside the old.
                  As with "group reset", this is a dry run showing the plan
@@ -228,7 +229,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if err != nil {
 		return err
 	}
-	cp, err := replayCheckpoint(ctx, client, opts)
+	cp, err := replayCheckpoint(ctx, f, client, opts)
 	if err != nil {
 		return err
 	}
@@ -320,7 +321,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 }
 
 // replayCheckpoint resolves a new plan, or loads the one to resume.
-func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions) (*replay.Checkpoint, error) {
+func replayCheckpoint(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions) (*replay.Checkpoint, error) {
 	if opts.Resume {
 		cp, err := replay.LoadCheckpoint(opts.Checkpoint)
 		if err != nil {
@@ -336,7 +337,14 @@ func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions)
 		return cp, nil
 	}
 	if _, err := os.Stat(opts.Checkpoint); err == nil {
-		return nil, exitcode.UsageError("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
+		// A finished replay may run again under its id (the same command
+		// twice), except exactly-once, whose group's commits would start
+		// it at the old end.
+		old, err := replay.LoadCheckpoint(opts.Checkpoint)
+		if err != nil || !old.Done || opts.ExactlyOnce {
+			return nil, exitcode.UsageError("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
+		}
+		f.IO.Infof("Replay %s finished before (checkpoint %s); running it again from the start.", old.ID, opts.Checkpoint)
 	}
 	tps, err := c.Partitions(ctx, opts.Sources)
 	if err != nil {
@@ -409,7 +417,7 @@ func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *
 		}
 		return s, s.Close, nil
 	case opts.Exec != "":
-		s, err := replay.NewExecSink(ctx, opts.Exec, f.IO.ErrOut, f.IO.ErrOut)
+		s, err := replay.NewExecSink(ctx, opts.Exec, f.IO.Out, f.IO.ErrOut)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -161,9 +161,13 @@ func TestReplayToTopicWithFiltersAndIdempotencyHeaders(t *testing.T) {
 
 func TestReplayExecAndGroupTargets(t *testing.T) {
 	b := startDemo(t)
-	r := run(t, b.args("replay", "order-events", "--exec", "wc -l", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
-	if !strings.Contains(r.errOut, "285") {
-		t.Errorf("the command should have seen 285 lines: %s", r.errOut)
+	// The command's stdout is streamctl's stdout, its stderr streamctl's stderr.
+	r := run(t, b.args("replay", "order-events", "--exec", "wc -l; echo to-stderr >&2", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
+	if strings.TrimSpace(r.out) != "285" || strings.Contains(r.errOut, "285\n") {
+		t.Errorf("the command's stdout should be streamctl's and say 285 lines:\nstdout: %s\nstderr: %s", r.out, r.errOut)
+	}
+	if !strings.Contains(r.errOut, "to-stderr") {
+		t.Errorf("the command's stderr is not streamctl's:\n%s", r.errOut)
 	}
 	r = run(t, b.args("replay", "order-events", "--exec", "head -n 1 >/dev/null; exit 3", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).exit(t, 1)
 	if !strings.Contains(r.errOut, "--exec command failed") || !strings.Contains(r.errOut, "the last record handed to it was order-events[") {
@@ -525,5 +529,65 @@ func TestReplayWarnsOfCopiesPastRetention(t *testing.T) {
 	r = run(t, b.args("replay", "old", "--to-topic", "forever", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
 	if strings.Contains(r.errOut, "retention") {
 		t.Errorf("warned for a topic without time-based retention:\n%s", r.errOut)
+	}
+}
+
+// A --rekey that gives null is an error naming the record, in the dry run
+// and in the real run, not a copy keyed null; "// empty" skips such
+// records on purpose.
+func TestReplayRekeyToNullFails(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	run(t, b.args("topic", "create", "by-customer", "-p", "3")...).ok(t)
+	for _, extra := range [][]string{{"--dry-run"}, nil} {
+		args := append([]string{"replay", "order-events", "--rekey", ".customerID", "--to-topic", "by-customer"}, extra...)
+		r := run(t, b.args(args...)...).exit(t, 1)
+		if !strings.Contains(r.errOut, "--rekey .customerID gives a null key for order-events[") {
+			t.Errorf("%v: stderr lacks the null key error:\n%s", extra, r.errOut)
+		}
+	}
+	if got := b.records(t, "by-customer"); len(got) != 0 {
+		t.Fatalf("%d records copied with a null key", len(got))
+	}
+	r := run(t, b.args("replay", "order-events", "--rekey", ".customerId // empty", "--event-type", "OrderCreated", "--to-topic", "by-customer", "--id", "rekey-ok")...).ok(t)
+	for _, e := range b.records(t, "by-customer") {
+		if e.Key == nil || !strings.HasPrefix(*e.Key, "customer-") {
+			t.Fatalf("copy keyed %v:\n%s", e.Key, r.errOut)
+		}
+	}
+}
+
+// The same replay command run twice with its --id (a docs example, a
+// script run again) runs again once the first run finished; an unfinished
+// one must be resumed, and an exactly-once one needs a new id.
+func TestReplayRerunsAFinishedID(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	cp := filepath.Join(t.TempDir(), "cp.json")
+	file := filepath.Join(t.TempDir(), "out.jsonl")
+	args := b.args("replay", "order-events", "--to-file", file, "--id", "again", "--checkpoint", cp)
+	run(t, args...).ok(t)
+	r := run(t, args...).ok(t)
+	if !strings.Contains(r.errOut, "Replay again finished before") {
+		t.Errorf("no note that it runs again:\n%s", r.errOut)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "\n"); n != 2*285 {
+		t.Errorf("the file has %d records after two runs, want %d", n, 2*285)
+	}
+	// An unfinished checkpoint is not run over.
+	raw, _ := os.ReadFile(cp)
+	if err := os.WriteFile(cp, []byte(strings.Replace(string(raw), `"done": true`, `"done": false`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"done": true`) {
+		t.Fatalf("checkpoint without a done field:\n%s", raw)
+	}
+	r = run(t, args...).exit(t, 2)
+	if !strings.Contains(r.errOut, "add --resume") {
+		t.Errorf("stderr %q, want the hint to --resume", r.errOut)
 	}
 }

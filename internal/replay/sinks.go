@@ -88,7 +88,8 @@ type ExecSink struct {
 	done  chan error
 }
 
-// NewExecSink starts `sh -c command`, its stdout and stderr going to ours.
+// NewExecSink starts `sh -c command` with the given stdout and stderr
+// (streamctl's own: a projection script's output is the replay's output).
 func NewExecSink(ctx context.Context, command string, stdout, stderr io.Writer) (*ExecSink, error) {
 	c := exec.Command("sh", "-c", command)
 	c.Stdout, c.Stderr = stdout, stderr
