@@ -4,6 +4,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -12,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/streamctl/streamctl/cmd/cluster"
 	"github.com/streamctl/streamctl/cmd/cmdutil"
@@ -75,6 +77,33 @@ func isCobraUsageError(err error) bool {
 	return false
 }
 
+// flagError words a flag value that does not parse by what the flag takes,
+// instead of pflag's strconv text ("strconv.ParseInt: parsing "abc":
+// invalid syntax").
+func flagError(err error) error {
+	var ive *pflag.InvalidValueError
+	if !errors.As(err, &ive) {
+		return err
+	}
+	want := ""
+	switch t := ive.GetFlag().Value.Type(); {
+	case t == "bool":
+		want = "true or false"
+	case t == "duration":
+		want = "a duration such as 30s, 5m or 1h30m"
+	case strings.HasPrefix(t, "float"):
+		want = "a number"
+	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
+		want = "a whole number"
+		if strings.HasSuffix(t, "Slice") {
+			want = "whole numbers separated by commas, such as 0,2"
+		}
+	default:
+		return err
+	}
+	return fmt.Errorf("--%s %q: want %s", ive.GetFlag().Name, ive.GetValue(), want)
+}
+
 // NewRoot builds the command tree. It reads no config and dials nothing.
 func NewRoot(f *cmdutil.Factory) *cobra.Command {
 	root := &cobra.Command{
@@ -99,7 +128,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return exitcode.WithCode(exitcode.Usage, err)
+		return exitcode.WithCode(exitcode.Usage, flagError(err))
 	})
 	root.DisableAutoGenTag = true // keeps the generated docs stable from day to day
 

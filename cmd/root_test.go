@@ -26,8 +26,12 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"topic", "list", "--bogus"}, "unknown flag: --bogus"},
 		{"unknown shorthand", []string{"topic", "list", "-Z"}, "unknown shorthand flag"},
 		{"flag without value", []string{"topic", "list", "--pattern"}, "flag needs an argument"},
-		{"bad flag value", []string{"topic", "create", "x", "--partitions", "many"}, "invalid argument"},
-		{"bad duration", []string{"topic", "list", "--timeout", "soon"}, "invalid argument"},
+		// Flag values are worded by what the flag takes, not strconv's text.
+		{"bad flag value", []string{"topic", "create", "x", "--partitions", "many"}, `error: --partitions "many": want a whole number`},
+		{"bad duration", []string{"topic", "list", "--timeout", "soon"}, `error: --timeout "soon": want a duration such as 30s, 5m or 1h30m`},
+		{"bad number", []string{"group", "lag", "g", "--fail-above", "abc"}, `error: --fail-above "abc": want a whole number`},
+		{"bad list of numbers", []string{"consume", "t", "-p", "0,x"}, `error: --partition "0,x": want whole numbers separated by commas`},
+		{"bad float", []string{"produce", "t", "--rate", "fast"}, `error: --rate "fast": want a number`},
 		{"unknown subcommand", []string{"topic", "bogus"}, `unknown command "bogus" for "streamctl topic"`},
 		{"misspelt subcommand", []string{"topic", "lst"}, "did you mean list"},
 		{"unknown top-level command", []string{"bogus"}, `unknown command "bogus"`},
@@ -41,6 +45,9 @@ func TestUsageErrors(t *testing.T) {
 			r := run(t, append([]string{"--brokers", unreachable, "--timeout", "2s"}, tt.args...)...).exit(t, 2)
 			if !strings.Contains(r.errOut, tt.want) {
 				t.Errorf("stderr = %q, want it to contain %q", r.errOut, tt.want)
+			}
+			if strings.Contains(r.errOut, "strconv") {
+				t.Errorf("stderr shows Go's parser: %q", r.errOut)
 			}
 			if !strings.Contains(r.errOut, "Usage:") {
 				t.Errorf("usage missing from stderr:\n%s", r.errOut)

@@ -34,6 +34,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime/cgo"
 	"sync"
 	"time"
@@ -76,6 +77,21 @@ func rdkConf(conf map[string]string) (*C.rd_kafka_conf_t, error) {
 	}
 	return cconf, nil
 }
+
+// checkProperty sets one property on a scratch librdkafka configuration,
+// for an error that names it as the user wrote it: librdkafka names an
+// alias by its canonical name (linger.ms is "queue.buffering.max.ms" in its
+// messages).
+func checkProperty(k, v string) error {
+	cconf, err := rdkConf(map[string]string{k: v})
+	if err != nil {
+		return errors.New(canonicalName.ReplaceAllString(err.Error(), `property "`+k+`"`))
+	}
+	C.rd_kafka_conf_destroy(cconf)
+	return nil
+}
+
+var canonicalName = regexp.MustCompile(`property "[^"]*"`)
 
 func newRDKProducer(conf map[string]string, cl *Client) (*rdkProducer, error) {
 	cconf, err := rdkConf(conf)
