@@ -542,7 +542,7 @@ func TestReplayRekeyToNullFails(t *testing.T) {
 	for _, extra := range [][]string{{"--dry-run"}, nil} {
 		args := append([]string{"replay", "order-events", "--rekey", ".customerID", "--to-topic", "by-customer"}, extra...)
 		r := run(t, b.args(args...)...).exit(t, 1)
-		if !strings.Contains(r.errOut, "--rekey .customerID gives a null key for order-events[") {
+		if !strings.Contains(r.errOut, "error: order-events[0] offset 0: --rekey .customerID gives a null key;") {
 			t.Errorf("%v: stderr lacks the null key error:\n%s", extra, r.errOut)
 		}
 	}

@@ -149,7 +149,8 @@ func Rekey(expr string) (Step, error) {
 		case string:
 			rec.Key = []byte(k)
 		case nil:
-			return false, fmt.Errorf("--rekey %s gives a null key for %s[%d] at offset %d; use a field every record has, %s // empty to skip records without it, or %s // \"none\" for a default", expr, rec.Topic, rec.Partition, rec.Offset, expr, expr)
+			// The pipeline names the record.
+			return false, fmt.Errorf("--rekey %s gives a null key; use a field every record has, '%s // empty' to skip records without it, or '%s // \"none\"' for a default", expr, expr, expr)
 		default:
 			b, err := json.Marshal(k)
 			if err != nil {
