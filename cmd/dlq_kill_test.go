@@ -6,13 +6,10 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"os/signal"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/streamctl/streamctl/cmd"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
@@ -31,10 +28,8 @@ func TestDLQHelperProcess(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &args); err != nil {
 		t.Fatal(err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cmd.Run(ctx, format.System(), args)
-	stop()
-	os.Exit(code)
+	os.Args = append([]string{"streamctl"}, args...)
+	os.Exit(cmd.Main())
 }
 
 // startChild runs streamctl args in a child process.

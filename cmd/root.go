@@ -30,6 +30,11 @@ import (
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A closed stdout (consume | head) is then a write error the command
+	// returns (format.ErrOutputClosed), not death by SIGPIPE (exit 141).
+	// Notify rather than Ignore: children started for --exec get the
+	// default disposition back.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	// For performance work (docs/performance.md): a Go CPU profile of the run.
 	if path := os.Getenv("STREAMCTL_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
@@ -56,8 +61,18 @@ func Run(ctx context.Context, io *format.IOStreams, args []string) int {
 		fmt.Fprintln(io.ErrOut, "interrupted")
 		return exitcode.Interrupted
 	}
+	if errors.Is(err, format.ErrOutputClosed) {
+		// The reader of stdout went away (consume | head): it has what it
+		// wanted, and its own exit status tells whether it failed.
+		return exitcode.OK
+	}
 	if isCobraUsageError(err) {
 		err = exitcode.WithCode(exitcode.Usage, err)
+	}
+	if exitcode.Of(err) == exitcode.CheckFailed {
+		// A gate that fails on purpose is an answer, not an error.
+		fmt.Fprintf(io.ErrOut, "check failed: %s\n", err)
+		return exitcode.CheckFailed
 	}
 	fmt.Fprintf(io.ErrOut, "error: %s\n", err)
 	if exitcode.IsUsage(err) && cmd != nil {
@@ -145,6 +160,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(format.Outputs, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc(config.KeyProfile, cmdutil.CompleteProfiles(f))
 
+	root.SetHelpCommand(newHelpCmd())
 	root.AddCommand(
 		cluster.NewCmd(f),
 		topic.NewCmd(f),
@@ -161,5 +177,45 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 			Long:  exitcode.Help,
 		},
 	)
+	// cobra adds its completion command when the root runs; added here it
+	// answers an unknown shell as an unknown command (exit 2), like every
+	// other group of commands.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			cmdutil.Group(c)
+		}
+	}
 	return root
+}
+
+// newHelpCmd is `streamctl help [command]`. cobra's own answers an unknown
+// topic with its usage and exit 0; this one is a usage error.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help for any command or topic: streamctl help [command path], e.g. streamctl help group reset.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			parent, _, err := c.Root().Find(args)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, sub := range parent.Commands() {
+				if (sub.IsAvailableCommand() || sub.IsAdditionalHelpTopicCommand()) && strings.HasPrefix(sub.Name(), toComplete) {
+					names = append(names, sub.Name()+"\t"+sub.Short)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return exitcode.UsageError("unknown help topic %q: \"streamctl help\" lists the commands and topics", strings.Join(args, " "))
+			}
+			target.InitDefaultHelpFlag()
+			return target.Help()
+		},
+	}
 }

@@ -39,6 +39,9 @@ func TestUsageErrors(t *testing.T) {
 		{"too many arguments", []string{"cluster", "describe", "extra"}, "takes no arguments"},
 		{"missing argument", []string{"topic", "alter"}, "takes 1 argument(s) (TOPIC), got 0"},
 		{"bad -X", []string{"topic", "list", "-X", "novalue"}, "key=value"},
+		{"unknown help topic", []string{"help", "nosuch"}, `unknown help topic "nosuch"`},
+		{"unknown help subtopic", []string{"help", "topic", "nosuch"}, `unknown help topic "topic nosuch"`},
+		{"unknown completion shell", []string{"completion", "tcsh"}, `unknown command "tcsh" for "streamctl completion"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,6 +86,7 @@ func TestHelpAndGroupsSucceedWithoutABroker(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
 		{"--help"}, {"topic"}, {"topic", "--help"}, {"topic", "create", "--help"}, {"profile"}, {"cluster"}, {"help", "topic", "list"},
+		{"help"}, {"help", "consume"}, {"completion"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			r := run(t, args...).ok(t)

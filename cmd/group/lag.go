@@ -139,7 +139,7 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *La
 		q.Now = now
 		lags, err := group.Describe(ctx, c, []string{opts.Group}, q)
 		if ctx.Err() != nil {
-			return nil // Ctrl-C ends a watch normally
+			return ctx.Err() // Ctrl-C: exit 130, as documented
 		}
 		var st group.Status
 		if err != nil {
@@ -171,7 +171,7 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *La
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return ctx.Err()
 		case <-time.After(opts.Interval):
 		}
 	}

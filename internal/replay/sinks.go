@@ -92,6 +92,11 @@ type ExecSink struct {
 // (streamctl's own: a projection script's output is the replay's output).
 func NewExecSink(ctx context.Context, command string, stdout, stderr io.Writer) (*ExecSink, error) {
 	c := exec.Command("sh", "-c", command)
+	if f, ok := stdout.(interface{ OSFile() *os.File }); ok {
+		// streamctl's own stdout: the child writes to the terminal or file
+		// itself, rather than through a pipe it would block-buffer.
+		stdout = f.OSFile()
+	}
 	c.Stdout, c.Stderr = stdout, stderr
 	stdin, err := c.StdinPipe()
 	if err != nil {
