@@ -82,7 +82,7 @@ feed it back with "produce --format json"), -o raw (values only), or
 			return consumeRun(cmd.Context(), f, opts)
 		},
 	}
-	cmdutil.SetOutputs(cmd, format.Table, format.JSON, format.Raw)
+	f.SetOutputs(cmd, format.Table, format.JSON, format.Raw)
 	fl := cmd.Flags()
 	fl.BoolVarP(&opts.Regex, "regex", "r", false, "topic arguments are regular expressions")
 	fl.StringVar(&opts.Offset, "offset", "start", "where to start, or a range A:B (see above)")

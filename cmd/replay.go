@@ -111,7 +111,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 			return replayRun(cmd.Context(), f, opts)
 		},
 	}
-	cmdutil.SetOutputs(cmd, format.Table, format.JSON, format.YAML)
+	f.SetOutputs(cmd, format.Table, format.JSON, format.YAML)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.From, "from", "start", "where to start: start, N, +N, -N, @time")
 	fl.StringVar(&opts.To, "to", "end", "where to stop (exclusive): end (as it is now), N, +N, -N, @time, or a duration after a time --from")

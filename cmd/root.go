@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -24,6 +25,7 @@ import (
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/position"
 )
 
 // Main runs streamctl with the process's arguments and returns the exit code.
@@ -92,6 +94,26 @@ func isCobraUsageError(err error) bool {
 	return false
 }
 
+// kcatOffsetHint is for kcat's habit: its -o is the offset ("-o beginning",
+// "-o -1"), ours the output format. For a command with --offset and a value
+// that reads as a kcat offset, it says what to write instead.
+func kcatOffsetHint(cmd *cobra.Command, v string) string {
+	if cmd.Flags().Lookup("offset") == nil {
+		return ""
+	}
+	if v == "stored" {
+		return "-o is the output format here; kcat's -o stored is -g GROUP, which starts at the group's committed offsets"
+	}
+	ours := v
+	if ts, ok := strings.CutPrefix(v, "s@"); ok { // kcat: from this timestamp (ms)
+		ours = "@" + ts
+	}
+	if _, err := position.Parse(ours, time.Now()); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("-o is the output format here; for kcat's -o %s use --offset %s", v, ours)
+}
+
 // flagError words a flag value that does not parse by what the flag takes,
 // instead of pflag's strconv text ("strconv.ParseInt: parsing "abc":
 // invalid syntax").
@@ -134,6 +156,9 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := format.ParseOutput(f.OutputFlag, cmdutil.OutputsOf(cmd)...); err != nil {
+				if hint := kcatOffsetHint(cmd, f.OutputFlag); hint != "" {
+					err = fmt.Errorf("%w (%s)", err, hint)
+				}
 				return exitcode.WithCode(exitcode.Usage, err)
 			}
 			return nil

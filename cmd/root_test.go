@@ -39,6 +39,12 @@ func TestUsageErrors(t *testing.T) {
 		{"too many arguments", []string{"cluster", "describe", "extra"}, "takes no arguments"},
 		{"missing argument", []string{"topic", "alter"}, "takes 1 argument(s) (TOPIC), got 0"},
 		{"bad -X", []string{"topic", "list", "-X", "novalue"}, "key=value"},
+		// kcat's -o is an offset: say what to write here.
+		{"kcat's -o beginning", []string{"consume", "t", "-o", "beginning"}, `(-o is the output format here; for kcat's -o beginning use --offset beginning)`},
+		{"kcat's -o -1", []string{"consume", "t", "-o", "-1"}, `for kcat's -o -1 use --offset -1`},
+		{"kcat's -o s@ms", []string{"consume", "t", "-o", "s@1700000000000"}, `use --offset @1700000000000`},
+		{"kcat's -o stored", []string{"consume", "t", "-o", "stored"}, `kcat's -o stored is -g GROUP`},
+		{"consume has no yaml", []string{"consume", "t", "-o", "yaml"}, `unknown output format "yaml": use one of table, json, raw`},
 		{"unknown help topic", []string{"help", "nosuch"}, `unknown help topic "nosuch"`},
 		{"unknown help subtopic", []string{"help", "topic", "nosuch"}, `unknown help topic "topic nosuch"`},
 		{"unknown completion shell", []string{"completion", "tcsh"}, `unknown command "tcsh" for "streamctl completion"`},
@@ -99,6 +105,24 @@ func TestHelpAndGroupsSucceedWithoutABroker(t *testing.T) {
 
 // A local flag with the name or shorthand of a global one hides the global
 // flag for that command (e.g. --config, -o, -v): users could not reach it.
+// A command's help lists the -o values it takes, not the global ones.
+func TestHelpListsEachCommandsOutputs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"consume", "--help"}, "output format: table, json, raw"},
+		{[]string{"replay", "--help"}, "output format: table, json, yaml"},
+		{[]string{"topic", "list", "--help"}, "output format: table, wide, json, yaml"},
+	} {
+		r := run(t, tc.args...).ok(t)
+		if strings.Count(r.out, "output format:") != 1 || !strings.Contains(r.out, tc.want) {
+			t.Errorf("%v: help should list -o once, as %q:\n%s", tc.args, tc.want, r.out)
+		}
+	}
+}
+
 func TestFlagsDoNotShadowGlobalFlags(t *testing.T) {
 	t.Parallel()
 	ios, _, _, _ := format.Test()
@@ -107,6 +131,9 @@ func TestFlagsDoNotShadowGlobalFlags(t *testing.T) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		c.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+			if f.Name == "output" && cmdutil.OutputsOf(c) != nil {
+				return // its own -o values (SetOutputs), on the global setting
+			}
 			if g := global.Lookup(f.Name); g != nil {
 				t.Errorf("%s: local flag --%s hides the global --%s", c.CommandPath(), f.Name, g.Name)
 			}
