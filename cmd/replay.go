@@ -229,7 +229,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if err != nil {
 		return err
 	}
-	cp, err := replayCheckpoint(ctx, f, client, opts)
+	cp, err := replayCheckpoint(ctx, client, opts)
 	if err != nil {
 		return err
 	}
@@ -321,7 +321,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 }
 
 // replayCheckpoint resolves a new plan, or loads the one to resume.
-func replayCheckpoint(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions) (*replay.Checkpoint, error) {
+func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions) (*replay.Checkpoint, error) {
 	if opts.Resume {
 		cp, err := replay.LoadCheckpoint(opts.Checkpoint)
 		if err != nil {
@@ -337,14 +337,12 @@ func replayCheckpoint(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, 
 		return cp, nil
 	}
 	if _, err := os.Stat(opts.Checkpoint); err == nil {
-		// A finished replay may run again under its id (the same command
-		// twice), except exactly-once, whose group's commits would start
-		// it at the old end.
-		old, err := replay.LoadCheckpoint(opts.Checkpoint)
-		if err != nil || !old.Done || opts.ExactlyOnce {
-			return nil, exitcode.UsageError("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
+		// Never over a replay's checkpoint: a second run would write its
+		// records again (a file target appends).
+		if old, err := replay.LoadCheckpoint(opts.Checkpoint); err == nil && old.Done {
+			return nil, exitcode.UsageError("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, opts.Checkpoint)
 		}
-		f.IO.Infof("Replay %s finished before (checkpoint %s); running it again from the start.", old.ID, opts.Checkpoint)
+		return nil, exitcode.UsageError("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
 	}
 	tps, err := c.Partitions(ctx, opts.Sources)
 	if err != nil {
