@@ -41,6 +41,7 @@ func Start(opts Options) (*Playground, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the playground broker on 127.0.0.1:%d: %w", opts.Port, err)
 	}
+	validate(c)
 	return &Playground{cluster: c}, nil
 }
 
