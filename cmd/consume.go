@@ -167,7 +167,15 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	defer reader.Close()
 
 	if f.Output() == format.Table && f.IO.OutTTY && opts.Template == "" {
-		fmt.Fprint(f.IO.Out, format.RecordLineHeader)
+		// On a terminal: aligned columns, cut at its edge.
+		var maxPart int32
+		var maxOff int64
+		for tp, off := range plan.Start {
+			maxPart, maxOff = max(maxPart, tp.Partition), max(maxOff, off, plan.End[tp])
+		}
+		t := format.NewRecordTable(topics, maxPart, maxOff, f.IO.Width)
+		fmt.Fprint(f.IO.Out, t.Header())
+		encode = t.Append
 	}
 	p := &pipeline.Pipeline{
 		Source: pipeline.NewTopicSource(reader, plan.End, opts.IdleTimeout),

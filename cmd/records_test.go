@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/config"
@@ -324,5 +325,30 @@ func TestProduceRejectsUnknownEnvelopeFields(t *testing.T) {
 	}
 	if got := b.records(t, "state"); len(got) != 0 {
 		t.Errorf("the topic holds %d records, want none", len(got))
+	}
+}
+
+// consume -o table on a terminal is aligned and cut at its edge, as the
+// README says tables are; piped, it stays tab-separated for cut and awk.
+func TestConsumeTableIsAlignedOnATerminal(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	args := b.args("consume", "order-events", "customer-state", "-e")
+	ios := testStreams("")
+	ios.OutTTY, ios.Width = true, 90
+	r := executeOn(ios, args).ok(t)
+	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if len(lines) != 1+285+76 || !strings.HasPrefix(lines[0], "TOPIC            PARTITION   OFFSET   TIMESTAMP") {
+		t.Fatalf("%d lines, header %q", len(lines), lines[0])
+	}
+	keyAt := strings.Index(lines[0], "KEY")
+	for _, l := range lines {
+		if strings.Contains(l, "\t") || utf8.RuneCountInString(l) > 90 || []rune(l)[keyAt-1] != ' ' || []rune(l)[keyAt] == ' ' {
+			t.Fatalf("not aligned within 90 columns: %q", l)
+		}
+	}
+	piped := run(t, args...).ok(t)
+	if first, _, _ := strings.Cut(piped.out, "\n"); strings.Count(first, "\t") != 5 || strings.HasPrefix(first, "TOPIC") {
+		t.Errorf("piped, a record is 6 tab-separated fields without a header: %q", first)
 	}
 }
