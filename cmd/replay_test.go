@@ -224,6 +224,19 @@ func TestReplayToGroupIsAPlanUntilExecute(t *testing.T) {
 	if got := b.committed(t, "analytics-group"); !maps.Equal(got, before) {
 		t.Errorf("the undo put the group at %v, want %v", got, before)
 	}
+	// A new group has nothing to put back: the undo deletes its commits.
+	r = run(t, b.args("replay", "order-events", "--from", "-3", "--to-group", "fresh", "--execute")...).ok(t)
+	if !strings.Contains(r.out, "reads 3 records") {
+		t.Errorf("a new group reads, it does not re-read:\n%s", r.out)
+	}
+	undoFresh := "streamctl group delete-offsets fresh --topic order-events:0,1,2 --yes"
+	if !strings.Contains(r.errOut, "To undo:\n  "+undoFresh) {
+		t.Fatalf("no undo for a new group:\n%s", r.errOut)
+	}
+	run(t, b.args(strings.Fields(undoFresh)[1:]...)...).ok(t)
+	if got := b.committed(t, "fresh"); len(got) != 0 {
+		t.Errorf("after its undo the new group still has commits %v", got)
+	}
 	run(t, b.args("replay", "order-events", "--to-file", filepath.Join(t.TempDir(), "f"), "--execute")...).exit(t, 2)
 	run(t, b.args("replay", "order-events", "--to-group", "g", "--execute", "--dry-run")...).exit(t, 2)
 }

@@ -279,14 +279,38 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, e
 	if err != nil {
 		return err
 	}
-	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", plan.Group, path, plan.Group, path)
+	var uncommitted []group.PlanRow // partitions the group had no commit on
 	for _, r := range plan.Rows {
 		if r.Current == nil {
-			f.IO.Infof("Partitions that had no commit before (such as %s[%d]) cannot be put back to \"no commit\" by the undo plan.", r.Topic, r.Partition)
-			break
+			uncommitted = append(uncommitted, group.PlanRow{Topic: r.Topic, Partition: r.Partition})
 		}
 	}
+	if len(uncommitted) == len(plan.Rows) {
+		// Nothing to put back: undoing is deleting the new commits.
+		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  streamctl group delete-offsets %s %s --yes", plan.Group, plan.Group, topicFlags(uncommitted))
+		return nil
+	}
+	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", plan.Group, path, plan.Group, path)
+	if len(uncommitted) > 0 {
+		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  streamctl group delete-offsets %s %s --yes", plan.Group, topicFlags(uncommitted))
+	}
 	return nil
+}
+
+// topicFlags names partitions as --topic flags: T:0,2 per topic.
+func topicFlags(rows []group.PlanRow) string {
+	var flags []string
+	parts := map[string][]string{}
+	for _, r := range rows {
+		if parts[r.Topic] == nil {
+			flags = append(flags, r.Topic)
+		}
+		parts[r.Topic] = append(parts[r.Topic], strconv.Itoa(int(r.Partition)))
+	}
+	for i, t := range flags {
+		flags[i] = "--topic " + t + ":" + strings.Join(parts[t], ",")
+	}
+	return strings.Join(flags, " ")
 }
 
 // PlanGrid is a reset plan as a table: per partition the committed offset,
@@ -298,7 +322,7 @@ func PlanGrid(plan *group.ResetPlan) *format.Grid {
 		if r.Current != nil {
 			cur = format.Int(*r.Current)
 		}
-		g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, format.Int(r.New), signed(r.Delta), effect(r.Delta))
+		g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, format.Int(r.New), signed(r.Delta), effect(r))
 	}
 	return g
 }
@@ -310,8 +334,13 @@ func signed(n int64) string {
 	return format.Int(n)
 }
 
-func effect(delta int64) string {
-	switch {
+// effect says what the move does to the group's reading; without a commit
+// the delta is counted from the log end, so the group reads (not re-reads)
+// what lies between.
+func effect(r group.ResetRow) string {
+	switch delta := r.Delta; {
+	case delta < 0 && r.Current == nil:
+		return "reads " + format.Count(-delta, "record")
 	case delta < 0:
 		return "re-reads " + format.Count(-delta, "record")
 	case delta > 0:
