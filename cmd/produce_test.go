@@ -155,6 +155,8 @@ func TestProduceStoppedEarlyCountsAndExitCodes(t *testing.T) {
 		// summary says so.
 		{"a record over message.max.bytes", "small\n" + big + "\nafter\n", []string{"-X", "message.max.bytes=10000"}, 4,
 			"2 records delivered, 1 failed.", 2, "1 record from line 2 on delivered too, and would be written again", []string{"after", "small"}},
+		{"a record over message.max.bytes, alone", big + "\n", []string{"-X", "message.max.bytes=10000"}, 4,
+			"0 records delivered, 1 failed.", 0, "-X message.max.bytes=N raises the first", nil},
 		{"--partition the topic lacks", "never read\n", []string{"--partition", "9"}, 2,
 			"", 0, `--partition 9: topic "t" has 3 partitions (0-2), not partition 9`, nil},
 	} {

@@ -336,8 +336,16 @@ type rdkErr struct {
 func (e *rdkErr) Error() string { return e.msg }
 
 func rdkError(code int) error {
-	return &rdkErr{code: code, msg: C.GoString(C.rd_kafka_err2str(C.int(code)))}
+	msg := C.GoString(C.rd_kafka_err2str(C.int(code)))
+	if code == errMessageTooLarge {
+		msg += " (a record over the producer's message.max.bytes, 1000000 by default, or the topic's max.message.bytes: -X message.max.bytes=N raises the first, topic config set the second)"
+	}
+	return &rdkErr{code: code, msg: msg}
 }
+
+// errMessageTooLarge is Kafka's MESSAGE_TOO_LARGE, which librdkafka also
+// uses when it refuses a record over message.max.bytes itself.
+const errMessageTooLarge = 10
 
 // clientError is a client-level librdkafka error as the Go client's errors
 // are reported (client.go): authentication and TLS failures get their own
