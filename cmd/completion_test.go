@@ -13,8 +13,8 @@ func TestCompleteTopicNames(t *testing.T) {
 	b := startDemo(t)
 	r := run(t, "__complete", "--brokers", b.addr, "topic", "describe", "order-e").ok(t)
 	lines := strings.Split(strings.TrimSpace(r.out), "\n")
-	if strings.Join(lines, " ") != "order-events order-events-dlt :4" {
-		t.Errorf("stdout = %q, want the two order-e* topics and :4 (no file completion)", r.out)
+	if strings.Join(lines, " ") != "order-events order-events-avro order-events-dlt :4" {
+		t.Errorf("stdout = %q, want the three order-e* topics and :4 (no file completion)", r.out)
 	}
 }
 
@@ -44,5 +44,29 @@ func TestCompleteProfiles(t *testing.T) {
 	r = run(t, "__complete", "--config", cfg, "topic", "list", "--profile", "d").ok(t)
 	if got := strings.Join(strings.Split(strings.TrimSpace(r.out), "\n"), " "); got != "dev :4" {
 		t.Errorf("--profile completion: stdout = %q", r.out)
+	}
+}
+
+// The admin commands' flags complete from the cluster: topics for
+// --topic, broker ids for --broker and each id of --broker-ids. (Users
+// complete too, but kfake lists none: the e2e suite checks them.)
+func TestCompleteAdminFlags(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"acl", "list", "--topic", "order-events-"}, "order-events-avro order-events-dlt :4"},
+		{[]string{"acl", "create", "--group", "analytics"}, "analytics-group :4"},
+		{[]string{"cluster", "config", "get", "--broker", ""}, "0 :4"},
+		{[]string{"topic", "reassign", "order-events", "--broker-ids", "0,"}, ":4"},
+		{[]string{"topic", "reassign", "order-events", "--broker-ids", ""}, "0 :4"},
+		{[]string{"topic", "delete-records", "customer-"}, "customer-state :4"},
+	} {
+		r := run(t, append([]string{"__complete", "--brokers", b.addr}, c.args...)...).ok(t)
+		if got := strings.Join(strings.Split(strings.TrimSpace(r.out), "\n"), " "); got != c.want {
+			t.Errorf("%v: %q, want %q", c.args, got, c.want)
+		}
 	}
 }

@@ -40,9 +40,10 @@ var exampleExpect = map[string]struct {
 	"streamctl playground --data-dir ~/.cache/streamctl-playground":           {skip: "runs until Ctrl-C"},
 	"streamctl group lag analytics-group --watch --interval 10s >> lag.jsonl": {skip: "runs until Ctrl-C"},
 	// The docs show these failing on purpose.
-	"streamctl topic describe orders":                          {code: 1},
-	"streamctl topic delete payments":                          {code: 2}, // without a terminal to ask on, it refuses
-	"streamctl group lag analytics-group --fail-above-time 5m": {code: 3}, // the gate failing, as the doc shows
+	"streamctl topic describe orders":                               {code: 1},
+	"streamctl topic delete payments":                               {code: 2}, // without a terminal to ask on, it refuses
+	"streamctl user create etl --mechanism SCRAM-SHA-512 --execute": {code: 2}, // asks for the password on a terminal
+	"streamctl group lag analytics-group --fail-above-time 5m":      {code: 3}, // the gate failing, as the doc shows
 }
 
 // docExample is one shell command of a doc, at its line.
@@ -208,7 +209,8 @@ func docEnv(t *testing.T, bin string) []string {
 	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(cfg, []byte("current_profile: playground\nprofiles:\n  playground:\n    brokers: ["+p.Addr()+"]\n"), 0o600); err != nil {
+	profile := "current_profile: playground\nprofiles:\n  playground:\n    brokers: [" + p.Addr() + "]\n    schema_registry:\n      url: " + p.RegistryURL() + "\n"
+	if err := os.WriteFile(cfg, []byte(profile), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var env []string

@@ -70,7 +70,7 @@ func TestPlayground(t *testing.T) {
 		t.Errorf("playground profile:\n%s", r.out)
 	}
 	names := strings.Join(listNames(t, broker{addr: addr}), " ")
-	if names != "customer-state order-events order-events-dlt order-sink-dlq" {
+	if names != "customer-state order-events order-events-avro order-events-dlt order-sink-dlq" {
 		t.Errorf("demo topics = %q", names)
 	}
 	r = run(t, "topic", "list").ok(t)
@@ -132,15 +132,15 @@ func TestPlaygroundDataDir(t *testing.T) {
 // first is gone, the profile follows the new one, with a note.
 func TestPlaygroundKeepsARunningPlaygroundsProfile(t *testing.T) {
 	isolate(t)
-	first, _ := startPlayground(t, "--no-demo")
-	r := run(t, "playground", "--port", "0", "--no-demo").exit(t, 1)
+	first, _ := startPlayground(t, "--no-demo", "--registry-port", "0")
+	r := run(t, "playground", "--port", "0", "--registry-port", "0", "--no-demo").exit(t, 1)
 	if !strings.Contains(r.errOut, `profile "playground" points at `+first+", where a broker answers") || !strings.Contains(r.errOut, "--profile-name") {
 		t.Errorf("stderr:\n%s", r.errOut)
 	}
 	if r := run(t, "profile", "show", "playground", "-o", "json").ok(t); !strings.Contains(r.out, first) {
 		t.Errorf("the running playground's profile changed:\n%s", r.out)
 	}
-	second, _ := startPlayground(t, "--no-demo", "--profile-name", "pg2")
+	second, _ := startPlayground(t, "--no-demo", "--registry-port", "0", "--profile-name", "pg2")
 	if r := run(t, "profile", "show", "pg2", "-o", "json").ok(t); !strings.Contains(r.out, second) {
 		t.Errorf("pg2 does not point at the second playground:\n%s", r.out)
 	}
@@ -159,7 +159,9 @@ func TestPlaygroundRepointsAStaleProfile(t *testing.T) {
 	defer cancel()
 	ios := testStreams("")
 	done := make(chan int, 1)
-	go func() { done <- cmd.Run(ctx, ios, []string{"playground", "--port", "0", "--no-demo"}) }()
+	go func() {
+		done <- cmd.Run(ctx, ios, []string{"playground", "--port", "0", "--registry-port", "0", "--no-demo"})
+	}()
 	var addr string
 	for deadline := time.Now().Add(30 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
 		if m := listening.FindStringSubmatch(ios.Out.(*lockedBuffer).String()); m != nil {

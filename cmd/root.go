@@ -16,12 +16,15 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/streamctl/streamctl/cmd/acl"
 	"github.com/streamctl/streamctl/cmd/cluster"
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/cmd/dlq"
 	"github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/cmd/profile"
+	"github.com/streamctl/streamctl/cmd/schema"
 	"github.com/streamctl/streamctl/cmd/topic"
+	"github.com/streamctl/streamctl/cmd/user"
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
@@ -152,6 +155,7 @@ events into new projections and work through dead-letter queues.
 
 Try it with no cluster: run "streamctl playground" in one terminal, then
 "streamctl topic list" in another.`,
+		Version:       versionLine(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -164,6 +168,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 			return nil
 		},
 	}
+	root.SetVersionTemplate("streamctl {{.Version}}\n")
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
@@ -188,14 +193,18 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 	root.SetHelpCommand(newHelpCmd())
 	root.AddCommand(
 		cluster.NewCmd(f),
+		acl.NewCmd(f),
+		user.NewCmd(f),
 		topic.NewCmd(f),
 		group.NewCmd(f),
 		profile.NewCmd(f),
 		dlq.NewCmd(f),
+		schema.NewCmd(f),
 		newConsumeCmd(f),
 		newProduceCmd(f),
 		newReplayCmd(f),
 		newPlaygroundCmd(f),
+		newVersionCmd(f),
 		&cobra.Command{
 			Use:   "exit-codes",
 			Short: "The exit codes streamctl returns, for scripts",

@@ -40,7 +40,7 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 		{
 			name: "a list where a profile goes",
 			body: "profiles:\n  a: [1, 2]\n",
-			want: []string{"line 2: want a profile (keys: brokers, sasl, tls, properties, timeout), got a list"},
+			want: []string{"line 2: want a profile (keys: brokers, sasl, tls, properties, timeout, schema_registry), got a list"},
 		},
 		{
 			name: "a number where a list goes, and a misspelt key",
@@ -51,6 +51,11 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 			name: "text where a block or a boolean goes",
 			body: "profiles:\n  a:\n    sasl: yes\n    tls:\n      enabled: maybe\n",
 			want: []string{`line 3: want the sasl block (keys: mechanism, username,`, `line 5: want true or false, got "maybe"`},
+		},
+		{
+			name: "text where the schema_registry block goes",
+			body: "profiles:\n  a:\n    schema_registry: http://x\n",
+			want: []string{`line 3: want the schema_registry block (keys: url`},
 		},
 		{
 			name: "a list where properties go",
@@ -263,7 +268,8 @@ func TestProfileSet(t *testing.T) {
 // Every key SettableKeys advertises must be accepted by Set, or the help of
 // `profile set` lies.
 func TestSettableKeysAreSettable(t *testing.T) {
-	values := map[string]string{"timeout": "5s", "tls.enabled": "true", "tls.insecure_skip_verify": "false"}
+	values := map[string]string{"timeout": "5s", "tls.enabled": "true", "tls.insecure_skip_verify": "false",
+		"schema_registry.url": "http://127.0.0.1:8081", "schema_registry.tls.insecure_skip_verify": "false"}
 	for _, key := range config.SettableKeys {
 		key = strings.Replace(key, "<librdkafka property>", "linger.ms", 1)
 		v, ok := values[key]

@@ -48,6 +48,7 @@ var configTypes = map[string]struct {
 	"config.Profile":             {"a profile", reflect.TypeFor[Profile]()},
 	"config.SASL":                {"the sasl block", reflect.TypeFor[SASL]()},
 	"config.TLS":                 {"the tls block", reflect.TypeFor[TLS]()},
+	"config.SchemaRegistry":      {"the schema_registry block", reflect.TypeFor[SchemaRegistry]()},
 	"map[string]*config.Profile": {"profiles by name (a mapping)", nil},
 	"[]string":                   {"a list", nil},
 	"map[string]string":          {"name: value pairs (a mapping)", nil},

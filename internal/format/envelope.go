@@ -44,6 +44,19 @@ type EnvelopeOptions struct {
 	// "true" stays a string. ParseEnvelope accepts the result, but the
 	// value comes back compacted, so it is not a byte-exact round trip.
 	DecodeJSON bool
+	// Decoded, when set, gives what a schema registry decoder made of the
+	// record's key and value (consume --decode). A side it decoded gets
+	// "key_schema_id"/"key_decoded" or "value_schema_id"/"value_decoded"
+	// after its raw field, which stays as it is: the envelope is still
+	// lossless, and ParseEnvelope ignores the decoded fields.
+	Decoded func(r *kafka.Record) (key, value Decoded)
+}
+
+// Decoded is a key or value decoded with its schema: the schema id its
+// framing named and the data as compact JSON (nil: not decoded).
+type Decoded struct {
+	SchemaID int
+	JSON     []byte
 }
 
 const (
@@ -67,14 +80,20 @@ func AppendEnvelope(dst []byte, r *kafka.Record, opts EnvelopeOptions) []byte {
 	dst = appendTimestamp(dst, r.Timestamp)
 	dst = append(dst, `,"timestamp_type":`...)
 	dst = appendJSONString(dst, r.TimestampType)
+	var key, value Decoded
+	if opts.Decoded != nil {
+		key, value = opts.Decoded(r)
+	}
 	dst = append(dst, `,"key":`...)
 	dst = appendBytes(dst, r.Key, keyEncodingB64)
+	dst = appendDecoded(dst, `,"key_schema_id":`, `,"key_decoded":`, key)
 	dst = append(dst, `,"value":`...)
 	if opts.DecodeJSON && isJSONContainer(r.Value) {
 		dst = appendCompactJSON(dst, r.Value)
 	} else {
 		dst = appendBytes(dst, r.Value, valueEncodingB64)
 	}
+	dst = appendDecoded(dst, `,"value_schema_id":`, `,"value_decoded":`, value)
 	dst = append(dst, `,"headers":[`...)
 	for i := range r.Headers {
 		h := &r.Headers[i]
@@ -95,6 +114,17 @@ func AppendEnvelope(dst []byte, r *kafka.Record, opts EnvelopeOptions) []byte {
 		dst = append(dst, '}')
 	}
 	return append(dst, "]}\n"...)
+}
+
+// appendDecoded writes a decoded side's two fields, if it was decoded.
+func appendDecoded(dst []byte, idField, jsonField string, d Decoded) []byte {
+	if d.JSON == nil {
+		return dst
+	}
+	dst = append(dst, idField...)
+	dst = strconv.AppendInt(dst, int64(d.SchemaID), 10)
+	dst = append(dst, jsonField...)
+	return append(dst, d.JSON...)
 }
 
 // appendBytes writes b as null, a JSON string when it is valid UTF-8, or a
@@ -314,6 +344,12 @@ const (
 	fValue
 	fValueEncoding
 	fHeaders
+	// What consume --decode adds. Read only to be type-checked: the raw
+	// key and value are the record.
+	fKeySchemaID
+	fKeyDecoded
+	fValueSchemaID
+	fValueDecoded
 	nEnvelopeFields
 )
 
@@ -330,6 +366,8 @@ var (
 		fTopic: "topic", fPartition: "partition", fOffset: "offset", fTimestamp: "timestamp",
 		fTimestampType: "timestamp_type", fKey: "key", fKeyEncoding: "key_encoding",
 		fValue: "value", fValueEncoding: "value_encoding", fHeaders: "headers",
+		fKeySchemaID: "key_schema_id", fKeyDecoded: "key_decoded",
+		fValueSchemaID: "value_schema_id", fValueDecoded: "value_decoded",
 	}
 	headerFields = [nHeaderFields]string{hKey: "key", hKeyEncoding: "key_encoding", hValue: "value", hEncoding: "encoding"}
 )
@@ -380,6 +418,10 @@ func unknownField(names []string, where, name string) error {
 //     is taken as its compact JSON text.
 //   - offset and timestamp_type are read into the record for provenance
 //     (replay, DLQ); the producer never sends them. A missing offset is -1.
+//   - key_schema_id, key_decoded, value_schema_id and value_decoded
+//     (consume --decode) are ignored: the raw key and value are what is
+//     produced, so a decoded envelope round-trips byte for byte. A schema
+//     id must still be an integer or null.
 //
 // A member that is not one of the envelope's fields (envelopeFields) is an
 // error naming it, with the closest known name: a misspelt field must not
@@ -421,6 +463,13 @@ func ParseEnvelope(line []byte) (kafka.Record, error) {
 	if !isAbsent(env[fOffset]) {
 		if rec.Offset, err = parseInt("offset", env[fOffset], 64); err != nil {
 			return rec, err
+		}
+	}
+	for _, f := range [...]int{fKeySchemaID, fValueSchemaID} {
+		if !isAbsent(env[f]) {
+			if _, err := parseInt(envelopeFields[f], env[f], 32); err != nil {
+				return rec, err
+			}
 		}
 	}
 	if rec.Timestamp, err = parseTimestamp(env[fTimestamp]); err != nil {

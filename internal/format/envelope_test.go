@@ -324,7 +324,8 @@ func TestParseEnvelopeErrors(t *testing.T) {
 		// A misspelt field is an error on both paths, with the closest name.
 		{`{"valu":"x"}`, `field "valu": unknown field (did you mean "value"?); the envelope has topic, partition, offset, timestamp, timestamp_type, key, key_encoding, value, value_encoding, headers`},
 		{`{"value":"x","v\u0061lu":1}`, `field "valu": unknown field (did you mean "value"?)`},
-		{`{"value":"v","schema_id":12}`, `field "schema_id": unknown field; the envelope has`},
+		{`{"value":"v","schema_idx":12}`, `field "schema_idx": unknown field; the envelope has`},
+		{`{"value":"v","value_decode":{}}`, `field "value_decode": unknown field (did you mean "value_decoded"?)`},
 		{`{"headers":[{"key":"a","value":"1"},{"key":"b","valeu":"2"}]}`, `field "headers[1].valeu": unknown field (did you mean "value"?); a header has key, key_encoding, value, encoding`},
 		{`{"headers":[{"k\u0065y":"b","valeu":"2"}]}`, `field "headers[0].valeu": unknown field (did you mean "value"?)`},
 	} {

@@ -28,6 +28,8 @@ type Client struct {
 	log     *slog.Logger
 	scrub   *config.Scrubber
 
+	wireConn wireConn // franz-go, for the requests librdkafka's Go binding lacks (wire.go)
+
 	mu      sync.Mutex
 	fatal   error         // authentication or TLS failure: no request can succeed
 	failed  chan struct{} // closed when fatal is set
@@ -106,6 +108,7 @@ func checkProperties(c *config.Cluster) error {
 // first.
 func (c *Client) Close() {
 	go func() {
+		c.wireConn.close()
 		c.admin.Close()
 		c.p.Close()
 	}()
