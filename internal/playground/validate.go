@@ -3,6 +3,7 @@ package playground
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -71,22 +72,16 @@ func createTopics(req *kmsg.CreateTopicsRequest) (kmsg.Response, error, bool) {
 }
 
 func incrementalAlterConfigs(req *kmsg.IncrementalAlterConfigsRequest) (kmsg.Response, error, bool) {
-	msgs := make([]string, len(req.Resources))
-	bad := false
+	set := make([][]setting, len(req.Resources))
 	for i, r := range req.Resources {
-		if r.ResourceType != kmsg.ConfigResourceTypeTopic {
-			continue
-		}
 		for _, cfg := range r.Configs {
-			if cfg.Op == kmsg.IncrementalAlterConfigOpDelete {
-				continue // Kafka takes any name, even an unknown one
-			}
-			if msgs[i] = topicConfigProblem(cfg.Name, cfg.Value); msgs[i] != "" {
-				bad = true
-				break
+			// Kafka takes any name to delete, even an unknown one.
+			if r.ResourceType == kmsg.ConfigResourceTypeTopic && cfg.Op != kmsg.IncrementalAlterConfigOpDelete {
+				set[i] = append(set[i], setting{cfg.Name, cfg.Value})
 			}
 		}
 	}
+	msgs, bad := configProblems(set)
 	if !bad {
 		return nil, nil, false
 	}
@@ -101,19 +96,15 @@ func incrementalAlterConfigs(req *kmsg.IncrementalAlterConfigsRequest) (kmsg.Res
 }
 
 func alterConfigs(req *kmsg.AlterConfigsRequest) (kmsg.Response, error, bool) {
-	msgs := make([]string, len(req.Resources))
-	bad := false
+	set := make([][]setting, len(req.Resources))
 	for i, r := range req.Resources {
-		if r.ResourceType != kmsg.ConfigResourceTypeTopic {
-			continue
-		}
 		for _, cfg := range r.Configs {
-			if msgs[i] = topicConfigProblem(cfg.Name, cfg.Value); msgs[i] != "" {
-				bad = true
-				break
+			if r.ResourceType == kmsg.ConfigResourceTypeTopic {
+				set[i] = append(set[i], setting{cfg.Name, cfg.Value})
 			}
 		}
 	}
+	msgs, bad := configProblems(set)
 	if !bad {
 		return nil, nil, false
 	}
@@ -125,6 +116,28 @@ func alterConfigs(req *kmsg.AlterConfigsRequest) (kmsg.Response, error, bool) {
 		resp.Resources = append(resp.Resources, rr)
 	}
 	return resp, nil, true
+}
+
+// setting is a topic config a request sets.
+type setting struct {
+	name  string
+	value *string
+}
+
+// configProblems returns each resource's first bad setting's message (""
+// for none) and whether there is any.
+func configProblems(resources [][]setting) ([]string, bool) {
+	msgs := make([]string, len(resources))
+	bad := false
+	for i, settings := range resources {
+		for _, st := range settings {
+			if msgs[i] = topicConfigProblem(st.name, st.value); msgs[i] != "" {
+				bad = true
+				break
+			}
+		}
+	}
+	return msgs, bad
 }
 
 // answer is a config resource's error: its own problem, or not done
@@ -229,25 +242,25 @@ func topicConfigProblem(name string, value *string) string {
 			return invalid(v, "Expected value to be either true or false")
 		}
 	case "STRING":
-		if !contains(tc.oneOf, v) {
+		if !slices.Contains(tc.oneOf, v) {
 			return invalid(v, "String must be one of: "+strings.Join(tc.oneOf, ", "))
 		}
 	case "LIST":
 		for _, item := range splitList(v) {
-			if !contains(tc.oneOf, item) {
+			if !slices.Contains(tc.oneOf, item) {
 				return invalid(item, "String must be one of: "+strings.Join(tc.oneOf, ", "))
 			}
 		}
 	case "REPLICAS":
-		if v != "*" {
-			for _, item := range splitList(v) {
-				p, b, ok := strings.Cut(item, ":")
-				if _, err := strconv.ParseInt(p, 10, 32); !ok || err != nil {
-					return invalid("["+strings.Join(splitList(v), ", ")+"]", name+" must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...")
-				}
-				if _, err := strconv.ParseInt(b, 10, 32); err != nil {
-					return invalid("["+strings.Join(splitList(v), ", ")+"]", name+" must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...")
-				}
+		if v == "*" {
+			break
+		}
+		for _, item := range splitList(v) {
+			p, b, _ := strings.Cut(item, ":")
+			_, perr := strconv.ParseInt(p, 10, 32)
+			_, berr := strconv.ParseInt(b, 10, 32)
+			if perr != nil || berr != nil {
+				return invalid("["+strings.Join(splitList(v), ", ")+"]", name+" must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...")
 			}
 		}
 	case "LONG", "INT", "DOUBLE":
@@ -305,13 +318,4 @@ func splitList(v string) []string {
 		items[i] = strings.TrimSpace(items[i])
 	}
 	return items
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
