@@ -245,9 +245,12 @@ void sc_producer_destroy(sc_producer *p) {
 
 // sc_rebalance hands a group's assignment changes to the Go side, which
 // picks start offsets and assigns (rdk_reader.go). It runs inside
-// rd_kafka_consume_batch_queue, so on the goroutine that reads.
+// rd_kafka_consume_batch_queue, so on the goroutine that reads, and in the
+// middle of a batch: messages of revoked partitions fetched before it may
+// be in the batch, which revoked tells the Go side to drop.
 static void sc_rebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_list_t *parts, void *opaque) {
 	sc_consumer *c = opaque;
+	if (err == SC_ERR_REVOKE_PARTITIONS) c->revoked = 1;
 	streamctlRDKRebalance(c->self, err, parts);
 }
 
@@ -308,6 +311,7 @@ int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size
 		// timeout ends: a record arriving alone would wait out the timeout.
 		// So: what is queued now; if nothing, wait for one record, then
 		// take what came with it.
+		c->revoked = 0;
 		ssize_t got = rd_kafka_consume_batch_queue(c->q, 0, c->msgs, SC_BATCH);
 		if (got <= 0 && timeout_ms > 0) {
 			got = rd_kafka_consume_batch_queue(c->q, timeout_ms, c->msgs, 1);

@@ -15,6 +15,8 @@ typedef struct rd_kafka_conf_s rd_kafka_conf_t;
 typedef struct rd_kafka_headers_s rd_kafka_headers_t;
 typedef struct rd_kafka_topic_s rd_kafka_topic_t;
 typedef struct rd_kafka_queue_s rd_kafka_queue_t;
+typedef struct rd_kafka_error_s rd_kafka_error_t;
+typedef struct rd_kafka_consumer_group_metadata_s rd_kafka_consumer_group_metadata_t;
 typedef struct {
 	char *topic; int32_t partition; int64_t offset; void *metadata; size_t metadata_size;
 	void *opaque; int err; void *_private;
@@ -27,8 +29,6 @@ typedef struct {
 	void *key; size_t key_len; int64_t offset; void *_private;
 } sc_rdk_msg_t;
 
-typedef struct rd_kafka_error_s rd_kafka_error_t;
-typedef struct rd_kafka_consumer_group_metadata_s rd_kafka_consumer_group_metadata_t;
 
 // rd_kafka_resp_err_t values the binding tells apart.
 enum {
@@ -75,6 +75,10 @@ extern rd_kafka_topic_partition_list_t *rd_kafka_topic_partition_list_new(int);
 extern sc_rdk_tp_t *rd_kafka_topic_partition_list_add(rd_kafka_topic_partition_list_t *, const char *, int32_t);
 extern void rd_kafka_topic_partition_list_destroy(rd_kafka_topic_partition_list_t *);
 extern int rd_kafka_assign(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
+extern rd_kafka_error_t *rd_kafka_incremental_assign(rd_kafka_t *rk, const rd_kafka_topic_partition_list_t *partitions);
+extern rd_kafka_error_t *rd_kafka_incremental_unassign(rd_kafka_t *rk, const rd_kafka_topic_partition_list_t *partitions);
+extern const char *rd_kafka_rebalance_protocol(rd_kafka_t *rk);
+extern int rd_kafka_assignment_lost(rd_kafka_t *rk);
 extern int rd_kafka_subscribe(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
 extern int rd_kafka_committed(rd_kafka_t *, rd_kafka_topic_partition_list_t *, int);
 extern int rd_kafka_commit(rd_kafka_t *, const rd_kafka_topic_partition_list_t *, int);
@@ -131,6 +135,7 @@ typedef struct {
 	rd_kafka_t *rk;
 	rd_kafka_queue_t *q;
 	uintptr_t self; // the cgo.Handle of the Go consumer, for rebalances
+	int revoked;    // partitions were taken away while msgs[0:n] were fetched
 	sc_rdk_msg_t *msgs[SC_BATCH];
 	int n, next; // fetched messages not yet packed: msgs[next:n]
 } sc_consumer;

@@ -29,6 +29,13 @@ type rdkConsumer struct {
 	handle  cgo.Handle // the *Client, for librdkafka's logs
 	self    cgo.Handle // this consumer, for rebalances
 	reader  *Reader    // whose assignment rebalances change
+	err     error      // a failed assignment change, for the next Poll
+
+	// stale: buf comes from a fetch during which partitions were revoked.
+	// Records of theirs fetched before the revocation may be in it; they
+	// are dropped (another member reads them now, from the commit made on
+	// revocation).
+	stale bool
 }
 
 // newRDKConsumer reads r's partitions: with a group, those the group
@@ -98,27 +105,55 @@ func partitions(l *C.rd_kafka_topic_partition_list_t) []C.sc_rdk_tp_t {
 // committed offset, or at auto.offset.reset when there is none.
 const rdkOffsetInvalid = -1001
 
-// rebalance starts newly assigned partitions at their committed offset, or
-// at the requested start position when the group has none there.
+// rebalance applies a change of the group's assignment. Newly assigned
+// partitions start at their committed offset, or at the requested start
+// position where the group has none. Revoked ones are first handed to the
+// reader's OnRevoke, so what was processed of them is committed before
+// they are given up.
+//
+// Under the eager protocol (the classic group's range and roundrobin
+// assignors) every rebalance revokes the whole assignment and assigns a
+// new one, with rd_kafka_assign. Under the cooperative one (classic
+// cooperative-sticky, and every KIP-848 group: group.protocol=consumer)
+// only the partitions that move are revoked or assigned, with
+// rd_kafka_incremental_(un)assign; librdkafka refuses rd_kafka_assign
+// there, and the member would sit with nothing assigned.
 func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t) {
 	r := rc.reader
 	rk := rc.c.rk
+	incremental := C.GoString(C.rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
 	if code != C.SC_ERR_ASSIGN_PARTITIONS {
-		r.mu.Lock()
+		revoked := make([]TopicPartition, 0, l.cnt)
 		for _, p := range partitions(l) {
-			delete(r.assigned, TopicPartition{C.GoString(p.topic), int32(p.partition)})
+			revoked = append(revoked, TopicPartition{C.GoString(p.topic), int32(p.partition)})
+		}
+		if r.onRevoke != nil && len(revoked) > 0 {
+			// Lost: the group already gave them to another member (this
+			// one missed its session timeout or was fenced), so nothing
+			// can be committed for them any more.
+			r.onRevoke(revoked, C.rd_kafka_assignment_lost(rk) != 0)
+		}
+		r.mu.Lock()
+		for _, tp := range revoked {
+			delete(r.assigned, tp)
 		}
 		r.gen.Add(1)
 		r.mu.Unlock()
-		C.rd_kafka_assign(rk, nil)
+		if incremental {
+			rc.rebalanceError("giving up partitions", takeError(C.rd_kafka_incremental_unassign(rk, l)))
+		} else if code := C.rd_kafka_assign(rk, nil); code != 0 {
+			rc.rebalanceError("giving up partitions", rdkError(int(code)))
+		}
 		return
 	}
-	timeout := C.int(r.client.cluster.Timeout.Milliseconds())
-	if err := C.rd_kafka_committed(rk, l, timeout); err != 0 {
-		// librdkafka looks the commits up itself then.
-		r.client.log.Debug("reading the group's committed offsets", "group", r.opts.Group, "error", rdkError(int(err)))
-		for i := range partitions(l) {
-			partitions(l)[i].offset = rdkOffsetInvalid
+	if l.cnt > 0 {
+		timeout := C.int(r.client.cluster.Timeout.Milliseconds())
+		if err := C.rd_kafka_committed(rk, l, timeout); err != 0 {
+			// librdkafka looks the commits up itself then.
+			r.client.log.Debug("reading the group's committed offsets", "group", r.opts.Group, "error", rdkError(int(err)))
+			for i := range partitions(l) {
+				partitions(l)[i].offset = rdkOffsetInvalid
+			}
 		}
 	}
 	r.mu.Lock()
@@ -134,8 +169,28 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 	}
 	r.gen.Add(1)
 	r.mu.Unlock()
-	if err := C.rd_kafka_assign(rk, l); err != 0 {
-		r.client.log.Debug("assigning partitions", "group", r.opts.Group, "error", rdkError(int(err)))
+	if incremental {
+		rc.rebalanceError("taking assigned partitions", takeError(C.rd_kafka_incremental_assign(rk, l)))
+	} else if code := C.rd_kafka_assign(rk, l); code != 0 {
+		rc.rebalanceError("taking assigned partitions", rdkError(int(code)))
+	}
+}
+
+// takeError turns a librdkafka error object into an error, and frees it.
+func takeError(e *C.rd_kafka_error_t) error {
+	if e == nil {
+		return nil
+	}
+	defer C.rd_kafka_error_destroy(e)
+	return &rdkErr{code: int(C.rd_kafka_error_code(e)), msg: C.GoString(C.rd_kafka_error_string(e))}
+}
+
+// rebalanceError keeps the first failure to apply an assignment change,
+// which the next Poll returns: the member would otherwise read nothing, or
+// read what it no longer owns, without a word.
+func (rc *rdkConsumer) rebalanceError(what string, err error) {
+	if err != nil && rc.err == nil {
+		rc.err = fmt.Errorf("group %q: %s: %w", rc.reader.opts.Group, what, err)
 	}
 }
 
@@ -165,8 +220,11 @@ func (rc *rdkConsumer) commit(offsets map[TopicPartition]int64) error {
 // an error; all nil when none arrived within timeout.
 func (rc *rdkConsumer) next(timeout time.Duration) (*Record, *EOF, error) {
 	for {
+		if rc.err != nil {
+			return nil, nil, rc.err
+		}
 		if len(rc.buf) == 0 && !rc.fill(timeout) {
-			return nil, nil, nil
+			return nil, nil, rc.err
 		}
 		rec, eof, err := rc.unpack()
 		if rec != nil || eof != nil || err != nil {
@@ -187,6 +245,7 @@ func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 		}
 		var used C.size_t
 		n := int(C.sc_fill(rc.c, C.int(timeout.Milliseconds()), (*C.uchar)(unsafe.Pointer(&rc.scratch[0])), C.size_t(len(rc.scratch)), &used))
+		rc.stale = rc.c.revoked != 0
 		if n < 0 { // the next message needs a larger buffer
 			rc.scratch = make([]byte, -n)
 			continue
@@ -229,6 +288,9 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 		}
 	}
 	rc.buf = b
+	if rc.stale && len(topic) > 0 && !rc.owns(TopicPartition{rc.topic, part}) {
+		return nil, nil, nil
+	}
 	cl := rc.reader.client
 	switch {
 	case code == 0:
@@ -255,6 +317,15 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 		rec.TimestampType = "LogAppendTime"
 	}
 	return rec, nil, nil
+}
+
+// owns reports whether tp is assigned to the reader now.
+func (rc *rdkConsumer) owns(tp TopicPartition) bool {
+	r := rc.reader
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.assigned[tp]
+	return ok
 }
 
 // takeLen splits a length-prefixed field (-1: nil) off b.

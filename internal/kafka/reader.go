@@ -41,6 +41,8 @@ type Reader struct {
 	mu       sync.Mutex
 	assigned map[TopicPartition]int64 // assigned partitions and where each started
 	gen      atomic.Int64             // bumped, under mu, on every assignment change
+
+	onRevoke func(parts []TopicPartition, lost bool)
 }
 
 // noGroup is the group.id librdkafka requires even for a consumer that only
@@ -170,6 +172,15 @@ func (r *Reader) Seek(tp TopicPartition, offset int64) error {
 func (r *Reader) Pause(tp TopicPartition) {
 	_ = r.c.Pause([]ck.TopicPartition{ckPartition(tp, 0)})
 }
+
+// OnRevoke sets fn (nil: none) to run when the group takes partitions away
+// from this reader, before they are given up: the moment to commit what
+// was processed of them, since the member that gets them next starts from
+// the commit. lost means the group gave them away already (this member
+// missed its session timeout or was fenced): a commit would be refused.
+// fn runs inside Poll, on the goroutine that polls; set it between Polls.
+// Records of revoked partitions are not returned after fn.
+func (r *Reader) OnRevoke(fn func(parts []TopicPartition, lost bool)) { r.onRevoke = fn }
 
 // InGroup reports whether the reader belongs to a consumer group: only then
 // does Commit store anything.
