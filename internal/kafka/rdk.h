@@ -79,6 +79,7 @@ extern rd_kafka_error_t *rd_kafka_incremental_assign(rd_kafka_t *rk, const rd_ka
 extern rd_kafka_error_t *rd_kafka_incremental_unassign(rd_kafka_t *rk, const rd_kafka_topic_partition_list_t *partitions);
 extern const char *rd_kafka_rebalance_protocol(rd_kafka_t *rk);
 extern int rd_kafka_assignment_lost(rd_kafka_t *rk);
+extern rd_kafka_error_t *rd_kafka_seek_partitions(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *partitions, int timeout_ms);
 extern int rd_kafka_subscribe(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
 extern int rd_kafka_committed(rd_kafka_t *, rd_kafka_topic_partition_list_t *, int);
 extern int rd_kafka_commit(rd_kafka_t *, const rd_kafka_topic_partition_list_t *, int);

@@ -31,10 +31,19 @@ type rdkConsumer struct {
 	reader  *Reader    // whose assignment rebalances change
 	err     error      // a failed assignment change, for the next Poll
 
+	// atEOF holds, for a group reader, the partitions whose last message
+	// from librdkafka was an end of partition, at that offset; run is the
+	// partition of the last record unpacked. See keepPositions.
+	atEOF map[TopicPartition]int64
+	run   TopicPartition
+
 	// stale: buf comes from a fetch during which partitions were revoked.
-	// Records of theirs fetched before the revocation may be in it; they
-	// are dropped (another member reads them now, from the commit made on
-	// revocation).
+	// librdkafka pauses partitions before it hands a rebalance over, and
+	// the pause's barrier normally purges their messages from the batch
+	// being fetched; when the batch ends before the barrier reaches it,
+	// messages fetched before the revocation are still in it. Those are
+	// dropped: another member reads them now, from the commit made on
+	// revocation.
 	stale bool
 }
 
@@ -57,6 +66,7 @@ func newRDKConsumer(conf map[string]string, r *Reader) (*rdkConsumer, error) {
 		return nil, fmt.Errorf("%s", C.GoString((*C.char)(unsafe.Pointer(&errstr[0]))))
 	}
 	if r.opts.Group != "" {
+		rc.atEOF = map[TopicPartition]int64{}
 		l := C.rd_kafka_topic_partition_list_new(C.int(len(r.opts.Topics)))
 		for _, t := range r.opts.Topics {
 			name := C.CString(t)
@@ -136,10 +146,12 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 		r.mu.Lock()
 		for _, tp := range revoked {
 			delete(r.assigned, tp)
+			delete(rc.atEOF, tp)
 		}
 		r.gen.Add(1)
 		r.mu.Unlock()
 		if incremental {
+			rc.keepPositions()
 			rc.rebalanceError("giving up partitions", takeError(C.rd_kafka_incremental_unassign(rk, l)))
 		} else if code := C.rd_kafka_assign(rk, nil); code != 0 {
 			rc.rebalanceError("giving up partitions", rdkError(int(code)))
@@ -156,10 +168,14 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 			}
 		}
 	}
+	if incremental {
+		rc.keepPositions()
+	}
 	r.mu.Lock()
 	for i := range partitions(l) {
 		p := &partitions(l)[i]
 		tp := TopicPartition{C.GoString(p.topic), int32(p.partition)}
+		delete(rc.atEOF, tp)
 		if p.offset < 0 { // no commit: use the start position
 			if off, ok := r.opts.Start[tp]; ok {
 				p.offset = C.int64_t(off)
@@ -174,6 +190,33 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 	} else if code := C.rd_kafka_assign(rk, l); code != 0 {
 		rc.rebalanceError("taking assigned partitions", rdkError(int(code)))
 	}
+}
+
+// keepPositions seeks the partitions the reader keeps through an
+// incremental rebalance back to where they were, where librdkafka would
+// skip a record. librdkafka pauses the assigned partitions before a
+// rebalance callback and resumes them after, from the position after the
+// last message it handed to the application. Its batch consume (2.11's,
+// before 2.13.1: librdkafka issue 4844) counts an end-of-partition event at
+// offset X as a message at X, so a partition whose last message was that
+// event would resume at X+1, and record X, produced meanwhile, never be
+// read. This runs inside the callback, with the partitions paused and no
+// message of theirs fetched since (the pause dropped those queued): the
+// reader has seen everything librdkafka handed out for them.
+func (rc *rdkConsumer) keepPositions() {
+	if len(rc.atEOF) == 0 {
+		return
+	}
+	l := partitionList(rc.atEOF)
+	defer C.rd_kafka_topic_partition_list_destroy(l)
+	clear(rc.atEOF)
+	err := takeError(C.rd_kafka_seek_partitions(rc.c.rk, l, C.int(rc.reader.client.cluster.Timeout.Milliseconds())))
+	for _, p := range partitions(l) {
+		if err == nil && p.err != 0 {
+			err = fmt.Errorf("%s[%d]: %w", C.GoString(p.topic), p.partition, rdkError(int(p.err)))
+		}
+	}
+	rc.rebalanceError("keeping the position of partitions at their end", err)
 }
 
 // takeError turns a librdkafka error object into an error, and frees it.
@@ -294,8 +337,20 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 	cl := rc.reader.client
 	switch {
 	case code == 0:
+		// Records come in runs from one partition: only the first of a
+		// run costs a map operation, and only after an end of partition.
+		if rc.atEOF != nil && (part != rc.run.Partition || rc.topic != rc.run.Topic) {
+			rc.run = TopicPartition{rc.topic, part}
+			if len(rc.atEOF) > 0 {
+				delete(rc.atEOF, rc.run)
+			}
+		}
 	case code == C.SC_ERR_PARTITION_EOF:
-		return nil, &EOF{TopicPartition{rc.topic, part}, off}, nil
+		tp := TopicPartition{rc.topic, part}
+		if rc.atEOF != nil {
+			rc.atEOF[tp], rc.run = off, TopicPartition{}
+		}
+		return nil, &EOF{tp, off}, nil
 	case code == C.SC_ERR_AUTHENTICATION || code == C.SC_ERR_SSL: // final
 		return nil, nil, cl.clientError(int(code), string(value))
 	case len(topic) == 0 && code == C.SC_ERR_FATAL:
