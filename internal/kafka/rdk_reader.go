@@ -244,19 +244,37 @@ func streamctlRDKRebalance(h C.uintptr_t, code C.int, l *C.rd_kafka_topic_partit
 	}
 }
 
-// commit commits the group's offsets, synchronously.
+// commit commits the group's offsets, synchronously. A commit refused
+// because the group moved to a new generation (classic protocol) or member
+// epoch (KIP-848) while it was on its way is sent again: librdkafka takes
+// the new one from the group's answers on its own thread, and the member
+// still owns its partitions (had it lost them, the rebalance would say so).
+// Cooperative rebalances keep members reading, and committing, while the
+// group changes.
 func (rc *rdkConsumer) commit(offsets map[TopicPartition]int64) error {
 	l := partitionList(offsets)
 	defer C.rd_kafka_topic_partition_list_destroy(l)
-	if code := C.rd_kafka_commit(rc.c.rk, l, 0); code != 0 {
-		return rdkError(int(code))
-	}
-	for _, p := range partitions(l) {
-		if p.err != 0 {
-			return fmt.Errorf("on %s[%d]: %w", C.GoString(p.topic), p.partition, rdkError(int(p.err)))
+	deadline := time.Now().Add(rc.reader.client.cluster.Timeout)
+	for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {
+		code := int(C.rd_kafka_commit(rc.c.rk, l, 0))
+		var where string
+		for _, p := range partitions(l) {
+			if p.err != 0 && (code == 0 || code == int(p.err)) {
+				code, where = int(p.err), fmt.Sprintf("on %s[%d]: ", C.GoString(p.topic), p.partition)
+				break
+			}
+		}
+		switch {
+		case code == 0:
+			return nil
+		case (code == C.SC_ERR_ILLEGAL_GENERATION || code == C.SC_ERR_REBALANCE_IN_PROGRESS || code == C.SC_ERR_STALE_MEMBER_EPOCH) &&
+			time.Now().Add(backoff).Before(deadline):
+			rc.reader.client.log.Debug("commit refused while the group rebalances; again", "group", rc.reader.opts.Group, "error", rdkError(code))
+			time.Sleep(backoff)
+		default:
+			return fmt.Errorf("%s%w", where, rdkError(code))
 		}
 	}
-	return nil
 }
 
 // next returns the next packed message: a record, an end of partition, or

@@ -413,12 +413,27 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 		req[ck.TopicPartition{Topic: &topic, Partition: tp.Partition}] = spec
 	}
 	var res ck.ListOffsetsResult
-	err := c.request(ctx, "listing offsets", func(ctx context.Context) (err error) {
-		res, err = c.admin.ListOffsets(ctx, req, opts...)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	// A partition's leader can answer "not leader" for a moment after the
+	// topic was created or its leadership moved (librdkafka's ListOffsets
+	// does not retry per partition, Kafka's admin client does): asked
+	// again until the request timeout.
+	deadline := time.Now().Add(c.cluster.Timeout)
+	for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {
+		err := c.request(ctx, "listing offsets", func(ctx context.Context) (err error) {
+			res, err = c.admin.ListOffsets(ctx, req, opts...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if !leaderMoving(res) || time.Now().Add(backoff).After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff):
+		}
 	}
 	out := make(map[TopicPartition]int64, len(res.ResultInfos))
 	for tp, info := range res.ResultInfos {
@@ -428,6 +443,18 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 		out[TopicPartition{*tp.Topic, tp.Partition}] = int64(info.Offset)
 	}
 	return out, nil
+}
+
+// leaderMoving reports a partition whose leader is not (yet) known to
+// itself or the cluster.
+func leaderMoving(res ck.ListOffsetsResult) bool {
+	for _, info := range res.ResultInfos {
+		switch info.Error.Code() {
+		case ck.ErrNotLeaderForPartition, ck.ErrLeaderNotAvailable:
+			return true
+		}
+	}
+	return false
 }
 
 // timeoutMs converts the time left on ctx for the few calls that take a
