@@ -363,6 +363,20 @@ int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size
 	return packed;
 }
 
+// sc_discard destroys the fetched messages of one partition not packed yet
+// (after a seek: they are from before it).
+void sc_discard(sc_consumer *c, const char *topic, int32_t partition) {
+	int keep = c->next;
+	for (int i = c->next; i < c->n; i++) {
+		sc_rdk_msg_t *m = c->msgs[i];
+		if (m->partition == partition && m->rkt && strcmp(rd_kafka_topic_name(m->rkt), topic) == 0)
+			rd_kafka_message_destroy(m);
+		else
+			c->msgs[keep++] = m;
+	}
+	c->n = keep;
+}
+
 void sc_consumer_destroy(sc_consumer *c) {
 	for (; c->next < c->n; c->next++) rd_kafka_message_destroy(c->msgs[c->next]);
 	rd_kafka_queue_destroy(c->q);

@@ -16,6 +16,7 @@ typedef struct rd_kafka_headers_s rd_kafka_headers_t;
 typedef struct rd_kafka_topic_s rd_kafka_topic_t;
 typedef struct rd_kafka_queue_s rd_kafka_queue_t;
 typedef struct rd_kafka_error_s rd_kafka_error_t;
+typedef int rd_kafka_resp_err_t; // an enum in librdkafka's header, int-sized
 typedef struct rd_kafka_consumer_group_metadata_s rd_kafka_consumer_group_metadata_t;
 typedef struct {
 	char *topic; int32_t partition; int64_t offset; void *metadata; size_t metadata_size;
@@ -83,6 +84,7 @@ extern rd_kafka_error_t *rd_kafka_incremental_unassign(rd_kafka_t *rk, const rd_
 extern const char *rd_kafka_rebalance_protocol(rd_kafka_t *rk);
 extern int rd_kafka_assignment_lost(rd_kafka_t *rk);
 extern rd_kafka_error_t *rd_kafka_seek_partitions(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *partitions, int timeout_ms);
+extern rd_kafka_resp_err_t rd_kafka_pause_partitions(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *partitions);
 extern int rd_kafka_subscribe(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
 extern int rd_kafka_committed(rd_kafka_t *, rd_kafka_topic_partition_list_t *, int);
 extern int rd_kafka_commit(rd_kafka_t *, const rd_kafka_topic_partition_list_t *, int);
@@ -157,6 +159,7 @@ void sc_producer_destroy(sc_producer *p);
 
 sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, uintptr_t self, int group, char *errstr, size_t size);
 int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used);
+void sc_discard(sc_consumer *c, const char *topic, int32_t partition);
 void sc_consumer_destroy(sc_consumer *c);
 
 #endif

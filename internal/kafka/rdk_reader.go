@@ -45,6 +45,9 @@ type rdkConsumer struct {
 	// dropped: another member reads them now, from the commit made on
 	// revocation.
 	stale bool
+	// skip: partitions sought since buf was fetched; their messages in buf
+	// are from before the seek.
+	skip map[TopicPartition]bool
 }
 
 // newRDKConsumer reads r's partitions: with a group, those the group
@@ -315,6 +318,7 @@ func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 			return false
 		}
 		rc.buf = bytes.Clone(rc.scratch[:used])
+		clear(rc.skip)
 		return true
 	}
 }
@@ -349,7 +353,7 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 		}
 	}
 	rc.buf = b
-	if rc.stale && len(topic) > 0 && !rc.owns(TopicPartition{rc.topic, part}) {
+	if (rc.stale || len(rc.skip) > 0) && len(topic) > 0 && rc.drop(TopicPartition{rc.topic, part}) {
 		return nil, nil, nil
 	}
 	cl := rc.reader.client
@@ -392,13 +396,57 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 	return rec, nil, nil
 }
 
-// owns reports whether tp is assigned to the reader now.
-func (rc *rdkConsumer) owns(tp TopicPartition) bool {
+// drop reports whether a message of tp in buf is not to be returned: tp
+// was sought since, or revoked.
+func (rc *rdkConsumer) drop(tp TopicPartition) bool {
+	if rc.skip[tp] {
+		return true
+	}
+	if !rc.stale {
+		return false
+	}
 	r := rc.reader
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	_, ok := r.assigned[tp]
-	return ok
+	_, owned := r.assigned[tp]
+	return !owned
+}
+
+// seek moves tp to offset. librdkafka drops what it fetched of tp before;
+// so does the reader, from its own buffers.
+func (rc *rdkConsumer) seek(tp TopicPartition, offset int64) error {
+	l := partitionList(map[TopicPartition]int64{tp: offset})
+	defer C.rd_kafka_topic_partition_list_destroy(l)
+	if err := takeError(C.rd_kafka_seek_partitions(rc.c.rk, l, C.int(rc.reader.client.cluster.Timeout.Milliseconds()))); err != nil {
+		return err
+	}
+	if code := partitions(l)[0].err; code != 0 {
+		return rdkError(int(code))
+	}
+	name := C.CString(tp.Topic)
+	C.sc_discard(rc.c, name, C.int32_t(tp.Partition))
+	C.free(unsafe.Pointer(name))
+	if len(rc.buf) > 0 {
+		if rc.skip == nil {
+			rc.skip = map[TopicPartition]bool{}
+		}
+		rc.skip[tp] = true
+	}
+	return nil
+}
+
+// pause stops fetching tp.
+func (rc *rdkConsumer) pause(tp TopicPartition) error {
+	l := partitionList(map[TopicPartition]int64{tp: 0})
+	defer C.rd_kafka_topic_partition_list_destroy(l)
+	code := C.rd_kafka_pause_partitions(rc.c.rk, l)
+	if code == 0 {
+		code = C.rd_kafka_resp_err_t(partitions(l)[0].err)
+	}
+	if code != 0 {
+		return rdkError(int(code))
+	}
+	return nil
 }
 
 // takeLen splits a length-prefixed field (-1: nil) off b.

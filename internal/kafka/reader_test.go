@@ -88,3 +88,96 @@ func TestGroupReaderStartsAtCommitsThenStart(t *testing.T) {
 		t.Fatalf("after a commit at 7: read %v", got)
 	}
 }
+
+// Seek and Pause work on every reader (they dereferenced a nil consumer on
+// all but sampling ones): after a seek, forward past records already
+// fetched or back over records already returned, the next record of the
+// partition is the one sought; a paused partition returns nothing more,
+// while the others go on to their end.
+func TestReaderSeekAndPause(t *testing.T) {
+	c := connect(t, nil)
+	createTopic(t, c, "s", 2)
+	w, err := c.NewWriter(context.Background(), kafka.WriterOptions{Acks: "all"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		for p := range int32(2) {
+			if err := w.Write(context.Background(), &kafka.Record{Topic: "s", Partition: p, Value: fmt.Append(nil, i)}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	p0, p1 := kafka.TopicPartition{Topic: "s", Partition: 0}, kafka.TopicPartition{Topic: "s", Partition: 1}
+
+	r, err := c.NewReader(kafka.ReaderOptions{Start: map[kafka.TopicPartition]int64{p0: 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	// Four records to a packed batch: the ten fetched together wait in the
+	// Go buffer and in C.
+	kafka.SetPackBuffer(r, 200)
+	next := func() *kafka.Record {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+			rec, _, err := r.Poll(100 * time.Millisecond)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec != nil {
+				return rec
+			}
+		}
+		t.Fatal("no record")
+		return nil
+	}
+	if rec := next(); rec.Offset != 0 {
+		t.Fatalf("first record at %d, want 0", rec.Offset)
+	}
+	if !r.Buffered() {
+		t.Fatal("the next records are not fetched yet: the seek below would not be over fetched records")
+	}
+	for _, to := range []int64{7, 2} {
+		if err := r.Seek(p0, to); err != nil {
+			t.Fatal(err)
+		}
+		if rec := next(); rec.Offset != to {
+			t.Fatalf("after Seek to %d: record at %d", to, rec.Offset)
+		}
+	}
+
+	r2, err := c.NewReader(kafka.ReaderOptions{Start: map[kafka.TopicPartition]int64{p0: 0, p1: 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	if err := r2.Pause(p1); err != nil {
+		t.Fatal(err)
+	}
+	// One fetch asks for both partitions: had partition 1 not been paused,
+	// its records would come with partition 0's, before its end.
+	got := map[int32]int{}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		rec, eof, err := r2.Poll(100 * time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec != nil {
+			got[rec.Partition]++
+		}
+		if eof != nil && eof.TopicPartition == p0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no end of partition 0")
+		}
+	}
+	if got[0] != 10 || got[1] != 0 {
+		t.Errorf("read %d records of partition 0 and %d of the paused partition 1, want 10 and 0", got[0], got[1])
+	}
+}
