@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,7 +92,9 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 		conf["group.id"] = opts.Group
 	}
 	for k, v := range cl.cluster.ClientConfig() {
-		conf[k] = v
+		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
+			conf[k] = v
+		}
 	}
 	r := &Reader{client: cl, opts: opts, assigned: map[TopicPartition]int64{}}
 	fast, err := newRDKConsumer(conf, r)
