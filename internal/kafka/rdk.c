@@ -73,22 +73,46 @@ sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *er
 	return p;
 }
 
+// sc_left is what remains of timeout_ms since start.
+static int sc_left(const struct timespec *start, int timeout_ms) {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return timeout_ms - (int)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
+}
+
 // sc_producer_metadata requests the cluster's brokers (no topics) until a
 // broker known by its node id answers, not a bootstrap address, for up to
 // timeout_ms (see rdk.go's awaitProducerID). It stops at an error.
 void sc_producer_metadata(sc_producer *p, int timeout_ms) {
-	struct timespec start, now;
+	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (int left = timeout_ms; left > 0;) {
+	for (int left = timeout_ms; left > 0; left = sc_left(&start, timeout_ms)) {
 		const sc_rdk_metadata_t *md;
 		if (rd_kafka_metadata(p->rk, 0, NULL, &md, left) != 0) return;
 		int learned = md->orig_broker_id >= 0;
 		rd_kafka_metadata_destroy(md);
 		if (learned) return;
 		nanosleep(&(struct timespec){.tv_nsec = 5000000}, NULL); // the learned broker connects in ~50 ms
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = timeout_ms - (int)((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
 	}
+}
+
+// sc_admin_wait waits up to timeout_ms for the result of an admin request
+// whose answer goes to q, serving p's callbacks meanwhile, so that it
+// stops at once at a client-level error (authentication, TLS) that
+// sc_error keeps. NULL: no answer.
+rd_kafka_event_t *sc_admin_wait(sc_producer *p, rd_kafka_queue_t *q, int timeout_ms) {
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (int left = timeout_ms; left > 0; left = sc_left(&start, timeout_ms)) {
+		rd_kafka_event_t *ev = rd_kafka_queue_poll(q, left < 100 ? left : 100);
+		if (ev) return ev;
+		rd_kafka_poll(p->rk, 0);
+		pthread_mutex_lock(&p->mu);
+		int failed = p->client_err != 0;
+		pthread_mutex_unlock(&p->mu);
+		if (failed) return NULL;
+	}
+	return NULL;
 }
 
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name) { return rd_kafka_topic_new(p->rk, name, NULL); }

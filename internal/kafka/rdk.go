@@ -35,6 +35,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/cgo"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -59,6 +60,17 @@ type rdkProducer struct {
 
 // reported marks a record whose delivery report was taken.
 var reported = new(struct{ byte })
+
+// rdkConfig is conf with the cluster's client configuration (profile,
+// flags and -X properties) over it, for a handle of the binding.
+func (cl *Client) rdkConfig(conf map[string]string) map[string]string {
+	for k, v := range cl.cluster.ClientConfig() {
+		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
+			conf[k] = v
+		}
+	}
+	return conf
+}
 
 // rdkConf builds a librdkafka configuration from properties.
 func rdkConf(conf map[string]string) (*C.rd_kafka_conf_t, error) {

@@ -38,11 +38,18 @@ enum {
 	SC_ERR_SSL = -181,
 	SC_ERR_QUEUE_FULL = -184,
 	SC_ERR_PARTITION_EOF = -191,
+	SC_ERR_TIMED_OUT = -185,
 	SC_ERR_REVOKE_PARTITIONS = -174,
 	SC_ERR_ASSIGN_PARTITIONS = -175,
 	SC_ERR_ILLEGAL_GENERATION = 22,
 	SC_ERR_REBALANCE_IN_PROGRESS = 27,
 	SC_ERR_STALE_MEMBER_EPOCH = 113,
+	SC_ERR_COORDINATOR_LOAD_IN_PROGRESS = 14,
+	SC_ERR_COORDINATOR_NOT_AVAILABLE = 15,
+	SC_ERR_NOT_COORDINATOR = 16,
+	SC_ERR_NON_EMPTY_GROUP = 68,
+	SC_ERR_GROUP_ID_NOT_FOUND = 69,
+	SC_ERR_GROUP_SUBSCRIBED_TO_TOPIC = 86,
 };
 
 extern rd_kafka_conf_t *rd_kafka_conf_new(void);
@@ -109,6 +116,26 @@ extern int rd_kafka_error_code(const rd_kafka_error_t *);
 extern const char *rd_kafka_error_string(const rd_kafka_error_t *);
 extern void rd_kafka_error_destroy(rd_kafka_error_t *);
 
+// Admin requests confluent-kafka-go has no binding for (rdk_admin.go).
+typedef struct rd_kafka_op_s rd_kafka_event_t;
+typedef struct rd_kafka_AdminOptions_s rd_kafka_AdminOptions_t;
+typedef struct rd_kafka_group_result_s rd_kafka_group_result_t;
+typedef struct rd_kafka_DeleteConsumerGroupOffsets_s rd_kafka_DeleteConsumerGroupOffsets_t;
+typedef rd_kafka_event_t rd_kafka_DeleteConsumerGroupOffsets_result_t;
+extern rd_kafka_queue_t *rd_kafka_queue_new(rd_kafka_t *rk);
+extern rd_kafka_event_t *rd_kafka_queue_poll(rd_kafka_queue_t *rkqu, int timeout_ms);
+extern rd_kafka_resp_err_t rd_kafka_event_error(rd_kafka_event_t *rkev);
+extern const char *rd_kafka_event_error_string(rd_kafka_event_t *rkev);
+extern void rd_kafka_event_destroy(rd_kafka_event_t *rkev);
+extern rd_kafka_DeleteConsumerGroupOffsets_t *rd_kafka_DeleteConsumerGroupOffsets_new(const char *group, const rd_kafka_topic_partition_list_t *partitions);
+extern void rd_kafka_DeleteConsumerGroupOffsets_destroy(rd_kafka_DeleteConsumerGroupOffsets_t *del_grpoffsets);
+extern void rd_kafka_DeleteConsumerGroupOffsets(rd_kafka_t *rk, rd_kafka_DeleteConsumerGroupOffsets_t **del_grpoffsets, size_t del_grpoffsets_cnt,
+                                                const rd_kafka_AdminOptions_t *options, rd_kafka_queue_t *rkqu);
+extern const rd_kafka_DeleteConsumerGroupOffsets_result_t *rd_kafka_event_DeleteConsumerGroupOffsets_result(rd_kafka_event_t *rkev);
+extern const rd_kafka_group_result_t **rd_kafka_DeleteConsumerGroupOffsets_result_groups(const rd_kafka_DeleteConsumerGroupOffsets_result_t *result, size_t *cntp);
+extern const rd_kafka_error_t *rd_kafka_group_result_error(const rd_kafka_group_result_t *groupres);
+extern const rd_kafka_topic_partition_list_t *rd_kafka_group_result_partitions(const rd_kafka_group_result_t *groupres);
+
 // A delivery report as the Go side reads it: the record's id (the message
 // opaque given at produce), where it went and the error code (0: acknowledged).
 typedef struct {
@@ -156,6 +183,7 @@ int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned cha
                      rd_kafka_headers_t **hdrs, int64_t first_id, int *err);
 size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);
 void sc_producer_destroy(sc_producer *p);
+rd_kafka_event_t *sc_admin_wait(sc_producer *p, rd_kafka_queue_t *q, int timeout_ms);
 
 sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, uintptr_t self, int group, char *errstr, size_t size);
 int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used);

@@ -3,7 +3,6 @@ package kafka
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,13 +90,8 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 	if opts.Group != "" {
 		conf["group.id"] = opts.Group
 	}
-	for k, v := range cl.cluster.ClientConfig() {
-		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
-			conf[k] = v
-		}
-	}
 	r := &Reader{client: cl, opts: opts, assigned: map[TopicPartition]int64{}}
-	fast, err := newRDKConsumer(conf, r)
+	fast, err := newRDKConsumer(cl.rdkConfig(conf), r)
 	if err != nil {
 		return nil, fmt.Errorf("invalid consumer configuration: %w", err)
 	}
