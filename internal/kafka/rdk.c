@@ -314,20 +314,39 @@ static size_t sc_need(const sc_rdk_msg_t *m, const char **topic, size_t *hn) {
 	return need;
 }
 
-static unsigned char *put32(unsigned char *p, int32_t v) { memcpy(p, &v, 4); return p + 4; }
-static unsigned char *put64(unsigned char *p, int64_t v) { memcpy(p, &v, 8); return p + 8; }
-static unsigned char *putb(unsigned char *p, const void *b, size_t n, int null) {
-	if (null) return put32(p, -1);
-	p = put32(p, (int32_t)n);
-	memcpy(p, b, n);
-	return p + n;
+// sc_fill writes through a cursor that stops at the buffer's end (p NULL
+// from then on), so a message that sc_need under-counts is caught rather
+// than written over what follows the buffer.
+typedef struct {
+	unsigned char *p, *end;
+} sc_out;
+
+static void put(sc_out *o, const void *b, size_t n) {
+	if (!o->p) return;
+	if ((size_t)(o->end - o->p) < n) {
+		o->p = NULL;
+		return;
+	}
+	if (n) memcpy(o->p, b, n);
+	o->p += n;
+}
+static void put32(sc_out *o, int32_t v) { put(o, &v, 4); }
+static void put64(sc_out *o, int64_t v) { put(o, &v, 8); }
+static void putb(sc_out *o, const void *b, size_t n, int null) {
+	if (null) {
+		put32(o, -1);
+		return;
+	}
+	put32(o, (int32_t)n);
+	put(o, b, n);
 }
 
 // sc_fill packs fetched messages into buf: per message
 // [err][partition][offset][timestamp][timestamp type][topic][key][value][header count][headers],
 // lengths as int32 (-1: null). It fetches up to timeout_ms when nothing is
 // pending. It returns the number packed, or minus the size the next message
-// needs when it does not fit an empty buf.
+// needs when it does not fit an empty buf, or SC_PACK_MISMATCH when a
+// message took other than the size sc_need gave it (a bug in sc_need).
 int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used) {
 	*used = 0;
 	if (c->next == c->n) {
@@ -347,43 +366,45 @@ int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size
 		c->next = 0;
 		c->n = got < 0 ? 0 : (int)got;
 	}
-	unsigned char *p = buf;
+	sc_out o = {buf, buf + cap};
 	int packed = 0;
 	while (c->next < c->n) {
 		sc_rdk_msg_t *m = c->msgs[c->next];
 		const char *t;
 		size_t hn;
 		size_t need = sc_need(m, &t, &hn);
-		if ((size_t)(p - buf) + need > cap) {
+		unsigned char *start = o.p;
+		if ((size_t)(start - buf) + need > cap) {
 			if (packed == 0) return -(int)need;
 			break;
 		}
 		int tstype = 0;
 		int64_t ts = m->err ? -1 : rd_kafka_message_timestamp(m, &tstype);
-		p = put32(p, m->err);
-		p = put32(p, m->partition);
-		p = put64(p, m->offset);
-		p = put64(p, ts);
-		p = put32(p, tstype);
-		p = putb(p, t, strlen(t), 0);
-		p = putb(p, m->key, m->key_len, m->key == NULL);
-		p = putb(p, m->payload, m->len, m->payload == NULL); // with err: the error string
-		p = put32(p, (int32_t)hn);
+		put32(&o, m->err);
+		put32(&o, m->partition);
+		put64(&o, m->offset);
+		put64(&o, ts);
+		put32(&o, tstype);
+		putb(&o, t, strlen(t), 0);
+		putb(&o, m->key, m->key_len, m->key == NULL);
+		putb(&o, m->payload, m->len, m->payload == NULL); // with err: the error string
+		put32(&o, (int32_t)hn);
 		if (hn > 0) {
 			rd_kafka_headers_t *h;
 			rd_kafka_message_headers(m, &h);
 			for (size_t i = 0; i < hn; i++) {
 				const char *k; const void *v; size_t vs;
 				rd_kafka_header_get_all(h, i, &k, &v, &vs);
-				p = putb(p, k, strlen(k), 0);
-				p = putb(p, v, vs, v == NULL);
+				putb(&o, k, strlen(k), 0);
+				putb(&o, v, vs, v == NULL);
 			}
 		}
+		if (!o.p || (size_t)(o.p - start) != need) return SC_PACK_MISMATCH;
 		rd_kafka_message_destroy(m);
 		c->next++;
 		packed++;
 	}
-	*used = p - buf;
+	*used = o.p - buf;
 	return packed;
 }
 

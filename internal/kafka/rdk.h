@@ -163,6 +163,7 @@ typedef struct {
 } sc_producer;
 
 #define SC_BATCH 1024
+enum { SC_PACK_MISMATCH = -2147483647 - 1 }; // sc_fill: see there
 typedef struct {
 	uintptr_t gohandle;
 	rd_kafka_t *rk;

@@ -12,6 +12,7 @@ import "C"
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"maps"
 	"runtime/cgo"
@@ -310,6 +311,10 @@ func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 		var used C.size_t
 		n := int(C.sc_fill(rc.c, C.int(timeout.Milliseconds()), (*C.uchar)(unsafe.Pointer(&rc.scratch[0])), C.size_t(len(rc.scratch)), &used))
 		rc.stale = rc.c.revoked != 0
+		if n == C.SC_PACK_MISMATCH {
+			rc.err = errors.New("internal error: the binding packed a fetched record into other than the size it computed for it (rdk.c's sc_need)")
+			return false
+		}
 		if n < 0 { // the next message needs a larger buffer
 			rc.scratch = make([]byte, -n)
 			continue
