@@ -1,15 +1,11 @@
 package cmd_test
 
 import (
-	"context"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/streamctl/streamctl/cmd"
-	"github.com/streamctl/streamctl/internal/format"
 )
 
 // The JSON of group, dlq and replay is a public contract (scripts read its
@@ -63,14 +59,7 @@ func TestGroupJSONContract(t *testing.T) {
 	}
 
 	// A group with a live member: who holds which partition.
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ios, _, _, _ := format.Test()
-		cmd.Run(ctx, ios, b.args("consume", "order-events", "-g", "live-group", "-o", "raw"))
-	}()
-	defer func() { cancel(); <-done }()
+	b.consumeInBackground(t, "order-events", "live-group")
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		// Stable, and every partition committed (the member caught up
