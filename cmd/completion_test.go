@@ -46,3 +46,27 @@ func TestCompleteProfiles(t *testing.T) {
 		t.Errorf("--profile completion: stdout = %q", r.out)
 	}
 }
+
+// The admin commands' flags complete from the cluster: topics for
+// --topic, broker ids for --broker and each id of --broker-ids. (Users
+// complete too, but kfake lists none: the e2e suite checks them.)
+func TestCompleteAdminFlags(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"acl", "list", "--topic", "order-events-"}, "order-events-dlt :4"},
+		{[]string{"acl", "create", "--group", "analytics"}, "analytics-group :4"},
+		{[]string{"cluster", "config", "get", "--broker", ""}, "0 :4"},
+		{[]string{"topic", "reassign", "order-events", "--broker-ids", "0,"}, ":4"},
+		{[]string{"topic", "reassign", "order-events", "--broker-ids", ""}, "0 :4"},
+		{[]string{"topic", "delete-records", "customer-"}, "customer-state :4"},
+	} {
+		r := run(t, append([]string{"__complete", "--brokers", b.addr}, c.args...)...).ok(t)
+		if got := strings.Join(strings.Split(strings.TrimSpace(r.out), "\n"), " "); got != c.want {
+			t.Errorf("%v: %q, want %q", c.args, got, c.want)
+		}
+	}
+}

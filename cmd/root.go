@@ -13,12 +13,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamctl/streamctl/cmd/acl"
 	"github.com/streamctl/streamctl/cmd/cluster"
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/cmd/dlq"
 	"github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/cmd/profile"
 	"github.com/streamctl/streamctl/cmd/topic"
+	"github.com/streamctl/streamctl/cmd/user"
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
@@ -86,6 +88,7 @@ events into new projections and work through dead-letter queues.
 
 Try it with no cluster: run "streamctl playground" in one terminal, then
 "streamctl topic list" in another.`,
+		Version:       versionLine(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -95,6 +98,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 			return nil
 		},
 	}
+	root.SetVersionTemplate("streamctl {{.Version}}\n")
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
@@ -118,6 +122,8 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 
 	root.AddCommand(
 		cluster.NewCmd(f),
+		acl.NewCmd(f),
+		user.NewCmd(f),
 		topic.NewCmd(f),
 		group.NewCmd(f),
 		profile.NewCmd(f),
@@ -126,6 +132,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		newProduceCmd(f),
 		newReplayCmd(f),
 		newPlaygroundCmd(f),
+		newVersionCmd(f),
 		&cobra.Command{
 			Use:   "exit-codes",
 			Short: "The exit codes streamctl returns, for scripts",

@@ -167,9 +167,14 @@ func int32List(t testing.TB, s string) []int32 {
 // configs set on the topic itself ("dynamic configs"), name to value.
 func oracleTopicOverrides(t testing.TB, topic string) map[string]string {
 	t.Helper()
-	out := kafkaTool(t, "configs", "--bootstrap-server", k(t, "KAFKA_BOOTSTRAP"), "--describe", "--entity-type", "topics", "--entity-name", topic)
-	// Dynamic configs for topic T are:
-	//   retention.ms=5 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=5}
+	return parseDynamicConfigs(kafkaTool(t, "configs", "--bootstrap-server", k(t, "KAFKA_BOOTSTRAP"), "--describe", "--entity-type", "topics", "--entity-name", topic))
+}
+
+// parseDynamicConfigs reads kafka-configs --describe, name to value:
+//
+//	Dynamic configs for topic T are:
+//	  retention.ms=5 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=5}
+func parseDynamicConfigs(out string) map[string]string {
 	m := map[string]string{}
 	for _, l := range lines(out) {
 		if !strings.HasPrefix(l, "  ") {

@@ -11,8 +11,8 @@ import (
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:   "cluster",
-		Short: "Describe the cluster",
+		Short: "Describe the cluster, its brokers and log dirs; read and change broker configs",
 	})
-	cmd.AddCommand(NewCmdDescribe(f, nil))
+	cmd.AddCommand(NewCmdDescribe(f, nil), newCmdConfig(f))
 	return cmd
 }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,6 +53,26 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// ParseTopicScope reads a topic, or some of its partitions, as TOPIC or
+// TOPIC:0,2; flag names where it came from in errors.
+func ParseTopicScope(flag, s string) (kafka.TopicScope, error) {
+	name, parts, ok := strings.Cut(s, ":")
+	ts := kafka.TopicScope{Topic: name}
+	if name == "" {
+		return ts, fmt.Errorf("%s %q: want a topic name, or topic:0,2", flag, s)
+	}
+	if ok {
+		for _, p := range strings.Split(parts, ",") {
+			n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 32)
+			if err != nil || n < 0 {
+				return ts, fmt.Errorf("%s %q: partitions must be numbers, as in %s:0,2", flag, s, name)
+			}
+			ts.Partitions = append(ts.Partitions, int32(n))
+		}
+	}
+	return ts, nil
+}
+
 // Confirm asks a yes/no question on the terminal. Without a terminal on both
 // ends it refuses, so scripts must say --yes explicitly.
 func (f *Factory) Confirm(question, flagHint string) (bool, error) {
@@ -69,14 +91,14 @@ const completionTimeout = 2 * time.Second
 
 // CompleteTopics completes topic names from the current cluster.
 func CompleteTopics(f *Factory) cobra.CompletionFunc {
-	return completeFromCluster(f, func(ctx context.Context, c *kafka.Client) ([]string, error) {
+	return CompleteFromCluster(f, func(ctx context.Context, c *kafka.Client) ([]string, error) {
 		return c.TopicNames(ctx)
 	})
 }
 
 // CompleteGroups completes consumer group ids from the current cluster.
 func CompleteGroups(f *Factory) cobra.CompletionFunc {
-	return completeFromCluster(f, func(ctx context.Context, c *kafka.Client) ([]string, error) {
+	return CompleteFromCluster(f, func(ctx context.Context, c *kafka.Client) ([]string, error) {
 		groups, err := c.ListGroups(ctx)
 		ids := make([]string, len(groups))
 		for i, g := range groups {
@@ -86,9 +108,9 @@ func CompleteGroups(f *Factory) cobra.CompletionFunc {
 	})
 }
 
-// completeFromCluster completes from names the cluster lists, within a
+// CompleteFromCluster completes from names the cluster lists, within a
 // short timeout; any failure completes nothing rather than printing.
-func completeFromCluster(f *Factory, list func(context.Context, *kafka.Client) ([]string, error)) cobra.CompletionFunc {
+func CompleteFromCluster(f *Factory, list func(context.Context, *kafka.Client) ([]string, error)) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		c, err := f.Cluster()
 		if err != nil {
@@ -104,6 +126,37 @@ func completeFromCluster(f *Factory, list func(context.Context, *kafka.Client) (
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		return withPrefix(names, toComplete, args), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// CompleteBrokerIDs completes the cluster's broker ids; with list, after
+// the last comma of a comma-separated list (1,2,<TAB>).
+func CompleteBrokerIDs(f *Factory, list bool) cobra.CompletionFunc {
+	ids := CompleteFromCluster(f, func(ctx context.Context, c *kafka.Client) ([]string, error) {
+		d, err := c.DescribeCluster(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, len(d.Brokers))
+		for i, b := range d.Brokers {
+			out[i] = strconv.Itoa(int(b.ID))
+		}
+		return out, nil
+	})
+	if !list {
+		return ids
+	}
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		i := strings.LastIndex(toComplete, ",")
+		done, last := toComplete[:i+1], toComplete[i+1:]
+		names, dir := ids(cmd, nil, last)
+		var out []string
+		for _, n := range names {
+			if !slices.Contains(strings.Split(done, ","), n) {
+				out = append(out, done+n)
+			}
+		}
+		return out, dir
 	}
 }
 

@@ -202,21 +202,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 }
 
 func parseTopicScope(s string) (group.TopicScope, error) {
-	name, parts, ok := strings.Cut(s, ":")
-	ts := group.TopicScope{Topic: name}
-	if name == "" {
-		return ts, fmt.Errorf("--topic %q: want a topic name, or topic:0,2", s)
-	}
-	if ok {
-		for _, p := range strings.Split(parts, ",") {
-			n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 32)
-			if err != nil || n < 0 {
-				return ts, fmt.Errorf("--topic %q: partitions must be numbers, as in %s:0,2", s, name)
-			}
-			ts.Partitions = append(ts.Partitions, int32(n))
-		}
-	}
-	return ts, nil
+	return cmdutil.ParseTopicScope("--topic", s)
 }
 
 func undoDir(flag string) string {

@@ -71,18 +71,7 @@ func configGetRun(cmd *cobra.Command, opts *ConfigOptions) error {
 		}
 	}
 	return format.Print(opts.f.IO, opts.f.Output(), out, func(wide bool) []*format.Grid {
-		g := format.NewGrid("CONFIG", "VALUE", "SOURCE")
-		if wide {
-			g.Header = append(g.Header, "READ-ONLY")
-		}
-		for _, e := range out {
-			row := []string{e.Name, configValue(e), e.Source}
-			if wide {
-				row = append(row, format.Bool(e.ReadOnly))
-			}
-			g.Row(row...)
-		}
-		return []*format.Grid{g}
+		return []*format.Grid{cmdutil.ConfigGrid(out, wide)}
 	})
 }
 

@@ -35,7 +35,8 @@ func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobr
 		Short: "Show a topic's configuration and its partitions' replicas and offsets",
 		Long: `Show each topic's id, partition count, replication factor, the configs set on
 the topic itself (as kafka-topics --describe shows them), and per partition the leader, replicas, in-sync
-replicas, log start and end offsets and record count.
+replicas, log start and end offsets, record count and size on disk (the
+leader's log, from DescribeLogDirs; "-" when the brokers do not say).
 
 The health filters --under-replicated, --unavailable and --under-min-isr show
 only the partitions in that state; without topic names they check every topic.`,
@@ -68,6 +69,19 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 	topics, err := client.DescribeTopics(cmd.Context(), opts.Topics)
 	if err != nil {
 		return err
+	}
+	names := make([]string, len(topics))
+	for i, t := range topics {
+		names[i] = t.Name
+	}
+	if sizes := partitionSizes(cmd, opts.f, client, names); sizes != nil {
+		for i := range topics {
+			t := &topics[i]
+			t.SizeBytes = sizes.Topic(t.Name, t.Partitions)
+			for j := range t.PartitionDetails {
+				t.PartitionDetails[j].SizeBytes = sizes.Partition(kafka.TopicPartition{Topic: t.Name, Partition: t.PartitionDetails[j].Partition})
+			}
+		}
 	}
 	if opts.filtering() {
 		topics = filterPartitions(topics, opts)
@@ -104,20 +118,20 @@ func filterPartitions(topics []kafka.TopicDescription, opts *DescribeOptions) []
 }
 
 func describeGrids(t kafka.TopicDescription) []*format.Grid {
-	summary := format.NewGrid("NAME", "ID", "PARTITIONS", "REPLICATION-FACTOR", "MIN-ISR", "RECORDS")
+	summary := format.NewGrid("NAME", "ID", "PARTITIONS", "REPLICATION-FACTOR", "MIN-ISR", "RECORDS", "SIZE")
 	summary.Title = "Topic " + t.Name
-	summary.Row(t.Name, t.ID, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), strconv.Itoa(t.MinInSyncReplicas), format.Int(t.Records))
+	summary.Row(t.Name, t.ID, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), strconv.Itoa(t.MinInSyncReplicas), format.Int(t.Records), size(t.SizeBytes))
 
 	configs := format.NewGrid("CONFIG", "VALUE", "SOURCE")
 	configs.Title = "Config overrides"
 	for _, c := range t.Configs {
-		configs.Row(c.Name, configValue(c), c.Source)
+		configs.Row(c.Name, cmdutil.ConfigValue(c), c.Source)
 	}
 	if len(t.Configs) == 0 {
 		configs.Row("(none)", "", "")
 	}
 
-	parts := format.NewGrid("PARTITION", "LEADER", "REPLICAS", "ISR", "LOG-START", "LOG-END", "RECORDS", "STATUS")
+	parts := format.NewGrid("PARTITION", "LEADER", "REPLICAS", "ISR", "LOG-START", "LOG-END", "RECORDS", "SIZE", "STATUS")
 	parts.Title = "Partitions"
 	for _, p := range t.PartitionDetails {
 		leader := strconv.Itoa(int(p.Leader))
@@ -125,16 +139,9 @@ func describeGrids(t kafka.TopicDescription) []*format.Grid {
 			leader = "none"
 		}
 		parts.Row(strconv.Itoa(int(p.Partition)), leader, format.Int32s(p.Replicas), format.Int32s(p.ISR),
-			format.Int(p.LogStartOffset), format.Int(p.LogEndOffset), format.Int(p.Records), status(p))
+			format.Int(p.LogStartOffset), format.Int(p.LogEndOffset), format.Int(p.Records), size(p.SizeBytes), status(p))
 	}
 	return []*format.Grid{summary, configs, parts}
-}
-
-func configValue(c kafka.ConfigEntry) string {
-	if c.Sensitive {
-		return "[sensitive]"
-	}
-	return format.ConfigValue(c.Name, c.Value)
 }
 
 func status(p kafka.PartitionState) string {
@@ -152,6 +159,28 @@ func status(p kafka.PartitionState) string {
 		return "ok"
 	}
 	return strings.Join(s, ",")
+}
+
+// partitionSizes asks the brokers for the partitions' sizes. Sizes are
+// extra: when the brokers will not tell (a user without DESCRIBE on the
+// cluster) they show as unknown, and other failures as a warning; the
+// command goes on either way.
+func partitionSizes(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, topics []string) kafka.PartitionSizes {
+	sizes, err := client.PartitionSizes(cmd.Context(), topics)
+	if err != nil {
+		if !kafka.IsNotAuthorized(err) {
+			f.IO.Warnf("topic sizes unknown: %v", err)
+		}
+		return nil
+	}
+	return sizes
+}
+
+func size(n *int64) string {
+	if n == nil {
+		return "-"
+	}
+	return format.Bytes(*n)
 }
 
 // parseConfigs turns -c key=value flags into a map.

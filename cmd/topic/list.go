@@ -25,9 +25,12 @@ func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Comman
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
-		Short:   "List topics with partitions, replication factor and record counts",
-		Long: `List topics with their partition count, replication factor and record count
-(the sum over partitions of log end offset minus log start offset).
+		Short:   "List topics with partitions, replication factor, record counts and sizes",
+		Long: `List topics with their partition count, replication factor, record count
+(the sum over partitions of log end offset minus log start offset) and size
+on disk (the sum over partitions of their leader's log, from the brokers'
+DescribeLogDirs; "-" when a broker does not say, as for a user without
+DESCRIBE on the cluster).
 
 Internal topics (__consumer_offsets and other names starting with "__") are
 shown only with --all.`,
@@ -61,19 +64,28 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
+	names := make([]string, len(topics))
+	for i, t := range topics {
+		names[i] = t.Name
+	}
+	if sizes := partitionSizes(cmd, opts.f, client, names); sizes != nil {
+		for i := range topics {
+			topics[i].SizeBytes = sizes.Topic(topics[i].Name, topics[i].Partitions)
+		}
+	}
 	return format.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*format.Grid {
 		return []*format.Grid{listGrid(topics, wide)}
 	})
 }
 
 func listGrid(topics []kafka.TopicSummary, wide bool) *format.Grid {
-	g := format.NewGrid("NAME", "PARTITIONS", "REPLICAS", "RECORDS")
+	g := format.NewGrid("NAME", "PARTITIONS", "REPLICAS", "RECORDS", "SIZE")
 	if wide {
 		g.Header = append(g.Header, "ID", "INTERNAL")
 	}
 	g.Empty = "No topics found."
 	for _, t := range topics {
-		row := []string{t.Name, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), format.Int(t.Records)}
+		row := []string{t.Name, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), format.Int(t.Records), size(t.SizeBytes)}
 		if wide {
 			row = append(row, t.ID, format.Bool(t.Internal))
 		}

@@ -12,7 +12,7 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:     "topic",
 		Aliases: []string{"topics"},
-		Short:   "List, describe, create, alter, configure and delete topics",
+		Short:   "List, describe, create, alter, configure and delete topics; delete records, elect leaders, reassign replicas",
 	})
 	cmd.AddCommand(
 		NewCmdList(f, nil),
@@ -22,6 +22,9 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		NewCmdAlter(f, nil),
 		NewCmdConfig(f),
 		newCmdLag(f),
+		newCmdDeleteRecords(f),
+		newCmdElectLeaders(f),
+		newCmdReassign(f),
 	)
 	return cmd
 }

@@ -67,7 +67,7 @@ const Help = `streamctl exits with one of these codes, so scripts can tell outco
   0    success (also "nothing found" for list commands)
   1    error: connection, authentication, broker error, bad data
   2    usage error: bad flag or argument; usage is printed
-  3    a check failed on purpose (--fail-above lag gates and similar)
+  3    a check failed on purpose (--fail-above lag gates, reassign --verify while moving)
   4    partial: some records were not processed (counts are printed)
   130  interrupted (Ctrl-C); work done so far is committed consistently
 `

@@ -36,10 +36,7 @@ type Scope struct {
 }
 
 // TopicScope is one --topic t or --topic t:0,2.
-type TopicScope struct {
-	Topic      string
-	Partitions []int32 // empty: every partition
-}
+type TopicScope = kafka.TopicScope
 
 // PlanRow is a partition's offset in a plan file (topic,partition,offset).
 type PlanRow struct {

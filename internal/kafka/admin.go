@@ -131,29 +131,16 @@ func (c *Client) AddPartitions(ctx context.Context, topic string, total int, val
 // AlterTopicConfig sets and deletes (reverts to default) topic configs with
 // an incremental alter, leaving other configs as they are.
 func (c *Client) AlterTopicConfig(ctx context.Context, topic string, set map[string]string, del []string) error {
-	var entries []ck.ConfigEntry
-	for k, v := range set {
-		entries = append(entries, ck.ConfigEntry{Name: k, Value: v, IncrementalOperation: ck.AlterConfigOpTypeSet})
-	}
-	for _, k := range del {
-		entries = append(entries, ck.ConfigEntry{Name: k, IncrementalOperation: ck.AlterConfigOpTypeDelete})
-	}
-	var res []ck.ConfigResourceResult
-	err := c.request(ctx, "altering configs of "+topic, func(ctx context.Context) (err error) {
-		res, err = c.admin.IncrementalAlterConfigs(ctx, []ck.ConfigResource{{Type: ck.ResourceTopic, Name: topic, Config: entries}})
-		return err
-	})
+	r, err := c.alterConfigs(ctx, "altering configs of "+topic, ck.ConfigResource{Type: ck.ResourceTopic, Name: topic}, set, del, false)
 	if err != nil {
 		return err
 	}
-	for _, r := range res {
-		switch r.Error.Code() {
-		case ck.ErrNoError:
-		case ck.ErrUnknownTopicOrPart:
-			return c.topicNotFound(ctx, topic)
-		default:
-			return fmt.Errorf("altering configs of topic %q: %w", topic, c.brokerError(r.Error))
-		}
+	switch r.Error.Code() {
+	case ck.ErrNoError:
+	case ck.ErrUnknownTopicOrPart:
+		return c.topicNotFound(ctx, topic)
+	default:
+		return fmt.Errorf("altering configs of topic %q: %w", topic, c.brokerError(r.Error))
 	}
 	return nil
 }

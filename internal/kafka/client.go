@@ -28,6 +28,8 @@ type Client struct {
 	log     *slog.Logger
 	scrub   *config.Scrubber
 
+	wireConn wireConn // franz-go, for the requests librdkafka's Go binding lacks (wire.go)
+
 	mu      sync.Mutex
 	fatal   error         // authentication or TLS failure: no request can succeed
 	failed  chan struct{} // closed when fatal is set
@@ -84,6 +86,7 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 // first.
 func (c *Client) Close() {
 	go func() {
+		c.wireConn.close()
 		c.admin.Close()
 		c.p.Close()
 	}()

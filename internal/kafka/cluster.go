@@ -13,6 +13,9 @@ type Broker struct {
 	Host string `json:"host" yaml:"host"`
 	Port int    `json:"port" yaml:"port"`
 	Rack string `json:"rack" yaml:"rack"`
+	// LogDirs are the broker's log directories (cluster describe), nil
+	// when not asked for or unknown.
+	LogDirs []LogDir `json:"log_dirs,omitempty" yaml:"log_dirs,omitempty"`
 }
 
 // ClusterDescription answers `cluster describe`.

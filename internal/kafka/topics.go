@@ -20,6 +20,13 @@ type TopicPartition struct {
 	Partition int32  `json:"partition" yaml:"partition"`
 }
 
+// TopicScope is a topic, or some of its partitions (t, or t:0,2 on the
+// command line).
+type TopicScope struct {
+	Topic      string
+	Partitions []int32 // empty: every partition
+}
+
 // TopicSummary is one row of `topic list`.
 type TopicSummary struct {
 	Name              string `json:"name" yaml:"name"`
@@ -30,6 +37,9 @@ type TopicSummary struct {
 	// Records is the sum over partitions of log end minus log start: what a
 	// reader from the beginning would see, less any compacted-away records.
 	Records int64 `json:"records" yaml:"records"`
+	// SizeBytes is the sum over partitions of their size on disk (their
+	// leader's replica); null when the cluster does not say (SizeOf).
+	SizeBytes *int64 `json:"size_bytes" yaml:"size_bytes"`
 }
 
 // TopicDescription answers `topic describe`.
@@ -49,6 +59,7 @@ type PartitionState struct {
 	LogStartOffset  int64   `json:"log_start_offset" yaml:"log_start_offset"`
 	LogEndOffset    int64   `json:"log_end_offset" yaml:"log_end_offset"`
 	Records         int64   `json:"records" yaml:"records"`
+	SizeBytes       *int64  `json:"size_bytes" yaml:"size_bytes"` // the leader's replica on disk; null when unknown
 	UnderReplicated bool    `json:"under_replicated" yaml:"under_replicated"`
 	UnderMinISR     bool    `json:"under_min_isr" yaml:"under_min_isr"`
 	Offline         bool    `json:"offline" yaml:"offline"`
@@ -329,11 +340,7 @@ func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string]
 	for i, t := range topics {
 		resources[i] = ck.ConfigResource{Type: ck.ResourceTopic, Name: t}
 	}
-	var res []ck.ConfigResourceResult
-	err := c.request(ctx, "describing topic configs", func(ctx context.Context) (err error) {
-		res, err = c.admin.DescribeConfigs(ctx, resources)
-		return err
-	})
+	res, err := c.describeConfigs(ctx, "describing topic configs", resources)
 	if err != nil {
 		return nil, err
 	}
@@ -345,15 +352,7 @@ func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string]
 			}
 			return nil, fmt.Errorf("describing configs of topic %q: %w", r.Name, c.brokerError(r.Error))
 		}
-		entries := make([]ConfigEntry, 0, len(r.Config))
-		for _, e := range r.Config {
-			entries = append(entries, ConfigEntry{
-				Name: e.Name, Value: e.Value, Source: e.Source.String(),
-				ReadOnly: e.IsReadOnly, Sensitive: e.IsSensitive,
-			})
-		}
-		sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-		out[r.Name] = entries
+		out[r.Name] = entriesOf(r)
 	}
 	return out, nil
 }
@@ -413,27 +412,21 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 		req[ck.TopicPartition{Topic: &topic, Partition: tp.Partition}] = spec
 	}
 	var res ck.ListOffsetsResult
-	// A partition's leader can answer "not leader" for a moment after the
-	// topic was created or its leadership moved (librdkafka's ListOffsets
-	// does not retry per partition, Kafka's admin client does): asked
-	// again until the request timeout.
-	deadline := time.Now().Add(c.cluster.Timeout)
-	for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {
-		err := c.request(ctx, "listing offsets", func(ctx context.Context) (err error) {
+	err := c.request(ctx, "listing offsets", func(ctx context.Context) (err error) {
+		for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {
 			res, err = c.admin.ListOffsets(ctx, req, opts...)
-			return err
-		})
-		if err != nil {
-			return nil, err
+			if err != nil || !leaderMoved(res) {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return nil // the partition's own error is the answer
+			case <-time.After(backoff):
+			}
 		}
-		if !leaderMoving(res) || time.Now().Add(backoff).After(deadline) {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(backoff):
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make(map[TopicPartition]int64, len(res.ResultInfos))
 	for tp, info := range res.ResultInfos {
@@ -445,12 +438,14 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 	return out, nil
 }
 
-// leaderMoving reports a partition whose leader is not (yet) known to
-// itself or the cluster.
-func leaderMoving(res ck.ListOffsetsResult) bool {
+// leaderMoved reports partition errors that mean librdkafka asked a broker
+// that no longer leads (right after a reassignment or an election): its
+// metadata catches up within moments, so the request is worth repeating,
+// as Kafka's own clients do.
+func leaderMoved(res ck.ListOffsetsResult) bool {
 	for _, info := range res.ResultInfos {
 		switch info.Error.Code() {
-		case ck.ErrNotLeaderForPartition, ck.ErrLeaderNotAvailable:
+		case ck.ErrNotLeaderForPartition, ck.ErrLeaderNotAvailable, ck.ErrFencedLeaderEpoch, ck.ErrUnknownLeaderEpoch:
 			return true
 		}
 	}

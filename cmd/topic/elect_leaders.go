@@ -1,0 +1,132 @@
+package topic
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+func newCmdElectLeaders(f *cmdutil.Factory) *cobra.Command {
+	var (
+		typ       string
+		allTopics bool
+	)
+	var exec *cmdutil.Execute
+	cmd := &cobra.Command{
+		Use:   "elect-leaders (TOPIC[:P,...]... | --all-topics) [--type preferred|unclean] [--execute]",
+		Short: "Move leadership back to the preferred replicas, or elect leaders where there are none (unclean)",
+		Long: `Elect partition leaders, as kafka-leader-election does.
+
+--type preferred (the default) makes each partition's preferred replica (the
+first in its replica list) the leader again, where it is in sync and does not
+lead: after a broker restart its partitions stay led by the others until
+then. --type unclean elects a leader for partitions that have none, from
+replicas that are not in sync: records only the lost leader had are gone.
+
+It shows each partition's leader and preferred leader first; with --all-topics
+only the partitions an election would change. --execute elects.`,
+		Example: `  streamctl topic elect-leaders order-events
+  streamctl topic elect-leaders --all-topics --execute
+  streamctl topic elect-leaders order-events:3 --type unclean --execute`,
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			unclean := false
+			switch strings.ToLower(typ) {
+			case "preferred":
+			case "unclean":
+				unclean = true
+			default:
+				return exitcode.UsageError("--type %q: choose preferred or unclean", typ)
+			}
+			if allTopics == (len(args) > 0) {
+				return exitcode.UsageError("name the topics (TOPIC or TOPIC:0,2) or give --all-topics, not both")
+			}
+			var scope []kafka.TopicScope
+			for _, a := range args {
+				ts, err := cmdutil.ParseTopicScope("topic", a)
+				if err != nil {
+					return exitcode.WithCode(exitcode.Usage, err)
+				}
+				scope = append(scope, ts)
+			}
+			client, err := f.Client()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if allTopics {
+				names, err := client.TopicNames(ctx)
+				if err != nil {
+					return err
+				}
+				for _, n := range names {
+					scope = append(scope, kafka.TopicScope{Topic: n})
+				}
+			}
+			plan, err := admin.PlanElection(ctx, client, unclean, scope, allTopics)
+			if err != nil {
+				return err
+			}
+			if plan.Needed() == 0 {
+				if unclean {
+					f.IO.Infof("Every partition has a leader: no unclean election is needed.")
+				} else {
+					f.IO.Infof("Every partition is led by its preferred replica (or it is not in sync): no election is needed.")
+				}
+			} else if ok, err := exec.Proceed(f, ""); err != nil {
+				return err
+			} else if ok {
+				if err := admin.ExecuteElection(ctx, client, plan); err != nil {
+					return err
+				}
+				f.IO.Infof("%s election: %d of %d partitions elected.", strings.ToLower(plan.Type), plan.Needed()-plan.Failed(), plan.Needed())
+			}
+			err = format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
+				g := format.NewGrid("TOPIC", "PARTITION", "LEADER", "PREFERRED-LEADER", "ISR", "ELECTION")
+				g.Empty = "No partition needs an election."
+				for _, r := range plan.Partitions {
+					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), leaderName(r.Leader), leaderName(r.Preferred), format.Int32s(r.ISR), election(plan, r))
+				}
+				return []*format.Grid{g}
+			})
+			if err == nil && plan.Failed() > 0 {
+				err = fmt.Errorf("the election failed for %d partition(s); see the ELECTION column", plan.Failed())
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&typ, "type", "preferred", "election type: preferred or unclean")
+	cmd.Flags().BoolVar(&allTopics, "all-topics", false, "every partition of the cluster")
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"preferred", "unclean"}, cobra.ShellCompDirectiveNoFileComp))
+	exec = cmdutil.AddExecuteFlags(cmd, false)
+	return cmd
+}
+
+func leaderName(id int32) string {
+	if id < 0 {
+		return "none"
+	}
+	return strconv.Itoa(int(id))
+}
+
+func election(plan *admin.ElectPlan, r admin.ElectRow) string {
+	switch {
+	case r.Result != "":
+		return r.Result
+	case r.Needed:
+		return "would elect"
+	case plan.Type == "UNCLEAN":
+		return "not needed: has a leader"
+	case r.Leader == r.Preferred:
+		return "not needed: preferred leads"
+	}
+	return "not possible: preferred not in sync"
+}

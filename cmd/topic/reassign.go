@@ -1,0 +1,276 @@
+package topic
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// ReassignOptions are the inputs of `topic reassign`.
+type ReassignOptions struct {
+	Topics            []string
+	BrokerIDs         []int32
+	ReplicationFactor int
+	File              string
+	Verify            bool
+	Cancel            bool
+	Wait              bool
+	Export            bool
+	exec              *cmdutil.Execute
+}
+
+func newCmdReassign(f *cmdutil.Factory) *cobra.Command {
+	opts := &ReassignOptions{}
+	cmd := &cobra.Command{
+		Use:   "reassign (TOPIC... --broker-ids 1,2,3 | --reassignment-json-file F) [--execute [--wait] | --verify [--wait] | --cancel [--execute]]",
+		Short: "Move partitions' replicas to other brokers, with Kafka's reassignment JSON, --execute and --verify",
+		Long: `Move partition replicas between brokers, as kafka-reassign-partitions does.
+
+The target comes from --broker-ids (the topics' partitions spread evenly over
+those brokers: replica i of the n-th partition on the (n+i)-th broker, so
+leaders and replicas are balanced; --replication-factor changes the count) or
+from a file in Kafka's reassignment JSON (--reassignment-json-file, what
+kafka-reassign-partitions --generate prints). Every broker must be in the
+cluster. The first replica of each partition is its preferred leader.
+
+Without --execute it shows each partition's current and target replicas
+(--export prints the target as Kafka's JSON instead). --execute saves the
+current assignment to a rollback file, prints how to apply it, and starts the
+moves; the controller copies the data in the background. --wait then shows
+the progress until every partition is moved. --verify checks a plan that was
+executed (by streamctl or Kafka's tool): exit 0 when every partition is
+complete, 3 while some are still moving, 1 when some are neither. --cancel
+with --execute stops moves in progress; the partitions keep their replicas
+from before.`,
+		Example: `  streamctl topic reassign order-events --broker-ids 2,3,4
+  streamctl topic reassign order-events --broker-ids 2,3,4 --export > plan.json
+  streamctl topic reassign --reassignment-json-file plan.json --execute --wait
+  streamctl topic reassign --reassignment-json-file plan.json --verify`,
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Topics = args
+			if err := opts.validate(cmd); err != nil {
+				return err
+			}
+			return reassignRun(cmd, f, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.Int32SliceVar(&opts.BrokerIDs, "broker-ids", nil, "spread the topics' partitions over these brokers: 1,2,3")
+	fl.IntVar(&opts.ReplicationFactor, "replication-factor", 0, "with --broker-ids: replicas per partition (default: the topic's)")
+	fl.StringVar(&opts.File, "reassignment-json-file", "", "the target, in kafka-reassign-partitions' JSON")
+	fl.BoolVar(&opts.Verify, "verify", false, "check the moves of an executed plan: exit 0 complete, 3 moving, 1 neither")
+	fl.BoolVar(&opts.Cancel, "cancel", false, "stop the plan's moves in progress (with --execute)")
+	fl.BoolVar(&opts.Wait, "wait", false, "with --execute or --verify: wait until the moves are done, showing progress")
+	fl.BoolVar(&opts.Export, "export", false, "print the target as kafka-reassign-partitions' JSON")
+	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
+	_ = cmd.RegisterFlagCompletionFunc("broker-ids", cmdutil.CompleteBrokerIDs(f, true))
+	return cmd
+}
+
+func (o *ReassignOptions) validate(cmd *cobra.Command) error {
+	fromBrokers := len(o.Topics) > 0 || len(o.BrokerIDs) > 0
+	switch {
+	case o.File != "" && fromBrokers:
+		return exitcode.UsageError("--reassignment-json-file is the whole target: give it without TOPIC or --broker-ids")
+	case o.File == "" && (len(o.Topics) == 0 || len(o.BrokerIDs) == 0):
+		return exitcode.UsageError("name the target: TOPIC... --broker-ids 1,2,3, or --reassignment-json-file F")
+	case cmd.Flags().Changed("replication-factor") && (o.File != "" || o.ReplicationFactor < 1):
+		return exitcode.UsageError("--replication-factor is a count of 1 or more, with --broker-ids")
+	case o.Verify && (o.Cancel || o.exec.Execute || o.Export):
+		return exitcode.UsageError("--verify checks a plan executed before: give it alone")
+	case o.Cancel && o.Export:
+		return exitcode.UsageError("--cancel and --export exclude each other")
+	case o.Wait && !o.Verify && (!o.exec.Execute || o.Cancel):
+		return exitcode.UsageError("--wait goes with --execute or --verify")
+	case o.Export && o.exec.Execute:
+		return exitcode.UsageError("--export prints the plan; --execute applies it: one at a time")
+	}
+	for _, id := range o.BrokerIDs {
+		if id < 0 {
+			return exitcode.UsageError("--broker-ids %d: broker ids are 0 or more", id)
+		}
+	}
+	return nil
+}
+
+func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) error {
+	var target admin.Assignment
+	if opts.File != "" {
+		r, err := os.Open(opts.File)
+		if err != nil {
+			return exitcode.WithCode(exitcode.Usage, err)
+		}
+		target, err = admin.ReadAssignment(r)
+		r.Close()
+		if err != nil {
+			return exitcode.WithCode(exitcode.Usage, fmt.Errorf("%s: %w", opts.File, err))
+		}
+	}
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if target == nil {
+		if target, err = admin.ProposeAssignment(ctx, client, opts.Topics, opts.BrokerIDs, opts.ReplicationFactor); err != nil {
+			return err
+		}
+	}
+	plan, err := admin.PlanReassignment(ctx, client, target)
+	if err != nil {
+		return err
+	}
+	switch {
+	case opts.Export:
+		return admin.WriteAssignment(f.IO.Out, target)
+	case opts.Verify:
+		if err := admin.Verify(ctx, client, plan, settle); err != nil {
+			return err
+		}
+		if opts.Wait {
+			if err := waitForMoves(cmd, f, client, plan); err != nil {
+				return err
+			}
+		}
+		if err := printReassign(f, plan); err != nil {
+			return err
+		}
+		return verdict(plan)
+	case opts.Cancel:
+		if plan.Count(admin.InProgress) == 0 {
+			f.IO.Infof("None of these partitions is moving: nothing to cancel.")
+		} else if ok, err := opts.exec.Proceed(f, ""); err != nil {
+			return err
+		} else if ok {
+			if err := admin.CancelReassignment(ctx, client, plan); err != nil {
+				return err
+			}
+			f.IO.Infof("Cancelled the moves of %s.", plural(plan.Count(admin.InProgress), "partition"))
+		}
+		return printReassign(f, plan)
+	}
+	moves := len(plan.Moves())
+	if moves == 0 {
+		f.IO.Infof("Every partition is on its target replicas already: nothing to move.")
+	} else if ok, err := opts.exec.Proceed(f, ""); err != nil {
+		return err
+	} else if ok {
+		if err := admin.ExecuteReassignment(ctx, client, plan, cmdutil.StateDir("reassignments")); err != nil {
+			if plan.RollbackFile != "" {
+				f.IO.Infof("The assignment before was saved to %s.", plan.RollbackFile)
+			}
+			return err
+		}
+		f.IO.Infof("Started moving %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
+			plural(moves, "partition"), plan.RollbackFile)
+		if opts.Wait {
+			if err := waitForMoves(cmd, f, client, plan); err != nil {
+				return err
+			}
+			if err := printReassign(f, plan); err != nil {
+				return err
+			}
+			return verdict(plan)
+		}
+		if err := admin.Verify(ctx, client, plan, settle); err != nil {
+			return err
+		}
+		f.IO.Infof("Check on it with --verify (same target), or add --wait.")
+	}
+	return printReassign(f, plan)
+}
+
+// settle is how long a partition that is neither moving nor on its target
+// gets to show up as one or the other (admin.Verify): the brokers' metadata
+// follows the controller by moments, seconds on a busy cluster.
+const settle = 5 * time.Second
+
+// waitForMoves polls until no partition of the plan is moving, with a
+// progress bar on a terminal. Ctrl-C stops the wait, not the moves.
+func waitForMoves(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, plan *admin.ReassignPlan) error {
+	total := len(plan.Partitions) - plan.Count(admin.Unchanged)
+	var bar *progressbar.ProgressBar
+	if f.IO.ErrTTY {
+		bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f.IO.ErrOut),
+			progressbar.OptionSetDescription("moving partitions"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+	}
+	for {
+		if err := admin.Verify(cmd.Context(), client, plan, settle); err != nil {
+			return err
+		}
+		if bar != nil {
+			_ = bar.Set(total - plan.Count(admin.InProgress) - plan.Count(admin.NotStarted))
+		}
+		if plan.Count(admin.InProgress) == 0 {
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			return nil
+		}
+		select {
+		case <-cmd.Context().Done():
+			f.IO.Infof("Stopped waiting; the moves go on in the cluster (see --verify).")
+			return cmd.Context().Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// verdict is --verify's exit code: 0 all complete, 3 still moving, 1 some
+// neither at their target nor moving.
+func verdict(plan *admin.ReassignPlan) error {
+	switch {
+	case plan.Count(admin.NotStarted) > 0:
+		return fmt.Errorf("%s neither on the target replicas nor moving: the plan was not executed, or the replicas changed since", partitionsAre(plan.Count(admin.NotStarted)))
+	case plan.Count(admin.InProgress) > 0:
+		return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("%s still moving", partitionsAre(plan.Count(admin.InProgress))))
+	}
+	return nil
+}
+
+func printReassign(f *cmdutil.Factory, plan *admin.ReassignPlan) error {
+	return format.Print(f.IO, f.Output(), plan, func(wide bool) []*format.Grid {
+		g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-REPLICAS", "TARGET-REPLICAS", "STATE")
+		if wide {
+			g.Header = append(g.Header, "ADDING", "REMOVING")
+		}
+		for _, r := range plan.Partitions {
+			state := r.State
+			if !plan.Executed && r.State == admin.NotStarted {
+				state = "would move"
+			}
+			row := []string{r.Topic, strconv.Itoa(int(r.Partition)), format.Int32s(r.Current), format.Int32s(r.Target), state}
+			if wide {
+				row = append(row, orNone(r.Adding), orNone(r.Removing))
+			}
+			g.Row(row...)
+		}
+		return []*format.Grid{g}
+	})
+}
+
+func orNone(ids []int32) string {
+	if len(ids) == 0 {
+		return "-"
+	}
+	return strings.Trim(format.Int32s(ids), " ")
+}
+
+func partitionsAre(n int) string {
+	if n == 1 {
+		return "1 partition is"
+	}
+	return strconv.Itoa(n) + " partitions are"
+}

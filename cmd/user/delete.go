@@ -1,0 +1,99 @@
+package user
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
+	var mechs []string
+	var exec *cmdutil.Execute
+	cmd := &cobra.Command{
+		Use:   "delete USER [--mechanism M] [--execute]",
+		Short: "Delete a user's SCRAM credentials (all, or one mechanism's)",
+		Long: `Delete a user's SCRAM credentials: every mechanism the user has, or the one
+--mechanism names. The user can no longer log in with them; their ACLs stay.
+It shows what it deletes first; with --execute it asks on a terminal (--yes
+in scripts).`,
+		Example: `  streamctl user delete etl
+  streamctl user delete etl --mechanism SCRAM-SHA-256 --execute --yes`,
+		Args:              cmdutil.ExactArgs(1, "USER"),
+		ValidArgsFunction: completeUsers(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			user := args[0]
+			if err := checkUser(user); err != nil {
+				return err
+			}
+			var ms []string
+			if len(mechs) > 0 {
+				var err error
+				if ms, err = mechanisms(mechs); err != nil {
+					return err
+				}
+			}
+			client, err := f.Client()
+			if err != nil {
+				return err
+			}
+			// Unlike create, a user without credentials is an error here.
+			creds, err := client.DescribeScramCredentials(cmd.Context(), []string{user})
+			if err != nil {
+				return err
+			}
+			plan := Plan{User: user, Credentials: []Credential{}}
+			for _, c := range creds {
+				if len(ms) == 0 || slices.Contains(ms, c.Mechanism) {
+					plan.Credentials = append(plan.Credentials, Credential{Mechanism: c.Mechanism, Iterations: c.Iterations, Exists: true})
+				}
+			}
+			if len(plan.Credentials) == 0 {
+				return fmt.Errorf("user %q has no %s credential on cluster %q (it has %s)", user, ms[0], client.Cluster().Name(), mechanismsOf(creds))
+			}
+			action := func(Credential) string {
+				if plan.Executed {
+					return "deleted"
+				}
+				return "would delete"
+			}
+			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of user %q on cluster %q?", count(len(plan.Credentials), "SCRAM credential"), user, client.Cluster().Name()), plan.grid(action))
+			if err != nil {
+				return err
+			}
+			if ok {
+				var changes []kafka.ScramChange
+				for _, c := range plan.Credentials {
+					changes = append(changes, kafka.ScramChange{User: user, Mechanism: c.Mechanism})
+				}
+				if err := client.AlterScramCredentials(cmd.Context(), changes); err != nil {
+					return err
+				}
+				plan.Executed = true
+				f.IO.Infof("User %q: %s deleted.", user, count(len(changes), "credential"))
+			}
+			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
+				return []*format.Grid{plan.grid(action)}
+			})
+		},
+	}
+	cmd.Flags().StringSliceVar(&mechs, "mechanism", nil, "only this mechanism's credential: SCRAM-SHA-256 or SCRAM-SHA-512")
+	_ = cmd.RegisterFlagCompletionFunc("mechanism", cobra.FixedCompletions(kafka.ScramMechanisms, cobra.ShellCompDirectiveNoFileComp))
+	exec = cmdutil.AddExecuteFlags(cmd, true)
+	return cmd
+}
+
+func mechanismsOf(creds []kafka.ScramCredential) string {
+	s := ""
+	for i, c := range creds {
+		if i > 0 {
+			s += ", "
+		}
+		s += c.Mechanism
+	}
+	return s
+}

@@ -1,0 +1,38 @@
+package admin
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// TopicScope is a topic, or some of its partitions.
+type TopicScope = kafka.TopicScope
+
+// checkScope fails for a partition its topic does not have.
+func checkScope(descs []kafka.TopicDescription, scope []TopicScope) error {
+	for _, s := range scope {
+		for _, d := range descs {
+			if d.Name != s.Topic {
+				continue
+			}
+			for _, p := range s.Partitions {
+				if p >= int32(d.Partitions) {
+					return fmt.Errorf("topic %q has no partition %d (it has %d, from 0)", d.Name, p, d.Partitions)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// inScope reports whether a partition is in the scope.
+func inScope(scope []TopicScope, topic string, partition int32) bool {
+	for _, s := range scope {
+		if s.Topic == topic && (len(s.Partitions) == 0 || slices.Contains(s.Partitions, partition)) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,223 @@
+package kafka
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// ClusterDefault, as a broker id, means the cluster-wide default that every
+// broker inherits (kafka-configs --entity-default), not one broker.
+const ClusterDefault int32 = -1
+
+func brokerResource(broker int32) ck.ConfigResource {
+	return ck.ConfigResource{Type: ck.ResourceBroker, Name: strconv.Itoa(int(broker))}
+}
+
+// BrokerNotFoundError: a broker id the cluster does not have.
+type BrokerNotFoundError struct {
+	ID      int32
+	Cluster string
+	IDs     []int32
+}
+
+func (e *BrokerNotFoundError) Error() string {
+	ids := make([]string, len(e.IDs))
+	for i, id := range e.IDs {
+		ids[i] = strconv.Itoa(int(id))
+	}
+	list := strings.Join(ids, ",")
+	if list == "" {
+		list = "none"
+	}
+	return fmt.Sprintf("broker %d is not in cluster %q (its brokers: %s)", e.ID, e.Cluster, list)
+}
+
+// CheckBrokers fails with a BrokerNotFoundError for the first id the
+// cluster has no broker for.
+func (c *Client) CheckBrokers(ctx context.Context, ids ...int32) error {
+	d, err := c.DescribeCluster(ctx)
+	if err != nil {
+		return err
+	}
+	have := make([]int32, len(d.Brokers))
+	for i, b := range d.Brokers {
+		have[i] = b.ID
+	}
+	for _, id := range ids {
+		found := false
+		for _, h := range have {
+			found = found || h == id
+		}
+		if !found {
+			return &BrokerNotFoundError{ID: id, Cluster: c.cluster.Name(), IDs: have}
+		}
+	}
+	return nil
+}
+
+// BrokerConfig returns every config of one broker, or with ClusterDefault
+// the cluster-wide defaults that are set, sorted by name.
+func (c *Client) BrokerConfig(ctx context.Context, broker int32) ([]ConfigEntry, error) {
+	if broker == ClusterDefault {
+		return c.clusterDefaults(ctx)
+	}
+	// librdkafka sends a broker's request to that broker: an unknown id
+	// would wait out the timeout.
+	if err := c.CheckBrokers(ctx, broker); err != nil {
+		return nil, err
+	}
+	res, err := c.describeConfigs(ctx, "describing broker configs", []ck.ConfigResource{brokerResource(broker)})
+	if err != nil {
+		return nil, err
+	}
+	if res[0].Error.Code() != ck.ErrNoError {
+		return nil, fmt.Errorf("describing configs of %s: %w", brokerName(broker), c.brokerError(res[0].Error))
+	}
+	return entriesOf(res[0]), nil
+}
+
+// AlterBrokerConfig sets and deletes (reverts to the default) configs of
+// one broker or of the cluster default, leaving the others as they are.
+// With validateOnly the broker checks the change without making it.
+func (c *Client) AlterBrokerConfig(ctx context.Context, broker int32, set map[string]string, del []string, validateOnly bool) error {
+	if broker == ClusterDefault {
+		return c.alterClusterDefaults(ctx, set, del, validateOnly)
+	}
+	if err := c.CheckBrokers(ctx, broker); err != nil {
+		return err
+	}
+	r, err := c.alterConfigs(ctx, "altering configs of "+brokerName(broker), brokerResource(broker), set, del, validateOnly)
+	if err != nil {
+		return err
+	}
+	if r.Error.Code() != ck.ErrNoError {
+		return fmt.Errorf("altering configs of %s: %w", brokerName(broker), c.brokerError(r.Error))
+	}
+	return nil
+}
+
+// The cluster-wide default is the BROKER resource with the empty name,
+// which librdkafka cannot express (rd_kafka_ConfigResource_new refuses an
+// empty name): those two requests go through the wire adapter.
+
+func (c *Client) clusterDefaults(ctx context.Context) ([]ConfigEntry, error) {
+	req := kmsg.NewPtrDescribeConfigsRequest()
+	r := kmsg.NewDescribeConfigsRequestResource()
+	r.ResourceType = kmsg.ConfigResourceTypeBroker
+	req.Resources = append(req.Resources, r)
+	var resp *kmsg.DescribeConfigsResponse
+	err := c.wireRequest(ctx, "describing the cluster-wide broker defaults", func(ctx context.Context, cl *kgo.Client) (err error) {
+		resp, err = req.RequestWith(ctx, cl)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	entries := []ConfigEntry{}
+	for _, res := range resp.Resources {
+		if err := codeError(res.ErrorCode, res.ErrorMessage); err != nil {
+			return nil, fmt.Errorf("describing the cluster-wide broker defaults: %w", err)
+		}
+		for _, e := range res.Configs {
+			entries = append(entries, ConfigEntry{Name: e.Name, Value: deref(e.Value), Source: e.Source.String(),
+				ReadOnly: e.ReadOnly, Sensitive: e.IsSensitive})
+		}
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+	return entries, nil
+}
+
+func (c *Client) alterClusterDefaults(ctx context.Context, set map[string]string, del []string, validateOnly bool) error {
+	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
+	req.ValidateOnly = validateOnly
+	r := kmsg.NewIncrementalAlterConfigsRequestResource()
+	r.ResourceType = kmsg.ConfigResourceTypeBroker
+	for _, k := range sortedKeys(set) {
+		e := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
+		e.Name, e.Op, e.Value = k, kmsg.IncrementalAlterConfigOpSet, kmsg.StringPtr(set[k])
+		r.Configs = append(r.Configs, e)
+	}
+	for _, k := range del {
+		e := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
+		e.Name, e.Op = k, kmsg.IncrementalAlterConfigOpDelete
+		r.Configs = append(r.Configs, e)
+	}
+	req.Resources = append(req.Resources, r)
+	var resp *kmsg.IncrementalAlterConfigsResponse
+	err := c.wireRequest(ctx, "altering the cluster-wide broker defaults", func(ctx context.Context, cl *kgo.Client) (err error) {
+		resp, err = req.RequestWith(ctx, cl)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, res := range resp.Resources {
+		if err := codeError(res.ErrorCode, res.ErrorMessage); err != nil {
+			return fmt.Errorf("altering the cluster-wide broker defaults: %w", err)
+		}
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func brokerName(broker int32) string {
+	if broker == ClusterDefault {
+		return "the cluster default"
+	}
+	return fmt.Sprintf("broker %d", broker)
+}
+
+func (c *Client) describeConfigs(ctx context.Context, what string, resources []ck.ConfigResource) ([]ck.ConfigResourceResult, error) {
+	var res []ck.ConfigResourceResult
+	err := c.request(ctx, what, func(ctx context.Context) (err error) {
+		res, err = c.admin.DescribeConfigs(ctx, resources)
+		return err
+	})
+	return res, err
+}
+
+// alterConfigs is an incremental alter of one resource: set and delete
+// the given keys, leave the others.
+func (c *Client) alterConfigs(ctx context.Context, what string, resource ck.ConfigResource, set map[string]string, del []string, validateOnly bool) (ck.ConfigResourceResult, error) {
+	for k, v := range set {
+		resource.Config = append(resource.Config, ck.ConfigEntry{Name: k, Value: v, IncrementalOperation: ck.AlterConfigOpTypeSet})
+	}
+	for _, k := range del {
+		resource.Config = append(resource.Config, ck.ConfigEntry{Name: k, IncrementalOperation: ck.AlterConfigOpTypeDelete})
+	}
+	var res []ck.ConfigResourceResult
+	err := c.request(ctx, what, func(ctx context.Context) (err error) {
+		res, err = c.admin.IncrementalAlterConfigs(ctx, []ck.ConfigResource{resource}, ck.SetAdminValidateOnly(validateOnly))
+		return err
+	})
+	if err != nil {
+		return ck.ConfigResourceResult{}, err
+	}
+	return res[0], nil
+}
+
+// entriesOf is a DescribeConfigs result in our types, sorted by name.
+func entriesOf(r ck.ConfigResourceResult) []ConfigEntry {
+	entries := make([]ConfigEntry, 0, len(r.Config))
+	for _, e := range r.Config {
+		entries = append(entries, ConfigEntry{
+			Name: e.Name, Value: e.Value, Source: e.Source.String(),
+			ReadOnly: e.IsReadOnly, Sensitive: e.IsSensitive,
+		})
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+	return entries
+}

@@ -1,0 +1,245 @@
+package kafka
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// LogDir is one log directory of one broker (kafka-log-dirs --describe).
+type LogDir struct {
+	Path  string `json:"path" yaml:"path"`
+	Error string `json:"error,omitempty" yaml:"error,omitempty"` // the directory is offline, or similar
+	// SizeBytes is the sum of the sizes of the replicas in it.
+	SizeBytes  int64 `json:"size_bytes" yaml:"size_bytes"`
+	Partitions int   `json:"partitions" yaml:"partitions"` // replicas in it, future ones included
+	// TotalBytes and UsableBytes describe the volume; -1 when the broker
+	// does not say (Kafka before 3.3).
+	TotalBytes  int64 `json:"total_bytes" yaml:"total_bytes"`
+	UsableBytes int64 `json:"usable_bytes" yaml:"usable_bytes"`
+
+	Replicas []ReplicaSize `json:"-" yaml:"-"`
+}
+
+// ReplicaSize is one partition replica in a log directory.
+type ReplicaSize struct {
+	TopicPartition
+	Broker    int32
+	SizeBytes int64
+	OffsetLag int64 // how far a future replica (being moved between dirs) is behind
+	IsFuture  bool
+}
+
+// BrokerLogDirs are one broker's log directories, or why it did not answer.
+type BrokerLogDirs struct {
+	Broker int32
+	Dirs   []LogDir
+	Err    error
+}
+
+// DescribeLogDirs asks every broker for its log directories and the sizes
+// of the replicas in them: of the named topics' partitions, or of every
+// partition when topics is nil. librdkafka's Go binding lacks this request;
+// it goes through the wire adapter.
+func (c *Client) DescribeLogDirs(ctx context.Context, topics []string) ([]BrokerLogDirs, error) {
+	dirs, _, err := c.logDirs(ctx, topics)
+	return dirs, err
+}
+
+// logDirs is DescribeLogDirs, plus the leader of each partition asked about.
+func (c *Client) logDirs(ctx context.Context, topics []string) ([]BrokerLogDirs, map[TopicPartition]int32, error) {
+	var out []BrokerLogDirs
+	var leaders map[TopicPartition]int32
+	err := c.wireRequest(ctx, "describing log dirs", func(ctx context.Context, cl *kgo.Client) error {
+		brokers, err := wireBrokers(ctx, cl)
+		if err != nil {
+			return err
+		}
+		var parts map[string][]int32
+		if topics != nil {
+			if parts, leaders, err = wirePartitions(ctx, cl, topics); err != nil {
+				return err
+			}
+		}
+		out = make([]BrokerLogDirs, len(brokers))
+		var wg sync.WaitGroup
+		for i, b := range brokers {
+			out[i].Broker = b.NodeID
+			wg.Go(func() { out[i].Dirs, out[i].Err = brokerLogDirs(ctx, cl, b.NodeID, parts) })
+		}
+		wg.Wait()
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Broker < out[j].Broker })
+	for i := range out {
+		if out[i].Err != nil {
+			out[i].Err = c.wireError(ctx, fmt.Sprintf("describing the log dirs of broker %d", out[i].Broker), out[i].Err)
+		}
+	}
+	return out, leaders, nil
+}
+
+// PartitionSizes are partitions' sizes in bytes on disk.
+type PartitionSizes map[TopicPartition]int64
+
+// Partition is one partition's size; nil when unknown.
+func (s PartitionSizes) Partition(tp TopicPartition) *int64 {
+	if n, ok := s[tp]; ok {
+		return &n
+	}
+	return nil
+}
+
+// Topic is the sum over a topic's partitions; nil unless each is known.
+func (s PartitionSizes) Topic(topic string, partitions int) *int64 {
+	var sum int64
+	for p := range partitions {
+		n, ok := s[TopicPartition{topic, int32(p)}]
+		if !ok {
+			return nil
+		}
+		sum += n
+	}
+	return &sum
+}
+
+// PartitionSizes returns the size of each partition of the named topics:
+// the size of its leader's replica (what a reader reads), or of its
+// largest replica when the leader's is unknown. A broker that cannot answer
+// makes its partitions' sizes unknown (absent) when no other replica has
+// them, and is returned as the error only when no broker answered.
+func (c *Client) PartitionSizes(ctx context.Context, topics []string) (PartitionSizes, error) {
+	out := PartitionSizes{}
+	if len(topics) == 0 {
+		return out, nil
+	}
+	dirs, leaders, err := c.logDirs(ctx, topics)
+	if err != nil {
+		return nil, err
+	}
+	var firstErr error
+	answered := false
+	for _, b := range dirs {
+		if b.Err != nil {
+			firstErr = cmp.Or(firstErr, b.Err)
+		} else {
+			answered = true
+		}
+	}
+	if !answered && firstErr != nil {
+		return nil, firstErr
+	}
+	for tp, replicas := range ReplicaSizes(dirs) {
+		size, leaderKnown := int64(-1), false
+		for _, r := range replicas {
+			if r.Broker == leaders[tp] {
+				size, leaderKnown = r.SizeBytes, true
+			} else if !leaderKnown {
+				size = max(size, r.SizeBytes)
+			}
+		}
+		out[tp] = size
+	}
+	return out, nil
+}
+
+func brokerLogDirs(ctx context.Context, cl *kgo.Client, broker int32, parts map[string][]int32) ([]LogDir, error) {
+	req := kmsg.NewPtrDescribeLogDirsRequest()
+	if parts != nil {
+		req.Topics = []kmsg.DescribeLogDirsRequestTopic{} // empty, not nil (which means all)
+		for _, t := range sortedKeys(parts) {
+			rt := kmsg.NewDescribeLogDirsRequestTopic()
+			rt.Topic, rt.Partitions = t, parts[t]
+			req.Topics = append(req.Topics, rt)
+		}
+	}
+	kresp, err := cl.Broker(int(broker)).RetriableRequest(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	resp := kresp.(*kmsg.DescribeLogDirsResponse)
+	if err := codeError(resp.ErrorCode, nil); err != nil {
+		return nil, err
+	}
+	dirs := make([]LogDir, 0, len(resp.Dirs))
+	for _, d := range resp.Dirs {
+		dir := LogDir{Path: d.Dir, TotalBytes: -1, UsableBytes: -1}
+		if err := codeError(d.ErrorCode, nil); err != nil {
+			dir.Error = err.Error()
+		}
+		if resp.Version >= 4 {
+			dir.TotalBytes, dir.UsableBytes = d.TotalBytes, d.UsableBytes
+		}
+		for _, t := range d.Topics {
+			for _, p := range t.Partitions {
+				dir.Replicas = append(dir.Replicas, ReplicaSize{TopicPartition: TopicPartition{t.Topic, p.Partition},
+					Broker: broker, SizeBytes: p.Size, OffsetLag: p.OffsetLag, IsFuture: p.IsFuture})
+				dir.SizeBytes += p.Size
+			}
+		}
+		dir.Partitions = len(dir.Replicas)
+		dirs = append(dirs, dir)
+	}
+	sort.Slice(dirs, func(i, j int) bool { return dirs[i].Path < dirs[j].Path })
+	return dirs, nil
+}
+
+// wirePartitions lists the partitions of the named topics and their
+// leaders; an unknown topic is left out (the caller has checked the names).
+func wirePartitions(ctx context.Context, cl *kgo.Client, topics []string) (map[string][]int32, map[TopicPartition]int32, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	for _, t := range topics {
+		rt := kmsg.NewMetadataRequestTopic()
+		rt.Topic = kmsg.StringPtr(t)
+		req.Topics = append(req.Topics, rt)
+	}
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, leaders := map[string][]int32{}, map[TopicPartition]int32{}
+	for _, t := range resp.Topics {
+		if t.Topic == nil || t.ErrorCode != 0 {
+			continue
+		}
+		for _, p := range t.Partitions {
+			out[*t.Topic] = append(out[*t.Topic], p.Partition)
+			leaders[TopicPartition{*t.Topic, p.Partition}] = p.Leader
+		}
+	}
+	return out, leaders, nil
+}
+
+// ReplicaSizes flattens the log dirs into each replica's size, by
+// partition; future replicas (a move between directories in progress)
+// are left out, since they are copies of a replica counted already.
+func ReplicaSizes(logDirs []BrokerLogDirs) map[TopicPartition][]ReplicaSize {
+	out := map[TopicPartition][]ReplicaSize{}
+	for _, b := range logDirs {
+		for _, d := range b.Dirs {
+			for _, r := range d.Replicas {
+				if !r.IsFuture {
+					out[r.TopicPartition] = append(out[r.TopicPartition], r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,109 @@
+package kafka
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"sync"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/kversion"
+
+	"github.com/streamctl/streamctl/internal/buildinfo"
+)
+
+var softwareVersion = regexp.MustCompile(`[^a-zA-Z0-9.-]`)
+
+// LibrdkafkaVersion is the version of the librdkafka linked in.
+func LibrdkafkaVersion() string {
+	_, v := ck.LibraryVersion()
+	return v
+}
+
+// BrokerVersions is what one broker says it speaks (ApiVersions), as
+// kafka-broker-api-versions shows it.
+type BrokerVersions struct {
+	Broker
+	// KafkaVersion is a guess from the API ranges (the protocol does not
+	// carry the version): v4.1, "at least v4.3" past what franz-go knows.
+	KafkaVersion string       `json:"kafka_version" yaml:"kafka_version"`
+	APIs         []APIVersion `json:"api_versions" yaml:"api_versions"`
+	Features     []Feature    `json:"finalized_features" yaml:"finalized_features"` // metadata.version and others (KIP-584)
+	Error        string       `json:"error,omitempty" yaml:"error,omitempty"`       // the broker did not answer
+}
+
+// APIVersion is the range of versions a broker accepts for one request.
+type APIVersion struct {
+	Key  int16  `json:"key" yaml:"key"`
+	Name string `json:"name" yaml:"name"`
+	Min  int16  `json:"min_version" yaml:"min_version"`
+	Max  int16  `json:"max_version" yaml:"max_version"`
+}
+
+// Feature is a cluster feature's finalized level (metadata.version: the
+// Kafka release the cluster runs at).
+type Feature struct {
+	Name  string `json:"name" yaml:"name"`
+	Level int16  `json:"level" yaml:"level"`
+}
+
+// BrokerVersions asks every broker which API versions it speaks. librdkafka
+// keeps the answers to itself; this goes through the wire adapter.
+func (c *Client) BrokerVersions(ctx context.Context) ([]BrokerVersions, error) {
+	var out []BrokerVersions
+	err := c.wireRequest(ctx, "asking the brokers' API versions", func(ctx context.Context, cl *kgo.Client) error {
+		brokers, err := wireBrokers(ctx, cl)
+		if err != nil {
+			return err
+		}
+		out = make([]BrokerVersions, len(brokers))
+		var wg sync.WaitGroup
+		for i, b := range brokers {
+			out[i].Broker = Broker{ID: b.NodeID, Host: b.Host, Port: int(b.Port)}
+			if b.Rack != nil {
+				out[i].Rack = *b.Rack
+			}
+			wg.Go(func() {
+				if err := brokerVersions(ctx, cl, &out[i]); err != nil {
+					out[i].Error = c.wireError(ctx, "asking the API versions", err).Error()
+				}
+			})
+		}
+		wg.Wait()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func brokerVersions(ctx context.Context, cl *kgo.Client, bv *BrokerVersions) error {
+	req := kmsg.NewPtrApiVersionsRequest()
+	// v3+ requires these, in [a-zA-Z0-9.-] (KIP-511); brokers show them in metrics.
+	req.ClientSoftwareName = "streamctl"
+	req.ClientSoftwareVersion = softwareVersion.ReplaceAllString(buildinfo.Read().Version, "-")
+	kresp, err := cl.Broker(int(bv.ID)).RetriableRequest(ctx, req)
+	if err != nil {
+		return err
+	}
+	resp := kresp.(*kmsg.ApiVersionsResponse)
+	if err := codeError(resp.ErrorCode, nil); err != nil {
+		return err
+	}
+	bv.KafkaVersion = kversion.FromApiVersionsResponse(resp).VersionGuess()
+	bv.APIs = make([]APIVersion, 0, len(resp.ApiKeys))
+	for _, k := range resp.ApiKeys {
+		bv.APIs = append(bv.APIs, APIVersion{Key: k.ApiKey, Name: kmsg.NameForKey(k.ApiKey), Min: k.MinVersion, Max: k.MaxVersion})
+	}
+	sort.Slice(bv.APIs, func(i, j int) bool { return bv.APIs[i].Key < bv.APIs[j].Key })
+	bv.Features = []Feature{}
+	for _, f := range resp.FinalizedFeatures {
+		bv.Features = append(bv.Features, Feature{Name: f.Name, Level: f.MaxVersionLevel})
+	}
+	sort.Slice(bv.Features, func(i, j int) bool { return bv.Features[i].Name < bv.Features[j].Name })
+	return nil
+}
