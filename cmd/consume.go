@@ -16,6 +16,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/schema"
 )
 
 // ConsumeOptions are the inputs of `streamctl consume`.
@@ -30,6 +31,7 @@ type ConsumeOptions struct {
 	Group       string
 	Template    string
 	DecodeJSON  bool
+	Decode      cmdutil.DecodeFlag
 	Filters     cmdutil.RecordFilters
 	FromTime    string
 	ToTime      string
@@ -65,13 +67,22 @@ written). The group's committed offsets win over --offset, as in rpk:
 
 Output: -o table (people), -o json (one lossless record envelope per line;
 feed it back with "produce --format json"), -o raw (values only), or
--f/--format with kcat's tokens (%t %p %o %k %s %T %h %S %K).`,
+-f/--format with kcat's tokens (%t %p %o %k %s %T %h %S %K).
+
+--decode reads values written by schema registry serializers (Avro,
+Protobuf, JSON Schema; the schema is fetched by the id in each record, once
+per id): -o json keeps the raw bytes and adds "value_schema_id" and
+"value_decoded" beside them, so the output still round-trips through
+produce; the other outputs and --where see the decoded JSON. --decode=key
+or --decode=key,value decode keys too. A record that is not framed, or
+whose schema cannot be had, stops the read with an error naming it.`,
 		Example: `  streamctl consume order-events -e
   streamctl consume order-events --offset -5 -e -o json
   streamctl consume order-events --offset @-1h -e --where '.type == "OrderPaid"'
   streamctl consume order-events --offset '@2026-11-26T10:00:00Z:@2026-11-26T11:00:00Z' -o json
   streamctl consume order-events -g billing -n 100 -o raw
-  streamctl consume order-events -e -f 'Key: %k, partition %p, offset %o: %s\n'`,
+  streamctl consume order-events -e -f 'Key: %k, partition %p, offset %o: %s\n'
+  streamctl consume payments-avro -e --decode -o json`,
 		Args:              cmdutil.MinimumArgs(1, "TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -93,6 +104,7 @@ feed it back with "produce --format json"), -o raw (values only), or
 	fl.StringVarP(&opts.Group, "group", "g", "", "consume as this consumer group, committing what was written")
 	fl.StringVarP(&opts.Template, "format", "f", "", "kcat-style output template, e.g. '%k\\t%s\\n'")
 	fl.BoolVar(&opts.DecodeJSON, "decode-json", false, "with -o json: embed JSON values as objects (for reading, not round trips)")
+	opts.Decode.AddFlags(cmd, f)
 	opts.Filters.AddFlags(cmd)
 	fl.StringVar(&opts.FromTime, "from-time", "", "only records with a timestamp at or after this time")
 	fl.StringVar(&opts.ToTime, "to-time", "", "only records with a timestamp before this time")
@@ -120,7 +132,7 @@ func (o *ConsumeOptions) validate(now time.Time) error {
 	if o.MaxMessages < 0 {
 		return exitcode.UsageError("--max-messages must not be negative")
 	}
-	return nil
+	return o.Decode.Validate()
 }
 
 func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) error {
@@ -150,11 +162,20 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	for _, c := range plan.Clamped {
 		f.IO.Infof("note: --offset %s is outside the log of %s; clamped", opts.Offset, c)
 	}
-	steps, err := consumeSteps(opts)
+	dec, err := opts.Decode.Decoder(ctx, f)
 	if err != nil {
 		return err
 	}
-	encode, err := consumeEncoder(f, opts)
+	if dec != nil {
+		// Every output but the lossless envelope shows the decoded JSON in
+		// place of the bytes.
+		dec.Replace = opts.Template != "" || f.Output() != format.JSON
+	}
+	steps, err := consumeSteps(opts, dec)
+	if err != nil {
+		return err
+	}
+	encode, err := consumeEncoder(f, opts, dec)
 	if err != nil {
 		return err
 	}
@@ -213,11 +234,19 @@ func selectTopics(ctx context.Context, c *kafka.Client, args []string, regex boo
 	return out, nil
 }
 
-// consumeSteps builds the filters, in the order cheapest first.
-func consumeSteps(opts *ConsumeOptions) ([]pipeline.Step, error) {
+// consumeSteps builds the filters, in the order cheapest first. The
+// decoder (if any) runs after the key and header filters, on the raw bytes,
+// and before --where, which reads the decoded value.
+func consumeSteps(opts *ConsumeOptions, dec *schema.RecordDecoder) ([]pipeline.Step, error) {
 	steps, where, err := opts.Filters.Steps()
 	if err != nil {
 		return nil, err
+	}
+	if dec != nil {
+		steps = append(steps, dec.Step)
+		if where != nil && !dec.Replace {
+			where = cmdutil.OnDecoded(where, dec)
+		}
 	}
 	now := time.Now()
 	from, to, windowed := opts.rng.TimeWindow()
@@ -239,7 +268,7 @@ func consumeSteps(opts *ConsumeOptions) ([]pipeline.Step, error) {
 }
 
 // consumeEncoder picks how each record is written.
-func consumeEncoder(f *cmdutil.Factory, opts *ConsumeOptions) (pipeline.Encoder, error) {
+func consumeEncoder(f *cmdutil.Factory, opts *ConsumeOptions, dec *schema.RecordDecoder) (pipeline.Encoder, error) {
 	if opts.Template != "" {
 		t, err := format.CompileTemplate(opts.Template)
 		if err != nil {
@@ -250,6 +279,9 @@ func consumeEncoder(f *cmdutil.Factory, opts *ConsumeOptions) (pipeline.Encoder,
 	switch f.Output() {
 	case format.JSON:
 		eo := format.EnvelopeOptions{DecodeJSON: opts.DecodeJSON}
+		if dec != nil {
+			eo.Decoded = dec.Envelope
+		}
 		return func(dst []byte, r *kafka.Record) []byte { return format.AppendEnvelope(dst, r, eo) }, nil
 	case format.Raw:
 		return func(dst []byte, r *kafka.Record) []byte { return append(append(dst, r.Value...), '\n') }, nil

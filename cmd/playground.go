@@ -15,20 +15,22 @@ import (
 
 // PlaygroundOptions are the inputs of `streamctl playground`.
 type PlaygroundOptions struct {
-	Port        int
-	DataDir     string
-	NoDemo      bool
-	ProfileName string
+	Port         int
+	RegistryPort int
+	DataDir      string
+	NoDemo       bool
+	ProfileName  string
 }
 
 func newPlaygroundCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &PlaygroundOptions{}
 	cmd := &cobra.Command{
 		Use:   "playground",
-		Short: "Run a Kafka-protocol broker in this process, with demo data, to try streamctl",
-		Long: `Start a Kafka-protocol broker inside this process on 127.0.0.1, save a
-"playground" profile pointing at it (made current when there is none), and seed
-the demo data set:
+		Short: "Run a Kafka-protocol broker and schema registry in this process, with demo data, to try streamctl",
+		Long: `Start a Kafka-protocol broker inside this process on 127.0.0.1, with a schema
+registry (the Confluent REST API, in memory) beside it, save a "playground"
+profile pointing at both (made current when there is none), and seed the demo
+data set:
 
   order-events        3 partitions of OrderCreated/OrderPaid/OrderShipped events,
                       keyed by order id
@@ -37,9 +39,11 @@ the demo data set:
   customer-state      a compacted topic of customer snapshots, with a tombstone
   order-events-dlt    a dead-letter topic written as Spring Kafka writes one
   order-sink-dlq      a dead-letter topic written as Kafka Connect writes one
+  order-events-avro   the order events as Avro records framed for the schema
+                      registry (subject order-events-avro-value, schema id 1)
 
 It runs until Ctrl-C or SIGTERM. With --data-dir, topics and offsets survive
-a restart. The broker is for trying things out, not for production data.`,
+a restart; schemas other than the demo's do not (the registry is in memory). The broker is for trying things out, not for production data.`,
 		Example: `  streamctl playground
   streamctl playground --port 19092 --data-dir ~/.cache/streamctl-playground
   streamctl playground --no-demo`,
@@ -49,6 +53,7 @@ a restart. The broker is for trying things out, not for production data.`,
 		},
 	}
 	cmd.Flags().IntVar(&opts.Port, "port", playground.DefaultPort, "port on 127.0.0.1 (0 picks a free one)")
+	cmd.Flags().IntVar(&opts.RegistryPort, "registry-port", playground.DefaultRegistryPort, "schema registry port on 127.0.0.1 (0 picks a free one)")
 	cmd.Flags().StringVar(&opts.DataDir, "data-dir", "", "persist topics and offsets in this directory")
 	cmd.Flags().BoolVar(&opts.NoDemo, "no-demo", false, "start empty, without the demo data set")
 	cmd.Flags().StringVar(&opts.ProfileName, "profile-name", "playground", "name of the profile saved for the playground")
@@ -57,9 +62,9 @@ a restart. The broker is for trying things out, not for production data.`,
 
 func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOptions) error {
 	started := time.Now()
-	return playground.Run(ctx, playground.Options{Port: opts.Port, DataDir: opts.DataDir}, func(p *playground.Playground) error {
+	return playground.Run(ctx, playground.Options{Port: opts.Port, RegistryPort: opts.RegistryPort, DataDir: opts.DataDir}, func(p *playground.Playground) error {
 		addr := p.Addr()
-		current, err := savePlaygroundProfile(f, opts.ProfileName, addr)
+		current, err := savePlaygroundProfile(f, opts.ProfileName, addr, p.RegistryURL())
 		if err != nil {
 			return err
 		}
@@ -70,9 +75,9 @@ func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOpti
 			}
 		}
 		out := f.IO.Out
-		fmt.Fprintf(out, "Playground broker listening on %s (ready in %s).\n", addr, time.Since(started).Round(time.Millisecond))
+		fmt.Fprintf(out, "Playground broker listening on %s, schema registry on %s (ready in %s).\n", addr, p.RegistryURL(), time.Since(started).Round(time.Millisecond))
 		if seeded {
-			fmt.Fprintln(out, "Demo data seeded: order-events, customer-state, order-events-dlt, order-sink-dlq; groups notification-group and analytics-group.")
+			fmt.Fprintln(out, "Demo data seeded: order-events, customer-state, order-events-dlt, order-sink-dlq, order-events-avro; groups notification-group and analytics-group.")
 		}
 		flag := ""
 		if !current {
@@ -85,6 +90,7 @@ func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOpti
   streamctl%[2]s topic describe order-events
   streamctl%[2]s topic config get order-events --non-default
   streamctl%[2]s topic create scratch --partitions 2
+  streamctl%[2]s consume order-events-avro --offset -3 -e --decode
 
 Stop with Ctrl-C.
 `, opts.ProfileName, flag)
@@ -94,7 +100,7 @@ Stop with Ctrl-C.
 
 // savePlaygroundProfile creates or updates the playground profile and makes
 // it current when no profile is. It reports whether it is current.
-func savePlaygroundProfile(f *cmdutil.Factory, name, addr string) (bool, error) {
+func savePlaygroundProfile(f *cmdutil.Factory, name, addr, registryURL string) (bool, error) {
 	file, err := f.ConfigFile()
 	if err != nil {
 		return false, err
@@ -102,7 +108,7 @@ func savePlaygroundProfile(f *cmdutil.Factory, name, addr string) (bool, error) 
 	if file.Profiles == nil {
 		file.Profiles = map[string]*config.Profile{}
 	}
-	file.Profiles[name] = &config.Profile{Brokers: []string{addr}}
+	file.Profiles[name] = &config.Profile{Brokers: []string{addr}, SchemaRegistry: &config.SchemaRegistry{URL: registryURL}}
 	if file.CurrentProfile == "" {
 		file.CurrentProfile = name
 	}

@@ -69,7 +69,7 @@ func TestPlayground(t *testing.T) {
 		t.Errorf("playground profile:\n%s", r.out)
 	}
 	names := strings.Join(listNames(t, broker{addr: addr}), " ")
-	if names != "customer-state order-events order-events-dlt order-sink-dlq" {
+	if names != "customer-state order-events order-events-avro order-events-dlt order-sink-dlq" {
 		t.Errorf("demo topics = %q", names)
 	}
 	r = run(t, "topic", "list").ok(t)

@@ -3,6 +3,7 @@ package cmd
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/schema"
 )
 
 // ProduceOptions are the inputs of `streamctl produce`.
@@ -50,8 +52,23 @@ type ProduceOptions struct {
 	HeaderFlags  []string
 	EmptyIsNull  bool
 
+	// Schema registry encoding: JSON input to framed Avro, Protobuf or
+	// JSON Schema records.
+	Value, Key      schemaSide
+	SchemaType      string
+	SubjectStrategy string
+
 	text format.TextOptions
 }
+
+// schemaSide is where one side's schema comes from: --value-schema FILE or
+// --value-subject S [--schema-version N] (and the --key- ones).
+type schemaSide struct {
+	File, Subject, Message string
+	Version                int
+}
+
+func (s *schemaSide) on() bool { return s.File != "" || s.Subject != "" }
 
 func newProduceCmd(f *cmdutil.Factory) *cobra.Command {
 	opts := &ProduceOptions{}
@@ -72,6 +89,17 @@ Input formats:
                            and --partition override the envelope's.
   --format raw             the whole input as one record's value
 
+Schema registry encoding: --value-schema FILE (.avsc, .proto or .json, a
+JSON Schema) registers the schema under the subject --subject-strategy
+names (TopicName: TOPIC-value) and encodes each value, read as JSON, with
+it, in the wire format Confluent's serializers write; --value-subject S
+uses the latest (or --schema-version N) schema of a subject already in the
+registry. The --key- flags do the same for keys. Avro takes its JSON
+encoding (what consume --decode writes) or plain values for unions;
+Protobuf takes the proto3 JSON mapping, the file's first message unless
+--proto-message names one. A value that does not fit the schema is a
+malformed line.
+
 A malformed line stops the run with an error naming its line number, unless
 --skip-invalid counts it and goes on. If any record fails delivery the exit
 code is 4, with the count. --transactional-id writes everything in one
@@ -84,7 +112,9 @@ linger.ms=N changes it). The end of input sends at once.`,
   streamctl produce order-events --parse-key < key-tab-value.txt
   streamctl produce order-events -K: -H source=script < lines.txt
   streamctl consume order-events -e -o json | streamctl produce order-events-copy --format json
-  streamctl produce blobs --format raw --file picture.png -k picture-1`,
+  streamctl produce blobs --format raw --file picture.png -k picture-1
+  echo '{"id":1,"amount":9.5}' | streamctl produce payments-avro --value-schema payment.avsc
+  streamctl produce payments-avro --value-subject payments-avro-value --schema-version 2 < payments.jsonl`,
 		Args: cmdutil.RangeArgs(0, 1, "TOPIC"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -121,6 +151,19 @@ linger.ms=N changes it). The end of input sends at once.`,
 	fl.StringVarP(&opts.FixedKey, "key", "k", "", "the key of every record (kcat -k)")
 	fl.StringArrayVarP(&opts.HeaderFlags, "header", "H", nil, "header name=value on every record, repeatable (kcat -H)")
 	fl.BoolVarP(&opts.EmptyIsNull, "empty-null", "Z", false, "text: an empty value (or key) is null (kcat -Z)")
+	fl.StringVar(&opts.Value.File, "value-schema", "", "encode values (JSON) with this schema file, registering it (.avsc, .proto, .json)")
+	fl.StringVar(&opts.Value.Subject, "value-subject", "", "encode values (JSON) with the schema of this registry subject")
+	fl.IntVar(&opts.Value.Version, "schema-version", -1, "with --value-subject: this version instead of the latest")
+	fl.StringVar(&opts.Value.Message, "proto-message", "", "Protobuf values: the message's full name (default: the schema's first)")
+	fl.StringVar(&opts.Key.File, "key-schema", "", "encode keys (JSON) with this schema file, registering it")
+	fl.StringVar(&opts.Key.Subject, "key-subject", "", "encode keys (JSON) with the schema of this registry subject")
+	fl.IntVar(&opts.Key.Version, "key-schema-version", -1, "with --key-subject: this version instead of the latest")
+	fl.StringVar(&opts.Key.Message, "key-proto-message", "", "Protobuf keys: the message's full name (default: the schema's first)")
+	fl.StringVar(&opts.SchemaType, "schema-type", "", "type of the --value-schema/--key-schema files when their names do not say: avro, protobuf or json")
+	fl.StringVar(&opts.SubjectStrategy, "subject-strategy", string(schema.TopicName), "subject for schema files: TopicName (TOPIC-value), RecordName (the record's full name) or TopicRecordName")
+	cmdutil.AddRegistryFlag(cmd, f)
+	_ = cmd.RegisterFlagCompletionFunc("schema-type", cobra.FixedCompletions(schema.TypeNames, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("subject-strategy", cobra.FixedCompletions(schema.Strategies, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "raw"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("compression", cobra.FixedCompletions([]string{"none", "gzip", "snappy", "lz4", "zstd"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -167,6 +210,29 @@ func (o *ProduceOptions) validate() error {
 	if err := o.text.Validate(); err != nil {
 		return exitcode.WithCode(exitcode.Usage, err)
 	}
+	for _, side := range []struct {
+		name string
+		s    *schemaSide
+	}{{"value", &o.Value}, {"key", &o.Key}} {
+		s := side.s
+		if s.File != "" && s.Subject != "" {
+			return exitcode.UsageError("give --%s-schema FILE or --%s-subject SUBJECT, not both", side.name, side.name)
+		}
+		if s.Version != -1 && s.Subject == "" {
+			return exitcode.UsageError("a schema version needs --%s-subject", side.name)
+		}
+		if s.Message != "" && !s.on() {
+			return exitcode.UsageError("a Protobuf message name needs --%s-schema or --%s-subject", side.name, side.name)
+		}
+	}
+	if _, err := schema.ParseStrategy(o.SubjectStrategy); err != nil {
+		return exitcode.WithCode(exitcode.Usage, err)
+	}
+	if o.SchemaType != "" {
+		if _, err := schema.ParseType(o.SchemaType); err != nil {
+			return exitcode.WithCode(exitcode.Usage, err)
+		}
+	}
 	return nil
 }
 
@@ -195,6 +261,10 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	if compression == "none" {
 		compression = ""
 	}
+	enc, err := produceEncoders(ctx, f, opts)
+	if err != nil {
+		return err
+	}
 	w, err := client.NewWriter(ctx, kafka.WriterOptions{
 		Acks: opts.Acks, Compression: compression, Idempotent: opts.Idempotent,
 		TransactionalID: opts.TransactionalID, Partitioner: opts.Partitioner,
@@ -208,7 +278,7 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	if opts.Rate > 0 {
 		limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate/10)))
 	}
-	invalid, readErr := produceInput(ctx, f, opts, in, w, limiter)
+	invalid, readErr := produceInput(ctx, f, opts, in, w, limiter, enc)
 	if readErr != nil {
 		_ = w.Abort(ctx)
 	}
@@ -232,7 +302,7 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 
 // produceInput reads the input and hands each record to the writer. It
 // returns how many invalid lines were skipped.
-func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions, in io.Reader, w *kafka.Writer, limiter *rate.Limiter) (int, error) {
+func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions, in io.Reader, w *kafka.Writer, limiter *rate.Limiter, enc *recordEncoder) (int, error) {
 	write := func(rec *kafka.Record) error {
 		if opts.Topic != "" {
 			rec.Topic = opts.Topic
@@ -260,6 +330,9 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 			return 0, err
 		}
 		rec := kafka.Record{Partition: kafka.AnyPartition, Value: value, Key: opts.text.FixedKey, Headers: opts.text.Headers}
+		if err := enc.encode(ctx, &rec, opts.Topic); err != nil {
+			return 0, err
+		}
 		return 0, write(&rec)
 	}
 	r := bufio.NewReaderSize(in, 1<<20)
@@ -322,6 +395,14 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 		default:
 			rec, perr = format.ParseTextLine(line, lineNo, t)
 		}
+		if perr == nil {
+			if err := enc.encode(ctx, &rec, cmp.Or(opts.Topic, rec.Topic)); err != nil {
+				if errors.As(err, new(*schema.Error)) {
+					return invalid, err // the registry, not the line: skipping cannot help
+				}
+				perr = fmt.Errorf("line %d (topic %s): %w", lineNo, cmp.Or(opts.Topic, rec.Topic), err)
+			}
+		}
 		if perr != nil {
 			if !opts.SkipInvalid {
 				return invalid, perr
@@ -334,6 +415,65 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 			return invalid, err
 		}
 	}
+}
+
+// recordEncoder encodes the JSON keys and values of produced records with
+// schemas from the registry; a nil one leaves records as they are.
+type recordEncoder struct {
+	key, value *schema.Encoder
+	// Write copies each record into the producer's batch, so one buffer
+	// per side serves every record.
+	keyBuf, valueBuf []byte
+}
+
+func produceEncoders(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) (*recordEncoder, error) {
+	if !opts.Value.on() && !opts.Key.on() {
+		return nil, nil
+	}
+	reg, err := f.Registry()
+	if err != nil {
+		return nil, err
+	}
+	strategy, _ := schema.ParseStrategy(opts.SubjectStrategy)
+	e := &recordEncoder{}
+	for _, side := range []struct {
+		s   *schemaSide
+		key bool
+		out **schema.Encoder
+	}{{&opts.Value, false, &e.value}, {&opts.Key, true, &e.key}} {
+		if !side.s.on() {
+			continue
+		}
+		if *side.out, err = schema.NewEncoder(ctx, reg, schema.EncoderOptions{
+			Key: side.key, SchemaFile: side.s.File, SchemaType: opts.SchemaType, Strategy: strategy,
+			Subject: side.s.Subject, Version: side.s.Version, Message: side.s.Message,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// encode replaces rec's JSON key and value by their framed encodings. Null
+// stays null: a tombstone has no schema.
+func (e *recordEncoder) encode(ctx context.Context, rec *kafka.Record, topic string) error {
+	if e == nil {
+		return nil
+	}
+	var err error
+	if e.key != nil && rec.Key != nil {
+		if e.keyBuf, err = e.key.Append(ctx, e.keyBuf[:0], topic, rec.Key); err != nil {
+			return err
+		}
+		rec.Key = e.keyBuf
+	}
+	if e.value != nil && rec.Value != nil {
+		if e.valueBuf, err = e.value.Append(ctx, e.valueBuf[:0], topic, rec.Value); err != nil {
+			return err
+		}
+		rec.Value = e.valueBuf
+	}
+	return nil
 }
 
 // kcatDelim reads a delimiter as kcat's -K and -D do: \t, \n, \r and \xNN

@@ -20,6 +20,7 @@ import (
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/replay"
+	"github.com/streamctl/streamctl/internal/schema"
 )
 
 // ReplayOptions are the inputs of `streamctl replay`.
@@ -28,6 +29,7 @@ type ReplayOptions struct {
 	From, To     string
 	Partitions   []int
 	Filters      cmdutil.RecordFilters
+	Decode       cmdutil.DecodeFlag
 	EventTypes   []string
 	TypeField    string
 	Map          string
@@ -109,6 +111,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringVar(&opts.To, "to", "end", "where to stop (exclusive): end (as it is now), N, +N, -N, @time, or a duration after a time --from")
 	fl.IntSliceVarP(&opts.Partitions, "partition", "p", nil, "only these partitions")
 	opts.Filters.AddFlags(cmd)
+	opts.Decode.AddFlags(cmd, f)
 	fl.StringSliceVar(&opts.EventTypes, "event-type", nil, "only these event types")
 	fl.StringVar(&opts.TypeField, "type-field", "type", "header, or else JSON field, holding the event type")
 	fl.StringVar(&opts.Map, "map", "", "jq expression rewriting each JSON value")
@@ -174,6 +177,12 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	if o.ExactlyOnce && (o.ToTopic == "" || len(o.Partitions) > 0) {
 		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
 	}
+	if o.Decode.On() && o.ToFile == "" && o.Exec == "" {
+		return exitcode.UsageError("--decode adds decoded values to the envelopes of --to-file and --exec; topics and groups get the records as they are")
+	}
+	if err := o.Decode.Validate(); err != nil {
+		return err
+	}
 	if o.Resume && o.Checkpoint == "" && o.ID == "" {
 		return exitcode.UsageError("--resume needs the --checkpoint file (or --id) of the replay to continue")
 	}
@@ -226,11 +235,15 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if opts.DryRun {
 		return replayDryRun(ctx, f, client, opts, cp, plan, sum)
 	}
-	steps, err := replaySteps(opts)
+	dec, err := opts.Decode.Decoder(ctx, f)
 	if err != nil {
 		return err
 	}
-	sink, closeSink, err := replaySink(ctx, f, client, opts, &steps)
+	steps, err := replaySteps(opts, dec)
+	if err != nil {
+		return err
+	}
+	sink, closeSink, err := replaySink(ctx, f, client, opts, dec, &steps)
 	if err != nil {
 		return err
 	}
@@ -335,20 +348,27 @@ func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions)
 	return replay.NewCheckpoint(opts.Checkpoint, opts.ID, opts.Sources, opts.target(), plan), nil
 }
 
-// replaySteps are the filters, then the transforms, in that order.
-func replaySteps(opts *ReplayOptions) ([]pipeline.Step, error) {
+// replaySteps are the filters, then the transforms, in that order. With
+// --decode, the decoder runs after the key and header filters and the
+// value filters read the decoded value.
+func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Step, error) {
 	steps, where, err := opts.Filters.Steps()
 	if err != nil {
 		return nil, err
+	}
+	readsValue := func(s pipeline.Step) pipeline.Step { return s }
+	if dec != nil {
+		steps = append(steps, dec.Step)
+		readsValue = func(s pipeline.Step) pipeline.Step { return cmdutil.OnDecoded(s, dec) }
 	}
 	if from, to, ok := opts.rng.TimeWindow(); ok {
 		steps = append(steps, pipeline.TimeBetween(from, to))
 	}
 	if len(opts.EventTypes) > 0 {
-		steps = append(steps, replay.EventType(opts.TypeField, opts.EventTypes))
+		steps = append(steps, readsValue(replay.EventType(opts.TypeField, opts.EventTypes)))
 	}
 	if where != nil {
-		steps = append(steps, where)
+		steps = append(steps, readsValue(where))
 	}
 	if opts.Map != "" {
 		m, err := pipeline.Map(opts.Map)
@@ -383,16 +403,20 @@ func replaySteps(opts *ReplayOptions) ([]pipeline.Step, error) {
 
 // replaySink opens the target; for a topic it also appends the steps that
 // redirect records to it.
-func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, steps *[]pipeline.Step) (pipeline.Sink, func() error, error) {
+func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, dec *schema.RecordDecoder, steps *[]pipeline.Step) (pipeline.Sink, func() error, error) {
+	var eo format.EnvelopeOptions
+	if dec != nil {
+		eo.Decoded = dec.Envelope
+	}
 	switch {
 	case opts.ToFile != "":
-		s, err := replay.NewFileSink(opts.ToFile)
+		s, err := replay.NewFileSink(opts.ToFile, eo)
 		if err != nil {
 			return nil, nil, err
 		}
 		return s, s.Close, nil
 	case opts.Exec != "":
-		s, err := replay.NewExecSink(ctx, opts.Exec, f.IO.ErrOut, f.IO.ErrOut)
+		s, err := replay.NewExecSink(ctx, opts.Exec, eo, f.IO.ErrOut, f.IO.ErrOut)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -497,7 +521,11 @@ func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts
 	if err := format.RenderGrid(f.IO, planGrid(plan), false); err != nil {
 		return err
 	}
-	steps, err := replaySteps(opts)
+	dec, err := opts.Decode.Decoder(ctx, f)
+	if err != nil {
+		return err
+	}
+	steps, err := replaySteps(opts, dec)
 	if err != nil {
 		return err
 	}

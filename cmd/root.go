@@ -19,6 +19,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/dlq"
 	"github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/cmd/profile"
+	"github.com/streamctl/streamctl/cmd/schema"
 	"github.com/streamctl/streamctl/cmd/topic"
 	"github.com/streamctl/streamctl/cmd/user"
 	"github.com/streamctl/streamctl/internal/config"
@@ -128,6 +129,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		group.NewCmd(f),
 		profile.NewCmd(f),
 		dlq.NewCmd(f),
+		schema.NewCmd(f),
 		newConsumeCmd(f),
 		newProduceCmd(f),
 		newReplayCmd(f),

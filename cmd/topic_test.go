@@ -171,6 +171,7 @@ func TestTopicListRecordsAndIDs(t *testing.T) {
 		records    int64
 	}{
 		"order-events": {3, 285}, "customer-state": {3, 76}, "order-events-dlt": {3, 12}, "order-sink-dlq": {1, 5},
+		"order-events-avro": {3, 285},
 	}
 	if len(topics) != len(want) {
 		t.Fatalf("got %d topics, want %d: %+v", len(topics), len(want), topics)
@@ -533,7 +534,7 @@ func TestTopicListPattern(t *testing.T) {
 		pattern string
 		want    string
 	}{
-		{"order-*", "order-events order-events-dlt order-sink-dlq"},
+		{"order-*", "order-events order-events-avro order-events-dlt order-sink-dlq"},
 		{"*-dl?", "order-events-dlt order-sink-dlq"},
 		{"order", ""},
 		{"^order-events(-dlt)?$", "order-events order-events-dlt"},

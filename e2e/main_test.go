@@ -26,6 +26,16 @@ var (
 	binPath string            // the streamctl binary built for this run
 	kenv    map[string]string // KAFKA_* exported by scripts/kafka-broker start
 	runDir  string            // the broker's run dir (STREAMCTL_KAFKA_RUN)
+
+	// The schema registry (scripts/schema-registry), started beside the
+	// broker. regEnv is nil when it could not start; regFail says why, and
+	// whether the registry tests must fail rather than skip.
+	regEnv    map[string]string
+	regRunDir string
+	regFail   struct {
+		reason string
+		fatal  bool
+	}
 )
 
 // brokerStartTimeout bounds `scripts/kafka-broker start`, which on a fresh
@@ -62,6 +72,10 @@ func testMain(m *testing.M) int {
 		runDir = filepath.Join(repoDir, ".cache", "kafka-e2e")
 	}
 	keep := envTrue("STREAMCTL_E2E_KEEP_BROKER")
+	regRunDir = os.Getenv("STREAMCTL_REGISTRY_RUN")
+	if regRunDir == "" {
+		regRunDir = filepath.Join(repoDir, ".cache", "schema-registry-e2e")
+	}
 
 	tmp, err := os.MkdirTemp("", "streamctl-e2e-")
 	if err != nil {
@@ -84,8 +98,14 @@ func testMain(m *testing.M) int {
 		}
 	}
 
+	regStarted := make(chan struct{})
+	go func() { defer close(regStarted); startRegistry() }()
 	env, code, stderr := startBroker()
 	buildErr := <-built
+	<-regStarted
+	if !keep {
+		defer stopRegistry()
+	}
 	switch {
 	case code == 2: // java, openssl or mvn missing
 		stopWatchdog()
@@ -119,7 +139,7 @@ func testMain(m *testing.M) int {
 		if !keep {
 			stopBroker()
 		} else {
-			fmt.Fprintf(os.Stderr, "e2e: broker left running (STREAMCTL_E2E_KEEP_BROKER=1); stop it with STREAMCTL_KAFKA_RUN=%s scripts/kafka-broker stop\n", runDir)
+			fmt.Fprintf(os.Stderr, "e2e: broker and registry left running (STREAMCTL_E2E_KEEP_BROKER=1); stop them with STREAMCTL_KAFKA_RUN=%s scripts/kafka-broker stop; STREAMCTL_REGISTRY_RUN=%s scripts/schema-registry stop\n", runDir, regRunDir)
 		}
 		stopWatchdog()
 	}()
@@ -136,6 +156,7 @@ func testMain(m *testing.M) int {
 	kenv = env
 	binPath = filepath.Join(tmp, "streamctl")
 	code = m.Run()
+	stopSchemaPlayground()
 	if code != 0 {
 		printLogTail(kenv["KAFKA_LOG"])
 	}
@@ -205,6 +226,44 @@ func startBroker() (map[string]string, int, string) {
 	return nil, 1, stderr.String()
 }
 
+// startRegistry runs `scripts/schema-registry start` (which reuses a
+// registry already running in regRunDir) and sets regEnv, or regFail.
+func startRegistry() {
+	ctx, cancel := context.WithTimeout(context.Background(), brokerStartTimeout)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, filepath.Join(repoDir, "scripts", "schema-registry"), "start")
+	cmd.Env = append(os.Environ(), "STREAMCTL_REGISTRY_RUN="+regRunDir)
+	cmd.Dir = repoDir
+	cmd.WaitDelay = 10 * time.Second
+	cmd.Stdout = &stdout
+	cmd.Stderr = io.MultiWriter(&stderr, os.Stderr)
+	err := cmd.Run()
+	if err == nil {
+		regEnv = parseExports(stdout.String())
+		return
+	}
+	var exit *exec.ExitError
+	regFail.reason = strings.TrimPrefix(lastLine(stderr.String()), "schema-registry: ")
+	// A missing prerequisite (exit 2) skips the registry tests, except
+	// under CI; a registry that does not start fails them.
+	regFail.fatal = envTrue("CI") || !errors.As(err, &exit) || exit.ExitCode() != 2
+	if regFail.reason == "" {
+		regFail.reason = fmt.Sprintf("scripts/schema-registry start: %v", err)
+	}
+}
+
+func stopRegistry() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(repoDir, "scripts", "schema-registry"), "stop")
+	cmd.Env = append(os.Environ(), "STREAMCTL_REGISTRY_RUN="+regRunDir)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: scripts/schema-registry stop: %v\n", err)
+	}
+}
+
 func stopBroker() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -221,9 +280,9 @@ func stopBroker() {
 // TestMain kills it first.
 func startWatchdog() *exec.Cmd {
 	script := filepath.Join(repoDir, "scripts", "kafka-broker")
-	cmd := exec.Command("bash", "-c", `while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec "$2" stop`,
-		"e2e-watchdog", strconv.Itoa(os.Getpid()), script)
-	cmd.Env = append(os.Environ(), "STREAMCTL_KAFKA_RUN="+runDir)
+	cmd := exec.Command("bash", "-c", `while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$3" stop; exec "$2" stop`,
+		"e2e-watchdog", strconv.Itoa(os.Getpid()), script, filepath.Join(repoDir, "scripts", "schema-registry"))
+	cmd.Env = append(os.Environ(), "STREAMCTL_KAFKA_RUN="+runDir, "STREAMCTL_REGISTRY_RUN="+regRunDir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: no watchdog for the broker: %v\n", err)

@@ -4,6 +4,7 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/schema"
 )
 
 // Factory hands commands what they need, only when they ask: --help,
@@ -28,11 +30,15 @@ type Factory struct {
 	OutputFlag string
 	Props      []string // -X key=value
 	Verbose    bool
+	// RegistryURL is --registry-url, on the commands that take it
+	// (AddRegistryFlag).
+	RegistryURL string
 
-	file    *config.File
-	cluster *config.Cluster
-	client  *kafka.Client
-	logger  *slog.Logger
+	file     *config.File
+	cluster  *config.Cluster
+	client   *kafka.Client
+	registry *schema.Registry
+	logger   *slog.Logger
 }
 
 // New returns a factory over the given streams.
@@ -130,6 +136,38 @@ func (f *Factory) Client() (*kafka.Client, error) {
 	}
 	f.client = client
 	return client, nil
+}
+
+// AddRegistryFlag gives cmd --registry-url, for commands that talk to a
+// schema registry.
+func AddRegistryFlag(cmd *cobra.Command, f *Factory) {
+	cmd.Flags().StringVar(&f.RegistryURL, "registry-url", "", "schema registry URL, overriding the profile's schema_registry.url (env "+config.EnvRegistryURL+")")
+}
+
+// Registry connects to the schema registry of the profile, --registry-url
+// or STREAMCTL_SCHEMA_REGISTRY_URL. It needs no brokers.
+func (f *Factory) Registry() (*schema.Registry, error) {
+	if f.registry != nil {
+		return f.registry, nil
+	}
+	file, err := f.ConfigFile()
+	if err != nil {
+		return nil, err
+	}
+	r, err := config.ResolveRegistry(f.Settings, file, f.RegistryURL, func(msg string) { f.IO.Warnf("%s", msg) })
+	if errors.Is(err, config.ErrNoRegistry) {
+		return nil, exitcode.WithCode(exitcode.Usage, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	reg, err := schema.Connect(r)
+	if err != nil {
+		return nil, err
+	}
+	f.Logger().Debug("schema registry", "url", r.URL, "user", r.Username, "timeout", r.Timeout)
+	f.registry = reg
+	return reg, nil
 }
 
 // Close releases the Kafka client, if one was made.

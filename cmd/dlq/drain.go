@@ -179,7 +179,7 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 func drainSink(ctx context.Context, client *kafka.Client, opts *DrainOptions, steps *[]pipeline.Step, sum *DrainSummary) (pipeline.Sink, func() error, error) {
 	if opts.ToFile != "" {
 		sum.Target = "file:" + opts.ToFile
-		s, err := replay.NewFileSink(opts.ToFile)
+		s, err := replay.NewFileSink(opts.ToFile, format.EnvelopeOptions{})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -58,6 +58,7 @@ func (o *ReadOptions) read(ctx context.Context, f *cmdutil.Factory, topic string
 // InspectOptions are the inputs of `dlq inspect`.
 type InspectOptions struct {
 	ReadOptions
+	Decode     cmdutil.DecodeFlag
 	Stacktrace bool
 	MaxRecords int64
 }
@@ -90,9 +91,25 @@ in_dlq_seconds, dlq: <the decoded metadata>}. Filters are those of reprocess.`,
 			if opts.MaxRecords < 0 {
 				return exitcode.UsageError("--max-records must not be negative")
 			}
+			if err := opts.Decode.Validate(); err != nil {
+				return err
+			}
+			dec, err := opts.Decode.Decoder(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			var eo format.EnvelopeOptions
+			if dec != nil {
+				eo.Decoded = dec.Envelope
+			}
 			entries := []dlq.Entry{}
-			err := opts.read(cmd.Context(), f, args[0], opts.MaxRecords, func(rec *kafka.Record, m *dlq.Metadata) (bool, error) {
-				entries = append(entries, dlq.NewEntry(rec, m, now, opts.Stacktrace))
+			err = opts.read(cmd.Context(), f, args[0], opts.MaxRecords, func(rec *kafka.Record, m *dlq.Metadata) (bool, error) {
+				if dec != nil {
+					if _, err := dec.Step(rec); err != nil {
+						return false, err
+					}
+				}
+				entries = append(entries, dlq.NewEntry(rec, m, now, opts.Stacktrace, eo))
 				return true, nil
 			})
 			if err != nil {
@@ -109,6 +126,7 @@ in_dlq_seconds, dlq: <the decoded metadata>}. Filters are those of reprocess.`,
 	}
 	opts.addFlags(cmd)
 	cmd.Flags().BoolVar(&opts.Stacktrace, "stacktrace", false, "include the stack trace")
+	opts.Decode.AddFlags(cmd, f)
 	cmd.Flags().Int64VarP(&opts.MaxRecords, "max-records", "n", 0, "show at most this many records (0: all)")
 	return cmd
 }

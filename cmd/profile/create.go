@@ -44,7 +44,7 @@ config file, which is written with mode 0600.`,
 		Example: `  streamctl profile create local --brokers localhost:9092 --use
   streamctl profile create prod --brokers b1.prod:9093,b2.prod:9093 \
       --sasl-mechanism SCRAM-SHA-512 --username ops --password-env PROD_KAFKA_PASSWORD \
-      --tls --ca-file /etc/kafka/ca.pem`,
+      --tls --ca-file /etc/kafka/ca.pem --registry-url https://sr.prod:8081`,
 		Args: cmdutil.ExactArgs(1, "NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
@@ -66,6 +66,9 @@ config file, which is written with mode 0600.`,
 	fl.DurationVar(&opts.Timeout, "request-timeout", 0, "request timeout stored in the profile (default 10s)")
 	fl.StringArrayVar(&opts.Properties, "set", nil, "librdkafka property key=value stored in the profile, repeatable")
 	fl.BoolVar(&opts.Use, "use", false, "make it the current profile")
+	// --registry-url names the schema registry of the new profile;
+	// credentials go in with `profile set schema_registry.*`.
+	cmdutil.AddRegistryFlag(cmd, f)
 	fl.BoolVar(&opts.Force, "force", false, "replace an existing profile of that name")
 	_ = cmd.RegisterFlagCompletionFunc("sasl-mechanism", cobra.FixedCompletions(config.Mechanisms, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -97,6 +100,9 @@ func createRun(f *cmdutil.Factory, opts *CreateOptions) error {
 	}
 	if opts.TLS || opts.CAFile != "" || opts.CertFile != "" || opts.Insecure {
 		p.TLS = &config.TLS{CAFile: opts.CAFile, CertFile: opts.CertFile, KeyFile: opts.KeyFile, InsecureSkipVerify: opts.Insecure}
+	}
+	if f.RegistryURL != "" {
+		p.SchemaRegistry = &config.SchemaRegistry{URL: f.RegistryURL}
 	}
 	props, err := config.ParseProperties(opts.Properties)
 	if err != nil {

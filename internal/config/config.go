@@ -36,6 +36,8 @@ type Profile struct {
 	TLS        *TLS              `yaml:"tls,omitempty" json:"tls,omitempty"`
 	Properties map[string]string `yaml:"properties,omitempty" json:"properties,omitempty"`
 	Timeout    Duration          `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+	// SchemaRegistry is where --decode and produce's schema flags find schemas.
+	SchemaRegistry *SchemaRegistry `yaml:"schema_registry,omitempty" json:"schema_registry,omitempty"`
 }
 
 // SASL authentication. Exactly one of Password, PasswordEnv and PasswordFile
@@ -208,6 +210,11 @@ func (p *Profile) Validate() error {
 		}
 		if strings.ToUpper(s.Mechanism) != "OAUTHBEARER" && s.Username == "" {
 			return fmt.Errorf("sasl: mechanism %s needs a username", s.Mechanism)
+		}
+	}
+	if r := p.SchemaRegistry; r != nil {
+		if err := r.validate(); err != nil {
+			return err
 		}
 	}
 	if t := p.TLS; t != nil {

@@ -237,7 +237,8 @@ func TestProfileSet(t *testing.T) {
 // Every key SettableKeys advertises must be accepted by Set, or the help of
 // `profile set` lies.
 func TestSettableKeysAreSettable(t *testing.T) {
-	values := map[string]string{"timeout": "5s", "tls.enabled": "true", "tls.insecure_skip_verify": "false"}
+	values := map[string]string{"timeout": "5s", "tls.enabled": "true", "tls.insecure_skip_verify": "false",
+		"schema_registry.url": "http://127.0.0.1:8081", "schema_registry.tls.insecure_skip_verify": "false"}
 	for _, key := range config.SettableKeys {
 		key = strings.Replace(key, "<librdkafka property>", "linger.ms", 1)
 		v, ok := values[key]

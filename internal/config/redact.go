@@ -24,6 +24,9 @@ func (p *Profile) Redacted() *Profile {
 		}
 		c.SASL = &s
 	}
+	if p.SchemaRegistry != nil {
+		c.SchemaRegistry = p.SchemaRegistry.redacted()
+	}
 	if p.Properties != nil {
 		c.Properties = make(map[string]string, len(p.Properties))
 		for k, v := range p.Properties {

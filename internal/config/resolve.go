@@ -57,19 +57,12 @@ type Cluster struct {
 // and applies flags and environment over it. extra holds -X properties. warn
 // receives warnings for stderr.
 func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)) (*Cluster, error) {
-	name := v.GetString(KeyProfile)
-	if name == "" {
-		name = f.CurrentProfile
+	name, p, err := f.selected(v)
+	if err != nil {
+		return nil, err
 	}
-	p := &Profile{}
-	if name != "" {
-		var err error
-		if p, err = f.Profile(name); err != nil {
-			return nil, err
-		}
-		if err := p.Validate(); err != nil {
-			return nil, fmt.Errorf("profile %q in %s: %w", name, f.path, err)
-		}
+	if p == nil {
+		p = &Profile{}
 	}
 	c := &Cluster{Profile: name, SASL: p.SASL, TLS: p.TLS, Properties: map[string]string{}}
 
@@ -95,12 +88,12 @@ func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)
 		c.Properties[k] = val
 	}
 
-	if c.SASL != nil {
-		secret, err := c.SASL.secret(warn)
+	if s := c.SASL; s != nil {
+		pw, err := secret("sasl.password", s.Password, s.PasswordEnv, s.PasswordFile, warn)
 		if err != nil {
 			return nil, fmt.Errorf("profile %q: %w", name, err)
 		}
-		c.password = secret
+		c.password = pw
 		if c.SASL.Password != "" {
 			warnIfShared(f.path, "config file", warn)
 		}
@@ -108,24 +101,46 @@ func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)
 	return c, nil
 }
 
-// secret reads the password from where the profile says it is.
-func (s *SASL) secret(warn func(string)) (string, error) {
+// selected returns the profile a command uses: --profile, else
+// STREAMCTL_PROFILE, else the current profile; nil when there is none.
+func (f *File) selected(v *viper.Viper) (string, *Profile, error) {
+	name := v.GetString(KeyProfile)
+	if name == "" {
+		name = f.CurrentProfile
+	}
+	if name == "" {
+		return "", nil, nil
+	}
+	p, err := f.Profile(name)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return "", nil, fmt.Errorf("profile %q in %s: %w", name, f.path, err)
+	}
+	return name, p, nil
+}
+
+// secret reads a secret from where the profile says it is: in the file
+// (value), an environment variable or a file. field names it in errors,
+// e.g. "sasl.password".
+func secret(field, value, env, file string, warn func(string)) (string, error) {
 	switch {
-	case s.PasswordEnv != "":
-		pw, ok := os.LookupEnv(s.PasswordEnv)
+	case env != "":
+		pw, ok := os.LookupEnv(env)
 		if !ok {
-			return "", fmt.Errorf("sasl.password_env names %s, which is not set", s.PasswordEnv)
+			return "", fmt.Errorf("%s_env names %s, which is not set", field, env)
 		}
 		return pw, nil
-	case s.PasswordFile != "":
-		data, err := os.ReadFile(s.PasswordFile)
+	case file != "":
+		data, err := os.ReadFile(file)
 		if err != nil {
-			return "", fmt.Errorf("sasl.password_file: %w", err)
+			return "", fmt.Errorf("%s_file: %w", field, err)
 		}
-		warnIfShared(s.PasswordFile, "password file", warn)
+		warnIfShared(file, "password file", warn)
 		return strings.TrimRight(string(data), "\r\n"), nil
 	}
-	return s.Password, nil
+	return value, nil
 }
 
 // warnIfShared warns when a file holding a secret can be read by group or others.

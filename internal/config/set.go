@@ -12,6 +12,10 @@ var SettableKeys = []string{
 	"brokers", "timeout",
 	"sasl.mechanism", "sasl.username", "sasl.password", "sasl.password_env", "sasl.password_file",
 	"tls.enabled", "tls.ca_file", "tls.cert_file", "tls.key_file", "tls.server_name", "tls.insecure_skip_verify",
+	"schema_registry.url", "schema_registry.username", "schema_registry.password", "schema_registry.password_env",
+	"schema_registry.password_file", "schema_registry.token", "schema_registry.token_env", "schema_registry.token_file",
+	"schema_registry.tls.ca_file", "schema_registry.tls.cert_file", "schema_registry.tls.key_file",
+	"schema_registry.tls.insecure_skip_verify",
 	"properties.<librdkafka property>",
 }
 
@@ -49,6 +53,11 @@ func (p *Profile) Set(key, value string) error {
 			p.SASL = &SASL{}
 		}
 		return p.SASL.set(strings.TrimPrefix(key, "sasl."), value)
+	case strings.HasPrefix(key, "schema_registry."):
+		if p.SchemaRegistry == nil {
+			p.SchemaRegistry = &SchemaRegistry{}
+		}
+		return p.SchemaRegistry.set(strings.TrimPrefix(key, "schema_registry."), value)
 	case strings.HasPrefix(key, "tls."):
 		if p.TLS == nil {
 			p.TLS = &TLS{}

@@ -65,7 +65,8 @@ func Of(err error) int {
 const Help = `streamctl exits with one of these codes, so scripts can tell outcomes apart:
 
   0    success (also "nothing found" for list commands)
-  1    error: connection, authentication, broker error, bad data
+  1    error: connection, authentication, broker error, bad data (also a
+       record --decode cannot decode, or JSON that does not fit its schema)
   2    usage error: bad flag or argument; usage is printed
   3    a check failed on purpose (--fail-above lag gates, reassign --verify while moving)
   4    partial: some records were not processed (counts are printed)

@@ -42,6 +42,19 @@ type EnvelopeOptions struct {
 	// "true" stays a string. ParseEnvelope accepts the result, but the
 	// value comes back compacted, so it is not a byte-exact round trip.
 	DecodeJSON bool
+	// Decoded, when set, gives what a schema registry decoder made of the
+	// record's key and value (consume --decode). A side it decoded gets
+	// "key_schema_id"/"key_decoded" or "value_schema_id"/"value_decoded"
+	// after its raw field, which stays as it is: the envelope is still
+	// lossless, and ParseEnvelope ignores the decoded fields.
+	Decoded func(r *kafka.Record) (key, value Decoded)
+}
+
+// Decoded is a key or value decoded with its schema: the schema id its
+// framing named and the data as compact JSON (nil: not decoded).
+type Decoded struct {
+	SchemaID int
+	JSON     []byte
 }
 
 const (
@@ -65,14 +78,20 @@ func AppendEnvelope(dst []byte, r *kafka.Record, opts EnvelopeOptions) []byte {
 	dst = appendTimestamp(dst, r.Timestamp)
 	dst = append(dst, `,"timestamp_type":`...)
 	dst = appendJSONString(dst, r.TimestampType)
+	var key, value Decoded
+	if opts.Decoded != nil {
+		key, value = opts.Decoded(r)
+	}
 	dst = append(dst, `,"key":`...)
 	dst = appendBytes(dst, r.Key, keyEncodingB64)
+	dst = appendDecoded(dst, `,"key_schema_id":`, `,"key_decoded":`, key)
 	dst = append(dst, `,"value":`...)
 	if opts.DecodeJSON && isJSONContainer(r.Value) {
 		dst = appendCompactJSON(dst, r.Value)
 	} else {
 		dst = appendBytes(dst, r.Value, valueEncodingB64)
 	}
+	dst = appendDecoded(dst, `,"value_schema_id":`, `,"value_decoded":`, value)
 	dst = append(dst, `,"headers":[`...)
 	for i := range r.Headers {
 		h := &r.Headers[i]
@@ -93,6 +112,17 @@ func AppendEnvelope(dst []byte, r *kafka.Record, opts EnvelopeOptions) []byte {
 		dst = append(dst, '}')
 	}
 	return append(dst, "]}\n"...)
+}
+
+// appendDecoded writes a decoded side's two fields, if it was decoded.
+func appendDecoded(dst []byte, idField, jsonField string, d Decoded) []byte {
+	if d.JSON == nil {
+		return dst
+	}
+	dst = append(dst, idField...)
+	dst = strconv.AppendInt(dst, int64(d.SchemaID), 10)
+	dst = append(dst, jsonField...)
+	return append(dst, d.JSON...)
 }
 
 // appendBytes writes b as null, a JSON string when it is valid UTF-8, or a
@@ -299,6 +329,12 @@ type envelopeJSON struct {
 	Value         json.RawMessage `json:"value"`
 	ValueEncoding json.RawMessage `json:"value_encoding"`
 	Headers       json.RawMessage `json:"headers"`
+	// What consume --decode adds. Read only to be type-checked: the raw
+	// key and value are the record.
+	KeySchemaID   json.RawMessage `json:"key_schema_id"`
+	KeyDecoded    json.RawMessage `json:"key_decoded"`
+	ValueSchemaID json.RawMessage `json:"value_schema_id"`
+	ValueDecoded  json.RawMessage `json:"value_decoded"`
 }
 
 type headerJSON struct {
@@ -323,6 +359,10 @@ type headerJSON struct {
 //     is taken as its compact JSON text.
 //   - offset and timestamp_type are read into the record for provenance
 //     (replay, DLQ); the producer never sends them. A missing offset is -1.
+//   - key_schema_id, key_decoded, value_schema_id and value_decoded
+//     (consume --decode) are ignored: the raw key and value are what is
+//     produced, so a decoded envelope round-trips byte for byte. A schema
+//     id must still be an integer or null.
 //   - Unknown fields are ignored, so envelopes written by a newer streamctl
 //     still load.
 //
@@ -363,6 +403,16 @@ func ParseEnvelope(line []byte) (kafka.Record, error) {
 	if !isAbsent(env.Offset) {
 		if rec.Offset, err = parseInt("offset", env.Offset, 64); err != nil {
 			return rec, err
+		}
+	}
+	for _, id := range [...]struct {
+		field string
+		raw   json.RawMessage
+	}{{"key_schema_id", env.KeySchemaID}, {"value_schema_id", env.ValueSchemaID}} {
+		if !isAbsent(id.raw) {
+			if _, err := parseInt(id.field, id.raw, 32); err != nil {
+				return rec, err
+			}
 		}
 	}
 	if rec.Timestamp, err = parseTimestamp(env.Timestamp); err != nil {

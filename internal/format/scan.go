@@ -231,6 +231,8 @@ func (env *envelopeJSON) field(name []byte) *json.RawMessage {
 		{"timestamp", &env.Timestamp}, {"timestamp_type", &env.TimestampType},
 		{"key", &env.Key}, {"key_encoding", &env.KeyEncoding},
 		{"value", &env.Value}, {"value_encoding", &env.ValueEncoding}, {"headers", &env.Headers},
+		{"key_schema_id", &env.KeySchemaID}, {"key_decoded", &env.KeyDecoded},
+		{"value_schema_id", &env.ValueSchemaID}, {"value_decoded", &env.ValueDecoded},
 	} {
 		if len(name) == len(f.name) && string(name) == f.name || bytes.EqualFold(name, []byte(f.name)) {
 			return f.p

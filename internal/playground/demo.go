@@ -17,6 +17,7 @@ const (
 	CustomersTopic    = "customer-state"
 	SpringDLT         = "order-events-dlt"
 	ConnectDLQ        = "order-sink-dlq"
+	AvroOrdersTopic   = "order-events-avro"
 	NotificationGroup = "notification-group"
 	AnalyticsGroup    = "analytics-group"
 
@@ -50,6 +51,7 @@ func Seed(ctx context.Context, c *kafka.Client, now time.Time) error {
 		{Name: CustomersTopic, Partitions: 3, ReplicationFactor: 1, Configs: map[string]string{"cleanup.policy": "compact"}},
 		{Name: SpringDLT, Partitions: 3, ReplicationFactor: 1},
 		{Name: ConnectDLQ, Partitions: 1, ReplicationFactor: 1},
+		{Name: AvroOrdersTopic, Partitions: 3, ReplicationFactor: 1},
 	}
 	for _, t := range topics {
 		if err := c.CreateTopic(ctx, t, false); err != nil {
@@ -59,6 +61,13 @@ func Seed(ctx context.Context, c *kafka.Client, now time.Time) error {
 	rng := rand.New(rand.NewSource(17))
 	orders := orderEvents(rng, now)
 	if err := c.ProduceSync(ctx, orders); err != nil {
+		return err
+	}
+	avroOrders, err := avroOrderEvents(orders)
+	if err != nil {
+		return err
+	}
+	if err := c.ProduceSync(ctx, avroOrders); err != nil {
 		return err
 	}
 	if err := c.ProduceSync(ctx, customerStates(rng, now)); err != nil {

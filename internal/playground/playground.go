@@ -1,6 +1,6 @@
 // Package playground runs a Kafka-protocol broker inside the process (franz-go's
-// kfake) and seeds the demo data set, so every streamctl command can be tried
-// without a cluster.
+// kfake), with a schema registry beside it, and seeds the demo data set, so
+// every streamctl command can be tried without a cluster.
 package playground
 
 import (
@@ -15,13 +15,15 @@ const DefaultPort = 9092
 
 // Options configure the embedded broker.
 type Options struct {
-	Port    int    // 0 picks a free port
-	DataDir string // persist topics and offsets across restarts when set
+	Port         int    // 0 picks a free port
+	RegistryPort int    // the schema registry's; 0 picks a free port
+	DataDir      string // persist topics and offsets across restarts when set
 }
 
-// Playground is a running embedded broker.
+// Playground is a running embedded broker and schema registry.
 type Playground struct {
-	cluster *kfake.Cluster
+	cluster  *kfake.Cluster
+	registry *registry
 }
 
 // Start starts the broker on 127.0.0.1.
@@ -41,14 +43,27 @@ func Start(opts Options) (*Playground, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the playground broker on 127.0.0.1:%d: %w", opts.Port, err)
 	}
-	return &Playground{cluster: c}, nil
+	reg, err := startRegistry(opts.RegistryPort)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	seedSchemas(reg.fake)
+	return &Playground{cluster: c, registry: reg}, nil
 }
 
 // Addr is the broker's host:port.
 func (p *Playground) Addr() string { return p.cluster.ListenAddrs()[0] }
 
-// Close stops the broker, flushing the data dir if there is one.
-func (p *Playground) Close() { p.cluster.Close() }
+// RegistryURL is the schema registry's base URL.
+func (p *Playground) RegistryURL() string { return p.registry.url() }
+
+// Close stops the registry and the broker, flushing the data dir if there
+// is one.
+func (p *Playground) Close() {
+	p.registry.close()
+	p.cluster.Close()
+}
 
 // Run starts a broker, calls ready with it, and stops it when ctx ends.
 func Run(ctx context.Context, opts Options, ready func(*Playground) error) error {

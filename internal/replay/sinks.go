@@ -17,8 +17,8 @@ import (
 )
 
 // envelope encodes records as the lossless JSON envelope, one per line.
-func envelope(dst []byte, r *kafka.Record) []byte {
-	return format.AppendEnvelope(dst, r, format.EnvelopeOptions{})
+func envelope(eo format.EnvelopeOptions) pipeline.Encoder {
+	return func(dst []byte, r *kafka.Record) []byte { return format.AppendEnvelope(dst, r, eo) }
 }
 
 // FileSink appends envelopes to a file (gzip-compressed when the name ends
@@ -31,8 +31,9 @@ type FileSink struct {
 	gz *gzip.Writer
 }
 
-// NewFileSink opens path for appending.
-func NewFileSink(path string) (*FileSink, error) {
+// NewFileSink opens path for appending envelopes written with eo (which
+// may add decoded values beside the raw ones).
+func NewFileSink(path string, eo format.EnvelopeOptions) (*FileSink, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, err
@@ -41,7 +42,7 @@ func NewFileSink(path string) (*FileSink, error) {
 	if strings.HasSuffix(path, ".gz") {
 		s.gz = gzip.NewWriter(f)
 	}
-	s.StreamSink = pipeline.NewStreamSink(&syncWriter{s}, envelope)
+	s.StreamSink = pipeline.NewStreamSink(&syncWriter{s}, envelope(eo))
 	s.StreamSink.Durable = s.sync
 	return s, nil
 }
@@ -88,8 +89,9 @@ type ExecSink struct {
 	done  chan error
 }
 
-// NewExecSink starts `sh -c command`, its stdout and stderr going to ours.
-func NewExecSink(ctx context.Context, command string, stdout, stderr io.Writer) (*ExecSink, error) {
+// NewExecSink starts `sh -c command`, its stdout and stderr going to ours,
+// and writes envelopes (with eo) to its stdin.
+func NewExecSink(ctx context.Context, command string, eo format.EnvelopeOptions, stdout, stderr io.Writer) (*ExecSink, error) {
 	c := exec.Command("sh", "-c", command)
 	c.Stdout, c.Stderr = stdout, stderr
 	stdin, err := c.StdinPipe()
@@ -101,7 +103,7 @@ func NewExecSink(ctx context.Context, command string, stdout, stderr io.Writer) 
 	}
 	s := &ExecSink{cmd: c, stdin: stdin, done: make(chan error, 1)}
 	go func() { s.done <- c.Wait() }()
-	s.StreamSink = pipeline.NewStreamSink(stdin, envelope)
+	s.StreamSink = pipeline.NewStreamSink(stdin, envelope(eo))
 	return s, nil
 }
 
