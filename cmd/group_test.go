@@ -211,14 +211,7 @@ func TestGroupResetStrategies(t *testing.T) {
 
 func TestGroupResetRefusesAnActiveGroup(t *testing.T) {
 	b := startDemo(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ios, _, _, _ := format.Test()
-		cmd.Run(ctx, ios, b.args("consume", "order-events", "-g", "live-group", "-o", "raw"))
-	}()
-	defer func() { cancel(); <-done }()
+	b.consumeInBackground(t, "order-events", "live-group")
 	// Wait until the member has joined.
 	deadline := time.Now().Add(30 * time.Second)
 	for {

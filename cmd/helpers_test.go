@@ -153,6 +153,19 @@ func startDemo(t *testing.T) broker {
 	return b
 }
 
+// consumeInBackground runs `consume TOPIC -g GROUP` in-process until the
+// test ends: a live member of the group.
+func (b broker) consumeInBackground(t *testing.T, topic, group string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ios, _, _, _ := format.Test()
+		cmd.Run(ctx, ios, b.args("consume", topic, "-g", group, "-o", "raw"))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
 // args appends --brokers for this broker. The config file is the one init
 // points at, which does not exist.
 func (b broker) args(args ...string) []string {

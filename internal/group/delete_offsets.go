@@ -45,10 +45,11 @@ func (d *OffsetDeletion) Failed() int {
 // the group's commits on them, without changing anything. An unknown group
 // is an error with suggestions.
 func PlanDeleteOffsets(ctx context.Context, c *kafka.Client, group string, topics []TopicScope) (*OffsetDeletion, error) {
-	state, current, err := groupCommits(ctx, c, group)
+	desc, current, err := groupCommits(ctx, c, group)
 	if err != nil {
 		return nil, err
 	}
+	state := desc.State
 	if state == "Dead" && len(current) == 0 {
 		return nil, notFound(ctx, c, group)
 	}

@@ -2,10 +2,9 @@ package kafka
 
 // A thin binding to the librdkafka that confluent-kafka-go bundles (its
 // static library is linked in with the Go client): every Writer and every
-// Reader but a sampling one go through it. Its C side is rdk.c; rdk.h
-// declares the few functions of librdkafka's public API it uses. The Go
-// client stays for admin requests and sampling reads (Seek, Pause), which
-// are not per-record costs.
+// Reader go through it. Its C side is rdk.c; rdk.h declares the few
+// functions of librdkafka's public API it uses. The Go client stays for
+// admin requests, which are not per-record costs.
 //
 // Why: the Go client's per-record costs made produce and consume about half
 // as fast as kcat (docs/performance.md). It turns every delivery report into
@@ -21,7 +20,8 @@ package kafka
 //     Transactions use librdkafka's transaction calls.
 //   - Reader (rdk_reader.go): up to 1,024 fetched records are packed into
 //     one Go buffer per cgo call (sc_fill). A group's rebalances come back
-//     through an exported Go function, which picks the start offsets.
+//     through an exported Go function, which picks the start offsets and
+//     assigns, eagerly or incrementally as the group's protocol wants.
 //
 // librdkafka's logs reach -v through streamctlRDKLog, also exported.
 
@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime/cgo"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -60,6 +61,17 @@ type rdkProducer struct {
 
 // reported marks a record whose delivery report was taken.
 var reported = new(struct{ byte })
+
+// rdkConfig is conf with the cluster's client configuration (profile,
+// flags and -X properties) over it, for a handle of the binding.
+func (cl *Client) rdkConfig(conf map[string]string) map[string]string {
+	for k, v := range cl.cluster.ClientConfig() {
+		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
+			conf[k] = v
+		}
+	}
+	return conf
+}
 
 // rdkConf builds a librdkafka configuration from properties.
 func rdkConf(conf map[string]string) (*C.rd_kafka_conf_t, error) {

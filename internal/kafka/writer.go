@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -116,12 +115,7 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 	if opts.TransactionalID != "" {
 		conf["transactional.id"] = opts.TransactionalID
 	}
-	for k, v := range cl.cluster.ClientConfig() {
-		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
-			conf[k] = v
-		}
-	}
-	p, err := newRDKProducer(conf, cl)
+	p, err := newRDKProducer(cl.rdkConfig(conf), cl)
 	if err != nil {
 		return nil, fmt.Errorf("invalid producer configuration: %w", err)
 	}
