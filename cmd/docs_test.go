@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -37,8 +38,10 @@ var exampleExpect = map[string]struct {
 	"make lint":            {skip: "development, not a playground example"},
 	"make generate":        {skip: "development, not a playground example"},
 	"streamctl playground": {skip: "runs until Ctrl-C; the test starts the playground itself"},
-	"streamctl playground --data-dir ~/.cache/streamctl-playground":           {skip: "runs until Ctrl-C"},
-	"streamctl group lag analytics-group --watch --interval 10s >> lag.jsonl": {skip: "runs until Ctrl-C"},
+	"streamctl playground --data-dir ~/.cache/streamctl-playground":                                     {skip: "runs until Ctrl-C"},
+	"streamctl group lag analytics-group --watch --interval 10s >> lag.jsonl":                           {skip: "runs until Ctrl-C"},
+	"streamctl consume order-events -g projections -X partition.assignment.strategy=cooperative-sticky": {skip: "follows new records until Ctrl-C"},
+	"streamctl consume order-events -g projections -X group.protocol=consumer":                          {skip: "follows new records until Ctrl-C"},
 	// The docs show these failing on purpose.
 	"streamctl topic describe orders":                               {code: 1},
 	"streamctl topic delete payments":                               {code: 2}, // without a terminal to ask on, it refuses
@@ -233,6 +236,11 @@ func runExample(t *testing.T, env []string, text string) (int, string) {
 	defer cancel()
 	c := exec.CommandContext(ctx, "sh", "-c", text)
 	c.Env = env
+	// A hung example ends with all its processes (the streamctl under sh
+	// keeps the output open), and the test names it.
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	c.Cancel = func() error { return syscall.Kill(-c.Process.Pid, syscall.SIGKILL) }
+	c.WaitDelay = 10 * time.Second
 	for _, kv := range env {
 		if home, ok := strings.CutPrefix(kv, "HOME="); ok {
 			c.Dir = home
