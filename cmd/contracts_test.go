@@ -102,7 +102,7 @@ func TestReplayJSONContract(t *testing.T) {
 		{"replay_to_file.json", []string{"replay", "order-events", "--event-type", "OrderPaid", "--to-file", filepath.Join(dir, "paid.jsonl"), "-o", "json"}},
 		{"replay_dry_run.json", []string{"replay", "order-events", "--to-topic", "orders-copy", "--create", "--dry-run", "-o", "json"}},
 		{"replay_to_topic.json", []string{"replay", "order-events", "--to-topic", "orders-copy", "--create", "-o", "json"}},
-		{"replay_to_group.json", []string{"replay", "order-events", "--from", "start", "--to-group", "projection-v2", "-o", "json"}},
+		{"replay_to_group.json", []string{"replay", "order-events", "--from", "start", "--to-group", "projection-v2", "--execute", "--undo-dir", dir, "-o", "json"}},
 	} {
 		// Its own id (generated ones repeat within a process and a
 		// second) and checkpoint (not the process's state directory).

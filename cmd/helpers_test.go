@@ -36,6 +36,9 @@ type result struct {
 // does not exist. Tests that run in parallel cannot use t.Setenv; those that
 // write a config file pass --config, the others call isolate.
 func init() {
+	if os.Getenv(helperCLI) != "" {
+		return // streamctl for a doc example: its environment is the example's
+	}
 	for _, k := range []string{"STREAMCTL_CONFIG", "STREAMCTL_PROFILE", "STREAMCTL_BROKERS", "STREAMCTL_TIMEOUT", "NO_COLOR"} {
 		os.Unsetenv(k)
 	}

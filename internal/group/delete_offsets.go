@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
@@ -109,5 +110,5 @@ func (d *OffsetDeletion) Summary() string {
 			committed++
 		}
 	}
-	return fmt.Sprintf("%d committed offsets on %d partitions", committed, len(d.Rows))
+	return fmt.Sprintf("%s on %s", format.Count(int64(committed), "committed offset"), format.Count(int64(len(d.Rows)), "partition"))
 }

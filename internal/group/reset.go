@@ -20,12 +20,17 @@ import (
 // Strategy says where a reset moves each partition, with the names of
 // kafka-consumer-groups --reset-offsets.
 type Strategy struct {
-	Kind  string    // earliest, latest, current, offset, shift, datetime, file, group
+	Kind  string    // earliest, latest, current, offset, shift, datetime, file, group, replay
 	N     int64     // offset: the offset; shift: the delta
 	Time  time.Time // datetime (--by-duration resolves to a datetime)
-	File  []PlanRow // file: the rows read from --from-file
+	File  []PlanRow // file: the rows read from --from-file; replay: the start of the replay's range
 	Group string    // group: the group whose offsets are copied
 }
+
+// explicit reports whether the strategy names each partition's offset
+// (a plan file, or the start of a replay's range), which then also picks
+// the partitions.
+func (st Strategy) explicit() bool { return st.Kind == "file" || st.Kind == "replay" }
 
 // Scope picks the partitions: AllTopics means those the group has commits
 // on; Topics (name, optionally with partitions) include partitions without
@@ -151,7 +156,7 @@ func PlanReset(ctx context.Context, c *kafka.Client, group string, st Strategy, 
 			if target < 0 { // no record that recent: the log end
 				target = lo.End
 			}
-		case "file":
+		case "file", "replay":
 			target, clamp = fileOffsets[tp], true
 		case "group":
 			target = other[tp]
@@ -195,7 +200,7 @@ func scopePartitions(ctx context.Context, c *kafka.Client, sc Scope, st Strategy
 		return false
 	}
 	switch {
-	case st.Kind == "file":
+	case st.explicit():
 		for _, r := range st.File {
 			if tp := (kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}); inTopics(tp) {
 				add(tp)
