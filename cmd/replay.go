@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -203,14 +204,22 @@ func (o *ReplayOptions) validate(now time.Time) error {
 		return exitcode.UsageError("--resume needs the --checkpoint file (or --id) of the replay to continue")
 	}
 	if o.ID == "" {
-		// The pid keeps two replays started in the same second apart.
+		// The pid keeps two processes' replays of the same second apart, the
+		// sequence two replays of one process (the in-process tests, a script
+		// of cmd.Main calls).
 		o.ID = fmt.Sprintf("replay-%s-%d", now.UTC().Format("20060102T150405"), os.Getpid())
+		if n := replaySeq.Add(1); n > 1 {
+			o.ID += fmt.Sprintf("-%d", n)
+		}
 	}
 	if o.Checkpoint == "" {
 		o.Checkpoint = filepath.Join(stateDir(), "replays", o.ID+".json")
 	}
 	return nil
 }
+
+// replaySeq counts the replays this process has named.
+var replaySeq atomic.Int64
 
 func stateDir() string {
 	if d := os.Getenv("XDG_STATE_HOME"); d != "" {

@@ -88,6 +88,17 @@ func TestReplayToFileIsLosslessAndResumable(t *testing.T) {
 	run(t, b.args("replay", "order-events", "--to-file", out, "--checkpoint", cp, "--resume")...).exit(t, 1)
 }
 
+// Replays named by default (no --id) in one process and second get ids and
+// checkpoints of their own: the second is not refused as a rerun of the first.
+func TestReplayDefaultIDsDiffer(t *testing.T) {
+	b := startDemo(t)
+	dir := t.TempDir()
+	for i := range 3 {
+		out := filepath.Join(dir, fmt.Sprintf("copy-%d.jsonl", i))
+		run(t, b.args("replay", "order-events", "--to", "+1", "--to-file", out)...).ok(t)
+	}
+}
+
 func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
 	b := startBroker(t)
 	run(t, b.args("topic", "create", "events", "-p", "3")...).ok(t)
