@@ -57,7 +57,7 @@ func TestCompleteAdminFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"acl", "list", "--topic", "order-events-"}, "order-events-dlt :4"},
+		{[]string{"acl", "list", "--topic", "order-events-"}, "order-events-avro order-events-dlt :4"},
 		{[]string{"acl", "create", "--group", "analytics"}, "analytics-group :4"},
 		{[]string{"cluster", "config", "get", "--broker", ""}, "0 :4"},
 		{[]string{"topic", "reassign", "order-events", "--broker-ids", "0,"}, ":4"},

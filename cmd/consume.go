@@ -93,7 +93,7 @@ whose schema cannot be had, stops the read with an error naming it.`,
 			return consumeRun(cmd.Context(), f, opts)
 		},
 	}
-	cmdutil.SetOutputs(cmd, format.Table, format.JSON, format.Raw)
+	f.SetOutputs(cmd, format.Table, format.JSON, format.Raw)
 	fl := cmd.Flags()
 	fl.BoolVarP(&opts.Regex, "regex", "r", false, "topic arguments are regular expressions")
 	fl.StringVar(&opts.Offset, "offset", "start", "where to start, or a range A:B (see above)")
@@ -188,7 +188,15 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	defer reader.Close()
 
 	if f.Output() == format.Table && f.IO.OutTTY && opts.Template == "" {
-		fmt.Fprint(f.IO.Out, format.RecordLineHeader)
+		// On a terminal: aligned columns, cut at its edge.
+		var maxPart int32
+		var maxOff int64
+		for tp, off := range plan.Start {
+			maxPart, maxOff = max(maxPart, tp.Partition), max(maxOff, off, plan.End[tp])
+		}
+		t := format.NewRecordTable(topics, maxPart, maxOff, f.IO.Width)
+		fmt.Fprint(f.IO.Out, t.Header())
+		encode = t.Append
 	}
 	p := &pipeline.Pipeline{
 		Source: pipeline.NewTopicSource(reader, plan.End, opts.IdleTimeout),
@@ -198,7 +206,7 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	}
 	stats, err := p.Run(ctx)
 	if f.IO.ErrTTY {
-		msg := fmt.Sprintf("%d records written", stats.Written)
+		msg := format.Count(stats.Written, "record") + " written"
 		if stats.Skipped > 0 {
 			msg += fmt.Sprintf(", %d skipped by filters", stats.Skipped)
 		}

@@ -6,29 +6,39 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/streamctl/streamctl/cmd"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
 // helperArgs names the environment variable that makes the test binary run
 // streamctl as a child process (TestDLQHelperProcess), so a test can kill
-// it with SIGKILL: no deferred cleanup, no final commit.
-const helperArgs = "STREAMCTL_TEST_HELPER_ARGS"
+// it with SIGKILL (no deferred cleanup, no final commit) or interrupt it
+// with SIGINT: it runs cmd.Main, signal handling included. With helperCLI
+// set instead, the arguments are those after "--" (docCLI writes a
+// `streamctl` script that runs the test binary so, for shell examples).
+const (
+	helperArgs = "STREAMCTL_TEST_HELPER_ARGS"
+	helperCLI  = "STREAMCTL_TEST_AS_CLI"
+)
 
 func TestDLQHelperProcess(t *testing.T) {
-	raw := os.Getenv(helperArgs)
-	if raw == "" {
+	var args []string
+	switch raw := os.Getenv(helperArgs); {
+	case os.Getenv(helperCLI) != "":
+		args = os.Args[slices.Index(os.Args, "--")+1:]
+	case raw != "":
+		if err := json.Unmarshal([]byte(raw), &args); err != nil {
+			t.Fatal(err)
+		}
+	default:
 		t.Skip("runs only as a child process of another test")
 	}
-	var args []string
-	if err := json.Unmarshal([]byte(raw), &args); err != nil {
-		t.Fatal(err)
-	}
-	os.Exit(cmd.Run(context.Background(), format.System(), args))
+	os.Args = append([]string{"streamctl"}, args...)
+	os.Exit(cmd.Main())
 }
 
 // startChild runs streamctl args in a child process.

@@ -36,6 +36,9 @@ type result struct {
 // does not exist. Tests that run in parallel cannot use t.Setenv; those that
 // write a config file pass --config, the others call isolate.
 func init() {
+	if os.Getenv(helperCLI) != "" {
+		return // streamctl for a doc example: its environment is the example's
+	}
 	for _, k := range []string{"STREAMCTL_CONFIG", "STREAMCTL_PROFILE", "STREAMCTL_BROKERS", "STREAMCTL_TIMEOUT", "NO_COLOR"} {
 		os.Unsetenv(k)
 	}
@@ -148,6 +151,19 @@ func startDemo(t *testing.T) broker {
 		t.Fatalf("seeding the demo data: %v", err)
 	}
 	return b
+}
+
+// consumeInBackground runs `consume TOPIC -g GROUP` in-process until the
+// test ends: a live member of the group.
+func (b broker) consumeInBackground(t *testing.T, topic, group string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ios, _, _, _ := format.Test()
+		cmd.Run(ctx, ios, b.args("consume", topic, "-g", group, "-o", "raw"))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
 }
 
 // args appends --brokers for this broker. The config file is the one init

@@ -3,6 +3,9 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"net"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -99,7 +102,10 @@ Stop with Ctrl-C.
 }
 
 // savePlaygroundProfile creates or updates the playground profile and makes
-// it current when no profile is. It reports whether it is current.
+// it current when no profile is. It reports whether it is current. A
+// profile that points at a broker which still answers (a playground
+// started before) is left alone: repointing it would send that one's users
+// here without a word.
 func savePlaygroundProfile(f *cmdutil.Factory, name, addr, registryURL string) (bool, error) {
 	file, err := f.ConfigFile()
 	if err != nil {
@@ -108,11 +114,34 @@ func savePlaygroundProfile(f *cmdutil.Factory, name, addr, registryURL string) (
 	if file.Profiles == nil {
 		file.Profiles = map[string]*config.Profile{}
 	}
-	file.Profiles[name] = &config.Profile{Brokers: []string{addr}, SchemaRegistry: &config.SchemaRegistry{URL: registryURL}}
+	p := file.Profiles[name]
+	switch {
+	case p == nil:
+		p = &config.Profile{}
+		file.Profiles[name] = p
+	case len(p.Brokers) > 0 && !slices.Equal(p.Brokers, []string{addr}):
+		was := strings.Join(p.Brokers, ",")
+		if answers(p.Brokers) {
+			return false, fmt.Errorf("profile %q points at %s, where a broker answers (another playground?): name this one's profile with --profile-name, or stop that one first", name, was)
+		}
+		f.IO.Infof("Profile %q pointed at %s, where nothing answers now; it points at %s.", name, was, addr)
+	}
+	p.Brokers, p.SchemaRegistry = []string{addr}, &config.SchemaRegistry{URL: registryURL}
 	if file.CurrentProfile == "" {
 		file.CurrentProfile = name
 	}
 	return file.CurrentProfile == name, file.Save()
+}
+
+// answers reports whether any of the brokers accepts a connection.
+func answers(brokers []string) bool {
+	for _, b := range brokers {
+		if c, err := net.DialTimeout("tcp", b, 500*time.Millisecond); err == nil {
+			c.Close()
+			return true
+		}
+	}
+	return false
 }
 
 // seedDemo seeds the demo data unless a persisted playground already has it.

@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -124,4 +125,59 @@ func TestPlaygroundDataDir(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A second playground does not take over the profile of one that is still
+// running; it names the clash and the way out (--profile-name). Once the
+// first is gone, the profile follows the new one, with a note.
+func TestPlaygroundKeepsARunningPlaygroundsProfile(t *testing.T) {
+	isolate(t)
+	first, _ := startPlayground(t, "--no-demo", "--registry-port", "0")
+	r := run(t, "playground", "--port", "0", "--registry-port", "0", "--no-demo").exit(t, 1)
+	if !strings.Contains(r.errOut, `profile "playground" points at `+first+", where a broker answers") || !strings.Contains(r.errOut, "--profile-name") {
+		t.Errorf("stderr:\n%s", r.errOut)
+	}
+	if r := run(t, "profile", "show", "playground", "-o", "json").ok(t); !strings.Contains(r.out, first) {
+		t.Errorf("the running playground's profile changed:\n%s", r.out)
+	}
+	second, _ := startPlayground(t, "--no-demo", "--registry-port", "0", "--profile-name", "pg2")
+	if r := run(t, "profile", "show", "pg2", "-o", "json").ok(t); !strings.Contains(r.out, second) {
+		t.Errorf("pg2 does not point at the second playground:\n%s", r.out)
+	}
+}
+
+func TestPlaygroundRepointsAStaleProfile(t *testing.T) {
+	cfg := isolate(t)
+	stale := closedPort(t)
+	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte("profiles:\n  playground:\n    brokers: ["+stale+"]\n    timeout: 3s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ios := testStreams("")
+	done := make(chan int, 1)
+	go func() {
+		done <- cmd.Run(ctx, ios, []string{"playground", "--port", "0", "--registry-port", "0", "--no-demo"})
+	}()
+	var addr string
+	for deadline := time.Now().Add(30 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(ios.Out.(*lockedBuffer).String()); m != nil {
+			addr = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready:\n%s", ios.ErrOut)
+		}
+	}
+	cancel()
+	<-done
+	if want := `Profile "playground" pointed at ` + stale + ", where nothing answers now; it points at " + addr + "."; !strings.Contains(ios.ErrOut.(*lockedBuffer).String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, ios.ErrOut)
+	}
+	r := run(t, "profile", "show", "playground", "-o", "json").ok(t)
+	if !strings.Contains(r.out, addr) || !strings.Contains(r.out, `"timeout": "3s"`) {
+		t.Errorf("the profile should point at %s and keep its other settings:\n%s", addr, r.out)
+	}
 }

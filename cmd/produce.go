@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -101,9 +102,17 @@ Protobuf takes the proto3 JSON mapping, the file's first message unless
 malformed line.
 
 A malformed line stops the run with an error naming its line number, unless
---skip-invalid counts it and goes on. If any record fails delivery the exit
-code is 4, with the count. --transactional-id writes everything in one
+--skip-invalid counts it and goes on; so does an envelope naming a topic or
+partition that does not exist. A run that stops early (such a line, a
+record the producer refuses, Ctrl-C) first waits for the records already
+sent, then says exactly how many were delivered and from which input line
+to resume. Exit codes: 4 when some records failed delivery or were
+delivered before the stop (partial), 1 when the first line already stopped
+it, 130 after Ctrl-C. --transactional-id writes everything in one
 transaction: all or nothing.
+
+On a terminal, stderr shows progress: of the file's bytes with --file, else
+a count of records (not while the input is typed).
 
 Records go out in batches: while input keeps coming, a record waits up to
 100 ms for others to share its request (librdkafka's linger.ms; -X
@@ -238,22 +247,34 @@ func (o *ProduceOptions) validate() error {
 
 func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) error {
 	defer cmdutil.StreamingGC()()
-	in := f.IO.In
+	in, size := f.IO.In, int64(-1)
 	if opts.File != "" {
 		file, err := os.Open(opts.File)
 		if err != nil {
 			return err
 		}
 		defer file.Close()
+		if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
 		in = file
 	}
 	client, err := f.Client()
 	if err != nil {
 		return err
 	}
+	targets := &produceTargets{client: client, counts: map[string]int32{}}
 	if opts.Topic != "" {
-		// Fail on a misspelt topic before reading any input.
-		if _, err := client.Partitions(ctx, []string{opts.Topic}); err != nil {
+		// Fail on a misspelt topic or partition before reading any input.
+		part := kafka.AnyPartition
+		if opts.partitionSet {
+			part = opts.Partition
+		}
+		if err := targets.check(ctx, opts.Topic, part); err != nil {
+			var pe *partitionError
+			if errors.As(err, &pe) {
+				return exitcode.UsageError("--partition %d: %v", opts.Partition, err)
+			}
 			return err
 		}
 	}
@@ -278,62 +299,150 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	if opts.Rate > 0 {
 		limiter = rate.NewLimiter(rate.Limit(opts.Rate), max(1, int(opts.Rate/10)))
 	}
-	invalid, readErr := produceInput(ctx, f, opts, in, w, limiter, enc)
-	if readErr != nil {
-		_ = w.Abort(ctx)
+	// Progress on a terminal, as replay shows it: of the file's bytes, or a
+	// count of records from a pipe; not while someone types the input.
+	p := &producer{opts: opts, f: f, w: w, limiter: limiter, targets: targets, enc: enc}
+	switch {
+	case size > 0:
+		p.progress = f.ProgressBytes(size, "produce")
+		in = p.progress.Reader(in)
+	case !f.IO.InTTY || opts.File != "":
+		p.progress, p.countRecords = f.Progress(-1, "produce"), true
 	}
+	progress := p.progress
+	stop := p.input(ctx, in)
+	if stop.err != nil && opts.TransactionalID != "" {
+		progress.Finish()
+		if aerr := w.Abort(ctx); aerr != nil {
+			return aerr
+		}
+		f.IO.Infof("Transaction aborted: none of the records is visible to read_committed readers; fix the input and run again from its first line.")
+		return stop.err
+	}
+	// Wait for every record handed to the producer, also after Ctrl-C
+	// (then bounded by the request timeout), so the counts say exactly
+	// what was delivered.
 	flushErr := w.Flush(ctx)
+	if ctx.Err() != nil {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), client.Cluster().Timeout)
+		flushErr = w.Flush(wctx)
+		cancel()
+	}
+	progress.Finish()
 	st := w.Stats()
-	summary := fmt.Sprintf("%d records delivered, %d failed", st.Delivered, st.Failed)
-	if invalid > 0 {
-		summary += fmt.Sprintf(", %d invalid lines skipped", invalid)
+	summary := fmt.Sprintf("%s delivered, %d failed", format.Count(st.Delivered, "record"), st.Failed)
+	if p.invalid > 0 {
+		summary += fmt.Sprintf(", %s skipped", format.Count(int64(p.invalid), "invalid line"))
 	}
 	f.IO.Infof("%s.", summary)
-	switch {
-	case readErr != nil:
-		return readErr
-	case st.Failed > 0:
-		return exitcode.WithCode(exitcode.Partial, fmt.Errorf("%d records failed delivery: %w", st.Failed, w.Err()))
-	case flushErr != nil:
-		return flushErr
+	if stop.err != nil || st.Failed > 0 || flushErr != nil {
+		p.sayWhereToResume(stop.line, st)
 	}
-	return ctx.Err()
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case st.Failed > 0:
+		return exitcode.WithCode(exitcode.Partial, fmt.Errorf("%s failed delivery: %w", format.Count(st.Failed, "record"), w.Err()))
+	case stop.err != nil && st.Delivered > 0:
+		return exitcode.WithCode(exitcode.Partial, stop.err)
+	case stop.err != nil:
+		return stop.err
+	}
+	return flushErr
 }
 
-// produceInput reads the input and hands each record to the writer. It
-// returns how many invalid lines were skipped.
-func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions, in io.Reader, w *kafka.Writer, limiter *rate.Limiter, enc *recordEncoder) (int, error) {
-	write := func(rec *kafka.Record) error {
-		if opts.Topic != "" {
-			rec.Topic = opts.Topic
-		}
-		if opts.partitionSet {
-			rec.Partition = opts.Partition
-		}
-		if limiter != nil {
-			if limiter.Tokens() < 1 {
-				// About to wait for --rate: what is batched goes to the
-				// producer first, rather than when a batch fills.
-				if err := w.SendBatched(ctx); err != nil {
-					return err
-				}
-			}
-			if err := limiter.Wait(ctx); err != nil {
+// producer reads the input and hands each record to the writer.
+type producer struct {
+	opts     *ProduceOptions
+	f        *cmdutil.Factory
+	w        *kafka.Writer
+	limiter  *rate.Limiter
+	targets  *produceTargets
+	enc      *recordEncoder
+	progress *cmdutil.Progress
+	// countRecords: the progress counts records (input from a pipe), not
+	// the bytes of a file.
+	countRecords bool
+	lines        inputLines
+	invalid      int // lines skipped by --skip-invalid
+}
+
+// inputStop says where and why reading the input stopped early: line is
+// the first input line not handed to the writer.
+type inputStop struct {
+	line int
+	err  error
+}
+
+// sayWhereToResume tells, after a run that stopped early or lost records,
+// from which input line a rerun picks up: every record before it is
+// delivered.
+func (p *producer) sayWhereToResume(stopLine int, st kafka.Stats) {
+	next, written := p.w.FirstUndelivered(), p.w.Written()
+	line := stopLine // every record written is delivered: the line after them
+	if next < written {
+		line = p.lines.line(next)
+	}
+	after := st.Delivered - next // delivered although a record before them was not
+	if p.opts.Format == "raw" || line == 0 || line == 1 && after == 0 {
+		return // a rerun starts from the top anyway
+	}
+	msg := fmt.Sprintf("Every record before input line %d is delivered: resume from line %d", line, line)
+	if p.opts.File != "" {
+		msg += fmt.Sprintf(" (tail -n +%d %s | streamctl produce ...)", line, p.opts.File)
+	}
+	msg += "."
+	if after > 0 {
+		msg += fmt.Sprintf(" %s from line %d on delivered too, and would be written again.", format.Count(after, "record"), line)
+	}
+	if n := p.w.Unacknowledged(); n > 0 {
+		msg += fmt.Sprintf(" %s not acknowledged when the wait ended may still arrive, and be written twice.", format.Count(n, "record"))
+	}
+	p.f.IO.Infof("%s", msg)
+}
+
+// write hands one record read from input line lineNo to the writer.
+func (p *producer) write(ctx context.Context, rec *kafka.Record, lineNo int) error {
+	if p.opts.Topic != "" {
+		rec.Topic = p.opts.Topic
+	}
+	if p.opts.partitionSet {
+		rec.Partition = p.opts.Partition
+	}
+	if p.limiter != nil {
+		if p.limiter.Tokens() < 1 {
+			// About to wait for --rate: what is batched goes to the
+			// producer first, rather than when a batch fills.
+			if err := p.w.SendBatched(ctx); err != nil {
 				return err
 			}
 		}
-		return w.Write(ctx, rec, nil)
+		if err := p.limiter.Wait(ctx); err != nil {
+			return err
+		}
 	}
+	p.lines.add(p.w.Written(), lineNo)
+	return p.w.Write(ctx, rec, nil)
+}
+
+// input reads the input to its end or to the first line that stops the
+// run (a malformed line, a missing topic or partition, a producer error,
+// Ctrl-C).
+func (p *producer) input(ctx context.Context, in io.Reader) inputStop {
+	opts, w := p.opts, p.w
 	if opts.Format == "raw" {
 		value, err := io.ReadAll(in)
 		if err != nil {
-			return 0, err
+			return inputStop{1, err}
 		}
 		rec := kafka.Record{Partition: kafka.AnyPartition, Value: value, Key: opts.text.FixedKey, Headers: opts.text.Headers}
-		if err := enc.encode(ctx, &rec, opts.Topic); err != nil {
-			return 0, err
+		if err := p.enc.encode(ctx, &rec, opts.Topic); err != nil {
+			return inputStop{1, err}
 		}
-		return 0, write(&rec)
+		if err := p.write(ctx, &rec, 1); err != nil {
+			return inputStop{1, err}
+		}
+		return inputStop{}
 	}
 	r := bufio.NewReaderSize(in, 1<<20)
 	// With no key, header or null parsing a text line's value is the line
@@ -343,14 +452,14 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 	// produce's CPU.
 	t := &opts.text
 	plainText := opts.Format == "text" && !t.ParseKey && !t.ParseHeaders && t.NullMarker == "" && !t.EmptyIsNull
-	invalid := 0
+	counted := int64(0) // records counted by the progress bar (from a pipe)
 	var long []byte
 	for lineNo := 1; ; lineNo++ {
 		if err := ctx.Err(); err != nil {
-			return invalid, err
+			return inputStop{lineNo, err}
 		}
 		if err := w.Err(); err != nil && opts.TransactionalID != "" {
-			return invalid, err // the transaction is lost already
+			return inputStop{lineNo, err} // the transaction is lost already
 		}
 		if r.Buffered() < 4096 && !lineBuffered(r) {
 			// The next read may wait for input (tail -f | produce): the
@@ -359,8 +468,12 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 			// buffered: the scan costs a few percent of produce's CPU when
 			// done for every line of a file.)
 			if err := w.SendBatched(ctx); err != nil {
-				return invalid, err
+				return inputStop{lineNo, err}
 			}
+		}
+		if n := w.Written(); p.countRecords && (n-counted >= 1024 || r.Buffered() == 0) {
+			p.progress.Add(int(n - counted))
+			counted = n
 		}
 		line, err := r.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) { // a line longer than the buffer
@@ -373,9 +486,9 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 		}
 		if len(line) == 0 && err != nil {
 			if err == io.EOF {
-				return invalid, nil
+				return inputStop{}
 			}
-			return invalid, err
+			return inputStop{lineNo, err}
 		}
 		var rec kafka.Record
 		var perr error
@@ -384,10 +497,11 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 			if len(bytes.TrimSpace(line)) == 0 {
 				continue
 			}
-			if rec, perr = format.ParseEnvelope(line); perr != nil {
-				perr = fmt.Errorf("line %d: %w", lineNo, perr)
-			} else if rec.Topic == "" && opts.Topic == "" {
-				perr = fmt.Errorf("line %d: the envelope has no topic; name a TOPIC argument", lineNo)
+			if rec, perr = format.ParseEnvelope(line); perr == nil && rec.Topic == "" && opts.Topic == "" {
+				perr = errors.New("the envelope has no topic; name a TOPIC argument")
+			}
+			if perr == nil {
+				perr = p.targets.lineCheck(ctx, &rec, opts)
 			}
 		case plainText:
 			value := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
@@ -395,26 +509,116 @@ func produceInput(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions,
 		default:
 			rec, perr = format.ParseTextLine(line, lineNo, t)
 		}
+		var le *lineError
+		switch {
+		case errors.As(perr, &le):
+			return inputStop{lineNo, le.err} // not the line's fault: stop
+		case perr != nil && opts.Format == "json":
+			perr = fmt.Errorf("line %d: %w", lineNo, perr)
+		}
 		if perr == nil {
-			if err := enc.encode(ctx, &rec, cmp.Or(opts.Topic, rec.Topic)); err != nil {
+			if err := p.enc.encode(ctx, &rec, cmp.Or(opts.Topic, rec.Topic)); err != nil {
 				if errors.As(err, new(*schema.Error)) {
-					return invalid, err // the registry, not the line: skipping cannot help
+					return inputStop{lineNo, err} // the registry, not the line: skipping cannot help
 				}
 				perr = fmt.Errorf("line %d (topic %s): %w", lineNo, cmp.Or(opts.Topic, rec.Topic), err)
 			}
 		}
 		if perr != nil {
 			if !opts.SkipInvalid {
-				return invalid, perr
+				return inputStop{lineNo, perr}
 			}
-			invalid++
-			f.IO.Warnf("%v (skipped)", perr)
+			p.invalid++
+			p.f.IO.Warnf("%v (skipped)", perr)
 			continue
 		}
-		if err := write(&rec); err != nil {
-			return invalid, err
+		if err := p.write(ctx, &rec, lineNo); err != nil {
+			return inputStop{lineNo, err}
 		}
 	}
+}
+
+// inputLines maps records, in the order they were written, to the input
+// lines they came from, to say where a stopped produce resumes. Lines and
+// records go one to one except where blank or skipped lines fall out;
+// only those breaks are kept.
+type inputLines struct{ breaks []lineBreak }
+
+type lineBreak struct {
+	record int64
+	line   int
+}
+
+// add notes that record came from line.
+func (l *inputLines) add(record int64, line int) {
+	if n := len(l.breaks); n > 0 {
+		last := l.breaks[n-1]
+		if int64(line)-record == int64(last.line)-last.record {
+			return
+		}
+		if last.record == record {
+			l.breaks[n-1].line = line
+			return
+		}
+	}
+	l.breaks = append(l.breaks, lineBreak{record, line})
+}
+
+// line is the input line record came from.
+func (l *inputLines) line(record int64) int {
+	i := sort.Search(len(l.breaks), func(i int) bool { return l.breaks[i].record > record }) - 1
+	if i < 0 {
+		return int(record) + 1
+	}
+	return l.breaks[i].line + int(record-l.breaks[i].record)
+}
+
+// produceTargets knows the partition counts of the topics records go to,
+// asking the cluster once per topic: a record for a missing topic or
+// partition is an error naming its line at once, not a delivery failure
+// after librdkafka has waited 30 s for the topic to appear.
+type produceTargets struct {
+	client *kafka.Client
+	counts map[string]int32
+	last   string // the topic of the record before, and its count
+	lastN  int32
+}
+
+// partitionError is a partition the topic does not have.
+type partitionError struct {
+	topic     string
+	partition int32
+	count     int32
+}
+
+func (e *partitionError) Error() string {
+	return fmt.Sprintf("topic %q has %s (0-%d), not partition %d", e.topic, format.Count(int64(e.count), "partition"), e.count-1, e.partition)
+}
+
+// lineError is a failure checking a line that is not the line's fault (the
+// cluster did not answer): it stops the run even with --skip-invalid.
+type lineError struct{ err error }
+
+func (e *lineError) Error() string { return e.err.Error() }
+
+// check returns an error when topic, or its partition, does not exist.
+func (t *produceTargets) check(ctx context.Context, topic string, partition int32) error {
+	if topic != t.last {
+		n, ok := t.counts[topic]
+		if !ok {
+			tps, err := t.client.Partitions(ctx, []string{topic})
+			if err != nil {
+				return err
+			}
+			n = int32(len(tps))
+			t.counts[topic] = n
+		}
+		t.last, t.lastN = topic, n
+	}
+	if partition != kafka.AnyPartition && (partition < 0 || partition >= t.lastN) {
+		return &partitionError{topic, partition, t.lastN}
+	}
+	return nil
 }
 
 // recordEncoder encodes the JSON keys and values of produced records with
@@ -474,6 +678,27 @@ func (e *recordEncoder) encode(ctx context.Context, rec *kafka.Record, topic str
 		rec.Value = e.valueBuf
 	}
 	return nil
+}
+
+// lineCheck checks the topic and partition an envelope names (TOPIC and
+// --partition override them, and were checked before the input): a
+// missing one is the line's error; a cluster that does not answer is a
+// lineError.
+func (t *produceTargets) lineCheck(ctx context.Context, rec *kafka.Record, opts *ProduceOptions) error {
+	topic, part := rec.Topic, rec.Partition
+	if opts.Topic != "" {
+		topic = opts.Topic
+	}
+	if opts.partitionSet {
+		part = kafka.AnyPartition
+	}
+	err := t.check(ctx, topic, part)
+	var nf *kafka.TopicNotFoundError
+	var pe *partitionError
+	if err == nil || errors.As(err, &nf) || errors.As(err, &pe) {
+		return err
+	}
+	return &lineError{err}
 }
 
 // kcatDelim reads a delimiter as kcat's -K and -D do: \t, \n, \r and \xNN

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/config"
@@ -169,12 +170,12 @@ func TestProduceTextConventions(t *testing.T) {
 	if r.out != want {
 		t.Errorf("got %q, want %q", r.out, want)
 	}
-	r = runIn(t, "good\tline\nbad line\n", b.args("produce", "text", "--parse-key")...).exit(t, 1)
+	r = runIn(t, "good\tline\nbad line\n", b.args("produce", "text", "--parse-key")...).exit(t, 4) // partial: line 1 is in
 	if !strings.Contains(r.errOut, "line 2") {
 		t.Errorf("error does not name line 2: %s", r.errOut)
 	}
 	r = runIn(t, "good\tline\nbad line\nok\tagain\n", b.args("produce", "text", "--parse-key", "--skip-invalid")...).ok(t)
-	if !strings.Contains(r.errOut, "2 records delivered, 0 failed, 1 invalid lines skipped") {
+	if !strings.Contains(r.errOut, "2 records delivered, 0 failed, 1 invalid line skipped") {
 		t.Errorf("summary = %q", r.errOut)
 	}
 	run(t, b.args("produce", "nope")...).exit(t, 1)
@@ -303,5 +304,51 @@ func TestInterruptedGroupConsumeCommitsExactlyWhatWasWritten(t *testing.T) {
 	r := run(t, b.args("consume", "big", "-g", "g1", "-e", "-o", "raw")...).ok(t)
 	if n := strings.Count(r.out, "\n"); n+written != 20000 {
 		t.Fatalf("second run read %d, first %d: want 20000 together", n, written)
+	}
+}
+
+// A misspelt envelope field is an error naming the line and the field, not
+// a record with a null value (a tombstone on a compacted topic).
+func TestProduceRejectsUnknownEnvelopeFields(t *testing.T) {
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "state", "-p", "1", "-c", "cleanup.policy=compact")...).ok(t)
+	for _, tc := range []struct{ in, want string }{
+		{`{"key":"k","valu":"x"}`, `line 1: field "valu": unknown field (did you mean "value"?)`},
+		{"\n" + `{"key":"k","value":"x","headers":[{"key":"h","valeu":"v"}]}`, `line 2: field "headers[0].valeu": unknown field (did you mean "value"?)`},
+		// The escaped name takes the encoding/json path: the same error.
+		{`{"key":"k","v\u0061lu":"x"}`, `line 1: field "valu": unknown field`},
+	} {
+		r := runIn(t, tc.in, b.args("produce", "state", "--format", "json")...).exit(t, 1)
+		if !strings.Contains(r.errOut, tc.want) {
+			t.Errorf("%s: stderr %q, want %q", tc.in, r.errOut, tc.want)
+		}
+	}
+	if got := b.records(t, "state"); len(got) != 0 {
+		t.Errorf("the topic holds %d records, want none", len(got))
+	}
+}
+
+// consume -o table on a terminal is aligned and cut at its edge, as the
+// README says tables are; piped, it stays tab-separated for cut and awk.
+func TestConsumeTableIsAlignedOnATerminal(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	args := b.args("consume", "order-events", "customer-state", "-e")
+	ios := testStreams("")
+	ios.OutTTY, ios.Width = true, 90
+	r := executeOn(ios, args).ok(t)
+	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if len(lines) != 1+285+76 || !strings.HasPrefix(lines[0], "TOPIC            PARTITION   OFFSET   TIMESTAMP") {
+		t.Fatalf("%d lines, header %q", len(lines), lines[0])
+	}
+	keyAt := strings.Index(lines[0], "KEY")
+	for _, l := range lines {
+		if strings.Contains(l, "\t") || utf8.RuneCountInString(l) > 90 || []rune(l)[keyAt-1] != ' ' || []rune(l)[keyAt] == ' ' {
+			t.Fatalf("not aligned within 90 columns: %q", l)
+		}
+	}
+	piped := run(t, args...).ok(t)
+	if first, _, _ := strings.Cut(piped.out, "\n"); strings.Count(first, "\t") != 5 || strings.HasPrefix(first, "TOPIC") {
+		t.Errorf("piped, a record is 6 tab-separated fields without a header: %q", first)
 	}
 }

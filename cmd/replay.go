@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	cmdgroup "github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
@@ -50,6 +52,8 @@ type ReplayOptions struct {
 	ID           string
 	NoIdemHeader bool
 	ExactlyOnce  bool
+	Execute      bool
+	UndoDir      string
 
 	rng position.Range
 }
@@ -69,9 +73,14 @@ one target:
                  the Java client does; --create makes T like the source
   --to-file F    the lossless JSON envelope, one record per line (.gz compresses)
   --exec CMD     envelopes on one command's stdin, for projections written as
-                 scripts; a non-zero exit fails the replay naming the last record
-  --to-group G   no copying: position a new consumer group at the start of the
-                 range, so a new projection version catches up beside the old
+                 scripts; its stdout and stderr are streamctl's; a non-zero
+                 exit fails the replay naming the last record
+  --to-group G   no copying: position a consumer group at the start of the
+                 range, so a new projection version catches up beside the old.
+                 As with "group reset", this is a dry run showing the plan
+                 (current offset, new offset, delta per partition) until
+                 --execute, which first saves the group's previous offsets
+                 and prints the command that puts them back
 
 Filters and transforms: --key, --header, --where (jq), --event-type (a header
 or JSON field named by --type-field), --map (jq rewriting the value),
@@ -93,7 +102,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --from @-1h --event-type OrderPaid --to-topic paid-orders --create
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
-  streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2
+  streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2 --execute
   streamctl replay order-events --to-topic copy --dry-run`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
@@ -105,7 +114,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 			return replayRun(cmd.Context(), f, opts)
 		},
 	}
-	cmdutil.SetOutputs(cmd, format.Table, format.JSON, format.YAML)
+	f.SetOutputs(cmd, format.Table, format.JSON, format.YAML)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.From, "from", "start", "where to start: start, N, +N, -N, @time")
 	fl.StringVar(&opts.To, "to", "end", "where to stop (exclusive): end (as it is now), N, +N, -N, @time, or a duration after a time --from")
@@ -121,7 +130,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringVar(&opts.ToTopic, "to-topic", "", "target: copy into this topic")
 	fl.StringVar(&opts.ToFile, "to-file", "", "target: append envelopes to this file (.gz compresses)")
 	fl.StringVar(&opts.Exec, "exec", "", "target: pipe envelopes into this command's stdin (sh -c)")
-	fl.StringVar(&opts.ToGroup, "to-group", "", "target: position this consumer group at the start of the range")
+	fl.StringVar(&opts.ToGroup, "to-group", "", "target: position this consumer group at the start of the range (a dry run until --execute)")
 	fl.BoolVar(&opts.Create, "create", false, "with --to-topic: create it like the first source (partitions, configs)")
 	fl.StringVar(&opts.Timestamp, "timestamp", "keep", "with --to-topic: keep the records' timestamps, or now")
 	fl.StringVar(&opts.Partitioning, "partitioning", "same", "with --to-topic: same partition numbers (when the counts match), or key")
@@ -131,6 +140,8 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.BoolVar(&opts.Resume, "resume", false, "continue the replay saved in --checkpoint (or --id)")
 	fl.StringVar(&opts.ID, "id", "", "replay id, for the checkpoint and the idempotency header (default: generated)")
 	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-id header")
+	fl.BoolVar(&opts.Execute, "execute", false, "with --to-group: move the group's offsets (without it, only print the plan)")
+	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --to-group --execute: where the previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
 	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
 	return cmd
 }
@@ -174,6 +185,12 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	if o.ToTopic != "" && slices.Contains(o.Sources, o.ToTopic) {
 		return exitcode.UsageError("refusing to replay %q into itself: the copy would be read again", o.ToTopic)
 	}
+	if (o.Execute || o.UndoDir != "") && o.ToGroup == "" {
+		return exitcode.UsageError("--execute and --undo-dir go with --to-group; the other targets write unless --dry-run")
+	}
+	if o.Execute && o.DryRun {
+		return exitcode.UsageError("--execute and --dry-run exclude each other")
+	}
 	if o.ExactlyOnce && (o.ToTopic == "" || len(o.Partitions) > 0) {
 		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
 	}
@@ -187,14 +204,22 @@ func (o *ReplayOptions) validate(now time.Time) error {
 		return exitcode.UsageError("--resume needs the --checkpoint file (or --id) of the replay to continue")
 	}
 	if o.ID == "" {
-		// The pid keeps two replays started in the same second apart.
+		// The pid keeps two processes' replays of the same second apart, the
+		// sequence two replays of one process (the in-process tests, a script
+		// of cmd.Main calls).
 		o.ID = fmt.Sprintf("replay-%s-%d", now.UTC().Format("20060102T150405"), os.Getpid())
+		if n := replaySeq.Add(1); n > 1 {
+			o.ID += fmt.Sprintf("-%d", n)
+		}
 	}
 	if o.Checkpoint == "" {
 		o.Checkpoint = filepath.Join(stateDir(), "replays", o.ID+".json")
 	}
 	return nil
 }
+
+// replaySeq counts the replays this process has named.
+var replaySeq atomic.Int64
 
 func stateDir() string {
 	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
@@ -212,6 +237,8 @@ type ReplaySummary struct {
 	Planned    int64  `json:"planned" yaml:"planned"` // records in the range, before filters
 	pipeline.Stats
 	DryRun bool `json:"dry_run" yaml:"dry_run"`
+	// GroupReset is --to-group's plan: the group's offsets before and after.
+	GroupReset *group.ResetPlan `json:"group_reset,omitempty" yaml:"group_reset,omitempty"`
 }
 
 func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) error {
@@ -271,11 +298,11 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		return fmt.Errorf("saving the checkpoint: %w", err)
 	}
 	sum.Checkpoint = cp.Path()
-	f.IO.Infof("Replay %s: %d records planned into %s; checkpoint %s", cp.ID, sum.Planned, cp.Target, cp.Path())
+	f.IO.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, format.Count(sum.Planned, "record"), cp.Target, cp.Path())
 
-	progress, finish := f.Progress(sum.Planned, "replay "+cp.ID)
-	if progress != nil {
-		steps = append([]pipeline.Step{progress}, steps...)
+	progress := f.Progress(sum.Planned, "replay "+cp.ID)
+	if step := progress.Step(); step != nil {
+		steps = append([]pipeline.Step{step}, steps...)
 	}
 	if opts.Rate > 0 {
 		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, opts.Rate)}, steps...)
@@ -286,7 +313,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		Sink:   sink,
 	}
 	stats, runErr := p.Run(ctx)
-	finish()
+	progress.Finish()
 	if err := closeSink(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -332,6 +359,11 @@ func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions)
 		return cp, nil
 	}
 	if _, err := os.Stat(opts.Checkpoint); err == nil {
+		// Never over a replay's checkpoint: a second run would write its
+		// records again (a file target appends).
+		if old, err := replay.LoadCheckpoint(opts.Checkpoint); err == nil && old.Done {
+			return nil, exitcode.UsageError("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, opts.Checkpoint)
+		}
 		return nil, exitcode.UsageError("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
 	}
 	tps, err := c.Partitions(ctx, opts.Sources)
@@ -416,7 +448,7 @@ func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *
 		}
 		return s, s.Close, nil
 	case opts.Exec != "":
-		s, err := replay.NewExecSink(ctx, opts.Exec, eo, f.IO.ErrOut, f.IO.ErrOut)
+		s, err := replay.NewExecSink(ctx, opts.Exec, eo, f.IO.Out, f.IO.ErrOut)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -494,22 +526,25 @@ func prepareTargetTopic(ctx context.Context, f *cmdutil.Factory, c *kafka.Client
 	return opts.Partitioning == "same", nil
 }
 
-// replayToGroup positions a consumer group at the start of the range.
+// replayToGroup positions a consumer group at the start of the range, as
+// group reset does: a plan, a dry run until --execute, an undo file.
 func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, plan *pipeline.Plan, sum ReplaySummary) error {
-	descs, err := c.DescribeGroups(ctx, []string{opts.ToGroup})
+	var rows []group.PlanRow
+	for _, tp := range sortedPartitions(plan) {
+		rows = append(rows, group.PlanRow{Topic: tp.Topic, Partition: tp.Partition, Offset: plan.Start[tp]})
+	}
+	reset, err := group.PlanReset(ctx, c, opts.ToGroup, group.Strategy{Kind: "replay", File: rows}, group.Scope{})
 	if err != nil {
 		return err
 	}
-	if st := descs[0].State; !slices.Contains(group.InactiveStates, st) {
-		return &group.ErrGroupActive{Group: opts.ToGroup, State: st}
+	if err := cmdgroup.ApplyPlan(ctx, f, reset, opts.Execute, opts.UndoDir, true); err != nil {
+		return err
 	}
-	if !opts.DryRun {
-		if err := c.CommitGroupOffsets(ctx, opts.ToGroup, plan.Start); err != nil {
-			return err
-		}
-		f.IO.Infof("Group %q now starts at the beginning of the range (%d records to catch up on).", opts.ToGroup, sum.Planned)
+	if opts.Execute {
+		f.IO.Infof("Group %q now starts at the beginning of the range (%s to catch up on).", opts.ToGroup, format.Count(sum.Planned, "record"))
 	}
-	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{planGrid(plan)} })
+	sum.DryRun, sum.GroupReset = !opts.Execute, reset
+	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{cmdgroup.PlanGrid(reset)} })
 }
 
 // replayDryRun counts the range per partition and shows a sample of what
@@ -543,6 +578,14 @@ func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts
 
 func planGrid(plan *pipeline.Plan) *format.Grid {
 	g := format.NewGrid("TOPIC", "PARTITION", "FROM", "TO", "RECORDS")
+	for _, tp := range sortedPartitions(plan) {
+		g.Row(tp.Topic, fmt.Sprint(tp.Partition), format.Int(plan.Start[tp]), format.Int(plan.End[tp]), format.Int(max(0, plan.End[tp]-plan.Start[tp])))
+	}
+	return g
+}
+
+// sortedPartitions are the plan's partitions by topic and number.
+func sortedPartitions(plan *pipeline.Plan) []kafka.TopicPartition {
 	var tps []kafka.TopicPartition
 	for tp := range plan.Start {
 		tps = append(tps, tp)
@@ -553,8 +596,5 @@ func planGrid(plan *pipeline.Plan) *format.Grid {
 		}
 		return int(a.Partition - b.Partition)
 	})
-	for _, tp := range tps {
-		g.Row(tp.Topic, fmt.Sprint(tp.Partition), format.Int(plan.Start[tp]), format.Int(plan.End[tp]), format.Int(max(0, plan.End[tp]-plan.Start[tp])))
-	}
-	return g
+	return tps
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -87,6 +88,17 @@ func TestReplayToFileIsLosslessAndResumable(t *testing.T) {
 	run(t, b.args("replay", "order-events", "--to-file", out, "--checkpoint", cp, "--resume")...).exit(t, 1)
 }
 
+// Replays named by default (no --id) in one process and second get ids and
+// checkpoints of their own: the second is not refused as a rerun of the first.
+func TestReplayDefaultIDsDiffer(t *testing.T) {
+	b := startDemo(t)
+	dir := t.TempDir()
+	for i := range 3 {
+		out := filepath.Join(dir, fmt.Sprintf("copy-%d.jsonl", i))
+		run(t, b.args("replay", "order-events", "--to", "+1", "--to-file", out)...).ok(t)
+	}
+}
+
 func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
 	b := startBroker(t)
 	run(t, b.args("topic", "create", "events", "-p", "3")...).ok(t)
@@ -160,20 +172,84 @@ func TestReplayToTopicWithFiltersAndIdempotencyHeaders(t *testing.T) {
 
 func TestReplayExecAndGroupTargets(t *testing.T) {
 	b := startDemo(t)
-	r := run(t, b.args("replay", "order-events", "--exec", "wc -l", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
-	if !strings.Contains(r.errOut, "285") {
-		t.Errorf("the command should have seen 285 lines: %s", r.errOut)
+	// The command's stdout is streamctl's stdout, its stderr streamctl's stderr.
+	r := run(t, b.args("replay", "order-events", "--exec", "wc -l; echo to-stderr >&2", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
+	if strings.TrimSpace(r.out) != "285" || strings.Contains(r.errOut, "285\n") {
+		t.Errorf("the command's stdout should be streamctl's and say 285 lines:\nstdout: %s\nstderr: %s", r.out, r.errOut)
+	}
+	if !strings.Contains(r.errOut, "to-stderr") {
+		t.Errorf("the command's stderr is not streamctl's:\n%s", r.errOut)
 	}
 	r = run(t, b.args("replay", "order-events", "--exec", "head -n 1 >/dev/null; exit 3", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).exit(t, 1)
 	if !strings.Contains(r.errOut, "--exec command failed") || !strings.Contains(r.errOut, "the last record handed to it was order-events[") {
 		t.Errorf("exec failure message: %s", r.errOut)
 	}
-	run(t, b.args("replay", "order-events", "--from", "-10", "--to-group", "projection-v2")...).ok(t)
+	run(t, b.args("replay", "order-events", "--from", "-10", "--to-group", "projection-v2", "--execute")...).ok(t)
 	lag := run(t, b.args("group", "lag", "projection-v2", "-o", "json", "--no-time-lag")...).ok(t)
 	if !strings.Contains(lag.out, `"total_lag": 30`) {
 		t.Errorf("projection-v2 should start 10 records before each partition's end:\n%s", lag.out)
 	}
 	run(t, b.args("replay", "order-events", "--to-file", "a", "--to-topic", "b")...).exit(t, 2)
+}
+
+// replay --to-group on a group with commits behaves as group reset does:
+// the plan and a dry run first, then with --execute the previous offsets
+// saved and the command that puts them back.
+func TestReplayToGroupIsAPlanUntilExecute(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	undo := t.TempDir()
+	before := b.committed(t, "analytics-group")
+	r := run(t, b.args("replay", "order-events", "--from", "+5", "--to-group", "analytics-group")...).ok(t)
+	if !strings.Contains(r.errOut, `Dry run: nothing changed. Add --execute to apply (group "analytics-group" is Empty).`) {
+		t.Errorf("no dry run note:\n%s", r.errOut)
+	}
+	if !strings.Contains(r.out, "CURRENT-OFFSET\tNEW-OFFSET\tDELTA\tEFFECT") || !strings.Contains(r.out, fmt.Sprintf("order-events\t0\t%d\t5\t%d\tre-reads %d records", before[0], 5-before[0], before[0]-5)) {
+		t.Errorf("the plan does not show partition 0 moving from %d to 5:\n%s", before[0], r.out)
+	}
+	if got := b.committed(t, "analytics-group"); !maps.Equal(got, before) {
+		t.Fatalf("a dry run moved the group: %v -> %v", before, got)
+	}
+
+	r = run(t, b.args("replay", "order-events", "--from", "+5", "--to-group", "analytics-group", "--execute", "--undo-dir", undo, "-o", "json")...).ok(t)
+	var sum struct {
+		DryRun     bool `json:"dry_run"`
+		GroupReset struct {
+			Executed bool   `json:"executed"`
+			UndoFile string `json:"undo_file"`
+		} `json:"group_reset"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &sum); err != nil {
+		t.Fatalf("%v:\n%s", err, r.out)
+	}
+	if sum.DryRun || !sum.GroupReset.Executed || filepath.Dir(sum.GroupReset.UndoFile) != undo {
+		t.Errorf("summary %+v, want executed with an undo file in %s", sum, undo)
+	}
+	if !strings.Contains(r.errOut, "to undo:\n  streamctl group reset analytics-group --from-file "+sum.GroupReset.UndoFile+" --execute") {
+		t.Errorf("no undo command:\n%s", r.errOut)
+	}
+	if got := b.committed(t, "analytics-group"); got[0] != 5 || got[1] != 5 || got[2] != 5 {
+		t.Fatalf("after --execute the group is at %v, want 5 everywhere", got)
+	}
+	run(t, b.args("group", "reset", "analytics-group", "--from-file", sum.GroupReset.UndoFile, "--execute")...).ok(t)
+	if got := b.committed(t, "analytics-group"); !maps.Equal(got, before) {
+		t.Errorf("the undo put the group at %v, want %v", got, before)
+	}
+	// A new group has nothing to put back: the undo deletes its commits.
+	r = run(t, b.args("replay", "order-events", "--from", "-3", "--to-group", "fresh", "--execute")...).ok(t)
+	if !strings.Contains(r.out, "reads 3 records") {
+		t.Errorf("a new group reads, it does not re-read:\n%s", r.out)
+	}
+	undoFresh := "streamctl group delete-offsets fresh --topic order-events:0,1,2 --yes"
+	if !strings.Contains(r.errOut, "To undo:\n  "+undoFresh) {
+		t.Fatalf("no undo for a new group:\n%s", r.errOut)
+	}
+	run(t, b.args(strings.Fields(undoFresh)[1:]...)...).ok(t)
+	if got := b.committed(t, "fresh"); len(got) != 0 {
+		t.Errorf("after its undo the new group still has commits %v", got)
+	}
+	run(t, b.args("replay", "order-events", "--to-file", filepath.Join(t.TempDir(), "f"), "--execute")...).exit(t, 2)
+	run(t, b.args("replay", "order-events", "--to-group", "g", "--execute", "--dry-run")...).exit(t, 2)
 }
 
 func TestReplayExactlyOnceSurvivesKill9(t *testing.T) {
@@ -471,11 +547,63 @@ func TestReplayWarnsOfCopiesPastRetention(t *testing.T) {
 	run(t, b.args("topic", "create", "forever", "-p", "1", "-c", "retention.ms=-1")...).ok(t)
 	runIn(t, `{"value":"a","timestamp":"2025-01-01T00:00:00Z"}`+"\n"+`{"value":"b"}`+"\n", b.args("produce", "old", "--format", "json")...).ok(t)
 	r := run(t, b.args("replay", "old", "--to-topic", "week", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
-	if !strings.Contains(r.errOut, "warning: 1 records written to week keep timestamps older than its retention.ms") {
+	if !strings.Contains(r.errOut, "warning: 1 record written to week keep timestamps older than its retention.ms") {
 		t.Errorf("no retention warning:\n%s", r.errOut)
 	}
 	r = run(t, b.args("replay", "old", "--to-topic", "forever", "--checkpoint", filepath.Join(t.TempDir(), "cp.json"))...).ok(t)
 	if strings.Contains(r.errOut, "retention") {
 		t.Errorf("warned for a topic without time-based retention:\n%s", r.errOut)
+	}
+}
+
+// A --rekey that gives null is an error naming the record, in the dry run
+// and in the real run, not a copy keyed null; "// empty" skips such
+// records on purpose.
+func TestReplayRekeyToNullFails(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	run(t, b.args("topic", "create", "by-customer", "-p", "3")...).ok(t)
+	for _, extra := range [][]string{{"--dry-run"}, nil} {
+		args := append([]string{"replay", "order-events", "--rekey", ".customerID", "--to-topic", "by-customer"}, extra...)
+		r := run(t, b.args(args...)...).exit(t, 1)
+		if !strings.Contains(r.errOut, "error: order-events[0] offset 0: --rekey .customerID gives a null key;") {
+			t.Errorf("%v: stderr lacks the null key error:\n%s", extra, r.errOut)
+		}
+	}
+	if got := b.records(t, "by-customer"); len(got) != 0 {
+		t.Fatalf("%d records copied with a null key", len(got))
+	}
+	r := run(t, b.args("replay", "order-events", "--rekey", ".customerId // empty", "--event-type", "OrderCreated", "--to-topic", "by-customer", "--id", "rekey-ok")...).ok(t)
+	for _, e := range b.records(t, "by-customer") {
+		if e.Key == nil || !strings.HasPrefix(*e.Key, "customer-") {
+			t.Fatalf("copy keyed %v:\n%s", e.Key, r.errOut)
+		}
+	}
+}
+
+// The same replay command run twice with its --id (a docs example, a
+// script run again) is refused, since it would write its records again;
+// the error says how to run it again, and an unfinished one is resumed.
+func TestReplayRerunOfAFinishedIDSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	cp := filepath.Join(t.TempDir(), "cp.json")
+	file := filepath.Join(t.TempDir(), "out.jsonl")
+	args := b.args("replay", "order-events", "--to-file", file, "--id", "again", "--checkpoint", cp)
+	run(t, args...).ok(t)
+	r := run(t, args...).exit(t, 2)
+	if !strings.Contains(r.errOut, "replay again already finished (checkpoint "+cp+"): to run it again, choose another --id or --checkpoint") {
+		t.Errorf("stderr:\n%s", r.errOut)
+	}
+	raw, _ := os.ReadFile(cp)
+	if !strings.Contains(string(raw), `"done": true`) {
+		t.Fatalf("checkpoint without a done field:\n%s", raw)
+	}
+	if err := os.WriteFile(cp, []byte(strings.Replace(string(raw), `"done": true`, `"done": false`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, args...).exit(t, 2)
+	if !strings.Contains(r.errOut, "add --resume") {
+		t.Errorf("stderr %q, want the hint to --resume", r.errOut)
 	}
 }

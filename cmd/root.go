@@ -4,14 +4,17 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"runtime/pprof"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/streamctl/streamctl/cmd/acl"
 	"github.com/streamctl/streamctl/cmd/cluster"
@@ -25,12 +28,18 @@ import (
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/position"
 )
 
 // Main runs streamctl with the process's arguments and returns the exit code.
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A closed stdout (consume | head) is then a write error the command
+	// returns (format.ErrOutputClosed), not death by SIGPIPE (exit 141).
+	// Notify rather than Ignore: children started for --exec get the
+	// default disposition back.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	// For performance work (docs/performance.md): a Go CPU profile of the run.
 	if path := os.Getenv("STREAMCTL_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
@@ -57,8 +66,18 @@ func Run(ctx context.Context, io *format.IOStreams, args []string) int {
 		fmt.Fprintln(io.ErrOut, "interrupted")
 		return exitcode.Interrupted
 	}
+	if errors.Is(err, format.ErrOutputClosed) {
+		// The reader of stdout went away (consume | head): it has what it
+		// wanted, and its own exit status tells whether it failed.
+		return exitcode.OK
+	}
 	if isCobraUsageError(err) {
 		err = exitcode.WithCode(exitcode.Usage, err)
+	}
+	if exitcode.Of(err) == exitcode.CheckFailed {
+		// A gate that fails on purpose is an answer, not an error.
+		fmt.Fprintf(io.ErrOut, "check failed: %s\n", err)
+		return exitcode.CheckFailed
 	}
 	fmt.Fprintf(io.ErrOut, "error: %s\n", err)
 	if exitcode.IsUsage(err) && cmd != nil {
@@ -78,6 +97,53 @@ func isCobraUsageError(err error) bool {
 	return false
 }
 
+// kcatOffsetHint is for kcat's habit: its -o is the offset ("-o beginning",
+// "-o -1"), ours the output format. For a command with --offset and a value
+// that reads as a kcat offset, it says what to write instead.
+func kcatOffsetHint(cmd *cobra.Command, v string) string {
+	if cmd.Flags().Lookup("offset") == nil {
+		return ""
+	}
+	if v == "stored" {
+		return "-o is the output format here; kcat's -o stored is -g GROUP, which starts at the group's committed offsets"
+	}
+	ours := v
+	if ts, ok := strings.CutPrefix(v, "s@"); ok { // kcat: from this timestamp (ms)
+		ours = "@" + ts
+	}
+	if _, err := position.Parse(ours, time.Now()); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("-o is the output format here; for kcat's -o %s use --offset %s", v, ours)
+}
+
+// flagError words a flag value that does not parse by what the flag takes,
+// instead of pflag's strconv text ("strconv.ParseInt: parsing "abc":
+// invalid syntax").
+func flagError(err error) error {
+	var ive *pflag.InvalidValueError
+	if !errors.As(err, &ive) {
+		return err
+	}
+	want := ""
+	switch t := ive.GetFlag().Value.Type(); {
+	case t == "bool":
+		want = "true or false"
+	case t == "duration":
+		want = "a duration such as 30s, 5m or 1h30m"
+	case strings.HasPrefix(t, "float"):
+		want = "a number"
+	case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
+		want = "a whole number"
+		if strings.HasSuffix(t, "Slice") {
+			want = "whole numbers separated by commas, such as 0,2"
+		}
+	default:
+		return err
+	}
+	return fmt.Errorf("--%s %q: want %s", ive.GetFlag().Name, ive.GetValue(), want)
+}
+
 // NewRoot builds the command tree. It reads no config and dials nothing.
 func NewRoot(f *cmdutil.Factory) *cobra.Command {
 	root := &cobra.Command{
@@ -94,6 +160,9 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := format.ParseOutput(f.OutputFlag, cmdutil.OutputsOf(cmd)...); err != nil {
+				if hint := kcatOffsetHint(cmd, f.OutputFlag); hint != "" {
+					err = fmt.Errorf("%w (%s)", err, hint)
+				}
 				return exitcode.WithCode(exitcode.Usage, err)
 			}
 			return nil
@@ -104,7 +173,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 	root.SetErr(f.IO.ErrOut)
 	root.SetIn(f.IO.In)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return exitcode.WithCode(exitcode.Usage, err)
+		return exitcode.WithCode(exitcode.Usage, flagError(err))
 	})
 	root.DisableAutoGenTag = true // keeps the generated docs stable from day to day
 
@@ -121,6 +190,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(format.Outputs, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc(config.KeyProfile, cmdutil.CompleteProfiles(f))
 
+	root.SetHelpCommand(newHelpCmd())
 	root.AddCommand(
 		cluster.NewCmd(f),
 		acl.NewCmd(f),
@@ -141,5 +211,45 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 			Long:  exitcode.Help,
 		},
 	)
+	// cobra adds its completion command when the root runs; added here it
+	// answers an unknown shell as an unknown command (exit 2), like every
+	// other group of commands.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			cmdutil.Group(c)
+		}
+	}
 	return root
+}
+
+// newHelpCmd is `streamctl help [command]`. cobra's own answers an unknown
+// topic with its usage and exit 0; this one is a usage error.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help for any command or topic: streamctl help [command path], e.g. streamctl help group reset.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			parent, _, err := c.Root().Find(args)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, sub := range parent.Commands() {
+				if (sub.IsAvailableCommand() || sub.IsAdditionalHelpTopicCommand()) && strings.HasPrefix(sub.Name(), toComplete) {
+					names = append(names, sub.Name()+"\t"+sub.Short)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return exitcode.UsageError("unknown help topic %q: \"streamctl help\" lists the commands and topics", strings.Join(args, " "))
+			}
+			target.InitDefaultHelpFlag()
+			return target.Help()
+		},
+	}
 }

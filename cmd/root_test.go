@@ -26,8 +26,12 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"topic", "list", "--bogus"}, "unknown flag: --bogus"},
 		{"unknown shorthand", []string{"topic", "list", "-Z"}, "unknown shorthand flag"},
 		{"flag without value", []string{"topic", "list", "--pattern"}, "flag needs an argument"},
-		{"bad flag value", []string{"topic", "create", "x", "--partitions", "many"}, "invalid argument"},
-		{"bad duration", []string{"topic", "list", "--timeout", "soon"}, "invalid argument"},
+		// Flag values are worded by what the flag takes, not strconv's text.
+		{"bad flag value", []string{"topic", "create", "x", "--partitions", "many"}, `error: --partitions "many": want a whole number`},
+		{"bad duration", []string{"topic", "list", "--timeout", "soon"}, `error: --timeout "soon": want a duration such as 30s, 5m or 1h30m`},
+		{"bad number", []string{"group", "lag", "g", "--fail-above", "abc"}, `error: --fail-above "abc": want a whole number`},
+		{"bad list of numbers", []string{"consume", "t", "-p", "0,x"}, `error: --partition "0,x": want whole numbers separated by commas`},
+		{"bad float", []string{"produce", "t", "--rate", "fast"}, `error: --rate "fast": want a number`},
 		{"unknown subcommand", []string{"topic", "bogus"}, `unknown command "bogus" for "streamctl topic"`},
 		{"misspelt subcommand", []string{"topic", "lst"}, "did you mean list"},
 		{"unknown top-level command", []string{"bogus"}, `unknown command "bogus"`},
@@ -35,12 +39,24 @@ func TestUsageErrors(t *testing.T) {
 		{"too many arguments", []string{"cluster", "describe", "extra"}, "takes no arguments"},
 		{"missing argument", []string{"topic", "alter"}, "takes 1 argument(s) (TOPIC), got 0"},
 		{"bad -X", []string{"topic", "list", "-X", "novalue"}, "key=value"},
+		// kcat's -o is an offset: say what to write here.
+		{"kcat's -o beginning", []string{"consume", "t", "-o", "beginning"}, `(-o is the output format here; for kcat's -o beginning use --offset beginning)`},
+		{"kcat's -o -1", []string{"consume", "t", "-o", "-1"}, `for kcat's -o -1 use --offset -1`},
+		{"kcat's -o s@ms", []string{"consume", "t", "-o", "s@1700000000000"}, `use --offset @1700000000000`},
+		{"kcat's -o stored", []string{"consume", "t", "-o", "stored"}, `kcat's -o stored is -g GROUP`},
+		{"consume has no yaml", []string{"consume", "t", "-o", "yaml"}, `unknown output format "yaml": use one of table, json, raw`},
+		{"unknown help topic", []string{"help", "nosuch"}, `unknown help topic "nosuch"`},
+		{"unknown help subtopic", []string{"help", "topic", "nosuch"}, `unknown help topic "topic nosuch"`},
+		{"unknown completion shell", []string{"completion", "tcsh"}, `unknown command "tcsh" for "streamctl completion"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := run(t, append([]string{"--brokers", unreachable, "--timeout", "2s"}, tt.args...)...).exit(t, 2)
 			if !strings.Contains(r.errOut, tt.want) {
 				t.Errorf("stderr = %q, want it to contain %q", r.errOut, tt.want)
+			}
+			if strings.Contains(r.errOut, "strconv") {
+				t.Errorf("stderr shows Go's parser: %q", r.errOut)
 			}
 			if !strings.Contains(r.errOut, "Usage:") {
 				t.Errorf("usage missing from stderr:\n%s", r.errOut)
@@ -76,6 +92,7 @@ func TestHelpAndGroupsSucceedWithoutABroker(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
 		{"--help"}, {"topic"}, {"topic", "--help"}, {"topic", "create", "--help"}, {"profile"}, {"cluster"}, {"help", "topic", "list"},
+		{"help"}, {"help", "consume"}, {"completion"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			r := run(t, args...).ok(t)
@@ -88,6 +105,24 @@ func TestHelpAndGroupsSucceedWithoutABroker(t *testing.T) {
 
 // A local flag with the name or shorthand of a global one hides the global
 // flag for that command (e.g. --config, -o, -v): users could not reach it.
+// A command's help lists the -o values it takes, not the global ones.
+func TestHelpListsEachCommandsOutputs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"consume", "--help"}, "output format: table, json, raw"},
+		{[]string{"replay", "--help"}, "output format: table, json, yaml"},
+		{[]string{"topic", "list", "--help"}, "output format: table, wide, json, yaml"},
+	} {
+		r := run(t, tc.args...).ok(t)
+		if strings.Count(r.out, "output format:") != 1 || !strings.Contains(r.out, tc.want) {
+			t.Errorf("%v: help should list -o once, as %q:\n%s", tc.args, tc.want, r.out)
+		}
+	}
+}
+
 func TestFlagsDoNotShadowGlobalFlags(t *testing.T) {
 	t.Parallel()
 	ios, _, _, _ := format.Test()
@@ -96,6 +131,9 @@ func TestFlagsDoNotShadowGlobalFlags(t *testing.T) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		c.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+			if f.Name == "output" && cmdutil.OutputsOf(c) != nil {
+				return // its own -o values (SetOutputs), on the global setting
+			}
 			if g := global.Lookup(f.Name); g != nil {
 				t.Errorf("%s: local flag --%s hides the global --%s", c.CommandPath(), f.Name, g.Name)
 			}

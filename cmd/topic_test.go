@@ -606,3 +606,32 @@ func TestTopicCreateWithConfigFile(t *testing.T) {
 		t.Errorf("configs = %+v, want retention.ms and cleanup.policy", d.Configs)
 	}
 }
+
+// The playground refuses what Kafka refuses, in Kafka's words (e2e compares
+// the two on a real broker).
+func TestPlaygroundRefusesWhatKafkaRefuses(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "ok", "-p", "1")...).ok(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"topic", "create", "bad name!"}, `Topic name is invalid: 'bad name!' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`},
+		{[]string{"topic", "create", ".."}, `Topic name is invalid: '..' is not allowed`},
+		{[]string{"topic", "create", "t", "-c", "retention.ms=abc"}, "Invalid value abc for configuration retention.ms: Not a number of type LONG"},
+		{[]string{"topic", "create", "t", "-c", "foo.bar=1"}, "Unknown topic config name: foo.bar"},
+		{[]string{"topic", "create", "t", "-c", "cleanup.policy=compact,bogus"}, "Invalid value bogus for configuration cleanup.policy: String must be one of: compact, delete"},
+		{[]string{"topic", "create", "t", "-c", "min.cleanable.dirty.ratio=2"}, "Invalid value 2.0 for configuration min.cleanable.dirty.ratio: Value must be no more than 1"},
+		{[]string{"topic", "config", "set", "ok", "retention.ms=xyz"}, "Invalid value xyz for configuration retention.ms: Not a number of type LONG"},
+	} {
+		r := run(t, b.args(tc.args...)...).exit(t, 1)
+		if !strings.Contains(r.errOut, tc.want) {
+			t.Errorf("%v: stderr %q, want %q", tc.args, r.errOut, tc.want)
+		}
+	}
+	if names := listNames(t, b); strings.Join(names, ",") != "ok" {
+		t.Errorf("topics after the refusals: %v", names)
+	}
+	run(t, b.args("topic", "create", "fine", "-c", "retention.ms= 5", "-c", "cleanup.policy=compact,delete", "-c", "preallocate=TRUE")...).ok(t)
+}

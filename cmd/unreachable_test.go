@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -103,5 +104,40 @@ func TestStoppedBrokerProfileTimeout(t *testing.T) {
 	}
 	if !strings.Contains(r.errOut, addr) || !strings.Contains(r.errOut, "within 1s") {
 		t.Errorf("stderr = %q", r.errOut)
+	}
+}
+
+// Errors name what was used, as the user wrote it: the brokers of -X
+// bootstrap.servers rather than the profile's, and a property by the name
+// given (librdkafka's own message names linger.ms "queue.buffering.max.ms")
+// and where it came from.
+func TestErrorsNameTheSettingsInUse(t *testing.T) {
+	t.Parallel()
+	profileAddr, flagAddr := closedPort(t), closedPort(t)
+	cfg := tmpConfig(t)
+	body := "current_profile: p\nprofiles:\n  p:\n    brokers: [" + profileAddr + "]\n  bad:\n    brokers: [" + profileAddr + "]\n    properties:\n      linger.ms: soon\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "--config", cfg, "topic", "list", "--timeout", "1s", "-X", "bootstrap.servers="+flagAddr).exit(t, 1)
+	if !strings.Contains(r.errOut, "no answer from the cluster at "+flagAddr) || strings.Contains(r.errOut, profileAddr) {
+		t.Errorf("the error should name %s (-X), not the profile's %s:\n%s", flagAddr, profileAddr, r.errOut)
+	}
+	for _, tc := range []struct{ args []string }{
+		{[]string{"-X", "linger.ms=abc"}},
+		{[]string{"--profile", "bad"}},
+	} {
+		r := run(t, append([]string{"--config", cfg, "topic", "list", "--timeout", "1s"}, tc.args...)...).exit(t, 1)
+		if !strings.Contains(r.errOut, `property "linger.ms"`) || strings.Contains(r.errOut, "queue.buffering") {
+			t.Errorf("%v: the error should name linger.ms as given:\n%s", tc.args, r.errOut)
+		}
+	}
+	r = run(t, "--config", cfg, "topic", "list", "--profile", "bad")
+	if !strings.Contains(r.errOut, `profile "bad" property linger.ms=soon`) {
+		t.Errorf("the error should say the property is the profile's:\n%s", r.errOut)
+	}
+	r = run(t, "--config", cfg, "topic", "list", "-X", "sasl.password=hunter2", "-X", "sasl.oauthbearer.method=nope")
+	if strings.Contains(r.errOut, "hunter2") {
+		t.Errorf("a secret in the error:\n%s", r.errOut)
 	}
 }

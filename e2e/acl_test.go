@@ -216,7 +216,9 @@ func readFile(t testing.TB, path string) string {
 // adapter (franz-go: topic sizes, log dirs, the cluster default configs,
 // the brokers' versions): each profile of the auth matrix lists ACLs and
 // users, sees topic sizes and log dirs, reads the cluster default configs
-// and the brokers' API versions; its secret appears in no output.
+// and the brokers' API versions; its secret appears in no output. The ways
+// franz-go cannot connect (OAUTHBEARER, PKCS#12 key stores) are refused by
+// the wire adapter's commands, naming the setting.
 func TestAdminAuthMatrix(t *testing.T) {
 	t.Parallel()
 	admin := newUser(t)
@@ -261,6 +263,18 @@ func TestAdminAuthMatrix(t *testing.T) {
 				return x.User == "bob"
 			}) {
 				t.Errorf("user list lacks bob: %v", users)
+			}
+			if p.noWire != "" {
+				// franz-go cannot connect this way: the commands that
+				// need it say so, naming the setting.
+				r := tr.add(u.run("cluster", "config", "get", "--profile", p.name)).exit(t, 1)
+				if !strings.Contains(r.stderr, p.noWire) || !strings.Contains(r.stderr, "not supported by this command") {
+					t.Errorf("cluster config get over %s: want a refusal naming %s:\n%s", p.name, p.noWire, r)
+				}
+				if p.secret != "" {
+					tr.assertAbsent(t, p.secret)
+				}
+				return
 			}
 			r := run("topic", "describe", topic, "-o", "json")
 			if strings.Contains(r.stdout, `"size_bytes": null`) || strings.Contains(r.stderr, "sizes unknown") {

@@ -5,6 +5,8 @@ package e2e
 import (
 	"fmt"
 	"net"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +24,9 @@ type authProfile struct {
 	create func(t *testing.T, u *user, name string)
 	// shows lists what `profile show` must print instead of the secret.
 	shows []string
+	// noWire names the setting franz-go cannot carry, for a profile the
+	// wire adapter (wire.go) refuses; "" when it connects.
+	noWire string
 }
 
 func authProfiles(t *testing.T) []authProfile {
@@ -96,6 +101,36 @@ func authProfiles(t *testing.T) []authProfile {
 			},
 		},
 	}
+	ps = append(ps,
+		authProfile{
+			// librdkafka's unsecured JWT; the listener's validator takes
+			// the principal from the token.
+			name: "oauthbearer-unsecured-jwt", listener: "KAFKA_SASL_BOOTSTRAP", secret: "principal=oauth-e2e-user", shows: []string{"[redacted]"},
+			noWire: "sasl.oauthbearer.config",
+			create: func(t *testing.T, u *user, name string) {
+				yaml := fmt.Sprintf("current_profile: %s\nprofiles:\n  %s:\n    brokers: [%s]\n    sasl:\n      mechanism: OAUTHBEARER\n"+
+					"    properties:\n      enable.sasl.oauthbearer.unsecure.jwt: \"true\"\n      sasl.oauthbearer.config: principal=oauth-e2e-user\n",
+					name, name, saslBoot)
+				u.writeFile(".config/streamctl/config.yaml", []byte(yaml), 0o600)
+			},
+		},
+		authProfile{
+			// The client certificate and key in a PKCS#12 keystore, as
+			// Java shops hand them out.
+			name: "mutual-tls-pkcs12-keystore", listener: "KAFKA_MTLS_BOOTSTRAP", secret: "p12-e2e-keystore-pw", shows: []string{"[redacted]"},
+			noWire: "ssl.keystore.location",
+			create: func(t *testing.T, u *user, name string) {
+				p12 := filepath.Join(u.home, "client.p12")
+				out, err := exec.Command("openssl", "pkcs12", "-export", "-in", k(t, "KAFKA_SSL_CLIENT_CERT"), "-inkey", k(t, "KAFKA_SSL_CLIENT_KEY"),
+					"-out", p12, "-passout", "pass:p12-e2e-keystore-pw").CombinedOutput()
+				if err != nil {
+					t.Fatalf("openssl pkcs12 -export: %v\n%s", err, out)
+				}
+				u.run("profile", "create", name, "--brokers", k(t, "KAFKA_MTLS_BOOTSTRAP"), "--ca-file", ca,
+					"--set", "ssl.keystore.location="+p12, "--set", "ssl.keystore.password=p12-e2e-keystore-pw").ok(t)
+			},
+		},
+	)
 	if boot := kenv["KAFKA_SASL_SSL_BOOTSTRAP"]; boot != "" {
 		ps = append(ps, authProfile{
 			name: "sasl-ssl-scram-sha-512-password-env", listener: "KAFKA_SASL_SSL_BOOTSTRAP", secret: bobPW, shows: []string{"E2E_BOB_PASSWORD"},
@@ -155,8 +190,9 @@ func TestAuthMatrix(t *testing.T) {
 			if envs := envelopes(t, r); len(envs) != 1 || envs[0].Value == nil || *envs[0].Value != value {
 				t.Errorf("consume --key %s: want the one record %q:\n%s", p.name, value, r)
 			}
-			// group delete-offsets speaks through franz-go, not librdkafka:
-			// the same profile must connect it the same way.
+			// group delete-offsets goes through our own binding's admin
+			// handle (rd_kafka_DeleteConsumerGroupOffsets): the same
+			// profile must connect it the same way.
 			run("consume", topic, "-e", "-g", p.name, "-o", "raw")
 			r = run("group", "delete-offsets", p.name, "--topic", topic, "--yes")
 			if !strings.Contains(r.stdout, "deleted") {

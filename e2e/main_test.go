@@ -337,4 +337,13 @@ func printLogTail(path string) {
 		lines = lines[len(lines)-40:]
 	}
 	fmt.Fprintf(os.Stderr, "e2e: last lines of the broker log %s:\n%s\n", path, strings.Join(lines, "\n"))
+	// The JVM's own last words (an OutOfMemoryError exit, a crash) go to the
+	// process's stdout, not to the log.
+	if b, err := os.ReadFile(filepath.Join(filepath.Dir(path), "stdout.log")); err == nil {
+		out := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+		if len(out) > 5 {
+			out = out[len(out)-5:]
+		}
+		fmt.Fprintf(os.Stderr, "e2e: last lines of the broker's stdout:\n%s\n", strings.Join(out, "\n"))
+	}
 }

@@ -659,10 +659,11 @@ func TestProduceTextAndTransactions(t *testing.T) {
 		}
 	}
 
-	// A malformed line: exit 1 naming it, or skipped and counted.
-	u.runIn("good|1\nbad\n", "produce", topic, "--parse-key", "--key-separator", "|").exit(t, 1).errContains(t, "line 2")
+	// A malformed line: the run stops there, partial (exit 4) naming it and
+	// the line to resume from, or it is skipped and counted.
+	u.runIn("good|1\nbad\n", "produce", topic, "--parse-key", "--key-separator", "|").exit(t, 4).errContains(t, "line 2", "resume from line 2")
 	u.runIn("bad\ngood|2\n", "produce", topic, "--parse-key", "--key-separator", "|", "--skip-invalid").ok(t).
-		errContains(t, "1 records delivered", "1 invalid lines skipped")
+		errContains(t, "1 record delivered", "1 invalid line skipped")
 	base := int64(len(read()))
 
 	// Transactions: thousands of records, then a bad line. Some batches may

@@ -359,10 +359,11 @@ func TestSchemaBadInput(t *testing.T) {
 		t.Run("JSON that does not match the schema", func(t *testing.T) {
 			other := uniqueName(t, "")
 			u.run("topic", "create", other, "--partitions", "1").ok(t)
-			r := u.runIn(good[0]+"\n"+`{"id":"not a number"}`+"\n"+good[1]+"\n", "produce", other, "--value-schema", avsc).exit(t, 1)
-			r.errContains(t, "line 2 (topic "+other+")", "does not fit")
+			// Line 1 is delivered before line 2 stops the run: partial, 4.
+			r := u.runIn(good[0]+"\n"+`{"id":"not a number"}`+"\n"+good[1]+"\n", "produce", other, "--value-schema", avsc).exit(t, 4)
+			r.errContains(t, "line 2 (topic "+other+")", "does not fit", "resume from line 2")
 			r = u.runIn(good[0]+"\n"+`{"id":"not a number"}`+"\n"+good[1]+"\n", "produce", other, "--value-schema", avsc, "--skip-invalid").ok(t)
-			r.errContains(t, "2 records delivered, 0 failed, 1 invalid lines skipped")
+			r.errContains(t, "2 records delivered, 0 failed, 1 invalid line skipped")
 			c := u.run("consume", other, "-e", "--decode", "-o", "raw").ok(t)
 			if n := len(lines(c.stdout)); n != 3 { // 1 from the stopped run, 2 from the skipping one
 				t.Errorf("want 3 records, got %d:\n%s", n, c)

@@ -53,8 +53,11 @@ func (f *Factory) Output() format.Output { return format.Output(f.OutputFlag) }
 // when they differ from format.Outputs.
 const outputsKey = "outputs"
 
-// SetOutputs declares the -o values cmd accepts.
-func SetOutputs(cmd *cobra.Command, outputs ...format.Output) {
+// SetOutputs declares the -o values cmd accepts. The command gets a -o
+// flag of its own, on the same setting as the global one, so that its help
+// and completion list these values rather than the global ones (consume's
+// help listed yaml, which it refuses).
+func (f *Factory) SetOutputs(cmd *cobra.Command, outputs ...format.Output) {
 	names := make([]string, len(outputs))
 	for i, o := range outputs {
 		names[i] = string(o)
@@ -63,6 +66,8 @@ func SetOutputs(cmd *cobra.Command, outputs ...format.Output) {
 		cmd.Annotations = map[string]string{}
 	}
 	cmd.Annotations[outputsKey] = strings.Join(names, ",")
+	cmd.Flags().StringVarP(&f.OutputFlag, "output", "o", string(outputs[0]), "output format: "+strings.Join(names, ", "))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // OutputsOf returns the -o values cmd accepts; nil means format.Outputs.

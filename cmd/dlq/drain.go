@@ -150,12 +150,12 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 	if opts.Rate > 0 {
 		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, opts.Rate)}, steps...)
 	}
-	progress, finish := f.Progress(plan.Records(), "drain "+topic)
-	if progress != nil {
-		steps = append([]pipeline.Step{progress}, steps...)
+	progress := f.Progress(plan.Records(), "drain "+topic)
+	if step := progress.Step(); step != nil {
+		steps = append([]pipeline.Step{step}, steps...)
 	}
 	stats, runErr := (&pipeline.Pipeline{Source: src, Steps: steps, Sink: sink}).Run(ctx)
-	finish()
+	progress.Finish()
 	if err := closeSink(); err != nil && runErr == nil {
 		runErr = err
 	}

@@ -191,9 +191,9 @@ func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src 
 	if opts.DryRun {
 		verb = "dry run"
 	}
-	progress, finish := f.Progress(total, verb+" "+sum.Source)
-	if progress != nil {
-		steps = append([]pipeline.Step{progress}, steps...)
+	progress := f.Progress(total, verb+" "+sum.Source)
+	if step := progress.Step(); step != nil {
+		steps = append([]pipeline.Step{step}, steps...)
 	}
 	var sink pipeline.Sink = &dlq.AckSink{}
 	switch {
@@ -216,7 +216,7 @@ func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src 
 		sink = router.Sink(ts)
 	}
 	stats, runErr := (&pipeline.Pipeline{Source: src, Steps: steps, Sink: sink}).Run(ctx)
-	finish()
+	progress.Finish()
 
 	sum.Read = stats.Read
 	sum.Poison = router.Poison()

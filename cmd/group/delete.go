@@ -35,7 +35,7 @@ unless --yes is given.`,
 			if !yes {
 				var parts []string
 				for _, l := range lags {
-					parts = append(parts, fmt.Sprintf("%q (%s, %d partitions committed)", l.Group, l.State, len(l.Partitions)))
+					parts = append(parts, fmt.Sprintf("%q (%s, %s committed)", l.Group, l.State, format.Count(int64(len(l.Partitions)), "partition")))
 				}
 				ok, err := f.Confirm(fmt.Sprintf("Delete consumer group %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), "--yes")
 				if err != nil {

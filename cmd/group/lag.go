@@ -111,7 +111,7 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 				return err
 			}
 			if gateErr == nil && gate.Active() {
-				f.IO.Infof("gate passed: group %q lags %d records", opts.Group, lags[0].TotalLag)
+				f.IO.Infof("gate passed: group %q lags %s", opts.Group, format.Count(lags[0].TotalLag, "record"))
 			}
 			return gateErr
 		}
@@ -139,7 +139,7 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *La
 		q.Now = now
 		lags, err := group.Describe(ctx, c, []string{opts.Group}, q)
 		if ctx.Err() != nil {
-			return nil // Ctrl-C ends a watch normally
+			return ctx.Err() // Ctrl-C: exit 130, as documented
 		}
 		var st group.Status
 		if err != nil {
@@ -171,7 +171,7 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *La
 		}
 		select {
 		case <-ctx.Done():
-			return nil
+			return ctx.Err()
 		case <-time.After(opts.Interval):
 		}
 	}
@@ -193,8 +193,8 @@ func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, histor
 	if st.CatchUpSeconds != nil {
 		eta = (time.Duration(*st.CatchUpSeconds) * time.Second).String()
 	}
-	fmt.Fprintf(&b, "status %-5s %s\nlag %d records, %s behind   state %s, %d members\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
-		st.Status, st.Reason, last.Lag, timeLag(last.TimeLag), last.State, last.Members, st.ProduceRate, st.ConsumeRate, eta)
+	fmt.Fprintf(&b, "status %-5s %s\nlag %s, %s behind   state %s, %d members\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
+		st.Status, st.Reason, format.Count(last.Lag, "record"), timeLag(last.TimeLag), last.State, last.Members, st.ProduceRate, st.ConsumeRate, eta)
 	if len(history) > 1 {
 		series := make([]float64, len(history))
 		for i, s := range history {

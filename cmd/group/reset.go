@@ -1,6 +1,7 @@
 package group
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -226,25 +227,8 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	if err != nil {
 		return err
 	}
-	for _, r := range plan.Rows {
-		if r.Clamped {
-			f.IO.Warnf("%s[%d]: the target is outside the log [%d, %d]; clamped to %d", r.Topic, r.Partition, r.LogStartOffset, r.LogEndOffset, r.New)
-		}
-	}
-	if opts.Execute {
-		path, err := group.Execute(ctx, client, plan, undoDir(opts.UndoDir))
-		if err != nil {
-			return err
-		}
-		f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", opts.Group, path, opts.Group, path)
-		for _, r := range plan.Rows {
-			if r.Current == nil {
-				f.IO.Infof("Partitions that had no commit before (such as %s[%d]) cannot be put back to \"no commit\" by the undo plan.", r.Topic, r.Partition)
-				break
-			}
-		}
-	} else if !opts.Export {
-		f.IO.Infof("Dry run: nothing changed. Add --execute to apply (group %q is %s).", opts.Group, plan.State)
+	if err := ApplyPlan(ctx, f, plan, opts.Execute, opts.UndoDir, !opts.Export); err != nil {
+		return err
 	}
 	if opts.Export {
 		rows := make([]group.PlanRow, len(plan.Rows))
@@ -253,17 +237,80 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 		}
 		return group.WritePlan(f.IO.Out, rows)
 	}
-	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-		g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
-		for _, r := range plan.Rows {
-			cur := "-"
-			if r.Current != nil {
-				cur = format.Int(*r.Current)
-			}
-			g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, format.Int(r.New), signed(r.Delta), effect(r.Delta))
+	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{PlanGrid(plan)} })
+}
+
+// ApplyPlan is what a reset does with its plan, shared by group reset and
+// replay --to-group: it notes partitions whose target was clamped, then
+// with execute saves the group's previous offsets and moves them (only
+// while the group has no active members), printing how to undo it; without
+// it, when dryRunNote is set, it says nothing changed.
+func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, execute bool, undoDirFlag string, dryRunNote bool) error {
+	for _, r := range plan.Rows {
+		if r.Clamped {
+			f.IO.Warnf("%s[%d]: the target is outside the log [%d, %d]; clamped to %d", r.Topic, r.Partition, r.LogStartOffset, r.LogEndOffset, r.New)
 		}
-		return []*format.Grid{g}
-	})
+	}
+	if !execute {
+		if dryRunNote {
+			f.IO.Infof("Dry run: nothing changed. Add --execute to apply (group %q is %s).", plan.Group, plan.State)
+		}
+		return nil
+	}
+	client, err := f.Client()
+	if err != nil {
+		return err
+	}
+	path, err := group.Execute(ctx, client, plan, undoDir(undoDirFlag))
+	if err != nil {
+		return err
+	}
+	var uncommitted []group.PlanRow // partitions the group had no commit on
+	for _, r := range plan.Rows {
+		if r.Current == nil {
+			uncommitted = append(uncommitted, group.PlanRow{Topic: r.Topic, Partition: r.Partition})
+		}
+	}
+	if len(uncommitted) == len(plan.Rows) {
+		// Nothing to put back: undoing is deleting the new commits.
+		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  streamctl group delete-offsets %s %s --yes", plan.Group, plan.Group, topicFlags(uncommitted))
+		return nil
+	}
+	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", plan.Group, path, plan.Group, path)
+	if len(uncommitted) > 0 {
+		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  streamctl group delete-offsets %s %s --yes", plan.Group, topicFlags(uncommitted))
+	}
+	return nil
+}
+
+// topicFlags names partitions as --topic flags: T:0,2 per topic.
+func topicFlags(rows []group.PlanRow) string {
+	var flags []string
+	parts := map[string][]string{}
+	for _, r := range rows {
+		if parts[r.Topic] == nil {
+			flags = append(flags, r.Topic)
+		}
+		parts[r.Topic] = append(parts[r.Topic], strconv.Itoa(int(r.Partition)))
+	}
+	for i, t := range flags {
+		flags[i] = "--topic " + t + ":" + strings.Join(parts[t], ",")
+	}
+	return strings.Join(flags, " ")
+}
+
+// PlanGrid is a reset plan as a table: per partition the committed offset,
+// the new one, and what the move does.
+func PlanGrid(plan *group.ResetPlan) *format.Grid {
+	g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
+	for _, r := range plan.Rows {
+		cur := "-"
+		if r.Current != nil {
+			cur = format.Int(*r.Current)
+		}
+		g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, format.Int(r.New), signed(r.Delta), effect(r))
+	}
+	return g
 }
 
 func signed(n int64) string {
@@ -273,12 +320,17 @@ func signed(n int64) string {
 	return format.Int(n)
 }
 
-func effect(delta int64) string {
-	switch {
+// effect says what the move does to the group's reading; without a commit
+// the delta is counted from the log end, so the group reads (not re-reads)
+// what lies between.
+func effect(r group.ResetRow) string {
+	switch delta := r.Delta; {
+	case delta < 0 && r.Current == nil:
+		return "reads " + format.Count(-delta, "record")
 	case delta < 0:
-		return fmt.Sprintf("re-reads %d records", -delta)
+		return "re-reads " + format.Count(-delta, "record")
 	case delta > 0:
-		return fmt.Sprintf("skips %d records", delta)
+		return "skips " + format.Count(delta, "record")
 	}
 	return "unchanged"
 }

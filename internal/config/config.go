@@ -114,7 +114,7 @@ func Load(path string) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)                                            // a misspelt key is a mistake worth reporting
 	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
-		return nil, fmt.Errorf("config file %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("config file %s: %w", path, yamlError(err))
 	}
 	for name, p := range f.Profiles {
 		if p == nil {

@@ -36,6 +36,32 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 			body: "current_profile: dev\ncurrent: dev\n",
 			want: []string{"line 2", "current"},
 		},
+		// Type errors are said in the file's terms: no Go types or YAML tags.
+		{
+			name: "a list where a profile goes",
+			body: "profiles:\n  a: [1, 2]\n",
+			want: []string{"line 2: want a profile (keys: brokers, sasl, tls, properties, timeout, schema_registry), got a list"},
+		},
+		{
+			name: "a number where a list goes, and a misspelt key",
+			body: "profiles:\n  a:\n    brokers: 5\n    brokerz: [x]\n",
+			want: []string{`line 3: want a list, got "5"`, `line 4: unknown key "brokerz" in a profile; did you mean "brokers"?`},
+		},
+		{
+			name: "text where a block or a boolean goes",
+			body: "profiles:\n  a:\n    sasl: yes\n    tls:\n      enabled: maybe\n",
+			want: []string{`line 3: want the sasl block (keys: mechanism, username,`, `line 5: want true or false, got "maybe"`},
+		},
+		{
+			name: "text where the schema_registry block goes",
+			body: "profiles:\n  a:\n    schema_registry: http://x\n",
+			want: []string{`line 3: want the schema_registry block (keys: url`},
+		},
+		{
+			name: "a list where properties go",
+			body: "profiles:\n  a:\n    properties: [a, b]\n",
+			want: []string{"line 3: want name: value pairs (a mapping), got a list"},
+		},
 		{
 			name: "bad timeout",
 			body: "profiles:\n  dev:\n    brokers: [a:1]\n    timeout: ten seconds\n",
@@ -55,6 +81,11 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 			for _, want := range append([]string{path}, tt.want...) {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error %q does not mention %q", err, want)
+				}
+			}
+			for _, leak := range []string{"!!", "config.", "unmarshal", "[]string", "map["} {
+				if strings.Contains(strings.TrimPrefix(err.Error(), "config file "+path), leak) {
+					t.Errorf("error %q shows the decoder's %q", err, leak)
 				}
 			}
 		})

@@ -51,6 +51,19 @@ type Cluster struct {
 	Properties map[string]string // profile properties with -X on top
 
 	password string
+	fromFlag map[string]bool // properties given with -X
+}
+
+// bootstrapKeys are librdkafka's names for the brokers to bootstrap from.
+var bootstrapKeys = []string{"metadata.broker.list", "bootstrap.servers"}
+
+// PropertySource says where property k was set, for error messages: "-X"
+// or the profile's properties.
+func (c *Cluster) PropertySource(k string) string {
+	if c.fromFlag[k] {
+		return "-X"
+	}
+	return fmt.Sprintf("profile %q property", c.Profile)
 }
 
 // Resolve picks the profile (--profile, STREAMCTL_PROFILE, current_profile)
@@ -64,10 +77,36 @@ func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)
 	if p == nil {
 		p = &Profile{}
 	}
-	c := &Cluster{Profile: name, SASL: p.SASL, TLS: p.TLS, Properties: map[string]string{}}
+	c := &Cluster{Profile: name, SASL: p.SASL, TLS: p.TLS, Properties: map[string]string{}, fromFlag: map[string]bool{}}
+	for k, val := range p.Properties {
+		c.Properties[k] = val
+	}
+	for k, val := range extra {
+		c.Properties[k] = val
+		c.fromFlag[k] = true
+	}
 
-	v.SetDefault(KeyBrokers, p.Brokers)
+	// The brokers are Brokers only, so that messages name the ones in use:
+	// -X bootstrap.servers (the most specific flag) wins over --brokers
+	// and STREAMCTL_BROKERS, and a profile's bootstrap.servers property
+	// over its brokers list, as librdkafka would have applied them.
+	var flagBootstrap []string
+	profileBrokers := p.Brokers
+	for _, k := range bootstrapKeys {
+		if val, ok := c.Properties[k]; ok {
+			if c.fromFlag[k] {
+				flagBootstrap = SplitList([]string{val})
+			} else {
+				profileBrokers = SplitList([]string{val})
+			}
+			delete(c.Properties, k)
+		}
+	}
+	v.SetDefault(KeyBrokers, profileBrokers)
 	c.Brokers = SplitList(v.GetStringSlice(KeyBrokers))
+	if flagBootstrap != nil {
+		c.Brokers = flagBootstrap
+	}
 	if len(c.Brokers) == 0 {
 		return nil, fmt.Errorf("no brokers to connect to: pass --brokers host:port, set STREAMCTL_BROKERS, or create a profile with `streamctl profile create NAME --brokers host:port` (`streamctl playground` starts a local one)")
 	}
@@ -79,13 +118,6 @@ func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)
 	c.Timeout = v.GetDuration(KeyTimeout)
 	if c.Timeout <= 0 {
 		return nil, fmt.Errorf("timeout %q: want a positive duration such as 10s", v.GetString(KeyTimeout))
-	}
-
-	for k, val := range p.Properties {
-		c.Properties[k] = val
-	}
-	for k, val := range extra {
-		c.Properties[k] = val
 	}
 
 	if s := c.SASL; s != nil {

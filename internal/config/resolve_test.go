@@ -546,6 +546,56 @@ profiles:
 	}
 }
 
+// The brokers in use are the cluster's Brokers, whichever way they were
+// given, so that messages name them: -X bootstrap.servers wins over
+// --brokers and the profile, a profile's bootstrap.servers property over its
+// brokers, and neither is left in the properties to disagree.
+func TestBootstrapPropertiesAreTheBrokers(t *testing.T) {
+	clearEnv(t)
+	file := writeConfig(t, `current_profile: p
+profiles:
+  p:
+    brokers: [b:9092]
+  q:
+    brokers: [b:9092]
+    properties:
+      metadata.broker.list: q1:9092,q2:9092
+`, 0o600)
+	for _, tc := range []struct {
+		args []string
+		x    []string
+		want string
+	}{
+		{nil, nil, "b:9092"},
+		{nil, []string{"bootstrap.servers=x:1"}, "x:1"},
+		{[]string{"--brokers", "f:1"}, []string{"bootstrap.servers=x:1,y:2"}, "x:1,y:2"},
+		{[]string{"--profile", "q"}, nil, "q1:9092,q2:9092"},
+		{[]string{"--profile", "q", "--brokers", "f:1"}, nil, "f:1"},
+	} {
+		fl := flags(t)
+		if err := fl.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		extra, _ := config.ParseProperties(tc.x)
+		c, err := config.Resolve(config.NewSettings(fl), file, extra, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(c.Brokers, ","); got != tc.want {
+			t.Errorf("%v -X %v: brokers %s, want %s", tc.args, tc.x, got, tc.want)
+		}
+		m := c.ClientConfig()
+		if m["bootstrap.servers"] != tc.want || m["metadata.broker.list"] != "" {
+			t.Errorf("%v -X %v: client config %v, want bootstrap.servers=%s only", tc.args, tc.x, m, tc.want)
+		}
+	}
+	// With no profile at all, -X bootstrap.servers is enough.
+	c, err := config.Resolve(config.NewSettings(flags(t)), &config.File{}, map[string]string{"bootstrap.servers": "only:1"}, nil)
+	if err != nil || strings.Join(c.Brokers, ",") != "only:1" {
+		t.Errorf("Resolve = %v, %v", c, err)
+	}
+}
+
 func TestSplitList(t *testing.T) {
 	got := config.SplitList([]string{"a:1, b:2", "", " c:3 ,,"})
 	if want := []string{"a:1", "b:2", "c:3"}; !reflect.DeepEqual(got, want) {

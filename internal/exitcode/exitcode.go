@@ -64,11 +64,13 @@ func Of(err error) int {
 // Help is the text of `streamctl help exit-codes`.
 const Help = `streamctl exits with one of these codes, so scripts can tell outcomes apart:
 
-  0    success (also "nothing found" for list commands)
+  0    success (also "nothing found" for list commands, and a reader of
+       stdout that closed it early, as in consume | head)
   1    error: connection, authentication, broker error, bad data (also a
        record --decode cannot decode, or JSON that does not fit its schema)
   2    usage error: bad flag or argument; usage is printed
-  3    a check failed on purpose (--fail-above lag gates, reassign --verify while moving)
+  3    a check failed on purpose (--fail-above lag gates, reassign --verify
+       while moving); stderr says "check failed:" and why
   4    partial: some records were not processed (counts are printed)
   130  interrupted (Ctrl-C); work done so far is committed consistently
 `

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/suggest"
 )
 
 // The record envelope is the one-line JSON shape that consume -o json writes,
@@ -316,32 +318,89 @@ func appendCompactJSON(dst, v []byte) []byte {
 	return buf.Bytes()
 }
 
-// envelopeJSON is the envelope as read. Raw fields keep null apart from absent
-// and let every field be type-checked with an error that names it.
-type envelopeJSON struct {
-	Topic         json.RawMessage `json:"topic"`
-	Partition     json.RawMessage `json:"partition"`
-	Offset        json.RawMessage `json:"offset"`
-	Timestamp     json.RawMessage `json:"timestamp"`
-	TimestampType json.RawMessage `json:"timestamp_type"`
-	Key           json.RawMessage `json:"key"`
-	KeyEncoding   json.RawMessage `json:"key_encoding"`
-	Value         json.RawMessage `json:"value"`
-	ValueEncoding json.RawMessage `json:"value_encoding"`
-	Headers       json.RawMessage `json:"headers"`
+// The envelope as read: each member's raw value, by field. Raw values keep
+// null apart from absent and let every field be type-checked with an error
+// that names it.
+//
+// These constants and the names below are the one list of the members an
+// envelope (and a header in it) has: the fast scanner and the encoding/json
+// fallback both look names up here, and a name that is not listed is an
+// error on either path (a misspelt "valu" would otherwise produce a null
+// value: a tombstone on a compacted topic). A new envelope field is a
+// constant and a name here, plus its use in ParseEnvelope.
+type (
+	envelopeJSON [nEnvelopeFields]json.RawMessage
+	headerJSON   [nHeaderFields]json.RawMessage
+)
+
+const (
+	fTopic = iota
+	fPartition
+	fOffset
+	fTimestamp
+	fTimestampType
+	fKey
+	fKeyEncoding
+	fValue
+	fValueEncoding
+	fHeaders
 	// What consume --decode adds. Read only to be type-checked: the raw
 	// key and value are the record.
-	KeySchemaID   json.RawMessage `json:"key_schema_id"`
-	KeyDecoded    json.RawMessage `json:"key_decoded"`
-	ValueSchemaID json.RawMessage `json:"value_schema_id"`
-	ValueDecoded  json.RawMessage `json:"value_decoded"`
+	fKeySchemaID
+	fKeyDecoded
+	fValueSchemaID
+	fValueDecoded
+	nEnvelopeFields
+)
+
+const (
+	hKey = iota
+	hKeyEncoding
+	hValue
+	hEncoding
+	nHeaderFields
+)
+
+var (
+	envelopeFields = [nEnvelopeFields]string{
+		fTopic: "topic", fPartition: "partition", fOffset: "offset", fTimestamp: "timestamp",
+		fTimestampType: "timestamp_type", fKey: "key", fKeyEncoding: "key_encoding",
+		fValue: "value", fValueEncoding: "value_encoding", fHeaders: "headers",
+		fKeySchemaID: "key_schema_id", fKeyDecoded: "key_decoded",
+		fValueSchemaID: "value_schema_id", fValueDecoded: "value_decoded",
+	}
+	headerFields = [nHeaderFields]string{hKey: "key", hKeyEncoding: "key_encoding", hValue: "value", hEncoding: "encoding"}
+)
+
+// fieldIndex returns the index in fields of the member called name, or -1.
+// Names match as encoding/json matches them: exactly, or else
+// case-insensitively.
+func fieldIndex(fields []string, name []byte) int {
+	for i, f := range fields {
+		if string(name) == f {
+			return i
+		}
+	}
+	for i, f := range fields {
+		if bytes.EqualFold(name, []byte(f)) {
+			return i
+		}
+	}
+	return -1
 }
 
-type headerJSON struct {
-	Key         json.RawMessage `json:"key"`
-	KeyEncoding json.RawMessage `json:"key_encoding"`
-	Value       json.RawMessage `json:"value"`
-	Encoding    json.RawMessage `json:"encoding"`
+// unknownField is the error for a member name not in fields; where is
+// "" for the envelope, or like "headers[2]" for a header.
+func unknownField(names []string, where, name string) error {
+	what, full := "the envelope", name
+	if where != "" {
+		what, full = "a header", where+"."+name
+	}
+	hint := suggest.Hint(suggest.Closest(name, names, 1))
+	if hint != "" {
+		hint = " (" + hint + ")"
+	}
+	return &fieldError{full, fmt.Errorf("unknown field%s; %s has %s", hint, what, strings.Join(names, ", "))}
 }
 
 // ParseEnvelope reads one envelope line back into a record, so that
@@ -363,9 +422,10 @@ type headerJSON struct {
 //     (consume --decode) are ignored: the raw key and value are what is
 //     produced, so a decoded envelope round-trips byte for byte. A schema
 //     id must still be an integer or null.
-//   - Unknown fields are ignored, so envelopes written by a newer streamctl
-//     still load.
 //
+// A member that is not one of the envelope's fields (envelopeFields) is an
+// error naming it, with the closest known name: a misspelt field must not
+// turn into a null value or key.
 // A known field with the wrong type, an unknown encoding or bad base64 is an
 // error that names the field. Field names are matched as encoding/json does
 // (case-insensitively).
@@ -382,49 +442,46 @@ func ParseEnvelope(line []byte) (kafka.Record, error) {
 	var env envelopeJSON
 	if !scanEnvelope(bytes.Clone(line), &env) {
 		env = envelopeJSON{}
-		if err := json.Unmarshal(line, &env); err != nil {
-			return rec, fmt.Errorf("invalid JSON: %w", err)
+		if err := decodeEnvelope(line, &env); err != nil {
+			return rec, err
 		}
 	}
 	var err error
-	if rec.Topic, err = parseName("topic", env.Topic); err != nil {
+	if rec.Topic, err = parseName("topic", env[fTopic]); err != nil {
 		return rec, err
 	}
-	if rec.TimestampType, err = parseName("timestamp_type", env.TimestampType); err != nil {
+	if rec.TimestampType, err = parseName("timestamp_type", env[fTimestampType]); err != nil {
 		return rec, err
 	}
-	if !isAbsent(env.Partition) {
-		p, err := parseInt("partition", env.Partition, 32)
+	if !isAbsent(env[fPartition]) {
+		p, err := parseInt("partition", env[fPartition], 32)
 		if err != nil {
 			return rec, err
 		}
 		rec.Partition = int32(p)
 	}
-	if !isAbsent(env.Offset) {
-		if rec.Offset, err = parseInt("offset", env.Offset, 64); err != nil {
+	if !isAbsent(env[fOffset]) {
+		if rec.Offset, err = parseInt("offset", env[fOffset], 64); err != nil {
 			return rec, err
 		}
 	}
-	for _, id := range [...]struct {
-		field string
-		raw   json.RawMessage
-	}{{"key_schema_id", env.KeySchemaID}, {"value_schema_id", env.ValueSchemaID}} {
-		if !isAbsent(id.raw) {
-			if _, err := parseInt(id.field, id.raw, 32); err != nil {
+	for _, f := range [...]int{fKeySchemaID, fValueSchemaID} {
+		if !isAbsent(env[f]) {
+			if _, err := parseInt(envelopeFields[f], env[f], 32); err != nil {
 				return rec, err
 			}
 		}
 	}
-	if rec.Timestamp, err = parseTimestamp(env.Timestamp); err != nil {
+	if rec.Timestamp, err = parseTimestamp(env[fTimestamp]); err != nil {
 		return rec, err
 	}
-	if rec.Key, err = parseBytes("key", env.Key, "key_encoding", env.KeyEncoding, false); err != nil {
+	if rec.Key, err = parseBytes("key", env[fKey], "key_encoding", env[fKeyEncoding], false); err != nil {
 		return rec, err
 	}
-	if rec.Value, err = parseBytes("value", env.Value, "value_encoding", env.ValueEncoding, true); err != nil {
+	if rec.Value, err = parseBytes("value", env[fValue], "value_encoding", env[fValueEncoding], true); err != nil {
 		return rec, err
 	}
-	if rec.Headers, err = parseHeaders(env.Headers); err != nil {
+	if rec.Headers, err = parseHeaders(env[fHeaders]); err != nil {
 		return rec, err
 	}
 	return rec, nil
@@ -454,9 +511,9 @@ func parseHeaders(raw json.RawMessage) ([]kafka.Header, error) {
 	}
 	var items []headerJSON
 	if !scanHeaders(raw, &items) {
-		items = nil
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, headersError(raw, err)
+		var err error
+		if items, err = decodeHeaders(raw); err != nil {
+			return nil, err
 		}
 	}
 	if len(items) == 0 {
@@ -465,34 +522,20 @@ func parseHeaders(raw json.RawMessage) ([]kafka.Header, error) {
 	hs := make([]kafka.Header, len(items))
 	for i := range items {
 		h := &items[i]
-		if isAbsent(h.Key) {
+		if isAbsent(h[hKey]) {
 			// Also a null item: json.Unmarshal leaves its struct empty.
 			return nil, fieldErrorf(fmt.Sprintf("headers[%d]", i), `a header needs a "key" (header keys cannot be null)`)
 		}
-		key, err := parseBytes("key", h.Key, "key_encoding", h.KeyEncoding, false)
+		key, err := parseBytes("key", h[hKey], "key_encoding", h[hKeyEncoding], false)
 		if err != nil {
 			return nil, inHeader(i, err)
 		}
 		hs[i].Key = string(key)
-		if hs[i].Value, err = parseBytes("value", h.Value, "encoding", h.Encoding, false); err != nil {
+		if hs[i].Value, err = parseBytes("value", h[hValue], "encoding", h[hEncoding], false); err != nil {
 			return nil, inHeader(i, err)
 		}
 	}
 	return hs, nil
-}
-
-// headersError finds the header item that made json.Unmarshal fail, for an
-// error that names it.
-func headersError(raw json.RawMessage, err error) error {
-	var items []json.RawMessage
-	if json.Unmarshal(raw, &items) == nil {
-		for i, item := range items {
-			if k := jsonKind(item); k != "object" && k != "null" {
-				return fieldErrorf(fmt.Sprintf("headers[%d]", i), `want an object {"key":..,"value":..}, got %s`, k)
-			}
-		}
-	}
-	return &fieldError{"headers", err}
 }
 
 func inHeader(i int, err error) error {

@@ -260,9 +260,14 @@ func TestParseEnvelope(t *testing.T) {
 			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Timestamp: ts.Truncate(time.Second), Value: []byte("v")},
 		},
 		{
-			name: "unknown fields are ignored",
-			line: `{"value":"v","schema_id":12,"future":{"a":[1]}}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("v")},
+			name: "names match as encoding/json matches them: case-insensitively",
+			line: `{"VALUE":"v","Key":"k","headers":[{"KEY":"h","Value":"x"}]}`,
+			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Key: []byte("k"), Value: []byte("v"), Headers: []kafka.Header{{Key: "h", Value: []byte("x")}}},
+		},
+		{
+			name: "an escaped member name (the slow path)",
+			line: `{"v\u0061lue":"v","headers":[{"k\u0065y":"h"}]}`,
+			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("v"), Headers: []kafka.Header{{Key: "h"}}},
 		},
 		{
 			name: "a trailing newline is fine",
@@ -316,6 +321,13 @@ func TestParseEnvelopeErrors(t *testing.T) {
 		{`{"headers":[{"key":"a","value":{"x":1}}]}`, `field "headers[0].value": want a string or null, got object`},
 		{`{"headers":[{"key":"a","value":"x","encoding":"gzip"}]}`, `field "headers[0].encoding": unknown encoding "gzip"`},
 		{`{"headers":[{"key":"!!","key_encoding":"base64"}]}`, `field "headers[0].key": bad base64`},
+		// A misspelt field is an error on both paths, with the closest name.
+		{`{"valu":"x"}`, `field "valu": unknown field (did you mean "value"?); the envelope has topic, partition, offset, timestamp, timestamp_type, key, key_encoding, value, value_encoding, headers`},
+		{`{"value":"x","v\u0061lu":1}`, `field "valu": unknown field (did you mean "value"?)`},
+		{`{"value":"v","schema_idx":12}`, `field "schema_idx": unknown field; the envelope has`},
+		{`{"value":"v","value_decode":{}}`, `field "value_decode": unknown field (did you mean "value_decoded"?)`},
+		{`{"headers":[{"key":"a","value":"1"},{"key":"b","valeu":"2"}]}`, `field "headers[1].valeu": unknown field (did you mean "value"?); a header has key, key_encoding, value, encoding`},
+		{`{"headers":[{"k\u0065y":"b","valeu":"2"}]}`, `field "headers[0].valeu": unknown field (did you mean "value"?)`},
 	} {
 		_, err := ParseEnvelope([]byte(tc.line))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

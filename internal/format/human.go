@@ -77,6 +77,15 @@ func ConfigValue(name, value string) string {
 	return value + " (" + human + ")"
 }
 
+// Count says how many of something there are, in words that agree with the
+// number: "1 record", "0 records", "2 records". noun is the singular.
+func Count(n int64, noun string) string {
+	if n == 1 || n == -1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // Int renders an int64 for tables.
 func Int(n int64) string { return strconv.FormatInt(n, 10) }
 

@@ -102,3 +102,11 @@ func TestSmallRenderers(t *testing.T) {
 		t.Error("Int")
 	}
 }
+
+func TestCount(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 records", 1: "1 record", 2: "2 records", -1: "-1 record", 1000: "1000 records"} {
+		if got := format.Count(n, "record"); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

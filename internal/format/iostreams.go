@@ -9,9 +9,11 @@ package format
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"golang.org/x/term"
 )
@@ -29,10 +31,30 @@ type IOStreams struct {
 	Width int
 }
 
+// ErrOutputClosed is a write to stdout after its reader closed it (consume
+// | head): the command stops, and exits 0 (cmd.Run).
+var ErrOutputClosed = errors.New("stdout was closed by its reader")
+
+// stdout turns the broken pipe of a closed stdout into ErrOutputClosed, so
+// that only a write to stdout, not one to a pipe of streamctl's own (an
+// --exec command's stdin), ends a command quietly.
+type stdout struct{ f *os.File }
+
+func (s stdout) Write(b []byte) (int, error) {
+	n, err := s.f.Write(b)
+	if errors.Is(err, syscall.EPIPE) {
+		err = ErrOutputClosed
+	}
+	return n, err
+}
+
+// OSFile is the file underneath, for a child process to write to directly.
+func (s stdout) OSFile() *os.File { return s.f }
+
 // System returns the process's streams.
 func System() *IOStreams {
 	s := &IOStreams{
-		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		In: os.Stdin, Out: stdout{os.Stdout}, ErrOut: os.Stderr,
 		InTTY:  isTerminal(os.Stdin),
 		OutTTY: isTerminal(os.Stdout),
 		ErrTTY: isTerminal(os.Stderr),

@@ -3,6 +3,8 @@ package format
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 )
 
 // The envelope's fast path. ParseEnvelope runs once per record of `produce
@@ -210,59 +212,124 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// scanEnvelope fills env from line the way json.Unmarshal would (member
-// names matched case-insensitively, the last of a repeated name wins,
-// unknown names ignored), or reports false.
+// scanEnvelope fills env from line the way decodeEnvelope would (member
+// names matched as encoding/json matches them, the last of a repeated name
+// wins), or reports false, also for a name that is not an envelope field:
+// decodeEnvelope words that error.
 func scanEnvelope(line []byte, env *envelopeJSON) bool {
 	return scanObject(line, func(name, raw []byte) bool {
-		if f := env.field(name); f != nil {
-			*f = raw
+		i := fieldIndex(envelopeFields[:], name)
+		if i >= 0 {
+			env[i] = raw
 		}
-		return true
+		return i >= 0
 	})
 }
 
-func (env *envelopeJSON) field(name []byte) *json.RawMessage {
-	for _, f := range [...]struct {
-		name string
-		p    *json.RawMessage
-	}{
-		{"topic", &env.Topic}, {"partition", &env.Partition}, {"offset", &env.Offset},
-		{"timestamp", &env.Timestamp}, {"timestamp_type", &env.TimestampType},
-		{"key", &env.Key}, {"key_encoding", &env.KeyEncoding},
-		{"value", &env.Value}, {"value_encoding", &env.ValueEncoding}, {"headers", &env.Headers},
-		{"key_schema_id", &env.KeySchemaID}, {"key_decoded", &env.KeyDecoded},
-		{"value_schema_id", &env.ValueSchemaID}, {"value_decoded", &env.ValueDecoded},
-	} {
-		if len(name) == len(f.name) && string(name) == f.name || bytes.EqualFold(name, []byte(f.name)) {
-			return f.p
-		}
-	}
-	return nil
-}
-
-// scanHeaders reads the headers array as json.Unmarshal into []headerJSON
-// would, or reports false (also for null or non-object items, whose errors
+// scanHeaders reads the headers array as decodeHeaders would, or reports
+// false (also for null or non-object items and unknown names, whose errors
 // the slow path words).
 func scanHeaders(raw []byte, items *[]headerJSON) bool {
 	return scanArray(raw, func(item []byte) bool {
 		var h headerJSON
 		if !scanObject(item, func(name, raw []byte) bool {
-			switch {
-			case bytes.EqualFold(name, []byte("key")):
-				h.Key = raw
-			case bytes.EqualFold(name, []byte("key_encoding")):
-				h.KeyEncoding = raw
-			case bytes.EqualFold(name, []byte("value")):
-				h.Value = raw
-			case bytes.EqualFold(name, []byte("encoding")):
-				h.Encoding = raw
+			i := fieldIndex(headerFields[:], name)
+			if i >= 0 {
+				h[i] = raw
 			}
-			return true
+			return i >= 0
 		}) {
 			return false
 		}
 		*items = append(*items, h)
 		return true
 	})
+}
+
+// The slow path: encoding/json's decoder walks what the scanner did not
+// take (escaped member names, invalid JSON, errors), member by member in
+// order, and words the error.
+
+// decodeEnvelope fills env from line, or says what is wrong with it.
+func decodeEnvelope(line []byte, env *envelopeJSON) error {
+	return decodeObject(line, func(name string, raw json.RawMessage) error {
+		i := fieldIndex(envelopeFields[:], []byte(name))
+		if i < 0 {
+			return unknownField(envelopeFields[:], "", name)
+		}
+		env[i] = raw
+		return nil
+	})
+}
+
+// decodeHeaders reads the headers array, naming the item that is wrong.
+func decodeHeaders(raw []byte) ([]headerJSON, error) {
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		return nil, &fieldError{"headers", err}
+	}
+	items := make([]headerJSON, len(elems))
+	for i, elem := range elems {
+		where := fmt.Sprintf("headers[%d]", i)
+		switch k := jsonKind(elem); k {
+		case "null":
+			continue // a header without a key: ParseEnvelope says so
+		case "object":
+		default:
+			return nil, fieldErrorf(where, `want an object {"key":..,"value":..}, got %s`, k)
+		}
+		h := &items[i]
+		err := decodeObject(elem, func(name string, raw json.RawMessage) error {
+			i := fieldIndex(headerFields[:], []byte(name))
+			if i < 0 {
+				return unknownField(headerFields[:], where, name)
+			}
+			h[i] = raw
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// decodeObject calls member for each name and raw value of the JSON object
+// that is the whole of b, in order.
+func decodeObject(b []byte, member func(name string, raw json.RawMessage) error) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return invalidJSON(b, err)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return invalidJSON(b, err)
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return invalidJSON(b, err)
+		}
+		if err := member(tok.(string), raw); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return invalidJSON(b, err)
+	}
+	if rest := b[dec.InputOffset():]; len(bytes.TrimLeft(rest, " \t\r\n")) > 0 {
+		return invalidJSON(b, fmt.Errorf("unexpected %q after the object", bytes.TrimSpace(rest)))
+	}
+	return nil
+}
+
+// invalidJSON words a syntax error as encoding/json's Unmarshal would.
+func invalidJSON(b []byte, err error) error {
+	if uerr := json.Unmarshal(b, new(json.RawMessage)); uerr != nil {
+		err = uerr
+	}
+	if err == nil {
+		err = errors.New("want an object")
+	}
+	return fmt.Errorf("invalid JSON: %w", err)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
@@ -44,10 +45,11 @@ func (d *OffsetDeletion) Failed() int {
 // the group's commits on them, without changing anything. An unknown group
 // is an error with suggestions.
 func PlanDeleteOffsets(ctx context.Context, c *kafka.Client, group string, topics []TopicScope) (*OffsetDeletion, error) {
-	state, current, err := groupCommits(ctx, c, group)
+	desc, current, err := groupCommits(ctx, c, group)
 	if err != nil {
 		return nil, err
 	}
+	state := desc.State
 	if state == "Dead" && len(current) == 0 {
 		return nil, notFound(ctx, c, group)
 	}
@@ -108,5 +110,5 @@ func (d *OffsetDeletion) Summary() string {
 			committed++
 		}
 	}
-	return fmt.Sprintf("%d committed offsets on %d partitions", committed, len(d.Rows))
+	return fmt.Sprintf("%s on %s", format.Count(int64(committed), "committed offset"), format.Count(int64(len(d.Rows)), "partition"))
 }

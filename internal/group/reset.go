@@ -20,12 +20,17 @@ import (
 // Strategy says where a reset moves each partition, with the names of
 // kafka-consumer-groups --reset-offsets.
 type Strategy struct {
-	Kind  string    // earliest, latest, current, offset, shift, datetime, file, group
+	Kind  string    // earliest, latest, current, offset, shift, datetime, file, group, replay
 	N     int64     // offset: the offset; shift: the delta
 	Time  time.Time // datetime (--by-duration resolves to a datetime)
-	File  []PlanRow // file: the rows read from --from-file
+	File  []PlanRow // file: the rows read from --from-file; replay: the start of the replay's range
 	Group string    // group: the group whose offsets are copied
 }
+
+// explicit reports whether the strategy names each partition's offset
+// (a plan file, or the start of a replay's range), which then also picks
+// the partitions.
+func (st Strategy) explicit() bool { return st.Kind == "file" || st.Kind == "replay" }
 
 // Scope picks the partitions: AllTopics means those the group has commits
 // on; Topics (name, optionally with partitions) include partitions without
@@ -68,29 +73,31 @@ type ResetPlan struct {
 	Rows     []ResetRow `json:"partitions" yaml:"partitions"`
 	Executed bool       `json:"executed" yaml:"executed"`
 	UndoFile string     `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
+
+	members int // when planned
 }
 
-// groupCommits returns a group's state and committed offsets: what a reset
-// or an offset deletion starts from.
-func groupCommits(ctx context.Context, c *kafka.Client, group string) (string, map[kafka.TopicPartition]int64, error) {
+// groupCommits returns a group's description and committed offsets: what a
+// reset or an offset deletion starts from.
+func groupCommits(ctx context.Context, c *kafka.Client, group string) (kafka.GroupDescription, map[kafka.TopicPartition]int64, error) {
 	descs, err := c.DescribeGroups(ctx, []string{group})
 	if err != nil {
-		return "", nil, err
+		return kafka.GroupDescription{}, nil, err
 	}
 	current, err := c.GroupOffsets(ctx, group)
 	if err != nil {
-		return "", nil, err
+		return kafka.GroupDescription{}, nil, err
 	}
-	return descs[0].State, current, nil
+	return descs[0], current, nil
 }
 
 // PlanReset computes the new offsets without changing anything.
 func PlanReset(ctx context.Context, c *kafka.Client, group string, st Strategy, sc Scope) (*ResetPlan, error) {
-	state, current, err := groupCommits(ctx, c, group)
+	desc, current, err := groupCommits(ctx, c, group)
 	if err != nil {
 		return nil, err
 	}
-	plan := &ResetPlan{Group: group, State: state, Strategy: st.Kind, Rows: []ResetRow{}}
+	plan := &ResetPlan{Group: group, State: desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(desc.Members)}
 	var other map[kafka.TopicPartition]int64
 	if st.Kind == "group" {
 		if other, err = c.GroupOffsets(ctx, st.Group); err != nil {
@@ -149,7 +156,7 @@ func PlanReset(ctx context.Context, c *kafka.Client, group string, st Strategy, 
 			if target < 0 { // no record that recent: the log end
 				target = lo.End
 			}
-		case "file":
+		case "file", "replay":
 			target, clamp = fileOffsets[tp], true
 		case "group":
 			target = other[tp]
@@ -193,7 +200,7 @@ func scopePartitions(ctx context.Context, c *kafka.Client, sc Scope, st Strategy
 		return false
 	}
 	switch {
-	case st.Kind == "file":
+	case st.explicit():
 		for _, r := range st.File {
 			if tp := (kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}); inTopics(tp) {
 				add(tp)
@@ -267,7 +274,10 @@ func (e *ErrGroupActive) Error() string {
 // returns that file's path. Partitions that had no commit cannot be put
 // back to "no commit"; the undo file leaves them out.
 func Execute(ctx context.Context, c *kafka.Client, plan *ResetPlan, undoDir string) (string, error) {
-	if !slices.Contains(InactiveStates, plan.State) {
+	// A KIP-848 group that is assigning or reconciling reads as Unknown
+	// (librdkafka knows only the classic protocol's states): members say
+	// it is live.
+	if !slices.Contains(InactiveStates, plan.State) || plan.members > 0 {
 		return "", &ErrGroupActive{Group: plan.Group, State: plan.State}
 	}
 	var undo []PlanRow

@@ -61,6 +61,9 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 		"go.events.channel.size":  1000,
 		"go.produce.channel.size": 0,
 	}
+	if err := checkProperties(c); err != nil {
+		return nil, err
+	}
 	for k, v := range c.ClientConfig() {
 		conf[k] = v
 	}
@@ -84,6 +87,25 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 	go cl.watchLogs()
 	go cl.watchEvents()
 	return cl, nil
+}
+
+// checkProperties checks each property of the profile and -X on its own,
+// so that a bad one is named as the user wrote it and where (-X or the
+// profile), with its value unless it is a secret.
+func checkProperties(c *config.Cluster) error {
+	for _, k := range config.SortedKeys(c.Properties) {
+		if strings.HasPrefix(k, "go.") {
+			continue // the Go client's own settings
+		}
+		v := c.Properties[k]
+		if err := checkProperty(k, v); err != nil {
+			if config.IsSensitiveProperty(k) {
+				v = "<redacted>"
+			}
+			return fmt.Errorf("%s %s=%s: %w", c.PropertySource(k), k, v, err)
+		}
+	}
+	return nil
 }
 
 // Close releases the connection, without waiting for it: the Go client's

@@ -94,22 +94,46 @@ sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *er
 	return p;
 }
 
+// sc_left is what remains of timeout_ms since start.
+static int sc_left(const struct timespec *start, int timeout_ms) {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return timeout_ms - (int)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
+}
+
 // sc_producer_metadata requests the cluster's brokers (no topics) until a
 // broker known by its node id answers, not a bootstrap address, for up to
 // timeout_ms (see rdk.go's awaitProducerID). It stops at an error.
 void sc_producer_metadata(sc_producer *p, int timeout_ms) {
-	struct timespec start, now;
+	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (int left = timeout_ms; left > 0;) {
+	for (int left = timeout_ms; left > 0; left = sc_left(&start, timeout_ms)) {
 		const sc_rdk_metadata_t *md;
 		if (rd_kafka_metadata(p->rk, 0, NULL, &md, left) != 0) return;
 		int learned = md->orig_broker_id >= 0;
 		rd_kafka_metadata_destroy(md);
 		if (learned) return;
 		nanosleep(&(struct timespec){.tv_nsec = 5000000}, NULL); // the learned broker connects in ~50 ms
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = timeout_ms - (int)((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
 	}
+}
+
+// sc_admin_wait waits up to timeout_ms for the result of an admin request
+// whose answer goes to q, serving p's callbacks meanwhile, so that it
+// stops at once at a client-level error (authentication, TLS) that
+// sc_error keeps. NULL: no answer.
+rd_kafka_event_t *sc_admin_wait(sc_producer *p, rd_kafka_queue_t *q, int timeout_ms) {
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (int left = timeout_ms; left > 0; left = sc_left(&start, timeout_ms)) {
+		rd_kafka_event_t *ev = rd_kafka_queue_poll(q, left < 100 ? left : 100);
+		if (ev) return ev;
+		rd_kafka_poll(p->rk, 0);
+		pthread_mutex_lock(&p->mu);
+		int failed = p->client_err != 0;
+		pthread_mutex_unlock(&p->mu);
+		if (failed) return NULL;
+	}
+	return NULL;
 }
 
 rd_kafka_topic_t *sc_topic(sc_producer *p, const char *name) { return rd_kafka_topic_new(p->rk, name, NULL); }
@@ -269,9 +293,12 @@ void sc_producer_destroy(sc_producer *p) {
 
 // sc_rebalance hands a group's assignment changes to the Go side, which
 // picks start offsets and assigns (rdk_reader.go). It runs inside
-// rd_kafka_consume_batch_queue, so on the goroutine that reads.
+// rd_kafka_consume_batch_queue, so on the goroutine that reads, and in the
+// middle of a batch: messages of revoked partitions fetched before it may
+// be in the batch, which revoked tells the Go side to drop.
 static void sc_rebalance(rd_kafka_t *rk, int err, rd_kafka_topic_partition_list_t *parts, void *opaque) {
 	sc_consumer *c = opaque;
+	if (err == SC_ERR_REVOKE_PARTITIONS) c->revoked = 1;
 	streamctlRDKRebalance(c->self, err, parts);
 }
 
@@ -311,20 +338,39 @@ static size_t sc_need(const sc_rdk_msg_t *m, const char **topic, size_t *hn) {
 	return need;
 }
 
-static unsigned char *put32(unsigned char *p, int32_t v) { memcpy(p, &v, 4); return p + 4; }
-static unsigned char *put64(unsigned char *p, int64_t v) { memcpy(p, &v, 8); return p + 8; }
-static unsigned char *putb(unsigned char *p, const void *b, size_t n, int null) {
-	if (null) return put32(p, -1);
-	p = put32(p, (int32_t)n);
-	memcpy(p, b, n);
-	return p + n;
+// sc_fill writes through a cursor that stops at the buffer's end (p NULL
+// from then on), so a message that sc_need under-counts is caught rather
+// than written over what follows the buffer.
+typedef struct {
+	unsigned char *p, *end;
+} sc_out;
+
+static void put(sc_out *o, const void *b, size_t n) {
+	if (!o->p) return;
+	if ((size_t)(o->end - o->p) < n) {
+		o->p = NULL;
+		return;
+	}
+	if (n) memcpy(o->p, b, n);
+	o->p += n;
+}
+static void put32(sc_out *o, int32_t v) { put(o, &v, 4); }
+static void put64(sc_out *o, int64_t v) { put(o, &v, 8); }
+static void putb(sc_out *o, const void *b, size_t n, int null) {
+	if (null) {
+		put32(o, -1);
+		return;
+	}
+	put32(o, (int32_t)n);
+	put(o, b, n);
 }
 
 // sc_fill packs fetched messages into buf: per message
 // [err][partition][offset][timestamp][timestamp type][topic][key][value][header count][headers],
 // lengths as int32 (-1: null). It fetches up to timeout_ms when nothing is
 // pending. It returns the number packed, or minus the size the next message
-// needs when it does not fit an empty buf.
+// needs when it does not fit an empty buf, or SC_PACK_MISMATCH when a
+// message took other than the size sc_need gave it (a bug in sc_need).
 int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used) {
 	*used = 0;
 	if (c->next == c->n) {
@@ -332,6 +378,7 @@ int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size
 		// timeout ends: a record arriving alone would wait out the timeout.
 		// So: what is queued now; if nothing, wait for one record, then
 		// take what came with it.
+		c->revoked = 0;
 		ssize_t got = rd_kafka_consume_batch_queue(c->q, 0, c->msgs, SC_BATCH);
 		if (got <= 0 && timeout_ms > 0) {
 			got = rd_kafka_consume_batch_queue(c->q, timeout_ms, c->msgs, 1);
@@ -343,44 +390,60 @@ int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size
 		c->next = 0;
 		c->n = got < 0 ? 0 : (int)got;
 	}
-	unsigned char *p = buf;
+	sc_out o = {buf, buf + cap};
 	int packed = 0;
 	while (c->next < c->n) {
 		sc_rdk_msg_t *m = c->msgs[c->next];
 		const char *t;
 		size_t hn;
 		size_t need = sc_need(m, &t, &hn);
-		if ((size_t)(p - buf) + need > cap) {
+		unsigned char *start = o.p;
+		if ((size_t)(start - buf) + need > cap) {
 			if (packed == 0) return -(int)need;
 			break;
 		}
 		sc_rdk_timestamp_type_t tstype = SC_TS_NOT_AVAILABLE;
 		int64_t ts = m->err ? -1 : rd_kafka_message_timestamp(m, &tstype);
-		p = put32(p, m->err);
-		p = put32(p, m->partition);
-		p = put64(p, m->offset);
-		p = put64(p, ts);
-		p = put32(p, tstype);
-		p = putb(p, t, strlen(t), 0);
-		p = putb(p, m->key, m->key_len, m->key == NULL);
-		p = putb(p, m->payload, m->len, m->payload == NULL); // with err: the error string
-		p = put32(p, (int32_t)hn);
+		put32(&o, m->err);
+		put32(&o, m->partition);
+		put64(&o, m->offset);
+		put64(&o, ts);
+		put32(&o, tstype);
+		putb(&o, t, strlen(t), 0);
+		putb(&o, m->key, m->key_len, m->key == NULL);
+		putb(&o, m->payload, m->len, m->payload == NULL); // with err: the error string
+		put32(&o, (int32_t)hn);
 		if (hn > 0) {
 			rd_kafka_headers_t *h;
 			rd_kafka_message_headers(m, &h);
 			for (size_t i = 0; i < hn; i++) {
 				const char *k; const void *v; size_t vs;
 				rd_kafka_header_get_all(h, i, &k, &v, &vs);
-				p = putb(p, k, strlen(k), 0);
-				p = putb(p, v, vs, v == NULL);
+				putb(&o, k, strlen(k), 0);
+				putb(&o, v, vs, v == NULL);
 			}
 		}
+		if (!o.p || (size_t)(o.p - start) != need) return SC_PACK_MISMATCH;
 		rd_kafka_message_destroy(m);
 		c->next++;
 		packed++;
 	}
-	*used = p - buf;
+	*used = o.p - buf;
 	return packed;
+}
+
+// sc_discard destroys the fetched messages of one partition not packed yet
+// (after a seek: they are from before it).
+void sc_discard(sc_consumer *c, const char *topic, int32_t partition) {
+	int keep = c->next;
+	for (int i = c->next; i < c->n; i++) {
+		sc_rdk_msg_t *m = c->msgs[i];
+		if (m->partition == partition && m->rkt && strcmp(rd_kafka_topic_name(m->rkt), topic) == 0)
+			rd_kafka_message_destroy(m);
+		else
+			c->msgs[keep++] = m;
+	}
+	c->n = keep;
 }
 
 void sc_consumer_destroy(sc_consumer *c) {

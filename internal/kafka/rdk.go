@@ -2,10 +2,9 @@ package kafka
 
 // A thin binding to the librdkafka that confluent-kafka-go bundles (its
 // static library is linked in with the Go client): every Writer and every
-// Reader but a sampling one go through it. Its C side is rdk.c; rdk.h
-// declares the few functions of librdkafka's public API it uses. The Go
-// client stays for admin requests and sampling reads (Seek, Pause), which
-// are not per-record costs.
+// Reader go through it. Its C side is rdk.c; rdk.h declares the few
+// functions of librdkafka's public API it uses. The Go client stays for
+// admin requests, which are not per-record costs.
 //
 // Why: the Go client's per-record costs made produce and consume about half
 // as fast as kcat (docs/performance.md). It turns every delivery report into
@@ -21,7 +20,8 @@ package kafka
 //     Transactions use librdkafka's transaction calls.
 //   - Reader (rdk_reader.go): up to 1,024 fetched records are packed into
 //     one Go buffer per cgo call (sc_fill). A group's rebalances come back
-//     through an exported Go function, which picks the start offsets.
+//     through an exported Go function, which picks the start offsets and
+//     assigns, eagerly or incrementally as the group's protocol wants.
 //
 // librdkafka's logs reach -v through streamctlRDKLog, also exported.
 
@@ -34,7 +34,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime/cgo"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -60,6 +62,17 @@ type rdkProducer struct {
 // reported marks a record whose delivery report was taken.
 var reported = new(struct{ byte })
 
+// rdkConfig is conf with the cluster's client configuration (profile,
+// flags and -X properties) over it, for a handle of the binding.
+func (cl *Client) rdkConfig(conf map[string]string) map[string]string {
+	for k, v := range cl.cluster.ClientConfig() {
+		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
+			conf[k] = v
+		}
+	}
+	return conf
+}
+
 // rdkConf builds a librdkafka configuration from properties.
 func rdkConf(conf map[string]string) (*C.rd_kafka_conf_t, error) {
 	cconf := C.sc_conf_new()
@@ -76,6 +89,21 @@ func rdkConf(conf map[string]string) (*C.rd_kafka_conf_t, error) {
 	}
 	return cconf, nil
 }
+
+// checkProperty sets one property on a scratch librdkafka configuration,
+// for an error that names it as the user wrote it: librdkafka names an
+// alias by its canonical name (linger.ms is "queue.buffering.max.ms" in its
+// messages).
+func checkProperty(k, v string) error {
+	cconf, err := rdkConf(map[string]string{k: v})
+	if err != nil {
+		return errors.New(canonicalName.ReplaceAllString(err.Error(), `property "`+k+`"`))
+	}
+	C.rd_kafka_conf_destroy(cconf)
+	return nil
+}
+
+var canonicalName = regexp.MustCompile(`property "[^"]*"`)
 
 func newRDKProducer(conf map[string]string, cl *Client) (*rdkProducer, error) {
 	cconf, err := rdkConf(conf)
@@ -229,6 +257,7 @@ func (r *rdkProducer) send(b *rdkBatch) (int, error) {
 // delivery is one record's report as taken by takeReports.
 type delivery struct {
 	opaque    any
+	id        int64  // the record's place in the order records were enqueued
 	topic     string // only for failures
 	partition int32
 	err       error
@@ -244,7 +273,7 @@ func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
 		n := int(C.sc_take_acks(r.p, &r.acks[0], C.size_t(len(r.acks)), &clientErr))
 		for _, a := range r.acks[:n] {
 			i := int64(a.id) - r.firstPending
-			d := delivery{opaque: r.pending[i], partition: int32(a.partition)}
+			d := delivery{opaque: r.pending[i], id: int64(a.id), partition: int32(a.partition)}
 			r.pending[i] = reported
 			if a.err != 0 {
 				d.topic = C.GoString(C.rd_kafka_topic_name(a.rkt))
@@ -267,6 +296,15 @@ func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
 		return out, r.client().clientError(int(clientErr), C.GoString(&r.p.client_errstr[0]))
 	}
 	return out, nil
+}
+
+// firstUnreported is the id of the first enqueued record whose delivery
+// report was not taken yet: the number of records enqueued when every one
+// is reported.
+func (r *rdkProducer) firstUnreported() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.firstPending
 }
 
 // awaitProducerID asks for metadata until a broker known by its node id
@@ -310,8 +348,16 @@ type rdkErr struct {
 func (e *rdkErr) Error() string { return e.msg }
 
 func rdkError(code int) error {
-	return &rdkErr{code: code, msg: C.GoString(C.rd_kafka_err2str(C.int(code)))}
+	msg := C.GoString(C.rd_kafka_err2str(C.int(code)))
+	if code == errMessageTooLarge {
+		msg += " (a record over the producer's message.max.bytes, 1000000 by default, or the topic's max.message.bytes: -X message.max.bytes=N raises the first, topic config set the second)"
+	}
+	return &rdkErr{code: code, msg: msg}
 }
+
+// errMessageTooLarge is Kafka's MESSAGE_TOO_LARGE, which librdkafka also
+// uses when it refuses a record over message.max.bytes itself.
+const errMessageTooLarge = 10
 
 // clientError is a client-level librdkafka error as the Go client's errors
 // are reported (client.go): authentication and TLS failures get their own

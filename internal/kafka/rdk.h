@@ -45,13 +45,23 @@ typedef struct rd_kafka_consumer_group_metadata_s rd_kafka_consumer_group_metada
 
 // rd_kafka_resp_err_t values the binding tells apart.
 enum {
-	SC_ERR_FATAL = -150,             // RD_KAFKA_RESP_ERR__FATAL
-	SC_ERR_AUTHENTICATION = -169,    // RD_KAFKA_RESP_ERR__AUTHENTICATION
-	SC_ERR_SSL = -181,               // RD_KAFKA_RESP_ERR__SSL
-	SC_ERR_QUEUE_FULL = -184,        // RD_KAFKA_RESP_ERR__QUEUE_FULL
-	SC_ERR_PARTITION_EOF = -191,     // RD_KAFKA_RESP_ERR__PARTITION_EOF
-	SC_ERR_REVOKE_PARTITIONS = -174, // RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
-	SC_ERR_ASSIGN_PARTITIONS = -175, // RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
+	SC_ERR_FATAL = -150,                       // RD_KAFKA_RESP_ERR__FATAL
+	SC_ERR_AUTHENTICATION = -169,              // RD_KAFKA_RESP_ERR__AUTHENTICATION
+	SC_ERR_SSL = -181,                         // RD_KAFKA_RESP_ERR__SSL
+	SC_ERR_QUEUE_FULL = -184,                  // RD_KAFKA_RESP_ERR__QUEUE_FULL
+	SC_ERR_PARTITION_EOF = -191,               // RD_KAFKA_RESP_ERR__PARTITION_EOF
+	SC_ERR_TIMED_OUT = -185,                   // RD_KAFKA_RESP_ERR__TIMED_OUT
+	SC_ERR_REVOKE_PARTITIONS = -174,           // RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
+	SC_ERR_ASSIGN_PARTITIONS = -175,           // RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
+	SC_ERR_ILLEGAL_GENERATION = 22,            // RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
+	SC_ERR_REBALANCE_IN_PROGRESS = 27,         // RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
+	SC_ERR_STALE_MEMBER_EPOCH = 113,           // RD_KAFKA_RESP_ERR_STALE_MEMBER_EPOCH
+	SC_ERR_COORDINATOR_LOAD_IN_PROGRESS = 14,  // RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS
+	SC_ERR_COORDINATOR_NOT_AVAILABLE = 15,     // RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE
+	SC_ERR_NOT_COORDINATOR = 16,               // RD_KAFKA_RESP_ERR_NOT_COORDINATOR
+	SC_ERR_NON_EMPTY_GROUP = 68,               // RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP
+	SC_ERR_GROUP_ID_NOT_FOUND = 69,            // RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND
+	SC_ERR_GROUP_SUBSCRIBED_TO_TOPIC = 86,     // RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC
 };
 
 // rd_kafka_vtype_t values, for rd_kafka_producev (rdk.c).
@@ -113,6 +123,12 @@ extern rd_kafka_topic_partition_list_t *rd_kafka_topic_partition_list_new(int);
 extern sc_rdk_tp_t *rd_kafka_topic_partition_list_add(rd_kafka_topic_partition_list_t *, const char *, int32_t);
 extern void rd_kafka_topic_partition_list_destroy(rd_kafka_topic_partition_list_t *);
 extern int rd_kafka_assign(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
+extern rd_kafka_error_t *rd_kafka_incremental_assign(rd_kafka_t *rk, const rd_kafka_topic_partition_list_t *partitions);
+extern rd_kafka_error_t *rd_kafka_incremental_unassign(rd_kafka_t *rk, const rd_kafka_topic_partition_list_t *partitions);
+extern const char *rd_kafka_rebalance_protocol(rd_kafka_t *rk);
+extern int rd_kafka_assignment_lost(rd_kafka_t *rk);
+extern rd_kafka_error_t *rd_kafka_seek_partitions(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *partitions, int timeout_ms);
+extern int rd_kafka_pause_partitions(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *partitions);
 extern int rd_kafka_subscribe(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
 extern int rd_kafka_committed(rd_kafka_t *, rd_kafka_topic_partition_list_t *, int);
 extern int rd_kafka_commit(rd_kafka_t *, const rd_kafka_topic_partition_list_t *, int);
@@ -136,6 +152,26 @@ extern rd_kafka_error_t *rd_kafka_abort_transaction(rd_kafka_t *, int);
 extern int rd_kafka_error_code(const rd_kafka_error_t *);
 extern const char *rd_kafka_error_string(const rd_kafka_error_t *);
 extern void rd_kafka_error_destroy(rd_kafka_error_t *);
+
+// Admin requests confluent-kafka-go has no binding for (rdk_admin.go).
+typedef struct rd_kafka_op_s rd_kafka_event_t;
+typedef struct rd_kafka_AdminOptions_s rd_kafka_AdminOptions_t;
+typedef struct rd_kafka_group_result_s rd_kafka_group_result_t;
+typedef struct rd_kafka_DeleteConsumerGroupOffsets_s rd_kafka_DeleteConsumerGroupOffsets_t;
+typedef rd_kafka_event_t rd_kafka_DeleteConsumerGroupOffsets_result_t;
+extern rd_kafka_queue_t *rd_kafka_queue_new(rd_kafka_t *rk);
+extern rd_kafka_event_t *rd_kafka_queue_poll(rd_kafka_queue_t *rkqu, int timeout_ms);
+extern int rd_kafka_event_error(rd_kafka_event_t *rkev);
+extern const char *rd_kafka_event_error_string(rd_kafka_event_t *rkev);
+extern void rd_kafka_event_destroy(rd_kafka_event_t *rkev);
+extern rd_kafka_DeleteConsumerGroupOffsets_t *rd_kafka_DeleteConsumerGroupOffsets_new(const char *group, const rd_kafka_topic_partition_list_t *partitions);
+extern void rd_kafka_DeleteConsumerGroupOffsets_destroy(rd_kafka_DeleteConsumerGroupOffsets_t *del_grpoffsets);
+extern void rd_kafka_DeleteConsumerGroupOffsets(rd_kafka_t *rk, rd_kafka_DeleteConsumerGroupOffsets_t **del_grpoffsets, size_t del_grpoffsets_cnt,
+                                                const rd_kafka_AdminOptions_t *options, rd_kafka_queue_t *rkqu);
+extern const rd_kafka_DeleteConsumerGroupOffsets_result_t *rd_kafka_event_DeleteConsumerGroupOffsets_result(rd_kafka_event_t *rkev);
+extern const rd_kafka_group_result_t **rd_kafka_DeleteConsumerGroupOffsets_result_groups(const rd_kafka_DeleteConsumerGroupOffsets_result_t *result, size_t *cntp);
+extern const rd_kafka_error_t *rd_kafka_group_result_error(const rd_kafka_group_result_t *groupres);
+extern const rd_kafka_topic_partition_list_t *rd_kafka_group_result_partitions(const rd_kafka_group_result_t *groupres);
 
 // A delivery report as the Go side reads it: the record's id (the message
 // opaque given at produce), where it went and the error code (0: acknowledged).
@@ -165,11 +201,13 @@ typedef struct {
 } sc_producer;
 
 #define SC_BATCH 1024
+#define SC_PACK_MISMATCH (-2147483647 - 1) // sc_fill: see there (not an enum: the ABI guard reads enums as librdkafka's)
 typedef struct {
 	uintptr_t gohandle;
 	rd_kafka_t *rk;
 	rd_kafka_queue_t *q;
 	uintptr_t self; // the cgo.Handle of the Go consumer, for rebalances
+	int revoked;    // partitions were taken away while msgs[0:n] were fetched
 	sc_rdk_msg_t *msgs[SC_BATCH];
 	int n, next; // fetched messages not yet packed: msgs[next:n]
 } sc_consumer;
@@ -186,9 +224,11 @@ size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);
 void sc_poll(sc_producer *p, int timeout_ms);
 void sc_flush(sc_producer *p, int timeout_ms);
 void sc_producer_destroy(sc_producer *p);
+rd_kafka_event_t *sc_admin_wait(sc_producer *p, rd_kafka_queue_t *q, int timeout_ms);
 
 sc_consumer *sc_consumer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, uintptr_t self, int group, char *errstr, size_t size);
 int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size_t *used);
+void sc_discard(sc_consumer *c, const char *topic, int32_t partition);
 void sc_consumer_destroy(sc_consumer *c);
 
 #endif

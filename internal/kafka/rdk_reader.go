@@ -12,6 +12,7 @@ import "C"
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"maps"
 	"runtime/cgo"
@@ -29,6 +30,25 @@ type rdkConsumer struct {
 	handle  cgo.Handle // the *Client, for librdkafka's logs
 	self    cgo.Handle // this consumer, for rebalances
 	reader  *Reader    // whose assignment rebalances change
+	err     error      // a failed assignment change, for the next Poll
+
+	// atEOF holds, for a group reader, the partitions whose last message
+	// from librdkafka was an end of partition, at that offset; run is the
+	// partition of the last record unpacked. See keepPositions.
+	atEOF map[TopicPartition]int64
+	run   TopicPartition
+
+	// stale: buf comes from a fetch during which partitions were revoked.
+	// librdkafka pauses partitions before it hands a rebalance over, and
+	// the pause's barrier normally purges their messages from the batch
+	// being fetched; when the batch ends before the barrier reaches it,
+	// messages fetched before the revocation are still in it. Those are
+	// dropped: another member reads them now, from the commit made on
+	// revocation.
+	stale bool
+	// skip: partitions sought since buf was fetched; their messages in buf
+	// are from before the seek.
+	skip map[TopicPartition]bool
 }
 
 // newRDKConsumer reads r's partitions: with a group, those the group
@@ -50,6 +70,7 @@ func newRDKConsumer(conf map[string]string, r *Reader) (*rdkConsumer, error) {
 		return nil, fmt.Errorf("%s", C.GoString((*C.char)(unsafe.Pointer(&errstr[0]))))
 	}
 	if r.opts.Group != "" {
+		rc.atEOF = map[TopicPartition]int64{}
 		l := C.rd_kafka_topic_partition_list_new(C.int(len(r.opts.Topics)))
 		for _, t := range r.opts.Topics {
 			name := C.CString(t)
@@ -98,33 +119,67 @@ func partitions(l *C.rd_kafka_topic_partition_list_t) []C.sc_rdk_tp_t {
 // committed offset, or at auto.offset.reset when there is none.
 const rdkOffsetInvalid = -1001
 
-// rebalance starts newly assigned partitions at their committed offset, or
-// at the requested start position when the group has none there.
+// rebalance applies a change of the group's assignment. Newly assigned
+// partitions start at their committed offset, or at the requested start
+// position where the group has none. Revoked ones are first handed to the
+// reader's OnRevoke, so what was processed of them is committed before
+// they are given up.
+//
+// Under the eager protocol (the classic group's range and roundrobin
+// assignors) every rebalance revokes the whole assignment and assigns a
+// new one, with rd_kafka_assign. Under the cooperative one (classic
+// cooperative-sticky, and every KIP-848 group: group.protocol=consumer)
+// only the partitions that move are revoked or assigned, with
+// rd_kafka_incremental_(un)assign; librdkafka refuses rd_kafka_assign
+// there, and the member would sit with nothing assigned.
 func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t) {
 	r := rc.reader
 	rk := rc.c.rk
+	incremental := C.GoString(C.rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
 	if code != C.SC_ERR_ASSIGN_PARTITIONS {
-		r.mu.Lock()
+		revoked := make([]TopicPartition, 0, l.cnt)
 		for _, p := range partitions(l) {
-			delete(r.assigned, TopicPartition{C.GoString(p.topic), int32(p.partition)})
+			revoked = append(revoked, TopicPartition{C.GoString(p.topic), int32(p.partition)})
+		}
+		if r.onRevoke != nil && len(revoked) > 0 {
+			// Lost: the group already gave them to another member (this
+			// one missed its session timeout or was fenced), so nothing
+			// can be committed for them any more.
+			r.onRevoke(revoked, C.rd_kafka_assignment_lost(rk) != 0)
+		}
+		r.mu.Lock()
+		for _, tp := range revoked {
+			delete(r.assigned, tp)
+			delete(rc.atEOF, tp)
 		}
 		r.gen.Add(1)
 		r.mu.Unlock()
-		C.rd_kafka_assign(rk, nil)
+		if incremental {
+			rc.keepPositions()
+			rc.rebalanceError("giving up partitions", takeError(C.rd_kafka_incremental_unassign(rk, l)))
+		} else if code := C.rd_kafka_assign(rk, nil); code != 0 {
+			rc.rebalanceError("giving up partitions", rdkError(int(code)))
+		}
 		return
 	}
-	timeout := C.int(r.client.cluster.Timeout.Milliseconds())
-	if err := C.rd_kafka_committed(rk, l, timeout); err != 0 {
-		// librdkafka looks the commits up itself then.
-		r.client.log.Debug("reading the group's committed offsets", "group", r.opts.Group, "error", rdkError(int(err)))
-		for i := range partitions(l) {
-			partitions(l)[i].offset = rdkOffsetInvalid
+	if l.cnt > 0 {
+		timeout := C.int(r.client.cluster.Timeout.Milliseconds())
+		if err := C.rd_kafka_committed(rk, l, timeout); err != 0 {
+			// librdkafka looks the commits up itself then.
+			r.client.log.Debug("reading the group's committed offsets", "group", r.opts.Group, "error", rdkError(int(err)))
+			for i := range partitions(l) {
+				partitions(l)[i].offset = rdkOffsetInvalid
+			}
 		}
+	}
+	if incremental {
+		rc.keepPositions()
 	}
 	r.mu.Lock()
 	for i := range partitions(l) {
 		p := &partitions(l)[i]
 		tp := TopicPartition{C.GoString(p.topic), int32(p.partition)}
+		delete(rc.atEOF, tp)
 		if p.offset < 0 { // no commit: use the start position
 			if off, ok := r.opts.Start[tp]; ok {
 				p.offset = C.int64_t(off)
@@ -134,8 +189,55 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 	}
 	r.gen.Add(1)
 	r.mu.Unlock()
-	if err := C.rd_kafka_assign(rk, l); err != 0 {
-		r.client.log.Debug("assigning partitions", "group", r.opts.Group, "error", rdkError(int(err)))
+	if incremental {
+		rc.rebalanceError("taking assigned partitions", takeError(C.rd_kafka_incremental_assign(rk, l)))
+	} else if code := C.rd_kafka_assign(rk, l); code != 0 {
+		rc.rebalanceError("taking assigned partitions", rdkError(int(code)))
+	}
+}
+
+// keepPositions seeks the partitions the reader keeps through an
+// incremental rebalance back to where they were, where librdkafka would
+// skip a record. librdkafka pauses the assigned partitions before a
+// rebalance callback and resumes them after, from the position after the
+// last message it handed to the application. Its batch consume (2.11's,
+// before 2.13.1: librdkafka issue 4844) counts an end-of-partition event at
+// offset X as a message at X, so a partition whose last message was that
+// event would resume at X+1, and record X, produced meanwhile, never be
+// read. This runs inside the callback, with the partitions paused and no
+// message of theirs fetched since (the pause dropped those queued): the
+// reader has seen everything librdkafka handed out for them.
+func (rc *rdkConsumer) keepPositions() {
+	if len(rc.atEOF) == 0 {
+		return
+	}
+	l := partitionList(rc.atEOF)
+	defer C.rd_kafka_topic_partition_list_destroy(l)
+	clear(rc.atEOF)
+	err := takeError(C.rd_kafka_seek_partitions(rc.c.rk, l, C.int(rc.reader.client.cluster.Timeout.Milliseconds())))
+	for _, p := range partitions(l) {
+		if err == nil && p.err != 0 {
+			err = fmt.Errorf("%s[%d]: %w", C.GoString(p.topic), p.partition, rdkError(int(p.err)))
+		}
+	}
+	rc.rebalanceError("keeping the position of partitions at their end", err)
+}
+
+// takeError turns a librdkafka error object into an error, and frees it.
+func takeError(e *C.rd_kafka_error_t) error {
+	if e == nil {
+		return nil
+	}
+	defer C.rd_kafka_error_destroy(e)
+	return &rdkErr{code: int(C.rd_kafka_error_code(e)), msg: C.GoString(C.rd_kafka_error_string(e))}
+}
+
+// rebalanceError keeps the first failure to apply an assignment change,
+// which the next Poll returns: the member would otherwise read nothing, or
+// read what it no longer owns, without a word.
+func (rc *rdkConsumer) rebalanceError(what string, err error) {
+	if err != nil && rc.err == nil {
+		rc.err = fmt.Errorf("group %q: %s: %w", rc.reader.opts.Group, what, err)
 	}
 }
 
@@ -146,27 +248,48 @@ func streamctlRDKRebalance(h C.uintptr_t, code C.int, l *C.rd_kafka_topic_partit
 	}
 }
 
-// commit commits the group's offsets, synchronously.
+// commit commits the group's offsets, synchronously. A commit refused
+// because the group moved to a new generation (classic protocol) or member
+// epoch (KIP-848) while it was on its way is sent again: librdkafka takes
+// the new one from the group's answers on its own thread, and the member
+// still owns its partitions (had it lost them, the rebalance would say so).
+// Cooperative rebalances keep members reading, and committing, while the
+// group changes.
 func (rc *rdkConsumer) commit(offsets map[TopicPartition]int64) error {
 	l := partitionList(offsets)
 	defer C.rd_kafka_topic_partition_list_destroy(l)
-	if code := C.rd_kafka_commit(rc.c.rk, l, 0); code != 0 {
-		return rdkError(int(code))
-	}
-	for _, p := range partitions(l) {
-		if p.err != 0 {
-			return fmt.Errorf("on %s[%d]: %w", C.GoString(p.topic), p.partition, rdkError(int(p.err)))
+	deadline := time.Now().Add(rc.reader.client.cluster.Timeout)
+	for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {
+		code := int(C.rd_kafka_commit(rc.c.rk, l, 0))
+		var where string
+		for _, p := range partitions(l) {
+			if p.err != 0 && (code == 0 || code == int(p.err)) {
+				code, where = int(p.err), fmt.Sprintf("on %s[%d]: ", C.GoString(p.topic), p.partition)
+				break
+			}
+		}
+		switch {
+		case code == 0:
+			return nil
+		case (code == C.SC_ERR_ILLEGAL_GENERATION || code == C.SC_ERR_REBALANCE_IN_PROGRESS || code == C.SC_ERR_STALE_MEMBER_EPOCH) &&
+			time.Now().Add(backoff).Before(deadline):
+			rc.reader.client.log.Debug("commit refused while the group rebalances; again", "group", rc.reader.opts.Group, "error", rdkError(code))
+			time.Sleep(backoff)
+		default:
+			return fmt.Errorf("%s%w", where, rdkError(code))
 		}
 	}
-	return nil
 }
 
 // next returns the next packed message: a record, an end of partition, or
 // an error; all nil when none arrived within timeout.
 func (rc *rdkConsumer) next(timeout time.Duration) (*Record, *EOF, error) {
 	for {
+		if rc.err != nil {
+			return nil, nil, rc.err
+		}
 		if len(rc.buf) == 0 && !rc.fill(timeout) {
-			return nil, nil, nil
+			return nil, nil, rc.err
 		}
 		rec, eof, err := rc.unpack()
 		if rec != nil || eof != nil || err != nil {
@@ -187,6 +310,11 @@ func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 		}
 		var used C.size_t
 		n := int(C.sc_fill(rc.c, C.int(timeout.Milliseconds()), (*C.uchar)(unsafe.Pointer(&rc.scratch[0])), C.size_t(len(rc.scratch)), &used))
+		rc.stale = rc.c.revoked != 0
+		if n == C.SC_PACK_MISMATCH {
+			rc.err = errors.New("internal error: the binding packed a fetched record into other than the size it computed for it (rdk.c's sc_need)")
+			return false
+		}
 		if n < 0 { // the next message needs a larger buffer
 			rc.scratch = make([]byte, -n)
 			continue
@@ -195,6 +323,7 @@ func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 			return false
 		}
 		rc.buf = bytes.Clone(rc.scratch[:used])
+		clear(rc.skip)
 		return true
 	}
 }
@@ -229,11 +358,26 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 		}
 	}
 	rc.buf = b
+	if (rc.stale || len(rc.skip) > 0) && len(topic) > 0 && rc.drop(TopicPartition{rc.topic, part}) {
+		return nil, nil, nil
+	}
 	cl := rc.reader.client
 	switch {
 	case code == 0:
+		// Records come in runs from one partition: only the first of a
+		// run costs a map operation, and only after an end of partition.
+		if rc.atEOF != nil && (part != rc.run.Partition || rc.topic != rc.run.Topic) {
+			rc.run = TopicPartition{rc.topic, part}
+			if len(rc.atEOF) > 0 {
+				delete(rc.atEOF, rc.run)
+			}
+		}
 	case code == C.SC_ERR_PARTITION_EOF:
-		return nil, &EOF{TopicPartition{rc.topic, part}, off}, nil
+		tp := TopicPartition{rc.topic, part}
+		if rc.atEOF != nil {
+			rc.atEOF[tp], rc.run = off, TopicPartition{}
+		}
+		return nil, &EOF{tp, off}, nil
 	case code == C.SC_ERR_AUTHENTICATION || code == C.SC_ERR_SSL: // final
 		return nil, nil, cl.clientError(int(code), string(value))
 	case len(topic) == 0 && code == C.SC_ERR_FATAL:
@@ -255,6 +399,59 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 		rec.TimestampType = "LogAppendTime"
 	}
 	return rec, nil, nil
+}
+
+// drop reports whether a message of tp in buf is not to be returned: tp
+// was sought since, or revoked.
+func (rc *rdkConsumer) drop(tp TopicPartition) bool {
+	if rc.skip[tp] {
+		return true
+	}
+	if !rc.stale {
+		return false
+	}
+	r := rc.reader
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, owned := r.assigned[tp]
+	return !owned
+}
+
+// seek moves tp to offset. librdkafka drops what it fetched of tp before;
+// so does the reader, from its own buffers.
+func (rc *rdkConsumer) seek(tp TopicPartition, offset int64) error {
+	l := partitionList(map[TopicPartition]int64{tp: offset})
+	defer C.rd_kafka_topic_partition_list_destroy(l)
+	if err := takeError(C.rd_kafka_seek_partitions(rc.c.rk, l, C.int(rc.reader.client.cluster.Timeout.Milliseconds()))); err != nil {
+		return err
+	}
+	if code := partitions(l)[0].err; code != 0 {
+		return rdkError(int(code))
+	}
+	name := C.CString(tp.Topic)
+	C.sc_discard(rc.c, name, C.int32_t(tp.Partition))
+	C.free(unsafe.Pointer(name))
+	if len(rc.buf) > 0 {
+		if rc.skip == nil {
+			rc.skip = map[TopicPartition]bool{}
+		}
+		rc.skip[tp] = true
+	}
+	return nil
+}
+
+// pause stops fetching tp.
+func (rc *rdkConsumer) pause(tp TopicPartition) error {
+	l := partitionList(map[TopicPartition]int64{tp: 0})
+	defer C.rd_kafka_topic_partition_list_destroy(l)
+	code := C.rd_kafka_pause_partitions(rc.c.rk, l)
+	if code == 0 {
+		code = C.int(partitions(l)[0].err)
+	}
+	if code != 0 {
+		return rdkError(int(code))
+	}
+	return nil
 }
 
 // takeLen splits a length-prefixed field (-1: nil) off b.

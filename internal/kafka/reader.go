@@ -3,7 +3,6 @@ package kafka
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,23 +23,23 @@ type ReaderOptions struct {
 	// ReadCommitted hides records of aborted and open transactions.
 	ReadCommitted bool
 	// Sample is for reading a few records here and there (RecordTimestamps),
-	// without a group: small fetches and no read-ahead, instead of a
-	// throughput-sized queue, and Seek and Pause.
+	// with Seek and Pause: small fetches and no read-ahead, instead of a
+	// throughput-sized queue.
 	Sample bool
 }
 
-// Reader reads records from partitions, with or without a consumer group.
+// Reader reads records from partitions, with or without a consumer group,
+// through our own binding to librdkafka (rdk_reader.go).
 type Reader struct {
 	client *Client
-	// fast reads records through our own binding to librdkafka
-	// (rdk_reader.go); c, the Go client's consumer, only Sample readers.
-	fast *rdkConsumer
-	c    *ck.Consumer
-	opts ReaderOptions
+	fast   *rdkConsumer
+	opts   ReaderOptions
 
 	mu       sync.Mutex
 	assigned map[TopicPartition]int64 // assigned partitions and where each started
 	gen      atomic.Int64             // bumped, under mu, on every assignment change
+
+	onRevoke func(parts []TopicPartition, lost bool)
 }
 
 // noGroup is the group.id librdkafka requires even for a consumer that only
@@ -49,19 +48,18 @@ const noGroup = "streamctl-no-group"
 
 // NewReader creates a reader. It does not fetch until Poll.
 func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
-	conf := ck.ConfigMap{
-		"go.logs.channel.enable":   true,
-		"log.connection.close":     false,
+	conf := map[string]string{
+		"log.connection.close":     "false",
 		"client.id":                "streamctl",
-		"enable.auto.commit":       false, // commits follow the sink, never a timer
-		"enable.auto.offset.store": false,
-		"enable.partition.eof":     true, // bounded reads end at EOF, not at a record
+		"enable.auto.commit":       "false", // commits follow the sink, never a timer
+		"enable.auto.offset.store": "false",
+		"enable.partition.eof":     "true", // bounded reads end at EOF, not at a record
 		"auto.offset.reset":        "earliest",
 		"isolation.level":          "read_uncommitted",
 		"group.id":                 noGroup,
 		// A partition's end is seen after at most this long (default 500 ms),
 		// which a bounded read waits for when it starts at the end.
-		"fetch.wait.max.ms": 100,
+		"fetch.wait.max.ms": "100",
 		// The local queue: librdkafka fetches ahead until a partition holds
 		// queued.min.messages or the queue queued.max.messages.kbytes. Once
 		// over, it postpones the next fetch by fetch.queue.backoff.ms, 1 s
@@ -71,9 +69,9 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 		// keeps up with it: 50,000 records and 16 MB (defaults 100,000 and
 		// 64 MB; 4 MB fetches and 200,000 records cost 70 MB more peak RSS
 		// for no speed) keep memory flat however large the topic is.
-		"fetch.queue.backoff.ms":     10,
-		"queued.min.messages":        50000,
-		"queued.max.messages.kbytes": 16384,
+		"fetch.queue.backoff.ms":     "10",
+		"queued.min.messages":        "50000",
+		"queued.max.messages.kbytes": "16384",
 	}
 	if opts.ReadCommitted {
 		conf["isolation.level"] = "read_committed"
@@ -84,51 +82,20 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 		// partition is "full", so the next fetch waits out the backoff:
 		// 1 ms, not 10, took lag in time for 50 groups on 100 partitions
 		// from 1.2 s to 0.4 s.
-		conf["fetch.message.max.bytes"] = 16384
-		conf["queued.min.messages"] = 1
-		conf["queued.max.messages.kbytes"] = 4096
-		conf["fetch.queue.backoff.ms"] = 1
+		conf["fetch.message.max.bytes"] = "16384"
+		conf["queued.min.messages"] = "1"
+		conf["queued.max.messages.kbytes"] = "4096"
+		conf["fetch.queue.backoff.ms"] = "1"
 	}
 	if opts.Group != "" {
 		conf["group.id"] = opts.Group
 	}
-	for k, v := range cl.cluster.ClientConfig() {
-		conf[k] = v
-	}
 	r := &Reader{client: cl, opts: opts, assigned: map[TopicPartition]int64{}}
-	if !opts.Sample {
-		plain := map[string]string{}
-		for k, v := range conf {
-			if !strings.HasPrefix(k, "go.") {
-				plain[k] = fmt.Sprint(v)
-			}
-		}
-		fast, err := newRDKConsumer(plain, r)
-		if err != nil {
-			return nil, fmt.Errorf("invalid consumer configuration: %w", err)
-		}
-		r.fast = fast
-		return r, nil
-	}
-	c, err := ck.NewConsumer(&conf)
+	fast, err := newRDKConsumer(cl.rdkConfig(conf), r)
 	if err != nil {
 		return nil, fmt.Errorf("invalid consumer configuration: %w", err)
 	}
-	r.c = c
-	go func() {
-		for ev := range c.Logs() {
-			cl.log.Debug(cl.scrub.Scrub(ev.Message), "source", "librdkafka", "tag", ev.Tag, "level", ev.Level)
-		}
-	}()
-	var parts []ck.TopicPartition
-	for tp, off := range opts.Start {
-		parts = append(parts, ckPartition(tp, off))
-		r.assigned[tp] = off
-	}
-	if err := c.Assign(parts); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("assigning partitions: %w", cl.brokerError(err))
-	}
+	r.fast = fast
 	return r, nil
 }
 
@@ -155,21 +122,32 @@ func (r *Reader) Assignment() (map[TopicPartition]int64, int) {
 // lock.
 func (r *Reader) Generation() int { return int(r.gen.Load()) }
 
-// Seek moves a partition of a Sample reader to offset: what was fetched
-// before is dropped, and the next record returned for it is at or after
-// offset.
+// Seek moves a partition to offset: what was fetched of it before is
+// dropped, and the next record returned for it is at or after offset.
 func (r *Reader) Seek(tp TopicPartition, offset int64) error {
-	if err := r.c.Seek(ckPartition(tp, offset), 0); err != nil {
-		return fmt.Errorf("seeking %s[%d] to %d: %w", tp.Topic, tp.Partition, offset, r.client.brokerError(err))
+	if err := r.fast.seek(tp, offset); err != nil {
+		return fmt.Errorf("seeking %s[%d] to %d: %w", tp.Topic, tp.Partition, offset, err)
 	}
 	return nil
 }
 
-// Pause stops fetching a partition of a Sample reader (best effort: records
-// already fetched may still arrive).
-func (r *Reader) Pause(tp TopicPartition) {
-	_ = r.c.Pause([]ck.TopicPartition{ckPartition(tp, 0)})
+// Pause stops fetching a partition (best effort: records already fetched
+// may still arrive).
+func (r *Reader) Pause(tp TopicPartition) error {
+	if err := r.fast.pause(tp); err != nil {
+		return fmt.Errorf("pausing %s[%d]: %w", tp.Topic, tp.Partition, err)
+	}
+	return nil
 }
+
+// OnRevoke sets fn (nil: none) to run when the group takes partitions away
+// from this reader, before they are given up: the moment to commit what
+// was processed of them, since the member that gets them next starts from
+// the commit. lost means the group gave them away already (this member
+// missed its session timeout or was fenced): a commit would be refused.
+// fn runs inside Poll, on the goroutine that polls; set it between Polls.
+// Records of revoked partitions are not returned after fn.
+func (r *Reader) OnRevoke(fn func(parts []TopicPartition, lost bool)) { r.onRevoke = fn }
 
 // InGroup reports whether the reader belongs to a consumer group: only then
 // does Commit store anything.
@@ -185,61 +163,13 @@ type EOF struct {
 
 // Buffered reports whether the next Poll has a fetched record or event at
 // hand (false: it may wait for the network).
-func (r *Reader) Buffered() bool { return r.fast != nil && len(r.fast.buf) > 0 }
+func (r *Reader) Buffered() bool { return len(r.fast.buf) > 0 }
 
 // Poll waits up to timeout for the next record or end-of-partition event; it
 // returns nil, nil, nil when neither arrived. Authentication and TLS
 // failures are returned as errors.
 func (r *Reader) Poll(timeout time.Duration) (*Record, *EOF, error) {
-	if r.fast != nil {
-		return r.fast.next(timeout)
-	}
-	ev := r.c.Poll(int(timeout.Milliseconds()))
-	switch e := ev.(type) {
-	case *ck.Message:
-		if e.TopicPartition.Error != nil {
-			return nil, nil, fmt.Errorf("reading %s[%d]: %w", *e.TopicPartition.Topic, e.TopicPartition.Partition, r.client.brokerError(e.TopicPartition.Error))
-		}
-		return recordOf(e), nil, nil
-	case ck.PartitionEOF:
-		return nil, &EOF{TopicPartition{*e.Topic, e.Partition}, int64(e.Offset)}, nil
-	case ck.Error:
-		switch e.Code() {
-		case ck.ErrAuthentication:
-			return nil, nil, &AuthError{Mechanism: r.client.cluster.Mechanism(), User: r.client.cluster.User(), Detail: brokerDetail(r.client.scrub.Scrub(e.Error()))}
-		case ck.ErrSsl:
-			return nil, nil, &TLSError{Detail: brokerDetail(r.client.scrub.Scrub(e.Error()))}
-		}
-		if e.IsFatal() {
-			return nil, nil, r.client.brokerError(e)
-		}
-		r.client.log.Debug("consumer error", "error", r.client.scrub.Scrub(e.Error()))
-	}
-	return nil, nil, nil
-}
-
-func recordOf(m *ck.Message) *Record {
-	rec := &Record{
-		Topic:     *m.TopicPartition.Topic,
-		Partition: m.TopicPartition.Partition,
-		Offset:    int64(m.TopicPartition.Offset),
-		Key:       m.Key,
-		Value:     m.Value,
-		Timestamp: m.Timestamp,
-	}
-	switch m.TimestampType {
-	case ck.TimestampCreateTime:
-		rec.TimestampType = "CreateTime"
-	case ck.TimestampLogAppendTime:
-		rec.TimestampType = "LogAppendTime"
-	}
-	if len(m.Headers) > 0 {
-		rec.Headers = make([]Header, len(m.Headers))
-		for i, h := range m.Headers {
-			rec.Headers[i] = Header{Key: h.Key, Value: h.Value}
-		}
-	}
-	return rec
+	return r.fast.next(timeout)
 }
 
 // Commit commits the group's offsets: for each partition the offset of the
@@ -256,11 +186,8 @@ func (r *Reader) Commit(ctx context.Context, offsets map[TopicPartition]int64) e
 
 // Close leaves the group (if any) and releases the consumer.
 func (r *Reader) Close() error {
-	if r.fast != nil {
-		r.fast.close()
-		return nil
-	}
-	return r.c.Close()
+	r.fast.close()
+	return nil
 }
 
 // OffsetsForTime returns, per partition, the first offset whose timestamp is

@@ -1,8 +1,10 @@
 package kafka_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,3 +90,181 @@ func TestGroupReaderStartsAtCommitsThenStart(t *testing.T) {
 		t.Fatalf("after a commit at 7: read %v", got)
 	}
 }
+
+// Seek and Pause work on every reader (they dereferenced a nil consumer on
+// all but sampling ones): after a seek, forward past records already
+// fetched or back over records already returned, the next record of the
+// partition is the one sought; a paused partition returns nothing more,
+// while the others go on to their end.
+func TestReaderSeekAndPause(t *testing.T) {
+	c := connect(t, nil)
+	createTopic(t, c, "s", 2)
+	w, err := c.NewWriter(context.Background(), kafka.WriterOptions{Acks: "all"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		for p := range int32(2) {
+			if err := w.Write(context.Background(), &kafka.Record{Topic: "s", Partition: p, Value: fmt.Append(nil, i)}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	p0, p1 := kafka.TopicPartition{Topic: "s", Partition: 0}, kafka.TopicPartition{Topic: "s", Partition: 1}
+
+	r, err := c.NewReader(kafka.ReaderOptions{Start: map[kafka.TopicPartition]int64{p0: 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	// Four records to a packed batch: the ten fetched together wait in the
+	// Go buffer and in C.
+	kafka.SetPackBuffer(r, 200)
+	next := func() *kafka.Record {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+			rec, _, err := r.Poll(100 * time.Millisecond)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec != nil {
+				return rec
+			}
+		}
+		t.Fatal("no record")
+		return nil
+	}
+	if rec := next(); rec.Offset != 0 {
+		t.Fatalf("first record at %d, want 0", rec.Offset)
+	}
+	if !r.Buffered() {
+		t.Fatal("the next records are not fetched yet: the seek below would not be over fetched records")
+	}
+	for _, to := range []int64{7, 2} {
+		if err := r.Seek(p0, to); err != nil {
+			t.Fatal(err)
+		}
+		if rec := next(); rec.Offset != to {
+			t.Fatalf("after Seek to %d: record at %d", to, rec.Offset)
+		}
+	}
+
+	r2, err := c.NewReader(kafka.ReaderOptions{Start: map[kafka.TopicPartition]int64{p0: 0, p1: 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	if err := r2.Pause(p1); err != nil {
+		t.Fatal(err)
+	}
+	// One fetch asks for both partitions: had partition 1 not been paused,
+	// its records would come with partition 0's, before its end.
+	got := map[int32]int{}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		rec, eof, err := r2.Poll(100 * time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec != nil {
+			got[rec.Partition]++
+		}
+		if eof != nil && eof.TopicPartition == p0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no end of partition 0")
+		}
+	}
+	if got[0] != 10 || got[1] != 0 {
+		t.Errorf("read %d records of partition 0 and %d of the paused partition 1, want 10 and 0", got[0], got[1])
+	}
+}
+
+// Every shape of record reads back byte for byte, each one also packed
+// alone into a buffer of exactly the size the binding computes for it
+// (rdk.c's sc_need): keys, values and headers over 1 MiB, a thousand
+// headers, null and empty keys, values and header values. A record that
+// packs into other than its computed size fails the read.
+func TestReaderPacksEveryRecordShape(t *testing.T) {
+	c := connect(t, map[string]string{"message.max.bytes": "10000000"})
+	if err := c.CreateTopic(context.Background(), kafka.TopicSpec{Name: "shapes", Partitions: 1, ReplicationFactor: 1,
+		Configs: map[string]string{"max.message.bytes": "10000000"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	mib := func(n float64, b byte) []byte { return bytes.Repeat([]byte{b}, int(n*(1<<20))) }
+	many := make([]kafka.Header, 1000)
+	for i := range many {
+		many[i] = kafka.Header{Key: fmt.Sprintf("h%d", i), Value: fmt.Appendf(nil, "v%d", i)}
+	}
+	recs := []kafka.Record{
+		{Key: mib(1.5, 'k'), Value: []byte("a key over 1 MiB")},
+		{Key: []byte("value"), Value: mib(2, 'v')},
+		{Key: []byte("headers"), Value: []byte("1000 of them"), Headers: many},
+		{Key: []byte("large headers"), Headers: []kafka.Header{{Key: "big", Value: mib(1.2, 'h')}, {Key: "null"}, {Key: "", Value: []byte{}}, {Key: "last", Value: []byte("x")}}},
+		{Key: nil, Value: nil},
+		{Key: []byte{}, Value: []byte{}},
+		{Key: mib(1.1, 'K'), Value: mib(1.1, 'V'), Headers: []kafka.Header{{Key: strings.Repeat("k", 1<<20), Value: mib(1, 'H')}}},
+	}
+	w, err := c.NewWriter(context.Background(), kafka.WriterOptions{Acks: "all"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range recs {
+		recs[i].Topic, recs[i].Partition = "shapes", 0
+		if err := w.Write(context.Background(), &recs[i], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+
+	for _, packBuffer := range []int{0, 1} { // the default 1 MB; one record at a time, each in its computed size
+		t.Run(fmt.Sprintf("pack buffer %d", packBuffer), func(t *testing.T) {
+			r, err := c.NewReader(kafka.ReaderOptions{Start: map[kafka.TopicPartition]int64{{Topic: "shapes", Partition: 0}: 0}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if packBuffer > 0 {
+				kafka.SetPackBuffer(r, packBuffer)
+			}
+			var got []*kafka.Record
+			for deadline := time.Now().Add(30 * time.Second); len(got) < len(recs); {
+				rec, _, err := r.Poll(100 * time.Millisecond)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rec != nil {
+					got = append(got, rec)
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("read %d of %d records", len(got), len(recs))
+				}
+			}
+			for i, want := range recs {
+				g := got[i]
+				if !sameBytes(g.Key, want.Key) || !sameBytes(g.Value, want.Value) || len(g.Headers) != len(want.Headers) {
+					t.Errorf("record %d: key %d bytes (nil %v), value %d bytes (nil %v), %d headers; want %d (%v), %d (%v), %d",
+						i, len(g.Key), g.Key == nil, len(g.Value), g.Value == nil, len(g.Headers),
+						len(want.Key), want.Key == nil, len(want.Value), want.Value == nil, len(want.Headers))
+					continue
+				}
+				for j, h := range want.Headers {
+					if g.Headers[j].Key != h.Key || !sameBytes(g.Headers[j].Value, h.Value) {
+						t.Errorf("record %d header %d: %q = %d bytes (nil %v), want %q = %d bytes (nil %v)", i, j,
+							g.Headers[j].Key, len(g.Headers[j].Value), g.Headers[j].Value == nil, h.Key, len(h.Value), h.Value == nil)
+					}
+				}
+			}
+		})
+	}
+}
+
+// sameBytes is bytes.Equal that also tells nil from empty.
+func sameBytes(a, b []byte) bool { return bytes.Equal(a, b) && (a == nil) == (b == nil) }

@@ -3,10 +3,12 @@ package kafka
 // The wire adapter. confluent-kafka-go v2.11.1 has no binding for a few admin
 // requests librdkafka or Kafka have: DescribeLogDirs (topic sizes, log
 // dirs), AlterPartitionReassignments and ListPartitionReassignments (topic
-// reassign), ApiVersions per broker (version --cluster), OffsetDelete. Those
-// go through franz-go's protocol client (kgo and kmsg, already here for the
+// reassign), ApiVersions per broker (version --cluster). Those go through
+// franz-go's protocol client (kgo and kmsg, already here for the
 // playground), connected with the same brokers, SASL and TLS settings as the
 // librdkafka client. This file is the only place that connects it.
+// (OffsetDelete, which librdkafka has, goes through our own binding:
+// rdk_admin.go.)
 
 import (
 	"context"

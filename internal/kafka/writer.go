@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,10 +53,16 @@ type Writer struct {
 	life    context.Context // ends with Close: stops the sender and the reports
 	endLife context.CancelFunc
 
-	// enqueued counts records librdkafka accepted; each gets exactly one
-	// delivery report, counted in delivered or failed.
-	enqueued, delivered, failed atomic.Int64
-	firstErr                    atomic.Pointer[error]
+	// written counts the records Write took. enqueued counts those
+	// librdkafka accepted, in that order (a record's id is its place in
+	// it); each gets exactly one delivery report, counted in delivered or
+	// failed. refused counts records librdkafka would not enqueue at all
+	// (too large, no such partition): nothing after one is enqueued.
+	// firstFailed is the lowest id of a failed or refused record.
+	written                              int64
+	enqueued, delivered, failed, refused atomic.Int64
+	firstFailed                          atomic.Int64
+	firstErr                             atomic.Pointer[error]
 
 	done, senderDone chan struct{} // the reports and the sender goroutines ended
 	closeOnce        sync.Once
@@ -109,12 +115,7 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 	if opts.TransactionalID != "" {
 		conf["transactional.id"] = opts.TransactionalID
 	}
-	for k, v := range cl.cluster.ClientConfig() {
-		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
-			conf[k] = v
-		}
-	}
-	p, err := newRDKProducer(conf, cl)
+	p, err := newRDKProducer(cl.rdkConfig(conf), cl)
 	if err != nil {
 		return nil, fmt.Errorf("invalid producer configuration: %w", err)
 	}
@@ -123,6 +124,7 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 		done: make(chan struct{}), senderDone: make(chan struct{}),
 	}
 	w.life, w.endLife = context.WithCancel(context.Background())
+	w.firstFailed.Store(math.MaxInt64)
 	if opts.Background {
 		w.toSend, w.spare = make(chan *rdkBatch), make(chan *rdkBatch, 1)
 		w.spare <- &rdkBatch{}
@@ -177,16 +179,17 @@ func (w *Writer) drain() {
 	}
 	for i := range ds {
 		d := &ds[i]
-		w.report(d.opaque, d.topic, d.partition, d.err)
+		w.report(d.opaque, d.id, d.topic, d.partition, d.err)
 		d.opaque = nil
 	}
 	w.reportBuf = ds
 }
 
 // report counts one record's delivery report and passes it to OnDelivery.
-func (w *Writer) report(opaque any, topic string, partition int32, err error) {
+func (w *Writer) report(opaque any, id int64, topic string, partition int32, err error) {
 	if err != nil {
 		w.setErr(fmt.Errorf("delivering to %s[%d]: %w", topic, partition, err))
+		w.noteFailed(id)
 	}
 	if w.opts.OnDelivery != nil {
 		w.opts.OnDelivery(opaque, err)
@@ -202,6 +205,16 @@ func (w *Writer) report(opaque any, topic string, partition int32, err error) {
 
 func (w *Writer) setErr(err error) { w.firstErr.CompareAndSwap(nil, &err) }
 
+// noteFailed keeps the lowest id of a record that failed.
+func (w *Writer) noteFailed(id int64) {
+	for {
+		cur := w.firstFailed.Load()
+		if id >= cur || w.firstFailed.CompareAndSwap(cur, id) {
+			return
+		}
+	}
+}
+
 // Err is the first delivery or client error seen, if any.
 func (w *Writer) Err() error {
 	if p := w.firstErr.Load(); p != nil {
@@ -216,6 +229,9 @@ func (w *Writer) Err() error {
 // so the caller may reuse them.
 func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
 	added, full := w.cur.add(r, opaque)
+	if added {
+		w.written++
+	}
 	if full {
 		if err := w.handOff(ctx); err != nil {
 			return err
@@ -223,8 +239,23 @@ func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
 	}
 	if !added {
 		w.cur.add(r, opaque) // the first of a batch for its topic
+		w.written++
 	}
 	return nil
+}
+
+// Written is how many records Write took (an error from Write means the
+// record it was given was not taken, unless Written counts it).
+func (w *Writer) Written() int64 { return w.written }
+
+// FirstUndelivered is the place, in the order Write took them, of the
+// first record that is not delivered: failed, refused, not acknowledged
+// yet or never sent. It is Written when every record was delivered. After
+// WaitDelivered every record before it is acknowledged, so that is where a
+// stopped producer resumes; records after it may be delivered too (a
+// failed record does not stop the ones behind it).
+func (w *Writer) FirstUndelivered() int64 {
+	return min(w.firstFailed.Load(), w.p.firstUnreported(), w.written)
 }
 
 // SendBatched enqueues the records Write has batched so far, without
@@ -314,7 +345,13 @@ func (w *Writer) send(ctx context.Context, b *rdkBatch) error {
 			return nil
 		}
 		if !isQueueFull(err) {
-			return fmt.Errorf("producing to %s: %w", b.topic, err)
+			// The first record left in b is refused: it counts as
+			// failed, and nothing after it is enqueued.
+			err = fmt.Errorf("producing to %s: %w", b.topic, err)
+			w.refused.Add(1)
+			w.noteFailed(w.p.nextID)
+			w.setErr(err)
+			return err
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -333,7 +370,8 @@ func (w *Writer) sendError() error {
 	return nil
 }
 
-// Stats are a writer's delivery counts.
+// Stats are a writer's delivery counts. Failed includes records refused
+// before they were sent.
 type Stats struct {
 	Delivered int64 `json:"delivered" yaml:"delivered"`
 	Failed    int64 `json:"failed" yaml:"failed"`
@@ -398,6 +436,10 @@ func (w *Writer) Abort(ctx context.Context) error {
 	return nil
 }
 
+// Unacknowledged counts the records enqueued whose delivery is not
+// reported yet: after WaitDelivered, those it gave up waiting for.
+func (w *Writer) Unacknowledged() int64 { return w.unreported() }
+
 // unreported counts enqueued records whose delivery report was not counted yet.
 func (w *Writer) unreported() int64 {
 	return w.enqueued.Load() - w.delivered.Load() - w.failed.Load()
@@ -416,7 +458,7 @@ func (w *Writer) clientFailure() error {
 
 // Stats returns the delivery counts so far.
 func (w *Writer) Stats() Stats {
-	return Stats{Delivered: w.delivered.Load(), Failed: w.failed.Load()}
+	return Stats{Delivered: w.delivered.Load(), Failed: w.failed.Load() + w.refused.Load()}
 }
 
 // Close releases the producer; call Flush first to wait for deliveries.

@@ -182,6 +182,11 @@ func testWriterReportsFailures(t *testing.T, background bool) {
 	if len(failed) != 1 || failed[0] != 1 {
 		t.Fatalf("failed opaques %v, want [1]", failed)
 	}
+	// Where to resume: the failed record, although the one after it was
+	// delivered.
+	if w.Written() != 3 || w.FirstUndelivered() != 1 {
+		t.Errorf("Written %d, FirstUndelivered %d; want 3 and 1", w.Written(), w.FirstUndelivered())
+	}
 	if err := w.Err(); err == nil || !strings.Contains(err.Error(), "delivering to one[7]") {
 		t.Fatalf("Err() = %v, want one naming one[7]", err)
 	}
@@ -319,6 +324,13 @@ func testWriterStopsAtARefusedRecord(t *testing.T, background bool) {
 		if id != i {
 			t.Fatalf("delivered record %d at position %d: want only the records before %d, in order", id, i, big)
 		}
+	}
+	// The refused record counts as failed, and is where to resume.
+	if st := w.Stats(); st.Delivered != big || st.Failed != 1 {
+		t.Errorf("stats %+v, want %d delivered and the refused record failed", st, big)
+	}
+	if got := w.FirstUndelivered(); got != big || w.Written() <= big {
+		t.Errorf("FirstUndelivered %d (of %d written), want %d", got, w.Written(), big)
 	}
 }
 

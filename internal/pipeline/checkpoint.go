@@ -135,6 +135,23 @@ func (p *partState) position() int64 {
 	return p.next
 }
 
+// forget drops the partitions given up to another group member: their
+// records still in flight hold nothing back any more, and their positions
+// are not committed again.
+func (c *checkpoint) forget(parts []kafka.TopicPartition) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, tp := range parts {
+		delete(c.parts, tp)
+		if c.lastRead.tp == tp {
+			c.lastRead.p = nil
+		}
+		if c.lastAck.tp == tp {
+			c.lastAck.p = nil
+		}
+	}
+}
+
 // changed returns the positions that moved since the last call.
 func (c *checkpoint) changed() map[kafka.TopicPartition]int64 {
 	c.mu.Lock()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
@@ -84,8 +85,8 @@ func (e *Expiry) Warnings(timestampFlag string) []string {
 	sort.Strings(topics)
 	var out []string
 	for _, t := range topics {
-		out = append(out, fmt.Sprintf("%d records written to %s keep timestamps older than its retention.ms (%s): the broker deletes them at its next retention check, within minutes. Write them with %s now, or raise the topic's retention.ms first.",
-			e.expiring[t], t, e.retention[t], timestampFlag))
+		out = append(out, fmt.Sprintf("%s written to %s keep timestamps older than its retention.ms (%s): the broker deletes them at its next retention check, within minutes. Write them with %s now, or raise the topic's retention.ms first.",
+			format.Count(e.expiring[t], "record"), t, e.retention[t], timestampFlag))
 	}
 	return out
 }

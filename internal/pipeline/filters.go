@@ -131,7 +131,10 @@ func jsonValue(b []byte) (any, bool) {
 
 // Rekey sets each record's key to the jq expression's first result on the
 // JSON value: a string as is, anything else as compact JSON. Records whose
-// value is not JSON are an error.
+// value is not JSON are an error, and so is a null result: a record
+// silently keyed null would lose its place by key (it goes to any
+// partition, and compaction drops null keys). No result ('// empty')
+// drops the record.
 func Rekey(expr string) (Step, error) {
 	code, err := compileJQ(expr)
 	if err != nil {
@@ -146,7 +149,8 @@ func Rekey(expr string) (Step, error) {
 		case string:
 			rec.Key = []byte(k)
 		case nil:
-			rec.Key = nil
+			// The pipeline names the record.
+			return false, fmt.Errorf("--rekey %s gives a null key; use a field every record has, '%s // empty' to skip records without it, or '%s // \"none\"' for a default", expr, expr, expr)
 		default:
 			b, err := json.Marshal(k)
 			if err != nil {

@@ -39,6 +39,12 @@ type Buffering interface {
 	Buffered() bool
 }
 
+// Revoking is implemented by a Source whose partitions a consumer group can
+// take away during a run (see kafka.Reader.OnRevoke).
+type Revoking interface {
+	OnRevoke(fn func(parts []kafka.TopicPartition, lost bool))
+}
+
 // Pushing is implemented by a Sink that holds written records in a buffer:
 // Push sends them on (to stdout, a file, a command) without waiting for
 // anything or acknowledging them. The pipeline pushes whenever the source
@@ -122,9 +128,27 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 		commitDue.Store(false)
 		commitTimer.Reset(interval)
 	}
+	// Partitions the group takes away go to another member, which starts
+	// at their commit: what the sink acknowledged of them is committed
+	// before they go (not only at the next commit interval, which would
+	// have the other member repeat it), and nothing of theirs is committed
+	// after. Lost partitions are someone else's already: no commit.
+	var revokeErr error
+	if rv, ok := p.Source.(Revoking); ok && track {
+		rv.OnRevoke(func(parts []kafka.TopicPartition, lost bool) {
+			if !lost && revokeErr == nil {
+				revokeErr = p.commit(context.WithoutCancel(ctx), cp)
+			}
+			cp.forget(parts)
+		})
+		defer rv.OnRevoke(nil)
+	}
 	runErr := func() error {
 		for p.Limit == 0 || st.Written < p.Limit {
 			rec, err := p.Source.Next(ctx)
+			if revokeErr != nil {
+				return revokeErr
+			}
 			if errors.Is(err, io.EOF) {
 				return nil
 			}

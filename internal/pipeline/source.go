@@ -130,6 +130,9 @@ func (s *TopicSource) allAssignedDone(assigned map[kafka.TopicPartition]int64) b
 	return true
 }
 
+// OnRevoke implements Revoking.
+func (s *TopicSource) OnRevoke(fn func(parts []kafka.TopicPartition, lost bool)) { s.r.OnRevoke(fn) }
+
 // Commits reports whether Commit does anything: only a group reader commits.
 func (s *TopicSource) Commits() bool { return s.r.InGroup() }
 

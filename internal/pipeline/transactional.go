@@ -55,3 +55,10 @@ func (t *txnSource) Commit(ctx context.Context, offsets map[kafka.TopicPartition
 	}
 	return t.w.CommitWithOffsets(ctx, offsets, gm)
 }
+
+// OnRevoke implements Revoking: revocations are the wrapped source's.
+func (t *txnSource) OnRevoke(fn func(parts []kafka.TopicPartition, lost bool)) {
+	if rv, ok := t.Source.(Revoking); ok {
+		rv.OnRevoke(fn)
+	}
+}

@@ -43,6 +43,7 @@ func Start(opts Options) (*Playground, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the playground broker on 127.0.0.1:%d: %w", opts.Port, err)
 	}
+	validate(c)
 	reg, err := startRegistry(opts.RegistryPort)
 	if err != nil {
 		c.Close()

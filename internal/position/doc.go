@@ -15,7 +15,7 @@
 // Times T: RFC3339 with a zone and an optional fraction
 // (2026-11-26T10:00:00Z, 2026-11-26T10:00:00.123+01:00), a date (2026-11-26,
 // midnight UTC), unix seconds (10 digits) or milliseconds (13 digits), or a
-// duration ago (-1h30m). A time without a zone is refused rather than guessed.
+// duration ago (-1h30m, -7d). A time without a zone is refused rather than guessed.
 //
 // Ranges are A (from A, no end: follow new records) or A:B (from A up to, not
 // including, B). An empty A means start and an empty B means no end, so

@@ -11,7 +11,7 @@ import (
 
 var (
 	errPosition = errors.New("want start, end, an offset N, +N, -N, or @time (RFC3339, date, unix s/ms, or -duration)")
-	errTime     = errors.New("want RFC3339 (2026-11-26T10:00:00Z), a date (2026-11-26), unix seconds (10 digits) or milliseconds (13 digits), or a duration ago (-1h30m)")
+	errTime     = errors.New("want RFC3339 (2026-11-26T10:00:00Z), a date (2026-11-26), unix seconds (10 digits) or milliseconds (13 digits), or a duration ago (-1h30m, -7d)")
 )
 
 // Parse parses a single position (see the package documentation). now anchors
@@ -137,13 +137,39 @@ func bareDuration(s string) (time.Duration, bool) {
 	if isDigits(strings.TrimLeft(s, "+-")) {
 		return 0, false
 	}
-	d, err := time.ParseDuration(s)
+	d, err := parseDuration(s)
 	return d, err == nil
+}
+
+// parseDuration is time.ParseDuration with days in front: "7d", "1d12h".
+// People write days (topic delete-records --before @-7d); Go's durations
+// stop at hours.
+func parseDuration(s string) (time.Duration, error) {
+	if i := strings.IndexByte(s, 'd'); i > 0 && isDigits(strings.TrimLeft(s[:i], "+-")) {
+		days, err := strconv.ParseInt(s[:i], 10, 32)
+		if err != nil {
+			return 0, err
+		}
+		d := time.Duration(days) * 24 * time.Hour
+		if rest := s[i+1:]; rest != "" {
+			more, err := time.ParseDuration(rest)
+			if err != nil || strings.HasPrefix(rest, "+") || strings.HasPrefix(rest, "-") {
+				return 0, fmt.Errorf("time: invalid duration %q", s)
+			}
+			if days < 0 {
+				more = -more
+			}
+			d += more
+		}
+		return d, nil
+	}
+	return time.ParseDuration(s)
 }
 
 // ParseTime parses a timestamp: RFC3339 with a zone and optional fraction, a
 // date (midnight UTC), unix seconds (10 digits) or milliseconds (13 digits),
-// or a duration ago ("-1h30m" is an hour and a half before now). A duration
+// or a duration ago ("-1h30m" is an hour and a half before now, "-7d" a
+// week: days are 24 hours). A duration
 // without the minus sign is refused: "1h" alone could mean either direction,
 // and a future time would only ever resolve to the log end. The result is in
 // UTC.
@@ -167,13 +193,13 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("a unix time has 10 digits (seconds) or 13 (milliseconds), not %d", len(s))
 	}
 	if rest, ok := strings.CutPrefix(s, "-"); ok {
-		d, err := time.ParseDuration(rest)
+		d, err := parseDuration(rest)
 		if err != nil || strings.HasPrefix(rest, "+") || strings.HasPrefix(rest, "-") {
 			return time.Time{}, errTime
 		}
 		return now.Add(-d).UTC(), nil
 	}
-	if _, err := time.ParseDuration(s); err == nil {
+	if _, err := parseDuration(s); err == nil {
 		return time.Time{}, fmt.Errorf("a duration counts back from now and needs a minus sign, as in %q", "-"+strings.TrimPrefix(s, "+"))
 	}
 	if !strings.ContainsAny(s, "Tt") {

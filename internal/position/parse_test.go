@@ -241,6 +241,8 @@ func TestParseTime(t *testing.T) {
 		{"1795687200", at(10, 0, 0, 0)},
 		{"1795687200999", at(10, 0, 0, 999e6)},
 		{"-1h30m", at(10, 30, 0, 0)},
+		{"-1d", at(12, 0, 0, 0).Add(-24 * time.Hour)},
+		{"-1d2h", at(10, 0, 0, 0).Add(-24 * time.Hour)},
 		{"-15m", at(11, 45, 0, 0)},
 	}
 	for _, tt := range tests {

@@ -89,10 +89,16 @@ type ExecSink struct {
 	done  chan error
 }
 
-// NewExecSink starts `sh -c command`, its stdout and stderr going to ours,
+// NewExecSink starts `sh -c command` with the given stdout and stderr
+// (streamctl's own: a projection script's output is the replay's output),
 // and writes envelopes (with eo) to its stdin.
 func NewExecSink(ctx context.Context, command string, eo format.EnvelopeOptions, stdout, stderr io.Writer) (*ExecSink, error) {
 	c := exec.Command("sh", "-c", command)
+	if f, ok := stdout.(interface{ OSFile() *os.File }); ok {
+		// streamctl's own stdout: the child writes to the terminal or file
+		// itself, rather than through a pipe it would block-buffer.
+		stdout = f.OSFile()
+	}
 	c.Stdout, c.Stderr = stdout, stderr
 	stdin, err := c.StdinPipe()
 	if err != nil {
