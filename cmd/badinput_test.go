@@ -32,16 +32,18 @@ var badInputs = []badInput{
 	{args: []string{"nosuchcmd"}, code: 2, msg: `unknown command "nosuchcmd" for "streamctl"`},
 	{args: []string{"topic", "nosuch"}, code: 2, msg: `unknown command "nosuch" for "streamctl topic"`},
 	{args: []string{"topic", "list", "--nosuch"}, code: 2, msg: `unknown flag: --nosuch`},
-	{args: []string{"--timeout", "abc", "topic", "list"}, code: 2, msg: `invalid argument "abc" for "--timeout" flag: time: invalid duration "abc"`},
+	{args: []string{"--timeout", "abc", "topic", "list"}, code: 2, msg: `--timeout "abc": want a duration such as 30s, 5m or 1h30m`},
 	{args: []string{"-X", "foo", "topic", "list"}, code: 2, msg: `-X "foo": want key=value, e.g. -X client.id=ops`},
-	{args: []string{"-X", "nosuch.prop=1", "topic", "list"}, code: 1, msg: `invalid client configuration: No such configuration property: "nosuch.prop"`},
+	{args: []string{"-X", "nosuch.prop=1", "topic", "list"}, code: 1, msg: `-X nosuch.prop=1: No such configuration property: "nosuch.prop"`},
+	{args: []string{"help", "nosuchtopic"}, noBrokers: true, code: 2, msg: `unknown help topic "nosuchtopic": "streamctl help" lists the commands and topics`},
+	{args: []string{"completion", "tcsh"}, noBrokers: true, code: 2, msg: `unknown command "tcsh" for "streamctl completion"`},
 
 	// Profiles and the config file.
 	{args: []string{"topic", "list"}, noBrokers: true, code: 1, msg: `no brokers to connect to: pass --brokers host:port, set STREAMCTL_BROKERS, or create a profile`},
 	{args: []string{"cluster", "describe", "--brokers", "127.0.0.1:1", "--timeout", "1s"}, noBrokers: true, code: 1, msg: `describing the cluster: no answer from the cluster at 127.0.0.1:1 within 1s`},
 	{args: []string{"--profile", "nope", "topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 1, msg: `profile "nope" not found`},
 	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: a:1: b\n", code: 1, msg: `line 3: mapping values are not allowed in this context`},
-	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokerz: [b:1]\n", code: 1, msg: `line 3: field brokerz not found`},
+	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokerz: [b:1]\n", code: 1, msg: `line 3: unknown key "brokerz" in a profile; did you mean "brokers"?`},
 	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:1]\n    timeout: forever\n", code: 1, msg: `timeout "forever": want a duration such as 10s or 1m`},
 	{args: []string{"profile", "use", "nosuch"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 1, msg: `profile "nosuch" not found`},
 	{args: []string{"profile", "create"}, noBrokers: true, code: 2, msg: `streamctl profile create takes 1 argument(s) (NAME), got 0`},
@@ -53,7 +55,7 @@ var badInputs = []badInput{
 	{args: []string{"topic", "create", strings.Repeat("t", 250)}, code: 2, msg: `topic name is 250 characters long; Kafka allows at most 249`},
 	{args: []string{"topic", "create", "t", "-p", "0"}, code: 2, msg: `--partitions 0: want 1 or more, or -1 for the broker's num.partitions`},
 	{args: []string{"topic", "create", "t", "-r", "0"}, code: 2, msg: `--replication-factor 0: want 1 or more, or -1 for the broker's default.replication.factor`},
-	{args: []string{"topic", "create", "t", "-p", "x"}, code: 2, msg: `invalid argument "x" for "-p, --partitions" flag`},
+	{args: []string{"topic", "create", "t", "-p", "x"}, code: 2, msg: `--partitions "x": want a whole number`},
 	{args: []string{"topic", "create", "t", "-c", "foo"}, code: 2, msg: `config "foo": want key=value, e.g. retention.ms=86400000`},
 	{args: []string{"topic", "create", "order-events"}, code: 1, msg: `topic "order-events" already exists (use --if-not-exists to accept that)`},
 	{args: []string{"topic", "alter", "order-events", "-p", "1"}, code: 2, msg: `topic "order-events" has 3 partitions; Kafka cannot reduce that to 1`},
@@ -76,12 +78,20 @@ var badInputs = []badInput{
 	{args: []string{"consume", "order-events", "--from-time", "yesterday"}, code: 2, msg: `invalid time "yesterday"`},
 	{args: []string{"consume", "order-events", "-n", "-1"}, code: 2, msg: `--max-messages must not be negative`},
 	{args: []string{"consume", "order-events", "--where", ".["}, code: 2, msg: `jq expression ".[": unexpected EOF`},
+	{args: []string{"consume", "order-events", "-o", "beginning"}, code: 2, msg: `unknown output format "beginning": use one of table, json, raw (-o is the output format here; for kcat's -o beginning use --offset beginning)`},
+	{args: []string{"consume", "order-events", "-o", "-1"}, code: 2, msg: `for kcat's -o -1 use --offset -1`},
+	{args: []string{"consume", "order-events", "-o", "yaml", "-e"}, code: 2, msg: `unknown output format "yaml": use one of table, json, raw`},
+	{args: []string{"consume", "order-events", "-e", "--decode", "--registry-url", "http://127.0.0.1:1"}, code: 1, msg: `order-events[0] offset 0: --decode value: not in the schema registry wire format: it starts with byte 0x7b, not the magic byte 0x00`},
+	{args: []string{"consume", "order-events-avro", "-e", "--decode", "--registry-url", "http://127.0.0.1:1"}, code: 1, msg: `order-events-avro[0] offset 0: --decode value: schema id 1: cannot reach the schema registry at http://127.0.0.1:1`},
 
 	// Writing.
 	{args: []string{"produce"}, code: 2, msg: `name the TOPIC to write to (only --format json can take topics from the input)`},
 	{args: []string{"produce", "order-events", "--format", "yaml"}, code: 2, msg: `--format "yaml": use text, json or raw`},
 	{args: []string{"produce", "order-events", "--acks", "1"}, code: 2, msg: `--acks 1 needs --idempotent=false: the idempotent producer requires acks=all`},
 	{args: []string{"produce", "order-events", "--file", "/nonexistent/records.txt"}, code: 1, msg: `open /nonexistent/records.txt: no such file or directory`},
+	{args: []string{"produce", "--format", "json"}, stdin: `{"topic":"order-events","valu":"x"}` + "\n", code: 1, msg: `line 1: field "valu": unknown field (did you mean "value"?)`},
+	{args: []string{"produce", "--format", "json"}, stdin: `{"topic":"order-events","value":"a"}` + "\n[]\n", code: 4, msg: `Every record before input line 2 is delivered: resume from line 2.`},
+	{args: []string{"produce", "order-events", "--partition", "9"}, code: 2, msg: `--partition 9: topic "order-events" has 3 partitions (0-2), not partition 9`},
 
 	// Replay.
 	{args: []string{"replay", "order-events"}, code: 2, msg: `choose exactly one target: --to-topic, --to-file, --exec or --to-group`},
@@ -92,6 +102,7 @@ var badInputs = []badInput{
 	{args: []string{"replay", "order-events", "--to-topic", "nosuch"}, code: 1, msg: `add --create to create it like "order-events"`},
 	{args: []string{"replay", "order-events", "--to-topic", "copy", "--resume"}, code: 2, msg: `--resume needs the --checkpoint file (or --id) of the replay to continue`},
 	{args: []string{"replay", "order-events", "--to-topic", "copy", "--map", ".["}, code: 2, msg: `jq expression ".[": unexpected EOF`},
+	{args: []string{"replay", "order-events", "--to-topic", "x", "--rekey", "null", "--dry-run"}, code: 1, msg: `order-events[0] offset 0: --rekey null gives a null key`},
 
 	// Dead-letter queues.
 	{args: []string{"dlq", "reprocess", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
@@ -106,6 +117,17 @@ var badInputs = []badInput{
 	{args: []string{"group", "reset", "analytics-group", "--to-offset", "5", "--shift-by", "1"}, code: 2, msg: `choose exactly one strategy`},
 	{args: []string{"group", "reset", "analytics-group", "--to-earliest"}, code: 2, msg: `choose the scope: --all-topics or --topic T[:P,...]`},
 	{args: []string{"group", "delete-offsets", "analytics-group"}, code: 2, msg: `name the topics: --topic T or --topic T:0,2`},
+	{args: []string{"group", "lag", "analytics-group", "--fail-above", "abc"}, code: 2, msg: `--fail-above "abc": want a whole number`},
+	{args: []string{"group", "lag", "analytics-group", "--fail-above", "10"}, code: 3, msg: `check failed: group "analytics-group" lags `},
+
+	// Admin.
+	{args: []string{"cluster", "config", "get", "--broker", "7"}, code: 1, msg: `broker 7 is not in cluster`},
+	{args: []string{"acl", "create", "--principal", "alice", "--operation", "READ", "--topic", "t"}, code: 2, msg: `principal "alice": want TYPE:NAME, as in User:alice or User:*`},
+	{args: []string{"acl", "list", "--operation", "FLY"}, code: 2, msg: `unknown operation "FLY"`},
+	{args: []string{"topic", "reassign", "order-events", "--broker-ids", "0,5"}, code: 1, msg: `broker 5 is not in cluster`},
+	{args: []string{"user", "create", "carol", "--mechanism", "SCRAM-SHA-1", "--password-env", "X"}, code: 2, msg: `--mechanism "SCRAM-SHA-1": choose SCRAM-SHA-256 or SCRAM-SHA-512`},
+	{args: []string{"topic", "delete-records", "order-events", "--before", "99999"}, code: 1, msg: `order-events[0]: offset 99999 is past the log end offset `},
+	{args: []string{"topic", "elect-leaders", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
 }
 
 // Every bad input of the catalogue exits with its code and says what is
