@@ -52,6 +52,7 @@ var badInputs = []badInput{
 	// Topics.
 	{args: []string{"topic", "create"}, code: 2, msg: `streamctl topic create takes 1 argument(s) (TOPIC), got 0`},
 	{args: []string{"topic", "create", "bad name!"}, code: 2, msg: `topic name "bad name!" contains ' ': Kafka allows only ASCII letters, digits, '.', '_' and '-'`},
+	{args: []string{"topic", "create", ".."}, code: 2, msg: `topic name ".." is not allowed by Kafka`},
 	{args: []string{"topic", "create", strings.Repeat("t", 250)}, code: 2, msg: `topic name is 250 characters long; Kafka allows at most 249`},
 	{args: []string{"topic", "create", "t", "-p", "0"}, code: 2, msg: `--partitions 0: want 1 or more, or -1 for the broker's num.partitions`},
 	{args: []string{"topic", "create", "t", "-r", "0"}, code: 2, msg: `--replication-factor 0: want 1 or more, or -1 for the broker's default.replication.factor`},
