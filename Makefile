@@ -2,7 +2,7 @@
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build test playground generate lint check-generated ci bench
+.PHONY: build test playground generate lint check-generated ci bench sanitize fuzz faults
 
 build:
 	$(GO) build -o bin/streamctl .
@@ -18,6 +18,24 @@ playground: build
 # and the playground; writes docs/performance.md. Takes several minutes.
 bench:
 	bench/run
+
+# The librdkafka binding's cgo code and its callers under the race detector,
+# GOEXPERIMENT=cgocheck2 and AddressSanitizer: internal/kafka and
+# internal/pipeline tests, then commands against a playground. 5-10 minutes;
+# not in CI (see docs/reliability.md).
+sanitize:
+	scripts/sanitize
+
+# Every fuzz target for FUZZTIME each (default 30s); FUZZ_SAVE=1 adds the
+# corpora found to testdata/fuzz (checked in, run by `make test`).
+FUZZTIME ?= 30s
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz
+
+# The fault harness: kill -9 trials and a produce through leader loss on a
+# 3-node cluster, checked by kcat; writes docs/reliability.md. 15-30 minutes.
+faults:
+	scripts/faults
 
 # Regenerate the command reference, man pages and shell completions.
 generate:

@@ -608,7 +608,8 @@ func TestTopicCreateWithConfigFile(t *testing.T) {
 }
 
 // The playground refuses what Kafka refuses, in Kafka's words (e2e compares
-// the two on a real broker).
+// the two on a real broker, with names such as "bad name!" or ".." that topic create
+// itself refuses before asking: see the bad-input catalogue).
 func TestPlaygroundRefusesWhatKafkaRefuses(t *testing.T) {
 	t.Parallel()
 	b := startBroker(t)
@@ -617,8 +618,6 @@ func TestPlaygroundRefusesWhatKafkaRefuses(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"topic", "create", "bad name!"}, `Topic name is invalid: 'bad name!' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`},
-		{[]string{"topic", "create", ".."}, `Topic name is invalid: '..' is not allowed`},
 		{[]string{"topic", "create", "t", "-c", "retention.ms=abc"}, "Invalid value abc for configuration retention.ms: Not a number of type LONG"},
 		{[]string{"topic", "create", "t", "-c", "foo.bar=1"}, "Unknown topic config name: foo.bar"},
 		{[]string{"topic", "create", "t", "-c", "cleanup.policy=compact,bogus"}, "Invalid value bogus for configuration cleanup.policy: String must be one of: compact, delete"},

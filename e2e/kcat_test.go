@@ -32,9 +32,15 @@ func needKcat(t *testing.T) string {
 // runKcat runs kcat with stdin and returns stdout, failing on a non-zero exit.
 func runKcat(t *testing.T, kcat string, stdin []byte, args ...string) []byte {
 	t.Helper()
+	return runKcatAt(t, kcat, k(t, "KAFKA_BOOTSTRAP"), stdin, args...)
+}
+
+// runKcatAt is runKcat against other brokers (the fault harness's cluster).
+func runKcatAt(t *testing.T, kcat, brokers string, stdin []byte, args ...string) []byte {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, kcat, append([]string{"-b", k(t, "KAFKA_BOOTSTRAP")}, args...)...)
+	cmd := exec.CommandContext(ctx, kcat, append([]string{"-b", brokers}, args...)...)
 	cmd.Stdin = bytes.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
@@ -59,6 +60,17 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 }
 
 func createRun(cmd *cobra.Command, opts *CreateOptions) error {
+	if err := checkTopicName(opts.Topic); err != nil {
+		return err
+	}
+	for _, n := range []struct {
+		flag, broker string
+		v            int
+	}{{"partitions", "num.partitions", opts.Partitions}, {"replication-factor", "default.replication.factor", opts.ReplicationFactor}} {
+		if n.v == 0 || n.v < -1 {
+			return exitcode.UsageError("--%s %d: want 1 or more, or -1 for the broker's %s", n.flag, n.v, n.broker)
+		}
+	}
 	configs, err := parseConfigs(opts.Configs)
 	if err != nil {
 		return err
@@ -107,4 +119,24 @@ func (r CreateResult) message() string {
 		msg += " with " + plural(r.Partitions, "partition")
 	}
 	return msg
+}
+
+// checkTopicName refuses a name Kafka refuses (its Topic.validate rules),
+// before asking the broker: the playground's broker would create it, and
+// Kafka's answer names no rule.
+func checkTopicName(name string) error {
+	switch {
+	case name == "":
+		return exitcode.UsageError("the topic name is empty")
+	case name == "." || name == "..":
+		return exitcode.UsageError("topic name %q is not allowed by Kafka", name)
+	case len(name) > 249:
+		return exitcode.UsageError("topic name is %d characters long; Kafka allows at most 249", len(name))
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return exitcode.UsageError("topic name %q contains %q: Kafka allows only ASCII letters, digits, '.', '_' and '-'", name, c)
+		}
+	}
+	return nil
 }

@@ -28,6 +28,13 @@ type Client struct {
 	log     *slog.Logger
 	scrub   *config.Scrubber
 
+	// The admin client of offset lookups, on a consumer handle (see
+	// offsetAdmin); made on the first lookup.
+	offsetsOnce     sync.Once
+	offsets         *ck.AdminClient
+	offsetsConsumer *ck.Consumer
+	offsetsErr      error
+
 	wireConn wireConn // franz-go, for the requests librdkafka's Go binding lacks (wire.go)
 
 	mu      sync.Mutex
@@ -111,14 +118,22 @@ func (c *Client) Close() {
 		c.wireConn.close()
 		c.admin.Close()
 		c.p.Close()
+		c.offsetsOnce.Do(func() {}) // none made after this
+		if c.offsets != nil {
+			c.offsets.Close() // derived: the consumer stays open
+			c.offsetsConsumer.Close()
+		}
 	}()
 }
 
 // Cluster is the resolved profile this client connects to.
 func (c *Client) Cluster() *config.Cluster { return c.cluster }
 
-func (c *Client) watchLogs() {
-	for ev := range c.p.Logs() {
+func (c *Client) watchLogs() { c.logFrom(c.p.Logs()) }
+
+// logFrom passes a handle's librdkafka log lines to the logger (-v).
+func (c *Client) logFrom(logs chan ck.LogEvent) {
+	for ev := range logs {
 		c.log.Debug(c.scrub.Scrub(ev.Message), "source", "librdkafka", "tag", ev.Tag, "level", ev.Level)
 	}
 }

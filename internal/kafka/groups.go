@@ -15,10 +15,14 @@ import (
 // GroupOffsets returns a consumer group's committed offsets, per partition
 // that has a commit. A group without commits gives an empty map.
 func (c *Client) GroupOffsets(ctx context.Context, group string) (map[TopicPartition]int64, error) {
+	admin, err := c.offsetAdmin()
+	if err != nil {
+		return nil, err
+	}
 	var res ck.ListConsumerGroupOffsetsResult
-	err := c.request(ctx, "listing offsets of group "+group, func(ctx context.Context) (err error) {
+	err = c.request(ctx, "listing offsets of group "+group, func(ctx context.Context) (err error) {
 		// nil partitions: every partition the group has committed.
-		res, err = c.admin.ListConsumerGroupOffsets(ctx, []ck.ConsumerGroupTopicPartitions{{Group: group}})
+		res, err = admin.ListConsumerGroupOffsets(ctx, []ck.ConsumerGroupTopicPartitions{{Group: group}})
 		var kerr ck.Error
 		if errors.As(err, &kerr) && kerr.Code() == ck.ErrGroupIDNotFound {
 			return nil // an unknown group has no commits (Kafka answers so; some brokers error)
@@ -40,6 +44,50 @@ func (c *Client) GroupOffsets(ctx context.Context, group string) (map[TopicParti
 		}
 	}
 	return out, nil
+}
+
+// offsetLookupGroup is the group.id of the consumer handle that carries
+// offset lookups. It never subscribes or commits, so the group is never
+// joined nor created.
+const offsetLookupGroup = "streamctl-offset-lookup"
+
+// offsetAdmin is the admin client that looks up committed offsets, made on
+// a consumer handle rather than on the client's producer: when the
+// broker answers the lookup with "not coordinator" (right after it starts,
+// or while the coordinator moves), librdkafka (2.11 to at least 2.15,
+// librdkafka#5040) queues a coordinator query on the handle's consumer
+// group without checking it has one, and a producer has none: the process
+// died of SIGSEGV on librdkafka's own thread, so with no Go traceback (the
+// dlq reprocess segfault after a fresh broker start). A consumer with a
+// group.id has one, and the query is harmless; c.request retries the
+// lookup.
+func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
+	c.offsetsOnce.Do(func() {
+		conf := ck.ConfigMap{
+			"go.logs.channel.enable": true,
+			"log.connection.close":   false,
+			"client.id":              "streamctl",
+			"group.id":               offsetLookupGroup,
+			"enable.auto.commit":     false,
+		}
+		for k, v := range c.cluster.ClientConfig() {
+			conf[k] = v
+		}
+		cons, err := ck.NewConsumer(&conf)
+		if err != nil {
+			c.offsetsErr = fmt.Errorf("invalid client configuration: %w", err)
+			return
+		}
+		go c.logFrom(cons.Logs())
+		admin, err := ck.NewAdminClientFromConsumer(cons)
+		if err != nil {
+			cons.Close()
+			c.offsetsErr = err
+			return
+		}
+		c.offsets, c.offsetsConsumer = admin, cons
+	})
+	return c.offsets, c.offsetsErr
 }
 
 // GroupListing is one consumer group as the coordinator lists it.

@@ -4,12 +4,6 @@
 #include "rdk.h"
 #include "_cgo_export.h"
 
-// rd_kafka_vtype_t values (librdkafka's public ABI).
-enum { VT_END = 0, VT_RKT = 2, VT_PARTITION = 3, VT_VALUE = 4, VT_KEY = 5,
-       VT_OPAQUE = 6, VT_MSGFLAGS = 7, VT_TIMESTAMP = 8, VT_HEADERS = 10 };
-#define SC_MSG_F_COPY 0x2
-#define SC_MSG_F_PARTITION 0x8
-
 // sc_log hands librdkafka's log lines to the Go side (shown with -v). Both
 // handle structs start with the Go handle.
 static void sc_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
@@ -54,12 +48,38 @@ static void sc_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
 	pthread_mutex_unlock(&p->mu);
 }
 
+// sc_poll serves delivery reports for up to timeout_ms; sc_flush sends what
+// is queued at once and serves them. librdkafka hands a batch of reports
+// (a request's records) to whichever thread polls: two threads polling at
+// once (Write's enqueue, the Writer's reports goroutine, Flush) pushed two
+// batches' reports interleaved, a partition's out of order. So one poll at
+// a time; sc_poll_now, after an enqueue, leaves the reports to a poll
+// already running.
+void sc_poll(sc_producer *p, int timeout_ms) {
+	pthread_mutex_lock(&p->poll_mu);
+	rd_kafka_poll(p->rk, timeout_ms);
+	pthread_mutex_unlock(&p->poll_mu);
+}
+
+void sc_flush(sc_producer *p, int timeout_ms) {
+	pthread_mutex_lock(&p->poll_mu);
+	rd_kafka_flush(p->rk, timeout_ms);
+	pthread_mutex_unlock(&p->poll_mu);
+}
+
+static void sc_poll_now(sc_producer *p) {
+	if (pthread_mutex_trylock(&p->poll_mu) != 0) return;
+	rd_kafka_poll(p->rk, 0);
+	pthread_mutex_unlock(&p->poll_mu);
+}
+
 rd_kafka_conf_t *sc_conf_new(void) { return rd_kafka_conf_new(); }
 
 sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *errstr, size_t size) {
 	sc_producer *p = calloc(1, sizeof *p);
 	p->gohandle = gohandle;
 	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->poll_mu, NULL);
 	rd_kafka_conf_set_opaque(conf, p);
 	rd_kafka_conf_set_dr_msg_cb(conf, sc_dr);
 	rd_kafka_conf_set_error_cb(conf, sc_error);
@@ -67,6 +87,7 @@ sc_producer *sc_producer_new(rd_kafka_conf_t *conf, uintptr_t gohandle, char *er
 	p->rk = rd_kafka_new(0, conf, errstr, size);
 	if (!p->rk) {
 		pthread_mutex_destroy(&p->mu);
+		pthread_mutex_destroy(&p->poll_mu);
 		free(p);
 		return NULL;
 	}
@@ -182,6 +203,8 @@ static int sc_produce_plain(sc_producer *p, rd_kafka_topic_t *topic, const unsig
 	for (int i = 0; i < sent; i++)
 		if (p->plain[i].err) sc_push_ack(p, p->plain[i]._private, topic, p->plain[i].partition, p->plain[i].err);
 	*err = sent < n ? p->plain[sent].err : 0;
+	// cgo's rule: no Go pointer (into buf) stays in C memory after the call.
+	for (int i = 0; i < n; i++) p->plain[i].payload = p->plain[i].key = NULL;
 	return sent;
 }
 
@@ -227,7 +250,7 @@ int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned cha
                      rd_kafka_headers_t **hdrs, int64_t first_id, int *err) {
 	int i = hdrs ? -1 : sc_produce_plain(p, topic, buf, n, first_id, err);
 	if (i >= 0) {
-		rd_kafka_poll(p->rk, 0);
+		sc_poll_now(p);
 		return i;
 	}
 	*err = 0;
@@ -243,7 +266,7 @@ int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned cha
 		if (*err) break;
 		if (hdrs) hdrs[i] = NULL; // librdkafka's now
 	}
-	rd_kafka_poll(p->rk, 0);
+	sc_poll_now(p);
 	return i;
 }
 
@@ -263,6 +286,7 @@ size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err) {
 void sc_producer_destroy(sc_producer *p) {
 	rd_kafka_destroy(p->rk);
 	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->poll_mu);
 	free(p->acks);
 	free(p);
 }
@@ -378,7 +402,7 @@ int sc_fill(sc_consumer *c, int timeout_ms, unsigned char *buf, size_t cap, size
 			if (packed == 0) return -(int)need;
 			break;
 		}
-		int tstype = 0;
+		sc_rdk_timestamp_type_t tstype = SC_TS_NOT_AVAILABLE;
 		int64_t ts = m->err ? -1 : rd_kafka_message_timestamp(m, &tstype);
 		put32(&o, m->err);
 		put32(&o, m->partition);

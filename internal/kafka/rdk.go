@@ -321,10 +321,10 @@ func (r *rdkProducer) awaitProducerID(d time.Duration) {
 
 // serve serves delivery reports and error callbacks for up to d (they run
 // in librdkafka's poll, on the caller's thread, and only store reports).
-func (r *rdkProducer) serve(d time.Duration) { C.rd_kafka_poll(r.p.rk, C.int(d.Milliseconds())) }
+func (r *rdkProducer) serve(d time.Duration) { C.sc_poll(r.p, C.int(d.Milliseconds())) }
 
 // flush sends what is queued at once and serves reports for up to d.
-func (r *rdkProducer) flush(d time.Duration) { C.rd_kafka_flush(r.p.rk, C.int(d.Milliseconds())) }
+func (r *rdkProducer) flush(d time.Duration) { C.sc_flush(r.p, C.int(d.Milliseconds())) }
 
 func ptr(b []byte) unsafe.Pointer {
 	if len(b) == 0 {

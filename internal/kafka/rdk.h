@@ -1,6 +1,18 @@
 // A thin binding to the librdkafka that confluent-kafka-go bundles: the few
 // functions of its public API that the record hot paths use (see rdk.go),
-// declared here rather than taken from its header.
+// declared here rather than taken from its header, which cgo cannot reach
+// in another module's directory.
+//
+// abi_test.go checks every librdkafka declaration here against that
+// rdkafka.h: the extern prototypes exactly as the compiler would (our
+// sc_rdk_* names standing for librdkafka's), the sizes and field offsets of
+// the structs, and the values of the constants. So that it can:
+//   - a struct or enum named sc_rdk_* names librdkafka's type in a comment
+//     on its opening line; one named rd_kafka_* is librdkafka's own;
+//   - every enum constant, and every #define that is librdkafka's, names
+//     its librdkafka constant (RD_KAFKA_...) in a comment on its line;
+//   - prototypes use librdkafka's types (an enum typedef, not int, where
+//     librdkafka has an enum that is not int-compatible).
 #ifndef STREAMCTL_RDK_H
 #define STREAMCTL_RDK_H
 
@@ -15,42 +27,67 @@ typedef struct rd_kafka_conf_s rd_kafka_conf_t;
 typedef struct rd_kafka_headers_s rd_kafka_headers_t;
 typedef struct rd_kafka_topic_s rd_kafka_topic_t;
 typedef struct rd_kafka_queue_s rd_kafka_queue_t;
-typedef struct rd_kafka_error_s rd_kafka_error_t;
-typedef int rd_kafka_resp_err_t; // an enum in librdkafka's header, int-sized
-typedef struct rd_kafka_consumer_group_metadata_s rd_kafka_consumer_group_metadata_t;
-typedef struct {
+typedef struct rd_kafka_topic_conf_s rd_kafka_topic_conf_t;
+typedef struct { // rd_kafka_topic_partition_t
 	char *topic; int32_t partition; int64_t offset; void *metadata; size_t metadata_size;
 	void *opaque; int err; void *_private;
 } sc_rdk_tp_t;
 typedef struct rd_kafka_topic_partition_list_s {
 	int cnt, size; sc_rdk_tp_t *elems;
 } rd_kafka_topic_partition_list_t;
-typedef struct {
+typedef struct { // rd_kafka_message_t
 	int err; rd_kafka_topic_t *rkt; int32_t partition; void *payload; size_t len;
 	void *key; size_t key_len; int64_t offset; void *_private;
 } sc_rdk_msg_t;
 
+typedef struct rd_kafka_error_s rd_kafka_error_t;
+typedef struct rd_kafka_consumer_group_metadata_s rd_kafka_consumer_group_metadata_t;
 
 // rd_kafka_resp_err_t values the binding tells apart.
 enum {
-	SC_ERR_FATAL = -150,
-	SC_ERR_AUTHENTICATION = -169,
-	SC_ERR_SSL = -181,
-	SC_ERR_QUEUE_FULL = -184,
-	SC_ERR_PARTITION_EOF = -191,
-	SC_ERR_TIMED_OUT = -185,
-	SC_ERR_REVOKE_PARTITIONS = -174,
-	SC_ERR_ASSIGN_PARTITIONS = -175,
-	SC_ERR_ILLEGAL_GENERATION = 22,
-	SC_ERR_REBALANCE_IN_PROGRESS = 27,
-	SC_ERR_STALE_MEMBER_EPOCH = 113,
-	SC_ERR_COORDINATOR_LOAD_IN_PROGRESS = 14,
-	SC_ERR_COORDINATOR_NOT_AVAILABLE = 15,
-	SC_ERR_NOT_COORDINATOR = 16,
-	SC_ERR_NON_EMPTY_GROUP = 68,
-	SC_ERR_GROUP_ID_NOT_FOUND = 69,
-	SC_ERR_GROUP_SUBSCRIBED_TO_TOPIC = 86,
+	SC_ERR_FATAL = -150,                       // RD_KAFKA_RESP_ERR__FATAL
+	SC_ERR_AUTHENTICATION = -169,              // RD_KAFKA_RESP_ERR__AUTHENTICATION
+	SC_ERR_SSL = -181,                         // RD_KAFKA_RESP_ERR__SSL
+	SC_ERR_QUEUE_FULL = -184,                  // RD_KAFKA_RESP_ERR__QUEUE_FULL
+	SC_ERR_PARTITION_EOF = -191,               // RD_KAFKA_RESP_ERR__PARTITION_EOF
+	SC_ERR_TIMED_OUT = -185,                   // RD_KAFKA_RESP_ERR__TIMED_OUT
+	SC_ERR_REVOKE_PARTITIONS = -174,           // RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
+	SC_ERR_ASSIGN_PARTITIONS = -175,           // RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
+	SC_ERR_ILLEGAL_GENERATION = 22,            // RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION
+	SC_ERR_REBALANCE_IN_PROGRESS = 27,         // RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
+	SC_ERR_STALE_MEMBER_EPOCH = 113,           // RD_KAFKA_RESP_ERR_STALE_MEMBER_EPOCH
+	SC_ERR_COORDINATOR_LOAD_IN_PROGRESS = 14,  // RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS
+	SC_ERR_COORDINATOR_NOT_AVAILABLE = 15,     // RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE
+	SC_ERR_NOT_COORDINATOR = 16,               // RD_KAFKA_RESP_ERR_NOT_COORDINATOR
+	SC_ERR_NON_EMPTY_GROUP = 68,               // RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP
+	SC_ERR_GROUP_ID_NOT_FOUND = 69,            // RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND
+	SC_ERR_GROUP_SUBSCRIBED_TO_TOPIC = 86,     // RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC
 };
+
+// rd_kafka_vtype_t values, for rd_kafka_producev (rdk.c).
+enum {
+	VT_END = 0,        // RD_KAFKA_VTYPE_END
+	VT_RKT = 2,        // RD_KAFKA_VTYPE_RKT
+	VT_PARTITION = 3,  // RD_KAFKA_VTYPE_PARTITION
+	VT_VALUE = 4,      // RD_KAFKA_VTYPE_VALUE
+	VT_KEY = 5,        // RD_KAFKA_VTYPE_KEY
+	VT_OPAQUE = 6,     // RD_KAFKA_VTYPE_OPAQUE
+	VT_MSGFLAGS = 7,   // RD_KAFKA_VTYPE_MSGFLAGS
+	VT_TIMESTAMP = 8,  // RD_KAFKA_VTYPE_TIMESTAMP
+	VT_HEADERS = 10,   // RD_KAFKA_VTYPE_HEADERS
+};
+#define SC_MSG_F_COPY 0x2      // RD_KAFKA_MSG_F_COPY
+#define SC_MSG_F_PARTITION 0x8 // RD_KAFKA_MSG_F_PARTITION
+
+typedef enum { // rd_kafka_type_t
+	SC_RDK_PRODUCER = 0, // RD_KAFKA_PRODUCER
+	SC_RDK_CONSUMER = 1, // RD_KAFKA_CONSUMER
+} sc_rdk_type_t;
+typedef enum { // rd_kafka_timestamp_type_t
+	SC_TS_NOT_AVAILABLE = 0,   // RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+	SC_TS_CREATE_TIME = 1,     // RD_KAFKA_TIMESTAMP_CREATE_TIME
+	SC_TS_LOG_APPEND_TIME = 2, // RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME
+} sc_rdk_timestamp_type_t;
 
 extern rd_kafka_conf_t *rd_kafka_conf_new(void);
 extern int rd_kafka_conf_set(rd_kafka_conf_t *, const char *, const char *, char *, size_t);
@@ -60,12 +97,12 @@ extern void *rd_kafka_opaque(const rd_kafka_t *);
 extern void rd_kafka_conf_set_dr_msg_cb(rd_kafka_conf_t *, void (*)(rd_kafka_t *, const sc_rdk_msg_t *, void *));
 extern void rd_kafka_conf_set_error_cb(rd_kafka_conf_t *, void (*)(rd_kafka_t *, int, const char *, void *));
 extern void rd_kafka_conf_set_log_cb(rd_kafka_conf_t *, void (*)(const rd_kafka_t *, int, const char *, const char *));
-extern rd_kafka_t *rd_kafka_new(int, rd_kafka_conf_t *, char *, size_t);
+extern rd_kafka_t *rd_kafka_new(sc_rdk_type_t, rd_kafka_conf_t *, char *, size_t);
 extern void rd_kafka_destroy(rd_kafka_t *);
 extern const char *rd_kafka_err2str(int);
 extern int rd_kafka_poll(rd_kafka_t *, int);
 extern int rd_kafka_flush(rd_kafka_t *, int);
-typedef struct { // rd_kafka_metadata_t, up to the field we read
+typedef struct { // rd_kafka_metadata_t
 	int broker_cnt; void *brokers; int topic_cnt; void *topics;
 	int32_t orig_broker_id; // the answering broker's node id, -1 for a bootstrap address
 	char *orig_broker_name;
@@ -74,7 +111,7 @@ extern int rd_kafka_metadata(rd_kafka_t *, int, rd_kafka_topic_t *, const sc_rdk
 extern void rd_kafka_metadata_destroy(const sc_rdk_metadata_t *);
 extern int rd_kafka_producev(rd_kafka_t *, ...);
 extern int rd_kafka_produce_batch(rd_kafka_topic_t *, int32_t, int, sc_rdk_msg_t *, int);
-extern rd_kafka_topic_t *rd_kafka_topic_new(rd_kafka_t *, const char *, void *);
+extern rd_kafka_topic_t *rd_kafka_topic_new(rd_kafka_t *, const char *, rd_kafka_topic_conf_t *);
 extern void rd_kafka_topic_destroy(rd_kafka_topic_t *);
 extern const char *rd_kafka_topic_name(const rd_kafka_topic_t *);
 extern rd_kafka_headers_t *rd_kafka_headers_new(size_t);
@@ -91,7 +128,7 @@ extern rd_kafka_error_t *rd_kafka_incremental_unassign(rd_kafka_t *rk, const rd_
 extern const char *rd_kafka_rebalance_protocol(rd_kafka_t *rk);
 extern int rd_kafka_assignment_lost(rd_kafka_t *rk);
 extern rd_kafka_error_t *rd_kafka_seek_partitions(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *partitions, int timeout_ms);
-extern rd_kafka_resp_err_t rd_kafka_pause_partitions(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *partitions);
+extern int rd_kafka_pause_partitions(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *partitions);
 extern int rd_kafka_subscribe(rd_kafka_t *, const rd_kafka_topic_partition_list_t *);
 extern int rd_kafka_committed(rd_kafka_t *, rd_kafka_topic_partition_list_t *, int);
 extern int rd_kafka_commit(rd_kafka_t *, const rd_kafka_topic_partition_list_t *, int);
@@ -101,7 +138,7 @@ extern rd_kafka_queue_t *rd_kafka_queue_get_consumer(rd_kafka_t *);
 extern void rd_kafka_queue_destroy(rd_kafka_queue_t *);
 extern ssize_t rd_kafka_consume_batch_queue(rd_kafka_queue_t *, int, sc_rdk_msg_t **, size_t);
 extern void rd_kafka_message_destroy(sc_rdk_msg_t *);
-extern int64_t rd_kafka_message_timestamp(const sc_rdk_msg_t *, int *);
+extern int64_t rd_kafka_message_timestamp(const sc_rdk_msg_t *, sc_rdk_timestamp_type_t *);
 extern int rd_kafka_message_headers(const sc_rdk_msg_t *, rd_kafka_headers_t **);
 extern int rd_kafka_consumer_close(rd_kafka_t *);
 extern rd_kafka_consumer_group_metadata_t *rd_kafka_consumer_group_metadata(rd_kafka_t *);
@@ -124,7 +161,7 @@ typedef struct rd_kafka_DeleteConsumerGroupOffsets_s rd_kafka_DeleteConsumerGrou
 typedef rd_kafka_event_t rd_kafka_DeleteConsumerGroupOffsets_result_t;
 extern rd_kafka_queue_t *rd_kafka_queue_new(rd_kafka_t *rk);
 extern rd_kafka_event_t *rd_kafka_queue_poll(rd_kafka_queue_t *rkqu, int timeout_ms);
-extern rd_kafka_resp_err_t rd_kafka_event_error(rd_kafka_event_t *rkev);
+extern int rd_kafka_event_error(rd_kafka_event_t *rkev);
 extern const char *rd_kafka_event_error_string(rd_kafka_event_t *rkev);
 extern void rd_kafka_event_destroy(rd_kafka_event_t *rkev);
 extern rd_kafka_DeleteConsumerGroupOffsets_t *rd_kafka_DeleteConsumerGroupOffsets_new(const char *group, const rd_kafka_topic_partition_list_t *partitions);
@@ -153,6 +190,7 @@ typedef struct {
 	uintptr_t gohandle;
 	rd_kafka_t *rk;
 	pthread_mutex_t mu;
+	pthread_mutex_t poll_mu; // one poll at a time (sc_poll)
 	sc_ack *acks; // delivery reports not yet taken by sc_take_acks
 	size_t nacks, capacity;
 	int client_err; // first client-level error (auth, TLS, fatal)
@@ -163,7 +201,7 @@ typedef struct {
 } sc_producer;
 
 #define SC_BATCH 1024
-enum { SC_PACK_MISMATCH = -2147483647 - 1 }; // sc_fill: see there
+#define SC_PACK_MISMATCH (-2147483647 - 1) // sc_fill: see there (not an enum: the ABI guard reads enums as librdkafka's)
 typedef struct {
 	uintptr_t gohandle;
 	rd_kafka_t *rk;
@@ -183,6 +221,8 @@ void sc_headers_destroy(rd_kafka_headers_t **hdrs, int n);
 int sc_produce_batch(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n,
                      rd_kafka_headers_t **hdrs, int64_t first_id, int *err);
 size_t sc_take_acks(sc_producer *p, sc_ack *out, size_t max, int *client_err);
+void sc_poll(sc_producer *p, int timeout_ms);
+void sc_flush(sc_producer *p, int timeout_ms);
 void sc_producer_destroy(sc_producer *p);
 rd_kafka_event_t *sc_admin_wait(sc_producer *p, rd_kafka_queue_t *q, int timeout_ms);
 

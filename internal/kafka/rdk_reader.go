@@ -446,7 +446,7 @@ func (rc *rdkConsumer) pause(tp TopicPartition) error {
 	defer C.rd_kafka_topic_partition_list_destroy(l)
 	code := C.rd_kafka_pause_partitions(rc.c.rk, l)
 	if code == 0 {
-		code = C.rd_kafka_resp_err_t(partitions(l)[0].err)
+		code = C.int(partitions(l)[0].err)
 	}
 	if code != 0 {
 		return rdkError(int(code))

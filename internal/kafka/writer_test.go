@@ -333,3 +333,57 @@ func testWriterStopsAtARefusedRecord(t *testing.T, background bool) {
 		t.Errorf("FirstUndelivered %d (of %d written), want %d", got, w.Written(), big)
 	}
 }
+
+// Delivery reports reach OnDelivery in each partition's order although
+// several goroutines serve librdkafka's callbacks (the reports goroutine,
+// Write's enqueue, Flush): with one record per request, each report is a
+// callback batch of its own, and two served at once came out interleaved
+// (seen under AddressSanitizer's slower allocations).
+func TestWriterReportsInPartitionOrder(t *testing.T) {
+	inBothModes(t, testWriterReportsInPartitionOrder)
+}
+
+func testWriterReportsInPartitionOrder(t *testing.T, background bool) {
+	ctx := context.Background()
+	c := connect(t, map[string]string{"batch.num.messages": "1", "linger.ms": "0"})
+	createTopic(t, c, "a", 2)
+	var mu sync.Mutex
+	next := map[int32]int{0: 0, 1: 1} // the next record expected per partition
+	var problems []string
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		i := opaque.(int)
+		if p := int32(i % 2); err == nil && i != next[p] && len(problems) < 5 {
+			problems = append(problems, fmt.Sprintf("partition %d: record %d reported, want %d", p, i, next[p]))
+		} else if err == nil {
+			next[p] = i + 2
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	const n = 20000
+	for i := range n {
+		if err := w.Write(ctx, &kafka.Record{Topic: "a", Partition: int32(i % 2), Value: []byte("v")}, i); err != nil {
+			t.Fatal(err)
+		}
+		if i%1000 == 999 {
+			if err := w.WaitDelivered(ctx); err != nil { // Flush's poll with the others
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) > 0 {
+		t.Fatalf("reports out of partition order:\n%s", strings.Join(problems, "\n"))
+	}
+	if next[0] != n || next[1] != n+1 {
+		t.Fatalf("reports end at %v, want every record's", next)
+	}
+}

@@ -1,0 +1,217 @@
+package cmd_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/streamctl/streamctl/internal/exitcode"
+)
+
+// badInput is one entry of the bad-input catalogue (docs/exit-codes.md): a
+// command line a user can get wrong, the exit code it must end with and
+// what stderr must say.
+type badInput struct {
+	args []string
+	code int
+	msg  string // a part of stderr, as the catalogue shows it
+	// Optional: stdin; a config file (written to a temporary path, passed
+	// with --config); noBrokers leaves out the --brokers of the test broker.
+	stdin, config string
+	noBrokers     bool
+}
+
+// badInputs is the catalogue, run against a playground broker with the demo
+// data set (order-events with 3 partitions, order-events-dlt,
+// analytics-group...). TestBadInputs checks every entry and that
+// docs/exit-codes.md is this table.
+var badInputs = []badInput{
+	// The command line.
+	{args: []string{"nosuchcmd"}, code: 2, msg: `unknown command "nosuchcmd" for "streamctl"`},
+	{args: []string{"topic", "nosuch"}, code: 2, msg: `unknown command "nosuch" for "streamctl topic"`},
+	{args: []string{"topic", "list", "--nosuch"}, code: 2, msg: `unknown flag: --nosuch`},
+	{args: []string{"--timeout", "abc", "topic", "list"}, code: 2, msg: `--timeout "abc": want a duration such as 30s, 5m or 1h30m`},
+	{args: []string{"-X", "foo", "topic", "list"}, code: 2, msg: `-X "foo": want key=value, e.g. -X client.id=ops`},
+	{args: []string{"-X", "nosuch.prop=1", "topic", "list"}, code: 1, msg: `-X nosuch.prop=1: No such configuration property: "nosuch.prop"`},
+	{args: []string{"help", "nosuchtopic"}, noBrokers: true, code: 2, msg: `unknown help topic "nosuchtopic": "streamctl help" lists the commands and topics`},
+	{args: []string{"completion", "tcsh"}, noBrokers: true, code: 2, msg: `unknown command "tcsh" for "streamctl completion"`},
+
+	// Profiles and the config file.
+	{args: []string{"topic", "list"}, noBrokers: true, code: 1, msg: `no brokers to connect to: pass --brokers host:port, set STREAMCTL_BROKERS, or create a profile`},
+	{args: []string{"cluster", "describe", "--brokers", "127.0.0.1:1", "--timeout", "1s"}, noBrokers: true, code: 1, msg: `describing the cluster: no answer from the cluster at 127.0.0.1:1 within 1s`},
+	{args: []string{"--profile", "nope", "topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 1, msg: `profile "nope" not found`},
+	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: a:1: b\n", code: 1, msg: `line 3: mapping values are not allowed in this context`},
+	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokerz: [b:1]\n", code: 1, msg: `line 3: unknown key "brokerz" in a profile; did you mean "brokers"?`},
+	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:1]\n    timeout: forever\n", code: 1, msg: `timeout "forever": want a duration such as 10s or 1m`},
+	{args: []string{"profile", "use", "nosuch"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 1, msg: `profile "nosuch" not found`},
+	{args: []string{"profile", "create"}, noBrokers: true, code: 2, msg: `streamctl profile create takes 1 argument(s) (NAME), got 0`},
+	{args: []string{"profile", "set", "dev", "nosuch.key"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 2, msg: `"nosuch.key": want KEY=VALUE`},
+
+	// Topics.
+	{args: []string{"topic", "create"}, code: 2, msg: `streamctl topic create takes 1 argument(s) (TOPIC), got 0`},
+	{args: []string{"topic", "create", "bad name!"}, code: 2, msg: `topic name "bad name!" contains ' ': Kafka allows only ASCII letters, digits, '.', '_' and '-'`},
+	{args: []string{"topic", "create", ".."}, code: 2, msg: `topic name ".." is not allowed by Kafka`},
+	{args: []string{"topic", "create", strings.Repeat("t", 250)}, code: 2, msg: `topic name is 250 characters long; Kafka allows at most 249`},
+	{args: []string{"topic", "create", "t", "-p", "0"}, code: 2, msg: `--partitions 0: want 1 or more, or -1 for the broker's num.partitions`},
+	{args: []string{"topic", "create", "t", "-r", "0"}, code: 2, msg: `--replication-factor 0: want 1 or more, or -1 for the broker's default.replication.factor`},
+	{args: []string{"topic", "create", "t", "-p", "x"}, code: 2, msg: `--partitions "x": want a whole number`},
+	{args: []string{"topic", "create", "t", "-c", "foo"}, code: 2, msg: `config "foo": want key=value, e.g. retention.ms=86400000`},
+	{args: []string{"topic", "create", "order-events"}, code: 1, msg: `topic "order-events" already exists (use --if-not-exists to accept that)`},
+	{args: []string{"topic", "alter", "order-events", "-p", "1"}, code: 2, msg: `topic "order-events" has 3 partitions; Kafka cannot reduce that to 1`},
+	{args: []string{"topic", "describe", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
+	{args: []string{"topic", "delete", "nosuch", "--yes"}, code: 1, msg: `topic "nosuch" not found on cluster`},
+	{args: []string{"topic", "list", "--pattern", "["}, code: 2, msg: `--pattern "[" is not a valid glob: syntax error in pattern`},
+	{args: []string{"topic", "config", "set", "order-events", "retention.ms"}, code: 2, msg: `config "retention.ms": want key=value, e.g. retention.ms=86400000`},
+
+	// Reading.
+	{args: []string{"consume"}, code: 2, msg: `streamctl consume needs at least 1 argument(s) (TOPIC...)`},
+	{args: []string{"consume", "nosuch", "-e"}, code: 1, msg: `topic "nosuch" not found on cluster`},
+	{args: []string{"consume", "order-events", "--offset", "garbage"}, code: 2, msg: `invalid --offset: position "garbage": want start, end, an offset N, +N, -N, or @time`},
+	{args: []string{"consume", "order-events", "--offset", "10:5"}, code: 2, msg: `invalid --offset: range "10:5" selects nothing: its end 5 is not after its start 10`},
+	{args: []string{"consume", "order-events", "--offset", "@2026-13-01"}, code: 2, msg: `invalid --offset: position "@2026-13-01": time "2026-13-01": month out of range`},
+	{args: []string{"consume", "order-events", "--offset", "-1h"}, code: 2, msg: `a time starts with @: did you mean "@-1h"?`},
+	{args: []string{"consume", "order-events", "-f", "%z"}, code: 2, msg: `unknown format token "%z" at position 1 of "%z"`},
+	{args: []string{"consume", "order-events", "-f", `\999`}, code: 2, msg: `escape \999 is above 255 and is not a byte`},
+	{args: []string{"consume", "order-events", "-p", "9", "-e"}, code: 2, msg: `no partition [9] in order-events`},
+	{args: []string{"consume", "order-events", "--isolation", "dirty"}, code: 2, msg: `--isolation "dirty": use read_committed or read_uncommitted`},
+	{args: []string{"consume", "order-events", "--from-time", "yesterday"}, code: 2, msg: `invalid time "yesterday"`},
+	{args: []string{"consume", "order-events", "-n", "-1"}, code: 2, msg: `--max-messages must not be negative`},
+	{args: []string{"consume", "order-events", "--where", ".["}, code: 2, msg: `jq expression ".[": unexpected EOF`},
+	{args: []string{"consume", "order-events", "-o", "beginning"}, code: 2, msg: `unknown output format "beginning": use one of table, json, raw (-o is the output format here; for kcat's -o beginning use --offset beginning)`},
+	{args: []string{"consume", "order-events", "-o", "-1"}, code: 2, msg: `for kcat's -o -1 use --offset -1`},
+	{args: []string{"consume", "order-events", "-o", "yaml", "-e"}, code: 2, msg: `unknown output format "yaml": use one of table, json, raw`},
+	{args: []string{"consume", "order-events", "-e", "--decode", "--registry-url", "http://127.0.0.1:1"}, code: 1, msg: `order-events[0] offset 0: --decode value: not in the schema registry wire format: it starts with byte 0x7b, not the magic byte 0x00`},
+	{args: []string{"consume", "order-events-avro", "-e", "--decode", "--registry-url", "http://127.0.0.1:1"}, code: 1, msg: `order-events-avro[0] offset 0: --decode value: schema id 1: cannot reach the schema registry at http://127.0.0.1:1`},
+
+	// Writing.
+	{args: []string{"produce"}, code: 2, msg: `name the TOPIC to write to (only --format json can take topics from the input)`},
+	{args: []string{"produce", "order-events", "--format", "yaml"}, code: 2, msg: `--format "yaml": use text, json or raw`},
+	{args: []string{"produce", "order-events", "--acks", "1"}, code: 2, msg: `--acks 1 needs --idempotent=false: the idempotent producer requires acks=all`},
+	{args: []string{"produce", "order-events", "--file", "/nonexistent/records.txt"}, code: 1, msg: `open /nonexistent/records.txt: no such file or directory`},
+	{args: []string{"produce", "--format", "json"}, stdin: `{"topic":"order-events","valu":"x"}` + "\n", code: 1, msg: `line 1: field "valu": unknown field (did you mean "value"?)`},
+	{args: []string{"produce", "--format", "json"}, stdin: `{"topic":"order-events","value":"a"}` + "\n[]\n", code: 4, msg: `Every record before input line 2 is delivered: resume from line 2.`},
+	{args: []string{"produce", "order-events", "--partition", "9"}, code: 2, msg: `--partition 9: topic "order-events" has 3 partitions (0-2), not partition 9`},
+
+	// Replay.
+	{args: []string{"replay", "order-events"}, code: 2, msg: `choose exactly one target: --to-topic, --to-file, --exec or --to-group`},
+	{args: []string{"replay", "order-events", "--to-file", "a.jsonl", "--to-topic", "b"}, code: 2, msg: `choose exactly one target: --to-topic, --to-file, --exec or --to-group`},
+	{args: []string{"replay", "order-events", "--to-file", "a.jsonl", "--exactly-once"}, code: 2, msg: `--exactly-once works with --to-topic over whole topics (no --partition)`},
+	{args: []string{"replay", "order-events", "--to-topic", "copy", "--partitioning", "foo"}, code: 2, msg: `--partitioning "foo": use same or key`},
+	{args: []string{"replay", "order-events", "--to-topic", "copy", "--timestamp", "later"}, code: 2, msg: `--timestamp "later": use keep or now`},
+	{args: []string{"replay", "order-events", "--to-topic", "nosuch"}, code: 1, msg: `add --create to create it like "order-events"`},
+	{args: []string{"replay", "order-events", "--to-topic", "copy", "--resume"}, code: 2, msg: `--resume needs the --checkpoint file (or --id) of the replay to continue`},
+	{args: []string{"replay", "order-events", "--to-topic", "copy", "--map", ".["}, code: 2, msg: `jq expression ".[": unexpected EOF`},
+	{args: []string{"replay", "order-events", "--to-topic", "x", "--rekey", "null", "--dry-run"}, code: 1, msg: `order-events[0] offset 0: --rekey null gives a null key`},
+
+	// Dead-letter queues.
+	{args: []string{"dlq", "reprocess", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
+	{args: []string{"dlq", "reprocess", "order-events-dlt", "--offsets", "0:x"}, code: 2, msg: `--offsets "0:x": offset "x" is not a number`},
+	{args: []string{"dlq", "reprocess", "order-events-dlt", "--max-attempts", "-1"}, code: 2, msg: `--max-attempts must not be negative`},
+	{args: []string{"dlq", "reprocess", "order-events-dlt", "--rate", "-5"}, code: 2, msg: `--rate must not be negative`},
+	{args: []string{"dlq", "reprocess", "order-events-dlt", "--timestamp", "later"}, code: 2, msg: `--timestamp "later": use keep or now`},
+
+	// Consumer groups.
+	{args: []string{"group", "describe", "nosuch"}, code: 1, msg: `consumer group "nosuch" not found`},
+	{args: []string{"group", "reset", "analytics-group"}, code: 2, msg: `choose exactly one strategy (--to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file, --to-group); got 0`},
+	{args: []string{"group", "reset", "analytics-group", "--to-offset", "5", "--shift-by", "1"}, code: 2, msg: `choose exactly one strategy`},
+	{args: []string{"group", "reset", "analytics-group", "--to-earliest"}, code: 2, msg: `choose the scope: --all-topics or --topic T[:P,...]`},
+	{args: []string{"group", "delete-offsets", "analytics-group"}, code: 2, msg: `name the topics: --topic T or --topic T:0,2`},
+	{args: []string{"group", "lag", "analytics-group", "--fail-above", "abc"}, code: 2, msg: `--fail-above "abc": want a whole number`},
+	{args: []string{"group", "lag", "analytics-group", "--fail-above", "10"}, code: 3, msg: `check failed: group "analytics-group" lags `},
+
+	// Admin.
+	{args: []string{"cluster", "config", "get", "--broker", "7"}, code: 1, msg: `broker 7 is not in cluster`},
+	{args: []string{"acl", "create", "--principal", "alice", "--operation", "READ", "--topic", "t"}, code: 2, msg: `principal "alice": want TYPE:NAME, as in User:alice or User:*`},
+	{args: []string{"acl", "list", "--operation", "FLY"}, code: 2, msg: `unknown operation "FLY"`},
+	{args: []string{"topic", "reassign", "order-events", "--broker-ids", "0,5"}, code: 1, msg: `broker 5 is not in cluster`},
+	{args: []string{"user", "create", "carol", "--mechanism", "SCRAM-SHA-1", "--password-env", "X"}, code: 2, msg: `--mechanism "SCRAM-SHA-1": choose SCRAM-SHA-256 or SCRAM-SHA-512`},
+	{args: []string{"topic", "delete-records", "order-events", "--before", "99999"}, code: 1, msg: `order-events[0]: offset 99999 is past the log end offset `},
+	{args: []string{"topic", "elect-leaders", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
+}
+
+// Every bad input of the catalogue exits with its code and says what is
+// wrong; docs/exit-codes.md is the catalogue (go test ./cmd -run
+// TestBadInputs -update rewrites it).
+func TestBadInputs(t *testing.T) {
+	b := startDemo(t)
+	for i, c := range badInputs {
+		t.Run(fmt.Sprintf("%02d", i), func(t *testing.T) {
+			args := c.args
+			if !c.noBrokers {
+				args = b.args(args...)
+			}
+			if c.config != "" {
+				path := tmpConfig(t)
+				if err := os.WriteFile(path, []byte(c.config), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				args = append(args, "--config", path)
+			} else {
+				args = append(args, "--config", tmpConfig(t))
+			}
+			r := runIn(t, c.stdin, args...)
+			if r.code != c.code || !strings.Contains(r.errOut, c.msg) {
+				t.Errorf("streamctl %s: exit %d, want %d with %q\nstderr:\n%s", strings.Join(c.args, " "), r.code, c.code, c.msg, r.errOut)
+			}
+		})
+	}
+	if len(badInputs) < 40 {
+		t.Errorf("the catalogue has %d entries, want at least 40", len(badInputs))
+	}
+	path := filepath.Join("..", "docs", "exit-codes.md")
+	if *update {
+		if err := os.WriteFile(path, []byte(exitCodesDoc()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if got, err := os.ReadFile(path); err != nil || string(got) != exitCodesDoc() {
+		t.Errorf("docs/exit-codes.md is not the catalogue (%v): run go test ./cmd -run TestBadInputs -update", err)
+	}
+}
+
+// exitCodesDoc is docs/exit-codes.md: the exit codes and the catalogue.
+func exitCodesDoc() string {
+	var b strings.Builder
+	b.WriteString("# Exit codes\n\n")
+	b.WriteString("<!-- Generated by cmd/badinput_test.go (go test ./cmd -run TestBadInputs -update): edit the table there. -->\n\n")
+	b.WriteString("```\n" + exitcode.Help + "```\n\n")
+	b.WriteString("## Bad inputs\n\n")
+	b.WriteString("What streamctl says to a command line it cannot run, and the code it exits with. Every row\n")
+	b.WriteString("is a test (TestBadInputs runs each against a playground broker with the demo data and\n")
+	b.WriteString("checks the code and that stderr contains the message); rows not marked \"own brokers\" run\n")
+	b.WriteString("with `--brokers` pointing at that broker, and \"config:\" is the config file a run reads\n")
+	b.WriteString("(`--config`, ⏎ a new line).\n\n")
+	b.WriteString("| command | exit | message (part of stderr) |\n| --- | ---: | --- |\n")
+	for _, c := range badInputs {
+		cell := mdCode("streamctl " + shellQuote(c.args))
+		if c.config != "" {
+			cell += "<br>config: " + mdCode(strings.ReplaceAll(strings.TrimSpace(c.config), "\n", " ⏎ "))
+		}
+		if c.noBrokers {
+			cell += " (own brokers)"
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s |\n", cell, c.code, mdCode(c.msg))
+	}
+	return b.String()
+}
+
+// shellQuote joins args as a shell would need them typed.
+func shellQuote(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t'\"$*?[]{}()|&;<>\\!") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		if len(a) > 40 {
+			a = a[:12] + "..." + fmt.Sprintf("(%d characters)", len(a))
+		}
+		q[i] = a
+	}
+	return strings.Join(q, " ")
+}
+
+// mdCode is s as inline code in a table cell.
+func mdCode(s string) string {
+	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
+}
