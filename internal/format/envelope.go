@@ -435,6 +435,9 @@ func ParseEnvelope(line []byte) (kafka.Record, error) {
 		if k == "" {
 			return rec, errors.New("empty line: want a JSON envelope object")
 		}
+		if !json.Valid(line) { // jsonKind looks only at the first byte: "not json" is no null
+			k = "invalid JSON"
+		}
 		return rec, fmt.Errorf("want a JSON envelope object, got %s", k)
 	}
 	// Field values are slices of this copy (one allocation per record); the
