@@ -92,6 +92,8 @@ var badInputs = []badInput{
 	{args: []string{"produce", "order-events", "--file", "/nonexistent/records.txt"}, code: 1, msg: `open /nonexistent/records.txt: no such file or directory`},
 	{args: []string{"produce", "--format", "json"}, stdin: `{"topic":"order-events","valu":"x"}` + "\n", code: 1, msg: `line 1: field "valu": unknown field (did you mean "value"?)`},
 	{args: []string{"produce", "--format", "json"}, stdin: `{"topic":"order-events","value":"a"}` + "\n[]\n", code: 4, msg: `Every record before input line 2 is delivered: resume from line 2.`},
+	{args: []string{"produce", "order-events", "--compression", "brotli"}, code: 2, msg: `--compression "brotli": use none, gzip, snappy, lz4, zstd`},
+	{args: []string{"produce", "order-events", "--format", "raw", "--parse-key"}, code: 2, msg: `--parse-key reads text lines; it does not apply to --format raw`},
 	{args: []string{"produce", "order-events", "--partition", "9"}, code: 2, msg: `--partition 9: topic "order-events" has 3 partitions (0-2), not partition 9`},
 
 	// Replay.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -144,7 +145,7 @@ linger.ms=N changes it). The end of input sends at once.`,
 	fl.Int32Var(&opts.Partition, "partition", -1, "write every record to this partition (-1: the partitioner chooses)")
 	fl.StringVar(&opts.Partitioner, "partitioner", "murmur2_random", "partitioner for keyed records: murmur2_random (Java client compatible), murmur2, consistent_random, random, fnv1a_random")
 	fl.StringVar(&opts.Acks, "acks", "all", "acknowledgements to wait for: all, 1 or 0 (all is required when idempotent)")
-	fl.StringVar(&opts.Compression, "compression", "none", "compression: none, gzip, snappy, lz4, zstd")
+	fl.StringVar(&opts.Compression, "compression", "none", "compression: "+strings.Join(compressionCodecs, ", "))
 	fl.Float64Var(&opts.Rate, "rate", 0, "at most this many records per second (0: as fast as possible)")
 	fl.BoolVar(&opts.Idempotent, "idempotent", true, "idempotent producer: no duplicates or reordering on retries")
 	fl.StringVar(&opts.TransactionalID, "transactional-id", "", "write all records in one transaction with this id (all or nothing)")
@@ -174,7 +175,7 @@ linger.ms=N changes it). The end of input sends at once.`,
 	_ = cmd.RegisterFlagCompletionFunc("schema-type", cobra.FixedCompletions(schema.TypeNames, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("subject-strategy", cobra.FixedCompletions(schema.Strategies, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "raw"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("compression", cobra.FixedCompletions([]string{"none", "gzip", "snappy", "lz4", "zstd"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("compression", cobra.FixedCompletions(compressionCodecs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -192,6 +193,20 @@ func (o *ProduceOptions) validate() error {
 	}
 	if o.Rate < 0 {
 		return exitcode.UsageError("--rate must not be negative")
+	}
+	if !slices.Contains(compressionCodecs, o.Compression) {
+		return exitcode.UsageError("--compression %q: use %s", o.Compression, strings.Join(compressionCodecs, ", "))
+	}
+	if o.Format != "text" {
+		// These shape text lines; with json or raw input they would be ignored.
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"--parse-key", o.ParseKey}, {"-K", o.KcatKeyDelim != ""}, {"--parse-headers", o.ParseHeaders}, {"--null-marker", o.NullMarker != ""}, {"--empty-null", o.EmptyIsNull}} {
+			if f.set {
+				return exitcode.UsageError("%s reads text lines; it does not apply to --format %s", f.name, o.Format)
+			}
+		}
 	}
 	o.text = format.TextOptions{
 		ParseKey: o.ParseKey, KeySeparator: o.KeySeparator,
@@ -244,6 +259,9 @@ func (o *ProduceOptions) validate() error {
 	}
 	return nil
 }
+
+// compressionCodecs are Kafka's compression.type values (librdkafka's too).
+var compressionCodecs = []string{"none", "gzip", "snappy", "lz4", "zstd"}
 
 func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) error {
 	defer cmdutil.StreamingGC()()
