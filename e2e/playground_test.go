@@ -3,8 +3,14 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/streamctl/streamctl/internal/playground"
 )
@@ -29,9 +35,6 @@ func TestPlaygroundValidatesTopicsAsKafkaDoes(t *testing.T) {
 	}
 	name := func() string { return uniqueName(t, "") } // random: a new one each time
 	for _, args := range [][]string{
-		{"topic", "create", "bad name!"},
-		{"topic", "create", ".."},
-		{"topic", "create", strings.Repeat("a", 250)},
 		{"topic", "create", name(), "-c", "retention.ms=abc"},
 		{"topic", "create", name(), "-c", "retention.ms=-5"},
 		{"topic", "create", name(), "-c", "retention.ms=1.5"},
@@ -65,6 +68,15 @@ func TestPlaygroundValidatesTopicsAsKafkaDoes(t *testing.T) {
 			t.Errorf("streamctl %s:\n  kafka:      %s\n  playground: %s", shellJoin(args), got["kafka"], got["playground"])
 		}
 	}
+	// Names: topic create refuses bad ones itself, so they go to both as
+	// CreateTopics requests of another client would.
+	for _, topic := range []string{"bad name!", "..", ".", strings.Repeat("a", 250), ""} {
+		kafkaErr := createTopicRequest(t, k(t, "KAFKA_BOOTSTRAP"), topic)
+		pgErr := createTopicRequest(t, p.Addr(), topic)
+		if kafkaErr == "" || kafkaErr != pgErr {
+			t.Errorf("CreateTopics %q:\n  kafka:      %s\n  playground: %s", topic, kafkaErr, pgErr)
+		}
+	}
 	// And what Kafka takes, the playground takes.
 	for _, cfg := range []string{"cleanup.policy=", "cleanup.policy=compact,delete", "retention.ms= 5", "preallocate=TRUE", "retention.ms=-1", "follower.replication.throttled.replicas=*"} {
 		topic := name()
@@ -75,4 +87,39 @@ func TestPlaygroundValidatesTopicsAsKafkaDoes(t *testing.T) {
 	for _, u := range []*user{kafka, pg} {
 		u.run("topic", "config", "delete", ok, "foo.bar").ok(t) // Kafka reverts even an unknown name
 	}
+}
+
+// createTopicRequest sends one CreateTopics request for topic (1 partition)
+// to the broker at addr and returns the broker's answer for it: the error
+// code's name and message, "" when it was created.
+func createTopicRequest(t *testing.T, addr, topic string) string {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req := kmsg.NewPtrCreateTopicsRequest()
+	rt := kmsg.NewCreateTopicsRequestTopic()
+	rt.Topic, rt.NumPartitions, rt.ReplicationFactor = topic, 1, -1
+	req.Topics = append(req.Topics, rt)
+	req.TimeoutMillis = 10000
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		t.Fatalf("CreateTopics %q at %s: %v", topic, addr, err)
+	}
+	if len(resp.Topics) != 1 {
+		t.Fatalf("CreateTopics %q at %s: %d topics in the answer", topic, addr, len(resp.Topics))
+	}
+	rt0 := resp.Topics[0]
+	if err := kerr.ErrorForCode(rt0.ErrorCode); err != nil {
+		msg := ""
+		if rt0.ErrorMessage != nil {
+			msg = *rt0.ErrorMessage
+		}
+		return err.Error() + ": " + msg
+	}
+	return ""
 }
