@@ -213,21 +213,13 @@ func (o *ReplayOptions) validate(now time.Time) error {
 		}
 	}
 	if o.Checkpoint == "" {
-		o.Checkpoint = filepath.Join(stateDir(), "replays", o.ID+".json")
+		o.Checkpoint = filepath.Join(cmdutil.StateDir("replays"), o.ID+".json")
 	}
 	return nil
 }
 
 // replaySeq counts the replays this process has named.
 var replaySeq atomic.Int64
-
-func stateDir() string {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "streamctl")
-	}
-	home, _ := os.UserHomeDir()
-	return filepath.Join(home, ".local", "state", "streamctl")
-}
 
 // ReplaySummary is what `replay -o json` prints at the end.
 type ReplaySummary struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -210,11 +209,7 @@ func undoDir(flag string) string {
 	if flag != "" {
 		return flag
 	}
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "streamctl", "resets")
-	}
-	home, _ := os.UserHomeDir()
-	return filepath.Join(home, ".local", "state", "streamctl", "resets")
+	return cmdutil.StateDir("resets")
 }
 
 func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error {
