@@ -115,7 +115,7 @@ var badInputs = []badInput{
 	{args: []string{"dlq", "reprocess", "order-events-dlt", "--timestamp", "later"}, code: 2, msg: `--timestamp "later": use keep or now`},
 
 	// Consumer groups.
-	{args: []string{"group", "describe", "nosuch"}, code: 1, msg: `consumer group "nosuch" not found`},
+	{args: []string{"group", "describe", "nosuch"}, code: 1, msg: `group "nosuch" not found`},
 	{args: []string{"group", "reset", "analytics-group"}, code: 2, msg: `choose exactly one strategy (--to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file, --to-group); got 0`},
 	{args: []string{"group", "reset", "analytics-group", "--to-offset", "5", "--shift-by", "1"}, code: 2, msg: `choose exactly one strategy`},
 	{args: []string{"group", "reset", "analytics-group", "--to-earliest"}, code: 2, msg: `choose the scope: --all-topics or --topic T[:P,...]`},

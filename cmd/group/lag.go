@@ -106,7 +106,7 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 		if gateErr == nil || opts.Wait <= 0 || time.Now().After(deadline) {
 			opts.shape(lags)
 			if err := format.Print(f.IO, f.Output(), lags[0], func(wide bool) []*format.Grid {
-				return []*format.Grid{summaryGrid(lags[0]), partitionGrid(lags[0], false, wide)}
+				return []*format.Grid{summaryGrid(lags[0], wide), partitionGrid(lags[0], false, wide)}
 			}); err != nil {
 				return err
 			}

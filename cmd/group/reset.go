@@ -15,6 +15,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
+	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/position"
 )
 
@@ -35,6 +36,9 @@ type ResetOptions struct {
 	Execute    bool
 	Export     bool
 	UndoDir    string
+	// DeleteInternal deletes a streams group's internal topics with the
+	// reset (kafka-streams-groups --delete-all-internal-topics).
+	DeleteInternal bool
 
 	set      func(string) bool
 	strategy group.Strategy
@@ -93,6 +97,7 @@ which --from-file reads back.`,
 	fl.BoolVar(&opts.Execute, "execute", false, "apply the plan (without it, only print it)")
 	fl.BoolVar(&opts.Export, "export", false, "print the plan as CSV (topic,partition,offset) for --from-file")
 	fl.StringVar(&opts.UndoDir, "undo-dir", "", "where --execute saves the previous offsets (default $XDG_STATE_HOME/streamctl/resets)")
+	fl.BoolVar(&opts.DeleteInternal, "delete-internal-topics", false, "streams groups, with --execute: also delete the group's changelog and repartition topics")
 	return cmd
 }
 
@@ -222,7 +227,10 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	if err != nil {
 		return err
 	}
-	if err := ApplyPlan(ctx, f, plan, opts.Execute, opts.UndoDir, !opts.Export); err != nil {
+	if opts.DeleteInternal && plan.Type != kafka.GroupStreams {
+		return exitcode.UsageError("--delete-internal-topics is for streams groups, and group %q is a %s group", plan.Group, plan.Type)
+	}
+	if err := ApplyPlan(ctx, f, plan, ApplyOptions{Execute: opts.Execute, UndoDir: opts.UndoDir, DryRunNote: !opts.Export, DeleteInternal: opts.DeleteInternal}); err != nil {
 		return err
 	}
 	if opts.Export {
@@ -235,19 +243,30 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{PlanGrid(plan)} })
 }
 
+// ApplyOptions say what ApplyPlan does with a plan.
+type ApplyOptions struct {
+	Execute        bool
+	UndoDir        string // the --undo-dir flag
+	DryRunNote     bool   // without Execute: say nothing changed
+	DeleteInternal bool   // a streams group's internal topics go too
+}
+
 // ApplyPlan is what a reset does with its plan, shared by group reset and
 // replay --to-group: it notes partitions whose target was clamped, then
 // with execute saves the group's previous offsets and moves them (only
 // while the group has no active members), printing how to undo it; without
 // it, when dryRunNote is set, it says nothing changed.
-func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, execute bool, undoDirFlag string, dryRunNote bool) error {
+func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, o ApplyOptions) error {
 	for _, r := range plan.Rows {
 		if r.Clamped {
 			f.IO.Warnf("%s[%d]: the target is outside the log [%d, %d]; clamped to %d", r.Topic, r.Partition, r.LogStartOffset, r.LogEndOffset, r.New)
 		}
 	}
-	if !execute {
-		if dryRunNote {
+	if len(plan.InternalTopics) > 0 && !o.DeleteInternal {
+		f.IO.Infof("Streams group %q keeps state derived from its offsets in %s; --delete-internal-topics deletes them with the reset.", plan.Group, strings.Join(plan.InternalTopics, ", "))
+	}
+	if !o.Execute {
+		if o.DryRunNote {
 			f.IO.Infof("Dry run: nothing changed. Add --execute to apply (group %q is %s).", plan.Group, plan.State)
 		}
 		return nil
@@ -256,7 +275,7 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, e
 	if err != nil {
 		return err
 	}
-	path, err := group.Execute(ctx, client, plan, undoDir(undoDirFlag))
+	path, err := group.Execute(ctx, client, plan, undoDir(o.UndoDir), o.DeleteInternal)
 	if err != nil {
 		return err
 	}
@@ -268,18 +287,19 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, e
 	}
 	if len(uncommitted) == len(plan.Rows) {
 		// Nothing to put back: undoing is deleting the new commits.
-		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  streamctl group delete-offsets %s %s --yes", plan.Group, plan.Group, topicFlags(uncommitted))
+		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  streamctl group delete-offsets %s %s --yes", plan.Group, plan.Group, topicFlags(uncommitted, plan.Type == kafka.GroupShare))
 		return nil
 	}
 	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", plan.Group, path, plan.Group, path)
 	if len(uncommitted) > 0 {
-		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  streamctl group delete-offsets %s %s --yes", plan.Group, topicFlags(uncommitted))
+		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  streamctl group delete-offsets %s %s --yes", plan.Group, topicFlags(uncommitted, plan.Type == kafka.GroupShare))
 	}
 	return nil
 }
 
-// topicFlags names partitions as --topic flags: T:0,2 per topic.
-func topicFlags(rows []group.PlanRow) string {
+// topicFlags names partitions as --topic flags: T:0,2 per topic, or T
+// alone with wholeTopics (a share group's offsets go per topic).
+func topicFlags(rows []group.PlanRow, wholeTopics bool) string {
 	var flags []string
 	parts := map[string][]string{}
 	for _, r := range rows {
@@ -289,7 +309,10 @@ func topicFlags(rows []group.PlanRow) string {
 		parts[r.Topic] = append(parts[r.Topic], strconv.Itoa(int(r.Partition)))
 	}
 	for i, t := range flags {
-		flags[i] = "--topic " + t + ":" + strings.Join(parts[t], ",")
+		flags[i] = "--topic " + t
+		if !wholeTopics {
+			flags[i] += ":" + strings.Join(parts[t], ",")
+		}
 	}
 	return strings.Join(flags, " ")
 }

@@ -9,7 +9,12 @@ import (
 
 // Summary is one row of `group list`.
 type Summary struct {
-	Group    string   `json:"group" yaml:"group"`
+	Group string `json:"group" yaml:"group"`
+	// Type is classic, consumer, share or streams; Protocol the group's
+	// protocol type (consumer, share, streams, connect, or "" for a group
+	// that only stores offsets).
+	Type     string   `json:"type" yaml:"type"`
+	Protocol string   `json:"protocol" yaml:"protocol"`
 	State    string   `json:"state" yaml:"state"`
 	Assignor string   `json:"assignor" yaml:"assignor"`
 	Members  int      `json:"members" yaml:"members"`
@@ -19,24 +24,26 @@ type Summary struct {
 
 // List summarises the groups whose id passes keep (nil keeps all), in a
 // fixed number of round trips whatever the number of groups.
-func List(ctx context.Context, c *kafka.Client, keep func(kafka.GroupListing) bool) ([]Summary, error) {
+func List(ctx context.Context, c Admin, keep func(kafka.GroupListing) bool) ([]Summary, error) {
 	all, err := c.ListGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
+	protocols := map[string]string{}
 	for _, g := range all {
 		if keep == nil || keep(g) {
 			ids = append(ids, g.ID)
+			protocols[g.ID] = g.Protocol
 		}
 	}
-	lags, err := describe(ctx, c, ids, Options{ResetPolicy: "latest"}, false)
+	lags, err := describe(ctx, c, all, ids, Options{ResetPolicy: "latest"}, false)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Summary, 0, len(lags))
 	for _, l := range lags {
-		s := Summary{Group: l.Group, State: l.State, Assignor: l.Assignor, Members: l.Members, Topics: []string{}, TotalLag: l.TotalLag}
+		s := Summary{Group: l.Group, Type: l.Type, Protocol: protocols[l.Group], State: l.State, Assignor: l.Assignor, Members: l.Members, Topics: []string{}, TotalLag: l.TotalLag}
 		for _, t := range l.Topics {
 			s.Topics = append(s.Topics, t.Topic)
 		}
@@ -54,9 +61,9 @@ func List(ctx context.Context, c *kafka.Client, keep func(kafka.GroupListing) bo
 	return out, nil
 }
 
-// ForTopic is the fan-out view: the lag of every group that consumes the
-// topic, each computed over that topic only.
-func ForTopic(ctx context.Context, c *kafka.Client, topic string, opts Options) ([]Lag, error) {
+// ForTopic is the fan-out view: the lag of every group, of every type,
+// that consumes the topic, each computed over that topic only.
+func ForTopic(ctx context.Context, c Admin, topic string, opts Options) ([]Lag, error) {
 	if _, err := c.Partitions(ctx, []string{topic}); err != nil {
 		return nil, err
 	}
@@ -69,7 +76,7 @@ func ForTopic(ctx context.Context, c *kafka.Client, topic string, opts Options) 
 		ids[i] = g.ID
 	}
 	opts.Topics = []string{topic}
-	lags, err := describe(ctx, c, ids, opts, false)
+	lags, err := describe(ctx, c, all, ids, opts, false)
 	if err != nil {
 		return nil, err
 	}
