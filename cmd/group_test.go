@@ -20,6 +20,7 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	r := run(t, b.args("group", "list", "-o", "json")...).ok(t)
 	var groups []struct {
 		Group    string   `json:"group"`
+		Type     string   `json:"type"`
 		State    string   `json:"state"`
 		Topics   []string `json:"topics"`
 		TotalLag int64    `json:"total_lag"`
@@ -27,7 +28,11 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &groups); err != nil {
 		t.Fatal(err)
 	}
-	if len(groups) != 2 || groups[0].Group != "analytics-group" || groups[0].TotalLag != 115 || groups[1].TotalLag != 0 || groups[0].Topics[0] != "order-events" {
+	// The demo's groups, one of each type kfake has: two classic (offsets
+	// only), a consumer-protocol group and a share group.
+	if len(groups) != 4 || groups[0].Group != "analytics-group" || groups[0].TotalLag != 115 || groups[1].TotalLag != 0 || groups[0].Topics[0] != "order-events" ||
+		groups[0].Type != "classic" || groups[2].Group != "order-workers" || groups[2].Type != "share" || groups[2].TotalLag != 185 ||
+		groups[3].Group != "shipping-group" || groups[3].Type != "consumer" || groups[3].TotalLag != 58 {
 		t.Fatalf("group list = %+v", groups)
 	}
 	run(t, b.args("group", "list", "--state", "Stable")...).ok(t)
@@ -66,7 +71,7 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &all); err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 2 || all[0].Group != "analytics-group" || all[0].TotalLag != 115 || all[1].Group != "notification-group" {
+	if len(all) != 4 || all[0].Group != "analytics-group" || all[0].TotalLag != 115 || all[1].Group != "notification-group" || all[3].Group != "shipping-group" {
 		t.Errorf("describe --all = %+v", all)
 	}
 	run(t, b.args("group", "describe", "--all", "analytics-group")...).exit(t, 2)
@@ -81,7 +86,8 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	}
 
 	r = run(t, b.args("topic", "lag", "order-events")...).ok(t)
-	if !strings.Contains(r.out, "analytics-group\tEmpty\t0\t115\t") || !strings.Contains(r.out, "notification-group\tEmpty\t0\t0\t-") {
+	if !strings.Contains(r.out, "analytics-group\tclassic\tEmpty\t0\t115\t") || !strings.Contains(r.out, "notification-group\tclassic\tEmpty\t0\t0\t-") ||
+		!strings.Contains(r.out, "order-workers\tshare\tEmpty\t0\t185\t") || !strings.Contains(r.out, "shipping-group\tconsumer\tEmpty\t0\t58\t") {
 		t.Errorf("topic lag fan-out:\n%s", r.out)
 	}
 }

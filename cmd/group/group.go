@@ -16,6 +16,6 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Aliases: []string{"groups"},
 		Short:   "Groups of every type (classic, consumer, share, streams): list, describe, lag (with CI gates), reset or delete offsets, configs, delete",
 	})
-	cmd.AddCommand(newCmdList(f), newCmdDescribe(f), newCmdLag(f), newCmdReset(f), newCmdDelete(f), newCmdDeleteOffsets(f))
+	cmd.AddCommand(newCmdList(f), newCmdDescribe(f), newCmdLag(f), newCmdReset(f), newCmdDelete(f), newCmdDeleteOffsets(f), newCmdConfig(f))
 	return cmd
 }

@@ -239,10 +239,9 @@ func (c *Client) GroupConfig(ctx context.Context, group string) ([]ConfigEntry, 
 }
 
 // AlterGroupConfig sets and deletes (reverts to the broker's default)
-// configs of a group, leaving the others as they are. With validateOnly
-// the broker checks the change without making it.
-func (c *Client) AlterGroupConfig(ctx context.Context, group string, set map[string]string, del []string, validateOnly bool) error {
-	r, err := c.alterConfigs(ctx, "altering configs of group "+group, ck.ConfigResource{Type: ck.ResourceGroup, Name: group}, set, del, validateOnly)
+// configs of a group, leaving the others as they are.
+func (c *Client) AlterGroupConfig(ctx context.Context, group string, set map[string]string, del []string) error {
+	r, err := c.alterConfigs(ctx, "altering configs of group "+group, ck.ConfigResource{Type: ck.ResourceGroup, Name: group}, set, del, false)
 	if err != nil {
 		return err
 	}

@@ -62,10 +62,16 @@ func (c *Client) ListGroups(ctx context.Context) ([]GroupListing, error) {
 			return err
 		}
 		for _, g := range resp.Groups {
-			l := GroupListing{ID: g.Group, Type: strings.ToLower(g.GroupType), Protocol: g.ProtocolType, State: g.GroupState, Simple: g.ProtocolType == ""}
-			if l.Type == "" {
+			l := GroupListing{ID: g.Group, Type: strings.ToLower(g.GroupType), Protocol: g.ProtocolType, State: g.GroupState}
+			switch l.Type {
+			case "":
 				l.Type = GroupClassic
+			case GroupConsumer:
+				// Its protocol type is consumer by definition (some
+				// brokers, kfake among them, leave it empty).
+				l.Protocol = "consumer"
 			}
+			l.Simple = l.Type == GroupClassic && l.Protocol == ""
 			out = append(out, l)
 		}
 		return nil

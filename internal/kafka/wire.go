@@ -45,13 +45,20 @@ func (c *Client) wire() (*kgo.Client, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.cl == nil && w.err == nil {
-		opts, err := wireOptions(c.cluster.ClientConfig())
+		opts, err := c.franzGoOptions()
 		if err == nil {
 			w.cl, err = kgo.NewClient(opts...)
 		}
 		w.err = err
 	}
 	return w.cl, w.err
+}
+
+// franzGoOptions are the franz-go options of the resolved profile: the
+// connection every franz-go client of this Client makes (the admin
+// connection here, a share-group member).
+func (c *Client) franzGoOptions() ([]kgo.Opt, error) {
+	return wireOptions(c.cluster.ClientConfig())
 }
 
 // close ends the franz-go connection, if one was made.

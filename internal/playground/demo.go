@@ -20,6 +20,11 @@ const (
 	AvroOrdersTopic   = "order-events-avro"
 	NotificationGroup = "notification-group"
 	AnalyticsGroup    = "analytics-group"
+	// ShippingGroup is a consumer group on Kafka 4's consumer protocol
+	// (KIP-848), lagging; OrderWorkers a share group (KIP-932) that has
+	// accepted the first records of order-events.
+	ShippingGroup = "shipping-group"
+	OrderWorkers  = "order-workers"
 
 	demoOrders    = 120
 	demoCustomers = 25
@@ -231,5 +236,75 @@ func seedGroups(ctx context.Context, c *kafka.Client) error {
 	if err := c.CommitGroupOffsets(ctx, NotificationGroup, caughtUp); err != nil {
 		return err
 	}
-	return c.CommitGroupOffsets(ctx, AnalyticsGroup, lagging)
+	if err := c.CommitGroupOffsets(ctx, AnalyticsGroup, lagging); err != nil {
+		return err
+	}
+	if err := seedConsumerGroup(ctx, c, offsets); err != nil {
+		return fmt.Errorf("seeding %s: %w", ShippingGroup, err)
+	}
+	if err := seedShareGroup(ctx, c); err != nil {
+		return fmt.Errorf("seeding %s: %w", OrderWorkers, err)
+	}
+	return nil
+}
+
+// seedConsumerGroup has a member join shipping-group with the consumer
+// protocol, which makes it a consumer group, commit about 80% of each
+// partition and leave.
+func seedConsumerGroup(ctx context.Context, c *kafka.Client, logs map[kafka.TopicPartition]kafka.LogOffsets) error {
+	r, err := c.NewReader(kafka.ReaderOptions{Group: ShippingGroup, Topics: []string{OrdersTopic}, GroupProtocol: "consumer"})
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if assigned, _ := r.Assignment(); len(assigned) == len(logs) {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no assignment after 20s")
+		}
+		if _, _, err := r.Poll(50 * time.Millisecond); err != nil {
+			return err
+		}
+	}
+	commits := map[kafka.TopicPartition]int64{}
+	for tp, o := range logs {
+		commits[tp] = o.Start + (o.End-o.Start)*8/10
+	}
+	return r.Commit(ctx, commits)
+}
+
+// seedShareGroup makes order-workers start at the log start, accept its
+// first 100 records of order-events and leave: the rest is its lag.
+func seedShareGroup(ctx context.Context, c *kafka.Client) error {
+	if err := c.AlterGroupConfig(ctx, OrderWorkers, map[string]string{"share.auto.offset.reset": "earliest"}, nil); err != nil {
+		return err
+	}
+	const accept = 100
+	r, err := c.NewShareReader(kafka.ShareReaderOptions{Group: OrderWorkers, Topics: []string{OrdersTopic}, MaxRecords: accept})
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	done := 0
+	for deadline := time.Now().Add(20 * time.Second); done < accept; {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d records after 20s", done)
+		}
+		recs, err := r.Poll(ctx, 100*time.Millisecond)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			t := kafka.AckAccept
+			if done >= accept {
+				t = kafka.AckRelease
+			} else {
+				done++
+			}
+			r.Ack(kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, rec.Offset, t)
+		}
+	}
+	return r.Commit(ctx)
 }
