@@ -129,7 +129,7 @@ func TestUnframedSchemaFiles(t *testing.T) {
 	t.Parallel()
 	b := startBroker(t)
 	for _, tt := range []struct{ typ, schema, input, first string }{
-		{"avro", "order.avsc", "order.avro.jsonl", "\x02"},   // id 1, zigzag
+		{"avro", "order.avsc", "order.avro.jsonl", "\x02"},       // id 1, zigzag
 		{"protobuf", "order.proto", "order.proto.jsonl", "\x08"}, // field 1, varint
 		{"json", "order.schema.json", "order.json.jsonl", "{"},
 	} {
