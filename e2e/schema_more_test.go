@@ -43,7 +43,6 @@ func TestSchemaConfluentReadsRecordsOfAnotherSubject(t *testing.T) {
 	})
 }
 
-
 // Topics without the registry's framing: what streamctl writes with
 // --unframed and a schema file is read by plain fastavro, protobuf and json
 // (no Confluent serializer, no registry), and what they write streamctl
