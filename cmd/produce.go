@@ -169,11 +169,11 @@ linger.ms=N changes it). The end of input sends at once.`,
 	fl.StringVarP(&opts.FixedKey, "key", "k", "", "the key of every record (kcat -k)")
 	fl.StringArrayVarP(&opts.HeaderFlags, "header", "H", nil, "header name=value on every record, repeatable (kcat -H)")
 	fl.BoolVarP(&opts.EmptyIsNull, "empty-null", "Z", false, "text: an empty value (or key) is null (kcat -Z)")
-	fl.StringVar(&opts.Value.File, "value-schema", "", "encode values (JSON) with this schema file, registering it (with --unframed: no registry) (.avsc, .proto, .json)")
+	fl.StringVar(&opts.Value.File, "value-schema", "", "encode values (JSON) with this schema file (.avsc, .proto, .json), registering it unless --unframed")
 	fl.StringVar(&opts.Value.Subject, "value-subject", "", "encode values (JSON) with the schema of this registry subject")
 	fl.IntVar(&opts.Value.Version, "schema-version", -1, "with --value-subject: this version instead of the latest")
 	fl.StringVar(&opts.Value.Message, "proto-message", "", "Protobuf values: the message's full name (default: the schema's first)")
-	fl.StringVar(&opts.Key.File, "key-schema", "", "encode keys (JSON) with this schema file, registering it (with --unframed: no registry)")
+	fl.StringVar(&opts.Key.File, "key-schema", "", "encode keys (JSON) with this schema file, registering it unless --unframed")
 	fl.StringVar(&opts.Key.Subject, "key-subject", "", "encode keys (JSON) with the schema of this registry subject")
 	fl.IntVar(&opts.Key.Version, "key-schema-version", -1, "with --key-subject: this version instead of the latest")
 	fl.StringVar(&opts.Key.Message, "key-proto-message", "", "Protobuf keys: the message's full name (default: the schema's first)")
@@ -268,8 +268,10 @@ func (o *ProduceOptions) validate() error {
 			return exitcode.UsageError("--unframed writes without the registry: give --%s-schema FILE, not --%s-subject", side.name, side.name)
 		}
 	}
-	if _, err := schema.ParseStrategy(o.SubjectStrategy); err != nil {
+	if st, err := schema.ParseStrategy(o.SubjectStrategy); err != nil {
 		return exitcode.WithCode(exitcode.Usage, err)
+	} else if o.Unframed && st != schema.TopicName {
+		return exitcode.UsageError("--subject-strategy names the registry subject of a schema file; --unframed registers nothing")
 	}
 	return cmdutil.CheckLocalSchemaFlags(o.Value.File != "" || o.Key.File != "", o.SchemaType, o.SchemaPaths, o.Unframed)
 }
