@@ -130,6 +130,20 @@ var badInputs = []badInput{
 	{args: []string{"group", "delete-offsets", "analytics-group"}, code: 2, msg: `name the topics: --topic T or --topic T:0,2`},
 	{args: []string{"group", "lag", "analytics-group", "--fail-above", "abc"}, code: 2, msg: `--fail-above "abc": want a whole number`},
 	{args: []string{"group", "lag", "analytics-group", "--fail-above", "10"}, code: 3, msg: `check failed: group "analytics-group" lags `},
+	{args: []string{"group", "list", "--type", "queue"}, code: 2, msg: `--type "queue": use classic, consumer, share, streams`},
+	{args: []string{"group", "reset", "order-workers", "--shift-by", "-1", "--all-topics"}, code: 1, msg: `group "order-workers" is a share group, and Kafka has no --shift-by reset for share groups`},
+	{args: []string{"group", "reset", "order-workers", "--to-group", "analytics-group"}, code: 1, msg: `group "order-workers" is a share group, and Kafka has no --to-group reset for share groups`},
+	{args: []string{"group", "delete-offsets", "order-workers", "--topic", "order-events:0", "--yes"}, code: 1, msg: `Kafka has no per-partition offset deletion for share groups; it deletes a share group's offsets of whole topics: use --topic order-events`},
+	{args: []string{"group", "reset", "analytics-group", "--to-earliest", "--all-topics", "--delete-internal-topics"}, code: 2, msg: `--delete-internal-topics is for streams groups, and group "analytics-group" is a classic group`},
+	{args: []string{"group", "config", "set", "order-workers", "share.auto.offset.reset"}, code: 2, msg: `config "share.auto.offset.reset": want key=value`},
+
+	// Share groups (Kafka 4 queues).
+	{args: []string{"consume", "order-events", "--share-group", "analytics-group", "-n", "1"}, code: 1, msg: `group "analytics-group" is a classic group, and Kafka has no share consumer for classic groups; read it as a classic group: streamctl consume order-events -g analytics-group`},
+	{args: []string{"consume", "order-events", "--share-group", "order-workers", "--offset", "start"}, code: 2, msg: `--offset does not apply to --share-group: the broker decides what each member of a share group reads (to move where the group reads: streamctl group reset order-workers --to-earliest --all-topics --execute)`},
+	{args: []string{"consume", "order-events", "--share-group", "order-workers", "-e"}, code: 2, msg: `--exit does not apply to --share-group`},
+	{args: []string{"consume", "order-events", "--share-group", "order-workers", "-g", "g"}, code: 2, msg: `--group does not apply to --share-group`},
+	{args: []string{"consume", "order-events", "--release-where", ".x"}, code: 2, msg: `--release-where needs --share-group`},
+	{args: []string{"consume", "order-events", "--share-group", "order-workers", "--reject-where", ".["}, code: 2, msg: `--reject-where: `},
 
 	// Admin.
 	{args: []string{"cluster", "config", "get", "--broker", "7"}, code: 1, msg: `broker 7 is not in cluster`},

@@ -73,7 +73,7 @@ func shareRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) err
 	if _, err := client.Partitions(ctx, topics); err != nil {
 		return err
 	}
-	if err := checkShareGroup(ctx, f, client, so.Group); err != nil {
+	if err := checkShareGroup(ctx, f, client, so.Group, topics); err != nil {
 		return err
 	}
 	dec, err := opts.Decode.Decoder(ctx, f)
@@ -133,7 +133,7 @@ func sharePredicate(flag, expr string) (shareconsume.Predicate, error) {
 // checkShareGroup refuses a group of another type (its members would be
 // refused by the broker) and a cluster without share groups, and says
 // where a new share group starts.
-func checkShareGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, group string) error {
+func checkShareGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, group string, topics []string) error {
 	listed, err := c.ListGroups(ctx)
 	if err != nil {
 		return err
@@ -143,8 +143,12 @@ func checkShareGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, g
 			continue
 		}
 		if l.Type != kafka.GroupShare {
+			read := fmt.Sprintf("streamctl consume %s -g %s", strings.Join(topics, " "), group)
+			if l.Type == kafka.GroupConsumer {
+				read += " -X group.protocol=consumer" // its members speak KIP-848's protocol
+			}
 			return &kafka.GroupTypeError{Group: group, Type: l.Type, Operation: "share consumer",
-				Hint: fmt.Sprintf("read it as a %s group: streamctl consume TOPIC -g %s", l.Type, group)}
+				Hint: fmt.Sprintf("read it as a %s group: %s", l.Type, read)}
 		}
 		return nil
 	}
@@ -156,11 +160,22 @@ func checkShareGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, g
 		return err
 	}
 	for _, e := range entries {
-		if e.Name == "share.auto.offset.reset" && strings.EqualFold(e.Value, "latest") {
-			f.IO.Infof("Share group %q is new and starts at the log end (share.auto.offset.reset=latest): it reads only records produced from now on. To read what is there:\n  streamctl group config set %s share.auto.offset.reset=earliest", group, group)
+		// Unset (some brokers answer the default as empty) is Kafka's
+		// default, latest.
+		if e.Name == "share.auto.offset.reset" && (e.Value == "" || strings.EqualFold(e.Value, "latest")) {
+			f.IO.Infof("Share group %q is new and starts at the log end (share.auto.offset.reset=latest): it reads only records produced from now on. To have it read what is there, stop it and run:\n  streamctl group reset %s --to-earliest %s --execute", group, group, topicFlags(topics))
 		}
 	}
 	return nil
+}
+
+// topicFlags names topics as --topic flags.
+func topicFlags(topics []string) string {
+	flags := make([]string, len(topics))
+	for i, t := range topics {
+		flags[i] = "--topic " + t
+	}
+	return strings.Join(flags, " ")
 }
 
 func shareSummary(group string, s shareconsume.Summary) string {

@@ -9,7 +9,7 @@ type Sample struct {
 	State     string    `json:"state" yaml:"state"`
 	Members   int       `json:"members" yaml:"members"`
 	Lag       int64     `json:"lag" yaml:"lag"`
-	Committed int64     `json:"committed" yaml:"committed"` // sum of committed offsets
+	Committed int64     `json:"committed" yaml:"committed"` // sum of committed offsets (a share group's start offsets)
 	LogEnd    int64     `json:"log_end" yaml:"log_end"`     // sum of log end offsets
 	TimeLag   *float64  `json:"time_lag_seconds" yaml:"time_lag_seconds"`
 }
@@ -19,8 +19,8 @@ func SampleOf(l Lag, at time.Time) Sample {
 	s := Sample{Time: at, Group: l.Group, State: l.State, Members: l.Members, Lag: l.TotalLag, TimeLag: l.MaxTimeLag}
 	for _, p := range l.Partitions {
 		s.LogEnd += p.LogEndOffset
-		if p.CommittedOffset != nil {
-			s.Committed += *p.CommittedOffset
+		if pos := p.position(); pos != nil {
+			s.Committed += *pos
 		}
 	}
 	return s

@@ -54,3 +54,17 @@ func TestReadPlanKafkaFormats(t *testing.T) {
 		t.Fatalf("bad number: %v", err)
 	}
 }
+
+// A share group moves by its start offsets, which SampleOf sums where a
+// consumer group's commits would be: its consume rate is their motion.
+func TestSampleOfAShareGroupSumsStartOffsets(t *testing.T) {
+	start := func(n int64) *int64 { return &n }
+	l := Lag{Group: "workers", Type: "share", TotalLag: 30, Partitions: []PartitionLag{
+		{Partition: 0, StartOffset: start(40), LogEndOffset: 50, Lag: 10},
+		{Partition: 1, StartOffset: start(80), LogEndOffset: 100, Lag: 20},
+	}}
+	s := SampleOf(l, time.Now())
+	if s.Committed != 120 || s.LogEnd != 150 || s.Lag != 30 {
+		t.Errorf("sample %+v, want committed 120 (the start offsets), log end 150, lag 30", s)
+	}
+}

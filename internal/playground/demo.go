@@ -242,7 +242,7 @@ func seedGroups(ctx context.Context, c *kafka.Client) error {
 	if err := seedConsumerGroup(ctx, c, offsets); err != nil {
 		return fmt.Errorf("seeding %s: %w", ShippingGroup, err)
 	}
-	if err := seedShareGroup(ctx, c); err != nil {
+	if err := seedShareGroup(ctx, c, offsets); err != nil {
 		return fmt.Errorf("seeding %s: %w", OrderWorkers, err)
 	}
 	return nil
@@ -275,36 +275,29 @@ func seedConsumerGroup(ctx context.Context, c *kafka.Client, logs map[kafka.Topi
 	return r.Commit(ctx, commits)
 }
 
-// seedShareGroup makes order-workers start at the log start, accept its
-// first 100 records of order-events and leave: the rest is its lag.
-func seedShareGroup(ctx context.Context, c *kafka.Client) error {
+// seedShareGroup sets order-workers' start offsets about a third into
+// each partition (as if it had accepted its first 100 records: the rest is
+// its lag), and makes it start new partitions at the log start.
+func seedShareGroup(ctx context.Context, c *kafka.Client, logs map[kafka.TopicPartition]kafka.LogOffsets) error {
 	if err := c.AlterGroupConfig(ctx, OrderWorkers, map[string]string{"share.auto.offset.reset": "earliest"}, nil); err != nil {
 		return err
 	}
-	const accept = 100
-	r, err := c.NewShareReader(kafka.ShareReaderOptions{Group: OrderWorkers, Topics: []string{OrdersTopic}, MaxRecords: accept})
+	const accepted = 100
+	starts := map[kafka.TopicPartition]int64{}
+	n := int64(len(logs))
+	for tp, o := range logs {
+		done := accepted / n
+		if tp.Partition == 0 {
+			done += accepted % n // 34, 33, 33
+		}
+		starts[tp] = o.Start + done
+	}
+	failed, err := c.AlterShareGroupOffsets(ctx, OrderWorkers, starts)
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-	done := 0
-	for deadline := time.Now().Add(20 * time.Second); done < accept; {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d records after 20s", done)
-		}
-		recs, err := r.Poll(ctx, 100*time.Millisecond)
-		if err != nil {
-			return err
-		}
-		for _, rec := range recs {
-			t := kafka.AckAccept
-			if done >= accept {
-				t = kafka.AckRelease
-			} else {
-				done++
-			}
-			r.Ack(kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, rec.Offset, t)
-		}
+	for tp, err := range failed {
+		return fmt.Errorf("%s[%d]: %w", tp.Topic, tp.Partition, err)
 	}
-	return r.Commit(ctx)
+	return nil
 }

@@ -1,0 +1,244 @@
+package cmd_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// shareSummary matches consume --share-group's summary line.
+var shareSummary = regexp.MustCompile(`Share group "[^"]+": (\d+) records? written and accepted(?:, (\d+) skipped by filters \(accepted\))?, (\d+) released, (\d+) rejected`)
+
+// json decodes stdout into v.
+func (r result) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.out), v); err != nil {
+		t.Fatalf("stdout is not the JSON expected: %v\n%s", err, r.out)
+	}
+}
+
+func shareCounts(t *testing.T, errOut string) (written, released, rejected int) {
+	t.Helper()
+	m := shareSummary.FindStringSubmatch(errOut)
+	if m == nil {
+		t.Fatalf("no share-group summary in:\n%s", errOut)
+	}
+	fmt.Sscan(m[1], &written)
+	fmt.Sscan(m[3], &released)
+	fmt.Sscan(m[4], &rejected)
+	return written, released, rejected
+}
+
+// The demo's share group reads what it had not accepted yet, each record
+// once, and is caught up after; a share group read by two members at once
+// splits the records between them with none written twice.
+func TestShareGroupConsume(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	r := run(t, b.args("consume", "order-events", "--share-group", "order-workers", "--idle-timeout", "2s", "-o", "json")...).ok(t)
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if w, _, _ := shareCounts(t, r.errOut); len(lines) != 185 || w != 185 {
+		t.Fatalf("order-workers read %d records (summary %d), want its lag of 185:\n%s", len(lines), w, r.errOut)
+	}
+	seen := map[string]bool{}
+	for _, l := range lines {
+		var env struct {
+			Partition int   `json:"partition"`
+			Offset    int64 `json:"offset"`
+		}
+		if err := json.Unmarshal([]byte(l), &env); err != nil {
+			t.Fatalf("not an envelope: %s", l)
+		}
+		k := fmt.Sprint(env.Partition, "/", env.Offset)
+		if seen[k] {
+			t.Errorf("record %s written twice", k)
+		}
+		seen[k] = true
+	}
+	var lag []struct {
+		TotalLag int64 `json:"total_lag"`
+	}
+	run(t, b.args("group", "describe", "order-workers", "--no-time-lag", "-o", "json")...).ok(t).json(t, &lag)
+	if lag[0].TotalLag != 0 {
+		t.Errorf("order-workers lags %d after reading everything", lag[0].TotalLag)
+	}
+
+	// A new share group starts at the log end unless told otherwise; the
+	// note says how to have it read what is there, and the command it
+	// prints works.
+	r = run(t, b.args("consume", "order-events", "--share-group", "pair", "--idle-timeout", "1s")...).ok(t)
+	const hint = "streamctl group reset pair --to-earliest --topic order-events --execute"
+	if !strings.Contains(r.errOut, hint) || r.out != "" {
+		t.Fatalf("no hint for a new share group, or records read from the end:\n%s%s", r.out, r.errOut)
+	}
+	run(t, b.args(strings.Fields(hint)[1:]...)...).ok(t)
+
+	var wg sync.WaitGroup
+	outs := make([]string, 2)
+	for i := range outs {
+		wg.Go(func() {
+			r := execute("", b.args("consume", "order-events", "--share-group", "pair", "--idle-timeout", "2s", "-o", "raw"))
+			if r.code != 0 {
+				t.Errorf("member %d: exit %d: %s", i, r.code, r.errOut)
+			}
+			outs[i] = r.out
+		})
+	}
+	wg.Wait()
+	var all []string
+	for _, o := range outs {
+		all = append(all, strings.Split(strings.TrimSpace(o), "\n")...)
+	}
+	all = slices.DeleteFunc(all, func(s string) bool { return s == "" })
+	slices.Sort(all)
+	if len(all) != 285 || len(slices.Compact(slices.Clone(all))) != 285 {
+		t.Errorf("two members wrote %d records, %d distinct; want the 285 records once each", len(all), len(slices.Compact(all)))
+	}
+}
+
+// consume --share-group on a group of another type is refused, with the
+// command that reads it, which runs.
+func TestShareGroupConsumeRefusesOtherTypes(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	r := run(t, b.args("consume", "order-events", "--share-group", "shipping-group", "-n", "1")...).exit(t, 1)
+	m := regexp.MustCompile(`streamctl (consume order-events -g shipping-group -X group.protocol=consumer)$`).FindStringSubmatch(strings.TrimSpace(r.errOut))
+	if m == nil {
+		t.Fatalf("no hint: %s", r.errOut)
+	}
+	// It follows the topic until interrupted: -n 1 ends it here.
+	r = run(t, b.args(append(strings.Fields(m[1]), "-n", "1", "-o", "raw")...)...).ok(t)
+	if !strings.Contains(r.out, "orderId") {
+		t.Errorf("the hint's command read nothing: %q", r.out)
+	}
+}
+
+// REJECT archives: a second run gets nothing of what the first rejected.
+// RELEASE delivers again, until the broker archives the record after
+// share.delivery.count.limit (5) deliveries.
+func TestShareGroupRejectAndRelease(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	for _, g := range []string{"rej", "rel"} {
+		run(t, b.args("group", "config", "set", g, "share.auto.offset.reset=earliest")...).ok(t)
+	}
+	r := run(t, b.args("consume", "order-events", "--share-group", "rej", "--idle-timeout", "1s", "--reject-where", `.type == "OrderShipped"`, "-o", "raw")...).ok(t)
+	w, rel, rej := shareCounts(t, r.errOut)
+	if w+rej != 285 || rej == 0 || rel != 0 || strings.Contains(r.out, "OrderShipped") {
+		t.Fatalf("first run: %d written, %d released, %d rejected:\n%s", w, rel, rej, r.errOut)
+	}
+	r = run(t, b.args("consume", "order-events", "--share-group", "rej", "--idle-timeout", "1s", "-o", "raw")...).ok(t)
+	if w, _, _ := shareCounts(t, r.errOut); w != 0 || r.out != "" {
+		t.Errorf("rejected records were delivered again: %d written\n%s", w, r.out)
+	}
+
+	r = run(t, b.args("consume", "order-events", "--share-group", "rel", "--idle-timeout", "1s", "--release-where", `.type == "OrderPaid"`, "-o", "raw")...).ok(t)
+	w, rel, rej = shareCounts(t, r.errOut)
+	paid := 285 - w
+	if paid == 0 || rel != 5*paid || rej != 0 {
+		t.Errorf("%d written, %d released, %d rejected: want each of the %d OrderPaid records released 5 times (the delivery count limit)", w, rel, rej, paid)
+	}
+}
+
+// Groups of each type kfake has, through every output format: the table
+// names the type and what each type adds (epochs, start offsets), and the
+// JSON is pinned.
+func TestGroupTypesDescribe(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	r := run(t, b.args("group", "describe", "shipping-group", "order-workers", "-o", "json", "--no-time-lag")...).ok(t)
+	golden(t, "group_describe_types.json", contract(r.out, nil))
+	r = run(t, b.args("group", "describe", "shipping-group", "order-workers", "-o", "yaml", "--no-time-lag")...).ok(t)
+	for _, want := range []string{"type: consumer", "type: share", "start_offset: ", "lag_basis: broker"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("yaml lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = run(t, b.args("group", "describe", "order-workers", "--no-time-lag")...).ok(t)
+	for _, want := range []string{"order-workers\tshare\tEmpty", "START-OFFSET\tLOG-END-OFFSET", "order-events\t0\t34\t98\t64\t"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("table lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = run(t, b.args("group", "describe", "shipping-group", "-o", "wide", "--no-time-lag")...).ok(t)
+	if !strings.Contains(r.out, "GROUP-EPOCH\tASSIGNMENT-EPOCH") || !strings.Contains(r.out, "shipping-group\tconsumer\tEmpty") {
+		t.Errorf("wide table:\n%s", r.out)
+	}
+	r = run(t, b.args("group", "list", "--type", "share,consumer")...).ok(t)
+	if !strings.Contains(r.out, "order-workers\tshare\tshare\tEmpty") || !strings.Contains(r.out, "shipping-group\tconsumer\tconsumer\tEmpty") || strings.Contains(r.out, "analytics-group") {
+		t.Errorf("group list --type share,consumer:\n%s", r.out)
+	}
+	// A live consumer-protocol member: epochs, subscription, and its
+	// assignment in the table.
+	run(t, b.args("group", "lag", "shipping-group", "--fail-above", "58")...).ok(t)
+	run(t, b.args("group", "lag", "order-workers", "--fail-above", "100")...).exit(t, 3)
+}
+
+// A share group's reset moves its start offsets (refused --shift-by), with
+// an undo; its offsets are deleted per topic only.
+func TestShareGroupResetAndDeleteOffsets(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	undo := t.TempDir()
+	r := run(t, b.args("group", "reset", "order-workers", "--shift-by", "-1", "--all-topics")...).exit(t, 1)
+	if !strings.Contains(r.errOut, `group "order-workers" is a share group, and Kafka has no --shift-by reset for share groups`) {
+		t.Errorf("--shift-by on a share group: %s", r.errOut)
+	}
+	r = run(t, b.args("group", "reset", "order-workers", "--to-earliest", "--topic", "order-events", "--execute", "--undo-dir", undo, "-o", "json")...).ok(t)
+	var plan struct {
+		Type       string `json:"type"`
+		Executed   bool   `json:"executed"`
+		Partitions []struct {
+			New int64 `json:"new_offset"`
+		} `json:"partitions"`
+	}
+	r.json(t, &plan)
+	if plan.Type != "share" || !plan.Executed || len(plan.Partitions) != 3 {
+		t.Fatalf("reset plan %+v", plan)
+	}
+	var lag []struct {
+		TotalLag int64 `json:"total_lag"`
+	}
+	run(t, b.args("group", "describe", "order-workers", "--no-time-lag", "-o", "json")...).ok(t).json(t, &lag)
+	if lag[0].TotalLag != 285 {
+		t.Errorf("after --to-earliest order-workers lags %d, want 285", lag[0].TotalLag)
+	}
+	m := regexp.MustCompile(`streamctl (group reset order-workers --from-file \S+ --execute)`).FindStringSubmatch(r.errOut)
+	if m == nil {
+		t.Fatalf("no undo command printed:\n%s", r.errOut)
+	}
+	run(t, b.args(strings.Fields(m[1])...)...).ok(t)
+	run(t, b.args("group", "describe", "order-workers", "--no-time-lag", "-o", "json")...).ok(t).json(t, &lag)
+	if lag[0].TotalLag != 185 {
+		t.Errorf("after the undo order-workers lags %d, want 185 again", lag[0].TotalLag)
+	}
+
+	// The hint of consume --share-group --offset runs as printed.
+	r = run(t, b.args("consume", "order-events", "--share-group", "order-workers", "--offset", "start")...).exit(t, 2)
+	m = regexp.MustCompile(`streamctl (group reset order-workers [^)]*)\)`).FindStringSubmatch(r.errOut)
+	if m == nil {
+		t.Fatalf("no reset hint: %s", r.errOut)
+	}
+	run(t, b.args(strings.Fields(m[1])...)...).ok(t)
+	run(t, b.args("group", "describe", "order-workers", "--no-time-lag", "-o", "json")...).ok(t).json(t, &lag)
+	if lag[0].TotalLag != 285 {
+		t.Errorf("after the hint's reset order-workers lags %d, want 285", lag[0].TotalLag)
+	}
+
+	r = run(t, b.args("group", "delete-offsets", "order-workers", "--topic", "order-events:0", "--yes")...).exit(t, 1)
+	if !strings.Contains(r.errOut, "use --topic order-events") {
+		t.Errorf("per-partition delete on a share group: %s", r.errOut)
+	}
+	r = run(t, b.args("group", "delete-offsets", "order-workers", "--topic", "order-events", "--yes", "--undo-dir", undo)...).ok(t)
+	if !strings.Contains(r.out, "deleted") {
+		t.Errorf("delete-offsets:\n%s", r.out)
+	}
+	if entries, _ := os.ReadDir(undo); len(entries) < 2 {
+		t.Errorf("the deletion saved no undo file")
+	}
+}
