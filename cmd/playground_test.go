@@ -16,14 +16,15 @@ import (
 var listening = regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
 
 // startPlayground runs `streamctl playground` until the test ends and
-// returns its address and stdout.
+// returns its address and stdout. Both ports are free ones (a playground
+// someone runs on this machine holds 9092 and 8081).
 func startPlayground(t *testing.T, args ...string) (string, *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
 	ios := &format.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}
 	done := make(chan int, 1)
-	go func() { done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0"}, args...)) }()
+	go func() { done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0", "--registry-port", "0"}, args...)) }()
 	stop := func() int {
 		cancel()
 		select {
