@@ -76,7 +76,9 @@ it again) instead of writing them; records the other filters drop are
 accepted. Ctrl-C, -n or an output error release what was fetched and not
 written. Several processes on one share group share its records. The group's
 share.auto.offset.reset (latest unless set: "group config set") says where a
-new group starts; --offset, -p, -e and --isolation do not apply.
+new group starts; --offset, -p, -e and --isolation do not apply, and
+--idle-timeout counts from when the broker has assigned the member partitions
+(joining takes a heartbeat or two: seconds on Kafka).
 
 Output: -o table (people), -o json (one lossless record envelope per line;
 feed it back with "produce --format json"), -o raw (values only), or

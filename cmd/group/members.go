@@ -68,14 +68,15 @@ func streamsMembers(l group.Lag) *format.Grid {
 }
 
 func subtopologies(l group.Lag) *format.Grid {
-	g := format.NewGrid("SUBTOPOLOGY", "SOURCE-TOPICS", "CHANGELOG-TOPICS", "REPARTITION-TOPICS")
+	g := format.NewGrid("SUBTOPOLOGY", "SOURCE-TOPICS", "REPARTITION-SINK-TOPICS", "CHANGELOG-TOPICS")
 	g.Title = "Topology"
 	if l.Topology == nil {
 		return g
 	}
 	g.Title += " (epoch " + strconv.Itoa(int(l.Topology.Epoch)) + ")"
 	for _, s := range l.Topology.Subtopologies {
-		g.Row(s.ID, orDash(strings.Join(s.SourceTopics, ",")), orDash(strings.Join(s.StateChangelogTopics, ",")), orDash(strings.Join(s.RepartitionSinkTopics, ",")))
+		sources := append(append([]string{}, s.SourceTopics...), s.RepartitionSourceTopics...)
+		g.Row(s.ID, orDash(strings.Join(sources, ",")), orDash(strings.Join(s.RepartitionSinkTopics, ",")), orDash(strings.Join(s.StateChangelogTopics, ",")))
 	}
 	return g
 }

@@ -18,6 +18,8 @@ type OffsetDeletion struct {
 	Rows     []OffsetDeletionRow `json:"partitions" yaml:"partitions"`
 	Executed bool                `json:"executed" yaml:"executed"`
 	UndoFile string              `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
+
+	members int // when planned
 }
 
 // OffsetDeletionRow is one partition of an offset deletion.
@@ -76,7 +78,7 @@ func PlanDeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, group string, 
 	if err != nil {
 		return nil, err
 	}
-	d := &OffsetDeletion{Group: group, Type: g.desc.Type, State: g.desc.State, Rows: []OffsetDeletionRow{}}
+	d := &OffsetDeletion{Group: group, Type: g.desc.Type, State: g.desc.State, Rows: []OffsetDeletionRow{}, members: len(g.desc.Members)}
 	for _, tp := range tps {
 		row := OffsetDeletionRow{Topic: tp.Topic, Partition: tp.Partition}
 		if off, ok := g.current[tp]; ok {
@@ -93,6 +95,11 @@ func PlanDeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, group string, 
 // group's members are subscribed to the topic) carry their error; the rest
 // are deleted.
 func DeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, d *OffsetDeletion, undoDir string) error {
+	if d.Type == kafka.GroupShare && d.members > 0 {
+		// Kafka refuses the whole request then: say so before saving an
+		// undo file for nothing.
+		return &ErrGroupActive{Group: d.Group, Type: d.Type, State: d.State, Deleting: true}
+	}
 	var undo []PlanRow
 	parts := make([]kafka.TopicPartition, len(d.Rows))
 	var topics []string

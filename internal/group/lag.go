@@ -94,7 +94,8 @@ type Options struct {
 	Topics []string
 	// ResetPolicy is what the group does without a commit (its consumers'
 	// auto.offset.reset): "latest" (Kafka's default) or "earliest". A
-	// share group's own share.auto.offset.reset is read from the cluster.
+	// share group's own share.auto.offset.reset is read from the cluster;
+	// a streams group starts at the earliest, Kafka Streams' default.
 	ResetPolicy string
 	// TimeLag reads the first unconsumed record of each lagging partition to
 	// measure lag in time (one extra read; off for list views).
@@ -298,8 +299,11 @@ func lagOf(d *described, topics []string, tps []kafka.TopicPartition, logs map[k
 		GroupEpoch: d.GroupEpoch, AssignmentEpoch: d.AssignmentEpoch, Topology: d.Topology,
 		Topics: []TopicLag{}, Partitions: []PartitionLag{}, MemberList: d.Members}
 	reset := opts.ResetPolicy
-	if d.Type == kafka.GroupShare {
+	switch d.Type {
+	case kafka.GroupShare:
 		reset = d.reset
+	case kafka.GroupStreams:
+		reset = "earliest" // Kafka Streams' default auto.offset.reset
 	}
 	for _, tp := range tps {
 		if !slices.Contains(topics, tp.Topic) {

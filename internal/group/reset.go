@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -166,13 +167,12 @@ func PlanReset(ctx context.Context, c ResetAdmin, group string, st Strategy, sc 
 	plan := &ResetPlan{Group: group, Type: typ, State: g.desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(g.desc.Members)}
 	if typ == kafka.GroupStreams {
 		plan.InternalTopics = g.desc.Topology.InternalTopics()
-		if sc.AllTopics {
-			// Kafka's --all-input-topics: the topology's input topics,
-			// whether or not the group has committed on them yet.
-			for _, t := range g.desc.Topology.InputTopics() {
-				sc.Topics = append(sc.Topics, TopicScope{Topic: t})
-			}
-			sc.AllTopics = len(sc.Topics) == 0
+		if sc.AllTopics && g.desc.Topology != nil {
+			// Kafka's --all-input-topics: the group's commits on its
+			// topology's input topics (not on its repartition topics).
+			inputs := g.desc.Topology.InputTopics()
+			current = maps.Clone(current)
+			maps.DeleteFunc(current, func(tp kafka.TopicPartition, _ int64) bool { return !slices.Contains(inputs, tp.Topic) })
 		}
 	}
 	var other map[kafka.TopicPartition]int64
@@ -352,13 +352,20 @@ func topicsOf(tps []kafka.TopicPartition) []string {
 // InactiveStates are the group states in which offsets may be reset.
 var InactiveStates = []string{"Empty", "Dead"}
 
-// ErrGroupActive refuses a reset of a group with live members.
-type ErrGroupActive struct{ Group, Type, State string }
+// ErrGroupActive refuses a reset (or a share group's offset deletion) of a
+// group with live members.
+type ErrGroupActive struct {
+	Group, Type, State string
+	Deleting           bool // deleting offsets, not resetting them
+}
 
 func (e *ErrGroupActive) Error() string {
 	what := "group"
 	if e.Type != "" && e.Type != kafka.GroupClassic {
 		what = e.Type + " group"
+	}
+	if e.Deleting {
+		return fmt.Sprintf("%s %q is %s: stop its members before deleting its offsets (Kafka deletes a share group's offsets only while it has no members); nothing changed", what, e.Group, e.State)
 	}
 	return fmt.Sprintf("%s %q is %s: stop its members before resetting offsets (a reset needs the group Empty, without members); nothing changed", what, e.Group, e.State)
 }

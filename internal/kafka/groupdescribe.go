@@ -292,8 +292,8 @@ func coordinators(ctx context.Context, cl *kgo.Client, ids []string) map[string]
 	return out
 }
 
-// tasksPartitions are the input-topic partitions a member's active tasks
-// read: each task's partition of its subtopology's source topics.
+// tasksPartitions are the partitions a member's active tasks read: each
+// task's partition of its subtopology's source and repartition topics.
 func tasksPartitions(topo *StreamsTopology, tasks []kmsg.TaskIDs) []TopicPartition {
 	out := []TopicPartition{}
 	if topo == nil {
@@ -304,7 +304,7 @@ func tasksPartitions(topo *StreamsTopology, tasks []kmsg.TaskIDs) []TopicPartiti
 			if s.ID != t.SubtopologyID {
 				continue
 			}
-			for _, topic := range s.SourceTopics {
+			for _, topic := range slices.Concat(s.SourceTopics, s.RepartitionSourceTopics) {
 				for _, p := range t.Partitions {
 					out = append(out, TopicPartition{topic, p})
 				}

@@ -53,7 +53,23 @@ type ShareReader struct {
 	ackErrs    atomic.Int64
 	mu         sync.Mutex
 	lastAckErr error
+	// fetching is set once the client sends its first ShareFetch, which
+	// it does only when the broker has assigned it partitions.
+	fetching atomic.Bool
 }
+
+// OnBrokerWrite implements kgo.HookBrokerWrite: a ShareFetch written
+// means the member has its assignment.
+func (r *ShareReader) OnBrokerWrite(_ kgo.BrokerMetadata, key int16, _ int, _, _ time.Duration, err error) {
+	if key == 78 && err == nil { // ShareFetch
+		r.fetching.Store(true)
+	}
+}
+
+// Assigned reports whether the broker has assigned the member partitions:
+// joining a share group takes a heartbeat or two (seconds on Kafka), which
+// an idle timeout should not count.
+func (r *ShareReader) Assigned() bool { return r.fetching.Load() }
 
 type shareKey struct {
 	tp     TopicPartition
@@ -84,7 +100,7 @@ func (c *Client) NewShareReader(o ShareReaderOptions) (*ShareReader, error) {
 		opts = append(opts, kgo.ShareMaxRecords(o.MaxRecords), kgo.ShareMaxRecordsStrict())
 	}
 	group := o.Group
-	opts = append(opts, kgo.ShareGroup(group), kgo.ConsumeTopics(o.Topics...),
+	opts = append(opts, kgo.ShareGroup(group), kgo.ConsumeTopics(o.Topics...), kgo.WithHooks(r),
 		kgo.ShareAckCallback(func(_ *kgo.Client, res kgo.ShareAckResults) {
 			for _, a := range res {
 				if a.Err != nil {

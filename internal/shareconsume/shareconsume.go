@@ -24,6 +24,12 @@ type Source interface {
 	Commit(ctx context.Context) error
 }
 
+// Joining is implemented by a Source that can tell whether it has been
+// assigned partitions yet.
+type Joining interface {
+	Assigned() bool
+}
+
 // Predicate picks records by their content (a jq expression).
 type Predicate func(rec *kafka.Record) (bool, error)
 
@@ -38,7 +44,9 @@ type Options struct {
 	Reject, Release Predicate
 	// Limit stops after this many records were written (0: no limit).
 	Limit int64
-	// IdleTimeout stops after this long without a record (0: never).
+	// IdleTimeout stops after this long without a record (0: never),
+	// counted from when the broker assigned the member partitions if the
+	// source tells (Joining), else from the start.
 	IdleTimeout time.Duration
 	// PollWait bounds one poll (default 500ms): how soon an idle run
 	// notices its idle timeout.
@@ -78,7 +86,7 @@ func Run(ctx context.Context, src Source, sink pipeline.Sink, opts Options) (Sum
 		if err != nil {
 			return r.sum, err
 		}
-		if len(batch) > 0 {
+		if j, ok := src.(Joining); len(batch) > 0 || (ok && !j.Assigned()) {
 			lastRecord = time.Now()
 		}
 		if err := r.batch(ctx, batch); err != nil {
