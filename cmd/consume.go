@@ -206,6 +206,11 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	if err != nil {
 		return err
 	}
+	if opts.Group != "" {
+		if err := client.CheckGroupProtocol(ctx, opts.Group); err != nil {
+			return err
+		}
+	}
 	reader, err := client.NewReader(kafka.ReaderOptions{
 		Group: opts.Group, Topics: topics, Start: plan.Start, ReadCommitted: opts.Isolation == "read_committed",
 	})

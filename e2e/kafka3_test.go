@@ -27,8 +27,9 @@ func startOldBroker(t *testing.T) map[string]string {
 // The core commands on the last 3.x release: cluster and version, topics,
 // records in and out with a group, the group's lag, a reset and its undo,
 // offset and group deletion. Each answer is what the same commands give on
-// Kafka 4; where 3.x lacks something (KIP-1043 group types), the message
-// names the broker's version.
+// Kafka 4; where 3.x lacks something (share, streams and consumer-protocol
+// groups, group configs), the message names the brokers' version and
+// nothing changes.
 func TestKafka3Smoke(t *testing.T) {
 	t.Parallel()
 	env := startOldBroker(t)
@@ -96,6 +97,26 @@ func TestKafka3Smoke(t *testing.T) {
 	u.run("group", "lag", grp, "-o", "json").ok(t).json(t, &lag)
 	if lag.TotalLag != 0 {
 		t.Errorf("after the undo: want lag 0, got %d", lag.TotalLag)
+	}
+
+	// Kafka 4's group types cannot exist here: asking for one names the
+	// type and the brokers' version, and changes nothing.
+	if out := u.run("group", "list", "-o", "json").ok(t).stdout; !strings.Contains(out, `"type": "classic"`) {
+		t.Errorf("group list on Kafka 3: want the classic type:\n%s", out)
+	}
+	u.run("group", "list", "--type", "share").ok(t).
+		errContains(t, "warning: share groups: the cluster's brokers run Kafka v3.9, and share groups need Kafka 4.0 or later")
+	u.run("consume", topic, "--share-group", "sg", "-n", "1").exit(t, 1).
+		errContains(t, `share group "sg": the cluster's brokers run Kafka v3.9, and share groups need Kafka 4.0 or later`)
+	u.run("consume", topic, "-g", "g848", "-X", "group.protocol=consumer", "-e").exit(t, 1).
+		errContains(t, `consumer group "g848": the cluster's brokers run Kafka v3.9, and consumer groups need Kafka 4.0 or later`)
+	u.run("group", "config", "set", grp, "consumer.session.timeout.ms=50000").exit(t, 1).
+		errContains(t, "group configs need Kafka 4.0 or later (a GROUP config resource, KIP-848), and the cluster's brokers run Kafka v3.9")
+	u.run("group", "list", "--type", "streams").ok(t).errContains(t, "streams groups need Kafka 4.1 or later")
+	var groups []struct{ Group string }
+	u.run("group", "list", "-o", "json").ok(t).json(t, &groups)
+	if len(groups) != 1 || groups[0].Group != grp {
+		t.Errorf("after the refusals the cluster has groups %+v, want only %s", groups, grp)
 	}
 
 	u.run("group", "delete-offsets", grp, "--topic", topic+":0", "--yes").ok(t)

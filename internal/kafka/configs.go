@@ -229,11 +229,14 @@ func entriesOf(r ck.ConfigResourceResult) []ConfigEntry {
 // first runs (a share group's share.auto.offset.reset must be).
 func (c *Client) GroupConfig(ctx context.Context, group string) ([]ConfigEntry, error) {
 	res, err := c.describeConfigs(ctx, "describing group configs", []ck.ConfigResource{{Type: ck.ResourceGroup, Name: group}})
-	if err != nil {
-		return nil, err
+	if err == nil && res[0].Error.Code() != ck.ErrNoError {
+		err = fmt.Errorf("describing configs of group %q: %w", group, c.brokerError(res[0].Error))
 	}
-	if res[0].Error.Code() != ck.ErrNoError {
-		return nil, fmt.Errorf("describing configs of group %q: %w", group, c.brokerError(res[0].Error))
+	if err != nil {
+		if old := c.CheckGroupConfigs(ctx); old != nil {
+			return nil, old
+		}
+		return nil, err
 	}
 	return entriesOf(res[0]), nil
 }
@@ -242,11 +245,13 @@ func (c *Client) GroupConfig(ctx context.Context, group string) ([]ConfigEntry, 
 // configs of a group, leaving the others as they are.
 func (c *Client) AlterGroupConfig(ctx context.Context, group string, set map[string]string, del []string) error {
 	r, err := c.alterConfigs(ctx, "altering configs of group "+group, ck.ConfigResource{Type: ck.ResourceGroup, Name: group}, set, del, false)
+	if err == nil && r.Error.Code() != ck.ErrNoError {
+		err = fmt.Errorf("altering configs of group %q: %w", group, c.brokerError(r.Error))
+	}
 	if err != nil {
-		return err
+		if old := c.CheckGroupConfigs(ctx); old != nil {
+			return old
+		}
 	}
-	if r.Error.Code() != ck.ErrNoError {
-		return fmt.Errorf("altering configs of group %q: %w", group, c.brokerError(r.Error))
-	}
-	return nil
+	return err
 }

@@ -120,13 +120,15 @@ func (e *GroupTypeError) Error() string {
 	return msg
 }
 
-// GroupTypeUnsupportedError names a group type the cluster's brokers do
-// not have: share and streams groups need Kafka 4 (their APIs are missing
-// from older brokers' ApiVersions).
+// GroupTypeUnsupportedError names a group type the cluster does not have:
+// its brokers are older than the type (share and streams groups, and
+// KIP-848's consumer groups, need Kafka 4), or the feature that enables it
+// is off.
 type GroupTypeUnsupportedError struct {
 	Group, Type string
 	Needs       string // e.g. "Kafka 4.0 or later"
 	Version     string // the brokers' version as version --cluster guesses it
+	Feature     string // the feature that enables the type, when the version has it but it is off
 }
 
 func (e *GroupTypeUnsupportedError) Error() string {
@@ -134,25 +136,51 @@ func (e *GroupTypeUnsupportedError) Error() string {
 	if e.Group != "" {
 		what = fmt.Sprintf("%s group %q", e.Type, e.Group)
 	}
+	if e.Feature != "" {
+		return fmt.Sprintf("%s: %s groups are not enabled on this cluster (Kafka %s, feature %s not finalized; enable it with kafka-features upgrade --feature %s=1)", what, e.Type, e.Version, e.Feature, e.Feature)
+	}
 	return fmt.Sprintf("%s: the cluster's brokers run Kafka %s, and %s groups need %s", what, e.Version, e.Type, e.Needs)
 }
 
-// typeAPIs are the request keys a broker must have for a group type, and
-// the release that has them.
-var typeAPIs = map[string]struct {
-	key   int16
-	needs string
+// typeFeatures are the features that enable a group type (KIP-584
+// feature levels; level 1 and up), and the release that has them on by
+// default. Brokers before Kafka 4 advertise KIP-848's requests (early
+// access) without the feature: the feature is what says a type exists.
+var typeFeatures = map[string]struct {
+	feature, needs string
 }{
-	GroupConsumer: {68, "Kafka 4.0 or later"},             // ConsumerGroupHeartbeat
-	GroupShare:    {76, "Kafka 4.0 or later (GA in 4.2)"}, // ShareGroupHeartbeat
-	GroupStreams:  {88, "Kafka 4.1 or later (GA in 4.2)"}, // StreamsGroupHeartbeat
+	GroupConsumer: {"group.version", "Kafka 4.0 or later"},
+	GroupShare:    {"share.version", "Kafka 4.0 or later (GA in 4.2)"},
+	GroupStreams:  {"streams.version", "Kafka 4.1 or later (GA in 4.2)"},
 }
 
-// CheckGroupType returns a GroupTypeUnsupportedError when the brokers lack
-// the APIs of a group type (group may be empty), nil when they have them
-// or the type needs none (classic).
+// CheckGroupProtocol refuses, on brokers without KIP-848, a consumer group
+// joined with group.protocol=consumer (from the profile or -X): librdkafka
+// would wait for an assignment that never comes.
+func (c *Client) CheckGroupProtocol(ctx context.Context, group string) error {
+	if !strings.EqualFold(c.cluster.Properties["group.protocol"], GroupConsumer) {
+		return nil
+	}
+	return c.CheckGroupType(ctx, group, GroupConsumer)
+}
+
+// CheckGroupConfigs explains a failed group config request on brokers that
+// have no GROUP config resource (before Kafka 4.0, with KIP-848): nil when
+// they have it, and the failure is something else.
+func (c *Client) CheckGroupConfigs(ctx context.Context) error {
+	err := c.CheckGroupType(ctx, "", GroupConsumer)
+	var old *GroupTypeUnsupportedError
+	if errors.As(err, &old) {
+		return fmt.Errorf("group configs need Kafka 4.0 or later (a GROUP config resource, KIP-848), and the cluster's brokers run Kafka %s", old.Version)
+	}
+	return nil
+}
+
+// CheckGroupType returns a GroupTypeUnsupportedError when the cluster
+// does not have a group type (group may be empty), nil when it has or the
+// type needs nothing (classic).
 func (c *Client) CheckGroupType(ctx context.Context, group, typ string) error {
-	need, ok := typeAPIs[typ]
+	need, ok := typeFeatures[typ]
 	if !ok {
 		return nil
 	}
@@ -164,9 +192,15 @@ func (c *Client) CheckGroupType(ctx context.Context, group, typ string) error {
 		if b.Error != "" {
 			continue
 		}
-		if !slices.ContainsFunc(b.APIs, func(a APIVersion) bool { return a.Key == need.key }) {
-			return &GroupTypeUnsupportedError{Group: group, Type: typ, Needs: need.needs, Version: b.KafkaVersion}
+		if slices.ContainsFunc(b.Features, func(f Feature) bool { return f.Name == need.feature && f.Level >= 1 }) {
+			continue
 		}
+		e := &GroupTypeUnsupportedError{Group: group, Type: typ, Needs: need.needs, Version: b.KafkaVersion}
+		if !strings.HasPrefix(b.KafkaVersion, "v0.") && !strings.HasPrefix(b.KafkaVersion, "v1.") &&
+			!strings.HasPrefix(b.KafkaVersion, "v2.") && !strings.HasPrefix(b.KafkaVersion, "v3.") {
+			e.Feature = need.feature // a Kafka 4 with the type switched off
+		}
+		return e
 	}
 	return nil
 }
