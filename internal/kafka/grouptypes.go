@@ -43,7 +43,6 @@ type GroupListing struct {
 	// only stores offsets (assign() users).
 	Protocol string `json:"protocol" yaml:"protocol"`
 	State    string `json:"state" yaml:"state"`
-	Simple   bool   `json:"simple" yaml:"simple"` // offsets only, no group protocol
 }
 
 // ListGroups lists every group of the cluster, of every type, with the
@@ -71,7 +70,6 @@ func (c *Client) ListGroups(ctx context.Context) ([]GroupListing, error) {
 				// brokers, kfake among them, leave it empty).
 				l.Protocol = "consumer"
 			}
-			l.Simple = l.Type == GroupClassic && l.Protocol == ""
 			out = append(out, l)
 		}
 		return nil
