@@ -48,6 +48,60 @@ type SASL struct {
 	Password     string `yaml:"password,omitempty" json:"password,omitempty"`
 	PasswordEnv  string `yaml:"password_env,omitempty" json:"password_env,omitempty"`
 	PasswordFile string `yaml:"password_file,omitempty" json:"password_file,omitempty"`
+	// OAuthBearer says where OAUTHBEARER tokens come from.
+	OAuthBearer *OAuthBearer `yaml:"oauthbearer,omitempty" json:"oauthbearer,omitempty"`
+}
+
+// OAuthBearer is the `sasl.oauthbearer` block: OAUTHBEARER tokens from an
+// OpenID Connect provider's token endpoint (OAuth client credentials grant),
+// as librdkafka's sasl.oauthbearer.method=oidc gets them. Exactly one of
+// ClientSecret, ClientSecretEnv and ClientSecretFile gives the secret.
+type OAuthBearer struct {
+	Method           string            `yaml:"method,omitempty" json:"method,omitempty"`
+	TokenEndpoint    string            `yaml:"token_endpoint,omitempty" json:"token_endpoint,omitempty"`
+	ClientID         string            `yaml:"client_id,omitempty" json:"client_id,omitempty"`
+	ClientSecret     string            `yaml:"client_secret,omitempty" json:"client_secret,omitempty"`
+	ClientSecretEnv  string            `yaml:"client_secret_env,omitempty" json:"client_secret_env,omitempty"`
+	ClientSecretFile string            `yaml:"client_secret_file,omitempty" json:"client_secret_file,omitempty"`
+	Scope            string            `yaml:"scope,omitempty" json:"scope,omitempty"`
+	Extensions       map[string]string `yaml:"extensions,omitempty" json:"extensions,omitempty"`
+}
+
+// OAuthBearerMethods lists the values of sasl.oauthbearer.method.
+var OAuthBearerMethods = []string{"oidc"}
+
+// validate checks the block on its own (the mechanism is checked by the caller).
+func (o *OAuthBearer) validate() error {
+	if o.Method == "" {
+		return errors.New("sasl.oauthbearer.method: say where tokens come from (method: oidc)")
+	}
+	if !contains(OAuthBearerMethods, strings.ToLower(o.Method)) {
+		return fmt.Errorf("sasl.oauthbearer.method %q is not one of %s", o.Method, strings.Join(OAuthBearerMethods, ", "))
+	}
+	if o.TokenEndpoint == "" {
+		return errors.New("sasl.oauthbearer: method oidc needs token_endpoint, the provider's OAuth token URL")
+	}
+	if err := checkRegistryURL(o.TokenEndpoint); err != nil {
+		return fmt.Errorf("sasl.oauthbearer.token_endpoint: %w", err)
+	}
+	if o.ClientID == "" {
+		return errors.New("sasl.oauthbearer: method oidc needs client_id")
+	}
+	switch count(o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile) {
+	case 0:
+		return errors.New("sasl.oauthbearer: method oidc needs the client secret: client_secret_env, client_secret_file or client_secret")
+	case 1:
+	default:
+		return errors.New("sasl.oauthbearer: give the client secret as only one of client_secret, client_secret_env and client_secret_file")
+	}
+	for k := range o.Extensions {
+		// librdkafka's sasl.oauthbearer.extensions is "k=v,k=v"; RFC 7628
+		// keys are letters only.
+		if k == "" || k == "auth" || strings.ContainsAny(k, "=, \x01") {
+			return fmt.Errorf("sasl.oauthbearer.extensions: %q is not a valid extension name", k)
+		}
+	}
+	return nil
 }
 
 // TLS settings. A non-nil TLS block turns TLS on unless Enabled is false.
@@ -86,6 +140,9 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 
 // Mechanisms lists the SASL mechanisms a profile may name.
 var Mechanisms = []string{"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"}
+
+// ErrGSSAPI is why a profile or property asking for SASL GSSAPI is refused.
+const ErrGSSAPI = "SASL GSSAPI (Kerberos) is not supported: the librdkafka bundled in confluent-kafka-go, which streamctl is built with, has no Kerberos (libsasl2) support; use SCRAM, OAUTHBEARER or mutual TLS"
 
 // DefaultPath is where the config file lives unless --config or
 // STREAMCTL_CONFIG says otherwise.
@@ -196,6 +253,9 @@ func (f *File) Save() error {
 // confusing broker error.
 func (p *Profile) Validate() error {
 	if s := p.SASL; s != nil {
+		if strings.EqualFold(s.Mechanism, "GSSAPI") {
+			return errors.New("sasl.mechanism GSSAPI: " + ErrGSSAPI)
+		}
 		if !contains(Mechanisms, strings.ToUpper(s.Mechanism)) {
 			return fmt.Errorf("sasl.mechanism %q is not one of %s", s.Mechanism, strings.Join(Mechanisms, ", "))
 		}
@@ -210,6 +270,14 @@ func (p *Profile) Validate() error {
 		}
 		if strings.ToUpper(s.Mechanism) != "OAUTHBEARER" && s.Username == "" {
 			return fmt.Errorf("sasl: mechanism %s needs a username", s.Mechanism)
+		}
+		if o := s.OAuthBearer; o != nil {
+			if strings.ToUpper(s.Mechanism) != "OAUTHBEARER" {
+				return fmt.Errorf("sasl.oauthbearer is for mechanism OAUTHBEARER, not %s", s.Mechanism)
+			}
+			if err := o.validate(); err != nil {
+				return err
+			}
 		}
 	}
 	if r := p.SchemaRegistry; r != nil {

@@ -22,6 +22,13 @@ func (p *Profile) Redacted() *Profile {
 		if s.Password != "" {
 			s.Password = Redacted
 		}
+		if s.OAuthBearer != nil {
+			o := *s.OAuthBearer
+			if o.ClientSecret != "" {
+				o.ClientSecret = Redacted
+			}
+			s.OAuthBearer = &o
+		}
 		c.SASL = &s
 	}
 	if p.SchemaRegistry != nil {

@@ -15,6 +15,7 @@ import (
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 )
 
 // Client is a connection to one cluster. It is a librdkafka producer handle
@@ -23,6 +24,7 @@ import (
 // request fail at once with the real cause instead of timing out.
 type Client struct {
 	cluster *config.Cluster
+	conf    *clientconfig.Config // every engine's configuration, from the cluster
 	p       *ck.Producer
 	admin   *ck.AdminClient
 	log     *slog.Logger
@@ -64,7 +66,11 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 	if err := checkProperties(c); err != nil {
 		return nil, err
 	}
-	for k, v := range c.ClientConfig() {
+	cc, err := clientconfig.New(c)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range cc.Librdkafka() {
 		conf[k] = v
 	}
 	p, err := ck.NewProducer(&conf)
@@ -78,6 +84,7 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 	}
 	cl := &Client{
 		cluster: c,
+		conf:    cc,
 		p:       p,
 		admin:   admin,
 		log:     log,

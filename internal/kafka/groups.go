@@ -70,7 +70,7 @@ func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
 			"group.id":               offsetLookupGroup,
 			"enable.auto.commit":     false,
 		}
-		for k, v := range c.cluster.ClientConfig() {
+		for k, v := range c.conf.Librdkafka() {
 			conf[k] = v
 		}
 		cons, err := ck.NewConsumer(&conf)

@@ -65,7 +65,7 @@ var reported = new(struct{ byte })
 // rdkConfig is conf with the cluster's client configuration (profile,
 // flags and -X properties) over it, for a handle of the binding.
 func (cl *Client) rdkConfig(conf map[string]string) map[string]string {
-	for k, v := range cl.cluster.ClientConfig() {
+	for k, v := range cl.conf.Librdkafka() {
 		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
 			conf[k] = v
 		}
