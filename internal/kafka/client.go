@@ -323,7 +323,12 @@ type AuthError struct {
 }
 
 func (e *AuthError) Error() string {
-	return fmt.Sprintf("authentication failed for user %q with SASL mechanism %s: %s", e.User, e.Mechanism, e.Detail)
+	msg := fmt.Sprintf("authentication failed for user %q with SASL mechanism %s: %s", e.User, e.Mechanism, e.Detail)
+	if strings.Contains(e.Detail, "invalid_token") {
+		// Kafka's validator says no more; its log has the reason.
+		msg += " (the broker refused the token: its signature, expiry, issuer or audience does not match what the broker checks)"
+	}
+	return msg
 }
 
 // TLSError: the TLS handshake failed, usually certificate verification.

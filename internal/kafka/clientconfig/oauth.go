@@ -247,11 +247,10 @@ func (s *oidcSource) fetch(ctx context.Context) (string, time.Duration, error) {
 	life := time.Duration(r.ExpiresIn * float64(time.Second))
 	if exp, ok := jwtExpiry(r.AccessToken); ok {
 		life = time.Until(exp)
-	}
-	if life <= 0 {
-		// An expired token is the broker's to refuse, with its own words;
-		// asking again at once would only get the same one.
-		life = 0
+		if life <= 0 {
+			// librdkafka refuses such a token too, before sending it.
+			return "", 0, &TokenError{Endpoint: s.endpoint, Detail: fmt.Sprintf("the provider issued a token that expired at %s (%s ago): check the provider, and this machine's clock", exp.UTC().Format(time.RFC3339), time.Since(exp).Round(time.Second))}
+		}
 	}
 	return r.AccessToken, life, nil
 }
