@@ -8,7 +8,8 @@
 //	oidc-issuer -addr-file FILE -audience AUD -client ID:SECRET[:MODE] ...
 //
 // It listens on a free port of 127.0.0.1 and writes "127.0.0.1:PORT" to
-// FILE once it accepts connections. A client's MODE makes its tokens good
+// FILE once it accepts connections. GET /stats counts the tokens issued to
+// each client. A client's MODE makes its tokens good
 // (the default), already expired ("expired"), signed by a key the JWKS does
 // not hold under the same key id ("wrong-key"), or short-lived
 // ("life=DURATION").
@@ -31,6 +32,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -49,6 +51,9 @@ type issuer struct {
 	rogue    *rsa.PrivateKey // not in the JWKS
 	clients  map[string]client
 	life     time.Duration
+
+	mu     sync.Mutex
+	issued map[string]int // tokens issued, by client id (GET /stats)
 }
 
 type clientFlags map[string]client
@@ -102,11 +107,12 @@ func main() {
 		log.Fatal(err)
 	}
 	iss := &issuer{url: "http://" + ln.Addr().String(), audience: *audience, kid: "e2e-" + randomID()[:8],
-		key: key, rogue: rogue, clients: clients, life: *life}
+		key: key, rogue: rogue, clients: clients, life: *life, issued: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", iss.token)
 	mux.HandleFunc("GET /jwks", iss.jwks)
 	mux.HandleFunc("GET /.well-known/openid-configuration", iss.discovery)
+	mux.HandleFunc("GET /stats", iss.stats)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != http.ErrServerClosed {
@@ -178,6 +184,9 @@ func (iss *issuer) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	log.Printf("oidc-issuer: issued a token to %q (mode %q, expires %s)", id, cl.mode, exp.Format(time.RFC3339))
+	iss.mu.Lock()
+	iss.issued[id]++
+	iss.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(map[string]any{
@@ -192,6 +201,15 @@ func (iss *issuer) jwks(w http.ResponseWriter, _ *http.Request) {
 		"kty": "RSA", "use": "sig", "alg": "RS256", "kid": iss.kid,
 		"n": b64(pub.N.Bytes()), "e": b64(big.NewInt(int64(pub.E)).Bytes()),
 	}}})
+}
+
+// stats is how many tokens each client got, for tests that wait for
+// refreshes.
+func (iss *issuer) stats(w http.ResponseWriter, _ *http.Request) {
+	iss.mu.Lock()
+	defer iss.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"issued": iss.issued})
 }
 
 func (iss *issuer) discovery(w http.ResponseWriter, _ *http.Request) {

@@ -140,24 +140,33 @@ func (c *Config) oauthFn(httpTLS *tls.Config) (func(context.Context) (oauth.Auth
 			return oauth.Auth{Token: u.token(time.Now()), Extensions: u.extensions}, nil
 		}, nil
 	case "oidc":
-		if g := c.props["sasl.oauthbearer.grant.type"]; g != "" && g != "client_credentials" {
-			return nil, fmt.Errorf("%s=%s is not supported on this path (client_credentials is)", c.setting("sasl.oauthbearer.grant.type"), g)
-		}
-		ext, err := parseExtensions(c.props["sasl.oauthbearer.extensions"])
+		s, err := c.newOIDCSource(httpTLS)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", c.setting("sasl.oauthbearer.extensions"), err)
-		}
-		s := &oidcSource{
-			endpoint: c.props["sasl.oauthbearer.token.endpoint.url"],
-			clientID: c.props["sasl.oauthbearer.client.id"],
-			secret:   c.props["sasl.oauthbearer.client.secret"],
-			scope:    c.props["sasl.oauthbearer.scope"],
-			ext:      ext,
-			http:     &http.Client{Transport: &http.Transport{TLSClientConfig: httpTLS, Proxy: http.ProxyFromEnvironment}},
+			return nil, err
 		}
 		return s.auth, nil
 	}
 	return nil, c.checkOAuth()
+}
+
+// newOIDCSource is the token source of sasl.oauthbearer.method=oidc.
+func (c *Config) newOIDCSource(httpTLS *tls.Config) (*oidcSource, error) {
+	if g := c.props["sasl.oauthbearer.grant.type"]; g != "" && g != "client_credentials" {
+		return nil, fmt.Errorf("%s=%s is not supported on this path (client_credentials is)", c.setting("sasl.oauthbearer.grant.type"), g)
+	}
+	ext, err := parseExtensions(c.props["sasl.oauthbearer.extensions"])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.setting("sasl.oauthbearer.extensions"), err)
+	}
+	return &oidcSource{
+		endpoint: c.props["sasl.oauthbearer.token.endpoint.url"],
+		clientID: c.props["sasl.oauthbearer.client.id"],
+		secret:   c.props["sasl.oauthbearer.client.secret"],
+		scope:    c.props["sasl.oauthbearer.scope"],
+		ext:      ext,
+		http:     &http.Client{Transport: &http.Transport{TLSClientConfig: httpTLS, Proxy: http.ProxyFromEnvironment}},
+		now:      time.Now,
+	}, nil
 }
 
 // parseExtensions reads librdkafka's sasl.oauthbearer.extensions, "k=v,k=v".
@@ -185,6 +194,7 @@ type oidcSource struct {
 	endpoint, clientID, secret, scope string
 	ext                               map[string]string
 	http                              *http.Client
+	now                               func() time.Time
 
 	mu        sync.Mutex
 	token     string
@@ -194,7 +204,7 @@ type oidcSource struct {
 func (s *oidcSource) auth(ctx context.Context) (oauth.Auth, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	now := s.now()
 	if s.token == "" || !now.Before(s.refreshAt) {
 		tok, life, err := s.fetch(ctx)
 		if err != nil {
@@ -246,10 +256,10 @@ func (s *oidcSource) fetch(ctx context.Context) (string, time.Duration, error) {
 	}
 	life := time.Duration(r.ExpiresIn * float64(time.Second))
 	if exp, ok := jwtExpiry(r.AccessToken); ok {
-		life = time.Until(exp)
+		life = exp.Sub(s.now())
 		if life <= 0 {
 			// librdkafka refuses such a token too, before sending it.
-			return "", 0, &TokenError{Endpoint: s.endpoint, Detail: fmt.Sprintf("the provider issued a token that expired at %s (%s ago): check the provider, and this machine's clock", exp.UTC().Format(time.RFC3339), time.Since(exp).Round(time.Second))}
+			return "", 0, &TokenError{Endpoint: s.endpoint, Detail: fmt.Sprintf("the provider issued a token that expired at %s (%s ago): check the provider, and this machine's clock", exp.UTC().Format(time.RFC3339), -life.Round(time.Second))}
 		}
 	}
 	return r.AccessToken, life, nil
