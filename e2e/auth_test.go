@@ -36,6 +36,7 @@ func authProfiles(t *testing.T) []authProfile {
 	bob, bobPW := k(t, "KAFKA_SCRAM512_USER"), k(t, "KAFKA_SCRAM512_PASSWORD")
 	admin, adminPW := k(t, "KAFKA_SCRAM_ADMIN_USER"), k(t, "KAFKA_SCRAM_ADMIN_PASSWORD")
 	ca := k(t, "KAFKA_SSL_CA")
+	token := oidcToken(t, k(t, "OIDC_CLIENT_ID"))
 	ps := []authProfile{
 		{
 			name: "plaintext", listener: "KAFKA_BOOTSTRAP", row: "PLAINTEXT",
@@ -158,6 +159,16 @@ func authProfiles(t *testing.T) []authProfile {
 				u.run("profile", "create", name, "--brokers", k(t, "KAFKA_OAUTH_BOOTSTRAP"),
 					"--oidc-token-endpoint", k(t, "OIDC_TOKEN_ENDPOINT"), "--oidc-client-id", k(t, "OIDC_CLIENT_ID"),
 					"--oidc-client-secret-env", "E2E_OIDC_SECRET", "--oidc-scope", "kafka").ok(t)
+			},
+		},
+		authProfile{
+			// A token obtained elsewhere (here from the OIDC issuer, as a
+			// deployment's sidecar would) in a file the profile names.
+			name: "oauthbearer-token-file", listener: "KAFKA_OAUTH_BOOTSTRAP", secret: token, shows: []string{"oauth.token"},
+			row: "OAUTH-token-file",
+			create: func(t *testing.T, u *user, name string) {
+				file := u.writeFile("oauth.token", []byte(token+"\n"), 0o600)
+				u.run("profile", "create", name, "--brokers", k(t, "KAFKA_OAUTH_BOOTSTRAP"), "--oauth-token-file", file).ok(t)
 			},
 		},
 	)
@@ -341,6 +352,10 @@ func TestAuthFailures(t *testing.T) {
 		want:    []string{"authentication failed", `"` + k(t, "OIDC_WRONG_KEY_CLIENT_ID") + `"`, "OAUTHBEARER", "invalid_token", "signature"},
 		secret:  k(t, "OIDC_CLIENT_SECRET"),
 	}, authFailure{
+		name:    "oauth-token-file-with-an-expired-token",
+		profile: fmt.Sprintf("brokers: [%s]\nsasl:\n  mechanism: OAUTHBEARER\n  oauthbearer: {method: token, token_file: E2E_TOKEN_FILE}", k(t, "KAFKA_OAUTH_BOOTSTRAP")),
+		want:    []string{"authentication failed", "OAUTHBEARER", "expired"},
+	}, authFailure{
 		name:    "oidc-wrong-client-secret",
 		profile: oidc(k(t, "OIDC_CLIENT_ID")),
 		env:     []string{"E2E_OIDC_SECRET=" + wrong},
@@ -371,7 +386,12 @@ func TestAuthFailures(t *testing.T) {
 				name, value, _ := strings.Cut(kv, "=")
 				u.setenv(name, value)
 			}
-			yaml := "current_profile: p\nprofiles:\n  p:\n    " + strings.ReplaceAll(c.profile, "\n", "\n    ") + "\n"
+			profile := c.profile
+			if strings.Contains(profile, "E2E_TOKEN_FILE") {
+				file := u.writeFile("expired.token", []byte(oidcToken(t, k(t, "OIDC_EXPIRED_CLIENT_ID"))), 0o600)
+				profile = strings.ReplaceAll(profile, "E2E_TOKEN_FILE", file)
+			}
+			yaml := "current_profile: p\nprofiles:\n  p:\n    " + strings.ReplaceAll(profile, "\n", "\n    ") + "\n"
 			u.writeFile(".config/streamctl/config.yaml", []byte(yaml), 0o600)
 			var tr transcript
 			for _, args := range [][]string{

@@ -21,6 +21,30 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 )
 
+// oidcToken gets a token for client from the OIDC issuer, as a user's
+// tooling would for a token file.
+func oidcToken(t testing.TB, client string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, k(t, "OIDC_TOKEN_ENDPOINT"), strings.NewReader("grant_type=client_credentials&scope=kafka"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(client, k(t, "OIDC_CLIENT_SECRET"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || r.AccessToken == "" {
+		t.Fatalf("no token from the issuer for %s: %v (HTTP %s)", client, err, resp.Status)
+	}
+	return r.AccessToken
+}
+
 // issued is how many tokens the OIDC issuer gave the client.
 func issued(t testing.TB, client string) int {
 	t.Helper()

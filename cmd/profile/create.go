@@ -22,7 +22,7 @@ type CreateOptions struct {
 	PasswordEnv   string
 	PasswordFile  string
 	PasswordStdin bool
-	OIDC          config.OAuthBearer // --oidc-*: OAUTHBEARER tokens from an OpenID Connect provider
+	OIDC          config.OAuthBearer // --oidc-* and --oauth-token-*: where OAUTHBEARER tokens come from
 	OIDCExt       []string
 	TLS           bool
 	CAFile        string
@@ -46,8 +46,10 @@ config file, which is written with mode 0600.
 
 OAUTHBEARER with an OpenID Connect provider: --oidc-token-endpoint,
 --oidc-client-id and --oidc-client-secret-env (or -file) get tokens with the
-OAuth client credentials grant, refreshed before they expire; they imply
---sasl-mechanism OAUTHBEARER.`,
+OAuth client credentials grant, refreshed before they expire. With a token
+obtained elsewhere: --oauth-token-file (read again before the token read
+last expires) or --oauth-token-env. Either implies --sasl-mechanism
+OAUTHBEARER.`,
 		Example: `  streamctl profile create local --brokers localhost:9092 --use
   streamctl profile create prod --brokers b1.prod:9093,b2.prod:9093 \
       --sasl-mechanism SCRAM-SHA-512 --username ops --password-env PROD_KAFKA_PASSWORD \
@@ -74,6 +76,8 @@ OAuth client credentials grant, refreshed before they expire; they imply
 	fl.StringVar(&opts.OIDC.ClientSecretFile, "oidc-client-secret-file", "", "OAUTHBEARER: read the client secret from this file at run time")
 	fl.StringVar(&opts.OIDC.Scope, "oidc-scope", "", "OAUTHBEARER: the scope to ask tokens for")
 	fl.StringArrayVar(&opts.OIDCExt, "oidc-extension", nil, "OAUTHBEARER: SASL extension key=value sent with the token, repeatable")
+	fl.StringVar(&opts.OIDC.TokenFile, "oauth-token-file", "", "OAUTHBEARER: read the token from this file, again before it expires")
+	fl.StringVar(&opts.OIDC.TokenEnv, "oauth-token-env", "", "OAUTHBEARER: read the token from this environment variable")
 	fl.BoolVar(&opts.TLS, "tls", false, "connect with TLS")
 	fl.StringVar(&opts.CAFile, "ca-file", "", "CA certificate (PEM) to verify the brokers with; implies --tls")
 	fl.StringVar(&opts.CertFile, "cert-file", "", "client certificate (PEM) for mutual TLS; implies --tls")
@@ -87,7 +91,7 @@ OAuth client credentials grant, refreshed before they expire; they imply
 	cmdutil.AddRegistryFlag(cmd, f)
 	fl.BoolVar(&opts.Force, "force", false, "replace an existing profile of that name")
 	_ = cmd.RegisterFlagCompletionFunc("sasl-mechanism", cobra.FixedCompletions(config.Mechanisms, cobra.ShellCompDirectiveNoFileComp))
-	for _, name := range []string{"password-env", "oidc-client-secret-env"} {
+	for _, name := range []string{"password-env", "oidc-client-secret-env", "oauth-token-env"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cmdutil.CompleteEnvNames)
 	}
 	for _, name := range []string{"oidc-token-endpoint", "oidc-client-id", "oidc-scope", "oidc-extension", "username"} {
@@ -160,14 +164,18 @@ func createRun(f *cmdutil.Factory, opts *CreateOptions) error {
 	return nil
 }
 
-// oauthBearer is the sasl.oauthbearer block the --oidc-* flags describe;
-// nil when none is given.
+// oauthBearer is the sasl.oauthbearer block the --oidc-* and
+// --oauth-token-* flags describe; nil when none is given.
 func (opts *CreateOptions) oauthBearer() (*config.OAuthBearer, error) {
 	o := opts.OIDC
-	if o.TokenEndpoint == "" && o.ClientID == "" && o.ClientSecretEnv == "" && o.ClientSecretFile == "" && o.Scope == "" && len(opts.OIDCExt) == 0 {
+	token := o.TokenFile != "" || o.TokenEnv != ""
+	if !token && o.TokenEndpoint == "" && o.ClientID == "" && o.ClientSecretEnv == "" && o.ClientSecretFile == "" && o.Scope == "" && len(opts.OIDCExt) == 0 {
 		return nil, nil
 	}
 	o.Method = "oidc"
+	if token {
+		o.Method = "token" // with --oidc-* too, Validate says which flags do not go together
+	}
 	if len(opts.OIDCExt) > 0 {
 		o.Extensions = map[string]string{}
 		for _, kv := range opts.OIDCExt {

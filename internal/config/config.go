@@ -52,12 +52,19 @@ type SASL struct {
 	OAuthBearer *OAuthBearer `yaml:"oauthbearer,omitempty" json:"oauthbearer,omitempty"`
 }
 
-// OAuthBearer is the `sasl.oauthbearer` block: OAUTHBEARER tokens from an
-// OpenID Connect provider's token endpoint (OAuth client credentials grant),
-// as librdkafka's sasl.oauthbearer.method=oidc gets them. Exactly one of
-// ClientSecret, ClientSecretEnv and ClientSecretFile gives the secret.
+// OAuthBearer is the `sasl.oauthbearer` block: where OAUTHBEARER tokens come
+// from. Method oidc: from an OpenID Connect provider's token endpoint (OAuth
+// client credentials grant), as librdkafka's sasl.oauthbearer.method=oidc
+// gets them; exactly one of ClientSecret, ClientSecretEnv and
+// ClientSecretFile gives the secret. Method token: a token obtained
+// elsewhere, in exactly one of Token, TokenEnv and TokenFile (read again
+// before the last one read expires, so a file that is kept fresh, such as a
+// Kubernetes projected token, keeps working).
 type OAuthBearer struct {
 	Method           string            `yaml:"method,omitempty" json:"method,omitempty"`
+	Token            string            `yaml:"token,omitempty" json:"token,omitempty"`
+	TokenEnv         string            `yaml:"token_env,omitempty" json:"token_env,omitempty"`
+	TokenFile        string            `yaml:"token_file,omitempty" json:"token_file,omitempty"`
 	TokenEndpoint    string            `yaml:"token_endpoint,omitempty" json:"token_endpoint,omitempty"`
 	ClientID         string            `yaml:"client_id,omitempty" json:"client_id,omitempty"`
 	ClientSecret     string            `yaml:"client_secret,omitempty" json:"client_secret,omitempty"`
@@ -68,15 +75,35 @@ type OAuthBearer struct {
 }
 
 // OAuthBearerMethods lists the values of sasl.oauthbearer.method.
-var OAuthBearerMethods = []string{"oidc"}
+var OAuthBearerMethods = []string{"oidc", "token"}
 
 // validate checks the block on its own (the mechanism is checked by the caller).
 func (o *OAuthBearer) validate() error {
 	if o.Method == "" {
-		return errors.New("sasl.oauthbearer.method: say where tokens come from (method: oidc)")
+		return errors.New("sasl.oauthbearer.method: say where tokens come from (method: oidc, or token)")
 	}
 	if !contains(OAuthBearerMethods, strings.ToLower(o.Method)) {
 		return fmt.Errorf("sasl.oauthbearer.method %q is not one of %s", o.Method, strings.Join(OAuthBearerMethods, ", "))
+	}
+	if err := o.checkExtensions(); err != nil {
+		return err
+	}
+	oidc := o.TokenEndpoint != "" || o.ClientID != "" || count(o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile, o.Scope) > 0
+	if strings.EqualFold(o.Method, "token") {
+		if oidc {
+			return errors.New("sasl.oauthbearer: method token takes a token (token_file, token_env or token), not token_endpoint, client_id, client_secret or scope")
+		}
+		switch count(o.Token, o.TokenEnv, o.TokenFile) {
+		case 0:
+			return errors.New("sasl.oauthbearer: method token needs the token: token_file, token_env or token")
+		case 1:
+			return nil
+		default:
+			return errors.New("sasl.oauthbearer: give the token as only one of token, token_env and token_file")
+		}
+	}
+	if count(o.Token, o.TokenEnv, o.TokenFile) > 0 {
+		return errors.New("sasl.oauthbearer: method oidc gets its tokens from token_endpoint; token, token_env and token_file are for method token")
 	}
 	if o.TokenEndpoint == "" {
 		return errors.New("sasl.oauthbearer: method oidc needs token_endpoint, the provider's OAuth token URL")
@@ -94,6 +121,10 @@ func (o *OAuthBearer) validate() error {
 	default:
 		return errors.New("sasl.oauthbearer: give the client secret as only one of client_secret, client_secret_env and client_secret_file")
 	}
+	return nil
+}
+
+func (o *OAuthBearer) checkExtensions() error {
 	for k := range o.Extensions {
 		// librdkafka's sasl.oauthbearer.extensions is "k=v,k=v"; RFC 7628
 		// keys are letters only.

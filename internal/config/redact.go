@@ -27,6 +27,9 @@ func (p *Profile) Redacted() *Profile {
 			if o.ClientSecret != "" {
 				o.ClientSecret = Redacted
 			}
+			if o.Token != "" {
+				o.Token = Redacted
+			}
 			s.OAuthBearer = &o
 		}
 		c.SASL = &s

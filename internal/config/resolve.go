@@ -52,6 +52,7 @@ type Cluster struct {
 
 	password     string
 	clientSecret string          // sasl.oauthbearer's client secret
+	token        string          // sasl.oauthbearer's token (method token), as first read
 	fromFlag     map[string]bool // properties given with -X
 }
 
@@ -131,8 +132,11 @@ func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)
 			if c.clientSecret, err = secret("sasl.oauthbearer.client_secret", o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile, warn); err != nil {
 				return nil, fmt.Errorf("profile %q: %w", name, err)
 			}
+			if c.token, err = secret("sasl.oauthbearer.token", o.Token, o.TokenEnv, o.TokenFile, warn); err != nil {
+				return nil, fmt.Errorf("profile %q: %w", name, err)
+			}
 		}
-		if c.SASL.Password != "" || (s.OAuthBearer != nil && s.OAuthBearer.ClientSecret != "") {
+		if c.SASL.Password != "" || (s.OAuthBearer != nil && s.OAuthBearer.ClientSecret+s.OAuthBearer.Token != "") {
 			warnIfShared(f.path, "config file", warn)
 		}
 	}
@@ -195,7 +199,7 @@ func warnIfShared(path, what string, warn func(string)) {
 // Secrets lists the secret values that must never reach output or logs.
 func (c *Cluster) Secrets() []string {
 	var out []string
-	for _, s := range []string{c.password, c.clientSecret} {
+	for _, s := range []string{c.password, c.clientSecret, c.token} {
 		if s != "" {
 			out = append(out, s)
 		}
@@ -215,6 +219,10 @@ func (c *Cluster) Password() string { return c.password }
 // profile says.
 func (c *Cluster) ClientSecret() string { return c.clientSecret }
 
+// Token is sasl.oauthbearer's token (method token) as Resolve read it; a
+// token_file is read again by whoever needs a newer one.
+func (c *Cluster) Token() string { return c.token }
+
 // Mechanism and User describe the SASL identity for error messages.
 func (c *Cluster) Mechanism() string {
 	if c.SASL == nil {
@@ -227,7 +235,7 @@ func (c *Cluster) User() string {
 	if c.SASL == nil {
 		return ""
 	}
-	if o := c.SASL.OAuthBearer; o != nil {
+	if o := c.SASL.OAuthBearer; o != nil && o.ClientID != "" {
 		return o.ClientID
 	}
 	return c.SASL.Username

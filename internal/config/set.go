@@ -14,6 +14,7 @@ var SettableKeys = []string{
 	"sasl.oauthbearer.method", "sasl.oauthbearer.token_endpoint", "sasl.oauthbearer.client_id",
 	"sasl.oauthbearer.client_secret", "sasl.oauthbearer.client_secret_env", "sasl.oauthbearer.client_secret_file",
 	"sasl.oauthbearer.scope", "sasl.oauthbearer.extensions.<name>",
+	"sasl.oauthbearer.token", "sasl.oauthbearer.token_env", "sasl.oauthbearer.token_file",
 	"tls.enabled", "tls.ca_file", "tls.cert_file", "tls.key_file", "tls.server_name", "tls.insecure_skip_verify",
 	"schema_registry.url", "schema_registry.username", "schema_registry.password", "schema_registry.password_env",
 	"schema_registry.password_file", "schema_registry.token", "schema_registry.token_env", "schema_registry.token_file",
@@ -101,7 +102,7 @@ func (s *SASL) set(key, value string) error {
 		if err := s.OAuthBearer.set(name, value); err != nil {
 			return err
 		}
-		if o := s.OAuthBearer; o.Extensions == nil && count(o.Method, o.TokenEndpoint, o.ClientID, o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile, o.Scope) == 0 {
+		if o := s.OAuthBearer; o.Extensions == nil && count(o.Method, o.TokenEndpoint, o.ClientID, o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile, o.Scope, o.Token, o.TokenEnv, o.TokenFile) == 0 {
 			s.OAuthBearer = nil
 		}
 	}
@@ -132,6 +133,16 @@ func (o *OAuthBearer) set(key, value string) error {
 		o.ClientID = value
 	case "scope":
 		o.Scope = value
+	case "token", "token_env", "token_file":
+		o.Token, o.TokenEnv, o.TokenFile = "", "", ""
+		switch key {
+		case "token":
+			o.Token = value
+		case "token_env":
+			o.TokenEnv = value
+		default:
+			o.TokenFile = value
+		}
 	case "client_secret", "client_secret_env", "client_secret_file":
 		o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile = "", "", ""
 		switch key {

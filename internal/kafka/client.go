@@ -39,6 +39,8 @@ type Client struct {
 
 	wireConn wireConn // franz-go, for the requests librdkafka's Go binding lacks (wire.go)
 
+	stopTokens []func() // the OAUTHBEARER token pushers of the handles above (oauth.go)
+
 	mu      sync.Mutex
 	fatal   error         // authentication or TLS failure: no request can succeed
 	failed  chan struct{} // closed when fatal is set
@@ -91,6 +93,7 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 		scrub:   config.NewScrubber(c.Secrets()),
 		failed:  make(chan struct{}),
 	}
+	cl.stopTokens = append(cl.stopTokens, cl.handleTokens(p))
 	go cl.watchLogs()
 	go cl.watchEvents()
 	return cl, nil
@@ -122,10 +125,13 @@ func checkProperties(c *config.Cluster) error {
 // first.
 func (c *Client) Close() {
 	go func() {
+		c.offsetsOnce.Do(func() {}) // none made after this
+		for _, stop := range c.stopTokens {
+			stop()
+		}
 		c.wireConn.close()
 		c.admin.Close()
 		c.p.Close()
-		c.offsetsOnce.Do(func() {}) // none made after this
 		if c.offsets != nil {
 			c.offsets.Close() // derived: the consumer stays open
 			c.offsetsConsumer.Close()
@@ -324,6 +330,9 @@ type AuthError struct {
 
 func (e *AuthError) Error() string {
 	msg := fmt.Sprintf("authentication failed for user %q with SASL mechanism %s: %s", e.User, e.Mechanism, e.Detail)
+	if e.User == "" { // a token's own
+		msg = fmt.Sprintf("authentication failed with SASL mechanism %s: %s", e.Mechanism, e.Detail)
+	}
 	if strings.Contains(e.Detail, "invalid_token") {
 		// Kafka's validator says no more; its log has the reason.
 		msg += " (the broker refused the token: its signature, expiry, issuer or audience does not match what the broker checks)"

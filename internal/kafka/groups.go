@@ -79,6 +79,7 @@ func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
 			return
 		}
 		go c.logFrom(cons.Logs())
+		c.stopTokens = append(c.stopTokens, c.handleTokens(cons))
 		admin, err := ck.NewAdminClientFromConsumer(cons)
 		if err != nil {
 			cons.Close()

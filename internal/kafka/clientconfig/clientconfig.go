@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"sync"
 
 	"github.com/streamctl/streamctl/internal/config"
 )
@@ -28,6 +29,9 @@ import (
 type Config struct {
 	cluster *config.Cluster
 	props   map[string]string
+
+	tokensOnce sync.Once
+	tokens     *TokenSource
 }
 
 // New resolves the cluster's client configuration, refusing what no engine
@@ -64,8 +68,10 @@ func librdkafka(c *config.Cluster) map[string]string {
 		m["sasl.mechanisms"] = strings.ToUpper(c.SASL.Mechanism)
 		setIf(m, "sasl.username", c.SASL.Username)
 		setIf(m, "sasl.password", c.Password())
-		if o := c.SASL.OAuthBearer; o != nil {
-			m["sasl.oauthbearer.method"] = strings.ToLower(o.Method)
+		// method token has no librdkafka property: the handles get their
+		// tokens from Tokens.
+		if o := c.SASL.OAuthBearer; o != nil && strings.EqualFold(o.Method, "oidc") {
+			m["sasl.oauthbearer.method"] = "oidc"
 			m["sasl.oauthbearer.token.endpoint.url"] = o.TokenEndpoint
 			m["sasl.oauthbearer.client.id"] = o.ClientID
 			m["sasl.oauthbearer.client.secret"] = c.ClientSecret()

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,13 +26,17 @@ import (
 // writes.
 
 // oauthMethod says which token source the properties ask for: "oidc",
-// "unsecured", or "" for none.
+// "unsecured", "token" (the profile's sasl.oauthbearer method token, which
+// librdkafka has no property for), or "" for none.
 func (c *Config) oauthMethod() string {
 	if strings.EqualFold(c.props["sasl.oauthbearer.method"], "oidc") {
 		return "oidc"
 	}
 	if b, _ := strconv.ParseBool(c.props["enable.sasl.oauthbearer.unsecure.jwt"]); b {
 		return "unsecured"
+	}
+	if s := c.cluster.SASL; s != nil && s.OAuthBearer != nil && strings.EqualFold(s.OAuthBearer.Method, "token") {
+		return "token"
 	}
 	return ""
 }
@@ -55,8 +60,9 @@ func (c *Config) checkOAuth() error {
 		if _, err := parseUnsecuredConfig(c.props["sasl.oauthbearer.config"]); err != nil {
 			return fmt.Errorf("%s: %w", c.setting("sasl.oauthbearer.config"), err)
 		}
+	case "token":
 	default:
-		return errors.New("SASL mechanism OAUTHBEARER needs a token source: a sasl.oauthbearer block with method: oidc in the profile (`streamctl profile create --oidc-token-endpoint ...`), or librdkafka's unsecured test tokens (-X enable.sasl.oauthbearer.unsecure.jwt=true -X sasl.oauthbearer.config=principal=NAME)")
+		return errors.New("SASL mechanism OAUTHBEARER needs a token source: a sasl.oauthbearer block in the profile, with method oidc (`streamctl profile create --oidc-token-endpoint ...`) or method token (`--oauth-token-file`), or librdkafka's unsecured test tokens (-X enable.sasl.oauthbearer.unsecure.jwt=true -X sasl.oauthbearer.config=principal=NAME)")
 	}
 	return nil
 }
@@ -138,6 +144,12 @@ func (c *Config) oauthFn(httpTLS *tls.Config) (func(context.Context) (oauth.Auth
 		}
 		return func(context.Context) (oauth.Auth, error) {
 			return oauth.Auth{Token: u.token(time.Now()), Extensions: u.extensions}, nil
+		}, nil
+	case "token":
+		src := c.Tokens()
+		return func(context.Context) (oauth.Auth, error) {
+			tok, err := src.Token()
+			return oauth.Auth{Token: tok.Value, Extensions: tok.Extensions}, err
 		}, nil
 	case "oidc":
 		s, err := c.newOIDCSource(httpTLS)
@@ -268,19 +280,116 @@ func (s *oidcSource) fetch(ctx context.Context) (string, time.Duration, error) {
 // jwtExpiry reads a JWT's exp claim, without checking the signature (the
 // broker does that).
 func jwtExpiry(token string) (time.Time, bool) {
+	claims, ok := jwtClaims(token)
+	if !ok {
+		return time.Time{}, false
+	}
+	exp, ok := claims["exp"].(float64)
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(exp), 0), true
+}
+
+// jwtClaim reads a string claim of a JWT.
+func jwtClaim(token, name string) (string, bool) {
+	claims, ok := jwtClaims(token)
+	if !ok {
+		return "", false
+	}
+	v, ok := claims[name].(string)
+	return v, ok
+}
+
+func jwtClaims(token string) (map[string]any, bool) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
-		return time.Time{}, false
+		return nil, false
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return time.Time{}, false
+		return nil, false
 	}
-	var claims struct {
-		Exp *float64 `json:"exp"`
+	var claims map[string]any
+	if json.Unmarshal(payload, &claims) != nil {
+		return nil, false
 	}
-	if json.Unmarshal(payload, &claims) != nil || claims.Exp == nil {
-		return time.Time{}, false
+	return claims, true
+}
+
+// Token is an OAUTHBEARER token with what librdkafka wants to know of it.
+type Token struct {
+	Value      string
+	Expiry     time.Time
+	Principal  string
+	Extensions map[string]string
+}
+
+// TokenSource hands out the profile's token (sasl.oauthbearer method
+// token). librdkafka cannot get such a token itself: the engines' handles
+// take it from here, and again before it expires.
+type TokenSource struct {
+	file  string // re-read when the token read last is 80% through its life
+	ext   map[string]string
+	now   func() time.Time
+	mu    sync.Mutex
+	tok   Token
+	fresh time.Time // until when tok is kept
+}
+
+// unknownLife is how long a token whose expiry cannot be read (not a JWT)
+// is taken to live: librdkafka needs a lifetime, and a token file is read
+// again before it ends.
+const unknownLife = time.Hour
+
+// Tokens is the token source of the profile's sasl.oauthbearer method
+// token, nil for every other way to get tokens. One per Config: every
+// handle made from it shares it.
+func (c *Config) Tokens() *TokenSource {
+	if c.oauthMethod() != "token" {
+		return nil
 	}
-	return time.Unix(int64(*claims.Exp), 0), true
+	c.tokensOnce.Do(func() {
+		o := c.cluster.SASL.OAuthBearer
+		c.tokens = &TokenSource{file: o.TokenFile, ext: o.Extensions, now: time.Now}
+		c.tokens.set(c.cluster.Token())
+	})
+	return c.tokens
+}
+
+func (s *TokenSource) set(value string) {
+	now := s.now()
+	tok := Token{Value: value, Expiry: now.Add(unknownLife), Principal: "streamctl", Extensions: s.ext}
+	if exp, ok := jwtExpiry(value); ok {
+		tok.Expiry = exp
+	}
+	if sub, ok := jwtClaim(value, "sub"); ok && sub != "" {
+		tok.Principal = sub
+	}
+	s.tok, s.fresh = tok, now.Add(tok.Expiry.Sub(now)*8/10)
+}
+
+// Token is the current token: the file read again once the last one read
+// is 80% through its life.
+func (s *TokenSource) Token() (Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.file != "" && !s.now().Before(s.fresh) {
+		b, err := os.ReadFile(s.file)
+		if err != nil {
+			return Token{}, &TokenError{Endpoint: s.file, Detail: err.Error()}
+		}
+		s.set(strings.TrimSpace(string(b)))
+	}
+	if s.tok.Value == "" {
+		return Token{}, errors.New("sasl.oauthbearer: the token is empty")
+	}
+	if !s.tok.Expiry.After(s.now()) {
+		where := "sasl.oauthbearer.token"
+		if s.file != "" {
+			where = s.file
+		}
+		return s.tok, &TokenError{Endpoint: where, Detail: fmt.Sprintf("the token expired at %s: put a fresh one there", s.tok.Expiry.UTC().Format(time.RFC3339))}
+	}
+	return s.tok, nil
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -180,5 +182,67 @@ func TestUnsecuredJWT(t *testing.T) {
 		if _, err := parseUnsecuredConfig(bad); err == nil {
 			t.Errorf("%q: want an error", bad)
 		}
+	}
+}
+
+// A token file is read again once the token read last is 80% through its
+// life, so a file kept fresh by someone else (a sidecar, a Kubernetes
+// projected token) keeps working; franz-go's path and librdkafka's handles
+// share the one source.
+func TestTokenFileIsReadAgainBeforeExpiry(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "token")
+	write := func(n int, life time.Duration) string {
+		tok := jwt(map[string]any{"sub": "svc", "exp": now.Add(life).Unix(), "n": n})
+		if err := os.WriteFile(file, []byte(tok+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	first := write(1, 100*time.Second)
+	cfg, err := New(cluster(t, &config.Profile{Brokers: []string{"a:1"}, SASL: &config.SASL{Mechanism: "OAUTHBEARER",
+		OAuthBearer: &config.OAuthBearer{Method: "token", TokenFile: file, Extensions: map[string]string{"k": "v"}}}}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := cfg.Librdkafka()["sasl.oauthbearer.method"]; ok {
+		t.Error("method token has no librdkafka property; librdkafka would refuse one")
+	}
+	src := cfg.Tokens()
+	if src == nil || cfg.Tokens() != src {
+		t.Fatal("want one token source per configuration")
+	}
+	src.now = func() time.Time { return now }
+	tok, err := src.Token()
+	if err != nil || tok.Value != first || tok.Principal != "svc" || !tok.Expiry.Equal(now.Add(100*time.Second)) || tok.Extensions["k"] != "v" {
+		t.Fatalf("Token() = %+v, %v", tok, err)
+	}
+	second := write(2, 200*time.Second)
+	now = now.Add(79 * time.Second)
+	if tok, _ := src.Token(); tok.Value != first {
+		t.Error("read again before 80% of the token's life")
+	}
+	now = now.Add(2 * time.Second)
+	if tok, _ := src.Token(); tok.Value != second {
+		t.Error("not read again past 80% of the token's life")
+	}
+	// A stale file is a TokenError that says so.
+	write(3, -time.Minute)
+	now = now.Add(time.Hour)
+	_, err = src.Token()
+	var te *TokenError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "expired at") {
+		t.Errorf("an expired token: %v", err)
+	}
+	// The franz-go path sends the same token.
+	now = time.Unix(1_800_000_000, 0)
+	write(4, time.Hour)
+	fn, err := cfg.oauthFn(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := fn(context.Background()); err != nil || a.Token == "" || a.Extensions["k"] != "v" {
+		t.Errorf("franz-go auth = %+v, %v", a, err)
 	}
 }
