@@ -134,8 +134,26 @@ func (c *Config) setting(k string) string {
 	return "property " + k
 }
 
+// refusedEverywhere are the librdkafka settings one engine cannot honour
+// and no command does without: refused up front on every command, so that
+// no command connects differently from another.
+var refusedEverywhere = map[string]string{
+	"ssl.engine.location": "an OpenSSL engine, which franz-go (Go's TLS) cannot load",
+	"ssl.engine.id":       "an OpenSSL engine, which franz-go (Go's TLS) cannot load",
+	"ssl.providers":       "OpenSSL providers, which franz-go (Go's TLS) cannot load",
+	"ssl.sigalgs.list":    "Go's TLS, which franz-go uses, cannot restrict the signature algorithms",
+}
+
 // check refuses what no engine can connect with, by name.
 func (c *Config) check() error {
+	for _, k := range config.SortedKeys(refusedEverywhere) {
+		if _, set := c.props[k]; set {
+			return fmt.Errorf("%s is not supported: %s, and every command must connect the same way", c.setting(k), refusedEverywhere[k])
+		}
+	}
+	if v := c.props["client.dns.lookup"]; v != "" && v != "use_all_dns_ips" {
+		return fmt.Errorf("%s=%s is not supported: franz-go, which some commands use, resolves each broker's own name (use_all_dns_ips), and every command must connect the same way", c.setting("client.dns.lookup"), v)
+	}
 	switch p := c.protocol(); p {
 	case "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL":
 	default:

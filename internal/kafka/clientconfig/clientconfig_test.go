@@ -101,6 +101,9 @@ func TestRefusedUpFront(t *testing.T) {
 			"enable.sasl.oauthbearer.unsecure.jwt": "true", "sasl.oauthbearer.config": "scope=a"},
 			[]string{"-X sasl.oauthbearer.config", "principal=NAME"}},
 		{"unknown protocol", map[string]string{"security.protocol": "QUIC"}, []string{"-X security.protocol=QUIC"}},
+		{"an OpenSSL engine", map[string]string{"ssl.engine.location": "/e.so"}, []string{"-X ssl.engine.location", "every command must connect the same way"}},
+		{"signature algorithms", map[string]string{"ssl.sigalgs.list": "RSA+SHA256"}, []string{"-X ssl.sigalgs.list", "cannot restrict"}},
+		{"canonical bootstrap names", map[string]string{"client.dns.lookup": "resolve_canonical_bootstrap_servers_only"}, []string{"-X client.dns.lookup=resolve_canonical_bootstrap_servers_only"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,12 +134,13 @@ func TestFranzGoProperties(t *testing.T) {
 	}{
 		{map[string]string{"linger.ms": "5", "acks": "all", "debug": "security", "socket.nagle.disable": "true"}, ""},
 		{map[string]string{"client.id": "ops", "socket.timeout.ms": "30000", "socket.connection.setup.timeout.ms": "5000", "metadata.max.age.ms": "1000"}, ""},
-		{map[string]string{"broker.address.family": "any", "client.dns.lookup": "use_all_dns_ips"}, ""},
-		{map[string]string{"ssl.crl.location": "/crl.pem"}, "-X ssl.crl.location=/crl.pem"},
-		{map[string]string{"ssl.cipher.suites": "ECDHE-RSA-AES128-GCM-SHA256"}, "-X ssl.cipher.suites"},
-		{map[string]string{"broker.address.family": "v4"}, "-X broker.address.family=v4"},
-		{map[string]string{"ssl.engine.location": "/e.so"}, "-X ssl.engine.location"},
-		{map[string]string{"sasl.oauthbearer.assertion.private.key.file": "/k"}, "sasl.oauthbearer.assertion.private.key.file"},
+		{map[string]string{"broker.address.family": "v4", "client.dns.lookup": "use_all_dns_ips", "client.software.name": "ops"}, ""},
+		{map[string]string{"security.protocol": "ssl", "ssl.cipher.suites": "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384", "ssl.curves.list": "prime256v1:X25519"}, ""},
+		{map[string]string{"security.protocol": "ssl", "ssl.cipher.suites": "HIGH:!aNULL"}, "-X ssl.cipher.suites: \"HIGH\""},
+		{map[string]string{"security.protocol": "ssl", "ssl.curves.list": "brainpoolP256r1"}, "-X ssl.curves.list"},
+		{map[string]string{"security.protocol": "ssl", "ssl.crl.location": "/no/crl.pem"}, "-X ssl.crl.location"},
+		{map[string]string{"broker.address.family": "v5"}, "want any, v4 or v6"},
+		{map[string]string{"ssl.some.future.setting": "x"}, "-X ssl.some.future.setting=x"},
 		{map[string]string{"socket.timeout.ms": "soon"}, "want milliseconds"},
 	}
 	for _, tt := range tests {
@@ -153,7 +157,7 @@ func TestFranzGoProperties(t *testing.T) {
 		}
 	}
 	// A secret is never shown, even in a refusal.
-	cfg, err := New(cluster(t, &config.Profile{Brokers: []string{"a:1"}}, map[string]string{"ssl.engine.secret": "hush"}))
+	cfg, err := New(cluster(t, &config.Profile{Brokers: []string{"a:1"}}, map[string]string{"ssl.future.secret": "hush"}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,10 @@
 package clientconfig
 
 import (
+	"context"
+	"crypto/tls"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +36,9 @@ var franzMapped = setOf(
 	"socket.timeout.ms", "socket.connection.setup.timeout.ms", "connections.max.idle.ms",
 	"metadata.max.age.ms", "retry.backoff.ms",
 	"socket.keepalive.enable", // Go's dialer always sends TCP keep-alives
+	"ssl.cipher.suites", "ssl.curves.list", "ssl.crl.location", "broker.address.family",
+	"client.dns.lookup", // check refuses all but use_all_dns_ips, what Go does
+	"client.software.name", "client.software.version",
 )
 
 // franzIrrelevant are connection-looking properties that change nothing
@@ -63,16 +69,6 @@ var connectionPrefixes = []string{"security.", "sasl.", "enable.sasl.", "ssl.", 
 // when it can (or has nothing to do with the requests franz-go carries).
 func franzRefusal(k, v string) string {
 	switch {
-	case k == "broker.address.family":
-		if strings.EqualFold(v, "any") {
-			return ""
-		}
-		return "franz-go dials whichever address family the host name resolves to"
-	case k == "client.dns.lookup":
-		if v == "use_all_dns_ips" {
-			return ""
-		}
-		return "franz-go resolves each broker's own name"
 	case franzMapped[k], franzIrrelevant[k], strings.HasPrefix(k, "go."):
 		return ""
 	}
@@ -99,6 +95,9 @@ func (c *Config) FranzGo() ([]kgo.Opt, error) {
 		id = "streamctl"
 	}
 	opts := []kgo.Opt{kgo.SeedBrokers(c.cluster.Brokers...), kgo.ClientID(id)}
+	if name := c.props["client.software.name"]; name != "" {
+		opts = append(opts, kgo.SoftwareNameAndVersion(name, c.props["client.software.version"]))
+	}
 	durations := []struct {
 		key string
 		opt func(time.Duration) kgo.Opt
@@ -132,14 +131,47 @@ func (c *Config) FranzGo() ([]kgo.Opt, error) {
 		}
 		opts = append(opts, kgo.SASL(m))
 	}
+	var tlsCfg *tls.Config
 	if strings.HasSuffix(proto, "SSL") {
-		cfg, err := c.brokerTLS()
-		if err != nil {
+		var err error
+		if tlsCfg, err = c.brokerTLS(); err != nil {
 			return nil, err
 		}
-		opts = append(opts, kgo.DialTLSConfig(cfg))
+	}
+	switch fam := strings.ToLower(c.props["broker.address.family"]); fam {
+	case "", "any":
+		if tlsCfg != nil {
+			opts = append(opts, kgo.DialTLSConfig(tlsCfg))
+		}
+	case "v4", "v6":
+		opts = append(opts, kgo.Dialer(dialer("tcp"+fam[1:], tlsCfg)))
+	default:
+		return nil, fmt.Errorf("%s=%s: want any, v4 or v6", c.setting("broker.address.family"), fam)
 	}
 	return opts, nil
+}
+
+// dialer dials brokers over one address family only (librdkafka's
+// broker.address.family), with TLS when cfg is given; kgo's own TLS dialing
+// cannot be combined with a dialer of ours.
+func dialer(network string, cfg *tls.Config) func(ctx context.Context, _, host string) (net.Conn, error) {
+	return func(ctx context.Context, _, host string) (net.Conn, error) {
+		var d net.Dialer
+		conn, err := d.DialContext(ctx, network, host)
+		if err != nil || cfg == nil {
+			return conn, err
+		}
+		c := cfg.Clone()
+		if c.ServerName == "" {
+			c.ServerName, _, _ = net.SplitHostPort(host)
+		}
+		tc := tls.Client(conn, c)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return tc, nil
+	}
 }
 
 func (c *Config) saslMechanism() (sasl.Mechanism, error) {

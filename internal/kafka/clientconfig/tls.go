@@ -34,11 +34,15 @@ func (c *Config) brokerTLS() (*tls.Config, error) {
 	if cert != nil {
 		cfg.Certificates = []tls.Certificate{*cert}
 	}
+	if err := c.tlsExtras(cfg); err != nil {
+		return nil, err
+	}
 	verify := c.props["enable.ssl.certificate.verification"]
 	switch strings.ToLower(verify) {
 	case "", "true":
 	case "false":
 		cfg.InsecureSkipVerify = true
+		cfg.VerifyConnection = nil // nothing checked, the CRL neither (as OpenSSL)
 		return cfg, nil
 	default:
 		return nil, fmt.Errorf("%s=%s: want true or false", c.setting("enable.ssl.certificate.verification"), verify)
@@ -48,6 +52,7 @@ func (c *Config) brokerTLS() (*tls.Config, error) {
 	case "none":
 		// Verify the chain but not the host name, as librdkafka does here.
 		cfg.InsecureSkipVerify = true
+		crlCheck := cfg.VerifyConnection
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 			if len(cs.PeerCertificates) == 0 {
 				return errors.New("the broker sent no certificate")
@@ -56,8 +61,12 @@ func (c *Config) brokerTLS() (*tls.Config, error) {
 			for _, ic := range cs.PeerCertificates[1:] {
 				inter.AddCert(ic)
 			}
-			_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
-			return err
+			chains, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
+			if err != nil || crlCheck == nil {
+				return err
+			}
+			cs.VerifiedChains = chains
+			return crlCheck(cs)
 		}
 	default:
 		return nil, fmt.Errorf("%s=%s: want https or none", c.setting("ssl.endpoint.identification.algorithm"), alg)

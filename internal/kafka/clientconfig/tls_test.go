@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net"
 	"os"
@@ -45,7 +46,7 @@ func newPKI(t *testing.T, serverNames ...string) *pki {
 	p := &pki{dir: t.TempDir()}
 	p.caKey = newKey(t)
 	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test-ca"}, NotBefore: time.Now().Add(-time.Hour),
-		NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+		NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
 	p.ca = sign(t, caTmpl, caTmpl, &p.caKey.PublicKey, p.caKey)
 	serverKey := newKey(t)
 	srvTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "broker"}, NotBefore: time.Now().Add(-time.Hour),
@@ -242,5 +243,65 @@ func TestFranzGoSASL(t *testing.T) {
 	}
 	if err := connect(t, &config.Profile{Brokers: c.ListenAddrs(), SASL: &config.SASL{Mechanism: "SCRAM-SHA-256", Username: "s256", Password: "wrong"}}, nil); err == nil {
 		t.Error("a wrong password must fail")
+	}
+}
+
+// broker is a kfake broker on 127.0.0.1 with this server TLS configuration.
+func broker(t *testing.T, cfg *tls.Config) string {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.TLS(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()[0]
+}
+
+// The OpenSSL settings with a Go equivalent reach franz-go: a cipher list
+// and curves the broker does not share fail the handshake, shared ones
+// connect; a CRL that revokes the broker's certificate fails it; the
+// address family is the one asked for.
+func TestFranzGoTLSSettings(t *testing.T) {
+	p := newPKI(t, "127.0.0.1")
+	addr := broker(t, &tls.Config{Certificates: []tls.Certificate{p.server}, MaxVersion: tls.VersionTLS12,
+		CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}, CurvePreferences: []tls.CurveID{tls.CurveP384}})
+	prof := &config.Profile{Brokers: []string{addr}, TLS: &config.TLS{CAFile: p.caFile}}
+	for _, tt := range []struct {
+		x  map[string]string
+		ok bool
+	}{
+		{nil, true},
+		{map[string]string{"ssl.cipher.suites": "ECDHE-ECDSA-AES128-GCM-SHA256"}, true},
+		{map[string]string{"ssl.cipher.suites": "ECDHE-ECDSA-AES256-GCM-SHA384"}, false},
+		{map[string]string{"ssl.curves.list": "secp384r1"}, true},
+		{map[string]string{"ssl.curves.list": "P-256"}, false},
+		{map[string]string{"broker.address.family": "v4"}, true},
+		{map[string]string{"broker.address.family": "v6"}, false},
+	} {
+		if err := connect(t, prof, tt.x); (err == nil) != tt.ok {
+			t.Errorf("%v: %v, want connected %v", tt.x, err, tt.ok)
+		}
+	}
+
+	// CRLs from the broker's CA: one revoking another serial, one revoking
+	// the broker's.
+	crl := func(serial int64) string {
+		der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(serial),
+			ThisUpdate: time.Now().Add(-time.Hour), NextUpdate: time.Now().Add(time.Hour),
+			RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: big.NewInt(serial), RevocationTime: time.Now()}}}, p.ca, p.caKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.write(t, fmt.Sprintf("crl-%d.pem", serial), string(pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})))
+	}
+	if err := connect(t, prof, map[string]string{"ssl.crl.location": crl(99)}); err != nil {
+		t.Errorf("a CRL that does not revoke the broker: %v", err)
+	}
+	if err := connect(t, prof, map[string]string{"ssl.crl.location": crl(2)}); err == nil || !strings.Contains(err.Error(), "revoked") {
+		t.Errorf("a CRL revoking the broker's certificate (serial 2): %v", err)
+	}
+	other := newPKI(t, "127.0.0.1")
+	der, _ := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: time.Now(), NextUpdate: time.Now().Add(time.Hour)}, other.ca, other.caKey)
+	if err := connect(t, prof, map[string]string{"ssl.crl.location": p.write(t, "other.crl", string(der))}); err == nil || !strings.Contains(err.Error(), "no CRL") {
+		t.Errorf("no CRL from the broker's CA: %v", err)
 	}
 }
