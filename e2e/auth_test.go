@@ -162,6 +162,20 @@ func authProfiles(t *testing.T) []authProfile {
 			},
 		},
 		authProfile{
+			// The JWT bearer grant (RFC 7523) with librdkafka's properties:
+			// the client signs an assertion with its key instead of sending
+			// a secret.
+			name: "oauthbearer-oidc-jwt-bearer", listener: "KAFKA_OAUTH_BOOTSTRAP", row: "OAUTH-OIDC-jwt-bearer",
+			create: func(t *testing.T, u *user, name string) {
+				u.run("profile", "create", name, "--brokers", k(t, "KAFKA_OAUTH_BOOTSTRAP"), "--sasl-mechanism", "OAUTHBEARER",
+					"--set", "sasl.oauthbearer.method=oidc", "--set", "sasl.oauthbearer.grant.type=urn:ietf:params:oauth:grant-type:jwt-bearer",
+					"--set", "sasl.oauthbearer.token.endpoint.url="+k(t, "OIDC_TOKEN_ENDPOINT"),
+					"--set", "sasl.oauthbearer.assertion.private.key.file="+k(t, "OIDC_ASSERTION_KEY"),
+					"--set", "sasl.oauthbearer.assertion.claim.sub="+k(t, "OIDC_ASSERTION_SUBJECT"),
+					"--set", "sasl.oauthbearer.assertion.claim.aud="+k(t, "OIDC_TOKEN_ENDPOINT")).ok(t)
+			},
+		},
+		authProfile{
 			// A token obtained elsewhere (here from the OIDC issuer, as a
 			// deployment's sidecar would) in a file the profile names.
 			name: "oauthbearer-token-file", listener: "KAFKA_OAUTH_BOOTSTRAP", secret: token, shows: []string{"oauth.token"},

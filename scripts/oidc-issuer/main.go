@@ -12,7 +12,9 @@
 // each client. A client's MODE makes its tokens good
 // (the default), already expired ("expired"), signed by a key the JWKS does
 // not hold under the same key id ("wrong-key"), or short-lived
-// ("life=DURATION").
+// ("life=DURATION"). With -assertion-key it also takes the JWT bearer
+// grant (RFC 7523): an RS256 assertion signed by that public key's private
+// key, for the token endpoint (aud), gets a token for its subject.
 package main
 
 import (
@@ -20,15 +22,16 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"log"
 	"math/big"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -51,6 +54,8 @@ type issuer struct {
 	rogue    *rsa.PrivateKey // not in the JWKS
 	clients  map[string]client
 	life     time.Duration
+
+	assertionKey *rsa.PublicKey // the jwt-bearer grant's, nil when not taken
 
 	mu     sync.Mutex
 	issued map[string]int // tokens issued, by client id (GET /stats)
@@ -90,6 +95,7 @@ func main() {
 	audience := flag.String("audience", "kafka", "the aud claim of every token")
 	life := flag.Duration("life", time.Hour, "token lifetime unless a client says otherwise")
 	flag.Var(clients, "client", "ID:SECRET[:MODE], repeatable")
+	assertionKey := flag.String("assertion-key", "", "a PEM public key whose signed assertions the jwt-bearer grant takes")
 	flag.Parse()
 	if *addrFile == "" || len(clients) == 0 {
 		log.Fatal("oidc-issuer: -addr-file and at least one -client are required")
@@ -108,6 +114,24 @@ func main() {
 	}
 	iss := &issuer{url: "http://" + ln.Addr().String(), audience: *audience, kid: "e2e-" + randomID()[:8],
 		key: key, rogue: rogue, clients: clients, life: *life, issued: map[string]int{}}
+	if *assertionKey != "" {
+		b, err := os.ReadFile(*assertionKey)
+		if err != nil {
+			log.Fatal(err)
+		}
+		blk, _ := pem.Decode(b)
+		if blk == nil {
+			log.Fatalf("oidc-issuer: no PEM in %s", *assertionKey)
+		}
+		pub, err := x509.ParsePKIXPublicKey(blk.Bytes)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var ok bool
+		if iss.assertionKey, ok = pub.(*rsa.PublicKey); !ok {
+			log.Fatalf("oidc-issuer: %s is not an RSA public key", *assertionKey)
+		}
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", iss.token)
 	mux.HandleFunc("GET /jwks", iss.jwks)
@@ -141,21 +165,33 @@ func (iss *issuer) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_request", err.Error())
 		return
 	}
-	if g := r.PostForm.Get("grant_type"); g != "client_credentials" {
+	var id string
+	var cl client
+	switch g := r.PostForm.Get("grant_type"); {
+	case g == "client_credentials":
+		var secret string
+		var ok bool
+		id, secret, ok = r.BasicAuth()
+		if !ok {
+			id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+		}
+		var known bool
+		cl, known = iss.clients[id]
+		if !known || cl.secret != secret {
+			log.Printf("oidc-issuer: refused client %q", id)
+			oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
+			return
+		}
+	case g == "urn:ietf:params:oauth:grant-type:jwt-bearer" && iss.assertionKey != nil:
+		sub, err := iss.checkAssertion(r.PostForm.Get("assertion"))
+		if err != nil {
+			log.Printf("oidc-issuer: refused an assertion: %v", err)
+			oauthError(w, http.StatusBadRequest, "invalid_grant", err.Error())
+			return
+		}
+		id = sub
+	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("grant_type %q", g))
-		return
-	}
-	id, secret, ok := r.BasicAuth()
-	if ok { // RFC 6749 2.3.1: form-encoded before base64
-		id, _ = url.QueryUnescape(id)
-		secret, _ = url.QueryUnescape(secret)
-	} else {
-		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	cl, known := iss.clients[id]
-	if !known || cl.secret != secret {
-		log.Printf("oidc-issuer: refused client %q", id)
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
 		return
 	}
 	now := time.Now()
@@ -192,6 +228,50 @@ func (iss *issuer) token(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"access_token": tok, "token_type": "Bearer", "expires_in": int(time.Until(exp).Seconds()),
 	})
+}
+
+// checkAssertion checks a jwt-bearer grant's assertion (RFC 7523 3): its
+// RS256 signature by the assertion key, its audience (this token
+// endpoint), expiry and not-before; it returns the subject.
+func (iss *issuer) checkAssertion(a string) (string, error) {
+	parts := strings.Split(a, ".")
+	if len(parts) != 3 {
+		return "", fmt.Errorf("not a JWT")
+	}
+	var header struct {
+		Alg string `json:"alg"`
+	}
+	var claims struct {
+		Sub string  `json:"sub"`
+		Aud string  `json:"aud"`
+		Exp float64 `json:"exp"`
+		Nbf float64 `json:"nbf"`
+	}
+	h, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	p, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+	if json.Unmarshal(h, &header) != nil || json.Unmarshal(p, &claims) != nil {
+		return "", fmt.Errorf("not a JWT")
+	}
+	if header.Alg != "RS256" {
+		return "", fmt.Errorf("alg %q, want RS256", header.Alg)
+	}
+	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if err := rsa.VerifyPKCS1v15(iss.assertionKey, crypto.SHA256, sum[:], sig); err != nil {
+		return "", fmt.Errorf("bad signature")
+	}
+	now := float64(time.Now().Unix())
+	switch {
+	case claims.Sub == "":
+		return "", fmt.Errorf("no sub")
+	case claims.Aud != iss.url+"/token":
+		return "", fmt.Errorf("aud %q, want %q", claims.Aud, iss.url+"/token")
+	case claims.Exp < now:
+		return "", fmt.Errorf("expired")
+	case claims.Nbf > now+30:
+		return "", fmt.Errorf("not valid yet")
+	}
+	return claims.Sub, nil
 }
 
 func (iss *issuer) jwks(w http.ResponseWriter, _ *http.Request) {

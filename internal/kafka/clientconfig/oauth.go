@@ -47,8 +47,19 @@ func (c *Config) oauthMethod() string {
 func (c *Config) checkOAuth() error {
 	switch c.oauthMethod() {
 	case "oidc":
+		needs := []string{"sasl.oauthbearer.token.endpoint.url", "sasl.oauthbearer.client.id", "sasl.oauthbearer.client.secret"}
+		switch g := c.props["sasl.oauthbearer.grant.type"]; g {
+		case "", "client_credentials":
+		case jwtBearerGrant:
+			needs = needs[:1]
+			if _, err := c.assertionConfig(); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("%s=%s: want client_credentials or %s", c.setting("sasl.oauthbearer.grant.type"), g, jwtBearerGrant)
+		}
 		var missing []string
-		for _, k := range []string{"sasl.oauthbearer.token.endpoint.url", "sasl.oauthbearer.client.id", "sasl.oauthbearer.client.secret"} {
+		for _, k := range needs {
 			if c.props[k] == "" {
 				missing = append(missing, k)
 			}
@@ -163,14 +174,19 @@ func (c *Config) oauthFn(httpTLS *tls.Config) (func(context.Context) (oauth.Auth
 
 // newOIDCSource is the token source of sasl.oauthbearer.method=oidc.
 func (c *Config) newOIDCSource(httpTLS *tls.Config) (*oidcSource, error) {
-	if g := c.props["sasl.oauthbearer.grant.type"]; g != "" && g != "client_credentials" {
-		return nil, fmt.Errorf("%s=%s is not supported on this path (client_credentials is)", c.setting("sasl.oauthbearer.grant.type"), g)
+	var assertion *assertionConfig
+	if c.props["sasl.oauthbearer.grant.type"] == jwtBearerGrant {
+		var err error
+		if assertion, err = c.assertionConfig(); err != nil {
+			return nil, err
+		}
 	}
 	ext, err := parseExtensions(c.props["sasl.oauthbearer.extensions"])
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.setting("sasl.oauthbearer.extensions"), err)
 	}
 	return &oidcSource{
+		assertion: assertion,
 		endpoint: c.props["sasl.oauthbearer.token.endpoint.url"],
 		clientID: c.props["sasl.oauthbearer.client.id"],
 		secret:   c.props["sasl.oauthbearer.client.secret"],
@@ -197,12 +213,14 @@ func parseExtensions(s string) (map[string]string, error) {
 	return ext, nil
 }
 
-// oidcSource gets tokens with the OAuth client credentials grant, as
-// librdkafka's sasl.oauthbearer.method=oidc does (the client's id and
-// secret in HTTP basic auth, grant_type and scope in the form), and keeps
-// each until 80% of its life has passed, when librdkafka also refreshes.
-// franz-go asks for a token at every connection and re-authentication.
+// oidcSource gets tokens as librdkafka's sasl.oauthbearer.method=oidc
+// does: with the OAuth client credentials grant (the client's id and secret
+// in HTTP basic auth, grant_type and scope in the form), or the JWT bearer
+// grant (an assertion instead of a secret); and keeps each until 80% of its
+// life has passed, when librdkafka also refreshes. franz-go asks for a
+// token at every connection and re-authentication.
 type oidcSource struct {
+	assertion                         *assertionConfig // the jwt-bearer grant's, nil for client credentials
 	endpoint, clientID, secret, scope string
 	ext                               map[string]string
 	http                              *http.Client
@@ -229,6 +247,13 @@ func (s *oidcSource) auth(ctx context.Context) (oauth.Auth, error) {
 
 func (s *oidcSource) fetch(ctx context.Context) (string, time.Duration, error) {
 	form := url.Values{"grant_type": {"client_credentials"}}
+	if s.assertion != nil {
+		a, err := s.assertion.assertion(s.now())
+		if err != nil {
+			return "", 0, &TokenError{Endpoint: s.endpoint, Detail: "making the JWT assertion: " + err.Error()}
+		}
+		form = url.Values{"grant_type": {jwtBearerGrant}, "assertion": {a}}
+	}
 	if s.scope != "" {
 		form.Set("scope", s.scope)
 	}
@@ -236,7 +261,12 @@ func (s *oidcSource) fetch(ctx context.Context) (string, time.Duration, error) {
 	if err != nil {
 		return "", 0, &TokenError{Endpoint: s.endpoint, Detail: err.Error()}
 	}
-	req.SetBasicAuth(url.QueryEscape(s.clientID), url.QueryEscape(s.secret)) // RFC 6749 2.3.1
+	if s.assertion == nil {
+		// As librdkafka sends them: not form-encoded first (RFC 6749
+		// 2.3.1 says to), which providers that decode would notice only
+		// for an id or secret with characters such as '+', '%' or ':'.
+		req.SetBasicAuth(s.clientID, s.secret)
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := s.http.Do(req)
@@ -251,6 +281,7 @@ func (s *oidcSource) fetch(ctx context.Context) (string, time.Duration, error) {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	var r struct {
 		AccessToken string  `json:"access_token"`
+		IDToken     string  `json:"id_token"` // what some providers answer the jwt-bearer grant with (librdkafka takes it)
 		ExpiresIn   float64 `json:"expires_in"`
 		Error       string  `json:"error"`
 		Description string  `json:"error_description"`
@@ -262,6 +293,9 @@ func (s *oidcSource) fetch(ctx context.Context) (string, time.Duration, error) {
 			detail += ": " + strings.TrimSpace(r.Error+" "+r.Description)
 		}
 		return "", 0, &TokenError{Endpoint: s.endpoint, Detail: detail + " (check the profile's sasl.oauthbearer client_id and client secret)"}
+	}
+	if r.AccessToken == "" && s.assertion != nil {
+		r.AccessToken = r.IDToken
 	}
 	if jsonErr != nil || r.AccessToken == "" {
 		return "", 0, &TokenError{Endpoint: s.endpoint, Detail: "the answer has no access_token"}

@@ -171,13 +171,21 @@ func (c *Config) clientCertificate() (*tls.Certificate, error) {
 }
 
 // privateKey parses the client's PEM key, decrypting it with
-// ssl.key.password when it is encrypted: PKCS#8 ("ENCRYPTED PRIVATE KEY",
-// what OpenSSL 3 writes) or OpenSSL's older "Proc-Type: 4,ENCRYPTED" form.
+// ssl.key.password when it is encrypted.
 func (c *Config) privateKey(keyPEM []byte) (crypto.Signer, error) {
 	where := c.setting("ssl.key.location")
 	if c.props["ssl.key.pem"] != "" {
 		where = c.setting("ssl.key.pem")
 	}
+	password, hasPassword := c.props["ssl.key.password"]
+	return parsePrivateKey(keyPEM, where, password, hasPassword, "ssl.key.password")
+}
+
+// parsePrivateKey parses a PEM private key, decrypting it with password
+// when it is encrypted: PKCS#8 ("ENCRYPTED PRIVATE KEY", what OpenSSL 3
+// writes) or OpenSSL's older "Proc-Type: 4,ENCRYPTED" form. where and
+// passwordKey name the settings in errors.
+func parsePrivateKey(keyPEM []byte, where, password string, hasPassword bool, passwordKey string) (crypto.Signer, error) {
 	var block *pem.Block
 	for rest := keyPEM; ; {
 		if block, rest = pem.Decode(rest); block == nil || strings.HasSuffix(block.Type, "PRIVATE KEY") {
@@ -187,14 +195,13 @@ func (c *Config) privateKey(keyPEM []byte) (crypto.Signer, error) {
 	if block == nil {
 		return nil, fmt.Errorf("%s: no PEM private key in it", where)
 	}
-	password, hasPassword := c.props["ssl.key.password"]
 	der := block.Bytes
 	//lint:ignore SA1019 OpenSSL's legacy encrypted PEM is still what some key stores hand out, and librdkafka reads it
 	legacy := x509.IsEncryptedPEMBlock(block)
 	switch {
 	case block.Type == "ENCRYPTED PRIVATE KEY" || legacy:
 		if !hasPassword {
-			return nil, fmt.Errorf("%s is encrypted: give its password as ssl.key.password", where)
+			return nil, fmt.Errorf("%s is encrypted: give its password as %s", where, passwordKey)
 		}
 		var err error
 		if legacy {
@@ -208,7 +215,7 @@ func (c *Config) privateKey(keyPEM []byte) (crypto.Signer, error) {
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: decrypting with ssl.key.password: %w", where, err)
+			return nil, fmt.Errorf("%s: decrypting with %s: %w", where, passwordKey, err)
 		}
 	}
 	if k, err := x509.ParsePKCS8PrivateKey(der); err == nil {
