@@ -187,13 +187,13 @@ func (c *Config) newOIDCSource(httpTLS *tls.Config) (*oidcSource, error) {
 	}
 	return &oidcSource{
 		assertion: assertion,
-		endpoint: c.props["sasl.oauthbearer.token.endpoint.url"],
-		clientID: c.props["sasl.oauthbearer.client.id"],
-		secret:   c.props["sasl.oauthbearer.client.secret"],
-		scope:    c.props["sasl.oauthbearer.scope"],
-		ext:      ext,
-		http:     &http.Client{Transport: &http.Transport{TLSClientConfig: httpTLS, Proxy: http.ProxyFromEnvironment}},
-		now:      time.Now,
+		endpoint:  c.props["sasl.oauthbearer.token.endpoint.url"],
+		clientID:  c.props["sasl.oauthbearer.client.id"],
+		secret:    c.props["sasl.oauthbearer.client.secret"],
+		scope:     c.props["sasl.oauthbearer.scope"],
+		ext:       ext,
+		http:      &http.Client{Transport: &http.Transport{TLSClientConfig: httpTLS, Proxy: http.ProxyFromEnvironment}},
+		now:       time.Now,
 	}, nil
 }
 
