@@ -200,7 +200,8 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	step("topic delete", "", nil, "topic", "delete", topic+"-copy", topic+"-archive", "--yes")
 }
 
-// TestMain's companion: print the matrix when the auth tests ran.
+// printMatrix logs the matrix as it ran (go test -v shows it, and a failed
+// run), and writes it to $STREAMCTL_E2E_MATRIX when set.
 func printMatrix(t *testing.T, m *matrix) {
 	if len(m.rows) == 0 {
 		return

@@ -92,7 +92,7 @@ func franzRefusal(k, v string) string {
 func (c *Config) FranzGo() ([]kgo.Opt, error) {
 	for _, k := range config.SortedKeys(c.props) {
 		if why := franzRefusal(k, c.props[k]); why != "" {
-			return nil, fmt.Errorf("%s=%s cannot be honoured by this command, which also connects through franz-go (%s); remove it, or run the command without it", c.setting(k), c.displayValue(k), why)
+			return nil, fmt.Errorf("%s=%s cannot be honoured by this command, which also connects through franz-go (%s); this command needs it removed", c.setting(k), c.displayValue(k), why)
 		}
 	}
 	id := c.props["client.id"]
