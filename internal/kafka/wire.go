@@ -17,6 +17,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -44,11 +45,30 @@ func (c *Client) wire() (*kgo.Client, error) {
 	if w.cl == nil && w.err == nil {
 		opts, err := c.conf.FranzGo()
 		if err == nil {
-			w.cl, err = kgo.NewClient(opts...)
+			w.cl, err = kgo.NewClient(append(opts, kgo.WithLogger(wireLogger{c}))...)
 		}
 		w.err = err
 	}
 	return w.cl, w.err
+}
+
+// wireLogger passes franz-go's logs to the client's logger at debug level
+// (shown with -v, as librdkafka's are), secrets scrubbed.
+type wireLogger struct{ c *Client }
+
+func (l wireLogger) Level() kgo.LogLevel {
+	if l.c.log.Enabled(context.Background(), slog.LevelDebug) {
+		return kgo.LogLevelDebug
+	}
+	return kgo.LogLevelNone
+}
+
+func (l wireLogger) Log(_ kgo.LogLevel, msg string, keyvals ...any) {
+	args := []any{"source", "franz-go"}
+	for i := 0; i+1 < len(keyvals); i += 2 {
+		args = append(args, fmt.Sprint(keyvals[i]), l.c.scrub.Scrub(fmt.Sprint(keyvals[i+1])))
+	}
+	l.c.log.Debug(l.c.scrub.Scrub(msg), args...)
 }
 
 // close ends the franz-go connection, if one was made.
