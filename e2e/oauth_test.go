@@ -62,7 +62,7 @@ func issued(t testing.TB, client string) int {
 	return s.Issued[client]
 }
 
-// OIDC tokens that live 6 seconds, on a listener where a session lasts as
+// OIDC tokens that live 10 seconds, on a listener where a session lasts as
 // long as its token: a consumer (librdkafka) and a franz-go client keep
 // working across several of their tokens' lives, getting a new token
 // before each expires; without refreshes the broker would close their
@@ -107,7 +107,7 @@ func TestOIDCTokensRefreshBeforeExpiry(t *testing.T) {
 		readValue("before")
 		// The consumer's handles each get their own tokens: wait for new
 		// ones, and until every token they had at "before" has expired.
-		first, expired := issued(t, short), time.Now().Add(6*time.Second)
+		first, expired := issued(t, short), time.Now().Add(10*time.Second)
 		eventually(t, time.Minute, func() (bool, string) {
 			n := issued(t, short)
 			return n >= first+2 && time.Now().After(expired), fmt.Sprintf("%d tokens issued to the consumer's client, want %d, and the first ones expired", n, first+2)
