@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -80,12 +81,12 @@ func TestOIDCTokensRefreshBeforeExpiry(t *testing.T) {
 		return u, u.writeFile(".config/streamctl/config.yaml", []byte(profile), 0o600)
 	}
 
-	t.Run("librdkafka consumer", func(t *testing.T) {
+	// consumeAcross runs a consumer of a new topic for user u, sees a record
+	// produced before and one produced after wait returns.
+	consumeAcross := func(t *testing.T, u *user, wait func()) {
 		admin := newUser(t)
 		topic := uniqueName(t, "")
 		admin.run("topic", "create", topic).ok(t)
-		u, _ := newShortUser(t)
-
 		cons := u.start("consume", topic, "-o", "raw")
 		cons.stdin.Close()
 		out := bufio.NewReader(cons.stdout)
@@ -102,16 +103,9 @@ func TestOIDCTokensRefreshBeforeExpiry(t *testing.T) {
 				t.Fatalf("consume did not write %q within a minute\nstderr:\n%s", want, cons.stderr.String())
 			}
 		}
-		// consume starts at the end: produce until the first record is seen.
 		admin.runIn("before\n", "produce", topic).ok(t)
 		readValue("before")
-		// The consumer's handles each get their own tokens: wait for new
-		// ones, and until every token they had at "before" has expired.
-		first, expired := issued(t, short), time.Now().Add(10*time.Second)
-		eventually(t, time.Minute, func() (bool, string) {
-			n := issued(t, short)
-			return n >= first+2 && time.Now().After(expired), fmt.Sprintf("%d tokens issued to the consumer's client, want %d, and the first ones expired", n, first+2)
-		})
+		wait()
 		admin.runIn("after\n", "produce", topic).ok(t)
 		readValue("after")
 		if err := cons.cmd.Process.Signal(syscall.SIGINT); err != nil {
@@ -120,6 +114,52 @@ func TestOIDCTokensRefreshBeforeExpiry(t *testing.T) {
 		if code := cons.wait(t); code != 130 {
 			t.Errorf("consume exited %d after Ctrl-C\nstderr:\n%s", code, cons.stderr.String())
 		}
+	}
+
+	t.Run("librdkafka consumer", func(t *testing.T) {
+		u, _ := newShortUser(t)
+		consumeAcross(t, u, func() {
+			// The consumer's handles each get their own tokens: wait for
+			// new ones, and until every token they had at "before" has
+			// expired.
+			first, expired := issued(t, short), time.Now().Add(10*time.Second)
+			eventually(t, time.Minute, func() (bool, string) {
+				n := issued(t, short)
+				return n >= first+2 && time.Now().After(expired), fmt.Sprintf("%d tokens issued to the consumer's client, want %d, and the first ones expired", n, first+2)
+			})
+		})
+	})
+
+	t.Run("token file kept fresh by another program", func(t *testing.T) {
+		// streamctl hands librdkafka's handles the file's token, and reads
+		// the file again before that token expires; here the test is the
+		// program (a sidecar) that keeps the file fresh.
+		u := newUserNoBrokers(t)
+		file := u.writeFile("kafka.token", []byte(oidcToken(t, short)), 0o600)
+		expired := time.Now().Add(10 * time.Second)
+		u.run("profile", "create", "short", "--brokers", k(t, "KAFKA_OAUTH_BOOTSTRAP"), "--oauth-token-file", file).ok(t)
+		done := make(chan struct{})
+		refreshed := make(chan struct{}, 100)
+		go func() {
+			for tick := time.NewTicker(3 * time.Second); ; {
+				select {
+				case <-done:
+					tick.Stop()
+					return
+				case <-tick.C:
+					tmp := file + ".new"
+					if os.WriteFile(tmp, []byte(oidcToken(t, short)), 0o600) == nil && os.Rename(tmp, file) == nil {
+						refreshed <- struct{}{}
+					}
+				}
+			}
+		}()
+		defer close(done)
+		consumeAcross(t, u, func() {
+			eventually(t, time.Minute, func() (bool, string) {
+				return len(refreshed) >= 2 && time.Now().After(expired), "the first token has not expired yet"
+			})
+		})
 	})
 
 	t.Run("franz-go", func(t *testing.T) {
