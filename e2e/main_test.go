@@ -107,7 +107,7 @@ func testMain(m *testing.M) int {
 		defer stopRegistry()
 	}
 	switch {
-	case code == 2: // java, openssl or mvn missing
+	case code == 2: // java, openssl, go or mvn missing
 		stopWatchdog()
 		reason := lastLine(stderr)
 		reason = strings.TrimPrefix(reason, "kafka-broker: ")
