@@ -193,7 +193,9 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	step("user delete", "", nil, "user", "delete", scramUser, "--execute", "--yes")
 
 	// dlq and replay: record pipelines of their own
-	step("dlq list", "", nil, "dlq", "list")
+	// Its own topics only: dlq list fails when a topic it lists is deleted
+	// before it reads its offsets, which the other rows' cleanup does.
+	step("dlq list", "", nil, "dlq", "list", "--pattern", topic+"*")
 	tr.add(u.run("topic", "create", topic+"-archive", "--profile", p.name)).ok(t)
 	step("dlq drain --to-topic", "", nil, "dlq", "drain", topic, "--to-topic", topic+"-archive")
 	step("replay --to-topic", "", nil, "replay", topic, "--to-topic", topic+"-copy", "--create")
