@@ -193,12 +193,6 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
-func (m *javaMember) count() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.lines)
-}
-
 // await waits until the member wrote n lines.
 func (m *javaMember) await(t *testing.T, n int) {
 	t.Helper()

@@ -22,9 +22,7 @@ type fakeSource struct {
 	order   []string // "ack OFFSET TYPE" and "commit", in order
 	out     *bytes.Buffer
 	// atAck is what the output held when each record was acknowledged.
-	atAck  map[int64]string
-	cancel func() // called after the batch of this index is handed out
-	cancAt int
+	atAck map[int64]string
 }
 
 func (f *fakeSource) Poll(ctx context.Context, wait time.Duration) ([]*kafka.Record, error) {
