@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/streamctl/streamctl/cmd"
+	"github.com/streamctl/streamctl/internal/format"
 )
 
 // shareSummary matches consume --share-group's summary line.
@@ -173,10 +178,27 @@ func TestGroupTypesDescribe(t *testing.T) {
 	if !strings.Contains(r.out, "order-workers\tshare\tshare\tEmpty") || !strings.Contains(r.out, "shipping-group\tconsumer\tconsumer\tEmpty") || strings.Contains(r.out, "analytics-group") {
 		t.Errorf("group list --type share,consumer:\n%s", r.out)
 	}
-	// A live consumer-protocol member: epochs, subscription, and its
-	// assignment in the table.
+	// The lag gates and --watch take consumer and share groups.
 	run(t, b.args("group", "lag", "shipping-group", "--fail-above", "58")...).ok(t)
 	run(t, b.args("group", "lag", "order-workers", "--fail-above", "100")...).exit(t, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(1500*time.Millisecond, cancel)
+	ios, _, out, errOut := format.Test()
+	if code := cmd.Run(ctx, ios, b.args("group", "lag", "order-workers", "--watch", "--interval", "500ms", "--no-time-lag")); code != 130 {
+		t.Fatalf("--watch: exit %d, want 130: %s", code, errOut)
+	}
+	var sample struct {
+		Lag       int64  `json:"lag"`
+		Committed int64  `json:"committed"`
+		Status    string `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(strings.Split(out.String(), "\n")[0]), &sample); err != nil {
+		t.Fatalf("--watch line %q: %v", out.String(), err)
+	}
+	if sample.Lag != 185 || sample.Committed != 100 || sample.Status == "" {
+		t.Errorf("--watch sample of order-workers %+v: want lag 185 and its start offsets' sum, 100", sample)
+	}
 }
 
 // A share group's reset moves its start offsets (refused --shift-by), with
