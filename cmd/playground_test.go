@@ -16,14 +16,17 @@ import (
 var listening = regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
 
 // startPlayground runs `streamctl playground` until the test ends and
-// returns its address and stdout.
+// returns its address and stdout. The broker and the registry get free
+// ports (TestTestsStartPlaygroundsOnFreePorts).
 func startPlayground(t *testing.T, args ...string) (string, *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
 	ios := &format.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}
 	done := make(chan int, 1)
-	go func() { done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0"}, args...)) }()
+	go func() {
+		done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0", "--registry-port", "0"}, args...))
+	}()
 	stop := func() int {
 		cancel()
 		select {
@@ -132,7 +135,7 @@ func TestPlaygroundDataDir(t *testing.T) {
 // first is gone, the profile follows the new one, with a note.
 func TestPlaygroundKeepsARunningPlaygroundsProfile(t *testing.T) {
 	isolate(t)
-	first, _ := startPlayground(t, "--no-demo", "--registry-port", "0")
+	first, _ := startPlayground(t, "--no-demo")
 	r := run(t, "playground", "--port", "0", "--registry-port", "0", "--no-demo").exit(t, 1)
 	if !strings.Contains(r.errOut, `profile "playground" points at `+first+", where a broker answers") || !strings.Contains(r.errOut, "--profile-name") {
 		t.Errorf("stderr:\n%s", r.errOut)
@@ -140,7 +143,7 @@ func TestPlaygroundKeepsARunningPlaygroundsProfile(t *testing.T) {
 	if r := run(t, "profile", "show", "playground", "-o", "json").ok(t); !strings.Contains(r.out, first) {
 		t.Errorf("the running playground's profile changed:\n%s", r.out)
 	}
-	second, _ := startPlayground(t, "--no-demo", "--registry-port", "0", "--profile-name", "pg2")
+	second, _ := startPlayground(t, "--no-demo", "--profile-name", "pg2")
 	if r := run(t, "profile", "show", "pg2", "-o", "json").ok(t); !strings.Contains(r.out, second) {
 		t.Errorf("pg2 does not point at the second playground:\n%s", r.out)
 	}
@@ -179,5 +182,31 @@ func TestPlaygroundRepointsAStaleProfile(t *testing.T) {
 	r := run(t, "profile", "show", "playground", "-o", "json").ok(t)
 	if !strings.Contains(r.out, addr) || !strings.Contains(r.out, `"timeout": "3s"`) {
 		t.Errorf("the profile should point at %s and keep its other settings:\n%s", addr, r.out)
+	}
+}
+
+// No test may bind a fixed port: `make test` has to pass beside a `make
+// playground` on 9092 and 8081, as the README's tour runs them. The
+// playground's flags default to those ports, so every test that starts one
+// must pick free ports for both the broker and the registry.
+func TestTestsStartPlaygroundsOnFreePorts(t *testing.T) {
+	start := regexp.MustCompile(`(^|[({]|\bt, )"playground", `)
+	files, _ := filepath.Glob("*_test.go")
+	e2e, _ := filepath.Glob("../e2e/*_test.go")
+	for _, path := range append(files, e2e...) {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if !start.MatchString(line) {
+				continue
+			}
+			for _, flag := range []string{`"--port", "0"`, `"--registry-port", "0"`} {
+				if !strings.Contains(line, flag) {
+					t.Errorf("%s:%d starts a playground without %s: it binds a fixed port\n\t%s", path, i+1, flag, strings.TrimSpace(line))
+				}
+			}
+		}
 	}
 }
