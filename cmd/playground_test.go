@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -208,5 +209,25 @@ func TestTestsStartPlaygroundsOnFreePorts(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A playground on a port something else holds (a first playground on 9092)
+// says so and names the flag that picks another, as the registry's does.
+func TestPlaygroundOnATakenPortSuggestsPort(t *testing.T) {
+	isolate(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, taken, _ := net.SplitHostPort(l.Addr().String())
+	args := []string{"--port", taken, "--registry-port", "0", "--no-demo"}
+	r := run(t, append([]string{"playground"}, args...)...).exit(t, 1)
+	if want := "127.0.0.1:" + taken + " is in use (another playground?): pick another with --port, e.g. --port 0 for a free one"; !strings.Contains(r.errOut, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.errOut)
+	}
+	if strings.Contains(r.errOut, "Usage:") {
+		t.Errorf("a taken port is not a usage error:\n%s", r.errOut)
 	}
 }

@@ -5,7 +5,9 @@ package playground
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 )
@@ -41,7 +43,7 @@ func Start(opts Options) (*Playground, error) {
 	}
 	c, err := kfake.NewCluster(kopts...)
 	if err != nil {
-		return nil, fmt.Errorf("starting the playground broker on 127.0.0.1:%d: %w", opts.Port, err)
+		return nil, listenError("broker", opts.Port, "--port", err)
 	}
 	validate(c)
 	reg, err := startRegistry(opts.RegistryPort)
@@ -64,6 +66,16 @@ func (p *Playground) RegistryURL() string { return p.registry.url() }
 func (p *Playground) Close() {
 	p.registry.close()
 	p.cluster.Close()
+}
+
+// listenError words a failed listen of the broker or the registry; a port
+// held by something else (most often a playground started before) names
+// the flag that picks another.
+func listenError(what string, port int, flag string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("starting the playground %s: 127.0.0.1:%d is in use (another playground?): pick another with %s, e.g. %[3]s 0 for a free one", what, port, flag)
+	}
+	return fmt.Errorf("starting the playground %s on 127.0.0.1:%d: %w", what, port, err)
 }
 
 // Run starts a broker, calls ready with it, and stops it when ctx ends.
