@@ -55,7 +55,8 @@ type ReplayOptions struct {
 	Execute      bool
 	UndoDir      string
 
-	rng position.Range
+	rng   position.Range
+	rerun func(set map[string]string) string // this command line again, with set's flags
 }
 
 func newReplayCmd(f *cmdutil.Factory) *cobra.Command {
@@ -108,6 +109,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Sources = args
+			opts.rerun = func(set map[string]string) string { return cmdutil.Rerun(cmd, args, set) }
 			if err := opts.validate(time.Now()); err != nil {
 				return err
 			}
@@ -321,7 +323,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		}
 	}
 	if errors.Is(runErr, context.Canceled) {
-		f.IO.Infof("Interrupted; continue with: streamctl replay %s ... --checkpoint %s --resume", strings.Join(opts.Sources, " "), cp.Path())
+		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(map[string]string{"checkpoint": cp.Path(), "resume": "true"}))
 	}
 	if f.Output() != format.Table {
 		if err := format.Print(f.IO, f.Output(), sum, nil); err != nil {

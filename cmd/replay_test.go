@@ -99,7 +99,10 @@ func TestReplayDefaultIDsDiffer(t *testing.T) {
 	}
 }
 
+// Ctrl-C mid-way, then the resume command the replay prints, run as
+// printed by sh: every record is in the file (at-least-once).
 func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir()) // the default checkpoint's home
 	b := startBroker(t)
 	run(t, b.args("topic", "create", "events", "-p", "3")...).ok(t)
 	var in strings.Builder
@@ -107,8 +110,7 @@ func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
 		fmt.Fprintf(&in, "k%d\t%s\n", i, strings.Repeat("v", 100))
 	}
 	runIn(t, in.String(), b.args("produce", "events", "--parse-key")...).ok(t)
-	dir := t.TempDir()
-	out, cp := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "cp.json")
+	out := filepath.Join(t.TempDir(), "out file.jsonl")
 
 	// Interrupt the first run once the file has data.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -122,23 +124,28 @@ func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
 		}
 	}()
 	ios, _, _, errOut := format.Test()
-	code := cmd.Run(ctx, ios, b.args("replay", "events", "--to-file", out, "--checkpoint", cp))
+	code := cmd.Run(ctx, ios, b.args("replay", "events", "--to-file", out, "--set-header", "note=it's a copy"))
 	cancel()
 	if code != exitcode.Interrupted {
 		t.Fatalf("first run exit %d, want 130 (interrupted mid-way): %s", code, errOut)
 	}
-	if !strings.Contains(errOut.String(), "--resume") {
-		t.Errorf("an interrupted replay should say how to resume: %s", errOut)
+	_, resume, ok := strings.Cut(errOut.String(), "Interrupted; continue with: ")
+	if !ok {
+		t.Fatalf("an interrupted replay should say how to resume: %s", errOut)
 	}
+	resume, _, _ = strings.Cut(resume, "\n")
 	before, _ := os.ReadFile(out)
 	if n := strings.Count(string(before), "\n"); n >= 20000 {
 		t.Fatalf("the first run wrote all %d records; nothing left to resume", n)
 	}
-	run(t, b.args("replay", "events", "--to-file", out, "--checkpoint", cp, "--resume")...).ok(t)
+	runPrinted(t, resume).ok(t)
 	data, _ := os.ReadFile(out)
 	seen := sourceCoordinates(t, string(data))
 	if len(seen) != 20000 {
 		t.Fatalf("after resume the file holds %d distinct records, want all 20000", len(seen))
+	}
+	if !strings.Contains(string(data[len(data)-300:]), `{"key":"note","value":"it's a copy"}`) {
+		t.Errorf("the resumed run lost --set-header: %s", data[len(data)-300:])
 	}
 }
 
