@@ -12,7 +12,8 @@ import (
 var plain = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
 
 // Quote returns s as one shell word: as it is when that is safe, else in
-// single quotes (a single quote inside becomes '\”).
+// single quotes, a single quote inside closing them, escaped, and opening
+// them again.
 func Quote(s string) string {
 	if plain.MatchString(s) {
 		return s
