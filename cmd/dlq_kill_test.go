@@ -7,8 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
