@@ -33,6 +33,8 @@ var badInputs = []badInput{
 	{args: []string{"topic", "nosuch"}, code: 2, msg: `unknown command "nosuch" for "streamctl topic"`},
 	{args: []string{"topic", "list", "--nosuch"}, code: 2, msg: `unknown flag: --nosuch`},
 	{args: []string{"--timeout", "abc", "topic", "list"}, code: 2, msg: `--timeout "abc": want a duration such as 30s, 5m or 1h30m`},
+	{args: []string{"--timeout", "3", "topic", "list"}, code: 2, msg: `--timeout "3": want a duration such as 30s, 5m or 1h30m`},
+	{args: []string{"--timeout", "0s", "topic", "list"}, code: 2, msg: `--timeout "0s": want a positive duration such as 30s, 5m or 1h30m`},
 	{args: []string{"-X", "foo", "topic", "list"}, code: 2, msg: `-X "foo": want key=value, e.g. -X client.id=ops`},
 	{args: []string{"-X", "nosuch.prop=1", "topic", "list"}, code: 1, msg: `-X nosuch.prop=1: No such configuration property: "nosuch.prop"`},
 	{args: []string{"help", "nosuchtopic"}, noBrokers: true, code: 2, msg: `unknown help topic "nosuchtopic": "streamctl help" lists the commands and topics`},
@@ -40,6 +42,7 @@ var badInputs = []badInput{
 
 	// Profiles and the config file.
 	{args: []string{"topic", "list"}, noBrokers: true, code: 1, msg: `no brokers to connect to: pass --brokers host:port, set STREAMCTL_BROKERS, or create a profile`},
+	{args: []string{"schema", "list"}, noBrokers: true, code: 1, msg: `no schema registry: pass --registry-url URL, set STREAMCTL_SCHEMA_REGISTRY_URL`},
 	{args: []string{"cluster", "describe", "--brokers", "127.0.0.1:1", "--timeout", "1s"}, noBrokers: true, code: 1, msg: `describing the cluster: no answer from the cluster at 127.0.0.1:1 within 1s`},
 	{args: []string{"--profile", "nope", "topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 1, msg: `profile "nope" not found`},
 	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: a:1: b\n", code: 1, msg: `line 3: mapping values are not allowed in this context`},
@@ -156,6 +159,17 @@ func TestBadInputs(t *testing.T) {
 			r := runIn(t, c.stdin, args...)
 			if r.code != c.code || !strings.Contains(r.errOut, c.msg) {
 				t.Errorf("streamctl %s: exit %d, want %d with %q\nstderr:\n%s", strings.Join(c.args, " "), r.code, c.code, c.msg, r.errOut)
+			}
+			// The line that says what is wrong is not buried: stderr
+			// ends with it, or (usage errors only) with one line
+			// pointing at --help, never with the usage text.
+			lines := strings.Split(strings.TrimSuffix(r.errOut, "\n"), "\n")
+			last := lines[len(lines)-1]
+			if c.code == exitcode.Usage && len(lines) > 1 && strings.HasPrefix(last, "See '") && strings.HasSuffix(last, " --help' for usage.") {
+				last = lines[len(lines)-2]
+			}
+			if !strings.Contains(last, c.msg) && !strings.HasPrefix(last, "error: ") && !strings.HasPrefix(last, "check failed: ") {
+				t.Errorf("streamctl %s: stderr ends with %q, not with the error:\n%s", strings.Join(c.args, " "), last, r.errOut)
 			}
 		})
 	}

@@ -356,9 +356,9 @@ func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions)
 		// Never over a replay's checkpoint: a second run would write its
 		// records again (a file target appends).
 		if old, err := replay.LoadCheckpoint(opts.Checkpoint); err == nil && old.Done {
-			return nil, exitcode.UsageError("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, opts.Checkpoint)
+			return nil, fmt.Errorf("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, opts.Checkpoint)
 		}
-		return nil, exitcode.UsageError("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
+		return nil, fmt.Errorf("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
 	}
 	tps, err := c.Partitions(ctx, opts.Sources)
 	if err != nil {
