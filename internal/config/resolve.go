@@ -237,18 +237,27 @@ func (c *Cluster) ClientConfig() map[string]string {
 }
 
 // Mechanism and User describe the SASL identity for error messages.
+// Mechanism is the SASL mechanism in use: the profile's sasl section, else
+// librdkafka's sasl.mechanisms (or sasl.mechanism) from -X or properties.
 func (c *Cluster) Mechanism() string {
-	if c.SASL == nil {
-		return ""
+	if c.SASL != nil {
+		return strings.ToUpper(c.SASL.Mechanism)
 	}
-	return strings.ToUpper(c.SASL.Mechanism)
+	for _, k := range []string{"sasl.mechanisms", "sasl.mechanism"} {
+		if m := c.Properties[k]; m != "" {
+			return strings.ToUpper(m)
+		}
+	}
+	return ""
 }
 
+// User is the SASL user: the profile's, else sasl.username from -X or
+// properties.
 func (c *Cluster) User() string {
-	if c.SASL == nil {
-		return ""
+	if c.SASL != nil {
+		return c.SASL.Username
 	}
-	return c.SASL.Username
+	return c.Properties["sasl.username"]
 }
 
 // Name is how messages refer to the cluster: the profile name, else the brokers.
