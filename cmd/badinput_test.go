@@ -50,6 +50,9 @@ var badInputs = []badInput{
 	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:1]\n    timeout: forever\n", code: 1, msg: `timeout "forever": want a duration such as 10s or 1m`},
 	{args: []string{"profile", "use", "nosuch"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 1, msg: `profile "nosuch" not found`},
 	{args: []string{"profile", "create"}, noBrokers: true, code: 2, msg: `streamctl profile create takes 1 argument(s) (NAME), got 0`},
+	{args: []string{"profile", "create", "prod", "--brokers", "b:9093", "--ca-file", "/missing.pem"}, noBrokers: true, code: 2, msg: `--ca-file: /missing.pem: no such file`},
+	{args: []string{"topic", "list"}, noBrokers: true, config: "current_profile: prod\nprofiles:\n  prod:\n    brokers: [b:9093]\n    tls:\n      ca_file: /missing.pem\n", code: 1, msg: `profile "prod": tls.ca_file: /missing.pem: no such file`},
+	{args: []string{"-X", "security.protocol=SSL", "-X", "ssl.ca.location=/missing.pem", "topic", "list"}, code: 1, msg: `-X ssl.ca.location: /missing.pem: no such file`},
 	{args: []string{"profile", "set", "dev", "nosuch.key"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 2, msg: `"nosuch.key": want KEY=VALUE`},
 
 	// Topics.

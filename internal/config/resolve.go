@@ -130,6 +130,9 @@ func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)
 			warnIfShared(f.path, "config file", warn)
 		}
 	}
+	if err := c.checkTLSFiles(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -236,7 +239,6 @@ func (c *Cluster) ClientConfig() map[string]string {
 	return m
 }
 
-// Mechanism and User describe the SASL identity for error messages.
 // Mechanism is the SASL mechanism in use: the profile's sasl section, else
 // librdkafka's sasl.mechanisms (or sasl.mechanism) from -X or properties.
 func (c *Cluster) Mechanism() string {
