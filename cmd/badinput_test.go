@@ -53,6 +53,7 @@ var badInputs = []badInput{
 	{args: []string{"profile", "create", "prod", "--brokers", "b:9093", "--ca-file", "/missing.pem"}, noBrokers: true, code: 2, msg: `--ca-file: /missing.pem: no such file`},
 	{args: []string{"topic", "list"}, noBrokers: true, config: "current_profile: prod\nprofiles:\n  prod:\n    brokers: [b:9093]\n    tls:\n      ca_file: /missing.pem\n", code: 1, msg: `profile "prod": tls.ca_file: /missing.pem: no such file`},
 	{args: []string{"-X", "security.protocol=SSL", "-X", "ssl.ca.location=/missing.pem", "topic", "list"}, code: 1, msg: `-X ssl.ca.location: /missing.pem: no such file`},
+	{args: []string{"-X", "security.protocol=SSL", "--timeout", "2s", "topic", "list"}, code: 1, msg: `answers plaintext Kafka, not TLS: it is a PLAINTEXT (or SASL_PLAINTEXT) listener, and this client uses TLS`},
 	{args: []string{"profile", "set", "dev", "nosuch.key"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 2, msg: `"nosuch.key": want KEY=VALUE`},
 
 	// Topics.

@@ -75,7 +75,7 @@ config file, which is written with mode 0600.`,
 }
 
 // fileFlags are the flags of create that name files, by profile key.
-var fileFlags = map[string]string{"tls.ca_file": "--ca-file", "tls.cert_file": "--cert-file", "tls.key_file": "--key-file", "sasl.password_file": "--password-file"}
+var fileFlags = map[string]string{"tls.ca_file": "--ca-file", "tls.cert_file": "--cert-file", "tls.key_file": "--key-file"}
 
 func createRun(f *cmdutil.Factory, opts *CreateOptions) error {
 	brokers := config.SplitList(f.Settings.GetStringSlice(config.KeyBrokers))
@@ -117,7 +117,7 @@ func createRun(f *cmdutil.Factory, opts *CreateOptions) error {
 	if err := p.Validate(); err != nil {
 		return exitcode.WithCode(exitcode.Usage, err)
 	}
-	files := p.Files()
+	files := p.TLSFiles()
 	for _, key := range config.SortedKeys(files) {
 		if err := config.CheckFile(files[key]); err != nil {
 			return exitcode.UsageError("%s: %v", fileFlags[key], err)

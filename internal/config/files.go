@@ -33,10 +33,12 @@ func CheckFile(path string) error {
 	return f.Close()
 }
 
-// CheckSettingFile checks the file a `profile set` key such as tls.ca_file
-// names, when it names one: now, not at the first connection.
+// CheckSettingFile checks the certificate or key file a `profile set` key
+// such as tls.ca_file names: now, not at the first connection. Password
+// and token files are not checked: a secret may be mounted only where the
+// profile is used (/run/secrets/...).
 func CheckSettingFile(key, value string) error {
-	if !strings.HasSuffix(key, "_file") || value == "" {
+	if !strings.HasPrefix(key, "tls.") && !strings.HasPrefix(key, "schema_registry.tls.") || !strings.HasSuffix(key, "_file") || value == "" {
 		return nil
 	}
 	if err := CheckFile(value); err != nil {
@@ -45,21 +47,16 @@ func CheckSettingFile(key, value string) error {
 	return nil
 }
 
-// Files are the files the profile names, by their profile keys
-// (tls.ca_file, sasl.password_file, ...).
-func (p *Profile) Files() map[string]string {
+// TLSFiles are the certificate and key files the profile names, by their
+// profile keys (tls.ca_file, schema_registry.tls.cert_file, ...).
+func (p *Profile) TLSFiles() map[string]string {
 	m := map[string]string{}
 	if t := p.TLS; t != nil {
 		setIf(m, "tls.ca_file", t.CAFile)
 		setIf(m, "tls.cert_file", t.CertFile)
 		setIf(m, "tls.key_file", t.KeyFile)
 	}
-	if s := p.SASL; s != nil {
-		setIf(m, "sasl.password_file", s.PasswordFile)
-	}
 	if r := p.SchemaRegistry; r != nil {
-		setIf(m, "schema_registry.password_file", r.PasswordFile)
-		setIf(m, "schema_registry.token_file", r.TokenFile)
 		if t := r.TLS; t != nil {
 			setIf(m, "schema_registry.tls.ca_file", t.CAFile)
 			setIf(m, "schema_registry.tls.cert_file", t.CertFile)

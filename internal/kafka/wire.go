@@ -128,11 +128,11 @@ func (c *Client) wireError(ctx context.Context, what string, err error) error {
 	case strings.Contains(err.Error(), "tls: "):
 		return &TLSError{Detail: err.Error() + "; " + c.clientCertHint()}
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return &ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: err.Error(), What: what}
+		return c.connectionError(what, err.Error())
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) {
-		return &ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: err.Error(), What: what}
+		return c.connectionError(what, err.Error())
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
