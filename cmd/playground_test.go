@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
@@ -90,7 +91,7 @@ func TestPlaygroundKeepsTheCurrentProfile(t *testing.T) {
 	if strings.Contains(out.String(), "Demo data seeded") {
 		t.Error("--no-demo seeded the demo data")
 	}
-	if !strings.Contains(out.String(), "streamctl --profile playground topic list") {
+	if !strings.Contains(out.String(), "streamctl --profile playground cluster describe") {
 		t.Errorf("the cheat sheet should name the profile when it is not current:\n%s", out)
 	}
 	r := run(t, "profile", "list", "-o", "json").ok(t)
@@ -229,5 +230,51 @@ func TestPlaygroundOnATakenPortSuggestsPort(t *testing.T) {
 	}
 	if strings.Contains(r.errOut, "Usage:") {
 		t.Errorf("a taken port is not a usage error:\n%s", r.errOut)
+	}
+}
+
+// The playground says what it is: not a Kafka release (its API ranges read
+// as "between v1.0 and v1.1"), in no rack (kfake's "krack"), no disk
+// figures (32 GiB usable of a "total" that is its data's size), and with
+// --no-demo a cheat sheet without the demo's topics.
+func TestPlaygroundSaysWhatItIs(t *testing.T) {
+	isolate(t)
+	addr, out := startPlayground(t, "--no-demo")
+	if strings.Contains(out.String(), "order-events") || !strings.Contains(out.String(), "streamctl consume scratch -e") {
+		t.Errorf("the --no-demo cheat sheet:\n%s", out)
+	}
+	var v struct {
+		Brokers []struct {
+			KafkaVersion string `json:"kafka_version"`
+		} `json:"brokers"`
+	}
+	r := run(t, "version", "--cluster", "-o", "json", "--brokers", addr).ok(t)
+	if err := json.Unmarshal([]byte(r.out), &v); err != nil || len(v.Brokers) != 1 || v.Brokers[0].KafkaVersion != "none: the streamctl playground (kfake), not Apache Kafka" {
+		t.Errorf("version --cluster (%v):\n%s", err, r.out)
+	}
+	var d struct {
+		Brokers []struct {
+			Rack string `json:"rack"`
+		} `json:"brokers"`
+		LogDirs []struct {
+			Dirs []struct {
+				Total  int64 `json:"total_bytes"`
+				Usable int64 `json:"usable_bytes"`
+			} `json:"dirs"`
+		} `json:"log_dirs"`
+	}
+	r = run(t, "cluster", "describe", "-o", "json", "--brokers", addr).ok(t)
+	if err := json.Unmarshal([]byte(r.out), &d); err != nil || len(d.Brokers) != 1 || d.Brokers[0].Rack != "" {
+		t.Errorf("cluster describe: a rack on the playground (%v):\n%s", err, r.out)
+	}
+	for _, b := range d.LogDirs {
+		for _, dir := range b.Dirs {
+			if dir.Usable > dir.Total {
+				t.Errorf("cluster describe: %d bytes usable of %d:\n%s", dir.Usable, dir.Total, r.out)
+			}
+		}
+	}
+	if r := run(t, "cluster", "describe", "--brokers", addr).ok(t); strings.Contains(r.out, "krack") || strings.Contains(r.out, "32 GiB") {
+		t.Errorf("cluster describe:\n%s", r.out)
 	}
 }

@@ -81,17 +81,14 @@ func (c *Client) wireRequest(ctx context.Context, what string, fn func(context.C
 	return nil
 }
 
-// wireBrokers asks for the cluster's brokers. Besides answering, the
-// metadata response tells the franz-go client where each broker is, which
-// requests pinned to one broker (cl.Broker(id)) need.
-func wireBrokers(ctx context.Context, cl *kgo.Client) ([]kmsg.MetadataResponseBroker, error) {
+// wireBrokers asks for the cluster's brokers (a metadata request for no
+// topics). Besides answering, the metadata response tells the franz-go
+// client where each broker is, which requests pinned to one broker
+// (cl.Broker(id)) need.
+func wireBrokers(ctx context.Context, cl *kgo.Client) (*kmsg.MetadataResponse, error) {
 	req := kmsg.NewPtrMetadataRequest()
 	req.Topics = []kmsg.MetadataRequestTopic{} // none: brokers only
-	resp, err := req.RequestWith(ctx, cl)
-	if err != nil {
-		return nil, err
-	}
-	return resp.Brokers, nil
+	return req.RequestWith(ctx, cl)
 }
 
 // codeError is the broker's error for a response error code, nil for none.

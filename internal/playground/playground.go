@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/streamctl/streamctl/internal/kafka"
 )
 
 // DefaultPort is Kafka's usual port, so examples read naturally.
@@ -33,7 +35,7 @@ func Start(opts Options) (*Playground, error) {
 	kopts := []kfake.Opt{
 		kfake.NumBrokers(1),
 		kfake.Ports(opts.Port),
-		kfake.ClusterID("streamctl-playground"),
+		kfake.ClusterID(kafka.PlaygroundClusterID),
 		// Same default as a fresh Kafka topic would get from most clusters'
 		// operators: one replica here, since there is one broker.
 		kfake.DefaultNumPartitions(3),
