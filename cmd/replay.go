@@ -160,6 +160,14 @@ func (o *ReplayOptions) target() string {
 	return "group:" + o.ToGroup
 }
 
+// window is the check of a time window --from/--to give, nil for none.
+func (o *ReplayOptions) window() pipeline.Step {
+	if from, to, ok := o.rng.TimeWindow(); ok {
+		return pipeline.TimeBetween(from, to)
+	}
+	return nil
+}
+
 func (o *ReplayOptions) validate(now time.Time) error {
 	n := 0
 	for _, t := range []string{o.ToTopic, o.ToFile, o.Exec, o.ToGroup} {
@@ -305,6 +313,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		Source: &replay.Source{Source: src, CP: cp},
 		Steps:  steps,
 		Sink:   sink,
+		Window: opts.window(),
 	}
 	stats, runErr := p.Run(ctx)
 	progress.Finish()
@@ -316,7 +325,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		cp.Done = true
 		runErr = cp.Save()
 	}
-	f.IO.Infof("Replay %s: %d read, %d written, %d skipped by filters, %d failed.", cp.ID, stats.Read, stats.Written, stats.Skipped, stats.Failed)
+	f.IO.Infof("Replay %s: %s.", cp.ID, stats.Summary("written"))
 	if expiry != nil {
 		for _, w := range expiry.Warnings("--timestamp") {
 			f.IO.Warnf("%s", w)
@@ -386,9 +395,6 @@ func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Ste
 	if dec != nil {
 		steps = append(steps, dec.Step)
 		readsValue = func(s pipeline.Step) pipeline.Step { return cmdutil.OnDecoded(s, dec) }
-	}
-	if from, to, ok := opts.rng.TimeWindow(); ok {
-		steps = append(steps, pipeline.TimeBetween(from, to))
 	}
 	if len(opts.EventTypes) > 0 {
 		steps = append(steps, readsValue(replay.EventType(opts.TypeField, opts.EventTypes)))
@@ -564,7 +570,7 @@ func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts
 	}
 	defer reader.Close()
 	fmt.Fprintln(f.IO.Out, "\nSample (first records that pass the filters; nothing is written):")
-	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Limit: 3,
+	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Window: opts.window(), Limit: 3,
 		Sink: pipeline.NewStreamSink(f.IO.Out, format.AppendRecordLine)}
 	_, err = p.Run(ctx)
 	return err
