@@ -91,7 +91,7 @@ type Stats struct {
 	// OutsideRange were between the offsets of a time window but have
 	// timestamps outside it (CreateTime is not ordered): Window dropped them.
 	OutsideRange int64 `json:"outside_range" yaml:"outside_range"`
-	Failed  int64 `json:"failed" yaml:"failed"`   // the sink could not write them
+	Failed       int64 `json:"failed" yaml:"failed"` // the sink could not write them
 }
 
 // Summary is the counts as one line: "5 read, 4 written, 1 outside the
