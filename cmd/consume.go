@@ -162,6 +162,9 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	for _, c := range plan.Clamped {
 		f.IO.Infof("note: --offset %s is outside the log of %s; clamped", opts.Offset, c)
 	}
+	if opts.rng.From.InFuture(time.Now()) {
+		f.IO.Infof("note: --offset %s is in the future: no record is that new yet; reading starts at the log end", opts.Offset)
+	}
 	dec, err := opts.Decode.Decoder(ctx, f)
 	if err != nil {
 		return err
