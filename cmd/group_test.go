@@ -313,3 +313,18 @@ func TestRecordTimestampsManyOffsetsPerPartition(t *testing.T) {
 		t.Errorf("partition 1: %v", got[p1])
 	}
 }
+
+// A group no one has used yet is "Dead" in Kafka's protocol: a reset plan
+// for it says it does not exist yet, not that it is dead.
+func TestGroupResetOfANewGroupSaysItDoesNotExistYet(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	r := run(t, b.args("group", "reset", "brand-new-group", "--to-earliest", "--topic", "order-events")...).ok(t)
+	if !strings.Contains(r.errOut, `(group "brand-new-group" does not exist yet)`) || strings.Contains(r.errOut, "Dead") {
+		t.Errorf("group reset of a new group:\n%s", r.errOut)
+	}
+	r = run(t, b.args("group", "reset", "analytics-group", "--to-earliest", "--topic", "order-events")...).ok(t)
+	if !strings.Contains(r.errOut, `(group "analytics-group" is Empty)`) {
+		t.Errorf("group reset of an existing group:\n%s", r.errOut)
+	}
+}
