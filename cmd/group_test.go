@@ -328,3 +328,27 @@ func TestGroupResetOfANewGroupSaysItDoesNotExistYet(t *testing.T) {
 		t.Errorf("group reset of an existing group:\n%s", r.errOut)
 	}
 }
+
+// The live view of --watch on a terminal counts members in English: "1
+// member", not "1 members".
+func TestGroupLagWatchOnATerminalSaysOneMember(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	b.consumeInBackground(t, "order-events", "one-member-group")
+	waitForMembers(t, b, "one-member-group")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ios := testStreams("")
+	ios.OutTTY, ios.Width = true, 120
+	done := make(chan int, 1)
+	go func() { done <- cmd.Run(ctx, ios, b.args("group", "lag", "one-member-group", "--watch", "--interval", "1s")) }()
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(ios.Out.(*lockedBuffer).String(), "state ") && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	out := ios.Out.(*lockedBuffer).String()
+	if !strings.Contains(out, ", 1 member\n") {
+		t.Errorf("the watch view:\n%s", out)
+	}
+}

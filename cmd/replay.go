@@ -512,7 +512,7 @@ func prepareTargetTopic(ctx context.Context, f *cmdutil.Factory, c *kafka.Client
 		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: opts.ToTopic, Partitions: src.Partitions, ReplicationFactor: src.ReplicationFactor, Configs: configs}, false); err != nil {
 			return false, err
 		}
-		f.IO.Infof("Created topic %q like %q (%d partitions).", opts.ToTopic, src.Name, src.Partitions)
+		f.IO.Infof("Created topic %q like %q (%s).", opts.ToTopic, src.Name, format.Count(int64(src.Partitions), "partition"))
 		return opts.Partitioning == "same", nil
 	case errors.As(err, &nf):
 		return false, fmt.Errorf("%w; add --create to create it like %q", err, src.Name)

@@ -193,8 +193,8 @@ func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, histor
 	if st.CatchUpSeconds != nil {
 		eta = (time.Duration(*st.CatchUpSeconds) * time.Second).String()
 	}
-	fmt.Fprintf(&b, "status %-5s %s\nlag %s, %s behind   state %s, %d members\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
-		st.Status, st.Reason, format.Count(last.Lag, "record"), timeLag(last.TimeLag), last.State, last.Members, st.ProduceRate, st.ConsumeRate, eta)
+	fmt.Fprintf(&b, "status %-5s %s\nlag %s, %s behind   state %s, %s\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
+		st.Status, st.Reason, format.Count(last.Lag, "record"), timeLag(last.TimeLag), last.State, format.Count(int64(last.Members), "member"), st.ProduceRate, st.ConsumeRate, eta)
 	if len(history) > 1 {
 		series := make([]float64, len(history))
 		for i, s := range history {

@@ -87,7 +87,7 @@ only the partitions an election would change. --execute elects.`,
 				if err := admin.ExecuteElection(ctx, client, plan); err != nil {
 					return err
 				}
-				f.IO.Infof("%s election: %d of %d partitions elected.", strings.ToLower(plan.Type), plan.Needed()-plan.Failed(), plan.Needed())
+				f.IO.Infof("%s election: %d of %s elected.", strings.ToLower(plan.Type), plan.Needed()-plan.Failed(), format.Count(int64(plan.Needed()), "partition"))
 			}
 			err = format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
 				g := format.NewGrid("TOPIC", "PARTITION", "LEADER", "PREFERRED-LEADER", "ISR", "ELECTION")
