@@ -341,7 +341,9 @@ func TestGroupLagWatchOnATerminalSaysOneMember(t *testing.T) {
 	ios := testStreams("")
 	ios.OutTTY, ios.Width = true, 120
 	done := make(chan int, 1)
-	go func() { done <- cmd.Run(ctx, ios, b.args("group", "lag", "one-member-group", "--watch", "--interval", "1s")) }()
+	go func() {
+		done <- cmd.Run(ctx, ios, b.args("group", "lag", "one-member-group", "--watch", "--interval", "1s"))
+	}()
 	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(ios.Out.(*lockedBuffer).String(), "state ") && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond)
 	}
