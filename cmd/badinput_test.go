@@ -73,6 +73,7 @@ var badInputs = []badInput{
 	{args: []string{"topic", "config", "set", "order-events", "retention.ms"}, code: 2, msg: `config "retention.ms": want key=value, e.g. retention.ms=86400000`},
 
 	// Reading.
+	{args: []string{"group", "lag", "analytics-group", "--all"}, code: 2, msg: `give a GROUP or --all, not both`},
 	{args: []string{"consume"}, code: 2, msg: `streamctl consume needs at least 1 argument(s) (TOPIC...)`},
 	{args: []string{"consume", "nosuch", "-e"}, code: 1, msg: `topic "nosuch" not found on cluster`},
 	{args: []string{"consume", "order-events", "--offset", "garbage"}, code: 2, msg: `invalid --offset: position "garbage": want start, end, an offset N, +N, -N, or @time`},

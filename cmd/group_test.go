@@ -354,3 +354,33 @@ func TestGroupLagWatchOnATerminalSaysOneMember(t *testing.T) {
 		t.Errorf("the watch view:\n%s", out)
 	}
 }
+
+// group lag --all: a line per group, and a gate over every group that names
+// the ones above it.
+func TestGroupLagAll(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	r := run(t, b.args("group", "lag", "--all")...).ok(t)
+	for _, want := range []string{"GROUP\tSTATE\tMEMBERS\tLAG\tTIME-LAG", "analytics-group\tEmpty\t0\t115\t", "notification-group\tEmpty\t0\t0\t-"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("group lag --all lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = run(t, b.args("group", "lag", "--all", "--fail-above", "100")...).exit(t, 3)
+	if !strings.Contains(r.errOut, `check failed: group "analytics-group" lags 115 records, above --fail-above 100`) || strings.Contains(r.errOut, "notification-group") {
+		t.Errorf("the gate over every group:\n%s", r.errOut)
+	}
+	r = run(t, b.args("group", "lag", "--all", "--fail-above", "200")...).ok(t)
+	if !strings.Contains(r.errOut, "gate passed: 2 groups, none above it") {
+		t.Errorf("a passing gate:\n%s", r.errOut)
+	}
+	var lags []struct {
+		Group    string `json:"group"`
+		TotalLag int64  `json:"total_lag"`
+	}
+	r = run(t, b.args("group", "lag", "--all", "-o", "json")...).ok(t)
+	if err := json.Unmarshal([]byte(r.out), &lags); err != nil || len(lags) != 2 || lags[0].Group != "analytics-group" || lags[0].TotalLag != 115 {
+		t.Errorf("-o json (%v): %s", err, r.out)
+	}
+	run(t, b.args("group", "lag", "analytics-group", "--all")...).exit(t, 2)
+}
