@@ -101,13 +101,17 @@ func (e *BusyError) Error() string {
 		msg += fmt.Sprintf(" (still, after waiting %s)", e.Waited)
 	}
 	// Runs are never interleaved: the next one waits for the group to empty.
-	return msg + fmt.Sprintf("; if it was killed, the broker drops it when its session times out, within %s (session.timeout.ms): run again with --wait %s to wait for that, or stop the run that is going", e.SessionTimeout, waitHint(e.SessionTimeout))
+	return msg + fmt.Sprintf("; wait for it to finish, or stop it. A run that was killed holds the group until its session times out, within %s (session.timeout.ms): run again with --wait %s to wait for that", e.SessionTimeout, waitHint(e.SessionTimeout))
 }
 
 // waitHint is a --wait that covers a session timeout, with room for the
-// broker to notice.
-func waitHint(session time.Duration) time.Duration {
-	return (session + 15*time.Second).Truncate(15 * time.Second)
+// broker to notice, written as a person would ("1m", not "1m0s").
+func waitHint(session time.Duration) string {
+	d := (session + 15*time.Second).Truncate(15 * time.Second)
+	if d%time.Minute == 0 {
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
 }
 
 // SessionTimeout is the session.timeout.ms the client's group members use.
