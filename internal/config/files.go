@@ -8,10 +8,6 @@ import (
 	"strings"
 )
 
-// tlsFileProperties are librdkafka's properties that name a file to read
-// (certificates, keys, keystores).
-var tlsFileProperties = []string{"ssl.ca.location", "ssl.certificate.location", "ssl.key.location", "ssl.keystore.location", "ssl.crl.location"}
-
 // CheckFile says what is wrong with a file a profile names (a CA, a
 // client certificate or key, a password file), or nil when it can be read.
 // librdkafka's own word for a missing CA is "ssl.ca.location failed:
@@ -51,38 +47,20 @@ func CheckSettingFile(key, value string) error {
 // profile keys (tls.ca_file, schema_registry.tls.cert_file, ...).
 func (p *Profile) TLSFiles() map[string]string {
 	m := map[string]string{}
-	if t := p.TLS; t != nil {
-		setIf(m, "tls.ca_file", t.CAFile)
-		setIf(m, "tls.cert_file", t.CertFile)
-		setIf(m, "tls.key_file", t.KeyFile)
-	}
-	if r := p.SchemaRegistry; r != nil {
-		if t := r.TLS; t != nil {
-			setIf(m, "schema_registry.tls.ca_file", t.CAFile)
-			setIf(m, "schema_registry.tls.cert_file", t.CertFile)
-			setIf(m, "schema_registry.tls.key_file", t.KeyFile)
+	add := func(k, v string) {
+		if v != "" {
+			m[k] = v
 		}
+	}
+	if t := p.TLS; t != nil {
+		add("tls.ca_file", t.CAFile)
+		add("tls.cert_file", t.CertFile)
+		add("tls.key_file", t.KeyFile)
+	}
+	if r := p.SchemaRegistry; r != nil && r.TLS != nil {
+		add("schema_registry.tls.ca_file", r.TLS.CAFile)
+		add("schema_registry.tls.cert_file", r.TLS.CertFile)
+		add("schema_registry.tls.key_file", r.TLS.KeyFile)
 	}
 	return m
-}
-
-// checkTLSFiles names a certificate or key file of the connection that
-// cannot be read, and where it was set, before librdkafka says it in
-// OpenSSL's words.
-func (c *Cluster) checkTLSFiles() error {
-	profileKeys := map[string]string{"ssl.ca.location": "tls.ca_file", "ssl.certificate.location": "tls.cert_file", "ssl.key.location": "tls.key_file"}
-	conf := c.ClientConfig()
-	for _, k := range tlsFileProperties {
-		path := conf[k]
-		if path == "" || (k == "ssl.ca.location" && path == "probe") {
-			continue
-		}
-		if err := CheckFile(path); err != nil {
-			if _, isProp := c.Properties[k]; isProp {
-				return fmt.Errorf("%s %s: %w", c.PropertySource(k), k, err)
-			}
-			return fmt.Errorf("profile %q: %s: %w", c.Profile, profileKeys[k], err)
-		}
-	}
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"time"
 )
 
@@ -20,8 +21,8 @@ const listenerProbeTimeout = 2 * time.Second
 
 // usesTLS reports whether the client connects with TLS.
 func (c *Client) usesTLS() bool {
-	switch c.cluster.ClientConfig()["security.protocol"] {
-	case "SSL", "ssl", "SASL_SSL", "sasl_ssl":
+	switch strings.ToUpper(c.conf.Librdkafka()["security.protocol"]) {
+	case "SSL", "SASL_SSL":
 		return true
 	}
 	return false
