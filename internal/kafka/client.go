@@ -74,6 +74,9 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cc.CheckFiles(); err != nil {
+		return nil, err
+	}
 	for k, v := range cc.Librdkafka() {
 		conf[k] = v
 	}

@@ -146,9 +146,6 @@ var refusedEverywhere = map[string]string{
 
 // check refuses what no engine can connect with, by name.
 func (c *Config) check() error {
-	if err := c.checkFiles(); err != nil {
-		return err
-	}
 	for _, k := range config.SortedKeys(refusedEverywhere) {
 		if _, set := c.props[k]; set {
 			return fmt.Errorf("%s is not supported: %s, and every command must connect the same way", c.setting(k), refusedEverywhere[k])
@@ -191,10 +188,12 @@ var fileProperties = []string{"ssl.ca.location", "ssl.certificate.location", "ss
 // profileFileKeys are the profile keys that become those properties.
 var profileFileKeys = map[string]string{"ssl.ca.location": "tls.ca_file", "ssl.certificate.location": "tls.cert_file", "ssl.key.location": "tls.key_file"}
 
-// checkFiles names a certificate or key file that cannot be read, and
-// where it was set, before librdkafka says it in OpenSSL's words ("ssl.ca.location
-// failed: error:05880002:x509 certificate routines::system lib").
-func (c *Config) checkFiles() error {
+// CheckFiles names a certificate or key file that cannot be read, and
+// where it was set, before librdkafka says it in OpenSSL's words
+// ("ssl.ca.location failed: error:05880002:x509 certificate routines::system
+// lib"). Connecting calls it; New does not, so the configuration itself can
+// be worked out (and tested) without the files.
+func (c *Config) CheckFiles() error {
 	for _, k := range fileProperties {
 		path := c.props[k]
 		if path == "" || (k == "ssl.ca.location" && path == "probe") {
