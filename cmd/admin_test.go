@@ -11,35 +11,33 @@ import (
 
 // The admin commands' output for people and for scripts, on the
 // in-process broker: ACLs, SCRAM users, broker configs, delete-records.
-// The dry runs are --dry-run; the changes apply without it.
+// Each changing command is a dry run without --execute.
 func TestAdminCommandsGolden(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
 	acl := []string{"acl", "create", "--principal", "User:alice", "--operation", "read,describe", "--topic", "order-events", "--group", "analytics-group"}
-	golden(t, "acl_create_dry_run.table", run(t, b.args(append(acl, "--dry-run")...)...).ok(t).out)
-	run(t, b.args(acl...)...).ok(t)
-	run(t, b.args("acl", "create", "--principal", "User:etl", "--operation", "write", "--topic", "order-", "--pattern-type", "prefixed")...).ok(t)
+	golden(t, "acl_create_dry_run.table", run(t, b.args(acl...)...).ok(t).out)
+	run(t, b.args(append(acl, "--execute")...)...).ok(t)
+	run(t, b.args("acl", "create", "--principal", "User:etl", "--operation", "write", "--topic", "order-", "--pattern-type", "prefixed", "--execute")...).ok(t)
 	golden(t, "acl_list.table", run(t, b.args("acl", "list")...).ok(t).out)
 	golden(t, "acl_list_principal.json", run(t, b.args("acl", "list", "--principal", "User:etl", "-o", "json")...).ok(t).out)
-	golden(t, "acl_delete_dry_run.yaml", run(t, b.args("acl", "delete", "--topic", "order-events", "--dry-run", "-o", "yaml")...).ok(t).out)
+	golden(t, "acl_delete_dry_run.yaml", run(t, b.args("acl", "delete", "--topic", "order-events", "-o", "yaml")...).ok(t).out)
 
-	r := runIn(t, "s3cret-pw\n", b.args("user", "create", "etl", "--password-stdin")...).ok(t)
+	r := runIn(t, "s3cret-pw\n", b.args("user", "create", "etl", "--password-stdin", "--execute")...).ok(t)
 	if strings.Contains(r.out+r.errOut, "s3cret-pw") {
 		t.Errorf("the password is in the output:\n%s%s", r.out, r.errOut)
 	}
 	golden(t, "user_create.table", r.out)
 	golden(t, "user_list.json", run(t, b.args("user", "list", "etl", "-o", "json")...).ok(t).out)
-	golden(t, "user_delete_dry_run.table", run(t, b.args("user", "delete", "etl", "--mechanism", "SCRAM-SHA-256", "--dry-run")...).ok(t).out)
+	golden(t, "user_delete_dry_run.table", run(t, b.args("user", "delete", "etl", "--mechanism", "SCRAM-SHA-256")...).ok(t).out)
 
-	golden(t, "cluster_config_set_dry_run.json", run(t, b.args("cluster", "config", "set", "--broker", "0", "log.retention.ms=86400000", "--dry-run", "-o", "json")...).ok(t).out)
-	golden(t, "delete_records_dry_run.table", run(t, b.args("topic", "delete-records", "order-events:0,1", "--before", "10", "--dry-run")...).ok(t).out)
+	golden(t, "cluster_config_set_dry_run.json", run(t, b.args("cluster", "config", "set", "--broker", "0", "log.retention.ms=86400000", "-o", "json")...).ok(t).out)
+	golden(t, "delete_records_dry_run.table", run(t, b.args("topic", "delete-records", "order-events:0,1", "--before", "10")...).ok(t).out)
 }
 
-// The one rule of changes (README "Changing the cluster"): a change applies;
-// --dry-run changes nothing; the irreversible ones refuse in a script
-// without --yes (exit 2, nothing changed). --execute of earlier versions is
-// still taken, with a note.
-func TestAdminDryRunsAndChanges(t *testing.T) {
+// Dry runs change nothing; --execute does; the irreversible ones refuse
+// in a script without --yes (exit 2, nothing changed).
+func TestAdminDryRunsAndExecute(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
 	count := func(args ...string) int {
@@ -51,51 +49,32 @@ func TestAdminDryRunsAndChanges(t *testing.T) {
 		return len(v)
 	}
 	create := []string{"acl", "create", "--principal", "User:alice", "--operation", "read", "--topic", "order-events"}
-	r := run(t, b.args(append(create, "--dry-run")...)...).ok(t)
-	if !strings.Contains(r.errOut, "Dry run: nothing changed. Run it without --dry-run to apply.") || count("acl", "list") != 0 {
-		t.Fatalf("acl create --dry-run created something:\n%s%s", r.out, r.errOut)
+	r := run(t, b.args(create...)...).ok(t)
+	if !strings.Contains(r.errOut, "Dry run") || count("acl", "list") != 0 {
+		t.Fatalf("acl create without --execute created something:\n%s%s", r.out, r.errOut)
 	}
-	run(t, b.args(create...)...).ok(t)
+	run(t, b.args(append(create, "--execute")...)...).ok(t)
 	if n := count("acl", "list"); n != 1 {
-		t.Fatalf("acl create: %d ACLs", n)
+		t.Fatalf("acl create --execute: %d ACLs", n)
 	}
-	r = run(t, b.args(append(create, "--execute")...)...).ok(t)
-	if !strings.Contains(r.errOut, "note: --execute is not needed: changes apply without it (--dry-run shows the plan only)") {
-		t.Errorf("acl create --execute:\n%s", r.errOut)
-	}
-	r = run(t, b.args("acl", "delete", "--topic", "order-events")...).exit(t, 2)
+	r = run(t, b.args("acl", "delete", "--topic", "order-events", "--execute")...).exit(t, 2)
 	if !strings.Contains(r.errOut, "--yes") || count("acl", "list") != 1 {
-		t.Fatalf("acl delete without --yes off a terminal:\n%s", r.errOut)
+		t.Fatalf("acl delete --execute without --yes off a terminal:\n%s", r.errOut)
 	}
-	run(t, b.args("acl", "delete", "--topic", "order-events", "--yes")...).ok(t)
+	run(t, b.args("acl", "delete", "--topic", "order-events", "--execute", "--yes")...).ok(t)
 	if n := count("acl", "list"); n != 0 {
-		t.Fatalf("acl delete --yes left %d ACLs", n)
+		t.Fatalf("acl delete --execute --yes left %d ACLs", n)
 	}
 
 	before := describeTopic(t, b, "order-events").PartitionDetails[0].LogStartOffset
-	run(t, b.args("topic", "delete-records", "order-events:0", "--before", "5", "--dry-run")...).ok(t)
-	run(t, b.args("topic", "delete-records", "order-events:0", "--before", "5")...).exit(t, 2)
+	run(t, b.args("topic", "delete-records", "order-events:0", "--before", "5")...).ok(t)
+	run(t, b.args("topic", "delete-records", "order-events:0", "--before", "5", "--execute")...).exit(t, 2)
 	if got := describeTopic(t, b, "order-events").PartitionDetails[0].LogStartOffset; got != before {
 		t.Fatalf("a dry run moved the log start from %d to %d", before, got)
 	}
-	run(t, b.args("topic", "delete-records", "order-events:0", "--before", "5", "--yes")...).ok(t)
+	run(t, b.args("topic", "delete-records", "order-events:0", "--before", "5", "--execute", "--yes")...).ok(t)
 	if got := describeTopic(t, b, "order-events").PartitionDetails[0].LogStartOffset; got != 5 {
-		t.Fatalf("delete-records --yes: log start %d, want 5", got)
-	}
-
-	// Broker and topic configs alike: --dry-run has the broker validate.
-	for _, args := range [][]string{{"cluster", "config", "set", "log.retention.ms=86400000"}, {"topic", "config", "set", "order-events", "retention.ms=3600000"}} {
-		r := run(t, b.args(append(args, "--dry-run")...)...).ok(t)
-		if !strings.Contains(r.errOut, "Dry run: nothing changed") {
-			t.Errorf("%s --dry-run:\n%s", strings.Join(args, " "), r.errOut)
-		}
-	}
-	if r := run(t, b.args("topic", "config", "get", "order-events", "retention.ms")...).ok(t); strings.Contains(r.out, "3600000") {
-		t.Errorf("topic config set --dry-run changed it:\n%s", r.out)
-	}
-	run(t, b.args("topic", "config", "set", "order-events", "retention.ms=3600000")...).ok(t)
-	if r := run(t, b.args("topic", "config", "get", "order-events", "retention.ms")...).ok(t); !strings.Contains(r.out, "3600000") {
-		t.Errorf("topic config set did not apply:\n%s", r.out)
+		t.Fatalf("delete-records --execute --yes: log start %d, want 5", got)
 	}
 }
 
@@ -128,7 +107,7 @@ func TestAdminBadInput(t *testing.T) {
 		{[]string{"topic", "elect-leaders"}, 2, "--all-topics"},
 		{[]string{"topic", "elect-leaders", "order-events", "--type", "dirty"}, 2, "preferred or unclean"},
 		{[]string{"topic", "reassign", "order-events"}, 2, "--broker-ids"},
-		{[]string{"topic", "reassign", "order-events", "--broker-ids", "0", "--wait", "--dry-run"}, 2, "--wait waits for the moves"},
+		{[]string{"topic", "reassign", "order-events", "--broker-ids", "0", "--wait"}, 2, "--wait goes with"},
 		{[]string{"topic", "reassign", "order-events", "--broker-ids", "5"}, 1, "broker 5 is not in cluster"},
 		{[]string{"topic", "reassign", "--reassignment-json-file", plan}, 2, "between a broker's log dirs"},
 		{[]string{"version", "extra"}, 2, "takes no arguments"},
@@ -150,15 +129,5 @@ func TestElectLeadersWithNothingToElectSaysSoOnce(t *testing.T) {
 		if n := len(regexp.MustCompile(`election is needed|needs an election`).FindAllString(r.out+r.errOut, -1)); n != 1 {
 			t.Errorf("elect-leaders %s says it %d times:\n%s%s", strings.Join(args, " "), n, r.out, r.errOut)
 		}
-	}
-}
-
-// A named topic lists its partitions; with none to elect, stderr says so.
-func TestElectLeadersOfANamedTopicSaysNoneIsNeeded(t *testing.T) {
-	t.Parallel()
-	b := startDemo(t)
-	r := run(t, b.args("topic", "elect-leaders", "order-events", "--type", "unclean")...).ok(t)
-	if !strings.Contains(r.out, "not needed: has a leader") || strings.Count(r.out+r.errOut, "no unclean election is needed") != 1 {
-		t.Errorf("elect-leaders order-events --type unclean:\n%s%s", r.out, r.errOut)
 	}
 }

@@ -51,8 +51,8 @@ func TestGroupJSONContract(t *testing.T) {
 		{"group_describe.json", []string{"group", "describe", "analytics-group", "-o", "json"}},
 		{"group_lag.json", []string{"group", "lag", "analytics-group", "-o", "json"}},
 		{"group_list.json", []string{"group", "list", "-o", "json"}},
-		{"group_reset_plan.json", []string{"group", "reset", "analytics-group", "--shift-by", "-10", "--all-topics", "--dry-run", "-o", "json"}},
-		{"group_reset_execute.json", []string{"group", "reset", "analytics-group", "--to-latest", "--all-topics", "--undo-dir", undo, "-o", "json"}},
+		{"group_reset_plan.json", []string{"group", "reset", "analytics-group", "--shift-by", "-10", "--all-topics", "-o", "json"}},
+		{"group_reset_execute.json", []string{"group", "reset", "analytics-group", "--to-latest", "--all-topics", "--execute", "--undo-dir", undo, "-o", "json"}},
 	} {
 		r := run(t, b.args(tt.args...)...).ok(t)
 		golden(t, tt.golden, contract(r.out, dirs))
@@ -102,7 +102,7 @@ func TestReplayJSONContract(t *testing.T) {
 		{"replay_to_file.json", []string{"replay", "order-events", "--event-type", "OrderPaid", "--to-file", filepath.Join(dir, "paid.jsonl"), "-o", "json"}},
 		{"replay_dry_run.json", []string{"replay", "order-events", "--to-topic", "orders-copy", "--create", "--dry-run", "-o", "json"}},
 		{"replay_to_topic.json", []string{"replay", "order-events", "--to-topic", "orders-copy", "--create", "-o", "json"}},
-		{"replay_to_group.json", []string{"replay", "order-events", "--from", "start", "--to-group", "projection-v2", "--undo-dir", dir, "-o", "json"}},
+		{"replay_to_group.json", []string{"replay", "order-events", "--from", "start", "--to-group", "projection-v2", "--execute", "--undo-dir", dir, "-o", "json"}},
 	} {
 		// Its own id (generated ones repeat within a process and a
 		// second) and checkpoint (not the process's state directory).

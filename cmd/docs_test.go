@@ -47,10 +47,10 @@ var exampleExpect = map[string]struct {
 	"streamctl consume order-events -g projections -X partition.assignment.strategy=cooperative-sticky": {skip: "follows new records until Ctrl-C"},
 	"streamctl consume order-events -g projections -X group.protocol=consumer":                          {skip: "follows new records until Ctrl-C"},
 	// The docs show these failing on purpose.
-	"streamctl topic describe orders":                          {code: 1},
-	"streamctl topic delete payments":                          {code: 2}, // without a terminal to ask on, it refuses
-	"streamctl user create etl --mechanism SCRAM-SHA-512":      {code: 2}, // asks for the password on a terminal
-	"streamctl group lag analytics-group --fail-above-time 5m": {code: 3}, // the gate failing, as the doc shows
+	"streamctl topic describe orders":                               {code: 1},
+	"streamctl topic delete payments":                               {code: 2}, // without a terminal to ask on, it refuses
+	"streamctl user create etl --mechanism SCRAM-SHA-512 --execute": {code: 2}, // asks for the password on a terminal
+	"streamctl group lag analytics-group --fail-above-time 5m":      {code: 3}, // the gate failing, as the doc shows
 }
 
 // docExample is one shell command of a doc, at its line.

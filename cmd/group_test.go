@@ -142,7 +142,7 @@ func TestGroupLagWatchWritesJSONLinesOffATerminal(t *testing.T) {
 // resetPlan runs a dry-run reset and returns new offsets by partition.
 func resetPlan(t *testing.T, b broker, args ...string) map[int32]int64 {
 	t.Helper()
-	r := run(t, b.args(append([]string{"group", "reset"}, append(args, "--dry-run", "-o", "json")...)...)...).ok(t)
+	r := run(t, b.args(append([]string{"group", "reset"}, append(args, "-o", "json")...)...)...).ok(t)
 	var plan struct {
 		Partitions []struct {
 			Partition int32 `json:"partition"`
@@ -191,16 +191,16 @@ func TestGroupResetStrategies(t *testing.T) {
 
 	// Execute, then undo from the saved plan.
 	undoDir := t.TempDir()
-	r := run(t, b.args("group", "reset", g, "--to-earliest", "--all-topics", "--undo-dir", undoDir)...).ok(t)
+	r := run(t, b.args("group", "reset", g, "--to-earliest", "--all-topics", "--execute", "--undo-dir", undoDir)...).ok(t)
 	files, _ := filepath.Glob(filepath.Join(undoDir, "*.csv"))
-	if len(files) != 1 || !strings.HasSuffix(r.errOut, "--from-file "+files[0]+"\n") {
+	if len(files) != 1 || !strings.Contains(r.errOut, "--from-file "+files[0]+" --execute") {
 		t.Fatalf("undo plan %v, message %s", files, r.errOut)
 	}
 	if data, _ := os.ReadFile(files[0]); string(data) != "order-events,0,58\norder-events,1,61\norder-events,2,51\n" {
 		t.Errorf("undo plan holds %q", data)
 	}
-	eq("after the reset", resetPlan(t, b, g, "--to-current", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
-	run(t, b.args("group", "reset", g, "--from-file", files[0], "--undo-dir", undoDir)...).ok(t)
+	eq("after execute", resetPlan(t, b, g, "--to-current", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
+	run(t, b.args("group", "reset", g, "--from-file", files[0], "--execute", "--undo-dir", undoDir)...).ok(t)
 	eq("after undo", resetPlan(t, b, g, "--to-current", "--all-topics"), map[int32]int64{0: 58, 1: 61, 2: 51})
 	// --export writes what --from-file reads.
 	r = run(t, b.args("group", "reset", g, "--shift-by", "-8", "--all-topics", "--export")...).ok(t)
@@ -224,7 +224,7 @@ func TestGroupResetRefusesAnActiveGroup(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	r := run(t, b.args("group", "reset", "live-group", "--to-earliest", "--topic", "order-events", "--undo-dir", t.TempDir())...).exit(t, 1)
+	r := run(t, b.args("group", "reset", "live-group", "--to-earliest", "--topic", "order-events", "--execute", "--undo-dir", t.TempDir())...).exit(t, 1)
 	if !strings.Contains(r.errOut, "is Stable") {
 		t.Errorf("refusal should name the state: %s", r.errOut)
 	}
@@ -319,12 +319,12 @@ func TestRecordTimestampsManyOffsetsPerPartition(t *testing.T) {
 func TestGroupResetOfANewGroupSaysItDoesNotExistYet(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
-	r := run(t, b.args("group", "reset", "brand-new-group", "--to-earliest", "--topic", "order-events", "--dry-run")...).ok(t)
-	if !strings.Contains(r.errOut, `(Group "brand-new-group" does not exist yet.)`) || strings.Contains(r.errOut, "Dead") {
+	r := run(t, b.args("group", "reset", "brand-new-group", "--to-earliest", "--topic", "order-events")...).ok(t)
+	if !strings.Contains(r.errOut, `(group "brand-new-group" does not exist yet)`) || strings.Contains(r.errOut, "Dead") {
 		t.Errorf("group reset of a new group:\n%s", r.errOut)
 	}
-	r = run(t, b.args("group", "reset", "analytics-group", "--to-earliest", "--topic", "order-events", "--dry-run")...).ok(t)
-	if !strings.Contains(r.errOut, `(Group "analytics-group" is Empty.)`) {
+	r = run(t, b.args("group", "reset", "analytics-group", "--to-earliest", "--topic", "order-events")...).ok(t)
+	if !strings.Contains(r.errOut, `(group "analytics-group" is Empty)`) {
 		t.Errorf("group reset of an existing group:\n%s", r.errOut)
 	}
 }

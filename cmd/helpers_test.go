@@ -257,12 +257,11 @@ func (b *lockedBuffer) String() string {
 
 // runPrinted runs a command line streamctl printed (a hint such as a
 // resume command) with sh, as a user pasting it would, streamctl being
-// this test binary; env adds NAME=value settings, such as the
-// STREAMCTL_BROKERS a user's profile would give.
-func runPrinted(t *testing.T, line string, env ...string) result {
+// this test binary.
+func runPrinted(t *testing.T, line string) result {
 	t.Helper()
 	c := exec.Command("sh", "-c", line)
-	c.Env = append(append(os.Environ(), "PATH="+docCLI(t)+string(os.PathListSeparator)+os.Getenv("PATH"), helperCLI+"=1"), env...)
+	c.Env = append(os.Environ(), "PATH="+docCLI(t)+string(os.PathListSeparator)+os.Getenv("PATH"), helperCLI+"=1")
 	var out, errOut bytes.Buffer
 	c.Stdout, c.Stderr = &out, &errOut
 	err := c.Run()

@@ -52,9 +52,8 @@ type ReplayOptions struct {
 	ID           string
 	NoIdemHeader bool
 	ExactlyOnce  bool
+	Execute      bool
 	UndoDir      string
-
-	execute bool // the --execute of earlier versions: now the default
 
 	rng   position.Range
 	rerun func(set map[string]string) string // this command line again, with set's flags
@@ -79,10 +78,10 @@ one target:
                  exit fails the replay naming the last record
   --to-group G   no copying: position a consumer group at the start of the
                  range, so a new projection version catches up beside the old.
-                 As "group reset" does, it shows the plan (current offset,
-                 new offset, delta per partition), saves the group's
-                 previous offsets and prints the command that puts them
-                 back, then moves them; --dry-run only shows the plan
+                 As with "group reset", this is a dry run showing the plan
+                 (current offset, new offset, delta per partition) until
+                 --execute, which first saves the group's previous offsets
+                 and prints the command that puts them back
 
 Filters and transforms: --key, --header, --where (jq), --event-type (a header
 or JSON field named by --type-field), --map (jq rewriting the value),
@@ -104,7 +103,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --from @-1h --event-type OrderPaid --to-topic paid-orders --create
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
-  streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2
+  streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2 --execute
   streamctl replay order-events --to-topic copy --dry-run`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
@@ -133,18 +132,18 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringVar(&opts.ToTopic, "to-topic", "", "target: copy into this topic")
 	fl.StringVar(&opts.ToFile, "to-file", "", "target: append envelopes to this file (.gz compresses)")
 	fl.StringVar(&opts.Exec, "exec", "", "target: pipe envelopes into this command's stdin (sh -c)")
-	fl.StringVar(&opts.ToGroup, "to-group", "", "target: position this consumer group at the start of the range")
+	fl.StringVar(&opts.ToGroup, "to-group", "", "target: position this consumer group at the start of the range (a dry run until --execute)")
 	fl.BoolVar(&opts.Create, "create", false, "with --to-topic: create it like the first source (partitions, configs)")
 	fl.StringVar(&opts.Timestamp, "timestamp", "keep", "with --to-topic: keep the records' timestamps, or now")
 	fl.StringVar(&opts.Partitioning, "partitioning", "same", "with --to-topic: same partition numbers (when the counts match), or key")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "count records per partition and show a sample (--to-group: the plan); change nothing")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "count records per partition and show a sample; write nothing")
 	fl.Float64Var(&opts.Rate, "rate", 0, "at most this many records per second (0: no limit)")
 	fl.StringVar(&opts.Checkpoint, "checkpoint", "", "checkpoint file (default $XDG_STATE_HOME/streamctl/replays/ID.json)")
 	fl.BoolVar(&opts.Resume, "resume", false, "continue the replay saved in --checkpoint (or --id)")
 	fl.StringVar(&opts.ID, "id", "", "replay id, for the checkpoint and the idempotency header (default: generated)")
 	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-id header")
-	cmdutil.AddExecuteCompat(cmd, &opts.execute)
-	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --to-group: where the previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
+	fl.BoolVar(&opts.Execute, "execute", false, "with --to-group: move the group's offsets (without it, only print the plan)")
+	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --to-group --execute: where the previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
 	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
 	return cmd
 }
@@ -196,8 +195,11 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	if o.ToTopic != "" && slices.Contains(o.Sources, o.ToTopic) {
 		return exitcode.UsageError("refusing to replay %q into itself: the copy would be read again", o.ToTopic)
 	}
-	if o.UndoDir != "" && o.ToGroup == "" {
-		return exitcode.UsageError("--undo-dir goes with --to-group")
+	if (o.Execute || o.UndoDir != "") && o.ToGroup == "" {
+		return exitcode.UsageError("--execute and --undo-dir go with --to-group; the other targets write unless --dry-run")
+	}
+	if o.Execute && o.DryRun {
+		return exitcode.UsageError("--execute and --dry-run exclude each other")
 	}
 	if o.ExactlyOnce && (o.ToTopic == "" || len(o.Partitions) > 0) {
 		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
@@ -525,7 +527,7 @@ func prepareTargetTopic(ctx context.Context, f *cmdutil.Factory, c *kafka.Client
 }
 
 // replayToGroup positions a consumer group at the start of the range, as
-// group reset does: a plan, applied unless --dry-run, an undo file.
+// group reset does: a plan, a dry run until --execute, an undo file.
 func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, plan *pipeline.Plan, sum ReplaySummary) error {
 	var rows []group.PlanRow
 	for _, tp := range sortedPartitions(plan) {
@@ -535,13 +537,13 @@ func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opt
 	if err != nil {
 		return err
 	}
-	if err := cmdgroup.ApplyPlan(ctx, f, reset, !opts.DryRun, opts.UndoDir, true); err != nil {
+	if err := cmdgroup.ApplyPlan(ctx, f, reset, opts.Execute, opts.UndoDir, true); err != nil {
 		return err
 	}
-	if !opts.DryRun {
+	if opts.Execute {
 		f.IO.Infof("Group %q now starts at the beginning of the range (%s to catch up on).", opts.ToGroup, format.Count(sum.Planned, "record"))
 	}
-	sum.DryRun, sum.GroupReset = opts.DryRun, reset
+	sum.DryRun, sum.GroupReset = !opts.Execute, reset
 	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{cmdgroup.PlanGrid(reset)} })
 }
 

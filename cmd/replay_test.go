@@ -191,7 +191,7 @@ func TestReplayExecAndGroupTargets(t *testing.T) {
 	if !strings.Contains(r.errOut, "--exec command failed") || !strings.Contains(r.errOut, "the last record handed to it was order-events[") {
 		t.Errorf("exec failure message: %s", r.errOut)
 	}
-	run(t, b.args("replay", "order-events", "--from", "-10", "--to-group", "projection-v2")...).ok(t)
+	run(t, b.args("replay", "order-events", "--from", "-10", "--to-group", "projection-v2", "--execute")...).ok(t)
 	lag := run(t, b.args("group", "lag", "projection-v2", "-o", "json", "--no-time-lag")...).ok(t)
 	if !strings.Contains(lag.out, `"total_lag": 30`) {
 		t.Errorf("projection-v2 should start 10 records before each partition's end:\n%s", lag.out)
@@ -200,16 +200,15 @@ func TestReplayExecAndGroupTargets(t *testing.T) {
 }
 
 // replay --to-group on a group with commits behaves as group reset does:
-// --dry-run shows the plan only; without it the previous offsets are saved,
-// the command that puts them back printed (and it runs as printed), and
-// the group moved.
-func TestReplayToGroupMovesTheGroupWithAnUndo(t *testing.T) {
+// the plan and a dry run first, then with --execute the previous offsets
+// saved and the command that puts them back.
+func TestReplayToGroupIsAPlanUntilExecute(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
 	undo := t.TempDir()
 	before := b.committed(t, "analytics-group")
-	r := run(t, b.args("replay", "order-events", "--from", "+5", "--to-group", "analytics-group", "--dry-run")...).ok(t)
-	if !strings.Contains(r.errOut, `Dry run: nothing changed. Run it without --dry-run to apply. (Group "analytics-group" is Empty.)`) {
+	r := run(t, b.args("replay", "order-events", "--from", "+5", "--to-group", "analytics-group")...).ok(t)
+	if !strings.Contains(r.errOut, `Dry run: nothing changed. Add --execute to apply (group "analytics-group" is Empty).`) {
 		t.Errorf("no dry run note:\n%s", r.errOut)
 	}
 	if !strings.Contains(r.out, "CURRENT-OFFSET\tNEW-OFFSET\tDELTA\tEFFECT") || !strings.Contains(r.out, fmt.Sprintf("order-events\t0\t%d\t5\t%d\tre-reads %d records", before[0], 5-before[0], before[0]-5)) {
@@ -219,7 +218,7 @@ func TestReplayToGroupMovesTheGroupWithAnUndo(t *testing.T) {
 		t.Fatalf("a dry run moved the group: %v -> %v", before, got)
 	}
 
-	r = run(t, b.args("replay", "order-events", "--from", "+5", "--to-group", "analytics-group", "--undo-dir", undo, "-o", "json")...).ok(t)
+	r = run(t, b.args("replay", "order-events", "--from", "+5", "--to-group", "analytics-group", "--execute", "--undo-dir", undo, "-o", "json")...).ok(t)
 	var sum struct {
 		DryRun     bool `json:"dry_run"`
 		GroupReset struct {
@@ -233,19 +232,18 @@ func TestReplayToGroupMovesTheGroupWithAnUndo(t *testing.T) {
 	if sum.DryRun || !sum.GroupReset.Executed || filepath.Dir(sum.GroupReset.UndoFile) != undo {
 		t.Errorf("summary %+v, want executed with an undo file in %s", sum, undo)
 	}
-	undoLine := "streamctl group reset analytics-group --from-file " + sum.GroupReset.UndoFile
-	if !strings.Contains(r.errOut, "to undo:\n  "+undoLine+"\n") {
+	if !strings.Contains(r.errOut, "to undo:\n  streamctl group reset analytics-group --from-file "+sum.GroupReset.UndoFile+" --execute") {
 		t.Errorf("no undo command:\n%s", r.errOut)
 	}
 	if got := b.committed(t, "analytics-group"); got[0] != 5 || got[1] != 5 || got[2] != 5 {
-		t.Fatalf("after the replay the group is at %v, want 5 everywhere", got)
+		t.Fatalf("after --execute the group is at %v, want 5 everywhere", got)
 	}
-	runPrinted(t, undoLine, "STREAMCTL_BROKERS="+b.addr).ok(t) // the brokers a profile would give
+	run(t, b.args("group", "reset", "analytics-group", "--from-file", sum.GroupReset.UndoFile, "--execute")...).ok(t)
 	if got := b.committed(t, "analytics-group"); !maps.Equal(got, before) {
 		t.Errorf("the undo put the group at %v, want %v", got, before)
 	}
 	// A new group has nothing to put back: the undo deletes its commits.
-	r = run(t, b.args("replay", "order-events", "--from", "-3", "--to-group", "fresh")...).ok(t)
+	r = run(t, b.args("replay", "order-events", "--from", "-3", "--to-group", "fresh", "--execute")...).ok(t)
 	if !strings.Contains(r.out, "reads 3 records") {
 		t.Errorf("a new group reads, it does not re-read:\n%s", r.out)
 	}
@@ -257,7 +255,8 @@ func TestReplayToGroupMovesTheGroupWithAnUndo(t *testing.T) {
 	if got := b.committed(t, "fresh"); len(got) != 0 {
 		t.Errorf("after its undo the new group still has commits %v", got)
 	}
-	run(t, b.args("replay", "order-events", "--to-file", filepath.Join(t.TempDir(), "f"), "--undo-dir", t.TempDir())...).exit(t, 2)
+	run(t, b.args("replay", "order-events", "--to-file", filepath.Join(t.TempDir(), "f"), "--execute")...).exit(t, 2)
+	run(t, b.args("replay", "order-events", "--to-group", "g", "--execute", "--dry-run")...).exit(t, 2)
 }
 
 func TestReplayExactlyOnceSurvivesKill9(t *testing.T) {

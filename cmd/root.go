@@ -161,9 +161,6 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if fl := cmd.Flags().Lookup("execute"); fl != nil && fl.Changed && fl.Hidden {
-				f.IO.Infof("%s", cmdutil.ExecuteNote)
-			}
 			// --timeout 0s is as much a bad flag value as --timeout 3.
 			if fl := cmd.Flags().Lookup(config.KeyTimeout); fl != nil && fl.Changed {
 				if d, err := cmd.Flags().GetDuration(config.KeyTimeout); err == nil && d <= 0 {

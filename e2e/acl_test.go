@@ -98,7 +98,7 @@ func TestACLs(t *testing.T) {
 
 	deny := []string{"--principal", "User:alice", "--permission", "deny", "--operation", "read", "--topic", topic}
 	// The dry run lists the ACL and creates nothing.
-	r := admin.run(append([]string{"acl", "create", "--dry-run", "-o", "json"}, deny...)...).ok(t)
+	r := admin.run(append([]string{"acl", "create", "-o", "json"}, deny...)...).ok(t)
 	var plan struct {
 		ACLs     []stACL `json:"acls"`
 		Executed bool    `json:"executed"`
@@ -111,8 +111,8 @@ func TestACLs(t *testing.T) {
 	if got := oracleACLs(t, "--topic", topic); len(got) != 0 {
 		t.Fatalf("the dry run created ACLs: %v", got)
 	}
-	admin.run(append([]string{"acl", "create"}, deny...)...).ok(t)
-	prefixed := []string{"--principal", "User:bob", "--principal", "User:alice", "--operation", "describe,write", "--topic", prefix, "--pattern-type", "prefixed"}
+	admin.run(append([]string{"acl", "create", "--execute"}, deny...)...).ok(t)
+	prefixed := []string{"--principal", "User:bob", "--principal", "User:alice", "--operation", "describe,write", "--topic", prefix, "--pattern-type", "prefixed", "--execute"}
 	admin.run(append([]string{"acl", "create"}, prefixed...)...).ok(t)
 
 	eventually(t, 30*time.Second, func() (bool, string) {
@@ -158,16 +158,16 @@ func TestACLs(t *testing.T) {
 	}
 
 	// delete shows what matches, and needs --yes in a script.
-	r = admin.run("acl", "delete", "--topic", topic, "--principal", "User:alice", "--dry-run").ok(t)
+	r = admin.run("acl", "delete", "--topic", topic, "--principal", "User:alice").ok(t)
 	if !strings.Contains(r.stdout, "would delete") || !strings.Contains(r.stdout, "DENY") {
 		t.Errorf("delete dry run should list the DENY:\n%s", r)
 	}
-	admin.run("acl", "delete", "--topic", topic, "--principal", "User:alice").exit(t, 2).errContains(t, "--yes")
+	admin.run("acl", "delete", "--topic", topic, "--principal", "User:alice", "--execute").exit(t, 2).errContains(t, "--yes")
 	var deleted struct {
 		ACLs     []stACL `json:"acls"`
 		Executed bool    `json:"executed"`
 	}
-	admin.run("acl", "delete", "--topic", topic, "--principal", "User:alice", "--yes", "-o", "json").ok(t).json(t, &deleted)
+	admin.run("acl", "delete", "--topic", topic, "--principal", "User:alice", "--execute", "--yes", "-o", "json").ok(t).json(t, &deleted)
 	if !deleted.Executed || len(deleted.ACLs) != 1 || deleted.ACLs[0] != want {
 		t.Errorf("deleted %+v, want the one DENY", deleted)
 	}
@@ -175,7 +175,7 @@ func TestACLs(t *testing.T) {
 		r := aliceReads()
 		return r.code == 0 && strings.TrimSpace(r.stdout) == "one", r.String()
 	})
-	admin.run("acl", "delete", "--topic", prefix, "--pattern-type", "prefixed", "--yes").ok(t)
+	admin.run("acl", "delete", "--topic", prefix, "--pattern-type", "prefixed", "--execute", "--yes").ok(t)
 	if got := oracleACLs(t, "--topic", prefix, "--resource-pattern-type", "any"); len(got) != 0 {
 		t.Errorf("ACLs left after delete: %v", got)
 	}
@@ -227,8 +227,8 @@ func TestAdminAuthMatrix(t *testing.T) {
 	// On a group: an ACL on the topic would lock alice, bob and the mTLS
 	// user out of it (allow.everyone.if.no.acl.found no longer applies).
 	group := topic + "-group"
-	admin.run("acl", "create", "--principal", "User:nobody", "--operation", "read", "--group", group).ok(t)
-	t.Cleanup(func() { admin.run("acl", "delete", "--group", group, "--yes") })
+	admin.run("acl", "create", "--principal", "User:nobody", "--operation", "read", "--group", group, "--execute").ok(t)
+	t.Cleanup(func() { admin.run("acl", "delete", "--group", group, "--execute", "--yes") })
 
 	profiles := authProfiles(t)
 	// The inline PEM twin of tls-ca-file: -X ssl.ca.pem carries the CA.

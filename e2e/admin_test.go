@@ -72,12 +72,12 @@ func TestSCRAMUsers(t *testing.T) {
 		} `json:"credentials"`
 		Executed bool `json:"executed"`
 	}
-	run(admin, "user", "create", name, "--iterations", "8192", "--dry-run", "-o", "json").ok(t).json(t, &plan)
+	run(admin, "user", "create", name, "--iterations", "8192", "-o", "json").ok(t).json(t, &plan)
 	if plan.Executed || len(plan.Credentials) != 2 || plan.Credentials[0].Exists {
 		t.Fatalf("dry run: %+v", plan)
 	}
 	run(admin, "user", "list", name).exit(t, 1).errContains(t, "has no SCRAM credentials")
-	run(admin, "user", "create", name, "--password-env", "E2E_NEW_PASSWORD", "--iterations", "8192",
+	run(admin, "user", "create", name, "--password-env", "E2E_NEW_PASSWORD", "--iterations", "8192", "--execute",
 		"-v", "-X", "debug=admin,protocol,security").ok(t)
 
 	var creds []stCredential
@@ -111,13 +111,13 @@ func TestSCRAMUsers(t *testing.T) {
 	login("SCRAM-SHA-512", "wrong-"+password).exit(t, 1).errContains(t, "authentication failed")
 
 	// A new password replaces the old one (and its iterations: 4096 by default).
-	r := run(admin, "user", "create", name, "--mechanism", "SCRAM-SHA-256", "--password-env", "E2E_ADMIN_PASSWORD").ok(t)
+	r := run(admin, "user", "create", name, "--mechanism", "SCRAM-SHA-256", "--password-env", "E2E_ADMIN_PASSWORD", "--execute").ok(t)
 	if !strings.Contains(r.stdout, "password changed") {
 		t.Errorf("create for an existing credential should say it changes the password:\n%s", r)
 	}
 
-	run(admin, "user", "delete", name, "--mechanism", "SCRAM-SHA-512").exit(t, 2).errContains(t, "--yes")
-	run(admin, "user", "delete", name, "--mechanism", "SCRAM-SHA-512", "--yes").ok(t)
+	run(admin, "user", "delete", name, "--mechanism", "SCRAM-SHA-512", "--execute").exit(t, 2).errContains(t, "--yes")
+	run(admin, "user", "delete", name, "--mechanism", "SCRAM-SHA-512", "--execute", "--yes").ok(t)
 	if o := oracleUserCredentials(t, name); len(o) != 1 || o["SCRAM-SHA-256"] != 4096 {
 		t.Errorf("after deleting SCRAM-SHA-512, kafka-configs shows %v", o)
 	}
@@ -126,7 +126,7 @@ func TestSCRAMUsers(t *testing.T) {
 		return r.code == 1, r.String()
 	})
 	run(admin, "user", "delete", name, "--mechanism", "SCRAM-SHA-512").exit(t, 1).errContains(t, "has no SCRAM-SHA-512 credential")
-	run(admin, "user", "delete", name, "--yes").ok(t)
+	run(admin, "user", "delete", name, "--execute", "--yes").ok(t)
 	if o := oracleUserCredentials(t, name); len(o) != 0 {
 		t.Errorf("after delete, kafka-configs shows %v", o)
 	}
@@ -135,7 +135,7 @@ func TestSCRAMUsers(t *testing.T) {
 	run(admin, "user", "create", name, "--iterations", "100").exit(t, 2).errContains(t, "4096 to 16384")
 	run(admin, "user", "create", name, "--mechanism", "SCRAM-SHA-1").exit(t, 2).errContains(t, "SCRAM-SHA-256 or SCRAM-SHA-512")
 	run(admin, "user", "create", name, "--password-env", "E2E_UNSET_VARIABLE").exit(t, 2).errContains(t, "not set")
-	run(admin, "user", "create", name).exit(t, 2).errContains(t, "not on a terminal")
+	run(admin, "user", "create", name, "--execute").exit(t, 2).errContains(t, "not on a terminal")
 	run(admin, "user", "create", "a,b").exit(t, 2)
 	tr.assertAbsent(t, password)
 	tr.assertAbsent(t, k(t, "KAFKA_SCRAM_ADMIN_PASSWORD"))
@@ -183,17 +183,17 @@ func TestClusterConfig(t *testing.T) {
 		return m
 	}
 	t.Cleanup(func() {
-		u.run("cluster", "config", "delete", "log.cleaner.backoff.ms")
-		u.run("cluster", "config", "delete", "log.cleaner.io.buffer.load.factor", "--broker", "1")
+		u.run("cluster", "config", "delete", "log.cleaner.backoff.ms", "--execute")
+		u.run("cluster", "config", "delete", "log.cleaner.io.buffer.load.factor", "--broker", "1", "--execute")
 	})
 
-	r := u.run("cluster", "config", "set", "log.cleaner.backoff.ms=15001", "--dry-run").ok(t)
+	r := u.run("cluster", "config", "set", "log.cleaner.backoff.ms=15001").ok(t)
 	r.errContains(t, "Dry run")
 	if _, set := oracleBrokerConfigs(t, "")["log.cleaner.backoff.ms"]; set {
 		t.Fatal("the dry run changed the cluster default")
 	}
-	u.run("cluster", "config", "set", "log.cleaner.backoff.ms=15001").ok(t)
-	u.run("cluster", "config", "set", "log.cleaner.io.buffer.load.factor=0.8", "--broker", "1").ok(t)
+	u.run("cluster", "config", "set", "log.cleaner.backoff.ms=15001", "--execute").ok(t)
+	u.run("cluster", "config", "set", "log.cleaner.io.buffer.load.factor=0.8", "--broker", "1", "--execute").ok(t)
 	eventually(t, 30*time.Second, func() (bool, string) {
 		st, oracle := get(), oracleBrokerConfigs(t, "")
 		return maps.Equal(st, oracle) && st["log.cleaner.backoff.ms"] == "15001", fmt.Sprintf("cluster default: streamctl %v, kafka-configs %v", st, oracle)
@@ -217,7 +217,7 @@ func TestClusterConfig(t *testing.T) {
 		t.Errorf("broker 1's view: %+v", es)
 	}
 
-	u.run("cluster", "config", "delete", "log.cleaner.backoff.ms").ok(t)
+	u.run("cluster", "config", "delete", "log.cleaner.backoff.ms", "--execute").ok(t)
 	eventually(t, 30*time.Second, func() (bool, string) {
 		_, set := oracleBrokerConfigs(t, "")["log.cleaner.backoff.ms"]
 		return !set, "kafka-configs still shows the deleted default"
@@ -228,8 +228,8 @@ func TestClusterConfig(t *testing.T) {
 	if r.duration > 20*time.Second {
 		t.Errorf("an unknown broker took %s to refuse (it must not wait for the broker)", r.duration)
 	}
-	u.run("cluster", "config", "set", "log.dirs=/tmp/x", "--dry-run").exit(t, 1).errContains(t, "Cannot update these configs dynamically")
-	u.run("cluster", "config", "set", "log.dirs=/tmp/x").exit(t, 1)
+	u.run("cluster", "config", "set", "log.dirs=/tmp/x").exit(t, 1).errContains(t, "Cannot update these configs dynamically")
+	u.run("cluster", "config", "set", "log.dirs=/tmp/x", "--execute").exit(t, 1)
 	u.run("cluster", "config", "set", "log.retention.ms").exit(t, 2).errContains(t, "key=value")
 	u.run("cluster", "config", "set", "a=b", "--broker", "-3").exit(t, 2)
 }
@@ -372,14 +372,14 @@ func TestDeleteRecordsParity(t *testing.T) {
 		} `json:"partitions"`
 		Executed bool `json:"executed"`
 	}
-	u.run("topic", "delete-records", "--offset-json-file", file(ours), "--dry-run", "-o", "json").ok(t).json(t, &plan)
+	u.run("topic", "delete-records", "--offset-json-file", file(ours), "-o", "json").ok(t).json(t, &plan)
 	if plan.Executed || len(plan.Partitions) != 3 || plan.Partitions[0].RecordsDeleted != 10 || plan.Partitions[1].BeforeOffset != end[1] || plan.Partitions[2].RecordsDeleted != 0 {
 		t.Fatalf("dry run plan %+v (log ends %v)", plan, end)
 	}
 	if st := oracleOffsets(t, ours, "earliest"); st[0] != 0 || st[1] != 0 {
 		t.Fatalf("the dry run deleted records: log starts %v", st)
 	}
-	u.run("topic", "delete-records", "--offset-json-file", file(ours), "--yes", "-o", "json").ok(t).json(t, &plan)
+	u.run("topic", "delete-records", "--offset-json-file", file(ours), "--execute", "--yes", "-o", "json").ok(t).json(t, &plan)
 	kafkaTool(t, "delete-records", "--bootstrap-server", k(t, "KAFKA_BOOTSTRAP"), "--offset-json-file", file(theirs))
 	if a, b := oracleOffsets(t, ours, "earliest"), oracleOffsets(t, theirs, "earliest"); !maps.Equal(a, b) || a[0] != 10 || a[1] != end[1] {
 		t.Errorf("log starts: after streamctl %v, after kafka-delete-records %v (log ends %v)", a, b, end)
@@ -389,12 +389,12 @@ func TestDeleteRecordsParity(t *testing.T) {
 	}
 
 	// --before forms, on partition 2 (untouched so far).
-	r := u.run("topic", "delete-records", ours+":2", "--before", "5", "--yes").ok(t)
+	r := u.run("topic", "delete-records", ours+":2", "--before", "5", "--execute", "--yes").ok(t)
 	r.errContains(t, "Deleted 5 records")
 	u.run("topic", "delete-records", ours+":2", "--before", "3").ok(t).errContains(t, "Nothing to delete")
 	u.run("topic", "delete-records", ours+":2", "--before", "@-1h").ok(t).errContains(t, "Nothing to delete")
 	future := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-	u.run("topic", "delete-records", ours+":2", "--before", "@"+future, "--yes").ok(t)
+	u.run("topic", "delete-records", ours+":2", "--before", "@"+future, "--execute", "--yes").ok(t)
 	if st := oracleOffsets(t, ours, "earliest"); st[2] != end[2] {
 		t.Errorf("--before @%s (after every record) should delete them all: log start %d, end %d", future, st[2], end[2])
 	}

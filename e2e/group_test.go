@@ -112,8 +112,8 @@ func oracleResetDryRun(t testing.TB, group, topic string, strategy ...string) ma
 // The group commands against kafka-consumer-groups on the same group:
 // describe/list/lag report Kafka's committed offsets, log ends and lag (and
 // lag in time from the records' timestamps); lag gates exit 3; reset plans
-// (earliest, latest, offset, shift, datetime; --dry-run) match Kafka's dry
-// runs, a reset applies them, the printed undo command restores the previous
+// (earliest, latest, offset, shift, datetime) match Kafka's dry runs,
+// --execute applies them, the printed undo command restores the previous
 // offsets, --export/--from-file round-trip; delete removes the group.
 func TestGroupCommandsParity(t *testing.T) {
 	t.Parallel()
@@ -194,12 +194,12 @@ func TestGroupCommandsParity(t *testing.T) {
 		t.Errorf("topic lag does not show the group:\n%s", r)
 	}
 
-	// a reset, and the undo it prints
-	r := u.run("group", "reset", group, "--to-offset", "7", "--topic", topic).ok(t)
+	// reset --execute, and the undo it prints
+	r := u.run("group", "reset", group, "--to-offset", "7", "--topic", topic, "--execute").ok(t)
 	waitCommitted(t, group, topic, map[int32]int64{0: 7, 1: 7, 2: 7})
-	undo := regexp.MustCompile(`(?m)streamctl (group reset .* --from-file (\S+))$`).FindStringSubmatch(r.stderr + r.stdout)
+	undo := regexp.MustCompile(`streamctl (group reset .* --from-file (\S+) --execute)`).FindStringSubmatch(r.stderr + r.stdout)
 	if undo == nil {
-		t.Fatalf("the reset printed no undo command:\n%s", r)
+		t.Fatalf("reset --execute printed no undo command:\n%s", r)
 	}
 
 	// dry runs, as Kafka plans them
@@ -214,7 +214,7 @@ func TestGroupCommandsParity(t *testing.T) {
 			[]string{"--to-datetime", t0.Add(5*time.Minute + 30*time.Second).Format("2006-01-02T15:04:05.000Z")}},
 	} {
 		var plan stResetPlan
-		u.run(append([]string{"group", "reset", group, "--topic", topic, "--dry-run", "-o", "json"}, c.ours...)...).ok(t).json(t, &plan)
+		u.run(append([]string{"group", "reset", group, "--topic", topic, "-o", "json"}, c.ours...)...).ok(t).json(t, &plan)
 		got := map[int32]int64{}
 		for _, p := range plan.Partitions {
 			got[p.Partition] = p.NewOffset
@@ -228,7 +228,7 @@ func TestGroupCommandsParity(t *testing.T) {
 	// --export then --from-file
 	r = u.run("group", "reset", group, "--shift-by", "-3", "--topic", topic, "--export").ok(t)
 	plan := u.writeFile("plan.csv", []byte(r.stdout), 0o644)
-	u.run("group", "reset", group, "--from-file", plan).ok(t)
+	u.run("group", "reset", group, "--from-file", plan, "--execute").ok(t)
 	waitCommitted(t, group, topic, map[int32]int64{0: 4, 1: 4, 2: 4})
 
 	// the undo file of the first reset puts back the offsets it replaced;
@@ -254,7 +254,7 @@ func TestGroupCommandsParity(t *testing.T) {
 		}
 	}
 	waitCommitted(t, group, topic, deleted)
-	restore := regexp.MustCompile(`(?m)streamctl (group reset \S+ --from-file \S+)$`).FindStringSubmatch(r.stderr)
+	restore := regexp.MustCompile(`streamctl (group reset .* --execute)`).FindStringSubmatch(r.stderr)
 	if restore == nil {
 		t.Fatalf("delete-offsets printed no restore command:\n%s", r)
 	}
@@ -301,7 +301,7 @@ func TestConsumeInterruptCommitsWhatWasWritten(t *testing.T) {
 		g := u.groupDescribe(group)
 		return g.State == "Stable" && g.Members == 1, fmt.Sprintf("group %s, %d members", g.State, g.Members)
 	})
-	u.run("group", "reset", group, "--to-earliest", "--topic", topic).exit(t, 1).errContains(t, "Stable")
+	u.run("group", "reset", group, "--to-earliest", "--topic", topic, "--execute").exit(t, 1).errContains(t, "Stable")
 	// Kafka refuses to delete offsets of a topic the members read.
 	if r := u.run("group", "delete-offsets", group, "--topic", topic, "--yes").exit(t, 1); !strings.Contains(r.stdout, "subscribed to this topic") {
 		t.Errorf("delete-offsets of a topic the live group reads:\n%s", r)

@@ -93,7 +93,7 @@ func TestReplayTargets(t *testing.T) {
 	// so their checkpoints) must not collide.
 	file := filepath.Join(u.home, "replay.jsonl")
 	u.run("replay", src, "--from", "-2", "--to-file", file).ok(t)
-	u.run("replay", src, "--from", "+7", "--to-group", group).ok(t)
+	u.run("replay", src, "--from", "+7", "--to-group", group, "--execute").ok(t)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)

@@ -22,22 +22,22 @@ type PlannedACL struct {
 
 func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
 	fl := &Flags{}
-	var change *cmdutil.Change
+	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
-		Use:   "create --principal P --operation OP (--topic T|--group G|--transactional-id X|--cluster) [--dry-run]",
+		Use:   "create --principal P --operation OP (--topic T|--group G|--transactional-id X|--cluster) [--execute]",
 		Short: "Create ACLs: every combination of the principals, hosts, operations and resources given",
 		Long: `Create ACLs, as kafka-acls --add does: one for every combination of the
 --principal, --host (default *), --operation and resource flags, with
 --permission allow (the default) or deny, on literal names (the default) or
 prefixes (--pattern-type prefixed). A DENY wins over any ALLOW.
 
-It prints the ACLs it creates, marking those the cluster has already
-(creating them again changes nothing); --dry-run only prints them. An operation that
+Without --execute it only prints the ACLs it would create, marking those the
+cluster has already (creating them again changes nothing). An operation that
 means nothing on a resource type (WRITE on a group) is refused, as kafka-acls
 refuses it.`,
 		Example: `  streamctl acl create --principal User:alice --operation read --operation describe --topic order-events --group analytics-group
-  streamctl acl create --principal User:etl --operation write --topic orders. --pattern-type prefixed --dry-run
-  streamctl acl create --principal User:mallory --permission deny --operation all --topic '*'`,
+  streamctl acl create --principal User:etl --operation write --topic orders. --pattern-type prefixed --execute
+  streamctl acl create --principal User:mallory --permission deny --operation all --topic '*' --execute`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			acls, err := fl.bindings()
@@ -56,7 +56,7 @@ refuses it.`,
 				}
 				plan.ACLs[i] = PlannedACL{ACL: a, Exists: len(existing) > 0}
 			}
-			ok, err := change.Proceed(f, "")
+			ok, err := exec.Proceed(f, "")
 			if err != nil {
 				return err
 			}
@@ -81,6 +81,6 @@ refuses it.`,
 		},
 	}
 	fl.add(cmd, f, false)
-	change = cmdutil.AddChangeFlags(cmd, false)
+	exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
 }

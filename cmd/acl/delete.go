@@ -20,19 +20,20 @@ type DeletePlan struct {
 
 func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
 	fl := &Flags{}
-	var change *cmdutil.Change
+	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
-		Use:   "delete (--topic T|--group G|--transactional-id X|--cluster) [--principal P] [--operation OP] ... [--dry-run]",
+		Use:   "delete (--topic T|--group G|--transactional-id X|--cluster) [--principal P] [--operation OP] ... [--execute]",
 		Short: "Delete the ACLs that match the flags; shows them first",
 		Long: `Delete ACLs, as kafka-acls --remove does, with the filter semantics of acl
 list: each flag narrows, an unset one matches anything, and --pattern-type
 MATCH takes every ACL that applies to the resource (wildcard and prefix ACLs
 included: use it with care).
 
-It lists the matching ACLs first and asks on a terminal (--yes in scripts),
-then prints what the cluster deleted; --dry-run only lists them.`,
-		Example: `  streamctl acl delete --topic order-events --principal User:alice --dry-run
-  streamctl acl delete --topic orders. --pattern-type prefixed --yes`,
+It lists the matching ACLs first; without --execute that is all. With
+--execute it asks on a terminal (--yes in scripts) and prints what the
+cluster deleted.`,
+		Example: `  streamctl acl delete --topic order-events --principal User:alice
+  streamctl acl delete --topic orders. --pattern-type prefixed --execute --yes`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !fl.Cluster && len(fl.Topics)+len(fl.Groups)+len(fl.TransactionalIDs) == 0 {
@@ -54,7 +55,7 @@ then prints what the cluster deleted; --dry-run only lists them.`,
 			if len(matching) == 0 {
 				f.IO.Infof("No ACLs match: nothing to delete.")
 			} else {
-				ok, err := change.Proceed(f, fmt.Sprintf("Delete these %s on cluster %q?", countACLs(len(matching)), client.Cluster().Name()), aclGrid(matching, nil))
+				ok, err := exec.Proceed(f, fmt.Sprintf("Delete these %s on cluster %q?", countACLs(len(matching)), client.Cluster().Name()), aclGrid(matching, nil))
 				if err != nil {
 					return err
 				}
@@ -82,6 +83,6 @@ then prints what the cluster deleted; --dry-run only lists them.`,
 		},
 	}
 	fl.add(cmd, f, true)
-	change = cmdutil.AddChangeFlags(cmd, true)
+	exec = cmdutil.AddExecuteFlags(cmd, true)
 	return cmd
 }

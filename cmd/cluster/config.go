@@ -26,8 +26,8 @@ kafka-configs --entity-default). A broker's own value wins over the cluster
 default, which wins over its server.properties (static) value.
 
 Changes are incremental: the configs not named stay as they are. set and
-delete show the change and make it; with --dry-run the broker only
-validates it.`,
+delete show the change first and let the broker validate it; --execute makes
+it.`,
 	})
 	cmd.AddCommand(newCmdConfigGet(f), newCmdConfigSet(f), newCmdConfigDelete(f))
 	return cmd
@@ -138,12 +138,12 @@ type ConfigChange struct {
 
 func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
 	var b brokerFlag
-	var change *cmdutil.Change
+	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
-		Use:   "set KEY=VALUE... [--broker N] [--dry-run]",
+		Use:   "set KEY=VALUE... [--broker N] [--execute]",
 		Short: "Set broker configs, of one broker or the cluster default",
-		Example: `  streamctl cluster config set log.retention.ms=604800000 --dry-run
-  streamctl cluster config set --broker 1 log.cleaner.threads=2`,
+		Example: `  streamctl cluster config set log.retention.ms=604800000
+  streamctl cluster config set --broker 1 log.cleaner.threads=2 --execute`,
 		Args: cmdutil.MinimumArgs(1, "KEY=VALUE..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			set := map[string]string{}
@@ -154,33 +154,33 @@ func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
 				}
 				set[k] = v
 			}
-			return configAlterRun(cmd, f, &b, change, set, nil)
+			return configAlterRun(cmd, f, &b, exec, set, nil)
 		},
 	}
 	b.add(cmd, f)
-	change = cmdutil.AddChangeFlags(cmd, false)
+	exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
 }
 
 func newCmdConfigDelete(f *cmdutil.Factory) *cobra.Command {
 	var b brokerFlag
-	var change *cmdutil.Change
+	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
-		Use:   "delete KEY... [--broker N] [--dry-run]",
+		Use:   "delete KEY... [--broker N] [--execute]",
 		Short: "Remove broker configs set in the cluster, so the next level's value applies",
-		Example: `  streamctl cluster config delete log.retention.ms
-  streamctl cluster config delete --broker 1 log.cleaner.threads --dry-run`,
+		Example: `  streamctl cluster config delete log.retention.ms --execute
+  streamctl cluster config delete --broker 1 log.cleaner.threads --execute`,
 		Args: cmdutil.MinimumArgs(1, "KEY..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return configAlterRun(cmd, f, &b, change, nil, args)
+			return configAlterRun(cmd, f, &b, exec, nil, args)
 		},
 	}
 	b.add(cmd, f)
-	change = cmdutil.AddChangeFlags(cmd, false)
+	exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
 }
 
-func configAlterRun(cmd *cobra.Command, f *cmdutil.Factory, b *brokerFlag, change *cmdutil.Change, set map[string]string, del []string) error {
+func configAlterRun(cmd *cobra.Command, f *cmdutil.Factory, b *brokerFlag, exec *cmdutil.Execute, set map[string]string, del []string) error {
 	broker, err := b.resolve(cmd)
 	if err != nil {
 		return err
@@ -214,10 +214,10 @@ func configAlterRun(cmd *cobra.Command, f *cmdutil.Factory, b *brokerFlag, chang
 		add(k, "delete", "")
 	}
 	// The broker checks the change either way; a refusal ends the dry run too.
-	if err := client.AlterBrokerConfig(ctx, broker, set, del, change.DryRun); err != nil {
+	if err := client.AlterBrokerConfig(ctx, broker, set, del, !exec.Execute); err != nil {
 		return err
 	}
-	if ok, err := change.Proceed(f, ""); err != nil {
+	if ok, err := exec.Proceed(f, ""); err != nil {
 		return err
 	} else if ok {
 		plan.Executed = true

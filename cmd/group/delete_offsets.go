@@ -10,7 +10,6 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
-	"github.com/streamctl/streamctl/internal/shell"
 )
 
 func newCmdDeleteOffsets(f *cmdutil.Factory) *cobra.Command {
@@ -70,7 +69,7 @@ refuses unless --yes is given.`,
 				return err
 			}
 			if d.UndoFile != "" && d.Failed() < len(d.Rows) {
-				f.IO.Infof("Previous offsets saved to %s; to restore them:\n  %s", d.UndoFile, shell.Join("streamctl", "group", "reset", d.Group, "--from-file", d.UndoFile))
+				f.IO.Infof("Previous offsets saved to %s; to restore them:\n  streamctl group reset %s --from-file %s --execute", d.UndoFile, d.Group, d.UndoFile)
 			}
 			err = format.Print(f.IO, f.Output(), d, func(bool) []*format.Grid {
 				g := format.NewGrid("TOPIC", "PARTITION", "DELETED-OFFSET", "RESULT")

@@ -16,7 +16,6 @@ import (
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/position"
-	"github.com/streamctl/streamctl/internal/shell"
 )
 
 // ResetOptions are the inputs of `group reset`.
@@ -33,11 +32,10 @@ type ResetOptions struct {
 	ToGroup    string
 	AllTopics  bool
 	Topics     []string
-	DryRun     bool
+	Execute    bool
 	Export     bool
 	UndoDir    string
 
-	execute  bool // the --execute of earlier versions: now the default
 	set      func(string) bool
 	strategy group.Strategy
 	scope    group.Scope
@@ -49,11 +47,11 @@ func newCmdReset(f *cmdutil.Factory) *cobra.Command {
 		Use:   "reset GROUP (--to-earliest|--to-latest|--to-current|--to-offset N|--shift-by N|--to-datetime T|--by-duration D|--from-file F|--to-group G) (--all-topics|--topic T[:P,...])",
 		Short: "Reset a group's committed offsets, with Kafka's semantics, a dry run and an undo",
 		Long: `Move a consumer group's committed offsets, as kafka-consumer-groups
---reset-offsets does. It prints the plan: per partition the current offset,
-the new one and the delta (negative re-reads records, positive skips them),
-and applies it, only while the group has no active members, first saving the
-previous offsets to a plan file whose path it prints with the command that
-undoes the reset. --dry-run only prints the plan.
+--reset-offsets does. Without --execute it only prints the plan: per partition
+the current offset, the new one and the delta (negative re-reads records,
+positive skips them). --execute applies it, only while the group has no active
+members, and first saves the previous offsets to a plan file whose path it
+prints with the command that undoes the reset.
 
 Scope: --all-topics is every partition the group has commits on; --topic t
 (or t:0,2) includes partitions without commits. --to-offset, --shift-by and
@@ -64,11 +62,11 @@ at or after the time, or the log end when no record is that recent.
 
 --export prints the plan as Kafka-compatible CSV (topic,partition,offset),
 which --from-file reads back.`,
-		Example: `  streamctl group reset analytics-group --to-earliest --all-topics --dry-run
-  streamctl group reset analytics-group --to-datetime 2026-11-26T09:00:00Z --topic order-events
+		Example: `  streamctl group reset analytics-group --to-earliest --all-topics
+  streamctl group reset analytics-group --to-datetime 2026-11-26T09:00:00Z --topic order-events --execute
   streamctl group reset analytics-group --by-duration PT1H --topic order-events:0,2
   streamctl group reset analytics-group --shift-by -100 --all-topics --export > plan.csv
-  streamctl group reset analytics-group --from-file plan.csv`,
+  streamctl group reset analytics-group --from-file plan.csv --execute`,
 		Args:              cmdutil.ExactArgs(1, "GROUP"),
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -92,10 +90,9 @@ which --from-file reads back.`,
 	fl.StringVar(&opts.ToGroup, "to-group", "", "to another group's committed offsets")
 	fl.BoolVar(&opts.AllTopics, "all-topics", false, "every partition the group has commits on")
 	fl.StringArrayVar(&opts.Topics, "topic", nil, "a topic, or topic:0,2 for some partitions; repeatable")
-	cmdutil.AddDryRunFlag(cmd, &opts.DryRun)
-	cmdutil.AddExecuteCompat(cmd, &opts.execute)
+	fl.BoolVar(&opts.Execute, "execute", false, "apply the plan (without it, only print it)")
 	fl.BoolVar(&opts.Export, "export", false, "print the plan as CSV (topic,partition,offset) for --from-file")
-	fl.StringVar(&opts.UndoDir, "undo-dir", "", "where a reset saves the previous offsets (default $XDG_STATE_HOME/streamctl/resets)")
+	fl.StringVar(&opts.UndoDir, "undo-dir", "", "where --execute saves the previous offsets (default $XDG_STATE_HOME/streamctl/resets)")
 	return cmd
 }
 
@@ -225,7 +222,7 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	if err != nil {
 		return err
 	}
-	if err := ApplyPlan(ctx, f, plan, !opts.DryRun && !opts.Export, opts.UndoDir, !opts.Export); err != nil {
+	if err := ApplyPlan(ctx, f, plan, opts.Execute, opts.UndoDir, !opts.Export); err != nil {
 		return err
 	}
 	if opts.Export {
@@ -240,18 +237,18 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 
 // ApplyPlan is what a reset does with its plan, shared by group reset and
 // replay --to-group: it notes partitions whose target was clamped, then
-// with apply saves the group's previous offsets and moves them (only
+// with execute saves the group's previous offsets and moves them (only
 // while the group has no active members), printing how to undo it; without
 // it, when dryRunNote is set, it says nothing changed.
-func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, apply bool, undoDirFlag string, dryRunNote bool) error {
+func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, execute bool, undoDirFlag string, dryRunNote bool) error {
 	for _, r := range plan.Rows {
 		if r.Clamped {
 			f.IO.Warnf("%s[%d]: the target is outside the log [%d, %d]; clamped to %d", r.Topic, r.Partition, r.LogStartOffset, r.LogEndOffset, r.New)
 		}
 	}
-	if !apply {
+	if !execute {
 		if dryRunNote {
-			f.IO.Infof("%s (Group %q %s.)", cmdutil.DryRunNote, plan.Group, plan.Status())
+			f.IO.Infof("Dry run: nothing changed. Add --execute to apply (group %q %s).", plan.Group, plan.Status())
 		}
 		return nil
 	}
@@ -274,7 +271,7 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, a
 		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  streamctl group delete-offsets %s %s --yes", plan.Group, plan.Group, topicFlags(uncommitted))
 		return nil
 	}
-	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", plan.Group, path, shell.Join("streamctl", "group", "reset", plan.Group, "--from-file", path))
+	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", plan.Group, path, plan.Group, path)
 	if len(uncommitted) > 0 {
 		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  streamctl group delete-offsets %s %s --yes", plan.Group, topicFlags(uncommitted))
 	}

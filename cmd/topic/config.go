@@ -19,7 +19,6 @@ type ConfigOptions struct {
 	Keys       []string          // get: only these; delete: these
 	Set        map[string]string // set
 	NonDefault bool              // get: only values that differ from defaults
-	DryRun     bool              // set, delete: the broker validates, nothing changes
 }
 
 // NewCmdConfig returns `streamctl topic config`.
@@ -78,7 +77,7 @@ func configGetRun(cmd *cobra.Command, opts *ConfigOptions) error {
 
 func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
 	opts := &ConfigOptions{f: f}
-	cmd := &cobra.Command{
+	return &cobra.Command{
 		Use:               "set TOPIC KEY=VALUE...",
 		Short:             "Set topic configs",
 		Example:           `  streamctl topic config set order-events retention.ms=259200000 max.message.bytes=2097152`,
@@ -94,13 +93,11 @@ func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
 			return configAlterRun(cmd, opts)
 		},
 	}
-	cmdutil.AddDryRunFlag(cmd, &opts.DryRun)
-	return cmd
 }
 
 func newCmdConfigDelete(f *cmdutil.Factory) *cobra.Command {
 	opts := &ConfigOptions{f: f}
-	cmd := &cobra.Command{
+	return &cobra.Command{
 		Use:               "delete TOPIC KEY...",
 		Short:             "Remove topic config overrides, reverting them to the defaults",
 		Example:           `  streamctl topic config delete order-events retention.ms`,
@@ -111,8 +108,6 @@ func newCmdConfigDelete(f *cmdutil.Factory) *cobra.Command {
 			return configAlterRun(cmd, opts)
 		},
 	}
-	cmdutil.AddDryRunFlag(cmd, &opts.DryRun)
-	return cmd
 }
 
 // ConfigChange is one row of what `topic config set|delete -o json` prints.
@@ -130,12 +125,8 @@ func configAlterRun(cmd *cobra.Command, opts *ConfigOptions) error {
 	if err != nil {
 		return err
 	}
-	// A dry run has the broker validate the change.
-	if err := client.AlterTopicConfig(cmd.Context(), opts.Topic, opts.Set, opts.Keys, opts.DryRun); err != nil {
+	if err := client.AlterTopicConfig(cmd.Context(), opts.Topic, opts.Set, opts.Keys); err != nil {
 		return err
-	}
-	if opts.DryRun {
-		opts.f.IO.Infof("%s", cmdutil.DryRunNote)
 	}
 	changes := []ConfigChange{}
 	for _, k := range config.SortedKeys(opts.Set) {
@@ -147,14 +138,11 @@ func configAlterRun(cmd *cobra.Command, opts *ConfigOptions) error {
 	return format.Print(opts.f.IO, opts.f.Output(), changes, func(bool) []*format.Grid {
 		g := format.NewGrid("CONFIG", "CHANGE")
 		for _, c := range changes {
-			change := "reverted to default"
 			if c.Operation == "set" {
-				change = "set to " + format.ConfigValue(c.Name, c.Value)
+				g.Row(c.Name, "set to "+format.ConfigValue(c.Name, c.Value))
+			} else {
+				g.Row(c.Name, "reverted to default")
 			}
-			if opts.DryRun {
-				change = "would be " + change
-			}
-			g.Row(c.Name, change)
 		}
 		return []*format.Grid{g}
 	})

@@ -22,9 +22,9 @@ func newCmdDeleteRecords(f *cmdutil.Factory) *cobra.Command {
 		beforeFlag string
 		file       string
 	)
-	var change *cmdutil.Change
+	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
-		Use:   "delete-records (TOPIC[:P,...]... --before OFFSET|@TIME|end | --offset-json-file F) [--dry-run]",
+		Use:   "delete-records (TOPIC[:P,...]... --before OFFSET|@TIME|end | --offset-json-file F) [--execute]",
 		Short: "Delete the records before an offset or a time, per partition (the log start moves up)",
 		Long: `Delete every record before a point in each partition, as kafka-delete-records
 does: the partition's log start offset moves up to it and readers start there.
@@ -36,12 +36,11 @@ log start deletes nothing; one past the log end is refused. TOPIC:0,2 limits
 it to some partitions. --offset-json-file reads kafka-delete-records' file:
 {"partitions":[{"topic":"t","partition":0,"offset":10}],"version":1}.
 
-It shows the plan per partition first, asks on a terminal (--yes in
-scripts) and deletes; --dry-run only shows the plan. Deleted records cannot
-be brought back.`,
-		Example: `  streamctl topic delete-records order-events --before @-7d --dry-run
-  streamctl topic delete-records order-events:0 --before 1000 --yes
-  streamctl topic delete-records --offset-json-file offsets.json --yes`,
+It shows the plan per partition first; with --execute it asks on a terminal
+(--yes in scripts) and deletes. Deleted records cannot be brought back.`,
+		Example: `  streamctl topic delete-records order-events --before @-7d
+  streamctl topic delete-records order-events:0 --before 1000 --execute --yes
+  streamctl topic delete-records --offset-json-file offsets.json --execute`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			client, before, err := deleteRecordsTargets(cmd, f, args, beforeFlag, file, cmd.Flags().Changed("before"))
@@ -70,7 +69,7 @@ be brought back.`,
 			if plan.Records() == 0 {
 				f.IO.Infof("Nothing to delete: no partition has records before that point.")
 			} else {
-				ok, err := change.Proceed(f, fmt.Sprintf("Delete %s records from %s on cluster %q?", format.Int(plan.Records()),
+				ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s records from %s on cluster %q?", format.Int(plan.Records()),
 					strings.Join(topicsIn(plan), ", "), client.Cluster().Name()), grid())
 				if err != nil {
 					return err
@@ -87,7 +86,7 @@ be brought back.`,
 	}
 	cmd.Flags().StringVar(&beforeFlag, "before", "", "delete the records before this: OFFSET, end (all) or @TIME")
 	cmd.Flags().StringVar(&file, "offset-json-file", "", "kafka-delete-records' offset JSON file instead of TOPIC and --before")
-	change = cmdutil.AddChangeFlags(cmd, true)
+	exec = cmdutil.AddExecuteFlags(cmd, true)
 	return cmd
 }
 

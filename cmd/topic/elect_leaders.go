@@ -19,9 +19,9 @@ func newCmdElectLeaders(f *cmdutil.Factory) *cobra.Command {
 		typ       string
 		allTopics bool
 	)
-	var change *cmdutil.Change
+	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
-		Use:   "elect-leaders (TOPIC[:P,...]... | --all-topics) [--type preferred|unclean] [--dry-run]",
+		Use:   "elect-leaders (TOPIC[:P,...]... | --all-topics) [--type preferred|unclean] [--execute]",
 		Short: "Move leadership back to the preferred replicas, or elect leaders where there are none (unclean)",
 		Long: `Elect partition leaders, as kafka-leader-election does.
 
@@ -31,12 +31,11 @@ lead: after a broker restart its partitions stay led by the others until
 then. --type unclean elects a leader for partitions that have none, from
 replicas that are not in sync: records only the lost leader had are gone.
 
-It elects, and shows each partition's leader and preferred leader; with
---all-topics only the partitions an election would change. --dry-run only
-shows them.`,
-		Example: `  streamctl topic elect-leaders order-events --dry-run
-  streamctl topic elect-leaders --all-topics
-  streamctl topic elect-leaders order-events:3 --type unclean`,
+It shows each partition's leader and preferred leader first; with --all-topics
+only the partitions an election would change. --execute elects.`,
+		Example: `  streamctl topic elect-leaders order-events
+  streamctl topic elect-leaders --all-topics --execute
+  streamctl topic elect-leaders order-events:3 --type unclean --execute`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			unclean := false
@@ -76,17 +75,9 @@ shows them.`,
 			if err != nil {
 				return err
 			}
-			// With nothing to elect it says so once: as the table's empty
-			// text, or on stderr below the partitions it lists.
-			nothing := "Every partition is led by its preferred replica (or it is not in sync): no election is needed."
-			if unclean {
-				nothing = "Every partition has a leader: no unclean election is needed."
-			}
-			if plan.Needed() == 0 && len(plan.Partitions) > 0 {
-				defer f.IO.Infof("%s", nothing)
-			}
+			// With nothing to elect, the table's empty text says so, once.
 			if plan.Needed() > 0 {
-				ok, err := change.Proceed(f, "")
+				ok, err := exec.Proceed(f, "")
 				if err != nil {
 					return err
 				}
@@ -99,7 +90,10 @@ shows them.`,
 			}
 			err = format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
 				g := format.NewGrid("TOPIC", "PARTITION", "LEADER", "PREFERRED-LEADER", "ISR", "ELECTION")
-				g.Empty = nothing
+				g.Empty = "Every partition is led by its preferred replica (or it is not in sync): no election is needed."
+				if unclean {
+					g.Empty = "Every partition has a leader: no unclean election is needed."
+				}
 				for _, r := range plan.Partitions {
 					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), leaderName(r.Leader), leaderName(r.Preferred), format.Int32s(r.ISR), election(plan, r))
 				}
@@ -114,7 +108,7 @@ shows them.`,
 	cmd.Flags().StringVar(&typ, "type", "preferred", "election type: preferred or unclean")
 	cmd.Flags().BoolVar(&allTopics, "all-topics", false, "every partition of the cluster")
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"preferred", "unclean"}, cobra.ShellCompDirectiveNoFileComp))
-	change = cmdutil.AddChangeFlags(cmd, false)
+	exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
 }
 

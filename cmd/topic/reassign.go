@@ -27,14 +27,14 @@ type ReassignOptions struct {
 	Cancel            bool
 	Wait              bool
 	Export            bool
-	change            *cmdutil.Change
+	exec              *cmdutil.Execute
 }
 
 func newCmdReassign(f *cmdutil.Factory) *cobra.Command {
 	opts := &ReassignOptions{}
 	cmd := &cobra.Command{
-		Use:   "reassign (TOPIC... --broker-ids 1,2,3 | --reassignment-json-file F) [--dry-run | --export | --wait | --verify [--wait] | --cancel]",
-		Short: "Move partitions' replicas to other brokers, with Kafka's reassignment JSON and --verify",
+		Use:   "reassign (TOPIC... --broker-ids 1,2,3 | --reassignment-json-file F) [--execute [--wait] | --verify [--wait] | --cancel [--execute]]",
+		Short: "Move partitions' replicas to other brokers, with Kafka's reassignment JSON, --execute and --verify",
 		Long: `Move partition replicas between brokers, as kafka-reassign-partitions does.
 
 The target comes from --broker-ids (the topics' partitions spread evenly over
@@ -44,17 +44,18 @@ from a file in Kafka's reassignment JSON (--reassignment-json-file, what
 kafka-reassign-partitions --generate prints). Every broker must be in the
 cluster. The first replica of each partition is its preferred leader.
 
-It saves the current assignment to a rollback file, prints how to apply it,
-and starts the moves; the controller copies the data in the background.
---wait then shows the progress until every partition is moved. --dry-run
-only shows each partition's current and target replicas (--export prints the
-target as Kafka's JSON instead). --verify checks a plan that was executed (by
-streamctl or Kafka's tool): exit 0 when every partition is complete, 3 while
-some are still moving, 1 when some are neither. --cancel stops moves in
-progress; the partitions keep their replicas from before.`,
-		Example: `  streamctl topic reassign order-events --broker-ids 2,3,4 --dry-run
+Without --execute it shows each partition's current and target replicas
+(--export prints the target as Kafka's JSON instead). --execute saves the
+current assignment to a rollback file, prints how to apply it, and starts the
+moves; the controller copies the data in the background. --wait then shows
+the progress until every partition is moved. --verify checks a plan that was
+executed (by streamctl or Kafka's tool): exit 0 when every partition is
+complete, 3 while some are still moving, 1 when some are neither. --cancel
+with --execute stops moves in progress; the partitions keep their replicas
+from before.`,
+		Example: `  streamctl topic reassign order-events --broker-ids 2,3,4
   streamctl topic reassign order-events --broker-ids 2,3,4 --export > plan.json
-  streamctl topic reassign --reassignment-json-file plan.json --wait
+  streamctl topic reassign --reassignment-json-file plan.json --execute --wait
   streamctl topic reassign --reassignment-json-file plan.json --verify`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -70,10 +71,10 @@ progress; the partitions keep their replicas from before.`,
 	fl.IntVar(&opts.ReplicationFactor, "replication-factor", 0, "with --broker-ids: replicas per partition (default: the topic's)")
 	fl.StringVar(&opts.File, "reassignment-json-file", "", "the target, in kafka-reassign-partitions' JSON")
 	fl.BoolVar(&opts.Verify, "verify", false, "check the moves of an executed plan: exit 0 complete, 3 moving, 1 neither")
-	fl.BoolVar(&opts.Cancel, "cancel", false, "stop the plan's moves in progress")
-	fl.BoolVar(&opts.Wait, "wait", false, "wait until the moves are done, showing progress (also with --verify)")
+	fl.BoolVar(&opts.Cancel, "cancel", false, "stop the plan's moves in progress (with --execute)")
+	fl.BoolVar(&opts.Wait, "wait", false, "with --execute or --verify: wait until the moves are done, showing progress")
 	fl.BoolVar(&opts.Export, "export", false, "print the target as kafka-reassign-partitions' JSON")
-	opts.change = cmdutil.AddChangeFlags(cmd, false)
+	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
 	_ = cmd.RegisterFlagCompletionFunc("broker-ids", cmdutil.CompleteBrokerIDs(f, true))
 	return cmd
 }
@@ -87,12 +88,14 @@ func (o *ReassignOptions) validate(cmd *cobra.Command) error {
 		return exitcode.UsageError("name the target: TOPIC... --broker-ids 1,2,3, or --reassignment-json-file F")
 	case cmd.Flags().Changed("replication-factor") && (o.File != "" || o.ReplicationFactor < 1):
 		return exitcode.UsageError("--replication-factor is a count of 1 or more, with --broker-ids")
-	case o.Verify && (o.Cancel || o.change.DryRun || o.Export):
+	case o.Verify && (o.Cancel || o.exec.Execute || o.Export):
 		return exitcode.UsageError("--verify checks a plan executed before: give it alone")
 	case o.Cancel && o.Export:
 		return exitcode.UsageError("--cancel and --export exclude each other")
-	case o.Wait && (o.change.DryRun || o.Cancel || o.Export):
-		return exitcode.UsageError("--wait waits for the moves a reassignment starts (or --verify checks): not with --dry-run, --export or --cancel")
+	case o.Wait && !o.Verify && (!o.exec.Execute || o.Cancel):
+		return exitcode.UsageError("--wait goes with --execute or --verify")
+	case o.Export && o.exec.Execute:
+		return exitcode.UsageError("--export prints the plan; --execute applies it: one at a time")
 	}
 	for _, id := range o.BrokerIDs {
 		if id < 0 {
@@ -148,7 +151,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 	case opts.Cancel:
 		if plan.Count(admin.InProgress) == 0 {
 			f.IO.Infof("None of these partitions is moving: nothing to cancel.")
-		} else if ok, err := opts.change.Proceed(f, ""); err != nil {
+		} else if ok, err := opts.exec.Proceed(f, ""); err != nil {
 			return err
 		} else if ok {
 			if err := admin.CancelReassignment(ctx, client, plan); err != nil {
@@ -161,7 +164,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 	moves := len(plan.Moves())
 	if moves == 0 {
 		f.IO.Infof("Every partition is on its target replicas already: nothing to move.")
-	} else if ok, err := opts.change.Proceed(f, ""); err != nil {
+	} else if ok, err := opts.exec.Proceed(f, ""); err != nil {
 		return err
 	} else if ok {
 		if err := admin.ExecuteReassignment(ctx, client, plan, cmdutil.StateDir("reassignments")); err != nil {
@@ -170,7 +173,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			}
 			return err
 		}
-		f.IO.Infof("Started moving %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s",
+		f.IO.Infof("Started moving %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
 			plural(moves, "partition"), plan.RollbackFile)
 		if opts.Wait {
 			if err := waitForMoves(cmd, f, client, plan); err != nil {

@@ -22,10 +22,10 @@ func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
 		mechs      []string
 		iterations int
 	)
-	var change *cmdutil.Change
+	var exec *cmdutil.Execute
 	var pw *cmdutil.Password
 	cmd := &cobra.Command{
-		Use:   "create USER [--mechanism M] [--password-stdin|--password-env VAR|--password-file F] [--dry-run]",
+		Use:   "create USER [--mechanism M] [--password-stdin|--password-env VAR|--password-file F] [--execute]",
 		Short: "Create a SCRAM user, or set a new password for one",
 		Long: `Create SCRAM credentials for a user, for SCRAM-SHA-256 and SCRAM-SHA-512
 unless --mechanism picks one; for a user who has them already, this sets a
@@ -33,10 +33,10 @@ new password. The password comes from --password-env, --password-file,
 --password-stdin or, on a terminal, a prompt without echo; it is never
 printed or logged.
 
---dry-run only shows what it would do (and asks for no password).`,
-		Example: `  streamctl user create etl --mechanism SCRAM-SHA-512
-  streamctl user create etl --password-env ETL_PASSWORD --iterations 8192
-  printf '%s\n' "$PW" | streamctl user create etl --password-stdin`,
+Without --execute it only shows what it would do (and asks for no password).`,
+		Example: `  streamctl user create etl --mechanism SCRAM-SHA-512 --execute
+  streamctl user create etl --password-env ETL_PASSWORD --iterations 8192 --execute
+  printf '%s\n' "$PW" | streamctl user create etl --password-stdin --execute`,
 		Args:              cmdutil.ExactArgs(1, "USER"),
 		ValidArgsFunction: completeUsers(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -67,7 +67,7 @@ printed or logged.
 				_, exists := have[m]
 				plan.Credentials = append(plan.Credentials, Credential{Mechanism: m, Iterations: iterations, Exists: exists})
 			}
-			ok, err := change.Proceed(f, "")
+			ok, err := exec.Proceed(f, "")
 			if err != nil {
 				return err
 			}
@@ -107,6 +107,6 @@ printed or logged.
 	cmd.Flags().IntVar(&iterations, "iterations", defaultIterations, "SCRAM iterations (4096 to 16384)")
 	_ = cmd.RegisterFlagCompletionFunc("mechanism", cobra.FixedCompletions(kafka.ScramMechanisms, cobra.ShellCompDirectiveNoFileComp))
 	pw = cmdutil.AddPasswordFlags(cmd, "password")
-	change = cmdutil.AddChangeFlags(cmd, false)
+	exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
 }

@@ -13,16 +13,16 @@ import (
 
 func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
 	var mechs []string
-	var change *cmdutil.Change
+	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
-		Use:   "delete USER [--mechanism M] [--dry-run]",
+		Use:   "delete USER [--mechanism M] [--execute]",
 		Short: "Delete a user's SCRAM credentials (all, or one mechanism's)",
 		Long: `Delete a user's SCRAM credentials: every mechanism the user has, or the one
 --mechanism names. The user can no longer log in with them; their ACLs stay.
-It shows what it deletes first and asks on a terminal (--yes in scripts);
---dry-run only shows it.`,
-		Example: `  streamctl user delete etl --dry-run
-  streamctl user delete etl --mechanism SCRAM-SHA-256 --yes`,
+It shows what it deletes first; with --execute it asks on a terminal (--yes
+in scripts).`,
+		Example: `  streamctl user delete etl
+  streamctl user delete etl --mechanism SCRAM-SHA-256 --execute --yes`,
 		Args:              cmdutil.ExactArgs(1, "USER"),
 		ValidArgsFunction: completeUsers(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,7 +61,7 @@ It shows what it deletes first and asks on a terminal (--yes in scripts);
 				}
 				return "would delete"
 			}
-			ok, err := change.Proceed(f, fmt.Sprintf("Delete %s of user %q on cluster %q?", count(len(plan.Credentials), "SCRAM credential"), user, client.Cluster().Name()), plan.grid(action))
+			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of user %q on cluster %q?", count(len(plan.Credentials), "SCRAM credential"), user, client.Cluster().Name()), plan.grid(action))
 			if err != nil {
 				return err
 			}
@@ -83,7 +83,7 @@ It shows what it deletes first and asks on a terminal (--yes in scripts);
 	}
 	cmd.Flags().StringSliceVar(&mechs, "mechanism", nil, "only this mechanism's credential: SCRAM-SHA-256 or SCRAM-SHA-512")
 	_ = cmd.RegisterFlagCompletionFunc("mechanism", cobra.FixedCompletions(kafka.ScramMechanisms, cobra.ShellCompDirectiveNoFileComp))
-	change = cmdutil.AddChangeFlags(cmd, true)
+	exec = cmdutil.AddExecuteFlags(cmd, true)
 	return cmd
 }
 

@@ -18,7 +18,7 @@ type ElectRow struct {
 	// the preferred replica is in sync and does not lead; unclean, the
 	// partition has no leader.
 	Needed bool `json:"needed" yaml:"needed"`
-	// Result, after the election: elected, "not needed" or the broker's refusal.
+	// Result, after --execute: elected, "not needed" or the broker's refusal.
 	Result string `json:"result,omitempty" yaml:"result,omitempty"`
 }
 
@@ -40,7 +40,7 @@ func (p *ElectPlan) Needed() int {
 	return n
 }
 
-// Failed counts the partitions the broker refused in the election.
+// Failed counts the partitions the broker refused after --execute.
 func (p *ElectPlan) Failed() int {
 	n := 0
 	for _, r := range p.Partitions {

@@ -176,7 +176,7 @@ type ReassignPlan struct {
 	Partitions []ReassignRow `json:"partitions" yaml:"partitions"`
 	Executed   bool          `json:"executed" yaml:"executed"`
 	Cancelled  bool          `json:"cancelled,omitempty" yaml:"cancelled,omitempty"`
-	// RollbackFile holds the assignment before the reassignment, in Kafka's JSON.
+	// RollbackFile holds the assignment before --execute, in Kafka's JSON.
 	RollbackFile string `json:"rollback_file,omitempty" yaml:"rollback_file,omitempty"`
 }
 
@@ -327,7 +327,7 @@ func CancelReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPlan
 	return nil
 }
 
-// Verify refreshes each partition's state after a reassignment, by this or
+// Verify refreshes each partition's state after an --execute, by this or
 // another tool: complete, in progress, or neither. Right after a move
 // starts or ends, a broker's metadata may still show the replicas from
 // before while the controller no longer lists the move: a partition in

@@ -39,7 +39,7 @@ type DeleteRecordsRow struct {
 	// RecordsDeleted counts offsets, as lag does: on a compacted topic or
 	// across transaction markers fewer records may be gone.
 	RecordsDeleted int64 `json:"records_deleted" yaml:"records_deleted"`
-	// NewLogStartOffset is the broker's answer once the records are deleted.
+	// NewLogStartOffset is the broker's answer after --execute.
 	NewLogStartOffset *int64 `json:"new_log_start_offset,omitempty" yaml:"new_log_start_offset,omitempty"`
 }
 

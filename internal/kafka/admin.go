@@ -128,11 +128,10 @@ func (c *Client) AddPartitions(ctx context.Context, topic string, total int, val
 	return c.topicResult(res, "adding partitions to")
 }
 
-// AlterTopicConfig sets and deletes (reverts to default) topic configs, or
-// with validateOnly has the broker check the change without making it, with
+// AlterTopicConfig sets and deletes (reverts to default) topic configs with
 // an incremental alter, leaving other configs as they are.
-func (c *Client) AlterTopicConfig(ctx context.Context, topic string, set map[string]string, del []string, validateOnly bool) error {
-	r, err := c.alterConfigs(ctx, "altering configs of "+topic, ck.ConfigResource{Type: ck.ResourceTopic, Name: topic}, set, del, validateOnly)
+func (c *Client) AlterTopicConfig(ctx context.Context, topic string, set map[string]string, del []string) error {
+	r, err := c.alterConfigs(ctx, "altering configs of "+topic, ck.ConfigResource{Type: ck.ResourceTopic, Name: topic}, set, del, false)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,65 @@
+package cmdutil
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/internal/format"
+)
+
+// Execute is the --execute flag of a command that changes the cluster, and
+// --yes for one whose change cannot be undone. Such a command computes and
+// shows its plan first; without --execute that is all it does (a dry run).
+// With --execute an irreversible change asks on a terminal, and in a script
+// needs --yes as well, as topic delete does.
+type Execute struct {
+	Execute bool
+	Yes     bool
+
+	irreversible bool
+}
+
+// AddExecuteFlags registers --execute on cmd, and --yes when the change
+// cannot be undone.
+func AddExecuteFlags(cmd *cobra.Command, irreversible bool) *Execute {
+	e := &Execute{irreversible: irreversible}
+	cmd.Flags().BoolVar(&e.Execute, "execute", false, "apply the plan (without it, only print it)")
+	if irreversible {
+		cmd.Flags().BoolVarP(&e.Yes, "yes", "y", false, "with --execute: do not ask first")
+	}
+	return e
+}
+
+// ErrNotConfirmed: the user answered no.
+var ErrNotConfirmed = errors.New("not confirmed: nothing changed")
+
+// Proceed says whether to apply the plan. Without --execute it says so on
+// stderr and returns false; an unanswered or refused question is an error.
+// Before asking, it shows the plan on stderr, so the question is about
+// what the user sees.
+func (e *Execute) Proceed(f *Factory, question string, plan ...*format.Grid) (bool, error) {
+	if !e.Execute {
+		f.IO.Infof("Dry run: nothing changed. Add --execute to apply.")
+		return false, nil
+	}
+	if e.irreversible && !e.Yes {
+		if f.IO.InTTY && f.IO.ErrTTY {
+			onErr := *f.IO
+			onErr.Out, onErr.OutTTY = f.IO.ErrOut, true
+			for _, g := range plan {
+				if err := format.RenderGrid(&onErr, g, false); err != nil {
+					return false, err
+				}
+			}
+		}
+		ok, err := f.Confirm(question, "--yes")
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			return false, ErrNotConfirmed
+		}
+	}
+	return true, nil
+}
