@@ -81,7 +81,7 @@ var badInputs = []badInput{
 	{args: []string{"topic", "describe", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
 	{args: []string{"topic", "delete", "nosuch", "--yes"}, code: 1, msg: `topic "nosuch" not found on cluster`},
 	{args: []string{"topic", "delete", "order-events"}, code: 2, msg: `refusing without confirmation: not running on a terminal, pass --yes`},
-	{args: []string{"topic", "reassign", "order-events", "--broker-ids", "0", "--wait", "--dry-run"}, code: 2, msg: `--wait waits for the moves a reassignment starts`},
+	{args: []string{"topic", "reassign", "order-events", "--broker-ids", "0", "--wait"}, code: 2, msg: `--wait goes with --execute or --verify`},
 	{args: []string{"topic", "list", "--pattern", "["}, code: 2, msg: `--pattern "[" is not a valid glob: syntax error in pattern`},
 	{args: []string{"topic", "config", "set", "order-events", "retention.ms"}, code: 2, msg: `config "retention.ms": want key=value, e.g. retention.ms=86400000`},
 

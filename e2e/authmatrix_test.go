@@ -162,8 +162,8 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	step("cluster config get --broker 1", "", nil, "cluster", "config", "get", "--broker", "1", "log.retention.hours")
 	// -1 is log.retention.bytes' default: setting and deleting it changes
 	// nothing for other tests.
-	step("cluster config set (default: franz-go)", "", nil, "cluster", "config", "set", "log.retention.bytes=-1")
-	step("cluster config delete (default: franz-go)", "", nil, "cluster", "config", "delete", "log.retention.bytes")
+	step("cluster config set (default: franz-go)", "", nil, "cluster", "config", "set", "log.retention.bytes=-1", "--execute")
+	step("cluster config delete (default: franz-go)", "", nil, "cluster", "config", "delete", "log.retention.bytes", "--execute")
 
 	// group
 	step("group list", "", func(r result) string {
@@ -173,24 +173,24 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 		return ""
 	}, "group", "list")
 	step("group describe", "", nil, "group", "describe", group)
-	step("group reset", "", nil, "group", "reset", group, "--to-earliest", "--topic", topic)
+	step("group reset --execute", "", nil, "group", "reset", group, "--to-earliest", "--topic", topic, "--execute")
 
 	// acl: on a topic of its own, so the row's own topic stays open to it
-	step("acl create", "", nil, "acl", "create", "--principal", "User:nobody", "--operation", "read", "--topic", topic+"-acl")
+	step("acl create", "", nil, "acl", "create", "--principal", "User:nobody", "--operation", "read", "--topic", topic+"-acl", "--execute")
 	step("acl list", "", func(r result) string {
 		if !strings.Contains(r.stdout, "nobody") {
 			return "the ACL is missing"
 		}
 		return ""
 	}, "acl", "list", "--topic", topic+"-acl")
-	step("acl delete", "", nil, "acl", "delete", "--topic", topic+"-acl", "--yes")
+	step("acl delete", "", nil, "acl", "delete", "--topic", topic+"-acl", "--execute", "--yes")
 
 	// user (SCRAM credentials)
 	scramUser := strings.ReplaceAll(topic, "e2e-", "u-")
 	u.setenv("E2E_MATRIX_PASSWORD", "matrix-"+topic)
-	step("user create", "", nil, "user", "create", scramUser, "--password-env", "E2E_MATRIX_PASSWORD", "--iterations", "4096")
+	step("user create", "", nil, "user", "create", scramUser, "--password-env", "E2E_MATRIX_PASSWORD", "--iterations", "4096", "--execute")
 	step("user list", "", nil, "user", "list")
-	step("user delete", "", nil, "user", "delete", scramUser, "--yes")
+	step("user delete", "", nil, "user", "delete", scramUser, "--execute", "--yes")
 
 	// dlq and replay: record pipelines of their own
 	// Its own topics only: dlq list fails when a topic it lists is deleted
