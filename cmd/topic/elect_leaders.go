@@ -75,7 +75,15 @@ only the partitions an election would change. --execute elects.`,
 			if err != nil {
 				return err
 			}
-			// With nothing to elect, the table's empty text says so, once.
+			// With nothing to elect it says so once: as the table's empty
+			// text, or on stderr below the partitions it lists.
+			nothing := "Every partition is led by its preferred replica (or it is not in sync): no election is needed."
+			if unclean {
+				nothing = "Every partition has a leader: no unclean election is needed."
+			}
+			if plan.Needed() == 0 && len(plan.Partitions) > 0 {
+				defer f.IO.Infof("%s", nothing)
+			}
 			if plan.Needed() > 0 {
 				ok, err := exec.Proceed(f, "")
 				if err != nil {
@@ -90,10 +98,7 @@ only the partitions an election would change. --execute elects.`,
 			}
 			err = format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
 				g := format.NewGrid("TOPIC", "PARTITION", "LEADER", "PREFERRED-LEADER", "ISR", "ELECTION")
-				g.Empty = "Every partition is led by its preferred replica (or it is not in sync): no election is needed."
-				if unclean {
-					g.Empty = "Every partition has a leader: no unclean election is needed."
-				}
+				g.Empty = nothing
 				for _, r := range plan.Partitions {
 					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), leaderName(r.Leader), leaderName(r.Preferred), format.Int32s(r.ISR), election(plan, r))
 				}
