@@ -82,7 +82,17 @@ type ResetPlan struct {
 	InternalTopics []string `json:"internal_topics,omitempty" yaml:"internal_topics,omitempty"`
 	DeletedTopics  []string `json:"deleted_internal_topics,omitempty" yaml:"deleted_internal_topics,omitempty"`
 
-	members int // when planned
+	members int  // when planned
+	exists  bool // the group has members or commits; Kafka says "Dead" of one that does not
+}
+
+// Status says what the group is, for people: "is Empty", or "does not
+// exist yet" where Kafka's state is Dead for a group no one has used.
+func (p *ResetPlan) Status() string {
+	if !p.exists {
+		return "does not exist yet"
+	}
+	return "is " + p.State
 }
 
 // ResetAdmin is what planning and executing a reset need of Kafka.
@@ -164,7 +174,8 @@ func PlanReset(ctx context.Context, c ResetAdmin, group string, st Strategy, sc 
 			Hint: "a share group's reset moves its start offset: use --to-earliest, --to-latest, --to-current, --to-offset, --to-datetime, --by-duration or --from-file"}
 	}
 	current := g.current
-	plan := &ResetPlan{Group: group, Type: typ, State: g.desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(g.desc.Members)}
+	plan := &ResetPlan{Group: group, Type: typ, State: g.desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(g.desc.Members),
+		exists: g.exists || len(g.current) > 0}
 	if typ == kafka.GroupStreams {
 		plan.InternalTopics = g.desc.Topology.InternalTopics()
 		if sc.AllTopics && g.desc.Topology != nil {
