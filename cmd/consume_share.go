@@ -50,7 +50,7 @@ func (o *ShareOptions) validate(cmd *cobra.Command, c *ConsumeOptions) error {
 			case "exit":
 				hint = " (to stop when nothing more comes: --idle-timeout 5s)"
 			case "isolation":
-				hint = fmt.Sprintf(" (the group's own share.isolation.level decides: streamctl group config set %s share.isolation.level=read_committed)", o.Group)
+				hint = fmt.Sprintf(" (the group's own share.isolation.level decides: streamctl group config set %s share.isolation.level=read_committed --execute)", o.Group)
 			}
 			return exitcode.UsageError("--%s does not apply to --share-group: the broker decides what each member of a share group reads%s", name, hint)
 		}

@@ -361,31 +361,34 @@ func TestGroupLagWatchOnATerminalSaysOneMember(t *testing.T) {
 	}
 }
 
-// group lag --all: a line per group, and a gate over every group that names
-// the ones above it.
+// group lag --all: a line per group of every type, and a gate over every
+// group that names the ones above it.
 func TestGroupLagAll(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
 	r := run(t, b.args("group", "lag", "--all")...).ok(t)
-	for _, want := range []string{"GROUP\tSTATE\tMEMBERS\tLAG\tTIME-LAG", "analytics-group\tEmpty\t0\t115\t", "notification-group\tEmpty\t0\t0\t-"} {
+	for _, want := range []string{"GROUP\tTYPE\tSTATE\tMEMBERS\tLAG\tTIME-LAG", "analytics-group\tclassic\tEmpty\t0\t115\t", "notification-group\tclassic\tEmpty\t0\t0\t-",
+		"order-workers\tshare\tEmpty\t0\t185\t", "shipping-group\tconsumer\tEmpty\t0\t58\t"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("group lag --all lacks %q:\n%s", want, r.out)
 		}
 	}
 	r = run(t, b.args("group", "lag", "--all", "--fail-above", "100")...).exit(t, 3)
-	if !strings.Contains(r.errOut, `check failed: group "analytics-group" lags 115 records, above --fail-above 100`) || strings.Contains(r.errOut, "notification-group") {
+	if !strings.Contains(r.errOut, `check failed: 2 of 4 groups: group "analytics-group" lags 115 records, above --fail-above 100; group "order-workers" lags 185 records, above --fail-above 100`) ||
+		strings.Contains(r.errOut, "notification-group") || strings.Contains(r.errOut, "shipping-group") {
 		t.Errorf("the gate over every group:\n%s", r.errOut)
 	}
 	r = run(t, b.args("group", "lag", "--all", "--fail-above", "200")...).ok(t)
-	if !strings.Contains(r.errOut, "gate passed: 2 groups, none above it") {
+	if !strings.Contains(r.errOut, "gate passed: 4 groups, none above it") {
 		t.Errorf("a passing gate:\n%s", r.errOut)
 	}
 	var lags []struct {
 		Group    string `json:"group"`
+		Type     string `json:"type"`
 		TotalLag int64  `json:"total_lag"`
 	}
 	r = run(t, b.args("group", "lag", "--all", "-o", "json")...).ok(t)
-	if err := json.Unmarshal([]byte(r.out), &lags); err != nil || len(lags) != 2 || lags[0].Group != "analytics-group" || lags[0].TotalLag != 115 {
+	if err := json.Unmarshal([]byte(r.out), &lags); err != nil || len(lags) != 4 || lags[0].Group != "analytics-group" || lags[0].TotalLag != 115 || lags[2].Type != "share" {
 		t.Errorf("-o json (%v): %s", err, r.out)
 	}
 	run(t, b.args("group", "lag", "analytics-group", "--all")...).exit(t, 2)

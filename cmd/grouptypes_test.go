@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"regexp"
 	"slices"
@@ -12,8 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kversion"
+
 	"github.com/streamctl/streamctl/cmd"
+	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/playground"
 )
 
 // shareSummary matches consume --share-group's summary line.
@@ -130,7 +138,7 @@ func TestShareGroupRejectAndRelease(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
 	for _, g := range []string{"rej", "rel"} {
-		run(t, b.args("group", "config", "set", g, "share.auto.offset.reset=earliest")...).ok(t)
+		run(t, b.args("group", "config", "set", g, "share.auto.offset.reset=earliest", "--execute")...).ok(t)
 	}
 	r := run(t, b.args("consume", "order-events", "--share-group", "rej", "--idle-timeout", "1s", "--reject-where", `.type == "OrderShipped"`, "-o", "raw")...).ok(t)
 	w, rel, rej := shareCounts(t, r.errOut)
@@ -262,5 +270,92 @@ func TestShareGroupResetAndDeleteOffsets(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(undo); len(entries) < 2 {
 		t.Errorf("the deletion saved no undo file")
+	}
+}
+
+// group config set and delete show the change next to the current value
+// and apply it only with --execute; the JSON of the plan is pinned.
+func TestGroupConfigPlanFirst(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	nonDefault := func() string {
+		return run(t, b.args("group", "config", "get", "order-workers", "--non-default")...).ok(t).out
+	}
+	r := run(t, b.args("group", "config", "set", "order-workers", "share.record.lock.duration.ms=60000")...).ok(t)
+	if !strings.Contains(r.out, "share.record.lock.duration.ms\t-\t(not set here)\tset to 60000 (1m)") ||
+		!strings.Contains(r.errOut, "Dry run: nothing changed. Add --execute to apply.") {
+		t.Errorf("the dry run's plan:\n%s%s", r.out, r.errOut)
+	}
+	if strings.Contains(nonDefault(), "share.record.lock.duration.ms") {
+		t.Fatalf("a dry run changed the config:\n%s", nonDefault())
+	}
+	r = run(t, b.args("group", "config", "set", "order-workers", "share.record.lock.duration.ms=60000", "--execute", "-o", "json")...).ok(t)
+	golden(t, "group_config_set.json", r.out)
+	if !strings.Contains(nonDefault(), "share.record.lock.duration.ms\t60000 (1m)") {
+		t.Errorf("--execute did not set the config:\n%s", nonDefault())
+	}
+	r = run(t, b.args("group", "config", "delete", "order-workers", "share.auto.offset.reset")...).ok(t)
+	if !strings.Contains(r.out, "share.auto.offset.reset\tearliest\tGROUP_CONFIG\treverted to default") || !strings.Contains(nonDefault(), "share.auto.offset.reset") {
+		t.Errorf("delete's dry run:\n%s%s", r.out, nonDefault())
+	}
+	run(t, b.args("group", "config", "delete", "order-workers", "share.auto.offset.reset", "--execute")...).ok(t)
+	if strings.Contains(nonDefault(), "share.auto.offset.reset") {
+		t.Errorf("delete --execute left the config:\n%s", nonDefault())
+	}
+
+	// consume --share-group --isolation's hint sets the group's own
+	// isolation level, as printed.
+	r = run(t, b.args("consume", "order-events", "--share-group", "order-workers", "--isolation", "read_committed")...).exit(t, 2)
+	m := regexp.MustCompile(`streamctl (group config set [^)]*)\)`).FindStringSubmatch(r.errOut)
+	if m == nil {
+		t.Fatalf("no config hint: %s", r.errOut)
+	}
+	run(t, b.args(strings.Fields(m[1])...)...).ok(t)
+	if !strings.Contains(nonDefault(), "share.isolation.level\tread_committed") {
+		t.Errorf("the hint's command did not set share.isolation.level:\n%s", nonDefault())
+	}
+}
+
+// A broker that does not count a share group's lag (DescribeShareGroupOffsets
+// v0, before KIP-1226) gets it computed from the start offsets, and the
+// output says so: lag_basis start-offset, and ~ with a note in the table.
+func TestShareGroupLagComputedOnOlderBrokers(t *testing.T) {
+	t.Parallel()
+	vs := kversion.Stable()
+	vs.SetMaxKeyVersion(90, 0) // DescribeShareGroupOffsets
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(0), kfake.DefaultNumPartitions(3), kfake.MaxVersions(vs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	addr := cluster.ListenAddrs()[0]
+	c, err := kafka.Connect(&config.Cluster{Brokers: []string{addr}, Timeout: 30 * time.Second}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := playground.Seed(context.Background(), c, time.Now()); err != nil {
+		t.Fatalf("seeding the demo data: %v", err)
+	}
+	b := broker{addr: addr}
+	var lags []struct {
+		TotalLag   int64 `json:"total_lag"`
+		Partitions []struct {
+			Lag      int64  `json:"lag"`
+			LagBasis string `json:"lag_basis"`
+		} `json:"partitions"`
+	}
+	run(t, b.args("group", "describe", "order-workers", "--no-time-lag", "-o", "json")...).ok(t).json(t, &lags)
+	if len(lags) != 1 || lags[0].TotalLag != 185 || len(lags[0].Partitions) != 3 {
+		t.Fatalf("order-workers: %+v, want a lag of 185 on 3 partitions", lags)
+	}
+	for _, p := range lags[0].Partitions {
+		if p.LagBasis != "start-offset" {
+			t.Errorf("lag_basis %q, want start-offset", p.LagBasis)
+		}
+	}
+	r := run(t, b.args("group", "describe", "order-workers", "--no-time-lag")...).ok(t)
+	if !strings.Contains(r.out, "order-events\t0\t34\t98\t~64\t") || !strings.Contains(r.out, "~ log end minus start offset: this broker does not report a share group's lag") {
+		t.Errorf("the table does not mark the computed lag:\n%s", r.out)
 	}
 }

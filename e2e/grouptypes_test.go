@@ -333,7 +333,7 @@ func TestShareGroupParity(t *testing.T) {
 	topic, grp := uniqueName(t, ""), uniqueName(t, "sg")
 	u.run("topic", "create", topic, "--partitions", "3").ok(t)
 	produceNumbers(t, u, topic, 0, 300)
-	u.run("group", "config", "set", grp, "share.auto.offset.reset=earliest").ok(t)
+	u.run("group", "config", "set", grp, "share.auto.offset.reset=earliest", "--execute").ok(t)
 	cfg := kafkaTool(t, "configs", "--bootstrap-server", boot, "--describe", "--entity-type", "groups", "--entity-name", grp)
 	if !strings.Contains(cfg, "share.auto.offset.reset=earliest") {
 		t.Errorf("kafka-configs does not see the group config streamctl set:\n%s", cfg)
@@ -456,7 +456,7 @@ func TestShareGroupTwoStreamctlMembers(t *testing.T) {
 	u.run("topic", "create", topic, "--partitions", "3").ok(t)
 	const n = 6000
 	produceNumbers(t, u, topic, 0, n)
-	u.run("group", "config", "set", grp, "share.auto.offset.reset=earliest").ok(t)
+	u.run("group", "config", "set", grp, "share.auto.offset.reset=earliest", "--execute").ok(t)
 
 	type run struct {
 		out, errOut string
@@ -523,7 +523,7 @@ func TestShareGroupTwoStreamctlMembers(t *testing.T) {
 		fmt.Fprintf(&in, "%d %s\n", i, strings.Repeat("x", 1000))
 	}
 	u.runIn(in.String(), "produce", topic2).ok(t)
-	u.run("group", "config", "set", grp2, "share.auto.offset.reset=earliest").ok(t)
+	u.run("group", "config", "set", grp2, "share.auto.offset.reset=earliest", "--execute").ok(t)
 	bg := u.start("consume", topic2, "--share-group", grp2, "-o", "raw")
 	bg.stdin.Close()
 	first := bufio.NewScanner(bg.stdout)

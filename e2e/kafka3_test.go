@@ -110,7 +110,7 @@ func TestKafka3Smoke(t *testing.T) {
 		errContains(t, `share group "sg": the cluster's brokers run Kafka v3.9, and share groups need Kafka 4.0 or later`)
 	u.run("consume", topic, "-g", "g848", "-X", "group.protocol=consumer", "-e").exit(t, 1).
 		errContains(t, `consumer group "g848": the cluster's brokers run Kafka v3.9, and consumer groups need Kafka 4.0 or later`)
-	u.run("group", "config", "set", grp, "consumer.session.timeout.ms=50000").exit(t, 1).
+	u.run("group", "config", "set", grp, "consumer.session.timeout.ms=50000", "--execute").exit(t, 1).
 		errContains(t, "group configs need Kafka 4.0 or later (a GROUP config resource, KIP-848), and the cluster's brokers run Kafka v3.9")
 	u.run("group", "list", "--type", "streams").ok(t).errContains(t, "streams groups need Kafka 4.1 or later")
 	var groups []struct{ Group string }

@@ -23,18 +23,21 @@ how long a member holds a record before the broker gives it to another;
 share.delivery.count.limit; share.isolation.level) and streams groups
 (streams.num.standby.replicas, ...). A config may be set before the group
 first runs, which share.auto.offset.reset must be to read what is already
-there. Changes are incremental: other configs stay as they are.`,
+there. Changes are incremental: other configs stay as they are. set and
+delete show the change next to the current values and apply it only with
+--execute (without it the broker validates the change, and nothing changes).`,
 		GetExample: `  streamctl group config get order-workers
   streamctl group config get order-workers share.auto.offset.reset --non-default -o json`,
-		SetExample: `  streamctl group config set order-workers share.auto.offset.reset=earliest
-  streamctl group config set order-workers share.record.lock.duration.ms=60000`,
-		DeleteExample: `  streamctl group config delete order-workers share.record.lock.duration.ms`,
+		SetExample: `  streamctl group config set order-workers share.auto.offset.reset=earliest --execute
+  streamctl group config set order-workers share.record.lock.duration.ms=60000   # dry run`,
+		DeleteExample: `  streamctl group config delete order-workers share.record.lock.duration.ms --execute`,
+		PlanFirst:     true,
 		Complete:      cmdutil.CompleteGroups(f),
 		Get: func(ctx context.Context, c *kafka.Client, group string) ([]kafka.ConfigEntry, error) {
 			return c.GroupConfig(ctx, group)
 		},
-		Alter: func(ctx context.Context, c *kafka.Client, group string, set map[string]string, del []string) error {
-			return c.AlterGroupConfig(ctx, group, set, del)
+		Alter: func(ctx context.Context, c *kafka.Client, group string, set map[string]string, del []string, validateOnly bool) error {
+			return c.AlterGroupConfig(ctx, group, set, del, validateOnly)
 		},
 	})
 }

@@ -15,9 +15,9 @@ func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
 	var yes bool
 	cmd := &cobra.Command{
 		Use:   "delete GROUP...",
-		Short: "Delete consumer groups and their committed offsets",
-		Long: `Delete consumer groups and their committed offsets. Groups with active
-members are refused. On a terminal it asks first; in a script it refuses
+		Short: "Delete groups and their committed offsets",
+		Long: `Delete groups, of any type, and their committed offsets (a share group's
+start offsets). Groups with active members are refused. On a terminal it asks first; in a script it refuses
 unless --yes is given.`,
 		Args:              cmdutil.MinimumArgs(1, "GROUP..."),
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
@@ -35,9 +35,15 @@ unless --yes is given.`,
 			if !yes {
 				var parts []string
 				for _, l := range lags {
-					parts = append(parts, fmt.Sprintf("%q (%s, %s committed)", l.Group, l.State, format.Count(int64(len(l.Partitions)), "partition")))
+					n := 0
+					for _, p := range l.Partitions {
+						if p.CommittedOffset != nil || p.StartOffset != nil {
+							n++
+						}
+					}
+					parts = append(parts, fmt.Sprintf("%q (%s group, %s, offsets on %s)", l.Group, l.Type, l.State, format.Count(int64(n), "partition")))
 				}
-				ok, err := f.Confirm(fmt.Sprintf("Delete consumer group %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), "--yes")
+				ok, err := f.Confirm(fmt.Sprintf("Delete group %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), "--yes")
 				if err != nil {
 					return err
 				}

@@ -166,10 +166,10 @@ func printLags(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag) error 
 		})
 	}
 	return format.Print(f.IO, f.Output(), lags, func(bool) []*format.Grid {
-		g := format.NewGrid("GROUP", "STATE", "MEMBERS", "LAG", "TIME-LAG")
-		g.Empty = "No consumer groups."
+		g := format.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "LAG", "TIME-LAG")
+		g.Empty = "No groups."
 		for _, l := range lags {
-			g.Row(l.Group, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag))
+			g.Row(l.Group, l.Type, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag))
 		}
 		return []*format.Grid{g}
 	})

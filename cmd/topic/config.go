@@ -23,7 +23,7 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		Get: func(ctx context.Context, c *kafka.Client, topic string) ([]kafka.ConfigEntry, error) {
 			return c.TopicConfig(ctx, topic)
 		},
-		Alter: func(ctx context.Context, c *kafka.Client, topic string, set map[string]string, del []string) error {
+		Alter: func(ctx context.Context, c *kafka.Client, topic string, set map[string]string, del []string, _ bool) error {
 			return c.AlterTopicConfig(ctx, topic, set, del)
 		},
 	})

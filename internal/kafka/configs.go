@@ -242,9 +242,10 @@ func (c *Client) GroupConfig(ctx context.Context, group string) ([]ConfigEntry, 
 }
 
 // AlterGroupConfig sets and deletes (reverts to the broker's default)
-// configs of a group, leaving the others as they are.
-func (c *Client) AlterGroupConfig(ctx context.Context, group string, set map[string]string, del []string) error {
-	r, err := c.alterConfigs(ctx, "altering configs of group "+group, ck.ConfigResource{Type: ck.ResourceGroup, Name: group}, set, del, false)
+// configs of a group, leaving the others as they are; with validateOnly
+// the broker only checks them.
+func (c *Client) AlterGroupConfig(ctx context.Context, group string, set map[string]string, del []string, validateOnly bool) error {
+	r, err := c.alterConfigs(ctx, "altering configs of group "+group, ck.ConfigResource{Type: ck.ResourceGroup, Name: group}, set, del, validateOnly)
 	if err == nil && r.Error.Code() != ck.ErrNoError {
 		err = fmt.Errorf("altering configs of group %q: %w", group, c.brokerError(r.Error))
 	}

@@ -7,8 +7,7 @@ package kafka
 // semantics (two processes on one group split 200,000 records with none
 // twice; REJECTed records were not redelivered, RELEASEd ones were; what a
 // closed member had fetched and not acknowledged went to the next one),
-// and librdkafka read faster (about 500,000 vs 100,000 records/s), but
-// librdkafka could not read the playground's broker: it fails to parse
+// but librdkafka could not read the playground's broker: it fails to parse
 // kfake's ShareFetch responses ("invalid MessageSetSize -1", a null record
 // set the protocol allows) and drops them, delivering 4,500 of 200,000
 // records. The playground is where every example runs, so franz-go it is.

@@ -279,7 +279,7 @@ func seedConsumerGroup(ctx context.Context, c *kafka.Client, logs map[kafka.Topi
 // each partition (as if it had accepted its first 100 records: the rest is
 // its lag), and makes it start new partitions at the log start.
 func seedShareGroup(ctx context.Context, c *kafka.Client, logs map[kafka.TopicPartition]kafka.LogOffsets) error {
-	if err := c.AlterGroupConfig(ctx, OrderWorkers, map[string]string{"share.auto.offset.reset": "earliest"}, nil); err != nil {
+	if err := c.AlterGroupConfig(ctx, OrderWorkers, map[string]string{"share.auto.offset.reset": "earliest"}, nil, false); err != nil {
 		return err
 	}
 	const accepted = 100
