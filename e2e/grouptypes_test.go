@@ -19,6 +19,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Kafka 4's group types against the real broker, their members run by
@@ -44,17 +48,8 @@ type stTyped struct {
 		Lag             int64  `json:"lag"`
 		LagBasis        string `json:"lag_basis"`
 	} `json:"partitions"`
-	MemberList []struct {
-		MemberID         string           `json:"member_id"`
-		ClientID         string           `json:"client_id"`
-		Host             string           `json:"host"`
-		MemberEpoch      *int32           `json:"member_epoch"`
-		SubscribedTopics []string         `json:"subscribed_topics"`
-		Assignment       []stTopicPart    `json:"assignment"`
-		TargetAssignment []stTopicPart    `json:"target_assignment"`
-		Streams          *stStreamsMember `json:"streams"`
-	} `json:"member_list"`
-	Topology *struct {
+	MemberList []stMember `json:"member_list"`
+	Topology   *struct {
 		Epoch         int32 `json:"epoch"`
 		Subtopologies []struct {
 			ID                   string   `json:"id"`
@@ -62,6 +57,19 @@ type stTyped struct {
 			StateChangelogTopics []string `json:"state_changelog_topics"`
 		} `json:"subtopologies"`
 	} `json:"topology"`
+}
+
+type stMember struct {
+	MemberID             string           `json:"member_id"`
+	ClientID             string           `json:"client_id"`
+	Host                 string           `json:"host"`
+	MemberEpoch          *int32           `json:"member_epoch"`
+	SubscribedTopics     []string         `json:"subscribed_topics"`
+	SubscribedTopicRegex string           `json:"subscribed_topic_regex"`
+	Assignment           []stTopicPart    `json:"assignment"`
+	TargetAssignment     []stTopicPart    `json:"target_assignment"`
+	Reconciling          bool             `json:"reconciling"`
+	Streams              *stStreamsMember `json:"streams"`
 }
 
 type stTopicPart struct {
@@ -730,4 +738,59 @@ func TestStreamsGroupParity(t *testing.T) {
 	if len(plan.Deleted) != len(plan.InternalTopics) {
 		t.Errorf("deleted_internal_topics %v, internal_topics %v", plan.Deleted, plan.InternalTopics)
 	}
+
+	// Its offsets of an input topic deleted, then the group. Kafka's tool
+	// shows no offsets of a streams group without members: the broker's
+	// OffsetFetch answer is the oracle.
+	committedIn := func() int { return len(brokerCommitted(t, app)[in]) }
+	if n := committedIn(); n != 2 {
+		t.Fatalf("the broker has %d commits of %s on %s before delete-offsets, want 2", n, app, in)
+	}
+	u.run("group", "delete-offsets", app, "--topic", in, "--yes").ok(t)
+	if n := committedIn(); n != 0 {
+		t.Errorf("the broker still has %d commits on %s after delete-offsets", n, in)
+	}
+	u.run("group", "delete", app, "--yes").ok(t)
+	if out := kafkaTool(t, "streams-groups", "--bootstrap-server", boot, "--list"); strings.Contains(out, app) {
+		t.Errorf("kafka-streams-groups --list still has %s:\n%s", app, out)
+	}
+}
+
+// brokerCommitted is a group's committed offsets as the broker answers an
+// OffsetFetch of every topic (franz-go, not streamctl): topic, partition,
+// offset.
+func brokerCommitted(t *testing.T, group string) map[string]map[int32]int64 {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(k(t, "KAFKA_BOOTSTRAP")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	req := kmsg.NewPtrOffsetFetchRequest()
+	g := kmsg.NewOffsetFetchRequestGroup()
+	g.Group = group
+	req.Groups = append(req.Groups, g)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		t.Fatalf("OffsetFetch of %s: %v", group, err)
+	}
+	out := map[string]map[int32]int64{}
+	for _, rg := range resp.Groups {
+		if err := kerr.ErrorForCode(rg.ErrorCode); err != nil {
+			t.Fatalf("OffsetFetch of %s: %v", group, err)
+		}
+		for _, rt := range rg.Topics {
+			for _, p := range rt.Partitions {
+				if p.Offset >= 0 {
+					if out[rt.Topic] == nil {
+						out[rt.Topic] = map[int32]int64{}
+					}
+					out[rt.Topic][p.Partition] = p.Offset
+				}
+			}
+		}
+	}
+	return out
 }
