@@ -359,3 +359,38 @@ func TestShareGroupLagComputedOnOlderBrokers(t *testing.T) {
 		t.Errorf("the table does not mark the computed lag:\n%s", r.out)
 	}
 }
+
+// A consumer-protocol group with a live member on the playground: its
+// member, epoch and assignment by topic name (kfake's describe gives topic
+// IDs only), and a reset refused while it runs.
+func TestConsumerProtocolGroupLive(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ios, _, _, _ := format.Test()
+		cmd.Run(ctx, ios, b.args("consume", "order-events", "-g", "shipping-group", "-X", "group.protocol=consumer", "-X", "client.id=shipper", "-o", "raw"))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	var r result
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r = execute("", b.args("group", "describe", "shipping-group", "--no-time-lag"))
+		if r.code == 0 && strings.Contains(r.out, "shipping-group\tconsumer\tStable") && strings.Contains(r.out, "\tshipper\t") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("shipping-group has no member yet: exit %d\n%s%s", r.code, r.out, r.errOut)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !regexp.MustCompile(`(?m)^\S+\tshipper\t\S+\torder-events:0,1,2\t\d+\t\(same\)$`).MatchString(r.out) {
+		t.Errorf("the members table lacks shipper with order-events:0,1,2:\n%s", r.out)
+	}
+	r = run(t, b.args("group", "reset", "shipping-group", "--to-earliest", "--all-topics", "--execute")...).exit(t, 1)
+	if !strings.Contains(r.errOut, `consumer group "shipping-group" is Stable: stop its members before resetting offsets`) {
+		t.Errorf("reset with a live member: %s", r.errOut)
+	}
+}

@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"sort"
@@ -148,6 +149,7 @@ func describeConsumerGroups(ctx context.Context, cl *kgo.Client, ids []string) (
 		return nil, err
 	}
 	coord := coordinators(ctx, cl, ids)
+	names := &topicNamer{ctx: ctx, cl: cl}
 	var out []GroupDescription
 	for _, g := range resp.Groups {
 		dead, err := describedError(g.Group, g.ErrorCode, g.ErrorMessage)
@@ -164,7 +166,7 @@ func describeConsumerGroups(ctx context.Context, cl *kgo.Client, ids []string) (
 		for _, m := range g.Members {
 			gm := GroupMember{MemberID: m.MemberID, InstanceID: deref(m.InstanceID), ClientID: m.ClientID, Host: m.ClientHost,
 				MemberEpoch: valuePtr(m.MemberEpoch), SubscribedTopics: slices.Sorted(slices.Values(m.SubscribedTopics)), SubscribedTopicRegex: deref(m.SubscribedTopicRegex),
-				Assignment: assigned(m.Assignment.TopicPartitions), TargetAssignment: assigned(m.TargetAssignment.TopicPartitions),
+				Assignment: names.assigned(m.Assignment.TopicPartitions), TargetAssignment: names.assigned(m.TargetAssignment.TopicPartitions),
 				Classic: m.MemberType == 0}
 			gm.Reconciling = m.MemberEpoch < g.AssignmentEpoch || !slices.Equal(gm.Assignment, gm.TargetAssignment)
 			d.Members = append(d.Members, gm)
@@ -333,11 +335,42 @@ func equalTasks(a, b StreamsTasks) bool {
 	return slices.Equal(a.Active, b.Active) && slices.Equal(a.Standby, b.Standby) && slices.Equal(a.Warmup, b.Warmup)
 }
 
-func assigned(tps []kmsg.AssignmentTopicPartition) []TopicPartition {
+// topicNamer names the topics of an assignment that gives their IDs only
+// (Kafka gives the names too; kfake, the playground's broker, does not):
+// with one Metadata request, made when first needed.
+type topicNamer struct {
+	ctx   context.Context
+	cl    *kgo.Client
+	names map[[16]byte]string
+}
+
+func (n *topicNamer) name(t kmsg.AssignmentTopicPartition) string {
+	if t.Topic != "" {
+		return t.Topic
+	}
+	if n.names == nil {
+		n.names = map[[16]byte]string{}
+		req := kmsg.NewPtrMetadataRequest() // no topics: every topic
+		if resp, err := req.RequestWith(n.ctx, n.cl); err == nil {
+			for _, mt := range resp.Topics {
+				if mt.Topic != nil {
+					n.names[mt.TopicID] = *mt.Topic
+				}
+			}
+		}
+	}
+	if name, ok := n.names[t.TopicID]; ok {
+		return name
+	}
+	// A topic deleted since: its ID, as Kafka's tools write it.
+	return base64.RawURLEncoding.EncodeToString(t.TopicID[:])
+}
+
+func (n *topicNamer) assigned(tps []kmsg.AssignmentTopicPartition) []TopicPartition {
 	out := []TopicPartition{}
 	for _, t := range tps {
 		for _, p := range t.Partitions {
-			out = append(out, TopicPartition{t.Topic, p})
+			out = append(out, TopicPartition{n.name(t), p})
 		}
 	}
 	sortTPs(out)
