@@ -219,6 +219,10 @@ func TestShareGroupResetAndDeleteOffsets(t *testing.T) {
 	if !strings.Contains(r.errOut, `group "order-workers" is a share group, and Kafka has no --shift-by reset for share groups`) {
 		t.Errorf("--shift-by on a share group: %s", r.errOut)
 	}
+	r = run(t, b.args("group", "reset", "order-workers", "--to-earliest", "--topic", "order-events")...).ok(t)
+	if !strings.Contains(r.out, "TOPIC\tPARTITION\tSTART-OFFSET\tNEW-START-OFFSET\tDELTA\tEFFECT") || !strings.Contains(r.out, "order-events\t0\t34\t0\t-34\t") {
+		t.Errorf("a share group's reset plan:\n%s", r.out)
+	}
 	r = run(t, b.args("group", "reset", "order-workers", "--to-earliest", "--topic", "order-events", "--execute", "--undo-dir", undo, "-o", "json")...).ok(t)
 	var plan struct {
 		Type       string `json:"type"`

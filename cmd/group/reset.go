@@ -321,6 +321,10 @@ func topicFlags(rows []group.PlanRow, wholeTopics bool) string {
 // the new one, and what the move does.
 func PlanGrid(plan *group.ResetPlan) *format.Grid {
 	g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
+	if plan.Type == kafka.GroupShare {
+		// Where its delivery starts, as group describe names it.
+		g.Header[2], g.Header[3] = "START-OFFSET", "NEW-START-OFFSET"
+	}
 	for _, r := range plan.Rows {
 		cur := "-"
 		if r.Current != nil {

@@ -34,6 +34,12 @@ func TestEvaluate(t *testing.T) {
 			t.Errorf("%s: catch-up estimate present = %v, want %v", tt.name, got.CatchUpSeconds != nil, tt.eta)
 		}
 	}
+	stopped := Evaluate([]Sample{at(0, 100, 100, 200, 0), at(10, 120, 100, 220, 0)})
+	share := []Sample{at(0, 100, 100, 200, 0), at(10, 120, 100, 220, 0)}
+	share[0].Type, share[1].Type = "share", "share"
+	if stopped.Reason != "no members, and committed offsets not moving while lagging" || Evaluate(share).Reason != "no members, and start offsets not moving while lagging" {
+		t.Errorf("reasons: %q and, for a share group, %q", stopped.Reason, Evaluate(share).Reason)
+	}
 	// Draining 150 records in 10s against 10/s produced: 5/s net, 50 left -> 10s.
 	got := Evaluate([]Sample{at(0, 100, 100, 200, 1), at(10, 50, 250, 300, 1)})
 	if got.ProduceRate != 10 || got.ConsumeRate != 15 || *got.CatchUpSeconds != 10 {
