@@ -189,8 +189,14 @@ func partitionGrid(l group.Lag, members, wide bool) *format.Grid {
 	if wide {
 		g.Header = append(g.Header, "LOG-START-OFFSET")
 	}
+	// A streams member's client id is long (application, process and
+	// thread): the members table shows it, and -o wide here.
+	clientID := wide || l.Type != kafka.GroupStreams
 	if members {
-		g.Header = append(g.Header, "CONSUMER-ID", "HOST", "CLIENT-ID")
+		g.Header = append(g.Header, "CONSUMER-ID", "HOST")
+		if clientID {
+			g.Header = append(g.Header, "CLIENT-ID")
+		}
 	}
 	g.Title = "Partitions"
 	noCommit, computed := false, false
@@ -214,7 +220,10 @@ func partitionGrid(l group.Lag, members, wide bool) *format.Grid {
 			row = append(row, format.Int(p.LogStartOffset))
 		}
 		if members {
-			row = append(row, orDash(p.MemberID), orDash(p.Host), orDash(p.ClientID))
+			row = append(row, orDash(p.MemberID), orDash(p.Host))
+			if clientID {
+				row = append(row, orDash(p.ClientID))
+			}
 		}
 		g.Row(row...)
 	}
