@@ -9,8 +9,9 @@ package kafka
 // closed member had fetched and not acknowledged went to the next one),
 // but librdkafka could not read the playground's broker: it fails to parse
 // kfake's ShareFetch responses ("invalid MessageSetSize -1", a null record
-// set the protocol allows) and drops them, delivering 4,500 of 200,000
-// records. The playground is where every example runs, so franz-go it is.
+// set the protocol allows) and drops them, reading about 3,500 of 20,000
+// records (scripts/share-consumer-trial). The playground is where every
+// example runs, so franz-go it is.
 // It connects with the same resolved profile as every other command
 // (franzGoOptions).
 
