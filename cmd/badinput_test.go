@@ -162,6 +162,7 @@ var badInputs = []badInput{
 
 	// Share groups (Kafka 4 queues).
 	{args: []string{"consume", "order-events", "--share-group", "analytics-group", "-n", "1"}, code: 1, msg: `group "analytics-group" is a classic group, and Kafka has no share consumer for classic groups; read it as a classic group: streamctl consume order-events -g analytics-group`},
+	{args: []string{"consume", "order-events", "-g", "order-workers", "-n", "1"}, code: 1, msg: `group "order-workers" is a share group, and Kafka has no consumer-group member for share groups; read it as a share group: streamctl consume order-events --share-group order-workers`},
 	{args: []string{"consume", "order-events", "--share-group", "order-workers", "--offset", "start"}, code: 2, msg: `--offset does not apply to --share-group: the broker decides what each member of a share group reads (to move where the group reads: streamctl group reset order-workers --to-earliest --all-topics --execute)`},
 	{args: []string{"consume", "order-events", "--share-group", "order-workers", "-e"}, code: 2, msg: `--exit does not apply to --share-group`},
 	{args: []string{"consume", "order-events", "--share-group", "order-workers", "-g", "g"}, code: 2, msg: `--group does not apply to --share-group`},

@@ -210,7 +210,7 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 		return err
 	}
 	if opts.Group != "" {
-		if err := client.CheckGroupProtocol(ctx, opts.Group); err != nil {
+		if err := checkConsumeGroup(ctx, client, opts.Group, topics); err != nil {
 			return err
 		}
 	}

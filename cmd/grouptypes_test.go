@@ -114,8 +114,8 @@ func TestShareGroupConsume(t *testing.T) {
 	}
 }
 
-// consume --share-group on a group of another type is refused, with the
-// command that reads it, which runs.
+// consume --share-group on a group of another type is refused, and -g on
+// a share group, each with the command that reads it, which runs.
 func TestShareGroupConsumeRefusesOtherTypes(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
@@ -125,6 +125,18 @@ func TestShareGroupConsumeRefusesOtherTypes(t *testing.T) {
 		t.Fatalf("no hint: %s", r.errOut)
 	}
 	// It follows the topic until interrupted: -n 1 ends it here.
+	r = run(t, b.args(append(strings.Fields(m[1]), "-n", "1", "-o", "raw")...)...).ok(t)
+	if !strings.Contains(r.out, "orderId") {
+		t.Errorf("the hint's command read nothing: %q", r.out)
+	}
+
+	// And the other way round: -g on a share group (which would wait for
+	// ever for an assignment) is refused with the command that reads it.
+	r = run(t, b.args("consume", "order-events", "-g", "order-workers", "-n", "1")...).exit(t, 1)
+	m = regexp.MustCompile(`streamctl (consume order-events --share-group order-workers)$`).FindStringSubmatch(strings.TrimSpace(r.errOut))
+	if m == nil {
+		t.Fatalf("no hint: %s", r.errOut)
+	}
 	r = run(t, b.args(append(strings.Fields(m[1]), "-n", "1", "-o", "raw")...)...).ok(t)
 	if !strings.Contains(r.out, "orderId") {
 		t.Errorf("the hint's command read nothing: %q", r.out)
@@ -251,6 +263,14 @@ func TestShareGroupResetAndDeleteOffsets(t *testing.T) {
 	if lag[0].TotalLag != 185 {
 		t.Errorf("after the undo order-workers lags %d, want 185 again", lag[0].TotalLag)
 	}
+
+	// replay --to-group cannot move a share group; the reset it offers runs.
+	r = run(t, b.args("replay", "order-events", "--from", "start", "--to-group", "order-workers")...).exit(t, 1)
+	m = regexp.MustCompile(`streamctl (group reset order-workers [^;]*)$`).FindStringSubmatch(strings.TrimSpace(r.errOut))
+	if m == nil {
+		t.Fatalf("no reset hint for replay --to-group: %s", r.errOut)
+	}
+	run(t, b.args(strings.Fields(m[1])...)...).ok(t)
 
 	// The hint of consume --share-group --offset runs as printed.
 	r = run(t, b.args("consume", "order-events", "--share-group", "order-workers", "--offset", "start")...).exit(t, 2)

@@ -315,6 +315,16 @@ func TestConsumerProtocolGroupParity(t *testing.T) {
 		t.Errorf("reset plan %v, kafka-consumer-groups --dry-run %v", got, want)
 	}
 	waitCommitted(t, grp, topic, want)
+
+	// Its offsets of one partition deleted, then the group, as
+	// kafka-consumer-groups sees them.
+	u.run("group", "delete-offsets", grp, "--topic", topic+":0", "--yes").ok(t)
+	delete(want, 0)
+	waitCommitted(t, grp, topic, want)
+	u.run("group", "delete", grp, "--yes").ok(t)
+	if out := kafkaTool(t, "consumer-groups", "--bootstrap-server", boot, "--list"); strings.Contains(out, grp) {
+		t.Errorf("kafka-consumer-groups --list still has %s:\n%s", grp, out)
+	}
 }
 
 func mapsEqual(a, b map[int32]int64) bool {
@@ -696,6 +706,9 @@ func TestStreamsGroupParity(t *testing.T) {
 
 	u.run("group", "reset", app, "--to-earliest", "--all-topics", "--execute").exit(t, 1).
 		errContains(t, fmt.Sprintf(`streams group %q is Stable: stop its members before resetting offsets`, app), "nothing changed")
+	// A consumer cannot join it (the broker would refuse its heartbeats).
+	u.run("consume", in, "-g", app, "-n", "1").exit(t, 1).
+		errContains(t, fmt.Sprintf(`group %q is a streams group, and Kafka has no consumer-group member for streams groups`, app))
 	m.stop()
 	eventually(t, time.Minute, func() (bool, string) {
 		d = u.describeTyped(app)

@@ -170,8 +170,11 @@ func PlanReset(ctx context.Context, c ResetAdmin, group string, st Strategy, sc 
 	}
 	typ := g.desc.Type
 	if typ == kafka.GroupShare && !slices.Contains(shareStrategies, st.Kind) {
-		return nil, &kafka.GroupTypeError{Group: group, Type: typ, Operation: strategyName(st.Kind) + " reset",
-			Hint: "a share group's reset moves its start offset: use --to-earliest, --to-latest, --to-current, --to-offset, --to-datetime, --by-duration or --from-file"}
+		hint := "a share group's reset moves its start offset: use --to-earliest, --to-latest, --to-current, --to-offset, --to-datetime, --by-duration or --from-file"
+		if st.Kind == "replay" {
+			hint = fmt.Sprintf("a share group's reset moves its start offsets, to a time too (--to-datetime): streamctl group reset %s --to-earliest --all-topics", group)
+		}
+		return nil, &kafka.GroupTypeError{Group: group, Type: typ, Operation: strategyName(st.Kind) + " reset", Hint: hint}
 	}
 	current := g.current
 	plan := &ResetPlan{Group: group, Type: typ, State: g.desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(g.desc.Members),
