@@ -201,23 +201,29 @@ func TestGroupTypesDescribe(t *testing.T) {
 	// The lag gates and --watch take consumer and share groups.
 	run(t, b.args("group", "lag", "shipping-group", "--fail-above", "58")...).ok(t)
 	run(t, b.args("group", "lag", "order-workers", "--fail-above", "100")...).exit(t, 3)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	time.AfterFunc(1500*time.Millisecond, cancel)
-	ios, _, out, errOut := format.Test()
-	if code := cmd.Run(ctx, ios, b.args("group", "lag", "order-workers", "--watch", "--interval", "500ms", "--no-time-lag")); code != 130 {
-		t.Fatalf("--watch: exit %d, want 130: %s", code, errOut)
-	}
-	var sample struct {
+	watch := func(group string) (sample struct {
+		Type      string `json:"type"`
 		Lag       int64  `json:"lag"`
 		Committed int64  `json:"committed"`
 		Status    string `json:"status"`
+	}) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		time.AfterFunc(1500*time.Millisecond, cancel)
+		ios, _, out, errOut := format.Test()
+		if code := cmd.Run(ctx, ios, b.args("group", "lag", group, "--watch", "--interval", "500ms", "--no-time-lag")); code != 130 {
+			t.Fatalf("--watch: exit %d, want 130: %s", code, errOut)
+		}
+		if err := json.Unmarshal([]byte(strings.Split(out.String(), "\n")[0]), &sample); err != nil {
+			t.Fatalf("--watch line %q: %v", out.String(), err)
+		}
+		return sample
 	}
-	if err := json.Unmarshal([]byte(strings.Split(out.String(), "\n")[0]), &sample); err != nil {
-		t.Fatalf("--watch line %q: %v", out.String(), err)
+	if s := watch("order-workers"); s.Type != "share" || s.Lag != 185 || s.Committed != 100 || s.Status == "" {
+		t.Errorf("--watch sample of order-workers %+v: want a share group with lag 185 and its start offsets' sum, 100", s)
 	}
-	if sample.Lag != 185 || sample.Committed != 100 || sample.Status == "" {
-		t.Errorf("--watch sample of order-workers %+v: want lag 185 and its start offsets' sum, 100", sample)
+	if s := watch("shipping-group"); s.Type != "consumer" || s.Lag != 58 || s.Committed != 227 || s.Status == "" {
+		t.Errorf("--watch sample of shipping-group %+v: want a consumer group with lag 58 and its commits' sum, 227", s)
 	}
 }
 

@@ -706,6 +706,10 @@ func TestStreamsGroupParity(t *testing.T) {
 
 	u.run("group", "reset", app, "--to-earliest", "--all-topics", "--execute").exit(t, 1).
 		errContains(t, fmt.Sprintf(`streams group %q is Stable: stop its members before resetting offsets`, app), "nothing changed")
+	// topic lag of its input topic names it, with its type.
+	if out := u.run("topic", "lag", in).ok(t).stdout; !strings.Contains(out, app+"\tstreams\tStable\t1\t0\t") {
+		t.Errorf("topic lag %s lacks %s as a Stable streams group without lag:\n%s", in, app, out)
+	}
 	// A consumer cannot join it (the broker would refuse its heartbeats).
 	u.run("consume", in, "-g", app, "-n", "1").exit(t, 1).
 		errContains(t, fmt.Sprintf(`group %q is a streams group, and Kafka has no consumer-group member for streams groups`, app))
