@@ -16,6 +16,7 @@ import (
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/shell"
 )
 
 // ResetOptions are the inputs of `group reset`.
@@ -268,30 +269,39 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, e
 	}
 	if len(uncommitted) == len(plan.Rows) {
 		// Nothing to put back: undoing is deleting the new commits.
-		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  streamctl group delete-offsets %s %s --yes", plan.Group, plan.Group, topicFlags(uncommitted))
+		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", plan.Group, deleteOffsetsCommand(plan.Group, uncommitted))
 		return nil
 	}
-	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", plan.Group, path, plan.Group, path)
+	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", plan.Group, path, restoreCommand(plan.Group, path))
 	if len(uncommitted) > 0 {
-		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  streamctl group delete-offsets %s %s --yes", plan.Group, topicFlags(uncommitted))
+		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", deleteOffsetsCommand(plan.Group, uncommitted))
 	}
 	return nil
 }
 
-// topicFlags names partitions as --topic flags: T:0,2 per topic.
-func topicFlags(rows []group.PlanRow) string {
-	var flags []string
+// restoreCommand is the command that puts back the offsets saved in an
+// undo file, as printed after a reset or a deletion.
+func restoreCommand(groupID, undoFile string) string {
+	return shell.Join("streamctl", "group", "reset", groupID, "--from-file", undoFile, "--execute")
+}
+
+// deleteOffsetsCommand is the command that removes a group's commits on
+// these partitions (naming them as --topic T:0,2 per topic), as printed
+// to undo commits made where the group had none.
+func deleteOffsetsCommand(groupID string, rows []group.PlanRow) string {
+	words := []string{"streamctl", "group", "delete-offsets", groupID}
+	var topics []string
 	parts := map[string][]string{}
 	for _, r := range rows {
 		if parts[r.Topic] == nil {
-			flags = append(flags, r.Topic)
+			topics = append(topics, r.Topic)
 		}
 		parts[r.Topic] = append(parts[r.Topic], strconv.Itoa(int(r.Partition)))
 	}
-	for i, t := range flags {
-		flags[i] = "--topic " + t + ":" + strings.Join(parts[t], ",")
+	for _, t := range topics {
+		words = append(words, "--topic", t+":"+strings.Join(parts[t], ","))
 	}
-	return strings.Join(flags, " ")
+	return shell.Join(append(words, "--execute", "--yes")...)
 }
 
 // PlanGrid is a reset plan as a table: per partition the committed offset,
