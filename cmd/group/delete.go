@@ -16,7 +16,7 @@ func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
 	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
 		Use:   "delete GROUP... [--execute [--yes]]",
-		Short: "Delete consumer groups and their committed offsets: shows what goes; --execute deletes",
+		Short: "Delete consumer groups and their committed offsets",
 		Long: `Delete consumer groups and their committed offsets, as kafka-consumer-groups
 --delete does. It shows each group with its state and commits first; without
 --execute that is all. With --execute it asks on a terminal; in a script it

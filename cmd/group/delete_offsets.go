@@ -20,7 +20,7 @@ func newCmdDeleteOffsets(f *cmdutil.Factory) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "delete-offsets GROUP --topic T[:P,...] [--execute [--yes]]",
-		Short: "Delete a group's committed offsets for some topics: shows them; --execute deletes",
+		Short: "Delete a group's committed offsets for some topics",
 		Long: `Delete a group's committed offsets for some topics, as kafka-consumer-groups
 --delete-offsets does: on those partitions the group starts again from its
 auto.offset.reset position, and it stops showing lag for a topic it no longer

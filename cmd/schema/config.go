@@ -38,7 +38,7 @@ func newCmdConfig(f *cmdutil.Factory) *cobra.Command {
 	var exec *cmdutil.Execute
 	set := &cobra.Command{
 		Use:   "set [SUBJECT...] --compatibility LEVEL [--execute]",
-		Short: "Set the compatibility level of subjects, or the global level: shows the change; --execute makes it",
+		Short: "Set the compatibility level of subjects, or the global level",
 		Long: `Set the compatibility level of each SUBJECT, or with none the registry's global
 level: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE,
 FULL or FULL_TRANSITIVE. (Confluent's registry defaults to BACKWARD,

@@ -27,7 +27,7 @@ func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
 	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
 		Use:   "delete SUBJECT [--version N] [--permanent] [--execute [--yes]]",
-		Short: "Delete a subject, or one version of it (soft by default; --permanent): shows what goes; --execute deletes",
+		Short: "Delete a subject, or one version of it (soft by default; --permanent)",
 		Long: `Delete a subject (every version) or --version N of it. A soft delete hides it
 from lookups by subject while records written with its schema id still
 decode; --permanent also removes it for good (records with its id no longer

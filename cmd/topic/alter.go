@@ -32,7 +32,7 @@ func NewCmdAlter(f *cmdutil.Factory, runF func(*AlterOptions) error) *cobra.Comm
 	opts := &AlterOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "alter TOPIC --partitions N [--execute]",
-		Short: "Add partitions to a topic: shows the change (the broker validates it); --execute makes it",
+		Short: "Add partitions to a topic",
 		Long: `Raise a topic's partition count. Kafka cannot remove partitions, and adding
 them changes which partition a key hashes to, so per-key order holds only
 for records produced after the change: it cannot be undone.

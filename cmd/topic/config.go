@@ -84,7 +84,10 @@ func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
 	opts := &ConfigOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "set TOPIC KEY=VALUE... [--execute]",
-		Short: "Set topic configs: shows the change (the broker validates it); --execute makes it",
+		Short: "Set topic configs",
+		Long: `Set topic configs (kafka-configs --alter --add-config), leaving the others as
+they are. It shows each config's value before and after, and has the broker
+validate the change (a bad value fails here); without --execute that is all.`,
 		Example: `  streamctl topic config set order-events retention.ms=259200000 max.message.bytes=2097152
   streamctl topic config set order-events retention.ms=259200000 --execute`,
 		Args:              cmdutil.MinimumArgs(2, "TOPIC", "KEY=VALUE..."),
@@ -107,7 +110,10 @@ func newCmdConfigDelete(f *cmdutil.Factory) *cobra.Command {
 	opts := &ConfigOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "delete TOPIC KEY... [--execute]",
-		Short: "Remove topic config overrides, so the broker's value applies; --execute makes it",
+		Short: "Remove topic config overrides, so the broker's value applies",
+		Long: `Remove topic config overrides (kafka-configs --alter --delete-config), so the
+broker's value applies again. It shows each override before, and has the
+broker validate the change; without --execute that is all.`,
 		Example: `  streamctl topic config delete order-events retention.ms
   streamctl topic config delete order-events retention.ms --execute`,
 		Args:              cmdutil.MinimumArgs(2, "TOPIC", "KEY..."),

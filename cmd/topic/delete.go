@@ -37,7 +37,7 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Co
 	opts := &DeleteOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "delete TOPIC... [--execute [--yes]]",
-		Short: "Delete topics and all their records: shows what goes; --execute deletes",
+		Short: "Delete topics and all their records",
 		Long: `Delete topics and all their records. It shows the topics with their partitions
 and records first; without --execute that is all. With --execute it asks on
 a terminal; in a script it needs --yes as well. Internal topics are never
