@@ -312,3 +312,45 @@ func TestSchemaDeleteAndConfigSetArePlansUntilExecute(t *testing.T) {
 		t.Errorf("delete --execute --yes: %d versions left, stdout %q", versions(), r.out)
 	}
 }
+
+// schema register acts at once; --dry-run registers nothing: it says
+// whether the subject holds the schema already, and has the registry check
+// a new one's compatibility, failing as the registration would.
+func TestSchemaRegisterDryRun(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	reg := func(args ...string) []string { return append(args, "--registry-url", b.registry) }
+	dir := t.TempDir()
+	v1 := filepath.Join(dir, "v1.avsc")
+	v2 := filepath.Join(dir, "v2.avsc")
+	bad := filepath.Join(dir, "bad.avsc")
+	for path, text := range map[string]string{
+		v1:  `{"type":"record","name":"Payment","fields":[{"name":"id","type":"long"}]}`,
+		v2:  `{"type":"record","name":"Payment","fields":[{"name":"id","type":"long"},{"name":"note","type":["null","string"],"default":null}]}`,
+		bad: `{"type":"record","name":"Payment","fields":[{"name":"id","type":"long"},{"name":"qty","type":"int"}]}`,
+	} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	subjects := func() string { return run(t, reg("schema", "list")...).ok(t).out }
+
+	r := run(t, reg("schema", "register", "pay-value", v1, "--dry-run")...).ok(t)
+	if r.out != "SUBJECT\tVERSION\tID\tRESULT\npay-value\t-\t-\tvalid, not registered (dry run)\n" || strings.Contains(subjects(), "pay-value") {
+		t.Fatalf("a dry run of a new subject: %q; subjects:\n%s", r.out, subjects())
+	}
+	r = run(t, reg("schema", "register", "pay-value", v1, "-o", "json")...).ok(t)
+	id := decode[struct{ ID int }](t, r).ID
+	r = run(t, reg("schema", "register", "pay-value", v1, "--dry-run")...).ok(t)
+	if r.out != fmt.Sprintf("SUBJECT\tVERSION\tID\tRESULT\npay-value\t1\t%d\talready registered (dry run)\n", id) {
+		t.Errorf("a dry run of a registered schema: %q", r.out)
+	}
+	run(t, reg("schema", "register", "pay-value", v2, "--dry-run")...).ok(t)
+	r = run(t, reg("schema", "register", "pay-value", bad, "--dry-run")...).exit(t, 1)
+	if !strings.Contains(r.errOut, `registering under subject "pay-value": the registry would refuse it: not compatible with version 1`) {
+		t.Errorf("an incompatible schema: %s", r.errOut)
+	}
+	if r := run(t, reg("schema", "versions", "pay-value", "-o", "json")...).ok(t); len(decode[[]json.RawMessage](t, r)) != 1 {
+		t.Errorf("dry runs registered something:\n%s", r.out)
+	}
+}

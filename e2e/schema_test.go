@@ -436,9 +436,20 @@ func TestSchemaCommands(t *testing.T) {
 			Version int    `json:"version"`
 			ID      int    `json:"id"`
 		}
+		// --dry-run registers nothing
+		u.run("schema", "register", subject, v1, "--dry-run").ok(t)
+		u.run("schema", "versions", subject).exit(t, 1).errContains(t, "not found")
 		u.run("schema", "register", subject, v1, "-o", "json").ok(t).json(t, &reg)
 		if reg.Subject != subject || reg.Version != 1 || reg.ID <= 0 {
 			t.Fatalf("register: %+v", reg)
+		}
+		var again struct {
+			Version, ID int
+			DryRun      bool `json:"dry_run"`
+		}
+		u.run("schema", "register", subject, v1, "--dry-run", "-o", "json").ok(t).json(t, &again)
+		if again.Version != 1 || again.ID != reg.ID || !again.DryRun {
+			t.Errorf("register --dry-run of the registered schema: %+v", again)
 		}
 		var lv []struct {
 			Subject, Compatibility string
@@ -468,6 +479,7 @@ func TestSchemaCommands(t *testing.T) {
 			t.Errorf("config get: %+v", lv)
 		}
 		u.run("schema", "compat", "check", subject, v2).ok(t)
+		u.run("schema", "register", subject, bad, "--dry-run").exit(t, 1).errContains(t, "the registry would refuse it")
 		r := u.run("schema", "compat", "check", subject, bad, "-o", "json").exit(t, 3)
 		if !strings.Contains(r.stdout, `"compatible": false`) {
 			t.Errorf("compat check of an incompatible schema:\n%s", r)
