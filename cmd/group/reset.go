@@ -33,10 +33,10 @@ type ResetOptions struct {
 	ToGroup    string
 	AllTopics  bool
 	Topics     []string
-	Execute    bool
 	Export     bool
 	UndoDir    string
 
+	exec     *cmdutil.Execute
 	set      func(string) bool
 	strategy group.Strategy
 	scope    group.Scope
@@ -91,9 +91,9 @@ which --from-file reads back.`,
 	fl.StringVar(&opts.ToGroup, "to-group", "", "to another group's committed offsets")
 	fl.BoolVar(&opts.AllTopics, "all-topics", false, "every partition the group has commits on")
 	fl.StringArrayVar(&opts.Topics, "topic", nil, "a topic, or topic:0,2 for some partitions; repeatable")
-	fl.BoolVar(&opts.Execute, "execute", false, "apply the plan (without it, only print it)")
 	fl.BoolVar(&opts.Export, "export", false, "print the plan as CSV (topic,partition,offset) for --from-file")
 	fl.StringVar(&opts.UndoDir, "undo-dir", "", "where --execute saves the previous offsets (default $XDG_STATE_HOME/streamctl/resets)")
+	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
 }
 
@@ -223,7 +223,7 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	if err != nil {
 		return err
 	}
-	if err := ApplyPlan(ctx, f, plan, opts.Execute, opts.UndoDir, !opts.Export); err != nil {
+	if err := ApplyPlan(ctx, f, plan, opts.exec.Execute, opts.UndoDir, !opts.Export); err != nil {
 		return err
 	}
 	if opts.Export {
