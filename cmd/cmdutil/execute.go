@@ -48,16 +48,16 @@ func AddExecuteFlags(cmd *cobra.Command, irreversible bool) *Execute {
 // ErrNotConfirmed: the user answered no.
 var ErrNotConfirmed = errors.New("not confirmed: nothing changed")
 
-// Proceed says whether to apply the plan. Without --execute it says so on
-// stderr and returns false; an unanswered or refused question is an error.
+// Proceed says whether to apply the plan. Without --execute it returns
+// false and says so on stderr below the plan the command prints next; an unanswered or refused question is an error.
 // Before asking, it shows the plan on stderr, so the question is about
 // what the user sees.
 func (e *Execute) Proceed(f *Factory, question string, plan ...*format.Grid) (bool, error) {
 	if !e.Execute {
 		if e.irreversible {
-			f.IO.Infof("Dry run: nothing changed. Add --execute to apply (it asks first; --execute --yes in scripts).")
+			f.SayLast("Dry run: nothing changed. Add --execute to apply (it asks first; --execute --yes in scripts).")
 		} else {
-			f.IO.Infof("Dry run: nothing changed. Add --execute to apply.")
+			f.SayLast("Dry run: nothing changed. Add --execute to apply.")
 		}
 		return false, nil
 	}
