@@ -79,11 +79,13 @@ var badInputs = []badInput{
 	{args: []string{"topic", "create", "order-events"}, code: 1, msg: `topic "order-events" already exists (use --if-not-exists to accept that)`},
 	{args: []string{"topic", "alter", "order-events", "-p", "1"}, code: 2, msg: `topic "order-events" has 3 partitions; Kafka cannot reduce that to 1`},
 	{args: []string{"topic", "describe", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
-	{args: []string{"topic", "delete", "nosuch", "--yes"}, code: 1, msg: `topic "nosuch" not found on cluster`},
-	{args: []string{"topic", "delete", "order-events"}, code: 2, msg: `refusing without confirmation: not running on a terminal, pass --yes`},
+	{args: []string{"topic", "delete", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
+	{args: []string{"topic", "delete", "order-events", "--execute"}, code: 2, msg: `refusing without confirmation: not running on a terminal, pass --yes`},
+	{args: []string{"topic", "delete", "order-events", "--yes"}, code: 2, msg: `--yes goes with --execute: without it this is a dry run, which asks nothing (add --execute to apply)`},
 	{args: []string{"topic", "reassign", "order-events", "--broker-ids", "0", "--wait"}, code: 2, msg: `--wait goes with --execute or --verify`},
 	{args: []string{"topic", "list", "--pattern", "["}, code: 2, msg: `--pattern "[" is not a valid glob: syntax error in pattern`},
 	{args: []string{"topic", "config", "set", "order-events", "retention.ms"}, code: 2, msg: `config "retention.ms": want key=value, e.g. retention.ms=86400000`},
+	{args: []string{"topic", "config", "set", "order-events", "retention.ms=abc"}, code: 1, msg: `Invalid value abc for configuration retention.ms: Not a number of type LONG`},
 
 	// Reading.
 	{args: []string{"group", "lag", "analytics-group", "--all"}, code: 2, msg: `give a GROUP or --all, not both`},
@@ -156,7 +158,7 @@ var badInputs = []badInput{
 	{args: []string{"group", "list", "--type", "queue"}, code: 2, msg: `--type "queue": use classic, consumer, share, streams`},
 	{args: []string{"group", "reset", "order-workers", "--shift-by", "-1", "--all-topics"}, code: 1, msg: `group "order-workers" is a share group, and Kafka has no --shift-by reset for share groups`},
 	{args: []string{"group", "reset", "order-workers", "--to-group", "analytics-group"}, code: 1, msg: `group "order-workers" is a share group, and Kafka has no --to-group reset for share groups`},
-	{args: []string{"group", "delete-offsets", "order-workers", "--topic", "order-events:0", "--yes"}, code: 1, msg: `Kafka has no per-partition offset deletion for share groups; it deletes a share group's offsets of whole topics: use --topic order-events`},
+	{args: []string{"group", "delete-offsets", "order-workers", "--topic", "order-events:0", "--execute", "--yes"}, code: 1, msg: `Kafka has no per-partition offset deletion for share groups; it deletes a share group's offsets of whole topics: use --topic order-events`},
 	{args: []string{"group", "reset", "analytics-group", "--to-earliest", "--all-topics", "--delete-internal-topics"}, code: 2, msg: `--delete-internal-topics is for streams groups, and group "analytics-group" is a classic group`},
 	{args: []string{"group", "config", "set", "order-workers", "share.auto.offset.reset"}, code: 2, msg: `config "share.auto.offset.reset": want key=value`},
 

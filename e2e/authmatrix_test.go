@@ -108,7 +108,7 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 		}
 		return ""
 	}, "consume", topic, "-e", "-g", group, "-o", "raw")
-	step("topic config set", "", nil, "topic", "config", "set", topic, "retention.ms=604800000")
+	step("topic config set", "", nil, "topic", "config", "set", topic, "retention.ms=604800000", "--execute")
 	step("topic describe (sizes: franz-go)", "", func(r result) string {
 		var ts []struct {
 			SizeBytes *int64 `json:"size_bytes"`
@@ -231,8 +231,8 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	}, "group", "describe", share, "-o", "json")
 	step("group lag --fail-above (share group)", "", nil, "group", "lag", share, "--fail-above", "0")
 	step("group reset --execute (share group)", "", nil, "group", "reset", share, "--to-earliest", "--topic", topic, "--execute")
-	step("group delete-offsets (share group)", "", nil, "group", "delete-offsets", share, "--topic", topic, "--yes")
-	step("group delete (share group)", "", nil, "group", "delete", share, "--yes")
+	step("group delete-offsets (share group)", "", nil, "group", "delete-offsets", share, "--topic", topic, "--execute", "--yes")
+	step("group delete (share group)", "", nil, "group", "delete", share, "--execute", "--yes")
 
 	// acl: on a topic of its own, so the row's own topic stays open to it
 	step("acl create", "", nil, "acl", "create", "--principal", "User:nobody", "--operation", "read", "--topic", topic+"-acl", "--execute")
@@ -258,7 +258,7 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	tr.add(u.run("topic", "create", topic+"-archive", "--profile", p.name)).ok(t)
 	step("dlq drain --to-topic", "", nil, "dlq", "drain", topic, "--to-topic", topic+"-archive")
 	step("replay --to-topic", "", nil, "replay", topic, "--to-topic", topic+"-copy", "--create")
-	step("topic delete", "", nil, "topic", "delete", topic+"-copy", topic+"-archive", "--yes")
+	step("topic delete", "", nil, "topic", "delete", topic+"-copy", topic+"-archive", "--execute", "--yes")
 }
 
 // printMatrix logs the matrix as it ran (go test -v shows it, and a failed

@@ -318,10 +318,10 @@ func TestConsumerProtocolGroupParity(t *testing.T) {
 
 	// Its offsets of one partition deleted, then the group, as
 	// kafka-consumer-groups sees them.
-	u.run("group", "delete-offsets", grp, "--topic", topic+":0", "--yes").ok(t)
+	u.run("group", "delete-offsets", grp, "--topic", topic+":0", "--execute", "--yes").ok(t)
 	delete(want, 0)
 	waitCommitted(t, grp, topic, want)
-	u.run("group", "delete", grp, "--yes").ok(t)
+	u.run("group", "delete", grp, "--execute", "--yes").ok(t)
 	if out := kafkaTool(t, "consumer-groups", "--bootstrap-server", boot, "--list"); strings.Contains(out, grp) {
 		t.Errorf("kafka-consumer-groups --list still has %s:\n%s", grp, out)
 	}
@@ -397,7 +397,7 @@ func TestShareGroupParity(t *testing.T) {
 	before := offsets()
 	u.run("group", "reset", grp, "--to-earliest", "--all-topics", "--execute").exit(t, 1).
 		errContains(t, fmt.Sprintf(`share group %q is Stable: stop its members before resetting offsets`, grp), "nothing changed")
-	u.run("group", "delete-offsets", grp, "--topic", topic, "--yes").exit(t, 1).
+	u.run("group", "delete-offsets", grp, "--topic", topic, "--execute", "--yes").exit(t, 1).
 		errContains(t, fmt.Sprintf(`share group %q is Stable: stop its members before deleting its offsets`, grp))
 	if after := offsets(); fmt.Sprint(before) != fmt.Sprint(after) {
 		t.Errorf("refused operations changed the offsets: %v -> %v", before, after)
@@ -452,11 +452,11 @@ func TestShareGroupParity(t *testing.T) {
 		}
 	}
 
-	u.run("group", "delete-offsets", grp, "--topic", topic, "--yes").ok(t)
+	u.run("group", "delete-offsets", grp, "--topic", topic, "--execute", "--yes").ok(t)
 	if o := offsets(); len(o) != 0 {
 		t.Errorf("kafka-share-groups still shows offsets after delete-offsets: %v", o)
 	}
-	u.run("group", "delete", grp, "--yes").ok(t)
+	u.run("group", "delete", grp, "--execute", "--yes").ok(t)
 	if out := kafkaTool(t, "share-groups", "--bootstrap-server", boot, "--list"); strings.Contains(out, grp) {
 		t.Errorf("kafka-share-groups --list still has %s:\n%s", grp, out)
 	}
@@ -763,11 +763,11 @@ func TestStreamsGroupParity(t *testing.T) {
 	if n := committedIn(); n != 2 {
 		t.Fatalf("the broker has %d commits of %s on %s before delete-offsets, want 2", n, app, in)
 	}
-	u.run("group", "delete-offsets", app, "--topic", in, "--yes").ok(t)
+	u.run("group", "delete-offsets", app, "--topic", in, "--execute", "--yes").ok(t)
 	if n := committedIn(); n != 0 {
 		t.Errorf("the broker still has %d commits on %s after delete-offsets", n, in)
 	}
-	u.run("group", "delete", app, "--yes").ok(t)
+	u.run("group", "delete", app, "--execute", "--yes").ok(t)
 	if out := kafkaTool(t, "streams-groups", "--bootstrap-server", boot, "--list"); strings.Contains(out, app) {
 		t.Errorf("kafka-streams-groups --list still has %s:\n%s", app, out)
 	}

@@ -119,10 +119,10 @@ func TestKafka3Smoke(t *testing.T) {
 		t.Errorf("after the refusals the cluster has groups %+v, want only %s", groups, grp)
 	}
 
-	u.run("group", "delete-offsets", grp, "--topic", topic+":0", "--yes").ok(t)
-	u.run("group", "delete", grp, "--yes").ok(t)
+	u.run("group", "delete-offsets", grp, "--topic", topic+":0", "--execute", "--yes").ok(t)
+	u.run("group", "delete", grp, "--execute", "--yes").ok(t)
 	u.run("group", "describe", grp).exit(t, 1).errContains(t, "not found")
-	u.run("topic", "delete", topic, "--yes").ok(t)
+	u.run("topic", "delete", topic, "--execute", "--yes").ok(t)
 }
 
 // undoCommand is the streamctl command a reset printed to undo it (the

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
@@ -19,21 +18,24 @@ type ConfigResource struct {
 	Noun, Arg string // "topic", "TOPIC"
 	Short     string // of the config command
 	Long      string // of the config command, optional
-	// Examples of get, set and delete.
+	// Help of set and delete (Long optional), and examples of the three.
+	SetLong, DeleteShort, DeleteLong      string
 	GetExample, SetExample, DeleteExample string
 	Complete                              func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective)
 	Get                                   func(ctx context.Context, c *kafka.Client, name string) ([]kafka.ConfigEntry, error)
-	// Alter sets and deletes (reverts to the default) configs, leaving
-	// the others as they are; with validateOnly the broker only checks
-	// the change.
+	// Alter sets and deletes (reverts to the next level's value) configs,
+	// leaving the others as they are; with validateOnly the broker only
+	// checks the change.
 	Alter func(ctx context.Context, c *kafka.Client, name string, set map[string]string, del []string, validateOnly bool) error
-	// PlanFirst makes set and delete show the change, with each config's
-	// current value, and apply it only with --execute (the house rule for
-	// changes; the broker validates the dry run).
-	PlanFirst bool
+	// Plan is the document set and delete print (-o json/yaml): the
+	// resource named as its JSON contract has it, the changes, whether
+	// they were made.
+	Plan func(name string, changes []ConfigChange, executed bool) any
 }
 
-// NewConfigCmd returns `NOUN config` with get, set and delete.
+// NewConfigCmd returns `NOUN config` with get, set and delete. set and
+// delete show the change next to each config's value before and have the
+// broker validate it; --execute makes it (the house rule for changes).
 func NewConfigCmd(f *Factory, r ConfigResource) *cobra.Command {
 	cmd := Group(&cobra.Command{Use: "config", Short: r.Short, Long: r.Long})
 	var nonDefault bool
@@ -49,13 +51,10 @@ func NewConfigCmd(f *Factory, r ConfigResource) *cobra.Command {
 	}
 	get.Flags().BoolVar(&nonDefault, "non-default", false, "only configs that differ from the defaults")
 	var setExec, delExec *Execute
-	execUse := ""
-	if r.PlanFirst {
-		execUse = " [--execute]"
-	}
 	set := &cobra.Command{
-		Use:               "set " + r.Arg + " KEY=VALUE..." + execUse,
+		Use:               "set " + r.Arg + " KEY=VALUE... [--execute]",
 		Short:             "Set " + r.Noun + " configs",
+		Long:              r.SetLong,
 		Example:           r.SetExample,
 		Args:              MinimumArgs(2, r.Arg, "KEY=VALUE..."),
 		ValidArgsFunction: r.Complete,
@@ -68,8 +67,9 @@ func NewConfigCmd(f *Factory, r ConfigResource) *cobra.Command {
 		},
 	}
 	del := &cobra.Command{
-		Use:               "delete " + r.Arg + " KEY..." + execUse,
-		Short:             "Remove " + r.Noun + " config overrides, reverting them to the defaults",
+		Use:               "delete " + r.Arg + " KEY... [--execute]",
+		Short:             r.DeleteShort,
+		Long:              r.DeleteLong,
 		Example:           r.DeleteExample,
 		Args:              MinimumArgs(2, r.Arg, "KEY..."),
 		ValidArgsFunction: r.Complete,
@@ -77,9 +77,7 @@ func NewConfigCmd(f *Factory, r ConfigResource) *cobra.Command {
 			return configAlter(cmd.Context(), f, r, delExec, args[0], nil, args[1:])
 		},
 	}
-	if r.PlanFirst {
-		setExec, delExec = AddExecuteFlags(set, false), AddExecuteFlags(del, false)
-	}
+	setExec, delExec = AddExecuteFlags(set, false), AddExecuteFlags(del, false)
 	cmd.AddCommand(get, set, del)
 	return cmd
 }
@@ -122,100 +120,30 @@ func configGet(ctx context.Context, f *Factory, r ConfigResource, name string, k
 	})
 }
 
-// ConfigChange is one row of what `NOUN config set|delete -o json` prints.
-type ConfigChange struct {
-	Name      string `json:"name" yaml:"name"`
-	Operation string `json:"operation" yaml:"operation"` // "set" or "delete"
-	Value     string `json:"value,omitempty" yaml:"value,omitempty"`
-}
-
-// ConfigPlan is what a plan-first `NOUN config set|delete` prints: each
-// change with the value it replaces, and whether it was applied.
-type ConfigPlan struct {
-	Resource string              `json:"resource" yaml:"resource"` // "group"
-	Name     string              `json:"name" yaml:"name"`
-	Changes  []PlannedConfigEdit `json:"changes" yaml:"changes"`
-	Executed bool                `json:"executed" yaml:"executed"`
-}
-
-// PlannedConfigEdit is one change of a ConfigPlan.
-type PlannedConfigEdit struct {
-	ConfigChange  `yaml:",inline"`
-	CurrentValue  *string `json:"current_value" yaml:"current_value"`   // nil when not set on the resource
-	CurrentSource string  `json:"current_source" yaml:"current_source"` // Kafka's config source, "" when not set
-}
-
+// configAlter shows a change next to the values it replaces, and makes it
+// with --execute; without, the broker validates it and nothing changes.
 func configAlter(ctx context.Context, f *Factory, r ConfigResource, exec *Execute, name string, set map[string]string, del []string) error {
 	client, err := f.Client()
 	if err != nil {
 		return err
 	}
-	changes := []ConfigChange{}
-	for _, k := range config.SortedKeys(set) {
-		changes = append(changes, ConfigChange{Name: k, Operation: "set", Value: set[k]})
-	}
-	for _, k := range del {
-		changes = append(changes, ConfigChange{Name: k, Operation: "delete"})
-	}
-	if exec != nil {
-		return configPlan(ctx, f, r, client, exec, name, set, del, changes)
-	}
-	if err := r.Alter(ctx, client, name, set, del, false); err != nil {
-		return err
-	}
-	return format.Print(f.IO, f.Output(), changes, func(bool) []*format.Grid {
-		g := format.NewGrid("CONFIG", "CHANGE")
-		for _, c := range changes {
-			g.Row(c.Name, changeText(c))
-		}
-		return []*format.Grid{g}
-	})
-}
-
-func changeText(c ConfigChange) string {
-	if c.Operation == "set" {
-		return "set to " + format.ConfigValue(c.Name, c.Value)
-	}
-	return "reverted to default"
-}
-
-// configPlan shows a change next to the values it replaces, and applies it
-// with --execute; without, the broker validates it and nothing changes.
-func configPlan(ctx context.Context, f *Factory, r ConfigResource, client *kafka.Client, exec *Execute, name string, set map[string]string, del []string, changes []ConfigChange) error {
 	current, err := r.Get(ctx, client, name)
 	if err != nil {
 		return err
 	}
-	plan := ConfigPlan{Resource: r.Noun, Name: name, Changes: []PlannedConfigEdit{}}
-	for _, c := range changes {
-		e := PlannedConfigEdit{ConfigChange: c}
-		for _, cur := range current {
-			if cur.Name == c.Name && !cur.IsDefault() {
-				v := cur.Value
-				e.CurrentValue, e.CurrentSource = &v, cur.Source
-			}
-		}
-		plan.Changes = append(plan.Changes, e)
-	}
+	changes := ConfigChanges(current, set, del)
 	// The broker checks the change either way; a refusal ends the dry run too.
 	if err := r.Alter(ctx, client, name, set, del, !exec.Execute); err != nil {
 		return err
 	}
-	if ok, err := exec.Proceed(f, ""); err != nil {
+	ok, err := exec.Proceed(f, "")
+	if err != nil {
 		return err
-	} else if ok {
-		plan.Executed = true
+	}
+	if ok {
 		f.IO.Infof("Configs of %s %q changed.", r.Noun, name)
 	}
-	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-		g := format.NewGrid("CONFIG", "CURRENT", "SOURCE", "CHANGE")
-		for _, c := range plan.Changes {
-			cur, src := "-", "(not set here)"
-			if c.CurrentValue != nil {
-				cur, src = format.ConfigValue(c.Name, *c.CurrentValue), c.CurrentSource
-			}
-			g.Row(c.Name, cur, src, changeText(c.ConfigChange))
-		}
-		return []*format.Grid{g}
+	return format.Print(f.IO, f.Output(), r.Plan(name, changes, ok), func(bool) []*format.Grid {
+		return []*format.Grid{ConfigChangeGrid(strings.ToUpper(r.Noun), name, changes)}
 	})
 }
