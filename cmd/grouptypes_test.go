@@ -89,6 +89,10 @@ func TestShareGroupConsume(t *testing.T) {
 	if !strings.Contains(r.errOut, hint) || r.out != "" {
 		t.Fatalf("no hint for a new share group, or records read from the end:\n%s%s", r.out, r.errOut)
 	}
+	r = run(t, b.args(strings.Fields(hint)[1:]...)...).ok(t)
+	// Its undo runs as printed (back to the log end); then the reset
+	// again, for the two members below.
+	b.runHint(t, r.errOut, "to undo:").ok(t)
 	run(t, b.args(strings.Fields(hint)[1:]...)...).ok(t)
 
 	var wg sync.WaitGroup
