@@ -383,7 +383,7 @@ func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Ste
 	readsValue := func(s pipeline.Step) pipeline.Step { return s }
 	if dec != nil {
 		steps = append(steps, dec.Step)
-		readsValue = func(s pipeline.Step) pipeline.Step { return cmdutil.OnDecoded(s, dec) }
+		readsValue = func(s pipeline.Step) pipeline.Step { return dec.OnDecoded(s) }
 	}
 	if from, to, ok := opts.rng.TimeWindow(); ok {
 		steps = append(steps, pipeline.TimeBetween(from, to))

@@ -57,7 +57,14 @@ func List(ctx context.Context, c *kafka.Client, keep func(kafka.GroupListing) bo
 // ForTopic is the fan-out view: the lag of every group that consumes the
 // topic, each computed over that topic only.
 func ForTopic(ctx context.Context, c *kafka.Client, topic string, opts Options) ([]Lag, error) {
-	if _, err := c.Partitions(ctx, []string{topic}); err != nil {
+	return ForTopics(ctx, c, []string{topic}, opts)
+}
+
+// ForTopics is ForTopic for several topics at once: the lag of every group
+// that consumes any of them, each over those of the topics it consumes, in
+// one round of requests.
+func ForTopics(ctx context.Context, c *kafka.Client, topics []string, opts Options) ([]Lag, error) {
+	if _, err := c.Partitions(ctx, topics); err != nil {
 		return nil, err
 	}
 	all, err := c.ListGroups(ctx)
@@ -68,7 +75,7 @@ func ForTopic(ctx context.Context, c *kafka.Client, topic string, opts Options) 
 	for i, g := range all {
 		ids[i] = g.ID
 	}
-	opts.Topics = []string{topic}
+	opts.Topics = topics
 	lags, err := describe(ctx, c, ids, opts, false)
 	if err != nil {
 		return nil, err
