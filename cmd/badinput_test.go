@@ -122,6 +122,18 @@ var badInputs = []badInput{
 	{args: []string{"dlq", "reprocess", "order-events-dlt", "--rate", "-5"}, code: 2, msg: `--rate must not be negative`},
 	{args: []string{"dlq", "reprocess", "order-events-dlt", "--timestamp", "later"}, code: 2, msg: `--timestamp "later": use keep or now`},
 
+	// Tracing.
+	{args: []string{"trace"}, code: 2, msg: `say what to trace: a KEY, --header k=v or --where EXPR`},
+	{args: []string{"trace", "order-17", "--topics", "nosuch.*"}, code: 1, msg: `no topic matches --topics "nosuch.*" (6 topics exist`},
+	{args: []string{"trace", "order-17", "--topics", "order-events-dl"}, code: 0, msg: `no record matches; read 13 records of 3 partitions in 1 topic, from `},
+	{args: []string{"trace", "order-17", "--topics", "[a-"}, code: 2, msg: `--topics "[a-" is not a valid regular expression`},
+	{args: []string{"trace", "--where", ".["}, code: 2, msg: `jq expression ".["`},
+	{args: []string{"trace", "order-17", "--from", "@2099-01-01T00:00:00Z"}, code: 0, msg: `the window holds no records from 2099-01-01T00:00:00Z to the end in 16 partitions of 6 topics: widen it with --since or --from.`},
+	{args: []string{"trace", "order-17", "--since", "yesterday"}, code: 2, msg: `invalid --since "yesterday": want a duration such as 30m, 6h or 7d`},
+	{args: []string{"trace", "order-17", "--since", "1h", "--from", "start"}, code: 2, msg: `--since and --from both set the window's start: give one`},
+	{args: []string{"trace", "order-17", "--group", "nosuch"}, code: 1, msg: `consumer group "nosuch" not found`},
+	{args: []string{"trace", "order-17", "--key", "order-18"}, code: 2, msg: `give the key once: as the argument or as --key`},
+
 	// Consumer groups.
 	{args: []string{"group", "describe", "nosuch"}, code: 1, msg: `consumer group "nosuch" not found`},
 	{args: []string{"group", "reset", "analytics-group"}, code: 2, msg: `choose exactly one strategy (--to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file, --to-group); got 0`},

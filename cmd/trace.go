@@ -86,7 +86,7 @@ arrives, until Ctrl-C; -o json then writes one JSON object per line.`,
 			if len(args) == 1 || cmd.Flags().Changed("key") {
 				o.keyGiven = true
 			}
-			if err := o.validate(time.Now()); err != nil {
+			if err := o.validate(time.Now().Truncate(time.Second)); err != nil {
 				return err
 			}
 			return traceRun(cmd.Context(), f, o)

@@ -90,10 +90,18 @@ func Seed(ctx context.Context, c *kafka.Client, now time.Time) error {
 	if err := c.ProduceSync(ctx, connectDeadLetters(now)); err != nil {
 		return err
 	}
+	// analytics-group fell behind before the story happened.
+	analytics, err := lagging(ctx, c)
+	if err != nil {
+		return err
+	}
 	if err := story(ctx, c, now); err != nil {
 		return err
 	}
-	return seedGroups(ctx, c)
+	if err := c.CommitGroupOffsets(ctx, AnalyticsGroup, analytics); err != nil {
+		return err
+	}
+	return caughtUp(ctx, c)
 }
 
 type orderEvent struct {
@@ -248,7 +256,7 @@ func story(ctx context.Context, c *kafka.Client, now time.Time) error {
 	}
 	paid := orders[1]
 	const exc = "org.springframework.kafka.listener.ListenerExecutionFailedException"
-	const msg = "Listener method threw exception: java.net.SocketTimeoutException: notification-service: Read timed out"
+	const msg = "Listener method threw exception: java.net.SocketTimeoutException: Read timed out"
 	hop := func(topic string, attempt byte, at time.Time) kafka.Record {
 		hs := append(slices.Clone(paid.Headers),
 			kafka.Header{Key: "kafka_original-topic", Value: []byte(OrdersTopic)},
@@ -278,25 +286,31 @@ func story(ctx context.Context, c *kafka.Client, now time.Time) error {
 	return c.ProduceSync(ctx, []kafka.Record{dead})
 }
 
-// seedGroups commits offsets for the two demo groups: notification-group at
-// the log end (caught up, on the retry topic too), analytics-group about
-// 40% behind on each partition.
-func seedGroups(ctx context.Context, c *kafka.Client) error {
-	tps := []kafka.TopicPartition{{Topic: OrdersTopic, Partition: 0}, {Topic: OrdersTopic, Partition: 1}, {Topic: OrdersTopic, Partition: 2},
-		{Topic: RetryTopic, Partition: 0}, {Topic: RetryTopic, Partition: 1}, {Topic: RetryTopic, Partition: 2}}
-	offsets, err := c.LogOffsets(ctx, tps)
+// ordersPartitions are the partitions of the orders topic.
+var ordersPartitions = []kafka.TopicPartition{{Topic: OrdersTopic, Partition: 0}, {Topic: OrdersTopic, Partition: 1}, {Topic: OrdersTopic, Partition: 2}}
+
+// lagging is analytics-group's position: about 60% into each partition.
+func lagging(ctx context.Context, c *kafka.Client) (map[kafka.TopicPartition]int64, error) {
+	offsets, err := c.LogOffsets(ctx, ordersPartitions)
+	if err != nil {
+		return nil, err
+	}
+	out := map[kafka.TopicPartition]int64{}
+	for tp, o := range offsets {
+		out[tp] = o.Start + (o.End-o.Start)*6/10
+	}
+	return out, nil
+}
+
+// caughtUp commits notification-group at the log end of order-events.
+func caughtUp(ctx context.Context, c *kafka.Client) error {
+	offsets, err := c.LogOffsets(ctx, ordersPartitions)
 	if err != nil {
 		return err
 	}
-	caughtUp, lagging := map[kafka.TopicPartition]int64{}, map[kafka.TopicPartition]int64{}
+	ends := map[kafka.TopicPartition]int64{}
 	for tp, o := range offsets {
-		caughtUp[tp] = o.End
-		if tp.Topic == OrdersTopic {
-			lagging[tp] = o.Start + (o.End-o.Start)*6/10
-		}
+		ends[tp] = o.End
 	}
-	if err := c.CommitGroupOffsets(ctx, NotificationGroup, caughtUp); err != nil {
-		return err
-	}
-	return c.CommitGroupOffsets(ctx, AnalyticsGroup, lagging)
+	return c.CommitGroupOffsets(ctx, NotificationGroup, ends)
 }

@@ -48,10 +48,13 @@ func (r *Result) Summary() string {
 	for _, e := range r.Timeline {
 		topics[e.Record.Topic] = true
 	}
-	msg := fmt.Sprintf("%s in %s, %s; read %s of %d partitions in %d topics (%s)",
-		format.Count(int64(len(r.Timeline)), "record"), format.Count(int64(len(topics)), "topic"),
-		format.Count(int64(len(r.Chains)), "chain"), format.Count(r.Scanned.Records, "record"),
-		r.Scanned.Partitions, len(r.Scanned.Topics), r.Window)
+	read := fmt.Sprintf("read %s of %s in %s, %s", format.Count(r.Scanned.Records, "record"),
+		format.Count(int64(r.Scanned.Partitions), "partition"), format.Count(int64(len(r.Scanned.Topics)), "topic"), r.span)
+	if len(r.Timeline) == 0 {
+		return "no record matches; " + read
+	}
+	msg := fmt.Sprintf("%s in %s, %s; %s", format.Count(int64(len(r.Timeline)), "record"), format.Count(int64(len(topics)), "topic"),
+		format.Count(int64(len(r.Chains)), "chain"), read)
 	if r.Truncated {
 		msg += "; stopped at --max-records: narrow the filters or the window, or raise it"
 	}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/dlq"
+	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
@@ -111,6 +112,8 @@ type Result struct {
 	Chains []Chain `json:"chains" yaml:"chains"`
 	// Truncated is set when MaxRecords stopped the read early.
 	Truncated bool `json:"truncated" yaml:"truncated"`
+
+	span string // the window for people
 }
 
 // Scanned counts what the window held.
@@ -237,12 +240,12 @@ func Run(ctx context.Context, deps Deps, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Query: opts.Query, Window: opts.Range.String(), Timeline: []Entry{}, Chains: []Chain{},
-		Scanned: Scanned{Topics: topics, Partitions: len(tps)}}
+		Scanned: Scanned{Topics: topics, Partitions: len(tps)}, span: describeWindow(opts.Range)}
 	if res.Query.Headers == nil {
 		res.Query.Headers = []string{}
 	}
 	if plan.Records() == 0 && !opts.Follow {
-		return res, fmt.Errorf("%w %s in %d partitions of %d topics", ErrEmptyWindow, describeWindow(opts.Range), len(tps), len(topics))
+		return res, fmt.Errorf("%w %s in %s of %s", ErrEmptyWindow, res.span, format.Count(int64(len(tps)), "partition"), format.Count(int64(len(topics)), "topic"))
 	}
 	s := &scan{deps: deps, opts: opts}
 	entries, read, truncated, err := s.run(ctx, plan.Start, plan.End)
