@@ -418,7 +418,7 @@ func TestFollowLinksNewRecords(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		_, err := Run(ctx, Deps{Cluster: f, Groups: f}, Options{Filters: keyFilter("order-17"), Follow: true, TypeField: "type",
-			Range: position.Range{From: position.Position{Kind: position.Time, Time: t0.Add(-time.Hour)}},
+			Range:   position.Range{From: position.Position{Kind: position.Time, Time: t0.Add(-time.Hour)}},
 			OnEntry: func(e Entry) error { got <- e; return nil }})
 		done <- err
 	}()
