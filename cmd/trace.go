@@ -188,21 +188,34 @@ func traceRun(ctx context.Context, f *cmdutil.Factory, o *TraceOptions) error {
 	if len(res.Timeline) == 0 || f.IO.ErrTTY {
 		f.IO.Infof("%s.", res.Summary())
 	}
+	if f.Output() == format.Table && f.IO.OutTTY {
+		tl := trace.NewTimeline(f.IO.Out, f.IO.Width, f.IO.Bold, res.Timeline)
+		for i := range res.Timeline {
+			if err := tl.Write(&res.Timeline[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	return format.Print(f.IO, f.Output(), res, res.Grids)
 }
 
-// followPrinter prints each entry as it comes: a line of the table (the
-// header first; tab-separated off a terminal, cells three spaces apart on
-// one), or one JSON object per line, or one YAML document each.
+// followPrinter prints each entry as it comes: the timeline on a terminal,
+// a line of the table (the header first; tab-separated off a terminal,
+// cells three spaces apart on one with -o wide), or one JSON object per
+// line, or one YAML document each.
 func followPrinter(f *cmdutil.Factory) func(trace.Entry) error {
 	out, wide := f.Output(), f.Output() == format.Wide
 	first := true
+	tl := trace.NewTimeline(f.IO.Out, f.IO.Width, f.IO.Bold, nil)
 	return func(e trace.Entry) error {
 		var err error
-		switch out {
-		case format.JSON:
+		switch {
+		case out == format.Table && f.IO.OutTTY:
+			return tl.Write(&e)
+		case out == format.JSON:
 			err = format.WriteJSONLine(f.IO.Out, e)
-		case format.YAML:
+		case out == format.YAML:
 			if !first {
 				_, err = io.WriteString(f.IO.Out, "---\n")
 			}

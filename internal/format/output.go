@@ -189,6 +189,9 @@ func RenderGrid(s *IOStreams, g *Grid, wide bool) error {
 	return t.Render()
 }
 
+// Bold is text in bold when s shows colour.
+func (s *IOStreams) Bold(text string) string { return bold(s, text) }
+
 func bold(s *IOStreams, text string) string {
 	if !s.Color {
 		return text

@@ -2,9 +2,11 @@ package trace
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/streamctl/streamctl/internal/format"
 )
@@ -122,4 +124,67 @@ func groupsCell(hs []Handling) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Timeline writes entries for people on a terminal: one line a record
+// (number, time, topic[partition]@offset, event type, hop), and under it,
+// indented, the dead letter's error and the groups' progress, each cut at
+// the terminal's edge.
+type Timeline struct {
+	w            io.Writer
+	width        int // of the terminal; 0: no cut
+	bold         func(string) string
+	recW, eventW int
+	started      bool
+}
+
+// NewTimeline sizes the columns for entries (those known in advance; a
+// longer one later pushes its line out of line). bold styles the header.
+func NewTimeline(w io.Writer, width int, bold func(string) string, entries []Entry) *Timeline {
+	t := &Timeline{w: w, width: width, bold: bold, recW: len("RECORD"), eventW: len("EVENT")}
+	for i := range entries {
+		t.recW = max(t.recW, utf8.RuneCountInString(recordCell(&entries[i])))
+		t.eventW = max(t.eventW, utf8.RuneCountInString(entries[i].EventType))
+	}
+	if len(entries) == 0 { // following: room for typical names
+		t.recW, t.eventW = 28, 14
+	}
+	return t
+}
+
+const timeW = len(time.DateTime + ".000")
+
+// Write writes one entry, after the header the first time.
+func (t *Timeline) Write(e *Entry) error {
+	var b strings.Builder
+	if !t.started {
+		t.started = true
+		b.WriteString(t.bold(t.line("#", "TIME", "RECORD", "EVENT", "HOP")) + "\n")
+	}
+	b.WriteString(t.line(strconv.Itoa(e.ID), e.ts.Local().Format(time.DateTime+".000"), recordCell(e), orDash(e.EventType), hopCell(e)) + "\n")
+	if s := errorCell(e); s != "" {
+		b.WriteString(t.cut("      error: "+s) + "\n")
+	}
+	if s := groupsCell(e.Groups); s != "" {
+		b.WriteString(t.cut("      groups: "+s) + "\n")
+	}
+	_, err := io.WriteString(t.w, b.String())
+	return err
+}
+
+func (t *Timeline) line(id, ts, rec, event, hop string) string {
+	return t.cut(fmt.Sprintf("%4s  %-*s  %-*s  %-*s  %s", id, timeW, ts, t.recW, rec, t.eventW, event, hop))
+}
+
+func (t *Timeline) cut(s string) string {
+	if t.width <= 0 || utf8.RuneCountInString(s) <= t.width {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:t.width-1]) + "…"
+}
+
+// recordCell is "topic[partition]@offset".
+func recordCell(e *Entry) string {
+	return fmt.Sprintf("%s[%d]@%d", e.Record.Topic, e.Record.Partition, e.Record.Offset)
 }
