@@ -140,10 +140,10 @@ func hopRank(hop string) int {
 
 // linkReprocessed links each record streamctl reprocessed to the dead
 // letter it came from. Reprocess strips the dead-letter headers and adds
-// only its attempt count, so the source is found by key: the dead letter
-// of the same key whose original topic is the reprocessed record's topic
-// and whose own reprocess count is one less (the latest such, when a key
-// failed several times).
+// only its attempt count, so the source is found by key: a dead letter of
+// the same key whose own reprocess count is one less, preferring one whose
+// original topic is the reprocessed record's topic (reprocess sends records
+// there unless told --to-topic), then the latest.
 func linkReprocessed(entries []Entry, parent []int, how []string) {
 	taken := map[int]bool{}
 	for i := range entries {
@@ -151,15 +151,15 @@ func linkReprocessed(entries []Entry, parent []int, how []string) {
 		if e.Hop != "reprocess" || parent[i] >= 0 {
 			continue
 		}
-		best := -1
+		best, bestHome := -1, false
 		for j := range entries {
 			d := &entries[j]
-			if d.Hop != "dead-letter" || taken[j] || d.DeadLetter == nil || d.DeadLetter.OriginalTopic != e.Record.Topic ||
-				d.DeadLetter.ReprocessAttempts != e.ReprocessAttempt-1 || !sameKey(d, e) {
+			if d.Hop != "dead-letter" || taken[j] || d.DeadLetter == nil || d.DeadLetter.ReprocessAttempts != e.ReprocessAttempt-1 || !sameKey(d, e) {
 				continue
 			}
-			if best < 0 || d.ts.After(entries[best].ts) {
-				best = j
+			home := d.DeadLetter.OriginalTopic == e.Record.Topic
+			if best < 0 || home && !bestHome || home == bestHome && d.ts.After(entries[best].ts) {
+				best, bestHome = j, home
 			}
 		}
 		if best >= 0 {
