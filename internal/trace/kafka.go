@@ -24,9 +24,15 @@ func KafkaDeps(ctx context.Context, c *kafka.Client, reg *schema.Registry) Deps 
 
 type kafkaCluster struct{ *kafka.Client }
 
+// queueKB is how much each partition fetches ahead. A trace keeps few of
+// the records it reads, so the readers drain their queues fast: on 20
+// partitions, 1 MB each read as fast as the 16 MB consume uses (within the
+// noise of a loaded machine) and took peak memory from about 200 MB to 95.
+const queueKB = 1024
+
 // Read reads what consumers read: committed records only.
 func (k kafkaCluster) Read(start, end map[kafka.TopicPartition]int64) (pipeline.Source, func(), error) {
-	r, err := k.NewReader(kafka.ReaderOptions{Start: start, ReadCommitted: true})
+	r, err := k.NewReader(kafka.ReaderOptions{Start: start, ReadCommitted: true, QueueKB: queueKB})
 	if err != nil {
 		return nil, nil, err
 	}
