@@ -138,6 +138,15 @@ func TestTraceTheDemoStory(t *testing.T) {
 	if m := res.Timeline[3].DeadLetter; m == nil || m.Convention != "spring-retry" || m.Attempts == nil || *m.Attempts != 3 || m.RootCauseClass != "java.net.SocketTimeoutException" {
 		t.Errorf("dead letter %+v", m)
 	}
+	// The payment's trace context travels with every copy of it.
+	r = run(t, b.args("trace", "--header", "traceparent="+playground.StoryTraceparent, "-o", "json")...).ok(t)
+	res = trace.Result{}
+	if err := json.Unmarshal([]byte(r.out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Timeline) != 4 || len(res.Chains) != 1 || len(res.Chains[0].Records) != 4 {
+		t.Errorf("--header traceparent: %d records, chains %+v", len(res.Timeline), res.Chains)
+	}
 	// Schema registry values decode with --decode; others stay as they are.
 	r = run(t, b.args("trace", "order-17", "--decode", "--registry-url", b.registry, "-o", "json")...).ok(t)
 	res = trace.Result{}

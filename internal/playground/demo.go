@@ -30,6 +30,9 @@ const (
 	// retry topic to the DLT, and was reprocessed back into order-events;
 	// notification-group has consumed it since, analytics-group not yet.
 	StoryOrder = "order-121"
+	// StoryTraceparent is the W3C trace context the payment service gave
+	// StoryOrder's payment event: every copy of it carries it on.
+	StoryTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 	demoOrders    = 120
 	demoCustomers = 25
@@ -251,6 +254,7 @@ func story(ctx context.Context, c *kafka.Client, now time.Time) error {
 	}
 	paidAt := now.Add(-20 * time.Minute)
 	orders := []kafka.Record{event("OrderCreated", now.Add(-25*time.Minute), `,"amount":42.5`), event("OrderPaid", paidAt, `,"amount":42.5`)}
+	orders[1].Headers = append(orders[1].Headers, kafka.Header{Key: "traceparent", Value: []byte(StoryTraceparent)})
 	if err := c.ProduceSync(ctx, orders); err != nil {
 		return err
 	}
