@@ -106,7 +106,7 @@ func errorCell(e *Entry) string {
 	if m.ExceptionMessage == "" {
 		return class
 	}
-	return class + ": " + strings.ReplaceAll(m.ExceptionMessage, "\n", " ")
+	return class + ": " + strings.Join(strings.Fields(m.ExceptionMessage), " ")
 }
 
 // groupsCell is "notification-group consumed, analytics-group not yet
