@@ -440,3 +440,36 @@ func TestFollowLinksNewRecords(t *testing.T) {
 		t.Errorf("follow ended with %v", err)
 	}
 }
+
+// On a terminal each record is a line, with its error and groups under it,
+// cut at the terminal's edge.
+func TestTimelineOnATerminal(t *testing.T) {
+	f := newFake()
+	f.topic("orders", 1)
+	f.topic("orders-dlt", 1)
+	paid := f.add(rec("orders", 0, "order-17", t0, `{"type":"OrderPaid"}`))
+	f.add(rec("orders-dlt", 0, "order-17", t0.Add(time.Second), `{"type":"OrderPaid"}`,
+		h("kafka_dlt-exception-fqcn", []byte("org.example.BoomException")), h("kafka_dlt-exception-message", []byte("it\tbroke\nbadly")),
+		h("kafka_dlt-original-topic", []byte("orders")), h("kafka_dlt-original-partition", be32(0)), h("kafka_dlt-original-offset", be64(paid))))
+	secs := 75.0
+	f.lags = []group.Lag{{Group: "billing", Partitions: []group.PartitionLag{{Topic: "orders", Partition: 0, TimeLagSeconds: &secs}}}}
+	res := runTrace(t, f, Options{})
+	var b strings.Builder
+	tl := NewTimeline(&b, 72, func(s string) string { return "*" + s + "*" }, res.Timeline)
+	for i := range res.Timeline {
+		if err := tl.Write(&res.Timeline[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	want := []string{
+		"*   #  TIME                     RECORD           EVENT      HOP*",
+		"   1  " + t0.Local().Format("2006-01-02 15:04:05.000") + "  orders[0]@0      OrderPaid  event",
+		"      groups: billing not yet (1m15s behind)",
+		"   2  " + t0.Add(time.Second).Local().Format("2006-01-02 15:04:05.000") + "  orders-dlt[0]@0  OrderPaid  dead-letter …",
+		"      error: BoomException: it broke badly",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("timeline:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
