@@ -303,11 +303,48 @@ func TestTraceRealFrameworks(t *testing.T) {
 		t.Errorf("table:\n%s", r.stdout)
 	}
 
+	// Spring's @RetryableTopic flow, through the recoverer its factory
+	// makes: every hop names the first record (kafka_original-*) and
+	// counts retry_topic-attempts; trace puts the hops in attempt order.
+	u.runIn(`{"key":"order-18","value":"{\"type\":\"OrderPaid\",\"orderId\":\"order-18\"}"}`+"\n", "produce", orders, "--format", "json").ok(t)
+	var first struct {
+		Partition int32 `json:"partition"`
+		Offset    int64 `json:"offset"`
+	}
+	l := lines(u.run("consume", orders, "-e", "--key", "order-18", "-o", "json").stdout)
+	if len(l) != 1 || json.Unmarshal([]byte(l[0]), &first) != nil {
+		t.Fatalf("order-18: %v", l)
+	}
+	springHop(t, orders, first.Partition, first.Offset, "retryable:"+orders, "java.lang.IllegalStateException", "customer customer-8 not found")
+	retryOffset := int64(len(lines(u.run("consume", retry, "-p", strconv.Itoa(int(first.Partition)), "-e", "-o", "raw").stdout)) - 1)
+	springHop(t, retry, first.Partition, retryOffset, "retryable:"+orders, "java.net.SocketTimeoutException", "Read timed out")
+	var flow struct {
+		Timeline []trEntry `json:"timeline"`
+		Chains   []struct {
+			Records []int `json:"records"`
+		} `json:"chains"`
+	}
+	u.run("trace", "order-18", "--topics", "^"+regexp.QuoteMeta(orders), "--since", "1h", "-o", "json").ok(t).json(t, &flow)
+	var hops []string
+	for _, e := range flow.Timeline {
+		h := e.Record.Topic + ":" + e.Hop
+		if e.From != nil && e.From.ID != nil {
+			h += fmt.Sprintf("<%d/%s", *e.From.ID, e.From.By)
+		}
+		if e.DeadLetter != nil {
+			h += "/" + e.DeadLetter.Convention
+		}
+		hops = append(hops, h)
+	}
+	if want := orders + ":event " + retry + ":retry<1/headers/spring-retry " + dlt + ":dead-letter<2/attempts/spring-retry"; strings.Join(hops, " ") != want || len(flow.Chains) != 1 {
+		t.Errorf("the retry flow:\n got %s\nwant %s", strings.Join(hops, " "), want)
+	}
+
 	// Bad input: clear messages, documented codes.
 	u.run("trace", "order-17", "--topics", "^"+orders+"-nosuch$").exit(t, 1).errContains(t, `no topic matches --topics "^`+orders+`-nosuch$"`)
 	u.run("trace", "order-17", "--topics", "^"+regexp.QuoteMeta(orders)+"$", "--from", "@2099-01-01T00:00:00Z").exit(t, 0).
 		errContains(t, "the window holds no records from 2099-01-01T00:00:00Z to the end in 2 partitions of 1 topic")
 	u.run("trace", "--where", ".type ==", "--topics", "^"+regexp.QuoteMeta(orders)).exit(t, 2).errContains(t, `jq expression ".type =="`)
 	u.run("trace", "order-404", "--topics", "^"+regexp.QuoteMeta(orders)+"$", "--since", "1h").exit(t, 0).
-		errContains(t, "no record matches; read 4 records of 2 partitions in 1 topic")
+		errContains(t, "no record matches; read 5 records of 2 partitions in 1 topic")
 }

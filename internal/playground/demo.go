@@ -245,7 +245,9 @@ func connectDeadLetters(now time.Time) []kafka.Record {
 // listener, once into the retry topic and once more into the DLT (retry
 // flow headers: kafka_original-* name the first record, retry_topic-*
 // count the attempts); then `streamctl dlq reprocess` sending the dead
-// letter back, through dlq's own router.
+// letter back, through dlq's own router. The headers are those Spring
+// Kafka 4.1's DeadLetterPublishingRecovererFactory writes (e2e/trace_test.go
+// runs it).
 func story(ctx context.Context, c *kafka.Client, now time.Time) error {
 	event := func(typ string, at time.Time, extra string) kafka.Record {
 		value := fmt.Sprintf(`{"type":%q,"orderId":%q,"customerId":"customer-7"%s,"at":%q}`, typ, StoryOrder, extra, at.UTC().Format(time.RFC3339))
@@ -261,7 +263,7 @@ func story(ctx context.Context, c *kafka.Client, now time.Time) error {
 	paid := orders[1]
 	const exc = "org.springframework.kafka.listener.ListenerExecutionFailedException"
 	const msg = "Listener method threw exception: java.net.SocketTimeoutException: Read timed out"
-	hop := func(topic string, attempt byte, at time.Time) kafka.Record {
+	hop := func(topic string, attempt int32, at time.Time) kafka.Record {
 		hs := append(slices.Clone(paid.Headers),
 			kafka.Header{Key: "kafka_original-topic", Value: []byte(OrdersTopic)},
 			kafka.Header{Key: "kafka_original-partition", Value: be32(paid.Partition)},
@@ -272,7 +274,7 @@ func story(ctx context.Context, c *kafka.Client, now time.Time) error {
 			kafka.Header{Key: "kafka_exception-fqcn", Value: []byte(exc)},
 			kafka.Header{Key: "kafka_exception-cause-fqcn", Value: []byte("java.net.SocketTimeoutException")},
 			kafka.Header{Key: "kafka_exception-message", Value: []byte(msg)},
-			kafka.Header{Key: "retry_topic-attempts", Value: []byte{attempt}},
+			kafka.Header{Key: "retry_topic-attempts", Value: be32(attempt)},
 			kafka.Header{Key: "retry_topic-original-timestamp", Value: big.NewInt(paidAt.UnixMilli()).Bytes()},
 			kafka.Header{Key: "retry_topic-backoff-timestamp", Value: big.NewInt(at.Add(time.Minute).UnixMilli()).Bytes()},
 		)

@@ -13,6 +13,10 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.retrytopic.DeadLetterPublishingRecovererFactory;
+import org.springframework.kafka.retrytopic.DefaultDestinationTopicResolver;
+import org.springframework.kafka.retrytopic.DestinationTopic;
+import org.springframework.kafka.retrytopic.DltStrategy;
 
 /**
  * One hop of a Spring Kafka retry chain, written by Spring Kafka itself.
@@ -22,8 +26,10 @@ import org.springframework.kafka.listener.ListenerExecutionFailedException;
  * Reads the record at FROM_TOPIC[PARTITION]@OFFSET and hands it to a
  * DeadLetterPublishingRecoverer, as a listener container of GROUP does when
  * its listener threw (a ListenerExecutionFailedException caused by
- * CAUSE_CLASS(MESSAGE)); the recoverer publishes it to TO_TOPIC, same
- * partition, with its kafka_dlt-* headers.
+ * CAUSE_CLASS(MESSAGE)). TO_TOPIC "retryable:MAIN" routes as
+ * {@code @RetryableTopic(attempts = "2")} on topic MAIN does (MAIN-retry, then
+ * MAIN-dlt), through the recoverer its DeadLetterPublishingRecovererFactory
+ * makes; any other TO_TOPIC is the plain recoverer's target, same partition.
  */
 public class DlqWriters {
     public static void main(String[] a) throws Exception {
@@ -63,12 +69,41 @@ public class DlqWriters {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
         try {
             KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(pf);
-            DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
-                    (r, e) -> new TopicPartition(to, r.partition()));
+            DeadLetterPublishingRecoverer recoverer;
+            if (to.startsWith("retryable:")) {
+                recoverer = retryFlow(to.substring("retryable:".length()), template);
+            } else {
+                recoverer = new DeadLetterPublishingRecoverer(template, (r, e) -> new TopicPartition(to, r.partition()));
+            }
             Throwable cause = (Throwable) Class.forName(a[6]).getConstructor(String.class).newInstance(a[7]);
             recoverer.accept(record, new ListenerExecutionFailedException("Listener method threw exception", group, cause));
         } finally {
             pf.destroy();
         }
+    }
+
+    /** The recoverer of {@code @RetryableTopic(attempts = "2")} on main: main-retry, then main-dlt. */
+    static DeadLetterPublishingRecoverer retryFlow(String main, KafkaTemplate<byte[], byte[]> template) throws Exception {
+        DefaultDestinationTopicResolver resolver = new DefaultDestinationTopicResolver();
+        int attempts = 2;
+        java.util.function.BiPredicate<Integer, Throwable> retryOn = (attempt, e) -> attempt < attempts;
+        resolver.addDestinationTopics("listener", List.of(
+                destination(main, 0, "", "MAIN", attempts, template, retryOn),
+                destination(main + "-retry", 1000, "-retry", "REUSABLE_RETRY_TOPIC", attempts, template, retryOn),
+                destination(main + "-dlt", 0, "-dlt", "DLT", attempts, template, (a, e) -> false)));
+        return new DeadLetterPublishingRecovererFactory(resolver).create("listener");
+    }
+
+    /** A DestinationTopic as the retry topic configurer makes it (its Type enum is not public). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static DestinationTopic destination(String name, long delay, String suffix, String type, int attempts,
+            KafkaTemplate<byte[], byte[]> template, java.util.function.BiPredicate<Integer, Throwable> retryOn) throws Exception {
+        Class typeClass = Class.forName("org.springframework.kafka.retrytopic.DestinationTopic$Type");
+        java.lang.reflect.Constructor<DestinationTopic.Properties> c = DestinationTopic.Properties.class.getConstructor(
+                long.class, String.class, typeClass, int.class, int.class, DltStrategy.class,
+                org.springframework.kafka.core.KafkaOperations.class, java.util.function.BiPredicate.class, long.class);
+        DestinationTopic.Properties props = c.newInstance(delay, suffix, Enum.valueOf(typeClass, type), attempts, 1,
+                DltStrategy.FAIL_ON_ERROR, template, retryOn, 86_400_000L);
+        return new DestinationTopic(name, props);
     }
 }
