@@ -306,21 +306,24 @@ func selectTopics(ctx context.Context, c Cluster, re *regexp.Regexp) ([]string, 
 	return out, nil
 }
 
-// hopOf classifies a record by its headers and topic.
+// hopOf classifies a record by its headers and, failing them, its topic's
+// name: a record in a topic named like a DLT is a dead letter even when
+// whoever put it there wrote no header (there is then no link to follow).
 func hopOf(topic string, m *dlq.Metadata, replayed bool) string {
 	switch {
 	case replayed:
 		return "replay"
 	case m.ReprocessAttempts > 0 && (m.Convention == dlq.ConventionNone || m.OriginalTopic == topic):
 		return "reprocess"
-	case m.Convention == dlq.ConventionNone:
-		return "event"
 	}
 	if _, ok := dlq.MatchName(topic); ok {
 		return "dead-letter"
 	}
 	if retryTopic.MatchString(topic) || m.Convention == "spring-retry" {
 		return "retry"
+	}
+	if m.Convention == dlq.ConventionNone {
+		return "event"
 	}
 	return "dead-letter"
 }

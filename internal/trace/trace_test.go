@@ -288,8 +288,11 @@ func TestReplayIDLinksTheCopy(t *testing.T) {
 	f.add(rec("orders", 0, "x", t0, `{}`))
 	src := f.add(rec("orders", 0, "order-17", t0, `{}`))
 	f.add(rec("orders-copy", 0, "order-17", t0, `{}`, h("streamctl-replay-id", []byte("r-1/orders/0/"+string(rune('0'+src))))))
+	// A dead letter without headers is one by its topic's name, unlinked.
+	f.topic("orders.DLQ", 1)
+	f.add(rec("orders.DLQ", 0, "order-17", t0.Add(time.Minute), `{}`))
 	res := runTrace(t, f, Options{})
-	if got := hops(res); got != "orders:event orders-copy:replay<1/replay-id" {
+	if got := hops(res); got != "orders:event orders-copy:replay<1/replay-id orders.DLQ:dead-letter" {
 		t.Fatalf("timeline %s", got)
 	}
 }
