@@ -23,7 +23,9 @@ func startPlayground(t *testing.T, args ...string) (string, *lockedBuffer) {
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
 	ios := &format.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}
 	done := make(chan int, 1)
-	go func() { done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0", "--registry-port", "0"}, args...)) }()
+	go func() {
+		done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0", "--registry-port", "0"}, args...))
+	}()
 	stop := func() int {
 		cancel()
 		select {
