@@ -235,6 +235,12 @@ func Run(ctx context.Context, deps Deps, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Group != "" {
+		// A mistyped --group fails now, not after the read.
+		if _, err := deps.Groups.Consumers(ctx, topics, opts.Group); err != nil {
+			return nil, err
+		}
+	}
 	plan, err := pipeline.Resolve(ctx, deps.Cluster, tps, opts.Range, true, true)
 	if err != nil {
 		return nil, err
