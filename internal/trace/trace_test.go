@@ -25,6 +25,8 @@ type fakeCluster struct {
 	parts map[kafka.TopicPartition][]kafka.Record
 	reads []map[kafka.TopicPartition]int64 // the start of every reader opened
 	lags  []group.Lag
+	// onRead runs when a reader opens: after the window was resolved.
+	onRead func()
 }
 
 func newFake() *fakeCluster {
@@ -95,6 +97,9 @@ func (f *fakeCluster) OffsetsForTime(_ context.Context, tps []kafka.TopicPartiti
 func (f *fakeCluster) Read(start, end map[kafka.TopicPartition]int64) (pipeline.Source, func(), error) {
 	f.mu.Lock()
 	f.reads = append(f.reads, start)
+	if f.onRead != nil {
+		f.onRead()
+	}
 	f.mu.Unlock()
 	s := &fakeSource{f: f, pos: map[kafka.TopicPartition]int64{}, end: end}
 	for tp, o := range start {
@@ -381,6 +386,18 @@ func TestTopicsPattern(t *testing.T) {
 	var nt *NoTopicError
 	if !errors.As(err, &nt) || err.Error() != `no topic matches --topics "^ordr-events$" (2 topics exist; did you mean "order-events"?)` {
 		t.Errorf("no topic: %v", err)
+	}
+}
+
+// Records written while the trace reads are past the end it pinned.
+func TestTheEndIsPinnedAtStart(t *testing.T) {
+	f := newFake()
+	f.topic("orders", 1)
+	f.add(rec("orders", 0, "order-17", t0, `{}`))
+	f.onRead = func() { f.add(rec("orders", 0, "order-17", t0.Add(time.Minute), `{}`)) }
+	res := runTrace(t, f, Options{})
+	if len(res.Timeline) != 1 || len(f.parts[kafka.TopicPartition{Topic: "orders"}]) != 2 {
+		t.Errorf("%d records traced, want the 1 there was at the start", len(res.Timeline))
 	}
 }
 
