@@ -93,7 +93,7 @@ var badInputs = []badInput{
 	{args: []string{"consume", "order-events", "--offset", "10:5"}, code: 2, msg: `invalid --offset: range "10:5" selects nothing: its end 5 is not after its start 10`},
 	{args: []string{"consume", "order-events", "--offset", "@2026-13-01"}, code: 2, msg: `invalid --offset: position "@2026-13-01": time "2026-13-01": month out of range`},
 	{args: []string{"consume", "order-events", "--offset", "-1h"}, code: 2, msg: `a time starts with @: did you mean "@-1h"?`},
-	{args: []string{"consume", "order-events", "--offset", "99999", "-e"}, code: 0, msg: `note: --offset 99999 is outside the log of order-events[0] (log 0..98); clamped`},
+	{args: []string{"consume", "order-events", "--offset", "99999", "-e"}, code: 0, msg: `note: --offset 99999 is outside the log of order-events[0] (log 0..101); clamped`},
 	{args: []string{"consume", "order-events", "--offset", "@2099-01-01", "-e"}, code: 0, msg: `note: --offset @2099-01-01 is in the future: no record is that new yet; reading starts at the log end`},
 	{args: []string{"consume", "order-events", "-f", "%z"}, code: 2, msg: `unknown format token "%z" at position 1 of "%z"`},
 	{args: []string{"consume", "order-events", "-f", `\999`}, code: 2, msg: `escape \999 is above 255 and is not a byte`},

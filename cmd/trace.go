@@ -59,9 +59,10 @@ partition and offset. A record "streamctl dlq reprocess" sent back is linked
 to the dead letter of its key; one "streamctl replay" copied, by its
 streamctl-replay-id header. Linked records form a chain.
 
-For each record, GROUPS lists every consumer group reading its topic:
-consumed (its committed offset is past the record) or not yet, with the
-group's lag in time on that partition. --group narrows it to one group.
+For each record, GROUPS lists every group reading its topic, of every type
+(classic, consumer, streams and share groups): consumed (its committed
+offset is past the record; a share group's start offset) or not yet, with
+the group's lag in time on that partition. --group narrows it to one group.
 
 A window without records, or a key not found in it, is not an error: the
 timeline is empty and stderr says what was read (exit 0).
@@ -185,9 +186,6 @@ func traceRun(ctx context.Context, f *cmdutil.Factory, o *TraceOptions) error {
 	if err != nil || opts.Follow {
 		return err
 	}
-	if len(res.Timeline) == 0 || f.IO.ErrTTY {
-		f.IO.Infof("%s.", res.Summary())
-	}
 	if f.Output() == format.Table && f.IO.OutTTY {
 		tl := trace.NewTimeline(f.IO.Out, f.IO.Width, f.IO.Bold, res.Timeline)
 		for i := range res.Timeline {
@@ -195,9 +193,14 @@ func traceRun(ctx context.Context, f *cmdutil.Factory, o *TraceOptions) error {
 				return err
 			}
 		}
-		return nil
+	} else if err := format.Print(f.IO, f.Output(), res, res.Grids); err != nil {
+		return err
 	}
-	return format.Print(f.IO, f.Output(), res, res.Grids)
+	// After the timeline, where a person looks when it is done.
+	if len(res.Timeline) == 0 || f.IO.ErrTTY {
+		f.IO.Infof("%s.", res.Summary())
+	}
+	return nil
 }
 
 // followPrinter prints each entry as it comes: the timeline on a terminal,

@@ -99,9 +99,9 @@ func TestTraceGolden(t *testing.T) {
 	// Off a terminal the table is tab-separated, one row a record.
 	r = run(t, b.args("trace", "order-17", "--from", "@2026-11-26T09:00:00Z", "--group", "billing")...).ok(t)
 	lines := strings.Split(strings.TrimSpace(r.out), "\n")
-	if len(lines) != 5 || !strings.HasPrefix(lines[0], "#\tTIME\tTOPIC\tPARTITION\tOFFSET\tEVENT\tHOP\tERROR\tGROUPS") ||
-		!strings.HasSuffix(lines[3], "\tOrderPaid\tdead-letter from #2\tListenerExecutionFailedException (IllegalStateException): customer not found\t-") ||
-		!strings.HasSuffix(lines[2], "\tbilling consumed") {
+	if len(lines) != 5 || lines[0] != "#\tTIME\tTOPIC\tPARTITION\tOFFSET\tKEY\tEVENT\tHOP\tERROR\tGROUPS\tVALUE" ||
+		!strings.HasSuffix(lines[3], "\torder-17\tOrderPaid\tdead-letter from #2\tListenerExecutionFailedException (IllegalStateException): customer not found\t-\t"+`{"type":"OrderPaid","orderId":"order-17"}`) ||
+		!strings.HasSuffix(lines[2], "\tbilling consumed\t"+`{"type":"OrderPaid","orderId":"order-17"}`) {
 		t.Errorf("table:\n%s", r.out)
 	}
 }

@@ -19,8 +19,8 @@ import (
 )
 
 // frameworksLib fetches (once) the jars of scripts/dlq-frameworks into
-// .cache: Spring Kafka and Kafka Connect's file connector, at the version
-// of the broker's jars.
+// .cache: Spring Kafka, Kafka Connect's file connector and Kafka Streams, at
+// the version of the broker's jars.
 var frameworksLib = sync.OnceValues(func() (string, error) {
 	jars, _ := filepath.Glob(filepath.Join(kenv["KAFKA_LIB"], "connect-runtime-*.jar"))
 	if len(jars) != 1 {
@@ -28,7 +28,7 @@ var frameworksLib = sync.OnceValues(func() (string, error) {
 	}
 	version := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(jars[0]), "connect-runtime-"), ".jar")
 	lib := filepath.Join(repoDir, ".cache", "dlq-frameworks", "lib-"+version)
-	if _, err := os.Stat(filepath.Join(lib, "connect-file-"+version+".jar")); err == nil {
+	if _, err := os.Stat(filepath.Join(lib, "kafka-streams-"+version+".jar")); err == nil {
 		return lib, nil
 	}
 	cmd := exec.Command("mvn", "-q", "-f", filepath.Join(repoDir, "scripts", "dlq-frameworks", "pom.xml"),
@@ -159,6 +159,7 @@ type trEntry struct {
 	} `json:"dead_letter"`
 	Groups []struct {
 		Group  string `json:"group"`
+		Type   string `json:"type"`
 		Status string `json:"status"`
 	} `json:"groups"`
 }

@@ -68,7 +68,7 @@ func progress(lags []group.Lag) map[kafka.TopicPartition][]standing {
 func handlings(e *Entry, byTP map[kafka.TopicPartition][]standing) []Handling {
 	out := []Handling{}
 	for _, s := range byTP[kafka.TopicPartition{Topic: e.Record.Topic, Partition: e.Record.Partition}] {
-		h := Handling{Group: s.lag.Group, State: s.lag.State, Status: "not-yet", CommittedOffset: s.part.CommittedOffset}
+		h := Handling{Group: s.lag.Group, Type: s.lag.Type, State: s.lag.State, Status: "not-yet", CommittedOffset: s.part.CommittedOffset}
 		if c := s.part.CommittedOffset; c != nil && *c > e.Record.Offset {
 			h.Status = "consumed"
 		} else {

@@ -44,8 +44,7 @@ type kafkaGroups struct{ c *kafka.Client }
 func (g kafkaGroups) Consumers(ctx context.Context, topics []string, id string) ([]group.Lag, error) {
 	opts := group.Options{ResetPolicy: "latest", TimeLag: true, Now: time.Now()}
 	if id != "" {
-		opts.Topics = topics
-		return group.Describe(ctx, g.c, []string{id}, opts)
+		return group.GroupForTopics(ctx, g.c, id, topics, opts)
 	}
 	return group.ForTopics(ctx, g.c, topics, opts)
 }

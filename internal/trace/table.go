@@ -9,13 +9,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
 )
 
-// Header is the table's columns; wide adds the key and the value.
+// Header is the table's columns; wide adds the chain's number.
 func Header(wide bool) []string {
-	h := []string{"#", "TIME", "TOPIC", "PARTITION", "OFFSET", "EVENT", "HOP", "ERROR", "GROUPS"}
+	h := []string{"#", "TIME", "TOPIC", "PARTITION", "OFFSET", "KEY", "EVENT", "HOP", "ERROR", "GROUPS", "VALUE"}
 	if wide {
-		h = append(h, "KEY", "VALUE")
+		h = append(h, "CHAIN")
 	}
 	return h
 }
@@ -23,16 +24,26 @@ func Header(wide bool) []string {
 // Row is an entry as a table row for people.
 func Row(e *Entry, wide bool) []string {
 	r := []string{strconv.Itoa(e.ID), e.ts.Local().Format(time.DateTime + ".000"), e.Record.Topic,
-		strconv.Itoa(int(e.Record.Partition)), strconv.FormatInt(e.Record.Offset, 10),
-		orDash(e.EventType), hopCell(e), orDash(errorCell(e)), orDash(groupsCell(e.Groups))}
+		strconv.Itoa(int(e.Record.Partition)), strconv.FormatInt(e.Record.Offset, 10), keyCell(e),
+		orDash(e.EventType), hopCell(e), orDash(errorCell(e)), orDash(groupsCell(e.Groups)), e.summary}
 	if wide {
-		key := "<null>"
-		if e.Record.Key != nil {
-			key = *e.Record.Key
-		}
-		r = append(r, key, e.summary)
+		r = append(r, orDash(chainCell(e.Chain)))
 	}
 	return r
+}
+
+func keyCell(e *Entry) string {
+	if e.Record.Key == nil {
+		return "<null>"
+	}
+	return *e.Record.Key
+}
+
+func chainCell(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // Grids is the timeline as one table.
@@ -110,13 +121,18 @@ func errorCell(e *Entry) string {
 }
 
 // groupsCell is "notification-group consumed, analytics-group not yet
-// (21m4s behind)".
+// (21m4s behind)"; a share or streams group says so ("share group
+// order-workers consumed").
 func groupsCell(hs []Handling) string {
 	parts := make([]string, 0, len(hs))
 	for _, h := range hs {
-		s := h.Group + " consumed"
+		name := h.Group
+		if h.Type == kafka.GroupShare || h.Type == kafka.GroupStreams {
+			name = h.Type + " group " + name
+		}
+		s := name + " consumed"
 		if h.Status != "consumed" {
-			s = h.Group + " not yet"
+			s = name + " not yet"
 			if h.TimeLagSeconds != nil {
 				s += " (" + format.Millis(int64(*h.TimeLagSeconds)*1000) + " behind)"
 			}
@@ -127,41 +143,50 @@ func groupsCell(hs []Handling) string {
 }
 
 // Timeline writes entries for people on a terminal: one line a record
-// (number, time, topic[partition]@offset, event type, hop), and under it,
-// indented, the dead letter's error and the groups' progress, each cut at
-// the terminal's edge.
+// (number, time, topic[partition]@offset, key, event type, hop), and under
+// it, indented, the value, the dead letter's error and the groups'
+// progress, each cut at the terminal's edge.
 type Timeline struct {
-	w            io.Writer
-	width        int // of the terminal; 0: no cut
-	bold         func(string) string
-	recW, eventW int
-	started      bool
+	w                  io.Writer
+	width              int // of the terminal; 0: no cut
+	bold               func(string) string
+	recW, keyW, eventW int
+	started            bool
 }
 
 // NewTimeline sizes the columns for entries (those known in advance; a
 // longer one later pushes its line out of line). bold styles the header.
 func NewTimeline(w io.Writer, width int, bold func(string) string, entries []Entry) *Timeline {
-	t := &Timeline{w: w, width: width, bold: bold, recW: len("RECORD"), eventW: len("EVENT")}
+	t := &Timeline{w: w, width: width, bold: bold, recW: len("RECORD"), keyW: len("KEY"), eventW: len("EVENT")}
 	for i := range entries {
 		t.recW = max(t.recW, utf8.RuneCountInString(recordCell(&entries[i])))
+		t.keyW = max(t.keyW, min(keyMax, utf8.RuneCountInString(keyCell(&entries[i]))))
 		t.eventW = max(t.eventW, utf8.RuneCountInString(entries[i].EventType))
 	}
 	if len(entries) == 0 { // following: room for typical names
-		t.recW, t.eventW = 28, 14
+		t.recW, t.keyW, t.eventW = 28, 12, 14
 	}
 	return t
 }
 
 const timeW = len(time.DateTime + ".000")
 
+// keyMax is the widest the key column grows; a longer key is cut.
+const keyMax = 36
+
 // Write writes one entry, after the header the first time.
 func (t *Timeline) Write(e *Entry) error {
 	var b strings.Builder
 	if !t.started {
 		t.started = true
-		b.WriteString(t.bold(t.line("#", "TIME", "RECORD", "EVENT", "HOP")) + "\n")
+		b.WriteString(t.bold(t.line("#", "TIME", "RECORD", "KEY", "EVENT", "HOP")) + "\n")
 	}
-	b.WriteString(t.line(strconv.Itoa(e.ID), e.ts.Local().Format(time.DateTime+".000"), recordCell(e), orDash(e.EventType), hopCell(e)) + "\n")
+	key := keyCell(e)
+	if r := []rune(key); len(r) > keyMax {
+		key = string(r[:keyMax-1]) + "…"
+	}
+	b.WriteString(t.line(strconv.Itoa(e.ID), e.ts.Local().Format(time.DateTime+".000"), recordCell(e), key, orDash(e.EventType), hopCell(e)) + "\n")
+	b.WriteString(t.cut("      value: "+e.summary) + "\n")
 	if s := errorCell(e); s != "" {
 		b.WriteString(t.cut("      error: "+s) + "\n")
 	}
@@ -172,8 +197,8 @@ func (t *Timeline) Write(e *Entry) error {
 	return err
 }
 
-func (t *Timeline) line(id, ts, rec, event, hop string) string {
-	return t.cut(fmt.Sprintf("%4s  %-*s  %-*s  %-*s  %s", id, timeW, ts, t.recW, rec, t.eventW, event, hop))
+func (t *Timeline) line(id, ts, rec, key, event, hop string) string {
+	return t.cut(fmt.Sprintf("%4s  %-*s  %-*s  %-*s  %-*s  %s", id, timeW, ts, t.recW, rec, t.keyW, key, t.eventW, event, hop))
 }
 
 func (t *Timeline) cut(s string) string {

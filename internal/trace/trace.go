@@ -84,9 +84,9 @@ type Cluster interface {
 
 // Groups tells which consumer groups read topics, and where each stands.
 type Groups interface {
-	// Consumers returns the lag (with lag in time) of every group that
-	// consumes any of topics, over those topics; with id, only that
-	// group, which must exist.
+	// Consumers returns the lag (with lag in time) of every group of any
+	// type that consumes any of topics, over those topics; with id, only
+	// that group, which must exist.
 	Consumers(ctx context.Context, topics []string, id string) ([]group.Lag, error)
 }
 
@@ -177,10 +177,16 @@ type Link struct {
 // Handling is one consumer group's progress on one record.
 type Handling struct {
 	Group string `json:"group" yaml:"group"`
+	// Type is Kafka's group type: "classic", "consumer" (KIP-848), "share"
+	// (KIP-932) or "streams" (KIP-1071).
+	Type  string `json:"type" yaml:"type"`
 	State string `json:"state" yaml:"state"`
 	// Status is "consumed" (the group's committed offset is past the
-	// record) or "not-yet".
-	Status          string `json:"status" yaml:"status"`
+	// record; for a share group, its start offset, before which every
+	// record has been acknowledged) or "not-yet".
+	Status string `json:"status" yaml:"status"`
+	// CommittedOffset is the group's committed offset on the record's
+	// partition; for a share group, its start offset there.
 	CommittedOffset *int64 `json:"committed_offset" yaml:"committed_offset"`
 	// TimeLagSeconds is the group's lag in time on the record's partition:
 	// now minus the timestamp of the first record it has not consumed;

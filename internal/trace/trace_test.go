@@ -472,10 +472,11 @@ func TestTimelineOnATerminal(t *testing.T) {
 		h("kafka_dlt-exception-fqcn", []byte("org.example.BoomException")), h("kafka_dlt-exception-message", []byte("it\tbroke\nbadly")),
 		h("kafka_dlt-original-topic", []byte("orders")), h("kafka_dlt-original-partition", be32(0)), h("kafka_dlt-original-offset", be64(paid))))
 	secs := 75.0
-	f.lags = []group.Lag{{Group: "billing", Partitions: []group.PartitionLag{{Topic: "orders", Partition: 0, TimeLagSeconds: &secs}}}}
+	f.lags = []group.Lag{{Group: "billing", Type: kafka.GroupClassic, Partitions: []group.PartitionLag{{Topic: "orders", Partition: 0, TimeLagSeconds: &secs}}},
+		{Group: "workers", Type: kafka.GroupShare, Partitions: []group.PartitionLag{{Topic: "orders", Partition: 0, CommittedOffset: ptr(int64(1))}}}}
 	res := runTrace(t, f, Options{})
 	var b strings.Builder
-	tl := NewTimeline(&b, 72, func(s string) string { return "*" + s + "*" }, res.Timeline)
+	tl := NewTimeline(&b, 80, func(s string) string { return "*" + s + "*" }, res.Timeline)
 	for i := range res.Timeline {
 		if err := tl.Write(&res.Timeline[i]); err != nil {
 			t.Fatal(err)
@@ -483,10 +484,12 @@ func TestTimelineOnATerminal(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 	want := []string{
-		"*   #  TIME                     RECORD           EVENT      HOP*",
-		"   1  " + t0.Local().Format("2006-01-02 15:04:05.000") + "  orders[0]@0      OrderPaid  event",
-		"      groups: billing not yet (1m15s behind)",
-		"   2  " + t0.Add(time.Second).Local().Format("2006-01-02 15:04:05.000") + "  orders-dlt[0]@0  OrderPaid  dead-letter …",
+		"*   #  TIME                     RECORD           KEY       EVENT      HOP*",
+		"   1  " + t0.Local().Format("2006-01-02 15:04:05.000") + "  orders[0]@0      order-17  OrderPaid  event",
+		`      value: {"type":"OrderPaid"}`,
+		"      groups: billing not yet (1m15s behind), share group workers consumed",
+		"   2  " + t0.Add(time.Second).Local().Format("2006-01-02 15:04:05.000") + "  orders-dlt[0]@0  order-17  OrderPaid  dead-lette…",
+		`      value: {"type":"OrderPaid"}`,
 		"      error: BoomException: it broke badly",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
