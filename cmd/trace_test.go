@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -211,5 +212,52 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("timed out waiting")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The window: --from/--to by time read only what lies between them (the
+// end excluded), by offset the offsets given; --where filters values
+// across keys.
+func TestTraceWindowAndWhere(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	traceRecords(t, b)
+	trace := func(args ...string) (trace.Result, string) {
+		t.Helper()
+		r := run(t, b.args(append(append([]string{"trace"}, args...), "-o", "json")...)...).ok(t)
+		var res trace.Result
+		if err := json.Unmarshal([]byte(r.out), &res); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range res.Timeline {
+			s := fmt.Sprintf("%s[%d]@%d", e.Record.Topic, e.Record.Partition, e.Record.Offset)
+			if e.From != nil && e.From.ID == nil {
+				s += fmt.Sprintf("<%s[%d]@%d", e.From.Topic, *e.From.Partition, *e.From.Offset) // outside the window
+			}
+			got = append(got, s)
+		}
+		return res, strings.Join(got, " ")
+	}
+	// 10:01 to 10:03: order-9 and the payment are read, the dead letter
+	// at 10:03 is not.
+	res, got := trace("order-17", "--from", "@2026-11-26T10:01:00Z", "--to", "@2026-11-26T10:03:00Z")
+	if got != "orders[1]@1" || res.Scanned.Records != 2 {
+		t.Errorf("--from/--to by time: %s, %d records read; want orders[1]@1 of 2", got, res.Scanned.Records)
+	}
+	// The first record of every partition: the dead letters come from a
+	// payment outside the window, and say where it is.
+	res, got = trace("order-17", "--from", "start", "--to", "1")
+	if got != "orders[1]@0 orders-dlt[1]@0<orders[1]@1 sink-dlq[0]@0<orders[1]@1" || res.Scanned.Records != 4 {
+		t.Errorf("--from start --to 1: %s, %d records read; want 3 of 4", got, res.Scanned.Records)
+	}
+	// --where alone: every key.
+	res, got = trace("--where", `.type == "OrderCreated"`, "--from", "@2026-11-26T09:00:00Z")
+	if got != "orders[1]@0 orders[0]@0" || res.Query.Key != nil || res.Query.Where != `.type == "OrderCreated"` {
+		t.Errorf("--where: %s (query %+v)", got, res.Query)
+	}
+	// With a key, both hold.
+	if _, got = trace("order-9", "--where", `.type == "OrderPaid"`, "--from", "@2026-11-26T09:00:00Z"); got != "" {
+		t.Errorf("order-9 with --where OrderPaid: %s, want nothing", got)
 	}
 }

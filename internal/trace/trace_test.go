@@ -27,6 +27,8 @@ type fakeCluster struct {
 	lags  []group.Lag
 	// onRead runs when a reader opens: after the window was resolved.
 	onRead func()
+	// beforeNext runs before a reader's every read; an error fails it.
+	beforeNext func() error
 }
 
 func newFake() *fakeCluster {
@@ -130,6 +132,11 @@ type fakeSource struct {
 }
 
 func (s *fakeSource) Next(ctx context.Context) (*kafka.Record, error) {
+	if s.f.beforeNext != nil {
+		if err := s.f.beforeNext(); err != nil {
+			return nil, err
+		}
+	}
 	s.f.mu.Lock()
 	defer s.f.mu.Unlock()
 	for _, tp := range s.order {
@@ -494,5 +501,34 @@ func TestTimelineOnATerminal(t *testing.T) {
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("timeline:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Partitions are read by parallel readers: each of the four readers waits
+// for all four to be open before it reads, which only readers running at
+// the same time get past.
+func TestPartitionsAreReadInParallel(t *testing.T) {
+	f := newFake()
+	f.topic("orders", 8)
+	for i := range 64 {
+		f.add(rec("orders", int32(i%8), "order-17", t0, `{}`))
+	}
+	all := make(chan struct{})
+	f.onRead = func() {
+		if len(f.reads) == 4 {
+			close(all)
+		}
+	}
+	f.beforeNext = func() error {
+		select {
+		case <-all:
+			return nil
+		case <-time.After(10 * time.Second):
+			return errors.New("the readers did not run at the same time")
+		}
+	}
+	res := runTrace(t, f, Options{Readers: 4})
+	if len(res.Timeline) != 64 || len(f.reads) != 4 {
+		t.Errorf("%d records by %d readers, want 64 by 4", len(res.Timeline), len(f.reads))
 	}
 }
