@@ -211,12 +211,24 @@ type NoTopicError struct {
 }
 
 func (e *NoTopicError) Error() string {
-	msg := fmt.Sprintf("no topic matches --topics %q (%d topics exist", e.Pattern, len(e.Existing))
-	if hint := suggest.Hint(suggest.Closest(e.Pattern, e.Existing, 3)); hint != "" {
+	msg := fmt.Sprintf("no topic matches --topics %q (%s", e.Pattern, format.Count(int64(len(e.Existing)), "topic"))
+	if len(e.Existing) == 1 {
+		msg = fmt.Sprintf("no topic matches --topics %q (1 topic exists", e.Pattern)
+	} else {
+		msg += " exist"
+	}
+	switch hint := suggest.Hint(suggest.Closest(e.Pattern, e.Existing, 3)); {
+	case hint != "":
 		msg += "; " + hint
+	case len(e.Existing) > 0 && len(e.Existing) <= maxListed:
+		// Nothing close: a few names say more than a count.
+		msg += ": " + strings.Join(e.Existing, ", ")
 	}
 	return msg + ")"
 }
+
+// maxListed is how many topics a NoTopicError names at most.
+const maxListed = 10
 
 // ErrEmptyWindow is a window that holds no record in any partition.
 var ErrEmptyWindow = errors.New("the window holds no records")

@@ -394,6 +394,11 @@ func TestTopicsPattern(t *testing.T) {
 	if !errors.As(err, &nt) || err.Error() != `no topic matches --topics "^ordr-events$" (2 topics exist; did you mean "order-events"?)` {
 		t.Errorf("no topic: %v", err)
 	}
+	// Nothing close: the few topics there are, by name.
+	_, err = Run(context.Background(), Deps{Cluster: f, Groups: f}, Options{Topics: regexp.MustCompile("^inv"), Filters: keyFilter("x")})
+	if err == nil || err.Error() != `no topic matches --topics "^inv" (2 topics exist: order-events, payments)` {
+		t.Errorf("no topic, nothing close: %v", err)
+	}
 }
 
 // Records written while the trace reads are past the end it pinned.
