@@ -114,6 +114,20 @@ func TestTraceEveryGroupType(t *testing.T) {
 	if !strings.Contains(r.stdout, "share group "+share+" consumed") || !strings.Contains(r.stdout, "streams group "+streams+" consumed") {
 		t.Errorf("table:\n%s", r.stdout)
 	}
+	// topic lag sees the same four groups, each with its lag: the
+	// records after its committed (or start) offset.
+	var lags []struct {
+		Group    string `json:"group"`
+		TotalLag int64  `json:"total_lag"`
+	}
+	u.run("topic", "lag", orders, "-o", "json").ok(t).json(t, &lags)
+	var lagOf []string
+	for _, l := range lags {
+		lagOf = append(lagOf, fmt.Sprintf("%s=%d", l.Group, l.TotalLag))
+	}
+	if want := fmt.Sprintf("%s=2 %s=3 %s=1 %s=0", classic, consumer, share, streams); strings.Join(lagOf, " ") != want {
+		t.Errorf("topic lag: %s\nwant %s", strings.Join(lagOf, " "), want)
+	}
 	r = u.run("trace", "order-31", "--topics", "^"+regexp.QuoteMeta(orders)+"$", "--group", share+"-nosuch").exit(t, 1)
 	r.errContains(t, fmt.Sprintf("consumer group %q not found", share+"-nosuch"))
 	r.errContains(t, fmt.Sprintf("did you mean %q", share))

@@ -119,29 +119,29 @@ func forTopics(ctx context.Context, c *kafka.Client, topics []string, opts Optio
 		all = all[i : i+1]
 	}
 	typeOf := map[string]string{}
-	var members, offsetsOf, shares []string // described by librdkafka; with committed offsets; share groups
-	var descs []kafka.GroupDescription
+	var consumers, shares, streams []string
 	for _, g := range all {
 		typeOf[g.ID] = g.Type
 		switch g.Type {
 		case kafka.GroupShare:
 			shares = append(shares, g.ID)
-			descs = append(descs, kafka.GroupDescription{ID: g.ID, State: g.State, Members: []kafka.GroupMember{}})
 		case kafka.GroupStreams:
-			// librdkafka describes no streams group: its listing has the state.
-			offsetsOf = append(offsetsOf, g.ID)
-			descs = append(descs, kafka.GroupDescription{ID: g.ID, State: g.State, Members: []kafka.GroupMember{}})
+			streams = append(streams, g.ID)
 		default:
-			members = append(members, g.ID)
-			offsetsOf = append(offsetsOf, g.ID)
+			consumers = append(consumers, g.ID)
 		}
 	}
-	described, err := c.DescribeGroups(ctx, members)
+	descs, err := c.DescribeGroups(ctx, consumers)
+	if err != nil {
+		return nil, err
+	}
+	// librdkafka describes neither share nor streams groups.
+	described, err := c.DescribeShareAndStreamsGroups(ctx, shares, streams)
 	if err != nil {
 		return nil, err
 	}
 	descs = append(descs, described...)
-	committed, err := c.GroupsOffsets(ctx, offsetsOf)
+	committed, err := c.GroupsOffsets(ctx, append(consumers, streams...))
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,11 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -84,4 +86,112 @@ func (c *Client) ShareGroupsStartOffsets(ctx context.Context, ids []string) (map
 		return nil
 	})
 	return out, err
+}
+
+// DescribeShareAndStreamsGroups describes share groups (ShareGroupDescribe)
+// and streams groups (StreamsGroupDescribe), which librdkafka's
+// DescribeConsumerGroups does not: state, assignor, members and what each
+// is assigned. A streams member's assignment is its active tasks' source
+// topic partitions. A group that does not exist comes back "Dead".
+func (c *Client) DescribeShareAndStreamsGroups(ctx context.Context, shares, streams []string) ([]GroupDescription, error) {
+	if len(shares)+len(streams) == 0 {
+		return nil, nil
+	}
+	var out []GroupDescription
+	err := c.wireRequest(ctx, "describing share and streams groups", func(ctx context.Context, cl *kgo.Client) error {
+		if len(shares) > 0 {
+			req := kmsg.NewPtrShareGroupDescribeRequest()
+			req.GroupIDs = shares
+			for _, shard := range cl.RequestSharded(ctx, req) {
+				if shard.Err != nil {
+					return shard.Err
+				}
+				for _, g := range shard.Resp.(*kmsg.ShareGroupDescribeResponse).Groups {
+					d, ok, err := describedGroup(g.GroupID, g.ErrorCode, g.ErrorMessage, shard.Meta.NodeID)
+					if err != nil {
+						return err
+					}
+					if ok {
+						d.State, d.Assignor = g.GroupState, g.Assignor
+						for _, m := range g.Members {
+							gm := GroupMember{MemberID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, Assignment: []TopicPartition{}}
+							for _, tp := range m.Assignment.TopicPartitions {
+								for _, p := range tp.Partitions {
+									gm.Assignment = append(gm.Assignment, TopicPartition{tp.Topic, p})
+								}
+							}
+							d.Members = append(d.Members, gm)
+						}
+					}
+					out = append(out, d)
+				}
+			}
+		}
+		if len(streams) > 0 {
+			req := kmsg.NewPtrStreamsGroupDescribeRequest()
+			req.Groups = streams
+			for _, shard := range cl.RequestSharded(ctx, req) {
+				if shard.Err != nil {
+					return shard.Err
+				}
+				for _, g := range shard.Resp.(*kmsg.StreamsGroupDescribeResponse).Groups {
+					d, ok, err := describedGroup(g.Group, g.ErrorCode, g.ErrorMessage, shard.Meta.NodeID)
+					if err != nil {
+						return err
+					}
+					if ok {
+						d.State = g.State
+						if g.AssignorName != nil {
+							d.Assignor = *g.AssignorName
+						}
+						sources := map[string][]string{} // subtopology -> the topics it reads
+						if g.Topology != nil {
+							for _, s := range g.Topology.Subtopologies {
+								sources[s.SubtopologyID] = s.SourceTopics
+								for _, r := range s.RepartitionSourceTopics {
+									sources[s.SubtopologyID] = append(sources[s.SubtopologyID], r.Topic)
+								}
+							}
+						}
+						for _, m := range g.Members {
+							gm := GroupMember{MemberID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, Assignment: []TopicPartition{}}
+							if m.InstanceID != nil {
+								gm.InstanceID = *m.InstanceID
+							}
+							for _, task := range m.Assignment.ActiveTasks {
+								for _, topic := range sources[task.SubtopologyID] {
+									for _, p := range task.Partitions {
+										gm.Assignment = append(gm.Assignment, TopicPartition{topic, p})
+									}
+								}
+							}
+							d.Members = append(d.Members, gm)
+						}
+					}
+					out = append(out, d)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// describedGroup starts a group's description from its response's error:
+// ok when there is more to read, a "Dead" group when it does not exist.
+func describedGroup(id string, code int16, message *string, coordinator int32) (GroupDescription, bool, error) {
+	d := GroupDescription{ID: id, Coordinator: coordinator, Members: []GroupMember{}}
+	err := codeError(code, message)
+	switch {
+	case errors.Is(err, kerr.GroupIDNotFound):
+		d.State = "Dead"
+		return d, false, nil
+	case err != nil:
+		return d, false, fmt.Errorf("describing group %q: %w", id, err)
+	}
+	return d, true, nil
 }
