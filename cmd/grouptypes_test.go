@@ -55,8 +55,8 @@ func TestShareGroupConsume(t *testing.T) {
 	b := startDemo(t)
 	r := run(t, b.args("consume", "order-events", "--share-group", "order-workers", "--idle-timeout", "2s", "-o", "json")...).ok(t)
 	lines := strings.Split(strings.TrimSpace(r.out), "\n")
-	if w, _, _ := shareCounts(t, r.errOut); len(lines) != 185 || w != 185 {
-		t.Fatalf("order-workers read %d records (summary %d), want its lag of 185:\n%s", len(lines), w, r.errOut)
+	if w, _, _ := shareCounts(t, r.errOut); len(lines) != 188 || w != 188 {
+		t.Fatalf("order-workers read %d records (summary %d), want its lag of 188:\n%s", len(lines), w, r.errOut)
 	}
 	seen := map[string]bool{}
 	for _, l := range lines {
@@ -99,7 +99,9 @@ func TestShareGroupConsume(t *testing.T) {
 	outs := make([]string, 2)
 	for i := range outs {
 		wg.Go(func() {
-			r := execute("", b.args("consume", "order-events", "--share-group", "pair", "--idle-timeout", "2s", "-o", "raw"))
+			// Each record by its place: the demo's story has two records with
+			// one value (a dead letter reprocessed).
+			r := execute("", b.args("consume", "order-events", "--share-group", "pair", "--idle-timeout", "2s", "-f", "%p/%o\\n"))
 			if r.code != 0 {
 				t.Errorf("member %d: exit %d: %s", i, r.code, r.errOut)
 			}
@@ -113,8 +115,8 @@ func TestShareGroupConsume(t *testing.T) {
 	}
 	all = slices.DeleteFunc(all, func(s string) bool { return s == "" })
 	slices.Sort(all)
-	if len(all) != 285 || len(slices.Compact(slices.Clone(all))) != 285 {
-		t.Errorf("two members wrote %d records, %d distinct; want the 285 records once each", len(all), len(slices.Compact(all)))
+	if len(all) != 288 || len(slices.Compact(slices.Clone(all))) != 288 {
+		t.Errorf("two members wrote %d records, %d distinct; want the 288 records once each", len(all), len(slices.Compact(all)))
 	}
 }
 
@@ -158,7 +160,7 @@ func TestShareGroupRejectAndRelease(t *testing.T) {
 	}
 	r := run(t, b.args("consume", "order-events", "--share-group", "rej", "--idle-timeout", "1s", "--reject-where", `.type == "OrderShipped"`, "-o", "raw")...).ok(t)
 	w, rel, rej := shareCounts(t, r.errOut)
-	if w+rej != 285 || rej == 0 || rel != 0 || strings.Contains(r.out, "OrderShipped") {
+	if w+rej != 288 || rej == 0 || rel != 0 || strings.Contains(r.out, "OrderShipped") {
 		t.Fatalf("first run: %d written, %d released, %d rejected:\n%s", w, rel, rej, r.errOut)
 	}
 	r = run(t, b.args("consume", "order-events", "--share-group", "rej", "--idle-timeout", "1s", "-o", "raw")...).ok(t)
@@ -168,7 +170,7 @@ func TestShareGroupRejectAndRelease(t *testing.T) {
 
 	r = run(t, b.args("consume", "order-events", "--share-group", "rel", "--idle-timeout", "1s", "--release-where", `.type == "OrderPaid"`, "-o", "raw")...).ok(t)
 	w, rel, rej = shareCounts(t, r.errOut)
-	paid := 285 - w
+	paid := 288 - w
 	if paid == 0 || rel != 5*paid || rej != 0 {
 		t.Errorf("%d written, %d released, %d rejected: want each of the %d OrderPaid records released 5 times (the delivery count limit)", w, rel, rej, paid)
 	}
@@ -189,7 +191,7 @@ func TestGroupTypesDescribe(t *testing.T) {
 		}
 	}
 	r = run(t, b.args("group", "describe", "order-workers", "--no-time-lag")...).ok(t)
-	for _, want := range []string{"order-workers\tshare\tEmpty", "START-OFFSET\tLOG-END-OFFSET", "order-events\t0\t34\t98\t64\t"} {
+	for _, want := range []string{"order-workers\tshare\tEmpty", "START-OFFSET\tLOG-END-OFFSET", "order-events\t0\t34\t101\t67\t"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("table lacks %q:\n%s", want, r.out)
 		}
@@ -203,7 +205,7 @@ func TestGroupTypesDescribe(t *testing.T) {
 		t.Errorf("group list --type share,consumer:\n%s", r.out)
 	}
 	// The lag gates and --watch take consumer and share groups.
-	run(t, b.args("group", "lag", "shipping-group", "--fail-above", "58")...).ok(t)
+	run(t, b.args("group", "lag", "shipping-group", "--fail-above", "59")...).ok(t)
 	run(t, b.args("group", "lag", "order-workers", "--fail-above", "100")...).exit(t, 3)
 	watch := func(group string) (sample struct {
 		Type      string `json:"type"`
@@ -223,11 +225,11 @@ func TestGroupTypesDescribe(t *testing.T) {
 		}
 		return sample
 	}
-	if s := watch("order-workers"); s.Type != "share" || s.Lag != 185 || s.Committed != 100 || s.Status == "" {
-		t.Errorf("--watch sample of order-workers %+v: want a share group with lag 185 and its start offsets' sum, 100", s)
+	if s := watch("order-workers"); s.Type != "share" || s.Lag != 188 || s.Committed != 100 || s.Status == "" {
+		t.Errorf("--watch sample of order-workers %+v: want a share group with lag 188 and its start offsets' sum, 100", s)
 	}
-	if s := watch("shipping-group"); s.Type != "consumer" || s.Lag != 58 || s.Committed != 227 || s.Status == "" {
-		t.Errorf("--watch sample of shipping-group %+v: want a consumer group with lag 58 and its commits' sum, 227", s)
+	if s := watch("shipping-group"); s.Type != "consumer" || s.Lag != 59 || s.Committed != 229 || s.Status == "" {
+		t.Errorf("--watch sample of shipping-group %+v: want a consumer group with lag 59 and its commits' sum, 229", s)
 	}
 }
 
@@ -261,8 +263,8 @@ func TestShareGroupResetAndDeleteOffsets(t *testing.T) {
 		TotalLag int64 `json:"total_lag"`
 	}
 	run(t, b.args("group", "describe", "order-workers", "--no-time-lag", "-o", "json")...).ok(t).json(t, &lag)
-	if lag[0].TotalLag != 285 {
-		t.Errorf("after --to-earliest order-workers lags %d, want 285", lag[0].TotalLag)
+	if lag[0].TotalLag != 288 {
+		t.Errorf("after --to-earliest order-workers lags %d, want 288", lag[0].TotalLag)
 	}
 	m := regexp.MustCompile(`streamctl (group reset order-workers --from-file \S+ --execute)`).FindStringSubmatch(r.errOut)
 	if m == nil {
@@ -270,8 +272,8 @@ func TestShareGroupResetAndDeleteOffsets(t *testing.T) {
 	}
 	run(t, b.args(strings.Fields(m[1])...)...).ok(t)
 	run(t, b.args("group", "describe", "order-workers", "--no-time-lag", "-o", "json")...).ok(t).json(t, &lag)
-	if lag[0].TotalLag != 185 {
-		t.Errorf("after the undo order-workers lags %d, want 185 again", lag[0].TotalLag)
+	if lag[0].TotalLag != 188 {
+		t.Errorf("after the undo order-workers lags %d, want 188 again", lag[0].TotalLag)
 	}
 
 	// replay --to-group cannot move a share group; the reset it offers runs.
@@ -290,8 +292,8 @@ func TestShareGroupResetAndDeleteOffsets(t *testing.T) {
 	}
 	run(t, b.args(strings.Fields(m[1])...)...).ok(t)
 	run(t, b.args("group", "describe", "order-workers", "--no-time-lag", "-o", "json")...).ok(t).json(t, &lag)
-	if lag[0].TotalLag != 285 {
-		t.Errorf("after the hint's reset order-workers lags %d, want 285", lag[0].TotalLag)
+	if lag[0].TotalLag != 288 {
+		t.Errorf("after the hint's reset order-workers lags %d, want 288", lag[0].TotalLag)
 	}
 
 	r = run(t, b.args("group", "delete-offsets", "order-workers", "--topic", "order-events:0", "--execute", "--yes")...).exit(t, 1)
@@ -381,8 +383,8 @@ func TestShareGroupLagComputedOnOlderBrokers(t *testing.T) {
 		} `json:"partitions"`
 	}
 	run(t, b.args("group", "describe", "order-workers", "--no-time-lag", "-o", "json")...).ok(t).json(t, &lags)
-	if len(lags) != 1 || lags[0].TotalLag != 185 || len(lags[0].Partitions) != 3 {
-		t.Fatalf("order-workers: %+v, want a lag of 185 on 3 partitions", lags)
+	if len(lags) != 1 || lags[0].TotalLag != 188 || len(lags[0].Partitions) != 3 {
+		t.Fatalf("order-workers: %+v, want a lag of 188 on 3 partitions", lags)
 	}
 	for _, p := range lags[0].Partitions {
 		if p.LagBasis != "start-offset" {
@@ -390,7 +392,7 @@ func TestShareGroupLagComputedOnOlderBrokers(t *testing.T) {
 		}
 	}
 	r := run(t, b.args("group", "describe", "order-workers", "--no-time-lag")...).ok(t)
-	if !strings.Contains(r.out, "order-events\t0\t34\t98\t~64\t") || !strings.Contains(r.out, "~ log end minus start offset: this broker does not report a share group's lag") {
+	if !strings.Contains(r.out, "order-events\t0\t34\t101\t~67\t") || !strings.Contains(r.out, "~ log end minus start offset: this broker does not report a share group's lag") {
 		t.Errorf("the table does not mark the computed lag:\n%s", r.out)
 	}
 }

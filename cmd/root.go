@@ -214,6 +214,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		newConsumeCmd(f),
 		newProduceCmd(f),
 		newReplayCmd(f),
+		newTraceCmd(f),
 		newPlaygroundCmd(f),
 		newVersionCmd(f),
 		&cobra.Command{

@@ -79,18 +79,44 @@ func List(ctx context.Context, c Admin, keep func(kafka.GroupListing) bool) ([]S
 // ForTopic is the fan-out view: the lag of every group, of every type,
 // that consumes the topic, each computed over that topic only.
 func ForTopic(ctx context.Context, c Admin, topic string, opts Options) ([]Lag, error) {
-	if _, err := c.Partitions(ctx, []string{topic}); err != nil {
+	return ForTopics(ctx, c, []string{topic}, opts)
+}
+
+// ForTopics is ForTopic for several topics at once: the lag of every group
+// that consumes any of them, each over those of the topics it consumes, in
+// one round of requests. It covers every type of group: classic, consumer
+// (KIP-848) and streams (KIP-1071) groups by their committed offsets, share
+// groups (KIP-932) by their start offsets, before which every record has
+// been acknowledged (a share group commits none).
+func ForTopics(ctx context.Context, c Admin, topics []string, opts Options) ([]Lag, error) {
+	return forTopics(ctx, c, topics, opts, "")
+}
+
+// GroupForTopics is ForTopics for one group, of any type: its lag over
+// those of the topics it consumes (none: an empty list). A group the
+// cluster does not know is a *GroupNotFoundError.
+func GroupForTopics(ctx context.Context, c Admin, id string, topics []string, opts Options) ([]Lag, error) {
+	return forTopics(ctx, c, topics, opts, id)
+}
+
+func forTopics(ctx context.Context, c Admin, topics []string, opts Options, only string) ([]Lag, error) {
+	if _, err := c.Partitions(ctx, topics); err != nil {
 		return nil, err
 	}
 	all, err := c.ListGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(all))
-	for i, g := range all {
-		ids[i] = g.ID
+	var ids []string
+	for _, g := range all {
+		if only == "" || g.ID == only {
+			ids = append(ids, g.ID)
+		}
 	}
-	opts.Topics = []string{topic}
+	if only != "" && len(ids) == 0 {
+		return nil, notFound(only, all)
+	}
+	opts.Topics = topics
 	lags, err := describe(ctx, c, all, ids, opts, false)
 	if err != nil {
 		return nil, err
