@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -90,7 +89,7 @@ which --from-file reads back.`,
 	fl.Int64Var(&opts.ToOffset, "to-offset", 0, "to this offset")
 	fl.Int64Var(&opts.ShiftBy, "shift-by", 0, "move the committed offset by N (negative: re-read)")
 	fl.StringVar(&opts.ToDatetime, "to-datetime", "", "to the first record at or after this time (RFC3339, 2026-11-26T10:00:00.000, date, unix time)")
-	fl.StringVar(&opts.ByDuration, "by-duration", "", "to the first record at or after now minus this (PT1H30M or 1h30m)")
+	fl.StringVar(&opts.ByDuration, "by-duration", "", "to the first record at or after now minus this (PT1H30M, P7D, 7d or 1h30m)")
 	fl.StringVar(&opts.FromFile, "from-file", "", "to the offsets in this CSV plan (topic,partition,offset)")
 	fl.StringVar(&opts.ToGroup, "to-group", "", "to another group's committed offsets")
 	fl.BoolVar(&opts.AllTopics, "all-topics", false, "every partition the group has commits on")
@@ -100,32 +99,6 @@ which --from-file reads back.`,
 	fl.BoolVar(&opts.DeleteInternal, "delete-internal-topics", false, "streams groups, with --execute: also delete the group's changelog and repartition topics")
 	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
-}
-
-var isoDuration = regexp.MustCompile(`^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
-
-// parseDuration accepts ISO-8601 durations as Kafka's tool does (PT1H,
-// P1DT2H) and Go durations (1h30m).
-func parseDuration(s string) (time.Duration, error) {
-	if m := isoDuration.FindStringSubmatch(strings.ToUpper(s)); m != nil && s != "P" && !strings.HasSuffix(strings.ToUpper(s), "T") {
-		var d time.Duration
-		for i, unit := range []time.Duration{24 * time.Hour, time.Hour, time.Minute} {
-			if m[i+1] != "" {
-				n, _ := strconv.Atoi(m[i+1])
-				d += time.Duration(n) * unit
-			}
-		}
-		if m[4] != "" {
-			secs, _ := strconv.ParseFloat(m[4], 64)
-			d += time.Duration(secs * float64(time.Second))
-		}
-		return d, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("duration %q: want ISO-8601 (PT1H, P1DT2H) or Go form (1h30m)", s)
-	}
-	return d, nil
 }
 
 // parseDatetime reads the forms of the position grammar, plus Kafka's
@@ -171,7 +144,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 		}
 		st.Kind, st.Time = "datetime", t
 	case o.ByDuration != "":
-		d, err := parseDuration(o.ByDuration)
+		d, err := position.ParseDuration(o.ByDuration)
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, fmt.Errorf("--by-duration: %w", err))
 		}

@@ -2,27 +2,9 @@ package group
 
 import (
 	"testing"
-	"time"
 
 	"github.com/streamctl/streamctl/internal/group"
 )
-
-func TestParseDuration(t *testing.T) {
-	for in, want := range map[string]time.Duration{
-		"PT1H": time.Hour, "PT30M": 30 * time.Minute, "P1DT2H": 26 * time.Hour, "PT1.5S": 1500 * time.Millisecond,
-		"pt15m": 15 * time.Minute, "1h30m": 90 * time.Minute, "45s": 45 * time.Second,
-	} {
-		got, err := parseDuration(in)
-		if err != nil || got != want {
-			t.Errorf("parseDuration(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"P", "PT", "1 hour", "-1h", ""} {
-		if _, err := parseDuration(bad); err == nil {
-			t.Errorf("parseDuration(%q) accepted", bad)
-		}
-	}
-}
 
 func TestParseTopicScope(t *testing.T) {
 	ts, err := parseTopicScope("orders:0,2")
