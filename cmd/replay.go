@@ -14,15 +14,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	cmdgroup "github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/replay"
+	"github.com/streamctl/streamctl/internal/reset"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/selection"
 )
 
 // ReplayOptions are the inputs of `streamctl replay`.
@@ -30,7 +30,7 @@ type ReplayOptions struct {
 	Sources      []string
 	From, To     string
 	Partitions   []int
-	Filters      cmdutil.RecordFilters
+	Filters      cmdutil.SelectionFlags
 	Decode       cmdutil.DecodeFlag
 	EventTypes   []string
 	TypeField    string
@@ -56,6 +56,7 @@ type ReplayOptions struct {
 	UndoDir      string
 
 	rng   position.Range
+	sel   *selection.Selection
 	rerun func(set map[string]string) string // this command line again, with set's flags
 }
 
@@ -160,14 +161,6 @@ func (o *ReplayOptions) target() string {
 	return "group:" + o.ToGroup
 }
 
-// window is the check of a time window --from/--to give, nil for none.
-func (o *ReplayOptions) window() pipeline.Step {
-	if from, to, ok := o.rng.TimeWindow(); ok {
-		return pipeline.TimeBetween(from, to)
-	}
-	return nil
-}
-
 func (o *ReplayOptions) validate(now time.Time) error {
 	n := 0
 	for _, t := range []string{o.ToTopic, o.ToFile, o.Exec, o.ToGroup} {
@@ -183,6 +176,11 @@ func (o *ReplayOptions) validate(now time.Time) error {
 		return exitcode.UsageError("invalid --from/--to: %v", err)
 	}
 	o.rng = rng
+	spec := o.Filters.Spec()
+	spec.Range, spec.EventTypes, spec.TypeField = rng, o.EventTypes, o.TypeField
+	if o.sel, err = selection.New(spec); err != nil {
+		return err
+	}
 	if o.Timestamp != "keep" && o.Timestamp != "now" {
 		return exitcode.UsageError("--timestamp %q: use keep or now", o.Timestamp)
 	}
@@ -240,7 +238,7 @@ type ReplaySummary struct {
 	pipeline.Stats
 	DryRun bool `json:"dry_run" yaml:"dry_run"`
 	// GroupReset is --to-group's plan: the group's offsets before and after.
-	GroupReset *group.ResetPlan `json:"group_reset,omitempty" yaml:"group_reset,omitempty"`
+	GroupReset *reset.Plan `json:"group_reset,omitempty" yaml:"group_reset,omitempty"`
 }
 
 func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) error {
@@ -313,7 +311,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		Source: &replay.Source{Source: src, CP: cp},
 		Steps:  steps,
 		Sink:   sink,
-		Window: opts.window(),
+		Window: opts.sel.Window(),
 	}
 	stats, runErr := p.Run(ctx)
 	progress.Finish()
@@ -387,19 +385,16 @@ func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions)
 // --decode, the decoder runs after the key and header filters and the
 // value filters read the decoded value.
 func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Step, error) {
-	steps, where, err := opts.Filters.Steps()
-	if err != nil {
-		return nil, err
-	}
+	steps := opts.sel.Match()
 	readsValue := func(s pipeline.Step) pipeline.Step { return s }
 	if dec != nil {
 		steps = append(steps, dec.Step)
 		readsValue = func(s pipeline.Step) pipeline.Step { return dec.OnDecoded(s) }
 	}
-	if len(opts.EventTypes) > 0 {
-		steps = append(steps, readsValue(replay.EventType(opts.TypeField, opts.EventTypes)))
+	if et := opts.sel.EventType(); et != nil {
+		steps = append(steps, readsValue(et))
 	}
-	if where != nil {
+	if where := opts.sel.WhereStep(); where != nil {
 		steps = append(steps, readsValue(where))
 	}
 	if opts.Map != "" {
@@ -529,22 +524,23 @@ func prepareTargetTopic(ctx context.Context, f *cmdutil.Factory, c *kafka.Client
 // replayToGroup positions a consumer group at the start of the range, as
 // group reset does: a plan, a dry run until --execute, an undo file.
 func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, plan *pipeline.Plan, sum ReplaySummary) error {
-	var rows []group.PlanRow
+	var rows []reset.OffsetRow
 	for _, tp := range sortedPartitions(plan) {
-		rows = append(rows, group.PlanRow{Topic: tp.Topic, Partition: tp.Partition, Offset: plan.Start[tp]})
+		rows = append(rows, reset.OffsetRow{Topic: tp.Topic, Partition: tp.Partition, Offset: plan.Start[tp]})
 	}
-	reset, err := group.PlanReset(ctx, c, opts.ToGroup, group.Strategy{Kind: "replay", File: rows}, group.Scope{})
+	rp, err := reset.Run(ctx, c, reset.Options{Group: opts.ToGroup, Strategy: reset.Strategy{Kind: "replay", File: rows},
+		Execute: opts.Execute, UndoDir: cmdutil.UndoDir(opts.UndoDir)})
+	if rp != nil {
+		cmdutil.SayResetNotes(f, rp.Notes(true))
+	}
 	if err != nil {
-		return err
-	}
-	if err := cmdgroup.ApplyPlan(ctx, f, reset, cmdgroup.ApplyOptions{Execute: opts.Execute, UndoDir: opts.UndoDir, DryRunNote: true}); err != nil {
 		return err
 	}
 	if opts.Execute {
 		f.IO.Infof("Group %q now starts at the beginning of the range (%s to catch up on).", opts.ToGroup, format.Count(sum.Planned, "record"))
 	}
-	sum.DryRun, sum.GroupReset = !opts.Execute, reset
-	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{cmdgroup.PlanGrid(reset)} })
+	sum.DryRun, sum.GroupReset = !opts.Execute, rp
+	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{rp.Grid()} })
 }
 
 // replayDryRun counts the range per partition and shows a sample of what
@@ -570,7 +566,7 @@ func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts
 	}
 	defer reader.Close()
 	fmt.Fprintln(f.IO.Out, "\nSample (first records that pass the filters; nothing is written):")
-	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Window: opts.window(), Limit: 3,
+	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Window: opts.sel.Window(), Limit: 3,
 		Sink: pipeline.NewStreamSink(f.IO.Out, format.AppendRecordLine)}
 	_, err = p.Run(ctx)
 	return err

@@ -134,10 +134,7 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 			return errors.New("not confirmed; nothing drained")
 		}
 	}
-	steps, err := opts.sel.Steps(nil)
-	if err != nil {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
+	steps := dlq.Steps(opts.sel, nil)
 	// Join first: a refused run must not touch the archive.
 	reader, src, err := dlq.Join(ctx, client, topic, group, plan, opts.options(f, opts.fromSet))
 	if err != nil {

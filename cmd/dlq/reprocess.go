@@ -177,10 +177,7 @@ func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src 
 		sum.Routes = []dlq.Route{}
 		router.Preview = func(r dlq.Route) { sum.Routes = append(sum.Routes, r) }
 	}
-	steps, err := sel.sel.Steps(router.Route)
-	if err != nil {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
+	steps := dlq.Steps(sel.sel, router.Route)
 	var expiry *pipeline.Expiry
 	if !opts.DryRun && opts.Timestamp == "keep" {
 		expiry = pipeline.NewExpiry(ctx, client)

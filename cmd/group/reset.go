@@ -1,11 +1,8 @@
 package group
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,10 +10,8 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/group"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/position"
-	"github.com/streamctl/streamctl/internal/shell"
+	"github.com/streamctl/streamctl/internal/reset"
 )
 
 // ResetOptions are the inputs of `group reset`.
@@ -41,8 +36,8 @@ type ResetOptions struct {
 
 	exec     *cmdutil.Execute
 	set      func(string) bool
-	strategy group.Strategy
-	scope    group.Scope
+	strategy reset.Strategy
+	scope    reset.Scope
 }
 
 func newCmdReset(f *cmdutil.Factory) *cobra.Command {
@@ -125,7 +120,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 	if len(chosen) != 1 {
 		return exitcode.UsageError("choose exactly one strategy (--to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file, --to-group); got %d", len(chosen))
 	}
-	st := group.Strategy{}
+	st := reset.Strategy{}
 	switch {
 	case o.ToEarliest:
 		st.Kind = "earliest"
@@ -155,7 +150,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 			return err
 		}
 		defer file.Close()
-		if st.File, err = group.ReadPlan(file, o.Group); err != nil {
+		if st.File, err = reset.ReadPlan(file, o.Group); err != nil {
 			return fmt.Errorf("%s: %w", o.FromFile, err)
 		}
 		st.Kind = "file"
@@ -163,7 +158,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 		st.Kind, st.Group = "group", o.ToGroup
 	}
 	o.strategy = st
-	o.scope = group.Scope{AllTopics: o.AllTopics}
+	o.scope = reset.Scope{AllTopics: o.AllTopics}
 	for _, t := range o.Topics {
 		ts, err := parseTopicScope(t)
 		if err != nil {
@@ -180,15 +175,8 @@ func (o *ResetOptions) validate(now time.Time) error {
 	return nil
 }
 
-func parseTopicScope(s string) (group.TopicScope, error) {
+func parseTopicScope(s string) (reset.TopicScope, error) {
 	return cmdutil.ParseTopicScope("--topic", s)
-}
-
-func undoDir(flag string) string {
-	if flag != "" {
-		return flag
-	}
-	return cmdutil.StateDir("resets")
 }
 
 func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error {
@@ -196,147 +184,20 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	plan, err := group.PlanReset(ctx, client, opts.Group, opts.strategy, opts.scope)
+	plan, err := reset.Run(cmd.Context(), client, reset.Options{Group: opts.Group, Strategy: opts.strategy, Scope: opts.scope,
+		Execute: opts.exec.Execute, UndoDir: cmdutil.UndoDir(opts.UndoDir), DeleteInternal: opts.DeleteInternal})
+	if plan != nil {
+		cmdutil.SayResetNotes(f, plan.Notes(!opts.Export))
+	}
 	if err != nil {
-		return err
-	}
-	if opts.DeleteInternal && plan.Type != kafka.GroupStreams {
-		return exitcode.UsageError("--delete-internal-topics is for streams groups, and group %q is a %s group", plan.Group, plan.Type)
-	}
-	if err := ApplyPlan(ctx, f, plan, ApplyOptions{Execute: opts.exec.Execute, UndoDir: opts.UndoDir, DryRunNote: !opts.Export, DeleteInternal: opts.DeleteInternal}); err != nil {
 		return err
 	}
 	if opts.Export {
-		rows := make([]group.PlanRow, len(plan.Rows))
+		rows := make([]reset.OffsetRow, len(plan.Rows))
 		for i, r := range plan.Rows {
-			rows[i] = group.PlanRow{Topic: r.Topic, Partition: r.Partition, Offset: r.New}
+			rows[i] = reset.OffsetRow{Topic: r.Topic, Partition: r.Partition, Offset: r.New}
 		}
-		return group.WritePlan(f.IO.Out, rows)
+		return reset.WritePlan(f.IO.Out, rows)
 	}
-	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{PlanGrid(plan)} })
-}
-
-// ApplyOptions say what ApplyPlan does with a plan.
-type ApplyOptions struct {
-	Execute        bool
-	UndoDir        string // the --undo-dir flag
-	DryRunNote     bool   // without Execute: say nothing changed
-	DeleteInternal bool   // a streams group's internal topics go too
-}
-
-// ApplyPlan is what a reset does with its plan, shared by group reset and
-// replay --to-group: it notes partitions whose target was clamped, then
-// with execute saves the group's previous offsets and moves them (only
-// while the group has no active members), printing how to undo it; without
-// it, when dryRunNote is set, it says nothing changed.
-func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, o ApplyOptions) error {
-	for _, r := range plan.Rows {
-		if r.Clamped {
-			f.IO.Warnf("%s[%d]: the target is outside the log [%d, %d]; clamped to %d", r.Topic, r.Partition, r.LogStartOffset, r.LogEndOffset, r.New)
-		}
-	}
-	if len(plan.InternalTopics) > 0 && !o.DeleteInternal {
-		f.IO.Infof("Streams group %q keeps state derived from its offsets in %s; --delete-internal-topics deletes them with the reset.", plan.Group, strings.Join(plan.InternalTopics, ", "))
-	}
-	if !o.Execute {
-		if o.DryRunNote {
-			f.SayLast("Dry run: nothing changed. Add --execute to apply (group %q %s).", plan.Group, plan.Status())
-		}
-		return nil
-	}
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	path, err := group.Execute(ctx, client, plan, undoDir(o.UndoDir), o.DeleteInternal)
-	if err != nil {
-		return err
-	}
-	var uncommitted []group.PlanRow // partitions the group had no commit on
-	for _, r := range plan.Rows {
-		if r.Current == nil {
-			uncommitted = append(uncommitted, group.PlanRow{Topic: r.Topic, Partition: r.Partition})
-		}
-	}
-	if len(uncommitted) == len(plan.Rows) {
-		// Nothing to put back: undoing is deleting the new commits.
-		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", plan.Group, deleteOffsetsCommand(plan.Group, uncommitted, plan.Type == kafka.GroupShare))
-		return nil
-	}
-	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", plan.Group, path, restoreCommand(plan.Group, path))
-	if len(uncommitted) > 0 {
-		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", deleteOffsetsCommand(plan.Group, uncommitted, plan.Type == kafka.GroupShare))
-	}
-	return nil
-}
-
-// restoreCommand is the command that puts back the offsets saved in an
-// undo file, as printed after a reset or a deletion.
-func restoreCommand(groupID, undoFile string) string {
-	return shell.Join("streamctl", "group", "reset", groupID, "--from-file", undoFile, "--execute")
-}
-
-// deleteOffsetsCommand is the command that removes a group's commits on
-// these partitions (naming them as --topic T:0,2 per topic, or T alone
-// with wholeTopics: a share group's offsets go per topic), as printed to
-// undo commits made where the group had none.
-func deleteOffsetsCommand(groupID string, rows []group.PlanRow, wholeTopics bool) string {
-	words := []string{"streamctl", "group", "delete-offsets", groupID}
-	var topics []string
-	parts := map[string][]string{}
-	for _, r := range rows {
-		if parts[r.Topic] == nil {
-			topics = append(topics, r.Topic)
-		}
-		parts[r.Topic] = append(parts[r.Topic], strconv.Itoa(int(r.Partition)))
-	}
-	for _, t := range topics {
-		if wholeTopics {
-			words = append(words, "--topic", t)
-		} else {
-			words = append(words, "--topic", t+":"+strings.Join(parts[t], ","))
-		}
-	}
-	return shell.Join(append(words, "--execute", "--yes")...)
-}
-
-// PlanGrid is a reset plan as a table: per partition the committed offset,
-// the new one, and what the move does.
-func PlanGrid(plan *group.ResetPlan) *format.Grid {
-	g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
-	if plan.Type == kafka.GroupShare {
-		// Where its delivery starts, as group describe names it.
-		g.Header[2], g.Header[3] = "START-OFFSET", "NEW-START-OFFSET"
-	}
-	for _, r := range plan.Rows {
-		cur := "-"
-		if r.Current != nil {
-			cur = format.Int(*r.Current)
-		}
-		g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, format.Int(r.New), signed(r.Delta), effect(r))
-	}
-	return g
-}
-
-func signed(n int64) string {
-	if n > 0 {
-		return "+" + format.Int(n)
-	}
-	return format.Int(n)
-}
-
-// effect says what the move does to the group's reading; without a commit
-// the delta is counted from the log end, so the group reads (not re-reads)
-// what lies between.
-func effect(r group.ResetRow) string {
-	switch delta := r.Delta; {
-	case delta < 0 && r.Current == nil:
-		return "reads " + format.Count(-delta, "record")
-	case delta < 0:
-		return "re-reads " + format.Count(-delta, "record")
-	case delta > 0:
-		return "skips " + format.Count(delta, "record")
-	}
-	return "unchanged"
+	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{plan.Grid()} })
 }

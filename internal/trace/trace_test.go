@@ -17,6 +17,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/selection"
 )
 
 // fakeCluster holds records per partition in memory (offset = index).
@@ -179,7 +180,7 @@ func h(k string, v []byte) kafka.Header { return kafka.Header{Key: k, Value: v} 
 
 func keyFilter(key string) func() ([]pipeline.Step, pipeline.Step, error) {
 	return func() ([]pipeline.Step, pipeline.Step, error) {
-		return []pipeline.Step{pipeline.KeyIs([]byte(key))}, nil, nil
+		return []pipeline.Step{selection.KeyIs([]byte(key))}, nil, nil
 	}
 }
 
