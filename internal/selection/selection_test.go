@@ -1,6 +1,13 @@
 package selection
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/pipeline"
+)
 
 func TestParseOffsets(t *testing.T) {
 	got, err := ParseOffsets("0:5, 1:7-9")
@@ -11,5 +18,59 @@ func TestParseOffsets(t *testing.T) {
 		if _, err := ParseOffsets(bad); err == nil {
 			t.Errorf("ParseOffsets(%q) did not fail", bad)
 		}
+	}
+}
+
+func TestSelectionSteps(t *testing.T) {
+	recs := []*kafka.Record{
+		{Key: []byte("a"), Value: []byte(`{"type":"OrderPaid","n":1}`)},
+		{Key: []byte("b"), Value: []byte(`{"n":2}`), Headers: []kafka.Header{{Key: "type", Value: []byte("OrderPaid")}, {Key: "src", Value: []byte("web")}}},
+		{Key: []byte("c"), Value: []byte(`not json`), Headers: []kafka.Header{{Key: "src", Value: []byte("app")}}},
+		{Value: []byte(`{"type":"OrderCreated","n":3}`)},
+	}
+	keep := func(sel *Selection) string {
+		var steps []pipeline.Step
+		steps = append(steps, sel.Match()...)
+		for _, s := range []pipeline.Step{sel.EventType(), sel.WhereStep()} {
+			if s != nil {
+				steps = append(steps, s)
+			}
+		}
+		var kept []string
+		for _, rec := range recs {
+			ok := true
+			for _, s := range steps {
+				if ok, _ = s(rec); !ok {
+					break
+				}
+			}
+			if ok {
+				kept = append(kept, string(rec.Key)+"|")
+			}
+		}
+		return strings.Join(kept, "")
+	}
+	for _, tt := range []struct {
+		spec Spec
+		want string
+	}{
+		{Spec{}, "a|b|c||"},
+		{Spec{Key: []byte("b"), KeySet: true}, "b|"},
+		{Spec{Key: []byte{}, KeySet: true}, ""}, // the empty key is not a null key
+		{Spec{Headers: []string{"src"}}, "b|c|"},
+		{Spec{Headers: []string{"src=app"}}, "c|"},
+		{Spec{EventTypes: []string{"OrderPaid"}, TypeField: "type"}, "a|b|"}, // a JSON field or a header
+		{Spec{Where: ".n >= 2"}, "b||"},
+	} {
+		sel, err := New(tt.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := keep(sel); got != tt.want {
+			t.Errorf("%+v kept %q, want %q", tt.spec, got, tt.want)
+		}
+	}
+	if _, err := New(Spec{Where: ".n >"}); !exitcode.IsUsage(err) {
+		t.Errorf("a --where that does not compile: %v, want a usage error", err)
 	}
 }
