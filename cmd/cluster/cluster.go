@@ -13,6 +13,6 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "cluster",
 		Short: "Describe the cluster, its brokers and log dirs; read and change broker configs",
 	})
-	cmd.AddCommand(NewCmdDescribe(f, nil), newCmdConfig(f))
+	cmd.AddCommand(NewCmdDescribe(f), newCmdConfig(f))
 	return cmd
 }

@@ -6,7 +6,6 @@ package dlq
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -239,11 +238,4 @@ func runError(err error) error {
 		return exitcode.WithCode(exitcode.Partial, err)
 	}
 	return err
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -68,7 +68,7 @@ func statsGrids(f *cmdutil.Factory, st dlq.Stats, wide bool, now time.Time) []*f
 	if wide {
 		exc.Header = []string{"EXCEPTION", "ROOT-CAUSE", "MESSAGE", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE"}
 	}
-	exc.Title = fmt.Sprintf("%s: %s by exception", st.Topic, plural(st.Records, "record", "records"))
+	exc.Title = fmt.Sprintf("%s: %s by exception", st.Topic, format.Count(st.Records, "record"))
 	exc.Empty = "No records."
 	for _, e := range st.ByException {
 		row := []string{orDash(errorClass(e.Exception, e.RootCause)), orDash(oneLine(innermost(e.Message)))}

@@ -1,7 +1,6 @@
 package topic
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -28,7 +27,7 @@ func (o *DescribeOptions) filtering() bool {
 }
 
 // NewCmdDescribe returns `streamctl topic describe`.
-func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobra.Command {
+func NewCmdDescribe(f *cmdutil.Factory) *cobra.Command {
 	opts := &DescribeOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "describe [TOPIC...]",
@@ -48,9 +47,6 @@ only the partitions in that state; without topic names they check every topic.`,
 			opts.Topics = args
 			if len(args) == 0 && !opts.filtering() {
 				return exitcode.UsageError("name at least one topic, or use --under-replicated, --unavailable or --under-min-isr to check all topics")
-			}
-			if runF != nil {
-				return runF(opts)
 			}
 			return describeRun(cmd, opts)
 		},
@@ -181,12 +177,4 @@ func size(n *int64) string {
 		return "-"
 	}
 	return format.Bytes(*n)
-}
-
-// plural is "1 partition" / "3 partitions".
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

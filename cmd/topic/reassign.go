@@ -157,7 +157,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			if err := admin.CancelReassignment(ctx, client, plan); err != nil {
 				return err
 			}
-			f.IO.Infof("Cancelled the moves of %s.", plural(plan.Count(admin.InProgress), "partition"))
+			f.IO.Infof("Cancelled the moves of %s.", format.Count(int64(plan.Count(admin.InProgress)), "partition"))
 		}
 		return printReassign(f, plan)
 	}
@@ -174,7 +174,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			return err
 		}
 		f.IO.Infof("Started moving %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
-			plural(moves, "partition"), plan.RollbackFile)
+			format.Count(int64(moves), "partition"), plan.RollbackFile)
 		if opts.Wait {
 			if err := waitForMoves(cmd, f, client, plan); err != nil {
 				return err
