@@ -24,6 +24,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/profile"
 	"github.com/streamctl/streamctl/cmd/schema"
 	"github.com/streamctl/streamctl/cmd/topic"
+	"github.com/streamctl/streamctl/cmd/txn"
 	"github.com/streamctl/streamctl/cmd/user"
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
@@ -200,6 +201,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		profile.NewCmd(f),
 		dlq.NewCmd(f),
 		schema.NewCmd(f),
+		txn.NewCmd(f),
 		newConsumeCmd(f),
 		newProduceCmd(f),
 		newReplayCmd(f),
