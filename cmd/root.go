@@ -22,6 +22,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/dlq"
 	"github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/cmd/profile"
+	"github.com/streamctl/streamctl/cmd/quota"
 	"github.com/streamctl/streamctl/cmd/schema"
 	"github.com/streamctl/streamctl/cmd/topic"
 	"github.com/streamctl/streamctl/cmd/txn"
@@ -202,6 +203,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		dlq.NewCmd(f),
 		schema.NewCmd(f),
 		txn.NewCmd(f),
+		quota.NewCmd(f),
 		newConsumeCmd(f),
 		newProduceCmd(f),
 		newReplayCmd(f),
