@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/streamctl/streamctl/cmd/acl"
+	"github.com/streamctl/streamctl/cmd/clientmetrics"
 	"github.com/streamctl/streamctl/cmd/cluster"
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/cmd/dlq"
@@ -204,6 +205,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		schema.NewCmd(f),
 		txn.NewCmd(f),
 		quota.NewCmd(f),
+		clientmetrics.NewCmd(f),
 		newConsumeCmd(f),
 		newProduceCmd(f),
 		newReplayCmd(f),
