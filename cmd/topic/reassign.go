@@ -27,6 +27,11 @@ type ReassignOptions struct {
 	Cancel            bool
 	Wait              bool
 	Export            bool
+	// Throttle and LogDirsThrottle are --throttle and
+	// --replica-alter-log-dirs-throttle, in bytes per second (-1: none).
+	Throttle          int64
+	LogDirsThrottle   int64
+	PreserveThrottles bool
 	exec              *cmdutil.Execute
 }
 
@@ -52,10 +57,21 @@ the progress until every partition is moved. --verify checks a plan that was
 executed (by streamctl or Kafka's tool): exit 0 when every partition is
 complete, 3 while some are still moving, 1 when some are neither. --cancel
 with --execute stops moves in progress; the partitions keep their replicas
-from before.`,
+from before.
+
+--throttle limits the copying to that many bytes per second, as
+kafka-reassign-partitions --throttle does: --execute sets the rate
+(leader.replication.throttled.rate and follower.replication.throttled.rate)
+on every broker that sends or receives a moving replica, and lists the
+throttled replicas on each topic; --verify shows it while partitions move
+and removes it once every partition is complete (--wait too), unless
+--preserve-throttles. --replica-alter-log-dirs-throttle sets
+replica.alter.log.dirs.io.max.bytes.per.second on those brokers, which limits
+moves between a broker's log dirs (streamctl makes none itself).`,
 		Example: `  streamctl topic reassign order-events --broker-ids 2,3,4
   streamctl topic reassign order-events --broker-ids 2,3,4 --export > plan.json
   streamctl topic reassign --reassignment-json-file plan.json --execute --wait
+  streamctl topic reassign --reassignment-json-file plan.json --execute --throttle 10485760
   streamctl topic reassign --reassignment-json-file plan.json --verify`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -74,6 +90,9 @@ from before.`,
 	fl.BoolVar(&opts.Cancel, "cancel", false, "stop the plan's moves in progress (with --execute)")
 	fl.BoolVar(&opts.Wait, "wait", false, "with --execute or --verify: wait until the moves are done, showing progress")
 	fl.BoolVar(&opts.Export, "export", false, "print the target as kafka-reassign-partitions' JSON")
+	fl.Int64Var(&opts.Throttle, "throttle", -1, "with --execute: copy at most this many bytes per second between brokers (removed by --verify when done)")
+	fl.Int64Var(&opts.LogDirsThrottle, "replica-alter-log-dirs-throttle", -1, "with --execute: copy at most this many bytes per second between a broker's log dirs")
+	fl.BoolVar(&opts.PreserveThrottles, "preserve-throttles", false, "with --verify or --wait: leave the throttle in place when every partition is moved")
 	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
 	_ = cmd.RegisterFlagCompletionFunc("broker-ids", cmdutil.CompleteBrokerIDs(f, true))
 	return cmd
@@ -81,6 +100,9 @@ from before.`,
 
 func (o *ReassignOptions) validate(cmd *cobra.Command) error {
 	fromBrokers := len(o.Topics) > 0 || len(o.BrokerIDs) > 0
+	if err := o.validateThrottle(cmd, fromBrokers); err != nil {
+		return err
+	}
 	switch {
 	case o.File != "" && fromBrokers:
 		return exitcode.UsageError("--reassignment-json-file is the whole target: give it without TOPIC or --broker-ids")
@@ -144,6 +166,9 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 				return err
 			}
 		}
+		if err := settleThrottle(ctx, f, client, plan, opts); err != nil {
+			return err
+		}
 		if err := printReassign(f, plan); err != nil {
 			return err
 		}
@@ -162,8 +187,15 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 		return printReassign(f, plan)
 	}
 	moves := len(plan.Moves())
+	if opts.Throttle >= 0 || opts.LogDirsThrottle >= 0 {
+		plan.Throttle = admin.PlanThrottle(plan, max(opts.Throttle, 0), max(opts.LogDirsThrottle, 0))
+	}
 	if moves == 0 {
 		f.IO.Infof("Every partition is on its target replicas already: nothing to move.")
+		if plan.Throttle != nil {
+			f.IO.Infof("No throttle is set: it limits moves, and there are none.")
+			plan.Throttle = nil
+		}
 	} else if ok, err := opts.exec.Proceed(f, ""); err != nil {
 		return err
 	} else if ok {
@@ -175,8 +207,15 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 		}
 		f.IO.Infof("Started moving %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
 			plural(moves, "partition"), plan.RollbackFile)
+		if plan.Throttle != nil {
+			f.IO.Infof("Throttled at %s on brokers %s; --verify removes the throttle once every partition is moved.",
+				throttleRate(plan.Throttle), strings.Trim(format.Int32s(plan.Throttle.Brokers), " "))
+		}
 		if opts.Wait {
 			if err := waitForMoves(cmd, f, client, plan); err != nil {
+				return err
+			}
+			if err := settleThrottle(ctx, f, client, plan, opts); err != nil {
 				return err
 			}
 			if err := printReassign(f, plan); err != nil {
@@ -203,8 +242,12 @@ func waitForMoves(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, 
 	total := len(plan.Partitions) - plan.Count(admin.Unchanged)
 	var bar *progressbar.ProgressBar
 	if f.IO.ErrTTY {
+		desc := "moving partitions"
+		if plan.Throttle != nil {
+			desc += ", throttled at " + throttleRate(plan.Throttle)
+		}
 		bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f.IO.ErrOut),
-			progressbar.OptionSetDescription("moving partitions"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+			progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	}
 	for {
 		if err := admin.Verify(cmd.Context(), client, plan, settle); err != nil {
@@ -257,7 +300,7 @@ func printReassign(f *cmdutil.Factory, plan *admin.ReassignPlan) error {
 			}
 			g.Row(row...)
 		}
-		return []*format.Grid{g}
+		return append([]*format.Grid{g}, throttleGrid(plan.Throttle)...)
 	})
 }
 

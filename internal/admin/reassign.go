@@ -178,6 +178,8 @@ type ReassignPlan struct {
 	Cancelled  bool          `json:"cancelled,omitempty" yaml:"cancelled,omitempty"`
 	// RollbackFile holds the assignment before --execute, in Kafka's JSON.
 	RollbackFile string `json:"rollback_file,omitempty" yaml:"rollback_file,omitempty"`
+	// Throttle is the replication throttle of the moves, when there is one.
+	Throttle *Throttle `json:"throttle,omitempty" yaml:"throttle,omitempty"`
 }
 
 // Count returns how many partitions are in the state.
@@ -271,7 +273,8 @@ func refresh(ctx context.Context, c *kafka.Client, plan *ReassignPlan, target As
 
 // ExecuteReassignment saves the current assignment of the partitions that
 // move to rollbackDir (Kafka's JSON, which --reassignment-json-file reads
-// back) and asks the controller to start the moves.
+// back), puts the plan's throttle in place, if it has one, and asks the
+// controller to start the moves.
 func ExecuteReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPlan, rollbackDir string) error {
 	moves := plan.Moves()
 	if len(moves) == 0 {
@@ -288,6 +291,11 @@ func ExecuteReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPla
 		return err
 	}
 	plan.RollbackFile = path
+	if plan.Throttle != nil {
+		if err := SetThrottle(ctx, c, plan.Throttle); err != nil {
+			return err
+		}
+	}
 	failed, err := c.AlterReassignments(ctx, moves)
 	if err != nil {
 		return err

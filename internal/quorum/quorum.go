@@ -59,12 +59,16 @@ func Describe(ctx context.Context, c Cluster) (*Status, error) {
 	if li >= 0 {
 		leader = q.Voters[li]
 	}
+	// The leader first, then the other voters, as kafka-metadata-quorum
+	// --replication lists them.
 	for _, v := range q.Voters {
 		r := replicaOf(v, leader)
-		r.Status = "Follower"
 		if v.ID == q.LeaderID {
 			r.Status = "Leader"
+			s.Voters = append([]Replica{r}, s.Voters...)
+			continue
 		}
+		r.Status = "Follower"
 		s.Voters = append(s.Voters, r)
 	}
 	for _, o := range q.Observers {

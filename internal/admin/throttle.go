@@ -1,0 +1,227 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// The configs of a replication throttle, as kafka-reassign-partitions sets
+// them: rates on the brokers, and on each topic the replicas they apply to.
+const (
+	leaderRate       = "leader.replication.throttled.rate"
+	followerRate     = "follower.replication.throttled.rate"
+	logDirsRate      = "replica.alter.log.dirs.io.max.bytes.per.second"
+	leaderReplicas   = "leader.replication.throttled.replicas"
+	followerReplicas = "follower.replication.throttled.replicas"
+)
+
+// Throttle states.
+const (
+	ThrottlePlanned = "planned" // a dry run: set by --execute
+	ThrottleSet     = "set"     // in place while partitions move
+	ThrottleRemoved = "removed" // taken off once every partition moved
+	ThrottleKept    = "kept"    // every partition moved; --preserve-throttles left it
+)
+
+// Throttle is a reassignment's replication throttle
+// (kafka-reassign-partitions --throttle and --replica-alter-log-dirs-throttle):
+// the brokers that send or receive replicas may copy at most Rate bytes per
+// second for the throttled replicas, which are the moving partitions'
+// current replicas (as leaders) and the replicas being added (as followers).
+type Throttle struct {
+	RateBytesPerSecond int64 `json:"rate_bytes_per_second" yaml:"rate_bytes_per_second"`
+	// LogDirsRateBytesPerSecond limits moves between a broker's log dirs
+	// (replica.alter.log.dirs.io.max.bytes.per.second); 0 when not set.
+	LogDirsRateBytesPerSecond int64   `json:"log_dirs_rate_bytes_per_second,omitempty" yaml:"log_dirs_rate_bytes_per_second,omitempty"`
+	Brokers                   []int32 `json:"brokers" yaml:"brokers"`
+	// LeaderReplicas and FollowerReplicas are each topic's throttled
+	// replicas, in Kafka's partition:broker list.
+	LeaderReplicas   map[string]string `json:"leader_throttled_replicas" yaml:"leader_throttled_replicas"`
+	FollowerReplicas map[string]string `json:"follower_throttled_replicas" yaml:"follower_throttled_replicas"`
+	State            string            `json:"state" yaml:"state"`
+}
+
+// PlanThrottle computes the throttle of the plan's moves, as
+// kafka-reassign-partitions does: rates on every broker holding or
+// receiving a moving partition's replica; leader throttles on the current
+// replicas, follower throttles on the added ones.
+func PlanThrottle(plan *ReassignPlan, rate, dirsRate int64) *Throttle {
+	t := &Throttle{RateBytesPerSecond: rate, LogDirsRateBytesPerSecond: dirsRate, Brokers: []int32{},
+		LeaderReplicas: map[string]string{}, FollowerReplicas: map[string]string{}, State: ThrottlePlanned}
+	leaders, followers := map[string][]string{}, map[string][]string{}
+	for _, r := range plan.Partitions {
+		if r.State == Unchanged || r.State == Complete {
+			continue
+		}
+		for _, b := range r.Current {
+			leaders[r.Topic] = append(leaders[r.Topic], fmt.Sprintf("%d:%d", r.Partition, b))
+		}
+		for _, b := range r.Target {
+			if !slices.Contains(r.Current, b) {
+				followers[r.Topic] = append(followers[r.Topic], fmt.Sprintf("%d:%d", r.Partition, b))
+			}
+		}
+		for _, b := range append(slices.Clone(r.Current), r.Target...) {
+			if !slices.Contains(t.Brokers, b) {
+				t.Brokers = append(t.Brokers, b)
+			}
+		}
+	}
+	slices.Sort(t.Brokers)
+	for topic, l := range leaders {
+		t.LeaderReplicas[topic] = strings.Join(l, ",")
+		t.FollowerReplicas[topic] = strings.Join(followers[topic], ",")
+	}
+	return t
+}
+
+// SetThrottle puts the throttle in place: the rates on each of its
+// brokers, the throttled replicas on each topic.
+func SetThrottle(ctx context.Context, c *kafka.Client, t *Throttle) error {
+	rates := map[string]string{leaderRate: strconv.FormatInt(t.RateBytesPerSecond, 10), followerRate: strconv.FormatInt(t.RateBytesPerSecond, 10)}
+	if t.RateBytesPerSecond == 0 {
+		rates = map[string]string{}
+	}
+	if t.LogDirsRateBytesPerSecond > 0 {
+		rates[logDirsRate] = strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10)
+	}
+	for _, b := range t.Brokers {
+		if len(rates) == 0 {
+			break
+		}
+		if err := c.AlterBrokerConfig(ctx, b, rates, nil, false); err != nil {
+			return fmt.Errorf("setting the replication throttle on broker %d: %w", b, err)
+		}
+	}
+	if t.RateBytesPerSecond > 0 {
+		for _, topic := range sortedTopics(t.LeaderReplicas) {
+			set := map[string]string{leaderReplicas: t.LeaderReplicas[topic]}
+			var del []string
+			if f := t.FollowerReplicas[topic]; f != "" {
+				set[followerReplicas] = f
+			} else {
+				del = append(del, followerReplicas)
+			}
+			if err := c.AlterTopicConfig(ctx, topic, set, del); err != nil {
+				return fmt.Errorf("setting the throttled replicas of topic %q: %w", topic, err)
+			}
+		}
+	}
+	t.State = ThrottleSet
+	return nil
+}
+
+// ReadThrottle returns the throttle set on the plan's brokers and topics,
+// nil when there is none.
+func ReadThrottle(ctx context.Context, c *kafka.Client, plan *ReassignPlan) (*Throttle, error) {
+	t := &Throttle{Brokers: []int32{}, LeaderReplicas: map[string]string{}, FollowerReplicas: map[string]string{}, State: ThrottleSet}
+	var brokers []int32
+	var topics []string
+	for _, r := range plan.Partitions {
+		for _, b := range append(slices.Clone(r.Current), r.Target...) {
+			if !slices.Contains(brokers, b) {
+				brokers = append(brokers, b)
+			}
+		}
+		if !slices.Contains(topics, r.Topic) {
+			topics = append(topics, r.Topic)
+		}
+	}
+	slices.Sort(brokers)
+	for _, b := range brokers {
+		entries, err := c.BrokerConfig(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		rate, dirs := dynamicInt(entries, leaderRate), dynamicInt(entries, logDirsRate)
+		if r := dynamicInt(entries, followerRate); r > rate {
+			rate = r
+		}
+		if rate > 0 || dirs > 0 {
+			t.Brokers = append(t.Brokers, b)
+			t.RateBytesPerSecond, t.LogDirsRateBytesPerSecond = max(t.RateBytesPerSecond, rate), max(t.LogDirsRateBytesPerSecond, dirs)
+		}
+	}
+	for _, topic := range topics {
+		entries, err := c.TopicConfig(ctx, topic)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if e.IsTopicOverride() && e.Value != "" {
+				switch e.Name {
+				case leaderReplicas:
+					t.LeaderReplicas[topic] = e.Value
+				case followerReplicas:
+					t.FollowerReplicas[topic] = e.Value
+				}
+			}
+		}
+	}
+	if len(t.Brokers) == 0 && len(t.LeaderReplicas) == 0 && len(t.FollowerReplicas) == 0 {
+		return nil, nil
+	}
+	return t, nil
+}
+
+func dynamicInt(entries []kafka.ConfigEntry, name string) int64 {
+	for _, e := range entries {
+		if e.Name == name && e.Source == "DYNAMIC_BROKER_CONFIG" {
+			n, _ := strconv.ParseInt(e.Value, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// RemoveThrottle takes a finished reassignment's throttle off, as
+// kafka-reassign-partitions --verify does: the throttled replicas of the
+// plan's topics, and the rates on every broker of the cluster.
+func RemoveThrottle(ctx context.Context, c *kafka.Client, plan *ReassignPlan, t *Throttle) error {
+	d, err := c.DescribeCluster(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range d.Brokers {
+		entries, err := c.BrokerConfig(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		var del []string
+		for _, k := range []string{leaderRate, followerRate, logDirsRate} {
+			if dynamicInt(entries, k) > 0 {
+				del = append(del, k)
+			}
+		}
+		if len(del) > 0 {
+			if err := c.AlterBrokerConfig(ctx, b.ID, nil, del, false); err != nil {
+				return fmt.Errorf("removing the replication throttle from broker %d: %w", b.ID, err)
+			}
+		}
+	}
+	for _, topic := range sortedTopics(t.LeaderReplicas, t.FollowerReplicas) {
+		if err := c.AlterTopicConfig(ctx, topic, nil, []string{leaderReplicas, followerReplicas}); err != nil {
+			return fmt.Errorf("removing the throttled replicas of topic %q: %w", topic, err)
+		}
+	}
+	t.State = ThrottleRemoved
+	return nil
+}
+
+func sortedTopics(ms ...map[string]string) []string {
+	var out []string
+	for _, m := range ms {
+		for k := range m {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
