@@ -62,8 +62,8 @@ supports (kafka-features describe, which shows the range of one broker).`,
 
 // level shows a level, with metadata.version's name.
 func level(name string, l int16) string {
-	if name == feature.MetadataVersion {
-		return fmt.Sprintf("%d (%s)", l, feature.VersionName(l))
+	if n := feature.VersionName(l); name == feature.MetadataVersion && n != strconv.Itoa(int(l)) {
+		return fmt.Sprintf("%d (%s)", l, n)
 	}
 	return strconv.Itoa(int(l))
 }

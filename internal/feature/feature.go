@@ -367,8 +367,8 @@ func names(fs []Feature) []string {
 }
 
 func levelText(name string, level int16) string {
-	if name == MetadataVersion {
-		return fmt.Sprintf("%d (%s)", level, VersionName(level))
+	if n := VersionName(level); name == MetadataVersion && n != strconv.Itoa(int(level)) {
+		return fmt.Sprintf("%d (%s)", level, n)
 	}
 	return strconv.Itoa(int(level))
 }

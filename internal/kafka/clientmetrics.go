@@ -21,10 +21,10 @@ func (c *Client) ClientMetricsNames(ctx context.Context) ([]string, error) {
 	var resp *kmsg.ListConfigResourcesResponse
 	err := c.wireRequest(ctx, "listing client metrics subscriptions", func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
-		return unsupported(req, err)
+		return unsupported(ctx, cl, req, err)
 	})
 	if err != nil {
-		return nil, c.unsupportedHere(ctx, err)
+		return nil, err
 	}
 	if err := codeError(resp.ErrorCode, nil); err != nil {
 		return nil, fmt.Errorf("listing client metrics subscriptions: %w", err)

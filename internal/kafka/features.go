@@ -43,10 +43,10 @@ func (c *Client) UpdateFeatures(ctx context.Context, updates []FeatureUpdate, va
 	var resp *kmsg.UpdateFeaturesResponse
 	err := c.wireRequest(ctx, "updating feature levels", func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
-		return unsupported(req, err)
+		return unsupported(ctx, cl, req, err)
 	})
 	if err != nil {
-		return c.unsupportedHere(ctx, err)
+		return err
 	}
 	if err := codeError(resp.ErrorCode, resp.ErrorMessage); err != nil {
 		return fmt.Errorf("updating feature levels: %w", err)

@@ -56,10 +56,10 @@ func (c *Client) DescribeQuorum(ctx context.Context) (*Quorum, error) {
 			clusterID = *mresp.ClusterID
 		}
 		resp, err = req.RequestWith(ctx, cl)
-		return unsupported(req, err)
+		return unsupported(ctx, cl, req, err)
 	})
 	if err != nil {
-		return nil, c.unsupportedHere(ctx, err)
+		return nil, err
 	}
 	if err := codeError(resp.ErrorCode, resp.ErrorMessage); err != nil {
 		return nil, fmt.Errorf("describing the metadata quorum: %w", err)

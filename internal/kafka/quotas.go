@@ -86,10 +86,10 @@ func (c *Client) DescribeClientQuotas(ctx context.Context, f QuotaFilter) ([]Quo
 	var resp *kmsg.DescribeClientQuotasResponse
 	err := c.wireRequest(ctx, "describing client quotas", func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
-		return unsupported(req, err)
+		return unsupported(ctx, cl, req, err)
 	})
 	if err != nil {
-		return nil, c.unsupportedHere(ctx, err)
+		return nil, err
 	}
 	if err := codeError(resp.ErrorCode, resp.ErrorMessage); err != nil {
 		return nil, fmt.Errorf("describing client quotas: %w", err)
@@ -157,10 +157,10 @@ func (c *Client) AlterClientQuotas(ctx context.Context, a QuotaAlteration, valid
 	what := "altering the quotas of " + a.Entity.String()
 	err := c.wireRequest(ctx, what, func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
-		return unsupported(req, err)
+		return unsupported(ctx, cl, req, err)
 	})
 	if err != nil {
-		return c.unsupportedHere(ctx, err)
+		return err
 	}
 	for _, e := range resp.Entries {
 		if err := codeError(e.ErrorCode, e.ErrorMessage); err != nil {

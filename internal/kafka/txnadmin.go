@@ -52,7 +52,7 @@ func (c *Client) ListTransactions(ctx context.Context, f TransactionFilter) ([]T
 	err := c.wireRequest(ctx, "listing transactions", func(ctx context.Context, cl *kgo.Client) error {
 		for _, shard := range cl.RequestSharded(ctx, req) {
 			if shard.Err != nil {
-				return unsupported(req, shard.Err)
+				return unsupported(ctx, cl, req, shard.Err)
 			}
 			resp := shard.Resp.(*kmsg.ListTransactionsResponse)
 			if err := codeError(resp.ErrorCode, nil); err != nil {
@@ -68,7 +68,7 @@ func (c *Client) ListTransactions(ctx context.Context, f TransactionFilter) ([]T
 		return nil
 	})
 	if err != nil {
-		return nil, c.unsupportedHere(ctx, err)
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].TransactionalID < out[j].TransactionalID })
 	return out, nil
@@ -118,7 +118,7 @@ func (c *Client) DescribeTransactions(ctx context.Context, ids []string) (map[st
 					}
 					continue
 				}
-				return unsupported(req, shard.Err)
+				return unsupported(ctx, cl, req, shard.Err)
 			}
 			for _, s := range shard.Resp.(*kmsg.DescribeTransactionsResponse).TransactionStates {
 				if err := codeError(s.ErrorCode, nil); err != nil {
@@ -145,7 +145,7 @@ func (c *Client) DescribeTransactions(ctx context.Context, ids []string) (map[st
 		return nil
 	})
 	if err != nil {
-		return nil, nil, c.unsupportedHere(ctx, err)
+		return nil, nil, err
 	}
 	return out, failed, nil
 }
@@ -188,7 +188,7 @@ func (c *Client) DescribeProducers(ctx context.Context, tps []TopicPartition) (m
 			if shard.Err != nil {
 				var ke *kerr.Error
 				if !errors.As(shard.Err, &ke) {
-					return unsupported(req, shard.Err)
+					return unsupported(ctx, cl, req, shard.Err)
 				}
 				for _, t := range shard.Req.(*kmsg.DescribeProducersRequest).Topics {
 					for _, p := range t.Partitions {
@@ -217,7 +217,7 @@ func (c *Client) DescribeProducers(ctx context.Context, tps []TopicPartition) (m
 		return nil
 	})
 	if err != nil {
-		return nil, nil, c.unsupportedHere(ctx, err)
+		return nil, nil, err
 	}
 	return out, failed, nil
 }
@@ -239,7 +239,7 @@ func (c *Client) WriteAbortMarker(ctx context.Context, tp TopicPartition, produc
 	err := c.wireRequest(ctx, what, func(ctx context.Context, cl *kgo.Client) error {
 		for _, shard := range cl.RequestSharded(ctx, req) {
 			if shard.Err != nil {
-				return unsupported(req, shard.Err)
+				return unsupported(ctx, cl, req, shard.Err)
 			}
 			for _, m := range shard.Resp.(*kmsg.WriteTxnMarkersResponse).Markers {
 				for _, t := range m.Topics {
@@ -253,7 +253,7 @@ func (c *Client) WriteAbortMarker(ctx context.Context, tp TopicPartition, produc
 		}
 		return nil
 	})
-	return c.unsupportedHere(ctx, err)
+	return err
 }
 
 // FenceTransactionalID ends the transactional id's open transaction
@@ -275,7 +275,7 @@ func (c *Client) FenceTransactionalID(ctx context.Context, id string, timeout ti
 		for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {
 			var err error
 			if resp, err = req.RequestWith(ctx, cl); err != nil {
-				return unsupported(req, err)
+				return unsupported(ctx, cl, req, err)
 			}
 			err = codeError(resp.ErrorCode, nil)
 			if !errors.Is(err, kerr.ConcurrentTransactions) && !errors.Is(err, kerr.CoordinatorLoadInProgress) {
@@ -289,7 +289,7 @@ func (c *Client) FenceTransactionalID(ctx context.Context, id string, timeout ti
 		}
 	})
 	if err != nil {
-		return 0, 0, c.unsupportedHere(ctx, err)
+		return 0, 0, err
 	}
 	return resp.ProducerID, resp.ProducerEpoch, nil
 }

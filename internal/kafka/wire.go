@@ -298,32 +298,17 @@ const errBrokerTooOld = "broker is too old; the broker has already indicated it 
 
 // unsupported turns franz-go's "broker too old" (the request is not in the
 // broker's ApiVersions) and a broker's UNSUPPORTED_VERSION into an
-// UnsupportedAPIError for req; other errors pass.
-func unsupported(req kmsg.Request, err error) error {
-	if err == nil {
-		return nil
-	}
-	if strings.Contains(err.Error(), errBrokerTooOld) || errors.Is(err, kerr.UnsupportedVersion) {
-		return &UnsupportedAPIError{API: kmsg.NameForKey(req.Key()), Key: req.Key()}
-	}
-	return err
-}
-
-// unsupportedHere completes an UnsupportedAPIError with whether the
-// cluster is the playground, which says why plainly. Other errors pass.
-func (c *Client) unsupportedHere(ctx context.Context, err error) error {
-	var ue *UnsupportedAPIError
-	if !errors.As(err, &ue) {
+// UnsupportedAPIError for req, saying whether the cluster is the
+// playground, which tells why plainly. Other errors pass.
+func unsupported(ctx context.Context, cl *kgo.Client, req kmsg.Request, err error) error {
+	if err == nil || (!strings.Contains(err.Error(), errBrokerTooOld) && !errors.Is(err, kerr.UnsupportedVersion)) {
 		return err
 	}
-	_ = c.wireRequest(ctx, "describing the cluster", func(ctx context.Context, cl *kgo.Client) error {
-		req := kmsg.NewPtrMetadataRequest()
-		req.Topics = []kmsg.MetadataRequestTopic{}
-		resp, err := req.RequestWith(ctx, cl)
-		if err == nil && resp.ClusterID != nil && *resp.ClusterID == playgroundClusterID {
-			ue.Playground = true
-		}
-		return err
-	})
-	return err
+	ue := &UnsupportedAPIError{API: kmsg.NameForKey(req.Key()), Key: req.Key()}
+	meta := kmsg.NewPtrMetadataRequest()
+	meta.Topics = []kmsg.MetadataRequestTopic{}
+	if resp, err := meta.RequestWith(ctx, cl); err == nil && resp.ClusterID != nil && *resp.ClusterID == playgroundClusterID {
+		ue.Playground = true
+	}
+	return ue
 }
