@@ -93,7 +93,7 @@ func quotaGrid(entries []quota.Entry) *format.Grid {
 	return g
 }
 
-func sortedKeys(m map[string]float64) []string {
+func sortedKeys(m quota.Values) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -123,10 +123,33 @@ func ParseEntity(names, defaults []string) (kafka.QuotaEntity, error) {
 	return e, nil
 }
 
+// Value is a quota's value. Kafka keeps doubles; YAML shows whole ones as
+// integers (1048576, not 1.048576e+06), as JSON does.
+type Value float64
+
+// MarshalYAML writes a whole value as an integer.
+func (v Value) MarshalYAML() (any, error) {
+	if f := float64(v); f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return int64(f), nil
+	}
+	return float64(v), nil
+}
+
+// Values is an entity's quotas by key.
+type Values map[string]Value
+
+func valuesOf(m map[string]float64) Values {
+	out := Values{}
+	for k, v := range m {
+		out[k] = Value(v)
+	}
+	return out
+}
+
 // Entry is one entity's quotas, as `quota list` shows them.
 type Entry struct {
-	Entity kafka.QuotaEntity  `json:"entity" yaml:"entity"`
-	Quotas map[string]float64 `json:"quotas" yaml:"quotas"`
+	Entity kafka.QuotaEntity `json:"entity" yaml:"entity"`
+	Quotas Values            `json:"quotas" yaml:"quotas"`
 }
 
 // List returns the quota entries, all of them, or those whose entity
@@ -143,7 +166,7 @@ func List(ctx context.Context, c Cluster, filter kafka.QuotaEntity) ([]Entry, er
 	}
 	out := make([]Entry, 0, len(entries))
 	for _, e := range entries {
-		out = append(out, Entry{Entity: e.Entity, Quotas: e.Values})
+		out = append(out, Entry{Entity: e.Entity, Quotas: valuesOf(e.Values)})
 	}
 	return out, nil
 }
@@ -152,7 +175,7 @@ func List(ctx context.Context, c Cluster, filter kafka.QuotaEntity) ([]Entry, er
 // it is set on.
 type Applied struct {
 	Key   string            `json:"key" yaml:"key"`
-	Value float64           `json:"value" yaml:"value"`
+	Value Value             `json:"value" yaml:"value"`
 	From  kafka.QuotaEntity `json:"from" yaml:"from"`
 }
 
@@ -160,9 +183,9 @@ type Applied struct {
 // clients by Kafka's precedence (a user's client without quotas of its own
 // gets the user's, and so on).
 type Description struct {
-	Entity  kafka.QuotaEntity  `json:"entity" yaml:"entity"`
-	Quotas  map[string]float64 `json:"quotas" yaml:"quotas"`
-	Applied []Applied          `json:"applied" yaml:"applied"`
+	Entity  kafka.QuotaEntity `json:"entity" yaml:"entity"`
+	Quotas  Values            `json:"quotas" yaml:"quotas"`
+	Applied []Applied         `json:"applied" yaml:"applied"`
 }
 
 // Describe returns the entity's own quotas (kafka-configs --describe with
@@ -172,10 +195,10 @@ func Describe(ctx context.Context, c Cluster, e kafka.QuotaEntity) (*Description
 	if err != nil {
 		return nil, err
 	}
-	d := &Description{Entity: e, Quotas: map[string]float64{}, Applied: []Applied{}}
+	d := &Description{Entity: e, Quotas: Values{}, Applied: []Applied{}}
 	for _, en := range all {
 		if en.Entity.String() == e.String() {
-			d.Quotas = en.Values
+			d.Quotas = valuesOf(en.Values)
 		}
 	}
 	for _, k := range Keys {
@@ -184,7 +207,7 @@ func Describe(ctx context.Context, c Cluster, e kafka.QuotaEntity) (*Description
 		}
 		for _, cand := range precedence(e) {
 			if v, ok := valueOf(all, cand, k.Name); ok {
-				d.Applied = append(d.Applied, Applied{Key: k.Name, Value: v, From: cand})
+				d.Applied = append(d.Applied, Applied{Key: k.Name, Value: Value(v), From: cand})
 				break
 			}
 		}
@@ -245,10 +268,10 @@ func precedence(e kafka.QuotaEntity) []kafka.QuotaEntity {
 
 // Change is one key of an alter plan.
 type Change struct {
-	Key       string   `json:"key" yaml:"key"`
-	Operation string   `json:"operation" yaml:"operation"` // set or delete
-	Value     *float64 `json:"value" yaml:"value"`         // set's value
-	Current   *float64 `json:"current" yaml:"current"`     // null when not set
+	Key       string `json:"key" yaml:"key"`
+	Operation string `json:"operation" yaml:"operation"` // set or delete
+	Value     *Value `json:"value" yaml:"value"`         // set's value
+	Current   *Value `json:"current" yaml:"current"`     // null when not set
 }
 
 // AlterPlan is what `quota alter` shows and applies.
@@ -310,7 +333,7 @@ func PlanAlter(ctx context.Context, c Cluster, e kafka.QuotaEntity, set map[stri
 	}
 	plan := &AlterPlan{Entity: e, Changes: []Change{}}
 	for _, k := range slices.Sorted(maps.Keys(set)) {
-		v := set[k]
+		v := Value(set[k])
 		plan.Changes = append(plan.Changes, Change{Key: k, Operation: "set", Value: &v, Current: ptr(current, k)})
 	}
 	for _, k := range del {
@@ -335,7 +358,7 @@ func alteration(plan *AlterPlan) kafka.QuotaAlteration {
 	a := kafka.QuotaAlteration{Entity: plan.Entity, Set: map[string]float64{}}
 	for _, ch := range plan.Changes {
 		if ch.Operation == "set" {
-			a.Set[ch.Key] = *ch.Value
+			a.Set[ch.Key] = float64(*ch.Value)
 		} else {
 			a.Remove = append(a.Remove, ch.Key)
 		}
@@ -343,15 +366,17 @@ func alteration(plan *AlterPlan) kafka.QuotaAlteration {
 	return a
 }
 
-func ptr(m map[string]float64, k string) *float64 {
+func ptr(m map[string]float64, k string) *Value {
 	if v, ok := m[k]; ok {
-		return &v
+		q := Value(v)
+		return &q
 	}
 	return nil
 }
 
 // Human is a quota value as people read it: 1048576 bytes/s is "1 MiB/s".
-func Human(key string, v float64) string {
+func Human(key string, q Value) string {
+	v := float64(q)
 	s := strconv.FormatFloat(v, 'f', -1, 64)
 	k, err := keyOf(key)
 	if err != nil {

@@ -1,0 +1,130 @@
+package cmd_test
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// openTransaction begins a transaction as transactional id id, writes the
+// values to the topic's partition and leaves it open, as a producer killed
+// inside it does. The client stays connected until the test ends, writing
+// nothing more.
+func (b broker) openTransaction(t *testing.T, id, topic string, partition int32, values ...string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(b.addr), kgo.TransactionalID(id), kgo.TransactionTimeout(time.Minute),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	if err := cl.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range values {
+		if err := cl.ProduceSync(context.Background(), &kgo.Record{Topic: topic, Partition: partition, Value: []byte(v)}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+var (
+	rfc3339   = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
+	jsonSecs  = regexp.MustCompile(`"(idle_seconds|open_seconds)": [0-9.e+-]+`)
+	yamlSecs  = regexp.MustCompile(`(idle_seconds|open_seconds): [0-9.e+-]+`)
+	longID    = regexp.MustCompile(`\b\d{10,}\b`)
+	humanDur  = regexp.MustCompile(`\b\d+(\.\d+)?(ms|µs|ns|s|m|h)(\d+(\.\d+)?(ms|s|m|h))*\b`)
+	tsvTimeTx = regexp.MustCompile(`\t(\d+(\.\d+)?(ms|s|m|h))+\t`)
+)
+
+// normaliseTimes replaces what moves with the clock, timestamps, ages and
+// durations in reasons, and producer ids.
+func normaliseTimes(s string) string {
+	s = rfc3339.ReplaceAllString(s, "<time>")
+	s = jsonSecs.ReplaceAllString(s, `"$1": <seconds>`)
+	s = yamlSecs.ReplaceAllString(s, `$1: <seconds>`)
+	s = longID.ReplaceAllString(s, "<producer-id>") // the playground's producer ids are random
+	s = tsvTimeTx.ReplaceAllString(s, "\t<duration>\t")
+	return humanDur.ReplaceAllString(s, "<duration>")
+}
+
+// The transaction commands on the in-process broker, with a transaction
+// left open as by a producer killed inside it: list, describe and
+// producers show it; find-hanging finds it once its producer has been
+// silent past the threshold; abort refuses it while it is live, plans its
+// end, needs --yes, ends it, and read_committed readers then read what
+// came after it.
+func TestTxnHangingTransaction(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "payments", "--partitions", "2")...).ok(t)
+	b.openTransaction(t, "payments-tx", "payments", 0, "held-1", "held-2")
+
+	golden(t, "txn_list.json", normaliseTimes(run(t, b.args("txn", "list", "-o", "json")...).ok(t).out))
+	golden(t, "txn_list.table", normaliseTimes(run(t, b.args("txn", "list", "--state", "ongoing")...).ok(t).out))
+	run(t, b.args("txn", "list", "--state", "complete-commit")...).ok(t).errContains(t, "No transactional ids.")
+	golden(t, "txn_describe.yaml", normaliseTimes(run(t, b.args("txn", "describe", "payments-tx", "-o", "yaml")...).ok(t).out))
+	run(t, b.args("txn", "describe", "payment-tx")...).exit(t, 1).errContains(t, `transactional id "payment-tx" not found (1 exist; did you mean "payments-tx"?)`)
+	golden(t, "txn_producers.json", normaliseTimes(run(t, b.args("txn", "producers", "payments", "-o", "json")...).ok(t).out))
+
+	// Live at Kafka's threshold: not hanging, not aborted.
+	run(t, b.args("txn", "find-hanging", "payments")...).ok(t).errContains(t, "No hanging transactions.")
+	r := run(t, b.args("txn", "abort", "payments:0", "--execute", "--yes")...).exit(t, 1)
+	r.errContains(t, `the transaction of "payments-tx" is not hanging (live: its producer wrote`, "nothing changed")
+	if lso := stableEnd(t, b, "payments", 0); lso != 0 {
+		t.Fatalf("a refused abort moved the last stable offset to %d", lso)
+	}
+
+	time.Sleep(20 * time.Millisecond) // older than the threshold below
+	golden(t, "txn_find_hanging.json", normaliseTimes(run(t, b.args("txn", "find-hanging", "--all-topics", "--max-transaction-timeout", "10ms", "-o", "json")...).ok(t).out))
+	golden(t, "txn_abort_dry_run.table", normaliseTimes(run(t, b.args("txn", "abort", "payments:0", "--max-transaction-timeout", "10ms")...).ok(t).out))
+	run(t, b.args("txn", "abort", "payments:0", "--max-transaction-timeout", "10ms", "--execute")...).exit(t, 2).errContains(t, "--yes")
+	if lso := stableEnd(t, b, "payments", 0); lso != 0 {
+		t.Fatalf("an abort without --yes moved the last stable offset to %d", lso)
+	}
+
+	r = run(t, b.args("txn", "abort", "--transactional-id", "payments-tx", "--max-transaction-timeout", "10ms", "--execute", "--yes", "-o", "json")...).ok(t)
+	golden(t, "txn_abort_execute.json", normaliseTimes(r.out))
+	r.errContains(t, `Aborted the transaction of "payments-tx" on 1 partition, by fencing its producer at its coordinator`)
+	runIn(t, "after\n", b.args("produce", "payments", "--partition", "0")...).ok(t)
+	got := run(t, b.args("consume", "payments", "--isolation", "read_committed", "-e", "-o", "raw")...).ok(t).out
+	if got != "after\n" {
+		t.Errorf("a read_committed reader after the abort read %q, want only the record after it", got)
+	}
+	run(t, b.args("txn", "abort", "--transactional-id", "payments-tx", "--max-transaction-timeout", "10ms")...).exit(t, 1).
+		errContains(t, `transactional id "payments-tx" has no open transaction (its state is`)
+	run(t, b.args("txn", "abort", "payments:1", "--max-transaction-timeout", "10ms")...).exit(t, 1).
+		errContains(t, "no transaction is open on payments[1]: nothing to abort")
+}
+
+// stableEnd is a partition's last stable offset, as a read_committed
+// reader sees the end.
+func stableEnd(t *testing.T, b broker, topic string, partition int32) int64 {
+	t.Helper()
+	var open []struct {
+		LSO int64 `json:"last_stable_offset"`
+	}
+	r := run(t, b.args("txn", "find-hanging", topic, "--max-transaction-timeout", "1ns", "-o", "json")...).ok(t)
+	if err := json.Unmarshal([]byte(r.out), &open); err != nil {
+		t.Fatal(err)
+	}
+	if len(open) == 0 {
+		return -1 // nothing open: the end is the high watermark
+	}
+	return open[0].LSO
+}
+
+func (r result) errContains(t *testing.T, parts ...string) result {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(r.errOut, p) {
+			t.Errorf("stderr lacks %q:\n%s", p, r.errOut)
+		}
+	}
+	return r
+}
