@@ -34,7 +34,7 @@ func TestQuotaCommands(t *testing.T) {
 	golden(t, "quota_alter_delete.json", run(t, b.args("quota", "alter", "--name", "user=alice", "--delete", "producer_byte_rate", "--execute", "-o", "json")...).ok(t).out)
 	var d struct {
 		Applied []struct {
-			Key  string  `json:"key"`
+			Key  string `json:"key"`
 			From []struct{ Type, Name string }
 		} `json:"applied"`
 	}
