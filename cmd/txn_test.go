@@ -128,3 +128,17 @@ func (r result) errContains(t *testing.T, parts ...string) result {
 	}
 	return r
 }
+
+// produce --partition N --transactional-id writes its records in the
+// transaction: records placed by the user, not the partitioner, were
+// appended to the partition's queue without the partition being added to
+// the transaction, and timed out undelivered (exit 4).
+func TestProducePartitionInTransaction(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "placed", "--partitions", "2")...).ok(t)
+	runIn(t, "a\nb\n", b.args("produce", "placed", "--partition", "1", "--transactional-id", "placed-tx", "-X", "message.timeout.ms=5000")...).ok(t)
+	if got := run(t, b.args("consume", "placed", "-p", "1", "-e", "-o", "raw")...).ok(t).out; got != "a\nb\n" {
+		t.Errorf("partition 1 holds %q, want the two records", got)
+	}
+}
