@@ -1,0 +1,244 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// kafkaTable parses the tab-separated, space-padded tables of
+// kafka-transactions (and kafka-metadata-quorum --replication): one map per
+// row, by column name.
+func kafkaTable(out string) []map[string]string {
+	var header []string
+	var rows []map[string]string
+	for _, l := range lines(out) {
+		cells := strings.Split(strings.TrimRight(l, "\t"), "\t")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		if header == nil {
+			header = cells
+			continue
+		}
+		row := map[string]string{}
+		for i, h := range header {
+			if i < len(cells) {
+				row[h] = cells[i]
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// stOpen is an open transaction of `txn find-hanging` and `txn abort` -o json.
+type stOpen struct {
+	Topic            string  `json:"topic"`
+	Partition        int32   `json:"partition"`
+	ProducerID       int64   `json:"producer_id"`
+	ProducerEpoch    int32   `json:"producer_epoch"`
+	StartOffset      int64   `json:"start_offset"`
+	LastStableOffset int64   `json:"last_stable_offset"`
+	HighWatermark    int64   `json:"high_watermark"`
+	Known            bool    `json:"known_to_coordinator"`
+	TransactionalID  string  `json:"transactional_id"`
+	Hanging          bool    `json:"hanging"`
+	LSOAfter         *int64  `json:"last_stable_offset_after"`
+	OpenSeconds      float64 `json:"open_seconds"`
+}
+
+// A transactional producer killed -9 inside its transaction, for real:
+// streamctl and kafka-transactions agree on what the coordinator and the
+// partition's leader hold; kafka-transactions find-hanging reports nothing
+// (its coordinator still holds the transaction, until its 15-minute
+// timeout) while streamctl finds it once the threshold says its producer
+// is gone; the abort refuses it at Kafka's threshold (nothing changed),
+// ends it at a lower one, and a read_committed reader held at it moves on
+// to what comes after.
+func TestHangingTransaction(t *testing.T) {
+	t.Parallel()
+	u := newUser(t)
+	boot := k(t, "KAFKA_BOOTSTRAP")
+	topic, id := uniqueName(t, ""), uniqueName(t, "tx")
+	u.run("topic", "create", topic, "--partitions", "2").ok(t)
+	u.runIn("before-1\nbefore-2\n", "produce", topic, "--partition", "0").ok(t)
+
+	// A read_committed reader following partition 0.
+	reader := u.start("consume", topic, "-p", "0", "--isolation", "read_committed", "-o", "raw")
+	reader.stdin.Close()
+	readLines := make(chan string, 16)
+	go func() {
+		buf := make([]byte, 4096)
+		var acc string
+		for {
+			n, err := reader.stdout.Read(buf)
+			acc += string(buf[:n])
+			for {
+				i := strings.IndexByte(acc, '\n')
+				if i < 0 {
+					break
+				}
+				readLines <- acc[:i]
+				acc = acc[i+1:]
+			}
+			if err != nil {
+				close(readLines)
+				return
+			}
+		}
+	}()
+	expectRead := func(want string) {
+		t.Helper()
+		select {
+		case got := <-readLines:
+			if got != want {
+				t.Fatalf("the read_committed reader read %q, want %q", got, want)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatalf("the read_committed reader did not read %q within a minute:\n%s", want, reader.stderr.String())
+		}
+	}
+	expectRead("before-1")
+	expectRead("before-2")
+
+	// The producer: 3 records in its transaction, then kill -9.
+	producer := u.start("produce", topic, "--partition", "0", "--transactional-id", id, "-X", "transaction.timeout.ms=900000")
+	if _, err := io.WriteString(producer.stdin, "held-1\nheld-2\nheld-3\n"); err != nil {
+		t.Fatal(err)
+	}
+	var open []stOpen
+	eventually(t, time.Minute, func() (bool, string) {
+		r := u.run("txn", "find-hanging", topic+":0", "--max-transaction-timeout", "1ns", "-o", "json").ok(t)
+		r.json(t, &open)
+		return len(open) == 1 && open[0].HighWatermark == 5, "the transaction's 3 records are not all written: " + r.stdout
+	})
+	if err := producer.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	producer.wait(t)
+	select {
+	case got := <-readLines:
+		t.Fatalf("the read_committed reader read %q, inside the open transaction", got)
+	case <-time.After(2 * time.Second):
+	}
+
+	// Kafka's tool and streamctl on the same state.
+	var list []stTxn
+	u.run("txn", "describe", id, "-o", "json").ok(t).json(t, &list)
+	kd := kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "describe", "--transactional-id", id))
+	if len(list) != 1 || len(kd) != 1 || kd[0]["TransactionState"] != list[0].State || kd[0]["ProducerId"] != strconv.FormatInt(list[0].ProducerID, 10) ||
+		kd[0]["ProducerEpoch"] != strconv.Itoa(int(list[0].Epoch)) || kd[0]["TransactionTimeoutMs"] != "900000" || list[0].TimeoutMs != 900000 ||
+		kd[0]["TopicPartitions"] != topic+"-0" || len(list[0].Partitions) != 1 || list[0].State != "Ongoing" {
+		t.Errorf("txn describe %+v, kafka-transactions describe %v", list, kd)
+	}
+	found := false
+	for _, row := range kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "list")) {
+		found = found || (row["TransactionalId"] == id && row["TransactionState"] == "Ongoing" && row["ProducerId"] == strconv.FormatInt(list[0].ProducerID, 10))
+	}
+	u.run("txn", "list", "--state", "ongoing", "-o", "json").ok(t).json(t, &list)
+	if !found || !containsID(list, id) {
+		t.Errorf("kafka-transactions list has %s ongoing: %v; txn list --state ongoing: %+v", id, found, list)
+	}
+	var producers []struct {
+		ProducerID     int64  `json:"producer_id"`
+		Epoch          int32  `json:"producer_epoch"`
+		CoordEpoch     int32  `json:"coordinator_epoch"`
+		LastSequence   int32  `json:"last_sequence"`
+		TxnStartOffset *int64 `json:"txn_start_offset"`
+		ID             string `json:"transactional_id"`
+	}
+	u.run("txn", "producers", topic+":0", "-o", "json").ok(t).json(t, &producers)
+	kp := kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "describe-producers", "--topic", topic, "--partition", "0"))
+	if len(producers) != len(kp) {
+		t.Fatalf("txn producers %+v, kafka-transactions describe-producers %v", producers, kp)
+	}
+	for i, p := range producers {
+		start := "None"
+		if p.TxnStartOffset != nil {
+			start = strconv.FormatInt(*p.TxnStartOffset, 10)
+		}
+		if kp[i]["ProducerId"] != strconv.FormatInt(p.ProducerID, 10) || kp[i]["ProducerEpoch"] != strconv.Itoa(int(p.Epoch)) ||
+			kp[i]["LatestCoordinatorEpoch"] != strconv.Itoa(int(p.CoordEpoch)) || kp[i]["LastSequence"] != strconv.Itoa(int(p.LastSequence)) ||
+			kp[i]["CurrentTransactionStartOffset"] != start {
+			t.Errorf("producer %d: streamctl %+v, kafka-transactions %v", i, p, kp[i])
+		}
+	}
+
+	// Kafka's find-hanging: its coordinator holds it, so not hanging by
+	// Kafka's rule at any threshold; streamctl's, past the threshold.
+	if rows := kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "find-hanging", "--topic", topic, "--max-transaction-timeout", "0")); len(rows) != 0 {
+		t.Errorf("kafka-transactions find-hanging: %v", rows)
+	}
+	u.run("txn", "find-hanging", topic).ok(t).errContains(t, "No hanging transactions.")
+	time.Sleep(time.Second) // older than the threshold below
+	u.run("txn", "find-hanging", topic, "--max-transaction-timeout", "1s", "-o", "json").ok(t).json(t, &open)
+	if len(open) != 1 || !open[0].Hanging || !open[0].Known || open[0].TransactionalID != id || open[0].StartOffset != 2 || open[0].LastStableOffset != 2 || open[0].HighWatermark != 5 {
+		t.Fatalf("txn find-hanging: %+v", open)
+	}
+
+	// At Kafka's threshold it is not hanging: refused, nothing changed.
+	u.run("txn", "abort", topic+":0", "--execute", "--yes").exit(t, 1).errContains(t, "is not hanging", "nothing changed")
+	if kd := kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "describe", "--transactional-id", id)); kd[0]["TransactionState"] != "Ongoing" {
+		t.Fatalf("a refused abort changed the transaction: %v", kd)
+	}
+	// The abort: the dry run, then for real.
+	u.run("txn", "abort", topic+":0", "--start-offset", "2", "--max-transaction-timeout", "1s").ok(t).errContains(t, "Dry run")
+	var plan struct {
+		Method     string   `json:"method"`
+		Partitions []stOpen `json:"partitions"`
+		Executed   bool     `json:"executed"`
+	}
+	u.run("txn", "abort", topic+":0", "--start-offset", "2", "--max-transaction-timeout", "1s", "--execute", "--yes", "-o", "json").ok(t).json(t, &plan)
+	if !plan.Executed || plan.Method != "fence" || len(plan.Partitions) != 1 || plan.Partitions[0].LSOAfter == nil || *plan.Partitions[0].LSOAfter <= 2 {
+		t.Fatalf("txn abort --execute: %+v", plan)
+	}
+	kd = kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "describe", "--transactional-id", id))
+	if st := kd[0]["TransactionState"]; st == "Ongoing" || kd[0]["TopicPartitions"] != "" {
+		t.Errorf("kafka-transactions describe after the abort: %v", kd)
+	}
+	kp = kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "describe-producers", "--topic", topic, "--partition", "0"))
+	for _, row := range kp {
+		if row["CurrentTransactionStartOffset"] != "None" {
+			t.Errorf("kafka-transactions describe-producers after the abort: %v", kp)
+		}
+	}
+	u.run("txn", "abort", topic+":0", "--max-transaction-timeout", "1s").exit(t, 1).errContains(t, "no transaction is open on "+topic+"[0]: nothing to abort")
+
+	// The reader moves past the aborted records to what comes after.
+	u.runIn("after-1\n", "produce", topic, "--partition", "0").ok(t)
+	expectRead("after-1")
+	if got := u.run("consume", topic, "-p", "0", "-e", "-o", "raw").ok(t).stdout; got != "before-1\nbefore-2\nafter-1\n" {
+		t.Errorf("a read_committed reader from the start reads %q", got)
+	}
+	if got := u.run("consume", topic, "-p", "0", "-e", "-o", "raw", "--isolation", "read_uncommitted").ok(t).stdout; !strings.Contains(got, "held-3") {
+		t.Errorf("a read_uncommitted reader should still see the aborted records: %q", got)
+	}
+}
+
+// stTxn is a transactional id of `txn list` and `txn describe` -o json.
+type stTxn struct {
+	ID         string `json:"transactional_id"`
+	State      string `json:"state"`
+	ProducerID int64  `json:"producer_id"`
+	Epoch      int16  `json:"producer_epoch"`
+	TimeoutMs  int64  `json:"transaction_timeout_ms"`
+	Partitions []struct {
+		Topic     string `json:"topic"`
+		Partition int32  `json:"partition"`
+	} `json:"partitions"`
+}
+
+func containsID(list []stTxn, id string) bool {
+	for _, l := range list {
+		if l.ID == id {
+			return true
+		}
+	}
+	return false
+}
