@@ -84,6 +84,10 @@ var badInputs = []badInput{
 	{args: []string{"consume", "order-events", "-o", "yaml", "-e"}, code: 2, msg: `unknown output format "yaml": use one of table, json, raw`},
 	{args: []string{"consume", "order-events", "-e", "--decode", "--registry-url", "http://127.0.0.1:1"}, code: 1, msg: `order-events[0] offset 0: --decode value: not in the schema registry wire format: it starts with byte 0x7b, not the magic byte 0x00`},
 	{args: []string{"consume", "order-events-avro", "-e", "--decode", "--registry-url", "http://127.0.0.1:1"}, code: 1, msg: `order-events-avro[0] offset 0: --decode value: schema id 1: cannot reach the schema registry at http://127.0.0.1:1`},
+	{args: []string{"consume", "order-events", "-e", "--unframed"}, code: 2, msg: `--unframed goes with --value-schema FILE or --key-schema FILE: without the framing, the schema must come from a file`},
+	{args: []string{"consume", "order-events", "-e", "--proto-message", "shop.Order"}, code: 2, msg: `--proto-message goes with --value-schema FILE (framed records name their message)`},
+	{args: []string{"consume", "order-events", "-e", "--value-schema", "/nonexistent/order.proto", "--unframed"}, code: 1, msg: `--value-schema: open /nonexistent/order.proto: no such file or directory`},
+	{args: []string{"consume", "order-events", "-e", "--value-schema", "order.txt"}, code: 1, msg: `cannot tell the schema type of order.txt from its name (.avsc, .proto or .json): pass --schema-type avro, protobuf or json`},
 
 	// Writing.
 	{args: []string{"produce"}, code: 2, msg: `name the TOPIC to write to (only --format json can take topics from the input)`},
@@ -95,6 +99,10 @@ var badInputs = []badInput{
 	{args: []string{"produce", "order-events", "--compression", "brotli"}, code: 2, msg: `--compression "brotli": use none, gzip, snappy, lz4, zstd`},
 	{args: []string{"produce", "order-events", "--format", "raw", "--parse-key"}, code: 2, msg: `--parse-key reads text lines; it does not apply to --format raw`},
 	{args: []string{"produce", "order-events", "--partition", "9"}, code: 2, msg: `--partition 9: topic "order-events" has 3 partitions (0-2), not partition 9`},
+	{args: []string{"produce", "order-events", "--value-subject", "order-events-value", "--unframed"}, code: 2, msg: `--unframed writes without the registry: give --value-schema FILE, not --value-subject`},
+	{args: []string{"produce", "order-events", "--value-schema", "order.avsc", "--schema-path", "schemas"}, code: 2, msg: `--schema-path goes with --unframed (a registered schema's types come from the registry: --reference)`},
+	{args: []string{"produce", "order-events", "--value-schema", "order.avsc", "--reference", "shop.Money"}, code: 2, msg: `--reference "shop.Money": want NAME=SUBJECT[:VERSION]`},
+	{args: []string{"schema", "register", "payments-value", "payment.avsc", "--reference", "shop.Money=money-value:0"}, code: 2, msg: `--reference "shop.Money=money-value:0": version 0: versions start at 1`},
 
 	// Replay.
 	{args: []string{"replay", "order-events"}, code: 2, msg: `choose exactly one target: --to-topic, --to-file, --exec or --to-group`},

@@ -75,14 +75,18 @@ per id): -o json keeps the raw bytes and adds "value_schema_id" and
 "value_decoded" beside them, so the output still round-trips through
 produce; the other outputs and --where see the decoded JSON. --decode=key
 or --decode=key,value decode keys too. A record that is not framed, or
-whose schema cannot be had, stops the read with an error naming it.`,
+whose schema cannot be had, stops the read with an error naming it.
+--value-schema FILE (--key-schema) decodes with a local schema file
+instead of the registry; with --unframed, records that are the encoded
+data alone (plain Avro, Protobuf or JSON topics).`,
 		Example: `  streamctl consume order-events -e
   streamctl consume order-events --offset -5 -e -o json
   streamctl consume order-events --offset @-1h -e --where '.type == "OrderPaid"'
   streamctl consume order-events --offset '@2026-11-26T10:00:00Z:@2026-11-26T11:00:00Z' -o json
   streamctl consume order-events -g billing -n 100 -o raw
   streamctl consume order-events -e -f 'Key: %k, partition %p, offset %o: %s\n'
-  streamctl consume payments-avro -e --decode -o json`,
+  streamctl consume payments-avro -e --decode -o json
+  streamctl consume raw-orders -e --value-schema order.proto --proto-message shop.Order --unframed`,
 		Args:              cmdutil.MinimumArgs(1, "TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,7 +24,7 @@ import (
 
 // The hand-written docs whose shell examples must run as written on a fresh
 // playground.
-var exampleDocs = []string{"README.md", "docs/getting-started.md", "docs/consumer-groups.md", "docs/replay.md", "docs/dlq.md"}
+var exampleDocs = []string{"README.md", "docs/getting-started.md", "docs/consumer-groups.md", "docs/replay.md", "docs/dlq.md", "docs/schema-registry.md"}
 
 // exampleExpect is what an example is known to do other than succeed: its
 // exit code, or why it is not run. Every entry must still be in the docs,
@@ -122,8 +123,19 @@ var trailingComment = regexp.MustCompile(`\s+#[^'"\n]*$`)
 // withoutComment is an example as exampleExpect names it.
 func withoutComment(s string) string { return trailingComment.ReplaceAllString(s, "") }
 
-// complete reports whether sh can run s as it is.
+// heredoc is a here-document's start, and its delimiter.
+var heredoc = regexp.MustCompile(`<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?`)
+
+// complete reports whether sh can run s as it is: sh -n takes a
+// here-document without its delimiter line as complete, so those are
+// looked for here.
 func complete(s string) bool {
+	lines := strings.Split(s, "\n")
+	for _, m := range heredoc.FindAllStringSubmatch(s, -1) {
+		if !slices.Contains(lines[1:], m[1]) {
+			return false
+		}
+	}
 	return !strings.HasSuffix(s, "\\") && exec.Command("sh", "-n", "-c", s).Run() == nil
 }
 

@@ -119,10 +119,12 @@ func (r result) exit(t *testing.T, code int) result {
 	return r
 }
 
-// broker is an in-process kfake broker for one test.
+// broker is an in-process kfake broker for one test, with the playground's
+// schema registry beside it.
 type broker struct {
-	addr string
-	port int
+	addr     string
+	port     int
+	registry string // the registry's URL
 }
 
 // startBroker starts an empty playground broker on a free port.
@@ -135,7 +137,7 @@ func startBroker(t *testing.T) broker {
 	t.Cleanup(p.Close)
 	_, port, _ := net.SplitHostPort(p.Addr())
 	n, _ := strconv.Atoi(port)
-	return broker{addr: p.Addr(), port: n}
+	return broker{addr: p.Addr(), port: n, registry: p.RegistryURL()}
 }
 
 // startDemo starts a broker seeded with the playground's demo data set.

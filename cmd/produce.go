@@ -59,6 +59,8 @@ type ProduceOptions struct {
 	Value, Key      schemaSide
 	SchemaType      string
 	SubjectStrategy string
+	Unframed        bool     // no registry: the encoded data alone
+	SchemaPaths     []string // with Unframed: where imports are found
 
 	text format.TextOptions
 }
@@ -68,6 +70,7 @@ type ProduceOptions struct {
 type schemaSide struct {
 	File, Subject, Message string
 	Version                int
+	RefSpecs               []string // --reference NAME=SUBJECT[:VERSION]
 }
 
 func (s *schemaSide) on() bool { return s.File != "" || s.Subject != "" }
@@ -100,7 +103,11 @@ registry. The --key- flags do the same for keys. Avro takes its JSON
 encoding (what consume --decode writes) or plain values for unions;
 Protobuf takes the proto3 JSON mapping, the file's first message unless
 --proto-message names one. A value that does not fit the schema is a
-malformed line.
+malformed line. A schema file that uses types kept under other subjects
+names them with --reference NAME=SUBJECT[:VERSION] (--key-reference).
+--unframed writes the encoded data alone, for topics whose consumers know
+the schema: no registry is used, and the file's Protobuf imports and Avro
+types are found on disk (its directory, then --schema-path DIR).
 
 A malformed line stops the run with an error naming its line number, unless
 --skip-invalid counts it and goes on; so does an envelope naming a topic or
@@ -124,7 +131,8 @@ linger.ms=N changes it). The end of input sends at once.`,
   streamctl consume order-events -e -o json | streamctl produce order-events-copy --format json
   streamctl produce blobs --format raw --file picture.png -k picture-1
   echo '{"id":1,"amount":9.5}' | streamctl produce payments-avro --value-schema payment.avsc
-  streamctl produce payments-avro --value-subject payments-avro-value --schema-version 2 < payments.jsonl`,
+  streamctl produce payments-avro --value-subject payments-avro-value --schema-version 2 < payments.jsonl
+  streamctl produce raw-orders --value-schema order.proto --proto-message shop.Order --unframed < orders.jsonl`,
 		Args: cmdutil.RangeArgs(0, 1, "TOPIC"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -161,18 +169,19 @@ linger.ms=N changes it). The end of input sends at once.`,
 	fl.StringVarP(&opts.FixedKey, "key", "k", "", "the key of every record (kcat -k)")
 	fl.StringArrayVarP(&opts.HeaderFlags, "header", "H", nil, "header name=value on every record, repeatable (kcat -H)")
 	fl.BoolVarP(&opts.EmptyIsNull, "empty-null", "Z", false, "text: an empty value (or key) is null (kcat -Z)")
-	fl.StringVar(&opts.Value.File, "value-schema", "", "encode values (JSON) with this schema file, registering it (.avsc, .proto, .json)")
+	fl.StringVar(&opts.Value.File, "value-schema", "", "encode values (JSON) with this schema file (.avsc, .proto, .json), registering it unless --unframed")
 	fl.StringVar(&opts.Value.Subject, "value-subject", "", "encode values (JSON) with the schema of this registry subject")
 	fl.IntVar(&opts.Value.Version, "schema-version", -1, "with --value-subject: this version instead of the latest")
 	fl.StringVar(&opts.Value.Message, "proto-message", "", "Protobuf values: the message's full name (default: the schema's first)")
-	fl.StringVar(&opts.Key.File, "key-schema", "", "encode keys (JSON) with this schema file, registering it")
+	fl.StringVar(&opts.Key.File, "key-schema", "", "encode keys (JSON) with this schema file, registering it unless --unframed")
 	fl.StringVar(&opts.Key.Subject, "key-subject", "", "encode keys (JSON) with the schema of this registry subject")
 	fl.IntVar(&opts.Key.Version, "key-schema-version", -1, "with --key-subject: this version instead of the latest")
 	fl.StringVar(&opts.Key.Message, "key-proto-message", "", "Protobuf keys: the message's full name (default: the schema's first)")
-	fl.StringVar(&opts.SchemaType, "schema-type", "", "type of the --value-schema/--key-schema files when their names do not say: avro, protobuf or json")
+	fl.StringArrayVar(&opts.Value.RefSpecs, "reference", nil, "a type or import the --value-schema file uses from another subject: NAME=SUBJECT[:VERSION] (repeatable)")
+	fl.StringArrayVar(&opts.Key.RefSpecs, "key-reference", nil, "a type or import the --key-schema file uses from another subject: NAME=SUBJECT[:VERSION] (repeatable)")
+	cmdutil.AddLocalSchemaFlags(cmd, &opts.SchemaType, &opts.SchemaPaths, &opts.Unframed, "write")
 	fl.StringVar(&opts.SubjectStrategy, "subject-strategy", string(schema.TopicName), "subject for schema files: TopicName (TOPIC-value), RecordName (the record's full name) or TopicRecordName")
 	cmdutil.AddRegistryFlag(cmd, f)
-	_ = cmd.RegisterFlagCompletionFunc("schema-type", cobra.FixedCompletions(schema.TypeNames, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("subject-strategy", cobra.FixedCompletions(schema.Strategies, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "raw"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("compression", cobra.FixedCompletions(compressionCodecs, cobra.ShellCompDirectiveNoFileComp))
@@ -248,16 +257,23 @@ func (o *ProduceOptions) validate() error {
 		if s.Message != "" && !s.on() {
 			return exitcode.UsageError("a Protobuf message name needs --%s-schema or --%s-subject", side.name, side.name)
 		}
-	}
-	if _, err := schema.ParseStrategy(o.SubjectStrategy); err != nil {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
-	if o.SchemaType != "" {
-		if _, err := schema.ParseType(o.SchemaType); err != nil {
-			return exitcode.WithCode(exitcode.Usage, err)
+		if len(s.RefSpecs) > 0 && (s.File == "" || o.Unframed) {
+			return exitcode.UsageError("references (--%s) go with a --%s-schema file that is registered, not with --unframed (which finds them on disk: --schema-path)",
+				map[string]string{"value": "reference", "key": "key-reference"}[side.name], side.name)
+		}
+		if _, err := cmdutil.ParseReferences(s.RefSpecs); err != nil {
+			return err
+		}
+		if o.Unframed && s.Subject != "" {
+			return exitcode.UsageError("--unframed writes without the registry: give --%s-schema FILE, not --%s-subject", side.name, side.name)
 		}
 	}
-	return nil
+	if st, err := schema.ParseStrategy(o.SubjectStrategy); err != nil {
+		return exitcode.WithCode(exitcode.Usage, err)
+	} else if o.Unframed && st != schema.TopicName {
+		return exitcode.UsageError("--subject-strategy names the registry subject of a schema file; --unframed registers nothing")
+	}
+	return cmdutil.CheckLocalSchemaFlags(o.Value.File != "" || o.Key.File != "", o.SchemaType, o.SchemaPaths, o.Unframed)
 }
 
 // compressionCodecs are Kafka's compression.type values (librdkafka's too).
@@ -652,9 +668,12 @@ func produceEncoders(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptio
 	if !opts.Value.on() && !opts.Key.on() {
 		return nil, nil
 	}
-	reg, err := f.Registry()
-	if err != nil {
-		return nil, err
+	var reg *schema.Registry
+	var err error
+	if !opts.Unframed {
+		if reg, err = f.Registry(); err != nil {
+			return nil, err
+		}
 	}
 	strategy, _ := schema.ParseStrategy(opts.SubjectStrategy)
 	e := &recordEncoder{}
@@ -666,9 +685,11 @@ func produceEncoders(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptio
 		if !side.s.on() {
 			continue
 		}
+		refs, _ := cmdutil.ParseReferences(side.s.RefSpecs)
 		if *side.out, err = schema.NewEncoder(ctx, reg, schema.EncoderOptions{
 			Key: side.key, SchemaFile: side.s.File, SchemaType: opts.SchemaType, Strategy: strategy,
 			Subject: side.s.Subject, Version: side.s.Version, Message: side.s.Message,
+			References: refs, Unframed: opts.Unframed, Paths: opts.SchemaPaths,
 		}); err != nil {
 			return nil, err
 		}

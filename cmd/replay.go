@@ -195,7 +195,7 @@ func (o *ReplayOptions) validate(now time.Time) error {
 		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
 	}
 	if o.Decode.On() && o.ToFile == "" && o.Exec == "" {
-		return exitcode.UsageError("--decode adds decoded values to the envelopes of --to-file and --exec; topics and groups get the records as they are")
+		return exitcode.UsageError("--decode (and --value-schema, --key-schema) adds decoded values to the envelopes of --to-file and --exec; topics and groups get the records as they are")
 	}
 	if err := o.Decode.Validate(); err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/schema"
 )
 
 func newCmdCompat(f *cmdutil.Factory) *cobra.Command {
@@ -18,6 +17,7 @@ func newCmdCompat(f *cmdutil.Factory) *cobra.Command {
 		Short: "Check a schema against a subject's compatibility level",
 	})
 	var typ string
+	var refSpecs []string
 	var version int
 	check := &cobra.Command{
 		Use:   "check SUBJECT FILE",
@@ -30,7 +30,7 @@ registry's reasons are printed.`,
   streamctl schema compat check payments-value payment-v2.avsc -o json`,
 		Args: cmdutil.ExactArgs(2, "SUBJECT", "FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := schema.ReadSchemaFile(args[1], typ)
+			s, err := readSchemaFile(cmd.Context(), f, args[1], typ, refSpecs)
 			if err != nil {
 				return err
 			}
@@ -57,6 +57,7 @@ registry's reasons are printed.`,
 	}
 	check.Flags().IntVar(&version, "version", -1, "check against this version instead of the latest")
 	addSchemaTypeFlag(check, &typ)
+	addReferenceFlag(check, &refSpecs)
 	cmd.AddCommand(check)
 	return cmd
 }

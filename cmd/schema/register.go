@@ -1,7 +1,10 @@
 package schema
 
 import (
+	"context"
 	"strconv"
+
+	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/spf13/cobra"
 
@@ -12,6 +15,7 @@ import (
 
 func newCmdRegister(f *cmdutil.Factory) *cobra.Command {
 	var typ string
+	var refSpecs []string
 	cmd := &cobra.Command{
 		Use:   "register SUBJECT FILE",
 		Short: "Register a schema file as the next version of a subject",
@@ -20,12 +24,18 @@ func newCmdRegister(f *cmdutil.Factory) *cobra.Command {
 first, so a typo fails here rather than in the registry. Registering a
 schema the subject already has returns its existing version and id. The
 registry refuses a schema that breaks the subject's compatibility level
-(see "schema compat check").`,
+(see "schema compat check").
+
+A schema that uses types kept under other subjects (an Avro named type, a
+Protobuf import) names each with --reference NAME=SUBJECT[:VERSION]: the
+Avro type's full name or the import's path as the file spells it, and the
+subject that holds it (its latest version without one).`,
 		Example: `  streamctl schema register payments-value payment.avsc
-  streamctl schema register payments-value payment.proto -o json`,
+  streamctl schema register payments-value payment.proto -o json
+  streamctl schema register payments-value payment.avsc --reference com.example.Money=money-value:1`,
 		Args: cmdutil.ExactArgs(2, "SUBJECT", "FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := schema.ReadSchemaFile(args[1], typ)
+			s, err := readSchemaFile(cmd.Context(), f, args[1], typ, refSpecs)
 			if err != nil {
 				return err
 			}
@@ -45,7 +55,31 @@ registry refuses a schema that breaks the subject's compatibility level
 		},
 	}
 	addSchemaTypeFlag(cmd, &typ)
+	addReferenceFlag(cmd, &refSpecs)
 	return cmd
+}
+
+func addReferenceFlag(cmd *cobra.Command, specs *[]string) {
+	cmd.Flags().StringArrayVar(specs, "reference", nil, "a type or import FILE uses from another subject: NAME=SUBJECT[:VERSION] (repeatable)")
+}
+
+// readSchemaFile reads FILE, with the subjects it refers to from the
+// registry, ready to register or check.
+func readSchemaFile(ctx context.Context, f *cmdutil.Factory, path, typ string, refSpecs []string) (sr.Schema, error) {
+	refs, err := cmdutil.ParseReferences(refSpecs)
+	if err != nil {
+		return sr.Schema{}, err
+	}
+	file, err := schema.ReadSchemaFile(path, typ, refs)
+	if err != nil {
+		return sr.Schema{}, err
+	}
+	reg, err := f.Registry()
+	if err != nil {
+		return sr.Schema{}, err
+	}
+	s, _, err := reg.Prepare(ctx, file)
+	return s, err
 }
 
 func addSchemaTypeFlag(cmd *cobra.Command, typ *string) {

@@ -4,15 +4,18 @@ Confluent's Python client (confluent-kafka from PyPI) with its Avro,
 Protobuf and JSON Schema serializers, run in the venv scripts/python-interop
 makes.
 
-  sr_interop.py produce --topic T --type avro|protobuf|json --schema FILE [--message NAME] < lines
-  sr_interop.py consume --topic T --type ... --schema FILE --count N > lines
+  sr_interop.py produce --topic T --type avro|protobuf|json --schema FILE [--message NAME] [--unframed] < lines
+  sr_interop.py consume --topic T --type ... --schema FILE --count N [--unframed] > lines
 
 Input lines and output lines are JSON in the form streamctl's --decode
 writes and its --value-schema reads: Avro's JSON encoding (tagged unions,
 read and written with fastavro's JSON codec), the proto3 JSON mapping
 (protobuf's json_format), or the JSON Schema document itself.
 Connection: --bootstrap, --registry, and --user/--password for basic auth
-(--ca for a TLS registry).
+(--ca for a TLS registry). --unframed writes and reads the encoded data
+alone, without Confluent's serializers or the registry: fastavro's
+schemaless writer and reader, protobuf's SerializeToString and
+FromString, JSON text.
 """
 import argparse
 import importlib
@@ -44,7 +47,9 @@ def proto_class(schema_file, message):
 
     out = tempfile.mkdtemp()
     d, name = os.path.split(os.path.abspath(schema_file))
-    if protoc.main(["protoc", f"-I{d}", f"--python_out={out}", name]) != 0:
+    # Every .proto beside it too, so that its imports have classes.
+    files = sorted(os.path.relpath(os.path.join(r, f), d) for r, _, fs in os.walk(d) for f in fs if f.endswith(".proto"))
+    if protoc.main(["protoc", f"-I{d}", f"--python_out={out}"] + files) != 0:
         sys.exit(f"protoc failed on {schema_file}")
     sys.path.insert(0, out)
     module = importlib.import_module(name[: -len(".proto")] + "_pb2")
@@ -72,6 +77,16 @@ def serdes(args, sr):
             fastavro.json_writer(buf, parsed, [obj])
             return json.loads(buf.getvalue())
 
+        if args.unframed:
+            def ser(obj, _ctx):
+                buf = io.BytesIO()
+                fastavro.schemaless_writer(buf, parsed, obj)
+                return buf.getvalue()
+
+            def deser(data, _ctx):
+                return fastavro.schemaless_reader(io.BytesIO(data), parsed, None)
+
+            return ser, deser, from_json, to_json
         return AvroSerializer(sr, text), AvroDeserializer(sr), from_json, to_json
     if args.type == "protobuf":
         from google.protobuf import json_format
@@ -86,9 +101,13 @@ def serdes(args, sr):
         def to_json(msg):
             return json_format.MessageToDict(msg)
 
+        if args.unframed:
+            return (lambda msg, _ctx: msg.SerializeToString()), (lambda data, _ctx: cls.FromString(data)), from_json, to_json
         return ProtobufSerializer(cls, sr, conf), ProtobufDeserializer(cls, conf), from_json, to_json
     from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 
+    if args.unframed:
+        return (lambda obj, _ctx: json.dumps(obj).encode()), (lambda data, _ctx: json.loads(data)), json.loads, lambda obj: obj
     return JSONSerializer(text, sr), JSONDeserializer(text), json.loads, lambda obj: obj
 
 
@@ -105,6 +124,7 @@ def main():
     p.add_argument("--schema", required=True)
     p.add_argument("--message")
     p.add_argument("--count", type=int, default=0)
+    p.add_argument("--unframed", action="store_true", help="the encoded data alone: no framing, no registry")
     p.add_argument("--natural", action="store_true",
                    help="consume: print what the deserializer returns as plain JSON (bench/run), not the tools' shared form")
     args = p.parse_args()

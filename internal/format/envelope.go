@@ -52,10 +52,16 @@ type EnvelopeOptions struct {
 	Decoded func(r *kafka.Record) (key, value Decoded)
 }
 
-// Decoded is a key or value decoded with its schema: the schema id its
-// framing named and the data as compact JSON (nil: not decoded).
+// Decoded is a key or value decoded with its schema: the data as compact
+// JSON (nil: not decoded) and what the raw bytes are. Framed bytes (the
+// schema registry's magic byte and schema id, then Avro, Protobuf or JSON)
+// and unframed Avro or Protobuf are binary: the envelope writes them in
+// base64 whatever they happen to look like, never as a string of escapes
+// that some records get and others not.
 type Decoded struct {
-	SchemaID int
+	SchemaID int  // the id in the framing, when Framed
+	Framed   bool // the bytes carry the registry framing: binary, and the id is written
+	Binary   bool // unframed, but a binary encoding (Avro, Protobuf)
 	JSON     []byte
 }
 
@@ -85,12 +91,19 @@ func AppendEnvelope(dst []byte, r *kafka.Record, opts EnvelopeOptions) []byte {
 		key, value = opts.Decoded(r)
 	}
 	dst = append(dst, `,"key":`...)
-	dst = appendBytes(dst, r.Key, keyEncodingB64)
+	if key.binary() {
+		dst = appendBase64(dst, r.Key, keyEncodingB64)
+	} else {
+		dst = appendBytes(dst, r.Key, keyEncodingB64)
+	}
 	dst = appendDecoded(dst, `,"key_schema_id":`, `,"key_decoded":`, key)
 	dst = append(dst, `,"value":`...)
-	if opts.DecodeJSON && isJSONContainer(r.Value) {
+	switch {
+	case value.binary():
+		dst = appendBase64(dst, r.Value, valueEncodingB64)
+	case opts.DecodeJSON && isJSONContainer(r.Value):
 		dst = appendCompactJSON(dst, r.Value)
-	} else {
+	default:
 		dst = appendBytes(dst, r.Value, valueEncodingB64)
 	}
 	dst = appendDecoded(dst, `,"value_schema_id":`, `,"value_decoded":`, value)
@@ -116,16 +129,21 @@ func AppendEnvelope(dst []byte, r *kafka.Record, opts EnvelopeOptions) []byte {
 	return append(dst, "]}\n"...)
 }
 
-// appendDecoded writes a decoded side's two fields, if it was decoded.
+// appendDecoded writes a decoded side's fields, if it was decoded: the
+// schema id (framed bytes only) and the JSON.
 func appendDecoded(dst []byte, idField, jsonField string, d Decoded) []byte {
 	if d.JSON == nil {
 		return dst
 	}
-	dst = append(dst, idField...)
-	dst = strconv.AppendInt(dst, int64(d.SchemaID), 10)
+	if d.Framed {
+		dst = append(dst, idField...)
+		dst = strconv.AppendInt(dst, int64(d.SchemaID), 10)
+	}
 	dst = append(dst, jsonField...)
 	return append(dst, d.JSON...)
 }
+
+func (d Decoded) binary() bool { return d.JSON != nil && (d.Framed || d.Binary) }
 
 // appendBytes writes b as null, a JSON string when it is valid UTF-8, or a
 // base64 string followed by encField.
@@ -137,7 +155,12 @@ func appendBytes(dst, b []byte, encField string) []byte {
 	if dst, ok := appendUTF8String(dst, b); ok {
 		return dst
 	}
-	dst = append(dst[:mark], '"')
+	return appendBase64(dst[:mark], b, encField)
+}
+
+// appendBase64 writes b (not nil) as a base64 string followed by encField.
+func appendBase64(dst, b []byte, encField string) []byte {
+	dst = append(dst, '"')
 	dst = base64.StdEncoding.AppendEncode(dst, b)
 	dst = append(dst, '"')
 	return append(dst, encField...)

@@ -41,6 +41,7 @@ func startRegistry(port int) (*registry, error) {
 	}
 	r := &registry{fake: srfake.NewRegistry(srfake.WithGlobalCompat(sr.CompatBackward)), ln: ln}
 	r.fake.Intercept(r.checkCompatibility)
+	r.fake.Intercept(r.schemaByID)
 	r.srv = &http.Server{Handler: r.fake.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := r.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -123,6 +124,39 @@ func (r *registry) checkCompatibility(w http.ResponseWriter, req *http.Request) 
 	}
 	w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"is_compatible": len(msgs) == 0, "messages": msgs})
+	return true
+}
+
+// schemaByID answers GET /schemas/ids/{id} (and .../schema) with a subject
+// parameter as Confluent's registry does: by the id, the subject naming
+// only the context to look in (":.ctx:name"; a plain name is the default
+// context). srfake answers 40403 unless the subject holds the id, and
+// Confluent's Python deserializer sends the topic's TopicName subject with
+// every lookup, so records written under another subject (produce
+// --value-subject, the RecordName strategies) could not be read.
+func (r *registry) schemaByID(w http.ResponseWriter, req *http.Request) bool {
+	rest, ok := strings.CutPrefix(req.URL.Path, "/schemas/ids/")
+	if req.Method != http.MethodGet || !ok {
+		return false
+	}
+	if _, tail, _ := strings.Cut(rest, "/"); tail != "" && tail != "schema" {
+		return false // versions and subjects of an id: there the subject filters
+	}
+	q := req.URL.Query()
+	subject := q.Get("subject")
+	if subject == "" {
+		return false
+	}
+	q.Del("subject")
+	byID := req.Clone(req.Context())
+	byID.URL.RawPath = ""
+	byID.URL.RawQuery = q.Encode()
+	if name, ok := strings.CutPrefix(subject, ":."); ok {
+		if ctx, _, found := strings.Cut(name, ":"); found {
+			byID.URL.Path = "/contexts/." + ctx + req.URL.Path
+		}
+	}
+	r.fake.Handler().ServeHTTP(w, byID)
 	return true
 }
 

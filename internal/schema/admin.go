@@ -3,7 +3,6 @@ package schema
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -116,28 +115,6 @@ func (r *Registry) Versions(ctx context.Context, subject string, deleted bool) (
 		out = append(out, versionOf(ss))
 	}
 	return out, nil
-}
-
-// ReadSchemaFile reads a schema file, compiling it to catch mistakes before
-// the registry sees it; typ overrides the type its name suggests.
-func ReadSchemaFile(path, typ string) (sr.Schema, error) {
-	text, err := os.ReadFile(path)
-	if err != nil {
-		return sr.Schema{}, err
-	}
-	var t sr.SchemaType
-	if typ != "" {
-		t, err = ParseType(typ)
-	} else {
-		t, err = TypeOfFile(path)
-	}
-	if err != nil {
-		return sr.Schema{}, err
-	}
-	if _, err := Compile(t, string(text)); err != nil {
-		return sr.Schema{}, fmt.Errorf("%s is not a valid %s schema: %w", path, typeName(t), err)
-	}
-	return sr.Schema{Schema: string(text), Type: t}, nil
 }
 
 // RegisterResult is what `schema register` prints.

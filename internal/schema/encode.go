@@ -3,7 +3,6 @@ package schema
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/sr"
@@ -34,14 +33,19 @@ func ParseStrategy(s string) (Strategy, error) {
 }
 
 // EncoderOptions say where one side's schema comes from: a local schema
-// file registered under the strategy's subject, or a subject (at a version)
-// already in the registry.
+// file registered under the strategy's subject (with the subjects it
+// refers to), a subject (at a version) already in the registry, or, for
+// records without the registry's framing (Unframed), a local schema file
+// alone, with what it refers to found on disk.
 type EncoderOptions struct {
 	Key bool // the key side: subjects end in -key
 
 	SchemaFile string
 	SchemaType string // --schema-type; "" guesses from SchemaFile's name
 	Strategy   Strategy
+	References []Reference // the subjects SchemaFile refers to
+	Unframed   bool        // write the encoded data alone: no registry, no framing
+	Paths      []string    // Unframed: where SchemaFile's imports are found (--schema-path)
 
 	Subject string
 	Version int // -1: latest
@@ -54,7 +58,8 @@ type Encoder struct {
 	reg  *Registry
 	opts EncoderOptions
 
-	schema *Schema // the compiled schema, same for every topic
+	schema *Schema   // the compiled schema, same for every topic
+	file   sr.Schema // what registering SchemaFile sends
 	enc    encodeFunc
 	index  []int
 	record string         // the record name, for the RecordName strategies
@@ -64,11 +69,14 @@ type Encoder struct {
 }
 
 // NewEncoder compiles the schema (reading or fetching it) up front, so a
-// wrong file or subject fails before any input is read.
+// wrong file or subject fails before any input is read. reg is not used
+// (and may be nil) with Unframed.
 func NewEncoder(ctx context.Context, reg *Registry, o EncoderOptions) (*Encoder, error) {
 	e := &Encoder{reg: reg, opts: o, ids: map[string]int{}}
 	side := e.side()
-	if o.Subject != "" {
+	var err error
+	switch {
+	case o.Subject != "":
 		ss, err := reg.Version(ctx, o.Subject, o.Version)
 		if err != nil {
 			return nil, err
@@ -78,31 +86,26 @@ func NewEncoder(ctx context.Context, reg *Registry, o EncoderOptions) (*Encoder,
 		}
 		e.fixed = ss.ID
 		e.what = fmt.Sprintf("schema id %d (subject %q version %d, %s)", ss.ID, o.Subject, ss.Version, typeName(ss.Type))
-	} else {
-		text, err := os.ReadFile(o.SchemaFile)
+	case o.Unframed:
+		if e.schema, err = LoadFile(o.SchemaFile, o.SchemaType, o.Paths); err != nil {
+			return nil, fmt.Errorf("--%s-schema: %w", side, err)
+		}
+		e.what = fmt.Sprintf("the %s schema in %s", typeName(e.schema.Type), o.SchemaFile)
+	default:
+		f, err := ReadSchemaFile(o.SchemaFile, o.SchemaType, o.References)
 		if err != nil {
 			return nil, fmt.Errorf("--%s-schema: %w", side, err)
 		}
-		var t sr.SchemaType
-		if o.SchemaType != "" {
-			t, err = ParseType(o.SchemaType)
-		} else {
-			t, err = TypeOfFile(o.SchemaFile)
+		if e.file, e.schema, err = reg.Prepare(ctx, f); err != nil {
+			return nil, fmt.Errorf("--%s-schema: %w", side, err)
 		}
-		if err != nil {
-			return nil, err
-		}
-		if e.schema, err = Compile(t, string(text)); err != nil {
-			return nil, fmt.Errorf("--%s-schema %s: not a valid %s schema: %w", side, o.SchemaFile, typeName(t), err)
-		}
-		e.what = fmt.Sprintf("the %s schema in %s", typeName(t), o.SchemaFile)
+		e.what = fmt.Sprintf("the %s schema in %s", typeName(e.schema.Type), o.SchemaFile)
 		if o.Strategy != TopicName {
 			if e.record, err = e.schema.codec.recordName(o.Message); err != nil {
 				return nil, fmt.Errorf("--subject-strategy %s: %w", o.Strategy, err)
 			}
 		}
 	}
-	var err error
 	if e.enc, e.index, err = e.schema.codec.encoder(o.Message); err != nil {
 		return nil, fmt.Errorf("--%s: %w", map[bool]string{true: "key-proto-message", false: "proto-message"}[o.Key], err)
 	}
@@ -128,15 +131,23 @@ func (e *Encoder) Subject(topic string) string {
 }
 
 // Append appends the framed encoding of jsonText, a record for topic, to
-// dst. The first record of each subject registers the schema file under it.
+// dst (with Unframed, the encoded data alone). The first record of each
+// subject registers the schema file under it.
 func (e *Encoder) Append(ctx context.Context, dst []byte, topic string, jsonText []byte) ([]byte, error) {
+	if e.opts.Unframed {
+		out, err := e.enc(dst, jsonText)
+		if err != nil {
+			return nil, fmt.Errorf("the %s does not fit %s: %w", e.side(), e.what, err)
+		}
+		return out, nil
+	}
 	id := e.fixed
 	if id == 0 {
 		subject := e.Subject(topic)
 		var ok bool
 		if id, ok = e.ids[subject]; !ok {
 			var err error
-			id, err = e.reg.Register(ctx, subject, sr.Schema{Schema: e.schema.Text, Type: e.schema.Type})
+			id, err = e.reg.Register(ctx, subject, e.file)
 			if err != nil {
 				return nil, err
 			}

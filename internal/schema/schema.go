@@ -11,7 +11,8 @@ import (
 // Schema is one compiled schema: what the registry stores (type, text) and
 // the codec made from it.
 type Schema struct {
-	ID   int // 0 for a schema not from the registry (yet)
+	ID   int    // 0 for a schema not from the registry (yet)
+	Path string // the file it was read from, if any
 	Type sr.SchemaType
 	Text string
 

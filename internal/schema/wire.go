@@ -19,11 +19,16 @@ var ErrNotFramed = errors.New("not in the schema registry wire format")
 
 // notFramed explains what the bytes looked like instead.
 func notFramed(b []byte) error {
+	return notFramedHint(b, "not written by a schema registry serializer?")
+}
+
+// notFramedHint is notFramed with another guess at why.
+func notFramedHint(b []byte, hint string) error {
 	switch {
 	case len(b) == 0:
 		return fmt.Errorf("%w: it is empty (want byte 0x00, then a 4-byte schema id)", ErrNotFramed)
 	case b[0] != 0:
-		return fmt.Errorf("%w: it starts with byte 0x%02x, not the magic byte 0x00 (not written by a schema registry serializer?)", ErrNotFramed, b[0])
+		return fmt.Errorf("%w: it starts with byte 0x%02x, not the magic byte 0x00 (%s)", ErrNotFramed, b[0], hint)
 	}
 	return fmt.Errorf("%w: %d bytes are too few for the magic byte and a 4-byte schema id", ErrNotFramed, len(b))
 }
