@@ -24,7 +24,7 @@ import (
 
 // The hand-written docs whose shell examples must run as written on a fresh
 // playground.
-var exampleDocs = []string{"README.md", "docs/getting-started.md", "docs/consumer-groups.md", "docs/replay.md", "docs/dlq.md", "docs/schema-registry.md"}
+var exampleDocs = []string{"README.md", "docs/getting-started.md", "docs/consumer-groups.md", "docs/replay.md", "docs/dlq.md", "docs/admin.md", "docs/schema-registry.md"}
 
 // exampleExpect is what an example is known to do other than succeed: its
 // exit code, or why it is not run. Every entry must still be in the docs,
@@ -50,6 +50,10 @@ var exampleExpect = map[string]struct {
 	"streamctl topic describe orders":                               {code: 1},
 	"streamctl topic delete payments":                               {code: 2}, // without a terminal to ask on, it refuses
 	"streamctl user create etl --mechanism SCRAM-SHA-512 --execute": {code: 2}, // asks for the password on a terminal
+	"streamctl user create etl --execute":                           {code: 2}, // the same, in docs/admin.md
+	"streamctl txn abort order-events:0":                            {code: 1}, // a transaction that is not hanging, refused
+	"streamctl cluster features upgrade --release-version 4.3":      {code: 1}, // the playground runs newer levels than 4.3
+	"streamctl cluster quorum":                                      {code: 1}, // the playground has no KRaft quorum
 	"streamctl group lag analytics-group --fail-above-time 5m":      {code: 3}, // the gate failing, as the doc shows
 }
 
