@@ -49,6 +49,17 @@ var badInputs = []badInput{
 	{args: []string{"profile", "create"}, noBrokers: true, code: 2, msg: `streamctl profile create takes 1 argument(s) (NAME), got 0`},
 	{args: []string{"profile", "set", "dev", "nosuch.key"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 2, msg: `"nosuch.key": want KEY=VALUE`},
 
+	// Authentication settings no engine can connect with.
+	{args: []string{"profile", "create", "k", "--sasl-mechanism", "GSSAPI", "--username", "u"}, code: 2, msg: `sasl.mechanism GSSAPI: SASL GSSAPI (Kerberos) is not supported: the librdkafka bundled in confluent-kafka-go, which streamctl is built with, has no Kerberos (libsasl2) support`},
+	{args: []string{"-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=GSSAPI", "topic", "list"}, code: 1, msg: `-X sasl.mechanism=GSSAPI: SASL GSSAPI (Kerberos) is not supported`},
+	{args: []string{"-X", "security.protocol=SASL_PLAINTEXT", "topic", "list"}, code: 1, msg: `security.protocol SASL_PLAINTEXT with no SASL mechanism means GSSAPI, librdkafka's default`},
+	{args: []string{"-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=OAUTHBEARER", "version", "--cluster"}, code: 1, msg: `SASL mechanism OAUTHBEARER needs a token source`},
+	{args: []string{"-X", "ssl.engine.location=/e.so", "topic", "list"}, code: 1, msg: `-X ssl.engine.location is not supported: an OpenSSL engine, which franz-go (Go's TLS) cannot load`},
+	{args: []string{"profile", "create", "k", "--oidc-client-id", "a"}, code: 2, msg: `sasl.oauthbearer: method oidc needs token_endpoint, the provider's OAuth token URL`},
+	{args: []string{"profile", "create", "k", "--oidc-token-endpoint", "https://idp.example.com/token", "--oidc-client-id", "a", "--oidc-client-secret-env", "S", "--oidc-extension", "x"}, code: 2, msg: `--oidc-extension "x": want key=value`},
+	{args: []string{"profile", "create", "k", "--oauth-token-file", "/t", "--oidc-client-id", "a"}, code: 2, msg: `sasl.oauthbearer: method token takes a token (token_file, token_env or token), not token_endpoint, client_id, client_secret or scope`},
+	{args: []string{"topic", "list"}, noBrokers: true, config: "current_profile: dev\nprofiles:\n  dev:\n    brokers: [a:1]\n    sasl:\n      mechanism: OAUTHBEARER\n      oauthbearer: {method: oidc, token_endpoint: https://idp/token, client_id: c, client_secret_env: E2E_UNSET_SECRET}\n", code: 1, msg: `sasl.oauthbearer.client_secret_env names E2E_UNSET_SECRET, which is not set`},
+
 	// Topics.
 	{args: []string{"topic", "create"}, code: 2, msg: `streamctl topic create takes 1 argument(s) (TOPIC), got 0`},
 	{args: []string{"topic", "create", "bad name!"}, code: 2, msg: `topic name "bad name!" contains ' ': Kafka allows only ASCII letters, digits, '.', '_' and '-'`},

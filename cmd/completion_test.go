@@ -70,3 +70,36 @@ func TestCompleteAdminFlags(t *testing.T) {
 		}
 	}
 }
+
+// profile create's authentication flags complete: the SASL mechanisms, the
+// names of environment variables for the flags that name one, files for
+// the ones that take a path.
+func TestCompleteAuthFlags(t *testing.T) {
+	isolate(t)
+	t.Setenv("SC_TEST_OIDC_SECRET", "x")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sasl-mechanism", ""}, "PLAIN SCRAM-SHA-256 SCRAM-SHA-512 OAUTHBEARER :4"},
+		{[]string{"--oidc-client-secret-env", "SC_TEST_OI"}, "SC_TEST_OIDC_SECRET :4"},
+		{[]string{"--oauth-token-env", "SC_TEST_OI"}, "SC_TEST_OIDC_SECRET :4"},
+		{[]string{"--oidc-token-endpoint", ""}, ":4"},
+		{[]string{"--oidc-client-secret-file", ""}, ":0"},
+		{[]string{"--oidc-"}, ""}, // flag names: checked below
+	} {
+		r := run(t, append([]string{"__complete", "profile", "create", "p"}, c.args...)...).ok(t)
+		got := strings.Join(strings.Fields(r.out), " ")
+		if c.want == "" {
+			for _, f := range []string{"--oidc-token-endpoint", "--oidc-client-id", "--oidc-client-secret-env", "--oidc-client-secret-file", "--oidc-scope", "--oidc-extension"} {
+				if !strings.Contains(got, f) {
+					t.Errorf("completing --oidc- lacks %s: %q", f, r.out)
+				}
+			}
+			continue
+		}
+		if got != c.want {
+			t.Errorf("%v: stdout = %q, want %q", c.args, got, c.want)
+		}
+	}
+}

@@ -204,3 +204,21 @@ func TestMalformedConfigFile(t *testing.T) {
 		}
 	}
 }
+
+// An OIDC profile made with profile create's flags: the sasl.oauthbearer
+// block's field names are a contract (golden), and its client secret,
+// stored with profile set, shows as redacted.
+func TestProfileOIDCShow(t *testing.T) {
+	isolate(t)
+	const clientSecret = "oidc-client-s3cret"
+	run(t, "profile", "create", "cloud", "--brokers", "b1.cloud:9093", "--tls",
+		"--oidc-token-endpoint", "https://login.example.com/oauth2/token", "--oidc-client-id", "streamctl",
+		"--oidc-client-secret-env", "CLOUD_CLIENT_SECRET", "--oidc-scope", "kafka", "--oidc-extension", "logicalCluster=lkc-1").ok(t)
+	run(t, "profile", "set", "cloud", "sasl.oauthbearer.client_secret="+clientSecret).ok(t)
+	r := run(t, "profile", "show", "cloud", "-o", "json").ok(t)
+	assertNoSecret(t, r, clientSecret)
+	golden(t, "profile_show_oidc.json", r.out)
+	r = run(t, "profile", "show", "cloud", "-o", "yaml").ok(t)
+	assertNoSecret(t, r, clientSecret)
+	golden(t, "profile_show_oidc.yaml", r.out)
+}

@@ -107,7 +107,7 @@ func testMain(m *testing.M) int {
 		defer stopRegistry()
 	}
 	switch {
-	case code == 2: // java, openssl or mvn missing
+	case code == 2: // java, openssl, go or mvn missing
 		stopWatchdog()
 		reason := lastLine(stderr)
 		reason = strings.TrimPrefix(reason, "kafka-broker: ")
@@ -147,9 +147,10 @@ func testMain(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: FAIL: building streamctl: %v\n", buildErr)
 		return 1
 	}
-	for _, k := range []string{"KAFKA_BOOTSTRAP", "KAFKA_SASL_BOOTSTRAP", "KAFKA_SSL_BOOTSTRAP", "KAFKA_MTLS_BOOTSTRAP", "KAFKA_SSL_CA", "KAFKA_LOG"} {
+	for _, k := range []string{"KAFKA_BOOTSTRAP", "KAFKA_SASL_BOOTSTRAP", "KAFKA_SSL_BOOTSTRAP", "KAFKA_MTLS_BOOTSTRAP", "KAFKA_SSL_CA", "KAFKA_LOG",
+		"KAFKA_OAUTH_BOOTSTRAP", "OIDC_TOKEN_ENDPOINT"} {
 		if env[k] == "" {
-			fmt.Fprintf(os.Stderr, "e2e: FAIL: scripts/kafka-broker start did not export %s (is a --nodes 3 cluster running in %s?)\n", k, runDir)
+			fmt.Fprintf(os.Stderr, "e2e: FAIL: scripts/kafka-broker start did not export %s (is a --nodes 3 cluster, or a broker an older scripts/kafka-broker started, running in %s? stop it: STREAMCTL_KAFKA_RUN=%s scripts/kafka-broker stop)\n", k, runDir, runDir)
 			return 1
 		}
 	}

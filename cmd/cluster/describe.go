@@ -81,8 +81,8 @@ func clusterGrids(d *kafka.ClusterDescription) []*format.Grid {
 
 // addLogDirs fills in each broker's log dirs. They are extra: a cluster
 // that will not tell (no DESCRIBE on the cluster for this user, or the
-// wire adapter cannot connect this profile) still gets described, with a
-// warning unless it is the missing ACL.
+// profile names a connection property franz-go cannot honour) still gets
+// described, with a warning unless it is the missing ACL.
 func addLogDirs(f *cmdutil.Factory, client *kafka.Client, cmd *cobra.Command, d *kafka.ClusterDescription) {
 	logDirs, err := client.DescribeLogDirs(cmd.Context(), nil)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -169,6 +171,19 @@ func CompleteProfiles(f *Factory) cobra.CompletionFunc {
 		}
 		return withPrefix(file.Names(), toComplete, args), cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// CompleteEnvNames completes the names of the environment's variables, for
+// flags that name where a secret is read from at run time.
+func CompleteEnvNames(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var names []string
+	for _, kv := range os.Environ() {
+		if name, _, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(name, toComplete) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 // withPrefix keeps candidates that start with prefix and are not already given.

@@ -22,6 +22,8 @@ type CreateOptions struct {
 	PasswordEnv   string
 	PasswordFile  string
 	PasswordStdin bool
+	OIDC          config.OAuthBearer // --oidc-* and --oauth-token-*: where OAUTHBEARER tokens come from
+	OIDCExt       []string
 	TLS           bool
 	CAFile        string
 	CertFile      string
@@ -40,11 +42,21 @@ func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
 		Short: "Create a profile",
 		Long: `Create a profile. Give the SASL password by reference (--password-env, or
 --password-file) rather than storing it; --password-stdin stores it in the
-config file, which is written with mode 0600.`,
+config file, which is written with mode 0600.
+
+OAUTHBEARER with an OpenID Connect provider: --oidc-token-endpoint,
+--oidc-client-id and --oidc-client-secret-env (or -file) get tokens with the
+OAuth client credentials grant, refreshed before they expire. With a token
+obtained elsewhere: --oauth-token-file (read again before the token read
+last expires) or --oauth-token-env. Either implies --sasl-mechanism
+OAUTHBEARER.`,
 		Example: `  streamctl profile create local --brokers localhost:9092 --use
   streamctl profile create prod --brokers b1.prod:9093,b2.prod:9093 \
       --sasl-mechanism SCRAM-SHA-512 --username ops --password-env PROD_KAFKA_PASSWORD \
-      --tls --ca-file /etc/kafka/ca.pem --registry-url https://sr.prod:8081`,
+      --tls --ca-file /etc/kafka/ca.pem --registry-url https://sr.prod:8081
+  streamctl profile create cloud --brokers b1.cloud:9093 --tls \
+      --oidc-token-endpoint https://login.example.com/oauth2/token \
+      --oidc-client-id streamctl --oidc-client-secret-env KAFKA_CLIENT_SECRET --oidc-scope kafka`,
 		Args: cmdutil.ExactArgs(1, "NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
@@ -58,6 +70,14 @@ config file, which is written with mode 0600.`,
 	fl.StringVar(&opts.PasswordEnv, "password-env", "", "read the SASL password from this environment variable at run time")
 	fl.StringVar(&opts.PasswordFile, "password-file", "", "read the SASL password from this file at run time")
 	fl.BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the SASL password from stdin and store it in the profile")
+	fl.StringVar(&opts.OIDC.TokenEndpoint, "oidc-token-endpoint", "", "OAUTHBEARER: the OpenID Connect provider's token URL (client credentials grant)")
+	fl.StringVar(&opts.OIDC.ClientID, "oidc-client-id", "", "OAUTHBEARER: the OAuth client id")
+	fl.StringVar(&opts.OIDC.ClientSecretEnv, "oidc-client-secret-env", "", "OAUTHBEARER: read the client secret from this environment variable at run time")
+	fl.StringVar(&opts.OIDC.ClientSecretFile, "oidc-client-secret-file", "", "OAUTHBEARER: read the client secret from this file at run time")
+	fl.StringVar(&opts.OIDC.Scope, "oidc-scope", "", "OAUTHBEARER: the scope to ask tokens for")
+	fl.StringArrayVar(&opts.OIDCExt, "oidc-extension", nil, "OAUTHBEARER: SASL extension key=value sent with the token, repeatable")
+	fl.StringVar(&opts.OIDC.TokenFile, "oauth-token-file", "", "OAUTHBEARER: read the token from this file, again before it expires")
+	fl.StringVar(&opts.OIDC.TokenEnv, "oauth-token-env", "", "OAUTHBEARER: read the token from this environment variable")
 	fl.BoolVar(&opts.TLS, "tls", false, "connect with TLS")
 	fl.StringVar(&opts.CAFile, "ca-file", "", "CA certificate (PEM) to verify the brokers with; implies --tls")
 	fl.StringVar(&opts.CertFile, "cert-file", "", "client certificate (PEM) for mutual TLS; implies --tls")
@@ -71,6 +91,12 @@ config file, which is written with mode 0600.`,
 	cmdutil.AddRegistryFlag(cmd, f)
 	fl.BoolVar(&opts.Force, "force", false, "replace an existing profile of that name")
 	_ = cmd.RegisterFlagCompletionFunc("sasl-mechanism", cobra.FixedCompletions(config.Mechanisms, cobra.ShellCompDirectiveNoFileComp))
+	for _, name := range []string{"password-env", "oidc-client-secret-env", "oauth-token-env"} {
+		_ = cmd.RegisterFlagCompletionFunc(name, cmdutil.CompleteEnvNames)
+	}
+	for _, name := range []string{"oidc-token-endpoint", "oidc-client-id", "oidc-scope", "oidc-extension", "username"} {
+		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
+	}
 	return cmd
 }
 
@@ -87,9 +113,16 @@ func createRun(f *cmdutil.Factory, opts *CreateOptions) error {
 		return fmt.Errorf("profile %q already exists in %s (use --force to replace it, or `streamctl profile set`)", opts.Name, file.Path())
 	}
 	p := &config.Profile{Brokers: brokers, Timeout: config.Duration(opts.Timeout)}
+	oidc, err := opts.oauthBearer()
+	if err != nil {
+		return err
+	}
+	if oidc != nil && opts.Mechanism == "" {
+		opts.Mechanism = "OAUTHBEARER"
+	}
 	if opts.Mechanism != "" {
 		p.SASL = &config.SASL{Mechanism: strings.ToUpper(opts.Mechanism), Username: opts.Username,
-			PasswordEnv: opts.PasswordEnv, PasswordFile: opts.PasswordFile}
+			PasswordEnv: opts.PasswordEnv, PasswordFile: opts.PasswordFile, OAuthBearer: oidc}
 		if opts.PasswordStdin {
 			line, err := bufio.NewReader(f.IO.In).ReadString('\n')
 			if err != nil && line == "" {
@@ -129,4 +162,29 @@ func createRun(f *cmdutil.Factory, opts *CreateOptions) error {
 		f.IO.Infof("It is the current profile.")
 	}
 	return nil
+}
+
+// oauthBearer is the sasl.oauthbearer block the --oidc-* and
+// --oauth-token-* flags describe; nil when none is given.
+func (opts *CreateOptions) oauthBearer() (*config.OAuthBearer, error) {
+	o := opts.OIDC
+	token := o.TokenFile != "" || o.TokenEnv != ""
+	if !token && o.TokenEndpoint == "" && o.ClientID == "" && o.ClientSecretEnv == "" && o.ClientSecretFile == "" && o.Scope == "" && len(opts.OIDCExt) == 0 {
+		return nil, nil
+	}
+	o.Method = "oidc"
+	if token {
+		o.Method = "token" // with --oidc-* too, Validate says which flags do not go together
+	}
+	if len(opts.OIDCExt) > 0 {
+		o.Extensions = map[string]string{}
+		for _, kv := range opts.OIDCExt {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || k == "" {
+				return nil, exitcode.UsageError("--oidc-extension %q: want key=value, e.g. --oidc-extension logicalCluster=lkc-1", kv)
+			}
+			o.Extensions[k] = v
+		}
+	}
+	return &o, nil
 }

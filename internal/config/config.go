@@ -48,6 +48,91 @@ type SASL struct {
 	Password     string `yaml:"password,omitempty" json:"password,omitempty"`
 	PasswordEnv  string `yaml:"password_env,omitempty" json:"password_env,omitempty"`
 	PasswordFile string `yaml:"password_file,omitempty" json:"password_file,omitempty"`
+	// OAuthBearer says where OAUTHBEARER tokens come from.
+	OAuthBearer *OAuthBearer `yaml:"oauthbearer,omitempty" json:"oauthbearer,omitempty"`
+}
+
+// OAuthBearer is the `sasl.oauthbearer` block: where OAUTHBEARER tokens come
+// from. Method oidc: from an OpenID Connect provider's token endpoint (OAuth
+// client credentials grant), as librdkafka's sasl.oauthbearer.method=oidc
+// gets them; exactly one of ClientSecret, ClientSecretEnv and
+// ClientSecretFile gives the secret. Method token: a token obtained
+// elsewhere, in exactly one of Token, TokenEnv and TokenFile (read again
+// before the last one read expires, so a file that is kept fresh, such as a
+// Kubernetes projected token, keeps working).
+type OAuthBearer struct {
+	Method           string            `yaml:"method,omitempty" json:"method,omitempty"`
+	Token            string            `yaml:"token,omitempty" json:"token,omitempty"`
+	TokenEnv         string            `yaml:"token_env,omitempty" json:"token_env,omitempty"`
+	TokenFile        string            `yaml:"token_file,omitempty" json:"token_file,omitempty"`
+	TokenEndpoint    string            `yaml:"token_endpoint,omitempty" json:"token_endpoint,omitempty"`
+	ClientID         string            `yaml:"client_id,omitempty" json:"client_id,omitempty"`
+	ClientSecret     string            `yaml:"client_secret,omitempty" json:"client_secret,omitempty"`
+	ClientSecretEnv  string            `yaml:"client_secret_env,omitempty" json:"client_secret_env,omitempty"`
+	ClientSecretFile string            `yaml:"client_secret_file,omitempty" json:"client_secret_file,omitempty"`
+	Scope            string            `yaml:"scope,omitempty" json:"scope,omitempty"`
+	Extensions       map[string]string `yaml:"extensions,omitempty" json:"extensions,omitempty"`
+}
+
+// OAuthBearerMethods lists the values of sasl.oauthbearer.method.
+var OAuthBearerMethods = []string{"oidc", "token"}
+
+// validate checks the block on its own (the mechanism is checked by the caller).
+func (o *OAuthBearer) validate() error {
+	if o.Method == "" {
+		return errors.New("sasl.oauthbearer.method: say where tokens come from (method: oidc, or token)")
+	}
+	if !contains(OAuthBearerMethods, strings.ToLower(o.Method)) {
+		return fmt.Errorf("sasl.oauthbearer.method %q is not one of %s", o.Method, strings.Join(OAuthBearerMethods, ", "))
+	}
+	if err := o.checkExtensions(); err != nil {
+		return err
+	}
+	oidc := o.TokenEndpoint != "" || o.ClientID != "" || count(o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile, o.Scope) > 0
+	if strings.EqualFold(o.Method, "token") {
+		if oidc {
+			return errors.New("sasl.oauthbearer: method token takes a token (token_file, token_env or token), not token_endpoint, client_id, client_secret or scope")
+		}
+		switch count(o.Token, o.TokenEnv, o.TokenFile) {
+		case 0:
+			return errors.New("sasl.oauthbearer: method token needs the token: token_file, token_env or token")
+		case 1:
+			return nil
+		default:
+			return errors.New("sasl.oauthbearer: give the token as only one of token, token_env and token_file")
+		}
+	}
+	if count(o.Token, o.TokenEnv, o.TokenFile) > 0 {
+		return errors.New("sasl.oauthbearer: method oidc gets its tokens from token_endpoint; token, token_env and token_file are for method token")
+	}
+	if o.TokenEndpoint == "" {
+		return errors.New("sasl.oauthbearer: method oidc needs token_endpoint, the provider's OAuth token URL")
+	}
+	if err := checkRegistryURL(o.TokenEndpoint); err != nil {
+		return fmt.Errorf("sasl.oauthbearer.token_endpoint: %w", err)
+	}
+	if o.ClientID == "" {
+		return errors.New("sasl.oauthbearer: method oidc needs client_id")
+	}
+	switch count(o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile) {
+	case 0:
+		return errors.New("sasl.oauthbearer: method oidc needs the client secret: client_secret_env, client_secret_file or client_secret")
+	case 1:
+	default:
+		return errors.New("sasl.oauthbearer: give the client secret as only one of client_secret, client_secret_env and client_secret_file")
+	}
+	return nil
+}
+
+func (o *OAuthBearer) checkExtensions() error {
+	for k := range o.Extensions {
+		// librdkafka's sasl.oauthbearer.extensions is "k=v,k=v"; RFC 7628
+		// keys are letters only.
+		if k == "" || k == "auth" || strings.ContainsAny(k, "=, \x01") {
+			return fmt.Errorf("sasl.oauthbearer.extensions: %q is not a valid extension name", k)
+		}
+	}
+	return nil
 }
 
 // TLS settings. A non-nil TLS block turns TLS on unless Enabled is false.
@@ -86,6 +171,9 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 
 // Mechanisms lists the SASL mechanisms a profile may name.
 var Mechanisms = []string{"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"}
+
+// ErrGSSAPI is why a profile or property asking for SASL GSSAPI is refused.
+const ErrGSSAPI = "SASL GSSAPI (Kerberos) is not supported: the librdkafka bundled in confluent-kafka-go, which streamctl is built with, has no Kerberos (libsasl2) support; use SCRAM, OAUTHBEARER or mutual TLS"
 
 // DefaultPath is where the config file lives unless --config or
 // STREAMCTL_CONFIG says otherwise.
@@ -196,6 +284,9 @@ func (f *File) Save() error {
 // confusing broker error.
 func (p *Profile) Validate() error {
 	if s := p.SASL; s != nil {
+		if strings.EqualFold(s.Mechanism, "GSSAPI") {
+			return errors.New("sasl.mechanism GSSAPI: " + ErrGSSAPI)
+		}
 		if !contains(Mechanisms, strings.ToUpper(s.Mechanism)) {
 			return fmt.Errorf("sasl.mechanism %q is not one of %s", s.Mechanism, strings.Join(Mechanisms, ", "))
 		}
@@ -210,6 +301,14 @@ func (p *Profile) Validate() error {
 		}
 		if strings.ToUpper(s.Mechanism) != "OAUTHBEARER" && s.Username == "" {
 			return fmt.Errorf("sasl: mechanism %s needs a username", s.Mechanism)
+		}
+		if o := s.OAuthBearer; o != nil {
+			if strings.ToUpper(s.Mechanism) != "OAUTHBEARER" {
+				return fmt.Errorf("sasl.oauthbearer is for mechanism OAUTHBEARER, not %s", s.Mechanism)
+			}
+			if err := o.validate(); err != nil {
+				return err
+			}
 		}
 	}
 	if r := p.SchemaRegistry; r != nil {

@@ -376,6 +376,51 @@ func TestRedacted(t *testing.T) {
 	if got := (&config.Profile{}).Redacted(); got.SASL != nil {
 		t.Errorf("Redacted invented a SASL block: %+v", got.SASL)
 	}
+
+	// sasl.oauthbearer's client secret and token, not where they come from.
+	o := &config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{
+		Method: "oidc", ClientID: "cid", ClientSecret: "s3cret", Token: "tok", TokenFile: "/t"}}}
+	ro := o.Redacted().SASL.OAuthBearer
+	if ro.ClientSecret != config.Redacted || ro.Token != config.Redacted || ro.ClientID != "cid" || ro.TokenFile != "/t" {
+		t.Errorf("oauthbearer = %+v", ro)
+	}
+	if o.SASL.OAuthBearer.ClientSecret != "s3cret" {
+		t.Error("Redacted modified the oauthbearer block it copied")
+	}
+}
+
+// profile set reaches every sasl.oauthbearer key; one source of the client
+// secret (or the token) replaces the others; clearing every key drops the
+// block.
+func TestSetOAuthBearer(t *testing.T) {
+	p := &config.Profile{}
+	for _, kv := range [][2]string{
+		{"sasl.mechanism", "oauthbearer"}, {"sasl.oauthbearer.method", "OIDC"}, {"sasl.oauthbearer.token_endpoint", "https://idp/token"},
+		{"sasl.oauthbearer.client_id", "cid"}, {"sasl.oauthbearer.client_secret", "inline"}, {"sasl.oauthbearer.client_secret_env", "SECRET"},
+		{"sasl.oauthbearer.scope", "kafka"}, {"sasl.oauthbearer.extensions.logicalCluster", "lkc-1"},
+	} {
+		if err := p.Set(kv[0], kv[1]); err != nil {
+			t.Fatalf("Set(%s): %v", kv[0], err)
+		}
+	}
+	o := p.SASL.OAuthBearer
+	if p.SASL.Mechanism != "OAUTHBEARER" || o.Method != "oidc" || o.ClientSecret != "" || o.ClientSecretEnv != "SECRET" || o.Extensions["logicalCluster"] != "lkc-1" {
+		t.Errorf("after profile set: %+v %+v", p.SASL, o)
+	}
+	if err := p.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	if err := p.Set("sasl.oauthbearer.nosuch", "x"); err == nil || !strings.Contains(err.Error(), "sasl.oauthbearer.client_secret_env") {
+		t.Errorf("an unknown key: %v, want the known keys listed", err)
+	}
+	for _, k := range []string{"method", "token_endpoint", "client_id", "client_secret_env", "scope", "extensions.logicalCluster"} {
+		if err := p.Set("sasl.oauthbearer."+k, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p.SASL.OAuthBearer != nil {
+		t.Errorf("every key cleared, the block is %+v", p.SASL.OAuthBearer)
+	}
 }
 
 func TestScrubber(t *testing.T) {

@@ -22,6 +22,16 @@ func (p *Profile) Redacted() *Profile {
 		if s.Password != "" {
 			s.Password = Redacted
 		}
+		if s.OAuthBearer != nil {
+			o := *s.OAuthBearer
+			if o.ClientSecret != "" {
+				o.ClientSecret = Redacted
+			}
+			if o.Token != "" {
+				o.Token = Redacted
+			}
+			s.OAuthBearer = &o
+		}
 		c.SASL = &s
 	}
 	if p.SchemaRegistry != nil {

@@ -50,8 +50,10 @@ type Cluster struct {
 	TLS        *TLS
 	Properties map[string]string // profile properties with -X on top
 
-	password string
-	fromFlag map[string]bool // properties given with -X
+	password     string
+	clientSecret string          // sasl.oauthbearer's client secret
+	token        string          // sasl.oauthbearer's token (method token), as first read
+	fromFlag     map[string]bool // properties given with -X
 }
 
 // bootstrapKeys are librdkafka's names for the brokers to bootstrap from.
@@ -126,7 +128,15 @@ func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)
 			return nil, fmt.Errorf("profile %q: %w", name, err)
 		}
 		c.password = pw
-		if c.SASL.Password != "" {
+		if o := s.OAuthBearer; o != nil {
+			if c.clientSecret, err = secret("sasl.oauthbearer.client_secret", o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile, warn); err != nil {
+				return nil, fmt.Errorf("profile %q: %w", name, err)
+			}
+			if c.token, err = secret("sasl.oauthbearer.token", o.Token, o.TokenEnv, o.TokenFile, warn); err != nil {
+				return nil, fmt.Errorf("profile %q: %w", name, err)
+			}
+		}
+		if c.SASL.Password != "" || (s.OAuthBearer != nil && s.OAuthBearer.ClientSecret+s.OAuthBearer.Token != "") {
 			warnIfShared(f.path, "config file", warn)
 		}
 	}
@@ -169,7 +179,7 @@ func secret(field, value, env, file string, warn func(string)) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%s_file: %w", field, err)
 		}
-		warnIfShared(file, "password file", warn)
+		warnIfShared(file, "secret file", warn)
 		return strings.TrimRight(string(data), "\r\n"), nil
 	}
 	return value, nil
@@ -189,8 +199,10 @@ func warnIfShared(path, what string, warn func(string)) {
 // Secrets lists the secret values that must never reach output or logs.
 func (c *Cluster) Secrets() []string {
 	var out []string
-	if c.password != "" {
-		out = append(out, c.password)
+	for _, s := range []string{c.password, c.clientSecret, c.token} {
+		if s != "" {
+			out = append(out, s)
+		}
 	}
 	for k, v := range c.Properties {
 		if IsSensitiveProperty(k) && v != "" {
@@ -200,41 +212,16 @@ func (c *Cluster) Secrets() []string {
 	return out
 }
 
-// ClientConfig is the librdkafka configuration for this cluster.
-func (c *Cluster) ClientConfig() map[string]string {
-	m := map[string]string{"bootstrap.servers": strings.Join(c.Brokers, ",")}
-	sasl, tls := c.SASL != nil, c.TLS.On()
-	switch {
-	case sasl && tls:
-		m["security.protocol"] = "SASL_SSL"
-	case sasl:
-		m["security.protocol"] = "SASL_PLAINTEXT"
-	case tls:
-		m["security.protocol"] = "SSL"
-	}
-	if sasl {
-		m["sasl.mechanisms"] = strings.ToUpper(c.SASL.Mechanism)
-		if c.SASL.Username != "" {
-			m["sasl.username"] = c.SASL.Username
-		}
-		if c.password != "" {
-			m["sasl.password"] = c.password
-		}
-	}
-	if tls {
-		setIf(m, "ssl.ca.location", c.TLS.CAFile)
-		setIf(m, "ssl.certificate.location", c.TLS.CertFile)
-		setIf(m, "ssl.key.location", c.TLS.KeyFile)
-		if c.TLS.InsecureSkipVerify {
-			m["enable.ssl.certificate.verification"] = "false"
-			m["ssl.endpoint.identification.algorithm"] = "none"
-		}
-	}
-	for k, v := range c.Properties {
-		m[k] = v
-	}
-	return m
-}
+// Password is the SASL password, read from where the profile says.
+func (c *Cluster) Password() string { return c.password }
+
+// ClientSecret is sasl.oauthbearer's client secret, read from where the
+// profile says.
+func (c *Cluster) ClientSecret() string { return c.clientSecret }
+
+// Token is sasl.oauthbearer's token (method token) as Resolve read it; a
+// token_file is read again by whoever needs a newer one.
+func (c *Cluster) Token() string { return c.token }
 
 // Mechanism and User describe the SASL identity for error messages.
 func (c *Cluster) Mechanism() string {
@@ -248,6 +235,9 @@ func (c *Cluster) User() string {
 	if c.SASL == nil {
 		return ""
 	}
+	if o := c.SASL.OAuthBearer; o != nil && o.ClientID != "" {
+		return o.ClientID
+	}
 	return c.SASL.Username
 }
 
@@ -257,12 +247,6 @@ func (c *Cluster) Name() string {
 		return c.Profile
 	}
 	return strings.Join(c.Brokers, ",")
-}
-
-func setIf(m map[string]string, k, v string) {
-	if v != "" {
-		m[k] = v
-	}
 }
 
 // SplitList flattens comma-separated items ("a:9092,b:9092") and drops blanks.

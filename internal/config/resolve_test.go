@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 )
 
 // flags builds the global flags exactly as cmd/root.go names them and parses
@@ -147,7 +148,7 @@ func TestResolvePrecedence(t *testing.T) {
 			if c.Timeout != tt.wantTimeout {
 				t.Errorf("timeout = %s, want %s", c.Timeout, tt.wantTimeout)
 			}
-			if got := c.ClientConfig()["bootstrap.servers"]; got != strings.Join(tt.wantBrokers, ",") {
+			if got := librdkafka(t, c)["bootstrap.servers"]; got != strings.Join(tt.wantBrokers, ",") {
 				t.Errorf("bootstrap.servers = %q", got)
 			}
 		})
@@ -285,7 +286,7 @@ func TestPasswordSources(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.ClientConfig()["sasl.password"]; got != "inline-secret" {
+		if got := librdkafka(t, c)["sasl.password"]; got != "inline-secret" {
 			t.Errorf("sasl.password = %q", got)
 		}
 		if len(warnings) != 0 {
@@ -310,7 +311,7 @@ func TestPasswordSources(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.ClientConfig()["sasl.password"]; got != "from-env" {
+		if got := librdkafka(t, c)["sasl.password"]; got != "from-env" {
 			t.Errorf("sasl.password = %q", got)
 		}
 	})
@@ -324,16 +325,16 @@ func TestPasswordSources(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.ClientConfig()["sasl.password"]; got != "from-file" {
+		if got := librdkafka(t, c)["sasl.password"]; got != "from-file" {
 			t.Errorf("sasl.password = %q, want the file's content without the newline", got)
 		}
 		if len(warnings) != 0 {
 			t.Errorf("a 0600 password file should not warn: %q", warnings)
 		}
-		if got := c.ClientConfig()["sasl.mechanisms"]; got != "SCRAM-SHA-512" {
+		if got := librdkafka(t, c)["sasl.mechanisms"]; got != "SCRAM-SHA-512" {
 			t.Errorf("sasl.mechanisms = %q", got)
 		}
-		if got := c.ClientConfig()["sasl.username"]; got != "ops" {
+		if got := librdkafka(t, c)["sasl.username"]; got != "ops" {
 			t.Errorf("sasl.username = %q", got)
 		}
 		if c.User() != "ops" || c.Mechanism() != "SCRAM-SHA-512" {
@@ -433,6 +434,22 @@ func TestValidate(t *testing.T) {
 		{"bad mechanism", config.Profile{SASL: &config.SASL{Mechanism: "GSSAPI", Username: "u"}}, "GSSAPI"},
 		{"scram needs a username", config.Profile{SASL: &config.SASL{Mechanism: "SCRAM-SHA-256"}}, "username"},
 		{"oauthbearer needs no username", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER"}}, ""},
+		{"GSSAPI says why", config.Profile{SASL: &config.SASL{Mechanism: "gssapi", Username: "u"}}, "has no Kerberos (libsasl2) support"},
+		{"oidc", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "oidc",
+			TokenEndpoint: "https://idp/token", ClientID: "c", ClientSecretFile: "/s", Extensions: map[string]string{"logicalCluster": "x"}}}}, ""},
+		{"oidc block for another mechanism", config.Profile{SASL: &config.SASL{Mechanism: "PLAIN", Username: "u", OAuthBearer: &config.OAuthBearer{Method: "oidc"}}}, "for mechanism OAUTHBEARER, not PLAIN"},
+		{"oidc without a method", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{TokenEndpoint: "https://idp/token"}}}, "method: oidc, or token"},
+		{"unknown method", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "magic"}}}, `"magic" is not one of oidc, token`},
+		{"oidc without endpoint", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "oidc", ClientID: "c", ClientSecretEnv: "S"}}}, "needs token_endpoint"},
+		{"oidc endpoint not a URL", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "oidc", TokenEndpoint: "idp/token", ClientID: "c", ClientSecretEnv: "S"}}}, "sasl.oauthbearer.token_endpoint"},
+		{"oidc without client id", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "oidc", TokenEndpoint: "https://idp/token", ClientSecretEnv: "S"}}}, "needs client_id"},
+		{"oidc without secret", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "oidc", TokenEndpoint: "https://idp/token", ClientID: "c"}}}, "needs the client secret"},
+		{"oidc with two secrets", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "oidc", TokenEndpoint: "https://idp/token", ClientID: "c", ClientSecret: "x", ClientSecretEnv: "S"}}}, "only one of client_secret"},
+		{"oidc with a token", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "oidc", TokenEndpoint: "https://idp/token", ClientID: "c", ClientSecretEnv: "S", TokenFile: "/t"}}}, "are for method token"},
+		{"bad extension name", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "token", TokenFile: "/t", Extensions: map[string]string{"a=b": "c"}}}}, "not a valid extension name"},
+		{"token file", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "token", TokenFile: "/t"}}}, ""},
+		{"token without one", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "token"}}}, "needs the token"},
+		{"two tokens", config.Profile{SASL: &config.SASL{Mechanism: "OAUTHBEARER", OAuthBearer: &config.OAuthBearer{Method: "token", Token: "x", TokenEnv: "T"}}}, "only one of token"},
 		{"lower-case mechanism", config.Profile{SASL: &config.SASL{Mechanism: "plain", Username: "u"}}, ""},
 		{"cert without key", config.Profile{TLS: &config.TLS{CertFile: "c.pem"}}, "key_file"},
 		{"key without cert", config.Profile{TLS: &config.TLS{KeyFile: "k.pem"}}, "cert_file"},
@@ -469,7 +486,7 @@ func TestClientConfigSecurityProtocol(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &config.Cluster{Brokers: []string{"a:1", "b:2"}, SASL: tt.sasl, TLS: tt.tls}
-			m := c.ClientConfig()
+			m := librdkafka(t, c)
 			if got, ok := m["security.protocol"]; got != tt.protocol || ok != (tt.protocol != "") {
 				t.Errorf("security.protocol = %q (set %v), want %q", got, ok, tt.protocol)
 			}
@@ -494,7 +511,7 @@ func TestClientConfigTLSFilesAndInsecure(t *testing.T) {
 	c := &config.Cluster{Brokers: []string{"b:9093"}, TLS: &config.TLS{
 		CAFile: "/ca.pem", CertFile: "/client.pem", KeyFile: "/client.key", InsecureSkipVerify: true,
 	}}
-	m := c.ClientConfig()
+	m := librdkafka(t, c)
 	want := map[string]string{
 		"security.protocol":                     "SSL",
 		"ssl.ca.location":                       "/ca.pem",
@@ -528,7 +545,7 @@ profiles:
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := c.ClientConfig()
+	m := librdkafka(t, c)
 	for k, v := range map[string]string{"client.id": "from-flag", "linger.ms": "5", "acks": "all", "opaque": "a=b"} {
 		if m[k] != v {
 			t.Errorf("%s = %q, want %q", k, m[k], v)
@@ -584,7 +601,7 @@ profiles:
 		if got := strings.Join(c.Brokers, ","); got != tc.want {
 			t.Errorf("%v -X %v: brokers %s, want %s", tc.args, tc.x, got, tc.want)
 		}
-		m := c.ClientConfig()
+		m := librdkafka(t, c)
 		if m["bootstrap.servers"] != tc.want || m["metadata.broker.list"] != "" {
 			t.Errorf("%v -X %v: client config %v, want bootstrap.servers=%s only", tc.args, tc.x, m, tc.want)
 		}
@@ -601,4 +618,14 @@ func TestSplitList(t *testing.T) {
 	if want := []string{"a:1", "b:2", "c:3"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("SplitList = %q, want %q", got, want)
 	}
+}
+
+// librdkafka is the librdkafka configuration the resolver makes of c.
+func librdkafka(t *testing.T, c *config.Cluster) map[string]string {
+	t.Helper()
+	cc, err := clientconfig.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cc.Librdkafka()
 }

@@ -11,6 +11,10 @@ import (
 var SettableKeys = []string{
 	"brokers", "timeout",
 	"sasl.mechanism", "sasl.username", "sasl.password", "sasl.password_env", "sasl.password_file",
+	"sasl.oauthbearer.method", "sasl.oauthbearer.token_endpoint", "sasl.oauthbearer.client_id",
+	"sasl.oauthbearer.client_secret", "sasl.oauthbearer.client_secret_env", "sasl.oauthbearer.client_secret_file",
+	"sasl.oauthbearer.scope", "sasl.oauthbearer.extensions.<name>",
+	"sasl.oauthbearer.token", "sasl.oauthbearer.token_env", "sasl.oauthbearer.token_file",
 	"tls.enabled", "tls.ca_file", "tls.cert_file", "tls.key_file", "tls.server_name", "tls.insecure_skip_verify",
 	"schema_registry.url", "schema_registry.username", "schema_registry.password", "schema_registry.password_env",
 	"schema_registry.password_file", "schema_registry.token", "schema_registry.token_env", "schema_registry.token_file",
@@ -88,7 +92,69 @@ func (s *SASL) set(key, value string) error {
 			s.PasswordFile = value
 		}
 	default:
-		return unknownKey("sasl." + key)
+		name, ok := strings.CutPrefix(key, "oauthbearer.")
+		if !ok {
+			return unknownKey("sasl." + key)
+		}
+		if s.OAuthBearer == nil {
+			s.OAuthBearer = &OAuthBearer{}
+		}
+		if err := s.OAuthBearer.set(name, value); err != nil {
+			return err
+		}
+		if o := s.OAuthBearer; o.Extensions == nil && count(o.Method, o.TokenEndpoint, o.ClientID, o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile, o.Scope, o.Token, o.TokenEnv, o.TokenFile) == 0 {
+			s.OAuthBearer = nil
+		}
+	}
+	return nil
+}
+
+func (o *OAuthBearer) set(key, value string) error {
+	if name, ok := strings.CutPrefix(key, "extensions."); ok && name != "" {
+		if value == "" {
+			delete(o.Extensions, name)
+		} else {
+			if o.Extensions == nil {
+				o.Extensions = map[string]string{}
+			}
+			o.Extensions[name] = value
+		}
+		if len(o.Extensions) == 0 {
+			o.Extensions = nil
+		}
+		return nil
+	}
+	switch key {
+	case "method":
+		o.Method = strings.ToLower(value)
+	case "token_endpoint":
+		o.TokenEndpoint = value
+	case "client_id":
+		o.ClientID = value
+	case "scope":
+		o.Scope = value
+	case "token", "token_env", "token_file":
+		o.Token, o.TokenEnv, o.TokenFile = "", "", ""
+		switch key {
+		case "token":
+			o.Token = value
+		case "token_env":
+			o.TokenEnv = value
+		default:
+			o.TokenFile = value
+		}
+	case "client_secret", "client_secret_env", "client_secret_file":
+		o.ClientSecret, o.ClientSecretEnv, o.ClientSecretFile = "", "", ""
+		switch key {
+		case "client_secret":
+			o.ClientSecret = value
+		case "client_secret_env":
+			o.ClientSecretEnv = value
+		default:
+			o.ClientSecretFile = value
+		}
+	default:
+		return unknownKey("sasl.oauthbearer." + key)
 	}
 	return nil
 }

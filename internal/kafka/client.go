@@ -15,6 +15,7 @@ import (
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 )
 
 // Client is a connection to one cluster. It is a librdkafka producer handle
@@ -23,6 +24,7 @@ import (
 // request fail at once with the real cause instead of timing out.
 type Client struct {
 	cluster *config.Cluster
+	conf    *clientconfig.Config // every engine's configuration, from the cluster
 	p       *ck.Producer
 	admin   *ck.AdminClient
 	log     *slog.Logger
@@ -36,6 +38,8 @@ type Client struct {
 	offsetsErr      error
 
 	wireConn wireConn // franz-go, for the requests librdkafka's Go binding lacks (wire.go)
+
+	stopTokens []func() // the OAUTHBEARER token pushers of the handles above (oauth.go)
 
 	mu      sync.Mutex
 	fatal   error         // authentication or TLS failure: no request can succeed
@@ -64,7 +68,11 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 	if err := checkProperties(c); err != nil {
 		return nil, err
 	}
-	for k, v := range c.ClientConfig() {
+	cc, err := clientconfig.New(c)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range cc.Librdkafka() {
 		conf[k] = v
 	}
 	p, err := ck.NewProducer(&conf)
@@ -78,12 +86,14 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 	}
 	cl := &Client{
 		cluster: c,
+		conf:    cc,
 		p:       p,
 		admin:   admin,
 		log:     log,
 		scrub:   config.NewScrubber(c.Secrets()),
 		failed:  make(chan struct{}),
 	}
+	cl.stopTokens = append(cl.stopTokens, cl.handleTokens(p))
 	go cl.watchLogs()
 	go cl.watchEvents()
 	return cl, nil
@@ -115,10 +125,13 @@ func checkProperties(c *config.Cluster) error {
 // first.
 func (c *Client) Close() {
 	go func() {
+		c.offsetsOnce.Do(func() {}) // none made after this
+		for _, stop := range c.stopTokens {
+			stop()
+		}
 		c.wireConn.close()
 		c.admin.Close()
 		c.p.Close()
-		c.offsetsOnce.Do(func() {}) // none made after this
 		if c.offsets != nil {
 			c.offsets.Close() // derived: the consumer stays open
 			c.offsetsConsumer.Close()
@@ -316,7 +329,15 @@ type AuthError struct {
 }
 
 func (e *AuthError) Error() string {
-	return fmt.Sprintf("authentication failed for user %q with SASL mechanism %s: %s", e.User, e.Mechanism, e.Detail)
+	msg := fmt.Sprintf("authentication failed for user %q with SASL mechanism %s: %s", e.User, e.Mechanism, e.Detail)
+	if e.User == "" { // a token's own
+		msg = fmt.Sprintf("authentication failed with SASL mechanism %s: %s", e.Mechanism, e.Detail)
+	}
+	if strings.Contains(e.Detail, "invalid_token") {
+		// Kafka's validator says no more; its log has the reason.
+		msg += " (the broker refused the token: its signature, expiry, issuer or audience does not match what the broker checks)"
+	}
+	return msg
 }
 
 // TLSError: the TLS handshake failed, usually certificate verification.

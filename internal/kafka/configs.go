@@ -105,7 +105,7 @@ func (c *Client) AlterBrokerConfig(ctx context.Context, broker int32, set map[st
 
 // The cluster-wide default is the BROKER resource with the empty name,
 // which librdkafka cannot express (rd_kafka_ConfigResource_new refuses an
-// empty name): those two requests go through the wire adapter.
+// empty name): those two requests go through franz-go (wireRequest).
 
 func (c *Client) clusterDefaults(ctx context.Context) ([]ConfigEntry, error) {
 	return c.wireDescribeConfigs(ctx, "describing the cluster-wide broker defaults", kmsg.ConfigResourceTypeBroker, "")

@@ -70,7 +70,7 @@ func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
 			"group.id":               offsetLookupGroup,
 			"enable.auto.commit":     false,
 		}
-		for k, v := range c.cluster.ClientConfig() {
+		for k, v := range c.conf.Librdkafka() {
 			conf[k] = v
 		}
 		cons, err := ck.NewConsumer(&conf)
@@ -79,6 +79,7 @@ func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
 			return
 		}
 		go c.logFrom(cons.Logs())
+		c.stopTokens = append(c.stopTokens, c.handleTokens(cons))
 		admin, err := ck.NewAdminClientFromConsumer(cons)
 		if err != nil {
 			cons.Close()

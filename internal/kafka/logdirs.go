@@ -45,7 +45,7 @@ type BrokerLogDirs struct {
 // DescribeLogDirs asks every broker for its log directories and the sizes
 // of the replicas in them: of the named topics' partitions, or of every
 // partition when topics is nil. librdkafka's Go binding lacks this request;
-// it goes through the wire adapter.
+// it goes through franz-go (wireRequest).
 func (c *Client) DescribeLogDirs(ctx context.Context, topics []string) ([]BrokerLogDirs, error) {
 	dirs, _, err := c.logDirs(ctx, topics)
 	return dirs, err

@@ -45,9 +45,10 @@ import (
 // rdkProducer is a librdkafka producer whose delivery reports come back
 // to Go in batches (takeReports, called by Writer.drain).
 type rdkProducer struct {
-	p      *C.sc_producer
-	topics map[string]*C.rd_kafka_topic_t // topic handles, kept for the producer's life
-	handle cgo.Handle                     // the *Client, for librdkafka's logs
+	p          *C.sc_producer
+	topics     map[string]*C.rd_kafka_topic_t // topic handles, kept for the producer's life
+	handle     cgo.Handle                     // the *Client, for librdkafka's logs
+	stopTokens func()                         // its OAUTHBEARER token pusher (oauth.go)
 
 	nextID int64 // the id of the next record enqueued
 
@@ -65,7 +66,7 @@ var reported = new(struct{ byte })
 // rdkConfig is conf with the cluster's client configuration (profile,
 // flags and -X properties) over it, for a handle of the binding.
 func (cl *Client) rdkConfig(conf map[string]string) map[string]string {
-	for k, v := range cl.cluster.ClientConfig() {
+	for k, v := range cl.conf.Librdkafka() {
 		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
 			conf[k] = v
 		}
@@ -121,7 +122,8 @@ func newRDKProducer(conf map[string]string, cl *Client) (*rdkProducer, error) {
 	if conf["transactional.id"] != "" {
 		p.transactional = 1
 	}
-	return &rdkProducer{p: p, handle: h, topics: map[string]*C.rd_kafka_topic_t{}, acks: make([]C.sc_ack, 16<<10)}, nil
+	return &rdkProducer{p: p, handle: h, topics: map[string]*C.rd_kafka_topic_t{}, acks: make([]C.sc_ack, 16<<10),
+		stopTokens: cl.rdkTokens(p.rk)}, nil
 }
 
 // rdkBatch is a batch of records for one topic, packed for
@@ -417,6 +419,7 @@ func isQueueFull(err error) bool {
 }
 
 func (r *rdkProducer) close() {
+	r.stopTokens()
 	for _, t := range r.topics {
 		C.rd_kafka_topic_destroy(t)
 	}

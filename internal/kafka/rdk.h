@@ -101,6 +101,8 @@ extern rd_kafka_t *rd_kafka_new(sc_rdk_type_t, rd_kafka_conf_t *, char *, size_t
 extern void rd_kafka_destroy(rd_kafka_t *);
 extern const char *rd_kafka_err2str(int);
 extern int rd_kafka_poll(rd_kafka_t *, int);
+extern int rd_kafka_oauthbearer_set_token(rd_kafka_t *, const char *, int64_t, const char *, const char **, size_t, char *, size_t);
+extern int rd_kafka_oauthbearer_set_token_failure(rd_kafka_t *, const char *);
 extern int rd_kafka_flush(rd_kafka_t *, int);
 typedef struct { // rd_kafka_metadata_t
 	int broker_cnt; void *brokers; int topic_cnt; void *topics;

@@ -23,14 +23,15 @@ import (
 // rdkConsumer reads partitions, assigned or through a group, in packed
 // batches.
 type rdkConsumer struct {
-	c       *C.sc_consumer
-	scratch []byte     // where C packs a batch
-	buf     []byte     // what is left of the current packed batch
-	topic   string     // the last topic name, reused
-	handle  cgo.Handle // the *Client, for librdkafka's logs
-	self    cgo.Handle // this consumer, for rebalances
-	reader  *Reader    // whose assignment rebalances change
-	err     error      // a failed assignment change, for the next Poll
+	c          *C.sc_consumer
+	scratch    []byte     // where C packs a batch
+	buf        []byte     // what is left of the current packed batch
+	topic      string     // the last topic name, reused
+	handle     cgo.Handle // the *Client, for librdkafka's logs
+	self       cgo.Handle // this consumer, for rebalances
+	stopTokens func()     // its OAUTHBEARER token pusher (oauth.go)
+	reader     *Reader    // whose assignment rebalances change
+	err        error      // a failed assignment change, for the next Poll
 
 	// atEOF holds, for a group reader, the partitions whose last message
 	// from librdkafka was an end of partition, at that offset; run is the
@@ -69,6 +70,7 @@ func newRDKConsumer(conf map[string]string, r *Reader) (*rdkConsumer, error) {
 		rc.self.Delete()
 		return nil, fmt.Errorf("%s", C.GoString((*C.char)(unsafe.Pointer(&errstr[0]))))
 	}
+	rc.stopTokens = r.client.rdkTokens(rc.c.rk)
 	if r.opts.Group != "" {
 		rc.atEOF = map[TopicPartition]int64{}
 		l := C.rd_kafka_topic_partition_list_new(C.int(len(r.opts.Topics)))
@@ -466,6 +468,7 @@ func takeLen(b []byte) ([]byte, []byte) {
 
 // close leaves the group, if any, and releases the consumer.
 func (rc *rdkConsumer) close() {
+	rc.stopTokens()
 	C.sc_consumer_destroy(rc.c)
 	rc.handle.Delete()
 	rc.self.Delete()

@@ -24,7 +24,7 @@ type Reassignment struct {
 // given replicas, in order (the first is the preferred leader); nil
 // replicas cancel a move in progress. It returns the broker's refusal per
 // partition. librdkafka's Go binding lacks this request; it goes through
-// the wire adapter.
+// franz-go (wireRequest).
 func (c *Client) AlterReassignments(ctx context.Context, moves map[TopicPartition][]int32) (map[TopicPartition]error, error) {
 	req := kmsg.NewPtrAlterPartitionAssignmentsRequest()
 	req.TimeoutMillis = int32(c.cluster.Timeout.Milliseconds())

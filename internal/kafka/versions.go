@@ -62,7 +62,7 @@ type Feature struct {
 }
 
 // BrokerVersions asks every broker which API versions it speaks. librdkafka
-// keeps the answers to itself; this goes through the wire adapter.
+// keeps the answers to itself; this goes through franz-go (wireRequest).
 func (c *Client) BrokerVersions(ctx context.Context) ([]BrokerVersions, error) {
 	var out []BrokerVersions
 	err := c.wireRequest(ctx, "asking the brokers' API versions", func(ctx context.Context, cl *kgo.Client) error {

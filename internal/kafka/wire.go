@@ -1,12 +1,13 @@
 package kafka
 
-// The wire adapter. confluent-kafka-go v2.11.1 has no binding for a few admin
+// The franz-go requests. confluent-kafka-go has no binding for a few admin
 // requests librdkafka or Kafka have: DescribeLogDirs (topic sizes, log
 // dirs), AlterPartitionReassignments and ListPartitionReassignments (topic
-// reassign), ApiVersions per broker (version --cluster). Those go through
-// franz-go's protocol client (kgo and kmsg, already here for the
-// playground), connected with the same brokers, SASL and TLS settings as the
-// librdkafka client. This file is the only place that connects it.
+// reassign), ApiVersions per broker (version --cluster), the cluster-wide
+// configs. Those go through franz-go's protocol client (kgo and kmsg),
+// configured by the same resolver as the librdkafka handles
+// (clientconfig.Config.FranzGo). This file is the only place that connects
+// it: a request runs through wireRequest.
 // (OffsetDelete, which librdkafka has, goes through our own binding:
 // rdk_admin.go.)
 
@@ -16,19 +17,16 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"maps"
+	"log/slog"
 	"net"
-	"os"
-	"slices"
 	"strings"
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
-	"github.com/twmb/franz-go/pkg/sasl"
-	"github.com/twmb/franz-go/pkg/sasl/plain"
-	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 )
 
 // wireConn is a Client's franz-go connection, made on first use: most
@@ -45,13 +43,32 @@ func (c *Client) wire() (*kgo.Client, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.cl == nil && w.err == nil {
-		opts, err := wireOptions(c.cluster.ClientConfig())
+		opts, err := c.conf.FranzGo()
 		if err == nil {
-			w.cl, err = kgo.NewClient(opts...)
+			w.cl, err = kgo.NewClient(append(opts, kgo.WithLogger(wireLogger{c}))...)
 		}
 		w.err = err
 	}
 	return w.cl, w.err
+}
+
+// wireLogger passes franz-go's logs to the client's logger at debug level
+// (shown with -v, as librdkafka's are), secrets scrubbed.
+type wireLogger struct{ c *Client }
+
+func (l wireLogger) Level() kgo.LogLevel {
+	if l.c.log.Enabled(context.Background(), slog.LevelDebug) {
+		return kgo.LogLevelDebug
+	}
+	return kgo.LogLevelNone
+}
+
+func (l wireLogger) Log(_ kgo.LogLevel, msg string, keyvals ...any) {
+	args := []any{"source", "franz-go"}
+	for i := 0; i+1 < len(keyvals); i += 2 {
+		args = append(args, fmt.Sprint(keyvals[i]), l.c.scrub.Scrub(fmt.Sprint(keyvals[i+1])))
+	}
+	l.c.log.Debug(l.c.scrub.Scrub(msg), args...)
 }
 
 // close ends the franz-go connection, if one was made.
@@ -120,7 +137,10 @@ func (c *Client) wireError(ctx context.Context, what string, err error) error {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
+	var tokenErr *clientconfig.TokenError
 	switch {
+	case errors.As(err, &tokenErr):
+		return &AuthError{Mechanism: c.cluster.Mechanism(), User: c.cluster.User(), Detail: tokenErr.Error()}
 	case errors.Is(err, kerr.SaslAuthenticationFailed), errors.Is(err, kerr.IllegalSaslState), errors.Is(err, kerr.UnsupportedSaslMechanism):
 		return &AuthError{Mechanism: c.cluster.Mechanism(), User: c.cluster.User(), Detail: err.Error()}
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
@@ -136,143 +156,6 @@ func (c *Client) wireError(ctx context.Context, what string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
-
-// wireUnsupported are the librdkafka connection properties franz-go cannot
-// carry over, with what to use instead. Refusing them is better than
-// connecting differently from the librdkafka client.
-var wireUnsupported = map[string]string{
-	"ssl.keystore.location":      "a PKCS#12 key store: use PEM files (tls.cert_file and tls.key_file)",
-	"ssl.key.password":           "an encrypted private key: use an unencrypted PEM key file with mode 0600",
-	"ssl.engine.location":        "an OpenSSL engine",
-	"ssl.providers":              "OpenSSL providers",
-	"sasl.oauthbearer.config":    "SASL OAUTHBEARER",
-	"sasl.oauthbearer.method":    "SASL OAUTHBEARER",
-	"sasl.kerberos.service.name": "SASL GSSAPI (Kerberos)",
-	"sasl.kerberos.keytab":       "SASL GSSAPI (Kerberos)",
-	"sasl.kerberos.principal":    "SASL GSSAPI (Kerberos)",
-}
-
-// wireOptions translates the librdkafka configuration the cluster resolves
-// to (profile, flags and -X properties merged) into franz-go options, so
-// both clients connect the same way. Connection settings it cannot carry
-// over are refused rather than silently dropped.
-func wireOptions(conf map[string]string) ([]kgo.Opt, error) {
-	id := conf["client.id"]
-	if id == "" {
-		id = "streamctl"
-	}
-	opts := []kgo.Opt{kgo.SeedBrokers(strings.Split(conf["bootstrap.servers"], ",")...), kgo.ClientID(id)}
-	for _, k := range slices.Sorted(maps.Keys(wireUnsupported)) {
-		if what := wireUnsupported[k]; conf[k] != "" {
-			return nil, fmt.Errorf("the %s property (%s) is not supported by this command, which also connects through franz-go", k, what)
-		}
-	}
-	proto := strings.ToUpper(conf["security.protocol"])
-	switch proto {
-	case "", "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL":
-	default:
-		return nil, fmt.Errorf("security.protocol %q is not supported by this command", conf["security.protocol"])
-	}
-	if strings.HasPrefix(proto, "SASL_") {
-		mech := conf["sasl.mechanisms"]
-		if mech == "" {
-			mech = conf["sasl.mechanism"]
-		}
-		if mech == "" {
-			mech = "GSSAPI" // librdkafka's default
-		}
-		user, pass := conf["sasl.username"], conf["sasl.password"]
-		var m sasl.Mechanism
-		switch strings.ToUpper(mech) {
-		case "PLAIN":
-			m = plain.Auth{User: user, Pass: pass}.AsMechanism()
-		case "SCRAM-SHA-256":
-			m = scram.Auth{User: user, Pass: pass}.AsSha256Mechanism()
-		case "SCRAM-SHA-512":
-			m = scram.Auth{User: user, Pass: pass}.AsSha512Mechanism()
-		default:
-			return nil, fmt.Errorf("SASL mechanism %s is not supported by this command, which also connects through franz-go (PLAIN and SCRAM are)", mech)
-		}
-		opts = append(opts, kgo.SASL(m))
-	}
-	if strings.HasSuffix(proto, "SSL") {
-		cfg, err := wireTLS(conf)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, kgo.DialTLSConfig(cfg))
-	}
-	return opts, nil
-}
-
-// wireTLS builds the TLS configuration librdkafka's ssl.* properties
-// describe: PEM files (ssl.*.location) or PEM text (ssl.*.pem).
-func wireTLS(conf map[string]string) (*tls.Config, error) {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	ca, err := pemProperty(conf, "ssl.ca.location", "ssl.ca.pem")
-	if err != nil {
-		return nil, err
-	}
-	if ca != nil {
-		cfg.RootCAs = x509.NewCertPool()
-		if !cfg.RootCAs.AppendCertsFromPEM(ca) {
-			return nil, errors.New("ssl.ca.location/ssl.ca.pem: no PEM certificate in it")
-		}
-	}
-	cert, err := pemProperty(conf, "ssl.certificate.location", "ssl.certificate.pem")
-	if err != nil {
-		return nil, err
-	}
-	key, err := pemProperty(conf, "ssl.key.location", "ssl.key.pem")
-	if err != nil {
-		return nil, err
-	}
-	if cert != nil || key != nil {
-		pair, err := tls.X509KeyPair(cert, key)
-		if err != nil {
-			return nil, fmt.Errorf("client certificate: %w", err)
-		}
-		cfg.Certificates = []tls.Certificate{pair}
-	}
-	switch {
-	case strings.EqualFold(conf["enable.ssl.certificate.verification"], "false"):
-		cfg.InsecureSkipVerify = true
-	case strings.EqualFold(conf["ssl.endpoint.identification.algorithm"], "none"):
-		// Verify the chain but not the host name, as librdkafka does here.
-		cfg.InsecureSkipVerify = true
-		roots := cfg.RootCAs
-		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-			inter := x509.NewCertPool()
-			for _, c := range cs.PeerCertificates[1:] {
-				inter.AddCert(c)
-			}
-			_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
-			return err
-		}
-	}
-	return cfg, nil
-}
-
-// pemProperty reads PEM from a file property or its inline twin; nil when
-// neither is set. librdkafka's "probe" (search the system's CA paths) is
-// what Go does with no roots given, so it reads as unset.
-func pemProperty(conf map[string]string, fileKey, pemKey string) ([]byte, error) {
-	file, text := conf[fileKey], conf[pemKey]
-	switch {
-	case file != "" && text != "":
-		return nil, fmt.Errorf("both %s and %s are set: use one", fileKey, pemKey)
-	case text != "":
-		return []byte(text), nil
-	case file == "" || (fileKey == "ssl.ca.location" && file == "probe"):
-		return nil, nil
-	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", fileKey, err)
-	}
-	return b, nil
-}
-
 // UnsupportedAPIError: the brokers do not offer a request a command needs
 // (an older Kafka, or the playground's kfake, which lacks a few).
 type UnsupportedAPIError struct {
