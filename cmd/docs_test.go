@@ -52,7 +52,6 @@ var exampleExpect = map[string]struct {
 	"streamctl user create etl --mechanism SCRAM-SHA-512 --execute": {code: 2}, // asks for the password on a terminal
 	"streamctl user create etl --execute":                           {code: 2}, // the same, in docs/admin.md
 	"streamctl txn abort order-events:0":                            {code: 1}, // a transaction that is not hanging, refused
-	"streamctl cluster features upgrade --release-version 4.3":      {code: 1}, // the playground runs newer levels than 4.3
 	"streamctl cluster quorum":                                      {code: 1}, // the playground has no KRaft quorum
 	"streamctl group lag analytics-group --fail-above-time 5m":      {code: 3}, // the gate failing, as the doc shows
 }

@@ -234,8 +234,20 @@ func TestFeaturesParity(t *testing.T) {
 	if len(ivs) < 20 {
 		t.Fatalf("kafka-features names %d metadata versions:\n%s", len(ivs), out)
 	}
+	// The broker's own release: version-mapping without a version. Levels
+	// past it are not released yet and may change (4.3.1 mapped 4.4-IV0 to
+	// share.version 1, 4.4.0 to 2): streamctl follows the release it knows.
+	latestRe := regexp.MustCompile(`metadata.version=(\d+) \(([^)]+)\)`)
+	latest := latestRe.FindStringSubmatch(kafkaTool(t, "features", "version-mapping"))
+	if latest == nil {
+		t.Fatal("kafka-features version-mapping names no metadata.version")
+	}
+	latestLevel := atoi(t, latest[1])
 	for _, iv := range append(ivs, "3.3", "3.9", "4.0", "4.3") {
 		want, _, code := kafkaToolCode(t, "features", "version-mapping", "--release-version", iv)
+		if m := latestRe.FindStringSubmatch(want); m != nil && atoi(t, m[1]) > latestLevel {
+			continue
+		}
 		var m struct {
 			Release  string           `json:"release_version"`
 			Features map[string]int16 `json:"features"`
@@ -268,8 +280,8 @@ func TestFeaturesParity(t *testing.T) {
 			Change  string `json:"change"`
 		} `json:"changes"`
 	}
-	u.run("cluster", "features", "upgrade", "--release-version", "4.3", "-o", "json").ok(t).json(t, &plan)
-	kout := kafkaTool(t, "features", "--bootstrap-server", boot, "upgrade", "--release-version", "4.3", "--dry-run")
+	u.run("cluster", "features", "upgrade", "--release-version", latest[2], "-o", "json").ok(t).json(t, &plan)
+	kout := kafkaTool(t, "features", "--bootstrap-server", boot, "upgrade", "--release-version", latest[2], "--dry-run")
 	for _, ch := range plan.Changes {
 		if !strings.Contains(kout, fmt.Sprintf("%s can be upgraded to %d.", ch.Feature, ch.Target)) {
 			t.Errorf("kafka-features upgrade --dry-run does not plan %s at %d:\n%s", ch.Feature, ch.Target, kout)
@@ -279,5 +291,5 @@ func TestFeaturesParity(t *testing.T) {
 	if _, errOut, code := kafkaToolCode(t, "features", "--bootstrap-server", boot, "upgrade", "--feature", "group.version=7"); code == 0 {
 		t.Errorf("kafka-features upgraded group.version to 7:\n%s", errOut)
 	}
-	u.run("cluster", "features", "downgrade", "--feature", "metadata.version=4.2").exit(t, 1).errContains(t, "Unsupported metadata.version downgrade")
+	u.run("cluster", "features", "downgrade", "--feature", "metadata.version="+strconv.Itoa(latestLevel-1)).exit(t, 1).errContains(t, "Unsupported metadata.version downgrade")
 }

@@ -26,8 +26,8 @@ type Cluster interface {
 // cluster runs at; its levels have names (4.3-IV0).
 const MetadataVersion = "metadata.version"
 
-// metadataVersions names metadata.version's levels, as Kafka 4.3.1's
-// MetadataVersion does; the last of each release is that release's level.
+// metadataVersions names metadata.version's levels, as Kafka 4.4.0's
+// MetadataVersion does; the last level of each release is that release's.
 var metadataVersions = []struct {
 	level int16
 	name  string
@@ -37,11 +37,12 @@ var metadataVersions = []struct {
 	{17, "3.7-IV2"}, {18, "3.7-IV3"}, {19, "3.7-IV4"}, {20, "3.8-IV0"}, {21, "3.9-IV0"},
 	{22, "4.0-IV0"}, {23, "4.0-IV1"}, {24, "4.0-IV2"}, {25, "4.0-IV3"}, {26, "4.1-IV0"},
 	{27, "4.1-IV1"}, {28, "4.2-IV0"}, {29, "4.2-IV1"}, {30, "4.3-IV0"}, {31, "4.4-IV0"},
+	{32, "4.4-IV1"}, {33, "4.4-IV2"}, {34, "4.5-IV0"},
 }
 
 // latestStable is the newest metadata.version a release name maps to:
-// 4.4-IV0 exists in Kafka 4.3.1 but is not yet a release's.
-const latestStable = 30
+// 4.5-IV0 exists in Kafka 4.4.0 but is not yet a release's.
+const latestStable = 33
 
 // featureSince is, for each feature besides metadata.version, the
 // metadata.version level from which a release brings each of its levels
@@ -51,7 +52,7 @@ var featureSince = map[string][]struct{ mv, level int16 }{
 	"transaction.version":              {{24, 2}},
 	"group.version":                    {{22, 1}},
 	"eligible.leader.replicas.version": {{26, 1}},
-	"share.version":                    {{28, 1}},
+	"share.version":                    {{28, 1}, {31, 2}},
 	"streams.version":                  {{29, 1}},
 }
 

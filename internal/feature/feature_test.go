@@ -59,8 +59,11 @@ func TestReleaseLevels(t *testing.T) {
 	if err != nil || m.ReleaseVersion != "4.0-IV3" || m.Features["metadata.version"] != 25 || m.Features["transaction.version"] != 2 || m.Features["share.version"] != 0 {
 		t.Errorf("4.0: %+v, %v", m, err)
 	}
-	if _, err := ReleaseLevels("4.4"); err == nil || !strings.Contains(err.Error(), `unknown Kafka release "4.4"`) {
-		t.Errorf("4.4 is not a release 4.3.1 knows: %v", err)
+	if m, err := ReleaseLevels("4.4"); err != nil || m.ReleaseVersion != "4.4-IV2" || m.Features["share.version"] != 2 {
+		t.Errorf("4.4: %+v, %v", m, err)
+	}
+	if _, err := ReleaseLevels("4.5"); err == nil || !strings.Contains(err.Error(), `unknown Kafka release "4.5"`) {
+		t.Errorf("4.5 is not a release Kafka 4.4.0 knows: %v", err)
 	}
 }
 
