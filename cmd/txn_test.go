@@ -142,3 +142,39 @@ func TestProducePartitionInTransaction(t *testing.T) {
 		t.Errorf("partition 1 holds %q, want the two records", got)
 	}
 }
+
+// group lag and group describe mark a partition whose group waits at the
+// last stable offset behind a transaction open for longer than
+// --held-after, name the transaction, and print the abort command, which
+// runs as printed; a transaction in flight for less is not marked.
+func TestGroupLagMarksHeldPartitions(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "orders", "--partitions", "2")...).ok(t)
+	runIn(t, "o-1\no-2\n", b.args("produce", "orders", "--partition", "0")...).ok(t)
+	run(t, b.args("consume", "orders", "-g", "billing", "-e", "-o", "raw")...).ok(t) // caught up, committed
+	b.openTransaction(t, "orders-tx", "orders", 0, "held-1", "held-2")
+
+	r := run(t, b.args("group", "lag", "billing", "-o", "json")...).ok(t) // the default 1m: in flight, not marked
+	if strings.Contains(r.out, "held_by") || strings.Contains(r.errOut, "is held") {
+		t.Fatalf("a transaction open for less than --held-after is marked:\n%s%s", r.out, r.errOut)
+	}
+	time.Sleep(20 * time.Millisecond)
+	r = run(t, b.args("group", "lag", "billing", "--held-after", "10ms", "-o", "json")...).ok(t)
+	golden(t, "group_lag_held.json", normaliseTimes(r.out))
+	r.errContains(t, `orders[0] is held at offset 2 by the open transaction of "orders-tx"`, "read_committed readers of billing wait there")
+	golden(t, "group_describe_held.table", normaliseTimes(run(t, b.args("group", "describe", "billing", "--held-after", "10ms")...).ok(t).out))
+
+	// The hint runs as printed: the plan of the abort.
+	hint := regexp.MustCompile(`to end it: (streamctl txn abort .*)`).FindStringSubmatch(r.errOut)
+	if hint == nil {
+		t.Fatalf("no abort hint:\n%s", r.errOut)
+	}
+	args := strings.Fields(strings.TrimPrefix(hint[1], "streamctl "))
+	run(t, b.args(args...)...).ok(t).errContains(t, "Dry run")
+	run(t, b.args(append(args, "--execute", "--yes")...)...).ok(t)
+	r = run(t, b.args("group", "lag", "billing", "--held-after", "10ms")...).ok(t)
+	if strings.Contains(r.out+r.errOut, "held") {
+		t.Errorf("still marked after the abort:\n%s%s", r.out, r.errOut)
+	}
+}

@@ -102,11 +102,12 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 		if err != nil {
 			return err
 		}
+		opts.markHeld(ctx, f, c, lags)
 		gateErr := gate.Check(lags[0])
 		if gateErr == nil || opts.Wait <= 0 || time.Now().After(deadline) {
 			opts.shape(lags)
 			if err := format.Print(f.IO, f.Output(), lags[0], func(wide bool) []*format.Grid {
-				return []*format.Grid{summaryGrid(lags[0]), partitionGrid(lags[0], false, wide)}
+				return append([]*format.Grid{summaryGrid(lags[0]), partitionGrid(lags[0], false, wide)}, heldGrid(lags[0])...)
 			}); err != nil {
 				return err
 			}
@@ -128,6 +129,8 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 type WatchLine struct {
 	group.Sample
 	group.Status
+	// Held are the partitions held behind an open transaction.
+	Held []group.PartitionLag `json:"held,omitempty"`
 }
 
 func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagCmdOptions) error {
@@ -140,6 +143,11 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *La
 		lags, err := group.Describe(ctx, c, []string{opts.Group}, q)
 		if ctx.Err() != nil {
 			return ctx.Err() // Ctrl-C: exit 130, as documented
+		}
+		if err == nil && f.IO.OutTTY {
+			opts.markHeld(ctx, f, c, lags)
+		} else if err == nil {
+			opts.markHeldQuietly(ctx, c, lags)
 		}
 		var st group.Status
 		if err != nil {
@@ -162,6 +170,7 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *La
 			line := WatchLine{Status: st}
 			if err == nil {
 				line.Sample = window[len(window)-1]
+				line.Held = heldOf(lags[0])
 			} else {
 				line.Sample = group.Sample{Time: now, Group: opts.Group}
 			}
@@ -210,4 +219,8 @@ func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, histor
 	fmt.Fprint(f.IO.Out, b.String())
 	opts.shape(lags)
 	_ = format.RenderGrid(f.IO, partitionGrid(lags[0], false, false), false)
+	for _, g := range heldGrid(lags[0]) {
+		fmt.Fprintln(f.IO.Out)
+		_ = format.RenderGrid(f.IO, g, false)
+	}
 }
