@@ -156,6 +156,7 @@ func (c *Client) wireError(ctx context.Context, what string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
 // UnsupportedAPIError: the brokers do not offer a request a command needs
 // (an older Kafka, or the playground's kfake, which lacks a few).
 type UnsupportedAPIError struct {
