@@ -35,7 +35,7 @@ func (b broker) openTransaction(t *testing.T, id, topic string, partition int32,
 
 var (
 	rfc3339   = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
-	jsonSecs  = regexp.MustCompile(`"(idle_seconds|open_seconds)": [0-9.e+-]+`)
+	jsonSecs  = regexp.MustCompile(`"(idle_seconds|open_seconds|time_lag_seconds|max_time_lag_seconds)": [0-9.e+-]+`)
 	yamlSecs  = regexp.MustCompile(`(idle_seconds|open_seconds): [0-9.e+-]+`)
 	longID    = regexp.MustCompile(`\b\d{10,}\b`)
 	humanDur  = regexp.MustCompile(`\b\d+(\.\d+)?(ms|µs|ns|s|m|h)(\d+(\.\d+)?(ms|s|m|h))*\b`)
