@@ -68,6 +68,8 @@ func TestHangingTransaction(t *testing.T) {
 	topic, id := uniqueName(t, ""), uniqueName(t, "tx")
 	u.run("topic", "create", topic, "--partitions", "2").ok(t)
 	u.runIn("before-1\nbefore-2\n", "produce", topic, "--partition", "0").ok(t)
+	group := topic + "-g"
+	u.run("consume", topic, "-g", group, "-e", "-o", "raw").ok(t) // caught up: committed at 2
 
 	// A read_committed reader following partition 0.
 	reader := u.start("consume", topic, "-p", "0", "--isolation", "read_committed", "-o", "raw")
@@ -182,6 +184,41 @@ func TestHangingTransaction(t *testing.T) {
 		t.Fatalf("txn find-hanging: %+v", open)
 	}
 
+	// The group waits at the last stable offset: group lag marks it and
+	// prints the command that ends the transaction, which runs as printed;
+	// Kafka's tool reports the same lag, with no word of why.
+	var lag struct {
+		Partitions []struct {
+			Partition int32 `json:"partition"`
+			Lag       int64 `json:"lag"`
+			HeldBy    *struct {
+				LSO     int64  `json:"last_stable_offset"`
+				ID      string `json:"transactional_id"`
+				Hanging bool   `json:"hanging"`
+				Abort   string `json:"abort_command"`
+			} `json:"held_by"`
+		} `json:"partitions"`
+	}
+	r := u.run("group", "lag", group, "--held-after", "1s", "-o", "json").ok(t)
+	r.json(t, &lag)
+	r.errContains(t, topic+"[0] is held at offset 2 by the open transaction of \""+id+"\"")
+	oracle, errText := oracleGroup(t, group)
+	if errText != "" {
+		t.Fatal(errText)
+	}
+	for _, p := range lag.Partitions {
+		for _, o := range oracle {
+			if o.Partition == p.Partition && o.Lag != p.Lag {
+				t.Errorf("partition %d: group lag %d, kafka-consumer-groups %d", p.Partition, p.Lag, o.Lag)
+			}
+		}
+		if h := p.HeldBy; (p.Partition == 0) != (h != nil) || (h != nil && (h.LSO != 2 || h.ID != id || !h.Hanging || h.Abort == "")) {
+			t.Errorf("partition %d: held_by %+v", p.Partition, h)
+		}
+	}
+	hint := strings.Fields(strings.TrimPrefix(lag.Partitions[0].HeldBy.Abort, "streamctl "))
+	u.run(hint...).ok(t).errContains(t, "Dry run")
+
 	// At Kafka's threshold it is not hanging: refused, nothing changed.
 	u.run("txn", "abort", topic+":0", "--execute", "--yes").exit(t, 1).errContains(t, "is not hanging", "nothing changed")
 	if kd := kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "describe", "--transactional-id", id)); kd[0]["TransactionState"] != "Ongoing" {
@@ -209,6 +246,10 @@ func TestHangingTransaction(t *testing.T) {
 		}
 	}
 	u.run("txn", "abort", topic+":0", "--max-transaction-timeout", "1s").exit(t, 1).errContains(t, "no transaction is open on "+topic+"[0]: nothing to abort")
+
+	if r := u.run("group", "lag", group, "--held-after", "1s"); strings.Contains(r.stdout+r.stderr, "held") {
+		t.Errorf("group lag still marks a partition after the abort:\n%s", r)
+	}
 
 	// The reader moves past the aborted records to what comes after.
 	u.runIn("after-1\n", "produce", topic, "--partition", "0").ok(t)
