@@ -75,7 +75,7 @@ func TestTxnHangingTransaction(t *testing.T) {
 	// Live at Kafka's threshold: not hanging, not aborted.
 	run(t, b.args("txn", "find-hanging", "payments")...).ok(t).errContains(t, "No hanging transactions.")
 	r := run(t, b.args("txn", "abort", "payments:0", "--execute", "--yes")...).exit(t, 1)
-	r.errContains(t, `the transaction of "payments-tx" is not hanging (live: its producer wrote`, "nothing changed")
+	r.errContains(t, `the transaction of "payments-tx" is not hanging (its producer wrote`, "nothing changed")
 	if lso := stableEnd(t, b, "payments", 0); lso != 0 {
 		t.Fatalf("a refused abort moved the last stable offset to %d", lso)
 	}

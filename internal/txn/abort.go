@@ -161,11 +161,11 @@ func planFence(ctx context.Context, c Cluster, id string, opts AbortOptions) (*A
 }
 
 func notHanging(what string, o OpenTransaction, opts AbortOptions) error {
-	e := &NotHangingError{What: what, Reason: o.Reason}
-	if o.KnownToCoordinator && o.StartTime != nil {
-		e.Hint = "its producer or its coordinator ends it"
-		if opts.MaxTransactionTimeout > 0 {
-			e.Hint += fmt.Sprintf(" (a lower --max-transaction-timeout than %s calls a shorter silence hanging)", round(opts.MaxTransactionTimeout))
+	e := &NotHangingError{What: what, Reason: o.Reason,
+		Hint: "if its producer is gone, a lower --max-transaction-timeout calls a shorter silence hanging"}
+	if o.StartTime != nil && o.TimeoutMs > 0 {
+		if left := o.StartTime.Add(time.Duration(o.TimeoutMs) * time.Millisecond).Sub(opts.Now); left > 0 {
+			e.Hint = fmt.Sprintf("its producer commits it, or its coordinator aborts it at its timeout, in %s; %s", round(left), e.Hint)
 		}
 	}
 	return e

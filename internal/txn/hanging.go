@@ -153,7 +153,7 @@ func (o *OpenTransaction) judge(threshold time.Duration, now time.Time) {
 	idle := time.Duration(o.IdleSeconds * float64(time.Second))
 	switch {
 	case idle <= threshold:
-		o.Reason = fmt.Sprintf("live: its producer wrote %s ago, within %s", round(idle), round(threshold))
+		o.Reason = fmt.Sprintf("its producer wrote %s ago, within %s", round(idle), round(threshold))
 	case !o.KnownToCoordinator && o.TransactionalID == "":
 		o.Hanging = true
 		o.Reason = fmt.Sprintf("no coordinator lists producer %d: nothing will end this transaction but an abort", o.ProducerID)
@@ -161,7 +161,7 @@ func (o *OpenTransaction) judge(threshold time.Duration, now time.Time) {
 		o.Hanging = true
 		o.Reason = fmt.Sprintf("the coordinator of %q no longer holds this partition in its transaction: nothing will end it but an abort", o.TransactionalID)
 	case o.Age() <= threshold:
-		o.Reason = fmt.Sprintf("live: its transaction began %s ago, within %s", round(o.Age()), round(threshold))
+		o.Reason = fmt.Sprintf("its transaction began %s ago, within %s", round(o.Age()), round(threshold))
 	default:
 		o.Hanging = true
 		o.Reason = fmt.Sprintf("its producer has written nothing for %s", round(idle))

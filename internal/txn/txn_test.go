@@ -115,8 +115,8 @@ func TestJudge(t *testing.T) {
 		hanging          bool
 		reason           string
 	}{
-		{"writing", 10 * time.Minute, time.Second, false, "live: its producer wrote 1s ago, within 1m"},
-		{"silent but young", 30 * time.Second, 30 * time.Second, false, "live: its producer wrote 30s ago, within 1m"},
+		{"writing", 10 * time.Minute, time.Second, false, "its producer wrote 1s ago, within 1m"},
+		{"silent but young", 30 * time.Second, 30 * time.Second, false, "its producer wrote 30s ago, within 1m"},
 		{"silent and old", 5 * time.Minute, 4 * time.Minute, true, "its producer has written nothing for 4m; its coordinator aborts it only at its timeout, in 10m"},
 		{"past its timeout", 20 * time.Minute, 20 * time.Minute, true, "its timeout passed 5m ago"},
 	} {
