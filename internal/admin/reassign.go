@@ -292,7 +292,7 @@ func ExecuteReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPla
 	}
 	plan.RollbackFile = path
 	if plan.Throttle != nil {
-		if err := SetThrottle(ctx, c, plan.Throttle); err != nil {
+		if err := SetThrottle(ctx, c, plan.Throttle, c.Cluster().Timeout); err != nil {
 			return err
 		}
 	}

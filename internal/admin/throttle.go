@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
 )
@@ -80,24 +81,14 @@ func PlanThrottle(plan *ReassignPlan, rate, dirsRate int64) *Throttle {
 	return t
 }
 
-// SetThrottle puts the throttle in place: the rates on each of its
-// brokers, the throttled replicas on each topic.
-func SetThrottle(ctx context.Context, c *kafka.Client, t *Throttle) error {
-	rates := map[string]string{leaderRate: strconv.FormatInt(t.RateBytesPerSecond, 10), followerRate: strconv.FormatInt(t.RateBytesPerSecond, 10)}
-	if t.RateBytesPerSecond == 0 {
-		rates = map[string]string{}
-	}
-	if t.LogDirsRateBytesPerSecond > 0 {
-		rates[logDirsRate] = strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10)
-	}
-	for _, b := range t.Brokers {
-		if len(rates) == 0 {
-			break
-		}
-		if err := c.AlterBrokerConfig(ctx, b, rates, nil, false); err != nil {
-			return fmt.Errorf("setting the replication throttle on broker %d: %w", b, err)
-		}
-	}
+// SetThrottle puts the throttle in place: the throttled replicas on each
+// topic, then the rates on each of its brokers, and waits (up to settle)
+// until every one of those brokers has applied its rate. Kafka's tool
+// starts the moves at once, and a broker that applies the configs a
+// moment late copies the first megabytes unthrottled (a small move, all of
+// it); the brokers apply the configs in the metadata log's order, so a
+// broker showing its rate has the topics' replicas too.
+func SetThrottle(ctx context.Context, c *kafka.Client, t *Throttle, settle time.Duration) error {
 	if t.RateBytesPerSecond > 0 {
 		for _, topic := range sortedTopics(t.LeaderReplicas) {
 			set := map[string]string{leaderReplicas: t.LeaderReplicas[topic]}
@@ -109,6 +100,46 @@ func SetThrottle(ctx context.Context, c *kafka.Client, t *Throttle) error {
 			}
 			if err := c.AlterTopicConfig(ctx, topic, set, del); err != nil {
 				return fmt.Errorf("setting the throttled replicas of topic %q: %w", topic, err)
+			}
+		}
+	}
+	rates := map[string]string{}
+	if t.RateBytesPerSecond > 0 {
+		rates[leaderRate] = strconv.FormatInt(t.RateBytesPerSecond, 10)
+		rates[followerRate] = rates[leaderRate]
+	}
+	if t.LogDirsRateBytesPerSecond > 0 {
+		rates[logDirsRate] = strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10)
+	}
+	if len(rates) == 0 {
+		return nil
+	}
+	for _, b := range t.Brokers {
+		if err := c.AlterBrokerConfig(ctx, b, rates, nil, false); err != nil {
+			return fmt.Errorf("setting the replication throttle on broker %d: %w", b, err)
+		}
+	}
+	deadline := time.Now().Add(settle)
+	for _, b := range t.Brokers {
+		for {
+			entries, err := c.BrokerConfig(ctx, b)
+			if err != nil {
+				return err
+			}
+			applied := true
+			for k, v := range rates {
+				applied = applied && strconv.FormatInt(dynamicInt(entries, k), 10) == v
+			}
+			if applied {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("broker %d has not applied the replication throttle after %s: nothing moved yet; run again, or without --throttle", b, settle)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(100 * time.Millisecond):
 			}
 		}
 	}
