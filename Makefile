@@ -4,15 +4,24 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: build test playground generate lint check-generated ci bench sanitize fuzz faults
 
+# The binary says which streamctl it is (`streamctl version`): the version
+# from git describe and the commit, stamped at link time (go build's own VCS
+# stamp is off where GOFLAGS has -buildvcs=false, and knows no tags).
+BIN     ?= bin/streamctl
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X github.com/streamctl/streamctl/internal/buildinfo.Version=$(VERSION) -X github.com/streamctl/streamctl/internal/buildinfo.Commit=$(COMMIT)
+
 build:
-	$(GO) build -o bin/streamctl .
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 # Unit, in-process (kfake) and end-to-end tests against a real Kafka broker.
 test:
 	scripts/test
 
+# Flags for the playground go in ARGS: make playground ARGS='--port 19092'
 playground: build
-	bin/streamctl playground
+	$(BIN) playground $(ARGS)
 
 # streamctl against kcat (produce, consume raw/json, memory) on the real broker
 # and the playground; writes docs/performance.md. Takes several minutes.

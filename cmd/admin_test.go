@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -114,6 +115,19 @@ func TestAdminBadInput(t *testing.T) {
 		r := run(t, b.args(c.args...)...)
 		if r.code != c.code || !strings.Contains(r.errOut, c.want) {
 			t.Errorf("streamctl %s: exit %d, want %d with %q:\n%s", strings.Join(c.args, " "), r.code, c.code, c.want, r.errOut)
+		}
+	}
+}
+
+// With nothing to elect, elect-leaders says so once (it said it on stderr
+// and again as the table's empty text).
+func TestElectLeadersWithNothingToElectSaysSoOnce(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	for _, args := range [][]string{{"--all-topics"}, {"--all-topics", "--type", "unclean"}} {
+		r := run(t, b.args(append([]string{"topic", "elect-leaders"}, args...)...)...).ok(t)
+		if n := len(regexp.MustCompile(`election is needed|needs an election`).FindAllString(r.out+r.errOut, -1)); n != 1 {
+			t.Errorf("elect-leaders %s says it %d times:\n%s%s", strings.Join(args, " "), n, r.out, r.errOut)
 		}
 	}
 }

@@ -33,6 +33,8 @@ var badInputs = []badInput{
 	{args: []string{"topic", "nosuch"}, code: 2, msg: `unknown command "nosuch" for "streamctl topic"`},
 	{args: []string{"topic", "list", "--nosuch"}, code: 2, msg: `unknown flag: --nosuch`},
 	{args: []string{"--timeout", "abc", "topic", "list"}, code: 2, msg: `--timeout "abc": want a duration such as 30s, 5m or 1h30m`},
+	{args: []string{"--timeout", "3", "topic", "list"}, code: 2, msg: `--timeout "3": want a duration such as 30s, 5m or 1h30m`},
+	{args: []string{"--timeout", "0s", "topic", "list"}, code: 2, msg: `--timeout "0s": want a positive duration such as 30s, 5m or 1h30m`},
 	{args: []string{"-X", "foo", "topic", "list"}, code: 2, msg: `-X "foo": want key=value, e.g. -X client.id=ops`},
 	{args: []string{"-X", "nosuch.prop=1", "topic", "list"}, code: 1, msg: `-X nosuch.prop=1: No such configuration property: "nosuch.prop"`},
 	{args: []string{"help", "nosuchtopic"}, noBrokers: true, code: 2, msg: `unknown help topic "nosuchtopic": "streamctl help" lists the commands and topics`},
@@ -40,6 +42,7 @@ var badInputs = []badInput{
 
 	// Profiles and the config file.
 	{args: []string{"topic", "list"}, noBrokers: true, code: 1, msg: `no brokers to connect to: pass --brokers host:port, set STREAMCTL_BROKERS, or create a profile`},
+	{args: []string{"schema", "list"}, noBrokers: true, code: 1, msg: `no schema registry: pass --registry-url URL, set STREAMCTL_SCHEMA_REGISTRY_URL`},
 	{args: []string{"cluster", "describe", "--brokers", "127.0.0.1:1", "--timeout", "1s"}, noBrokers: true, code: 1, msg: `describing the cluster: no answer from the cluster at 127.0.0.1:1 within 1s`},
 	{args: []string{"--profile", "nope", "topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 1, msg: `profile "nope" not found`},
 	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: a:1: b\n", code: 1, msg: `line 3: mapping values are not allowed in this context`},
@@ -47,6 +50,10 @@ var badInputs = []badInput{
 	{args: []string{"topic", "list"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:1]\n    timeout: forever\n", code: 1, msg: `timeout "forever": want a duration such as 10s or 1m`},
 	{args: []string{"profile", "use", "nosuch"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 1, msg: `profile "nosuch" not found`},
 	{args: []string{"profile", "create"}, noBrokers: true, code: 2, msg: `streamctl profile create takes 1 argument(s) (NAME), got 0`},
+	{args: []string{"profile", "create", "prod", "--brokers", "b:9093", "--ca-file", "/missing.pem"}, noBrokers: true, code: 2, msg: `--ca-file: /missing.pem: no such file`},
+	{args: []string{"topic", "list"}, noBrokers: true, config: "current_profile: prod\nprofiles:\n  prod:\n    brokers: [b:9093]\n    tls:\n      ca_file: /missing.pem\n", code: 1, msg: `profile "prod": tls.ca_file: /missing.pem: no such file`},
+	{args: []string{"-X", "security.protocol=SSL", "-X", "ssl.ca.location=/missing.pem", "topic", "list"}, code: 1, msg: `-X ssl.ca.location: /missing.pem: no such file`},
+	{args: []string{"-X", "security.protocol=SSL", "--timeout", "2s", "topic", "list"}, code: 1, msg: `answers plaintext Kafka, not TLS: it is a PLAINTEXT (or SASL_PLAINTEXT) listener, and this client uses TLS`},
 	{args: []string{"profile", "set", "dev", "nosuch.key"}, noBrokers: true, config: "profiles:\n  dev:\n    brokers: [a:9092]\n", code: 2, msg: `"nosuch.key": want KEY=VALUE`},
 
 	// Authentication settings no engine can connect with.
@@ -73,16 +80,21 @@ var badInputs = []badInput{
 	{args: []string{"topic", "alter", "order-events", "-p", "1"}, code: 2, msg: `topic "order-events" has 3 partitions; Kafka cannot reduce that to 1`},
 	{args: []string{"topic", "describe", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
 	{args: []string{"topic", "delete", "nosuch", "--yes"}, code: 1, msg: `topic "nosuch" not found on cluster`},
+	{args: []string{"topic", "delete", "order-events"}, code: 2, msg: `refusing without confirmation: not running on a terminal, pass --yes`},
+	{args: []string{"topic", "reassign", "order-events", "--broker-ids", "0", "--wait"}, code: 2, msg: `--wait goes with --execute or --verify`},
 	{args: []string{"topic", "list", "--pattern", "["}, code: 2, msg: `--pattern "[" is not a valid glob: syntax error in pattern`},
 	{args: []string{"topic", "config", "set", "order-events", "retention.ms"}, code: 2, msg: `config "retention.ms": want key=value, e.g. retention.ms=86400000`},
 
 	// Reading.
+	{args: []string{"group", "lag", "analytics-group", "--all"}, code: 2, msg: `give a GROUP or --all, not both`},
 	{args: []string{"consume"}, code: 2, msg: `streamctl consume needs at least 1 argument(s) (TOPIC...)`},
 	{args: []string{"consume", "nosuch", "-e"}, code: 1, msg: `topic "nosuch" not found on cluster`},
 	{args: []string{"consume", "order-events", "--offset", "garbage"}, code: 2, msg: `invalid --offset: position "garbage": want start, end, an offset N, +N, -N, or @time`},
 	{args: []string{"consume", "order-events", "--offset", "10:5"}, code: 2, msg: `invalid --offset: range "10:5" selects nothing: its end 5 is not after its start 10`},
 	{args: []string{"consume", "order-events", "--offset", "@2026-13-01"}, code: 2, msg: `invalid --offset: position "@2026-13-01": time "2026-13-01": month out of range`},
 	{args: []string{"consume", "order-events", "--offset", "-1h"}, code: 2, msg: `a time starts with @: did you mean "@-1h"?`},
+	{args: []string{"consume", "order-events", "--offset", "99999", "-e"}, code: 0, msg: `note: --offset 99999 is outside the log of order-events[0] (log 0..98); clamped`},
+	{args: []string{"consume", "order-events", "--offset", "@2099-01-01", "-e"}, code: 0, msg: `note: --offset @2099-01-01 is in the future: no record is that new yet; reading starts at the log end`},
 	{args: []string{"consume", "order-events", "-f", "%z"}, code: 2, msg: `unknown format token "%z" at position 1 of "%z"`},
 	{args: []string{"consume", "order-events", "-f", `\999`}, code: 2, msg: `escape \999 is above 255 and is not a byte`},
 	{args: []string{"consume", "order-events", "-p", "9", "-e"}, code: 2, msg: `no partition [9] in order-events`},
@@ -192,6 +204,17 @@ func TestBadInputs(t *testing.T) {
 			r := runIn(t, c.stdin, args...)
 			if r.code != c.code || !strings.Contains(r.errOut, c.msg) {
 				t.Errorf("streamctl %s: exit %d, want %d with %q\nstderr:\n%s", strings.Join(c.args, " "), r.code, c.code, c.msg, r.errOut)
+			}
+			// The line that says what is wrong is not buried: stderr
+			// ends with it, or (usage errors only) with one line
+			// pointing at --help, never with the usage text.
+			lines := strings.Split(strings.TrimSuffix(r.errOut, "\n"), "\n")
+			last := lines[len(lines)-1]
+			if c.code == exitcode.Usage && len(lines) > 1 && strings.HasPrefix(last, "See '") && strings.HasSuffix(last, " --help' for usage.") {
+				last = lines[len(lines)-2]
+			}
+			if c.code != 0 && !strings.Contains(last, c.msg) && !strings.HasPrefix(last, "error: ") && !strings.HasPrefix(last, "check failed: ") {
+				t.Errorf("streamctl %s: stderr ends with %q, not with the error:\n%s", strings.Join(c.args, " "), last, r.errOut)
 			}
 		})
 	}

@@ -166,6 +166,9 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	for _, c := range plan.Clamped {
 		f.IO.Infof("note: --offset %s is outside the log of %s; clamped", opts.Offset, c)
 	}
+	if opts.rng.From.InFuture(time.Now()) {
+		f.IO.Infof("note: --offset %s is in the future: no record is that new yet; reading starts at the log end", opts.Offset)
+	}
 	dec, err := opts.Decode.Decoder(ctx, f)
 	if err != nil {
 		return err
@@ -208,7 +211,14 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 		Sink:   pipeline.NewStreamSink(f.IO.Out, encode),
 		Limit:  opts.MaxMessages,
 	}
-	stats, err := p.Run(ctx)
+	// Following a topic, consume may sit idle with everything written: a
+	// reader that closed stdout (head) ends the run as a failed write would.
+	runCtx, stop := f.IO.UntilOutClosed(ctx)
+	defer stop()
+	stats, err := p.Run(runCtx)
+	if err != nil && format.OutputClosed(runCtx) {
+		err = format.ErrOutputClosed
+	}
 	if f.IO.ErrTTY {
 		msg := format.Count(stats.Written, "record") + " written"
 		if stats.Skipped > 0 {

@@ -69,3 +69,48 @@ func TestConsumeFollowEndsQuietlyWhenItsReaderCloses(t *testing.T) {
 		})
 	}
 }
+
+// `consume -o raw | head -3` in follow mode with nothing more to read: every
+// record went into the pipe in one go before head exited, so no later write
+// finds the pipe closed. consume notices the closed stdout while idle and
+// ends with exit 0; with -g it has committed what it wrote.
+func TestConsumeFollowEndsWhenItsReaderClosesWhileIdle(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "idle", "-p", "2")...).ok(t)
+	runIn(t, "a\nb\nc\nd\ne\n", b.args("produce", "idle", "-k", "x")...).ok(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(b.args("consume", "idle", "-o", "raw", "-g", "headers"))
+	c := exec.Command(os.Args[0], "-test.run=^TestDLQHelperProcess$")
+	c.Env = append(os.Environ(), helperArgs+"="+string(raw))
+	var stderr lockedBuffer
+	c.Stdout, c.Stderr = w, &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	in := bufio.NewReader(r)
+	for range 3 { // head -3
+		if _, err := in.ReadString('\n'); err != nil {
+			t.Fatalf("%v; stderr:\n%s", err, stderr.String())
+		}
+	}
+	r.Close()
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("%v, want exit 0 once stdout is closed; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		_ = c.Process.Kill()
+		t.Fatalf("consume still running, idle, with its stdout closed; stderr:\n%s", stderr.String())
+	}
+	if got := b.committed(t, "headers"); got[0]+got[1] != 5 {
+		t.Errorf("committed %v, want all 5 records, which went into the pipe", got)
+	}
+}

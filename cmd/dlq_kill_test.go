@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,4 +153,39 @@ func waitForNoMembers(t *testing.T, b broker, group string) {
 		}
 	}
 	t.Fatalf("group %s still has members", group)
+}
+
+// A killed reprocess leaves its member in the tracking group until its
+// session times out. The next run says how long that is and which --wait
+// covers it; run again with that flag, it waits and then does the job.
+func TestDLQReprocessAfterAKilledRunSaysHowLongAndWaits(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("kills a child process: not with -short")
+	}
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "orders", "-p", "2")...).ok(t)
+	run(t, b.args("topic", "create", "orders-dlt", "-p", "2")...).ok(t)
+	springDLQ(t, b, "orders-dlt", "orders", 2, 400)
+	args := b.args("dlq", "reprocess", "orders-dlt", "-X", "session.timeout.ms=6000")
+	child, out := startChild(t, append(args, "--rate", "20"))
+	waitForMembers(t, b, "streamctl-dlq-orders-dlt")
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	t.Logf("killed run:\n%s", out)
+
+	r := run(t, args...).exit(t, 1)
+	hint := regexp.MustCompile(`within 6s \(session\.timeout\.ms\): run again with (--wait \S+) to wait for that`).FindStringSubmatch(r.errOut)
+	if hint == nil {
+		t.Fatalf("the refusal should say how long the killed run holds the group and offer --wait:\n%s", r.errOut)
+	}
+	if strings.Contains(r.errOut, "Usage:") {
+		t.Errorf("a busy group is not a usage error:\n%s", r.errOut)
+	}
+	r = run(t, append(args, strings.Fields(hint[1])...)...).ok(t)
+	if !strings.Contains(r.errOut, "waiting up to 15s for it to empty") || !strings.Contains(r.errOut, "400 read, 400 sent") {
+		t.Errorf("the run with %s:\n%s", hint[1], r.errOut)
+	}
 }

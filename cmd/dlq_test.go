@@ -434,7 +434,13 @@ func TestDLQReprocessSkipsPoisonAndFailsUnroutable(t *testing.T) {
 	if off := b.committed(t, "streamctl-dlq-orders-dlq")[0]; off != 3 {
 		t.Errorf("committed %d, want 3 (the first record with no target)", off)
 	}
-	// --to-topic gives them a target; the poison record stays skipped.
+	// The dry run names the flag that gives them a target (--to is the
+	// stop position), and that flag, as named, does; the poison record
+	// stays skipped.
+	r = run(t, b.args("dlq", "reprocess", "orders-dlq", "--dry-run")...).ok(t)
+	if !strings.Contains(r.out, "its headers name no original topic (use --to-topic)") {
+		t.Errorf("the dry run's hint for a record without a target:\n%s", r.out)
+	}
 	r = run(t, b.args("dlq", "reprocess", "orders-dlq", "--to-topic", "orders")...).ok(t)
 	if !strings.Contains(r.errOut, "3 read, 3 sent (orders: 3), 0 skipped by filters, 0 poison, 0 failed") {
 		t.Errorf("second run: %s", r.errOut)

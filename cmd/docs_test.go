@@ -226,6 +226,14 @@ func docEnv(t *testing.T, bin string) []string {
 		t.Fatal(err)
 	}
 	home := t.TempDir()
+	// The CA file of the README's production profile: profile create
+	// checks that it is there.
+	if err := os.MkdirAll(filepath.Join(home, "certs"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "certs", "prod-ca.pem"), []byte("-----BEGIN CERTIFICATE-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cfg := filepath.Join(home, ".config", "streamctl", "config.yaml")
 	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
 		t.Fatal(err)

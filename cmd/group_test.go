@@ -313,3 +313,74 @@ func TestRecordTimestampsManyOffsetsPerPartition(t *testing.T) {
 		t.Errorf("partition 1: %v", got[p1])
 	}
 }
+
+// A group no one has used yet is "Dead" in Kafka's protocol: a reset plan
+// for it says it does not exist yet, not that it is dead.
+func TestGroupResetOfANewGroupSaysItDoesNotExistYet(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	r := run(t, b.args("group", "reset", "brand-new-group", "--to-earliest", "--topic", "order-events")...).ok(t)
+	if !strings.Contains(r.errOut, `(group "brand-new-group" does not exist yet)`) || strings.Contains(r.errOut, "Dead") {
+		t.Errorf("group reset of a new group:\n%s", r.errOut)
+	}
+	r = run(t, b.args("group", "reset", "analytics-group", "--to-earliest", "--topic", "order-events")...).ok(t)
+	if !strings.Contains(r.errOut, `(group "analytics-group" is Empty)`) {
+		t.Errorf("group reset of an existing group:\n%s", r.errOut)
+	}
+}
+
+// The live view of --watch on a terminal counts members in English: "1
+// member", not "1 members".
+func TestGroupLagWatchOnATerminalSaysOneMember(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	b.consumeInBackground(t, "order-events", "one-member-group")
+	waitForMembers(t, b, "one-member-group")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ios := testStreams("")
+	ios.OutTTY, ios.Width = true, 120
+	done := make(chan int, 1)
+	go func() {
+		done <- cmd.Run(ctx, ios, b.args("group", "lag", "one-member-group", "--watch", "--interval", "1s"))
+	}()
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(ios.Out.(*lockedBuffer).String(), "state ") && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	out := ios.Out.(*lockedBuffer).String()
+	if !strings.Contains(out, ", 1 member\n") {
+		t.Errorf("the watch view:\n%s", out)
+	}
+}
+
+// group lag --all: a line per group, and a gate over every group that names
+// the ones above it.
+func TestGroupLagAll(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	r := run(t, b.args("group", "lag", "--all")...).ok(t)
+	for _, want := range []string{"GROUP\tSTATE\tMEMBERS\tLAG\tTIME-LAG", "analytics-group\tEmpty\t0\t115\t", "notification-group\tEmpty\t0\t0\t-"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("group lag --all lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = run(t, b.args("group", "lag", "--all", "--fail-above", "100")...).exit(t, 3)
+	if !strings.Contains(r.errOut, `check failed: group "analytics-group" lags 115 records, above --fail-above 100`) || strings.Contains(r.errOut, "notification-group") {
+		t.Errorf("the gate over every group:\n%s", r.errOut)
+	}
+	r = run(t, b.args("group", "lag", "--all", "--fail-above", "200")...).ok(t)
+	if !strings.Contains(r.errOut, "gate passed: 2 groups, none above it") {
+		t.Errorf("a passing gate:\n%s", r.errOut)
+	}
+	var lags []struct {
+		Group    string `json:"group"`
+		TotalLag int64  `json:"total_lag"`
+	}
+	r = run(t, b.args("group", "lag", "--all", "-o", "json")...).ok(t)
+	if err := json.Unmarshal([]byte(r.out), &lags); err != nil || len(lags) != 2 || lags[0].Group != "analytics-group" || lags[0].TotalLag != 115 {
+		t.Errorf("-o json (%v): %s", err, r.out)
+	}
+	run(t, b.args("group", "lag", "analytics-group", "--all")...).exit(t, 2)
+}

@@ -3,11 +3,13 @@ package cmd_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"log/slog"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -251,4 +253,22 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// runPrinted runs a command line streamctl printed (a hint such as a
+// resume command) with sh, as a user pasting it would, streamctl being
+// this test binary.
+func runPrinted(t *testing.T, line string) result {
+	t.Helper()
+	c := exec.Command("sh", "-c", line)
+	c.Env = append(os.Environ(), "PATH="+docCLI(t)+string(os.PathListSeparator)+os.Getenv("PATH"), helperCLI+"=1")
+	var out, errOut bytes.Buffer
+	c.Stdout, c.Stderr = &out, &errOut
+	err := c.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	t.Logf("$ %s", line)
+	return result{code: c.ProcessState.ExitCode(), out: out.String(), errOut: errOut.String()}
 }

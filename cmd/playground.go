@@ -86,17 +86,21 @@ func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOpti
 		if !current {
 			flag = " --profile " + opts.ProfileName
 		}
-		fmt.Fprintf(out, `Profile %q points at it. In another terminal, try:
-
-  streamctl%[2]s cluster describe
+		tries := `  streamctl%[2]s cluster describe
   streamctl%[2]s topic list
   streamctl%[2]s topic describe order-events
   streamctl%[2]s topic config get order-events --non-default
   streamctl%[2]s topic create scratch --partitions 2
   streamctl%[2]s consume order-events-avro --offset -3 -e --decode
-
-Stop with Ctrl-C.
-`, opts.ProfileName, flag)
+`
+		if opts.NoDemo { // no demo topics to point at
+			tries = `  streamctl%[2]s cluster describe
+  streamctl%[2]s topic create scratch --partitions 2
+  echo '{"hello":"world"}' | streamctl%[2]s produce scratch -k k1
+  streamctl%[2]s consume scratch -e
+`
+		}
+		fmt.Fprintf(out, "Profile %[1]q points at it. In another terminal, try:\n\n"+tries+"\nStop with Ctrl-C.\n", opts.ProfileName, flag)
 		return nil
 	})
 }

@@ -2,6 +2,8 @@ package cmd_test
 
 import (
 	"context"
+	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,14 +18,17 @@ import (
 var listening = regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
 
 // startPlayground runs `streamctl playground` until the test ends and
-// returns its address and stdout.
+// returns its address and stdout. The broker and the registry get free
+// ports (TestTestsStartPlaygroundsOnFreePorts).
 func startPlayground(t *testing.T, args ...string) (string, *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
 	ios := &format.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}
 	done := make(chan int, 1)
-	go func() { done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0"}, args...)) }()
+	go func() {
+		done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0", "--registry-port", "0"}, args...))
+	}()
 	stop := func() int {
 		cancel()
 		select {
@@ -86,7 +91,7 @@ func TestPlaygroundKeepsTheCurrentProfile(t *testing.T) {
 	if strings.Contains(out.String(), "Demo data seeded") {
 		t.Error("--no-demo seeded the demo data")
 	}
-	if !strings.Contains(out.String(), "streamctl --profile playground topic list") {
+	if !strings.Contains(out.String(), "streamctl --profile playground cluster describe") {
 		t.Errorf("the cheat sheet should name the profile when it is not current:\n%s", out)
 	}
 	r := run(t, "profile", "list", "-o", "json").ok(t)
@@ -132,7 +137,7 @@ func TestPlaygroundDataDir(t *testing.T) {
 // first is gone, the profile follows the new one, with a note.
 func TestPlaygroundKeepsARunningPlaygroundsProfile(t *testing.T) {
 	isolate(t)
-	first, _ := startPlayground(t, "--no-demo", "--registry-port", "0")
+	first, _ := startPlayground(t, "--no-demo")
 	r := run(t, "playground", "--port", "0", "--registry-port", "0", "--no-demo").exit(t, 1)
 	if !strings.Contains(r.errOut, `profile "playground" points at `+first+", where a broker answers") || !strings.Contains(r.errOut, "--profile-name") {
 		t.Errorf("stderr:\n%s", r.errOut)
@@ -140,7 +145,7 @@ func TestPlaygroundKeepsARunningPlaygroundsProfile(t *testing.T) {
 	if r := run(t, "profile", "show", "playground", "-o", "json").ok(t); !strings.Contains(r.out, first) {
 		t.Errorf("the running playground's profile changed:\n%s", r.out)
 	}
-	second, _ := startPlayground(t, "--no-demo", "--registry-port", "0", "--profile-name", "pg2")
+	second, _ := startPlayground(t, "--no-demo", "--profile-name", "pg2")
 	if r := run(t, "profile", "show", "pg2", "-o", "json").ok(t); !strings.Contains(r.out, second) {
 		t.Errorf("pg2 does not point at the second playground:\n%s", r.out)
 	}
@@ -179,5 +184,97 @@ func TestPlaygroundRepointsAStaleProfile(t *testing.T) {
 	r := run(t, "profile", "show", "playground", "-o", "json").ok(t)
 	if !strings.Contains(r.out, addr) || !strings.Contains(r.out, `"timeout": "3s"`) {
 		t.Errorf("the profile should point at %s and keep its other settings:\n%s", addr, r.out)
+	}
+}
+
+// No test may bind a fixed port: `make test` has to pass beside a `make
+// playground` on 9092 and 8081, as the README's tour runs them. The
+// playground's flags default to those ports, so every test that starts one
+// must pick free ports for both the broker and the registry.
+func TestTestsStartPlaygroundsOnFreePorts(t *testing.T) {
+	start := regexp.MustCompile(`(^|[({]|\bt, )"playground", `)
+	files, _ := filepath.Glob("*_test.go")
+	e2e, _ := filepath.Glob("../e2e/*_test.go")
+	for _, path := range append(files, e2e...) {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if !start.MatchString(line) {
+				continue
+			}
+			for _, flag := range []string{`"--port", "0"`, `"--registry-port", "0"`} {
+				if !strings.Contains(line, flag) {
+					t.Errorf("%s:%d starts a playground without %s: it binds a fixed port\n\t%s", path, i+1, flag, strings.TrimSpace(line))
+				}
+			}
+		}
+	}
+}
+
+// A playground on a port something else holds (a first playground on 9092)
+// says so and names the flag that picks another, as the registry's does.
+func TestPlaygroundOnATakenPortSuggestsPort(t *testing.T) {
+	isolate(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, taken, _ := net.SplitHostPort(l.Addr().String())
+	args := []string{"--port", taken, "--registry-port", "0", "--no-demo"}
+	r := run(t, append([]string{"playground"}, args...)...).exit(t, 1)
+	if want := "127.0.0.1:" + taken + " is in use (another playground?): pick another with --port, e.g. --port 0 for a free one"; !strings.Contains(r.errOut, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.errOut)
+	}
+	if strings.Contains(r.errOut, "Usage:") {
+		t.Errorf("a taken port is not a usage error:\n%s", r.errOut)
+	}
+}
+
+// The playground says what it is: not a Kafka release (its API ranges read
+// as "between v1.0 and v1.1"), in no rack (kfake's "krack"), no disk
+// figures (32 GiB usable of a "total" that is its data's size), and with
+// --no-demo a cheat sheet without the demo's topics.
+func TestPlaygroundSaysWhatItIs(t *testing.T) {
+	isolate(t)
+	addr, out := startPlayground(t, "--no-demo")
+	if strings.Contains(out.String(), "order-events") || !strings.Contains(out.String(), "streamctl consume scratch -e") {
+		t.Errorf("the --no-demo cheat sheet:\n%s", out)
+	}
+	var v struct {
+		Brokers []struct {
+			KafkaVersion string `json:"kafka_version"`
+		} `json:"brokers"`
+	}
+	r := run(t, "version", "--cluster", "-o", "json", "--brokers", addr).ok(t)
+	if err := json.Unmarshal([]byte(r.out), &v); err != nil || len(v.Brokers) != 1 || v.Brokers[0].KafkaVersion != "none: the streamctl playground (kfake), not Apache Kafka" {
+		t.Errorf("version --cluster (%v):\n%s", err, r.out)
+	}
+	var d struct {
+		Brokers []struct {
+			Rack string `json:"rack"`
+		} `json:"brokers"`
+		LogDirs []struct {
+			Dirs []struct {
+				Total  int64 `json:"total_bytes"`
+				Usable int64 `json:"usable_bytes"`
+			} `json:"dirs"`
+		} `json:"log_dirs"`
+	}
+	r = run(t, "cluster", "describe", "-o", "json", "--brokers", addr).ok(t)
+	if err := json.Unmarshal([]byte(r.out), &d); err != nil || len(d.Brokers) != 1 || d.Brokers[0].Rack != "" {
+		t.Errorf("cluster describe: a rack on the playground (%v):\n%s", err, r.out)
+	}
+	for _, b := range d.LogDirs {
+		for _, dir := range b.Dirs {
+			if dir.Usable > dir.Total {
+				t.Errorf("cluster describe: %d bytes usable of %d:\n%s", dir.Usable, dir.Total, r.out)
+			}
+		}
+	}
+	if r := run(t, "cluster", "describe", "--brokers", addr).ok(t); strings.Contains(r.out, "krack") || strings.Contains(r.out, "32 GiB") {
+		t.Errorf("cluster describe:\n%s", r.out)
 	}
 }

@@ -214,3 +214,31 @@ func TestProduceShowsProgressOnATerminal(t *testing.T) {
 		t.Errorf("piped stderr %q, want only the summary", r.errOut)
 	}
 }
+
+// A warning printed while the progress bar is drawn (an invalid line
+// skipped) starts on a line of its own: the bar's line is blanked first,
+// instead of the bar staying on the screen at 62% above the summary.
+func TestProduceWarningsDoNotLeaveTheProgressBarBehind(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "p", "-p", "1")...).ok(t)
+	var in strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&in, "{\"value\":\"%d %s\"}\n", i, strings.Repeat("x", 200)) // more than one read's worth
+		if i == 10000 {
+			in.WriteString("not json\n")
+		}
+	}
+	file := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(file, []byte(in.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runTTY(t, "", b.args("produce", "p", "--file", file, "--format", "json", "--skip-invalid", "--rate", "40000")...).ok(t)
+	i := strings.Index(r.errOut, "warning: line 10002")
+	if i < 0 || !strings.Contains(r.errOut[:i], "produce") {
+		t.Fatalf("no progress bar before the warning:\n%q", r.errOut)
+	}
+	if before := r.errOut[i-1]; before != '\r' && before != '\n' {
+		t.Errorf("the warning follows the bar on its line:\n%q", r.errOut[max(0, i-120):i+40])
+	}
+}

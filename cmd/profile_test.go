@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -51,9 +52,15 @@ func TestProfileRoundTrip(t *testing.T) {
 	}
 	assertPrivate(t, cfg)
 
+	// create checks the CA file is there; the golden files show it as
+	// /etc/kafka/ca.pem.
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	r = runIn(t, secret+"\n", "profile", "create", "prod", "--brokers", "b1.prod:9093,b2.prod:9093",
 		"--sasl-mechanism", "scram-sha-512", "--username", "ops", "--password-stdin",
-		"--tls", "--ca-file", "/etc/kafka/ca.pem", "--request-timeout", "20s", "--set", "client.id=ops-laptop").ok(t)
+		"--tls", "--ca-file", ca, "--request-timeout", "20s", "--set", "client.id=ops-laptop").ok(t)
 	if strings.Contains(r.errOut, "current profile") {
 		t.Error("a second profile must not become current without --use")
 	}
@@ -65,10 +72,10 @@ func TestProfileRoundTrip(t *testing.T) {
 
 	r = run(t, "profile", "show", "prod").ok(t)
 	assertNoSecret(t, r, secret)
-	golden(t, "profile_show.yaml", r.out)
+	golden(t, "profile_show.yaml", strings.ReplaceAll(r.out, ca, "/etc/kafka/ca.pem"))
 	r = run(t, "profile", "show", "prod", "-o", "json").ok(t)
 	assertNoSecret(t, r, secret)
-	golden(t, "profile_show.json", r.out)
+	golden(t, "profile_show.json", strings.ReplaceAll(r.out, ca, "/etc/kafka/ca.pem"))
 	if !strings.Contains(r.out, `"password": "[redacted]"`) {
 		t.Errorf("show should say a password is set, redacted:\n%s", r.out)
 	}
@@ -202,6 +209,38 @@ func TestMalformedConfigFile(t *testing.T) {
 		if !strings.Contains(r.errOut, cfg) || !strings.Contains(r.errOut, "line 5") || !strings.Contains(r.errOut, "brokrs") {
 			t.Errorf("%v: stderr = %q, want the file, the line and the key", args, r.errOut)
 		}
+	}
+}
+
+// A certificate file that is not there is named when the profile is made
+// (create, set), and at use when it went missing since, instead of
+// librdkafka's "ssl.ca.location failed: error:05880002:x509 certificate
+// routines::system lib".
+func TestProfileFilesCheckedAtCreateAndNamedAtUse(t *testing.T) {
+	isolate(t)
+	r := run(t, "profile", "create", "prod", "--brokers", "127.0.0.1:1", "--ca-file", "/missing.pem").exit(t, 2)
+	if !strings.Contains(r.errOut, "--ca-file: /missing.pem: no such file") {
+		t.Errorf("create: %s", r.errOut)
+	}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, []byte("-----BEGIN CERTIFICATE-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "profile", "create", "prod", "--brokers", "127.0.0.1:1", "--ca-file", ca).ok(t)
+	r = run(t, "profile", "set", "prod", "tls.cert_file=/missing-cert.pem").exit(t, 2)
+	if !strings.Contains(r.errOut, "tls.cert_file: /missing-cert.pem: no such file") {
+		t.Errorf("set: %s", r.errOut)
+	}
+	if err := os.Remove(ca); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, "topic", "list", "--timeout", "2s").exit(t, 1)
+	if !strings.Contains(r.errOut, `profile "prod": tls.ca_file: `+ca+": no such file") || strings.Contains(r.errOut, "x509") {
+		t.Errorf("use: %s", r.errOut)
+	}
+	r = run(t, "topic", "list", "--profile", "", "--brokers", "127.0.0.1:1", "--config", tmpConfig(t), "-X", "security.protocol=SSL", "-X", "ssl.ca.location=/missing.pem").exit(t, 1)
+	if !strings.Contains(r.errOut, "-X ssl.ca.location: /missing.pem: no such file") {
+		t.Errorf("-X: %s", r.errOut)
 	}
 }
 

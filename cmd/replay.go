@@ -55,7 +55,8 @@ type ReplayOptions struct {
 	Execute      bool
 	UndoDir      string
 
-	rng position.Range
+	rng   position.Range
+	rerun func(set map[string]string) string // this command line again, with set's flags
 }
 
 func newReplayCmd(f *cmdutil.Factory) *cobra.Command {
@@ -108,6 +109,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Sources = args
+			opts.rerun = func(set map[string]string) string { return cmdutil.Rerun(cmd, args, set) }
 			if err := opts.validate(time.Now()); err != nil {
 				return err
 			}
@@ -156,6 +158,14 @@ func (o *ReplayOptions) target() string {
 		return "exec:" + o.Exec
 	}
 	return "group:" + o.ToGroup
+}
+
+// window is the check of a time window --from/--to give, nil for none.
+func (o *ReplayOptions) window() pipeline.Step {
+	if from, to, ok := o.rng.TimeWindow(); ok {
+		return pipeline.TimeBetween(from, to)
+	}
+	return nil
 }
 
 func (o *ReplayOptions) validate(now time.Time) error {
@@ -303,6 +313,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		Source: &replay.Source{Source: src, CP: cp},
 		Steps:  steps,
 		Sink:   sink,
+		Window: opts.window(),
 	}
 	stats, runErr := p.Run(ctx)
 	progress.Finish()
@@ -314,14 +325,14 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		cp.Done = true
 		runErr = cp.Save()
 	}
-	f.IO.Infof("Replay %s: %d read, %d written, %d skipped by filters, %d failed.", cp.ID, stats.Read, stats.Written, stats.Skipped, stats.Failed)
+	f.IO.Infof("Replay %s: %s.", cp.ID, stats.Summary("written"))
 	if expiry != nil {
 		for _, w := range expiry.Warnings("--timestamp") {
 			f.IO.Warnf("%s", w)
 		}
 	}
 	if errors.Is(runErr, context.Canceled) {
-		f.IO.Infof("Interrupted; continue with: streamctl replay %s ... --checkpoint %s --resume", strings.Join(opts.Sources, " "), cp.Path())
+		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(map[string]string{"checkpoint": cp.Path(), "resume": "true"}))
 	}
 	if f.Output() != format.Table {
 		if err := format.Print(f.IO, f.Output(), sum, nil); err != nil {
@@ -354,9 +365,9 @@ func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions)
 		// Never over a replay's checkpoint: a second run would write its
 		// records again (a file target appends).
 		if old, err := replay.LoadCheckpoint(opts.Checkpoint); err == nil && old.Done {
-			return nil, exitcode.UsageError("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, opts.Checkpoint)
+			return nil, fmt.Errorf("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, opts.Checkpoint)
 		}
-		return nil, exitcode.UsageError("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
+		return nil, fmt.Errorf("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
 	}
 	tps, err := c.Partitions(ctx, opts.Sources)
 	if err != nil {
@@ -384,9 +395,6 @@ func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Ste
 	if dec != nil {
 		steps = append(steps, dec.Step)
 		readsValue = func(s pipeline.Step) pipeline.Step { return cmdutil.OnDecoded(s, dec) }
-	}
-	if from, to, ok := opts.rng.TimeWindow(); ok {
-		steps = append(steps, pipeline.TimeBetween(from, to))
 	}
 	if len(opts.EventTypes) > 0 {
 		steps = append(steps, readsValue(replay.EventType(opts.TypeField, opts.EventTypes)))
@@ -504,7 +512,7 @@ func prepareTargetTopic(ctx context.Context, f *cmdutil.Factory, c *kafka.Client
 		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: opts.ToTopic, Partitions: src.Partitions, ReplicationFactor: src.ReplicationFactor, Configs: configs}, false); err != nil {
 			return false, err
 		}
-		f.IO.Infof("Created topic %q like %q (%d partitions).", opts.ToTopic, src.Name, src.Partitions)
+		f.IO.Infof("Created topic %q like %q (%s).", opts.ToTopic, src.Name, format.Count(int64(src.Partitions), "partition"))
 		return opts.Partitioning == "same", nil
 	case errors.As(err, &nf):
 		return false, fmt.Errorf("%w; add --create to create it like %q", err, src.Name)
@@ -562,7 +570,7 @@ func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts
 	}
 	defer reader.Close()
 	fmt.Fprintln(f.IO.Out, "\nSample (first records that pass the filters; nothing is written):")
-	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Limit: 3,
+	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Window: opts.window(), Limit: 3,
 		Sink: pipeline.NewStreamSink(f.IO.Out, format.AppendRecordLine)}
 	_, err = p.Run(ctx)
 	return err

@@ -84,7 +84,7 @@ func TestReplayToFileIsLosslessAndResumable(t *testing.T) {
 		t.Error("the replay file differs from what consume -o json writes")
 	}
 	// The same checkpoint again is refused; --resume on a finished replay too.
-	run(t, b.args("replay", "order-events", "--to-file", out, "--checkpoint", cp)...).exit(t, 2)
+	run(t, b.args("replay", "order-events", "--to-file", out, "--checkpoint", cp)...).exit(t, 1)
 	run(t, b.args("replay", "order-events", "--to-file", out, "--checkpoint", cp, "--resume")...).exit(t, 1)
 }
 
@@ -99,7 +99,10 @@ func TestReplayDefaultIDsDiffer(t *testing.T) {
 	}
 }
 
+// Ctrl-C mid-way, then the resume command the replay prints, run as
+// printed by sh: every record is in the file (at-least-once).
 func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir()) // the default checkpoint's home
 	b := startBroker(t)
 	run(t, b.args("topic", "create", "events", "-p", "3")...).ok(t)
 	var in strings.Builder
@@ -107,8 +110,7 @@ func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
 		fmt.Fprintf(&in, "k%d\t%s\n", i, strings.Repeat("v", 100))
 	}
 	runIn(t, in.String(), b.args("produce", "events", "--parse-key")...).ok(t)
-	dir := t.TempDir()
-	out, cp := filepath.Join(dir, "out.jsonl"), filepath.Join(dir, "cp.json")
+	out := filepath.Join(t.TempDir(), "out file.jsonl")
 
 	// Interrupt the first run once the file has data.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -122,23 +124,28 @@ func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
 		}
 	}()
 	ios, _, _, errOut := format.Test()
-	code := cmd.Run(ctx, ios, b.args("replay", "events", "--to-file", out, "--checkpoint", cp))
+	code := cmd.Run(ctx, ios, b.args("replay", "events", "--to-file", out, "--set-header", "note=it's a copy"))
 	cancel()
 	if code != exitcode.Interrupted {
 		t.Fatalf("first run exit %d, want 130 (interrupted mid-way): %s", code, errOut)
 	}
-	if !strings.Contains(errOut.String(), "--resume") {
-		t.Errorf("an interrupted replay should say how to resume: %s", errOut)
+	_, resume, ok := strings.Cut(errOut.String(), "Interrupted; continue with: ")
+	if !ok {
+		t.Fatalf("an interrupted replay should say how to resume: %s", errOut)
 	}
+	resume, _, _ = strings.Cut(resume, "\n")
 	before, _ := os.ReadFile(out)
 	if n := strings.Count(string(before), "\n"); n >= 20000 {
 		t.Fatalf("the first run wrote all %d records; nothing left to resume", n)
 	}
-	run(t, b.args("replay", "events", "--to-file", out, "--checkpoint", cp, "--resume")...).ok(t)
+	runPrinted(t, resume).ok(t)
 	data, _ := os.ReadFile(out)
 	seen := sourceCoordinates(t, string(data))
 	if len(seen) != 20000 {
 		t.Fatalf("after resume the file holds %d distinct records, want all 20000", len(seen))
+	}
+	if !strings.Contains(string(data[len(data)-300:]), `{"key":"note","value":"it's a copy"}`) {
+		t.Errorf("the resumed run lost --set-header: %s", data[len(data)-300:])
 	}
 }
 
@@ -591,7 +598,10 @@ func TestReplayRerunOfAFinishedIDSaysWhatToDo(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "out.jsonl")
 	args := b.args("replay", "order-events", "--to-file", file, "--id", "again", "--checkpoint", cp)
 	run(t, args...).ok(t)
-	r := run(t, args...).exit(t, 2)
+	r := run(t, args...).exit(t, 1)
+	if strings.Contains(r.errOut, "usage") {
+		t.Errorf("a finished replay is not a usage error:\n%s", r.errOut)
+	}
 	if !strings.Contains(r.errOut, "replay again already finished (checkpoint "+cp+"): to run it again, choose another --id or --checkpoint") {
 		t.Errorf("stderr:\n%s", r.errOut)
 	}
@@ -602,8 +612,39 @@ func TestReplayRerunOfAFinishedIDSaysWhatToDo(t *testing.T) {
 	if err := os.WriteFile(cp, []byte(strings.Replace(string(raw), `"done": true`, `"done": false`, 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r = run(t, args...).exit(t, 2)
+	r = run(t, args...).exit(t, 1)
 	if !strings.Contains(r.errOut, "add --resume") {
 		t.Errorf("stderr %q, want the hint to --resume", r.errOut)
+	}
+}
+
+// A time window is resolved to offsets, and CreateTime is not ordered
+// within a partition: records between those offsets whose timestamps fall
+// outside the window are counted as outside the range, not as "skipped by
+// filters" when no filter was given.
+func TestReplayTimeWindowCountsRecordsOutsideIt(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "late", "-p", "1")...).ok(t)
+	base := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	var recs []kafka.Record
+	for i, minute := range []int{0, 10, 11, 3, 12, 13, 30} { // offset 3 is a late arrival
+		recs = append(recs, kafka.Record{Topic: "late", Partition: 0, Value: []byte(fmt.Sprint(i)), Timestamp: base.Add(time.Duration(minute) * time.Minute)})
+	}
+	if err := b.client(t).ProduceSync(context.Background(), recs); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "w.jsonl")
+	r := run(t, b.args("replay", "late", "--from", "@2026-11-26T09:10:00Z", "--to", "@2026-11-26T09:20:00Z", "--to-file", out,
+		"--checkpoint", filepath.Join(t.TempDir(), "cp.json"), "-o", "json")...).ok(t)
+	if !strings.Contains(r.errOut, "5 read, 4 written, 1 outside the time range (out-of-order timestamps), 0 skipped by filters, 0 failed") {
+		t.Errorf("summary:\n%s", r.errOut)
+	}
+	var sum struct {
+		OutsideRange int64 `json:"outside_range"`
+		Skipped      int64 `json:"skipped"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &sum); err != nil || sum.OutsideRange != 1 || sum.Skipped != 0 {
+		t.Errorf("-o json (%v):\n%s", err, r.out)
 	}
 }

@@ -84,7 +84,9 @@ func Run(ctx context.Context, io *format.IOStreams, args []string) int {
 	}
 	fmt.Fprintf(io.ErrOut, "error: %s\n", err)
 	if exitcode.IsUsage(err) && cmd != nil {
-		fmt.Fprintf(io.ErrOut, "\n%s", cmd.UsageString())
+		// One line, not the usage text: 50 lines of flags would bury the
+		// line that says what is wrong.
+		fmt.Fprintf(io.ErrOut, "See '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return exitcode.Of(err)
 }
@@ -162,6 +164,12 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			// --timeout 0s is as much a bad flag value as --timeout 3.
+			if fl := cmd.Flags().Lookup(config.KeyTimeout); fl != nil && fl.Changed {
+				if d, err := cmd.Flags().GetDuration(config.KeyTimeout); err == nil && d <= 0 {
+					return exitcode.UsageError("--timeout %q: want a positive duration such as 30s, 5m or 1h30m", fl.Value)
+				}
+			}
 			if _, err := format.ParseOutput(f.OutputFlag, cmdutil.OutputsOf(cmd)...); err != nil {
 				if hint := kcatOffsetHint(cmd, f.OutputFlag); hint != "" {
 					err = fmt.Errorf("%w (%s)", err, hint)

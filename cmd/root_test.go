@@ -58,8 +58,8 @@ func TestUsageErrors(t *testing.T) {
 			if strings.Contains(r.errOut, "strconv") {
 				t.Errorf("stderr shows Go's parser: %q", r.errOut)
 			}
-			if !strings.Contains(r.errOut, "Usage:") {
-				t.Errorf("usage missing from stderr:\n%s", r.errOut)
+			if !strings.HasSuffix(r.errOut, " --help' for usage.\n") || strings.Contains(r.errOut, "Usage:") {
+				t.Errorf("stderr should end with the error and one line pointing at --help, not the usage text:\n%s", r.errOut)
 			}
 			if r.out != "" {
 				t.Errorf("stdout = %q, want nothing", r.out)

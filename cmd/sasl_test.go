@@ -139,6 +139,16 @@ func TestWrongPasswordFailsFastNamingUserAndMechanism(t *testing.T) {
 			}
 		})
 	}
+	// The same credentials as librdkafka properties (-X), without a
+	// profile, are named the same way.
+	t.Run("-X sasl.*", func(t *testing.T) {
+		r := run(t, "topic", "list", "--brokers", addr, "--config", tmpConfig(t), "--timeout", "60s",
+			"-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=carol", "-X", "sasl.password="+wrong).exit(t, 1)
+		if !strings.Contains(r.errOut, `authentication failed for user "carol" with SASL mechanism PLAIN`) {
+			t.Errorf("stderr = %q", r.errOut)
+		}
+		assertNoSecret(t, r, wrong)
+	})
 }
 
 // Against kfake as it is, a wrong SCRAM password is a dropped connection, so

@@ -291,8 +291,8 @@ func TestTopicCreate(t *testing.T) {
 
 	t.Run("missing name", func(t *testing.T) {
 		r := run(t, b.args("topic", "create")...).exit(t, 2)
-		if !strings.Contains(r.errOut, "Usage:") {
-			t.Errorf("usage missing from stderr: %q", r.errOut)
+		if !strings.Contains(r.errOut, "See 'streamctl topic create --help' for usage.") {
+			t.Errorf("the pointer to the usage is missing from stderr: %q", r.errOut)
 		}
 	})
 }
@@ -512,7 +512,7 @@ func TestTopicDescribeNeedsATopicOrFilter(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
 	r := run(t, b.args("topic", "describe")...).exit(t, 2)
-	if !strings.Contains(r.errOut, "name at least one topic") || !strings.Contains(r.errOut, "Usage:") {
+	if !strings.Contains(r.errOut, "name at least one topic") || !strings.Contains(r.errOut, "See 'streamctl topic describe --help' for usage.") {
 		t.Errorf("stderr = %q", r.errOut)
 	}
 

@@ -141,3 +141,18 @@ func TestErrorsNameTheSettingsInUse(t *testing.T) {
 		t.Errorf("a secret in the error:\n%s", r.errOut)
 	}
 }
+
+// A TLS client on the playground's plaintext listener got no cause at all
+// (librdkafka waits in its TLS handshake, which kfake reads as a request
+// that never ends): the error says the listener is plaintext. The real
+// broker's side, both ways, is in e2e's TestAuthFailures.
+func TestTLSClientOnAPlaintextListenerIsTold(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	for _, args := range [][]string{{"topic", "list"}, {"consume", "x", "-e"}} {
+		r := run(t, append(args, "--brokers", b.addr, "--timeout", "2s", "-X", "security.protocol=SSL")...).exit(t, 1)
+		if want := b.addr + " answers plaintext Kafka, not TLS"; !strings.Contains(r.errOut, want) || !strings.Contains(r.errOut, "connect without TLS") {
+			t.Errorf("streamctl %s: stderr lacks %q:\n%s", args[0], want, r.errOut)
+		}
+	}
+}

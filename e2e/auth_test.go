@@ -345,6 +345,17 @@ func TestAuthFailures(t *testing.T) {
 				k(t, "KAFKA_SSL_UNTRUSTED_CLIENT_CERT"), k(t, "KAFKA_SSL_UNTRUSTED_CLIENT_KEY")),
 			want: []string{"TLS handshake with the broker failed", "alert bad certificate", "refused the client certificate"},
 		},
+		{
+			// librdkafka's own word is "0/1 brokers are down".
+			name:    "plaintext-client-on-a-tls-listener",
+			profile: fmt.Sprintf("brokers: [%s]", k(t, "KAFKA_SSL_BOOTSTRAP")),
+			want:    []string{k(t, "KAFKA_SSL_BOOTSTRAP") + " expects TLS", "-X security.protocol=SSL"},
+		},
+		{
+			name:    "tls-client-on-a-plaintext-listener",
+			profile: fmt.Sprintf("brokers: [%s]\ntls: {ca_file: %s}", k(t, "KAFKA_BOOTSTRAP"), ca),
+			want:    []string{k(t, "KAFKA_BOOTSTRAP") + " answers plaintext Kafka, not TLS", "connect without TLS"},
+		},
 	}
 	// OAUTHBEARER with tokens from the OIDC issuer that the broker must
 	// refuse (expired, signed by a key its JWKS does not hold), or that the

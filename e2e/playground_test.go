@@ -58,6 +58,12 @@ func TestPlaygroundValidatesTopicsAsKafkaDoes(t *testing.T) {
 		{"topic", "config", "set", ok, "retention.ms=xyz"},
 		{"topic", "config", "set", ok, "foo.bar=1"},
 		{"topic", "config", "set", ok, "cleanup.policy=compact,bogus"},
+		// Cluster-wide broker defaults, as dry runs (the broker validates
+		// them without applying): the real broker is shared.
+		{"cluster", "config", "set", "log.retention.ms=abc"},
+		{"cluster", "config", "set", "log.retention.bytes=1.5"},
+		{"cluster", "config", "set", "message.max.bytes=abc"},
+		{"cluster", "config", "set", "log.segment.bytes=2147483648"},
 	} {
 		got := map[string]string{}
 		for who, u := range map[string]*user{"kafka": kafka, "playground": pg} {

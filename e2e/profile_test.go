@@ -95,7 +95,7 @@ func TestProfileCommands(t *testing.T) {
 func TestPlayground(t *testing.T) {
 	t.Parallel()
 	u := newUserNoBrokers(t)
-	pg := u.start("playground", "--port", "0")
+	pg := u.start("playground", "--port", "0", "--registry-port", "0")
 	pg.stdin.Close()
 	out := bufio.NewReader(pg.stdout)
 	first, err := out.ReadString('\n')

@@ -4,7 +4,6 @@
 package cmdutil
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -159,10 +158,9 @@ func (f *Factory) Registry() (*schema.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
+	// No registry configured is an error of the setup, as no brokers is
+	// (exit 1), not of the command line.
 	r, err := config.ResolveRegistry(f.Settings, file, f.RegistryURL, func(msg string) { f.IO.Warnf("%s", msg) })
-	if errors.Is(err, config.ErrNoRegistry) {
-		return nil, exitcode.WithCode(exitcode.Usage, err)
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -98,6 +98,23 @@ func (o *SelectOptions) validate(cmd *cobra.Command, now time.Time) error {
 	return nil
 }
 
+// JoinFlags are the flags of the runs that take the DLQ's tracking group:
+// reprocess and drain.
+type JoinFlags struct {
+	Wait time.Duration
+}
+
+func (j *JoinFlags) addFlags(cmd *cobra.Command) {
+	cmd.Flags().DurationVar(&j.Wait, "wait", 0, "wait up to this long for another run to leave the tracking group (a killed run holds it until its session times out)")
+}
+
+// options are the JoinOptions of a run; a run that waits says so.
+func (j *JoinFlags) options(f *cmdutil.Factory, fromRange bool) dlq.JoinOptions {
+	return dlq.JoinOptions{FromRange: fromRange, Wait: j.Wait, Waiting: func(b *dlq.BusyError) {
+		f.IO.Infof("Group %q has %d member(s); waiting up to %s for it to empty (a killed run's session times out within %s).", b.Group, len(b.Members), j.Wait, b.SessionTimeout)
+	}}
+}
+
 // planRun is where reprocess and drain start: the client, the tracking
 // group (--group or the DLQ's default), and the plan of the DLQ range to
 // read. A --to-topic target must exist before anything is read.

@@ -23,6 +23,7 @@ import (
 // DrainOptions are the inputs of `dlq drain`.
 type DrainOptions struct {
 	SelectOptions
+	JoinFlags
 	ToFile  string
 	ToTopic string
 	Purge   bool
@@ -70,6 +71,7 @@ the records the filters left out with it). It asks first unless --yes.`,
 		},
 	}
 	opts.SelectOptions.addFlags(cmd)
+	opts.JoinFlags.addFlags(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.ToFile, "to-file", "", "append the records to this file as envelopes, one per line (.gz: compressed)")
 	fl.StringVar(&opts.ToTopic, "to-topic", "", "copy the records to this topic")
@@ -137,7 +139,7 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 		return exitcode.WithCode(exitcode.Usage, err)
 	}
 	// Join first: a refused run must not touch the archive.
-	reader, src, err := dlq.Join(ctx, client, topic, group, plan, opts.fromSet)
+	reader, src, err := dlq.Join(ctx, client, topic, group, plan, opts.options(f, opts.fromSet))
 	if err != nil {
 		return err
 	}

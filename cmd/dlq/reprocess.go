@@ -63,6 +63,7 @@ func (o *RedriveOptions) route() dlq.RouteOptions {
 // ReprocessOptions are the inputs of `dlq reprocess`.
 type ReprocessOptions struct {
 	SelectOptions
+	JoinFlags
 	RedriveOptions
 	Group       string
 	ExactlyOnce bool
@@ -115,6 +116,7 @@ of its partition. --dry-run shows each record's target and sends nothing.`,
 		},
 	}
 	opts.SelectOptions.addFlags(cmd)
+	opts.JoinFlags.addFlags(cmd)
 	opts.RedriveOptions.addFlags(cmd, f)
 	cmd.Flags().StringVar(&opts.Group, "group", "", "the consumer group that tracks progress (default streamctl-dlq-<topic>)")
 	cmd.Flags().BoolVar(&opts.ExactlyOnce, "exactly-once", false, "copy records and commit DLQ offsets in one transaction each time (readers of the target must use read_committed)")
@@ -152,7 +154,7 @@ func reprocessRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *R
 		defer reader.Close()
 		return redrive(ctx, f, client, pipeline.NewTopicSource(reader, plan.End, 0), nil, plan.Records(), &opts.SelectOptions, &opts.RedriveOptions, sum)
 	}
-	reader, src, err := dlq.Join(ctx, client, topic, group, plan, opts.fromSet)
+	reader, src, err := dlq.Join(ctx, client, topic, group, plan, opts.options(f, opts.fromSet))
 	if err != nil {
 		return err
 	}

@@ -126,14 +126,9 @@ that are behind.`,
 				return err
 			}
 			if all {
-				listed, err := client.ListGroups(cmd.Context())
-				if err != nil {
+				if args, err = group.IDs(cmd.Context(), client); err != nil {
 					return err
 				}
-				for _, g := range listed {
-					args = append(args, g.ID)
-				}
-				slices.Sort(args)
 			}
 			lags := []group.Lag{}
 			if len(args) > 0 {

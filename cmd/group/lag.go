@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 type LagCmdOptions struct {
 	LagOptions
 	Group        string
+	All          bool
 	FailAbove    int64
 	failAboveSet bool
 	FailTime     time.Duration
@@ -33,7 +35,7 @@ type LagCmdOptions struct {
 func newCmdLag(f *cmdutil.Factory) *cobra.Command {
 	opts := &LagCmdOptions{}
 	cmd := &cobra.Command{
-		Use:   "lag GROUP",
+		Use:   "lag (GROUP | --all)",
 		Short: "Show a group's lag, gate CI on it, or watch it live",
 		Long: `Show how far a group is behind: per partition lag in records and in time,
 per topic and in total.
@@ -43,6 +45,10 @@ CI gates: --fail-above N exits 3 when the total lag is above N records;
 With --wait D it polls (every --interval) until the gate passes, and exits 3
 with the last reason when D runs out. Exit 0 means the gate passed.
 
+--all shows one line per group of the cluster (state, members, lag in
+records and in time); a gate then applies to every group, and exits 3
+naming each group above it.
+
 --watch redraws a live view every --interval on a terminal: lag now, produce
 and consume rates, a trend chart, a Burrow-style status (OK, WARN lag rising,
 STALL commits not moving while lagging, STOP no members and no commits, ERR)
@@ -51,11 +57,22 @@ per sample instead, for logs and graphs.`,
 		Example: `  streamctl group lag analytics-group
   streamctl group lag analytics-group --fail-above 1000
   streamctl group lag analytics-group --fail-above-time 5m --wait 10m
-  streamctl group lag analytics-group --watch --interval 2s`,
-		Args:              cmdutil.ExactArgs(1, "GROUP"),
+  streamctl group lag analytics-group --watch --interval 2s
+  streamctl group lag --all --fail-above 1000`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if opts.All {
+				if len(args) > 0 {
+					return exitcode.UsageError("give a GROUP or --all, not both")
+				}
+				return nil
+			}
+			return cmdutil.ExactArgs(1, "GROUP")(cmd, args)
+		},
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Group = args[0]
+			if len(args) > 0 {
+				opts.Group = args[0]
+			}
 			opts.failAboveSet = cmd.Flags().Changed("fail-above")
 			if err := opts.validate(); err != nil {
 				return err
@@ -68,12 +85,16 @@ per sample instead, for logs and graphs.`,
 				return err
 			}
 			if opts.Watch {
+				if opts.All {
+					return exitcode.UsageError("--watch follows one GROUP; for every group's lag over time use --all -o json in a loop")
+				}
 				return watchRun(cmd.Context(), f, client, opts)
 			}
 			return lagRun(cmd.Context(), f, client, opts)
 		},
 	}
 	AddLagFlags(cmd, &opts.LagOptions)
+	cmd.Flags().BoolVar(&opts.All, "all", false, "every group of the cluster, one line each (gates apply to each)")
 	cmd.Flags().Int64Var(&opts.FailAbove, "fail-above", 0, "exit 3 when the total lag is above this many records")
 	cmd.Flags().DurationVar(&opts.FailTime, "fail-above-time", 0, "exit 3 when the lag in time is above this, e.g. 5m")
 	cmd.Flags().DurationVar(&opts.Wait, "wait", 0, "with a gate: poll until it passes, up to this long")
@@ -98,21 +119,33 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 	}
 	deadline := time.Now().Add(opts.Wait)
 	for {
-		lags, err := group.Describe(ctx, c, []string{opts.Group}, opts.query())
-		if err != nil {
-			return err
+		ids := []string{opts.Group}
+		if opts.All {
+			var err error
+			if ids, err = group.IDs(ctx, c); err != nil {
+				return err
+			}
 		}
-		opts.markHeld(ctx, f, c, lags)
-		gateErr := gate.Check(lags[0])
+		lags := []group.Lag{}
+		if len(ids) > 0 {
+			var err error
+			if lags, err = group.Describe(ctx, c, ids, opts.query()); err != nil {
+				return err
+			}
+			opts.markHeld(ctx, f, c, lags)
+		}
+		gateErr := gate.CheckAll(lags)
 		if gateErr == nil || opts.Wait <= 0 || time.Now().After(deadline) {
 			opts.shape(lags)
-			if err := format.Print(f.IO, f.Output(), lags[0], func(wide bool) []*format.Grid {
-				return append([]*format.Grid{summaryGrid(lags[0]), partitionGrid(lags[0], false, wide)}, heldGrid(lags[0])...)
-			}); err != nil {
+			if err := printLags(f, opts, lags); err != nil {
 				return err
 			}
 			if gateErr == nil && gate.Active() {
-				f.IO.Infof("gate passed: group %q lags %s", opts.Group, format.Count(lags[0].TotalLag, "record"))
+				if opts.All {
+					f.IO.Infof("gate passed: %s, none above it", format.Count(int64(len(lags)), "group"))
+				} else {
+					f.IO.Infof("gate passed: group %q lags %s", opts.Group, format.Count(lags[0].TotalLag, "record"))
+				}
 			}
 			return gateErr
 		}
@@ -123,6 +156,24 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 		case <-time.After(opts.Interval):
 		}
 	}
+}
+
+// printLags shows one group's lag, or with --all a line per group (-o
+// json: the list).
+func printLags(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag) error {
+	if !opts.All {
+		return format.Print(f.IO, f.Output(), lags[0], func(wide bool) []*format.Grid {
+			return append([]*format.Grid{summaryGrid(lags[0]), partitionGrid(lags[0], false, wide)}, heldGrid(lags[0])...)
+		})
+	}
+	return format.Print(f.IO, f.Output(), lags, func(bool) []*format.Grid {
+		g := format.NewGrid("GROUP", "STATE", "MEMBERS", "LAG", "TIME-LAG")
+		g.Empty = "No consumer groups."
+		for _, l := range lags {
+			g.Row(l.Group, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag))
+		}
+		return []*format.Grid{g}
+	})
 }
 
 // WatchLine is one JSON line of --watch when not on a terminal.
@@ -202,8 +253,8 @@ func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, histor
 	if st.CatchUpSeconds != nil {
 		eta = (time.Duration(*st.CatchUpSeconds) * time.Second).String()
 	}
-	fmt.Fprintf(&b, "status %-5s %s\nlag %s, %s behind   state %s, %d members\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
-		st.Status, st.Reason, format.Count(last.Lag, "record"), timeLag(last.TimeLag), last.State, last.Members, st.ProduceRate, st.ConsumeRate, eta)
+	fmt.Fprintf(&b, "status %-5s %s\nlag %s, %s behind   state %s, %s\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
+		st.Status, st.Reason, format.Count(last.Lag, "record"), timeLag(last.TimeLag), last.State, format.Count(int64(last.Members), "member"), st.ProduceRate, st.ConsumeRate, eta)
 	if len(history) > 1 {
 		series := make([]float64, len(history))
 		for i, s := range history {

@@ -248,7 +248,7 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, e
 	}
 	if !execute {
 		if dryRunNote {
-			f.IO.Infof("Dry run: nothing changed. Add --execute to apply (group %q is %s).", plan.Group, plan.State)
+			f.IO.Infof("Dry run: nothing changed. Add --execute to apply (group %q %s).", plan.Group, plan.Status())
 		}
 		return nil
 	}

@@ -100,6 +100,9 @@ OAUTHBEARER.`,
 	return cmd
 }
 
+// fileFlags are the flags of create that name files, by profile key.
+var fileFlags = map[string]string{"tls.ca_file": "--ca-file", "tls.cert_file": "--cert-file", "tls.key_file": "--key-file"}
+
 func createRun(f *cmdutil.Factory, opts *CreateOptions) error {
 	brokers := config.SplitList(f.Settings.GetStringSlice(config.KeyBrokers))
 	if len(brokers) == 0 {
@@ -146,6 +149,12 @@ func createRun(f *cmdutil.Factory, opts *CreateOptions) error {
 	}
 	if err := p.Validate(); err != nil {
 		return exitcode.WithCode(exitcode.Usage, err)
+	}
+	files := p.TLSFiles()
+	for _, key := range config.SortedKeys(files) {
+		if err := config.CheckFile(files[key]); err != nil {
+			return exitcode.UsageError("%s: %v", fileFlags[key], err)
+		}
 	}
 	if file.Profiles == nil {
 		file.Profiles = map[string]*config.Profile{}

@@ -38,6 +38,9 @@ func newCmdSet(f *cmdutil.Factory) *cobra.Command {
 				if err := p.Set(k, v); err != nil {
 					return exitcode.WithCode(exitcode.Usage, err)
 				}
+				if err := config.CheckSettingFile(k, v); err != nil {
+					return exitcode.WithCode(exitcode.Usage, err)
+				}
 			}
 			if err := p.Validate(); err != nil {
 				return exitcode.WithCode(exitcode.Usage, err)

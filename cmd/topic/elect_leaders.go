@@ -75,23 +75,30 @@ only the partitions an election would change. --execute elects.`,
 			if err != nil {
 				return err
 			}
-			if plan.Needed() == 0 {
-				if unclean {
-					f.IO.Infof("Every partition has a leader: no unclean election is needed.")
-				} else {
-					f.IO.Infof("Every partition is led by its preferred replica (or it is not in sync): no election is needed.")
-				}
-			} else if ok, err := exec.Proceed(f, ""); err != nil {
-				return err
-			} else if ok {
-				if err := admin.ExecuteElection(ctx, client, plan); err != nil {
+			// With nothing to elect it says so once: as the table's empty
+			// text, or on stderr below the partitions it lists.
+			nothing := "Every partition is led by its preferred replica (or it is not in sync): no election is needed."
+			if unclean {
+				nothing = "Every partition has a leader: no unclean election is needed."
+			}
+			if plan.Needed() == 0 && len(plan.Partitions) > 0 {
+				defer f.IO.Infof("%s", nothing)
+			}
+			if plan.Needed() > 0 {
+				ok, err := exec.Proceed(f, "")
+				if err != nil {
 					return err
 				}
-				f.IO.Infof("%s election: %d of %d partitions elected.", strings.ToLower(plan.Type), plan.Needed()-plan.Failed(), plan.Needed())
+				if ok {
+					if err := admin.ExecuteElection(ctx, client, plan); err != nil {
+						return err
+					}
+					f.IO.Infof("%s election: %d of %s elected.", strings.ToLower(plan.Type), plan.Needed()-plan.Failed(), format.Count(int64(plan.Needed()), "partition"))
+				}
 			}
 			err = format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
 				g := format.NewGrid("TOPIC", "PARTITION", "LEADER", "PREFERRED-LEADER", "ISR", "ELECTION")
-				g.Empty = "No partition needs an election."
+				g.Empty = nothing
 				for _, r := range plan.Partitions {
 					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), leaderName(r.Leader), leaderName(r.Preferred), format.Int32s(r.ISR), election(plan, r))
 				}

@@ -223,17 +223,25 @@ func (c *Cluster) ClientSecret() string { return c.clientSecret }
 // token_file is read again by whoever needs a newer one.
 func (c *Cluster) Token() string { return c.token }
 
-// Mechanism and User describe the SASL identity for error messages.
+// Mechanism is the SASL mechanism in use: the profile's sasl section, else
+// librdkafka's sasl.mechanisms (or sasl.mechanism) from -X or properties.
 func (c *Cluster) Mechanism() string {
-	if c.SASL == nil {
-		return ""
+	if c.SASL != nil {
+		return strings.ToUpper(c.SASL.Mechanism)
 	}
-	return strings.ToUpper(c.SASL.Mechanism)
+	for _, k := range []string{"sasl.mechanisms", "sasl.mechanism"} {
+		if m := c.Properties[k]; m != "" {
+			return strings.ToUpper(m)
+		}
+	}
+	return ""
 }
 
+// User is the SASL user: the profile's (an OIDC client's id), else
+// sasl.username from -X or properties.
 func (c *Cluster) User() string {
 	if c.SASL == nil {
-		return ""
+		return c.Properties["sasl.username"]
 	}
 	if o := c.SASL.OAuthBearer; o != nil && o.ClientID != "" {
 		return o.ClientID

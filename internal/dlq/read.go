@@ -2,8 +2,11 @@ package dlq
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
@@ -41,15 +44,28 @@ func PlanRun(ctx context.Context, c *kafka.Client, topic, group string, rng posi
 	return plan, nil
 }
 
+// JoinOptions say how a run takes the tracking group.
+type JoinOptions struct {
+	// FromRange: the run starts at the plan's start (--from given), not
+	// where the group's commits say.
+	FromRange bool
+	// Wait is how long to wait for the group's members to leave before
+	// refusing: a killed run's member stays until its session expires.
+	Wait time.Duration
+	// Waiting, when set, is told once that the run waits, and for what.
+	Waiting func(*BusyError)
+}
+
 // Join starts a run that moves records: it refuses while another run holds
-// the tracking group, moves the group to the plan's start when fromRange,
-// and joins the group. The source reads the plan as the group's only
-// member; commit through the reader (or a transaction using it).
-func Join(ctx context.Context, c *kafka.Client, topic, group string, plan *pipeline.Plan, fromRange bool) (*kafka.Reader, pipeline.Source, error) {
-	if err := checkIdle(ctx, c, group); err != nil {
+// the tracking group (after waiting up to o.Wait for it to empty), moves
+// the group to the plan's start when o.FromRange, and joins the group. The
+// source reads the plan as the group's only member; commit through the
+// reader (or a transaction using it).
+func Join(ctx context.Context, c *kafka.Client, topic, group string, plan *pipeline.Plan, o JoinOptions) (*kafka.Reader, pipeline.Source, error) {
+	if err := waitIdle(ctx, c, group, o); err != nil {
 		return nil, nil, err
 	}
-	if fromRange {
+	if o.FromRange {
 		if err := c.CommitGroupOffsets(ctx, group, plan.Start); err != nil {
 			return nil, nil, err
 		}
@@ -63,10 +79,16 @@ func Join(ctx context.Context, c *kafka.Client, topic, group string, plan *pipel
 }
 
 // BusyError refuses a run while the tracking group has members: another
-// reprocess or drain of the same DLQ (or a consumer using that group).
+// reprocess or drain of the same DLQ (or a consumer using that group), or
+// one that was killed and whose member the broker keeps until its session
+// expires.
 type BusyError struct {
 	Group, State string
 	Members      []kafka.GroupMember
+	// SessionTimeout is this client's session.timeout.ms: a killed run of
+	// the same settings is dropped by the broker within it.
+	SessionTimeout time.Duration
+	Waited         time.Duration // how long this run waited (--wait)
 }
 
 func (e *BusyError) Error() string {
@@ -75,7 +97,29 @@ func (e *BusyError) Error() string {
 		who = append(who, fmt.Sprintf("%s on %s", m.ClientID, m.Host))
 	}
 	msg := fmt.Sprintf("group %q is %s with %d member(s) (%s): another reprocess or drain of this DLQ is running", e.Group, e.State, len(e.Members), strings.Join(who, ", "))
-	return msg + "; wait for it to finish, or stop it, then run again (runs are never interleaved; a run that crashed holds the group until its session times out, 45s by default)"
+	if e.Waited > 0 {
+		msg += fmt.Sprintf(" (still, after waiting %s)", e.Waited)
+	}
+	// Runs are never interleaved: the next one waits for the group to empty.
+	return msg + fmt.Sprintf("; wait for it to finish, or stop it. A run that was killed holds the group until its session times out, within %s (session.timeout.ms): run again with --wait %s to wait for that", e.SessionTimeout, waitHint(e.SessionTimeout))
+}
+
+// waitHint is a --wait that covers a session timeout, with room for the
+// broker to notice, written as a person would ("1m", not "1m0s").
+func waitHint(session time.Duration) string {
+	d := (session + 15*time.Second).Truncate(15 * time.Second)
+	if d%time.Minute == 0 {
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
+}
+
+// SessionTimeout is the session.timeout.ms the client's group members use.
+func SessionTimeout(c *kafka.Client) time.Duration {
+	if ms, err := strconv.Atoi(c.Cluster().Properties["session.timeout.ms"]); err == nil && ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return 45 * time.Second // librdkafka's and the Java client's default
 }
 
 // checkIdle refuses, with a BusyError, when the group has active members.
@@ -86,10 +130,40 @@ func checkIdle(ctx context.Context, c *kafka.Client, group string) error {
 	}
 	for _, d := range descs {
 		if len(d.Members) > 0 {
-			return &BusyError{Group: d.ID, State: d.State, Members: d.Members}
+			return &BusyError{Group: d.ID, State: d.State, Members: d.Members, SessionTimeout: SessionTimeout(c)}
 		}
 	}
 	return nil
+}
+
+// waitIdle is checkIdle, asked again every second for up to o.Wait while
+// the group has members.
+func waitIdle(ctx context.Context, c *kafka.Client, group string, o JoinOptions) error {
+	start := time.Now()
+	told := false
+	for {
+		err := checkIdle(ctx, c, group)
+		var busy *BusyError
+		if !errors.As(err, &busy) {
+			return err
+		}
+		waited := time.Since(start)
+		if waited >= o.Wait {
+			if o.Wait > 0 {
+				busy.Waited = o.Wait
+			}
+			return busy
+		}
+		if !told && o.Waiting != nil {
+			o.Waiting(busy)
+			told = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(min(time.Second, o.Wait-waited)):
+		}
+	}
 }
 
 // exclusiveSource reads the DLQ as the only member of the tracking group.
@@ -137,7 +211,7 @@ func (s *exclusiveSource) check(ctx context.Context) error {
 		if len(descs) > 0 {
 			d = descs[0]
 		}
-		return &BusyError{Group: s.group, State: d.State, Members: d.Members}
+		return &BusyError{Group: s.group, State: d.State, Members: d.Members, SessionTimeout: SessionTimeout(s.c)}
 	}
 	s.verify, s.gen = false, gen
 	return nil

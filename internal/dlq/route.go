@@ -152,7 +152,7 @@ func (r *Router) preview(route Route) {
 // go to target; err is a failure to ask the cluster at all.
 func (r *Router) place(target string, key []byte, m *Metadata) (part *int32, problem, err error) {
 	if target == "" {
-		return nil, errors.New("its headers name no original topic (use --to)"), nil
+		return nil, errors.New("its headers name no original topic (use --to-topic)"), nil
 	}
 	n, err := r.topicPartitions(target)
 	var nf *kafka.TopicNotFoundError

@@ -37,7 +37,8 @@ func WithCode(code int, err error) error {
 	return &codedError{code: code, err: err}
 }
 
-// UsageError reports a bad flag or argument: exit 2, usage printed.
+// UsageError reports a bad flag or argument: exit 2, and a pointer to the
+// command's --help after the error.
 func UsageError(format string, a ...any) error {
 	return WithCode(Usage, fmt.Errorf(format, a...))
 }
@@ -68,7 +69,8 @@ const Help = `streamctl exits with one of these codes, so scripts can tell outco
        stdout that closed it early, as in consume | head)
   1    error: connection, authentication, broker error, bad data (also a
        record --decode cannot decode, or JSON that does not fit its schema)
-  2    usage error: bad flag or argument; usage is printed
+  2    usage error: bad flag or argument; stderr says which, then
+       where to read the usage (streamctl COMMAND --help)
   3    a check failed on purpose (--fail-above lag gates, reassign --verify
        while moving, a txn abort after which a partition stays held);
        stderr says "check failed:" and why

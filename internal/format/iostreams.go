@@ -9,6 +9,7 @@ package format
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -85,4 +86,28 @@ func (s *IOStreams) Warnf(format string, a ...any) {
 // Infof writes an informational line to ErrOut, so a pipe gets only data.
 func (s *IOStreams) Infof(format string, a ...any) {
 	fmt.Fprintf(s.ErrOut, format+"\n", a...)
+}
+
+// UntilOutClosed returns a context that ends, with cause ErrOutputClosed,
+// when the reader of Out closes it (OutClosed), for commands that may sit
+// idle with everything written (consume following a topic). OutputClosed
+// then tells the command's error apart from Ctrl-C.
+func (s *IOStreams) UntilOutClosed(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	if closed := s.OutClosed(ctx); closed != nil {
+		go func() {
+			select {
+			case <-closed:
+				cancel(ErrOutputClosed)
+			case <-ctx.Done():
+			}
+		}()
+	}
+	return ctx, func() { cancel(nil) }
+}
+
+// OutputClosed reports whether ctx (of UntilOutClosed) ended because the
+// reader of Out closed it.
+func OutputClosed(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), ErrOutputClosed)
 }

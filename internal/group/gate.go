@@ -1,7 +1,9 @@
 package group
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
@@ -28,6 +30,24 @@ func (g Gate) Check(l Lag) error {
 		}
 	}
 	return nil
+}
+
+// CheckAll checks every group: nil when all pass, else one error naming
+// each group that does not (exit 3).
+func (g Gate) CheckAll(lags []Lag) error {
+	var failed []string
+	for _, l := range lags {
+		if err := g.Check(l); err != nil {
+			failed = append(failed, err.Error())
+		}
+	}
+	switch len(failed) {
+	case 0:
+		return nil
+	case 1:
+		return exitcode.WithCode(exitcode.CheckFailed, errors.New(failed[0]))
+	}
+	return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("%d of %d groups: %s", len(failed), len(lags), strings.Join(failed, "; ")))
 }
 
 // Active reports whether any limit is set.

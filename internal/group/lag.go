@@ -82,7 +82,11 @@ type GroupNotFoundError struct {
 }
 
 func (e *GroupNotFoundError) Error() string {
-	msg := fmt.Sprintf("consumer group %q not found (%d groups exist", e.Group, len(e.Existing))
+	exist := fmt.Sprintf("%d groups exist", len(e.Existing))
+	if len(e.Existing) == 1 {
+		exist = "1 group exists"
+	}
+	msg := fmt.Sprintf("consumer group %q not found (%s", e.Group, exist)
 	if hint := suggest.Hint(suggest.Closest(e.Group, e.Existing, 3)); hint != "" {
 		msg += "; " + hint
 	}

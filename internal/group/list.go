@@ -17,6 +17,21 @@ type Summary struct {
 	TotalLag int64    `json:"total_lag" yaml:"total_lag"`
 }
 
+// IDs lists the id of every group of the cluster, sorted: what --all
+// describes.
+func IDs(ctx context.Context, c *kafka.Client) ([]string, error) {
+	listed, err := c.ListGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(listed))
+	for _, g := range listed {
+		ids = append(ids, g.ID)
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
 // List summarises the groups whose id passes keep (nil keeps all), in a
 // fixed number of round trips whatever the number of groups.
 func List(ctx context.Context, c *kafka.Client, keep func(kafka.GroupListing) bool) ([]Summary, error) {

@@ -74,7 +74,17 @@ type ResetPlan struct {
 	Executed bool       `json:"executed" yaml:"executed"`
 	UndoFile string     `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
 
-	members int // when planned
+	members int  // when planned
+	exists  bool // the group has members or commits; Kafka says "Dead" of one that does not
+}
+
+// Status says what the group is, for people: "is Empty", or "does not
+// exist yet" where Kafka's state is Dead for a group no one has used.
+func (p *ResetPlan) Status() string {
+	if !p.exists {
+		return "does not exist yet"
+	}
+	return "is " + p.State
 }
 
 // groupCommits returns a group's description and committed offsets: what a
@@ -97,7 +107,8 @@ func PlanReset(ctx context.Context, c *kafka.Client, group string, st Strategy, 
 	if err != nil {
 		return nil, err
 	}
-	plan := &ResetPlan{Group: group, State: desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(desc.Members)}
+	plan := &ResetPlan{Group: group, State: desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(desc.Members),
+		exists: desc.State != "Dead" || len(current) > 0}
 	var other map[kafka.TopicPartition]int64
 	if st.Kind == "group" {
 		if other, err = c.GroupOffsets(ctx, st.Group); err != nil {

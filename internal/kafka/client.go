@@ -45,6 +45,8 @@ type Client struct {
 	fatal   error         // authentication or TLS failure: no request can succeed
 	failed  chan struct{} // closed when fatal is set
 	lastErr string        // the last transport error, for timeout messages
+
+	probeOnce sync.Once // the listener probe after a dropped connection
 }
 
 // Connect creates a client for the cluster. librdkafka connects in the
@@ -70,6 +72,9 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 	}
 	cc, err := clientconfig.New(c)
 	if err != nil {
+		return nil, err
+	}
+	if err := cc.CheckFiles(); err != nil {
 		return nil, err
 	}
 	for k, v := range cc.Librdkafka() {
@@ -173,16 +178,38 @@ func (c *Client) watchEvents() {
 				fatal = &TLSError{Detail: brokerDetail(msg) + "; " + c.clientCertHint()}
 			}
 		}
+		switch kerr.Code() {
+		case ck.ErrTransport, ck.ErrAllBrokersDown, ck.ErrSsl:
+			// Dropped connections may be a listener of the other kind:
+			// ask it once, and fail at once rather than at the timeout.
+			c.probeOnce.Do(func() {
+				go func() {
+					if hint := c.listenerHint(); hint != "" {
+						c.setFatal(&ListenerError{Hint: hint})
+					}
+				}()
+			})
+		}
 		c.mu.Lock()
 		// "1/1 brokers are down" says less than the connection error before it.
 		if kerr.Code() != ck.ErrAllBrokersDown || c.lastErr == "" {
 			c.lastErr = brokerDetail(msg)
 		}
-		if fatal != nil && c.fatal == nil {
-			c.fatal = fatal
-			close(c.failed)
-		}
 		c.mu.Unlock()
+		if fatal != nil {
+			c.setFatal(fatal)
+		}
+	}
+}
+
+// setFatal records the first failure no request can get past, and cancels
+// the requests in flight.
+func (c *Client) setFatal(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fatal == nil {
+		c.fatal = err
+		close(c.failed)
 	}
 }
 
@@ -253,7 +280,7 @@ func (c *Client) request(ctx context.Context, what string, fn func(ctx context.C
 		return fmt.Errorf("%s: %w (retried for %s; the group coordinator is moving or loading, try again)", what, c.brokerError(err), c.cluster.Timeout)
 	}
 	if isUnreachable(err) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: last, What: what}
+		return c.connectionError(what, last)
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
@@ -313,12 +340,16 @@ type ConnectionError struct {
 	Timeout time.Duration
 	Cause   string
 	What    string
+	Hint    string // what the listener probes found, if anything
 }
 
 func (e *ConnectionError) Error() string {
 	msg := fmt.Sprintf("%s: no answer from the cluster at %s within %s", e.What, strings.Join(e.Brokers, ","), e.Timeout)
 	if e.Cause != "" {
 		msg += " (last error: " + e.Cause + ")"
+	}
+	if e.Hint != "" {
+		return msg + ": " + e.Hint
 	}
 	return msg + "; check the brokers are up and reachable, or raise --timeout"
 }

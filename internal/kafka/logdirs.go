@@ -56,10 +56,11 @@ func (c *Client) logDirs(ctx context.Context, topics []string) ([]BrokerLogDirs,
 	var out []BrokerLogDirs
 	var leaders map[TopicPartition]int32
 	err := c.wireRequest(ctx, "describing log dirs", func(ctx context.Context, cl *kgo.Client) error {
-		brokers, err := wireBrokers(ctx, cl)
+		meta, err := wireBrokers(ctx, cl)
 		if err != nil {
 			return err
 		}
+		brokers := meta.Brokers
 		var parts map[string][]int32
 		if topics != nil {
 			if parts, leaders, err = wirePartitions(ctx, cl, topics); err != nil {
@@ -175,7 +176,10 @@ func brokerLogDirs(ctx context.Context, cl *kgo.Client, broker int32, parts map[
 		if err := codeError(d.ErrorCode, nil); err != nil {
 			dir.Error = err.Error()
 		}
-		if resp.Version >= 4 {
+		// More usable bytes than the volume holds are no volume's figures
+		// (the playground keeps its logs in memory and says 32 GiB usable
+		// of a total that is its data's size): unknown, as before v4.
+		if resp.Version >= 4 && d.UsableBytes <= d.TotalBytes {
 			dir.TotalBytes, dir.UsableBytes = d.TotalBytes, d.UsableBytes
 		}
 		for _, t := range d.Topics {

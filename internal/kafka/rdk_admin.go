@@ -143,5 +143,5 @@ func (c *Client) adminError(what string, err error) error {
 	c.mu.Lock()
 	last := c.lastErr
 	c.mu.Unlock()
-	return &ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: last, What: what}
+	return c.connectionError(what, last)
 }

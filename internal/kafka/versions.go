@@ -16,6 +16,14 @@ import (
 
 var softwareVersion = regexp.MustCompile(`[^a-zA-Z0-9.-]`)
 
+// PlaygroundClusterID is the cluster id of `streamctl playground`: a
+// Kafka-protocol broker (franz-go's kfake), not a Kafka release, whose API
+// ranges would read as "between v1.0 and v1.1".
+const PlaygroundClusterID = "streamctl-playground"
+
+// playgroundVersion is what version --cluster says of a playground broker.
+const playgroundVersion = "none: the streamctl playground (kfake), not Apache Kafka"
+
 // LibrdkafkaVersion is the version of the librdkafka linked in.
 func LibrdkafkaVersion() string {
 	_, v := ck.LibraryVersion()
@@ -66,10 +74,12 @@ type Feature struct {
 func (c *Client) BrokerVersions(ctx context.Context) ([]BrokerVersions, error) {
 	var out []BrokerVersions
 	err := c.wireRequest(ctx, "asking the brokers' API versions", func(ctx context.Context, cl *kgo.Client) error {
-		brokers, err := wireBrokers(ctx, cl)
+		meta, err := wireBrokers(ctx, cl)
 		if err != nil {
 			return err
 		}
+		brokers := meta.Brokers
+		playground := meta.ClusterID != nil && *meta.ClusterID == PlaygroundClusterID
 		out = make([]BrokerVersions, len(brokers))
 		var wg sync.WaitGroup
 		for i, b := range brokers {
@@ -80,6 +90,9 @@ func (c *Client) BrokerVersions(ctx context.Context) ([]BrokerVersions, error) {
 			wg.Go(func() {
 				if err := brokerVersions(ctx, cl, &out[i]); err != nil {
 					out[i].Error = c.wireError(ctx, "asking the API versions", err).Error()
+				}
+				if playground {
+					out[i].KafkaVersion = playgroundVersion
 				}
 			})
 		}

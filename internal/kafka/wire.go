@@ -17,6 +17,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"strings"
@@ -98,17 +99,14 @@ func (c *Client) wireRequest(ctx context.Context, what string, fn func(context.C
 	return nil
 }
 
-// wireBrokers asks for the cluster's brokers. Besides answering, the
-// metadata response tells the franz-go client where each broker is, which
-// requests pinned to one broker (cl.Broker(id)) need.
-func wireBrokers(ctx context.Context, cl *kgo.Client) ([]kmsg.MetadataResponseBroker, error) {
+// wireBrokers asks for the cluster's brokers (a metadata request for no
+// topics). Besides answering, the metadata response tells the franz-go
+// client where each broker is, which requests pinned to one broker
+// (cl.Broker(id)) need.
+func wireBrokers(ctx context.Context, cl *kgo.Client) (*kmsg.MetadataResponse, error) {
 	req := kmsg.NewPtrMetadataRequest()
 	req.Topics = []kmsg.MetadataRequestTopic{} // none: brokers only
-	resp, err := req.RequestWith(ctx, cl)
-	if err != nil {
-		return nil, err
-	}
-	return resp.Brokers, nil
+	return req.RequestWith(ctx, cl)
 }
 
 // codeError is the broker's error for a response error code, nil for none.
@@ -145,14 +143,27 @@ func (c *Client) wireError(ctx context.Context, what string, err error) error {
 		return &AuthError{Mechanism: c.cluster.Mechanism(), User: c.cluster.User(), Detail: err.Error()}
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
 		return &TLSError{Detail: err.Error()}
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return c.connectionError(what, err.Error())
+	}
+	// A connection the broker drops (or a handshake that fails) may be a
+	// listener of the other kind: a TLS client on a plaintext listener, or
+	// the reverse. The probe says so where franz-go's words would not.
+	var netErr net.Error
+	var firstEOF *kgo.ErrFirstReadEOF
+	// franz-go reads a TLS alert as a huge response size, untyped.
+	dropped := errors.As(err, &netErr) || errors.As(err, &firstEOF) || errors.Is(err, io.EOF) ||
+		strings.Contains(err.Error(), "tls: ") || strings.Contains(err.Error(), "invalid large response size")
+	if dropped {
+		if hint := c.listenerHint(); hint != "" {
+			return &ListenerError{Hint: hint}
+		}
+	}
+	switch {
 	case strings.Contains(err.Error(), "tls: "):
 		return &TLSError{Detail: err.Error() + "; " + c.clientCertHint()}
-	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return &ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: err.Error(), What: what}
-	}
-	var netErr net.Error
-	if errors.As(err, &netErr) {
-		return &ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: err.Error(), What: what}
+	case errors.As(err, &netErr):
+		return c.connectionError(what, err.Error())
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -73,6 +73,9 @@ type Pipeline struct {
 	Source Source
 	Steps  []Step
 	Sink   Sink
+	// Window, when set, is the time window's check (TimeBetween), run
+	// before Steps: what it drops counts as OutsideRange, not Skipped.
+	Window Step
 	// Limit stops after this many records reached the sink (0: no limit).
 	Limit int64
 	// CommitInterval is how often acknowledged progress is flushed and
@@ -85,7 +88,21 @@ type Stats struct {
 	Read    int64 `json:"read" yaml:"read"`
 	Written int64 `json:"written" yaml:"written"`
 	Skipped int64 `json:"skipped" yaml:"skipped"` // dropped by a filter
-	Failed  int64 `json:"failed" yaml:"failed"`   // the sink could not write them
+	// OutsideRange were between the offsets of a time window but have
+	// timestamps outside it (CreateTime is not ordered): Window dropped them.
+	OutsideRange int64 `json:"outside_range" yaml:"outside_range"`
+	Failed       int64 `json:"failed" yaml:"failed"` // the sink could not write them
+}
+
+// Summary is the counts as one line: "5 read, 4 written, 1 outside the
+// time range (out-of-order timestamps), 0 skipped by filters, 0 failed";
+// written names what happened to the records kept.
+func (s Stats) Summary(written string) string {
+	line := fmt.Sprintf("%d read, %d %s", s.Read, s.Written, written)
+	if s.OutsideRange > 0 {
+		line += fmt.Sprintf(", %d outside the time range (out-of-order timestamps)", s.OutsideRange)
+	}
+	return line + fmt.Sprintf(", %d skipped by filters, %d failed", s.Skipped, s.Failed)
 }
 
 // ErrPartial reports that some records failed; their source offsets were
@@ -169,7 +186,14 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 			// record to its target topic and partition: they are what the
 			// checkpoint commits.
 			t := Ticket{TP: kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, Offset: rec.Offset}
-			keep, err := p.apply(rec)
+			inRange := p.Window == nil
+			if !inRange {
+				inRange, _ = p.Window(rec)
+			}
+			keep, err := inRange, error(nil)
+			if inRange {
+				keep, err = p.apply(rec)
+			}
 			if err != nil {
 				return fmt.Errorf("%s[%d] offset %d: %w", t.TP.Topic, t.TP.Partition, t.Offset, err)
 			}
@@ -177,7 +201,11 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 				if track {
 					cp.read(t, true)
 				}
-				st.Skipped++
+				if inRange {
+					st.Skipped++
+				} else {
+					st.OutsideRange++
+				}
 				continue
 			}
 			if track {

@@ -5,9 +5,13 @@ package playground
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/streamctl/streamctl/internal/kafka"
 )
 
 // DefaultPort is Kafka's usual port, so examples read naturally.
@@ -31,7 +35,7 @@ func Start(opts Options) (*Playground, error) {
 	kopts := []kfake.Opt{
 		kfake.NumBrokers(1),
 		kfake.Ports(opts.Port),
-		kfake.ClusterID("streamctl-playground"),
+		kfake.ClusterID(kafka.PlaygroundClusterID),
 		// Same default as a fresh Kafka topic would get from most clusters'
 		// operators: one replica here, since there is one broker.
 		kfake.DefaultNumPartitions(3),
@@ -41,7 +45,7 @@ func Start(opts Options) (*Playground, error) {
 	}
 	c, err := kfake.NewCluster(kopts...)
 	if err != nil {
-		return nil, fmt.Errorf("starting the playground broker on 127.0.0.1:%d: %w", opts.Port, err)
+		return nil, listenError("broker", opts.Port, "--port", err)
 	}
 	validate(c)
 	reg, err := startRegistry(opts.RegistryPort)
@@ -64,6 +68,16 @@ func (p *Playground) RegistryURL() string { return p.registry.url() }
 func (p *Playground) Close() {
 	p.registry.close()
 	p.cluster.Close()
+}
+
+// listenError words a failed listen of the broker or the registry; a port
+// held by something else (most often a playground started before) names
+// the flag that picks another.
+func listenError(what string, port int, flag string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("starting the playground %s: 127.0.0.1:%d is in use (another playground?): pick another with %s, e.g. %[3]s 0 for a free one", what, port, flag)
+	}
+	return fmt.Errorf("starting the playground %s on 127.0.0.1:%d: %w", what, port, err)
 }
 
 // Run starts a broker, calls ready with it, and stops it when ctx ends.

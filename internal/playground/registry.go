@@ -37,7 +37,7 @@ type registry struct {
 func startRegistry(port int) (*registry, error) {
 	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
-		return nil, fmt.Errorf("starting the playground schema registry on 127.0.0.1:%d: %w (pick another with --registry-port)", port, err)
+		return nil, listenError("schema registry", port, "--registry-port", err)
 	}
 	r := &registry{fake: srfake.NewRegistry(srfake.WithGlobalCompat(sr.CompatBackward)), ln: ln}
 	r.fake.Intercept(r.checkCompatibility)

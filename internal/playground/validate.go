@@ -76,8 +76,8 @@ func incrementalAlterConfigs(req *kmsg.IncrementalAlterConfigsRequest) (kmsg.Res
 	for i, r := range req.Resources {
 		for _, cfg := range r.Configs {
 			// Kafka takes any name to delete, even an unknown one.
-			if r.ResourceType == kmsg.ConfigResourceTypeTopic && cfg.Op != kmsg.IncrementalAlterConfigOpDelete {
-				set[i] = append(set[i], setting{cfg.Name, cfg.Value})
+			if cfg.Op != kmsg.IncrementalAlterConfigOpDelete {
+				set[i] = append(set[i], setting{r.ResourceType, cfg.Name, cfg.Value})
 			}
 		}
 	}
@@ -89,7 +89,7 @@ func incrementalAlterConfigs(req *kmsg.IncrementalAlterConfigsRequest) (kmsg.Res
 	for i, r := range req.Resources {
 		rr := kmsg.NewIncrementalAlterConfigsResponseResource()
 		rr.ResourceType, rr.ResourceName = r.ResourceType, r.ResourceName
-		rr.ErrorCode, rr.ErrorMessage = answer(msgs[i])
+		rr.ErrorCode, rr.ErrorMessage = answer(r.ResourceType, msgs[i])
 		resp.Resources = append(resp.Resources, rr)
 	}
 	return resp, nil, true
@@ -99,9 +99,7 @@ func alterConfigs(req *kmsg.AlterConfigsRequest) (kmsg.Response, error, bool) {
 	set := make([][]setting, len(req.Resources))
 	for i, r := range req.Resources {
 		for _, cfg := range r.Configs {
-			if r.ResourceType == kmsg.ConfigResourceTypeTopic {
-				set[i] = append(set[i], setting{cfg.Name, cfg.Value})
-			}
+			set[i] = append(set[i], setting{r.ResourceType, cfg.Name, cfg.Value})
 		}
 	}
 	msgs, bad := configProblems(set)
@@ -112,16 +110,32 @@ func alterConfigs(req *kmsg.AlterConfigsRequest) (kmsg.Response, error, bool) {
 	for i, r := range req.Resources {
 		rr := kmsg.NewAlterConfigsResponseResource()
 		rr.ResourceType, rr.ResourceName = r.ResourceType, r.ResourceName
-		rr.ErrorCode, rr.ErrorMessage = answer(msgs[i])
+		rr.ErrorCode, rr.ErrorMessage = answer(r.ResourceType, msgs[i])
 		resp.Resources = append(resp.Resources, rr)
 	}
 	return resp, nil, true
 }
 
-// setting is a topic config a request sets.
+// setting is a topic or broker config a request sets.
 type setting struct {
-	name  string
-	value *string
+	resource kmsg.ConfigResourceType
+	name     string
+	value    *string
+}
+
+// problem is Kafka's message for the setting, "" when it is valid or
+// left to kfake (configs of other resources, broker configs not typed
+// here).
+func (s setting) problem() string {
+	switch s.resource {
+	case kmsg.ConfigResourceTypeTopic:
+		return topicConfigProblem(s.name, s.value)
+	case kmsg.ConfigResourceTypeBroker:
+		if bc, ok := brokerConfigs[s.name]; ok && s.value != nil {
+			return configValueProblem(bc, s.name, *s.value)
+		}
+	}
+	return ""
 }
 
 // configProblems returns each resource's first bad setting's message (""
@@ -131,7 +145,7 @@ func configProblems(resources [][]setting) ([]string, bool) {
 	bad := false
 	for i, settings := range resources {
 		for _, st := range settings {
-			if msgs[i] = topicConfigProblem(st.name, st.value); msgs[i] != "" {
+			if msgs[i] = st.problem(); msgs[i] != "" {
 				bad = true
 				break
 			}
@@ -142,8 +156,11 @@ func configProblems(resources [][]setting) ([]string, bool) {
 
 // answer is a config resource's error: its own problem, or not done
 // because of another resource's.
-func answer(problem string) (int16, *string) {
-	if problem != "" {
+func answer(resource kmsg.ConfigResourceType, problem string) (int16, *string) {
+	switch {
+	case problem != "" && resource == kmsg.ConfigResourceTypeBroker:
+		return kerr.InvalidRequest.Code, kmsg.StringPtr(problem) // Kafka's code for broker configs
+	case problem != "":
 		return kerr.InvalidConfig.Code, kmsg.StringPtr(problem)
 	}
 	return kerr.InvalidRequest.Code, kmsg.StringPtr(notDone)
@@ -232,7 +249,33 @@ func topicConfigProblem(name string, value *string) string {
 	if value == nil {
 		return ""
 	}
-	v := strings.TrimSpace(*value)
+	return configValueProblem(tc, name, *value)
+}
+
+// brokerConfigs types the broker configs that `cluster config set` changes
+// most (dynamic cluster-wide defaults), so that a value Kafka refuses is
+// refused with Kafka's words rather than kfake's INVALID_REQUEST.
+var brokerConfigs = map[string]topicConfig{
+	"log.retention.ms":               long(-1),
+	"log.retention.bytes":            {kind: "LONG", min: -none, max: none},
+	"log.retention.hours":            integer(-none),
+	"log.retention.minutes":          integer(-none),
+	"log.roll.ms":                    long(1),
+	"log.segment.bytes":              integer(14),
+	"log.cleaner.threads":            integer(0),
+	"message.max.bytes":              integer(0),
+	"min.insync.replicas":            integer(1),
+	"default.replication.factor":     integer(-none),
+	"num.partitions":                 integer(1),
+	"compression.type":               topicConfigs["compression.type"],
+	"log.message.timestamp.type":     topicConfigs["message.timestamp.type"],
+	"unclean.leader.election.enable": {kind: "BOOLEAN"},
+}
+
+// configValueProblem is Kafka's message for a value of config name that
+// does not fit tc, "" for one that does.
+func configValueProblem(tc topicConfig, name, value string) string {
+	v := strings.TrimSpace(value)
 	invalid := func(shown, why string) string {
 		return fmt.Sprintf("Invalid value %s for configuration %s: %s", shown, name, why)
 	}

@@ -106,6 +106,13 @@ func (p Position) Resolve(b Bounds, offsetForTime func(t time.Time) int64) Resol
 	panic("position: resolving unknown " + p.String())
 }
 
+// InFuture reports whether p is a time after now: no record can be that
+// new yet, so it resolves to the log end (a typo'd year, as a clamped
+// offset is, is worth a note).
+func (p Position) InFuture(now time.Time) bool {
+	return p.Kind == Time && p.Time.After(now)
+}
+
 // Range is what to read: from From up to, not including, To. A nil To means
 // no end: keep following new records.
 type Range struct {

@@ -180,3 +180,31 @@ func (c *Config) check() error {
 	}
 	return nil
 }
+
+// fileProperties are librdkafka's properties that name a file to read
+// (certificates, keys, key stores, CRLs).
+var fileProperties = []string{"ssl.ca.location", "ssl.certificate.location", "ssl.key.location", "ssl.keystore.location", "ssl.crl.location"}
+
+// profileFileKeys are the profile keys that become those properties.
+var profileFileKeys = map[string]string{"ssl.ca.location": "tls.ca_file", "ssl.certificate.location": "tls.cert_file", "ssl.key.location": "tls.key_file"}
+
+// CheckFiles names a certificate or key file that cannot be read, and
+// where it was set, before librdkafka says it in OpenSSL's words
+// ("ssl.ca.location failed: error:05880002:x509 certificate routines::system
+// lib"). Connecting calls it; New does not, so the configuration itself can
+// be worked out (and tested) without the files.
+func (c *Config) CheckFiles() error {
+	for _, k := range fileProperties {
+		path := c.props[k]
+		if path == "" || (k == "ssl.ca.location" && path == "probe") {
+			continue
+		}
+		if err := config.CheckFile(path); err != nil {
+			if _, isProp := c.cluster.Properties[k]; isProp {
+				return fmt.Errorf("%s: %w", c.setting(k), err)
+			}
+			return fmt.Errorf("profile %q: %s: %w", c.cluster.Profile, profileFileKeys[k], err)
+		}
+	}
+	return nil
+}
