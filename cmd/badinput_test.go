@@ -170,6 +170,7 @@ var badInputs = []badInput{
 	{args: []string{"txn", "abort", "order-events"}, code: 2, msg: `"order-events": want one partition, as TOPIC:P (order-events:1)`},
 	{args: []string{"txn", "find-hanging"}, code: 2, msg: `name where to look: TOPIC[:P,...]..., --broker N or --all-topics`},
 	{args: []string{"txn", "list", "--state", "running"}, code: 2, msg: `--state: transaction state "running": use one of Empty, Ongoing, PrepareCommit`},
+	{args: []string{"txn", "list", "--transactional-id-pattern", "orders-(.*"}, code: 2, msg: `--transactional-id-pattern "orders-(.*" is not a valid regular expression: missing closing ): ` + "`orders-(.*`"},
 	{args: []string{"txn", "describe", "nosuch-tx"}, code: 1, msg: `transactional id "nosuch-tx" not found (0 exist)`},
 	{args: []string{"quota", "alter", "--name", "topic=order-events", "--add", "producer_byte_rate=1048576"}, code: 2, msg: `--name topic=order-events: unknown entity type "topic": quotas apply to user, client-id and ip`},
 	{args: []string{"quota", "alter", "--name", "ip=10.0.0.7", "--add", "producer_byte_rate=1048576"}, code: 2, msg: `producer_byte_rate applies to user and client-id quotas, not to ip`},

@@ -68,6 +68,12 @@ func TestTxnHangingTransaction(t *testing.T) {
 	golden(t, "txn_list.json", normaliseTimes(run(t, b.args("txn", "list", "-o", "json")...).ok(t).out))
 	golden(t, "txn_list.table", normaliseTimes(run(t, b.args("txn", "list", "--state", "ongoing")...).ok(t).out))
 	run(t, b.args("txn", "list", "--state", "complete-commit")...).ok(t).errContains(t, "No transactional ids.")
+	// A pattern matches whole ids, as Kafka's brokers match it (the
+	// playground's alone would match anywhere in the id).
+	run(t, b.args("txn", "list", "--transactional-id-pattern", "payments")...).ok(t).errContains(t, "No transactional ids.")
+	if out := run(t, b.args("txn", "list", "--transactional-id-pattern", "pay.*-tx")...).ok(t).out; !strings.Contains(out, "payments-tx") {
+		t.Errorf("txn list --transactional-id-pattern 'pay.*-tx':\n%s", out)
+	}
 	golden(t, "txn_describe.yaml", normaliseTimes(run(t, b.args("txn", "describe", "payments-tx", "-o", "yaml")...).ok(t).out))
 	run(t, b.args("txn", "describe", "payment-tx")...).exit(t, 1).errContains(t, `transactional id "payment-tx" not found (1 exist; did you mean "payments-tx"?)`)
 	golden(t, "txn_producers.json", normaliseTimes(run(t, b.args("txn", "producers", "payments", "-o", "json")...).ok(t).out))
@@ -100,6 +106,24 @@ func TestTxnHangingTransaction(t *testing.T) {
 		errContains(t, `transactional id "payments-tx" has no open transaction (its state is`)
 	run(t, b.args("txn", "abort", "payments:1", "--max-transaction-timeout", "10ms")...).exit(t, 1).
 		errContains(t, "no transaction is open on payments[1]: nothing to abort")
+
+	// Two transactions open on a partition: aborting the later one leaves
+	// the last stable offset where the earlier one holds it, exit 3 naming
+	// it and the command that ends it too, which runs as printed.
+	b.openTransaction(t, "early-tx", "payments", 1, "e-1", "e-2")
+	b.openTransaction(t, "late-tx", "payments", 1, "l-1")
+	time.Sleep(20 * time.Millisecond)
+	r = run(t, b.args("txn", "abort", "payments:1", "--start-offset", "2", "--max-transaction-timeout", "10ms", "--execute", "--yes")...).exit(t, 3)
+	r.errContains(t, "the transaction was aborted, but the last stable offset did not move past it",
+		`payments[1] is still at 0, held by the open transaction of "early-tx" (producer `)
+	hint := regexp.MustCompile(`to end that one too: (streamctl txn abort .*)`).FindStringSubmatch(r.errOut)
+	if hint == nil || !strings.HasSuffix(hint[1], "payments:1 --start-offset 0 --max-transaction-timeout 10ms") {
+		t.Fatalf("no hint to abort the earlier transaction:\n%s", r.errOut)
+	}
+	run(t, b.args(append(strings.Fields(strings.TrimPrefix(hint[1], "streamctl ")), "--execute", "--yes")...)...).ok(t).errContains(t, `Aborted the transaction of "early-tx"`)
+	if lso := stableEnd(t, b, "payments", 1); lso != -1 {
+		t.Errorf("after both aborts payments[1] is held at %d", lso)
+	}
 }
 
 // stableEnd is a partition's last stable offset, as a read_committed

@@ -127,7 +127,7 @@ func abortRun(cmd *cobra.Command, f *cmdutil.Factory, opts txn.AbortOptions, exe
 	if held := plan.Held(); len(held) > 0 {
 		var msgs []string
 		for _, p := range held {
-			msgs = append(msgs, fmt.Sprintf("%s[%d] is still at %d", p.Topic, p.Partition, *p.LastStableOffsetAfter))
+			msgs = append(msgs, stillHeld(p, plan, opts.MaxTransactionTimeout))
 		}
 		return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("the transaction was aborted, but the last stable offset did not move past it within %s: %s",
 			conf.Timeout, strings.Join(msgs, "; ")))
@@ -151,4 +151,27 @@ func what(plan *txn.AbortPlan) string {
 		return fmt.Sprintf("the transaction of %q on %s, by fencing its producer at its coordinator", plan.TransactionalID, n)
 	}
 	return fmt.Sprintf("the transaction of producer %d on %s, by an abort marker", plan.ProducerID, n)
+}
+
+// stillHeld says where a partition's last stable offset stays after the
+// abort and what holds it there: another transaction open from before the
+// aborted one (with the command that aborts it too), or the aborted one.
+func stillHeld(p txn.AbortPartition, plan *txn.AbortPlan, threshold time.Duration) string {
+	msg := fmt.Sprintf("%s[%d] is still at %d", p.Topic, p.Partition, *p.LastStableOffsetAfter)
+	for _, h := range p.HeldBy {
+		if h.ProducerID == plan.ProducerID {
+			msg += fmt.Sprintf(", where the aborted transaction of producer %d is still open", h.ProducerID)
+			continue
+		}
+		who := fmt.Sprintf("producer %d", h.ProducerID)
+		if h.TransactionalID != "" {
+			who = fmt.Sprintf("%q (producer %d)", h.TransactionalID, h.ProducerID)
+		}
+		msg += fmt.Sprintf(", held by the open transaction of %s, which began before it; to end that one too: streamctl txn abort %s:%d --start-offset %d",
+			who, p.Topic, p.Partition, h.StartOffset)
+		if threshold != txn.DefaultMaxTransactionTimeout {
+			msg += " --max-transaction-timeout " + format.FlagDuration(threshold)
+		}
+	}
+	return msg
 }

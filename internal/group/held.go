@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/txn"
 )
@@ -87,22 +88,9 @@ func MarkHeld(ctx context.Context, c txn.Cluster, lags []Lag, after time.Duratio
 			p.HeldBy = &HeldBy{LastStableOffset: at, TransactionalID: o.TransactionalID, ProducerID: o.ProducerID,
 				OpenSeconds: o.Age().Seconds(), Hanging: o.Hanging, Reason: o.Reason}
 			if o.Hanging {
-				p.HeldBy.Abort = fmt.Sprintf("streamctl txn abort %s:%d --start-offset %d --max-transaction-timeout %s", p.Topic, p.Partition, at, flagDuration(after))
+				p.HeldBy.Abort = fmt.Sprintf("streamctl txn abort %s:%d --start-offset %d --max-transaction-timeout %s", p.Topic, p.Partition, at, format.FlagDuration(after))
 			}
 		}
 	}
 	return nil
-}
-
-// flagDuration writes d as a duration flag takes it back: 1m, not 1m0s.
-func flagDuration(d time.Duration) string {
-	switch {
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	case d%time.Second == 0:
-		return fmt.Sprintf("%ds", d/time.Second)
-	}
-	return d.String()
 }

@@ -42,6 +42,20 @@ type AbortPartition struct {
 	// LastStableOffsetAfter is the partition's last stable offset after
 	// the abort; null in a plan not executed.
 	LastStableOffsetAfter *int64 `json:"last_stable_offset_after" yaml:"last_stable_offset_after"`
+	// HeldBy are the transactions still open where the last stable offset
+	// stays after the abort, when it did not move past the aborted one:
+	// another transaction that began before it, or the aborted one itself
+	// when its abort did not take.
+	HeldBy []Holder `json:"held_by,omitempty" yaml:"held_by,omitempty"`
+}
+
+// Holder is a transaction open on a partition, holding its last stable
+// offset at StartOffset.
+type Holder struct {
+	ProducerID int64 `json:"producer_id" yaml:"producer_id"`
+	// TransactionalID is "" when no coordinator lists the producer.
+	TransactionalID string `json:"transactional_id" yaml:"transactional_id"`
+	StartOffset     int64  `json:"start_offset" yaml:"start_offset"`
 }
 
 // Released reports whether the partition's last stable offset has moved
@@ -198,12 +212,46 @@ func Abort(ctx context.Context, c Cluster, plan *AbortPlan, settle time.Duration
 		return errors.New("unknown abort method " + plan.Method)
 	}
 	plan.Executed = true
-	return settleOffsets(ctx, c, plan, settle)
+	if err := settleOffsets(ctx, c, plan, settle); err != nil {
+		return err
+	}
+	return findHolders(ctx, c, plan)
+}
+
+// findHolders names, for each partition still held after the abort, the
+// transaction open at its last stable offset.
+func findHolders(ctx context.Context, c Cluster, plan *AbortPlan) error {
+	held := plan.Held()
+	if len(held) == 0 {
+		return nil
+	}
+	tps := make([]kafka.TopicPartition, len(held))
+	for i, p := range held {
+		tps[i] = p.TopicPartition()
+	}
+	open, err := OpenTransactions(ctx, c, tps, DefaultMaxTransactionTimeout, time.Now())
+	if err != nil {
+		return err
+	}
+	for i := range plan.Partitions {
+		p := &plan.Partitions[i]
+		if p.Released() {
+			continue
+		}
+		for _, o := range open {
+			if o.TopicPartition() == p.TopicPartition() && o.StartOffset == *p.LastStableOffsetAfter {
+				p.HeldBy = append(p.HeldBy, Holder{ProducerID: o.ProducerID, TransactionalID: o.TransactionalID, StartOffset: o.StartOffset})
+			}
+		}
+	}
+	return nil
 }
 
 // settleOffsets reads the partitions' last stable offsets until every one
-// has moved past its transaction's start, or settle has passed: the
-// markers are written moments after the coordinator answers.
+// has moved past its transaction's start, or its transaction is no longer
+// open there (a transaction that began before it holds the partition
+// still), or settle has passed: the markers are written moments after the
+// coordinator answers.
 func settleOffsets(ctx context.Context, c Cluster, plan *AbortPlan, settle time.Duration) error {
 	tps := make([]kafka.TopicPartition, len(plan.Partitions))
 	for i, p := range plan.Partitions {
@@ -219,8 +267,13 @@ func settleOffsets(ctx context.Context, c Cluster, plan *AbortPlan, settle time.
 			off := lso[tps[i]].End
 			plan.Partitions[i].LastStableOffsetAfter = &off
 		}
-		if len(plan.Held()) == 0 || time.Now().After(deadline) {
+		held := plan.Held()
+		if len(held) == 0 || time.Now().After(deadline) {
 			return nil
+		}
+		ended, err := ended(ctx, c, held)
+		if err != nil || ended {
+			return err
 		}
 		select {
 		case <-ctx.Done():
@@ -228,4 +281,25 @@ func settleOffsets(ctx context.Context, c Cluster, plan *AbortPlan, settle time.
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// ended says whether the aborted transaction is no longer open on any of
+// the partitions.
+func ended(ctx context.Context, c Cluster, parts []AbortPartition) (bool, error) {
+	tps := make([]kafka.TopicPartition, len(parts))
+	for i, p := range parts {
+		tps[i] = p.TopicPartition()
+	}
+	states, err := describeProducers(ctx, c, tps)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range parts {
+		for _, s := range states[p.TopicPartition()] {
+			if s.ProducerID == p.ProducerID && s.TxnStartOffset == p.StartOffset {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
 }

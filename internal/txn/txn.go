@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -56,8 +57,10 @@ type Transaction struct {
 	ProducerID      int64  `json:"producer_id" yaml:"producer_id"`
 	ProducerEpoch   int16  `json:"producer_epoch" yaml:"producer_epoch"`
 	TimeoutMs       int64  `json:"transaction_timeout_ms" yaml:"transaction_timeout_ms"`
-	// StartTime and OpenSeconds are of the transaction open now; null
-	// when none is.
+	// StartTime is when the current transaction began, or the last one
+	// for an id with none open (Kafka keeps it, as kafka-transactions
+	// describe's CurrentTransactionStartTimeMs shows); OpenSeconds is how
+	// long the open one has been: null when none is open.
 	StartTime   *time.Time             `json:"start_time" yaml:"start_time"`
 	OpenSeconds *float64               `json:"open_seconds" yaml:"open_seconds"`
 	Partitions  []kafka.TopicPartition `json:"partitions" yaml:"partitions"`
@@ -69,15 +72,38 @@ type ListOptions struct {
 	ProducerIDs []int64
 	// OpenLongerThan keeps transactions open for longer (Kafka 3.8+ brokers).
 	OpenLongerThan time.Duration
-	Now            time.Time
+	// Pattern keeps the transactional ids it matches whole, as Kafka 4.1+
+	// brokers filter them (KIP-1152); see CompilePattern.
+	Pattern string
+	Now     time.Time
+}
+
+// CompilePattern checks a transactional id pattern: a regular expression
+// (RE2, as the brokers' re2j) that a whole transactional id must match,
+// as Kafka's brokers apply it (pat-a matches pat-a, not pat-a-1).
+func CompilePattern(p string) (*regexp.Regexp, error) {
+	if _, err := regexp.Compile(p); err != nil {
+		return nil, err
+	}
+	return regexp.Compile(`^(?:` + p + `)$`)
 }
 
 // List returns the cluster's transactional ids with their current
 // transactions: the listing of every coordinator, then a describe of each.
 func List(ctx context.Context, c Cluster, opts ListOptions) ([]Transaction, error) {
-	listing, err := c.ListTransactions(ctx, kafka.TransactionFilter{States: opts.States, ProducerIDs: opts.ProducerIDs, Duration: opts.OpenLongerThan})
+	listing, err := c.ListTransactions(ctx, kafka.TransactionFilter{States: opts.States, ProducerIDs: opts.ProducerIDs, Duration: opts.OpenLongerThan, Pattern: opts.Pattern})
 	if err != nil {
 		return nil, err
+	}
+	if opts.Pattern != "" {
+		// Brokers before Kafka 4.1 do not filter by pattern (the request
+		// goes out without it), and the playground's matches anywhere in
+		// the id: the same rule everywhere.
+		re, err := CompilePattern(opts.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		listing = slices.DeleteFunc(listing, func(l kafka.TransactionListing) bool { return !re.MatchString(l.TransactionalID) })
 	}
 	ids := make([]string, len(listing))
 	for i, l := range listing {
@@ -152,10 +178,23 @@ func transactionOf(d kafka.TransactionDescription, now time.Time) Transaction {
 	}
 	if !d.StartTime.IsZero() {
 		start := d.StartTime.UTC()
-		open := max(0, now.Sub(start).Seconds())
-		t.StartTime, t.OpenSeconds = &start, &open
+		t.StartTime = &start
+		if Open(d.State) {
+			open := max(0, now.Sub(start).Seconds())
+			t.OpenSeconds = &open
+		}
 	}
 	return t
+}
+
+// Open says whether a transaction in this state is open: begun and not
+// yet ended (Ongoing, or its coordinator writing the markers that end it).
+func Open(state string) bool {
+	switch state {
+	case "Ongoing", "PrepareCommit", "PrepareAbort", "PrepareEpochFence":
+		return true
+	}
+	return false
 }
 
 // Producer is an active producer of a partition (kafka-transactions

@@ -70,11 +70,24 @@ func (f *fakeCluster) StableOffsets(ctx context.Context, tps []kafka.TopicPartit
 	return f.offsets(f.lso), nil
 }
 
+// WriteAbortMarker ends the producer's transaction on the partition, whose
+// last stable offset goes to the start of the earliest transaction still
+// open there, else to the high watermark.
 func (f *fakeCluster) WriteAbortMarker(ctx context.Context, tp kafka.TopicPartition, pid int64, epoch int16, coordEpoch int32) error {
 	f.markers = append(f.markers, tp)
-	if !f.stuck {
-		f.lso[tp] = f.hw[tp]
+	if f.stuck {
+		return nil
 	}
+	f.lso[tp] = f.hw[tp]
+	states := slices.Clone(f.producers[tp])
+	for i := range states {
+		if states[i].ProducerID == pid {
+			states[i].TxnStartOffset = -1
+		} else if s := states[i].TxnStartOffset; s >= 0 {
+			f.lso[tp] = min(f.lso[tp], s)
+		}
+	}
+	f.producers[tp] = states
 	return nil
 }
 
@@ -170,6 +183,22 @@ func TestAbort(t *testing.T) {
 	plan, _ = PlanAbort(ctx, c, AbortOptions{Partition: &p1, MaxTransactionTimeout: time.Minute, Now: now})
 	if err := Abort(ctx, c, plan, 50*time.Millisecond); err != nil || len(plan.Held()) != 1 || !plan.Executed {
 		t.Fatalf("a partition the abort did not release: %v, held %v", err, plan.Held())
+	}
+	// A transaction that began before the aborted one holds the
+	// partition still: it is named, without waiting out the settle time.
+	c = cluster(now.Add(-time.Hour), now.Add(-time.Hour))
+	c.producers[p1] = append(c.producers[p1], kafka.ProducerState{ProducerID: 11, TxnStartOffset: 10, LastTimestamp: now.Add(-time.Hour), CoordinatorEpoch: 3})
+	c.lso[p1] = 10
+	plan, err = PlanAbort(ctx, c, AbortOptions{Partition: &p1, StartOffset: &off, MaxTransactionTimeout: time.Minute, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	if err := Abort(ctx, c, plan, time.Minute); err != nil || len(plan.Held()) != 1 || time.Since(began) > 10*time.Second {
+		t.Fatalf("an abort behind an earlier transaction: %v, held %+v, after %s", err, plan.Held(), time.Since(began))
+	}
+	if h := plan.Partitions[0].HeldBy; len(h) != 1 || h[0].ProducerID != 11 || h[0].StartOffset != 10 {
+		t.Errorf("held by %+v, want producer 11 from offset 10", h)
 	}
 	// Nothing starts at that offset any more.
 	c.producers[p1] = nil
