@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"io"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -259,6 +261,77 @@ func TestHangingTransaction(t *testing.T) {
 	}
 	if got := u.run("consume", topic, "-p", "0", "-e", "-o", "raw", "--isolation", "read_uncommitted").ok(t).stdout; !strings.Contains(got, "held-3") {
 		t.Errorf("a read_uncommitted reader should still see the aborted records: %q", got)
+	}
+
+	// Two producers killed inside their transactions on partition 1.
+	early, late := id+"-early", id+"-late"
+	killInside := func(txid, records string, hw int64) {
+		t.Helper()
+		p := u.start("produce", topic, "--partition", "1", "--transactional-id", txid, "-X", "transaction.timeout.ms=900000")
+		if _, err := io.WriteString(p.stdin, records); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, time.Minute, func() (bool, string) {
+			r := u.run("txn", "find-hanging", topic+":1", "--max-transaction-timeout", "1ns", "-o", "json").ok(t)
+			r.json(t, &open)
+			return len(open) > 0 && open[len(open)-1].HighWatermark == hw, "the records of " + txid + " are not all written: " + r.stdout
+		})
+		if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		p.wait(t)
+	}
+	killInside(early, "e-1\ne-2\n", 2)
+	killInside(late, "l-1\n", 3)
+
+	// txn list's filters against kafka-transactions list's on the same
+	// state: a pattern matches whole ids; the duration filter.
+	kafkaIDs := func(args ...string) string {
+		var ids []string
+		for _, row := range kafkaTable(kafkaTool(t, "transactions", append([]string{"--bootstrap-server", boot, "list"}, args...)...)) {
+			ids = append(ids, row["TransactionalId"])
+		}
+		slices.Sort(ids)
+		return strings.Join(ids, " ")
+	}
+	ourIDs := func(args ...string) string {
+		var ts []stTxn
+		u.run(append([]string{"txn", "list", "-o", "json"}, args...)...).ok(t).json(t, &ts)
+		var ids []string
+		for _, x := range ts {
+			ids = append(ids, x.ID)
+		}
+		slices.Sort(ids)
+		return strings.Join(ids, " ")
+	}
+	for _, pattern := range []string{id + "-.*", id, id[:len(id)-1], ".*" + id[4:] + ".*"} {
+		want := kafkaIDs("--transactional-id-pattern", pattern)
+		if got := ourIDs("--transactional-id-pattern", pattern); got != want {
+			t.Errorf("txn list --transactional-id-pattern %s: %q; kafka-transactions list: %q", pattern, got, want)
+		}
+	}
+	if want, got := kafkaIDs("--transactional-id-pattern", id+".*", "--duration-filter", "1"), ourIDs("--transactional-id-pattern", id+".*", "--open-longer-than", "1ms"); got != want || got == "" {
+		t.Errorf("txn list --open-longer-than 1ms: %q; kafka-transactions list --duration-filter 1: %q", got, want)
+	}
+	if got := ourIDs("--transactional-id-pattern", id+".*", "--state", "ongoing"); got != early+" "+late {
+		t.Errorf("txn list --state ongoing: %q, want the two killed producers' ids", got)
+	}
+
+	// Aborting the later one leaves the partition held by the earlier one:
+	// exit 3 naming it and the abort that ends it too, which runs as
+	// printed; then nothing holds the partition.
+	time.Sleep(time.Second) // older than the threshold below
+	r = u.run("txn", "abort", topic+":1", "--start-offset", "2", "--max-transaction-timeout", "1s", "--execute", "--yes").exit(t, 3)
+	r.errContains(t, "the transaction was aborted, but the last stable offset did not move past it", topic+"[1] is still at 0, held by the open transaction of \""+early+"\"")
+	m := regexp.MustCompile(`to end that one too: streamctl (txn abort .*)`).FindStringSubmatch(r.stderr)
+	if m == nil {
+		t.Fatalf("no hint to abort the earlier transaction:\n%s", r.stderr)
+	}
+	u.run(append(strings.Fields(m[1]), "--execute", "--yes")...).ok(t).errContains(t, "Aborted the transaction of \""+early+"\"")
+	for _, row := range kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "describe-producers", "--topic", topic, "--partition", "1")) {
+		if row["CurrentTransactionStartOffset"] != "None" {
+			t.Errorf("kafka-transactions describe-producers after both aborts: %v", row)
+		}
 	}
 }
 
