@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamctl/streamctl/cmd"
 )
 
 // openTransaction begins a transaction as transactional id id, writes the
@@ -188,6 +190,45 @@ func TestGroupLagMarksHeldPartitions(t *testing.T) {
 	golden(t, "group_lag_held.json", normaliseTimes(r.out))
 	r.errContains(t, `orders[0] is held at offset 2 by the open transaction of "orders-tx"`, "read_committed readers of billing wait there")
 	golden(t, "group_describe_held.table", normaliseTimes(run(t, b.args("group", "describe", "billing", "--held-after", "10ms")...).ok(t).out))
+	run(t, b.args("group", "lag", "--all", "--held-after", "10ms")...).ok(t).errContains(t, `orders[0] is held at offset 2 by the open transaction of "orders-tx"`, "to end it: streamctl txn abort orders:0")
+
+	// --watch: its JSON lines off a terminal carry the held partitions; on
+	// a terminal the view lists them under the partitions.
+	watch := func(tty bool, until string) string {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		ios := testStreams("")
+		ios.OutTTY, ios.Width = tty, 160
+		done := make(chan int, 1)
+		go func() {
+			done <- cmd.Run(ctx, ios, b.args("group", "lag", "billing", "--watch", "--interval", "1s", "--held-after", "10ms"))
+		}()
+		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(ios.Out.(*lockedBuffer).String(), until) && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		return ios.Out.(*lockedBuffer).String()
+	}
+	var line struct {
+		Held []struct {
+			Topic     string `json:"topic"`
+			Partition int32  `json:"partition"`
+			HeldBy    struct {
+				ID    string `json:"transactional_id"`
+				Abort string `json:"abort_command"`
+			} `json:"held_by"`
+		} `json:"held"`
+	}
+	out := watch(false, "\n")
+	if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &line); err != nil || len(line.Held) != 1 || line.Held[0].Partition != 0 ||
+		line.Held[0].HeldBy.ID != "orders-tx" || line.Held[0].HeldBy.Abort == "" {
+		t.Errorf("--watch's JSON line (%v):\n%s", err, out)
+	}
+	if out := watch(true, "Held behind open transactions"); !regexp.MustCompile(`orders +0 +2 +4 +"orders-tx" \(producer \d+\) +\S+ +yes`).MatchString(out) {
+		t.Errorf("--watch's view on a terminal:\n%s", out)
+	}
 
 	// The hint runs as printed: the plan of the abort.
 	hint := regexp.MustCompile(`to end it: (streamctl txn abort .*)`).FindStringSubmatch(r.errOut)
