@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"crypto/rand"
 	"fmt"
 	"regexp"
 	"sort"
@@ -124,6 +125,61 @@ func TestQuotasParity(t *testing.T) {
 	u.run("quota", "alter", "--name", "ip=no-such-host.invalid", "--add", "connection_creation_rate=5").exit(t, 1).errContains(t, "not a valid IP")
 	if got := oracleQuotas(t, "--entity-type", "users", "--entity-name", user); len(got) != 1 || strings.Contains(got[0], "connection") {
 		t.Errorf("a refused alter changed something: %q", got)
+	}
+
+	// IPs and the defaults (--default; kafka-configs --entity-default),
+	// each way round. The rates are high enough to hold back no other
+	// test on the shared broker, and removed at the end.
+	var rnd [2]byte
+	_, _ = rand.Read(rnd[:])
+	ip := fmt.Sprintf("10.26.%d.%d", rnd[0], rnd[1])
+	u.run("quota", "alter", "--name", "ip="+ip, "--add", "connection_creation_rate=7", "--execute").ok(t)
+	if got := oracleQuotas(t, "--entity-type", "ips", "--entity-name", ip); strings.Join(got, "\n") != fmt.Sprintf("ip '%s': connection_creation_rate=7.0", ip) {
+		t.Errorf("kafka-configs --entity-type ips --entity-name %s: %q", ip, got)
+	}
+	u.run("quota", "alter", "--name", "user="+user, "--default", "client-id", "--add", "controller_mutation_rate=9999999", "--execute").ok(t)
+	if got := oracleQuotas(t, "--entity-type", "users", "--entity-name", user, "--entity-type", "clients", "--entity-default"); strings.Join(got, "\n") !=
+		fmt.Sprintf("user-principal '%s', the default client-id: controller_mutation_rate=9999999.0", user) {
+		t.Errorf("kafka-configs users %s and the default client: %q", user, got)
+	}
+	kafkaTool(t, "configs", "--bootstrap-server", boot, "--alter", "--entity-type", "ips", "--entity-default", "--add-config", "connection_creation_rate=9999999")
+	listed := func(args ...string) []string {
+		t.Helper()
+		var entries []stQuotaEntry
+		u.run(append([]string{"quota", "list", "-o", "json"}, args...)...).ok(t).json(t, &entries)
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.kafkaName())
+		}
+		sort.Strings(names)
+		return names
+	}
+	if got := listed("--default", "ip"); strings.Join(got, "\n") != strings.Join(oracleQuotas(t, "--entity-type", "ips", "--entity-default"), "\n") ||
+		len(got) != 1 || got[0] != "the default ip: connection_creation_rate=9999999.0" {
+		t.Errorf("quota list --default ip: %q; kafka-configs --entity-type ips --entity-default: %q", got, oracleQuotas(t, "--entity-type", "ips", "--entity-default"))
+	}
+	if got := listed("--name", "ip="+ip); len(got) != 1 || got[0] != fmt.Sprintf("ip '%s': connection_creation_rate=7.0", ip) {
+		t.Errorf("quota list --name ip=%s: %q", ip, got)
+	}
+	// An IP without a quota of its own gets the default's.
+	var di struct {
+		Applied []struct {
+			Key   string  `json:"key"`
+			Value float64 `json:"value"`
+		} `json:"applied"`
+	}
+	u.run("quota", "describe", "--name", "ip=10.27.0.1", "-o", "json").ok(t).json(t, &di)
+	if len(di.Applied) != 1 || di.Applied[0].Key != "connection_creation_rate" || di.Applied[0].Value != 9999999 {
+		t.Errorf("quota describe of an IP without its own quota: %+v", di.Applied)
+	}
+	u.run("quota", "alter", "--default", "ip", "--delete", "connection_creation_rate", "--execute").ok(t)
+	u.run("quota", "alter", "--name", "user="+user, "--default", "client-id", "--delete", "controller_mutation_rate", "--execute").ok(t)
+	u.run("quota", "alter", "--name", "ip="+ip, "--delete", "connection_creation_rate", "--execute").ok(t)
+	for _, args := range [][]string{{"--entity-type", "ips", "--entity-default"}, {"--entity-type", "ips", "--entity-name", ip},
+		{"--entity-type", "users", "--entity-name", user, "--entity-type", "clients", "--entity-default"}} {
+		if got := oracleQuotas(t, args...); len(got) != 0 {
+			t.Errorf("kafka-configs %v after quota alter --delete: %q", args, got)
+		}
 	}
 }
 
