@@ -3,7 +3,9 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -166,4 +168,145 @@ func checkThrottledReassign(t *testing.T, env map[string]string, u *user) {
 	if out := kafkaTool(t, "reassign", "--bootstrap-server", boot, "--reassignment-json-file", plan, "--verify"); strings.Count(out, "is completed") != 2 {
 		t.Errorf("kafka-reassign-partitions --verify after streamctl's:\n%s", out)
 	}
+}
+
+// checkLogDirMoves moves a replica between its broker's two log dirs on the
+// 3-node cluster, with --replica-alter-log-dirs-throttle: the throttle
+// streamctl sets is the one kafka-reassign-partitions sets for the same
+// move of a twin topic (on the moving broker only); --verify shows the
+// move in progress and the throttle while it copies, and once the replica
+// is in its new dir removes the throttle, as Kafka's --verify does; Kafka's
+// tools see the replica there. A log dir the broker does not have is
+// refused, nothing changed.
+func checkLogDirMoves(t *testing.T, env map[string]string, u *user) {
+	t.Helper()
+	boot := env["KAFKA_BOOTSTRAP"]
+	ours, theirs := uniqueName(t, "dirs-ours"), uniqueName(t, "dirs-theirs")
+	const rate = 1_000_000 // 8 MB at 1 MB/s: some 6 s of copying past the first 2 s window
+	fill := func(topic string) {
+		kafkaTool(t, "topics", "--bootstrap-server", boot, "--create", "--topic", topic, "--replica-assignment", "1")
+		kafkaTool(t, "producer-perf", "--topic", topic, "--num-records", "8000", "--record-size", "1000", "--throughput", "-1",
+			"--producer-props", "bootstrap.servers="+boot, "acks=1")
+	}
+	// where says which of broker 1's log dirs holds the topic's replica
+	// (kafka-log-dirs), and which does not.
+	where := func(topic string) (current, other string) {
+		t.Helper()
+		var ld struct {
+			Brokers []struct {
+				LogDirs []struct {
+					LogDir     string `json:"logDir"`
+					Partitions []struct {
+						Partition string `json:"partition"`
+						IsFuture  bool   `json:"isFuture"`
+					} `json:"partitions"`
+				} `json:"logDirs"`
+			} `json:"brokers"`
+		}
+		out := kafkaTool(t, "log-dirs", "--bootstrap-server", boot, "--describe", "--broker-list", "1", "--topic-list", topic)
+		for _, l := range lines(out) {
+			if strings.HasPrefix(l, "{") {
+				if err := json.Unmarshal([]byte(l), &ld); err != nil {
+					t.Fatalf("kafka-log-dirs: %v\n%s", err, out)
+				}
+			}
+		}
+		if len(ld.Brokers) != 1 || len(ld.Brokers[0].LogDirs) != 2 {
+			t.Fatalf("kafka-log-dirs: want broker 1 with two log dirs:\n%s", out)
+		}
+		for _, d := range ld.Brokers[0].LogDirs {
+			if slices.ContainsFunc(d.Partitions, func(p struct {
+				Partition string `json:"partition"`
+				IsFuture  bool   `json:"isFuture"`
+			}) bool {
+				return p.Partition == topic+"-0" && !p.IsFuture
+			}) {
+				current = d.LogDir
+			} else {
+				other = d.LogDir
+			}
+		}
+		if current == "" {
+			t.Fatalf("kafka-log-dirs: no log dir of broker 1 holds %s-0:\n%s", topic, out)
+		}
+		return current, other
+	}
+	planFor := func(topic, dir string) string {
+		return u.writeFile(topic+"-dirs.json", []byte(fmt.Sprintf(`{"version":1,"partitions":[{"topic":%q,"partition":0,"replicas":[1],"log_dirs":[%q]}]}`, topic, dir)), 0o600)
+	}
+	dirsRates := func() map[string]string {
+		m := map[string]string{}
+		for _, id := range []string{"1", "2", "3"} {
+			cfg := parseDynamicConfigs(kafkaTool(t, "configs", "--bootstrap-server", boot, "--describe", "--entity-type", "brokers", "--entity-name", id))
+			m[id] = cfg["replica.alter.log.dirs.io.max.bytes.per.second"]
+		}
+		return m
+	}
+
+	// Kafka's tool on its twin, for the reference.
+	fill(theirs)
+	_, to := where(theirs)
+	kafkaTool(t, "reassign", "--bootstrap-server", boot, "--reassignment-json-file", planFor(theirs, to), "--execute", "--replica-alter-log-dirs-throttle", strconv.Itoa(rate))
+	kafkaRates := dirsRates()
+	eventually(t, 2*time.Minute, func() (bool, string) {
+		out := kafkaTool(t, "reassign", "--bootstrap-server", boot, "--reassignment-json-file", planFor(theirs, to), "--verify")
+		return strings.Contains(out, "Reassignment of replica "+theirs+"-0-1 completed successfully"), out
+	})
+	if got := dirsRates(); got["1"] != "" {
+		t.Fatalf("kafka-reassign-partitions --verify left the log dirs throttle: %v", got)
+	}
+
+	fill(ours)
+	from, to := where(ours)
+	u.run("topic", "reassign", "--reassignment-json-file", planFor(ours, "/no/such/dir"), "--execute").exit(t, 1).errContains(t, "broker 1 has no log dir \"/no/such/dir\"")
+	plan := planFor(ours, to)
+	var dry struct {
+		Moves []struct {
+			Broker  int32  `json:"broker"`
+			Current string `json:"current_dir"`
+			Target  string `json:"target_dir"`
+			State   string `json:"state"`
+		} `json:"log_dir_moves"`
+		Throttle *struct {
+			DirsRate    int64   `json:"log_dirs_rate_bytes_per_second"`
+			DirsBrokers []int32 `json:"log_dirs_brokers"`
+			State       string  `json:"state"`
+		} `json:"throttle"`
+	}
+	u.run("topic", "reassign", "--reassignment-json-file", plan, "--replica-alter-log-dirs-throttle", strconv.Itoa(rate), "-o", "json").ok(t).json(t, &dry)
+	if len(dry.Moves) != 1 || dry.Moves[0].Broker != 1 || dry.Moves[0].Current != from || dry.Moves[0].Target != to || dry.Throttle == nil ||
+		dry.Throttle.DirsRate != rate || fmt.Sprint(dry.Throttle.DirsBrokers) != "[1]" || dry.Throttle.State != "planned" {
+		t.Fatalf("the dry run of a log dir move: %+v, throttle %+v", dry.Moves, dry.Throttle)
+	}
+	if got := dirsRates(); got["1"] != "" {
+		t.Fatalf("a dry run set the log dirs throttle: %v", got)
+	}
+	r := u.run("topic", "reassign", "--reassignment-json-file", plan, "--execute", "--replica-alter-log-dirs-throttle", strconv.Itoa(rate)).ok(t)
+	r.errContains(t, "Started moving 1 replica between log dirs", "Throttled at 976.6 KiB/s between log dirs on broker 1")
+	if got := dirsRates(); fmt.Sprint(got) != fmt.Sprint(kafkaRates) {
+		t.Errorf("log dirs throttle: streamctl set %v, kafka-reassign-partitions %v", got, kafkaRates)
+	}
+	r = u.run("topic", "reassign", "--reassignment-json-file", plan, "--verify", "-o", "json")
+	r.json(t, &dry)
+	if r.code != 3 || len(dry.Moves) != 1 || dry.Moves[0].State != "in progress" || dry.Throttle == nil || dry.Throttle.State != "set" {
+		t.Errorf("--verify right after --execute: exit %d, moves %+v, throttle %+v", r.code, dry.Moves, dry.Throttle)
+	}
+	u.run("topic", "reassign", "--reassignment-json-file", plan, "--verify", "--wait", "-o", "json").ok(t).json(t, &dry)
+	if len(dry.Moves) != 1 || dry.Moves[0].State != "complete" || dry.Moves[0].Current != to || dry.Throttle == nil || dry.Throttle.State != "removed" {
+		t.Errorf("--verify --wait once moved: moves %+v, throttle %+v", dry.Moves, dry.Throttle)
+	}
+	if now, _ := where(ours); now != to {
+		t.Errorf("kafka-log-dirs has %s-0 in %s, want %s", ours, now, to)
+	}
+	if got := dirsRates(); got["1"] != "" || got["2"] != "" || got["3"] != "" {
+		t.Errorf("after --verify the log dirs throttle is still set: %v", got)
+	}
+	if out := kafkaTool(t, "reassign", "--bootstrap-server", boot, "--reassignment-json-file", plan, "--verify"); !strings.Contains(out, "Reassignment of replica "+ours+"-0-1 completed successfully") {
+		t.Errorf("kafka-reassign-partitions --verify after streamctl's:\n%s", out)
+	}
+	// A log dirs throttle where no replica moves between log dirs sets
+	// nothing, as Kafka's tool sets nothing.
+	u.writeFile("any.json", []byte(fmt.Sprintf(`{"version":1,"partitions":[{"topic":%q,"partition":0,"replicas":[1],"log_dirs":["any"]}]}`, ours)), 0o600)
+	u.run("topic", "reassign", "--reassignment-json-file", filepath.Join(u.home, "any.json"), "--replica-alter-log-dirs-throttle", "1000").ok(t).
+		errContains(t, "No log dirs throttle is set")
 }

@@ -89,8 +89,8 @@ func oracleReplicas(t testing.TB, bootstrap, topic string) map[int32]string {
 	return m
 }
 
-// Reassignment, leader elections, the KRaft quorum and throttled moves on
-// three nodes, each step checked
+// Reassignment, leader elections, the KRaft quorum, throttled moves and
+// moves between a broker's log dirs on three nodes, each step checked
 // with Kafka's own tools: the plan from --broker-ids is the documented
 // spread; kafka-reassign-partitions and streamctl --verify agree before
 // and after --execute --wait; the rollback file streamctl saves is
@@ -226,4 +226,5 @@ func TestThreeNodeReassignAndElect(t *testing.T) {
 	// being the slow part.
 	checkQuorum(t, env, u)
 	checkThrottledReassign(t, env, u)
+	checkLogDirMoves(t, env, u)
 }

@@ -47,7 +47,10 @@ those brokers: replica i of the n-th partition on the (n+i)-th broker, so
 leaders and replicas are balanced; --replication-factor changes the count) or
 from a file in Kafka's reassignment JSON (--reassignment-json-file, what
 kafka-reassign-partitions --generate prints). Every broker must be in the
-cluster. The first replica of each partition is its preferred leader.
+cluster. The first replica of each partition is its preferred leader. In the
+file, log_dirs may name, instead of "any", the log dir of its broker a
+replica goes to (an absolute path of its log.dirs): --execute then asks that
+broker to move it there (AlterReplicaLogDirs), once it has the replica.
 
 Without --execute it shows each partition's current and target replicas
 (--export prints the target as Kafka's JSON instead). --execute saves the
@@ -65,9 +68,10 @@ kafka-reassign-partitions --throttle does: --execute sets the rate
 on every broker that sends or receives a moving replica, and lists the
 throttled replicas on each topic; --verify shows it while partitions move
 and removes it once every partition is complete (--wait too), unless
---preserve-throttles. --replica-alter-log-dirs-throttle sets
-replica.alter.log.dirs.io.max.bytes.per.second on those brokers, which limits
-moves between a broker's log dirs (streamctl makes none itself).`,
+--preserve-throttles. --replica-alter-log-dirs-throttle limits moves between
+a broker's log dirs the same way: it sets
+replica.alter.log.dirs.io.max.bytes.per.second on the brokers with a replica
+to move between their log dirs (none when the file names no log dir).`,
 		Example: `  streamctl topic reassign order-events --broker-ids 2,3,4
   streamctl topic reassign order-events --broker-ids 2,3,4 --export > plan.json
   streamctl topic reassign --reassignment-json-file plan.json --execute --wait
@@ -129,12 +133,13 @@ func (o *ReassignOptions) validate(cmd *cobra.Command) error {
 
 func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) error {
 	var target admin.Assignment
+	var dirs admin.LogDirs
 	if opts.File != "" {
 		r, err := os.Open(opts.File)
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, err)
 		}
-		target, err = admin.ReadAssignment(r)
+		target, dirs, err = admin.ReadAssignment(r)
 		r.Close()
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, fmt.Errorf("%s: %w", opts.File, err))
@@ -150,13 +155,13 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			return err
 		}
 	}
-	plan, err := admin.PlanReassignment(ctx, client, target)
+	plan, err := admin.PlanReassignment(ctx, client, target, dirs)
 	if err != nil {
 		return err
 	}
 	switch {
 	case opts.Export:
-		return admin.WriteAssignment(f.IO.Out, target)
+		return admin.WriteAssignment(f.IO.Out, target, dirs)
 	case opts.Verify:
 		if err := admin.Verify(ctx, client, plan, settle); err != nil {
 			return err
@@ -186,16 +191,12 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 		}
 		return printReassign(f, plan)
 	}
-	moves := len(plan.Moves())
+	moves := len(plan.Moves()) + len(plan.DirMoves())
 	if opts.Throttle >= 0 || opts.LogDirsThrottle >= 0 {
-		plan.Throttle = admin.PlanThrottle(plan, max(opts.Throttle, 0), max(opts.LogDirsThrottle, 0))
+		plan.Throttle = planThrottle(f, plan, opts)
 	}
 	if moves == 0 {
 		f.IO.Infof("Every partition is on its target replicas already: nothing to move.")
-		if plan.Throttle != nil {
-			f.IO.Infof("No throttle is set: it limits moves, and there are none.")
-			plan.Throttle = nil
-		}
 	} else if ok, err := opts.exec.Proceed(f, ""); err != nil {
 		return err
 	} else if ok {
@@ -205,11 +206,10 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			}
 			return err
 		}
-		f.IO.Infof("Started moving %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
-			plural(moves, "partition"), plan.RollbackFile)
+		f.IO.Infof("Started %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
+			movesStarted(plan), plan.RollbackFile)
 		if plan.Throttle != nil {
-			f.IO.Infof("Throttled at %s on brokers %s; --verify removes the throttle once every partition is moved.",
-				throttleRate(plan.Throttle), strings.Trim(format.Int32s(plan.Throttle.Brokers), " "))
+			f.IO.Infof("Throttled at %s; --verify removes the throttle once every partition is moved.", throttleRate(plan.Throttle))
 		}
 		if opts.Wait {
 			if err := waitForMoves(cmd, f, client, plan); err != nil {
@@ -239,7 +239,7 @@ const settle = 5 * time.Second
 // waitForMoves polls until no partition of the plan is moving, with a
 // progress bar on a terminal. Ctrl-C stops the wait, not the moves.
 func waitForMoves(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, plan *admin.ReassignPlan) error {
-	total := len(plan.Partitions) - plan.Count(admin.Unchanged)
+	total := plan.Total() - plan.Count(admin.Unchanged)
 	var bar *progressbar.ProgressBar
 	if f.IO.ErrTTY {
 		desc := "moving partitions"
@@ -300,7 +300,7 @@ func printReassign(f *cmdutil.Factory, plan *admin.ReassignPlan) error {
 			}
 			g.Row(row...)
 		}
-		return append([]*format.Grid{g}, throttleGrid(plan.Throttle)...)
+		return append(append([]*format.Grid{g}, logDirGrid(plan)...), throttleGrid(plan.Throttle)...)
 	})
 }
 

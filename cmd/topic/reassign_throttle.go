@@ -47,7 +47,7 @@ func settleThrottle(ctx context.Context, f *cmdutil.Factory, client *kafka.Clien
 	}
 	plan.Throttle = t
 	if plan.Count(admin.InProgress) > 0 || plan.Count(admin.NotStarted) > 0 {
-		f.IO.Infof("Throttled at %s on brokers %s while partitions move.", throttleRate(t), strings.Trim(format.Int32s(t.Brokers), " "))
+		f.IO.Infof("Throttled at %s while partitions move.", throttleRate(t))
 		return nil
 	}
 	if opts.PreserveThrottles {
@@ -62,29 +62,89 @@ func settleThrottle(ctx context.Context, f *cmdutil.Factory, client *kafka.Clien
 	return nil
 }
 
+// planThrottle is the throttle of the plan's moves; each rate given with
+// nothing for it to limit is said so and not set, as Kafka's tool sets
+// none.
+func planThrottle(f *cmdutil.Factory, plan *admin.ReassignPlan, opts *ReassignOptions) *admin.Throttle {
+	t := admin.PlanThrottle(plan, max(opts.Throttle, 0), max(opts.LogDirsThrottle, 0))
+	if opts.Throttle > 0 && len(t.Brokers) == 0 {
+		f.IO.Infof("No throttle between brokers is set: it limits replicas moving between brokers, and the plan moves none.")
+		t.RateBytesPerSecond = 0
+	}
+	if opts.LogDirsThrottle > 0 && len(t.LogDirsBrokers) == 0 {
+		f.IO.Infof("No log dirs throttle is set: it limits replicas moving between a broker's log dirs (log_dirs in --reassignment-json-file), and the plan moves none.")
+	}
+	if t.RateBytesPerSecond == 0 && t.LogDirsRateBytesPerSecond == 0 {
+		return nil
+	}
+	return t
+}
+
+// throttleRate says each rate and where it is set: "976.6 KiB/s between
+// brokers on brokers 1,2,3".
 func throttleRate(t *admin.Throttle) string {
 	var parts []string
 	if t.RateBytesPerSecond > 0 {
-		parts = append(parts, format.Bytes(t.RateBytesPerSecond)+"/s between brokers")
+		parts = append(parts, format.Bytes(t.RateBytesPerSecond)+"/s between brokers on "+brokersList(t.Brokers))
 	}
 	if t.LogDirsRateBytesPerSecond > 0 {
-		parts = append(parts, format.Bytes(t.LogDirsRateBytesPerSecond)+"/s between log dirs")
+		parts = append(parts, format.Bytes(t.LogDirsRateBytesPerSecond)+"/s between log dirs on "+brokersList(t.LogDirsBrokers))
 	}
-	return strings.Join(parts, " and ")
+	return strings.Join(parts, ", and ")
+}
+
+func brokersList(ids []int32) string {
+	if len(ids) == 1 {
+		return "broker " + strconv.Itoa(int(ids[0]))
+	}
+	return "brokers " + strings.Trim(format.Int32s(ids), " ")
 }
 
 func throttleGrid(t *admin.Throttle) []*format.Grid {
 	if t == nil {
 		return nil
 	}
-	g := format.NewGrid("THROTTLE", "RATE", "LOG-DIRS-RATE", "BROKERS", "STATE")
-	rate, dirs := "-", "-"
+	g := format.NewGrid("THROTTLE", "RATE", "BROKERS", "STATE")
 	if t.RateBytesPerSecond > 0 {
-		rate = strconv.FormatInt(t.RateBytesPerSecond, 10) + " (" + format.Bytes(t.RateBytesPerSecond) + "/s)"
+		g.Row("between brokers", strconv.FormatInt(t.RateBytesPerSecond, 10)+" ("+format.Bytes(t.RateBytesPerSecond)+"/s)", strings.Trim(format.Int32s(t.Brokers), " "), t.State)
 	}
 	if t.LogDirsRateBytesPerSecond > 0 {
-		dirs = strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10) + " (" + format.Bytes(t.LogDirsRateBytesPerSecond) + "/s)"
+		g.Row("between log dirs", strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10)+" ("+format.Bytes(t.LogDirsRateBytesPerSecond)+"/s)", strings.Trim(format.Int32s(t.LogDirsBrokers), " "), t.State)
 	}
-	g.Row("replication", rate, dirs, strings.Trim(format.Int32s(t.Brokers), " "), t.State)
+	if len(g.Rows) == 0 { // rates gone, throttled replicas left on topics
+		g.Row("throttled replicas only", "-", "-", t.State)
+	}
 	return []*format.Grid{g}
+}
+
+// logDirGrid lists the plan's moves between log dirs, none without.
+func logDirGrid(plan *admin.ReassignPlan) []*format.Grid {
+	if len(plan.LogDirMoves) == 0 {
+		return nil
+	}
+	g := format.NewGrid("TOPIC", "PARTITION", "BROKER", "CURRENT-LOG-DIR", "TARGET-LOG-DIR", "STATE")
+	for _, m := range plan.LogDirMoves {
+		state, cur := m.State, m.CurrentDir
+		if !plan.Executed && m.State == admin.NotStarted {
+			state = "would move"
+		}
+		if cur == "" {
+			cur = "-"
+		}
+		g.Row(m.Topic, strconv.Itoa(int(m.Partition)), strconv.Itoa(int(m.Broker)), cur, m.TargetDir, state)
+	}
+	return []*format.Grid{g}
+}
+
+// movesStarted says what --execute started: "moving 2 partitions" and/or
+// "moving 1 replica between log dirs".
+func movesStarted(plan *admin.ReassignPlan) string {
+	var parts []string
+	if n := len(plan.Moves()); n > 0 {
+		parts = append(parts, "moving "+plural(n, "partition"))
+	}
+	if n := len(plan.DirMoves()); n > 0 {
+		parts = append(parts, "moving "+plural(n, "replica")+" between log dirs")
+	}
+	return strings.Join(parts, " and ")
 }

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,13 +34,18 @@ const (
 // (kafka-reassign-partitions --throttle and --replica-alter-log-dirs-throttle):
 // the brokers that send or receive replicas may copy at most Rate bytes per
 // second for the throttled replicas, which are the moving partitions'
-// current replicas (as leaders) and the replicas being added (as followers).
+// current replicas (as leaders) and the replicas being added (as followers);
+// the brokers moving replicas between their log dirs may copy at most
+// LogDirsRate bytes per second doing so.
 type Throttle struct {
 	RateBytesPerSecond int64 `json:"rate_bytes_per_second" yaml:"rate_bytes_per_second"`
+	// Brokers are those the rate is set on.
+	Brokers []int32 `json:"brokers" yaml:"brokers"`
 	// LogDirsRateBytesPerSecond limits moves between a broker's log dirs
-	// (replica.alter.log.dirs.io.max.bytes.per.second); 0 when not set.
+	// (replica.alter.log.dirs.io.max.bytes.per.second) on LogDirsBrokers,
+	// those with a replica to move (Kafka's moving brokers); 0 when not set.
 	LogDirsRateBytesPerSecond int64   `json:"log_dirs_rate_bytes_per_second,omitempty" yaml:"log_dirs_rate_bytes_per_second,omitempty"`
-	Brokers                   []int32 `json:"brokers" yaml:"brokers"`
+	LogDirsBrokers            []int32 `json:"log_dirs_brokers,omitempty" yaml:"log_dirs_brokers,omitempty"`
 	// LeaderReplicas and FollowerReplicas are each topic's throttled
 	// replicas, in Kafka's partition:broker list.
 	LeaderReplicas   map[string]string `json:"leader_throttled_replicas" yaml:"leader_throttled_replicas"`
@@ -50,10 +56,26 @@ type Throttle struct {
 // PlanThrottle computes the throttle of the plan's moves, as
 // kafka-reassign-partitions does: rates on every broker holding or
 // receiving a moving partition's replica; leader throttles on the current
-// replicas, follower throttles on the added ones.
+// replicas, follower throttles on the added ones; the log dirs rate on
+// every broker with a replica to move between its log dirs (none without
+// such moves).
 func PlanThrottle(plan *ReassignPlan, rate, dirsRate int64) *Throttle {
-	t := &Throttle{RateBytesPerSecond: rate, LogDirsRateBytesPerSecond: dirsRate, Brokers: []int32{},
+	t := &Throttle{RateBytesPerSecond: rate, Brokers: []int32{},
 		LeaderReplicas: map[string]string{}, FollowerReplicas: map[string]string{}, State: ThrottlePlanned}
+	if dirsRate > 0 {
+		for _, m := range plan.LogDirMoves {
+			if m.State != Unchanged && m.State != Complete && !slices.Contains(t.LogDirsBrokers, m.Broker) {
+				t.LogDirsBrokers = append(t.LogDirsBrokers, m.Broker)
+			}
+		}
+		slices.Sort(t.LogDirsBrokers)
+		if len(t.LogDirsBrokers) > 0 {
+			t.LogDirsRateBytesPerSecond = dirsRate
+		}
+	}
+	if rate <= 0 {
+		return t
+	}
 	leaders, followers := map[string][]string{}, map[string][]string{}
 	for _, r := range plan.Partitions {
 		if r.State == Unchanged || r.State == Complete {
@@ -89,7 +111,7 @@ func PlanThrottle(plan *ReassignPlan, rate, dirsRate int64) *Throttle {
 // it); the brokers apply the configs in the metadata log's order, so a
 // broker showing its rate has the topics' replicas too.
 func SetThrottle(ctx context.Context, c *kafka.Client, t *Throttle, settle time.Duration) error {
-	if t.RateBytesPerSecond > 0 {
+	if t.RateBytesPerSecond > 0 && len(t.Brokers) > 0 {
 		for _, topic := range sortedTopics(t.LeaderReplicas) {
 			set := map[string]string{leaderReplicas: t.LeaderReplicas[topic]}
 			var del []string
@@ -103,31 +125,36 @@ func SetThrottle(ctx context.Context, c *kafka.Client, t *Throttle, settle time.
 			}
 		}
 	}
-	rates := map[string]string{}
+	rates := map[int32]map[string]string{}
 	if t.RateBytesPerSecond > 0 {
-		rates[leaderRate] = strconv.FormatInt(t.RateBytesPerSecond, 10)
-		rates[followerRate] = rates[leaderRate]
+		for _, b := range t.Brokers {
+			v := strconv.FormatInt(t.RateBytesPerSecond, 10)
+			rates[b] = map[string]string{leaderRate: v, followerRate: v}
+		}
 	}
 	if t.LogDirsRateBytesPerSecond > 0 {
-		rates[logDirsRate] = strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10)
+		for _, b := range t.LogDirsBrokers {
+			if rates[b] == nil {
+				rates[b] = map[string]string{}
+			}
+			rates[b][logDirsRate] = strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10)
+		}
 	}
-	if len(rates) == 0 {
-		return nil
-	}
-	for _, b := range t.Brokers {
-		if err := c.AlterBrokerConfig(ctx, b, rates, nil, false); err != nil {
+	brokers := slices.Sorted(maps.Keys(rates))
+	for _, b := range brokers {
+		if err := c.AlterBrokerConfig(ctx, b, rates[b], nil, false); err != nil {
 			return fmt.Errorf("setting the replication throttle on broker %d: %w", b, err)
 		}
 	}
 	deadline := time.Now().Add(settle)
-	for _, b := range t.Brokers {
+	for _, b := range brokers {
 		for {
 			entries, err := c.BrokerConfig(ctx, b)
 			if err != nil {
 				return err
 			}
 			applied := true
-			for k, v := range rates {
+			for k, v := range rates[b] {
 				applied = applied && strconv.FormatInt(dynamicInt(entries, k), 10) == v
 			}
 			if applied {
@@ -163,6 +190,11 @@ func ReadThrottle(ctx context.Context, c *kafka.Client, plan *ReassignPlan) (*Th
 			topics = append(topics, r.Topic)
 		}
 	}
+	for _, m := range plan.LogDirMoves {
+		if !slices.Contains(brokers, m.Broker) {
+			brokers = append(brokers, m.Broker)
+		}
+	}
 	slices.Sort(brokers)
 	for _, b := range brokers {
 		entries, err := c.BrokerConfig(ctx, b)
@@ -173,9 +205,13 @@ func ReadThrottle(ctx context.Context, c *kafka.Client, plan *ReassignPlan) (*Th
 		if r := dynamicInt(entries, followerRate); r > rate {
 			rate = r
 		}
-		if rate > 0 || dirs > 0 {
+		if rate > 0 {
 			t.Brokers = append(t.Brokers, b)
-			t.RateBytesPerSecond, t.LogDirsRateBytesPerSecond = max(t.RateBytesPerSecond, rate), max(t.LogDirsRateBytesPerSecond, dirs)
+			t.RateBytesPerSecond = max(t.RateBytesPerSecond, rate)
+		}
+		if dirs > 0 {
+			t.LogDirsBrokers = append(t.LogDirsBrokers, b)
+			t.LogDirsRateBytesPerSecond = max(t.LogDirsRateBytesPerSecond, dirs)
 		}
 	}
 	for _, topic := range topics {
@@ -194,7 +230,7 @@ func ReadThrottle(ctx context.Context, c *kafka.Client, plan *ReassignPlan) (*Th
 			}
 		}
 	}
-	if len(t.Brokers) == 0 && len(t.LeaderReplicas) == 0 && len(t.FollowerReplicas) == 0 {
+	if len(t.Brokers) == 0 && len(t.LogDirsBrokers) == 0 && len(t.LeaderReplicas) == 0 && len(t.FollowerReplicas) == 0 {
 		return nil, nil
 	}
 	return t, nil

@@ -24,4 +24,14 @@ func TestPlanThrottle(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("PlanThrottle:\n got %+v\nwant %+v", got, want)
 	}
+	// The log dirs rate goes on the brokers with a replica to move between
+	// their log dirs, as kafka-reassign-partitions' moving brokers: none
+	// without such moves.
+	if got := PlanThrottle(plan, 0, 1000); got.LogDirsRateBytesPerSecond != 0 || len(got.LogDirsBrokers) != 0 || len(got.Brokers) != 0 {
+		t.Errorf("a log dirs throttle without log dir moves: %+v", got)
+	}
+	plan.LogDirMoves = []LogDirMove{{Topic: "a", Partition: 1, Broker: 2, TargetDir: "/d2", State: NotStarted}, {Topic: "a", Partition: 1, Broker: 1, TargetDir: "/d1", State: Unchanged}}
+	if got := PlanThrottle(plan, 0, 1000); got.LogDirsRateBytesPerSecond != 1000 || !reflect.DeepEqual(got.LogDirsBrokers, []int32{2}) || len(got.Brokers) != 0 {
+		t.Errorf("a log dirs throttle: %+v", got)
+	}
 }
