@@ -276,9 +276,9 @@ func waitForMoves(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, 
 func verdict(plan *admin.ReassignPlan) error {
 	switch {
 	case plan.Count(admin.NotStarted) > 0:
-		return fmt.Errorf("%s neither on the target replicas nor moving: the plan was not executed, or the replicas changed since", partitionsAre(plan.Count(admin.NotStarted)))
+		return fmt.Errorf("%s neither on the target replicas nor moving: the plan was not executed, or the replicas changed since", partitionsAre(plan, admin.NotStarted))
 	case plan.Count(admin.InProgress) > 0:
-		return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("%s still moving", partitionsAre(plan.Count(admin.InProgress))))
+		return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("%s still moving", partitionsAre(plan, admin.InProgress)))
 	}
 	return nil
 }
@@ -311,9 +311,30 @@ func orNone(ids []int32) string {
 	return strings.Trim(format.Int32s(ids), " ")
 }
 
-func partitionsAre(n int) string {
-	if n == 1 {
-		return "1 partition is"
+// partitionsAre counts what of the plan is in the state: "1 partition
+// is", "2 partitions and 1 replica (between log dirs) are".
+func partitionsAre(plan *admin.ReassignPlan, state string) string {
+	var parts, dirs int
+	for _, r := range plan.Partitions {
+		if r.State == state {
+			parts++
+		}
 	}
-	return strconv.Itoa(n) + " partitions are"
+	for _, m := range plan.LogDirMoves {
+		if m.State == state {
+			dirs++
+		}
+	}
+	var what []string
+	if parts > 0 {
+		what = append(what, plural(parts, "partition"))
+	}
+	if dirs > 0 {
+		what = append(what, plural(dirs, "replica")+" (between log dirs)")
+	}
+	verb := " are"
+	if parts+dirs == 1 {
+		verb = " is"
+	}
+	return strings.Join(what, " and ") + verb
 }

@@ -136,15 +136,15 @@ func logDirGrid(plan *admin.ReassignPlan) []*format.Grid {
 	return []*format.Grid{g}
 }
 
-// movesStarted says what --execute started: "moving 2 partitions" and/or
-// "moving 1 replica between log dirs".
+// movesStarted says what --execute started: "moving 2 partitions",
+// "moving 1 replica between log dirs", or both.
 func movesStarted(plan *admin.ReassignPlan) string {
 	var parts []string
 	if n := len(plan.Moves()); n > 0 {
-		parts = append(parts, "moving "+plural(n, "partition"))
+		parts = append(parts, plural(n, "partition"))
 	}
 	if n := len(plan.DirMoves()); n > 0 {
-		parts = append(parts, "moving "+plural(n, "replica")+" between log dirs")
+		parts = append(parts, plural(n, "replica")+" between log dirs")
 	}
-	return strings.Join(parts, " and ")
+	return "moving " + strings.Join(parts, " and ")
 }
