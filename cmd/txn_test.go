@@ -242,4 +242,21 @@ func TestGroupLagMarksHeldPartitions(t *testing.T) {
 	if strings.Contains(r.out+r.errOut, "held") {
 		t.Errorf("still marked after the abort:\n%s%s", r.out, r.errOut)
 	}
+
+	// The group stays at offset 2, below the aborted records (2, 3) and
+	// their marker (4), which no reader reads: held all the same by the
+	// next transaction left open, at 5.
+	b.openTransaction(t, "orders-tx-2", "orders", 0, "held-3")
+	time.Sleep(20 * time.Millisecond)
+	r = run(t, b.args("group", "lag", "billing", "--held-after", "10ms")...).ok(t)
+	r.errContains(t, `orders[0] is held at offset 5 by the open transaction of "orders-tx-2"`, "--start-offset 5")
+	// A group with a record to read below the transaction is not held yet.
+	runIn(t, "o-3\n", b.args("produce", "orders", "--partition", "1")...).ok(t)
+	run(t, b.args("consume", "orders", "-p", "1", "-g", "other", "-e", "-o", "raw")...).ok(t) // committed at 1
+	runIn(t, "o-4\n", b.args("produce", "orders", "--partition", "1", "--transactional-id", "orders-tx-4")...).ok(t)
+	b.openTransaction(t, "orders-tx-3", "orders", 1, "held-4") // at 3, after o-4 (1) and its commit marker (2)
+	time.Sleep(20 * time.Millisecond)
+	if r = run(t, b.args("group", "lag", "other", "--held-after", "10ms")...).ok(t); strings.Contains(r.errOut, "is held") {
+		t.Errorf("a group with o-4 to read is marked held:\n%s", r.errOut)
+	}
 }

@@ -265,14 +265,19 @@ func TestHangingTransaction(t *testing.T) {
 
 	// Two producers killed inside their transactions on partition 1.
 	early, late := id+"-early", id+"-late"
+	var killInsideOn func(partition int, txid, records string, hw int64)
 	killInside := func(txid, records string, hw int64) {
 		t.Helper()
-		p := u.start("produce", topic, "--partition", "1", "--transactional-id", txid, "-X", "transaction.timeout.ms=900000")
+		killInsideOn(1, txid, records, hw)
+	}
+	killInsideOn = func(partition int, txid, records string, hw int64) {
+		t.Helper()
+		p := u.start("produce", topic, "--partition", strconv.Itoa(partition), "--transactional-id", txid, "-X", "transaction.timeout.ms=900000")
 		if _, err := io.WriteString(p.stdin, records); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, time.Minute, func() (bool, string) {
-			r := u.run("txn", "find-hanging", topic+":1", "--max-transaction-timeout", "1ns", "-o", "json").ok(t)
+			r := u.run("txn", "find-hanging", topic+":"+strconv.Itoa(partition), "--max-transaction-timeout", "1ns", "-o", "json").ok(t)
 			r.json(t, &open)
 			return len(open) > 0 && open[len(open)-1].HighWatermark == hw, "the records of " + txid + " are not all written: " + r.stdout
 		})
@@ -333,6 +338,32 @@ func TestHangingTransaction(t *testing.T) {
 			t.Errorf("kafka-transactions describe-producers after both aborts: %v", row)
 		}
 	}
+
+	// The group reads on to after-1 (6) and commits 7. A producer killed
+	// inside its transaction there (7) is aborted (its marker at 8);
+	// another is killed inside its own (from 9). The group stands at 7,
+	// below records no reader reads, and is held all the same: group lag
+	// says so, where kafka-consumer-groups shows the lag only.
+	u.run("consume", topic, "-g", group, "-e", "-o", "raw").ok(t)
+	killInsideOn(0, id+"-c", "c-1\n", 8)
+	u.run("txn", "abort", "--transactional-id", id+"-c", "--max-transaction-timeout", "1ns", "--execute", "--yes").ok(t)
+	killInsideOn(0, id+"-d", "d-1\n", 10)
+	r = u.run("group", "lag", group, "--held-after", "1ms", "-o", "json").ok(t)
+	r.json(t, &lag)
+	r.errContains(t, topic+"[0] is held at offset 9 by the open transaction of \""+id+"-d\"", "--start-offset 9")
+	if oracle, errText := oracleGroup(t, group); errText != "" || len(oracle) == 0 {
+		t.Fatalf("kafka-consumer-groups: %s", errText)
+	} else {
+		for _, o := range oracle {
+			if o.Partition == 0 && o.CurrentOffset != 7 {
+				t.Errorf("kafka-consumer-groups has the group at %d on partition 0, want 7", o.CurrentOffset)
+			}
+		}
+	}
+	if h := lag.Partitions[0].HeldBy; h == nil || h.LSO != 9 || h.ID != id+"-d" {
+		t.Errorf("group lag's partition 0: %+v", lag.Partitions[0])
+	}
+	u.run("txn", "abort", "--transactional-id", id+"-d", "--max-transaction-timeout", "1ns", "--execute", "--yes").ok(t)
 }
 
 // stTxn is a transactional id of `txn list` and `txn describe` -o json.

@@ -1,6 +1,7 @@
 package txn
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,13 +66,21 @@ last minutes. Each one found can be ended with txn abort.`,
 				return err
 			}
 			opts.Now = time.Now()
-			found, err := txn.FindHanging(cmd.Context(), c, opts)
+			found, live, err := txn.FindHanging(cmd.Context(), c, opts)
 			if err != nil {
 				return err
 			}
 			return format.Print(f.IO, f.Output(), found, func(wide bool) []*format.Grid {
 				g := openGrid(found, wide)
 				g.Empty = "No hanging transactions."
+				switch {
+				case live == 1:
+					g.Empty += fmt.Sprintf(" 1 transaction is open there, not hanging at this threshold: its producer wrote within %s (txn producers shows it; a lower --max-transaction-timeout calls a shorter silence hanging).",
+						format.FlagDuration(opts.MaxTransactionTimeout))
+				case live > 1:
+					g.Empty += fmt.Sprintf(" %d transactions are open there, not hanging at this threshold: their producers wrote within %s (txn producers shows them; a lower --max-transaction-timeout calls a shorter silence hanging).",
+						live, format.FlagDuration(opts.MaxTransactionTimeout))
+				}
 				return []*format.Grid{g}
 			})
 		},

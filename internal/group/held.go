@@ -33,13 +33,22 @@ type HeldBy struct {
 	Abort string `json:"abort_command,omitempty" yaml:"abort_command,omitempty"`
 }
 
+// HeldCluster is what MarkHeld needs from Kafka.
+type HeldCluster interface {
+	txn.Cluster
+	ReadableBefore(ctx context.Context, tp kafka.TopicPartition, from, end int64) (bool, error)
+}
+
 // MarkHeld finds, in each group's partitions, those held behind an open
 // transaction for longer than after, and sets their HeldBy. Only
-// partitions where the group stands at the last stable offset with the
-// high watermark above it are looked at (a read_uncommitted reader goes
-// past it, one behind it is not held yet), so a picture without
-// transactions costs one read_committed ListOffsets.
-func MarkHeld(ctx context.Context, c txn.Cluster, lags []Lag, after time.Duration, now time.Time) error {
+// partitions where the group has read everything up to the last stable
+// offset, with the high watermark above it, are looked at (a
+// read_uncommitted reader goes past it, one with records still to read is
+// not held yet): the group stands at it, or below it with only aborted
+// records and transaction markers in between (never read; librdkafka
+// applications commit the offset after the last record read). A picture
+// without transactions costs one read_committed ListOffsets.
+func MarkHeld(ctx context.Context, c HeldCluster, lags []Lag, after time.Duration, now time.Time) error {
 	var tps []kafka.TopicPartition
 	for _, l := range lags {
 		for _, p := range l.Partitions {
@@ -56,11 +65,38 @@ func MarkHeld(ctx context.Context, c txn.Cluster, lags []Lag, after time.Duratio
 	if err != nil {
 		return err
 	}
+	type waiter struct {
+		group string
+		tp    kafka.TopicPartition
+	}
+	waiting := map[waiter]bool{}
+	type below struct {
+		tp   kafka.TopicPartition
+		from int64
+	}
+	readable := map[below]bool{}
 	var held []kafka.TopicPartition
 	for _, l := range lags {
 		for _, p := range l.Partitions {
 			tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
-			if o, ok := lso[tp]; ok && p.CommittedOffset != nil && *p.CommittedOffset == o.End && o.End < p.LogEndOffset && !slices.Contains(held, tp) {
+			o, ok := lso[tp]
+			if !ok || p.CommittedOffset == nil || *p.CommittedOffset > o.End || o.End >= p.LogEndOffset {
+				continue
+			}
+			if at := *p.CommittedOffset; at < o.End {
+				r, seen := readable[below{tp, at}]
+				if !seen {
+					if r, err = c.ReadableBefore(ctx, tp, at, o.End); err != nil {
+						return err
+					}
+					readable[below{tp, at}] = r
+				}
+				if r {
+					continue
+				}
+			}
+			waiting[waiter{l.Group, tp}] = true
+			if !slices.Contains(held, tp) {
 				held = append(held, tp)
 			}
 		}
@@ -76,7 +112,7 @@ func MarkHeld(ctx context.Context, c txn.Cluster, lags []Lag, after time.Duratio
 		for j := range lags[i].Partitions {
 			p := &lags[i].Partitions[j]
 			tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
-			if !slices.Contains(held, tp) {
+			if !waiting[waiter{lags[i].Group, tp}] {
 				continue
 			}
 			at := lso[tp].End

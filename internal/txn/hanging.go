@@ -191,23 +191,25 @@ type FindOptions struct {
 	Now                   time.Time
 }
 
-// FindHanging returns the hanging transactions of the partitions in scope.
-func FindHanging(ctx context.Context, c Cluster, opts FindOptions) ([]OpenTransaction, error) {
+// FindHanging returns the hanging transactions of the partitions in scope,
+// and how many others are open there, live at the threshold.
+func FindHanging(ctx context.Context, c Cluster, opts FindOptions) (hanging []OpenTransaction, live int, err error) {
 	tps, descs, err := partitionsOf(ctx, c, opts.Scope)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if opts.Broker != nil {
 		if err := c.CheckBrokers(ctx, *opts.Broker); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		tps = onBroker(descs, tps, *opts.Broker)
 	}
 	open, err := OpenTransactions(ctx, c, tps, opts.MaxTransactionTimeout, opts.Now)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return slices.DeleteFunc(open, func(o OpenTransaction) bool { return !o.Hanging }), nil
+	hanging = slices.DeleteFunc(slices.Clone(open), func(o OpenTransaction) bool { return !o.Hanging })
+	return hanging, len(open) - len(hanging), nil
 }
 
 // onBroker keeps the partitions with a replica on the broker.
