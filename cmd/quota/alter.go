@@ -57,7 +57,7 @@ precedence (see describe).`,
 			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
 				g := format.NewGrid("USER", "CLIENT-ID", "IP", "QUOTA", "CURRENT", "CHANGE")
 				for _, ch := range plan.Changes {
-					cur, change := "-", "delete: the next entity's quota applies"
+					cur, change := "-", "remove: the next quota in Kafka's precedence applies, if any"
 					if ch.Current != nil {
 						cur = quota.Human(ch.Key, *ch.Current)
 					}
