@@ -348,4 +348,29 @@ func TestFeaturesParity(t *testing.T) {
 		t.Errorf("kafka-features upgraded group.version to 7:\n%s", errOut)
 	}
 	u.run("cluster", "features", "downgrade", "--feature", "metadata.version="+strconv.Itoa(latestLevel-1)).exit(t, 1).errContains(t, "Unsupported metadata.version downgrade")
+
+	// Applied for real, each step read back by kafka-features: the
+	// eligible leader replicas feature down to 0 and up again (a single
+	// broker has no other replicas to elect, so no other test notices).
+	finalized := func() string {
+		t.Helper()
+		for _, l := range lines(kafkaTool(t, "features", "--bootstrap-server", boot, "describe")) {
+			if m := re.FindStringSubmatch(l); m != nil && m[1] == "eligible.leader.replicas.version" {
+				return m[4]
+			}
+		}
+		return ""
+	}
+	if before := finalized(); before != "1" {
+		t.Skipf("eligible.leader.replicas.version is at %q here, not 1", before)
+	}
+	u.run("cluster", "features", "downgrade", "--feature", "eligible.leader.replicas.version=0", "--execute").exit(t, 2).errContains(t, "--yes")
+	u.run("cluster", "features", "downgrade", "--feature", "eligible.leader.replicas.version=0", "--execute", "--yes").ok(t).errContains(t, "Feature levels finalized.")
+	if got := finalized(); got != "0" {
+		t.Errorf("kafka-features describe after the downgrade: eligible.leader.replicas.version at %s", got)
+	}
+	u.run("cluster", "features", "upgrade", "--feature", "eligible.leader.replicas.version=1", "--execute", "--yes").ok(t)
+	if got := finalized(); got != "1" {
+		t.Errorf("kafka-features describe after the upgrade: eligible.leader.replicas.version at %s", got)
+	}
 }
