@@ -185,6 +185,20 @@ func TestHangingTransaction(t *testing.T) {
 	if len(open) != 1 || !open[0].Hanging || !open[0].Known || open[0].TransactionalID != id || open[0].StartOffset != 2 || open[0].LastStableOffset != 2 || open[0].HighWatermark != 5 {
 		t.Fatalf("txn find-hanging: %+v", open)
 	}
+	// Per broker, as kafka-transactions find-hanging --broker-id: the
+	// partitions with a replica on it (every one, on a single node).
+	// (This test's topic only: other tests' transactions end meanwhile.)
+	for _, row := range kafkaTable(kafkaTool(t, "transactions", "--bootstrap-server", boot, "find-hanging", "--broker-id", "1", "--max-transaction-timeout", "0")) {
+		if row["Topic"] == topic {
+			t.Errorf("kafka-transactions find-hanging --broker-id 1: %v", row)
+		}
+	}
+	var onBroker []stOpen
+	u.run("txn", "find-hanging", "--broker", "1", "--max-transaction-timeout", "1s", "-o", "json").ok(t).json(t, &onBroker)
+	if !slices.ContainsFunc(onBroker, func(o stOpen) bool { return o.Topic == topic && o.Partition == 0 && o.TransactionalID == id }) {
+		t.Errorf("txn find-hanging --broker 1 misses %s[0]: %+v", topic, onBroker)
+	}
+	u.run("txn", "find-hanging", "--broker", "7").exit(t, 1).errContains(t, "broker 7 is not in cluster")
 
 	// The group waits at the last stable offset: group lag marks it and
 	// prints the command that ends the transaction, which runs as printed;
