@@ -131,3 +131,22 @@ func TestElectLeadersWithNothingToElectSaysSoOnce(t *testing.T) {
 		}
 	}
 }
+
+// A dry run's "Add --execute to apply" is what to do next: on a terminal,
+// where stdout and stderr interleave, it comes under the plan, not above it.
+func TestDryRunNoteComesBelowThePlan(t *testing.T) {
+	t.Parallel()
+	b := startDemo(t)
+	for _, args := range [][]string{
+		{"group", "reset", "analytics-group", "--to-earliest", "--all-topics"},
+		{"acl", "create", "--principal", "User:alice", "--operation", "read", "--topic", "order-events"},
+	} {
+		ios := testStreams("")
+		ios.ErrOut = ios.Out // one terminal
+		out := executeOn(ios, b.args(args...)).ok(t).out
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if last := lines[len(lines)-1]; !strings.HasPrefix(last, "Dry run: nothing changed. Add --execute to apply") || len(lines) < 3 {
+			t.Errorf("streamctl %s: the dry-run note is not the last line under the plan:\n%s", strings.Join(args, " "), out)
+		}
+	}
+}

@@ -79,11 +79,13 @@ var badInputs = []badInput{
 	{args: []string{"topic", "create", "order-events"}, code: 1, msg: `topic "order-events" already exists (use --if-not-exists to accept that)`},
 	{args: []string{"topic", "alter", "order-events", "-p", "1"}, code: 2, msg: `topic "order-events" has 3 partitions; Kafka cannot reduce that to 1`},
 	{args: []string{"topic", "describe", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
-	{args: []string{"topic", "delete", "nosuch", "--yes"}, code: 1, msg: `topic "nosuch" not found on cluster`},
-	{args: []string{"topic", "delete", "order-events"}, code: 2, msg: `refusing without confirmation: not running on a terminal, pass --yes`},
+	{args: []string{"topic", "delete", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
+	{args: []string{"topic", "delete", "order-events", "--execute"}, code: 2, msg: `refusing without confirmation: not running on a terminal, pass --yes`},
+	{args: []string{"topic", "delete", "order-events", "--yes"}, code: 2, msg: `--yes goes with --execute: without it this is a dry run, which asks nothing (add --execute to apply)`},
 	{args: []string{"topic", "reassign", "order-events", "--broker-ids", "0", "--wait"}, code: 2, msg: `--wait goes with --execute or --verify`},
 	{args: []string{"topic", "list", "--pattern", "["}, code: 2, msg: `--pattern "[" is not a valid glob: syntax error in pattern`},
 	{args: []string{"topic", "config", "set", "order-events", "retention.ms"}, code: 2, msg: `config "retention.ms": want key=value, e.g. retention.ms=86400000`},
+	{args: []string{"topic", "config", "set", "order-events", "retention.ms=abc"}, code: 1, msg: `Invalid value abc for configuration retention.ms: Not a number of type LONG`},
 
 	// Reading.
 	{args: []string{"group", "lag", "analytics-group", "--all"}, code: 2, msg: `give a GROUP or --all, not both`},

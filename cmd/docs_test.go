@@ -48,7 +48,6 @@ var exampleExpect = map[string]struct {
 	"streamctl consume order-events -g projections -X group.protocol=consumer":                          {skip: "follows new records until Ctrl-C"},
 	// The docs show these failing on purpose.
 	"streamctl topic describe orders":                               {code: 1},
-	"streamctl topic delete payments":                               {code: 2}, // without a terminal to ask on, it refuses
 	"streamctl user create etl --mechanism SCRAM-SHA-512 --execute": {code: 2}, // asks for the password on a terminal
 	"streamctl user create etl --execute":                           {code: 2}, // the same, in docs/admin.md
 	"streamctl txn abort order-events:0":                            {code: 1}, // a transaction that is not hanging, refused

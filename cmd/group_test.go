@@ -228,9 +228,9 @@ func TestGroupResetRefusesAnActiveGroup(t *testing.T) {
 	if !strings.Contains(r.errOut, "is Stable") {
 		t.Errorf("refusal should name the state: %s", r.errOut)
 	}
-	run(t, b.args("group", "delete", "live-group", "--yes")...).exit(t, 1)
+	run(t, b.args("group", "delete", "live-group", "--execute", "--yes", "--undo-dir", t.TempDir())...).exit(t, 1)
 	// The broker refuses to delete offsets of a topic the members read.
-	r = run(t, b.args("group", "delete-offsets", "live-group", "--topic", "order-events", "--yes", "--undo-dir", t.TempDir())...).exit(t, 1)
+	r = run(t, b.args("group", "delete-offsets", "live-group", "--topic", "order-events", "--execute", "--yes", "--undo-dir", t.TempDir())...).exit(t, 1)
 	if !strings.Contains(r.out, "subscribed to this topic") || !strings.Contains(r.errOut, "not deleted") {
 		t.Errorf("delete-offsets of an active group:\n%s\n%s", r.out, r.errOut)
 	}
@@ -239,31 +239,50 @@ func TestGroupResetRefusesAnActiveGroup(t *testing.T) {
 func TestGroupDeleteOffsets(t *testing.T) {
 	b := startDemo(t)
 	g, undoDir := "analytics-group", t.TempDir()
+	committed := func() map[int32]int64 { return b.committed(t, g) }
 	args := []string{"group", "delete-offsets", g, "--topic", "order-events:0,2", "--undo-dir", undoDir}
-	run(t, b.args(args...)...).exit(t, 2) // no terminal, no --yes
-	r := run(t, b.args(append(args, "--yes")...)...).ok(t)
+	// Without --execute: the plan, and the commits stay.
+	r := run(t, b.args(args...)...).ok(t)
+	if r.out != "TOPIC\tPARTITION\tDELETED-OFFSET\tRESULT\norder-events\t0\t58\twould delete\norder-events\t2\t51\twould delete\n" {
+		t.Errorf("delete-offsets dry run:\n%s", r.out)
+	}
+	run(t, b.args(append(args, "--yes")...)...).exit(t, 2)     // --yes without --execute
+	run(t, b.args(append(args, "--execute")...)...).exit(t, 2) // no terminal, no --yes
+	if got := committed(); len(got) != 3 {
+		t.Fatalf("commits after refused deletes = %v", got)
+	}
+	r = run(t, b.args(append(args, "--execute", "--yes")...)...).ok(t)
 	if r.out != "TOPIC\tPARTITION\tDELETED-OFFSET\tRESULT\norder-events\t0\t58\tdeleted\norder-events\t2\t51\tdeleted\n" {
 		t.Errorf("delete-offsets output:\n%s", r.out)
 	}
 	// Partition 1 keeps its commit; 0 and 2 have none now.
-	committed := func() map[int32]int64 { return b.committed(t, g) }
 	if got := committed(); len(got) != 1 || got[1] != 61 {
 		t.Fatalf("commits after delete-offsets = %v", got)
 	}
-	// The printed command restores them.
-	i := strings.Index(r.errOut, "streamctl group reset")
-	if i < 0 {
-		t.Fatalf("no undo command in: %s", r.errOut)
+	restore := r.errOut
+
+	// A reset where only some partitions had a commit prints two undo
+	// commands: one puts back the commit there was, one deletes the new
+	// ones. Both run as printed.
+	r = run(t, b.args("group", "reset", g, "--to-earliest", "--topic", "order-events", "--execute", "--undo-dir", undoDir)...).ok(t)
+	if got := committed(); len(got) != 3 || got[0] != 0 || got[1] != 0 || got[2] != 0 {
+		t.Fatalf("commits after the reset = %v", got)
 	}
-	undo := strings.Fields(strings.TrimSpace(r.errOut[i:]))[1:]
-	run(t, b.args(undo...)...).ok(t)
+	b.runHint(t, r.errOut, "to undo:").ok(t)
+	b.runHint(t, r.errOut, "to remove their new commits too:").ok(t)
+	if got := committed(); len(got) != 1 || got[1] != 61 {
+		t.Fatalf("commits after undoing the reset = %v", got)
+	}
+
+	// The command delete-offsets printed restores what it deleted.
+	b.runHint(t, restore, "to restore them:").ok(t)
 	if got := committed(); len(got) != 3 || got[0] != 58 || got[2] != 51 {
 		t.Fatalf("commits after the undo = %v", got)
 	}
 
 	run(t, b.args("group", "delete-offsets", g)...).exit(t, 2) // no --topic
-	run(t, b.args("group", "delete-offsets", g, "--topic", "order-events:9", "--yes")...).exit(t, 1)
-	r = run(t, b.args("group", "delete-offsets", "analytic-group", "--topic", "order-events", "--yes")...).exit(t, 1)
+	run(t, b.args("group", "delete-offsets", g, "--topic", "order-events:9")...).exit(t, 1)
+	r = run(t, b.args("group", "delete-offsets", "analytic-group", "--topic", "order-events")...).exit(t, 1)
 	if !strings.Contains(r.errOut, `did you mean "analytics-group"`) {
 		t.Errorf("unknown group: %s", r.errOut)
 	}
@@ -271,11 +290,30 @@ func TestGroupDeleteOffsets(t *testing.T) {
 
 func TestGroupDelete(t *testing.T) {
 	b := startDemo(t)
-	run(t, b.args("group", "delete", "analytics-group")...).exit(t, 2) // no terminal, no --yes
-	run(t, b.args("group", "delete", "analytics-group", "--yes")...).ok(t)
-	r := run(t, b.args("group", "list")...).ok(t)
-	if strings.Contains(r.out, "analytics-group") {
-		t.Errorf("deleted group still listed:\n%s", r.out)
+	g, undoDir := "analytics-group", t.TempDir()
+	listed := func() bool { return strings.Contains(run(t, b.args("group", "list")...).ok(t).out, g) }
+	// Without --execute: the plan, and the group stays.
+	r := run(t, b.args("group", "delete", g, "-o", "json")...).ok(t)
+	golden(t, "group_delete_dry_run.json", r.out)
+	if !strings.Contains(r.errOut, "Dry run: nothing changed.") || !listed() {
+		t.Fatalf("a dry run deleted the group:\n%s", r.errOut)
+	}
+	run(t, b.args("group", "delete", g, "--yes")...).exit(t, 2)     // --yes without --execute
+	run(t, b.args("group", "delete", g, "--execute")...).exit(t, 2) // no terminal, no --yes
+	if !listed() {
+		t.Fatal("a refused delete deleted the group")
+	}
+	r = run(t, b.args("group", "delete", g, "--execute", "--yes", "--undo-dir", undoDir)...).ok(t)
+	if r.out != "GROUP\tSTATE\tMEMBERS\tCOMMITTED-PARTITIONS\tRESULT\nanalytics-group\tEmpty\t0\t3\tdeleted\n" {
+		t.Errorf("delete output:\n%s", r.out)
+	}
+	if listed() {
+		t.Errorf("deleted group still listed")
+	}
+	// Its offsets were saved; the printed command brings them back.
+	b.runHint(t, r.errOut, "to restore them:").ok(t)
+	if got := b.committed(t, g); len(got) != 3 || got[0] != 58 || got[1] != 61 || got[2] != 51 {
+		t.Fatalf("commits after the restore = %v", got)
 	}
 }
 

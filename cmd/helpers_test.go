@@ -257,11 +257,13 @@ func (b *lockedBuffer) String() string {
 
 // runPrinted runs a command line streamctl printed (a hint such as a
 // resume command) with sh, as a user pasting it would, streamctl being
-// this test binary.
-func runPrinted(t *testing.T, line string) result {
+// this test binary; env adds to its environment (STREAMCTL_BROKERS=... for
+// a hint that, like the user's, relies on the profile to name the cluster).
+func runPrinted(t *testing.T, line string, env ...string) result {
 	t.Helper()
 	c := exec.Command("sh", "-c", line)
 	c.Env = append(os.Environ(), "PATH="+docCLI(t)+string(os.PathListSeparator)+os.Getenv("PATH"), helperCLI+"=1")
+	c.Env = append(c.Env, env...)
 	var out, errOut bytes.Buffer
 	c.Stdout, c.Stderr = &out, &errOut
 	err := c.Run()
@@ -271,4 +273,20 @@ func runPrinted(t *testing.T, line string) result {
 	}
 	t.Logf("$ %s", line)
 	return result{code: c.ProcessState.ExitCode(), out: out.String(), errOut: errOut.String()}
+}
+
+// runHint runs the command streamctl printed on the line after the one
+// holding marker (an undo or restore command, indented), as a user would
+// paste it, against this broker.
+func (b broker) runHint(t *testing.T, errOut, marker string) result {
+	t.Helper()
+	_, after, ok := strings.Cut(errOut, marker)
+	if !ok {
+		t.Fatalf("no %q in:\n%s", marker, errOut)
+	}
+	lines := strings.SplitN(after, "\n", 3)
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "  streamctl ") {
+		t.Fatalf("no command after %q in:\n%s", marker, errOut)
+	}
+	return runPrinted(t, strings.TrimSpace(lines[1]), "STREAMCTL_BROKERS="+b.addr)
 }

@@ -238,7 +238,7 @@ func TestReplayToGroupIsAPlanUntilExecute(t *testing.T) {
 	if got := b.committed(t, "analytics-group"); got[0] != 5 || got[1] != 5 || got[2] != 5 {
 		t.Fatalf("after --execute the group is at %v, want 5 everywhere", got)
 	}
-	run(t, b.args("group", "reset", "analytics-group", "--from-file", sum.GroupReset.UndoFile, "--execute")...).ok(t)
+	b.runHint(t, r.errOut, "to undo:").ok(t)
 	if got := b.committed(t, "analytics-group"); !maps.Equal(got, before) {
 		t.Errorf("the undo put the group at %v, want %v", got, before)
 	}
@@ -247,11 +247,11 @@ func TestReplayToGroupIsAPlanUntilExecute(t *testing.T) {
 	if !strings.Contains(r.out, "reads 3 records") {
 		t.Errorf("a new group reads, it does not re-read:\n%s", r.out)
 	}
-	undoFresh := "streamctl group delete-offsets fresh --topic order-events:0,1,2 --yes"
+	undoFresh := "streamctl group delete-offsets fresh --topic order-events:0,1,2 --execute --yes"
 	if !strings.Contains(r.errOut, "To undo:\n  "+undoFresh) {
 		t.Fatalf("no undo for a new group:\n%s", r.errOut)
 	}
-	run(t, b.args(strings.Fields(undoFresh)[1:]...)...).ok(t)
+	b.runHint(t, r.errOut, "To undo:").ok(t)
 	if got := b.committed(t, "fresh"); len(got) != 0 {
 		t.Errorf("after its undo the new group still has commits %v", got)
 	}

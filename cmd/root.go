@@ -62,6 +62,9 @@ func Run(ctx context.Context, io *format.IOStreams, args []string) int {
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
+		if line := f.LastLine(); line != "" {
+			fmt.Fprintln(io.ErrOut, line)
+		}
 		return exitcode.OK
 	}
 	if exitcode.Of(err) == exitcode.Interrupted {

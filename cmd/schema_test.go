@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -257,5 +258,99 @@ func TestSchemaOutputGolden(t *testing.T) {
 			r := run(t, append(tt.args, "--registry-url", url)...).ok(t)
 			golden(t, tt.golden, r.out)
 		})
+	}
+}
+
+// schema delete and schema config set change what the registry holds: a
+// plan until --execute, and a delete asks (--execute --yes in a script).
+func TestSchemaDeleteAndConfigSetArePlansUntilExecute(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	reg := func(args ...string) []string { return append(args, "--registry-url", b.registry) }
+	id := decode[struct{ ID int }](t, run(t, reg("schema", "register", "orders-value", testdataFile(t, "order.avsc"), "-o", "json")...).ok(t)).ID
+	versions := func() int {
+		t.Helper()
+		r := run(t, reg("schema", "versions", "orders-value", "-o", "json")...)
+		if r.code != 0 {
+			return 0
+		}
+		return len(decode[[]json.RawMessage](t, r))
+	}
+	level := func() string {
+		t.Helper()
+		lv := decode[[]struct{ Compatibility string }](t, run(t, reg("schema", "config", "get", "orders-value", "-o", "json")...).ok(t))
+		return lv[0].Compatibility
+	}
+
+	before := level()
+	r := run(t, reg("schema", "config", "set", "orders-value", "--compatibility", "FULL", "-o", "json")...).ok(t)
+	golden(t, "schema_config_set_dry_run.json", r.out)
+	if !strings.Contains(r.errOut, "Dry run: nothing changed. Add --execute to apply.") || level() != before {
+		t.Fatalf("a dry run changed the level from %s to %s:\n%s", before, level(), r.errOut)
+	}
+	r = run(t, reg("schema", "config", "set", "orders-value", "--compatibility", "FULL", "--execute")...).ok(t)
+	if r.out != "SUBJECT\tCURRENT\tCHANGE\norders-value\t"+before+"\tset to FULL\n" || level() != "FULL" {
+		t.Errorf("config set --execute: level %s, stdout %q", level(), r.out)
+	}
+
+	r = run(t, reg("schema", "delete", "orders-value", "-o", "json")...).ok(t)
+	golden(t, "schema_delete_dry_run.json", r.out)
+	if versions() != 1 {
+		t.Fatal("a dry run deleted the subject")
+	}
+	run(t, reg("schema", "delete", "orders-value", "--yes")...).exit(t, 2)
+	r = run(t, reg("schema", "delete", "orders-value", "--execute")...).exit(t, 2)
+	if !strings.Contains(r.errOut, "pass --yes") || versions() != 1 {
+		t.Fatalf("delete --execute off a terminal:\n%s", r.errOut)
+	}
+	r = run(t, reg("schema", "delete", "orders-value", "--version", "7")...).exit(t, 1)
+	if !strings.Contains(r.errOut, `subject "orders-value" has no version 7 (versions 1)`) {
+		t.Errorf("an unknown version: %s", r.errOut)
+	}
+	r = run(t, reg("schema", "delete", "orders-value", "--execute", "--yes")...).ok(t)
+	if r.out != fmt.Sprintf("SUBJECT\tVERSION\tID\tDELETE\tRESULT\norders-value\t1\t%d\tsoft\tdeleted\n", id) || versions() != 0 {
+		t.Errorf("delete --execute --yes: %d versions left, stdout %q", versions(), r.out)
+	}
+}
+
+// schema register acts at once; --dry-run registers nothing: it says
+// whether the subject holds the schema already, and has the registry check
+// a new one's compatibility, failing as the registration would.
+func TestSchemaRegisterDryRun(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	reg := func(args ...string) []string { return append(args, "--registry-url", b.registry) }
+	dir := t.TempDir()
+	v1 := filepath.Join(dir, "v1.avsc")
+	v2 := filepath.Join(dir, "v2.avsc")
+	bad := filepath.Join(dir, "bad.avsc")
+	for path, text := range map[string]string{
+		v1:  `{"type":"record","name":"Payment","fields":[{"name":"id","type":"long"}]}`,
+		v2:  `{"type":"record","name":"Payment","fields":[{"name":"id","type":"long"},{"name":"note","type":["null","string"],"default":null}]}`,
+		bad: `{"type":"record","name":"Payment","fields":[{"name":"id","type":"long"},{"name":"qty","type":"int"}]}`,
+	} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	subjects := func() string { return run(t, reg("schema", "list")...).ok(t).out }
+
+	r := run(t, reg("schema", "register", "pay-value", v1, "--dry-run")...).ok(t)
+	if r.out != "SUBJECT\tVERSION\tID\tRESULT\npay-value\t-\t-\tvalid, not registered (dry run)\n" || strings.Contains(subjects(), "pay-value") {
+		t.Fatalf("a dry run of a new subject: %q; subjects:\n%s", r.out, subjects())
+	}
+	r = run(t, reg("schema", "register", "pay-value", v1, "-o", "json")...).ok(t)
+	id := decode[struct{ ID int }](t, r).ID
+	r = run(t, reg("schema", "register", "pay-value", v1, "--dry-run")...).ok(t)
+	if r.out != fmt.Sprintf("SUBJECT\tVERSION\tID\tRESULT\npay-value\t1\t%d\talready registered (dry run)\n", id) {
+		t.Errorf("a dry run of a registered schema: %q", r.out)
+	}
+	run(t, reg("schema", "register", "pay-value", v2, "--dry-run")...).ok(t)
+	r = run(t, reg("schema", "register", "pay-value", bad, "--dry-run")...).exit(t, 1)
+	if !strings.Contains(r.errOut, `registering under subject "pay-value": the registry would refuse it: not compatible with version 1`) {
+		t.Errorf("an incompatible schema: %s", r.errOut)
+	}
+	if r := run(t, reg("schema", "versions", "pay-value", "-o", "json")...).ok(t); len(decode[[]json.RawMessage](t, r)) != 1 {
+		t.Errorf("dry runs registered something:\n%s", r.out)
 	}
 }

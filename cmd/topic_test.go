@@ -302,28 +302,41 @@ func TestTopicAlterPartitions(t *testing.T) {
 	b := startBroker(t)
 	run(t, b.args("topic", "create", "grow", "-p", "2")...).ok(t)
 
+	// Without --execute: the plan, validated by the broker, and nothing changes.
 	r := run(t, b.args("topic", "alter", "grow", "--partitions", "4", "-o", "json")...).ok(t)
+	golden(t, "topic_alter_dry_run.json", r.out)
+	if !strings.Contains(r.errOut, "Dry run: nothing changed. Add --execute to apply") {
+		t.Errorf("dry run: stderr = %q", r.errOut)
+	}
+	if d := describeTopic(t, b, "grow"); d.Partitions != 2 {
+		t.Fatalf("a dry run changed the partition count to %d", d.Partitions)
+	}
+	r = run(t, b.args("topic", "alter", "grow", "--partitions", "4")...).ok(t)
+	if r.out != "TOPIC\tPARTITIONS\tRESULT\ngrow\t2 -> 4\tvalid; would add 2 partitions\n" {
+		t.Errorf("dry run table: %q", r.out)
+	}
+	// Adding partitions cannot be undone: a script says --yes as well.
+	r = run(t, b.args("topic", "alter", "grow", "--partitions", "4", "--execute")...).exit(t, 2)
+	if !strings.Contains(r.errOut, "pass --yes") {
+		t.Errorf("--execute off a terminal: stderr = %q", r.errOut)
+	}
+	if d := describeTopic(t, b, "grow"); d.Partitions != 2 {
+		t.Fatalf("a refused alter changed the partition count to %d", d.Partitions)
+	}
+	r = run(t, b.args("topic", "alter", "grow", "--partitions", "4", "--execute", "--yes", "-o", "json")...).ok(t)
 	golden(t, "topic_alter.json", r.out)
 	if d := describeTopic(t, b, "grow"); d.Partitions != 4 {
-		t.Fatalf("partitions = %d after alter, want 4", d.Partitions)
+		t.Fatalf("partitions = %d after alter --execute, want 4", d.Partitions)
 	}
 
 	r = run(t, b.args("topic", "alter", "grow", "--partitions", "4")...).ok(t)
-	if r.out != "TOPIC\tPARTITIONS\tRESULT\ngrow\t4 -> 4\tunchanged\n" {
-		t.Errorf("same count: stdout = %q", r.out)
+	if r.out != "TOPIC\tPARTITIONS\tRESULT\ngrow\t4 -> 4\tunchanged\n" || !strings.Contains(r.errOut, "Nothing to change") {
+		t.Errorf("same count: stdout = %q, stderr = %q", r.out, r.errOut)
 	}
 
 	r = run(t, b.args("topic", "alter", "grow", "--partitions", "3")...).exit(t, 2)
 	if !strings.Contains(r.errOut, "cannot reduce") || !strings.Contains(r.errOut, `"grow" has 4 partitions`) {
 		t.Errorf("decrease: stderr = %q", r.errOut)
-	}
-
-	r = run(t, b.args("topic", "alter", "grow", "--partitions", "8", "--dry-run", "-o", "json")...).ok(t)
-	if !strings.Contains(r.out, `"changed": false`) || !strings.Contains(r.out, `"dry_run": true`) {
-		t.Errorf("dry run: stdout = %s", r.out)
-	}
-	if d := describeTopic(t, b, "grow"); d.Partitions != 4 {
-		t.Errorf("--dry-run changed the partition count to %d", d.Partitions)
 	}
 
 	r = run(t, b.args("topic", "alter", "grow")...).exit(t, 2)
@@ -342,16 +355,26 @@ func TestTopicConfigRoundTrip(t *testing.T) {
 		t.Fatalf("fresh topic: retention.ms = %+v, want DEFAULT_CONFIG", before)
 	}
 
-	r := run(t, b.args("topic", "config", "set", "cfg", "retention.ms=3600000", "max.message.bytes=2097152", "-o", "json")...).ok(t)
-	golden(t, "topic_config_set.json", r.out)
+	// Without --execute: the plan, and the config is as it was.
+	set := []string{"topic", "config", "set", "cfg", "retention.ms=3600000", "max.message.bytes=2097152"}
+	r := run(t, b.args(append(set, "-o", "json")...)...).ok(t)
+	golden(t, "topic_config_set_dry_run.json", r.out)
+	if !strings.Contains(r.errOut, "Dry run: nothing changed. Add --execute to apply.") {
+		t.Errorf("dry run: stderr = %q", r.errOut)
+	}
+	if c := configOf(t, b, "cfg", "retention.ms"); c != before {
+		t.Fatalf("a dry run changed retention.ms to %+v", c)
+	}
 	r = run(t, b.args("topic", "config", "set", "cfg", "retention.ms=3600000")...).ok(t)
-	if r.out != "CONFIG\tCHANGE\nretention.ms\tset to 3600000 (1h)\n" {
-		t.Errorf("set table: %q", r.out)
+	if r.out != "TOPIC\tCONFIG\tCURRENT\tSOURCE\tCHANGE\ncfg\tretention.ms\t604800000 (7d)\tDEFAULT_CONFIG\tset to 3600000 (1h)\n" {
+		t.Errorf("dry run table: %q", r.out)
 	}
 
+	r = run(t, b.args(append(set, "--execute", "-o", "json")...)...).ok(t)
+	golden(t, "topic_config_set.json", r.out)
 	after := configOf(t, b, "cfg", "retention.ms")
 	if after.Value != "3600000" || after.Source != "DYNAMIC_TOPIC_CONFIG" {
-		t.Errorf("after set: %+v", after)
+		t.Errorf("after set --execute: %+v", after)
 	}
 	nonDefault := decode[[]configEntry](t, run(t, b.args("topic", "config", "get", "cfg", "--non-default", "-o", "json")...).ok(t))
 	names := map[string]bool{}
@@ -367,8 +390,13 @@ func TestTopicConfigRoundTrip(t *testing.T) {
 	golden(t, "topic_config_get_non_default.json", r2s(run(t, b.args("topic", "config", "get", "cfg", "--non-default", "-o", "json")...).ok(t)))
 	golden(t, "topic_config_get.yaml", r2s(run(t, b.args("topic", "config", "get", "cfg", "retention.ms", "cleanup.policy", "-o", "yaml")...).ok(t)))
 
-	// An incremental alter leaves the other overrides alone.
-	r = run(t, b.args("topic", "config", "delete", "cfg", "retention.ms", "-o", "json")...).ok(t)
+	// delete: a dry run keeps the override; --execute removes it, and an
+	// incremental alter leaves the other overrides alone.
+	run(t, b.args("topic", "config", "delete", "cfg", "retention.ms")...).ok(t)
+	if c := configOf(t, b, "cfg", "retention.ms"); c.Value != "3600000" {
+		t.Fatalf("a dry run of delete changed retention.ms to %+v", c)
+	}
+	r = run(t, b.args("topic", "config", "delete", "cfg", "retention.ms", "--execute", "-o", "json")...).ok(t)
 	golden(t, "topic_config_delete.json", r.out)
 	if c := configOf(t, b, "cfg", "retention.ms"); c.Source != "DEFAULT_CONFIG" || c.Value != before.Value {
 		t.Errorf("after delete: %+v, want the default %q back", c, before.Value)
@@ -377,6 +405,12 @@ func TestTopicConfigRoundTrip(t *testing.T) {
 		t.Errorf("deleting retention.ms touched max.message.bytes: %+v", c)
 	}
 
+	t.Run("a bad value fails the dry run", func(t *testing.T) {
+		r := run(t, b.args("topic", "config", "set", "cfg", "retention.ms=abc")...).exit(t, 1)
+		if !strings.Contains(r.errOut, "Not a number of type LONG") || r.out != "" {
+			t.Errorf("stdout = %q, stderr = %q", r.out, r.errOut)
+		}
+	})
 	t.Run("unknown key warns", func(t *testing.T) {
 		r := run(t, b.args("topic", "config", "get", "cfg", "retention.mss")...).ok(t)
 		if !strings.Contains(r.errOut, `no config "retention.mss"`) {
@@ -402,8 +436,29 @@ func TestTopicDelete(t *testing.T) {
 	run(t, b.args("topic", "create", "scratch", "-p", "1")...).ok(t)
 	run(t, b.args("topic", "create", "keep", "-p", "1")...).ok(t)
 
+	t.Run("a dry run without --execute", func(t *testing.T) {
+		r := run(t, b.args("topic", "delete", "scratch", "-o", "json")...).ok(t)
+		golden(t, "topic_delete_dry_run.json", r.out)
+		if !strings.Contains(r.errOut, "Dry run: nothing changed. Add --execute to apply (it asks first; --execute --yes in scripts).") {
+			t.Errorf("stderr = %q", r.errOut)
+		}
+		if !contains(listNames(t, b), "scratch") {
+			t.Error("a dry run deleted the topic")
+		}
+	})
+
+	t.Run("--yes without --execute is a usage error", func(t *testing.T) {
+		r := run(t, b.args("topic", "delete", "scratch", "--yes")...).exit(t, 2)
+		if !strings.Contains(r.errOut, "--yes goes with --execute") {
+			t.Errorf("stderr = %q", r.errOut)
+		}
+		if !contains(listNames(t, b), "scratch") {
+			t.Error("--yes alone deleted the topic")
+		}
+	})
+
 	t.Run("refused without --yes off a terminal", func(t *testing.T) {
-		r := runIn(t, "y\n", b.args("topic", "delete", "scratch")...).exit(t, 2)
+		r := runIn(t, "y\n", b.args("topic", "delete", "scratch", "--execute")...).exit(t, 2)
 		if !strings.Contains(r.errOut, "--yes") {
 			t.Errorf("stderr = %q, want a hint about --yes", r.errOut)
 		}
@@ -414,20 +469,20 @@ func TestTopicDelete(t *testing.T) {
 
 	t.Run("internal names refused", func(t *testing.T) {
 		for _, name := range []string{"__x", "__consumer_offsets"} {
-			r := run(t, b.args("topic", "delete", name, "--yes")...).exit(t, 2)
+			r := run(t, b.args("topic", "delete", name, "--execute", "--yes")...).exit(t, 2)
 			if !strings.Contains(r.errOut, "internal topic") || !strings.Contains(r.errOut, name) {
 				t.Errorf("delete %s: stderr = %q", name, r.errOut)
 			}
 		}
 		// An internal name among others refuses the whole request.
-		run(t, b.args("topic", "delete", "scratch", "__x", "--yes")...).exit(t, 2)
+		run(t, b.args("topic", "delete", "scratch", "__x", "--execute", "--yes")...).exit(t, 2)
 		if !contains(listNames(t, b), "scratch") {
 			t.Error("a refused request deleted a topic")
 		}
 	})
 
 	t.Run("unknown topic deletes nothing", func(t *testing.T) {
-		r := run(t, b.args("topic", "delete", "scratch", "scrach-typo", "--yes")...).exit(t, 1)
+		r := run(t, b.args("topic", "delete", "scratch", "scrach-typo", "--execute", "--yes")...).exit(t, 1)
 		if !strings.Contains(r.errOut, `"scrach-typo"`) || !strings.Contains(r.errOut, `did you mean "scratch"`) {
 			t.Errorf("stderr = %q", r.errOut)
 		}
@@ -436,8 +491,8 @@ func TestTopicDelete(t *testing.T) {
 		}
 	})
 
-	t.Run("with --yes", func(t *testing.T) {
-		r := run(t, b.args("topic", "delete", "scratch", "--yes", "-o", "json")...).ok(t)
+	t.Run("with --execute --yes", func(t *testing.T) {
+		r := run(t, b.args("topic", "delete", "scratch", "--execute", "--yes", "-o", "json")...).ok(t)
 		golden(t, "topic_delete.json", r.out)
 		names := listNames(t, b)
 		if contains(names, "scratch") || !contains(names, "keep") {
@@ -446,7 +501,7 @@ func TestTopicDelete(t *testing.T) {
 	})
 
 	t.Run("no arguments", func(t *testing.T) {
-		run(t, b.args("topic", "delete", "--yes")...).exit(t, 2)
+		run(t, b.args("topic", "delete", "--execute", "--yes")...).exit(t, 2)
 	})
 }
 
@@ -461,9 +516,13 @@ func TestTopicDeleteAsksOnATerminal(t *testing.T) {
 		deleted bool
 	}{{"n\n", 1, false}, {"\n", 1, false}, {"yes\n", 0, true}} {
 		t.Run(strings.TrimSpace(tt.answer), func(t *testing.T) {
-			r := runTTY(t, tt.answer, b.args("topic", "delete", "asked")...).exit(t, tt.code)
+			r := runTTY(t, tt.answer, b.args("topic", "delete", "asked", "--execute")...).exit(t, tt.code)
 			if !strings.Contains(r.errOut, `Delete "asked" (0 records)`) || !strings.Contains(r.errOut, "[y/N]") {
 				t.Errorf("prompt = %q", r.errOut)
+			}
+			// The plan is on the terminal above the question.
+			if !strings.Contains(r.errOut, "would delete") {
+				t.Errorf("no plan before the question: %q", r.errOut)
 			}
 			if got := !contains(listNames(t, b), "asked"); got != tt.deleted {
 				t.Errorf("deleted = %v, want %v", got, tt.deleted)
@@ -491,7 +550,8 @@ func TestUnknownTopic(t *testing.T) {
 		{"topic", "config", "set", "orders", "retention.ms=1000"},
 		{"topic", "config", "delete", "orders", "retention.ms"},
 		{"topic", "alter", "orders", "--partitions", "5"},
-		{"topic", "delete", "orders", "--yes"},
+		{"topic", "delete", "orders", "--execute", "--yes"},
+		{"topic", "delete", "orders"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			r := run(t, b.args(args...)...).exit(t, 1)

@@ -27,7 +27,7 @@ func TestStoppedBroker(t *testing.T) {
 		{"topic", "config", "get", "x"},
 		{"topic", "config", "set", "x", "a=b"},
 		{"topic", "config", "delete", "x", "a"},
-		{"topic", "delete", "x", "--yes"},
+		{"topic", "delete", "x", "--execute", "--yes"},
 	}
 	// Run them all at once: each waits out its timeout, and t.Parallel would
 	// run only GOMAXPROCS of them at a time.

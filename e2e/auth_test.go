@@ -254,7 +254,7 @@ func TestAuthMatrix(t *testing.T) {
 			// handle (rd_kafka_DeleteConsumerGroupOffsets): the same
 			// profile must connect it the same way.
 			run("consume", topic, "-e", "-g", p.name, "-o", "raw")
-			r = run("group", "delete-offsets", p.name, "--topic", topic, "--yes")
+			r = run("group", "delete-offsets", p.name, "--topic", topic, "--execute", "--yes")
 			if !strings.Contains(r.stdout, "deleted") {
 				t.Errorf("group delete-offsets over %s:\n%s", p.listener, r)
 			}

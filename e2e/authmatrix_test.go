@@ -111,7 +111,7 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 		}
 		return ""
 	}, "consume", topic, "-e", "-g", group, "-o", "raw")
-	step("topic config set", "", nil, "topic", "config", "set", topic, "retention.ms=604800000")
+	step("topic config set", "", nil, "topic", "config", "set", topic, "retention.ms=604800000", "--execute")
 	step("topic describe (sizes: franz-go)", "", func(r result) string {
 		var ts []struct {
 			SizeBytes *int64 `json:"size_bytes"`
@@ -278,7 +278,7 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	tr.add(u.run("topic", "create", topic+"-archive", "--profile", p.name)).ok(t)
 	step("dlq drain --to-topic", "", nil, "dlq", "drain", topic, "--to-topic", topic+"-archive")
 	step("replay --to-topic", "", nil, "replay", topic, "--to-topic", topic+"-copy", "--create")
-	step("topic delete", "", nil, "topic", "delete", topic+"-copy", topic+"-archive", "--yes")
+	step("topic delete", "", nil, "topic", "delete", topic+"-copy", topic+"-archive", "--execute", "--yes")
 }
 
 // printMatrix logs the matrix as it ran (go test -v shows it, and a failed

@@ -246,7 +246,9 @@ func TestGroupCommandsParity(t *testing.T) {
 
 	// delete-offsets removes one partition's commit as Kafka's tool sees
 	// it, and the command it prints puts the commit back
-	r = u.run("group", "delete-offsets", group, "--topic", topic+":1", "--yes").ok(t)
+	u.run("group", "delete-offsets", group, "--topic", topic+":1").ok(t).errContains(t, "Dry run: nothing changed")
+	waitCommitted(t, group, topic, want) // the dry run changed nothing
+	r = u.run("group", "delete-offsets", group, "--topic", topic+":1", "--execute", "--yes").ok(t)
 	deleted := map[int32]int64{}
 	for p, off := range want {
 		if p != 1 {
@@ -261,15 +263,24 @@ func TestGroupCommandsParity(t *testing.T) {
 	u.run(strings.Fields(restore[1])...).ok(t)
 	waitCommitted(t, group, topic, want)
 
-	// delete
-	u.run("group", "delete", group).exit(t, 2).errContains(t, "--yes")
-	u.run("group", "delete", group, "--yes").ok(t)
+	// delete: a dry run, refused off a terminal without --yes, then gone
+	// for Kafka's tool too; the command it prints brings the commits back
+	u.run("group", "delete", group).ok(t).errContains(t, "Dry run: nothing changed")
+	u.run("group", "delete", group, "--execute").exit(t, 2).errContains(t, "pass --yes")
+	waitCommitted(t, group, topic, want)
+	r = u.run("group", "delete", group, "--execute", "--yes").ok(t)
 	eventually(t, time.Minute, func() (bool, string) {
 		_, errText := oracleGroup(t, group)
 		return strings.Contains(errText, "not found") || strings.Contains(errText, "does not exist"),
 			"kafka-consumer-groups still describes the group: " + errText
 	})
 	u.run("group", "describe", group).exit(t, 1).errContains(t, "not found")
+	restore = regexp.MustCompile(`streamctl (group reset .* --execute)`).FindStringSubmatch(r.stderr)
+	if restore == nil {
+		t.Fatalf("group delete printed no restore command:\n%s", r)
+	}
+	u.run(strings.Fields(restore[1])...).ok(t)
+	waitCommitted(t, group, topic, want)
 }
 
 // A group consumer that follows the topic is a live member: reset is
@@ -303,7 +314,7 @@ func TestConsumeInterruptCommitsWhatWasWritten(t *testing.T) {
 	})
 	u.run("group", "reset", group, "--to-earliest", "--topic", topic, "--execute").exit(t, 1).errContains(t, "Stable")
 	// Kafka refuses to delete offsets of a topic the members read.
-	if r := u.run("group", "delete-offsets", group, "--topic", topic, "--yes").exit(t, 1); !strings.Contains(r.stdout, "subscribed to this topic") {
+	if r := u.run("group", "delete-offsets", group, "--topic", topic, "--execute", "--yes").exit(t, 1); !strings.Contains(r.stdout, "subscribed to this topic") {
 		t.Errorf("delete-offsets of a topic the live group reads:\n%s", r)
 	}
 

@@ -55,9 +55,13 @@ func TestPlaygroundValidatesTopicsAsKafkaDoes(t *testing.T) {
 		{"topic", "create", name(), "-c", "min.insync.replicas=0"},
 		{"topic", "create", name(), "-c", "message.timestamp.type=Foo"},
 		{"topic", "create", name(), "-c", "follower.replication.throttled.replicas=bogus"},
+		// Topic configs as dry runs (validated) and as changes.
 		{"topic", "config", "set", ok, "retention.ms=xyz"},
 		{"topic", "config", "set", ok, "foo.bar=1"},
 		{"topic", "config", "set", ok, "cleanup.policy=compact,bogus"},
+		{"topic", "config", "set", ok, "retention.ms=xyz", "--execute"},
+		{"topic", "config", "set", ok, "foo.bar=1", "--execute"},
+		{"topic", "config", "set", ok, "cleanup.policy=compact,bogus", "--execute"},
 		// Cluster-wide broker defaults, as dry runs (the broker validates
 		// them without applying): the real broker is shared.
 		{"cluster", "config", "set", "log.retention.ms=abc"},
@@ -91,7 +95,7 @@ func TestPlaygroundValidatesTopicsAsKafkaDoes(t *testing.T) {
 		}
 	}
 	for _, u := range []*user{kafka, pg} {
-		u.run("topic", "config", "delete", ok, "foo.bar").ok(t) // Kafka reverts even an unknown name
+		u.run("topic", "config", "delete", ok, "foo.bar", "--execute").ok(t) // Kafka reverts even an unknown name
 	}
 }
 

@@ -87,7 +87,7 @@ func TestProfileCommands(t *testing.T) {
 	if len(list) != 1 || list[0].Name != "local" {
 		t.Errorf("profile list after delete: %+v", list)
 	}
-	u.run("topic", "delete", topic, "--yes", "--profile", "local").ok(t)
+	u.run("topic", "delete", topic, "--execute", "--yes", "--profile", "local").ok(t)
 }
 
 // The playground runs a Kafka-protocol broker in the process, saves a

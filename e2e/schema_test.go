@@ -436,19 +436,50 @@ func TestSchemaCommands(t *testing.T) {
 			Version int    `json:"version"`
 			ID      int    `json:"id"`
 		}
+		// --dry-run registers nothing
+		u.run("schema", "register", subject, v1, "--dry-run").ok(t)
+		u.run("schema", "versions", subject).exit(t, 1).errContains(t, "not found")
 		u.run("schema", "register", subject, v1, "-o", "json").ok(t).json(t, &reg)
 		if reg.Subject != subject || reg.Version != 1 || reg.ID <= 0 {
 			t.Fatalf("register: %+v", reg)
 		}
-		u.run("schema", "config", "set", subject, "--compatibility", "BACKWARD").ok(t)
+		var again struct {
+			Version, ID int
+			DryRun      bool `json:"dry_run"`
+		}
+		u.run("schema", "register", subject, v1, "--dry-run", "-o", "json").ok(t).json(t, &again)
+		if again.Version != 1 || again.ID != reg.ID || !again.DryRun {
+			t.Errorf("register --dry-run of the registered schema: %+v", again)
+		}
 		var lv []struct {
 			Subject, Compatibility string
 		}
+		u.run("schema", "config", "get", subject, "-o", "json").ok(t).json(t, &lv)
+		level := lv[0].Compatibility
+		// Without --execute the level stays; its plan names it.
+		next := "BACKWARD"
+		if level == next {
+			next = "FULL"
+		}
+		var plan struct {
+			Changes []struct {
+				Current string `json:"current_compatibility"`
+				Level   string `json:"compatibility"`
+			} `json:"changes"`
+			Executed bool `json:"executed"`
+		}
+		u.run("schema", "config", "set", subject, "--compatibility", next, "-o", "json").ok(t).json(t, &plan)
+		u.run("schema", "config", "get", subject, "-o", "json").ok(t).json(t, &lv)
+		if plan.Executed || len(plan.Changes) != 1 || plan.Changes[0].Current != level || plan.Changes[0].Level != next || lv[0].Compatibility != level {
+			t.Errorf("config set dry run: plan %+v, then config get %+v", plan, lv)
+		}
+		u.run("schema", "config", "set", subject, "--compatibility", "BACKWARD", "--execute").ok(t)
 		u.run("schema", "config", "get", subject, "-o", "json").ok(t).json(t, &lv)
 		if len(lv) != 1 || lv[0].Compatibility != "BACKWARD" {
 			t.Errorf("config get: %+v", lv)
 		}
 		u.run("schema", "compat", "check", subject, v2).ok(t)
+		u.run("schema", "register", subject, bad, "--dry-run").exit(t, 1).errContains(t, "the registry would refuse it")
 		r := u.run("schema", "compat", "check", subject, bad, "-o", "json").exit(t, 3)
 		if !strings.Contains(r.stdout, `"compatible": false`) {
 			t.Errorf("compat check of an incompatible schema:\n%s", r)
@@ -471,12 +502,21 @@ func TestSchemaCommands(t *testing.T) {
 			t.Errorf("list:\n%s", r)
 		}
 		u.run("schema", "get", "--id", fmt.Sprint(reg.ID), "-o", "yaml").ok(t)
-		u.run("schema", "delete", subject, "--version", "2", "--yes").ok(t)
+		// delete: a dry run, refused off a terminal without --yes, then done
+		u.run("schema", "delete", subject, "--version", "2").ok(t).errContains(t, "Dry run: nothing changed")
+		u.run("schema", "delete", subject, "--version", "2", "--execute").exit(t, 2).errContains(t, "pass --yes")
+		u.run("schema", "versions", subject, "-o", "json").ok(t).json(t, &versions)
+		if len(versions) != 2 {
+			t.Errorf("versions after a dry run and a refused delete: %+v", versions)
+		}
+		u.run("schema", "delete", subject, "--version", "2", "--execute", "--yes").ok(t)
 		u.run("schema", "versions", subject, "-o", "json").ok(t).json(t, &versions)
 		if len(versions) != 1 {
 			t.Errorf("versions after deleting 2: %+v", versions)
 		}
-		u.run("schema", "delete", subject, "--permanent", "--yes").ok(t)
+		u.run("schema", "delete", subject, "--permanent").ok(t)
+		u.run("schema", "get", subject).ok(t)
+		u.run("schema", "delete", subject, "--permanent", "--execute", "--yes").ok(t)
 		u.run("schema", "get", subject).exit(t, 1).errContains(t, "not found")
 	})
 }

@@ -266,29 +266,42 @@ func TestTopicLifecycle(t *testing.T) {
 		t.Errorf("describe: %d records, want 60", st.Records)
 	}
 
-	// alter: more partitions; fewer is a usage error; --dry-run changes nothing
+	// alter: without --execute the broker validates and nothing changes;
+	// --execute --yes adds them; fewer is a usage error
 	var ar struct {
 		PreviousPartitions int  `json:"previous_partitions"`
 		Partitions         int  `json:"partitions"`
-		Changed            bool `json:"changed"`
-		DryRun             bool `json:"dry_run"`
+		Executed           bool `json:"executed"`
 	}
 	u.run("topic", "alter", topic, "--partitions", "5", "-o", "json").ok(t).json(t, &ar)
-	if ar.PreviousPartitions != 3 || ar.Partitions != 5 || !ar.Changed {
-		t.Errorf("alter: %+v", ar)
+	if ar.PreviousPartitions != 3 || ar.Partitions != 5 || ar.Executed {
+		t.Errorf("alter dry run: %+v", ar)
+	}
+	if ot := oracleDescribeTopic(t, topic); ot.PartitionCount != 3 {
+		t.Fatalf("kafka-topics after a dry run to 5: %d partitions", ot.PartitionCount)
+	}
+	u.run("topic", "alter", topic, "--partitions", "5", "--execute").exit(t, 2).errContains(t, "pass --yes")
+	u.run("topic", "alter", topic, "--partitions", "5", "--execute", "--yes", "-o", "json").ok(t).json(t, &ar)
+	if ar.PreviousPartitions != 3 || ar.Partitions != 5 || !ar.Executed {
+		t.Errorf("alter --execute: %+v", ar)
 	}
 	u.run("topic", "alter", topic, "--partitions", "2").exit(t, 2).errContains(t, "cannot reduce")
-	ar.Changed = true
-	u.run("topic", "alter", topic, "--partitions", "8", "--dry-run", "-o", "json").ok(t).json(t, &ar)
-	if ar.Changed || !ar.DryRun || ar.PreviousPartitions != 5 {
-		t.Errorf("alter --dry-run: %+v", ar)
+	u.run("topic", "alter", topic, "--partitions", "8", "-o", "json").ok(t).json(t, &ar)
+	if ar.Executed || ar.PreviousPartitions != 5 {
+		t.Errorf("alter dry run to 8: %+v", ar)
 	}
 	if ot := oracleDescribeTopic(t, topic); ot.PartitionCount != 5 || len(ot.Partitions) != 5 {
 		t.Errorf("kafka-topics after alter to 5 and a dry run to 8: %d partitions", ot.PartitionCount)
 	}
 
-	// config set / get / delete
-	u.run("topic", "config", "set", topic, "retention.ms=7200000", "max.message.bytes=2097152").ok(t)
+	// config set / get / delete: each a dry run that the broker validates
+	// (kafka-topics sees no change), then --execute
+	set := []string{"topic", "config", "set", topic, "retention.ms=7200000", "max.message.bytes=2097152"}
+	u.run(set...).ok(t).errContains(t, "Dry run: nothing changed")
+	if ot := oracleDescribeTopic(t, topic); ot.Configs["retention.ms"] != "3600000" || ot.Configs["max.message.bytes"] != "" {
+		t.Fatalf("kafka-topics after a dry run of config set: %v", ot.Configs)
+	}
+	u.run(append(set, "--execute")...).ok(t)
 	var got []stConfig
 	u.run("topic", "config", "get", topic, "retention.ms", "max.message.bytes", "cleanup.policy", "-o", "json").ok(t).json(t, &got)
 	want := map[string]string{"retention.ms": "7200000", "max.message.bytes": "2097152", "cleanup.policy": "compact,delete"}
@@ -303,6 +316,10 @@ func TestTopicLifecycle(t *testing.T) {
 		t.Errorf("config get: %v, want %v", gotMap, want)
 	}
 	u.run("topic", "config", "delete", topic, "retention.ms").ok(t)
+	if ot := oracleDescribeTopic(t, topic); ot.Configs["retention.ms"] != "7200000" {
+		t.Fatalf("kafka-topics after a dry run of config delete: %v", ot.Configs)
+	}
+	u.run("topic", "config", "delete", topic, "retention.ms", "--execute").ok(t)
 	var nonDefault []stConfig
 	u.run("topic", "config", "get", topic, "--non-default", "-o", "json").ok(t).json(t, &nonDefault)
 	nd := map[string]string{}
@@ -316,15 +333,27 @@ func TestTopicLifecycle(t *testing.T) {
 	if _, ok := ot.Configs["retention.ms"]; ok || ot.Configs["max.message.bytes"] != "2097152" || ot.Configs["cleanup.policy"] != "compact,delete" {
 		t.Errorf("kafka-topics after config set and delete: %v", ot.Configs)
 	}
+	// A bad value fails the dry run: the broker validated it.
 	u.run("topic", "config", "set", topic, "retention.ms=forever").exit(t, 1).errContains(t, "retention.ms")
 
-	// delete: refused without --yes off a terminal, then gone for Kafka too
-	u.run("topic", "delete", topic).exit(t, 2).errContains(t, "--yes")
+	// delete: a dry run without --execute, refused without --yes off a
+	// terminal, then gone for Kafka too
 	var del struct {
-		Deleted []string `json:"deleted"`
+		Topics []struct {
+			Topic      string `json:"topic"`
+			Partitions int    `json:"partitions"`
+			Records    int64  `json:"records"`
+		} `json:"topics"`
+		Executed bool `json:"executed"`
 	}
-	u.run("topic", "delete", topic, "--yes", "-o", "json").ok(t).json(t, &del)
-	if !slices.Equal(del.Deleted, []string{topic}) {
+	u.run("topic", "delete", topic, "-o", "json").ok(t).json(t, &del)
+	if del.Executed || len(del.Topics) != 1 || del.Topics[0].Records != 60 || !oracleTopicNames(t)[topic] {
+		t.Fatalf("delete dry run: %+v", del)
+	}
+	u.run("topic", "delete", topic, "--yes").exit(t, 2).errContains(t, "--yes goes with --execute")
+	u.run("topic", "delete", topic, "--execute").exit(t, 2).errContains(t, "pass --yes")
+	u.run("topic", "delete", topic, "--execute", "--yes", "-o", "json").ok(t).json(t, &del)
+	if !del.Executed || len(del.Topics) != 1 || del.Topics[0].Topic != topic || del.Topics[0].Partitions != 5 {
 		t.Errorf("delete: %+v", del)
 	}
 	eventually(t, time.Minute, func() (bool, string) {
@@ -332,8 +361,8 @@ func TestTopicLifecycle(t *testing.T) {
 		return !names[topic], "kafka-topics --list still shows " + topic
 	})
 	u.run("topic", "describe", topic).exit(t, 1).errContains(t, "not found")
-	u.run("topic", "delete", topic, "--yes").exit(t, 1).errContains(t, "not found")
-	u.run("topic", "delete", "__consumer_offsets", "--yes").exit(t, 2)
+	u.run("topic", "delete", topic, "--execute", "--yes").exit(t, 1).errContains(t, "not found")
+	u.run("topic", "delete", "__consumer_offsets", "--execute", "--yes").exit(t, 2)
 }
 
 // Log start offsets moved by Kafka's DeleteRecordsCommand show in describe

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
@@ -121,19 +120,9 @@ cluster-wide defaults that are set (Kafka keeps no other).`,
 
 // ConfigPlan is what `cluster config set|delete -o json` prints.
 type ConfigPlan struct {
-	Broker   int32          `json:"broker" yaml:"broker"` // -1: the cluster default
-	Changes  []ConfigChange `json:"changes" yaml:"changes"`
-	Executed bool           `json:"executed" yaml:"executed"`
-}
-
-// ConfigChange is one key of the plan, with its value before.
-type ConfigChange struct {
-	Name          string `json:"name" yaml:"name"`
-	Operation     string `json:"operation" yaml:"operation"`             // set or delete
-	Value         string `json:"value,omitempty" yaml:"value,omitempty"` // set; left out for sensitive configs
-	CurrentValue  string `json:"current_value" yaml:"current_value"`
-	CurrentSource string `json:"current_source" yaml:"current_source"` // "" when the key has no value at this level
-	Sensitive     bool   `json:"sensitive" yaml:"sensitive"`
+	Broker   int32                  `json:"broker" yaml:"broker"` // -1: the cluster default
+	Changes  []cmdutil.ConfigChange `json:"changes" yaml:"changes"`
+	Executed bool                   `json:"executed" yaml:"executed"`
 }
 
 func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
@@ -194,25 +183,7 @@ func configAlterRun(cmd *cobra.Command, f *cmdutil.Factory, b *brokerFlag, exec 
 	if err != nil {
 		return err
 	}
-	plan := ConfigPlan{Broker: broker, Changes: []ConfigChange{}}
-	add := func(name, op, val string) {
-		c := ConfigChange{Name: name, Operation: op, Value: val, Sensitive: sensitiveName(name)}
-		for _, e := range current {
-			if e.Name == name {
-				c.CurrentValue, c.CurrentSource, c.Sensitive = e.Value, e.Source, c.Sensitive || e.Sensitive
-			}
-		}
-		if c.Sensitive {
-			c.Value, c.CurrentValue = "", ""
-		}
-		plan.Changes = append(plan.Changes, c)
-	}
-	for _, k := range config.SortedKeys(set) {
-		add(k, "set", set[k])
-	}
-	for _, k := range del {
-		add(k, "delete", "")
-	}
+	plan := ConfigPlan{Broker: broker, Changes: cmdutil.ConfigChanges(current, set, del)}
 	// The broker checks the change either way; a refusal ends the dry run too.
 	if err := client.AlterBrokerConfig(ctx, broker, set, del, !exec.Execute); err != nil {
 		return err
@@ -224,28 +195,6 @@ func configAlterRun(cmd *cobra.Command, f *cmdutil.Factory, b *brokerFlag, exec 
 		f.IO.Infof("Configs of %s changed.", scope(broker))
 	}
 	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-		g := format.NewGrid("SCOPE", "CONFIG", "CURRENT", "SOURCE", "CHANGE")
-		for _, c := range plan.Changes {
-			cur, src := format.ConfigValue(c.Name, c.CurrentValue), c.CurrentSource
-			if c.CurrentSource == "" {
-				cur, src = "-", "(not set here)"
-			}
-			change := "delete: the next level's value applies"
-			if c.Operation == "set" {
-				change = "set to " + format.ConfigValue(c.Name, c.Value)
-			}
-			if c.Sensitive {
-				cur, change = "[sensitive]", c.Operation+" [sensitive]"
-			}
-			g.Row(strings.TrimPrefix(scope(plan.Broker), "the "), c.Name, cur, src, change)
-		}
-		return []*format.Grid{g}
+		return []*format.Grid{cmdutil.ConfigChangeGrid("SCOPE", strings.TrimPrefix(scope(plan.Broker), "the "), plan.Changes)}
 	})
-}
-
-// sensitiveName guards secrets a plan would echo before the broker has
-// said the key is sensitive (a key not set yet has no entry to say so).
-func sensitiveName(name string) bool {
-	n := strings.ToLower(name)
-	return strings.Contains(n, "password") || strings.Contains(n, "secret") || strings.Contains(n, "jaas") || strings.HasSuffix(n, ".key")
 }

@@ -38,12 +38,23 @@ type Factory struct {
 	client   *kafka.Client
 	registry *schema.Registry
 	logger   *slog.Logger
+	lastLine string
 }
 
 // New returns a factory over the given streams.
 func New(io *format.IOStreams) *Factory {
 	return &Factory{IO: io}
 }
+
+// SayLast has a line printed on stderr once the command succeeded, below
+// everything it printed: a dry run's "Add --execute to apply" is what to do
+// next, so it goes under the plan rather than above it.
+func (f *Factory) SayLast(format string, a ...any) {
+	f.lastLine = fmt.Sprintf(format, a...)
+}
+
+// LastLine is what SayLast left to print.
+func (f *Factory) LastLine() string { return f.lastLine }
 
 // Output is the -o value, validated by the root command before any run.
 func (f *Factory) Output() format.Output { return format.Output(f.OutputFlag) }

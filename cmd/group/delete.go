@@ -12,13 +12,20 @@ import (
 )
 
 func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
-	var yes bool
+	var dir string
+	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
-		Use:   "delete GROUP...",
+		Use:   "delete GROUP... [--execute [--yes]]",
 		Short: "Delete consumer groups and their committed offsets",
-		Long: `Delete consumer groups and their committed offsets. Groups with active
-members are refused. On a terminal it asks first; in a script it refuses
-unless --yes is given.`,
+		Long: `Delete consumer groups and their committed offsets, as kafka-consumer-groups
+--delete does. It shows each group with its state and commits first; without
+--execute that is all. With --execute it asks on a terminal; in a script it
+needs --yes as well. Groups with active members are refused by the broker.
+
+Before deleting, each group's committed offsets are saved as a plan file and
+the command that restores them is printed.`,
+		Example: `  streamctl group delete old-projection
+  streamctl group delete old-projection --execute --yes`,
 		Args:              cmdutil.MinimumArgs(1, "GROUP..."),
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -27,39 +34,44 @@ unless --yes is given.`,
 				return err
 			}
 			// Describe first: an unknown group fails with suggestions, and
-			// the prompt can say what goes.
-			lags, err := group.Describe(cmd.Context(), client, args, group.Options{ResetPolicy: "latest"})
+			// the plan can say what goes.
+			d, err := group.PlanDeleteGroups(cmd.Context(), client, args)
 			if err != nil {
 				return err
 			}
-			if !yes {
-				var parts []string
-				for _, l := range lags {
-					parts = append(parts, fmt.Sprintf("%q (%s, %s committed)", l.Group, l.State, format.Count(int64(len(l.Partitions)), "partition")))
+			grid := func() *format.Grid {
+				g := format.NewGrid("GROUP", "STATE", "MEMBERS", "COMMITTED-PARTITIONS", "RESULT")
+				for _, dg := range d.Groups {
+					result := "would delete"
+					if d.Executed {
+						result = "deleted"
+					}
+					g.Row(dg.Group, dg.State, format.Int(int64(dg.Members)), format.Int(int64(dg.CommittedPartitions)), result)
 				}
-				ok, err := f.Confirm(fmt.Sprintf("Delete consumer group %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), "--yes")
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return fmt.Errorf("not confirmed: nothing deleted")
-				}
+				return g
 			}
-			if err := client.DeleteGroups(cmd.Context(), args); err != nil {
+			var parts []string
+			for _, dg := range d.Groups {
+				parts = append(parts, fmt.Sprintf("%q (%s, %s)", dg.Group, dg.State, format.Count(int64(dg.CommittedPartitions), "committed partition")))
+			}
+			ok, err := exec.Proceed(f, fmt.Sprintf("Delete consumer group %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), grid())
+			if err != nil {
 				return err
 			}
-			res := struct {
-				Deleted []string `json:"deleted" yaml:"deleted"`
-			}{args}
-			return format.Print(f.IO, f.Output(), res, func(bool) []*format.Grid {
-				g := format.NewGrid("GROUP", "RESULT")
-				for _, id := range args {
-					g.Row(id, "deleted")
+			if ok {
+				if err := group.DeleteGroups(cmd.Context(), client, d, undoDir(dir)); err != nil {
+					return err
 				}
-				return []*format.Grid{g}
-			})
+				for _, dg := range d.Groups {
+					if dg.UndoFile != "" {
+						f.IO.Infof("Offsets of group %q saved to %s; to restore them:\n  %s", dg.Group, dg.UndoFile, restoreCommand(dg.Group, dg.UndoFile))
+					}
+				}
+			}
+			return format.Print(f.IO, f.Output(), d, func(bool) []*format.Grid { return []*format.Grid{grid()} })
 		},
 	}
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	cmd.Flags().StringVar(&dir, "undo-dir", "", "where --execute saves the groups' offsets (default $XDG_STATE_HOME/streamctl/resets)")
+	exec = cmdutil.AddExecuteFlags(cmd, true)
 	return cmd
 }

@@ -15,11 +15,11 @@ import (
 func newCmdDeleteOffsets(f *cmdutil.Factory) *cobra.Command {
 	var (
 		topics []string
-		yes    bool
 		dir    string
+		exec   *cmdutil.Execute
 	)
 	cmd := &cobra.Command{
-		Use:   "delete-offsets GROUP --topic T[:P,...]",
+		Use:   "delete-offsets GROUP --topic T[:P,...] [--execute [--yes]]",
 		Short: "Delete a group's committed offsets for some topics",
 		Long: `Delete a group's committed offsets for some topics, as kafka-consumer-groups
 --delete-offsets does: on those partitions the group starts again from its
@@ -28,11 +28,13 @@ reads. The rest of the group is kept.
 
 The broker refuses partitions of topics the group's active members are
 subscribed to; offsets of other topics can be deleted while the group runs.
+
+It shows the commits it would delete first; without --execute that is all.
+With --execute it asks on a terminal; in a script it needs --yes as well.
 Before deleting, the offsets are saved as a plan file and the command that
-restores them is printed. On a terminal it asks first; in a script it
-refuses unless --yes is given.`,
+restores them is printed.`,
 		Example: `  streamctl group delete-offsets analytics-group --topic order-events
-  streamctl group delete-offsets analytics-group --topic order-events:0,2 --yes`,
+  streamctl group delete-offsets analytics-group --topic order-events:0,2 --execute --yes`,
 		Args:              cmdutil.ExactArgs(1, "GROUP"),
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -56,35 +58,36 @@ refuses unless --yes is given.`,
 			if err != nil {
 				return err
 			}
-			if !yes {
-				ok, err := f.Confirm(fmt.Sprintf("Delete %s of group %q (%s) on cluster %q?", d.Summary(), d.Group, d.State, client.Cluster().Name()), "--yes")
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return fmt.Errorf("not confirmed: nothing deleted")
-				}
-			}
-			if err := group.DeleteOffsets(ctx, client, d, undoDir(dir)); err != nil {
-				return err
-			}
-			if d.UndoFile != "" && d.Failed() < len(d.Rows) {
-				f.IO.Infof("Previous offsets saved to %s; to restore them:\n  streamctl group reset %s --from-file %s --execute", d.UndoFile, d.Group, d.UndoFile)
-			}
-			err = format.Print(f.IO, f.Output(), d, func(bool) []*format.Grid {
+			grid := func() *format.Grid {
 				g := format.NewGrid("TOPIC", "PARTITION", "DELETED-OFFSET", "RESULT")
 				for _, r := range d.Rows {
 					off, result := "-", "no commit"
 					if r.Committed != nil {
-						off, result = format.Int(*r.Committed), "deleted"
+						off, result = format.Int(*r.Committed), "would delete"
+						if d.Executed {
+							result = "deleted"
+						}
 					}
 					if r.Error != "" {
 						result = "error: " + r.Error
 					}
 					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), off, result)
 				}
-				return []*format.Grid{g}
-			})
+				return g
+			}
+			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of group %q (%s) on cluster %q?", d.Summary(), d.Group, d.State, client.Cluster().Name()), grid())
+			if err != nil {
+				return err
+			}
+			if ok {
+				if err := group.DeleteOffsets(ctx, client, d, undoDir(dir)); err != nil {
+					return err
+				}
+				if d.UndoFile != "" && d.Failed() < len(d.Rows) {
+					f.IO.Infof("Previous offsets saved to %s; to restore them:\n  %s", d.UndoFile, restoreCommand(d.Group, d.UndoFile))
+				}
+			}
+			err = format.Print(f.IO, f.Output(), d, func(bool) []*format.Grid { return []*format.Grid{grid()} })
 			if err != nil {
 				return err
 			}
@@ -95,8 +98,8 @@ refuses unless --yes is given.`,
 		},
 	}
 	cmd.Flags().StringArrayVarP(&topics, "topic", "t", nil, "a topic, or topic:0,2 for some partitions; repeatable")
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
-	cmd.Flags().StringVar(&dir, "undo-dir", "", "where to save the previous offsets (default $XDG_STATE_HOME/streamctl/resets)")
+	cmd.Flags().StringVar(&dir, "undo-dir", "", "where --execute saves the previous offsets (default $XDG_STATE_HOME/streamctl/resets)")
+	exec = cmdutil.AddExecuteFlags(cmd, true)
 	_ = cmd.RegisterFlagCompletionFunc("topic", cmdutil.CompleteTopics(f))
 	return cmd
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/shell"
 )
 
 // ResetOptions are the inputs of `group reset`.
@@ -32,10 +33,10 @@ type ResetOptions struct {
 	ToGroup    string
 	AllTopics  bool
 	Topics     []string
-	Execute    bool
 	Export     bool
 	UndoDir    string
 
+	exec     *cmdutil.Execute
 	set      func(string) bool
 	strategy group.Strategy
 	scope    group.Scope
@@ -90,9 +91,9 @@ which --from-file reads back.`,
 	fl.StringVar(&opts.ToGroup, "to-group", "", "to another group's committed offsets")
 	fl.BoolVar(&opts.AllTopics, "all-topics", false, "every partition the group has commits on")
 	fl.StringArrayVar(&opts.Topics, "topic", nil, "a topic, or topic:0,2 for some partitions; repeatable")
-	fl.BoolVar(&opts.Execute, "execute", false, "apply the plan (without it, only print it)")
 	fl.BoolVar(&opts.Export, "export", false, "print the plan as CSV (topic,partition,offset) for --from-file")
 	fl.StringVar(&opts.UndoDir, "undo-dir", "", "where --execute saves the previous offsets (default $XDG_STATE_HOME/streamctl/resets)")
+	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
 }
 
@@ -222,7 +223,7 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	if err != nil {
 		return err
 	}
-	if err := ApplyPlan(ctx, f, plan, opts.Execute, opts.UndoDir, !opts.Export); err != nil {
+	if err := ApplyPlan(ctx, f, plan, opts.exec.Execute, opts.UndoDir, !opts.Export); err != nil {
 		return err
 	}
 	if opts.Export {
@@ -248,7 +249,7 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, e
 	}
 	if !execute {
 		if dryRunNote {
-			f.IO.Infof("Dry run: nothing changed. Add --execute to apply (group %q %s).", plan.Group, plan.Status())
+			f.SayLast("Dry run: nothing changed. Add --execute to apply (group %q %s).", plan.Group, plan.Status())
 		}
 		return nil
 	}
@@ -268,30 +269,39 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, e
 	}
 	if len(uncommitted) == len(plan.Rows) {
 		// Nothing to put back: undoing is deleting the new commits.
-		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  streamctl group delete-offsets %s %s --yes", plan.Group, plan.Group, topicFlags(uncommitted))
+		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", plan.Group, deleteOffsetsCommand(plan.Group, uncommitted))
 		return nil
 	}
-	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  streamctl group reset %s --from-file %s --execute", plan.Group, path, plan.Group, path)
+	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", plan.Group, path, restoreCommand(plan.Group, path))
 	if len(uncommitted) > 0 {
-		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  streamctl group delete-offsets %s %s --yes", plan.Group, topicFlags(uncommitted))
+		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", deleteOffsetsCommand(plan.Group, uncommitted))
 	}
 	return nil
 }
 
-// topicFlags names partitions as --topic flags: T:0,2 per topic.
-func topicFlags(rows []group.PlanRow) string {
-	var flags []string
+// restoreCommand is the command that puts back the offsets saved in an
+// undo file, as printed after a reset or a deletion.
+func restoreCommand(groupID, undoFile string) string {
+	return shell.Join("streamctl", "group", "reset", groupID, "--from-file", undoFile, "--execute")
+}
+
+// deleteOffsetsCommand is the command that removes a group's commits on
+// these partitions (naming them as --topic T:0,2 per topic), as printed
+// to undo commits made where the group had none.
+func deleteOffsetsCommand(groupID string, rows []group.PlanRow) string {
+	words := []string{"streamctl", "group", "delete-offsets", groupID}
+	var topics []string
 	parts := map[string][]string{}
 	for _, r := range rows {
 		if parts[r.Topic] == nil {
-			flags = append(flags, r.Topic)
+			topics = append(topics, r.Topic)
 		}
 		parts[r.Topic] = append(parts[r.Topic], strconv.Itoa(int(r.Partition)))
 	}
-	for i, t := range flags {
-		flags[i] = "--topic " + t + ":" + strings.Join(parts[t], ",")
+	for _, t := range topics {
+		words = append(words, "--topic", t+":"+strings.Join(parts[t], ","))
 	}
-	return strings.Join(flags, " ")
+	return shell.Join(append(words, "--execute", "--yes")...)
 }
 
 // PlanGrid is a reset plan as a table: per partition the committed offset,

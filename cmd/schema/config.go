@@ -35,15 +35,19 @@ func newCmdConfig(f *cmdutil.Factory) *cobra.Command {
 		},
 	}
 	var level string
+	var exec *cmdutil.Execute
 	set := &cobra.Command{
-		Use:   "set [SUBJECT...] --compatibility LEVEL",
+		Use:   "set [SUBJECT...] --compatibility LEVEL [--execute]",
 		Short: "Set the compatibility level of subjects, or the global level",
 		Long: `Set the compatibility level of each SUBJECT, or with none the registry's global
 level: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE,
 FULL or FULL_TRANSITIVE. (Confluent's registry defaults to BACKWARD,
-Apicurio's to NONE.)`,
+Apicurio's to NONE.)
+
+It shows each level before and after first; without --execute that is all.`,
 		Example: `  streamctl schema config set order-events-avro-value --compatibility FULL
-  streamctl schema config set --compatibility BACKWARD`,
+  streamctl schema config set order-events-avro-value --compatibility FULL --execute
+  streamctl schema config set --compatibility BACKWARD --execute`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(schema.Levels, strings.ToUpper(level)) {
 				return exitcode.UsageError("--compatibility %q: use one of %s", level, strings.Join(schema.Levels, ", "))
@@ -52,29 +56,69 @@ Apicurio's to NONE.)`,
 			if err != nil {
 				return err
 			}
-			levels, err := reg.SetLevel(cmd.Context(), level, args)
+			current, err := reg.Levels(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
-			return printLevels(f, levels)
+			plan := LevelPlan{Changes: []LevelChange{}}
+			for _, c := range current {
+				plan.Changes = append(plan.Changes, LevelChange{Subject: c.Subject, Current: c.Level, Level: strings.ToUpper(level)})
+			}
+			if ok, err := exec.Proceed(f, ""); err != nil {
+				return err
+			} else if ok {
+				if _, err := reg.SetLevel(cmd.Context(), level, args); err != nil {
+					return err
+				}
+				plan.Executed = true
+			}
+			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
+				g := format.NewGrid("SUBJECT", "CURRENT", "CHANGE")
+				for _, c := range plan.Changes {
+					change := "set to " + c.Level
+					if c.Level == c.Current {
+						change = "unchanged"
+					}
+					g.Row(subjectName(c.Subject), c.Current, change)
+				}
+				return []*format.Grid{g}
+			})
 		},
 	}
 	set.Flags().StringVar(&level, "compatibility", "", "the level: "+strings.Join(schema.Levels, ", "))
 	_ = set.RegisterFlagCompletionFunc("compatibility", cobra.FixedCompletions(schema.Levels, cobra.ShellCompDirectiveNoFileComp))
+	exec = cmdutil.AddExecuteFlags(set, false)
 	cmd.AddCommand(get, set)
 	return cmd
+}
+
+// LevelPlan is what `schema config set -o json` prints: each level before
+// and after, and whether it was set.
+type LevelPlan struct {
+	Changes  []LevelChange `json:"changes" yaml:"changes"`
+	Executed bool          `json:"executed" yaml:"executed"`
+}
+
+// LevelChange is one subject's (or the global, Subject "") level change.
+type LevelChange struct {
+	Subject string `json:"subject" yaml:"subject"`
+	Current string `json:"current_compatibility" yaml:"current_compatibility"` // its own level, else the global one
+	Level   string `json:"compatibility" yaml:"compatibility"`
 }
 
 func printLevels(f *cmdutil.Factory, levels []schema.CompatLevel) error {
 	return format.Print(f.IO, f.Output(), levels, func(bool) []*format.Grid {
 		g := format.NewGrid("SUBJECT", "COMPATIBILITY")
 		for _, l := range levels {
-			s := l.Subject
-			if s == "" {
-				s = "(global)"
-			}
-			g.Row(s, l.Level)
+			g.Row(subjectName(l.Subject), l.Level)
 		}
 		return []*format.Grid{g}
 	})
+}
+
+func subjectName(s string) string {
+	if s == "" {
+		return "(global)"
+	}
+	return s
 }

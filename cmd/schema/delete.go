@@ -2,78 +2,124 @@ package schema
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/schema"
 )
 
-// DeleteResult is what `schema delete` prints.
-type DeleteResult struct {
+// DeletePlan is what `schema delete -o json` prints: the versions to
+// delete (or deleted, when Executed).
+type DeletePlan struct {
 	Subject   string `json:"subject" yaml:"subject"`
 	Versions  []int  `json:"versions" yaml:"versions"`
 	Permanent bool   `json:"permanent" yaml:"permanent"`
+	Executed  bool   `json:"executed" yaml:"executed"`
 }
 
 func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
 	var version int
-	var permanent, yes bool
+	var permanent bool
+	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
-		Use:   "delete SUBJECT",
+		Use:   "delete SUBJECT [--version N] [--permanent] [--execute [--yes]]",
 		Short: "Delete a subject, or one version of it (soft by default; --permanent)",
 		Long: `Delete a subject (every version) or --version N of it. A soft delete hides it
 from lookups by subject while records written with its schema id still
 decode; --permanent also removes it for good (records with its id no longer
-decode). On a terminal it asks first; elsewhere it refuses unless --yes is
-given.`,
-		Example: `  streamctl schema delete payments-value --version 3 --yes
-  streamctl schema delete old-topic-value --permanent --yes`,
+decode).
+
+It shows the versions it would delete first; without --execute that is all.
+With --execute it asks on a terminal; in a script it needs --yes as well.`,
+		Example: `  streamctl schema delete payments-value --version 3
+  streamctl schema delete payments-value --version 3 --execute --yes
+  streamctl schema delete old-topic-value --permanent --execute --yes`,
 		Args: cmdutil.ExactArgs(1, "SUBJECT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			subject := args[0]
-			what := fmt.Sprintf("subject %q", subject)
-			if version > 0 {
-				what = fmt.Sprintf("version %d of subject %q", version, subject)
-			}
 			reg, err := f.Registry()
 			if err != nil {
 				return err
 			}
-			if !yes {
-				how := "Soft-delete"
-				if permanent {
-					how = "Permanently delete"
-				}
-				ok, err := f.Confirm(fmt.Sprintf("%s %s in the schema registry at %s?", how, what, reg.URL()), "--yes")
-				if err != nil {
-					return err
-				}
-				if !ok {
-					return fmt.Errorf("not confirmed: nothing deleted")
-				}
-			}
-			versions, err := reg.Delete(cmd.Context(), subject, version, permanent)
+			ctx := cmd.Context()
+			// A permanent delete also removes versions soft-deleted before.
+			versions, err := reg.Versions(ctx, subject, permanent)
 			if err != nil {
 				return err
 			}
-			res := DeleteResult{Subject: subject, Versions: versions, Permanent: permanent}
-			if res.Versions == nil {
-				res.Versions = []int{}
+			if version > 0 {
+				i := slices.IndexFunc(versions, func(v schema.Version) bool { return v.Version == version })
+				if i < 0 {
+					return fmt.Errorf("subject %q has no version %d (%s)", subject, version, versionList(versions))
+				}
+				versions = versions[i : i+1]
 			}
-			return format.Print(f.IO, f.Output(), res, func(bool) []*format.Grid {
-				g := format.NewGrid("SUBJECT", "VERSIONS", "DELETE")
-				how := "soft"
+			plan := DeletePlan{Subject: subject, Versions: []int{}, Permanent: permanent}
+			ids := map[int]int{}
+			for _, v := range versions {
+				plan.Versions = append(plan.Versions, v.Version)
+				ids[v.Version] = v.ID
+			}
+			grid := func() *format.Grid {
+				g := format.NewGrid("SUBJECT", "VERSION", "ID", "DELETE", "RESULT")
+				how, result := "soft", "would delete"
 				if permanent {
 					how = "permanent"
 				}
-				g.Row(subject, fmt.Sprint(versions), how)
-				return []*format.Grid{g}
-			})
+				if plan.Executed {
+					result = "deleted"
+				}
+				for _, v := range plan.Versions {
+					id := "-"
+					if n, ok := ids[v]; ok {
+						id = strconv.Itoa(n)
+					}
+					g.Row(subject, strconv.Itoa(v), id, how, result)
+				}
+				return g
+			}
+			how, what := "Soft-delete", fmt.Sprintf("subject %q (%s)", subject, format.Count(int64(len(plan.Versions)), "version"))
+			if permanent {
+				how = "Permanently delete"
+			}
+			if version > 0 {
+				what = fmt.Sprintf("version %d of subject %q", version, subject)
+			}
+			ok, err := exec.Proceed(f, fmt.Sprintf("%s %s in the schema registry at %s?", how, what, reg.URL()), grid())
+			if err != nil {
+				return err
+			}
+			if ok {
+				deleted, err := reg.Delete(ctx, subject, version, permanent)
+				if err != nil {
+					return err
+				}
+				plan.Versions, plan.Executed = append([]int{}, deleted...), true
+			}
+			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{grid()} })
 		},
 	}
 	cmd.Flags().IntVar(&version, "version", 0, "delete only this version")
 	cmd.Flags().BoolVar(&permanent, "permanent", false, "remove for good (soft-deletes first, as the registry requires)")
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	exec = cmdutil.AddExecuteFlags(cmd, true)
 	return cmd
+}
+
+// versionList names a subject's versions for an error: "versions 1, 2, 4".
+func versionList(vs []schema.Version) string {
+	if len(vs) == 0 {
+		return "it has no versions"
+	}
+	s := "versions"
+	for i, v := range vs {
+		if i > 0 {
+			s += ","
+		}
+		s += " " + strconv.Itoa(v.Version)
+	}
+	return s
 }

@@ -16,21 +16,26 @@ import (
 func newCmdRegister(f *cmdutil.Factory) *cobra.Command {
 	var typ string
 	var refSpecs []string
+	var dryRun bool
 	cmd := &cobra.Command{
-		Use:   "register SUBJECT FILE",
+		Use:   "register SUBJECT FILE [--dry-run]",
 		Short: "Register a schema file as the next version of a subject",
 		Long: `Register the schema in FILE (.avsc Avro, .proto Protobuf, .json JSON Schema;
 --schema-type when the name does not say) under SUBJECT. The file is parsed
 first, so a typo fails here rather than in the registry. Registering a
 schema the subject already has returns its existing version and id. The
 registry refuses a schema that breaks the subject's compatibility level
-(see "schema compat check").
+(see "schema compat check"). Registering acts at once: a new version is
+something nothing uses yet. --dry-run registers nothing: it says whether the
+subject already holds the schema, and otherwise has the registry check it
+against the subject's latest version at its compatibility level.
 
 A schema that uses types kept under other subjects (an Avro named type, a
 Protobuf import) names each with --reference NAME=SUBJECT[:VERSION]: the
 Avro type's full name or the import's path as the file spells it, and the
 subject that holds it (its latest version without one).`,
 		Example: `  streamctl schema register payments-value payment.avsc
+  streamctl schema register payments-value payment.avsc --dry-run
   streamctl schema register payments-value payment.proto -o json
   streamctl schema register payments-value payment.avsc --reference com.example.Money=money-value:1`,
 		Args: cmdutil.ExactArgs(2, "SUBJECT", "FILE"),
@@ -43,17 +48,29 @@ subject that holds it (its latest version without one).`,
 			if err != nil {
 				return err
 			}
-			res, err := reg.RegisterVersion(cmd.Context(), args[0], s)
+			register := reg.RegisterVersion
+			if dryRun {
+				register = reg.CheckRegister
+			}
+			res, err := register(cmd.Context(), args[0], s)
 			if err != nil {
 				return err
 			}
 			return format.Print(f.IO, f.Output(), res, func(bool) []*format.Grid {
-				g := format.NewGrid("SUBJECT", "VERSION", "ID")
-				g.Row(res.Subject, strconv.Itoa(res.Version), strconv.Itoa(res.ID))
+				g := format.NewGrid("SUBJECT", "VERSION", "ID", "RESULT")
+				version, id, result := strconv.Itoa(res.Version), strconv.Itoa(res.ID), "registered"
+				switch {
+				case res.DryRun && res.ID > 0:
+					result = "already registered (dry run)"
+				case res.DryRun:
+					version, id, result = "-", "-", "valid, not registered (dry run)"
+				}
+				g.Row(res.Subject, version, id, result)
 				return []*format.Grid{g}
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "have the registry check the schema (already there? compatible?) without registering it")
 	addSchemaTypeFlag(cmd, &typ)
 	addReferenceFlag(cmd, &refSpecs)
 	return cmd

@@ -1,6 +1,8 @@
 package topic
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
@@ -13,28 +15,33 @@ type AlterOptions struct {
 	f          *cmdutil.Factory
 	Topic      string
 	Partitions int
-	DryRun     bool
+	exec       *cmdutil.Execute
 }
 
-// AlterResult is what `topic alter -o json` prints.
-type AlterResult struct {
+// AlterPlan is what `topic alter -o json` prints: the partition counts
+// before and after, and whether the partitions were added.
+type AlterPlan struct {
 	Topic              string `json:"topic" yaml:"topic"`
 	PreviousPartitions int    `json:"previous_partitions" yaml:"previous_partitions"`
 	Partitions         int    `json:"partitions" yaml:"partitions"`
-	Changed            bool   `json:"changed" yaml:"changed"`
-	DryRun             bool   `json:"dry_run" yaml:"dry_run"`
+	Executed           bool   `json:"executed" yaml:"executed"`
 }
 
 // NewCmdAlter returns `streamctl topic alter`.
 func NewCmdAlter(f *cmdutil.Factory, runF func(*AlterOptions) error) *cobra.Command {
 	opts := &AlterOptions{f: f}
 	cmd := &cobra.Command{
-		Use:   "alter TOPIC --partitions N",
+		Use:   "alter TOPIC --partitions N [--execute]",
 		Short: "Add partitions to a topic",
-		Long: `Raise a topic's partition count. Kafka cannot remove partitions. Adding
-partitions changes which partition a key hashes to, so per-key order holds
-only for records produced after the change.`,
-		Example:           `  streamctl topic alter order-events --partitions 6`,
+		Long: `Raise a topic's partition count. Kafka cannot remove partitions, and adding
+them changes which partition a key hashes to, so per-key order holds only
+for records produced after the change: it cannot be undone.
+
+Without --execute the broker validates the change (CreatePartitions with
+validateOnly) and nothing changes. With --execute it asks on a terminal; in
+a script it needs --yes as well.`,
+		Example: `  streamctl topic alter order-events --partitions 6
+  streamctl topic alter order-events --partitions 6 --execute --yes`,
 		Args:              cmdutil.ExactArgs(1, "TOPIC"),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -49,7 +56,7 @@ only for records produced after the change.`,
 		},
 	}
 	cmd.Flags().IntVarP(&opts.Partitions, "partitions", "p", 0, "the new total number of partitions")
-	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "have the broker validate the change without applying it")
+	opts.exec = cmdutil.AddExecuteFlags(cmd, true)
 	return cmd
 }
 
@@ -58,30 +65,47 @@ func alterRun(cmd *cobra.Command, opts *AlterOptions) error {
 	if err != nil {
 		return err
 	}
-	topics, err := client.DescribeTopics(cmd.Context(), []string{opts.Topic})
+	ctx := cmd.Context()
+	topics, err := client.DescribeTopics(ctx, []string{opts.Topic})
 	if err != nil {
 		return err
 	}
-	res := AlterResult{Topic: opts.Topic, PreviousPartitions: topics[0].Partitions, Partitions: opts.Partitions, DryRun: opts.DryRun}
-	switch {
-	case opts.Partitions < res.PreviousPartitions:
-		return exitcode.UsageError("topic %q has %d partitions; Kafka cannot reduce that to %d", opts.Topic, res.PreviousPartitions, opts.Partitions)
-	case opts.Partitions > res.PreviousPartitions:
-		if err := client.AddPartitions(cmd.Context(), opts.Topic, opts.Partitions, opts.DryRun); err != nil {
-			return err
-		}
-		res.Changed = !opts.DryRun
-	}
-	return format.Print(opts.f.IO, opts.f.Output(), res, func(bool) []*format.Grid {
+	plan := AlterPlan{Topic: opts.Topic, PreviousPartitions: topics[0].Partitions, Partitions: opts.Partitions}
+	grid := func() *format.Grid {
 		g := format.NewGrid("TOPIC", "PARTITIONS", "RESULT")
 		msg := "unchanged"
 		switch {
-		case res.Changed:
+		case plan.Executed:
 			msg = "partitions added"
-		case opts.DryRun && res.Partitions != res.PreviousPartitions:
-			msg = "valid, not applied (dry run)"
+		case plan.Partitions > plan.PreviousPartitions:
+			msg = fmt.Sprintf("valid; would add %s", format.Count(int64(plan.Partitions-plan.PreviousPartitions), "partition"))
 		}
-		g.Row(res.Topic, format.Int(int64(res.PreviousPartitions))+" -> "+format.Int(int64(res.Partitions)), msg)
-		return []*format.Grid{g}
-	})
+		g.Row(plan.Topic, format.Int(int64(plan.PreviousPartitions))+" -> "+format.Int(int64(plan.Partitions)), msg)
+		return g
+	}
+	switch {
+	case opts.Partitions < plan.PreviousPartitions:
+		return exitcode.UsageError("topic %q has %d partitions; Kafka cannot reduce that to %d", opts.Topic, plan.PreviousPartitions, opts.Partitions)
+	case opts.Partitions == plan.PreviousPartitions:
+		opts.f.IO.Infof("Nothing to change: topic %q has %d partitions.", opts.Topic, plan.Partitions)
+	default:
+		// The broker checks the change first, so a refusal (a replica
+		// assignment it cannot make) ends the dry run and comes before the
+		// question.
+		if err := client.AddPartitions(ctx, opts.Topic, opts.Partitions, true); err != nil {
+			return err
+		}
+		ok, err := opts.exec.Proceed(opts.f, fmt.Sprintf("Add %d partitions to topic %q on cluster %q (this cannot be undone)?",
+			plan.Partitions-plan.PreviousPartitions, opts.Topic, client.Cluster().Name()), grid())
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := client.AddPartitions(ctx, opts.Topic, opts.Partitions, false); err != nil {
+				return err
+			}
+			plan.Executed = true
+		}
+	}
+	return format.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{grid()} })
 }

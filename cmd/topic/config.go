@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
@@ -19,6 +18,8 @@ type ConfigOptions struct {
 	Keys       []string          // get: only these; delete: these
 	Set        map[string]string // set
 	NonDefault bool              // get: only values that differ from defaults
+
+	exec *cmdutil.Execute // set, delete
 }
 
 // NewCmdConfig returns `streamctl topic config`.
@@ -26,6 +27,10 @@ func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:   "config",
 		Short: "Read and change topic configs (incremental: other configs stay as they are)",
+		Long: `Read and change a topic's configs (kafka-configs --entity-type topics). Changes
+are incremental: the configs not named stay as they are. set and delete show
+the change with each config's value before, and have the broker validate it
+(a bad value fails here); --execute makes it.`,
 	})
 	cmd.AddCommand(newCmdConfigGet(f), newCmdConfigSet(f), newCmdConfigDelete(f))
 	return cmd
@@ -77,10 +82,14 @@ func configGetRun(cmd *cobra.Command, opts *ConfigOptions) error {
 
 func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
 	opts := &ConfigOptions{f: f}
-	return &cobra.Command{
-		Use:               "set TOPIC KEY=VALUE...",
-		Short:             "Set topic configs",
-		Example:           `  streamctl topic config set order-events retention.ms=259200000 max.message.bytes=2097152`,
+	cmd := &cobra.Command{
+		Use:   "set TOPIC KEY=VALUE... [--execute]",
+		Short: "Set topic configs",
+		Long: `Set topic configs (kafka-configs --alter --add-config), leaving the others as
+they are. It shows each config's value before and after, and has the broker
+validate the change (a bad value fails here); without --execute that is all.`,
+		Example: `  streamctl topic config set order-events retention.ms=259200000 max.message.bytes=2097152
+  streamctl topic config set order-events retention.ms=259200000 --execute`,
 		Args:              cmdutil.MinimumArgs(2, "TOPIC", "KEY=VALUE..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -93,14 +102,20 @@ func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
 			return configAlterRun(cmd, opts)
 		},
 	}
+	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
+	return cmd
 }
 
 func newCmdConfigDelete(f *cmdutil.Factory) *cobra.Command {
 	opts := &ConfigOptions{f: f}
-	return &cobra.Command{
-		Use:               "delete TOPIC KEY...",
-		Short:             "Remove topic config overrides, reverting them to the defaults",
-		Example:           `  streamctl topic config delete order-events retention.ms`,
+	cmd := &cobra.Command{
+		Use:   "delete TOPIC KEY... [--execute]",
+		Short: "Remove topic config overrides, so the broker's value applies",
+		Long: `Remove topic config overrides (kafka-configs --alter --delete-config), so the
+broker's value applies again. It shows each override before, and has the
+broker validate the change; without --execute that is all.`,
+		Example: `  streamctl topic config delete order-events retention.ms
+  streamctl topic config delete order-events retention.ms --execute`,
 		Args:              cmdutil.MinimumArgs(2, "TOPIC", "KEY..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -108,13 +123,16 @@ func newCmdConfigDelete(f *cmdutil.Factory) *cobra.Command {
 			return configAlterRun(cmd, opts)
 		},
 	}
+	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
+	return cmd
 }
 
-// ConfigChange is one row of what `topic config set|delete -o json` prints.
-type ConfigChange struct {
-	Name      string `json:"name" yaml:"name"`
-	Operation string `json:"operation" yaml:"operation"` // "set" or "delete"
-	Value     string `json:"value,omitempty" yaml:"value,omitempty"`
+// ConfigPlan is what `topic config set|delete -o json` prints: the change,
+// each key with its value before, and whether it was made.
+type ConfigPlan struct {
+	Topic    string                 `json:"topic" yaml:"topic"`
+	Changes  []cmdutil.ConfigChange `json:"changes" yaml:"changes"`
+	Executed bool                   `json:"executed" yaml:"executed"`
 }
 
 func configAlterRun(cmd *cobra.Command, opts *ConfigOptions) error {
@@ -125,25 +143,23 @@ func configAlterRun(cmd *cobra.Command, opts *ConfigOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := client.AlterTopicConfig(cmd.Context(), opts.Topic, opts.Set, opts.Keys); err != nil {
+	ctx := cmd.Context()
+	current, err := client.TopicConfig(ctx, opts.Topic)
+	if err != nil {
 		return err
 	}
-	changes := []ConfigChange{}
-	for _, k := range config.SortedKeys(opts.Set) {
-		changes = append(changes, ConfigChange{Name: k, Operation: "set", Value: opts.Set[k]})
+	plan := ConfigPlan{Topic: opts.Topic, Changes: cmdutil.ConfigChanges(current, opts.Set, opts.Keys)}
+	// The broker checks the change either way; a refusal ends the dry run too.
+	if err := client.AlterTopicConfig(ctx, opts.Topic, opts.Set, opts.Keys, !opts.exec.Execute); err != nil {
+		return err
 	}
-	for _, k := range opts.Keys {
-		changes = append(changes, ConfigChange{Name: k, Operation: "delete"})
+	if ok, err := opts.exec.Proceed(opts.f, ""); err != nil {
+		return err
+	} else if ok {
+		plan.Executed = true
+		opts.f.IO.Infof("Configs of topic %q changed.", opts.Topic)
 	}
-	return format.Print(opts.f.IO, opts.f.Output(), changes, func(bool) []*format.Grid {
-		g := format.NewGrid("CONFIG", "CHANGE")
-		for _, c := range changes {
-			if c.Operation == "set" {
-				g.Row(c.Name, "set to "+format.ConfigValue(c.Name, c.Value))
-			} else {
-				g.Row(c.Name, "reverted to default")
-			}
-		}
-		return []*format.Grid{g}
+	return format.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*format.Grid {
+		return []*format.Grid{cmdutil.ConfigChangeGrid("TOPIC", plan.Topic, plan.Changes)}
 	})
 }

@@ -15,24 +15,35 @@ import (
 type DeleteOptions struct {
 	f      *cmdutil.Factory
 	Topics []string
-	Yes    bool
+	exec   *cmdutil.Execute
 }
 
-// DeleteResult is what `topic delete -o json` prints.
-type DeleteResult struct {
-	Deleted []string `json:"deleted" yaml:"deleted"`
+// DeletePlan is what `topic delete -o json` prints: the topics to delete
+// (or deleted, when Executed) and what goes with them.
+type DeletePlan struct {
+	Topics   []DeletedTopic `json:"topics" yaml:"topics"`
+	Executed bool           `json:"executed" yaml:"executed"`
+}
+
+// DeletedTopic is one topic of a delete plan.
+type DeletedTopic struct {
+	Topic      string `json:"topic" yaml:"topic"`
+	Partitions int    `json:"partitions" yaml:"partitions"`
+	Records    int64  `json:"records" yaml:"records"`
 }
 
 // NewCmdDelete returns `streamctl topic delete`.
 func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Command {
 	opts := &DeleteOptions{f: f}
 	cmd := &cobra.Command{
-		Use:   "delete TOPIC...",
+		Use:   "delete TOPIC... [--execute [--yes]]",
 		Short: "Delete topics and all their records",
-		Long: `Delete topics and all their records. On a terminal it asks first; in a script
-it refuses unless --yes is given. Internal topics are never deleted.`,
+		Long: `Delete topics and all their records. It shows the topics with their partitions
+and records first; without --execute that is all. With --execute it asks on
+a terminal; in a script it needs --yes as well. Internal topics are never
+deleted.`,
 		Example: `  streamctl topic delete scratch-topic
-  streamctl topic delete old-a old-b --yes`,
+  streamctl topic delete old-a old-b --execute --yes`,
 		Args:              cmdutil.MinimumArgs(1, "TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -48,7 +59,7 @@ it refuses unless --yes is given. Internal topics are never deleted.`,
 			return deleteRun(cmd, opts)
 		},
 	}
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking")
+	opts.exec = cmdutil.AddExecuteFlags(cmd, true)
 	return cmd
 }
 
@@ -58,38 +69,40 @@ func deleteRun(cmd *cobra.Command, opts *DeleteOptions) error {
 		return err
 	}
 	// Describe first: an unknown name fails with suggestions before anything
-	// is deleted, and the prompt can say how many records go with it.
+	// is deleted, and the plan can say how many records go with it.
 	topics, err := client.DescribeTopics(cmd.Context(), opts.Topics)
 	if err != nil {
 		return err
 	}
+	plan := DeletePlan{Topics: []DeletedTopic{}}
+	var parts []string
 	for _, t := range topics {
 		if t.Internal {
 			return exitcode.UsageError("refusing to delete internal topic %q", t.Name)
 		}
+		plan.Topics = append(plan.Topics, DeletedTopic{Topic: t.Name, Partitions: t.Partitions, Records: t.Records})
+		parts = append(parts, fmt.Sprintf("%q (%s records)", t.Name, format.Int(t.Records)))
 	}
-	if !opts.Yes {
-		var parts []string
-		for _, t := range topics {
-			parts = append(parts, fmt.Sprintf("%q (%s records)", t.Name, format.Int(t.Records)))
+	grid := func() *format.Grid {
+		g := format.NewGrid("TOPIC", "PARTITIONS", "RECORDS", "RESULT")
+		for _, t := range plan.Topics {
+			result := "would delete"
+			if plan.Executed {
+				result = "deleted"
+			}
+			g.Row(t.Topic, format.Int(int64(t.Partitions)), format.Int(t.Records), result)
 		}
-		ok, err := opts.f.Confirm(fmt.Sprintf("Delete %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), "--yes")
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("not confirmed: nothing deleted")
-		}
+		return g
 	}
-	if err := client.DeleteTopics(cmd.Context(), opts.Topics); err != nil {
+	ok, err := opts.exec.Proceed(opts.f, fmt.Sprintf("Delete %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), grid())
+	if err != nil {
 		return err
 	}
-	res := DeleteResult{Deleted: opts.Topics}
-	return format.Print(opts.f.IO, opts.f.Output(), res, func(bool) []*format.Grid {
-		g := format.NewGrid("TOPIC", "RESULT")
-		for _, t := range res.Deleted {
-			g.Row(t, "deleted")
+	if ok {
+		if err := client.DeleteTopics(cmd.Context(), opts.Topics); err != nil {
+			return err
 		}
-		return []*format.Grid{g}
-	})
+		plan.Executed = true
+	}
+	return format.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{grid()} })
 }

@@ -129,9 +129,10 @@ func (c *Client) AddPartitions(ctx context.Context, topic string, total int, val
 }
 
 // AlterTopicConfig sets and deletes (reverts to default) topic configs with
-// an incremental alter, leaving other configs as they are.
-func (c *Client) AlterTopicConfig(ctx context.Context, topic string, set map[string]string, del []string) error {
-	r, err := c.alterConfigs(ctx, "altering configs of "+topic, ck.ConfigResource{Type: ck.ResourceTopic, Name: topic}, set, del, false)
+// an incremental alter, leaving other configs as they are. With
+// validateOnly the broker checks the change without making it.
+func (c *Client) AlterTopicConfig(ctx context.Context, topic string, set map[string]string, del []string, validateOnly bool) error {
+	r, err := c.alterConfigs(ctx, "altering configs of "+topic, ck.ConfigResource{Type: ck.ResourceTopic, Name: topic}, set, del, validateOnly)
 	if err != nil {
 		return err
 	}

@@ -355,7 +355,7 @@ func (e *rdkErr) Error() string { return e.msg }
 func rdkError(code int) error {
 	msg := C.GoString(C.rd_kafka_err2str(C.int(code)))
 	if code == errMessageTooLarge {
-		msg += " (a record over the producer's message.max.bytes, 1000000 by default, or the topic's max.message.bytes: -X message.max.bytes=N raises the first, topic config set the second)"
+		msg += " (a record over the producer's message.max.bytes, 1000000 by default, or the topic's max.message.bytes: -X message.max.bytes=N raises the first, `topic config set TOPIC max.message.bytes=N --execute` the second)"
 	}
 	return &rdkErr{code: code, msg: msg}
 }

@@ -45,6 +45,32 @@ type Revoking interface {
 	OnRevoke(fn func(parts []kafka.TopicPartition, lost bool))
 }
 
+// Wrapper is implemented by a Source that wraps another to change what its
+// Commit does (the replay checkpoint, a transaction). Run looks for
+// Committing, Buffering and Revoking from the outermost source inwards and
+// takes the first it finds: a wrapper embedding the Source interface would
+// otherwise hide what the wrapped source can do (replay --exec saw records
+// only at commits, an exactly-once replay lost its commit on revoke).
+type Wrapper interface {
+	Unwrap() Source
+}
+
+// capability finds the optional interface T on src or a source it wraps.
+func capability[T any](src Source) (T, bool) {
+	for src != nil {
+		if c, ok := src.(T); ok {
+			return c, true
+		}
+		w, ok := src.(Wrapper)
+		if !ok {
+			break
+		}
+		src = w.Unwrap()
+	}
+	var none T
+	return none, false
+}
+
 // Pushing is implemented by a Sink that holds written records in a buffer:
 // Push sends them on (to stdout, a file, a command) without waiting for
 // anything or acknowledging them. The pipeline pushes whenever the source
@@ -116,7 +142,7 @@ var ErrPartial = errors.New("some records were not processed")
 func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 	cp := newCheckpoint()
 	track := true
-	if c, ok := p.Source.(Committing); ok {
+	if c, ok := capability[Committing](p.Source); ok {
 		track = c.Commits()
 	}
 	acker := &countingAcker{}
@@ -125,7 +151,7 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 	}
 	sink := p.Sink
 	sink.Start(acker)
-	buffering, _ := p.Source.(Buffering)
+	buffering, _ := capability[Buffering](p.Source)
 	pusher, _ := sink.(Pushing)
 	if buffering == nil {
 		pusher = nil
@@ -151,7 +177,7 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 	// have the other member repeat it), and nothing of theirs is committed
 	// after. Lost partitions are someone else's already: no commit.
 	var revokeErr error
-	if rv, ok := p.Source.(Revoking); ok && track {
+	if rv, ok := capability[Revoking](p.Source); ok && track {
 		rv.OnRevoke(func(parts []kafka.TopicPartition, lost bool) {
 			if !lost && revokeErr == nil {
 				revokeErr = p.commit(context.WithoutCancel(ctx), cp)

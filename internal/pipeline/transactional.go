@@ -56,9 +56,9 @@ func (t *txnSource) Commit(ctx context.Context, offsets map[kafka.TopicPartition
 	return t.w.CommitWithOffsets(ctx, offsets, gm)
 }
 
-// OnRevoke implements Revoking: revocations are the wrapped source's.
-func (t *txnSource) OnRevoke(fn func(parts []kafka.TopicPartition, lost bool)) {
-	if rv, ok := t.Source.(Revoking); ok {
-		rv.OnRevoke(fn)
-	}
-}
+// Unwrap implements Wrapper: reading and revocations are the wrapped
+// source's.
+func (t *txnSource) Unwrap() Source { return t.Source }
+
+// Commits implements Committing: every checkpoint commits a transaction.
+func (t *txnSource) Commits() bool { return true }

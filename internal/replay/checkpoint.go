@@ -146,6 +146,14 @@ type Source struct {
 	CP *Checkpoint
 }
 
+// Unwrap implements pipeline.Wrapper: reading and revocations are the
+// wrapped source's.
+func (s *Source) Unwrap() pipeline.Source { return s.Source }
+
+// Commits implements pipeline.Committing: progress always goes to the
+// checkpoint, also when the wrapped source reads without a group.
+func (s *Source) Commits() bool { return true }
+
 // Commit implements pipeline.Source.
 func (s *Source) Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error {
 	s.CP.mu.Lock()

@@ -130,6 +130,12 @@ func (s *ExecSink) Flush(ctx context.Context) error {
 	return s.pipeErr(s.StreamSink.Flush(ctx))
 }
 
+// Push implements pipeline.Pushing: records reach the command as they
+// arrive, and a pipe it closed is explained like a failed Write.
+func (s *ExecSink) Push() error {
+	return s.pipeErr(s.StreamSink.Push())
+}
+
 // pipeErr explains a failed write to the pipe by the command's exit: a
 // broken pipe means it stopped reading.
 func (s *ExecSink) pipeErr(err error) error {

@@ -2,7 +2,9 @@ package schema
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -120,8 +122,50 @@ func (r *Registry) Versions(ctx context.Context, subject string, deleted bool) (
 // RegisterResult is what `schema register` prints.
 type RegisterResult struct {
 	Subject string `json:"subject" yaml:"subject"`
-	Version int    `json:"version" yaml:"version"`
-	ID      int    `json:"id" yaml:"id"`
+	// Version and ID are 0 in a dry run of a schema the subject does not
+	// hold yet: the registry assigns them when it registers it.
+	Version int  `json:"version" yaml:"version"`
+	ID      int  `json:"id" yaml:"id"`
+	DryRun  bool `json:"dry_run" yaml:"dry_run"`
+}
+
+// CheckRegister says what registering s under subject would do, registering
+// nothing: the version and id the subject already holds it as, or, for a
+// schema new to the subject, whether the registry's compatibility check
+// (against the latest version, at the subject's level, as "compat check"
+// asks) lets it in. An incompatible schema is an error, as registering it
+// would be.
+func (r *Registry) CheckRegister(ctx context.Context, subject string, s sr.Schema) (RegisterResult, error) {
+	res := RegisterResult{Subject: subject, DryRun: true}
+	got, err := r.cl.LookupSchema(ctx, subject, s)
+	if err == nil {
+		res.Version, res.ID = got.Version, got.ID
+		return res, nil
+	}
+	if !notFound(err) {
+		return res, r.Explain(err, fmt.Sprintf("looking up the schema under subject %q", subject))
+	}
+	latest, err := r.cl.SchemaByVersion(ctx, subject, -1)
+	if notFound(err) {
+		return res, nil // a new subject: nothing to be compatible with
+	}
+	if err != nil {
+		return res, r.Explain(err, fmt.Sprintf("subject %q", subject))
+	}
+	c, err := r.CheckCompat(ctx, subject, -1, s)
+	if err != nil {
+		return res, err
+	}
+	if !c.Compatible {
+		return res, fmt.Errorf("registering under subject %q: the registry would refuse it: not compatible with version %d at the subject's compatibility level (%s)",
+			subject, latest.Version, strings.Join(c.Messages, "; "))
+	}
+	return res, nil
+}
+
+func notFound(err error) bool {
+	var re *sr.ResponseError
+	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
 }
 
 // RegisterVersion registers s under subject and returns its version and id
