@@ -120,7 +120,7 @@ func SetThrottle(ctx context.Context, c *kafka.Client, t *Throttle, settle time.
 			} else {
 				del = append(del, followerReplicas)
 			}
-			if err := c.AlterTopicConfig(ctx, topic, set, del); err != nil {
+			if err := c.AlterTopicConfig(ctx, topic, set, del, false); err != nil {
 				return fmt.Errorf("setting the throttled replicas of topic %q: %w", topic, err)
 			}
 		}
@@ -272,7 +272,7 @@ func RemoveThrottle(ctx context.Context, c *kafka.Client, plan *ReassignPlan, t 
 		}
 	}
 	for _, topic := range sortedTopics(t.LeaderReplicas, t.FollowerReplicas) {
-		if err := c.AlterTopicConfig(ctx, topic, nil, []string{leaderReplicas, followerReplicas}); err != nil {
+		if err := c.AlterTopicConfig(ctx, topic, nil, []string{leaderReplicas, followerReplicas}, false); err != nil {
 			return fmt.Errorf("removing the throttled replicas of topic %q: %w", topic, err)
 		}
 	}
