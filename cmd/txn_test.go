@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,16 @@ func TestTxnHangingTransaction(t *testing.T) {
 	golden(t, "txn_list.json", normaliseTimes(run(t, b.args("txn", "list", "-o", "json")...).ok(t).out))
 	golden(t, "txn_list.table", normaliseTimes(run(t, b.args("txn", "list", "--state", "ongoing")...).ok(t).out))
 	run(t, b.args("txn", "list", "--state", "complete-commit")...).ok(t).errContains(t, "No transactional ids.")
+	var listed []struct {
+		ProducerID int64 `json:"producer_id"`
+	}
+	if err := json.Unmarshal([]byte(run(t, b.args("txn", "list", "-o", "json")...).ok(t).out), &listed); err != nil || len(listed) != 1 {
+		t.Fatalf("txn list -o json: %v %+v", err, listed)
+	}
+	if out := run(t, b.args("txn", "list", "--producer-id", strconv.FormatInt(listed[0].ProducerID, 10))...).ok(t).out; !strings.Contains(out, "payments-tx") {
+		t.Errorf("txn list --producer-id %d:\n%s", listed[0].ProducerID, out)
+	}
+	run(t, b.args("txn", "list", "--producer-id", strconv.FormatInt(listed[0].ProducerID+1, 10))...).ok(t).errContains(t, "No transactional ids.")
 	// A pattern matches whole ids, as Kafka's brokers match it (the
 	// playground's alone would match anywhere in the id).
 	run(t, b.args("txn", "list", "--transactional-id-pattern", "payments")...).ok(t).errContains(t, "No transactional ids.")
