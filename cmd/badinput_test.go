@@ -95,7 +95,7 @@ var badInputs = []badInput{
 	{args: []string{"consume", "order-events", "--offset", "10:5"}, code: 2, msg: `invalid --offset: range "10:5" selects nothing: its end 5 is not after its start 10`},
 	{args: []string{"consume", "order-events", "--offset", "@2026-13-01"}, code: 2, msg: `invalid --offset: position "@2026-13-01": time "2026-13-01": month out of range`},
 	{args: []string{"consume", "order-events", "--offset", "-1h"}, code: 2, msg: `a time starts with @: did you mean "@-1h"?`},
-	{args: []string{"consume", "order-events", "--offset", "99999", "-e"}, code: 0, msg: `note: --offset 99999 is outside the log of order-events[0] (log 0..98); clamped`},
+	{args: []string{"consume", "order-events", "--offset", "99999", "-e"}, code: 0, msg: `note: --offset 99999 is outside the log of order-events[0] (log 0..101); clamped`},
 	{args: []string{"consume", "order-events", "--offset", "@2099-01-01", "-e"}, code: 0, msg: `note: --offset @2099-01-01 is in the future: no record is that new yet; reading starts at the log end`},
 	{args: []string{"consume", "order-events", "-f", "%z"}, code: 2, msg: `unknown format token "%z" at position 1 of "%z"`},
 	{args: []string{"consume", "order-events", "-f", `\999`}, code: 2, msg: `escape \999 is above 255 and is not a byte`},
@@ -146,6 +146,18 @@ var badInputs = []badInput{
 	{args: []string{"dlq", "reprocess", "order-events-dlt", "--max-attempts", "-1"}, code: 2, msg: `--max-attempts must not be negative`},
 	{args: []string{"dlq", "reprocess", "order-events-dlt", "--rate", "-5"}, code: 2, msg: `--rate must not be negative`},
 	{args: []string{"dlq", "reprocess", "order-events-dlt", "--timestamp", "later"}, code: 2, msg: `--timestamp "later": use keep or now`},
+
+	// Tracing.
+	{args: []string{"trace"}, code: 2, msg: `say what to trace: a KEY, --header k=v or --where EXPR`},
+	{args: []string{"trace", "order-17", "--topics", "nosuch.*"}, code: 1, msg: `no topic matches --topics "nosuch.*" (6 topics exist`},
+	{args: []string{"trace", "order-17", "--topics", "order-events-dl"}, code: 0, msg: `no record matches; read 13 records of 3 partitions in 1 topic, from `},
+	{args: []string{"trace", "order-17", "--topics", "[a-"}, code: 2, msg: `--topics "[a-" is not a valid regular expression`},
+	{args: []string{"trace", "--where", ".["}, code: 2, msg: `jq expression ".["`},
+	{args: []string{"trace", "order-17", "--from", "@2099-01-01T00:00:00Z"}, code: 0, msg: `the window holds no records from 2099-01-01T00:00:00Z to the end in 16 partitions of 6 topics: widen it with --since or --from.`},
+	{args: []string{"trace", "order-17", "--since", "yesterday"}, code: 2, msg: `invalid --since "yesterday": want a duration such as 30m, 6h or 7d`},
+	{args: []string{"trace", "order-17", "--since", "1h", "--from", "start"}, code: 2, msg: `--since and --from both set the window's start: give one`},
+	{args: []string{"trace", "order-17", "--group", "nosuch"}, code: 1, msg: `consumer group "nosuch" not found`},
+	{args: []string{"trace", "order-17", "--key", "order-18"}, code: 2, msg: `give the key once: as the argument or as --key`},
 
 	// Consumer groups.
 	{args: []string{"group", "describe", "nosuch"}, code: 1, msg: `consumer group "nosuch" not found`},

@@ -13,8 +13,8 @@ func TestCompleteTopicNames(t *testing.T) {
 	b := startDemo(t)
 	r := run(t, "__complete", "--brokers", b.addr, "topic", "describe", "order-e").ok(t)
 	lines := strings.Split(strings.TrimSpace(r.out), "\n")
-	if strings.Join(lines, " ") != "order-events order-events-avro order-events-dlt :4" {
-		t.Errorf("stdout = %q, want the three order-e* topics and :4 (no file completion)", r.out)
+	if strings.Join(lines, " ") != "order-events order-events-avro order-events-dlt order-events-retry :4" {
+		t.Errorf("stdout = %q, want the four order-e* topics and :4 (no file completion)", r.out)
 	}
 }
 
@@ -57,7 +57,7 @@ func TestCompleteAdminFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"acl", "list", "--topic", "order-events-"}, "order-events-avro order-events-dlt :4"},
+		{[]string{"acl", "list", "--topic", "order-events-"}, "order-events-avro order-events-dlt order-events-retry :4"},
 		{[]string{"acl", "create", "--group", "analytics"}, "analytics-group :4"},
 		{[]string{"cluster", "config", "get", "--broker", ""}, "0 :4"},
 		{[]string{"topic", "reassign", "order-events", "--broker-ids", "0,"}, ":4"},

@@ -267,7 +267,7 @@ func consumeSteps(opts *ConsumeOptions, dec *schema.RecordDecoder) ([]pipeline.S
 	if dec != nil {
 		steps = append(steps, dec.Step)
 		if where != nil && !dec.Replace {
-			where = cmdutil.OnDecoded(where, dec)
+			where = dec.OnDecoded(where)
 		}
 	}
 	now := time.Now()

@@ -11,7 +11,7 @@ import (
 // The docs whose sample outputs are what streamctl prints: each ```sh block
 // followed by a plain ``` block (no "$ " lines) shows the output of the
 // block's last command, as a terminal shows it.
-var sampleDocs = []string{"docs/getting-started.md", "docs/consumer-groups.md", "docs/schema-registry.md"}
+var sampleDocs = []string{"docs/getting-started.md", "docs/consumer-groups.md", "docs/schema-registry.md", "docs/trace.md"}
 
 // sampleSkip are sample outputs not made by a run here, and why.
 var sampleSkip = map[string]string{
@@ -20,6 +20,10 @@ var sampleSkip = map[string]string{
 	// it, which TestDocExamplesRun runs; this output is pinned by
 	// TestGroupLagMarksHeldPartitions (cmd/testdata/group_describe_held.table.golden).
 	"streamctl group lag billing --held-after 1s": "needs the transaction the commands above it leave open",
+	// Piped into jq, which this test does not run (TestDocExamplesRun runs
+	// them; TestTraceTheDemoStory checks the chain and the dead letter).
+	`streamctl trace order-121 -o json | jq -c '.chains[] | {records, topics, outcome}'`: "a pipe into jq",
+	`streamctl trace order-121 -o json | jq -r '.timeline[] | select(.hop == "dead-letter") | .dead_letter | "\(.convention) attempt \(.attempts): \(.root_cause_class) from \(.original_topic)[\(.original_partition)]@\(.original_offset)"'`: "a pipe into jq",
 }
 
 // docSample is a sample output in a doc: the command and the lines of the

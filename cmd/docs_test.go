@@ -24,7 +24,7 @@ import (
 
 // The hand-written docs whose shell examples must run as written on a fresh
 // playground.
-var exampleDocs = []string{"README.md", "docs/getting-started.md", "docs/consumer-groups.md", "docs/replay.md", "docs/dlq.md", "docs/admin.md", "docs/schema-registry.md"}
+var exampleDocs = []string{"README.md", "docs/getting-started.md", "docs/consumer-groups.md", "docs/replay.md", "docs/dlq.md", "docs/admin.md", "docs/schema-registry.md", "docs/trace.md"}
 
 // exampleExpect is what an example is known to do other than succeed: its
 // exit code, or why it is not run. Every entry must still be in the docs,

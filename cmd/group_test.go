@@ -27,7 +27,7 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &groups); err != nil {
 		t.Fatal(err)
 	}
-	if len(groups) != 2 || groups[0].Group != "analytics-group" || groups[0].TotalLag != 115 || groups[1].TotalLag != 0 || groups[0].Topics[0] != "order-events" {
+	if len(groups) != 2 || groups[0].Group != "analytics-group" || groups[0].TotalLag != 118 || groups[1].TotalLag != 0 || groups[0].Topics[0] != "order-events" {
 		t.Fatalf("group list = %+v", groups)
 	}
 	run(t, b.args("group", "list", "--state", "Stable")...).ok(t)
@@ -49,7 +49,7 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := lags[0]
-	if l.TotalLag != 115 || len(l.Partitions) != 3 || l.MaxTimeLag == nil || *l.MaxTimeLag < 60 {
+	if l.TotalLag != 118 || len(l.Partitions) != 3 || l.MaxTimeLag == nil || *l.MaxTimeLag < 60 {
 		t.Fatalf("analytics-group lag = %+v", l)
 	}
 	for _, p := range l.Partitions {
@@ -66,7 +66,7 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &all); err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 2 || all[0].Group != "analytics-group" || all[0].TotalLag != 115 || all[1].Group != "notification-group" {
+	if len(all) != 2 || all[0].Group != "analytics-group" || all[0].TotalLag != 118 || all[1].Group != "notification-group" {
 		t.Errorf("describe --all = %+v", all)
 	}
 	run(t, b.args("group", "describe", "--all", "analytics-group")...).exit(t, 2)
@@ -81,7 +81,7 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	}
 
 	r = run(t, b.args("topic", "lag", "order-events")...).ok(t)
-	if !strings.Contains(r.out, "analytics-group\tEmpty\t0\t115\t") || !strings.Contains(r.out, "notification-group\tEmpty\t0\t0\t-") {
+	if !strings.Contains(r.out, "analytics-group\tEmpty\t0\t118\t") || !strings.Contains(r.out, "notification-group\tEmpty\t0\t0\t-") {
 		t.Errorf("topic lag fan-out:\n%s", r.out)
 	}
 }
@@ -90,10 +90,10 @@ func TestGroupLagGates(t *testing.T) {
 	b := startDemo(t)
 	// A gate that fails is an answer, not an error: no "error:".
 	r := run(t, b.args("group", "lag", "analytics-group", "--fail-above", "100")...).exit(t, 3)
-	if r.errOut != "check failed: group \"analytics-group\" lags 115 records, above --fail-above 100\n" || strings.Contains(r.errOut, "error:") {
+	if r.errOut != "check failed: group \"analytics-group\" lags 118 records, above --fail-above 100\n" || strings.Contains(r.errOut, "error:") {
 		t.Errorf("gate reason: %s", r.errOut)
 	}
-	run(t, b.args("group", "lag", "analytics-group", "--fail-above", "115")...).ok(t)
+	run(t, b.args("group", "lag", "analytics-group", "--fail-above", "118")...).ok(t)
 	run(t, b.args("group", "lag", "analytics-group", "--fail-above-time", "1m")...).exit(t, 3)
 	run(t, b.args("group", "lag", "analytics-group", "--fail-above-time", "24h")...).ok(t)
 	run(t, b.args("group", "lag", "notification-group", "--fail-above", "0", "--fail-above-time", "1s")...).ok(t)
@@ -129,7 +129,7 @@ func TestGroupLagWatchWritesJSONLinesOffATerminal(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &s); err != nil {
 			t.Fatalf("not JSON: %q", l)
 		}
-		if s.Group != "analytics-group" || s.Lag != 115 || s.Status == "" {
+		if s.Group != "analytics-group" || s.Lag != 118 || s.Status == "" {
 			t.Errorf("sample %+v", s)
 		}
 	}
@@ -161,7 +161,7 @@ func resetPlan(t *testing.T, b broker, args ...string) map[int32]int64 {
 
 func TestGroupResetStrategies(t *testing.T) {
 	b := startDemo(t)
-	g := "analytics-group" // committed 58, 61, 51; log ends 98, 102, 85; log starts 0
+	g := "analytics-group" // committed 58, 61, 51; log ends 101, 102, 85; log starts 0
 	eq := func(name string, got, want map[int32]int64) {
 		t.Helper()
 		if len(got) != len(want) {
@@ -176,15 +176,15 @@ func TestGroupResetStrategies(t *testing.T) {
 		}
 	}
 	eq("to-earliest", resetPlan(t, b, g, "--to-earliest", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
-	eq("to-latest", resetPlan(t, b, g, "--to-latest", "--all-topics"), map[int32]int64{0: 98, 1: 102, 2: 85})
+	eq("to-latest", resetPlan(t, b, g, "--to-latest", "--all-topics"), map[int32]int64{0: 101, 1: 102, 2: 85})
 	eq("to-current", resetPlan(t, b, g, "--to-current", "--topic", "order-events"), map[int32]int64{0: 58, 1: 61, 2: 51})
-	eq("to-offset clamped", resetPlan(t, b, g, "--to-offset", "100", "--topic", "order-events"), map[int32]int64{0: 98, 1: 100, 2: 85})
+	eq("to-offset clamped", resetPlan(t, b, g, "--to-offset", "100", "--topic", "order-events"), map[int32]int64{0: 100, 1: 100, 2: 85})
 	eq("shift-by", resetPlan(t, b, g, "--shift-by", "-60", "--topic", "order-events:1,2"), map[int32]int64{1: 1, 2: 0})
-	eq("to-datetime in the future", resetPlan(t, b, g, "--to-datetime", "2099-01-01T00:00:00Z", "--all-topics"), map[int32]int64{0: 98, 1: 102, 2: 85})
+	eq("to-datetime in the future", resetPlan(t, b, g, "--to-datetime", "2099-01-01T00:00:00Z", "--all-topics"), map[int32]int64{0: 101, 1: 102, 2: 85})
 	eq("by-duration before everything", resetPlan(t, b, g, "--by-duration", "P1D", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
-	eq("to-group", resetPlan(t, b, g, "--to-group", "notification-group"), map[int32]int64{0: 98, 1: 102, 2: 85})
+	eq("to-group", resetPlan(t, b, g, "--to-group", "notification-group"), map[int32]int64{0: 101, 1: 102, 2: 85})
 	// A group without commits: to-current uses the log end, shift-by refuses.
-	eq("to-current without commits", resetPlan(t, b, "fresh", "--to-current", "--topic", "order-events"), map[int32]int64{0: 98, 1: 102, 2: 85})
+	eq("to-current without commits", resetPlan(t, b, "fresh", "--to-current", "--topic", "order-events"), map[int32]int64{0: 101, 1: 102, 2: 85})
 	run(t, b.args("group", "reset", "fresh", "--shift-by", "1", "--topic", "order-events")...).exit(t, 1)
 	run(t, b.args("group", "reset", g, "--to-earliest")...).exit(t, 2)
 	run(t, b.args("group", "reset", g, "--to-earliest", "--to-latest", "--all-topics")...).exit(t, 2)
@@ -399,13 +399,13 @@ func TestGroupLagAll(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
 	r := run(t, b.args("group", "lag", "--all")...).ok(t)
-	for _, want := range []string{"GROUP\tSTATE\tMEMBERS\tLAG\tTIME-LAG", "analytics-group\tEmpty\t0\t115\t", "notification-group\tEmpty\t0\t0\t-"} {
+	for _, want := range []string{"GROUP\tSTATE\tMEMBERS\tLAG\tTIME-LAG", "analytics-group\tEmpty\t0\t118\t", "notification-group\tEmpty\t0\t0\t-"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("group lag --all lacks %q:\n%s", want, r.out)
 		}
 	}
 	r = run(t, b.args("group", "lag", "--all", "--fail-above", "100")...).exit(t, 3)
-	if !strings.Contains(r.errOut, `check failed: group "analytics-group" lags 115 records, above --fail-above 100`) || strings.Contains(r.errOut, "notification-group") {
+	if !strings.Contains(r.errOut, `check failed: group "analytics-group" lags 118 records, above --fail-above 100`) || strings.Contains(r.errOut, "notification-group") {
 		t.Errorf("the gate over every group:\n%s", r.errOut)
 	}
 	r = run(t, b.args("group", "lag", "--all", "--fail-above", "200")...).ok(t)
@@ -417,7 +417,7 @@ func TestGroupLagAll(t *testing.T) {
 		TotalLag int64  `json:"total_lag"`
 	}
 	r = run(t, b.args("group", "lag", "--all", "-o", "json")...).ok(t)
-	if err := json.Unmarshal([]byte(r.out), &lags); err != nil || len(lags) != 2 || lags[0].Group != "analytics-group" || lags[0].TotalLag != 115 {
+	if err := json.Unmarshal([]byte(r.out), &lags); err != nil || len(lags) != 2 || lags[0].Group != "analytics-group" || lags[0].TotalLag != 118 {
 		t.Errorf("-o json (%v): %s", err, r.out)
 	}
 	run(t, b.args("group", "lag", "analytics-group", "--all")...).exit(t, 2)

@@ -80,7 +80,7 @@ func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOpti
 		out := f.IO.Out
 		fmt.Fprintf(out, "Playground broker listening on %s, schema registry on %s (ready in %s).\n", addr, p.RegistryURL(), time.Since(started).Round(time.Millisecond))
 		if seeded {
-			fmt.Fprintln(out, "Demo data seeded: order-events, customer-state, order-events-dlt, order-sink-dlq, order-events-avro; groups notification-group and analytics-group.")
+			fmt.Fprintln(out, "Demo data seeded: order-events, customer-state, order-events-retry, order-events-dlt, order-sink-dlq, order-events-avro; groups notification-group and analytics-group.")
 		}
 		flag := ""
 		if !current {
@@ -92,6 +92,7 @@ func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOpti
   streamctl%[2]s topic config get order-events --non-default
   streamctl%[2]s topic create scratch --partitions 2
   streamctl%[2]s consume order-events-avro --offset -3 -e --decode
+  streamctl%[2]s trace order-121
 `
 		if opts.NoDemo { // no demo topics to point at
 			tries = `  streamctl%[2]s cluster describe

@@ -75,11 +75,11 @@ func TestPlayground(t *testing.T) {
 		t.Errorf("playground profile:\n%s", r.out)
 	}
 	names := strings.Join(listNames(t, broker{addr: addr}), " ")
-	if names != "customer-state order-events order-events-avro order-events-dlt order-sink-dlq" {
+	if names != "customer-state order-events order-events-avro order-events-dlt order-events-retry order-sink-dlq" {
 		t.Errorf("demo topics = %q", names)
 	}
 	r = run(t, "topic", "list").ok(t)
-	if !strings.Contains(r.out, "order-events\t3\t1\t285") {
+	if !strings.Contains(r.out, "order-events\t3\t1\t288") {
 		t.Errorf("topic list through the playground profile:\n%s", r.out)
 	}
 }
@@ -124,7 +124,7 @@ func TestPlaygroundDataDir(t *testing.T) {
 			t.Error("a restarted playground seeded the demo data again")
 		}
 		r := run(t, "topic", "list", "--brokers", addr).ok(t)
-		for _, want := range []string{"order-events\t3\t1\t285", "mine\t1\t1\t0"} {
+		for _, want := range []string{"order-events\t3\t1\t288", "mine\t1\t1\t0"} {
 			if !strings.Contains(r.out, want) {
 				t.Errorf("after restart, topic list lacks %q:\n%s", want, r.out)
 			}

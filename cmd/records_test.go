@@ -91,10 +91,10 @@ func TestProduceConsumeRoundTripIsByteExact(t *testing.T) {
 
 func TestConsumeOutputsAndFilters(t *testing.T) {
 	b := startDemo(t)
-	// 285 demo order events; -e stops at the end seen at start.
+	// 288 demo order events; -e stops at the end seen at start.
 	r := run(t, b.args("consume", "order-events", "-e", "-o", "raw")...).ok(t)
-	if n := strings.Count(r.out, "\n"); n != 285 {
-		t.Errorf("consume -e wrote %d records, want 285", n)
+	if n := strings.Count(r.out, "\n"); n != 288 {
+		t.Errorf("consume -e wrote %d records, want 288", n)
 	}
 	r = run(t, b.args("consume", "order-events", "--offset", "-2", "-e", "-o", "json")...).ok(t)
 	if n := strings.Count(r.out, "\n"); n != 6 {
@@ -338,7 +338,7 @@ func TestConsumeTableIsAlignedOnATerminal(t *testing.T) {
 	ios.OutTTY, ios.Width = true, 90
 	r := executeOn(ios, args).ok(t)
 	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
-	if len(lines) != 1+285+76 || !strings.HasPrefix(lines[0], "TOPIC            PARTITION   OFFSET   TIMESTAMP") {
+	if len(lines) != 1+288+76 || !strings.HasPrefix(lines[0], "TOPIC            PARTITION   OFFSET   TIMESTAMP") {
 		t.Fatalf("%d lines, header %q", len(lines), lines[0])
 	}
 	keyAt := strings.Index(lines[0], "KEY")

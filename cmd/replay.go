@@ -394,7 +394,7 @@ func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Ste
 	readsValue := func(s pipeline.Step) pipeline.Step { return s }
 	if dec != nil {
 		steps = append(steps, dec.Step)
-		readsValue = func(s pipeline.Step) pipeline.Step { return cmdutil.OnDecoded(s, dec) }
+		readsValue = func(s pipeline.Step) pipeline.Step { return dec.OnDecoded(s) }
 	}
 	if len(opts.EventTypes) > 0 {
 		steps = append(steps, readsValue(replay.EventType(opts.TypeField, opts.EventTypes)))

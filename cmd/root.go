@@ -220,6 +220,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		newConsumeCmd(f),
 		newProduceCmd(f),
 		newReplayCmd(f),
+		newTraceCmd(f),
 		newPlaygroundCmd(f),
 		newVersionCmd(f),
 		&cobra.Command{

@@ -170,7 +170,7 @@ func TestTopicListRecordsAndIDs(t *testing.T) {
 		partitions int
 		records    int64
 	}{
-		"order-events": {3, 285}, "customer-state": {3, 76}, "order-events-dlt": {3, 12}, "order-sink-dlq": {1, 5},
+		"order-events": {3, 288}, "customer-state": {3, 76}, "order-events-dlt": {3, 13}, "order-sink-dlq": {1, 5}, "order-events-retry": {3, 1},
 		"order-events-avro": {3, 285},
 	}
 	if len(topics) != len(want) {
@@ -195,8 +195,8 @@ func TestTopicListRecordsAndIDs(t *testing.T) {
 		}
 		sum += p.Records
 	}
-	if sum != d.Records || d.Records != 285 {
-		t.Errorf("records = %d, partitions sum to %d, want 285", d.Records, sum)
+	if sum != d.Records || d.Records != 288 {
+		t.Errorf("records = %d, partitions sum to %d, want 288", d.Records, sum)
 	}
 }
 
@@ -594,7 +594,7 @@ func TestTopicListPattern(t *testing.T) {
 		pattern string
 		want    string
 	}{
-		{"order-*", "order-events order-events-avro order-events-dlt order-sink-dlq"},
+		{"order-*", "order-events order-events-avro order-events-dlt order-events-retry order-sink-dlq"},
 		{"*-dl?", "order-events-dlt order-sink-dlq"},
 		{"order", ""},
 		{"^order-events(-dlt)?$", "order-events order-events-dlt"},

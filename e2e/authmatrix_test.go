@@ -176,6 +176,25 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 		return ""
 	}, "group", "list")
 	step("group describe", "", nil, "group", "describe", group)
+	// trace: a windowed read by offsets for times, and every group's
+	// progress, share and streams groups listed through franz-go.
+	step("trace (share/streams groups: franz-go)", "", func(r result) string {
+		var res struct {
+			Timeline []struct {
+				Groups []struct {
+					Group  string `json:"group"`
+					Status string `json:"status"`
+				} `json:"groups"`
+			} `json:"timeline"`
+		}
+		if why := jsonOf(r, &res); why != "" {
+			return why
+		}
+		if len(res.Timeline) != 1 || len(res.Timeline[0].Groups) != 1 || res.Timeline[0].Groups[0].Group != group || res.Timeline[0].Groups[0].Status != "consumed" {
+			return fmt.Sprintf("want k2's record, consumed by %s: %+v", group, res.Timeline)
+		}
+		return ""
+	}, "trace", "k2", "--topics", "^"+topic+"$", "--since", "1h", "-o", "json")
 	step("group reset --execute", "", nil, "group", "reset", group, "--to-earliest", "--topic", topic, "--execute")
 
 	// acl: on a topic of its own, so the row's own topic stays open to it

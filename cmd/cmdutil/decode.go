@@ -7,8 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/kafka"
-	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -144,16 +142,4 @@ func ParseReferences(specs []string) ([]schema.Reference, error) {
 		refs = append(refs, r)
 	}
 	return refs, nil
-}
-
-// OnDecoded runs step (a --where filter) on the decoded value of each
-// record, for pipelines whose sink keeps the raw bytes.
-func OnDecoded(step pipeline.Step, dec *schema.RecordDecoder) pipeline.Step {
-	return func(rec *kafka.Record) (bool, error) {
-		raw := rec.Value
-		rec.Value = dec.ValueJSON(rec)
-		keep, err := step(rec)
-		rec.Value = raw
-		return keep, err
-	}
 }

@@ -32,6 +32,15 @@ func (r *RecordFilters) AddFlags(cmd *cobra.Command) {
 	}
 }
 
+// SetKey asks for records with this key, as --key does: for commands that
+// take the key as an argument.
+func (r *RecordFilters) SetKey(key string) {
+	r.Key, r.keySet = key, true
+}
+
+// Any reports whether any filter was asked for.
+func (r *RecordFilters) Any() bool { return r.keySet || len(r.Headers) > 0 || r.Where != "" }
+
 // Steps turns the flags into pipeline filters, cheapest first; --where
 // comes last, as the only one that parses the value.
 func (r *RecordFilters) Steps() (key []pipeline.Step, where pipeline.Step, err error) {

@@ -19,7 +19,10 @@ func newCmdLag(f *cmdutil.Factory) *cobra.Command {
 		Long: `Show every consumer group that consumes the topic (commits on it or is
 assigned it), side by side: state, members, lag in records and in time, and
 with -o wide the lag of each partition. Groups read the same log
-independently, so one can be caught up while another lags.`,
+independently, so one can be caught up while another lags. Every type of
+group is shown: classic and consumer (KIP-848) groups, Kafka Streams'
+streams groups, and share groups, whose lag is counted from their start
+offset (every record before it acknowledged).`,
 		Example: `  streamctl topic lag order-events
   streamctl topic lag order-events -o wide`,
 		Args:              cmdutil.ExactArgs(1, "TOPIC"),

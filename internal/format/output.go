@@ -85,6 +85,34 @@ func WriteJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// WriteJSONLine writes v as compact JSON on one line, for streams of
+// objects (one per line).
+func WriteJSONLine(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// WriteLine writes one row of a table that is printed a row at a time, as
+// rows come: tab-separated off a terminal, and on one with the cells cut
+// (unless wide) and three spaces apart, since rows to come cannot be
+// aligned with.
+func WriteLine(s *IOStreams, cells []string, wide bool) error {
+	sep := "\t"
+	if s.OutTTY {
+		sep = "   "
+		if !wide {
+			cut := make([]string, len(cells))
+			for i, c := range cells {
+				cut[i] = truncate(c, maxCell)
+			}
+			cells = cut
+		}
+	}
+	_, err := fmt.Fprintln(s.Out, strings.Join(cells, sep))
+	return err
+}
+
 // WriteYAML writes v as YAML.
 func WriteYAML(w io.Writer, v any) error {
 	enc := yaml.NewEncoder(w)
@@ -160,6 +188,9 @@ func RenderGrid(s *IOStreams, g *Grid, wide bool) error {
 	}
 	return t.Render()
 }
+
+// Bold is text in bold when s shows colour.
+func (s *IOStreams) Bold(text string) string { return bold(s, text) }
 
 func bold(s *IOStreams, text string) string {
 	if !s.Color {

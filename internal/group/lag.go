@@ -50,7 +50,11 @@ type TopicLag struct {
 
 // Lag is a group's lag picture.
 type Lag struct {
-	Group       string         `json:"group" yaml:"group"`
+	Group string `json:"group" yaml:"group"`
+	// Type is Kafka's group type (kafka.GroupClassic, ...), where known:
+	// set by ForTopics, which covers every type. Not (yet) part of the
+	// group commands' output.
+	Type        string         `json:"-" yaml:"-"`
 	State       string         `json:"state" yaml:"state"`
 	Assignor    string         `json:"assignor" yaml:"assignor"`
 	Coordinator int32          `json:"coordinator" yaml:"coordinator"`
@@ -116,6 +120,12 @@ func describe(ctx context.Context, c *kafka.Client, ids []string, opts Options, 
 			return nil, notFound(ctx, c, d.ID)
 		}
 	}
+	return lagsOf(ctx, c, descs, committed, opts)
+}
+
+// lagsOf computes the lag of described groups from their committed offsets,
+// with one list-offsets for every partition involved.
+func lagsOf(ctx context.Context, c *kafka.Client, descs []kafka.GroupDescription, committed map[string]map[kafka.TopicPartition]int64, opts Options) ([]Lag, error) {
 	// The partitions of each group: those it committed on or is assigned,
 	// widened to every partition of those topics so a partition without a
 	// commit shows up rather than hiding.

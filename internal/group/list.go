@@ -2,7 +2,9 @@ package group
 
 import (
 	"context"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/streamctl/streamctl/internal/kafka"
 )
@@ -72,21 +74,90 @@ func List(ctx context.Context, c *kafka.Client, keep func(kafka.GroupListing) bo
 // ForTopic is the fan-out view: the lag of every group that consumes the
 // topic, each computed over that topic only.
 func ForTopic(ctx context.Context, c *kafka.Client, topic string, opts Options) ([]Lag, error) {
-	if _, err := c.Partitions(ctx, []string{topic}); err != nil {
+	return ForTopics(ctx, c, []string{topic}, opts)
+}
+
+// ForTopics is ForTopic for several topics at once: the lag of every group
+// that consumes any of them, each over those of the topics it consumes, in
+// one round of requests. It covers every type of group: classic and
+// consumer (KIP-848) groups by their committed offsets, streams groups
+// (KIP-1071) too, and share groups (KIP-932) by their start offsets, before
+// which every record has been acknowledged (a share group commits none).
+func ForTopics(ctx context.Context, c *kafka.Client, topics []string, opts Options) ([]Lag, error) {
+	return forTopics(ctx, c, topics, opts, "")
+}
+
+// GroupForTopics is ForTopics for one group, of any type: its lag over
+// those of the topics it consumes (none: an empty list). A group the
+// cluster does not know is a *GroupNotFoundError.
+func GroupForTopics(ctx context.Context, c *kafka.Client, id string, topics []string, opts Options) ([]Lag, error) {
+	return forTopics(ctx, c, topics, opts, id)
+}
+
+func forTopics(ctx context.Context, c *kafka.Client, topics []string, opts Options, only string) ([]Lag, error) {
+	if _, err := c.Partitions(ctx, topics); err != nil {
 		return nil, err
 	}
-	all, err := c.ListGroups(ctx)
+	listed, err := c.ListGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(all))
-	for i, g := range all {
-		ids[i] = g.ID
-	}
-	opts.Topics = []string{topic}
-	lags, err := describe(ctx, c, ids, opts, false)
+	others, err := c.ListShareAndStreamsGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
+	all := append(listed, others...)
+	if only != "" {
+		i := slices.IndexFunc(all, func(g kafka.GroupListing) bool { return g.ID == only })
+		if i < 0 {
+			names := make([]string, len(all))
+			for j, g := range all {
+				names[j] = g.ID
+			}
+			return nil, &GroupNotFoundError{Group: only, Existing: names}
+		}
+		all = all[i : i+1]
+	}
+	typeOf := map[string]string{}
+	var consumers, shares, streams []string
+	for _, g := range all {
+		typeOf[g.ID] = g.Type
+		switch g.Type {
+		case kafka.GroupShare:
+			shares = append(shares, g.ID)
+		case kafka.GroupStreams:
+			streams = append(streams, g.ID)
+		default:
+			consumers = append(consumers, g.ID)
+		}
+	}
+	descs, err := c.DescribeGroups(ctx, consumers)
+	if err != nil {
+		return nil, err
+	}
+	// librdkafka describes neither share nor streams groups.
+	described, err := c.DescribeShareAndStreamsGroups(ctx, shares, streams)
+	if err != nil {
+		return nil, err
+	}
+	descs = append(descs, described...)
+	committed, err := c.GroupsOffsets(ctx, append(consumers, streams...))
+	if err != nil {
+		return nil, err
+	}
+	started, err := c.ShareGroupsStartOffsets(ctx, shares)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(committed, started)
+	opts.Topics = topics
+	lags, err := lagsOf(ctx, c, descs, committed, opts)
+	if err != nil {
+		return nil, err
+	}
+	for i := range lags {
+		lags[i].Type = typeOf[lags[i].Group]
+	}
+	slices.SortFunc(lags, func(a, b Lag) int { return strings.Compare(a.Group, b.Group) })
 	return slices.DeleteFunc(lags, func(l Lag) bool { return len(l.Partitions) == 0 }), nil
 }

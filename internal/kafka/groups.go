@@ -96,9 +96,21 @@ type GroupListing struct {
 	ID     string `json:"group" yaml:"group"`
 	State  string `json:"state" yaml:"state"`
 	Simple bool   `json:"simple" yaml:"simple"` // offsets only, no group protocol (assign() users)
+	// Type is Kafka's group type: "classic", "consumer" (KIP-848), "share"
+	// (KIP-932) or "streams" (KIP-1071).
+	Type string `json:"type" yaml:"type"`
 }
 
-// ListGroups lists every consumer group of the cluster.
+// Kafka's group types, as ListGroups names them.
+const (
+	GroupClassic  = "classic"
+	GroupConsumer = "consumer"
+	GroupShare    = "share"
+	GroupStreams  = "streams"
+)
+
+// ListGroups lists every consumer group of the cluster: the classic and
+// consumer (KIP-848) ones. Share and streams groups: ListShareAndStreamsGroups.
 func (c *Client) ListGroups(ctx context.Context) ([]GroupListing, error) {
 	var res ck.ListConsumerGroupsResult
 	err := c.request(ctx, "listing consumer groups", func(ctx context.Context) (err error) {
@@ -113,7 +125,11 @@ func (c *Client) ListGroups(ctx context.Context) ([]GroupListing, error) {
 	}
 	out := make([]GroupListing, 0, len(res.Valid))
 	for _, g := range res.Valid {
-		out = append(out, GroupListing{ID: g.GroupID, State: g.State.String(), Simple: g.IsSimpleConsumerGroup})
+		typ := GroupClassic
+		if g.Type == ck.ConsumerGroupTypeConsumer {
+			typ = GroupConsumer
+		}
+		out = append(out, GroupListing{ID: g.GroupID, State: g.State.String(), Simple: g.IsSimpleConsumerGroup, Type: typ})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil

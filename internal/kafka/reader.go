@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,11 @@ type ReaderOptions struct {
 	// with Seek and Pause: small fetches and no read-ahead, instead of a
 	// throughput-sized queue.
 	Sample bool
+	// QueueKB caps how much each partition fetches ahead (0: 16 MB, the
+	// default above). A reader of many partitions that keeps few records
+	// (trace) needs less: the cap is per partition, so twenty partitions
+	// could otherwise hold 320 MB queued.
+	QueueKB int
 }
 
 // Reader reads records from partitions, with or without a consumer group,
@@ -86,6 +92,10 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 		conf["queued.min.messages"] = "1"
 		conf["queued.max.messages.kbytes"] = "4096"
 		conf["fetch.queue.backoff.ms"] = "1"
+	}
+	if opts.QueueKB > 0 {
+		conf["queued.max.messages.kbytes"] = strconv.Itoa(opts.QueueKB)
+		conf["fetch.message.max.bytes"] = strconv.Itoa(min(opts.QueueKB*1024, 1<<20))
 	}
 	if opts.Group != "" {
 		conf["group.id"] = opts.Group

@@ -32,16 +32,18 @@ type Header struct {
 const AnyPartition int32 = -1
 
 // ProduceSync writes the records and waits until every one is acknowledged,
-// returning the first delivery error.
+// returning the first delivery error. Each delivered record's Partition and
+// Offset are set to where it was written.
 func (c *Client) ProduceSync(ctx context.Context, recs []Record) error {
 	reports := make(chan ck.Event, len(recs))
-	for _, r := range recs {
+	for i, r := range recs {
 		topic := r.Topic
 		m := &ck.Message{
 			TopicPartition: ck.TopicPartition{Topic: &topic, Partition: r.Partition},
 			Key:            r.Key,
 			Value:          r.Value,
 			Timestamp:      r.Timestamp,
+			Opaque:         i,
 		}
 		if r.Partition == AnyPartition {
 			m.TopicPartition.Partition = ck.PartitionAny
@@ -57,8 +59,16 @@ func (c *Client) ProduceSync(ctx context.Context, recs []Record) error {
 	for range recs {
 		select {
 		case ev := <-reports:
-			if m, ok := ev.(*ck.Message); ok && m.TopicPartition.Error != nil && first == nil {
-				first = fmt.Errorf("delivering to %s: %w", *m.TopicPartition.Topic, c.brokerError(m.TopicPartition.Error))
+			m, ok := ev.(*ck.Message)
+			if !ok {
+				continue
+			}
+			if m.TopicPartition.Error != nil {
+				if first == nil {
+					first = fmt.Errorf("delivering to %s: %w", *m.TopicPartition.Topic, c.brokerError(m.TopicPartition.Error))
+				}
+			} else if i, ok := m.Opaque.(int); ok {
+				recs[i].Partition, recs[i].Offset = m.TopicPartition.Partition, int64(m.TopicPartition.Offset)
 			}
 		case <-ctx.Done():
 			return ctx.Err()

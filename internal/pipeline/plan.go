@@ -20,12 +20,20 @@ type Plan struct {
 	Clamped []string
 }
 
+// Offsets is what Resolve asks of a cluster: each partition's log start and
+// end (or last stable) offsets, and offsets by timestamp.
+type Offsets interface {
+	LogOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error)
+	StableOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error)
+	OffsetsForTime(ctx context.Context, tps []kafka.TopicPartition, t time.Time) (map[kafka.TopicPartition]int64, error)
+}
+
 // Resolve turns a range into offsets for each partition: it lists log start
 // and end offsets once (pinning the end), and looks up offsets for each time
 // the range names. pinEnd bounds a range that has no end of its own at the
 // log end as it is now (consume -e). readCommitted takes the end a
 // read_committed reader can reach: the last stable offset.
-func Resolve(ctx context.Context, c *kafka.Client, tps []kafka.TopicPartition, r position.Range, pinEnd, readCommitted bool) (*Plan, error) {
+func Resolve(ctx context.Context, c Offsets, tps []kafka.TopicPartition, r position.Range, pinEnd, readCommitted bool) (*Plan, error) {
 	logOffsets := c.LogOffsets
 	if readCommitted {
 		logOffsets = c.StableOffsets

@@ -5,9 +5,12 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"math/rand"
+	"slices"
 	"time"
 
+	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
@@ -16,10 +19,20 @@ const (
 	OrdersTopic       = "order-events"
 	CustomersTopic    = "customer-state"
 	SpringDLT         = "order-events-dlt"
+	RetryTopic        = "order-events-retry"
 	ConnectDLQ        = "order-sink-dlq"
 	AvroOrdersTopic   = "order-events-avro"
 	NotificationGroup = "notification-group"
 	AnalyticsGroup    = "analytics-group"
+
+	// StoryOrder is the order whose trip the demo data tells (docs/trace.md):
+	// its payment event failed in notification-group, went through the
+	// retry topic to the DLT, and was reprocessed back into order-events;
+	// notification-group has consumed it since, analytics-group not yet.
+	StoryOrder = "order-121"
+	// StoryTraceparent is the W3C trace context the payment service gave
+	// StoryOrder's payment event: every copy of it carries it on.
+	StoryTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 	demoOrders    = 120
 	demoCustomers = 25
@@ -50,6 +63,7 @@ func Seed(ctx context.Context, c *kafka.Client, now time.Time) error {
 		{Name: OrdersTopic, Partitions: 3, ReplicationFactor: 1, Configs: map[string]string{"retention.ms": "604800000"}},
 		{Name: CustomersTopic, Partitions: 3, ReplicationFactor: 1, Configs: map[string]string{"cleanup.policy": "compact"}},
 		{Name: SpringDLT, Partitions: 3, ReplicationFactor: 1},
+		{Name: RetryTopic, Partitions: 3, ReplicationFactor: 1},
 		{Name: ConnectDLQ, Partitions: 1, ReplicationFactor: 1},
 		{Name: AvroOrdersTopic, Partitions: 3, ReplicationFactor: 1},
 	}
@@ -79,7 +93,18 @@ func Seed(ctx context.Context, c *kafka.Client, now time.Time) error {
 	if err := c.ProduceSync(ctx, connectDeadLetters(now)); err != nil {
 		return err
 	}
-	return seedGroups(ctx, c)
+	// analytics-group fell behind before the story happened.
+	analytics, err := lagging(ctx, c)
+	if err != nil {
+		return err
+	}
+	if err := story(ctx, c, now); err != nil {
+		return err
+	}
+	if err := c.CommitGroupOffsets(ctx, AnalyticsGroup, analytics); err != nil {
+		return err
+	}
+	return caughtUp(ctx, c)
 }
 
 type orderEvent struct {
@@ -215,21 +240,83 @@ func connectDeadLetters(now time.Time) []kafka.Record {
 	return recs
 }
 
-// seedGroups commits offsets for the two demo groups: notification-group at
-// the log end (caught up), analytics-group about 40% behind on each partition.
-func seedGroups(ctx context.Context, c *kafka.Client) error {
-	tps := []kafka.TopicPartition{{Topic: OrdersTopic, Partition: 0}, {Topic: OrdersTopic, Partition: 1}, {Topic: OrdersTopic, Partition: 2}}
-	offsets, err := c.LogOffsets(ctx, tps)
+// story writes StoryOrder's trip as the frameworks would: the order's events;
+// the payment event failing in notification-group's Spring @RetryableTopic
+// listener, once into the retry topic and once more into the DLT (retry
+// flow headers: kafka_original-* name the first record, retry_topic-*
+// count the attempts); then `streamctl dlq reprocess` sending the dead
+// letter back, through dlq's own router. The headers are those Spring
+// Kafka 4.1's DeadLetterPublishingRecovererFactory writes (e2e/trace_test.go
+// runs it).
+func story(ctx context.Context, c *kafka.Client, now time.Time) error {
+	event := func(typ string, at time.Time, extra string) kafka.Record {
+		value := fmt.Sprintf(`{"type":%q,"orderId":%q,"customerId":"customer-7"%s,"at":%q}`, typ, StoryOrder, extra, at.UTC().Format(time.RFC3339))
+		return kafka.Record{Topic: OrdersTopic, Partition: kafka.AnyPartition, Key: []byte(StoryOrder), Value: []byte(value), Timestamp: at,
+			Headers: []kafka.Header{{Key: "event-type", Value: []byte(typ)}, {Key: "source", Value: []byte("web")}}}
+	}
+	paidAt := now.Add(-20 * time.Minute)
+	orders := []kafka.Record{event("OrderCreated", now.Add(-25*time.Minute), `,"amount":42.5`), event("OrderPaid", paidAt, `,"amount":42.5`)}
+	orders[1].Headers = append(orders[1].Headers, kafka.Header{Key: "traceparent", Value: []byte(StoryTraceparent)})
+	if err := c.ProduceSync(ctx, orders); err != nil {
+		return err
+	}
+	paid := orders[1]
+	const exc = "org.springframework.kafka.listener.ListenerExecutionFailedException"
+	const msg = "Listener method threw exception: java.net.SocketTimeoutException: Read timed out"
+	hop := func(topic string, attempt int32, at time.Time) kafka.Record {
+		hs := append(slices.Clone(paid.Headers),
+			kafka.Header{Key: "kafka_original-topic", Value: []byte(OrdersTopic)},
+			kafka.Header{Key: "kafka_original-partition", Value: be32(paid.Partition)},
+			kafka.Header{Key: "kafka_original-offset", Value: be64(paid.Offset)},
+			kafka.Header{Key: "kafka_original-timestamp", Value: be64(paidAt.UnixMilli())},
+			kafka.Header{Key: "kafka_original-timestamp-type", Value: []byte("CreateTime")},
+			kafka.Header{Key: "kafka_dlt-original-consumer-group", Value: []byte(NotificationGroup)},
+			kafka.Header{Key: "kafka_exception-fqcn", Value: []byte(exc)},
+			kafka.Header{Key: "kafka_exception-cause-fqcn", Value: []byte("java.net.SocketTimeoutException")},
+			kafka.Header{Key: "kafka_exception-message", Value: []byte(msg)},
+			kafka.Header{Key: "retry_topic-attempts", Value: be32(attempt)},
+			kafka.Header{Key: "retry_topic-original-timestamp", Value: big.NewInt(paidAt.UnixMilli()).Bytes()},
+			kafka.Header{Key: "retry_topic-backoff-timestamp", Value: big.NewInt(at.Add(time.Minute).UnixMilli()).Bytes()},
+		)
+		return kafka.Record{Topic: topic, Partition: paid.Partition, Key: paid.Key, Value: paid.Value, Timestamp: at, Headers: hs}
+	}
+	failed := []kafka.Record{hop(RetryTopic, 2, paidAt.Add(2*time.Second)), hop(SpringDLT, 3, paidAt.Add(62*time.Second))}
+	if err := c.ProduceSync(ctx, failed); err != nil {
+		return err
+	}
+	dead := failed[1]
+	m := dlq.Decode(dead.Headers)
+	if _, err := dlq.NewRouter(ctx, dlq.RouteOptions{}, dlq.PartitionsOf(c)).Route(&dead, &m); err != nil {
+		return err
+	}
+	return c.ProduceSync(ctx, []kafka.Record{dead})
+}
+
+// ordersPartitions are the partitions of the orders topic.
+var ordersPartitions = []kafka.TopicPartition{{Topic: OrdersTopic, Partition: 0}, {Topic: OrdersTopic, Partition: 1}, {Topic: OrdersTopic, Partition: 2}}
+
+// lagging is analytics-group's position: about 60% into each partition.
+func lagging(ctx context.Context, c *kafka.Client) (map[kafka.TopicPartition]int64, error) {
+	offsets, err := c.LogOffsets(ctx, ordersPartitions)
+	if err != nil {
+		return nil, err
+	}
+	out := map[kafka.TopicPartition]int64{}
+	for tp, o := range offsets {
+		out[tp] = o.Start + (o.End-o.Start)*6/10
+	}
+	return out, nil
+}
+
+// caughtUp commits notification-group at the log end of order-events.
+func caughtUp(ctx context.Context, c *kafka.Client) error {
+	offsets, err := c.LogOffsets(ctx, ordersPartitions)
 	if err != nil {
 		return err
 	}
-	caughtUp, lagging := map[kafka.TopicPartition]int64{}, map[kafka.TopicPartition]int64{}
+	ends := map[kafka.TopicPartition]int64{}
 	for tp, o := range offsets {
-		caughtUp[tp] = o.End
-		lagging[tp] = o.Start + (o.End-o.Start)*6/10
+		ends[tp] = o.End
 	}
-	if err := c.CommitGroupOffsets(ctx, NotificationGroup, caughtUp); err != nil {
-		return err
-	}
-	return c.CommitGroupOffsets(ctx, AnalyticsGroup, lagging)
+	return c.CommitGroupOffsets(ctx, NotificationGroup, ends)
 }

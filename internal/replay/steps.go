@@ -22,21 +22,29 @@ const HeaderReplayID = "streamctl-replay-id"
 // header field, or else the top-level JSON field of that name in the value.
 func EventType(field string, types []string) pipeline.Step {
 	return func(rec *kafka.Record) (bool, error) {
-		for _, h := range rec.Headers {
-			if h.Key == field {
-				return slices.Contains(types, string(h.Value)), nil
-			}
-		}
-		var v map[string]json.RawMessage
-		if json.Unmarshal(rec.Value, &v) != nil {
-			return false, nil
-		}
-		var s string
-		if json.Unmarshal(v[field], &s) != nil {
-			return false, nil
-		}
-		return slices.Contains(types, s), nil
+		t, ok := TypeOf(rec, field)
+		return ok && slices.Contains(types, t), nil
 	}
+}
+
+// TypeOf is a record's event type: the value of header field, or else the
+// top-level JSON string field of that name in the value; ok is false when
+// neither is there.
+func TypeOf(rec *kafka.Record, field string) (string, bool) {
+	for _, h := range rec.Headers {
+		if h.Key == field {
+			return string(h.Value), true
+		}
+	}
+	var v map[string]json.RawMessage
+	if json.Unmarshal(rec.Value, &v) != nil {
+		return "", false
+	}
+	var s string
+	if json.Unmarshal(v[field], &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // SetHeaders replaces (or adds) headers by name.

@@ -121,6 +121,18 @@ func (d *RecordDecoder) ValueJSON(rec *kafka.Record) []byte {
 	return rec.Value
 }
 
+// OnDecoded runs step (a --where filter) on the decoded value of each
+// record, for pipelines whose sink keeps the raw bytes.
+func (d *RecordDecoder) OnDecoded(step func(*kafka.Record) (bool, error)) func(*kafka.Record) (bool, error) {
+	return func(rec *kafka.Record) (bool, error) {
+		raw := rec.Value
+		rec.Value = d.ValueJSON(rec)
+		keep, err := step(rec)
+		rec.Value = raw
+		return keep, err
+	}
+}
+
 // RegistryDecoder decodes framed records with the schema their id names in
 // reg. side ("key" or "value") words its errors.
 func RegistryDecoder(reg *Registry, side string) SideDecoder {
