@@ -116,35 +116,3 @@ func throttleGrid(t *admin.Throttle) []*format.Grid {
 	}
 	return []*format.Grid{g}
 }
-
-// logDirGrid lists the plan's moves between log dirs, none without.
-func logDirGrid(plan *admin.ReassignPlan) []*format.Grid {
-	if len(plan.LogDirMoves) == 0 {
-		return nil
-	}
-	g := format.NewGrid("TOPIC", "PARTITION", "BROKER", "CURRENT-LOG-DIR", "TARGET-LOG-DIR", "STATE")
-	for _, m := range plan.LogDirMoves {
-		state, cur := m.State, m.CurrentDir
-		if !plan.Executed && m.State == admin.NotStarted {
-			state = "would move"
-		}
-		if cur == "" {
-			cur = "-"
-		}
-		g.Row(m.Topic, strconv.Itoa(int(m.Partition)), strconv.Itoa(int(m.Broker)), cur, m.TargetDir, state)
-	}
-	return []*format.Grid{g}
-}
-
-// movesStarted says what --execute started: "moving 2 partitions",
-// "moving 1 replica between log dirs", or both.
-func movesStarted(plan *admin.ReassignPlan) string {
-	var parts []string
-	if n := len(plan.Moves()); n > 0 {
-		parts = append(parts, plural(n, "partition"))
-	}
-	if n := len(plan.DirMoves()); n > 0 {
-		parts = append(parts, plural(n, "replica")+" between log dirs")
-	}
-	return "moving " + strings.Join(parts, " and ")
-}

@@ -80,3 +80,30 @@ func TestGroupOffsetsSurviveNotCoordinator(t *testing.T) {
 		t.Fatalf("after %d \"not coordinator\" answers: %v, want %v", n, got, want)
 	}
 }
+
+// A topic listed and deleted before it is described (another client's
+// topic delete, moments apart) is left out of topic list's listing rather
+// than failing it: the listing as a moment later.
+func TestListTopicsLeavesOutATopicDeletedMeanwhile(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "orders", "gone"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	c, err := kafka.Connect(&config.Cluster{Brokers: cluster.ListenAddrs(), Timeout: 10 * time.Second},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	// The listing saw "gone"; it is deleted before the describe.
+	names := []string{"gone", "orders"}
+	if err := c.DeleteTopics(ctx, []string{"gone"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := kafka.DescribeListed(c, ctx, names, names)
+	if err != nil || len(got) != 1 || got[0].Name != "orders" {
+		t.Fatalf("a listing with a topic deleted since: %+v, %v", got, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -151,7 +152,7 @@ func (c *Client) ListTopics(ctx context.Context, includeInternal bool, keep func
 			selected = append(selected, n)
 		}
 	}
-	descs, err := c.describe(ctx, selected, names)
+	descs, err := c.describeListed(ctx, selected, names)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +163,21 @@ func (c *Client) ListTopics(ctx context.Context, includeInternal bool, keep func
 		}
 	}
 	return out, nil
+}
+
+// describeListed describes topics the cluster listed a moment ago: one
+// deleted since (another client's topic delete) is left out, as if
+// listed a moment later, rather than failing the whole listing.
+func (c *Client) describeListed(ctx context.Context, selected, names []string) ([]TopicDescription, error) {
+	for {
+		descs, err := c.describe(ctx, selected, names)
+		var nf *TopicNotFoundError
+		if !errors.As(err, &nf) || !slices.Contains(selected, nf.Topic) {
+			return descs, err
+		}
+		selected = slices.DeleteFunc(slices.Clone(selected), func(n string) bool { return n == nf.Topic })
+		names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == nf.Topic })
+	}
 }
 
 // DescribeTopics describes the named topics, or every non-internal topic
