@@ -156,17 +156,32 @@ var badInputs = []badInput{
 	{args: []string{"trace", "order-17", "--from", "@2099-01-01T00:00:00Z"}, code: 0, msg: `the window holds no records from 2099-01-01T00:00:00Z to the end in 16 partitions of 6 topics: widen it with --since or --from.`},
 	{args: []string{"trace", "order-17", "--since", "yesterday"}, code: 2, msg: `invalid --since "yesterday": want a duration such as 30m, 6h or 7d`},
 	{args: []string{"trace", "order-17", "--since", "1h", "--from", "start"}, code: 2, msg: `--since and --from both set the window's start: give one`},
-	{args: []string{"trace", "order-17", "--group", "nosuch"}, code: 1, msg: `consumer group "nosuch" not found`},
+	{args: []string{"trace", "order-17", "--group", "nosuch"}, code: 1, msg: `group "nosuch" not found`},
 	{args: []string{"trace", "order-17", "--key", "order-18"}, code: 2, msg: `give the key once: as the argument or as --key`},
 
 	// Consumer groups.
-	{args: []string{"group", "describe", "nosuch"}, code: 1, msg: `consumer group "nosuch" not found`},
+	{args: []string{"group", "describe", "nosuch"}, code: 1, msg: `group "nosuch" not found`},
 	{args: []string{"group", "reset", "analytics-group"}, code: 2, msg: `choose exactly one strategy (--to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file, --to-group); got 0`},
 	{args: []string{"group", "reset", "analytics-group", "--to-offset", "5", "--shift-by", "1"}, code: 2, msg: `choose exactly one strategy`},
 	{args: []string{"group", "reset", "analytics-group", "--to-earliest"}, code: 2, msg: `choose the scope: --all-topics or --topic T[:P,...]`},
 	{args: []string{"group", "delete-offsets", "analytics-group"}, code: 2, msg: `name the topics: --topic T or --topic T:0,2`},
 	{args: []string{"group", "lag", "analytics-group", "--fail-above", "abc"}, code: 2, msg: `--fail-above "abc": want a whole number`},
 	{args: []string{"group", "lag", "analytics-group", "--fail-above", "10"}, code: 3, msg: `check failed: group "analytics-group" lags `},
+	{args: []string{"group", "list", "--type", "queue"}, code: 2, msg: `--type "queue": use classic, consumer, share, streams`},
+	{args: []string{"group", "reset", "order-workers", "--shift-by", "-1", "--all-topics"}, code: 1, msg: `group "order-workers" is a share group, and Kafka has no --shift-by reset for share groups`},
+	{args: []string{"group", "reset", "order-workers", "--to-group", "analytics-group"}, code: 1, msg: `group "order-workers" is a share group, and Kafka has no --to-group reset for share groups`},
+	{args: []string{"group", "delete-offsets", "order-workers", "--topic", "order-events:0", "--execute", "--yes"}, code: 1, msg: `Kafka has no per-partition offset deletion for share groups; it deletes a share group's offsets of whole topics: use --topic order-events`},
+	{args: []string{"group", "reset", "analytics-group", "--to-earliest", "--all-topics", "--delete-internal-topics"}, code: 2, msg: `--delete-internal-topics is for streams groups, and group "analytics-group" is a classic group`},
+	{args: []string{"group", "config", "set", "order-workers", "share.auto.offset.reset"}, code: 2, msg: `config "share.auto.offset.reset": want key=value`},
+
+	// Share groups (Kafka 4 queues).
+	{args: []string{"consume", "order-events", "--share-group", "analytics-group", "-n", "1"}, code: 1, msg: `group "analytics-group" is a classic group, and Kafka has no share consumer for classic groups; read it as a classic group: streamctl consume order-events -g analytics-group`},
+	{args: []string{"consume", "order-events", "-g", "order-workers", "-n", "1"}, code: 1, msg: `group "order-workers" is a share group, and Kafka has no consumer-group member for share groups; read it as a share group: streamctl consume order-events --share-group order-workers`},
+	{args: []string{"consume", "order-events", "--share-group", "order-workers", "--offset", "start"}, code: 2, msg: `--offset does not apply to --share-group: the broker decides what each member of a share group reads (to move where the group reads: streamctl group reset order-workers --to-earliest --all-topics --execute)`},
+	{args: []string{"consume", "order-events", "--share-group", "order-workers", "-e"}, code: 2, msg: `--exit does not apply to --share-group`},
+	{args: []string{"consume", "order-events", "--share-group", "order-workers", "-g", "g"}, code: 2, msg: `--group does not apply to --share-group`},
+	{args: []string{"consume", "order-events", "--release-where", ".x"}, code: 2, msg: `--release-where needs --share-group`},
+	{args: []string{"consume", "order-events", "--share-group", "order-workers", "--reject-where", ".["}, code: 2, msg: `--reject-where: `},
 
 	// Admin.
 	{args: []string{"cluster", "config", "get", "--broker", "7"}, code: 1, msg: `broker 7 is not in cluster`},

@@ -36,6 +36,7 @@ type ConsumeOptions struct {
 	FromTime    string
 	ToTime      string
 	Isolation   string
+	Share       ShareOptions
 
 	rng position.Range
 }
@@ -65,6 +66,20 @@ written). The group's committed offsets win over --offset, as in rpk:
 --offset applies only to partitions where the group has no commit. Without
 -g nothing is committed.
 
+With --share-group GROUP it reads as a member of a share group (KIP-932,
+Kafka 4's queues): the broker hands each record to one member at a time, and
+every member acknowledges each record it got. A record written to stdout is
+acknowledged ACCEPT once written; --release-where and --reject-where (jq on
+the value, checked before the other filters) acknowledge matching records
+RELEASE (delivered again, to any member) or REJECT (archived: no member gets
+it again) instead of writing them; records the other filters drop are
+accepted. Ctrl-C, -n or an output error release what was fetched and not
+written. Several processes on one share group share its records. The group's
+share.auto.offset.reset (latest unless set: "group config set") says where a
+new group starts; --offset, -p, -e and --isolation do not apply, and
+--idle-timeout counts from when the broker has assigned the member partitions
+(joining takes a heartbeat or two: seconds on Kafka).
+
 Output: -o table (people), -o json (one lossless record envelope per line;
 feed it back with "produce --format json"), -o raw (values only), or
 -f/--format with kcat's tokens (%t %p %o %k %s %T %h %S %K).
@@ -86,13 +101,20 @@ data alone (plain Avro, Protobuf or JSON topics).`,
   streamctl consume order-events -g billing -n 100 -o raw
   streamctl consume order-events -e -f 'Key: %k, partition %p, offset %o: %s\n'
   streamctl consume payments-avro -e --decode -o json
-  streamctl consume raw-orders -e --value-schema order.proto --proto-message shop.Order --unframed`,
+  streamctl consume raw-orders -e --value-schema order.proto --proto-message shop.Order --unframed
+  streamctl consume order-events --share-group order-workers --idle-timeout 5s --reject-where '.amount > 150'`,
 		Args:              cmdutil.MinimumArgs(1, "TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Topics = args
 			if err := opts.validate(time.Now()); err != nil {
 				return err
+			}
+			if err := opts.Share.validate(cmd, opts); err != nil {
+				return err
+			}
+			if opts.Share.Group != "" {
+				return shareRun(cmd.Context(), f, opts)
 			}
 			return consumeRun(cmd.Context(), f, opts)
 		},
@@ -108,6 +130,7 @@ data alone (plain Avro, Protobuf or JSON topics).`,
 	fl.StringVarP(&opts.Group, "group", "g", "", "consume as this consumer group, committing what was written")
 	fl.StringVarP(&opts.Template, "format", "f", "", "kcat-style output template, e.g. '%k\\t%s\\n'")
 	fl.BoolVar(&opts.DecodeJSON, "decode-json", false, "with -o json: embed JSON values as objects (for reading, not round trips)")
+	opts.Share.addFlags(cmd)
 	opts.Decode.AddFlags(cmd, f)
 	opts.Filters.AddFlags(cmd)
 	fl.StringVar(&opts.FromTime, "from-time", "", "only records with a timestamp at or after this time")
@@ -185,6 +208,11 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	encode, err := consumeEncoder(f, opts, dec)
 	if err != nil {
 		return err
+	}
+	if opts.Group != "" {
+		if err := checkConsumeGroup(ctx, client, opts.Group, topics); err != nil {
+			return err
+		}
 	}
 	reader, err := client.NewReader(kafka.ReaderOptions{
 		Group: opts.Group, Topics: topics, Start: plan.Start, ReadCommitted: opts.Isolation == "read_committed",

@@ -20,6 +20,7 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	r := run(t, b.args("group", "list", "-o", "json")...).ok(t)
 	var groups []struct {
 		Group    string   `json:"group"`
+		Type     string   `json:"type"`
 		State    string   `json:"state"`
 		Topics   []string `json:"topics"`
 		TotalLag int64    `json:"total_lag"`
@@ -27,7 +28,11 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &groups); err != nil {
 		t.Fatal(err)
 	}
-	if len(groups) != 2 || groups[0].Group != "analytics-group" || groups[0].TotalLag != 118 || groups[1].TotalLag != 0 || groups[0].Topics[0] != "order-events" {
+	// The demo's groups, one of each type kfake has: two classic (offsets
+	// only), a consumer-protocol group and a share group.
+	if len(groups) != 4 || groups[0].Group != "analytics-group" || groups[0].TotalLag != 118 || groups[1].TotalLag != 0 || groups[0].Topics[0] != "order-events" ||
+		groups[0].Type != "classic" || groups[2].Group != "order-workers" || groups[2].Type != "share" || groups[2].TotalLag != 188 ||
+		groups[3].Group != "shipping-group" || groups[3].Type != "consumer" || groups[3].TotalLag != 59 {
 		t.Fatalf("group list = %+v", groups)
 	}
 	run(t, b.args("group", "list", "--state", "Stable")...).ok(t)
@@ -66,7 +71,7 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &all); err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 2 || all[0].Group != "analytics-group" || all[0].TotalLag != 118 || all[1].Group != "notification-group" {
+	if len(all) != 4 || all[0].Group != "analytics-group" || all[0].TotalLag != 118 || all[1].Group != "notification-group" || all[3].Group != "shipping-group" {
 		t.Errorf("describe --all = %+v", all)
 	}
 	run(t, b.args("group", "describe", "--all", "analytics-group")...).exit(t, 2)
@@ -81,7 +86,8 @@ func TestGroupListDescribeAndTopicLag(t *testing.T) {
 	}
 
 	r = run(t, b.args("topic", "lag", "order-events")...).ok(t)
-	if !strings.Contains(r.out, "analytics-group\tEmpty\t0\t118\t") || !strings.Contains(r.out, "notification-group\tEmpty\t0\t0\t-") {
+	if !strings.Contains(r.out, "analytics-group\tclassic\tEmpty\t0\t118\t") || !strings.Contains(r.out, "notification-group\tclassic\tEmpty\t0\t0\t-") ||
+		!strings.Contains(r.out, "order-workers\tshare\tEmpty\t0\t188\t") || !strings.Contains(r.out, "shipping-group\tconsumer\tEmpty\t0\t59\t") {
 		t.Errorf("topic lag fan-out:\n%s", r.out)
 	}
 }
@@ -304,7 +310,7 @@ func TestGroupDelete(t *testing.T) {
 		t.Fatal("a refused delete deleted the group")
 	}
 	r = run(t, b.args("group", "delete", g, "--execute", "--yes", "--undo-dir", undoDir)...).ok(t)
-	if r.out != "GROUP\tSTATE\tMEMBERS\tCOMMITTED-PARTITIONS\tRESULT\nanalytics-group\tEmpty\t0\t3\tdeleted\n" {
+	if r.out != "GROUP\tTYPE\tSTATE\tMEMBERS\tCOMMITTED-PARTITIONS\tRESULT\nanalytics-group\tclassic\tEmpty\t0\t3\tdeleted\n" {
 		t.Errorf("delete output:\n%s", r.out)
 	}
 	if listed() {
@@ -393,31 +399,34 @@ func TestGroupLagWatchOnATerminalSaysOneMember(t *testing.T) {
 	}
 }
 
-// group lag --all: a line per group, and a gate over every group that names
-// the ones above it.
+// group lag --all: a line per group of every type, and a gate over every
+// group that names the ones above it.
 func TestGroupLagAll(t *testing.T) {
 	t.Parallel()
 	b := startDemo(t)
 	r := run(t, b.args("group", "lag", "--all")...).ok(t)
-	for _, want := range []string{"GROUP\tSTATE\tMEMBERS\tLAG\tTIME-LAG", "analytics-group\tEmpty\t0\t118\t", "notification-group\tEmpty\t0\t0\t-"} {
+	for _, want := range []string{"GROUP\tTYPE\tSTATE\tMEMBERS\tLAG\tTIME-LAG", "analytics-group\tclassic\tEmpty\t0\t118\t", "notification-group\tclassic\tEmpty\t0\t0\t-",
+		"order-workers\tshare\tEmpty\t0\t188\t", "shipping-group\tconsumer\tEmpty\t0\t59\t"} {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("group lag --all lacks %q:\n%s", want, r.out)
 		}
 	}
 	r = run(t, b.args("group", "lag", "--all", "--fail-above", "100")...).exit(t, 3)
-	if !strings.Contains(r.errOut, `check failed: group "analytics-group" lags 118 records, above --fail-above 100`) || strings.Contains(r.errOut, "notification-group") {
+	if !strings.Contains(r.errOut, `check failed: 2 of 4 groups: group "analytics-group" lags 118 records, above --fail-above 100; group "order-workers" lags 188 records, above --fail-above 100`) ||
+		strings.Contains(r.errOut, "notification-group") || strings.Contains(r.errOut, "shipping-group") {
 		t.Errorf("the gate over every group:\n%s", r.errOut)
 	}
 	r = run(t, b.args("group", "lag", "--all", "--fail-above", "200")...).ok(t)
-	if !strings.Contains(r.errOut, "gate passed: 2 groups, none above it") {
+	if !strings.Contains(r.errOut, "gate passed: 4 groups, none above it") {
 		t.Errorf("a passing gate:\n%s", r.errOut)
 	}
 	var lags []struct {
 		Group    string `json:"group"`
+		Type     string `json:"type"`
 		TotalLag int64  `json:"total_lag"`
 	}
 	r = run(t, b.args("group", "lag", "--all", "-o", "json")...).ok(t)
-	if err := json.Unmarshal([]byte(r.out), &lags); err != nil || len(lags) != 2 || lags[0].Group != "analytics-group" || lags[0].TotalLag != 118 {
+	if err := json.Unmarshal([]byte(r.out), &lags); err != nil || len(lags) != 4 || lags[0].Group != "analytics-group" || lags[0].TotalLag != 118 || lags[2].Type != "share" {
 		t.Errorf("-o json (%v): %s", err, r.out)
 	}
 	run(t, b.args("group", "lag", "analytics-group", "--all")...).exit(t, 2)

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -216,13 +217,22 @@ func golden(t *testing.T, name, got string) {
 // closedPort returns an address on which nothing listens.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// Below the kernel's range for port 0 (32768 and up on Linux), so no
+	// listener a test starts on a free port can take it meanwhile (a port
+	// freed by closing a listener was, now and then); one that refuses a
+	// connection now has nobody listening.
+	start := 20000 + rand.IntN(10000)
+	for p := start; p < start+1000; p++ {
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(p))
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			continue
+		}
+		return addr
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	t.Fatal("no closed port between 20000 and 31000")
+	return ""
 }
 
 // rawLibrdkafkaLog matches librdkafka's own log format ("%3|1700000000.123|FAIL|...").

@@ -39,6 +39,10 @@ data set:
                       keyed by order id
   notification-group  a consumer group caught up on order-events
   analytics-group     a consumer group lagging on order-events
+  shipping-group      a consumer group on Kafka 4's consumer protocol (KIP-848),
+                      lagging on order-events
+  order-workers       a share group (KIP-932, a queue) with records of
+                      order-events left to deliver
   customer-state      a compacted topic of customer snapshots, with a tombstone
   order-events-dlt    a dead-letter topic written as Spring Kafka writes one
   order-sink-dlq      a dead-letter topic written as Kafka Connect writes one
@@ -80,7 +84,7 @@ func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOpti
 		out := f.IO.Out
 		fmt.Fprintf(out, "Playground broker listening on %s, schema registry on %s (ready in %s).\n", addr, p.RegistryURL(), time.Since(started).Round(time.Millisecond))
 		if seeded {
-			fmt.Fprintln(out, "Demo data seeded: order-events, customer-state, order-events-retry, order-events-dlt, order-sink-dlq, order-events-avro; groups notification-group and analytics-group.")
+			fmt.Fprintln(out, "Demo data seeded: order-events, customer-state, order-events-retry, order-events-dlt, order-sink-dlq, order-events-avro; groups notification-group, analytics-group, shipping-group (consumer protocol) and order-workers (share).")
 		}
 		flag := ""
 		if !current {

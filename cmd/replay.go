@@ -537,7 +537,7 @@ func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opt
 	if err != nil {
 		return err
 	}
-	if err := cmdgroup.ApplyPlan(ctx, f, reset, opts.Execute, opts.UndoDir, true); err != nil {
+	if err := cmdgroup.ApplyPlan(ctx, f, reset, cmdgroup.ApplyOptions{Execute: opts.Execute, UndoDir: opts.UndoDir, DryRunNote: true}); err != nil {
 		return err
 	}
 	if opts.Execute {

@@ -197,6 +197,65 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	}, "trace", "k2", "--topics", "^"+topic+"$", "--since", "1h", "-o", "json")
 	step("group reset --execute", "", nil, "group", "reset", group, "--to-earliest", "--topic", topic, "--execute")
 
+	// Kafka 4's group types (KIP-848, KIP-932): a consumer-protocol group
+	// (librdkafka), and a share group with its config, a member (franz-go's
+	// share consumer) and its offsets (franz-go's requests).
+	step("consume -g -X group.protocol=consumer", "", func(r result) string {
+		if n := len(lines(r.stdout)); n != 3 {
+			return fmt.Sprintf("%d records, want 3", n)
+		}
+		return ""
+	}, "consume", topic, "-e", "-g", group+"-848", "-X", "group.protocol=consumer", "-o", "raw")
+	step("group describe (consumer group)", "", func(r result) string {
+		var gs []struct {
+			Type string `json:"type"`
+		}
+		if why := jsonOf(r, &gs); why != "" {
+			return why
+		}
+		if len(gs) != 1 || gs[0].Type != "consumer" {
+			return fmt.Sprintf("%+v, want one group of type consumer", gs)
+		}
+		return ""
+	}, "group", "describe", group+"-848", "-o", "json")
+	share := group + "-share"
+	step("group config set --execute (share group)", "", nil, "group", "config", "set", share, "share.auto.offset.reset=earliest", "--execute")
+	step("group config get", "", func(r result) string {
+		if !strings.Contains(r.stdout, "earliest") {
+			return "share.auto.offset.reset is not earliest"
+		}
+		return ""
+	}, "group", "config", "get", share, "share.auto.offset.reset")
+	step("consume --share-group", "", func(r result) string {
+		if n := len(lines(r.stdout)); n != 3 {
+			return fmt.Sprintf("%d records, want 3", n)
+		}
+		return ""
+	}, "consume", topic, "--share-group", share, "--idle-timeout", "3s", "-o", "raw")
+	step("group list --type share", "", func(r result) string {
+		if !strings.Contains(r.stdout, share) {
+			return "the share group is missing"
+		}
+		return ""
+	}, "group", "list", "--type", "share")
+	step("group describe (share group)", "", func(r result) string {
+		var gs []struct {
+			Type     string `json:"type"`
+			TotalLag int64  `json:"total_lag"`
+		}
+		if why := jsonOf(r, &gs); why != "" {
+			return why
+		}
+		if len(gs) != 1 || gs[0].Type != "share" || gs[0].TotalLag != 0 {
+			return fmt.Sprintf("%+v, want one share group without lag", gs)
+		}
+		return ""
+	}, "group", "describe", share, "-o", "json")
+	step("group lag --fail-above (share group)", "", nil, "group", "lag", share, "--fail-above", "0")
+	step("group reset --execute (share group)", "", nil, "group", "reset", share, "--to-earliest", "--topic", topic, "--execute")
+	step("group delete-offsets (share group)", "", nil, "group", "delete-offsets", share, "--topic", topic, "--execute", "--yes")
+	step("group delete (share group)", "", nil, "group", "delete", share, "--execute", "--yes")
+
 	// acl: on a topic of its own, so the row's own topic stays open to it
 	step("acl create", "", nil, "acl", "create", "--principal", "User:nobody", "--operation", "read", "--topic", topic+"-acl", "--execute")
 	step("acl list", "", func(r result) string {

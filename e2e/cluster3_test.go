@@ -23,39 +23,47 @@ import (
 // and stops it when the test ends (unless STREAMCTL_E2E_KEEP_BROKER).
 func startThreeNodes(t *testing.T) map[string]string {
 	t.Helper()
-	dir := runDir + "-3"
+	env := startOtherBroker(t, "3-node cluster", runDir+"-3", nil, "--nodes", "3")
+	if env["KAFKA_NODES"] != "3" {
+		t.Fatalf("want a 3-node cluster in %s, got %q nodes", runDir+"-3", env["KAFKA_NODES"])
+	}
+	return env
+}
+
+// startOtherBroker starts (or reuses) a broker of scripts/kafka-broker
+// besides the suite's, in run dir dir, with extra environment (such as
+// STREAMCTL_KAFKA_VERSION) and start arguments, and stops it when the test
+// ends (unless STREAMCTL_E2E_KEEP_BROKER). It returns the exported KAFKA_*.
+func startOtherBroker(t *testing.T, what, dir string, extraEnv []string, args ...string) map[string]string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), brokerStartTimeout)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, filepath.Join(repoDir, "scripts", "kafka-broker"), "start", "--nodes", "3")
-	cmd.Env = append(os.Environ(), "STREAMCTL_KAFKA_RUN="+dir)
+	cmd := exec.CommandContext(ctx, filepath.Join(repoDir, "scripts", "kafka-broker"), append([]string{"start"}, args...)...)
+	cmd.Env = append(append(os.Environ(), "STREAMCTL_KAFKA_RUN="+dir), extraEnv...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 10 * time.Second
 	start := time.Now()
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) && exit.ExitCode() == 2 && !envTrue("CI") {
-		t.Skipf("the 3-node cluster cannot run here: %s", lastLine(stderr.String()))
+		t.Skipf("the %s cannot run here: %s", what, lastLine(stderr.String()))
 	}
 	if err != nil {
-		t.Fatalf("scripts/kafka-broker start --nodes 3: %v\n%s", err, stderr.String())
+		t.Fatalf("scripts/kafka-broker start %s (%s): %v\n%s", strings.Join(args, " "), what, err, stderr.String())
 	}
-	t.Logf("3-node cluster ready after %s in %s", time.Since(start).Round(time.Second), dir)
+	t.Logf("%s ready after %s in %s", what, time.Since(start).Round(time.Second), dir)
 	if !envTrue("STREAMCTL_E2E_KEEP_BROKER") {
 		t.Cleanup(func() {
 			stop := exec.Command(filepath.Join(repoDir, "scripts", "kafka-broker"), "stop")
-			stop.Env = append(os.Environ(), "STREAMCTL_KAFKA_RUN="+dir)
+			stop.Env = append(append(os.Environ(), "STREAMCTL_KAFKA_RUN="+dir), extraEnv...)
 			stop.Stderr = io.Discard
 			if err := stop.Run(); err != nil {
-				t.Errorf("stopping the 3-node cluster: %v", err)
+				t.Errorf("stopping the %s: %v", what, err)
 			}
 		})
 	}
-	env := parseExports(stdout.String())
-	if env["KAFKA_NODES"] != "3" {
-		t.Fatalf("want a 3-node cluster in %s, got %q nodes", dir, env["KAFKA_NODES"])
-	}
-	return env
+	return parseExports(stdout.String())
 }
 
 // stReassignRow and stElectRow are partitions of `topic reassign` and

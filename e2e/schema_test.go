@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -19,6 +20,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -411,13 +413,22 @@ func testdataOf(t *testing.T, path string) string {
 // closedPort is an address on 127.0.0.1 where nothing listens.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// Below the kernel's range for port 0 (32768 and up on Linux), so no
+	// listener a test starts on a free port can take it meanwhile (a port
+	// freed by closing a listener was, now and then); one that refuses a
+	// connection now has nobody listening.
+	start := 20000 + rand.IntN(10000)
+	for p := start; p < start+1000; p++ {
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(p))
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			continue
+		}
+		return addr
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
+	t.Fatal("no closed port between 20000 and 31000")
+	return ""
 }
 
 // The schema commands against both registries: register, list, get,

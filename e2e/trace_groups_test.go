@@ -129,7 +129,7 @@ func TestTraceEveryGroupType(t *testing.T) {
 		t.Errorf("topic lag: %s\nwant %s", strings.Join(lagOf, " "), want)
 	}
 	r = u.run("trace", "order-31", "--topics", "^"+regexp.QuoteMeta(orders)+"$", "--group", share+"-nosuch").exit(t, 1)
-	r.errContains(t, fmt.Sprintf("consumer group %q not found", share+"-nosuch"))
+	r.errContains(t, fmt.Sprintf("group %q not found", share+"-nosuch"))
 	r.errContains(t, fmt.Sprintf("did you mean %q", share))
 }
 

@@ -19,22 +19,17 @@ import (
 )
 
 // frameworksLib fetches (once) the jars of scripts/dlq-frameworks into
-// .cache: Spring Kafka, Kafka Connect's file connector and Kafka Streams, at
-// the version of the broker's jars.
+// .cache: Spring Kafka (Kafka Streams and Connect come with the broker's
+// jars).
 var frameworksLib = sync.OnceValues(func() (string, error) {
-	jars, _ := filepath.Glob(filepath.Join(kenv["KAFKA_LIB"], "connect-runtime-*.jar"))
-	if len(jars) != 1 {
-		return "", fmt.Errorf("no connect-runtime jar in %s", kenv["KAFKA_LIB"])
-	}
-	version := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(jars[0]), "connect-runtime-"), ".jar")
-	lib := filepath.Join(repoDir, ".cache", "dlq-frameworks", "lib-"+version)
-	if _, err := os.Stat(filepath.Join(lib, "kafka-streams-"+version+".jar")); err == nil {
+	lib := filepath.Join(repoDir, ".cache", "dlq-frameworks", "lib")
+	if jars, _ := filepath.Glob(filepath.Join(lib, "spring-kafka-*.jar")); len(jars) > 0 {
 		return lib, nil
 	}
 	cmd := exec.Command("mvn", "-q", "-f", filepath.Join(repoDir, "scripts", "dlq-frameworks", "pom.xml"),
-		"dependency:copy-dependencies", "-DoutputDirectory="+lib, "-Dkafka.version="+version)
+		"dependency:copy-dependencies", "-DoutputDirectory="+lib)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("fetching Spring Kafka and connect-file: %v\n%s", err, out)
+		return "", fmt.Errorf("fetching Spring Kafka: %v\n%s", err, out)
 	}
 	return lib, nil
 })
@@ -65,27 +60,20 @@ func springHop(t *testing.T, from string, partition int32, offset int64, to, cau
 	}
 }
 
-// connectSink runs a Kafka Connect standalone worker with the file sink
-// connector on topic, JSON values, and a dead-letter queue with context
-// headers, until the DLQ holds want records.
+// connectSink runs a Kafka Connect standalone worker with a sink connector
+// (scripts/dlq-frameworks/DiscardSink.java, compiled here against the
+// broker's jars) on topic, JSON values, and a dead-letter queue with
+// context headers, until the DLQ holds want records.
 func connectSink(t *testing.T, u *user, name, topic, dlq string, want int) {
 	t.Helper()
-	lib, err := frameworksLib()
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	plugins := filepath.Join(dir, "plugins")
-	jars, _ := filepath.Glob(filepath.Join(lib, "connect-file-*.jar"))
-	if err := os.MkdirAll(plugins, 0o755); err != nil || len(jars) != 1 {
-		t.Fatalf("plugins: %v %v", err, jars)
-	}
-	data, err := os.ReadFile(jars[0])
-	if err != nil {
+	if err := os.MkdirAll(plugins, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(plugins, filepath.Base(jars[0])), data, 0o644); err != nil {
-		t.Fatal(err)
+	src := filepath.Join(repoDir, "scripts", "dlq-frameworks", "DiscardSink.java")
+	if b, err := exec.Command("javac", "-cp", filepath.Join(kenv["KAFKA_LIB"], "*"), "-d", filepath.Join(plugins, "discard"), src).CombinedOutput(); err != nil {
+		t.Fatalf("javac %s: %v\n%s", src, err, b)
 	}
 	worker := filepath.Join(dir, "worker.properties")
 	sink := filepath.Join(dir, "sink.properties")
@@ -99,8 +87,8 @@ func connectSink(t *testing.T, u *user, name, topic, dlq string, want int) {
 		"value.converter=org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable=false",
 		"offset.storage.file.filename="+filepath.Join(dir, "offsets"), "offset.flush.interval.ms=500",
 		"plugin.path="+plugins, "listeners=http://127.0.0.1:0")
-	write(sink, "name="+name, "connector.class=org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max=1",
-		"topics="+topic, "file="+filepath.Join(dir, "out.txt"), "errors.tolerance=all",
+	write(sink, "name="+name, "connector.class=DiscardSink", "tasks.max=1",
+		"topics="+topic, "errors.tolerance=all",
 		"errors.deadletterqueue.topic.name="+dlq, "errors.deadletterqueue.topic.replication.factor=1",
 		"errors.deadletterqueue.context.headers.enable=true")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

@@ -16,9 +16,10 @@ func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
 	var exec *cmdutil.Execute
 	cmd := &cobra.Command{
 		Use:   "delete GROUP... [--execute [--yes]]",
-		Short: "Delete consumer groups and their committed offsets",
-		Long: `Delete consumer groups and their committed offsets, as kafka-consumer-groups
---delete does. It shows each group with its state and commits first; without
+		Short: "Delete groups and their committed offsets",
+		Long: `Delete groups, of any type, and their committed offsets, as
+kafka-consumer-groups --delete (kafka-share-groups, kafka-streams-groups
+--delete) does. It shows each group with its state and commits first; without
 --execute that is all. With --execute it asks on a terminal; in a script it
 needs --yes as well. Groups with active members are refused by the broker.
 
@@ -40,21 +41,21 @@ the command that restores them is printed.`,
 				return err
 			}
 			grid := func() *format.Grid {
-				g := format.NewGrid("GROUP", "STATE", "MEMBERS", "COMMITTED-PARTITIONS", "RESULT")
+				g := format.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "COMMITTED-PARTITIONS", "RESULT")
 				for _, dg := range d.Groups {
 					result := "would delete"
 					if d.Executed {
 						result = "deleted"
 					}
-					g.Row(dg.Group, dg.State, format.Int(int64(dg.Members)), format.Int(int64(dg.CommittedPartitions)), result)
+					g.Row(dg.Group, dg.Type, dg.State, format.Int(int64(dg.Members)), format.Int(int64(dg.CommittedPartitions)), result)
 				}
 				return g
 			}
 			var parts []string
 			for _, dg := range d.Groups {
-				parts = append(parts, fmt.Sprintf("%q (%s, %s)", dg.Group, dg.State, format.Count(int64(dg.CommittedPartitions), "committed partition")))
+				parts = append(parts, fmt.Sprintf("%q (%s group, %s, %s)", dg.Group, dg.Type, dg.State, format.Count(int64(dg.CommittedPartitions), "committed partition")))
 			}
-			ok, err := exec.Proceed(f, fmt.Sprintf("Delete consumer group %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), grid())
+			ok, err := exec.Proceed(f, fmt.Sprintf("Delete group %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), grid())
 			if err != nil {
 				return err
 			}

@@ -75,7 +75,7 @@ restores them is printed.`,
 				}
 				return g
 			}
-			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of group %q (%s) on cluster %q?", d.Summary(), d.Group, d.State, client.Cluster().Name()), grid())
+			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of %s group %q (%s) on cluster %q?", d.Summary(), d.Type, d.Group, d.State, client.Cluster().Name()), grid())
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
+	"github.com/streamctl/streamctl/internal/kafka"
 )
 
 // LagOptions are the view options `group describe`, `group lag` and
@@ -91,14 +93,24 @@ func newCmdDescribe(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "describe GROUP...",
 		Short: "Show a group's state, members and per-partition offsets and lag",
-		Long: `Show a group's state, assignor, coordinator and members, and for every
-partition it consumes: the committed offset, log start and end, lag in records
-(log end minus committed offset, shown as is even when negative) and lag in
-time (now minus the timestamp of the first record not yet consumed), with the
-member, client id and host it is assigned to.
+		Long: `Show a group's type, state, assignor, coordinator and members, and for
+every partition it consumes: the committed offset, log start and end, lag in
+records (log end minus committed offset, shown as is even when negative) and
+lag in time (now minus the timestamp of the first record not yet consumed),
+with the member, client id and host it is assigned to.
 
 A partition without a committed offset shows "-" and a lag counted from where
 the group would start (--reset-policy, latest by default), marked with "*".
+
+Every group type is described through its own request: consumer groups
+(KIP-848) show the group epoch, the target assignment's epoch, and each
+member's epoch, subscription and assignment, with the target assignment of
+members still reconciling; share groups (KIP-932) show their members and,
+per partition, the start offset (records before it are all acknowledged)
+and the lag the broker computes (KIP-1226, Kafka 4.3+; before that, log end
+minus start offset, marked "~"); streams groups (KIP-1071) show the topology
+epoch, the subtopologies and their topics, and each member's active,
+standby and warm-up tasks, with the lag of their input topics.
 
 --all describes every group of the cluster (kafka-consumer-groups'
 --all-groups), in one batch of requests; with --only-lagging, only the groups
@@ -145,7 +157,8 @@ that are behind.`,
 			return format.Print(f.IO, f.Output(), lags, func(wide bool) []*format.Grid {
 				var grids []*format.Grid
 				for _, l := range lags {
-					grids = append(grids, summaryGrid(l), partitionGrid(l, true, wide), topicGrid(l))
+					grids = append(grids, summaryGrid(l, wide), partitionGrid(l, true, wide), topicGrid(l))
+					grids = append(grids, memberGrids(l, wide)...)
 					grids = append(grids, heldGrid(l)...)
 				}
 				return grids
@@ -157,49 +170,85 @@ that are behind.`,
 	return cmd
 }
 
-func summaryGrid(l group.Lag) *format.Grid {
-	g := format.NewGrid("GROUP", "STATE", "ASSIGNOR", "COORDINATOR", "MEMBERS", "LAG", "TIME-LAG")
+func summaryGrid(l group.Lag, wide bool) *format.Grid {
+	g := format.NewGrid("GROUP", "TYPE", "STATE", "ASSIGNOR", "COORDINATOR", "MEMBERS", "LAG", "TIME-LAG")
 	g.Title = "Group " + l.Group
-	g.Row(l.Group, l.State, orDash(l.Assignor), strconv.Itoa(int(l.Coordinator)), strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag))
+	row := []string{l.Group, l.Type, l.State, orDash(l.Assignor), strconv.Itoa(int(l.Coordinator)), strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag)}
+	if wide {
+		g.Header = append(g.Header, "GROUP-EPOCH", "ASSIGNMENT-EPOCH")
+		row = append(row, epoch(l.GroupEpoch), epoch(l.AssignmentEpoch))
+	}
+	g.Row(row...)
 	return g
 }
 
-// partitionGrid is the per-partition table; members adds who reads each.
+// partitionGrid is the per-partition table; members adds who reads each
+// (not for a share group, whose partitions have many readers: its members
+// table says who reads what).
 func partitionGrid(l group.Lag, members, wide bool) *format.Grid {
-	g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG")
+	share := l.Type == kafka.GroupShare
+	members = members && !share
+	position := "CURRENT-OFFSET"
+	if share {
+		position = "START-OFFSET"
+	}
+	g := format.NewGrid("TOPIC", "PARTITION", position, "LOG-END-OFFSET", "LAG", "TIME-LAG")
 	if wide {
 		g.Header = append(g.Header, "LOG-START-OFFSET")
 	}
+	// A streams member's client id is long (application, process and
+	// thread): the members table shows it, and -o wide here.
+	clientID := wide || l.Type != kafka.GroupStreams
 	if members {
-		g.Header = append(g.Header, "CONSUMER-ID", "HOST", "CLIENT-ID")
+		g.Header = append(g.Header, "CONSUMER-ID", "HOST")
+		if clientID {
+			g.Header = append(g.Header, "CLIENT-ID")
+		}
 	}
 	g.Title = "Partitions"
-	noCommit := false
+	noCommit, computed := false, false
 	for _, p := range l.Partitions {
 		cur, lag := "-", format.Int(p.Lag)
-		if p.CommittedOffset != nil {
+		switch {
+		case p.StartOffset != nil:
+			cur = format.Int(*p.StartOffset)
+		case p.CommittedOffset != nil:
 			cur = format.Int(*p.CommittedOffset)
-		} else {
+		default:
 			lag += "*"
 			noCommit = true
+		}
+		if p.LagBasis == "start-offset" {
+			lag = "~" + lag
+			computed = true
 		}
 		row := []string{p.Topic, strconv.Itoa(int(p.Partition)), cur, format.Int(p.LogEndOffset), lag, timeLag(p.TimeLagSeconds)}
 		if wide {
 			row = append(row, format.Int(p.LogStartOffset))
 		}
 		if members {
-			row = append(row, orDash(p.MemberID), orDash(p.Host), orDash(p.ClientID))
+			row = append(row, orDash(p.MemberID), orDash(p.Host))
+			if clientID {
+				row = append(row, orDash(p.ClientID))
+			}
 		}
 		g.Row(row...)
 	}
 	if noCommit {
 		basis := "latest"
 		for _, p := range l.Partitions {
-			if p.LagBasis == "reset:earliest" {
-				basis = "earliest"
+			if b, ok := strings.CutPrefix(p.LagBasis, "reset:"); ok {
+				basis = b
 			}
 		}
-		g.Title += fmt.Sprintf(" (* no committed offset: lag counted from the group's reset position, %s)", basis)
+		what := "no committed offset: lag counted from the group's reset position"
+		if share {
+			what = "no share state yet: lag counted from the group's share.auto.offset.reset"
+		}
+		g.Title += fmt.Sprintf(" (* %s, %s)", what, basis)
+	}
+	if computed {
+		g.Title += " (~ log end minus start offset: this broker does not report a share group's lag, Kafka 4.3+ does)"
 	}
 	return g
 }

@@ -1,5 +1,6 @@
-// Package group holds the `streamctl group` commands: consumer groups, their
-// lag, and offset resets.
+// Package group holds the `streamctl group` commands: groups of every type
+// (classic, consumer, share, streams), their lag, offset resets and
+// configs.
 package group
 
 import (
@@ -13,8 +14,8 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:     "group",
 		Aliases: []string{"groups"},
-		Short:   "Consumer groups: list, describe, lag (with CI gates), reset or delete offsets, delete groups",
+		Short:   "Groups of every type (classic, consumer, share, streams): list, describe, lag (with CI gates), reset or delete offsets, configs, delete",
 	})
-	cmd.AddCommand(newCmdList(f), newCmdDescribe(f), newCmdLag(f), newCmdReset(f), newCmdDelete(f), newCmdDeleteOffsets(f))
+	cmd.AddCommand(newCmdList(f), newCmdDescribe(f), newCmdLag(f), newCmdReset(f), newCmdDelete(f), newCmdDeleteOffsets(f), newCmdConfig(f))
 	return cmd
 }

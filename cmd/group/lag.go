@@ -163,14 +163,14 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 func printLags(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag) error {
 	if !opts.All {
 		return format.Print(f.IO, f.Output(), lags[0], func(wide bool) []*format.Grid {
-			return append([]*format.Grid{summaryGrid(lags[0]), partitionGrid(lags[0], false, wide)}, heldGrid(lags[0])...)
+			return append([]*format.Grid{summaryGrid(lags[0], wide), partitionGrid(lags[0], false, wide)}, heldGrid(lags[0])...)
 		})
 	}
 	return format.Print(f.IO, f.Output(), lags, func(bool) []*format.Grid {
-		g := format.NewGrid("GROUP", "STATE", "MEMBERS", "LAG", "TIME-LAG")
-		g.Empty = "No consumer groups."
+		g := format.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "LAG", "TIME-LAG")
+		g.Empty = "No groups."
 		for _, l := range lags {
-			g.Row(l.Group, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag))
+			g.Row(l.Group, l.Type, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag))
 		}
 		return []*format.Grid{g}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
+	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/shell"
 )
@@ -35,6 +36,9 @@ type ResetOptions struct {
 	Topics     []string
 	Export     bool
 	UndoDir    string
+	// DeleteInternal deletes a streams group's internal topics with the
+	// reset (kafka-streams-groups --delete-all-internal-topics).
+	DeleteInternal bool
 
 	exec     *cmdutil.Execute
 	set      func(string) bool
@@ -93,6 +97,7 @@ which --from-file reads back.`,
 	fl.StringArrayVar(&opts.Topics, "topic", nil, "a topic, or topic:0,2 for some partitions; repeatable")
 	fl.BoolVar(&opts.Export, "export", false, "print the plan as CSV (topic,partition,offset) for --from-file")
 	fl.StringVar(&opts.UndoDir, "undo-dir", "", "where --execute saves the previous offsets (default $XDG_STATE_HOME/streamctl/resets)")
+	fl.BoolVar(&opts.DeleteInternal, "delete-internal-topics", false, "streams groups, with --execute: also delete the group's changelog and repartition topics")
 	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
 }
@@ -223,7 +228,10 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	if err != nil {
 		return err
 	}
-	if err := ApplyPlan(ctx, f, plan, opts.exec.Execute, opts.UndoDir, !opts.Export); err != nil {
+	if opts.DeleteInternal && plan.Type != kafka.GroupStreams {
+		return exitcode.UsageError("--delete-internal-topics is for streams groups, and group %q is a %s group", plan.Group, plan.Type)
+	}
+	if err := ApplyPlan(ctx, f, plan, ApplyOptions{Execute: opts.exec.Execute, UndoDir: opts.UndoDir, DryRunNote: !opts.Export, DeleteInternal: opts.DeleteInternal}); err != nil {
 		return err
 	}
 	if opts.Export {
@@ -236,19 +244,30 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{PlanGrid(plan)} })
 }
 
+// ApplyOptions say what ApplyPlan does with a plan.
+type ApplyOptions struct {
+	Execute        bool
+	UndoDir        string // the --undo-dir flag
+	DryRunNote     bool   // without Execute: say nothing changed
+	DeleteInternal bool   // a streams group's internal topics go too
+}
+
 // ApplyPlan is what a reset does with its plan, shared by group reset and
 // replay --to-group: it notes partitions whose target was clamped, then
 // with execute saves the group's previous offsets and moves them (only
 // while the group has no active members), printing how to undo it; without
 // it, when dryRunNote is set, it says nothing changed.
-func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, execute bool, undoDirFlag string, dryRunNote bool) error {
+func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, o ApplyOptions) error {
 	for _, r := range plan.Rows {
 		if r.Clamped {
 			f.IO.Warnf("%s[%d]: the target is outside the log [%d, %d]; clamped to %d", r.Topic, r.Partition, r.LogStartOffset, r.LogEndOffset, r.New)
 		}
 	}
-	if !execute {
-		if dryRunNote {
+	if len(plan.InternalTopics) > 0 && !o.DeleteInternal {
+		f.IO.Infof("Streams group %q keeps state derived from its offsets in %s; --delete-internal-topics deletes them with the reset.", plan.Group, strings.Join(plan.InternalTopics, ", "))
+	}
+	if !o.Execute {
+		if o.DryRunNote {
 			f.SayLast("Dry run: nothing changed. Add --execute to apply (group %q %s).", plan.Group, plan.Status())
 		}
 		return nil
@@ -257,7 +276,7 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, e
 	if err != nil {
 		return err
 	}
-	path, err := group.Execute(ctx, client, plan, undoDir(undoDirFlag))
+	path, err := group.Execute(ctx, client, plan, undoDir(o.UndoDir), o.DeleteInternal)
 	if err != nil {
 		return err
 	}
@@ -269,12 +288,12 @@ func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, e
 	}
 	if len(uncommitted) == len(plan.Rows) {
 		// Nothing to put back: undoing is deleting the new commits.
-		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", plan.Group, deleteOffsetsCommand(plan.Group, uncommitted))
+		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", plan.Group, deleteOffsetsCommand(plan.Group, uncommitted, plan.Type == kafka.GroupShare))
 		return nil
 	}
 	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", plan.Group, path, restoreCommand(plan.Group, path))
 	if len(uncommitted) > 0 {
-		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", deleteOffsetsCommand(plan.Group, uncommitted))
+		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", deleteOffsetsCommand(plan.Group, uncommitted, plan.Type == kafka.GroupShare))
 	}
 	return nil
 }
@@ -286,9 +305,10 @@ func restoreCommand(groupID, undoFile string) string {
 }
 
 // deleteOffsetsCommand is the command that removes a group's commits on
-// these partitions (naming them as --topic T:0,2 per topic), as printed
-// to undo commits made where the group had none.
-func deleteOffsetsCommand(groupID string, rows []group.PlanRow) string {
+// these partitions (naming them as --topic T:0,2 per topic, or T alone
+// with wholeTopics: a share group's offsets go per topic), as printed to
+// undo commits made where the group had none.
+func deleteOffsetsCommand(groupID string, rows []group.PlanRow, wholeTopics bool) string {
 	words := []string{"streamctl", "group", "delete-offsets", groupID}
 	var topics []string
 	parts := map[string][]string{}
@@ -299,7 +319,11 @@ func deleteOffsetsCommand(groupID string, rows []group.PlanRow) string {
 		parts[r.Topic] = append(parts[r.Topic], strconv.Itoa(int(r.Partition)))
 	}
 	for _, t := range topics {
-		words = append(words, "--topic", t+":"+strings.Join(parts[t], ","))
+		if wholeTopics {
+			words = append(words, "--topic", t)
+		} else {
+			words = append(words, "--topic", t+":"+strings.Join(parts[t], ","))
+		}
 	}
 	return shell.Join(append(words, "--execute", "--yes")...)
 }
@@ -308,6 +332,10 @@ func deleteOffsetsCommand(groupID string, rows []group.PlanRow) string {
 // the new one, and what the move does.
 func PlanGrid(plan *group.ResetPlan) *format.Grid {
 	g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
+	if plan.Type == kafka.GroupShare {
+		// Where its delivery starts, as group describe names it.
+		g.Header[2], g.Header[3] = "START-OFFSET", "NEW-START-OFFSET"
+	}
 	for _, r := range plan.Rows {
 		cur := "-"
 		if r.Current != nil {

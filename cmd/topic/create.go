@@ -71,7 +71,7 @@ func createRun(cmd *cobra.Command, opts *CreateOptions) error {
 			return exitcode.UsageError("--%s %d: want 1 or more, or -1 for the broker's %s", n.flag, n.v, n.broker)
 		}
 	}
-	configs, err := parseConfigs(opts.Configs)
+	configs, err := cmdutil.ParseConfigs(opts.Configs)
 	if err != nil {
 		return err
 	}

@@ -183,19 +183,6 @@ func size(n *int64) string {
 	return format.Bytes(*n)
 }
 
-// parseConfigs turns -c key=value flags into a map.
-func parseConfigs(pairs []string) (map[string]string, error) {
-	m := map[string]string{}
-	for _, kv := range pairs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, exitcode.UsageError("config %q: want key=value, e.g. retention.ms=86400000", kv)
-		}
-		m[k] = v
-	}
-	return m, nil
-}
-
 // plural is "1 partition" / "3 partitions".
 func plural(n int, word string) string {
 	if n == 1 {

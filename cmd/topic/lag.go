@@ -15,14 +15,12 @@ func newCmdLag(f *cmdutil.Factory) *cobra.Command {
 	var noTimeLag bool
 	cmd := &cobra.Command{
 		Use:   "lag TOPIC",
-		Short: "Every consumer group of a topic side by side, with state and lag",
-		Long: `Show every consumer group that consumes the topic (commits on it or is
-assigned it), side by side: state, members, lag in records and in time, and
-with -o wide the lag of each partition. Groups read the same log
-independently, so one can be caught up while another lags. Every type of
-group is shown: classic and consumer (KIP-848) groups, Kafka Streams'
-streams groups, and share groups, whose lag is counted from their start
-offset (every record before it acknowledged).`,
+		Short: "Every group of a topic side by side, with type, state and lag",
+		Long: `Show every group that consumes the topic (commits on it, has share state on
+it, is assigned it, or reads it as a streams topology's input), of every type
+(classic, consumer, share, streams), side by side: state, members, lag in
+records and in time, and with -o wide the lag of each partition. Groups read
+the same log independently, so one can be caught up while another lags.`,
 		Example: `  streamctl topic lag order-events
   streamctl topic lag order-events -o wide`,
 		Args:              cmdutil.ExactArgs(1, "TOPIC"),
@@ -37,8 +35,8 @@ offset (every record before it acknowledged).`,
 				return err
 			}
 			return format.Print(f.IO, f.Output(), lags, func(wide bool) []*format.Grid {
-				g := format.NewGrid("GROUP", "STATE", "MEMBERS", "LAG", "TIME-LAG")
-				g.Empty = "No consumer group consumes " + args[0] + "."
+				g := format.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "LAG", "TIME-LAG")
+				g.Empty = "No group consumes " + args[0] + "."
 				if wide && len(lags) > 0 {
 					for _, p := range lags[0].Partitions {
 						g.Header = append(g.Header, "P"+strconv.Itoa(int(p.Partition)))
@@ -49,7 +47,7 @@ offset (every record before it acknowledged).`,
 					if l.MaxTimeLag != nil {
 						tl = (time.Duration(*l.MaxTimeLag) * time.Second).String()
 					}
-					row := []string{l.Group, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), tl}
+					row := []string{l.Group, l.Type, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), tl}
 					if wide {
 						for _, p := range l.Partitions {
 							row = append(row, format.Int(p.Lag))

@@ -16,9 +16,11 @@ type GroupDeletion struct {
 // DeletedGroup is one group of a deletion.
 type DeletedGroup struct {
 	Group   string `json:"group" yaml:"group"`
+	Type    string `json:"type" yaml:"type"`
 	State   string `json:"state" yaml:"state"`
 	Members int    `json:"members" yaml:"members"`
-	// CommittedPartitions counts the partitions the group has a commit on.
+	// CommittedPartitions counts the partitions the group has a commit on
+	// (none for a share group, which keeps start offsets instead).
 	CommittedPartitions int `json:"committed_partitions" yaml:"committed_partitions"`
 	// UndoFile holds those commits, saved before the delete; `group reset
 	// --from-file` on it brings them back. Empty without commits.
@@ -36,7 +38,7 @@ func PlanDeleteGroups(ctx context.Context, c *kafka.Client, ids []string) (*Grou
 	}
 	d := &GroupDeletion{Groups: []DeletedGroup{}}
 	for _, l := range lags {
-		g := DeletedGroup{Group: l.Group, State: l.State, Members: l.Members}
+		g := DeletedGroup{Group: l.Group, Type: l.Type, State: l.State, Members: l.Members}
 		for _, p := range l.Partitions {
 			if p.CommittedOffset != nil {
 				g.commits = append(g.commits, PlanRow{Topic: p.Topic, Partition: p.Partition, Offset: *p.CommittedOffset})

@@ -13,17 +13,21 @@ import (
 // partitions the group starts again from its auto.offset.reset position.
 type OffsetDeletion struct {
 	Group    string              `json:"group" yaml:"group"`
+	Type     string              `json:"type" yaml:"type"`
 	State    string              `json:"state" yaml:"state"`
 	Rows     []OffsetDeletionRow `json:"partitions" yaml:"partitions"`
 	Executed bool                `json:"executed" yaml:"executed"`
 	UndoFile string              `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
+
+	members int // when planned
 }
 
 // OffsetDeletionRow is one partition of an offset deletion.
 type OffsetDeletionRow struct {
 	Topic     string `json:"topic" yaml:"topic"`
 	Partition int32  `json:"partition" yaml:"partition"`
-	// Committed is the offset being deleted; nil when there is none.
+	// Committed is the offset being deleted (a share group's start
+	// offset); nil when there is none.
 	Committed *int64 `json:"committed_offset" yaml:"committed_offset"`
 	// Error is the broker's refusal for this partition, after Execute.
 	Error string `json:"error,omitempty" yaml:"error,omitempty"`
@@ -40,27 +44,44 @@ func (d *OffsetDeletion) Failed() int {
 	return n
 }
 
+// DeleteOffsetsAdmin is what deleting a group's offsets needs of Kafka.
+type DeleteOffsetsAdmin interface {
+	ResetAdmin
+	DeleteGroupOffsets(ctx context.Context, group string, parts []kafka.TopicPartition) (map[kafka.TopicPartition]error, error)
+	DeleteShareGroupOffsets(ctx context.Context, group string, topics []string) (map[string]error, error)
+}
+
+var _ DeleteOffsetsAdmin = (*kafka.Client)(nil)
+
 // PlanDeleteOffsets resolves the partitions of the topics in scope (every
 // partition of a topic named without partitions, as Kafka's tool does) and
 // the group's commits on them, without changing anything. An unknown group
-// is an error with suggestions.
-func PlanDeleteOffsets(ctx context.Context, c *kafka.Client, group string, topics []TopicScope) (*OffsetDeletion, error) {
-	desc, current, err := groupCommits(ctx, c, group)
+// is an error with suggestions. Kafka deletes a share group's offsets per
+// topic: naming partitions of one is refused.
+func PlanDeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, group string, topics []TopicScope) (*OffsetDeletion, error) {
+	g, listed, err := loadGroup(ctx, c, group)
 	if err != nil {
 		return nil, err
 	}
-	state := desc.State
-	if state == "Dead" && len(current) == 0 {
-		return nil, notFound(ctx, c, group)
+	if !g.exists {
+		return nil, notFound(group, listed)
 	}
-	tps, err := scopePartitions(ctx, c, Scope{Topics: topics}, Strategy{}, current, nil)
+	if g.desc.Type == kafka.GroupShare {
+		for _, ts := range topics {
+			if len(ts.Partitions) > 0 {
+				return nil, &kafka.GroupTypeError{Group: group, Type: kafka.GroupShare, Operation: "per-partition offset deletion",
+					Hint: fmt.Sprintf("it deletes a share group's offsets of whole topics: use --topic %s", ts.Topic)}
+			}
+		}
+	}
+	tps, err := scopePartitions(ctx, c, Scope{Topics: topics}, Strategy{}, g.current, nil)
 	if err != nil {
 		return nil, err
 	}
-	d := &OffsetDeletion{Group: group, State: state, Rows: []OffsetDeletionRow{}}
+	d := &OffsetDeletion{Group: group, Type: g.desc.Type, State: g.desc.State, Rows: []OffsetDeletionRow{}, members: len(g.desc.Members)}
 	for _, tp := range tps {
 		row := OffsetDeletionRow{Topic: tp.Topic, Partition: tp.Partition}
-		if off, ok := current[tp]; ok {
+		if off, ok := g.current[tp]; ok {
 			row.Committed = &off
 		}
 		d.Rows = append(d.Rows, row)
@@ -73,11 +94,18 @@ func PlanDeleteOffsets(ctx context.Context, c *kafka.Client, group string, topic
 // --from-file` on it brings them back. Partitions the broker refuses (the
 // group's members are subscribed to the topic) carry their error; the rest
 // are deleted.
-func DeleteOffsets(ctx context.Context, c *kafka.Client, d *OffsetDeletion, undoDir string) error {
+func DeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, d *OffsetDeletion, undoDir string) error {
+	if d.Type == kafka.GroupShare && d.members > 0 {
+		// Kafka refuses the whole request then: say so before saving an
+		// undo file for nothing.
+		return &ErrGroupActive{Group: d.Group, Type: d.Type, State: d.State, Deleting: true}
+	}
 	var undo []PlanRow
 	parts := make([]kafka.TopicPartition, len(d.Rows))
+	var topics []string
 	for i, r := range d.Rows {
 		parts[i] = kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}
+		topics = appendNew(topics, r.Topic)
 		if r.Committed != nil {
 			undo = append(undo, PlanRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Committed})
 		}
@@ -89,9 +117,22 @@ func DeleteOffsets(ctx context.Context, c *kafka.Client, d *OffsetDeletion, undo
 		}
 		d.UndoFile = path
 	}
-	failed, err := c.DeleteGroupOffsets(ctx, d.Group, parts)
-	if err != nil {
-		return err
+	failed := map[kafka.TopicPartition]error{}
+	if d.Type == kafka.GroupShare {
+		byTopic, err := c.DeleteShareGroupOffsets(ctx, d.Group, topics)
+		if err != nil {
+			return err
+		}
+		for _, tp := range parts {
+			if err := byTopic[tp.Topic]; err != nil {
+				failed[tp] = err
+			}
+		}
+	} else {
+		var err error
+		if failed, err = c.DeleteGroupOffsets(ctx, d.Group, parts); err != nil {
+			return err
+		}
 	}
 	for i, r := range d.Rows {
 		if err := failed[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}]; err != nil {

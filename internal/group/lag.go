@@ -1,7 +1,7 @@
-// Package group owns consumer-group views and operations: lag (per
-// partition, per topic, in records and in time), the lag gates CI uses, the
-// Burrow-style status of a watched group, and offset resets with Kafka's
-// semantics.
+// Package group owns the views and operations of groups of every type
+// (classic, consumer, share, streams): lag (per partition, per topic, in
+// records and in time), the lag gates CI uses, the Burrow-style status of
+// a watched group, and offset resets with Kafka's semantics.
 package group
 
 import (
@@ -19,16 +19,24 @@ import (
 type PartitionLag struct {
 	Topic     string `json:"topic" yaml:"topic"`
 	Partition int32  `json:"partition" yaml:"partition"`
-	// CommittedOffset is nil when the group has no commit there.
+	// CommittedOffset is nil when the group has no commit there (and for
+	// share groups, which commit none: see StartOffset).
 	CommittedOffset *int64 `json:"committed_offset" yaml:"committed_offset"`
-	LogStartOffset  int64  `json:"log_start_offset" yaml:"log_start_offset"`
-	LogEndOffset    int64  `json:"log_end_offset" yaml:"log_end_offset"`
+	// StartOffset is a share group's start offset: records before it are
+	// all acknowledged or archived. Nil for other types, and where the
+	// share group has no state yet.
+	StartOffset    *int64 `json:"start_offset,omitempty" yaml:"start_offset,omitempty"`
+	LogStartOffset int64  `json:"log_start_offset" yaml:"log_start_offset"`
+	LogEndOffset   int64  `json:"log_end_offset" yaml:"log_end_offset"`
 	// Lag is log end minus committed offset, and may be negative (after a
 	// truncation or a mirror). Without a commit it is counted from where the
 	// group would start: see LagBasis.
 	Lag int64 `json:"lag" yaml:"lag"`
 	// LagBasis is "committed", or "reset:earliest" / "reset:latest" when
-	// there is no commit.
+	// there is no commit; for a share group "broker" (the lag its
+	// coordinator computed, KIP-1226) or "start-offset" (log end minus
+	// start offset, on brokers before 4.3: it also counts records past
+	// the start offset that are already acknowledged).
 	LagBasis string `json:"lag_basis" yaml:"lag_basis"`
 	// TimeLagSeconds is now minus the timestamp of the first record not yet
 	// consumed; nil when caught up or not measured.
@@ -41,6 +49,15 @@ type PartitionLag struct {
 	HeldBy *HeldBy `json:"held_by,omitempty" yaml:"held_by,omitempty"`
 }
 
+// position is where the group is on the partition: its commit, or a
+// share group's start offset.
+func (p PartitionLag) position() *int64 {
+	if p.StartOffset != nil {
+		return p.StartOffset
+	}
+	return p.CommittedOffset
+}
+
 // TopicLag sums a group's lag over one topic.
 type TopicLag struct {
 	Topic      string `json:"topic" yaml:"topic"`
@@ -51,18 +68,26 @@ type TopicLag struct {
 // Lag is a group's lag picture.
 type Lag struct {
 	Group string `json:"group" yaml:"group"`
-	// Type is Kafka's group type (kafka.GroupClassic, ...), where known:
-	// set by ForTopics, which covers every type. Not (yet) part of the
-	// group commands' output.
-	Type        string         `json:"-" yaml:"-"`
-	State       string         `json:"state" yaml:"state"`
-	Assignor    string         `json:"assignor" yaml:"assignor"`
-	Coordinator int32          `json:"coordinator" yaml:"coordinator"`
-	Members     int            `json:"members" yaml:"members"`
-	TotalLag    int64          `json:"total_lag" yaml:"total_lag"`
-	MaxTimeLag  *float64       `json:"max_time_lag_seconds" yaml:"max_time_lag_seconds"`
-	Topics      []TopicLag     `json:"topics" yaml:"topics"`
-	Partitions  []PartitionLag `json:"partitions" yaml:"partitions"`
+	// Type is classic, consumer, share or streams (KIP-1043).
+	Type        string `json:"type" yaml:"type"`
+	State       string `json:"state" yaml:"state"`
+	Assignor    string `json:"assignor" yaml:"assignor"`
+	Coordinator int32  `json:"coordinator" yaml:"coordinator"`
+	Members     int    `json:"members" yaml:"members"`
+	// GroupEpoch and AssignmentEpoch are the broker-assigned types' (a
+	// member whose epoch is behind is reconciling).
+	GroupEpoch      *int32         `json:"group_epoch,omitempty" yaml:"group_epoch,omitempty"`
+	AssignmentEpoch *int32         `json:"assignment_epoch,omitempty" yaml:"assignment_epoch,omitempty"`
+	TotalLag        int64          `json:"total_lag" yaml:"total_lag"`
+	MaxTimeLag      *float64       `json:"max_time_lag_seconds" yaml:"max_time_lag_seconds"`
+	Topics          []TopicLag     `json:"topics" yaml:"topics"`
+	Partitions      []PartitionLag `json:"partitions" yaml:"partitions"`
+	// MemberList is every member with its assignment (and, for the
+	// broker-assigned types, its epoch, subscription and target
+	// assignment).
+	MemberList []kafka.GroupMember `json:"member_list" yaml:"member_list"`
+	// Topology is a streams group's subtopologies and their topics.
+	Topology *kafka.StreamsTopology `json:"topology,omitempty" yaml:"topology,omitempty"`
 }
 
 // Options shape a lag query.
@@ -71,7 +96,9 @@ type Options struct {
 	// or is assigned.
 	Topics []string
 	// ResetPolicy is what the group does without a commit (its consumers'
-	// auto.offset.reset): "latest" (Kafka's default) or "earliest".
+	// auto.offset.reset): "latest" (Kafka's default) or "earliest". A
+	// share group's own share.auto.offset.reset is read from the cluster;
+	// a streams group starts at the earliest, Kafka Streams' default.
 	ResetPolicy string
 	// TimeLag reads the first unconsumed record of each lagging partition to
 	// measure lag in time (one extra read; off for list views).
@@ -90,56 +117,102 @@ func (e *GroupNotFoundError) Error() string {
 	if len(e.Existing) == 1 {
 		exist = "1 group exists"
 	}
-	msg := fmt.Sprintf("consumer group %q not found (%s", e.Group, exist)
+	msg := fmt.Sprintf("group %q not found (%s", e.Group, exist)
 	if hint := suggest.Hint(suggest.Closest(e.Group, e.Existing, 3)); hint != "" {
 		msg += "; " + hint
 	}
 	return msg + ")"
 }
 
-// Describe computes the lag of each group, batching the admin calls: one
-// describe for all groups, concurrent offset fetches, one list-offsets for
-// every partition involved.
-func Describe(ctx context.Context, c *kafka.Client, ids []string, opts Options) ([]Lag, error) {
-	return describe(ctx, c, ids, opts, true)
-}
-
-// describe is Describe; strict makes an unknown group an error rather than
-// an empty, Dead entry.
-func describe(ctx context.Context, c *kafka.Client, ids []string, opts Options, strict bool) ([]Lag, error) {
-	descs, err := c.DescribeGroups(ctx, ids)
+// Describe computes the lag of each group, of any type, batching the
+// admin calls: one list (for the types), one describe per type, the
+// committed offsets fetched concurrently, one list-offsets for every
+// partition involved.
+func Describe(ctx context.Context, c Admin, ids []string, opts Options) ([]Lag, error) {
+	listed, err := c.ListGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	committed, err := c.GroupsOffsets(ctx, ids)
+	return describe(ctx, c, listed, ids, opts, true)
+}
+
+// described is a group's description and where it stands on each
+// partition.
+type described struct {
+	kafka.GroupDescription
+	committed map[kafka.TopicPartition]int64
+	share     map[kafka.TopicPartition]kafka.ShareOffset
+	reset     string // a share group's share.auto.offset.reset, read when needed
+}
+
+// describe is Describe over groups already listed; strict makes a group
+// that is not listed an error (with suggestions) rather than skipped.
+func describe(ctx context.Context, c Admin, listed []kafka.GroupListing, ids []string, opts Options, strict bool) ([]Lag, error) {
+	types := map[string]string{}
+	for _, l := range listed {
+		types[l.ID] = l.Type
+	}
+	byType := map[string][]string{}
+	var known []string
+	for _, id := range ids {
+		typ, ok := types[id]
+		if !ok {
+			if strict {
+				return nil, notFound(id, listed)
+			}
+			continue
+		}
+		byType[typ] = append(byType[typ], id)
+		known = append(known, id)
+	}
+	descs := map[string]*described{}
+	var offsetIDs []string
+	for _, typ := range kafka.GroupTypes {
+		ds, err := c.DescribeTypedGroups(ctx, typ, byType[typ])
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			descs[d.ID] = &described{GroupDescription: d}
+			if typ != kafka.GroupShare {
+				offsetIDs = append(offsetIDs, d.ID)
+			}
+		}
+	}
+	committed, err := c.GroupsOffsets(ctx, offsetIDs)
 	if err != nil {
 		return nil, err
 	}
 	for _, d := range descs {
-		if strict && d.State == "Dead" && len(committed[d.ID]) == 0 {
-			return nil, notFound(ctx, c, d.ID)
+		if d.Type != kafka.GroupShare {
+			d.committed = committed[d.ID]
+			continue
+		}
+		if d.share, err = c.ShareGroupOffsets(ctx, d.ID); err != nil {
+			return nil, err
 		}
 	}
-	return lagsOf(ctx, c, descs, committed, opts)
-}
-
-// lagsOf computes the lag of described groups from their committed offsets,
-// with one list-offsets for every partition involved.
-func lagsOf(ctx context.Context, c *kafka.Client, descs []kafka.GroupDescription, committed map[string]map[kafka.TopicPartition]int64, opts Options) ([]Lag, error) {
-	// The partitions of each group: those it committed on or is assigned,
+	// The partitions of each group: those it committed on (or has share
+	// state on) or is assigned, and a streams group's input topics,
 	// widened to every partition of those topics so a partition without a
 	// commit shows up rather than hiding.
 	topicsOf := map[string][]string{}
 	var allTopics []string
 	for _, d := range descs {
 		var ts []string
-		for tp := range committed[d.ID] {
+		for tp := range d.committed {
+			ts = appendNew(ts, tp.Topic)
+		}
+		for tp := range d.share {
 			ts = appendNew(ts, tp.Topic)
 		}
 		for _, m := range d.Members {
 			for _, tp := range m.Assignment {
 				ts = appendNew(ts, tp.Topic)
 			}
+		}
+		for _, t := range d.Topology.InputTopics() {
+			ts = appendNew(ts, t)
 		}
 		if len(opts.Topics) > 0 {
 			ts = slices.DeleteFunc(ts, func(t string) bool { return !slices.Contains(opts.Topics, t) })
@@ -158,9 +231,18 @@ func lagsOf(ctx context.Context, c *kafka.Client, descs []kafka.GroupDescription
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Lag, 0, len(descs))
-	for _, d := range descs {
-		out = append(out, lagOf(d, committed[d.ID], topicsOf[d.ID], tps, logs, opts))
+	out := make([]Lag, 0, len(known))
+	for _, id := range known {
+		d := descs[id]
+		if d == nil {
+			continue
+		}
+		if d.Type == kafka.GroupShare && needsReset(d, topicsOf[id], tps) {
+			if d.reset, err = shareReset(ctx, c, id); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, lagOf(d, topicsOf[id], tps, logs, opts))
 	}
 	if opts.TimeLag {
 		if err := addTimeLag(ctx, c, out, opts.Now); err != nil {
@@ -170,6 +252,32 @@ func lagsOf(ctx context.Context, c *kafka.Client, descs []kafka.GroupDescription
 	return out, nil
 }
 
+// needsReset reports whether a share group has no state on one of its
+// partitions: its lag there depends on its share.auto.offset.reset.
+func needsReset(d *described, topics []string, tps []kafka.TopicPartition) bool {
+	for _, tp := range tps {
+		if _, ok := d.share[tp]; !ok && slices.Contains(topics, tp.Topic) {
+			return true
+		}
+	}
+	return false
+}
+
+// shareReset is a share group's share.auto.offset.reset (Kafka's default
+// is latest).
+func shareReset(ctx context.Context, c Admin, group string) (string, error) {
+	entries, err := c.GroupConfig(ctx, group)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		if e.Name == "share.auto.offset.reset" && e.Value != "" {
+			return e.Value, nil
+		}
+	}
+	return "latest", nil
+}
+
 func appendNew(list []string, s string) []string {
 	if slices.Contains(list, s) {
 		return list
@@ -177,38 +285,57 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-func notFound(ctx context.Context, c *kafka.Client, id string) error {
-	all, _ := c.ListGroups(ctx)
-	names := make([]string, len(all))
-	for i, g := range all {
+func notFound(id string, listed []kafka.GroupListing) error {
+	names := make([]string, len(listed))
+	for i, g := range listed {
 		names[i] = g.ID
 	}
 	return &GroupNotFoundError{Group: id, Existing: names}
 }
 
-func lagOf(d kafka.GroupDescription, committed map[kafka.TopicPartition]int64, topics []string, tps []kafka.TopicPartition, logs map[kafka.TopicPartition]kafka.LogOffsets, opts Options) Lag {
+func lagOf(d *described, topics []string, tps []kafka.TopicPartition, logs map[kafka.TopicPartition]kafka.LogOffsets, opts Options) Lag {
 	owner := map[kafka.TopicPartition]kafka.GroupMember{}
-	for _, m := range d.Members {
-		for _, tp := range m.Assignment {
-			owner[tp] = m
+	if d.Type != kafka.GroupShare { // a share group's partitions have many readers
+		for _, m := range d.Members {
+			for _, tp := range m.Assignment {
+				owner[tp] = m
+			}
 		}
 	}
-	l := Lag{Group: d.ID, State: d.State, Assignor: d.Assignor, Coordinator: d.Coordinator, Members: len(d.Members),
-		Topics: []TopicLag{}, Partitions: []PartitionLag{}}
+	l := Lag{Group: d.ID, Type: d.Type, State: d.State, Assignor: d.Assignor, Coordinator: d.Coordinator, Members: len(d.Members),
+		GroupEpoch: d.GroupEpoch, AssignmentEpoch: d.AssignmentEpoch, Topology: d.Topology,
+		Topics: []TopicLag{}, Partitions: []PartitionLag{}, MemberList: d.Members}
+	reset := opts.ResetPolicy
+	switch d.Type {
+	case kafka.GroupShare:
+		reset = d.reset
+	case kafka.GroupStreams:
+		reset = "earliest" // Kafka Streams' default auto.offset.reset
+	}
 	for _, tp := range tps {
 		if !slices.Contains(topics, tp.Topic) {
 			continue
 		}
 		lo := logs[tp]
 		p := PartitionLag{Topic: tp.Topic, Partition: tp.Partition, LogStartOffset: lo.Start, LogEndOffset: lo.End, LagBasis: "committed"}
-		if off, ok := committed[tp]; ok {
+		so, shared := d.share[tp]
+		off, committed := d.committed[tp]
+		switch {
+		case shared:
+			p.StartOffset = &so.StartOffset
+			if so.Lag >= 0 {
+				p.Lag, p.LagBasis = so.Lag, "broker"
+			} else {
+				p.Lag, p.LagBasis = lo.End-max(so.StartOffset, lo.Start), "start-offset"
+			}
+		case committed:
 			p.CommittedOffset = &off
 			p.Lag = lo.End - off
-		} else if opts.ResetPolicy == "earliest" {
+		case reset == "earliest":
 			p.LagBasis = "reset:earliest"
 			p.Lag = lo.End - lo.Start
-		} else {
-			p.LagBasis = "reset:latest"
+		default:
+			p.LagBasis = "reset:" + reset
 		}
 		if m, ok := owner[tp]; ok {
 			p.MemberID, p.ClientID, p.Host = m.MemberID, m.ClientID, m.Host
@@ -227,13 +354,13 @@ func lagOf(d kafka.GroupDescription, committed map[kafka.TopicPartition]int64, t
 
 // addTimeLag reads the first unconsumed record of every lagging partition
 // of every group, all with one reader (kafka.Client.RecordTimestamps).
-func addTimeLag(ctx context.Context, c *kafka.Client, lags []Lag, now time.Time) error {
+func addTimeLag(ctx context.Context, c Admin, lags []Lag, now time.Time) error {
 	wanted := map[kafka.TopicPartition][]int64{}
 	for _, l := range lags {
 		for _, p := range l.Partitions {
-			if p.CommittedOffset != nil && p.Lag > 0 {
+			if pos := p.position(); pos != nil && p.Lag > 0 {
 				tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
-				if off := max(*p.CommittedOffset, p.LogStartOffset); !slices.Contains(wanted[tp], off) {
+				if off := max(*pos, p.LogStartOffset); !slices.Contains(wanted[tp], off) {
 					wanted[tp] = append(wanted[tp], off)
 				}
 			}
@@ -247,11 +374,12 @@ func addTimeLag(ctx context.Context, c *kafka.Client, lags []Lag, now time.Time)
 		l := &lags[i]
 		for j := range l.Partitions {
 			p := &l.Partitions[j]
-			if p.CommittedOffset == nil || p.Lag <= 0 {
+			pos := p.position()
+			if pos == nil || p.Lag <= 0 {
 				continue
 			}
 			tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
-			if ts, ok := stamps[tp][max(*p.CommittedOffset, p.LogStartOffset)]; ok {
+			if ts, ok := stamps[tp][max(*pos, p.LogStartOffset)]; ok {
 				secs := max(0, now.Sub(ts).Seconds())
 				p.TimeLagSeconds = &secs
 				if l.MaxTimeLag == nil || secs > *l.MaxTimeLag {

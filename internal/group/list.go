@@ -2,16 +2,19 @@ package group
 
 import (
 	"context"
-	"maps"
 	"slices"
-	"strings"
 
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
 // Summary is one row of `group list`.
 type Summary struct {
-	Group    string   `json:"group" yaml:"group"`
+	Group string `json:"group" yaml:"group"`
+	// Type is classic, consumer, share or streams; Protocol the group's
+	// protocol type (consumer, share, streams, connect, or "" for a group
+	// that only stores offsets).
+	Type     string   `json:"type" yaml:"type"`
+	Protocol string   `json:"protocol" yaml:"protocol"`
 	State    string   `json:"state" yaml:"state"`
 	Assignor string   `json:"assignor" yaml:"assignor"`
 	Members  int      `json:"members" yaml:"members"`
@@ -36,24 +39,26 @@ func IDs(ctx context.Context, c *kafka.Client) ([]string, error) {
 
 // List summarises the groups whose id passes keep (nil keeps all), in a
 // fixed number of round trips whatever the number of groups.
-func List(ctx context.Context, c *kafka.Client, keep func(kafka.GroupListing) bool) ([]Summary, error) {
+func List(ctx context.Context, c Admin, keep func(kafka.GroupListing) bool) ([]Summary, error) {
 	all, err := c.ListGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
+	protocols := map[string]string{}
 	for _, g := range all {
 		if keep == nil || keep(g) {
 			ids = append(ids, g.ID)
+			protocols[g.ID] = g.Protocol
 		}
 	}
-	lags, err := describe(ctx, c, ids, Options{ResetPolicy: "latest"}, false)
+	lags, err := describe(ctx, c, all, ids, Options{ResetPolicy: "latest"}, false)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Summary, 0, len(lags))
 	for _, l := range lags {
-		s := Summary{Group: l.Group, State: l.State, Assignor: l.Assignor, Members: l.Members, Topics: []string{}, TotalLag: l.TotalLag}
+		s := Summary{Group: l.Group, Type: l.Type, Protocol: protocols[l.Group], State: l.State, Assignor: l.Assignor, Members: l.Members, Topics: []string{}, TotalLag: l.TotalLag}
 		for _, t := range l.Topics {
 			s.Topics = append(s.Topics, t.Topic)
 		}
@@ -71,93 +76,50 @@ func List(ctx context.Context, c *kafka.Client, keep func(kafka.GroupListing) bo
 	return out, nil
 }
 
-// ForTopic is the fan-out view: the lag of every group that consumes the
-// topic, each computed over that topic only.
-func ForTopic(ctx context.Context, c *kafka.Client, topic string, opts Options) ([]Lag, error) {
+// ForTopic is the fan-out view: the lag of every group, of every type,
+// that consumes the topic, each computed over that topic only.
+func ForTopic(ctx context.Context, c Admin, topic string, opts Options) ([]Lag, error) {
 	return ForTopics(ctx, c, []string{topic}, opts)
 }
 
 // ForTopics is ForTopic for several topics at once: the lag of every group
 // that consumes any of them, each over those of the topics it consumes, in
-// one round of requests. It covers every type of group: classic and
-// consumer (KIP-848) groups by their committed offsets, streams groups
-// (KIP-1071) too, and share groups (KIP-932) by their start offsets, before
-// which every record has been acknowledged (a share group commits none).
-func ForTopics(ctx context.Context, c *kafka.Client, topics []string, opts Options) ([]Lag, error) {
+// one round of requests. It covers every type of group: classic, consumer
+// (KIP-848) and streams (KIP-1071) groups by their committed offsets, share
+// groups (KIP-932) by their start offsets, before which every record has
+// been acknowledged (a share group commits none).
+func ForTopics(ctx context.Context, c Admin, topics []string, opts Options) ([]Lag, error) {
 	return forTopics(ctx, c, topics, opts, "")
 }
 
 // GroupForTopics is ForTopics for one group, of any type: its lag over
 // those of the topics it consumes (none: an empty list). A group the
 // cluster does not know is a *GroupNotFoundError.
-func GroupForTopics(ctx context.Context, c *kafka.Client, id string, topics []string, opts Options) ([]Lag, error) {
+func GroupForTopics(ctx context.Context, c Admin, id string, topics []string, opts Options) ([]Lag, error) {
 	return forTopics(ctx, c, topics, opts, id)
 }
 
-func forTopics(ctx context.Context, c *kafka.Client, topics []string, opts Options, only string) ([]Lag, error) {
+func forTopics(ctx context.Context, c Admin, topics []string, opts Options, only string) ([]Lag, error) {
 	if _, err := c.Partitions(ctx, topics); err != nil {
 		return nil, err
 	}
-	listed, err := c.ListGroups(ctx)
+	all, err := c.ListGroups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	others, err := c.ListShareAndStreamsGroups(ctx)
-	if err != nil {
-		return nil, err
-	}
-	all := append(listed, others...)
-	if only != "" {
-		i := slices.IndexFunc(all, func(g kafka.GroupListing) bool { return g.ID == only })
-		if i < 0 {
-			names := make([]string, len(all))
-			for j, g := range all {
-				names[j] = g.ID
-			}
-			return nil, &GroupNotFoundError{Group: only, Existing: names}
-		}
-		all = all[i : i+1]
-	}
-	typeOf := map[string]string{}
-	var consumers, shares, streams []string
+	var ids []string
 	for _, g := range all {
-		typeOf[g.ID] = g.Type
-		switch g.Type {
-		case kafka.GroupShare:
-			shares = append(shares, g.ID)
-		case kafka.GroupStreams:
-			streams = append(streams, g.ID)
-		default:
-			consumers = append(consumers, g.ID)
+		if only == "" || g.ID == only {
+			ids = append(ids, g.ID)
 		}
 	}
-	descs, err := c.DescribeGroups(ctx, consumers)
-	if err != nil {
-		return nil, err
+	if only != "" && len(ids) == 0 {
+		return nil, notFound(only, all)
 	}
-	// librdkafka describes neither share nor streams groups.
-	described, err := c.DescribeShareAndStreamsGroups(ctx, shares, streams)
-	if err != nil {
-		return nil, err
-	}
-	descs = append(descs, described...)
-	committed, err := c.GroupsOffsets(ctx, append(consumers, streams...))
-	if err != nil {
-		return nil, err
-	}
-	started, err := c.ShareGroupsStartOffsets(ctx, shares)
-	if err != nil {
-		return nil, err
-	}
-	maps.Copy(committed, started)
 	opts.Topics = topics
-	lags, err := lagsOf(ctx, c, descs, committed, opts)
+	lags, err := describe(ctx, c, all, ids, opts, false)
 	if err != nil {
 		return nil, err
 	}
-	for i := range lags {
-		lags[i].Type = typeOf[lags[i].Group]
-	}
-	slices.SortFunc(lags, func(a, b Lag) int { return strings.Compare(a.Group, b.Group) })
 	return slices.DeleteFunc(lags, func(l Lag) bool { return len(l.Partitions) == 0 }), nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -68,11 +69,18 @@ type ResetRow struct {
 // ResetPlan is what a reset will do (or did, with Executed).
 type ResetPlan struct {
 	Group    string     `json:"group" yaml:"group"`
+	Type     string     `json:"type" yaml:"type"`
 	State    string     `json:"state" yaml:"state"`
 	Strategy string     `json:"strategy" yaml:"strategy"`
 	Rows     []ResetRow `json:"partitions" yaml:"partitions"`
 	Executed bool       `json:"executed" yaml:"executed"`
 	UndoFile string     `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
+	// InternalTopics are a streams group's changelog and repartition
+	// topics, which hold state derived from the offsets being moved
+	// (kafka-streams-groups names them too); DeletedTopics those deleted
+	// with the reset (only when asked).
+	InternalTopics []string `json:"internal_topics,omitempty" yaml:"internal_topics,omitempty"`
+	DeletedTopics  []string `json:"deleted_internal_topics,omitempty" yaml:"deleted_internal_topics,omitempty"`
 
 	members int  // when planned
 	exists  bool // the group has members or commits; Kafka says "Dead" of one that does not
@@ -87,28 +95,100 @@ func (p *ResetPlan) Status() string {
 	return "is " + p.State
 }
 
-// groupCommits returns a group's description and committed offsets: what a
-// reset or an offset deletion starts from.
-func groupCommits(ctx context.Context, c *kafka.Client, group string) (kafka.GroupDescription, map[kafka.TopicPartition]int64, error) {
-	descs, err := c.DescribeGroups(ctx, []string{group})
-	if err != nil {
-		return kafka.GroupDescription{}, nil, err
-	}
-	current, err := c.GroupOffsets(ctx, group)
-	if err != nil {
-		return kafka.GroupDescription{}, nil, err
-	}
-	return descs[0], current, nil
+// ResetAdmin is what planning and executing a reset need of Kafka.
+type ResetAdmin interface {
+	ListGroups(ctx context.Context) ([]kafka.GroupListing, error)
+	DescribeTypedGroups(ctx context.Context, typ string, ids []string) ([]kafka.GroupDescription, error)
+	GroupOffsets(ctx context.Context, group string) (map[kafka.TopicPartition]int64, error)
+	ShareGroupOffsets(ctx context.Context, group string) (map[kafka.TopicPartition]kafka.ShareOffset, error)
+	Partitions(ctx context.Context, topics []string) ([]kafka.TopicPartition, error)
+	LogOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error)
+	OffsetsForTime(ctx context.Context, tps []kafka.TopicPartition, t time.Time) (map[kafka.TopicPartition]int64, error)
+	CommitGroupOffsets(ctx context.Context, group string, offsets map[kafka.TopicPartition]int64) error
+	AlterShareGroupOffsets(ctx context.Context, group string, offsets map[kafka.TopicPartition]int64) (map[kafka.TopicPartition]error, error)
+	DeleteTopics(ctx context.Context, topics []string) error
 }
 
+var _ ResetAdmin = (*kafka.Client)(nil)
+
+// groupAt is a group as a reset or an offset deletion finds it: its
+// description and where it stands on each partition (its commits, or a
+// share group's start offsets).
+type groupAt struct {
+	desc    kafka.GroupDescription
+	current map[kafka.TopicPartition]int64
+	exists  bool
+}
+
+// loadGroup finds a group's type, describes it and reads its positions. A
+// group that does not exist is a classic one in state Dead (a reset may
+// create its commits, as Kafka's tool does).
+func loadGroup(ctx context.Context, c ResetAdmin, group string) (groupAt, []kafka.GroupListing, error) {
+	listed, err := c.ListGroups(ctx)
+	if err != nil {
+		return groupAt{}, nil, err
+	}
+	typ, exists := kafka.GroupClassic, false
+	for _, l := range listed {
+		if l.ID == group {
+			typ, exists = l.Type, true
+		}
+	}
+	descs, err := c.DescribeTypedGroups(ctx, typ, []string{group})
+	if err != nil {
+		return groupAt{}, nil, err
+	}
+	g := groupAt{desc: descs[0], exists: exists}
+	if !exists {
+		g.desc.State = "Dead"
+	}
+	if typ != kafka.GroupShare {
+		g.current, err = c.GroupOffsets(ctx, group)
+		return g, listed, err
+	}
+	so, err := c.ShareGroupOffsets(ctx, group)
+	if err != nil {
+		return groupAt{}, nil, err
+	}
+	g.current = map[kafka.TopicPartition]int64{}
+	for tp, o := range so {
+		g.current[tp] = o.StartOffset
+	}
+	return g, listed, nil
+}
+
+// shareStrategies are the reset strategies of kafka-share-groups: a share
+// group's start offset is where its delivery begins, not a consumer's
+// position, so there is nothing to shift and no other group's to copy.
+var shareStrategies = []string{"earliest", "latest", "current", "offset", "datetime", "file"}
+
 // PlanReset computes the new offsets without changing anything.
-func PlanReset(ctx context.Context, c *kafka.Client, group string, st Strategy, sc Scope) (*ResetPlan, error) {
-	desc, current, err := groupCommits(ctx, c, group)
+func PlanReset(ctx context.Context, c ResetAdmin, group string, st Strategy, sc Scope) (*ResetPlan, error) {
+	g, _, err := loadGroup(ctx, c, group)
 	if err != nil {
 		return nil, err
 	}
-	plan := &ResetPlan{Group: group, State: desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(desc.Members),
-		exists: desc.State != "Dead" || len(current) > 0}
+	typ := g.desc.Type
+	if typ == kafka.GroupShare && !slices.Contains(shareStrategies, st.Kind) {
+		hint := "a share group's reset moves its start offset: use --to-earliest, --to-latest, --to-current, --to-offset, --to-datetime, --by-duration or --from-file"
+		if st.Kind == "replay" {
+			hint = fmt.Sprintf("a share group's reset moves its start offsets, to a time too (--to-datetime): streamctl group reset %s --to-earliest --all-topics", group)
+		}
+		return nil, &kafka.GroupTypeError{Group: group, Type: typ, Operation: strategyName(st.Kind) + " reset", Hint: hint}
+	}
+	current := g.current
+	plan := &ResetPlan{Group: group, Type: typ, State: g.desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(g.desc.Members),
+		exists: g.exists || len(g.current) > 0}
+	if typ == kafka.GroupStreams {
+		plan.InternalTopics = g.desc.Topology.InternalTopics()
+		if sc.AllTopics && g.desc.Topology != nil {
+			// Kafka's --all-input-topics: the group's commits on its
+			// topology's input topics (not on its repartition topics).
+			inputs := g.desc.Topology.InputTopics()
+			current = maps.Clone(current)
+			maps.DeleteFunc(current, func(tp kafka.TopicPartition, _ int64) bool { return !slices.Contains(inputs, tp.Topic) })
+		}
+	}
 	var other map[kafka.TopicPartition]int64
 	if st.Kind == "group" {
 		if other, err = c.GroupOffsets(ctx, st.Group); err != nil {
@@ -191,8 +271,21 @@ func PlanReset(ctx context.Context, c *kafka.Client, group string, st Strategy, 
 	return plan, nil
 }
 
+// strategyName is the flag that picks a strategy, for messages.
+func strategyName(kind string) string {
+	switch kind {
+	case "shift":
+		return "--shift-by"
+	case "group":
+		return "--to-group"
+	case "replay":
+		return "replay --to-group"
+	}
+	return "--to-" + kind
+}
+
 // scopePartitions resolves the scope to partitions, sorted.
-func scopePartitions(ctx context.Context, c *kafka.Client, sc Scope, st Strategy, current, other map[kafka.TopicPartition]int64) ([]kafka.TopicPartition, error) {
+func scopePartitions(ctx context.Context, c ResetAdmin, sc Scope, st Strategy, current, other map[kafka.TopicPartition]int64) ([]kafka.TopicPartition, error) {
 	var out []kafka.TopicPartition
 	add := func(tp kafka.TopicPartition) {
 		if !slices.Contains(out, tp) {
@@ -271,25 +364,36 @@ func topicsOf(tps []kafka.TopicPartition) []string {
 }
 
 // InactiveStates are the group states in which offsets may be reset.
-var InactiveStates = []string{"Empty", "Dead", "Unknown"}
+var InactiveStates = []string{"Empty", "Dead"}
 
-// ErrGroupActive refuses a reset of a group with live members.
-type ErrGroupActive struct{ Group, State string }
+// ErrGroupActive refuses a reset (or a share group's offset deletion) of a
+// group with live members.
+type ErrGroupActive struct {
+	Group, Type, State string
+	Deleting           bool // deleting offsets, not resetting them
+}
 
 func (e *ErrGroupActive) Error() string {
-	return fmt.Sprintf("group %q is %s: stop its consumers before resetting offsets (a reset needs the group Empty or without members)", e.Group, e.State)
+	what := "group"
+	if e.Type != "" && e.Type != kafka.GroupClassic {
+		what = e.Type + " group"
+	}
+	if e.Deleting {
+		return fmt.Sprintf("%s %q is %s: stop its members before deleting its offsets (Kafka deletes a share group's offsets only while it has no members); nothing changed", what, e.Group, e.State)
+	}
+	return fmt.Sprintf("%s %q is %s: stop its members before resetting offsets (a reset needs the group Empty, without members); nothing changed", what, e.Group, e.State)
 }
 
 // Execute applies the plan. It first saves the group's previous offsets as
 // a plan file in undoDir, so `--from-file` on it undoes the reset, and
 // returns that file's path. Partitions that had no commit cannot be put
-// back to "no commit"; the undo file leaves them out.
-func Execute(ctx context.Context, c *kafka.Client, plan *ResetPlan, undoDir string) (string, error) {
-	// A KIP-848 group that is assigning or reconciling reads as Unknown
-	// (librdkafka knows only the classic protocol's states): members say
-	// it is live.
+// back to "no commit"; the undo file leaves them out. With deleteInternal,
+// a streams group's internal topics are deleted after its offsets moved
+// (kafka-streams-groups --delete-all-internal-topics), so that its
+// application rebuilds its state from the new positions.
+func Execute(ctx context.Context, c ResetAdmin, plan *ResetPlan, undoDir string, deleteInternal bool) (string, error) {
 	if !slices.Contains(InactiveStates, plan.State) || plan.members > 0 {
-		return "", &ErrGroupActive{Group: plan.Group, State: plan.State}
+		return "", &ErrGroupActive{Group: plan.Group, Type: plan.Type, State: plan.State}
 	}
 	var undo []PlanRow
 	offsets := map[kafka.TopicPartition]int64{}
@@ -303,10 +407,26 @@ func Execute(ctx context.Context, c *kafka.Client, plan *ResetPlan, undoDir stri
 	if err != nil {
 		return "", err
 	}
-	if err := c.CommitGroupOffsets(ctx, plan.Group, offsets); err != nil {
+	if plan.Type == kafka.GroupShare {
+		failed, err := c.AlterShareGroupOffsets(ctx, plan.Group, offsets)
+		if err != nil {
+			return path, err
+		}
+		for _, r := range plan.Rows {
+			if err := failed[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}]; err != nil {
+				return path, fmt.Errorf("setting the start offset of share group %q on %s[%d]: %w", plan.Group, r.Topic, r.Partition, err)
+			}
+		}
+	} else if err := c.CommitGroupOffsets(ctx, plan.Group, offsets); err != nil {
 		return path, err
 	}
 	plan.Executed, plan.UndoFile = true, path
+	if deleteInternal && len(plan.InternalTopics) > 0 {
+		if err := c.DeleteTopics(ctx, plan.InternalTopics); err != nil {
+			return path, fmt.Errorf("offsets reset; deleting the internal topics of streams group %q: %w", plan.Group, err)
+		}
+		plan.DeletedTopics = plan.InternalTopics
+	}
 	return path, nil
 }
 

@@ -1,26 +1,31 @@
 package group
 
-import "time"
+import (
+	"time"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+)
 
 // Sample is one observation of a group's lag, for the live view.
 type Sample struct {
 	Time      time.Time `json:"time" yaml:"time"`
 	Group     string    `json:"group" yaml:"group"`
+	Type      string    `json:"type" yaml:"type"`
 	State     string    `json:"state" yaml:"state"`
 	Members   int       `json:"members" yaml:"members"`
 	Lag       int64     `json:"lag" yaml:"lag"`
-	Committed int64     `json:"committed" yaml:"committed"` // sum of committed offsets
+	Committed int64     `json:"committed" yaml:"committed"` // sum of committed offsets (a share group's start offsets)
 	LogEnd    int64     `json:"log_end" yaml:"log_end"`     // sum of log end offsets
 	TimeLag   *float64  `json:"time_lag_seconds" yaml:"time_lag_seconds"`
 }
 
 // SampleOf sums a lag picture into a sample.
 func SampleOf(l Lag, at time.Time) Sample {
-	s := Sample{Time: at, Group: l.Group, State: l.State, Members: l.Members, Lag: l.TotalLag, TimeLag: l.MaxTimeLag}
+	s := Sample{Time: at, Group: l.Group, Type: l.Type, State: l.State, Members: l.Members, Lag: l.TotalLag, TimeLag: l.MaxTimeLag}
 	for _, p := range l.Partitions {
 		s.LogEnd += p.LogEndOffset
-		if p.CommittedOffset != nil {
-			s.Committed += *p.CommittedOffset
+		if pos := p.position(); pos != nil {
+			s.Committed += *pos
 		}
 	}
 	return s
@@ -70,13 +75,17 @@ func Evaluate(window []Sample) Status {
 		st.CatchUpSeconds = &eta
 	}
 	moving := last.Committed != first.Committed
+	positions := "committed offsets"
+	if last.Type == kafka.GroupShare {
+		positions = "start offsets" // a share group commits nothing
+	}
 	switch {
 	case last.Lag <= 0:
 		st.Status, st.Reason = "OK", "caught up"
 	case !moving && last.Members == 0:
-		st.Status, st.Reason = "STOP", "no members and no commits while lagging"
+		st.Status, st.Reason = "STOP", "no members, and "+positions+" not moving while lagging"
 	case !moving:
-		st.Status, st.Reason = "STALL", "committed offsets not moving while lagging"
+		st.Status, st.Reason = "STALL", positions+" not moving while lagging"
 	case last.Lag > first.Lag:
 		st.Status, st.Reason = "WARN", "lag rising"
 	default:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -265,6 +266,35 @@ func (c *Client) CreateACLs(ctx context.Context, acls []ACL) error {
 	for i, r := range res {
 		if r.Error.Code() != ck.ErrNoError {
 			return fmt.Errorf("creating ACL %s: %w", acls[i], c.aclError(c.brokerError(r.Error)))
+		}
+	}
+	return c.waitACLsListed(ctx, acls)
+}
+
+// waitACLsListed waits until DescribeAcls shows the ACLs just created. The
+// broker answers CreateAcls once the controller has them; its authorizer,
+// which DescribeAcls reads, takes them from the metadata log a moment
+// later, so `acl create --execute && acl list` missed them now and then on
+// a busy broker. topic create waits for its metadata the same way.
+func (c *Client) waitACLsListed(ctx context.Context, acls []ACL) error {
+	ctx, cancel := context.WithTimeout(ctx, c.cluster.Timeout)
+	defer cancel()
+	for _, a := range acls {
+		for {
+			found, err := c.DescribeACLs(ctx, ACLFilter(a))
+			if err != nil {
+				// Created, but not ours to list (no DESCRIBE on the
+				// cluster): nothing to wait for.
+				return nil
+			}
+			if len(found) > 0 {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("ACL %s was created, but the broker does not list it after %s", a, c.cluster.Timeout)
+			case <-time.After(20 * time.Millisecond):
+			}
 		}
 	}
 	return nil

@@ -235,3 +235,38 @@ func entriesOf(r ck.ConfigResourceResult) []ConfigEntry {
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
 	return entries
 }
+
+// GroupConfig returns a group's configs (KIP-848 and KIP-932 group
+// configs: consumer.session.timeout.ms, share.auto.offset.reset,
+// share.record.lock.duration.ms, ...), sorted by name. The broker answers
+// for any group id, existing or not: a config may be set before the group
+// first runs (a share group's share.auto.offset.reset must be).
+func (c *Client) GroupConfig(ctx context.Context, group string) ([]ConfigEntry, error) {
+	res, err := c.describeConfigs(ctx, "describing group configs", []ck.ConfigResource{{Type: ck.ResourceGroup, Name: group}})
+	if err == nil && res[0].Error.Code() != ck.ErrNoError {
+		err = fmt.Errorf("describing configs of group %q: %w", group, c.brokerError(res[0].Error))
+	}
+	if err != nil {
+		if old := c.CheckGroupConfigs(ctx); old != nil {
+			return nil, old
+		}
+		return nil, err
+	}
+	return entriesOf(res[0]), nil
+}
+
+// AlterGroupConfig sets and deletes (reverts to the broker's default)
+// configs of a group, leaving the others as they are; with validateOnly
+// the broker only checks them.
+func (c *Client) AlterGroupConfig(ctx context.Context, group string, set map[string]string, del []string, validateOnly bool) error {
+	r, err := c.alterConfigs(ctx, "altering configs of group "+group, ck.ConfigResource{Type: ck.ResourceGroup, Name: group}, set, del, validateOnly)
+	if err == nil && r.Error.Code() != ck.ErrNoError {
+		err = fmt.Errorf("altering configs of group %q: %w", group, c.brokerError(r.Error))
+	}
+	if err != nil {
+		if old := c.CheckGroupConfigs(ctx); old != nil {
+			return old
+		}
+	}
+	return err
+}

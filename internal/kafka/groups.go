@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -91,70 +90,52 @@ func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
 	return c.offsets, c.offsetsErr
 }
 
-// GroupListing is one consumer group as the coordinator lists it.
-type GroupListing struct {
-	ID     string `json:"group" yaml:"group"`
-	State  string `json:"state" yaml:"state"`
-	Simple bool   `json:"simple" yaml:"simple"` // offsets only, no group protocol (assign() users)
-	// Type is Kafka's group type: "classic", "consumer" (KIP-848), "share"
-	// (KIP-932) or "streams" (KIP-1071).
-	Type string `json:"type" yaml:"type"`
-}
-
-// Kafka's group types, as ListGroups names them.
-const (
-	GroupClassic  = "classic"
-	GroupConsumer = "consumer"
-	GroupShare    = "share"
-	GroupStreams  = "streams"
-)
-
-// ListGroups lists every consumer group of the cluster: the classic and
-// consumer (KIP-848) ones. Share and streams groups: ListShareAndStreamsGroups.
-func (c *Client) ListGroups(ctx context.Context) ([]GroupListing, error) {
-	var res ck.ListConsumerGroupsResult
-	err := c.request(ctx, "listing consumer groups", func(ctx context.Context) (err error) {
-		res, err = c.admin.ListConsumerGroups(ctx)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(res.Errors) > 0 && len(res.Valid) == 0 {
-		return nil, fmt.Errorf("listing consumer groups: %w", c.brokerError(res.Errors[0]))
-	}
-	out := make([]GroupListing, 0, len(res.Valid))
-	for _, g := range res.Valid {
-		typ := GroupClassic
-		if g.Type == ck.ConsumerGroupTypeConsumer {
-			typ = GroupConsumer
-		}
-		out = append(out, GroupListing{ID: g.GroupID, State: g.State.String(), Simple: g.IsSimpleConsumerGroup, Type: typ})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
-}
-
 // GroupMember is one member of a group and the partitions it was assigned.
+// Classic members fill the first five fields; the broker-assigned types
+// (consumer, share, streams) add their epoch and subscription, and the
+// target assignment a member is still reconciling towards.
 type GroupMember struct {
 	MemberID   string           `json:"member_id" yaml:"member_id"`
 	InstanceID string           `json:"instance_id,omitempty" yaml:"instance_id,omitempty"`
 	ClientID   string           `json:"client_id" yaml:"client_id"`
 	Host       string           `json:"host" yaml:"host"`
 	Assignment []TopicPartition `json:"assignment" yaml:"assignment"`
+
+	MemberEpoch          *int32           `json:"member_epoch,omitempty" yaml:"member_epoch,omitempty"`
+	SubscribedTopics     []string         `json:"subscribed_topics,omitempty" yaml:"subscribed_topics,omitempty"`
+	SubscribedTopicRegex string           `json:"subscribed_topic_regex,omitempty" yaml:"subscribed_topic_regex,omitempty"`
+	TargetAssignment     []TopicPartition `json:"target_assignment,omitempty" yaml:"target_assignment,omitempty"`
+	// Reconciling is a member that has not taken its target assignment
+	// yet: its epoch is behind the group's assignment epoch, or what it
+	// owns is not its target.
+	Reconciling bool `json:"reconciling,omitempty" yaml:"reconciling,omitempty"`
+	// Classic is a member of a consumer group that still speaks the classic
+	// protocol (an upgrade in progress, KIP-848's migration).
+	Classic bool `json:"classic,omitempty" yaml:"classic,omitempty"`
+
+	Streams *StreamsMember `json:"streams,omitempty" yaml:"streams,omitempty"`
 }
 
 // GroupDescription is a group's state, protocol and members.
 type GroupDescription struct {
 	ID          string        `json:"group" yaml:"group"`
+	Type        string        `json:"type" yaml:"type"`
 	State       string        `json:"state" yaml:"state"`
 	Assignor    string        `json:"assignor" yaml:"assignor"`
 	Coordinator int32         `json:"coordinator" yaml:"coordinator"`
 	Members     []GroupMember `json:"members" yaml:"members"`
+	// GroupEpoch and AssignmentEpoch (the target assignment's epoch) are
+	// the broker-assigned types'; a member whose epoch is behind them is
+	// reconciling.
+	GroupEpoch      *int32 `json:"group_epoch,omitempty" yaml:"group_epoch,omitempty"`
+	AssignmentEpoch *int32 `json:"assignment_epoch,omitempty" yaml:"assignment_epoch,omitempty"`
+	// Topology is a streams group's.
+	Topology *StreamsTopology `json:"topology,omitempty" yaml:"topology,omitempty"`
 }
 
-// DescribeGroups describes the groups in one request. A group that does not
-// exist comes back in state "Dead".
+// DescribeGroups describes classic groups in one request. A group that
+// does not exist comes back in state "Dead". (describeTyped describes the
+// other types.)
 func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescription, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -179,7 +160,7 @@ func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescr
 		if g.Error.Code() != ck.ErrNoError && g.Error.Code() != ck.ErrGroupIDNotFound {
 			return nil, fmt.Errorf("describing group %q: %w", g.GroupID, c.brokerError(g.Error))
 		}
-		d := GroupDescription{ID: g.GroupID, State: g.State.String(), Assignor: g.PartitionAssignor, Coordinator: int32(g.Coordinator.ID), Members: []GroupMember{}}
+		d := GroupDescription{ID: g.GroupID, Type: GroupClassic, State: g.State.String(), Assignor: g.PartitionAssignor, Coordinator: int32(g.Coordinator.ID), Members: []GroupMember{}}
 		if g.Error.Code() == ck.ErrGroupIDNotFound {
 			d.State = "Dead"
 		}

@@ -17,6 +17,9 @@ type ReaderOptions struct {
 	// the partitions in Start directly, and never commits.
 	Group  string
 	Topics []string
+	// GroupProtocol is the group's rebalance protocol: "" or "classic"
+	// (JoinGroup/SyncGroup), or "consumer" (KIP-848: the broker assigns).
+	GroupProtocol string
 	// Start holds where to begin each partition. Without a group these are
 	// the partitions read. In a group they apply to assigned partitions that
 	// have no committed offset: committed offsets win, as in rpk.
@@ -99,6 +102,9 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 	}
 	if opts.Group != "" {
 		conf["group.id"] = opts.Group
+	}
+	if opts.GroupProtocol != "" {
+		conf["group.protocol"] = opts.GroupProtocol
 	}
 	r := &Reader{client: cl, opts: opts, assigned: map[TopicPartition]int64{}}
 	fast, err := newRDKConsumer(cl.rdkConfig(conf), r)

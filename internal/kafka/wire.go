@@ -44,13 +44,25 @@ func (c *Client) wire() (*kgo.Client, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.cl == nil && w.err == nil {
-		opts, err := c.conf.FranzGo()
+		opts, err := c.franzGoOptions()
 		if err == nil {
-			w.cl, err = kgo.NewClient(append(opts, kgo.WithLogger(wireLogger{c}))...)
+			w.cl, err = kgo.NewClient(opts...)
 		}
 		w.err = err
 	}
 	return w.cl, w.err
+}
+
+// franzGoOptions are the franz-go options of the resolved profile
+// (clientconfig) with the client's logger: every franz-go client of this
+// Client connects with them (the admin connection here, a share-group
+// member).
+func (c *Client) franzGoOptions() ([]kgo.Opt, error) {
+	opts, err := c.conf.FranzGo()
+	if err != nil {
+		return nil, err
+	}
+	return append(opts, kgo.WithLogger(wireLogger{c})), nil
 }
 
 // wireLogger passes franz-go's logs to the client's logger at debug level

@@ -24,6 +24,11 @@ const (
 	AvroOrdersTopic   = "order-events-avro"
 	NotificationGroup = "notification-group"
 	AnalyticsGroup    = "analytics-group"
+	// ShippingGroup is a consumer group on Kafka 4's consumer protocol
+	// (KIP-848), lagging; OrderWorkers a share group (KIP-932) that has
+	// accepted the first records of order-events.
+	ShippingGroup = "shipping-group"
+	OrderWorkers  = "order-workers"
 
 	// StoryOrder is the order whose trip the demo data tells (docs/trace.md):
 	// its payment event failed in notification-group, went through the
@@ -308,7 +313,8 @@ func lagging(ctx context.Context, c *kafka.Client) (map[kafka.TopicPartition]int
 	return out, nil
 }
 
-// caughtUp commits notification-group at the log end of order-events.
+// caughtUp commits notification-group at the log end of order-events, and
+// seeds the Kafka 4 groups: shipping-group and order-workers, lagging.
 func caughtUp(ctx context.Context, c *kafka.Client) error {
 	offsets, err := c.LogOffsets(ctx, ordersPartitions)
 	if err != nil {
@@ -318,5 +324,68 @@ func caughtUp(ctx context.Context, c *kafka.Client) error {
 	for tp, o := range offsets {
 		ends[tp] = o.End
 	}
-	return c.CommitGroupOffsets(ctx, NotificationGroup, ends)
+	if err := c.CommitGroupOffsets(ctx, NotificationGroup, ends); err != nil {
+		return err
+	}
+	if err := seedConsumerGroup(ctx, c, offsets); err != nil {
+		return fmt.Errorf("seeding %s: %w", ShippingGroup, err)
+	}
+	if err := seedShareGroup(ctx, c, offsets); err != nil {
+		return fmt.Errorf("seeding %s: %w", OrderWorkers, err)
+	}
+	return nil
+}
+
+// seedConsumerGroup has a member join shipping-group with the consumer
+// protocol, which makes it a consumer group, commit about 80% of each
+// partition and leave.
+func seedConsumerGroup(ctx context.Context, c *kafka.Client, logs map[kafka.TopicPartition]kafka.LogOffsets) error {
+	r, err := c.NewReader(kafka.ReaderOptions{Group: ShippingGroup, Topics: []string{OrdersTopic}, GroupProtocol: "consumer"})
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if assigned, _ := r.Assignment(); len(assigned) == len(logs) {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no assignment after 20s")
+		}
+		if _, _, err := r.Poll(50 * time.Millisecond); err != nil {
+			return err
+		}
+	}
+	commits := map[kafka.TopicPartition]int64{}
+	for tp, o := range logs {
+		commits[tp] = o.Start + (o.End-o.Start)*8/10
+	}
+	return r.Commit(ctx, commits)
+}
+
+// seedShareGroup sets order-workers' start offsets about a third into
+// each partition (as if it had accepted its first 100 records: the rest is
+// its lag), and makes it start new partitions at the log start.
+func seedShareGroup(ctx context.Context, c *kafka.Client, logs map[kafka.TopicPartition]kafka.LogOffsets) error {
+	if err := c.AlterGroupConfig(ctx, OrderWorkers, map[string]string{"share.auto.offset.reset": "earliest"}, nil, false); err != nil {
+		return err
+	}
+	const accepted = 100
+	starts := map[kafka.TopicPartition]int64{}
+	n := int64(len(logs))
+	for tp, o := range logs {
+		done := accepted / n
+		if tp.Partition == 0 {
+			done += accepted % n // 34, 33, 33
+		}
+		starts[tp] = o.Start + done
+	}
+	failed, err := c.AlterShareGroupOffsets(ctx, OrderWorkers, starts)
+	if err != nil {
+		return err
+	}
+	for tp, err := range failed {
+		return fmt.Errorf("%s[%d]: %w", tp.Topic, tp.Partition, err)
+	}
+	return nil
 }

@@ -68,8 +68,13 @@ func progress(lags []group.Lag) map[kafka.TopicPartition][]standing {
 func handlings(e *Entry, byTP map[kafka.TopicPartition][]standing) []Handling {
 	out := []Handling{}
 	for _, s := range byTP[kafka.TopicPartition{Topic: e.Record.Topic, Partition: e.Record.Partition}] {
-		h := Handling{Group: s.lag.Group, Type: s.lag.Type, State: s.lag.State, Status: "not-yet", CommittedOffset: s.part.CommittedOffset}
-		if c := s.part.CommittedOffset; c != nil && *c > e.Record.Offset {
+		// A share group's position is its start offset (it commits none).
+		pos := s.part.CommittedOffset
+		if pos == nil {
+			pos = s.part.StartOffset
+		}
+		h := Handling{Group: s.lag.Group, Type: s.lag.Type, State: s.lag.State, Status: "not-yet", CommittedOffset: pos}
+		if c := pos; c != nil && *c > e.Record.Offset {
 			h.Status = "consumed"
 		} else {
 			h.TimeLagSeconds = s.part.TimeLagSeconds

@@ -485,7 +485,7 @@ func TestTimelineOnATerminal(t *testing.T) {
 		h("kafka_dlt-original-topic", []byte("orders")), h("kafka_dlt-original-partition", be32(0)), h("kafka_dlt-original-offset", be64(paid))))
 	secs := 75.0
 	f.lags = []group.Lag{{Group: "billing", Type: kafka.GroupClassic, Partitions: []group.PartitionLag{{Topic: "orders", Partition: 0, TimeLagSeconds: &secs}}},
-		{Group: "workers", Type: kafka.GroupShare, Partitions: []group.PartitionLag{{Topic: "orders", Partition: 0, CommittedOffset: ptr(int64(1))}}}}
+		{Group: "workers", Type: kafka.GroupShare, Partitions: []group.PartitionLag{{Topic: "orders", Partition: 0, StartOffset: ptr(int64(1))}}}}
 	res := runTrace(t, f, Options{})
 	var b strings.Builder
 	tl := NewTimeline(&b, 80, func(s string) string { return "*" + s + "*" }, res.Timeline)
