@@ -113,7 +113,7 @@ func (r CreateResult) message() string {
 	}
 	msg := "created"
 	if r.Partitions > 0 {
-		msg += " with " + format.Count(int64(r.Partitions), "partition")
+		msg += " with " + plural(r.Partitions, "partition")
 	}
 	return msg
 }

@@ -1,6 +1,7 @@
 package topic
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -177,4 +178,12 @@ func size(n *int64) string {
 		return "-"
 	}
 	return format.Bytes(*n)
+}
+
+// plural is "1 partition" / "3 partitions".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
