@@ -77,9 +77,9 @@ func docSamples(lines []string) []docSample {
 
 var (
 	sampleTimestamp = regexp.MustCompile(`\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?Z?`)
-	// Durations as streamctl prints them, also without their zero parts:
-	// a lag of 1h11m one run is 1h11m1s the next.
-	sampleDuration = regexp.MustCompile(`\b(\d+h(\d+m)?(\d+(\.\d+)?s)?|\d+m(\d+(\.\d+)?s)?|\d+(\.\d+)?(s|ms))\b`)
+	// Durations as Go prints them rounded: 1h11m in one run is 1h11m3s in
+	// the next, so the parts after the first are each optional.
+	sampleDuration = regexp.MustCompile(`\b(\d+h(\d+m)?(\d+(\.\d+)?m?s)?|\d+m(\d+(\.\d+)?m?s)?|\d+(\.\d+)?m?s)\b`)
 	sampleTopicID  = regexp.MustCompile(`\b[A-Za-z0-9_-]{22}\b`)
 	sampleAddr     = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 	sampleMillis   = regexp.MustCompile(`"at":\d{13}`)
