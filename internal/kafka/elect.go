@@ -37,7 +37,7 @@ func (c *Client) ElectLeaders(ctx context.Context, unclean bool, parts []TopicPa
 	}
 	out := make(map[TopicPartition]string, len(res.TopicPartitions))
 	for _, p := range res.TopicPartitions {
-		tp := TopicPartition{*p.Topic, p.Partition}
+		tp := TopicPartition{Topic: *p.Topic, Partition: p.Partition}
 		out[tp] = Elected
 		var kerr ck.Error
 		switch {

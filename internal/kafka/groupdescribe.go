@@ -203,7 +203,7 @@ func describeShareGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]G
 				SubscribedTopics: slices.Sorted(slices.Values(m.SubscribedTopicNames)), Assignment: []TopicPartition{}}
 			for _, t := range m.Assignment.TopicPartitions {
 				for _, p := range t.Partitions {
-					gm.Assignment = append(gm.Assignment, TopicPartition{t.Topic, p})
+					gm.Assignment = append(gm.Assignment, TopicPartition{Topic: t.Topic, Partition: p})
 				}
 			}
 			sortTPs(gm.Assignment)
@@ -308,7 +308,7 @@ func tasksPartitions(topo *StreamsTopology, tasks []kmsg.TaskIDs) []TopicPartiti
 			}
 			for _, topic := range slices.Concat(s.SourceTopics, s.RepartitionSourceTopics) {
 				for _, p := range t.Partitions {
-					out = append(out, TopicPartition{topic, p})
+					out = append(out, TopicPartition{Topic: topic, Partition: p})
 				}
 			}
 		}
@@ -370,7 +370,7 @@ func (n *topicNamer) assigned(tps []kmsg.AssignmentTopicPartition) []TopicPartit
 	out := []TopicPartition{}
 	for _, t := range tps {
 		for _, p := range t.Partitions {
-			out = append(out, TopicPartition{n.name(t), p})
+			out = append(out, TopicPartition{Topic: n.name(t), Partition: p})
 		}
 	}
 	sortTPs(out)

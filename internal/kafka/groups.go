@@ -38,7 +38,7 @@ func (c *Client) GroupOffsets(ctx context.Context, group string) (map[TopicParti
 				return nil, fmt.Errorf("listing offset of group %q on %s[%d]: %w", group, *p.Topic, p.Partition, c.brokerError(p.Error))
 			}
 			if p.Offset >= 0 {
-				out[TopicPartition{*p.Topic, p.Partition}] = int64(p.Offset)
+				out[TopicPartition{Topic: *p.Topic, Partition: p.Partition}] = int64(p.Offset)
 			}
 		}
 	}
@@ -167,7 +167,7 @@ func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescr
 		for _, m := range g.Members {
 			gm := GroupMember{MemberID: m.ConsumerID, InstanceID: m.GroupInstanceID, ClientID: m.ClientID, Host: m.Host, Assignment: []TopicPartition{}}
 			for _, tp := range m.Assignment.TopicPartitions {
-				gm.Assignment = append(gm.Assignment, TopicPartition{*tp.Topic, tp.Partition})
+				gm.Assignment = append(gm.Assignment, TopicPartition{Topic: *tp.Topic, Partition: tp.Partition})
 			}
 			d.Members = append(d.Members, gm)
 		}
@@ -278,7 +278,7 @@ func (c *Client) RecordTimestamps(ctx context.Context, at map[TopicPartition][]i
 		}
 		switch {
 		case rec != nil:
-			tp := TopicPartition{rec.Topic, rec.Partition}
+			tp := TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
 			cur := cursors[tp]
 			if cur == nil || cur.next == len(cur.offs) {
 				continue

@@ -57,7 +57,7 @@ func (c *Client) ShareGroupOffsets(ctx context.Context, group string) (map[Topic
 					if resp.Version < 1 {
 						lag = -1
 					}
-					out[TopicPartition{t.Topic, p.Partition}] = ShareOffset{StartOffset: p.StartOffset, Lag: lag}
+					out[TopicPartition{Topic: t.Topic, Partition: p.Partition}] = ShareOffset{StartOffset: p.StartOffset, Lag: lag}
 				}
 			}
 		}
@@ -102,7 +102,7 @@ func (c *Client) AlterShareGroupOffsets(ctx context.Context, group string, offse
 		for _, t := range resp.Topics {
 			for _, p := range t.Partitions {
 				if err := codeError(p.ErrorCode, p.ErrorMessage); err != nil {
-					failed[TopicPartition{t.Topic, p.Partition}] = err
+					failed[TopicPartition{Topic: t.Topic, Partition: p.Partition}] = err
 				}
 			}
 		}

@@ -103,7 +103,7 @@ func (s PartitionSizes) Partition(tp TopicPartition) *int64 {
 func (s PartitionSizes) Topic(topic string, partitions int) *int64 {
 	var sum int64
 	for p := range partitions {
-		n, ok := s[TopicPartition{topic, int32(p)}]
+		n, ok := s[TopicPartition{Topic: topic, Partition: int32(p)}]
 		if !ok {
 			return nil
 		}
@@ -184,7 +184,7 @@ func brokerLogDirs(ctx context.Context, cl *kgo.Client, broker int32, parts map[
 		}
 		for _, t := range d.Topics {
 			for _, p := range t.Partitions {
-				dir.Replicas = append(dir.Replicas, ReplicaSize{TopicPartition: TopicPartition{t.Topic, p.Partition},
+				dir.Replicas = append(dir.Replicas, ReplicaSize{TopicPartition: TopicPartition{Topic: t.Topic, Partition: p.Partition},
 					Broker: broker, SizeBytes: p.Size, OffsetLag: p.OffsetLag, IsFuture: p.IsFuture})
 				dir.SizeBytes += p.Size
 			}
@@ -216,7 +216,7 @@ func wirePartitions(ctx context.Context, cl *kgo.Client, topics []string) (map[s
 		}
 		for _, p := range t.Partitions {
 			out[*t.Topic] = append(out[*t.Topic], p.Partition)
-			leaders[TopicPartition{*t.Topic, p.Partition}] = p.Leader
+			leaders[TopicPartition{Topic: *t.Topic, Partition: p.Partition}] = p.Leader
 		}
 	}
 	return out, leaders, nil

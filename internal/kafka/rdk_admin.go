@@ -92,7 +92,7 @@ func deleteOffsetsResult(ev *C.rd_kafka_event_t) (map[TopicPartition]error, int)
 	failed := map[TopicPartition]error{}
 	for _, p := range partitions(C.rd_kafka_group_result_partitions(g)) {
 		if p.err != 0 {
-			failed[TopicPartition{C.GoString(p.topic), int32(p.partition)}] = offsetDeleteError(int(p.err))
+			failed[TopicPartition{Topic: C.GoString(p.topic), Partition: int32(p.partition)}] = offsetDeleteError(int(p.err))
 		}
 	}
 	return failed, 0

@@ -141,7 +141,7 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 	if code != C.SC_ERR_ASSIGN_PARTITIONS {
 		revoked := make([]TopicPartition, 0, l.cnt)
 		for _, p := range partitions(l) {
-			revoked = append(revoked, TopicPartition{C.GoString(p.topic), int32(p.partition)})
+			revoked = append(revoked, TopicPartition{Topic: C.GoString(p.topic), Partition: int32(p.partition)})
 		}
 		if r.onRevoke != nil && len(revoked) > 0 {
 			// Lost: the group already gave them to another member (this
@@ -180,7 +180,7 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 	r.mu.Lock()
 	for i := range partitions(l) {
 		p := &partitions(l)[i]
-		tp := TopicPartition{C.GoString(p.topic), int32(p.partition)}
+		tp := TopicPartition{Topic: C.GoString(p.topic), Partition: int32(p.partition)}
 		delete(rc.atEOF, tp)
 		if p.offset < 0 { // no commit: use the start position
 			if off, ok := r.opts.Start[tp]; ok {
@@ -360,7 +360,7 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 		}
 	}
 	rc.buf = b
-	if (rc.stale || len(rc.skip) > 0) && len(topic) > 0 && rc.drop(TopicPartition{rc.topic, part}) {
+	if (rc.stale || len(rc.skip) > 0) && len(topic) > 0 && rc.drop(TopicPartition{Topic: rc.topic, Partition: part}) {
 		return nil, nil, nil
 	}
 	cl := rc.reader.client
@@ -369,13 +369,13 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 		// Records come in runs from one partition: only the first of a
 		// run costs a map operation, and only after an end of partition.
 		if rc.atEOF != nil && (part != rc.run.Partition || rc.topic != rc.run.Topic) {
-			rc.run = TopicPartition{rc.topic, part}
+			rc.run = TopicPartition{Topic: rc.topic, Partition: part}
 			if len(rc.atEOF) > 0 {
 				delete(rc.atEOF, rc.run)
 			}
 		}
 	case code == C.SC_ERR_PARTITION_EOF:
-		tp := TopicPartition{rc.topic, part}
+		tp := TopicPartition{Topic: rc.topic, Partition: part}
 		if rc.atEOF != nil {
 			rc.atEOF[tp], rc.run = off, TopicPartition{}
 		}

@@ -54,7 +54,7 @@ func (c *Client) AlterReassignments(ctx context.Context, moves map[TopicPartitio
 	for _, t := range resp.Topics {
 		for _, p := range t.Partitions {
 			if err := codeError(p.ErrorCode, p.ErrorMessage); err != nil {
-				failed[TopicPartition{t.Topic, p.Partition}] = err
+				failed[TopicPartition{Topic: t.Topic, Partition: p.Partition}] = err
 			}
 		}
 	}
@@ -96,7 +96,7 @@ func (c *Client) ListReassignments(ctx context.Context, parts []TopicPartition) 
 			for _, ids := range [][]int32{r.Replicas, r.Adding, r.Removing} {
 				sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 			}
-			out[TopicPartition{t.Topic, p.Partition}] = r
+			out[TopicPartition{Topic: t.Topic, Partition: p.Partition}] = r
 		}
 	}
 	return out, nil

@@ -3,33 +3,23 @@ package kafka
 import (
 	"context"
 	"fmt"
-	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
-// Record is one Kafka record in the project's own terms. A nil Key or Value
-// is null (a tombstone value); an empty non-nil slice is empty.
-type Record struct {
-	Topic     string
-	Partition int32 // AnyPartition lets the partitioner choose
-	Offset    int64
-	Key       []byte
-	Value     []byte
-	Headers   []Header // in order; keys may repeat
-	Timestamp time.Time
-	// TimestampType is "CreateTime" or "LogAppendTime" on records read back.
-	TimestampType string
-}
-
-// Header is one record header; a nil Value is a null header value.
-type Header struct {
-	Key   string
-	Value []byte
-}
+// The record types live in internal/record, which no cgo reaches; these
+// aliases keep callers building while they move there.
+type (
+	Record         = record.Record
+	Header         = record.Header
+	TopicPartition = record.TopicPartition
+	LogOffsets     = record.LogOffsets
+)
 
 // AnyPartition asks the partitioner to pick the partition.
-const AnyPartition int32 = -1
+const AnyPartition = record.AnyPartition
 
 // ProduceSync writes the records and waits until every one is acknowledged,
 // returning the first delivery error. Each delivered record's Partition and

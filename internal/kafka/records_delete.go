@@ -30,10 +30,10 @@ func (c *Client) DeleteRecords(ctx context.Context, before map[TopicPartition]in
 	for _, r := range res.DeleteRecordsResults {
 		p := r.TopicPartition
 		if p.Error != nil {
-			return nil, fmt.Errorf("deleting records of %s[%d] before offset %d: %w", *p.Topic, p.Partition, before[TopicPartition{*p.Topic, p.Partition}], c.brokerError(p.Error))
+			return nil, fmt.Errorf("deleting records of %s[%d] before offset %d: %w", *p.Topic, p.Partition, before[TopicPartition{Topic: *p.Topic, Partition: p.Partition}], c.brokerError(p.Error))
 		}
 		if r.DeletedRecords != nil {
-			out[TopicPartition{*p.Topic, p.Partition}] = int64(r.DeletedRecords.LowWatermark)
+			out[TopicPartition{Topic: *p.Topic, Partition: p.Partition}] = int64(r.DeletedRecords.LowWatermark)
 		}
 	}
 	return out, nil

@@ -144,7 +144,7 @@ func (r *ShareReader) Poll(ctx context.Context, wait time.Duration) ([]*Record, 
 		for _, h := range kr.Headers {
 			rec.Headers = append(rec.Headers, Header{Key: h.Key, Value: h.Value})
 		}
-		r.batch[shareKey{TopicPartition{kr.Topic, kr.Partition}, kr.Offset}] = kr
+		r.batch[shareKey{TopicPartition{Topic: kr.Topic, Partition: kr.Partition}, kr.Offset}] = kr
 		out = append(out, rec)
 	})
 	return out, nil

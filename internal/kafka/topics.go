@@ -14,12 +14,6 @@ import (
 	"github.com/streamctl/streamctl/internal/suggest"
 )
 
-// TopicPartition names one partition.
-type TopicPartition struct {
-	Topic     string `json:"topic" yaml:"topic"`
-	Partition int32  `json:"partition" yaml:"partition"`
-}
-
 // TopicScope is a topic, or some of its partitions (t, or t:0,2 on the
 // command line).
 type TopicScope struct {
@@ -210,7 +204,7 @@ func (c *Client) describe(ctx context.Context, names, existing []string) ([]Topi
 		d := &descs[i]
 		for j := range d.PartitionDetails {
 			p := &d.PartitionDetails[j]
-			o := offsets[TopicPartition{d.Name, p.Partition}]
+			o := offsets[TopicPartition{Topic: d.Name, Partition: p.Partition}]
 			p.LogStartOffset, p.LogEndOffset, p.Records = o.Start, o.End, o.End-o.Start
 			d.Records += p.Records
 		}
@@ -259,7 +253,7 @@ func (c *Client) describeMetadata(ctx context.Context, names, existing []string)
 				d.ReplicationFactor = len(ps.Replicas)
 			}
 			d.PartitionDetails = append(d.PartitionDetails, ps)
-			tps = append(tps, TopicPartition{td.Name, ps.Partition})
+			tps = append(tps, TopicPartition{Topic: td.Name, Partition: ps.Partition})
 		}
 		sort.Slice(d.PartitionDetails, func(i, j int) bool {
 			return d.PartitionDetails[i].Partition < d.PartitionDetails[j].Partition
@@ -363,10 +357,6 @@ func (c *Client) topicNotFound(ctx context.Context, topic string) error {
 	return &TopicNotFoundError{Topic: topic, Cluster: c.cluster.Name(), Existing: names}
 }
 
-// LogOffsets are a partition's log start offset and log end offset (the high
-// watermark).
-type LogOffsets struct{ Start, End int64 }
-
 // LogOffsets returns the log start and end offsets of the partitions.
 func (c *Client) LogOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]LogOffsets, error) {
 	return c.logOffsets(ctx, tps, false)
@@ -433,7 +423,7 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 		if info.Error.Code() != ck.ErrNoError {
 			return nil, fmt.Errorf("listing offsets of %s[%d]: %w", *tp.Topic, tp.Partition, c.brokerError(info.Error))
 		}
-		out[TopicPartition{*tp.Topic, tp.Partition}] = int64(info.Offset)
+		out[TopicPartition{Topic: *tp.Topic, Partition: tp.Partition}] = int64(info.Offset)
 	}
 	return out, nil
 }
