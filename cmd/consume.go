@@ -16,6 +16,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -177,7 +178,7 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 		return err
 	}
 	if len(opts.Partitions) > 0 {
-		tps = slices.DeleteFunc(tps, func(tp kafka.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
+		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
 		if len(tps) == 0 {
 			return exitcode.UsageError("no partition %v in %s", opts.Partitions, strings.Join(topics, ", "))
 		}
@@ -332,9 +333,9 @@ func consumeEncoder(f *cmdutil.Factory, opts *ConsumeOptions, dec *schema.Record
 		if dec != nil {
 			eo.Decoded = dec.Envelope
 		}
-		return func(dst []byte, r *kafka.Record) []byte { return format.AppendEnvelope(dst, r, eo) }, nil
+		return func(dst []byte, r *record.Record) []byte { return format.AppendEnvelope(dst, r, eo) }, nil
 	case format.Raw:
-		return func(dst []byte, r *kafka.Record) []byte { return append(append(dst, r.Value...), '\n') }, nil
+		return func(dst []byte, r *record.Record) []byte { return append(append(dst, r.Value...), '\n') }, nil
 	}
 	return format.AppendRecordLine, nil
 }

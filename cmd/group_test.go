@@ -12,7 +12,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 func TestGroupListDescribeAndTopicLag(t *testing.T) {
@@ -337,8 +337,8 @@ func TestRecordTimestampsManyOffsetsPerPartition(t *testing.T) {
 	in.WriteString(`{"partition":1,"value":"only","timestamp":"2026-02-01T00:00:00Z"}` + "\n")
 	runIn(t, in.String(), b.args("produce", "stamps", "--format", "json")...).ok(t)
 
-	p0, p1 := kafka.TopicPartition{Topic: "stamps", Partition: 0}, kafka.TopicPartition{Topic: "stamps", Partition: 1}
-	got, err := b.client(t).RecordTimestamps(context.Background(), map[kafka.TopicPartition][]int64{
+	p0, p1 := record.TopicPartition{Topic: "stamps", Partition: 0}, record.TopicPartition{Topic: "stamps", Partition: 1}
+	got, err := b.client(t).RecordTimestamps(context.Background(), map[record.TopicPartition][]int64{
 		p0: {9000, 5, 6, 3000, 9999, 10000, 6},
 		p1: {0, 1},
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -300,7 +301,7 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	targets := &produceTargets{client: client, counts: map[string]int32{}}
 	if opts.Topic != "" {
 		// Fail on a misspelt topic or partition before reading any input.
-		part := kafka.AnyPartition
+		part := record.AnyPartition
 		if opts.partitionSet {
 			part = opts.Partition
 		}
@@ -436,7 +437,7 @@ func (p *producer) sayWhereToResume(stopLine int, st kafka.Stats) {
 }
 
 // write hands one record read from input line lineNo to the writer.
-func (p *producer) write(ctx context.Context, rec *kafka.Record, lineNo int) error {
+func (p *producer) write(ctx context.Context, rec *record.Record, lineNo int) error {
 	if p.opts.Topic != "" {
 		rec.Topic = p.opts.Topic
 	}
@@ -469,7 +470,7 @@ func (p *producer) input(ctx context.Context, in io.Reader) inputStop {
 		if err != nil {
 			return inputStop{1, err}
 		}
-		rec := kafka.Record{Partition: kafka.AnyPartition, Value: value, Key: opts.text.FixedKey, Headers: opts.text.Headers}
+		rec := record.Record{Partition: record.AnyPartition, Value: value, Key: opts.text.FixedKey, Headers: opts.text.Headers}
 		if err := p.enc.encode(ctx, &rec, opts.Topic); err != nil {
 			return inputStop{1, err}
 		}
@@ -524,7 +525,7 @@ func (p *producer) input(ctx context.Context, in io.Reader) inputStop {
 			}
 			return inputStop{lineNo, err}
 		}
-		var rec kafka.Record
+		var rec record.Record
 		var perr error
 		switch {
 		case opts.Format == "json":
@@ -539,7 +540,7 @@ func (p *producer) input(ctx context.Context, in io.Reader) inputStop {
 			}
 		case plainText:
 			value := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
-			rec = kafka.Record{Partition: kafka.AnyPartition, Key: t.FixedKey, Value: value, Headers: t.Headers[:len(t.Headers):len(t.Headers)]}
+			rec = record.Record{Partition: record.AnyPartition, Key: t.FixedKey, Value: value, Headers: t.Headers[:len(t.Headers):len(t.Headers)]}
 		default:
 			rec, perr = format.ParseTextLine(line, lineNo, t)
 		}
@@ -649,7 +650,7 @@ func (t *produceTargets) check(ctx context.Context, topic string, partition int3
 		}
 		t.last, t.lastN = topic, n
 	}
-	if partition != kafka.AnyPartition && (partition < 0 || partition >= t.lastN) {
+	if partition != record.AnyPartition && (partition < 0 || partition >= t.lastN) {
 		return &partitionError{topic, partition, t.lastN}
 	}
 	return nil
@@ -699,7 +700,7 @@ func produceEncoders(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptio
 
 // encode replaces rec's JSON key and value by their framed encodings. Null
 // stays null: a tombstone has no schema.
-func (e *recordEncoder) encode(ctx context.Context, rec *kafka.Record, topic string) error {
+func (e *recordEncoder) encode(ctx context.Context, rec *record.Record, topic string) error {
 	if e == nil {
 		return nil
 	}
@@ -723,13 +724,13 @@ func (e *recordEncoder) encode(ctx context.Context, rec *kafka.Record, topic str
 // --partition override them, and were checked before the input): a
 // missing one is the line's error; a cluster that does not answer is a
 // lineError.
-func (t *produceTargets) lineCheck(ctx context.Context, rec *kafka.Record, opts *ProduceOptions) error {
+func (t *produceTargets) lineCheck(ctx context.Context, rec *record.Record, opts *ProduceOptions) error {
 	topic, part := rec.Topic, rec.Partition
 	if opts.Topic != "" {
 		topic = opts.Topic
 	}
 	if opts.partitionSet {
-		part = kafka.AnyPartition
+		part = record.AnyPartition
 	}
 	err := t.check(ctx, topic, part)
 	var nf *kafka.TopicNotFoundError

@@ -21,6 +21,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
 	"github.com/streamctl/streamctl/internal/schema"
 )
@@ -374,7 +375,7 @@ func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions)
 		return nil, err
 	}
 	if len(opts.Partitions) > 0 {
-		tps = slices.DeleteFunc(tps, func(tp kafka.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
+		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
 	}
 	plan, err := pipeline.Resolve(ctx, c, tps, opts.rng, true, true)
 	if err != nil {
@@ -420,7 +421,7 @@ func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Ste
 		steps = append(steps, replay.DropHeaders(opts.DropHeaders))
 	}
 	if len(opts.SetHeaders) > 0 {
-		var set []kafka.Header
+		var set []record.Header
 		for _, h := range opts.SetHeaders {
 			hdr, err := format.ParseHeaderFlag(h)
 			if err != nil {
@@ -462,10 +463,10 @@ func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *
 		*steps = append(*steps, replay.Idempotency(opts.ID))
 	}
 	target, now := opts.ToTopic, opts.Timestamp == "now"
-	*steps = append(*steps, func(rec *kafka.Record) (bool, error) {
+	*steps = append(*steps, func(rec *record.Record) (bool, error) {
 		rec.Topic = target
 		if !same {
-			rec.Partition = kafka.AnyPartition
+			rec.Partition = record.AnyPartition
 		}
 		if now {
 			rec.Timestamp = time.Time{} // the producer stamps it
@@ -585,12 +586,12 @@ func planGrid(plan *pipeline.Plan) *format.Grid {
 }
 
 // sortedPartitions are the plan's partitions by topic and number.
-func sortedPartitions(plan *pipeline.Plan) []kafka.TopicPartition {
-	var tps []kafka.TopicPartition
+func sortedPartitions(plan *pipeline.Plan) []record.TopicPartition {
+	var tps []record.TopicPartition
 	for tp := range plan.Start {
 		tps = append(tps, tp)
 	}
-	slices.SortFunc(tps, func(a, b kafka.TopicPartition) int {
+	slices.SortFunc(tps, func(a, b record.TopicPartition) int {
 		if a.Topic != b.Topic {
 			return strings.Compare(a.Topic, b.Topic)
 		}

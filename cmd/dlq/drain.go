@@ -17,6 +17,7 @@ import (
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
 )
 
@@ -189,8 +190,8 @@ func drainSink(ctx context.Context, client *kafka.Client, opts *DrainOptions, st
 	}
 	sum.Target = "topic:" + opts.ToTopic
 	target := opts.ToTopic
-	*steps = append(*steps, func(rec *kafka.Record) (bool, error) {
-		rec.Topic, rec.Partition = target, kafka.AnyPartition
+	*steps = append(*steps, func(rec *record.Record) (bool, error) {
+		rec.Topic, rec.Partition = target, record.AnyPartition
 		return true, nil
 	})
 	s, err := pipeline.NewTopicSink(ctx, client, kafka.WriterOptions{Idempotent: true, Acks: "all"})
@@ -208,7 +209,7 @@ func purge(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, topic,
 	if err != nil {
 		return err
 	}
-	before := map[kafka.TopicPartition]int64{}
+	before := map[record.TopicPartition]int64{}
 	for tp := range plan.Start {
 		if off, ok := committed[tp]; ok && off > 0 {
 			before[tp] = min(off, plan.End[tp])

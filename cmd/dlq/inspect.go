@@ -15,6 +15,7 @@ import (
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // ReadOptions say which part of the DLQ a read-only command looks at.
@@ -103,7 +104,7 @@ in_dlq_seconds, dlq: <the decoded metadata>}. Filters are those of reprocess.`,
 				eo.Decoded = dec.Envelope
 			}
 			entries := []dlq.Entry{}
-			err = opts.read(cmd.Context(), f, args[0], opts.MaxRecords, func(rec *kafka.Record, m *dlq.Metadata) (bool, error) {
+			err = opts.read(cmd.Context(), f, args[0], opts.MaxRecords, func(rec *record.Record, m *dlq.Metadata) (bool, error) {
 				if dec != nil {
 					if _, err := dec.Step(rec); err != nil {
 						return false, err

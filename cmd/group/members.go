@@ -7,6 +7,7 @@ import (
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // memberGrids are the members of a group (and a streams group's
@@ -83,7 +84,7 @@ func subtopologies(l group.Lag) *format.Grid {
 
 // partitions writes an assignment as kafka-consumer-groups --verbose does:
 // topic:0,1,2;other:0.
-func partitions(tps []kafka.TopicPartition) string {
+func partitions(tps []record.TopicPartition) string {
 	var parts []string
 	for i := 0; i < len(tps); {
 		j := i

@@ -15,6 +15,7 @@ import (
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 func newCmdDeleteRecords(f *cmdutil.Factory) *cobra.Command {
@@ -92,14 +93,14 @@ It shows the plan per partition first; with --execute it asks on a terminal
 
 // deleteRecordsTargets reads where to stop in each partition, from the
 // arguments or the file, and connects.
-func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string, beforeFlag, file string, beforeSet bool) (*kafka.Client, map[kafka.TopicPartition]admin.Before, error) {
+func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string, beforeFlag, file string, beforeSet bool) (*kafka.Client, map[record.TopicPartition]admin.Before, error) {
 	switch {
 	case file != "" && (len(args) > 0 || beforeSet):
 		return nil, nil, exitcode.UsageError("--offset-json-file names the partitions and offsets: give it without TOPIC or --before")
 	case file == "" && (len(args) == 0 || !beforeSet):
 		return nil, nil, exitcode.UsageError("name the topics and where to stop: TOPIC[:P,...] --before OFFSET|end|@TIME, or --offset-json-file F")
 	}
-	var fromFile map[kafka.TopicPartition]admin.Before
+	var fromFile map[record.TopicPartition]admin.Before
 	var b admin.Before
 	var scope []kafka.TopicScope
 	if file != "" {
@@ -131,7 +132,7 @@ func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string,
 	if fromFile != nil {
 		return client, fromFile, nil
 	}
-	before := map[kafka.TopicPartition]admin.Before{}
+	before := map[record.TopicPartition]admin.Before{}
 	for _, s := range scope {
 		parts := s.Partitions
 		if len(parts) == 0 {
@@ -144,7 +145,7 @@ func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string,
 			}
 		}
 		for _, p := range parts {
-			before[kafka.TopicPartition{Topic: s.Topic, Partition: p}] = b
+			before[record.TopicPartition{Topic: s.Topic, Partition: p}] = b
 		}
 	}
 	return client, before, nil

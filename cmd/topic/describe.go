@@ -11,6 +11,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // DescribeOptions are the inputs of `topic describe`.
@@ -79,7 +80,7 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 			t := &topics[i]
 			t.SizeBytes = sizes.Topic(t.Name, t.Partitions)
 			for j := range t.PartitionDetails {
-				t.PartitionDetails[j].SizeBytes = sizes.Partition(kafka.TopicPartition{Topic: t.Name, Partition: t.PartitionDetails[j].Partition})
+				t.PartitionDetails[j].SizeBytes = sizes.Partition(record.TopicPartition{Topic: t.Name, Partition: t.PartitionDetails[j].Partition})
 			}
 		}
 	}

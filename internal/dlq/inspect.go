@@ -7,7 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Entry is one DLQ record with its decoded metadata, as `dlq inspect`
@@ -84,7 +84,7 @@ type EnvelopeHeader struct {
 
 // NewEntry describes rec, decoded as m, at time now, its envelope written
 // with eo. The stack trace is kept only when asked: it is long.
-func NewEntry(rec *kafka.Record, m *Metadata, now time.Time, stacktrace bool, eo format.EnvelopeOptions) Entry {
+func NewEntry(rec *record.Record, m *Metadata, now time.Time, stacktrace bool, eo format.EnvelopeOptions) Entry {
 	e := Entry{DLQ: *m, InDLQSeconds: max(0, now.Sub(rec.Timestamp).Seconds())}
 	if !stacktrace {
 		e.DLQ.Stacktrace = ""

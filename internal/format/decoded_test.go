@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // consume --decode's fields go right after the raw key and value, which
@@ -13,9 +13,9 @@ import (
 // Framed bytes are base64 even when they happen to be valid UTF-8 (the key
 // here): binary, whatever the record.
 func TestEnvelopeDecodedFieldsRoundTrip(t *testing.T) {
-	rec := kafka.Record{Topic: "t", Partition: 1, Offset: 7, Key: []byte{0, 0, 0, 0, 2, 'k'},
-		Value: []byte{0, 0, 0, 0, 1, 0xff, 0x10}, Headers: []kafka.Header{{Key: "h", Value: []byte("v")}}}
-	eo := EnvelopeOptions{Decoded: func(r *kafka.Record) (Decoded, Decoded) {
+	rec := record.Record{Topic: "t", Partition: 1, Offset: 7, Key: []byte{0, 0, 0, 0, 2, 'k'},
+		Value: []byte{0, 0, 0, 0, 1, 0xff, 0x10}, Headers: []record.Header{{Key: "h", Value: []byte("v")}}}
+	eo := EnvelopeOptions{Decoded: func(r *record.Record) (Decoded, Decoded) {
 		return Decoded{SchemaID: 2, Framed: true, JSON: []byte(`"k"`)}, Decoded{SchemaID: 1, Framed: true, JSON: []byte(`{"a":{"string":"x"}}`)}
 	}}
 	line := AppendEnvelope(nil, &rec, eo)
@@ -55,7 +55,7 @@ func TestEnvelopeDecodedSchemaIDMustBeAnInteger(t *testing.T) {
 // Unframed: no schema id; Avro and Protobuf bytes are base64 whatever they
 // look like, JSON stays text.
 func TestEnvelopeDecodedUnframed(t *testing.T) {
-	rec := kafka.Record{Topic: "t", Key: []byte("k"), Value: []byte("\x02hi")}
+	rec := record.Record{Topic: "t", Key: []byte("k"), Value: []byte("\x02hi")}
 	for _, tt := range []struct {
 		d    Decoded
 		want string
@@ -63,7 +63,7 @@ func TestEnvelopeDecodedUnframed(t *testing.T) {
 		{Decoded{Binary: true, JSON: []byte(`{"a":"hi"}`)}, `"value":"Amhp","value_encoding":"base64","value_decoded":{"a":"hi"},"headers"`},
 		{Decoded{JSON: []byte(`{"a":1}`)}, `"value":"\u0002hi","value_decoded":{"a":1},"headers"`},
 	} {
-		line := AppendEnvelope(nil, &rec, EnvelopeOptions{Decoded: func(*kafka.Record) (Decoded, Decoded) { return Decoded{}, tt.d }})
+		line := AppendEnvelope(nil, &rec, EnvelopeOptions{Decoded: func(*record.Record) (Decoded, Decoded) { return Decoded{}, tt.d }})
 		if !bytes.Contains(line, []byte(tt.want)) || bytes.Contains(line, []byte("schema_id")) {
 			t.Errorf("envelope lacks %s (or has a schema id):\n%s", tt.want, line)
 		}

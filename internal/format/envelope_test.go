@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // envelopeUpdateFlag reports the -update flag, which output_test.go (package
@@ -48,12 +48,12 @@ func checkEnvelopeGolden(t *testing.T, name string, got []byte) {
 
 var goldenTime = time.Date(2026, 11, 26, 15, 4, 5, 123_456_789, time.UTC)
 
-func goldenRecords() []kafka.Record {
-	return []kafka.Record{
+func goldenRecords() []record.Record {
+	return []record.Record{
 		{
 			Topic: "order-events", Partition: 1, Offset: 42, Timestamp: goldenTime, TimestampType: "CreateTime",
 			Key: []byte("order-17"), Value: []byte(`{"orderId":17,"status":"PAID"}`),
-			Headers: []kafka.Header{{Key: "source", Value: []byte("web")}},
+			Headers: []record.Header{{Key: "source", Value: []byte("web")}},
 		},
 		{ // a tombstone: null value, no headers
 			Topic: "customer-state", Partition: 0, Offset: 7, Timestamp: goldenTime.Add(time.Hour), TimestampType: "LogAppendTime",
@@ -62,7 +62,7 @@ func goldenRecords() []kafka.Record {
 		{ // empty, not null; and a null key
 			Topic: "order-events", Partition: 2, Offset: 0, Timestamp: time.UnixMilli(0), TimestampType: "CreateTime",
 			Value: []byte{},
-			Headers: []kafka.Header{
+			Headers: []record.Header{
 				{Key: "empty", Value: []byte{}},
 				{Key: "null", Value: nil},
 			},
@@ -71,7 +71,7 @@ func goldenRecords() []kafka.Record {
 			Topic: "dlq", Partition: 0, Offset: 1 << 40, Timestamp: goldenTime, TimestampType: "CreateTime",
 			Key:   []byte{0x00, 0x00, 0x00, 0x2a},
 			Value: []byte{0x00, 0x01, 0xfe, 0xff, 'a'},
-			Headers: []kafka.Header{
+			Headers: []record.Header{
 				{Key: "kafka_dlt-exception-fqcn", Value: []byte("org.springframework.kafka.KafkaException")},
 				{Key: "retry", Value: []byte("1")},
 				{Key: "retry", Value: []byte("2")},
@@ -88,7 +88,7 @@ func goldenRecords() []kafka.Record {
 			Topic: "order-events", Partition: 0, Offset: 9, Timestamp: goldenTime, TimestampType: "CreateTime",
 			Key:   []byte("42"),
 			Value: []byte("{\n  \"orderId\": 18,\n  \"items\": [1, 2]\n}\n"),
-			Headers: []kafka.Header{
+			Headers: []record.Header{
 				{Key: "json-header", Value: []byte(`{"not":"decoded"}`)},
 			},
 		},
@@ -177,7 +177,7 @@ func TestAppendEnvelopeTimestamps(t *testing.T) {
 		{time.UnixMilli(253402300800000), `"timestamp":253402300800000`}, // year 10000
 		{time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), `"timestamp":-62198755200000`},
 	} {
-		r := kafka.Record{Timestamp: tc.ts}
+		r := record.Record{Timestamp: tc.ts}
 		line := AppendEnvelope(nil, &r, EnvelopeOptions{})
 		if !bytes.Contains(line, []byte(tc.want)) {
 			t.Errorf("%v: want %s in %s", tc.ts, tc.want, line)
@@ -197,82 +197,82 @@ func TestParseEnvelope(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		line string
-		want kafka.Record
+		want record.Record
 	}{
 		{
 			name: "the documented example",
 			line: `{"topic":"order-events","partition":1,"offset":42,"timestamp":"2026-11-26T15:04:05.123Z",
 			 "timestamp_type":"CreateTime","key":"order-17","value":"{\"orderId\":17}",
 			 "headers":[{"key":"source","value":"web"}]}`,
-			want: kafka.Record{Topic: "order-events", Partition: 1, Offset: 42, Timestamp: ts, TimestampType: "CreateTime",
-				Key: []byte("order-17"), Value: []byte(`{"orderId":17}`), Headers: []kafka.Header{{Key: "source", Value: []byte("web")}}},
+			want: record.Record{Topic: "order-events", Partition: 1, Offset: 42, Timestamp: ts, TimestampType: "CreateTime",
+				Key: []byte("order-17"), Value: []byte(`{"orderId":17}`), Headers: []record.Header{{Key: "source", Value: []byte("web")}}},
 		},
 		{
 			name: "only a value: defaults",
 			line: `{"value":"v"}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("v")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("v")},
 		},
 		{
 			name: "nulls",
 			line: `{"topic":null,"partition":null,"offset":null,"timestamp":null,"key":null,"value":null,"headers":null}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1},
 		},
 		{
 			name: "empty strings are empty, not null",
 			line: `{"key":"","value":"","headers":[{"key":"h","value":""}]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Key: []byte{}, Value: []byte{}, Headers: []kafka.Header{{Key: "h", Value: []byte{}}}},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Key: []byte{}, Value: []byte{}, Headers: []record.Header{{Key: "h", Value: []byte{}}}},
 		},
 		{
 			name: "base64 everywhere, header order and repeats kept",
 			line: `{"key":"AAAAKg==","key_encoding":"base64","value":"/w==","value_encoding":"base64",
 			 "headers":[{"key":"a","value":"3q2+7w==","encoding":"base64"},{"key":"a","value":null},{"key":"/w==","key_encoding":"base64","value":"x"}]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Key: []byte{0, 0, 0, 42}, Value: []byte{0xff},
-				Headers: []kafka.Header{{Key: "a", Value: []byte{0xde, 0xad, 0xbe, 0xef}}, {Key: "a"}, {Key: "\xff", Value: []byte("x")}}},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Key: []byte{0, 0, 0, 42}, Value: []byte{0xff},
+				Headers: []record.Header{{Key: "a", Value: []byte{0xde, 0xad, 0xbe, 0xef}}, {Key: "a"}, {Key: "\xff", Value: []byte("x")}}},
 		},
 		{
 			name: "null encoding means none, and base64 of null is null",
 			line: `{"key":null,"key_encoding":"base64","value":"x","value_encoding":null}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("x")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("x")},
 		},
 		{
 			name: "escapes",
 			line: `{"value":"a\"b\\c\n\t\u0000\u00e9\ud83d\ude00\/"}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("a\"b\\c\n\t\x00é😀/")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("a\"b\\c\n\t\x00é😀/")},
 		},
 		{
 			name: "decode-json output: an object value is its compact text",
 			line: `{"value": {"orderId": 17, "items": [1, 2]}}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte(`{"orderId":17,"items":[1,2]}`)},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte(`{"orderId":17,"items":[1,2]}`)},
 		},
 		{
 			name: "an array value",
 			line: `{"value":[1, "two", null]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte(`[1,"two",null]`)},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte(`[1,"two",null]`)},
 		},
 		{
 			name: "epoch milliseconds",
 			line: `{"timestamp":1795705445123,"value":"v"}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Timestamp: time.UnixMilli(1795705445123), Value: []byte("v")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Timestamp: time.UnixMilli(1795705445123), Value: []byte("v")},
 		},
 		{
 			name: "RFC 3339 with an offset and no fraction",
 			line: `{"timestamp":"2026-11-26T16:04:05+01:00","value":"v"}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Timestamp: ts.Truncate(time.Second), Value: []byte("v")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Timestamp: ts.Truncate(time.Second), Value: []byte("v")},
 		},
 		{
 			name: "names match as encoding/json matches them: case-insensitively",
 			line: `{"VALUE":"v","Key":"k","headers":[{"KEY":"h","Value":"x"}]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Key: []byte("k"), Value: []byte("v"), Headers: []kafka.Header{{Key: "h", Value: []byte("x")}}},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Key: []byte("k"), Value: []byte("v"), Headers: []record.Header{{Key: "h", Value: []byte("x")}}},
 		},
 		{
 			name: "an escaped member name (the slow path)",
 			line: `{"v\u0061lue":"v","headers":[{"k\u0065y":"h"}]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("v"), Headers: []kafka.Header{{Key: "h"}}},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("v"), Headers: []record.Header{{Key: "h"}}},
 		},
 		{
 			name: "a trailing newline is fine",
 			line: "{\"value\":\"v\"}\n",
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("v")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("v")},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -356,7 +356,7 @@ func TestEnvelopeDecodeJSON(t *testing.T) {
 		{"{\"a\":\"\xff\"}", false},
 		{``, false},
 	} {
-		r := kafka.Record{Value: []byte(tc.value)}
+		r := record.Record{Value: []byte(tc.value)}
 		line := AppendEnvelope(nil, &r, EnvelopeOptions{DecodeJSON: true})
 		if !json.Valid(line) {
 			t.Fatalf("%q: invalid JSON line %s", tc.value, line)
@@ -386,7 +386,7 @@ func TestEnvelopeDecodeJSON(t *testing.T) {
 
 // diffRecordFields describes how got differs from want, "" when they are the same,
 // telling null from empty and comparing times to the instant.
-func diffRecordFields(got, want *kafka.Record) string {
+func diffRecordFields(got, want *record.Record) string {
 	var d []string
 	if got.Topic != want.Topic {
 		d = append(d, fmt.Sprintf("topic %q, want %q", got.Topic, want.Topic))
@@ -434,8 +434,8 @@ func showNullableBytes(b []byte) string {
 // randomRecord makes records with the awkward cases the envelope must carry:
 // binary, invalid UTF-8, control characters, null versus empty, repeated
 // header keys.
-func randomRecord(rng *rand.Rand) kafka.Record {
-	r := kafka.Record{
+func randomRecord(rng *rand.Rand) record.Record {
+	r := record.Record{
 		Topic:     []string{"order-events", "t", "dlq.orders-v2", ""}[rng.IntN(4)],
 		Partition: int32(rng.IntN(1000)) - 1,
 		Offset:    rng.Int64N(1 << 50),
@@ -454,7 +454,7 @@ func randomRecord(rng *rand.Rand) kafka.Record {
 	r.TimestampType = []string{"", "CreateTime", "LogAppendTime"}[rng.IntN(3)]
 	for range rng.IntN(5) {
 		key := []string{"a", "a", "retry", "", "é", "\x00\n", "\xff\xfe"}[rng.IntN(7)]
-		r.Headers = append(r.Headers, kafka.Header{Key: key, Value: randomRecordBytes(rng)})
+		r.Headers = append(r.Headers, record.Header{Key: key, Value: randomRecordBytes(rng)})
 	}
 	return r
 }
@@ -487,7 +487,7 @@ func randomRecordBytes(rng *rand.Rand) []byte {
 
 // roundTrip checks AppendEnvelope -> ParseEnvelope gives r back exactly, and
 // that the line is a single valid JSON line.
-func roundTrip(t *testing.T, r *kafka.Record) {
+func roundTrip(t *testing.T, r *record.Record) {
 	t.Helper()
 	line := AppendEnvelope(nil, r, EnvelopeOptions{})
 	if !utf8.Valid(line) || !json.Valid(line) {
@@ -526,7 +526,7 @@ func FuzzEnvelopeRoundTrip(f *testing.F) {
 		if !utf8.ValidString(topic) {
 			t.Skip("Kafka topic names are ASCII")
 		}
-		r := kafka.Record{Topic: topic, Partition: partition, Offset: offset, Key: key, Value: value}
+		r := record.Record{Topic: topic, Partition: partition, Offset: offset, Key: key, Value: value}
 		if flags&1 != 0 {
 			r.Key = nil
 		}
@@ -541,7 +541,7 @@ func FuzzEnvelopeRoundTrip(f *testing.F) {
 		// with 0xfe is null.
 		parts := bytes.Split(hdrs, []byte{0xff})
 		for i := 0; i+1 < len(parts); i += 2 {
-			h := kafka.Header{Key: string(parts[i]), Value: parts[i+1]}
+			h := record.Header{Key: string(parts[i]), Value: parts[i+1]}
 			if len(h.Value) > 0 && h.Value[0] == 0xfe {
 				h.Value = nil
 			}
@@ -571,12 +571,12 @@ func FuzzParseEnvelope(f *testing.F) {
 	})
 }
 
-func benchmarkRecord() kafka.Record {
+func benchmarkRecord() record.Record {
 	value := bytes.Repeat([]byte(`{"orderId":17,"status":"PAID"}`), 4)[:100]
-	return kafka.Record{
+	return record.Record{
 		Topic: "order-events", Partition: 1, Offset: 4242424, Timestamp: goldenTime, TimestampType: "CreateTime",
 		Key: []byte("order-17"), Value: value,
-		Headers: []kafka.Header{{Key: "source", Value: []byte("web")}, {Key: "trace-id", Value: []byte("4bf92f3577b34da6a3ce929d0e0e4736")}},
+		Headers: []record.Header{{Key: "source", Value: []byte("web")}, {Key: "trace-id", Value: []byte("4bf92f3577b34da6a3ce929d0e0e4736")}},
 	}
 }
 

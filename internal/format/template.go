@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Templates are kcat's -f output format strings (consume -f), with kcat's
@@ -166,7 +166,7 @@ func isHex(c byte) bool {
 
 // Append writes r formatted by the template to dst and returns the extended
 // buffer. It does not allocate when dst has room.
-func (t *Template) Append(dst []byte, r *kafka.Record) []byte {
+func (t *Template) Append(dst []byte, r *record.Record) []byte {
 	for i := range t.parts {
 		p := &t.parts[i]
 		switch p.token {

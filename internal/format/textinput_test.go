@@ -4,70 +4,70 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 func TestParseTextLine(t *testing.T) {
-	fixed := []kafka.Header{{Key: "source", Value: []byte("cli")}, {Key: "nullh"}}
+	fixed := []record.Header{{Key: "source", Value: []byte("cli")}, {Key: "nullh"}}
 	for _, tc := range []struct {
 		name string
 		opts TextOptions
 		line string
-		want kafka.Record
+		want record.Record
 	}{
 		{"the whole line is the value", TextOptions{}, "order-17\t{\"a\":1}", textRecord(nil, "order-17\t{\"a\":1}")},
 		{"the newline is dropped", TextOptions{}, "v\n", textRecord(nil, "v")},
 		{"CRLF is dropped, as Java's readLine does", TextOptions{}, "v\r\n", textRecord(nil, "v")},
 		{"only one newline is dropped", TextOptions{}, "v\n\n", textRecord(nil, "v\n")},
 		{"an empty line is an empty value", TextOptions{}, "\n", textRecord(nil, "")},
-		{"an empty line with EmptyIsNull is a null value", TextOptions{EmptyIsNull: true}, "", kafka.Record{Partition: kafka.AnyPartition}},
+		{"an empty line with EmptyIsNull is a null value", TextOptions{EmptyIsNull: true}, "", record.Record{Partition: record.AnyPartition}},
 
 		{"key at the default tab", TextOptions{ParseKey: true}, "order-17\t{\"a\":1}", textRecord([]byte("order-17"), `{"a":1}`)},
 		{"key splits at the first separator, kcat -K and console producer", TextOptions{ParseKey: true, KeySeparator: ":"}, "k:v:w::", textRecord([]byte("k"), "v:w::")},
 		{"a multi-byte separator", TextOptions{ParseKey: true, KeySeparator: "::"}, "a:b::c::d", textRecord([]byte("a:b"), "c::d")},
 		{"a multi-byte separator at the start", TextOptions{ParseKey: true, KeySeparator: "=>"}, "=>v", textRecord([]byte{}, "v")},
 		{"empty key and value are empty, not null", TextOptions{ParseKey: true}, "\t", textRecord([]byte{}, "")},
-		{"EmptyIsNull: empty key and empty value are null (kcat -Z)", TextOptions{ParseKey: true, EmptyIsNull: true}, "\t", kafka.Record{Partition: kafka.AnyPartition}},
-		{"EmptyIsNull: key with empty value is a tombstone", TextOptions{ParseKey: true, EmptyIsNull: true}, "k\t", kafka.Record{Partition: kafka.AnyPartition, Key: []byte("k")}},
+		{"EmptyIsNull: empty key and empty value are null (kcat -Z)", TextOptions{ParseKey: true, EmptyIsNull: true}, "\t", record.Record{Partition: record.AnyPartition}},
+		{"EmptyIsNull: key with empty value is a tombstone", TextOptions{ParseKey: true, EmptyIsNull: true}, "k\t", record.Record{Partition: record.AnyPartition, Key: []byte("k")}},
 		{"null marker: key", TextOptions{ParseKey: true, NullMarker: "NULL"}, "NULL\tv", textRecord(nil, "v")},
-		{"null marker: value", TextOptions{ParseKey: true, NullMarker: "NULL"}, "k\tNULL", kafka.Record{Partition: kafka.AnyPartition, Key: []byte("k")}},
+		{"null marker: value", TextOptions{ParseKey: true, NullMarker: "NULL"}, "k\tNULL", record.Record{Partition: record.AnyPartition, Key: []byte("k")}},
 		{"null marker: only an exact match", TextOptions{ParseKey: true, NullMarker: "NULL"}, "NULLs\tNULL!", textRecord([]byte("NULLs"), "NULL!")},
-		{"null marker without parse-key: the whole value", TextOptions{NullMarker: "<null>"}, "<null>", kafka.Record{Partition: kafka.AnyPartition}},
+		{"null marker without parse-key: the whole value", TextOptions{NullMarker: "<null>"}, "<null>", record.Record{Partition: record.AnyPartition}},
 
 		{"fixed key (kcat -k)", TextOptions{FixedKey: []byte("fixed")}, "v", textRecord([]byte("fixed"), "v")},
 		{"fixed headers (kcat -H) on every record", TextOptions{Headers: fixed}, "v",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"), Headers: fixed}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"), Headers: fixed}},
 
 		{"headers, key, value: the console producer's order", TextOptions{ParseHeaders: true, ParseKey: true},
 			"source:web,retry:1\torder-17\tv\tw",
-			kafka.Record{Partition: kafka.AnyPartition, Key: []byte("order-17"), Value: []byte("v\tw"),
-				Headers: []kafka.Header{{Key: "source", Value: []byte("web")}, {Key: "retry", Value: []byte("1")}}}},
+			record.Record{Partition: record.AnyPartition, Key: []byte("order-17"), Value: []byte("v\tw"),
+				Headers: []record.Header{{Key: "source", Value: []byte("web")}, {Key: "retry", Value: []byte("1")}}}},
 		{"headers without a key", TextOptions{ParseHeaders: true}, "a:1\tv",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"), Headers: []kafka.Header{{Key: "a", Value: []byte("1")}}}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"), Headers: []record.Header{{Key: "a", Value: []byte("1")}}}},
 		{"header order and repeated keys are kept", TextOptions{ParseHeaders: true}, "a:1,b:2,a:3\tv",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"),
-				Headers: []kafka.Header{{Key: "a", Value: []byte("1")}, {Key: "b", Value: []byte("2")}, {Key: "a", Value: []byte("3")}}}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"),
+				Headers: []record.Header{{Key: "a", Value: []byte("1")}, {Key: "b", Value: []byte("2")}, {Key: "a", Value: []byte("3")}}}},
 		{"a header value splits at the first key separator", TextOptions{ParseHeaders: true}, "url:http://x:80\tv",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"), Headers: []kafka.Header{{Key: "url", Value: []byte("http://x:80")}}}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"), Headers: []record.Header{{Key: "url", Value: []byte("http://x:80")}}}},
 		{"empty header key and value", TextOptions{ParseHeaders: true}, ":\tv",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"), Headers: []kafka.Header{{Key: "", Value: []byte{}}}}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"), Headers: []record.Header{{Key: "", Value: []byte{}}}}},
 		{"empty header pairs are skipped", TextOptions{ParseHeaders: true}, ",a:1,,b:2,\tv",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"), Headers: []kafka.Header{{Key: "a", Value: []byte("1")}, {Key: "b", Value: []byte("2")}}}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"), Headers: []record.Header{{Key: "a", Value: []byte("1")}, {Key: "b", Value: []byte("2")}}}},
 		{"an empty header section is no headers", TextOptions{ParseHeaders: true}, "\tv", textRecord(nil, "v")},
 		{"null marker: header value", TextOptions{ParseHeaders: true, NullMarker: "NULL"}, "a:NULL,b:\tv",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"), Headers: []kafka.Header{{Key: "a"}, {Key: "b", Value: []byte{}}}}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"), Headers: []record.Header{{Key: "a"}, {Key: "b", Value: []byte{}}}}},
 		{"null marker: the whole header section", TextOptions{ParseHeaders: true, NullMarker: "NULL"}, "NULL\tv", textRecord(nil, "v")},
 		{"EmptyIsNull leaves header values alone", TextOptions{ParseHeaders: true, EmptyIsNull: true}, "a:\tv",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"), Headers: []kafka.Header{{Key: "a", Value: []byte{}}}}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"), Headers: []record.Header{{Key: "a", Value: []byte{}}}}},
 		{"custom header separators", TextOptions{ParseHeaders: true, ParseKey: true, HeadersDelimiter: "|", HeadersSeparator: ";", HeadersKeySeparator: "=", KeySeparator: " "},
 			"a=1;b=x,y|k v w",
-			kafka.Record{Partition: kafka.AnyPartition, Key: []byte("k"), Value: []byte("v w"),
-				Headers: []kafka.Header{{Key: "a", Value: []byte("1")}, {Key: "b", Value: []byte("x,y")}}}},
+			record.Record{Partition: record.AnyPartition, Key: []byte("k"), Value: []byte("v w"),
+				Headers: []record.Header{{Key: "a", Value: []byte("1")}, {Key: "b", Value: []byte("x,y")}}}},
 		{"fixed headers come before the line's", TextOptions{ParseHeaders: true, Headers: fixed}, "a:1\tv",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"),
-				Headers: []kafka.Header{fixed[0], fixed[1], {Key: "a", Value: []byte("1")}}}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"),
+				Headers: []record.Header{fixed[0], fixed[1], {Key: "a", Value: []byte("1")}}}},
 		{"fixed headers with an empty header section", TextOptions{ParseHeaders: true, Headers: fixed}, "\tv",
-			kafka.Record{Partition: kafka.AnyPartition, Value: []byte("v"), Headers: fixed}},
+			record.Record{Partition: record.AnyPartition, Value: []byte("v"), Headers: fixed}},
 		{"binary and non-UTF-8 bytes pass through", TextOptions{ParseKey: true}, "\xff\x00\t\xfe\x01", textRecord([]byte{0xff, 0}, "\xfe\x01")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,8 +86,8 @@ func TestParseTextLine(t *testing.T) {
 	}
 }
 
-func textRecord(key []byte, value string) kafka.Record {
-	return kafka.Record{Partition: kafka.AnyPartition, Key: key, Value: []byte(value)}
+func textRecord(key []byte, value string) record.Record {
+	return record.Record{Partition: record.AnyPartition, Key: key, Value: []byte(value)}
 }
 
 func TestParseTextLineErrors(t *testing.T) {
@@ -159,16 +159,16 @@ func TestParseTextLineOwnsItsBytes(t *testing.T) {
 	copy(line, "XXXXXXXXXXXXXX")
 	_ = append(r.Key, "!!!"...)
 	_ = append(r.Headers[0].Value, "!!!"...)
-	want := kafka.Record{Partition: kafka.AnyPartition, Key: []byte("key"), Value: []byte("value"),
-		Headers: []kafka.Header{{Key: "h", Value: []byte("1")}}}
+	want := record.Record{Partition: record.AnyPartition, Key: []byte("key"), Value: []byte("value"),
+		Headers: []record.Header{{Key: "h", Value: []byte("1")}}}
 	if d := diffRecordFields(&r, &want); d != "" {
 		t.Error(d)
 	}
 	// Fixed headers are shared, but appending to a record's must not leak
 	// into the next record's.
-	opts = &TextOptions{Headers: make([]kafka.Header, 1, 4)}
+	opts = &TextOptions{Headers: make([]record.Header, 1, 4)}
 	r1, _ := ParseTextLine([]byte("a"), 1, opts)
-	r1.Headers = append(r1.Headers, kafka.Header{Key: "extra"})
+	r1.Headers = append(r1.Headers, record.Header{Key: "extra"})
 	r2, _ := ParseTextLine([]byte("b"), 2, opts)
 	if len(r2.Headers) != 1 || len(opts.Headers[:cap(opts.Headers)][1].Key) != 0 {
 		t.Errorf("appending to one record's headers changed the shared ones: %+v", r2.Headers)
@@ -194,12 +194,12 @@ func TestParseTextLineAllocs(t *testing.T) {
 func TestParseHeaderFlag(t *testing.T) {
 	for _, tc := range []struct {
 		arg  string
-		want kafka.Header
+		want record.Header
 	}{
-		{"header1=header value", kafka.Header{Key: "header1", Value: []byte("header value")}},
-		{"emptyheader=", kafka.Header{Key: "emptyheader", Value: []byte{}}},
-		{"nullheader", kafka.Header{Key: "nullheader"}},
-		{"k=a=b", kafka.Header{Key: "k", Value: []byte("a=b")}},
+		{"header1=header value", record.Header{Key: "header1", Value: []byte("header value")}},
+		{"emptyheader=", record.Header{Key: "emptyheader", Value: []byte{}}},
+		{"nullheader", record.Header{Key: "nullheader"}},
+		{"k=a=b", record.Header{Key: "k", Value: []byte("a=b")}},
 	} {
 		got, err := ParseHeaderFlag(tc.arg)
 		if err != nil {

@@ -9,22 +9,10 @@ import (
 	"github.com/streamctl/streamctl/internal/record"
 )
 
-// The record types live in internal/record, which no cgo reaches; these
-// aliases keep callers building while they move there.
-type (
-	Record         = record.Record
-	Header         = record.Header
-	TopicPartition = record.TopicPartition
-	LogOffsets     = record.LogOffsets
-)
-
-// AnyPartition asks the partitioner to pick the partition.
-const AnyPartition = record.AnyPartition
-
 // ProduceSync writes the records and waits until every one is acknowledged,
 // returning the first delivery error. Each delivered record's Partition and
 // Offset are set to where it was written.
-func (c *Client) ProduceSync(ctx context.Context, recs []Record) error {
+func (c *Client) ProduceSync(ctx context.Context, recs []record.Record) error {
 	reports := make(chan ck.Event, len(recs))
 	for i, r := range recs {
 		topic := r.Topic
@@ -35,7 +23,7 @@ func (c *Client) ProduceSync(ctx context.Context, recs []Record) error {
 			Timestamp:      r.Timestamp,
 			Opaque:         i,
 		}
-		if r.Partition == AnyPartition {
+		if r.Partition == record.AnyPartition {
 			m.TopicPartition.Partition = ck.PartitionAny
 		}
 		for _, h := range r.Headers {
@@ -69,7 +57,7 @@ func (c *Client) ProduceSync(ctx context.Context, recs []Record) error {
 
 // CommitGroupOffsets sets a consumer group's committed offsets. The group must
 // have no active members, as with Kafka's own offset reset.
-func (c *Client) CommitGroupOffsets(ctx context.Context, group string, offsets map[TopicPartition]int64) error {
+func (c *Client) CommitGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) error {
 	var parts []ck.TopicPartition
 	for tp, off := range offsets {
 		topic := tp.Topic

@@ -11,6 +11,7 @@ import (
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/suggest"
 )
 
@@ -204,7 +205,7 @@ func (c *Client) describe(ctx context.Context, names, existing []string) ([]Topi
 		d := &descs[i]
 		for j := range d.PartitionDetails {
 			p := &d.PartitionDetails[j]
-			o := offsets[TopicPartition{Topic: d.Name, Partition: p.Partition}]
+			o := offsets[record.TopicPartition{Topic: d.Name, Partition: p.Partition}]
 			p.LogStartOffset, p.LogEndOffset, p.Records = o.Start, o.End, o.End-o.Start
 			d.Records += p.Records
 		}
@@ -214,7 +215,7 @@ func (c *Client) describe(ctx context.Context, names, existing []string) ([]Topi
 
 // describeMetadata fetches the topics' ids and partition replicas, without
 // offsets, and lists their partitions.
-func (c *Client) describeMetadata(ctx context.Context, names, existing []string) ([]TopicDescription, []TopicPartition, error) {
+func (c *Client) describeMetadata(ctx context.Context, names, existing []string) ([]TopicDescription, []record.TopicPartition, error) {
 	if len(names) == 0 {
 		return nil, nil, nil
 	}
@@ -226,7 +227,7 @@ func (c *Client) describeMetadata(ctx context.Context, names, existing []string)
 	if err != nil {
 		return nil, nil, err
 	}
-	var tps []TopicPartition
+	var tps []record.TopicPartition
 	descs := make([]TopicDescription, 0, len(res.TopicDescriptions))
 	for _, td := range res.TopicDescriptions {
 		switch td.Error.Code() {
@@ -253,7 +254,7 @@ func (c *Client) describeMetadata(ctx context.Context, names, existing []string)
 				d.ReplicationFactor = len(ps.Replicas)
 			}
 			d.PartitionDetails = append(d.PartitionDetails, ps)
-			tps = append(tps, TopicPartition{Topic: td.Name, Partition: ps.Partition})
+			tps = append(tps, record.TopicPartition{Topic: td.Name, Partition: ps.Partition})
 		}
 		sort.Slice(d.PartitionDetails, func(i, j int) bool {
 			return d.PartitionDetails[i].Partition < d.PartitionDetails[j].Partition
@@ -265,7 +266,7 @@ func (c *Client) describeMetadata(ctx context.Context, names, existing []string)
 
 // Partitions lists the partitions of the named topics; an unknown topic is a
 // TopicNotFoundError.
-func (c *Client) Partitions(ctx context.Context, topics []string) ([]TopicPartition, error) {
+func (c *Client) Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error) {
 	_, tps, err := c.describeMetadata(ctx, topics, nil)
 	var nf *TopicNotFoundError
 	if errors.As(err, &nf) {
@@ -358,19 +359,19 @@ func (c *Client) topicNotFound(ctx context.Context, topic string) error {
 }
 
 // LogOffsets returns the log start and end offsets of the partitions.
-func (c *Client) LogOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]LogOffsets, error) {
+func (c *Client) LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	return c.logOffsets(ctx, tps, false)
 }
 
 // StableOffsets is LogOffsets for a read_committed reader: the end is the
 // last stable offset, before any transaction still open, since such a
 // reader cannot get past it until the transaction ends.
-func (c *Client) StableOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]LogOffsets, error) {
+func (c *Client) StableOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	return c.logOffsets(ctx, tps, true)
 }
 
-func (c *Client) logOffsets(ctx context.Context, tps []TopicPartition, readCommitted bool) (map[TopicPartition]LogOffsets, error) {
-	out := make(map[TopicPartition]LogOffsets, len(tps))
+func (c *Client) logOffsets(ctx context.Context, tps []record.TopicPartition, readCommitted bool) (map[record.TopicPartition]record.LogOffsets, error) {
+	out := make(map[record.TopicPartition]record.LogOffsets, len(tps))
 	if len(tps) == 0 {
 		return out, nil
 	}
@@ -383,7 +384,7 @@ func (c *Client) logOffsets(ctx context.Context, tps []TopicPartition, readCommi
 		return nil, err
 	}
 	for _, tp := range tps {
-		out[tp] = LogOffsets{Start: start[tp], End: end[tp]}
+		out[tp] = record.LogOffsets{Start: start[tp], End: end[tp]}
 	}
 	return out, nil
 }
@@ -395,7 +396,7 @@ func isolation(readCommitted bool) ck.ListOffsetsAdminOption {
 	return ck.SetAdminIsolationLevel(ck.IsolationLevelReadUncommitted)
 }
 
-func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.OffsetSpec, opts ...ck.ListOffsetsAdminOption) (map[TopicPartition]int64, error) {
+func (c *Client) listOffsets(ctx context.Context, tps []record.TopicPartition, spec ck.OffsetSpec, opts ...ck.ListOffsetsAdminOption) (map[record.TopicPartition]int64, error) {
 	req := make(map[ck.TopicPartition]ck.OffsetSpec, len(tps))
 	for _, tp := range tps {
 		topic := tp.Topic
@@ -418,12 +419,12 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[TopicPartition]int64, len(res.ResultInfos))
+	out := make(map[record.TopicPartition]int64, len(res.ResultInfos))
 	for tp, info := range res.ResultInfos {
 		if info.Error.Code() != ck.ErrNoError {
 			return nil, fmt.Errorf("listing offsets of %s[%d]: %w", *tp.Topic, tp.Partition, c.brokerError(info.Error))
 		}
-		out[TopicPartition{Topic: *tp.Topic, Partition: tp.Partition}] = int64(info.Offset)
+		out[record.TopicPartition{Topic: *tp.Topic, Partition: tp.Partition}] = int64(info.Offset)
 	}
 	return out, nil
 }

@@ -3,6 +3,8 @@ package kafka
 import (
 	"strings"
 	"testing"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 func TestACLNames(t *testing.T) {
@@ -44,7 +46,7 @@ func TestPartitionSizes(t *testing.T) {
 	if n := s.Topic("u", 2); n != nil {
 		t.Errorf("a partition of u is unknown: want nil, got %d", *n)
 	}
-	if n := s.Partition(TopicPartition{Topic: "t", Partition: 7}); n != nil {
+	if n := s.Partition(record.TopicPartition{Topic: "t", Partition: 7}); n != nil {
 		t.Error("an unknown partition has no size")
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Expiry counts copies that Kafka is about to delete: a record written with
@@ -34,7 +35,7 @@ func NewExpiry(ctx context.Context, c *kafka.Client) *Expiry {
 // Step counts a record whose timestamp is past its topic's retention. It
 // must run after the step that sets the target topic and timestamp; a zero
 // timestamp (the producer stamps it) never expires.
-func (e *Expiry) Step(rec *kafka.Record) (bool, error) {
+func (e *Expiry) Step(rec *record.Record) (bool, error) {
 	if rec.Timestamp.IsZero() || rec.Topic == "" {
 		return true, nil
 	}

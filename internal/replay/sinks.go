@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // envelope encodes records as the lossless JSON envelope, one per line.
 func envelope(eo format.EnvelopeOptions) pipeline.Encoder {
-	return func(dst []byte, r *kafka.Record) []byte { return format.AppendEnvelope(dst, r, eo) }
+	return func(dst []byte, r *record.Record) []byte { return format.AppendEnvelope(dst, r, eo) }
 }
 
 // FileSink appends envelopes to a file (gzip-compressed when the name ends
@@ -114,7 +114,7 @@ func NewExecSink(ctx context.Context, command string, eo format.EnvelopeOptions,
 }
 
 // Write implements pipeline.Sink and remembers the last record handed over.
-func (s *ExecSink) Write(ctx context.Context, rec *kafka.Record, t pipeline.Ticket) error {
+func (s *ExecSink) Write(ctx context.Context, rec *record.Record, t pipeline.Ticket) error {
 	select {
 	case err := <-s.done:
 		s.done <- err

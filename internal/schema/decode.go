@@ -7,7 +7,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Sides says which parts of a record --decode reads: the value, the key,
@@ -41,7 +41,7 @@ type RecordDecoder struct {
 	// Replace puts the decoded JSON in the record's key and value.
 	Replace bool
 
-	rec          *kafka.Record
+	rec          *record.Record
 	keyD, valueD decoded
 }
 
@@ -67,7 +67,7 @@ func NewRecordDecoder(ctx context.Context, key, value SideDecoder) *RecordDecode
 // tombstone, a record without a key) passes undecoded; one that cannot be
 // decoded stops the run with an error the pipeline prefixes with the
 // record's topic, partition and offset.
-func (d *RecordDecoder) Step(rec *kafka.Record) (bool, error) {
+func (d *RecordDecoder) Step(rec *record.Record) (bool, error) {
 	d.rec = rec
 	if err := d.side(&d.keyD, d.key, rec.Key); err != nil {
 		return false, err
@@ -99,7 +99,7 @@ func (d *RecordDecoder) side(out *decoded, dec SideDecoder, b []byte) error {
 }
 
 // Envelope returns what Step decoded of rec, for format.EnvelopeOptions.
-func (d *RecordDecoder) Envelope(rec *kafka.Record) (key, value format.Decoded) {
+func (d *RecordDecoder) Envelope(rec *record.Record) (key, value format.Decoded) {
 	if rec != d.rec {
 		return
 	}
@@ -114,7 +114,7 @@ func (d *RecordDecoder) Envelope(rec *kafka.Record) (key, value format.Decoded) 
 
 // ValueJSON returns rec's decoded value, or its raw value when Step did not
 // decode one, for filters that read JSON (--where) ahead of a lossless sink.
-func (d *RecordDecoder) ValueJSON(rec *kafka.Record) []byte {
+func (d *RecordDecoder) ValueJSON(rec *record.Record) []byte {
 	if rec == d.rec && d.valueD.ok {
 		return d.valueD.JSON
 	}
@@ -123,8 +123,8 @@ func (d *RecordDecoder) ValueJSON(rec *kafka.Record) []byte {
 
 // OnDecoded runs step (a --where filter) on the decoded value of each
 // record, for pipelines whose sink keeps the raw bytes.
-func (d *RecordDecoder) OnDecoded(step func(*kafka.Record) (bool, error)) func(*kafka.Record) (bool, error) {
-	return func(rec *kafka.Record) (bool, error) {
+func (d *RecordDecoder) OnDecoded(step func(*record.Record) (bool, error)) func(*record.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		raw := rec.Value
 		rec.Value = d.ValueJSON(rec)
 		keep, err := step(rec)

@@ -26,6 +26,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
 	"github.com/streamctl/streamctl/internal/suggest"
 )
@@ -76,10 +77,10 @@ type Query struct {
 type Cluster interface {
 	pipeline.Offsets
 	TopicNames(ctx context.Context) ([]string, error)
-	Partitions(ctx context.Context, topics []string) ([]kafka.TopicPartition, error)
+	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
 	// Read opens a reader of these partitions, each from its start offset
 	// up to its end offset (exclusive); a nil end follows new records.
-	Read(start, end map[kafka.TopicPartition]int64) (pipeline.Source, func(), error)
+	Read(start, end map[record.TopicPartition]int64) (pipeline.Source, func(), error)
 }
 
 // Groups tells which consumer groups read topics, and where each stands.
