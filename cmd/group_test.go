@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/cmd"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -117,7 +117,7 @@ func TestGroupLagWatchWritesJSONLinesOffATerminal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	time.AfterFunc(2500*time.Millisecond, cancel)
-	ios, _, out, errOut := format.Test()
+	ios, _, out, errOut := output.Test()
 	if code := cmd.Run(ctx, ios, b.args("group", "lag", "analytics-group", "--watch", "--interval", "1s")); code != 130 {
 		t.Fatalf("exit %d, want 130: %s", code, errOut)
 	}

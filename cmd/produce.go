@@ -18,11 +18,13 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // ProduceOptions are the inputs of `streamctl produce`.
@@ -63,7 +65,7 @@ type ProduceOptions struct {
 	Unframed        bool     // no registry: the encoded data alone
 	SchemaPaths     []string // with Unframed: where imports are found
 
-	text format.TextOptions
+	text textio.LineOptions
 }
 
 // schemaSide is where one side's schema comes from: --value-schema FILE or
@@ -218,7 +220,7 @@ func (o *ProduceOptions) validate() error {
 			}
 		}
 	}
-	o.text = format.TextOptions{
+	o.text = textio.LineOptions{
 		ParseKey: o.ParseKey, KeySeparator: o.KeySeparator,
 		ParseHeaders: o.ParseHeaders, HeadersDelimiter: o.HeadersDelimiter,
 		HeadersSeparator: o.HeadersSeparator, HeadersKeySeparator: o.HeadersKeySeparator,
@@ -235,7 +237,7 @@ func (o *ProduceOptions) validate() error {
 		o.text.FixedKey = []byte(o.FixedKey)
 	}
 	for _, h := range o.HeaderFlags {
-		hdr, err := format.ParseHeaderFlag(h)
+		hdr, err := textio.ParseHeaderFlag(h)
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, err)
 		}
@@ -365,9 +367,9 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	}
 	progress.Finish()
 	st := w.Stats()
-	summary := fmt.Sprintf("%s delivered, %d failed", format.Count(st.Delivered, "record"), st.Failed)
+	summary := fmt.Sprintf("%s delivered, %d failed", output.Count(st.Delivered, "record"), st.Failed)
 	if p.invalid > 0 {
-		summary += fmt.Sprintf(", %s skipped", format.Count(int64(p.invalid), "invalid line"))
+		summary += fmt.Sprintf(", %s skipped", output.Count(int64(p.invalid), "invalid line"))
 	}
 	f.IO.Infof("%s.", summary)
 	if stop.err != nil || st.Failed > 0 || flushErr != nil {
@@ -377,7 +379,7 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case st.Failed > 0:
-		return exitcode.WithCode(exitcode.Partial, fmt.Errorf("%s failed delivery: %w", format.Count(st.Failed, "record"), w.Err()))
+		return exitcode.WithCode(exitcode.Partial, fmt.Errorf("%s failed delivery: %w", output.Count(st.Failed, "record"), w.Err()))
 	case stop.err != nil && st.Delivered > 0:
 		return exitcode.WithCode(exitcode.Partial, stop.err)
 	case stop.err != nil:
@@ -428,10 +430,10 @@ func (p *producer) sayWhereToResume(stopLine int, st kafka.Stats) {
 	}
 	msg += "."
 	if after > 0 {
-		msg += fmt.Sprintf(" %s from line %d on delivered too, and would be written again.", format.Count(after, "record"), line)
+		msg += fmt.Sprintf(" %s from line %d on delivered too, and would be written again.", output.Count(after, "record"), line)
 	}
 	if n := p.w.Unacknowledged(); n > 0 {
-		msg += fmt.Sprintf(" %s not acknowledged when the wait ended may still arrive, and be written twice.", format.Count(n, "record"))
+		msg += fmt.Sprintf(" %s not acknowledged when the wait ended may still arrive, and be written twice.", output.Count(n, "record"))
 	}
 	p.f.IO.Infof("%s", msg)
 }
@@ -532,7 +534,7 @@ func (p *producer) input(ctx context.Context, in io.Reader) inputStop {
 			if len(bytes.TrimSpace(line)) == 0 {
 				continue
 			}
-			if rec, perr = format.ParseEnvelope(line); perr == nil && rec.Topic == "" && opts.Topic == "" {
+			if rec, perr = envelope.Parse(line); perr == nil && rec.Topic == "" && opts.Topic == "" {
 				perr = errors.New("the envelope has no topic; name a TOPIC argument")
 			}
 			if perr == nil {
@@ -542,7 +544,7 @@ func (p *producer) input(ctx context.Context, in io.Reader) inputStop {
 			value := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
 			rec = record.Record{Partition: record.AnyPartition, Key: t.FixedKey, Value: value, Headers: t.Headers[:len(t.Headers):len(t.Headers)]}
 		default:
-			rec, perr = format.ParseTextLine(line, lineNo, t)
+			rec, perr = textio.ParseLine(line, lineNo, t)
 		}
 		var le *lineError
 		switch {
@@ -627,7 +629,7 @@ type partitionError struct {
 }
 
 func (e *partitionError) Error() string {
-	return fmt.Sprintf("topic %q has %s (0-%d), not partition %d", e.topic, format.Count(int64(e.count), "partition"), e.count-1, e.partition)
+	return fmt.Sprintf("topic %q has %s (0-%d), not partition %d", e.topic, output.Count(int64(e.count), "partition"), e.count-1, e.partition)
 }
 
 // lineError is a failure checking a line that is not the line's fault (the

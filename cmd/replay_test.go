@@ -16,7 +16,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -123,7 +123,7 @@ func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}()
-	ios, _, _, errOut := format.Test()
+	ios, _, _, errOut := output.Test()
 	code := cmd.Run(ctx, ios, b.args("replay", "events", "--to-file", out, "--set-header", "note=it's a copy"))
 	cancel()
 	if code != exitcode.Interrupted {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/record"
 )
@@ -21,7 +21,7 @@ import (
 // a nil Progress does nothing, so callers need not check.
 type Progress struct {
 	bar     *progressbar.ProgressBar
-	io      *format.IOStreams
+	io      *output.IOStreams
 	restore io.Writer // stderr as it was before the bar
 }
 

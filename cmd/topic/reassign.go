@@ -13,8 +13,8 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // ReassignOptions are the inputs of `topic reassign`.
@@ -157,7 +157,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			if err := admin.CancelReassignment(ctx, client, plan); err != nil {
 				return err
 			}
-			f.IO.Infof("Cancelled the moves of %s.", plural(plan.Count(admin.InProgress), "partition"))
+			f.IO.Infof("Cancelled the moves of %s.", output.Count(int64(plan.Count(admin.InProgress)), "partition"))
 		}
 		return printReassign(f, plan)
 	}
@@ -174,7 +174,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			return err
 		}
 		f.IO.Infof("Started moving %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
-			plural(moves, "partition"), plan.RollbackFile)
+			output.Count(int64(moves), "partition"), plan.RollbackFile)
 		if opts.Wait {
 			if err := waitForMoves(cmd, f, client, plan); err != nil {
 				return err
@@ -241,8 +241,8 @@ func verdict(plan *admin.ReassignPlan) error {
 }
 
 func printReassign(f *cmdutil.Factory, plan *admin.ReassignPlan) error {
-	return format.Print(f.IO, f.Output(), plan, func(wide bool) []*format.Grid {
-		g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-REPLICAS", "TARGET-REPLICAS", "STATE")
+	return output.Print(f.IO, f.Output(), plan, func(wide bool) []*output.Grid {
+		g := output.NewGrid("TOPIC", "PARTITION", "CURRENT-REPLICAS", "TARGET-REPLICAS", "STATE")
 		if wide {
 			g.Header = append(g.Header, "ADDING", "REMOVING")
 		}
@@ -251,13 +251,13 @@ func printReassign(f *cmdutil.Factory, plan *admin.ReassignPlan) error {
 			if !plan.Executed && r.State == admin.NotStarted {
 				state = "would move"
 			}
-			row := []string{r.Topic, strconv.Itoa(int(r.Partition)), format.Int32s(r.Current), format.Int32s(r.Target), state}
+			row := []string{r.Topic, strconv.Itoa(int(r.Partition)), output.Int32s(r.Current), output.Int32s(r.Target), state}
 			if wide {
 				row = append(row, orNone(r.Adding), orNone(r.Removing))
 			}
 			g.Row(row...)
 		}
-		return []*format.Grid{g}
+		return []*output.Grid{g}
 	})
 }
 
@@ -265,7 +265,7 @@ func orNone(ids []int32) string {
 	if len(ids) == 0 {
 		return "-"
 	}
-	return strings.Trim(format.Int32s(ids), " ")
+	return strings.Trim(output.Int32s(ids), " ")
 }
 
 func partitionsAre(n int) string {

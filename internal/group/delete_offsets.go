@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -152,5 +152,5 @@ func (d *OffsetDeletion) Summary() string {
 			committed++
 		}
 	}
-	return fmt.Sprintf("%s on %s", format.Count(int64(committed), "committed offset"), format.Count(int64(len(d.Rows)), "partition"))
+	return fmt.Sprintf("%s on %s", output.Count(int64(committed), "committed offset"), output.Count(int64(len(d.Rows)), "partition"))
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -87,7 +87,7 @@ func (e *Expiry) Warnings(timestampFlag string) []string {
 	var out []string
 	for _, t := range topics {
 		out = append(out, fmt.Sprintf("%s written to %s keep timestamps older than its retention.ms (%s): the broker deletes them at its next retention check, within minutes. Write them with %s now, or raise the topic's retention.ms first.",
-			format.Count(e.expiring[t], "record"), t, e.retention[t], timestampFlag))
+			output.Count(e.expiring[t], "record"), t, e.retention[t], timestampFlag))
 	}
 	return out
 }

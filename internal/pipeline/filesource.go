@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -43,7 +43,7 @@ func (s *FileSource) Next(ctx context.Context) (*record.Record, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		rec, perr := format.ParseEnvelope(line)
+		rec, perr := envelope.Parse(line)
 		if perr != nil {
 			return nil, fmt.Errorf("%s line %d: %w", s.name, s.line, perr)
 		}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -46,7 +46,7 @@ type RecordDecoder struct {
 }
 
 type decoded struct {
-	format.Decoded
+	envelope.Decoded
 	ok bool
 }
 
@@ -54,7 +54,7 @@ type decoded struct {
 // registry (RegistryDecoder) or a local schema file (FileDecoder).
 type SideDecoder interface {
 	// decode appends b decoded as JSON to dst.JSON[:0].
-	decode(ctx context.Context, dst *format.Decoded, b []byte) error
+	decode(ctx context.Context, dst *envelope.Decoded, b []byte) error
 }
 
 // NewRecordDecoder decodes the keys with key and the values with value (a
@@ -98,8 +98,8 @@ func (d *RecordDecoder) side(out *decoded, dec SideDecoder, b []byte) error {
 	return nil
 }
 
-// Envelope returns what Step decoded of rec, for format.EnvelopeOptions.
-func (d *RecordDecoder) Envelope(rec *record.Record) (key, value format.Decoded) {
+// Envelope returns what Step decoded of rec, for envelope.Options.
+func (d *RecordDecoder) Envelope(rec *record.Record) (key, value envelope.Decoded) {
 	if rec != d.rec {
 		return
 	}
@@ -144,12 +144,12 @@ type registrySide struct {
 	what string
 }
 
-func (r registrySide) decode(ctx context.Context, dst *format.Decoded, b []byte) error {
+func (r registrySide) decode(ctx context.Context, dst *envelope.Decoded, b []byte) error {
 	id, js, err := r.reg.AppendJSON(ctx, dst.JSON[:0], b)
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.what, err)
 	}
-	*dst = format.Decoded{SchemaID: id, Framed: true, JSON: js}
+	*dst = envelope.Decoded{SchemaID: id, Framed: true, JSON: js}
 	return nil
 }
 
@@ -184,7 +184,7 @@ type fileSide struct {
 	index []int
 }
 
-func (f *fileSide) decode(_ context.Context, dst *format.Decoded, b []byte) error {
+func (f *fileSide) decode(_ context.Context, dst *envelope.Decoded, b []byte) error {
 	payload, index, id := b, f.index, 0
 	if !f.o.Unframed {
 		var err error
@@ -208,6 +208,6 @@ func (f *fileSide) decode(_ context.Context, dst *format.Decoded, b []byte) erro
 		}
 		return fmt.Errorf("%s: %w", f.what, err)
 	}
-	*dst = format.Decoded{SchemaID: id, Framed: !f.o.Unframed, Binary: f.s.Type != sr.TypeJSON, JSON: js}
+	*dst = envelope.Decoded{SchemaID: id, Framed: !f.o.Unframed, Binary: f.s.Type != sr.TypeJSON, JSON: js}
 	return nil
 }

@@ -10,7 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/streamctl/streamctl/internal/dlq"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/envelope"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
@@ -196,14 +197,14 @@ func (k *entrySink) Write(_ context.Context, rec *record.Record, t pipeline.Tick
 
 // entry describes rec, before linking.
 func (k *entrySink) entry(rec *record.Record) Entry {
-	eo := format.EnvelopeOptions{}
+	eo := envelope.Options{}
 	value := rec.Value
 	if k.dec != nil {
 		eo.Decoded = k.dec.Envelope
 		value = k.dec.ValueJSON(rec)
 	}
 	e := Entry{ts: rec.Timestamp}
-	_ = json.Unmarshal(format.AppendEnvelope(nil, rec, eo), &e.Record)
+	_ = json.Unmarshal(envelope.Append(nil, rec, eo), &e.Record)
 	if e.Record.Headers == nil {
 		e.Record.Headers = []dlq.EnvelopeHeader{}
 	}
@@ -247,7 +248,7 @@ func summary(v []byte) string {
 	case v == nil:
 		return "<null>"
 	case !utf8.Valid(v):
-		return "<" + format.Bytes(int64(len(v))) + " binary>"
+		return "<" + output.Bytes(int64(len(v))) + " binary>"
 	}
 	out := make([]rune, 0, min(len(v), summaryMax))
 	for _, r := range string(v) {

@@ -1,4 +1,7 @@
-package format
+// Package envelope is the lossless JSON record envelope, both directions:
+// consume -o json and replay and DLQ archives write it, produce --format json
+// and replay --from-file read it. Its field names are a public contract.
+package envelope
 
 import (
 	"bytes"
@@ -37,7 +40,7 @@ import (
 // is a number of epoch milliseconds.
 
 // EnvelopeOptions tunes AppendEnvelope.
-type EnvelopeOptions struct {
+type Options struct {
 	// DecodeJSON writes a value that is a JSON object or array as embedded
 	// JSON (compacted onto the one line) instead of a string, for reading
 	// with jq. Only objects and arrays qualify, so a value like "42" or
@@ -75,7 +78,7 @@ const (
 // AppendEnvelope appends r as one envelope line, ending in '\n', to dst and
 // returns the extended buffer. It does not allocate when dst has room (except
 // for DecodeJSON values), so a caller that reuses dst pays nothing per record.
-func AppendEnvelope(dst []byte, r *record.Record, opts EnvelopeOptions) []byte {
+func Append(dst []byte, r *record.Record, opts Options) []byte {
 	dst = append(dst, `{"topic":`...)
 	dst = appendJSONString(dst, r.Topic)
 	dst = append(dst, `,"partition":`...)
@@ -452,7 +455,7 @@ func unknownField(names []string, where, name string) error {
 // A known field with the wrong type, an unknown encoding or bad base64 is an
 // error that names the field. Field names are matched as encoding/json does
 // (case-insensitively).
-func ParseEnvelope(line []byte) (record.Record, error) {
+func Parse(line []byte) (record.Record, error) {
 	rec := record.Record{Partition: record.AnyPartition, Offset: -1}
 	if k := jsonKind(line); k != "object" {
 		if k == "" {

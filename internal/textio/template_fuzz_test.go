@@ -1,4 +1,4 @@
-package format
+package textio
 
 import (
 	"bytes"

@@ -1,4 +1,7 @@
-package format
+// Package textio is records as lines of text: kcat-style -f templates, the
+// record line and table of consume -o table, and the text input of produce
+// (console-producer and kcat -P conventions).
+package textio
 
 import (
 	"encoding/binary"

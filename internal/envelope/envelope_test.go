@@ -1,10 +1,9 @@
-package format
+package envelope
 
 import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/record/recordtest"
 )
 
 // envelopeUpdateFlag reports the -update flag, which output_test.go (package
@@ -102,15 +102,15 @@ func goldenRecords() []record.Record {
 func TestAppendEnvelopeGolden(t *testing.T) {
 	for _, tc := range []struct {
 		golden string
-		opts   EnvelopeOptions
+		opts   Options
 	}{
-		{"envelope_records.golden", EnvelopeOptions{}},
-		{"envelope_decode_json.golden", EnvelopeOptions{DecodeJSON: true}},
+		{"envelope_records.golden", Options{}},
+		{"envelope_decode_json.golden", Options{DecodeJSON: true}},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			var out []byte
 			for _, r := range goldenRecords() {
-				line := AppendEnvelope(nil, &r, tc.opts)
+				line := Append(nil, &r, tc.opts)
 				if !json.Valid(line) || !utf8.Valid(line) {
 					t.Errorf("not valid UTF-8 JSON: %s", line)
 				}
@@ -128,7 +128,7 @@ func TestAppendEnvelopeGolden(t *testing.T) {
 func TestAppendEnvelopeFieldOrder(t *testing.T) {
 	r := goldenRecords()[3]
 	r.Key = []byte{0xc3, 0x28} // invalid UTF-8
-	line := string(AppendEnvelope(nil, &r, EnvelopeOptions{}))
+	line := string(Append(nil, &r, Options{}))
 	order := []string{`{"topic":`, `,"partition":`, `,"offset":`, `,"timestamp":`, `,"timestamp_type":`,
 		`,"key":`, `,"key_encoding":"base64"`, `,"value":`, `,"value_encoding":"base64"`, `,"headers":[`}
 	at := 0
@@ -178,11 +178,11 @@ func TestAppendEnvelopeTimestamps(t *testing.T) {
 		{time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), `"timestamp":-62198755200000`},
 	} {
 		r := record.Record{Timestamp: tc.ts}
-		line := AppendEnvelope(nil, &r, EnvelopeOptions{})
+		line := Append(nil, &r, Options{})
 		if !bytes.Contains(line, []byte(tc.want)) {
 			t.Errorf("%v: want %s in %s", tc.ts, tc.want, line)
 		}
-		back, err := ParseEnvelope(line)
+		back, err := Parse(line)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,11 +276,11 @@ func TestParseEnvelope(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseEnvelope([]byte(tc.line))
+			got, err := Parse([]byte(tc.line))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := diffRecordFields(&got, &tc.want); d != "" {
+			if d := recordtest.Diff(&got, &tc.want); d != "" {
 				t.Error(d)
 			}
 		})
@@ -332,7 +332,7 @@ func TestParseEnvelopeErrors(t *testing.T) {
 		{`{"headers":[{"key":"a","value":"1"},{"key":"b","valeu":"2"}]}`, `field "headers[1].valeu": unknown field (did you mean "value"?); a header has key, key_encoding, value, encoding`},
 		{`{"headers":[{"k\u0065y":"b","valeu":"2"}]}`, `field "headers[0].valeu": unknown field (did you mean "value"?)`},
 	} {
-		_, err := ParseEnvelope([]byte(tc.line))
+		_, err := Parse([]byte(tc.line))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ParseEnvelope(%s): got error %v, want one containing %q", tc.line, err, tc.want)
 		}
@@ -357,7 +357,7 @@ func TestEnvelopeDecodeJSON(t *testing.T) {
 		{``, false},
 	} {
 		r := record.Record{Value: []byte(tc.value)}
-		line := AppendEnvelope(nil, &r, EnvelopeOptions{DecodeJSON: true})
+		line := Append(nil, &r, Options{DecodeJSON: true})
 		if !json.Valid(line) {
 			t.Fatalf("%q: invalid JSON line %s", tc.value, line)
 		}
@@ -368,7 +368,7 @@ func TestEnvelopeDecodeJSON(t *testing.T) {
 		if got := jsonKind(env.Value) == "object" || jsonKind(env.Value) == "array"; got != tc.embedded {
 			t.Errorf("%q: embedded=%v, want %v (%s)", tc.value, got, tc.embedded, line)
 		}
-		back, err := ParseEnvelope(line)
+		back, err := Parse(line)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -382,53 +382,6 @@ func TestEnvelopeDecodeJSON(t *testing.T) {
 			t.Errorf("%q: read back %q, want %q", tc.value, back.Value, want.Bytes())
 		}
 	}
-}
-
-// diffRecordFields describes how got differs from want, "" when they are the same,
-// telling null from empty and comparing times to the instant.
-func diffRecordFields(got, want *record.Record) string {
-	var d []string
-	if got.Topic != want.Topic {
-		d = append(d, fmt.Sprintf("topic %q, want %q", got.Topic, want.Topic))
-	}
-	if got.Partition != want.Partition {
-		d = append(d, fmt.Sprintf("partition %d, want %d", got.Partition, want.Partition))
-	}
-	if got.Offset != want.Offset {
-		d = append(d, fmt.Sprintf("offset %d, want %d", got.Offset, want.Offset))
-	}
-	if !got.Timestamp.Equal(want.Timestamp) {
-		d = append(d, fmt.Sprintf("timestamp %v, want %v", got.Timestamp, want.Timestamp))
-	}
-	if got.TimestampType != want.TimestampType {
-		d = append(d, fmt.Sprintf("timestamp type %q, want %q", got.TimestampType, want.TimestampType))
-	}
-	if !sameNullableBytes(got.Key, want.Key) {
-		d = append(d, fmt.Sprintf("key %s, want %s", showNullableBytes(got.Key), showNullableBytes(want.Key)))
-	}
-	if !sameNullableBytes(got.Value, want.Value) {
-		d = append(d, fmt.Sprintf("value %s, want %s", showNullableBytes(got.Value), showNullableBytes(want.Value)))
-	}
-	if len(got.Headers) != len(want.Headers) {
-		d = append(d, fmt.Sprintf("%d headers, want %d", len(got.Headers), len(want.Headers)))
-	} else {
-		for i := range got.Headers {
-			g, w := got.Headers[i], want.Headers[i]
-			if g.Key != w.Key || !sameNullableBytes(g.Value, w.Value) {
-				d = append(d, fmt.Sprintf("header %d: %q=%s, want %q=%s", i, g.Key, showNullableBytes(g.Value), w.Key, showNullableBytes(w.Value)))
-			}
-		}
-	}
-	return strings.Join(d, "; ")
-}
-
-func sameNullableBytes(a, b []byte) bool { return (a == nil) == (b == nil) && bytes.Equal(a, b) }
-
-func showNullableBytes(b []byte) string {
-	if b == nil {
-		return "null"
-	}
-	return fmt.Sprintf("%q", b)
 }
 
 // randomRecord makes records with the awkward cases the envelope must carry:
@@ -489,14 +442,14 @@ func randomRecordBytes(rng *rand.Rand) []byte {
 // that the line is a single valid JSON line.
 func roundTrip(t *testing.T, r *record.Record) {
 	t.Helper()
-	line := AppendEnvelope(nil, r, EnvelopeOptions{})
+	line := Append(nil, r, Options{})
 	if !utf8.Valid(line) || !json.Valid(line) {
 		t.Fatalf("not valid UTF-8 JSON: %q", line)
 	}
 	if i := bytes.IndexByte(line, '\n'); i != len(line)-1 {
 		t.Fatalf("want one line, got %q", line)
 	}
-	got, err := ParseEnvelope(line)
+	got, err := Parse(line)
 	if err != nil {
 		t.Fatalf("ParseEnvelope(%s): %v", line, err)
 	}
@@ -505,7 +458,7 @@ func roundTrip(t *testing.T, r *record.Record) {
 	if len(want.Headers) == 0 {
 		want.Headers = nil
 	}
-	if d := diffRecordFields(&got, &want); d != "" {
+	if d := recordtest.Diff(&got, &want); d != "" {
 		t.Fatalf("round trip of %s: %s", line, d)
 	}
 }
@@ -555,12 +508,12 @@ func FuzzEnvelopeRoundTrip(f *testing.F) {
 // get the same record: the envelope is a fixed point after one pass.
 func FuzzParseEnvelope(f *testing.F) {
 	for _, r := range goldenRecords() {
-		f.Add(AppendEnvelope(nil, &r, EnvelopeOptions{}))
-		f.Add(AppendEnvelope(nil, &r, EnvelopeOptions{DecodeJSON: true}))
+		f.Add(Append(nil, &r, Options{}))
+		f.Add(Append(nil, &r, Options{DecodeJSON: true}))
 	}
 	f.Add([]byte(`{"value":{"a" : [1, 2]},"timestamp":1795705445123,"headers":[{"key":"k"}]}`))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		r, err := ParseEnvelope(line)
+		r, err := Parse(line)
 		if err != nil {
 			return
 		}
@@ -571,54 +524,45 @@ func FuzzParseEnvelope(f *testing.F) {
 	})
 }
 
-func benchmarkRecord() record.Record {
-	value := bytes.Repeat([]byte(`{"orderId":17,"status":"PAID"}`), 4)[:100]
-	return record.Record{
-		Topic: "order-events", Partition: 1, Offset: 4242424, Timestamp: goldenTime, TimestampType: "CreateTime",
-		Key: []byte("order-17"), Value: value,
-		Headers: []record.Header{{Key: "source", Value: []byte("web")}, {Key: "trace-id", Value: []byte("4bf92f3577b34da6a3ce929d0e0e4736")}},
-	}
-}
-
 func BenchmarkAppendEnvelope(b *testing.B) {
-	r := benchmarkRecord()
+	r := recordtest.Typical()
 	for _, bc := range []struct {
 		name  string
 		value []byte
-		opts  EnvelopeOptions
+		opts  Options
 	}{
-		{"text", r.Value, EnvelopeOptions{}},
-		{"binary", bytes.Repeat([]byte{0xff, 0x00, 0x10, 0x80}, 25), EnvelopeOptions{}},
-		{"decode-json", []byte(`{"orderId":17,"status":"PAID","items":[{"sku":"A-1","qty":2},{"sku":"B-7","qty":1}],"total":42.5}`), EnvelopeOptions{DecodeJSON: true}},
+		{"text", r.Value, Options{}},
+		{"binary", bytes.Repeat([]byte{0xff, 0x00, 0x10, 0x80}, 25), Options{}},
+		{"decode-json", []byte(`{"orderId":17,"status":"PAID","items":[{"sku":"A-1","qty":2},{"sku":"B-7","qty":1}],"total":42.5}`), Options{DecodeJSON: true}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			r.Value = bc.value
-			buf := AppendEnvelope(nil, &r, bc.opts)
+			buf := Append(nil, &r, bc.opts)
 			b.SetBytes(int64(len(buf)))
 			b.ReportAllocs()
 			for b.Loop() {
-				buf = AppendEnvelope(buf[:0], &r, bc.opts)
+				buf = Append(buf[:0], &r, bc.opts)
 			}
 		})
 	}
 }
 
 func BenchmarkParseEnvelope(b *testing.B) {
-	r := benchmarkRecord()
-	line := AppendEnvelope(nil, &r, EnvelopeOptions{})
+	r := recordtest.Typical()
+	line := Append(nil, &r, Options{})
 	b.SetBytes(int64(len(line)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ParseEnvelope(line); err != nil {
+		if _, err := Parse(line); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func TestAppendEnvelopeAllocs(t *testing.T) {
-	r := benchmarkRecord()
-	buf := AppendEnvelope(nil, &r, EnvelopeOptions{})
-	if n := testing.AllocsPerRun(100, func() { buf = AppendEnvelope(buf[:0], &r, EnvelopeOptions{}) }); n != 0 {
+	r := recordtest.Typical()
+	buf := Append(nil, &r, Options{})
+	if n := testing.AllocsPerRun(100, func() { buf = Append(buf[:0], &r, Options{}) }); n != 0 {
 		t.Errorf("AppendEnvelope allocates %v times per record into a reused buffer, want 0", n)
 	}
 }

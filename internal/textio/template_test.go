@@ -1,4 +1,4 @@
-package format
+package textio
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/record/recordtest"
 )
 
 func TestTemplate(t *testing.T) {
@@ -115,7 +116,7 @@ func TestTemplateAppendAllocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := benchmarkRecord()
+	r := recordtest.Typical()
 	buf := tmpl.Append(nil, &r)
 	if n := testing.AllocsPerRun(100, func() { buf = tmpl.Append(buf[:0], &r) }); n != 0 {
 		t.Errorf("Append allocates %v times per record into a reused buffer, want 0", n)
@@ -127,7 +128,7 @@ func BenchmarkTemplateAppend(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := benchmarkRecord()
+	r := recordtest.Typical()
 	buf := tmpl.Append(nil, &r)
 	b.SetBytes(int64(len(buf)))
 	b.ReportAllocs()

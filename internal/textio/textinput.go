@@ -1,4 +1,4 @@
-package format
+package textio
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 
 // TextOptions are the text input settings. Empty strings take the console
 // producer's defaults.
-type TextOptions struct {
+type LineOptions struct {
 	// ParseKey reads a key before KeySeparator (console producer parse.key;
 	// kcat -K sep). A line without the separator is an error.
 	ParseKey     bool
@@ -47,19 +47,19 @@ type TextOptions struct {
 	EmptyIsNull bool
 }
 
-func (o *TextOptions) keySeparator() string {
+func (o *LineOptions) keySeparator() string {
 	return defaultString(o.KeySeparator, "\t")
 }
 
-func (o *TextOptions) headersDelimiter() string {
+func (o *LineOptions) headersDelimiter() string {
 	return defaultString(o.HeadersDelimiter, "\t")
 }
 
-func (o *TextOptions) headersSeparator() string {
+func (o *LineOptions) headersSeparator() string {
 	return defaultString(o.HeadersSeparator, ",")
 }
 
-func (o *TextOptions) headersKeySeparator() string {
+func (o *LineOptions) headersKeySeparator() string {
 	return defaultString(o.HeadersKeySeparator, ":")
 }
 
@@ -72,7 +72,7 @@ func defaultString(s, def string) string {
 
 // Validate rejects settings that make lines ambiguous, as the console
 // producer does at start-up. Call it once before ParseTextLine.
-func (o *TextOptions) Validate() error {
+func (o *LineOptions) Validate() error {
 	if o.ParseKey && o.FixedKey != nil {
 		return errors.New("--key sets the same key on every record and --parse-key reads one from each line: use one of them")
 	}
@@ -118,7 +118,7 @@ func (o *TextOptions) Validate() error {
 // capacity capped, so appending to one never overwrites another). FixedKey
 // and the values of Headers are shared by every record and must not be
 // modified. The options are assumed valid (see Validate).
-func ParseTextLine(line []byte, lineNo int, opts *TextOptions) (record.Record, error) {
+func ParseLine(line []byte, lineNo int, opts *LineOptions) (record.Record, error) {
 	line = bytes.TrimSuffix(line, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	rec := record.Record{Partition: record.AnyPartition}
@@ -163,7 +163,7 @@ func ParseTextLine(line []byte, lineNo int, opts *TextOptions) (record.Record, e
 
 // parseTextHeaders splits "k1:v1,k2:v2" into headers after opts.Headers.
 // Empty pairs (a trailing or doubled separator) are skipped.
-func parseTextHeaders(section []byte, lineNo int, opts *TextOptions) ([]record.Header, error) {
+func parseTextHeaders(section []byte, lineNo int, opts *LineOptions) ([]record.Header, error) {
 	sep, keySep := opts.headersSeparator(), opts.headersKeySeparator()
 	// One string holds every header key; the values are slices of section.
 	keys := string(section)
@@ -197,14 +197,14 @@ func parseTextHeaders(section []byte, lineNo int, opts *TextOptions) ([]record.H
 }
 
 // nullable applies NullMarker and EmptyIsNull to a key or value.
-func (o *TextOptions) nullable(b []byte) []byte {
+func (o *LineOptions) nullable(b []byte) []byte {
 	if o.EmptyIsNull && len(b) == 0 {
 		return nil
 	}
 	return o.nullMarked(b)
 }
 
-func (o *TextOptions) nullMarked(b []byte) []byte {
+func (o *LineOptions) nullMarked(b []byte) []byte {
 	if o.NullMarker != "" && string(b) == o.NullMarker {
 		return nil
 	}
