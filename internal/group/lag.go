@@ -45,6 +45,9 @@ type PartitionLag struct {
 	MemberID       string   `json:"member_id" yaml:"member_id"`
 	ClientID       string   `json:"client_id" yaml:"client_id"`
 	Host           string   `json:"host" yaml:"host"`
+	// HeldBy is the open transaction the group's read_committed readers
+	// wait behind here (MarkHeld); absent when none holds them.
+	HeldBy *HeldBy `json:"held_by,omitempty" yaml:"held_by,omitempty"`
 }
 
 // position is where the group is on the partition: its commit, or a

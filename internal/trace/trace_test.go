@@ -429,7 +429,9 @@ func TestMaxRecordsTruncates(t *testing.T) {
 
 // Partitions are dealt to readers by size, largest first.
 func TestSplitBalancesReaders(t *testing.T) {
-	tp := func(p int32) record.TopicPartition { return record.TopicPartition{Topic: "t", Partition: p} }
+	tp := func(p int32) record.TopicPartition {
+		return record.TopicPartition{Topic: "t", Partition: p}
+	}
 	start := map[record.TopicPartition]int64{tp(0): 0, tp(1): 0, tp(2): 0, tp(3): 5, tp(4): 0}
 	end := map[record.TopicPartition]int64{tp(0): 100, tp(1): 60, tp(2): 50, tp(3): 5, tp(4): 10}
 	got := split(start, end, 2)
