@@ -287,7 +287,7 @@ func (rc *rdkConsumer) commit(offsets map[record.TopicPartition]int64) error {
 
 // next returns the next packed message: a record, an end of partition, or
 // an error; all nil when none arrived within timeout.
-func (rc *rdkConsumer) next(timeout time.Duration) (*record.Record, *EOF, error) {
+func (rc *rdkConsumer) next(timeout time.Duration) (*record.Record, *record.EOF, error) {
 	for {
 		if rc.err != nil {
 			return nil, nil, rc.err
@@ -335,7 +335,7 @@ func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 // unpack takes the next message off the packed batch (see sc_fill). A
 // client-level error that librdkafka recovers from by itself is logged and
 // gives all nil.
-func (rc *rdkConsumer) unpack() (*record.Record, *EOF, error) {
+func (rc *rdkConsumer) unpack() (*record.Record, *record.EOF, error) {
 	b := rc.buf
 	code := int32(binary.NativeEndian.Uint32(b))
 	part := int32(binary.NativeEndian.Uint32(b[4:]))
@@ -381,7 +381,7 @@ func (rc *rdkConsumer) unpack() (*record.Record, *EOF, error) {
 		if rc.atEOF != nil {
 			rc.atEOF[tp], rc.run = off, record.TopicPartition{}
 		}
-		return nil, &EOF{tp, off}, nil
+		return nil, &record.EOF{TopicPartition: tp, Offset: off}, nil
 	case code == C.SC_ERR_AUTHENTICATION || code == C.SC_ERR_SSL: // final
 		return nil, nil, cl.clientError(int(code), string(value))
 	case len(topic) == 0 && code == C.SC_ERR_FATAL:

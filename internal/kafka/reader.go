@@ -171,14 +171,6 @@ func (r *Reader) OnRevoke(fn func(parts []record.TopicPartition, lost bool)) { r
 // does Commit store anything.
 func (r *Reader) InGroup() bool { return r.opts.Group != "" }
 
-// EOF says the reader caught up with a partition: Offset is its position,
-// which can be past the last record returned (transaction markers and
-// aborted records take offsets too).
-type EOF struct {
-	record.TopicPartition
-	Offset int64
-}
-
 // Buffered reports whether the next Poll has a fetched record or event at
 // hand (false: it may wait for the network).
 func (r *Reader) Buffered() bool { return len(r.fast.buf) > 0 }
@@ -186,7 +178,7 @@ func (r *Reader) Buffered() bool { return len(r.fast.buf) > 0 }
 // Poll waits up to timeout for the next record or end-of-partition event; it
 // returns nil, nil, nil when neither arrived. Authentication and TLS
 // failures are returned as errors.
-func (r *Reader) Poll(timeout time.Duration) (*record.Record, *EOF, error) {
+func (r *Reader) Poll(timeout time.Duration) (*record.Record, *record.EOF, error) {
 	return r.fast.next(timeout)
 }
 

@@ -371,6 +371,32 @@ func (c *Client) TopicConfig(ctx context.Context, topic string) ([]ConfigEntry, 
 	return all[topic], nil
 }
 
+// TimeRetention is how long the topic keeps records: its retention.ms when
+// its cleanup.policy includes delete, 0 when it deletes none by time
+// (compact only, or retention.ms -1).
+func (c *Client) TimeRetention(ctx context.Context, topic string) (time.Duration, error) {
+	entries, err := c.TopicConfig(ctx, topic)
+	if err != nil {
+		return 0, err
+	}
+	var ret time.Duration
+	deletes := true
+	for _, en := range entries {
+		switch en.Name {
+		case "retention.ms":
+			if ms, err := strconv.ParseInt(en.Value, 10, 64); err == nil && ms > 0 {
+				ret = time.Duration(ms) * time.Millisecond
+			}
+		case "cleanup.policy":
+			deletes = strings.Contains(en.Value, "delete")
+		}
+	}
+	if !deletes {
+		return 0, nil
+	}
+	return ret, nil
+}
+
 func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string][]ConfigEntry, error) {
 	resources := make([]ck.ConfigResource, len(topics))
 	for i, t := range topics {

@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
 )
@@ -21,14 +18,21 @@ import (
 // and nothing else would tell the user.
 type Expiry struct {
 	ctx       context.Context
-	c         *kafka.Client
+	c         Retentions
 	now       time.Time
 	retention map[string]time.Duration // by topic; 0: no time-based deletion
 	expiring  map[string]int64
 }
 
+// Retentions tells how long topics keep records (a *kafka.Client).
+type Retentions interface {
+	// TimeRetention is the topic's retention.ms when its cleanup.policy
+	// deletes, 0 when it deletes nothing by time.
+	TimeRetention(ctx context.Context, topic string) (time.Duration, error)
+}
+
 // NewExpiry watches records written to topics of cluster c.
-func NewExpiry(ctx context.Context, c *kafka.Client) *Expiry {
+func NewExpiry(ctx context.Context, c Retentions) *Expiry {
 	return &Expiry{ctx: ctx, c: c, now: time.Now(), retention: map[string]time.Duration{}, expiring: map[string]int64{}}
 }
 
@@ -50,27 +54,11 @@ func (e *Expiry) Step(rec *record.Record) (bool, error) {
 	return true, nil
 }
 
-// lookup reads a topic's time-based retention: retention.ms when its
-// cleanup.policy includes delete. Unknown (an error) counts as none: this
-// is a warning, not a reason to fail the copy.
+// lookup reads a topic's time-based retention. Unknown (an error) counts as
+// none: this is a warning, not a reason to fail the copy.
 func (e *Expiry) lookup(topic string) time.Duration {
-	entries, err := e.c.TopicConfig(e.ctx, topic)
+	ret, err := e.c.TimeRetention(e.ctx, topic)
 	if err != nil {
-		return 0
-	}
-	var ret time.Duration
-	deletes := true
-	for _, en := range entries {
-		switch en.Name {
-		case "retention.ms":
-			if ms, err := strconv.ParseInt(en.Value, 10, 64); err == nil && ms > 0 {
-				ret = time.Duration(ms) * time.Millisecond
-			}
-		case "cleanup.policy":
-			deletes = strings.Contains(en.Value, "delete")
-		}
-	}
-	if !deletes {
 		return 0
 	}
 	return ret

@@ -5,15 +5,32 @@ import (
 	"io"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
-// TopicSource reads topic partitions through a kafka.Reader and stops each
+// Reader is what a TopicSource needs of a Kafka reader (a *kafka.Reader).
+type Reader interface {
+	// Poll waits up to wait for a record or a partition's end (both nil:
+	// nothing came).
+	Poll(wait time.Duration) (*record.Record, *record.EOF, error)
+	// Buffered reports whether the next Poll has something at hand.
+	Buffered() bool
+	// Assignment is the partitions read, each with the offset it started
+	// from (negative while the reader resolves it), and the generation.
+	Assignment() (map[record.TopicPartition]int64, int)
+	// Generation changes whenever the assignment does.
+	Generation() int
+	OnRevoke(fn func(parts []record.TopicPartition, lost bool))
+	// InGroup reports whether Commit stores anything.
+	InGroup() bool
+	Commit(ctx context.Context, offsets map[record.TopicPartition]int64) error
+}
+
+// TopicSource reads topic partitions through a Reader and stops each
 // partition at its pinned end, so a bounded read ends even while producers
 // keep writing.
 type TopicSource struct {
-	r *kafka.Reader
+	r Reader
 	// ends holds the exclusive end offset of each partition of a bounded
 	// read; nil follows new records until cancelled.
 	ends        map[record.TopicPartition]int64
@@ -34,7 +51,7 @@ type TopicSource struct {
 
 // NewTopicSource reads from r. ends pins the end of each partition (nil:
 // follow). idleTimeout > 0 ends the read after that long without a record.
-func NewTopicSource(r *kafka.Reader, ends map[record.TopicPartition]int64, idleTimeout time.Duration) *TopicSource {
+func NewTopicSource(r Reader, ends map[record.TopicPartition]int64, idleTimeout time.Duration) *TopicSource {
 	return &TopicSource{r: r, ends: ends, idleTimeout: idleTimeout, done: map[record.TopicPartition]bool{}, gen: -1}
 }
 

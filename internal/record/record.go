@@ -38,3 +38,11 @@ type TopicPartition struct {
 // LogOffsets are a partition's log start offset and log end offset (the high
 // watermark).
 type LogOffsets struct{ Start, End int64 }
+
+// EOF says a reader caught up with a partition: Offset is its position,
+// which can be past the last record returned (transaction markers and
+// aborted records take offsets too).
+type EOF struct {
+	TopicPartition
+	Offset int64
+}
