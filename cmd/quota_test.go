@@ -59,7 +59,7 @@ func TestClientMetricsCommands(t *testing.T) {
 	golden(t, "client_metrics_alter.json", run(t, b.args("client-metrics", "alter", "producers-1m", "--interval", "30s", "--metrics", "org.apache.kafka.producer.,org.apache.kafka.consumer.", "--execute", "-o", "json")...).ok(t).out)
 	golden(t, "client_metrics_list.table", run(t, b.args("client-metrics", "list")...).ok(t).out)
 	golden(t, "client_metrics_describe.yaml", run(t, b.args("client-metrics", "describe", "producers-1m", "-o", "yaml")...).ok(t).out)
-	run(t, b.args("client-metrics", "describe", "producers-1h")...).exit(t, 1).errContains(t, `client metrics subscription "producers-1h" not found (1 exist; did you mean "producers-1m"?)`)
+	run(t, b.args("client-metrics", "describe", "producers-1h")...).exit(t, 1).errContains(t, `client metrics subscription "producers-1h" not found (1 subscription exists; did you mean "producers-1m"?)`)
 	run(t, b.args("client-metrics", "delete", "producers-1m", "--execute")...).exit(t, 2).errContains(t, "--yes")
 	golden(t, "client_metrics_delete.json", run(t, b.args("client-metrics", "delete", "producers-1m", "--execute", "--yes", "-o", "json")...).ok(t).out)
 	run(t, b.args("client-metrics", "list")...).ok(t).errContains(t, "No client metrics subscriptions.")

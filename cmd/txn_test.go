@@ -88,7 +88,7 @@ func TestTxnHangingTransaction(t *testing.T) {
 		t.Errorf("txn list --transactional-id-pattern 'pay.*-tx':\n%s", out)
 	}
 	golden(t, "txn_describe.yaml", normaliseTimes(run(t, b.args("txn", "describe", "payments-tx", "-o", "yaml")...).ok(t).out))
-	run(t, b.args("txn", "describe", "payment-tx")...).exit(t, 1).errContains(t, `transactional id "payment-tx" not found (1 exist; did you mean "payments-tx"?)`)
+	run(t, b.args("txn", "describe", "payment-tx")...).exit(t, 1).errContains(t, `transactional id "payment-tx" not found (1 transactional id exists; did you mean "payments-tx"?)`)
 	golden(t, "txn_producers.json", normaliseTimes(run(t, b.args("txn", "producers", "payments", "-o", "json")...).ok(t).out))
 
 	// Live at Kafka's threshold: not hanging, not aborted.

@@ -54,7 +54,9 @@ func startOtherBroker(t *testing.T, what, dir string, extraEnv []string, args ..
 	}
 	t.Logf("%s ready after %s in %s", what, time.Since(start).Round(time.Second), dir)
 	if !envTrue("STREAMCTL_E2E_KEEP_BROKER") {
+		watchdog := startWatchdog(append([]string{"STREAMCTL_KAFKA_RUN=" + dir}, extraEnv...), filepath.Join(repoDir, "scripts", "kafka-broker"))
 		t.Cleanup(func() {
+			defer stopWatchdog(watchdog)
 			stop := exec.Command(filepath.Join(repoDir, "scripts", "kafka-broker"), "stop")
 			stop.Env = append(append(os.Environ(), "STREAMCTL_KAFKA_RUN="+dir), extraEnv...)
 			stop.Stderr = io.Discard

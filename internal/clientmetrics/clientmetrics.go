@@ -72,11 +72,7 @@ type NotFoundError struct {
 }
 
 func (e *NotFoundError) Error() string {
-	msg := fmt.Sprintf("client metrics subscription %q not found (%d exist", e.Name, len(e.Existing))
-	if hint := suggest.Hint(suggest.Closest(e.Name, e.Existing, 3)); hint != "" {
-		msg += "; " + hint
-	}
-	return msg + ")"
+	return fmt.Sprintf("client metrics subscription %q not found %s", e.Name, suggest.Among(e.Name, e.Existing, "subscription", "subscriptions"))
 }
 
 // Describe returns the named subscriptions.

@@ -114,15 +114,7 @@ type GroupNotFoundError struct {
 }
 
 func (e *GroupNotFoundError) Error() string {
-	exist := fmt.Sprintf("%d groups exist", len(e.Existing))
-	if len(e.Existing) == 1 {
-		exist = "1 group exists"
-	}
-	msg := fmt.Sprintf("group %q not found (%s", e.Group, exist)
-	if hint := suggest.Hint(suggest.Closest(e.Group, e.Existing, 3)); hint != "" {
-		msg += "; " + hint
-	}
-	return msg + ")"
+	return fmt.Sprintf("group %q not found %s", e.Group, suggest.Among(e.Group, e.Existing, "group", "groups"))
 }
 
 // Describe computes the lag of each group, of any type, batching the

@@ -84,11 +84,7 @@ type TopicNotFoundError struct {
 }
 
 func (e *TopicNotFoundError) Error() string {
-	msg := fmt.Sprintf("topic %q not found on cluster %q (%d topics exist", e.Topic, e.Cluster, len(e.Existing))
-	if hint := suggest.Hint(suggest.Closest(e.Topic, e.Existing, 3)); hint != "" {
-		msg += "; " + hint
-	}
-	return msg + ")"
+	return fmt.Sprintf("topic %q not found on cluster %q %s", e.Topic, e.Cluster, suggest.Among(e.Topic, e.Existing, "topic", "topics"))
 }
 
 // TopicNames lists every topic name on the cluster, sorted.

@@ -135,11 +135,7 @@ type NotFoundError struct {
 }
 
 func (e *NotFoundError) Error() string {
-	msg := fmt.Sprintf("transactional id %q not found (%d exist", e.ID, len(e.Existing))
-	if hint := suggest.Hint(suggest.Closest(e.ID, e.Existing, 3)); hint != "" {
-		msg += "; " + hint
-	}
-	return msg + ")"
+	return fmt.Sprintf("transactional id %q not found %s", e.ID, suggest.Among(e.ID, e.Existing, "transactional id", "transactional ids"))
 }
 
 // Describe returns the transactional ids' current transactions, in the
