@@ -9,11 +9,12 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
 	"github.com/streamctl/streamctl/internal/selection"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // ReplayOptions are the inputs of `streamctl replay`.
@@ -107,7 +108,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 			return replayRun(cmd.Context(), f, opts)
 		},
 	}
-	f.SetOutputs(cmd, format.Table, format.JSON, format.YAML)
+	f.SetOutputs(cmd, output.Table, output.JSON, output.YAML)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.From, "from", "start", "where to start: start, N, +N, -N, @time")
 	fl.StringVar(&opts.To, "to", "end", "where to stop (exclusive): end (as it is now), N, +N, -N, @time, or a duration after a time --from")
@@ -171,9 +172,9 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	if err := o.Decode.Validate(); err != nil {
 		return err
 	}
-	var set []kafka.Header
+	var set []record.Header
 	for _, h := range o.SetHeaders {
-		hdr, err := format.ParseHeaderFlag(h)
+		hdr, err := textio.ParseHeaderFlag(h)
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, err)
 		}
@@ -220,8 +221,8 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if errors.Is(runErr, context.Canceled) {
 		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(map[string]string{"checkpoint": cp.Path(), "resume": "true"}))
 	}
-	if f.Output() != format.Table {
-		if err := format.Print(f.IO, f.Output(), done, nil); err != nil {
+	if f.Output() != output.Table {
+		if err := output.Print(f.IO, f.Output(), done, nil); err != nil {
 			return err
 		}
 	}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/replay"
 )
@@ -22,23 +22,23 @@ func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opt
 		return err
 	}
 	if opts.Execute {
-		f.IO.Infof("Group %q now starts at the beginning of the range (%s to catch up on).", opts.ToGroup, format.Count(sum.Planned, "record"))
+		f.IO.Infof("Group %q now starts at the beginning of the range (%s to catch up on).", opts.ToGroup, output.Count(sum.Planned, "record"))
 	}
 	sum.DryRun, sum.GroupReset = !opts.Execute, rp
-	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{rp.Grid()} })
+	return output.Print(f.IO, f.Output(), sum, func(bool) []*output.Grid { return []*output.Grid{rp.Grid()} })
 }
 
 // replayDryRun shows the range per partition and a sample of what passes
 // the filters, writing nothing.
 func replayDryRun(ctx context.Context, f *cmdutil.Factory, d replay.Deps, opts *ReplayOptions, plan *pipeline.Plan, sum replay.Summary) error {
-	if f.Output() != format.Table {
-		return format.Print(f.IO, f.Output(), sum, nil)
+	if f.Output() != output.Table {
+		return output.Print(f.IO, f.Output(), sum, nil)
 	}
-	g := format.NewGrid("TOPIC", "PARTITION", "FROM", "TO", "RECORDS")
+	g := output.NewGrid("TOPIC", "PARTITION", "FROM", "TO", "RECORDS")
 	for _, tp := range plan.Partitions() {
-		g.Row(tp.Topic, fmt.Sprint(tp.Partition), format.Int(plan.Start[tp]), format.Int(plan.End[tp]), format.Int(max(0, plan.End[tp]-plan.Start[tp])))
+		g.Row(tp.Topic, fmt.Sprint(tp.Partition), output.Int(plan.Start[tp]), output.Int(plan.End[tp]), output.Int(max(0, plan.End[tp]-plan.Start[tp])))
 	}
-	if err := format.RenderGrid(f.IO, g, false); err != nil {
+	if err := output.RenderGrid(f.IO, g, false); err != nil {
 		return err
 	}
 	var err error

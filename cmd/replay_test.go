@@ -16,8 +16,9 @@ import (
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // splitReplayID splits an idempotency header value into the replay id and
@@ -123,7 +124,7 @@ func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}()
-	ios, _, _, errOut := format.Test()
+	ios, _, _, errOut := output.Test()
 	code := cmd.Run(ctx, ios, b.args("replay", "events", "--to-file", out, "--set-header", "note=it's a copy"))
 	cancel()
 	if code != exitcode.Interrupted {
@@ -321,9 +322,9 @@ func TestReplayExactlyOnceSurvivesKill9(t *testing.T) {
 // records and transaction markers alike.
 func logEnd(t *testing.T, c *kafka.Client, topic string, partitions int32) int64 {
 	t.Helper()
-	var tps []kafka.TopicPartition
+	var tps []record.TopicPartition
 	for p := int32(0); p < partitions; p++ {
-		tps = append(tps, kafka.TopicPartition{Topic: topic, Partition: p})
+		tps = append(tps, record.TopicPartition{Topic: topic, Partition: p})
 	}
 	offs, err := c.LogOffsets(context.Background(), tps)
 	if err != nil {
@@ -644,9 +645,9 @@ func TestReplayTimeWindowCountsRecordsOutsideIt(t *testing.T) {
 	b := startBroker(t)
 	run(t, b.args("topic", "create", "late", "-p", "1")...).ok(t)
 	base := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	var recs []kafka.Record
+	var recs []record.Record
 	for i, minute := range []int{0, 10, 11, 3, 12, 13, 30} { // offset 3 is a late arrival
-		recs = append(recs, kafka.Record{Topic: "late", Partition: 0, Value: []byte(fmt.Sprint(i)), Timestamp: base.Add(time.Duration(minute) * time.Minute)})
+		recs = append(recs, record.Record{Topic: "late", Partition: 0, Value: []byte(fmt.Sprint(i)), Timestamp: base.Add(time.Duration(minute) * time.Minute)})
 	}
 	if err := b.client(t).ProduceSync(context.Background(), recs); err != nil {
 		t.Fatal(err)

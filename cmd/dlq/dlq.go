@@ -16,8 +16,8 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/selection"
@@ -167,7 +167,7 @@ func original(m *dlq.Metadata) string {
 
 // ago renders how long ago t was for people on a terminal, and RFC 3339
 // for pipes.
-func ago(io *format.IOStreams, t time.Time, now time.Time) string {
+func ago(io *output.IOStreams, t time.Time, now time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
@@ -187,14 +187,7 @@ func age(d time.Duration) string {
 	case d >= time.Hour:
 		unit = time.Minute
 	}
-	return format.Millis(max(0, d.Truncate(unit).Milliseconds()))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return output.Millis(max(0, d.Truncate(unit).Milliseconds()))
 }
 
 // nestedException finds "java.lang.IllegalStateException: " inside a

@@ -13,8 +13,8 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 )
 
@@ -131,8 +131,8 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 	} else if opts.Purge {
 		f.IO.Infof("Nothing purged: the run did not complete.")
 	}
-	if f.Output() != format.Table && f.Output() != format.Wide {
-		if err := format.Print(f.IO, f.Output(), sum, nil); err != nil && runErr == nil {
+	if f.Output() != output.Table && f.Output() != output.Wide {
+		if err := output.Print(f.IO, f.Output(), sum, nil); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
@@ -148,7 +148,7 @@ func purge(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, topic,
 	sum.Purged = purged
 	var parts []string
 	for _, p := range sum.Purged {
-		parts = append(parts, strconv.Itoa(int(p.Partition))+" now starts at "+format.Int(p.LogStartOffset))
+		parts = append(parts, strconv.Itoa(int(p.Partition))+" now starts at "+output.Int(p.LogStartOffset))
 	}
 	if len(parts) == 0 {
 		f.IO.Infof("Purged nothing: the group has no committed offsets on %s.", topic)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/reset"
 )
@@ -199,5 +199,5 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 		}
 		return reset.WritePlan(f.IO.Out, rows)
 	}
-	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{plan.Grid()} })
+	return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{plan.Grid()} })
 }

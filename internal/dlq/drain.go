@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
 	"github.com/streamctl/streamctl/internal/selection"
 )
@@ -73,7 +74,7 @@ func Drain(ctx context.Context, d Deps, src pipeline.Source, total int64, o Drai
 func drainSink(ctx context.Context, client *kafka.Client, o DrainOptions, steps *[]pipeline.Step, sum *DrainSummary) (pipeline.Sink, func() error, error) {
 	if o.ToFile != "" {
 		sum.Target = "file:" + o.ToFile
-		s, err := replay.NewFileSink(o.ToFile, format.EnvelopeOptions{})
+		s, err := replay.NewFileSink(o.ToFile, envelope.Options{})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -81,8 +82,8 @@ func drainSink(ctx context.Context, client *kafka.Client, o DrainOptions, steps 
 	}
 	sum.Target = "topic:" + o.ToTopic
 	target := o.ToTopic
-	*steps = append(*steps, func(rec *kafka.Record) (bool, error) {
-		rec.Topic, rec.Partition = target, kafka.AnyPartition
+	*steps = append(*steps, func(rec *record.Record) (bool, error) {
+		rec.Topic, rec.Partition = target, record.AnyPartition
 		return true, nil
 	})
 	s, err := pipeline.NewTopicSink(ctx, client, kafka.WriterOptions{Idempotent: true, Acks: "all"})
@@ -94,8 +95,8 @@ func drainSink(ctx context.Context, client *kafka.Client, o DrainOptions, steps 
 
 // PurgeAdmin is what a purge needs of Kafka.
 type PurgeAdmin interface {
-	GroupOffsets(ctx context.Context, group string) (map[kafka.TopicPartition]int64, error)
-	DeleteRecords(ctx context.Context, before map[kafka.TopicPartition]int64) (map[kafka.TopicPartition]int64, error)
+	GroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]int64, error)
+	DeleteRecords(ctx context.Context, before map[record.TopicPartition]int64) (map[record.TopicPartition]int64, error)
 }
 
 // Purge deletes, per partition of the DLQ, the records before the tracking
@@ -122,8 +123,8 @@ func Purge(ctx context.Context, c PurgeAdmin, topic, group string, plan *pipelin
 // PurgeBounds are the offsets to delete before: per partition of the plan,
 // the group's commit, at most the plan's end; partitions without a commit
 // (or at 0) are left alone.
-func PurgeBounds(committed map[kafka.TopicPartition]int64, plan *pipeline.Plan) map[kafka.TopicPartition]int64 {
-	before := map[kafka.TopicPartition]int64{}
+func PurgeBounds(committed map[record.TopicPartition]int64, plan *pipeline.Plan) map[record.TopicPartition]int64 {
+	before := map[record.TopicPartition]int64{}
 	for tp := range plan.Start {
 		if off, ok := committed[tp]; ok && off > 0 {
 			before[tp] = min(off, plan.End[tp])

@@ -7,20 +7,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // A purge deletes up to the group's commit, never past the end the run
 // started with, and leaves partitions without a commit alone.
 func TestPurgeBounds(t *testing.T) {
-	tp := func(p int32) kafka.TopicPartition { return kafka.TopicPartition{Topic: "dlq", Partition: p} }
+	tp := func(p int32) record.TopicPartition { return record.TopicPartition{Topic: "dlq", Partition: p} }
 	plan := &pipeline.Plan{
-		Start: map[kafka.TopicPartition]int64{tp(0): 0, tp(1): 5, tp(2): 0, tp(3): 0},
-		End:   map[kafka.TopicPartition]int64{tp(0): 10, tp(1): 20, tp(2): 7, tp(3): 4},
+		Start: map[record.TopicPartition]int64{tp(0): 0, tp(1): 5, tp(2): 0, tp(3): 0},
+		End:   map[record.TopicPartition]int64{tp(0): 10, tp(1): 20, tp(2): 7, tp(3): 4},
 	}
-	committed := map[kafka.TopicPartition]int64{tp(0): 10, tp(1): 25, tp(3): 0, {Topic: "other", Partition: 0}: 9}
-	want := map[kafka.TopicPartition]int64{tp(0): 10, tp(1): 20}
+	committed := map[record.TopicPartition]int64{tp(0): 10, tp(1): 25, tp(3): 0, {Topic: "other", Partition: 0}: 9}
+	want := map[record.TopicPartition]int64{tp(0): 10, tp(1): 20}
 	if got := PurgeBounds(committed, plan); !reflect.DeepEqual(got, want) {
 		t.Errorf("PurgeBounds = %v, want %v", got, want)
 	}

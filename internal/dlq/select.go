@@ -1,14 +1,14 @@
 package dlq
 
 import (
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/selection"
 )
 
 // Handler gets each selected record with its decoded metadata; it may
 // change the record and returns false to drop it.
-type Handler func(rec *kafka.Record, m *Metadata) (bool, error)
+type Handler func(rec *record.Record, m *Metadata) (bool, error)
 
 // Steps are the pipeline steps of a DLQ command (inspect, stats, reprocess,
 // drain): the selection's checks on the raw record, its time window and
@@ -23,7 +23,7 @@ func Steps(sel *selection.Selection, then Handler) []pipeline.Step {
 	if w := sel.WhereStep(); w != nil {
 		steps = append(steps, w)
 	}
-	return append(steps, func(rec *kafka.Record) (bool, error) {
+	return append(steps, func(rec *record.Record) (bool, error) {
 		m := Decode(rec.Headers)
 		if !sel.Failure(m.ExceptionClass, m.RootCauseClass, m.OriginalTopic) {
 			return false, nil

@@ -8,14 +8,14 @@ import (
 
 	"github.com/itchyny/gojq"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // TimeBetween keeps records whose timestamp lies in [from, to); a zero bound
 // is open. CreateTime is not monotonic within a partition, so a time window
 // filters every record, not just the start and end positions.
 func TimeBetween(from, to time.Time) Step {
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		if !from.IsZero() && rec.Timestamp.Before(from) {
 			return false, nil
 		}
@@ -34,7 +34,7 @@ func Where(expr string) (Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		out, ok, err := runJQ(code, rec, "--where")
 		if errors.Is(err, errNotJSON) {
 			return false, nil // a filter on JSON fields passes no non-JSON value
@@ -50,7 +50,7 @@ func Map(expr string) (Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		out, ok, err := runJQ(code, rec, "--map")
 		if !ok || err != nil {
 			return false, err // no result drops the record
@@ -81,7 +81,7 @@ var errNotJSON = errors.New("value is not JSON")
 // runJQ runs code on the record's JSON value and returns its first result;
 // ok is false when the expression yields nothing. A value that is not JSON
 // is an error naming the flag.
-func runJQ(code *gojq.Code, rec *kafka.Record, flag string) (out any, ok bool, err error) {
+func runJQ(code *gojq.Code, rec *record.Record, flag string) (out any, ok bool, err error) {
 	v, isJSON := jsonValue(rec.Value)
 	if !isJSON {
 		return nil, false, fmt.Errorf("%s: %w", flag, errNotJSON)
@@ -117,7 +117,7 @@ func Rekey(expr string) (Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		out, ok, err := runJQ(code, rec, "--rekey")
 		if !ok || err != nil {
 			return false, err

@@ -12,14 +12,17 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/reset"
 	"github.com/streamctl/streamctl/internal/schema"
 	"github.com/streamctl/streamctl/internal/selection"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // Options are a replay's inputs, checked by the command.
@@ -29,7 +32,7 @@ type Options struct {
 	Range      position.Range
 	Selection  *selection.Selection
 	Map, Rekey string // jq rewriting the value, giving the key
-	SetHeaders []kafka.Header
+	SetHeaders []record.Header
 	// DropHeaders are header names removed from every record.
 	DropHeaders []string
 
@@ -144,7 +147,7 @@ type Summary struct {
 // PlanAdmin is what opening a replay's checkpoint needs of Kafka.
 type PlanAdmin interface {
 	pipeline.Offsets
-	Partitions(ctx context.Context, topics []string) ([]kafka.TopicPartition, error)
+	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
 }
 
 // Open resolves a new replay's plan into a checkpoint (not yet saved), or
@@ -178,7 +181,7 @@ func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
 		return nil, err
 	}
 	if len(o.Partitions) > 0 {
-		tps = slices.DeleteFunc(tps, func(tp kafka.TopicPartition) bool { return !slices.Contains(o.Partitions, int(tp.Partition)) })
+		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(o.Partitions, int(tp.Partition)) })
 	}
 	plan, err := pipeline.Resolve(ctx, c, tps, o.Range, true, true)
 	if err != nil {
@@ -230,7 +233,7 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		return nil, fmt.Errorf("saving the checkpoint: %w", err)
 	}
 	sum.Checkpoint = cp.Path()
-	d.Say.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, format.Count(sum.Planned, "record"), cp.Target, cp.Path())
+	d.Say.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
 
 	progress := d.Progress(sum.Planned, "replay "+cp.ID)
 	if step := progress.Step(); step != nil {
@@ -275,7 +278,7 @@ func Sample(ctx context.Context, d Deps, o *Options, plan *pipeline.Plan, limit 
 	}
 	defer reader.Close()
 	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Window: o.Selection.Window(), Limit: limit,
-		Sink: pipeline.NewStreamSink(d.Out, format.AppendRecordLine)}
+		Sink: pipeline.NewStreamSink(d.Out, textio.AppendRecordLine)}
 	_, err = p.Run(ctx)
 	return err
 }
@@ -322,7 +325,7 @@ func Steps(o *Options, dec *schema.RecordDecoder) ([]pipeline.Step, error) {
 // openSink opens the target; for a topic it also appends the steps that
 // redirect records to it.
 func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (pipeline.Sink, func() error, error) {
-	var eo format.EnvelopeOptions
+	var eo envelope.Options
 	if d.Decoder != nil {
 		eo.Decoded = d.Decoder.Envelope
 	}
@@ -348,10 +351,10 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 		*steps = append(*steps, Idempotency(o.ID))
 	}
 	target, now := o.ToTopic, o.TimestampNow
-	*steps = append(*steps, func(rec *kafka.Record) (bool, error) {
+	*steps = append(*steps, func(rec *record.Record) (bool, error) {
 		rec.Topic = target
 		if !same {
-			rec.Partition = kafka.AnyPartition
+			rec.Partition = record.AnyPartition
 		}
 		if now {
 			rec.Timestamp = time.Time{} // the producer stamps it
@@ -405,7 +408,7 @@ func PrepareTarget(ctx context.Context, c TopicAdmin, say Say, o *Options) (bool
 		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: o.ToTopic, Partitions: src.Partitions, ReplicationFactor: src.ReplicationFactor, Configs: configs}, false); err != nil {
 			return false, err
 		}
-		say.Infof("Created topic %q like %q (%s).", o.ToTopic, src.Name, format.Count(int64(src.Partitions), "partition"))
+		say.Infof("Created topic %q like %q (%s).", o.ToTopic, src.Name, output.Count(int64(src.Partitions), "partition"))
 		return o.SamePartitions, nil
 	case errors.As(err, &nf):
 		return false, fmt.Errorf("%w; add --create to create it like %q", err, src.Name)

@@ -11,6 +11,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // topics is a fake TopicAdmin: the topics it knows and the one it creates.
@@ -39,7 +40,9 @@ func (f *topics) CreateTopic(_ context.Context, spec kafka.TopicSpec, _ bool) er
 type said struct{ lines []string }
 
 func (s *said) Infof(format string, a ...any) { s.lines = append(s.lines, fmt.Sprintf(format, a...)) }
-func (s *said) Warnf(format string, a ...any) { s.lines = append(s.lines, "warning: "+fmt.Sprintf(format, a...)) }
+func (s *said) Warnf(format string, a ...any) {
+	s.lines = append(s.lines, "warning: "+fmt.Sprintf(format, a...))
+}
 
 func topic(name string, partitions int, configs ...kafka.ConfigEntry) kafka.TopicDescription {
 	return kafka.TopicDescription{TopicSummary: kafka.TopicSummary{Name: name, Partitions: partitions, ReplicationFactor: 3}, Configs: configs}
@@ -77,8 +80,8 @@ func TestPrepareTarget(t *testing.T) {
 func TestOpenResume(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "cp.json")
-	tp := kafka.TopicPartition{Topic: "orders", Partition: 0}
-	plan := &pipeline.Plan{Start: map[kafka.TopicPartition]int64{tp: 0}, End: map[kafka.TopicPartition]int64{tp: 10}}
+	tp := record.TopicPartition{Topic: "orders", Partition: 0}
+	plan := &pipeline.Plan{Start: map[record.TopicPartition]int64{tp: 0}, End: map[record.TopicPartition]int64{tp: 10}}
 	cp := NewCheckpoint(path, "r1", []string{"orders"}, "file:out.jsonl", plan)
 	if err := cp.Save(); err != nil {
 		t.Fatal(err)

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // HeaderReplayID is the idempotency header of a replay's topic copies. Its
@@ -18,10 +18,10 @@ import (
 const HeaderReplayID = "streamctl-replay-id"
 
 // SetHeaders replaces (or adds) headers by name.
-func SetHeaders(set []kafka.Header) pipeline.Step {
-	return func(rec *kafka.Record) (bool, error) {
+func SetHeaders(set []record.Header) pipeline.Step {
+	return func(rec *record.Record) (bool, error) {
 		for _, h := range set {
-			rec.Headers = slices.DeleteFunc(rec.Headers, func(x kafka.Header) bool { return x.Key == h.Key })
+			rec.Headers = slices.DeleteFunc(rec.Headers, func(x record.Header) bool { return x.Key == h.Key })
 			rec.Headers = append(rec.Headers, h)
 		}
 		return true, nil
@@ -30,8 +30,8 @@ func SetHeaders(set []kafka.Header) pipeline.Step {
 
 // DropHeaders removes every header with one of the names.
 func DropHeaders(names []string) pipeline.Step {
-	return func(rec *kafka.Record) (bool, error) {
-		rec.Headers = slices.DeleteFunc(rec.Headers, func(h kafka.Header) bool { return slices.Contains(names, h.Key) })
+	return func(rec *record.Record) (bool, error) {
+		rec.Headers = slices.DeleteFunc(rec.Headers, func(h record.Header) bool { return slices.Contains(names, h.Key) })
 		return true, nil
 	}
 }
@@ -43,8 +43,8 @@ func Idempotency(replayID string) pipeline.Step {
 	// allocated per record: this runs for every record copied. A slab stays
 	// alive while a record points into it; the Writer copies the bytes.
 	var values []byte
-	var headers []kafka.Header
-	return func(rec *kafka.Record) (bool, error) {
+	var headers []record.Header
+	return func(rec *record.Record) (bool, error) {
 		need := len(replayID) + len(rec.Topic) + 3 + 2*20 // three slashes, two int64s at most
 		if cap(values)-len(values) < need {
 			values = make([]byte, 0, max(64<<10, need))
@@ -54,13 +54,13 @@ func Idempotency(replayID string) pipeline.Step {
 		values = append(append(values, rec.Topic...), '/')
 		values = append(strconv.AppendInt(values, int64(rec.Partition), 10), '/')
 		values = strconv.AppendInt(values, rec.Offset, 10)
-		h := kafka.Header{Key: HeaderReplayID, Value: values[start:len(values):len(values)]}
+		h := record.Header{Key: HeaderReplayID, Value: values[start:len(values):len(values)]}
 		if len(rec.Headers) > 0 {
 			rec.Headers = append(rec.Headers, h)
 			return true, nil
 		}
 		if len(headers) == cap(headers) {
-			headers = make([]kafka.Header, 0, 1024)
+			headers = make([]record.Header, 0, 1024)
 		}
 		headers = append(headers, h)
 		rec.Headers = headers[len(headers)-1 : len(headers) : len(headers)]

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Strategy says where a reset moves each partition, with the names of
@@ -106,13 +107,13 @@ func (p *Plan) Status() string {
 type Admin interface {
 	ListGroups(ctx context.Context) ([]kafka.GroupListing, error)
 	DescribeTypedGroups(ctx context.Context, typ string, ids []string) ([]kafka.GroupDescription, error)
-	GroupOffsets(ctx context.Context, group string) (map[kafka.TopicPartition]int64, error)
-	ShareGroupOffsets(ctx context.Context, group string) (map[kafka.TopicPartition]kafka.ShareOffset, error)
-	Partitions(ctx context.Context, topics []string) ([]kafka.TopicPartition, error)
-	LogOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error)
-	OffsetsForTime(ctx context.Context, tps []kafka.TopicPartition, t time.Time) (map[kafka.TopicPartition]int64, error)
-	CommitGroupOffsets(ctx context.Context, group string, offsets map[kafka.TopicPartition]int64) error
-	AlterShareGroupOffsets(ctx context.Context, group string, offsets map[kafka.TopicPartition]int64) (map[kafka.TopicPartition]error, error)
+	GroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]int64, error)
+	ShareGroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]kafka.ShareOffset, error)
+	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
+	LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error)
+	OffsetsForTime(ctx context.Context, tps []record.TopicPartition, t time.Time) (map[record.TopicPartition]int64, error)
+	CommitGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) error
+	AlterShareGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) (map[record.TopicPartition]error, error)
 	DeleteTopics(ctx context.Context, topics []string) error
 }
 
@@ -123,7 +124,7 @@ var _ Admin = (*kafka.Client)(nil)
 // share group's start offsets).
 type Standing struct {
 	Desc    kafka.GroupDescription
-	Current map[kafka.TopicPartition]int64
+	Current map[record.TopicPartition]int64
 	Exists  bool
 }
 
@@ -157,7 +158,7 @@ func Locate(ctx context.Context, c Admin, group string) (Standing, []kafka.Group
 	if err != nil {
 		return Standing{}, nil, err
 	}
-	g.Current = map[kafka.TopicPartition]int64{}
+	g.Current = map[record.TopicPartition]int64{}
 	for tp, o := range so {
 		g.Current[tp] = o.StartOffset
 	}
@@ -193,10 +194,10 @@ func MakePlan(ctx context.Context, c Admin, group string, st Strategy, sc Scope)
 			// topology's input topics (not on its repartition topics).
 			inputs := g.Desc.Topology.InputTopics()
 			current = maps.Clone(current)
-			maps.DeleteFunc(current, func(tp kafka.TopicPartition, _ int64) bool { return !slices.Contains(inputs, tp.Topic) })
+			maps.DeleteFunc(current, func(tp record.TopicPartition, _ int64) bool { return !slices.Contains(inputs, tp.Topic) })
 		}
 	}
-	var other map[kafka.TopicPartition]int64
+	var other map[record.TopicPartition]int64
 	if st.Kind == "group" {
 		if other, err = c.GroupOffsets(ctx, st.Group); err != nil {
 			return nil, err
@@ -213,15 +214,15 @@ func MakePlan(ctx context.Context, c Admin, group string, st Strategy, sc Scope)
 	if err != nil {
 		return nil, err
 	}
-	var byTime map[kafka.TopicPartition]int64
+	var byTime map[record.TopicPartition]int64
 	if st.Kind == "datetime" {
 		if byTime, err = c.OffsetsForTime(ctx, tps, st.Time); err != nil {
 			return nil, err
 		}
 	}
-	fileOffsets := map[kafka.TopicPartition]int64{}
+	fileOffsets := map[record.TopicPartition]int64{}
 	for _, r := range st.File {
-		fileOffsets[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Offset
+		fileOffsets[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Offset
 	}
 	for _, tp := range tps {
 		lo := logs[tp]
@@ -294,19 +295,19 @@ func strategyName(kind string) string {
 // TopicPartitions resolves --topic t and t:0,2 to partitions, sorted: every
 // partition of a topic named alone, as Kafka's tool does; a partition the
 // topic does not have is an error.
-func TopicPartitions(ctx context.Context, c Admin, topics []TopicScope) ([]kafka.TopicPartition, error) {
+func TopicPartitions(ctx context.Context, c Admin, topics []TopicScope) ([]record.TopicPartition, error) {
 	return scopePartitions(ctx, c, Scope{Topics: topics}, Strategy{}, nil, nil)
 }
 
 // scopePartitions resolves the scope to partitions, sorted.
-func scopePartitions(ctx context.Context, c Admin, sc Scope, st Strategy, current, other map[kafka.TopicPartition]int64) ([]kafka.TopicPartition, error) {
-	var out []kafka.TopicPartition
-	add := func(tp kafka.TopicPartition) {
+func scopePartitions(ctx context.Context, c Admin, sc Scope, st Strategy, current, other map[record.TopicPartition]int64) ([]record.TopicPartition, error) {
+	var out []record.TopicPartition
+	add := func(tp record.TopicPartition) {
 		if !slices.Contains(out, tp) {
 			out = append(out, tp)
 		}
 	}
-	inTopics := func(tp kafka.TopicPartition) bool {
+	inTopics := func(tp record.TopicPartition) bool {
 		if len(sc.Topics) == 0 {
 			return true
 		}
@@ -320,7 +321,7 @@ func scopePartitions(ctx context.Context, c Admin, sc Scope, st Strategy, curren
 	switch {
 	case st.explicit():
 		for _, r := range st.File {
-			if tp := (kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}); inTopics(tp) {
+			if tp := (record.TopicPartition{Topic: r.Topic, Partition: r.Partition}); inTopics(tp) {
 				add(tp)
 			}
 		}
@@ -351,14 +352,14 @@ func scopePartitions(ctx context.Context, c Admin, sc Scope, st Strategy, curren
 		}
 		for _, ts := range sc.Topics {
 			for _, p := range ts.Partitions {
-				if !slices.Contains(all, kafka.TopicPartition{Topic: ts.Topic, Partition: p}) {
+				if !slices.Contains(all, record.TopicPartition{Topic: ts.Topic, Partition: p}) {
 					return nil, fmt.Errorf("topic %q has no partition %d", ts.Topic, p)
 				}
 			}
 		}
 	}
 	if st.Kind == "group" {
-		out = slices.DeleteFunc(out, func(tp kafka.TopicPartition) bool { _, ok := other[tp]; return !ok })
+		out = slices.DeleteFunc(out, func(tp record.TopicPartition) bool { _, ok := other[tp]; return !ok })
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Topic != out[j].Topic {
@@ -369,7 +370,7 @@ func scopePartitions(ctx context.Context, c Admin, sc Scope, st Strategy, curren
 	return out, nil
 }
 
-func topicsOf(tps []kafka.TopicPartition) []string {
+func topicsOf(tps []record.TopicPartition) []string {
 	var names []string
 	for _, tp := range tps {
 		if !slices.Contains(names, tp.Topic) {
@@ -412,9 +413,9 @@ func Execute(ctx context.Context, c Admin, plan *Plan, undoDir string, deleteInt
 		return "", &ErrGroupActive{Group: plan.Group, Type: plan.Type, State: plan.State}
 	}
 	var undo []OffsetRow
-	offsets := map[kafka.TopicPartition]int64{}
+	offsets := map[record.TopicPartition]int64{}
 	for _, r := range plan.Rows {
-		offsets[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.New
+		offsets[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.New
 		if r.Current != nil {
 			undo = append(undo, OffsetRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Current})
 		}
@@ -429,7 +430,7 @@ func Execute(ctx context.Context, c Admin, plan *Plan, undoDir string, deleteInt
 			return path, err
 		}
 		for _, r := range plan.Rows {
-			if err := failed[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}]; err != nil {
+			if err := failed[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}]; err != nil {
 				return path, fmt.Errorf("setting the start offset of share group %q on %s[%d]: %w", plan.Group, r.Topic, r.Partition, err)
 			}
 		}

@@ -17,9 +17,9 @@ import (
 	"strings"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Spec is what a command's flags ask for.
@@ -91,7 +91,7 @@ func (s *Selection) Match() []pipeline.Step {
 	}
 	if len(s.Offsets) > 0 {
 		offs := s.Offsets
-		steps = append(steps, func(rec *kafka.Record) (bool, error) {
+		steps = append(steps, func(rec *record.Record) (bool, error) {
 			return slices.ContainsFunc(offs, func(o OffsetRange) bool {
 				return o.Partition == rec.Partition && rec.Offset >= o.From && rec.Offset <= o.To
 			}), nil
@@ -118,7 +118,7 @@ func (s *Selection) EventType() pipeline.Step {
 		return nil
 	}
 	field, types := s.TypeField, s.EventTypes
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		t, ok := TypeOf(rec, field)
 		return ok && slices.Contains(types, t), nil
 	}
@@ -140,7 +140,7 @@ func (s *Selection) Failure(exceptionClass, rootCauseClass, originalTopic string
 
 // KeyIs keeps records whose key equals key exactly.
 func KeyIs(key []byte) pipeline.Step {
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		return rec.Key != nil && bytes.Equal(rec.Key, key), nil
 	}
 }
@@ -149,7 +149,7 @@ func KeyIs(key []byte) pipeline.Step {
 // value v; "k" keeps records that carry header k at all.
 func HeaderMatch(spec string) pipeline.Step {
 	k, v, withValue := strings.Cut(spec, "=")
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		for _, h := range rec.Headers {
 			if h.Key == k && (!withValue || string(h.Value) == v) {
 				return true, nil
@@ -162,7 +162,7 @@ func HeaderMatch(spec string) pipeline.Step {
 // TypeOf is a record's event type: the value of header field, or else the
 // top-level JSON string field of that name in the value; ok is false when
 // neither is there.
-func TypeOf(rec *kafka.Record, field string) (string, bool) {
+func TypeOf(rec *record.Record, field string) (string, bool) {
 	for _, h := range rec.Headers {
 		if h.Key == field {
 			return string(h.Value), true

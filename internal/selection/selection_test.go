@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 func TestParseOffsets(t *testing.T) {
@@ -22,10 +22,10 @@ func TestParseOffsets(t *testing.T) {
 }
 
 func TestSelectionSteps(t *testing.T) {
-	recs := []*kafka.Record{
+	recs := []*record.Record{
 		{Key: []byte("a"), Value: []byte(`{"type":"OrderPaid","n":1}`)},
-		{Key: []byte("b"), Value: []byte(`{"n":2}`), Headers: []kafka.Header{{Key: "type", Value: []byte("OrderPaid")}, {Key: "src", Value: []byte("web")}}},
-		{Key: []byte("c"), Value: []byte(`not json`), Headers: []kafka.Header{{Key: "src", Value: []byte("app")}}},
+		{Key: []byte("b"), Value: []byte(`{"n":2}`), Headers: []record.Header{{Key: "type", Value: []byte("OrderPaid")}, {Key: "src", Value: []byte("web")}}},
+		{Key: []byte("c"), Value: []byte(`not json`), Headers: []record.Header{{Key: "src", Value: []byte("app")}}},
 		{Value: []byte(`{"type":"OrderCreated","n":3}`)},
 	}
 	keep := func(sel *Selection) string {
