@@ -19,6 +19,7 @@ import (
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/selection"
 	"github.com/streamctl/streamctl/internal/textio"
 )
 
@@ -35,7 +36,7 @@ type ConsumeOptions struct {
 	Template    string
 	DecodeJSON  bool
 	Decode      cmdutil.DecodeFlag
-	Filters     cmdutil.RecordFilters
+	Filters     cmdutil.SelectionFlags
 	FromTime    string
 	ToTime      string
 	Isolation   string
@@ -291,10 +292,11 @@ func selectTopics(ctx context.Context, c *kafka.Client, args []string, regex boo
 // decoder (if any) runs after the key and header filters, on the raw bytes,
 // and before --where, which reads the decoded value.
 func consumeSteps(opts *ConsumeOptions, dec *schema.RecordDecoder) ([]pipeline.Step, error) {
-	steps, where, err := opts.Filters.Steps()
+	sel, err := selection.New(opts.Filters.Spec())
 	if err != nil {
 		return nil, err
 	}
+	steps, where := sel.Match(), sel.WhereStep()
 	if dec != nil {
 		steps = append(steps, dec.Step)
 		if where != nil && !dec.Replace {
