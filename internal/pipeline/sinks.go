@@ -97,12 +97,19 @@ type Writers interface {
 	NewWriter(ctx context.Context, opts kafka.WriterOptions) (*kafka.Writer, error)
 }
 
-// NewTopicSink creates the producer with opts; OnDelivery and Background
-// are set here: the pipeline reads, filters and tracks every record, which
-// the producer's enqueueing then overlaps.
+// NewTopicSink creates the producer of a copy from Kafka (replay, the DLQ
+// redrives) with opts and Background set: the pipeline reads, filters and
+// tracks every record, which the producer's enqueueing then overlaps.
 func NewTopicSink(ctx context.Context, c Writers, opts kafka.WriterOptions) (*TopicSink, error) {
-	s := &TopicSink{tickets: true}
 	opts.Background = true
+	return NewProducerSink(ctx, c, opts)
+}
+
+// NewProducerSink creates the producer with opts as given (OnDelivery is
+// set here). Produce leaves Background off: reading a line does little, and
+// would only pay the hand-offs.
+func NewProducerSink(ctx context.Context, c Writers, opts kafka.WriterOptions) (*TopicSink, error) {
+	s := &TopicSink{tickets: true}
 	opts.OnDelivery = func(opaque any, err error) {
 		if s.ack == nil {
 			return

@@ -116,7 +116,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	ts, err := pipeline.NewTopicSink(ctx, deps.Kafka, opts.Writer)
+	ts, err := pipeline.NewProducerSink(ctx, deps.Kafka, opts.Writer)
 	if err != nil {
 		return Summary{}, err
 	}
