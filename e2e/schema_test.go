@@ -182,9 +182,26 @@ func (tg srTarget) py(t *testing.T, stdin string, args ...string) string {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("sr_interop.py %s: %v\nstderr:\n%s", strings.Join(args[1:], " "), err, stderr.String())
+		// A stuck registry request shows only as the kill at the deadline
+		// (sr_interop.py dumps its threads before that): the registry's own
+		// last words say why.
+		var reg string
+		if tg.name == "apicurio" {
+			reg = "\nlast lines of " + filepath.Join(regRunDir, "registry.log") + ":\n" + fileTail(filepath.Join(regRunDir, "registry.log"), 30)
+		}
+		t.Fatalf("sr_interop.py %s: %v\nstderr:\n%s%s", strings.Join(args[1:], " "), err, stderr.String(), reg)
 	}
 	return stdout.String()
+}
+
+// fileTail returns the last n lines of a file, or why it could not.
+func fileTail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 func testdata(t *testing.T, name string) string {

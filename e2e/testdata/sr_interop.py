@@ -18,6 +18,7 @@ schemaless writer and reader, protobuf's SerializeToString and
 FromString, JSON text.
 """
 import argparse
+import faulthandler
 import importlib
 import io
 import json
@@ -33,7 +34,10 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 
 
 def registry(args):
-    conf = {"url": args.registry}
+    # The client waits forever for an answer by default (httpx, no
+    # timeout): a registry request that never completes would show only as
+    # the test's kill. With a timeout the client retries, then says so.
+    conf = {"url": args.registry, "timeout": 20}
     if args.user:
         conf["basic.auth.user.info"] = f"{args.user}:{args.password}"
     if args.ca:
@@ -128,6 +132,9 @@ def main():
     p.add_argument("--natural", action="store_true",
                    help="consume: print what the deserializer returns as plain JSON (bench/run), not the tools' shared form")
     args = p.parse_args()
+    # The e2e tests kill this script after 2 minutes: before that, every
+    # thread's stack goes to stderr so the failure says where it waited.
+    faulthandler.dump_traceback_later(100, exit=True)
     ser, deser, from_json, to_json = serdes(args, registry(args))
     if args.verb == "produce":
         prod = Producer({"bootstrap.servers": args.bootstrap})
