@@ -133,6 +133,11 @@ func Run(ctx context.Context, deps Deps, opts Options) (Summary, error) {
 	}
 	p := &pipeline.Pipeline{Source: src, Steps: steps, Sink: sink}
 	_, stopErr := p.Run(ctx)
+	if errors.Is(stopErr, pipeline.ErrPartial) {
+		// Failed deliveries reported while reading: the writer's counts
+		// below say so, and the input was read to its end.
+		stopErr = nil
+	}
 	stopLine := 0 // the first input line not handed to the writer
 	if stopErr != nil {
 		// A Write that failed may still have taken its record (an
