@@ -14,7 +14,7 @@ import (
 
 // fakeKafka lists topics and partitions; anything further fails the test.
 type fakeKafka struct {
-	Kafka // nil: a call outside what the test expects panics
+	Kafka  // nil: a call outside what the test expects panics
 	topics map[string]int
 }
 
