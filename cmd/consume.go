@@ -10,10 +10,11 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/consume"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // ConsumeOptions are the inputs of `streamctl consume`.
@@ -116,7 +117,7 @@ data alone (plain Avro, Protobuf or JSON topics).`,
 			return consumeRun(cmd.Context(), f, opts)
 		},
 	}
-	f.SetOutputs(cmd, format.Table, format.JSON, format.Raw)
+	f.SetOutputs(cmd, output.Table, output.JSON, output.Raw)
 	fl := cmd.Flags()
 	fl.BoolVarP(&opts.Regex, "regex", "r", false, "topic arguments are regular expressions")
 	fl.StringVar(&opts.Offset, "offset", "start", "where to start, or a range A:B (see above)")
@@ -172,7 +173,7 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	if dec != nil {
 		// Every output but the lossless envelope shows the decoded JSON in
 		// place of the bytes.
-		dec.Replace = opts.Template != "" || f.Output() != format.JSON
+		dec.Replace = opts.Template != "" || f.Output() != output.JSON
 	}
 	co := consume.Options{
 		Topics: opts.Topics, Regex: opts.Regex, Partitions: opts.Partitions, Range: opts.rng, Offset: opts.Offset,
@@ -185,16 +186,16 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	if co.Encode, err = consumeEncoder(f, opts, dec); err != nil {
 		return err
 	}
-	if f.Output() == format.Table && f.IO.OutTTY && opts.Template == "" {
+	if f.Output() == output.Table && f.IO.OutTTY && opts.Template == "" {
 		// On a terminal: aligned columns, cut at its edge.
 		co.Table = func(topics []string, maxPart int32, maxOff int64) (string, pipeline.Encoder) {
-			t := format.NewRecordTable(topics, maxPart, maxOff, f.IO.Width)
+			t := textio.NewRecordTable(topics, maxPart, maxOff, f.IO.Width)
 			return t.Header(), t.Append
 		}
 	}
 	sum, err := consume.Run(ctx, consume.Deps{Kafka: client, Out: f.IO.Out, Stream: f.IO, Notef: f.IO.Infof}, co)
 	if f.IO.ErrTTY {
-		msg := format.Count(sum.Written, "record") + " written"
+		msg := output.Count(sum.Written, "record") + " written"
 		if sum.Skipped > 0 {
 			msg += fmt.Sprintf(", %d skipped by filters", sum.Skipped)
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/produce"
 	"github.com/streamctl/streamctl/internal/schema"
 )
@@ -170,9 +170,9 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	case sum.Aborted:
 		f.IO.Infof("Transaction aborted: none of the records is visible to read_committed readers; fix the input and run again from its first line.")
 	case sum.Counted:
-		line := fmt.Sprintf("%s delivered, %d failed", format.Count(sum.Delivered, "record"), sum.Failed)
+		line := fmt.Sprintf("%s delivered, %d failed", output.Count(sum.Delivered, "record"), sum.Failed)
 		if sum.Invalid > 0 {
-			line += fmt.Sprintf(", %s skipped", format.Count(sum.Invalid, "invalid line"))
+			line += fmt.Sprintf(", %s skipped", output.Count(sum.Invalid, "invalid line"))
 		}
 		f.IO.Infof("%s.", line)
 		if sum.Resume != "" {

@@ -9,10 +9,11 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/produce"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // ProduceOptions are the inputs of `streamctl produce`.
@@ -53,7 +54,7 @@ type ProduceOptions struct {
 	Unframed        bool     // no registry: the encoded data alone
 	SchemaPaths     []string // with Unframed: where imports are found
 
-	text format.TextOptions
+	text textio.LineOptions
 }
 
 // schemaSide is where one side's schema comes from: --value-schema FILE or
@@ -95,7 +96,7 @@ func (o *ProduceOptions) validate() error {
 			}
 		}
 	}
-	o.text = format.TextOptions{
+	o.text = textio.LineOptions{
 		ParseKey: o.ParseKey, KeySeparator: o.KeySeparator,
 		ParseHeaders: o.ParseHeaders, HeadersDelimiter: o.HeadersDelimiter,
 		HeadersSeparator: o.HeadersSeparator, HeadersKeySeparator: o.HeadersKeySeparator,
@@ -112,7 +113,7 @@ func (o *ProduceOptions) validate() error {
 		o.text.FixedKey = []byte(o.FixedKey)
 	}
 	for _, h := range o.HeaderFlags {
-		hdr, err := format.ParseHeaderFlag(h)
+		hdr, err := textio.ParseHeaderFlag(h)
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, err)
 		}
@@ -161,7 +162,7 @@ var compressionCodecs = []string{"none", "gzip", "snappy", "lz4", "zstd"}
 // for records in flight after Ctrl-C.
 func (o *ProduceOptions) options(stopWait time.Duration) produce.Options {
 	po := produce.Options{
-		Topic: o.Topic, Partition: kafka.AnyPartition, Format: o.Format, Text: o.text,
+		Topic: o.Topic, Partition: record.AnyPartition, Format: o.Format, Text: o.text,
 		File: o.File, SkipInvalid: o.SkipInvalid, Rate: o.Rate, StopWait: stopWait,
 		Writer: kafka.WriterOptions{
 			Acks: o.Acks, Idempotent: o.Idempotent, TransactionalID: o.TransactionalID, Partitioner: o.Partitioner,

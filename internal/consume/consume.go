@@ -15,10 +15,11 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Options are what to read and how.
@@ -46,7 +47,7 @@ type Options struct {
 // Kafka is what a consume needs of the cluster (a *kafka.Client).
 type Kafka interface {
 	Topics
-	Partitions(ctx context.Context, topics []string) ([]kafka.TopicPartition, error)
+	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
 	pipeline.Offsets
 	ListGroups(ctx context.Context) ([]kafka.GroupListing, error)
 	CheckGroupProtocol(ctx context.Context, group string) error
@@ -79,7 +80,7 @@ type Summary struct {
 }
 
 // Run reads until the plan's end, the limit, the idle timeout or ctx ends.
-// A reader that closes Out ends it with format.ErrOutputClosed.
+// A reader that closes Out ends it with output.ErrOutputClosed.
 func Run(ctx context.Context, deps Deps, opts Options) (Summary, error) {
 	c := deps.Kafka
 	topics, err := SelectTopics(ctx, c, opts.Topics, opts.Regex)
@@ -91,7 +92,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Summary, error) {
 		return Summary{}, err
 	}
 	if len(opts.Partitions) > 0 {
-		tps = slices.DeleteFunc(tps, func(tp kafka.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
+		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
 		if len(tps) == 0 {
 			return Summary{}, exitcode.UsageError("no partition %v in %s", opts.Partitions, strings.Join(topics, ", "))
 		}
@@ -141,8 +142,8 @@ func Run(ctx context.Context, deps Deps, opts Options) (Summary, error) {
 	runCtx, stop := deps.Stream.UntilOutClosed(ctx)
 	defer stop()
 	stats, err := p.Run(runCtx)
-	if err != nil && format.OutputClosed(runCtx) {
-		err = format.ErrOutputClosed
+	if err != nil && output.OutputClosed(runCtx) {
+		err = output.ErrOutputClosed
 	}
 	return Summary{Written: stats.Written, Skipped: stats.Skipped}, err
 }

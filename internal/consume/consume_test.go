@@ -10,6 +10,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // fakeKafka lists topics and partitions; anything further fails the test.
@@ -27,11 +28,11 @@ func (f fakeKafka) TopicNames(context.Context) ([]string, error) {
 	return names, nil
 }
 
-func (f fakeKafka) Partitions(_ context.Context, topics []string) ([]kafka.TopicPartition, error) {
-	var tps []kafka.TopicPartition
+func (f fakeKafka) Partitions(_ context.Context, topics []string) ([]record.TopicPartition, error) {
+	var tps []record.TopicPartition
 	for _, t := range topics {
 		for p := range f.topics[t] {
-			tps = append(tps, kafka.TopicPartition{Topic: t, Partition: int32(p)})
+			tps = append(tps, record.TopicPartition{Topic: t, Partition: int32(p)})
 		}
 	}
 	return tps, nil

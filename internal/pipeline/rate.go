@@ -5,7 +5,7 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // RateLimit lets at most perSecond records a second through (--rate); it
@@ -19,7 +19,7 @@ func RateLimit(ctx context.Context, perSecond float64) Step {
 // does not keep records back until a batch fills.
 func RateLimitSending(ctx context.Context, perSecond float64, send func(context.Context) error) Step {
 	lim := rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/10)))
-	return func(*kafka.Record) (bool, error) {
+	return func(*record.Record) (bool, error) {
 		if send != nil && lim.Tokens() < 1 {
 			if err := send(ctx); err != nil {
 				return false, err

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -50,7 +50,7 @@ func newEncoder(ctx context.Context, registry func() (*schema.Registry, error), 
 
 // encode replaces rec's JSON key and value by their encodings. Null stays
 // null: a tombstone has no schema.
-func (e *encoder) encode(ctx context.Context, rec *kafka.Record) error {
+func (e *encoder) encode(ctx context.Context, rec *record.Record) error {
 	var err error
 	if e.key != nil && rec.Key != nil {
 		if e.keyBuf, err = e.key.Append(ctx, e.keyBuf[:0], rec.Topic, rec.Key); err != nil {
@@ -71,7 +71,7 @@ func (e *encoder) encode(ctx context.Context, rec *kafka.Record) error {
 // the schema is a malformed line (skipped with SkipInvalid); a registry
 // failure stops the run whatever: skipping lines cannot help.
 func (e *encoder) step(ctx context.Context, src *lineSource) pipeline.Step {
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		err := e.encode(ctx, rec)
 		switch {
 		case err == nil:

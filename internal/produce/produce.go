@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // Options are what to produce and how.
@@ -26,12 +28,12 @@ type Options struct {
 	// own (Format "json" only).
 	Topic string
 	// Partition overrides the partition of every record;
-	// kafka.AnyPartition leaves it to the envelope or the partitioner.
+	// record.AnyPartition leaves it to the envelope or the partitioner.
 	Partition int32
 	// Format is the input's: "text" (one value per line, shaped by Text),
 	// "json" (record envelopes) or "raw" (the whole input as one value).
 	Format string
-	Text   format.TextOptions
+	Text   textio.LineOptions
 	// File names the input in the resume hint (tail -n +N FILE); "" for
 	// stdin.
 	File        string
@@ -49,7 +51,7 @@ type Options struct {
 
 // Kafka is what a produce needs of the cluster (a *kafka.Client).
 type Kafka interface {
-	Partitions(ctx context.Context, topics []string) ([]kafka.TopicPartition, error)
+	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
 	pipeline.Writers
 }
 
@@ -96,7 +98,7 @@ type PartitionError struct {
 }
 
 func (e *PartitionError) Error() string {
-	return fmt.Sprintf("topic %q has %s (0-%d), not partition %d", e.Topic, format.Count(int64(e.Count), "partition"), e.Count-1, e.Partition)
+	return fmt.Sprintf("topic %q has %s (0-%d), not partition %d", e.Topic, output.Count(int64(e.Count), "partition"), e.Count-1, e.Partition)
 }
 
 // Run writes the records of deps.In to Kafka. It checks Topic (and
@@ -171,7 +173,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Summary, error) {
 	case ctx.Err() != nil:
 		return sum, ctx.Err()
 	case st.Failed > 0:
-		return sum, exitcode.WithCode(exitcode.Partial, fmt.Errorf("%s failed delivery: %w", format.Count(st.Failed, "record"), w.Err()))
+		return sum, exitcode.WithCode(exitcode.Partial, fmt.Errorf("%s failed delivery: %w", output.Count(st.Failed, "record"), w.Err()))
 	case stopErr != nil && st.Delivered > 0:
 		return sum, exitcode.WithCode(exitcode.Partial, stopErr)
 	case stopErr != nil:
@@ -198,10 +200,10 @@ func resumeHint(opts *Options, w *kafka.Writer, lines *inputLines, stopLine int,
 	}
 	msg += "."
 	if after > 0 {
-		msg += fmt.Sprintf(" %s from line %d on delivered too, and would be written again.", format.Count(after, "record"), line)
+		msg += fmt.Sprintf(" %s from line %d on delivered too, and would be written again.", output.Count(after, "record"), line)
 	}
 	if n := w.Unacknowledged(); n > 0 {
-		msg += fmt.Sprintf(" %s not acknowledged when the wait ended may still arrive, and be written twice.", format.Count(n, "record"))
+		msg += fmt.Sprintf(" %s not acknowledged when the wait ended may still arrive, and be written twice.", output.Count(n, "record"))
 	}
 	return msg
 }
@@ -225,7 +227,7 @@ type sink struct {
 }
 
 // Write implements pipeline.Sink.
-func (s *sink) Write(ctx context.Context, rec *kafka.Record, t pipeline.Ticket) error {
+func (s *sink) Write(ctx context.Context, rec *record.Record, t pipeline.Ticket) error {
 	if s.txn {
 		if err := s.w.Err(); err != nil {
 			return err // the transaction is lost already

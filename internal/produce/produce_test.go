@@ -12,9 +12,10 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/config"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/playground"
+	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // Records map to the input lines they came from across blank and skipped
@@ -39,14 +40,14 @@ func TestInputLinesMapRecordsToLines(t *testing.T) {
 // fakeKafka answers partition counts; it has no producer.
 type fakeKafka struct{ partitions map[string]int }
 
-func (f fakeKafka) Partitions(_ context.Context, topics []string) ([]kafka.TopicPartition, error) {
+func (f fakeKafka) Partitions(_ context.Context, topics []string) ([]record.TopicPartition, error) {
 	n, ok := f.partitions[topics[0]]
 	if !ok {
 		return nil, &kafka.TopicNotFoundError{Topic: topics[0]}
 	}
-	tps := make([]kafka.TopicPartition, n)
+	tps := make([]record.TopicPartition, n)
 	for i := range tps {
-		tps[i] = kafka.TopicPartition{Topic: topics[0], Partition: int32(i)}
+		tps[i] = record.TopicPartition{Topic: topics[0], Partition: int32(i)}
 	}
 	return tps, nil
 }
@@ -96,13 +97,13 @@ func TestLineSourceParsesAndCountsLines(t *testing.T) {
 	}{
 		{
 			name: "text, skip invalid",
-			opts: Options{Topic: "orders", Partition: kafka.AnyPartition, Format: "text", SkipInvalid: true, Text: format.TextOptions{ParseKey: true, KeySeparator: ":"}},
+			opts: Options{Topic: "orders", Partition: record.AnyPartition, Format: "text", SkipInvalid: true, Text: textio.LineOptions{ParseKey: true, KeySeparator: ":"}},
 			in:   "k1:v1\nno separator\nk3:v3\n",
 			want: "orders/-1/k1=v1@1 orders/-1/k3=v3@3",
 		},
 		{
 			name: "text, stop at the malformed line",
-			opts: Options{Topic: "orders", Partition: kafka.AnyPartition, Format: "text", Text: format.TextOptions{ParseKey: true, KeySeparator: ":"}},
+			opts: Options{Topic: "orders", Partition: record.AnyPartition, Format: "text", Text: textio.LineOptions{ParseKey: true, KeySeparator: ":"}},
 			in:   "k1:v1\nno separator\nk3:v3\n",
 			want: "orders/-1/k1=v1@1",
 			err:  "line 2",
@@ -115,14 +116,14 @@ func TestLineSourceParsesAndCountsLines(t *testing.T) {
 		},
 		{
 			name: "envelope naming a missing partition",
-			opts: Options{Partition: kafka.AnyPartition, Format: "json"},
+			opts: Options{Partition: record.AnyPartition, Format: "json"},
 			in:   `{"topic":"orders","partition":2,"value":"a"}` + "\n" + `{"topic":"orders","partition":3,"value":"b"}` + "\n",
 			want: "orders/2/<nil>=a@1",
 			err:  `line 2: topic "orders" has 3 partitions (0-2), not partition 3`,
 		},
 		{
 			name: "raw",
-			opts: Options{Topic: "orders", Partition: kafka.AnyPartition, Format: "raw"},
+			opts: Options{Topic: "orders", Partition: record.AnyPartition, Format: "raw"},
 			in:   "one\ntwo\n",
 			want: "orders/-1/<nil>=one\ntwo\n@1",
 		},
@@ -152,7 +153,7 @@ func TestLineSourceParsesAndCountsLines(t *testing.T) {
 // the producer rather than waiting for a batch to fill.
 func TestLineSourceSaysWhenTheNextReadMayWait(t *testing.T) {
 	pr, pw := io.Pipe()
-	opts := Options{Topic: "orders", Partition: kafka.AnyPartition, Format: "text"}
+	opts := Options{Topic: "orders", Partition: record.AnyPartition, Format: "text"}
 	s := newLineSource(pr, &opts, nil, nil)
 	go func() {
 		fmt.Fprint(pw, "a\nb\n")
@@ -205,7 +206,7 @@ func TestRunCountsAndResumesOverBlankAndSkippedLines(t *testing.T) {
 		`{"topic":"orders","value":"7"}`,
 	}, "\n") + "\n"
 	deps := Deps{Kafka: c, In: strings.NewReader(in), Warnf: func(string, ...any) {}}
-	opts := Options{Partition: kafka.AnyPartition, Format: "json", SkipInvalid: true, File: "in.jsonl", StopWait: 10 * time.Second,
+	opts := Options{Partition: record.AnyPartition, Format: "json", SkipInvalid: true, File: "in.jsonl", StopWait: 10 * time.Second,
 		Writer: kafka.WriterOptions{Acks: "all", Idempotent: true}}
 	sum, err := Run(ctx, deps, opts)
 	if err != nil {

@@ -10,8 +10,9 @@ import (
 	"io"
 	"sort"
 
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/envelope"
+	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // lineSource is the pipeline's source for produce: it turns input lines
@@ -35,7 +36,7 @@ type lineSource struct {
 	// into the read buffer: one allocation less per line, about 10% of
 	// produce's CPU.
 	plainText bool
-	rec       kafka.Record
+	rec       record.Record
 	long      []byte // a line longer than the read buffer
 
 	next int // the number of the next line to read
@@ -66,7 +67,7 @@ func newLineSource(in io.Reader, opts *Options, t *targets, warnf func(string, .
 // the next read may wait for input (tail -f | produce): the pipeline then
 // hands the records read so far to the producer rather than holding them
 // until a batch fills.
-func (s *lineSource) Next(ctx context.Context) (*kafka.Record, error) {
+func (s *lineSource) Next(ctx context.Context) (*record.Record, error) {
 	for {
 		s.line = s.next
 		if err := ctx.Err(); err != nil {
@@ -120,7 +121,7 @@ func (s *lineSource) parse(ctx context.Context, line []byte) (skip bool, err err
 		if len(bytes.TrimSpace(line)) == 0 {
 			return true, nil
 		}
-		if s.rec, perr = format.ParseEnvelope(line); perr == nil && s.rec.Topic == "" && opts.Topic == "" {
+		if s.rec, perr = envelope.Parse(line); perr == nil && s.rec.Topic == "" && opts.Topic == "" {
 			perr = errors.New("the envelope has no topic; name a TOPIC argument")
 		}
 		if perr == nil {
@@ -135,9 +136,9 @@ func (s *lineSource) parse(ctx context.Context, line []byte) (skip bool, err err
 		}
 	case s.plainText:
 		value := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
-		s.rec = kafka.Record{Partition: kafka.AnyPartition, Key: tx.FixedKey, Value: value, Headers: tx.Headers[:len(tx.Headers):len(tx.Headers)]}
+		s.rec = record.Record{Partition: record.AnyPartition, Key: tx.FixedKey, Value: value, Headers: tx.Headers[:len(tx.Headers):len(tx.Headers)]}
 	default:
-		s.rec, perr = format.ParseTextLine(line, s.line, tx)
+		s.rec, perr = textio.ParseLine(line, s.line, tx)
 	}
 	if perr != nil {
 		return true, s.invalidLine(perr)
@@ -160,13 +161,13 @@ func (s *lineSource) invalidLine(err error) error {
 // target applies Topic and Partition, which override the envelope's.
 func (s *lineSource) target() {
 	s.rec.Topic = cmp.Or(s.opts.Topic, s.rec.Topic)
-	if s.opts.Partition != kafka.AnyPartition {
+	if s.opts.Partition != record.AnyPartition {
 		s.rec.Partition = s.opts.Partition
 	}
 }
 
 // readRaw returns the whole input as one record's value.
-func (s *lineSource) readRaw() (*kafka.Record, error) {
+func (s *lineSource) readRaw() (*record.Record, error) {
 	if s.done {
 		return nil, io.EOF
 	}
@@ -176,14 +177,14 @@ func (s *lineSource) readRaw() (*kafka.Record, error) {
 		return nil, err
 	}
 	tx := &s.opts.Text
-	s.rec = kafka.Record{Partition: kafka.AnyPartition, Value: value, Key: tx.FixedKey, Headers: tx.Headers}
+	s.rec = record.Record{Partition: record.AnyPartition, Value: value, Key: tx.FixedKey, Headers: tx.Headers}
 	s.target()
 	return &s.rec, nil
 }
 
 // Commit implements pipeline.Source: input lines have nothing to commit
 // to; the resume hint says where a rerun starts.
-func (s *lineSource) Commit(context.Context, map[kafka.TopicPartition]int64) error { return nil }
+func (s *lineSource) Commit(context.Context, map[record.TopicPartition]int64) error { return nil }
 
 // Commits implements pipeline.Committing: never.
 func (s *lineSource) Commits() bool { return false }

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // targets knows the partition counts of the topics records go to, asking
@@ -38,7 +39,7 @@ func (t *targets) check(ctx context.Context, topic string, partition int32) erro
 		}
 		t.last, t.lastN = topic, n
 	}
-	if partition != kafka.AnyPartition && (partition < 0 || partition >= t.lastN) {
+	if partition != record.AnyPartition && (partition < 0 || partition >= t.lastN) {
 		return &PartitionError{topic, partition, t.lastN}
 	}
 	return nil
@@ -47,13 +48,13 @@ func (t *targets) check(ctx context.Context, topic string, partition int32) erro
 // lineCheck checks the topic and partition an envelope names (Topic and
 // Partition override them, and were checked before the input): a missing
 // one is the line's error; a cluster that does not answer is a lineError.
-func (t *targets) lineCheck(ctx context.Context, rec *kafka.Record, opts *Options) error {
+func (t *targets) lineCheck(ctx context.Context, rec *record.Record, opts *Options) error {
 	topic, part := rec.Topic, rec.Partition
 	if opts.Topic != "" {
 		topic = opts.Topic
 	}
-	if opts.Partition != kafka.AnyPartition {
-		part = kafka.AnyPartition
+	if opts.Partition != record.AnyPartition {
+		part = record.AnyPartition
 	}
 	err := t.check(ctx, topic, part)
 	var nf *kafka.TopicNotFoundError
