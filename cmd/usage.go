@@ -68,4 +68,3 @@ func flagError(err error) error {
 	}
 	return fmt.Errorf("--%s %q: want %s", ive.GetFlag().Name, ive.GetValue(), want)
 }
-
