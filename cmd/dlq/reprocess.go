@@ -192,7 +192,7 @@ func printRoutes(f *cmdutil.Factory, sum dlq.RedriveSummary) error {
 			if !wide && r.Problem != "" {
 				action += ": " + r.Problem
 			}
-			exc := errorClass(r.Exception, r.RootCause)
+			exc := dlq.ErrorClass(r.Exception, r.RootCause)
 			if wide {
 				exc = r.Exception
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/position"
@@ -176,7 +177,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 }
 
 func parseTopicScope(s string) (reset.TopicScope, error) {
-	return cmdutil.ParseTopicScope("--topic", s)
+	return admin.ParseTopicScope("--topic", s)
 }
 
 func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error {

@@ -118,7 +118,7 @@ func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string,
 			return nil, nil, err
 		}
 		for _, a := range args {
-			ts, err := cmdutil.ParseTopicScope("topic", a)
+			ts, err := admin.ParseTopicScope("topic", a)
 			if err != nil {
 				return nil, nil, exitcode.WithCode(exitcode.Usage, err)
 			}

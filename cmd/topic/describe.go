@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
@@ -122,7 +123,7 @@ func describeGrids(t kafka.TopicDescription) []*output.Grid {
 	configs := output.NewGrid("CONFIG", "VALUE", "SOURCE")
 	configs.Title = "Config overrides"
 	for _, c := range t.Configs {
-		configs.Row(c.Name, cmdutil.ConfigValue(c), c.Source)
+		configs.Row(c.Name, admin.ConfigValue(c), c.Source)
 	}
 	if len(t.Configs) == 0 {
 		configs.Row("(none)", "", "")

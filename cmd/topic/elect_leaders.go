@@ -51,7 +51,7 @@ only the partitions an election would change. --execute elects.`,
 			}
 			var scope []kafka.TopicScope
 			for _, a := range args {
-				ts, err := cmdutil.ParseTopicScope("topic", a)
+				ts, err := admin.ParseTopicScope("topic", a)
 				if err != nil {
 					return exitcode.WithCode(exitcode.Usage, err)
 				}

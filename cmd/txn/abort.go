@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
@@ -61,7 +62,7 @@ not within the request timeout.`,
 				return exitcode.UsageError("--max-transaction-timeout must be above 0, e.g. 1m")
 			}
 			if len(args) == 1 {
-				s, err := cmdutil.ParseTopicScope("argument", args[0])
+				s, err := admin.ParseTopicScope("argument", args[0])
 				if err != nil || len(s.Partitions) != 1 {
 					return exitcode.UsageError("%q: want one partition, as TOPIC:P (order-events:1)", args[0])
 				}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
@@ -64,7 +65,7 @@ transactional id its coordinator lists for it.`,
 func scopes(args []string) ([]kafka.TopicScope, error) {
 	out := make([]kafka.TopicScope, 0, len(args))
 	for _, a := range args {
-		s, err := cmdutil.ParseTopicScope("argument", a)
+		s, err := admin.ParseTopicScope("argument", a)
 		if err != nil {
 			return nil, exitcode.WithCode(exitcode.Usage, err)
 		}
