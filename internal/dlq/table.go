@@ -237,3 +237,35 @@ func StatsGrids(st Stats, wide, tty bool, now time.Time) []*output.Grid {
 	}
 	return []*output.Grid{exc, top, tm}
 }
+
+// RoutesGrid is a redrive's dry run: every record and where it would go.
+func (s RedriveSummary) RoutesGrid(wide bool) []*output.Grid {
+	g := output.NewGrid("PARTITION", "OFFSET", "KEY", "ERROR", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT")
+	if wide {
+		g.Header = []string{"PARTITION", "OFFSET", "KEY", "EXCEPTION", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT", "ROOT-CAUSE", "PROBLEM"}
+	}
+	g.Empty = "No records to reprocess."
+	for _, r := range s.Routes {
+		tp := "-"
+		switch {
+		case r.TargetPartition != nil:
+			tp = strconv.Itoa(int(*r.TargetPartition))
+		case r.Action == "send":
+			tp = "any" // a null key: the partitioner picks one
+		}
+		action := r.Action
+		if !wide && r.Problem != "" {
+			action += ": " + r.Problem
+		}
+		exc := ErrorClass(r.Exception, r.RootCause)
+		if wide {
+			exc = r.Exception
+		}
+		row := []string{strconv.Itoa(int(r.Partition)), output.Int(r.Offset), r.Key, output.OrDash(exc), action, output.OrDash(r.Target), tp, strconv.Itoa(r.Attempt)}
+		if wide {
+			row = append(row, output.OrDash(r.RootCause), output.OrDash(r.Problem))
+		}
+		g.Row(row...)
+	}
+	return []*output.Grid{g}
+}
