@@ -81,9 +81,9 @@ var (
 	// the next, so the parts after the first are each optional.
 	sampleDuration = regexp.MustCompile(`\b(\d+h(\d+m)?(\d+(\.\d+)?m?s)?|\d+m(\d+(\.\d+)?m?s)?|\d+(\.\d+)?m?s)\b`)
 	// A topic id may begin or end with "-" or "_", where \b does not hold.
-	sampleTopicID  = regexp.MustCompile(`(^|[^A-Za-z0-9_-])[A-Za-z0-9_-]{22}($|[^A-Za-z0-9_-])`)
-	sampleAddr     = regexp.MustCompile(`127\.0\.0\.1:\d+`)
-	sampleMillis   = regexp.MustCompile(`"at":\d{13}`)
+	sampleTopicID = regexp.MustCompile(`(^|[^A-Za-z0-9_-])[A-Za-z0-9_-]{22}($|[^A-Za-z0-9_-])`)
+	sampleAddr    = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	sampleMillis  = regexp.MustCompile(`"at":\d{13}`)
 	// Log sizes follow how the demo's records were batched, which follows
 	// timing: 86.8 KiB in one run is 86.9 KiB in the next on a busy machine.
 	sampleSize   = regexp.MustCompile(`\b\d+(\.\d+)? (B|KiB|MiB|GiB)\b`)
