@@ -80,7 +80,7 @@ var (
 	// Durations as Go prints them rounded: 1h11m in one run is 1h11m3s in
 	// the next, so the parts after the first are each optional.
 	sampleDuration = regexp.MustCompile(`\b(\d+h(\d+m)?(\d+(\.\d+)?m?s)?|\d+m(\d+(\.\d+)?m?s)?|\d+(\.\d+)?m?s)\b`)
-	// A topic id may begin or end with "-" or "_", where \b does not hold.
+	// A topic id may begin or end with "-", where \b does not hold.
 	sampleTopicID = regexp.MustCompile(`(^|[^A-Za-z0-9_-])[A-Za-z0-9_-]{22}($|[^A-Za-z0-9_-])`)
 	sampleAddr    = regexp.MustCompile(`127\.0\.0\.1:\d+`)
 	sampleMillis  = regexp.MustCompile(`"at":\d{13}`)
