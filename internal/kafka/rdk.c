@@ -184,12 +184,18 @@ static const unsigned char *sc_next_record(const unsigned char *buf, sc_record *
 // meanwhile: a full queue fails a suffix of the batch, which is left for the
 // next call, as in sc_produce_batch. Any other failure is the record's own
 // (too large, no such partition) and is reported for it.
+//
+// A transactional producer's records for a given partition take the
+// rd_kafka_producev path: rd_kafka_produce_batch with
+// RD_KAFKA_MSG_F_PARTITION appends them to the partition's queue without
+// adding the partition to the transaction, so they are never sent and time
+// out (those the partitioner places are added).
 static int sc_produce_plain(sc_producer *p, rd_kafka_topic_t *topic, const unsigned char *buf, int n, int64_t first_id, int *err) {
 	if (n > SC_PRODUCE_BATCH) return -1;
 	for (int i = 0; i < n; i++) {
 		sc_record r;
 		buf = sc_next_record(buf, &r);
-		if (r.header_count != 0 || r.timestamp != 0) return -1;
+		if (r.header_count != 0 || r.timestamp != 0 || (p->transactional && r.partition >= 0)) return -1;
 		sc_rdk_msg_t *m = &p->plain[i];
 		memset(m, 0, sizeof *m);
 		m->partition = r.partition; // RD_KAFKA_MSG_F_PARTITION: this, or the partitioner for -1

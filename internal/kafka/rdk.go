@@ -119,6 +119,9 @@ func newRDKProducer(conf map[string]string, cl *Client) (*rdkProducer, error) {
 		C.rd_kafka_conf_destroy(cconf)
 		return nil, fmt.Errorf("%s", C.GoString((*C.char)(unsafe.Pointer(&errstr[0]))))
 	}
+	if conf["transactional.id"] != "" {
+		p.transactional = 1
+	}
 	return &rdkProducer{p: p, handle: h, topics: map[string]*C.rd_kafka_topic_t{}, acks: make([]C.sc_ack, 16<<10),
 		stopTokens: cl.rdkTokens(p.rk)}, nil
 }

@@ -197,6 +197,7 @@ typedef struct {
 	size_t nacks, capacity;
 	int client_err; // first client-level error (auth, TLS, fatal)
 	char client_errstr[512];
+	int transactional; // has a transactional.id (see sc_produce_plain)
 	// Plain records (no headers, no timestamp) go to librdkafka in one
 	// rd_kafka_produce_batch call (see sc_produce_plain).
 	sc_rdk_msg_t plain[SC_PRODUCE_BATCH];
