@@ -173,7 +173,7 @@ func (w *Writer) reports() {
 func (w *Writer) drain() {
 	w.drainMu.Lock()
 	defer w.drainMu.Unlock()
-	ds, err := w.p.takeReports(w.reportBuf[:0])
+	ds, acked, err := w.p.takeReports(w.reportBuf[:0], w.opts.OnDelivery != nil)
 	if err != nil {
 		w.setErr(err)
 	}
@@ -183,9 +183,12 @@ func (w *Writer) drain() {
 		d.opaque = nil
 	}
 	w.reportBuf = ds
+	// Counted last: Flush returns once every enqueued record is counted,
+	// so OnDelivery has run for each by then.
+	w.delivered.Add(acked)
 }
 
-// report counts one record's delivery report and passes it to OnDelivery.
+// report counts one record's failure and passes its report to OnDelivery.
 func (w *Writer) report(opaque any, id int64, topic string, partition int32, err error) {
 	if err != nil {
 		w.setErr(fmt.Errorf("delivering to %s[%d]: %w", topic, partition, err))
@@ -194,13 +197,9 @@ func (w *Writer) report(opaque any, id int64, topic string, partition int32, err
 	if w.opts.OnDelivery != nil {
 		w.opts.OnDelivery(opaque, err)
 	}
-	// Counted last: Flush returns once every enqueued record is counted,
-	// so OnDelivery has run for each by then.
 	if err != nil {
 		w.failed.Add(1)
-	} else {
-		w.delivered.Add(1)
-	}
+	} // a success is counted by drain, after the batch's OnDelivery calls
 }
 
 func (w *Writer) setErr(err error) { w.firstErr.CompareAndSwap(nil, &err) }
