@@ -109,7 +109,7 @@ func TestAdminBadInput(t *testing.T) {
 		{[]string{"topic", "reassign", "order-events"}, 2, "--broker-ids"},
 		{[]string{"topic", "reassign", "order-events", "--broker-ids", "0", "--wait"}, 2, "--wait goes with"},
 		{[]string{"topic", "reassign", "order-events", "--broker-ids", "5"}, 1, "broker 5 is not in cluster"},
-		{[]string{"topic", "reassign", "--reassignment-json-file", plan}, 2, "between a broker's log dirs"},
+		{[]string{"topic", "reassign", "--reassignment-json-file", plan}, 1, `broker 0 has no log dir "/data/a" (its log dirs: /mem/kfake)`},
 		{[]string{"version", "extra"}, 2, "takes no arguments"},
 	} {
 		r := run(t, b.args(c.args...)...)

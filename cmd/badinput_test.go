@@ -191,6 +191,24 @@ var badInputs = []badInput{
 	{args: []string{"user", "create", "carol", "--mechanism", "SCRAM-SHA-1", "--password-env", "X"}, code: 2, msg: `--mechanism "SCRAM-SHA-1": choose SCRAM-SHA-256 or SCRAM-SHA-512`},
 	{args: []string{"topic", "delete-records", "order-events", "--before", "99999"}, code: 1, msg: `order-events[0]: offset 99999 is past the log end offset `},
 	{args: []string{"topic", "elect-leaders", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
+	{args: []string{"topic", "reassign", "--throttle", "1048576"}, code: 2, msg: `--throttle limits the moves of a reassignment: name it with TOPIC... --broker-ids 1,2,3 or --reassignment-json-file F, and --execute`},
+	{args: []string{"topic", "reassign", "order-events", "--broker-ids", "0", "--verify", "--throttle", "1048576"}, code: 2, msg: `--throttle is set when --execute starts the moves`},
+
+	// Transactions, quotas, client metrics, features, the quorum.
+	{args: []string{"txn", "abort", "order-events:0", "--execute", "--yes"}, code: 1, msg: `no transaction is open on order-events[0]: nothing to abort`},
+	{args: []string{"txn", "abort", "order-events"}, code: 2, msg: `"order-events": want one partition, as TOPIC:P (order-events:1)`},
+	{args: []string{"txn", "find-hanging"}, code: 2, msg: `name where to look: TOPIC[:P,...]..., --broker N or --all-topics`},
+	{args: []string{"txn", "list", "--state", "running"}, code: 2, msg: `--state: transaction state "running": use one of Empty, Ongoing, PrepareCommit`},
+	{args: []string{"txn", "list", "--transactional-id-pattern", "orders-(.*"}, code: 2, msg: `--transactional-id-pattern "orders-(.*" is not a valid regular expression: missing closing ): ` + "`orders-(.*`"},
+	{args: []string{"txn", "describe", "nosuch-tx"}, code: 1, msg: `transactional id "nosuch-tx" not found (0 transactional ids exist)`},
+	{args: []string{"quota", "alter", "--name", "topic=order-events", "--add", "producer_byte_rate=1048576"}, code: 2, msg: `--name topic=order-events: unknown entity type "topic": quotas apply to user, client-id and ip`},
+	{args: []string{"quota", "alter", "--name", "ip=10.0.0.7", "--add", "producer_byte_rate=1048576"}, code: 2, msg: `producer_byte_rate applies to user and client-id quotas, not to ip`},
+	{args: []string{"quota", "alter", "--name", "user=alice", "--add", "producer_bytes=1"}, code: 2, msg: `unknown quota "producer_bytes"`},
+	{args: []string{"client-metrics", "create", "m1", "--metrics", "*", "--match", "client=x"}, code: 2, msg: `--match "client=x": unknown selector "client"`},
+	{args: []string{"client-metrics", "delete", "nosuch"}, code: 1, msg: `client metrics subscription "nosuch" not found (0 subscriptions exist)`},
+	{args: []string{"cluster", "features", "upgrade", "--feature", "group.version=7"}, code: 1, msg: `group.version 7: the brokers support levels 0 to 1; nothing changed`},
+	{args: []string{"cluster", "features", "upgrade", "--release-version", "5.1"}, code: 2, msg: `unknown Kafka release "5.1": known are 3.3, 3.4`},
+	{args: []string{"cluster", "quorum"}, code: 1, msg: `the cluster does not offer DescribeQuorum (API key 55): the playground's broker (franz-go's kfake) does not implement it`},
 }
 
 // Every bad input of the catalogue exits with its code and says what is

@@ -103,3 +103,34 @@ func TestCompleteAuthFlags(t *testing.T) {
 		}
 	}
 }
+
+// The transaction, quota and client metrics commands complete from the
+// cluster and from Kafka's names: transactional ids, states, broker ids,
+// quota entity types, subscription names.
+func TestCompleteTxnQuotaAndClientMetrics(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t)
+	run(t, b.args("topic", "create", "payments")...).ok(t)
+	b.openTransaction(t, "payments-tx", "payments", 0, "held")
+	run(t, b.args("client-metrics", "create", "producers-1m", "--metrics", "org.apache.kafka.producer.", "--execute")...).ok(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"txn", "describe", "pay"}, "payments-tx :4"},
+		{[]string{"txn", "abort", "--transactional-id", ""}, "payments-tx :4"},
+		{[]string{"txn", "find-hanging", "--broker", ""}, "0 :4"},
+		{[]string{"txn", "producers", "pay"}, "payments :4"},
+		{[]string{"quota", "alter", "--default", ""}, "user client-id ip :4"},
+		{[]string{"client-metrics", "describe", ""}, "producers-1m :4"},
+	} {
+		r := run(t, append([]string{"__complete", "--brokers", b.addr}, c.args...)...).ok(t)
+		if got := strings.Join(strings.Split(strings.TrimSpace(r.out), "\n"), " "); got != c.want {
+			t.Errorf("%v: %q, want %q", c.args, got, c.want)
+		}
+	}
+	r := run(t, "__complete", "--brokers", b.addr, "txn", "list", "--state", "").ok(t)
+	if !strings.Contains(r.out, "Ongoing\n") || !strings.Contains(r.out, "PrepareCommit\n") {
+		t.Errorf("txn list --state completes %q", r.out)
+	}
+}

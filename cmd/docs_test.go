@@ -24,7 +24,7 @@ import (
 
 // The hand-written docs whose shell examples must run as written on a fresh
 // playground.
-var exampleDocs = []string{"README.md", "docs/getting-started.md", "docs/consumer-groups.md", "docs/replay.md", "docs/dlq.md", "docs/schema-registry.md", "docs/trace.md"}
+var exampleDocs = []string{"README.md", "docs/getting-started.md", "docs/consumer-groups.md", "docs/replay.md", "docs/dlq.md", "docs/admin.md", "docs/schema-registry.md", "docs/trace.md"}
 
 // exampleExpect is what an example is known to do other than succeed: its
 // exit code, or why it is not run. Every entry must still be in the docs,
@@ -49,6 +49,9 @@ var exampleExpect = map[string]struct {
 	// The docs show these failing on purpose.
 	"streamctl topic describe orders":                               {code: 1},
 	"streamctl user create etl --mechanism SCRAM-SHA-512 --execute": {code: 2}, // asks for the password on a terminal
+	"streamctl user create etl --execute":                           {code: 2}, // the same, in docs/admin.md
+	"streamctl txn abort order-events:0":                            {code: 1}, // a transaction that is not hanging, refused
+	"streamctl cluster quorum":                                      {code: 1}, // the playground has no KRaft quorum
 	"streamctl group lag analytics-group --fail-above-time 5m":      {code: 3}, // the gate failing, as the doc shows
 }
 

@@ -17,13 +17,16 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/streamctl/streamctl/cmd/acl"
+	"github.com/streamctl/streamctl/cmd/clientmetrics"
 	"github.com/streamctl/streamctl/cmd/cluster"
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/cmd/dlq"
 	"github.com/streamctl/streamctl/cmd/group"
 	"github.com/streamctl/streamctl/cmd/profile"
+	"github.com/streamctl/streamctl/cmd/quota"
 	"github.com/streamctl/streamctl/cmd/schema"
 	"github.com/streamctl/streamctl/cmd/topic"
+	"github.com/streamctl/streamctl/cmd/txn"
 	"github.com/streamctl/streamctl/cmd/user"
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
@@ -220,6 +223,9 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 		profile.NewCmd(f),
 		dlq.NewCmd(f),
 		schema.NewCmd(f),
+		txn.NewCmd(f),
+		quota.NewCmd(f),
+		clientmetrics.NewCmd(f),
 		newConsumeCmd(f),
 		newProduceCmd(f),
 		newReplayCmd(f),

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // matrix is what the auth matrix ran: for each way to authenticate, each
@@ -269,6 +272,82 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	step("user create", "", nil, "user", "create", scramUser, "--password-env", "E2E_MATRIX_PASSWORD", "--iterations", "4096", "--execute")
 	step("user list", "", nil, "user", "list")
 	step("user delete", "", nil, "user", "delete", scramUser, "--execute", "--yes")
+
+	// transactions, quotas, client metrics, feature levels, the quorum:
+	// franz-go requests all. A transactional producer killed -9 inside its
+	// transaction on partition 0 leaves it open: shown, marked in the lag
+	// of a group held behind it, and aborted.
+	txid := topic + "-tx"
+	producer := u.start("produce", topic, "--partition", "0", "--transactional-id", txid, "-X", "transaction.timeout.ms=900000", "--profile", p.name)
+	if _, err := producer.stdin.Write([]byte("in-txn\n")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, time.Minute, func() (bool, string) {
+		r := u.run("txn", "describe", txid, "-o", "json", "--profile", p.name)
+		return r.code == 0 && strings.Contains(r.stdout, `"state": "Ongoing"`) && strings.Contains(r.stdout, `"partition": 0`), r.String()
+	})
+	eventually(t, time.Minute, func() (bool, string) {
+		r := u.run("txn", "producers", topic+":0", "-o", "json", "--profile", p.name)
+		return r.code == 0 && regexp.MustCompile(`"txn_start_offset": \d`).MatchString(r.stdout), r.String()
+	})
+	_ = producer.cmd.Process.Signal(syscall.SIGKILL)
+	producer.wait(t)
+	tr.add(result{args: []string{"produce (killed -9 inside its transaction)"}, stderr: producer.stderr.String()})
+	step("txn list", "", func(r result) string {
+		if !strings.Contains(r.stdout, txid) {
+			return "the open transaction is not listed"
+		}
+		return ""
+	}, "txn", "list", "--state", "ongoing", "--transactional-id-pattern", txid)
+	step("txn describe", "", nil, "txn", "describe", txid)
+	step("txn producers", "", nil, "txn", "producers", topic+":0")
+	step("txn find-hanging", "", func(r result) string {
+		if !strings.Contains(r.stdout, txid) {
+			return "the killed producer's transaction is not found"
+		}
+		return ""
+	}, "txn", "find-hanging", topic, "--max-transaction-timeout", "1ns")
+	step("consume -g (read_committed, held)", "", nil, "consume", topic, "-p", "0", "-e", "-g", group+"-held", "-o", "raw")
+	step("group lag (held behind the transaction)", "", func(r result) string {
+		if !strings.Contains(r.stderr, "is held at offset") || !strings.Contains(r.stderr, txid) {
+			return "the held partition is not marked"
+		}
+		return ""
+	}, "group", "lag", group+"-held", "--held-after", "1ns")
+	step("txn abort --execute", "", func(r result) string {
+		if !strings.Contains(r.stderr, "Aborted the transaction of") {
+			return "not aborted"
+		}
+		return ""
+	}, "txn", "abort", "--transactional-id", txid, "--max-transaction-timeout", "1ns", "--execute", "--yes")
+	step("quota alter", "", nil, "quota", "alter", "--name", "client-id="+topic, "--add", "producer_byte_rate=1048576", "--execute")
+	step("quota list", "", func(r result) string {
+		if !strings.Contains(r.stdout, topic) {
+			return "the quota just set is not listed"
+		}
+		return ""
+	}, "quota", "list", "--name", "client-id="+topic)
+	step("quota describe", "", func(r result) string {
+		if !strings.Contains(r.stdout, "1048576") {
+			return "the quota that applies is not shown"
+		}
+		return ""
+	}, "quota", "describe", "--name", "client-id="+topic)
+	step("quota alter --delete", "", nil, "quota", "alter", "--name", "client-id="+topic, "--delete", "producer_byte_rate", "--execute")
+	step("client-metrics create", "", nil, "client-metrics", "create", topic, "--metrics", "org.apache.kafka.producer.", "--execute")
+	step("client-metrics alter", "", nil, "client-metrics", "alter", topic, "--interval", "1m", "--execute")
+	step("client-metrics list", "", func(r result) string {
+		if !strings.Contains(r.stdout, topic) {
+			return "the subscription is not listed"
+		}
+		return ""
+	}, "client-metrics", "list")
+	step("client-metrics describe", "", nil, "client-metrics", "describe", topic)
+	step("client-metrics delete", "", nil, "client-metrics", "delete", topic, "--execute", "--yes")
+	step("cluster features describe", "", nil, "cluster", "features", "describe")
+	step("cluster features downgrade (validate only)", "", nil, "cluster", "features", "downgrade", "--feature", "eligible.leader.replicas.version=0")
+	step("cluster quorum", "", nil, "cluster", "quorum")
+	step("topic reassign --throttle (dry run)", "", nil, "topic", "reassign", topic, "--broker-ids", "1", "--throttle", "1048576")
 
 	// dlq and replay: record pipelines of their own
 	// Its own topics only: dlq list fails when a topic it lists is deleted

@@ -54,7 +54,9 @@ func startOtherBroker(t *testing.T, what, dir string, extraEnv []string, args ..
 	}
 	t.Logf("%s ready after %s in %s", what, time.Since(start).Round(time.Second), dir)
 	if !envTrue("STREAMCTL_E2E_KEEP_BROKER") {
+		watchdog := startWatchdog(append([]string{"STREAMCTL_KAFKA_RUN=" + dir}, extraEnv...), filepath.Join(repoDir, "scripts", "kafka-broker"))
 		t.Cleanup(func() {
+			defer stopWatchdog(watchdog)
 			stop := exec.Command(filepath.Join(repoDir, "scripts", "kafka-broker"), "stop")
 			stop.Env = append(append(os.Environ(), "STREAMCTL_KAFKA_RUN="+dir), extraEnv...)
 			stop.Stderr = io.Discard
@@ -97,7 +99,8 @@ func oracleReplicas(t testing.TB, bootstrap, topic string) map[int32]string {
 	return m
 }
 
-// Reassignment and leader elections on three nodes, each step checked
+// Reassignment, leader elections, the KRaft quorum, throttled moves and
+// moves between a broker's log dirs on three nodes, each step checked
 // with Kafka's own tools: the plan from --broker-ids is the documented
 // spread; kafka-reassign-partitions and streamctl --verify agree before
 // and after --execute --wait; the rollback file streamctl saves is
@@ -227,4 +230,11 @@ func TestThreeNodeReassignAndElect(t *testing.T) {
 	u.run("topic", "reassign", topic).exit(t, 2)
 	u.run("topic", "reassign", "--reassignment-json-file", plan, "--verify", "--execute").exit(t, 2)
 	u.run("cluster", "config", "get", "--broker", "7").exit(t, 1).errContains(t, "broker 7 is not in cluster")
+
+	// The same cluster serves the KRaft quorum and a throttled move
+	// (cluster3_kafka4_test.go): one 3-node cluster per run, its start
+	// being the slow part.
+	checkQuorum(t, env, u)
+	checkThrottledReassign(t, env, u)
+	checkLogDirMoves(t, env, u)
 }

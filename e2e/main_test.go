@@ -89,13 +89,8 @@ func testMain(m *testing.M) int {
 
 	var watchdog *exec.Cmd
 	if !keep {
-		watchdog = startWatchdog()
-	}
-	stopWatchdog := func() {
-		if watchdog != nil {
-			_ = watchdog.Process.Kill()
-			_ = watchdog.Wait()
-		}
+		watchdog = startWatchdog([]string{"STREAMCTL_KAFKA_RUN=" + runDir, "STREAMCTL_REGISTRY_RUN=" + regRunDir},
+			filepath.Join(repoDir, "scripts", "schema-registry"), filepath.Join(repoDir, "scripts", "kafka-broker"))
 	}
 
 	regStarted := make(chan struct{})
@@ -108,7 +103,7 @@ func testMain(m *testing.M) int {
 	}
 	switch {
 	case code == 2: // java, openssl, go or mvn missing
-		stopWatchdog()
+		stopWatchdog(watchdog)
 		reason := lastLine(stderr)
 		reason = strings.TrimPrefix(reason, "kafka-broker: ")
 		if reason == "" {
@@ -132,7 +127,7 @@ func testMain(m *testing.M) int {
 		if !keep {
 			stopBroker()
 		}
-		stopWatchdog()
+		stopWatchdog(watchdog)
 		return 1
 	}
 	defer func() {
@@ -141,7 +136,7 @@ func testMain(m *testing.M) int {
 		} else {
 			fmt.Fprintf(os.Stderr, "e2e: broker and registry left running (STREAMCTL_E2E_KEEP_BROKER=1); stop them with STREAMCTL_KAFKA_RUN=%s scripts/kafka-broker stop; STREAMCTL_REGISTRY_RUN=%s scripts/schema-registry stop\n", runDir, regRunDir)
 		}
-		stopWatchdog()
+		stopWatchdog(watchdog)
 	}()
 	if buildErr != nil {
 		fmt.Fprintf(os.Stderr, "e2e: FAIL: building streamctl: %v\n", buildErr)
@@ -278,20 +273,29 @@ func stopBroker() {
 }
 
 // startWatchdog starts a process, outside our process group so that Ctrl-C
-// does not reach it, that stops the broker if this test binary dies without
-// doing so itself (a panic, go test's -timeout, a kill). On a normal exit
-// TestMain kills it first.
-func startWatchdog() *exec.Cmd {
-	script := filepath.Join(repoDir, "scripts", "kafka-broker")
-	cmd := exec.Command("bash", "-c", `while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$3" stop; exec "$2" stop`,
-		"e2e-watchdog", strconv.Itoa(os.Getpid()), script, filepath.Join(repoDir, "scripts", "schema-registry"))
-	cmd.Env = append(os.Environ(), "STREAMCTL_KAFKA_RUN="+runDir, "STREAMCTL_REGISTRY_RUN="+regRunDir)
+// does not reach it, that runs `SCRIPT stop` for each script with env if
+// this test binary dies without doing so itself (a panic, go test's
+// -timeout, a kill): a broker left behind would load the machine for every
+// later run. On a normal exit the caller kills it first.
+func startWatchdog(env []string, scripts ...string) *exec.Cmd {
+	args := append([]string{"-c", `pid=$1; shift; while kill -0 "$pid" 2>/dev/null; do sleep 1; done; for s; do "$s" stop; done`,
+		"e2e-watchdog", strconv.Itoa(os.Getpid())}, scripts...)
+	cmd := exec.Command("bash", args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: no watchdog for the broker: %v\n", err)
 		return nil
 	}
 	return cmd
+}
+
+// stopWatchdog ends a watchdog whose brokers were stopped in order.
+func stopWatchdog(cmd *exec.Cmd) {
+	if cmd != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}
 }
 
 // parseExports reads the `export KEY=value` lines the broker script prints;

@@ -11,8 +11,8 @@ import (
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := cmdutil.Group(&cobra.Command{
 		Use:   "cluster",
-		Short: "Describe the cluster, its brokers and log dirs; read and change broker configs",
+		Short: "Describe the cluster, its brokers and log dirs; broker configs, feature levels, the KRaft quorum",
 	})
-	cmd.AddCommand(NewCmdDescribe(f, nil), newCmdConfig(f))
+	cmd.AddCommand(NewCmdDescribe(f, nil), newCmdConfig(f), newCmdFeatures(f), newCmdQuorum(f))
 	return cmd
 }

@@ -24,6 +24,7 @@ type LagOptions struct {
 	Sort        string
 	ResetPolicy string
 	NoTimeLag   bool
+	HeldAfter   time.Duration
 }
 
 // AddLagFlags registers the shared view flags.
@@ -33,6 +34,7 @@ func AddLagFlags(cmd *cobra.Command, o *LagOptions) {
 	cmd.Flags().StringVar(&o.Sort, "sort", "partition", "row order: partition, lag or time-lag (largest first)")
 	cmd.Flags().StringVar(&o.ResetPolicy, "reset-policy", "latest", "the group's auto.offset.reset, used for lag where it has no commit: latest or earliest")
 	cmd.Flags().BoolVar(&o.NoTimeLag, "no-time-lag", false, "skip measuring lag in time (saves one read per lagging partition)")
+	cmd.Flags().DurationVar(&o.HeldAfter, "held-after", group.DefaultHeldAfter, "mark partitions held behind an open transaction for longer than this")
 }
 
 func (o *LagOptions) validate() error {
@@ -41,6 +43,9 @@ func (o *LagOptions) validate() error {
 	}
 	if o.ResetPolicy != "latest" && o.ResetPolicy != "earliest" {
 		return exitcode.UsageError("--reset-policy %q: use latest or earliest", o.ResetPolicy)
+	}
+	if o.HeldAfter <= 0 {
+		return exitcode.UsageError("--held-after must be above 0, e.g. 1m")
 	}
 	return nil
 }
@@ -142,6 +147,7 @@ that are behind.`,
 				if lags, err = group.Describe(cmd.Context(), client, args, opts.query()); err != nil {
 					return err
 				}
+				opts.markHeld(cmd.Context(), f, client, lags)
 			}
 			opts.shape(lags)
 			if all && opts.OnlyLagging {
@@ -153,6 +159,7 @@ that are behind.`,
 				for _, l := range lags {
 					grids = append(grids, summaryGrid(l, wide), partitionGrid(l, true, wide), topicGrid(l))
 					grids = append(grids, memberGrids(l, wide)...)
+					grids = append(grids, heldGrid(l)...)
 				}
 				return grids
 			})

@@ -132,6 +132,7 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 			if lags, err = group.Describe(ctx, c, ids, opts.query()); err != nil {
 				return err
 			}
+			opts.markHeld(ctx, f, c, lags)
 		}
 		gateErr := gate.CheckAll(lags)
 		if gateErr == nil || opts.Wait <= 0 || time.Now().After(deadline) {
@@ -162,7 +163,7 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 func printLags(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag) error {
 	if !opts.All {
 		return format.Print(f.IO, f.Output(), lags[0], func(wide bool) []*format.Grid {
-			return []*format.Grid{summaryGrid(lags[0], wide), partitionGrid(lags[0], false, wide)}
+			return append([]*format.Grid{summaryGrid(lags[0], wide), partitionGrid(lags[0], false, wide)}, heldGrid(lags[0])...)
 		})
 	}
 	return format.Print(f.IO, f.Output(), lags, func(bool) []*format.Grid {
@@ -179,6 +180,8 @@ func printLags(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag) error 
 type WatchLine struct {
 	group.Sample
 	group.Status
+	// Held are the partitions held behind an open transaction.
+	Held []group.PartitionLag `json:"held,omitempty"`
 }
 
 func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagCmdOptions) error {
@@ -191,6 +194,11 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *La
 		lags, err := group.Describe(ctx, c, []string{opts.Group}, q)
 		if ctx.Err() != nil {
 			return ctx.Err() // Ctrl-C: exit 130, as documented
+		}
+		if err == nil && f.IO.OutTTY {
+			opts.markHeld(ctx, f, c, lags)
+		} else if err == nil {
+			opts.markHeldQuietly(ctx, c, lags)
 		}
 		var st group.Status
 		if err != nil {
@@ -213,6 +221,7 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *La
 			line := WatchLine{Status: st}
 			if err == nil {
 				line.Sample = window[len(window)-1]
+				line.Held = heldOf(lags[0])
 			} else {
 				line.Sample = group.Sample{Time: now, Group: opts.Group}
 			}
@@ -261,4 +270,8 @@ func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, histor
 	fmt.Fprint(f.IO.Out, b.String())
 	opts.shape(lags)
 	_ = format.RenderGrid(f.IO, partitionGrid(lags[0], false, false), false)
+	for _, g := range heldGrid(lags[0]) {
+		fmt.Fprintln(f.IO.Out)
+		_ = format.RenderGrid(f.IO, g, false)
+	}
 }

@@ -3,8 +3,6 @@ package topic
 import (
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -13,7 +11,6 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
@@ -27,6 +24,11 @@ type ReassignOptions struct {
 	Cancel            bool
 	Wait              bool
 	Export            bool
+	// Throttle and LogDirsThrottle are --throttle and
+	// --replica-alter-log-dirs-throttle, in bytes per second (-1: none).
+	Throttle          int64
+	LogDirsThrottle   int64
+	PreserveThrottles bool
 	exec              *cmdutil.Execute
 }
 
@@ -42,7 +44,10 @@ those brokers: replica i of the n-th partition on the (n+i)-th broker, so
 leaders and replicas are balanced; --replication-factor changes the count) or
 from a file in Kafka's reassignment JSON (--reassignment-json-file, what
 kafka-reassign-partitions --generate prints). Every broker must be in the
-cluster. The first replica of each partition is its preferred leader.
+cluster. The first replica of each partition is its preferred leader. In the
+file, log_dirs may name, instead of "any", the log dir of its broker a
+replica goes to (an absolute path of its log.dirs): --execute then asks that
+broker to move it there (AlterReplicaLogDirs), once it has the replica.
 
 Without --execute it shows each partition's current and target replicas
 (--export prints the target as Kafka's JSON instead). --execute saves the
@@ -52,10 +57,22 @@ the progress until every partition is moved. --verify checks a plan that was
 executed (by streamctl or Kafka's tool): exit 0 when every partition is
 complete, 3 while some are still moving, 1 when some are neither. --cancel
 with --execute stops moves in progress; the partitions keep their replicas
-from before.`,
+from before.
+
+--throttle limits the copying to that many bytes per second, as
+kafka-reassign-partitions --throttle does: --execute sets the rate
+(leader.replication.throttled.rate and follower.replication.throttled.rate)
+on every broker that sends or receives a moving replica, and lists the
+throttled replicas on each topic; --verify shows it while partitions move
+and removes it once every partition is complete (--wait too), unless
+--preserve-throttles. --replica-alter-log-dirs-throttle limits moves between
+a broker's log dirs the same way: it sets
+replica.alter.log.dirs.io.max.bytes.per.second on the brokers with a replica
+to move between their log dirs (none when the file names no log dir).`,
 		Example: `  streamctl topic reassign order-events --broker-ids 2,3,4
   streamctl topic reassign order-events --broker-ids 2,3,4 --export > plan.json
   streamctl topic reassign --reassignment-json-file plan.json --execute --wait
+  streamctl topic reassign --reassignment-json-file plan.json --execute --throttle 10485760
   streamctl topic reassign --reassignment-json-file plan.json --verify`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -74,6 +91,9 @@ from before.`,
 	fl.BoolVar(&opts.Cancel, "cancel", false, "stop the plan's moves in progress (with --execute)")
 	fl.BoolVar(&opts.Wait, "wait", false, "with --execute or --verify: wait until the moves are done, showing progress")
 	fl.BoolVar(&opts.Export, "export", false, "print the target as kafka-reassign-partitions' JSON")
+	fl.Int64Var(&opts.Throttle, "throttle", -1, "with --execute: copy at most this many bytes per second between brokers (removed by --verify when done)")
+	fl.Int64Var(&opts.LogDirsThrottle, "replica-alter-log-dirs-throttle", -1, "with --execute: copy at most this many bytes per second between a broker's log dirs")
+	fl.BoolVar(&opts.PreserveThrottles, "preserve-throttles", false, "with --verify or --wait: leave the throttle in place when every partition is moved")
 	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
 	_ = cmd.RegisterFlagCompletionFunc("broker-ids", cmdutil.CompleteBrokerIDs(f, true))
 	return cmd
@@ -81,6 +101,9 @@ from before.`,
 
 func (o *ReassignOptions) validate(cmd *cobra.Command) error {
 	fromBrokers := len(o.Topics) > 0 || len(o.BrokerIDs) > 0
+	if err := o.validateThrottle(cmd, fromBrokers); err != nil {
+		return err
+	}
 	switch {
 	case o.File != "" && fromBrokers:
 		return exitcode.UsageError("--reassignment-json-file is the whole target: give it without TOPIC or --broker-ids")
@@ -107,12 +130,13 @@ func (o *ReassignOptions) validate(cmd *cobra.Command) error {
 
 func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) error {
 	var target admin.Assignment
+	var dirs admin.LogDirs
 	if opts.File != "" {
 		r, err := os.Open(opts.File)
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, err)
 		}
-		target, err = admin.ReadAssignment(r)
+		target, dirs, err = admin.ReadAssignment(r)
 		r.Close()
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, fmt.Errorf("%s: %w", opts.File, err))
@@ -128,13 +152,13 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			return err
 		}
 	}
-	plan, err := admin.PlanReassignment(ctx, client, target)
+	plan, err := admin.PlanReassignment(ctx, client, target, dirs)
 	if err != nil {
 		return err
 	}
 	switch {
 	case opts.Export:
-		return admin.WriteAssignment(f.IO.Out, target)
+		return admin.WriteAssignment(f.IO.Out, target, dirs)
 	case opts.Verify:
 		if err := admin.Verify(ctx, client, plan, settle); err != nil {
 			return err
@@ -143,6 +167,9 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			if err := waitForMoves(cmd, f, client, plan); err != nil {
 				return err
 			}
+		}
+		if err := settleThrottle(ctx, f, client, plan, opts); err != nil {
+			return err
 		}
 		if err := printReassign(f, plan); err != nil {
 			return err
@@ -161,7 +188,10 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 		}
 		return printReassign(f, plan)
 	}
-	moves := len(plan.Moves())
+	moves := len(plan.Moves()) + len(plan.DirMoves())
+	if opts.Throttle >= 0 || opts.LogDirsThrottle >= 0 {
+		plan.Throttle = planThrottle(f, plan, opts)
+	}
 	if moves == 0 {
 		f.IO.Infof("Every partition is on its target replicas already: nothing to move.")
 	} else if ok, err := opts.exec.Proceed(f, ""); err != nil {
@@ -173,10 +203,16 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			}
 			return err
 		}
-		f.IO.Infof("Started moving %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
-			plural(moves, "partition"), plan.RollbackFile)
+		f.IO.Infof("Started %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
+			movesStarted(plan), plan.RollbackFile)
+		if plan.Throttle != nil {
+			f.IO.Infof("Throttled at %s; --verify removes the throttle once every partition is moved.", throttleRate(plan.Throttle))
+		}
 		if opts.Wait {
 			if err := waitForMoves(cmd, f, client, plan); err != nil {
+				return err
+			}
+			if err := settleThrottle(ctx, f, client, plan, opts); err != nil {
 				return err
 			}
 			if err := printReassign(f, plan); err != nil {
@@ -200,11 +236,15 @@ const settle = 5 * time.Second
 // waitForMoves polls until no partition of the plan is moving, with a
 // progress bar on a terminal. Ctrl-C stops the wait, not the moves.
 func waitForMoves(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, plan *admin.ReassignPlan) error {
-	total := len(plan.Partitions) - plan.Count(admin.Unchanged)
+	total := plan.Total() - plan.Count(admin.Unchanged)
 	var bar *progressbar.ProgressBar
 	if f.IO.ErrTTY {
+		desc := "moving partitions"
+		if plan.Throttle != nil {
+			desc += ", throttled at " + throttleRate(plan.Throttle)
+		}
 		bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f.IO.ErrOut),
-			progressbar.OptionSetDescription("moving partitions"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+			progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	}
 	for {
 		if err := admin.Verify(cmd.Context(), client, plan, settle); err != nil {
@@ -226,51 +266,4 @@ func waitForMoves(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, 
 		case <-time.After(time.Second):
 		}
 	}
-}
-
-// verdict is --verify's exit code: 0 all complete, 3 still moving, 1 some
-// neither at their target nor moving.
-func verdict(plan *admin.ReassignPlan) error {
-	switch {
-	case plan.Count(admin.NotStarted) > 0:
-		return fmt.Errorf("%s neither on the target replicas nor moving: the plan was not executed, or the replicas changed since", partitionsAre(plan.Count(admin.NotStarted)))
-	case plan.Count(admin.InProgress) > 0:
-		return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("%s still moving", partitionsAre(plan.Count(admin.InProgress))))
-	}
-	return nil
-}
-
-func printReassign(f *cmdutil.Factory, plan *admin.ReassignPlan) error {
-	return format.Print(f.IO, f.Output(), plan, func(wide bool) []*format.Grid {
-		g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-REPLICAS", "TARGET-REPLICAS", "STATE")
-		if wide {
-			g.Header = append(g.Header, "ADDING", "REMOVING")
-		}
-		for _, r := range plan.Partitions {
-			state := r.State
-			if !plan.Executed && r.State == admin.NotStarted {
-				state = "would move"
-			}
-			row := []string{r.Topic, strconv.Itoa(int(r.Partition)), format.Int32s(r.Current), format.Int32s(r.Target), state}
-			if wide {
-				row = append(row, orNone(r.Adding), orNone(r.Removing))
-			}
-			g.Row(row...)
-		}
-		return []*format.Grid{g}
-	})
-}
-
-func orNone(ids []int32) string {
-	if len(ids) == 0 {
-		return "-"
-	}
-	return strings.Trim(format.Int32s(ids), " ")
-}
-
-func partitionsAre(n int) string {
-	if n == 1 {
-		return "1 partition is"
-	}
-	return strconv.Itoa(n) + " partitions are"
 }

@@ -28,29 +28,31 @@ func TestReadOffsetsFile(t *testing.T) {
 }
 
 // A plan written by streamctl reads back the same, in the format
-// kafka-reassign-partitions reads (log_dirs "any").
+// kafka-reassign-partitions reads (log_dirs "any", but for the replicas
+// placed in a log dir).
 func TestAssignmentFileRoundTrip(t *testing.T) {
 	a := Assignment{{Topic: "t", Partition: 1}: {3, 1}, {Topic: "t", Partition: 0}: {1, 2}, {Topic: "a", Partition: 0}: {2}}
+	t1on1 := kafka.Replica{TopicPartition: kafka.TopicPartition{Topic: "t", Partition: 1}, Broker: 1}
 	var buf bytes.Buffer
-	if err := WriteAssignment(&buf, a); err != nil {
+	if err := WriteAssignment(&buf, a, LogDirs{t1on1: "/data2"}); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"version":1,"partitions":[{"topic":"a","partition":0,"replicas":[2],"log_dirs":["any"]},{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["any","any"]},{"topic":"t","partition":1,"replicas":[3,1],"log_dirs":["any","any"]}]}` + "\n"
+	want := `{"version":1,"partitions":[{"topic":"a","partition":0,"replicas":[2],"log_dirs":["any"]},{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["any","any"]},{"topic":"t","partition":1,"replicas":[3,1],"log_dirs":["any","/data2"]}]}` + "\n"
 	if buf.String() != want {
 		t.Errorf("WriteAssignment:\n got %s\nwant %s", buf.String(), want)
 	}
-	back, err := ReadAssignment(&buf)
-	if err != nil || len(back) != 3 || back[kafka.TopicPartition{Topic: "t", Partition: 1}][0] != 3 {
-		t.Errorf("read back %v, %v", back, err)
+	back, dirs, err := ReadAssignment(&buf)
+	if err != nil || len(back) != 3 || back[kafka.TopicPartition{Topic: "t", Partition: 1}][0] != 3 || len(dirs) != 1 || dirs[t1on1] != "/data2" {
+		t.Errorf("read back %v %v, %v", back, dirs, err)
 	}
 	for in, want := range map[string]string{
-		`{"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1],"log_dirs":["/data"]}]}`:                       "between a broker's log dirs",
+		`{"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1],"log_dirs":["data"]}]}`:                        "an absolute path of broker 1's log.dirs",
 		`{"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["any"]}]}`:                       "1 log_dirs for 2 replicas",
 		`{"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[]}]}`:                                             "want topic, partition and replicas",
 		`{"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1]},{"topic":"t","partition":0,"replicas":[2]}]}`: "twice",
 		`{"partitions":[{"topic":"t","partition":0,"replicas":[1]}]}`:                                                        "version 0",
 	} {
-		if _, err := ReadAssignment(strings.NewReader(in)); err == nil || !strings.Contains(err.Error(), want) {
+		if _, _, err := ReadAssignment(strings.NewReader(in)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", in, err, want)
 		}
 	}

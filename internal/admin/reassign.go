@@ -36,53 +36,61 @@ type reassignmentEntry struct {
 }
 
 // ReadAssignment reads kafka-reassign-partitions' JSON:
-// {"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["any","any"]}]}.
-// Log dirs other than "any" (moving a replica between a broker's
-// directories) are refused: that is AlterReplicaLogDirs, not done here.
-func ReadAssignment(r io.Reader) (Assignment, error) {
+// {"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["any","/data2"]}]}:
+// the replicas of each partition and, where log_dirs names one rather
+// than "any", the log directory of its broker each replica goes to.
+func ReadAssignment(r io.Reader) (Assignment, LogDirs, error) {
 	var f reassignmentJSON
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf(`not kafka-reassign-partitions' JSON ({"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2]}]}): %w`, err)
+		return nil, nil, fmt.Errorf(`not kafka-reassign-partitions' JSON ({"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2]}]}): %w`, err)
 	}
 	if f.Version != 1 {
-		return nil, fmt.Errorf("version %d: only version 1 is known", f.Version)
+		return nil, nil, fmt.Errorf("version %d: only version 1 is known", f.Version)
 	}
 	if len(f.Partitions) == 0 {
-		return nil, errors.New("no partitions in it")
+		return nil, nil, errors.New("no partitions in it")
 	}
-	out := Assignment{}
+	out, dirs := Assignment{}, LogDirs{}
 	for i, p := range f.Partitions {
 		if p.Topic == "" || p.Partition == nil || len(p.Replicas) == 0 {
-			return nil, fmt.Errorf("partitions[%d]: want topic, partition and replicas", i)
+			return nil, nil, fmt.Errorf("partitions[%d]: want topic, partition and replicas", i)
 		}
 		tp := kafka.TopicPartition{Topic: p.Topic, Partition: *p.Partition}
 		if _, dup := out[tp]; dup {
-			return nil, fmt.Errorf("%s[%d] is in it twice", tp.Topic, tp.Partition)
+			return nil, nil, fmt.Errorf("%s[%d] is in it twice", tp.Topic, tp.Partition)
 		}
 		if len(p.LogDirs) > 0 && len(p.LogDirs) != len(p.Replicas) {
-			return nil, fmt.Errorf("%s[%d]: %d log_dirs for %d replicas", tp.Topic, tp.Partition, len(p.LogDirs), len(p.Replicas))
+			return nil, nil, fmt.Errorf("%s[%d]: %d log_dirs for %d replicas", tp.Topic, tp.Partition, len(p.LogDirs), len(p.Replicas))
 		}
-		for _, d := range p.LogDirs {
-			if d != "any" {
-				return nil, fmt.Errorf("%s[%d]: log dir %q: moving replicas between a broker's log dirs is not supported (use \"any\")", tp.Topic, tp.Partition, d)
+		for j, d := range p.LogDirs {
+			switch {
+			case d == "any":
+			case !strings.HasPrefix(d, "/"):
+				return nil, nil, fmt.Errorf("%s[%d]: log dir %q: want \"any\" or an absolute path of broker %d's log.dirs", tp.Topic, tp.Partition, d, p.Replicas[j])
+			default:
+				dirs[kafka.Replica{TopicPartition: tp, Broker: p.Replicas[j]}] = d
 			}
 		}
 		out[tp] = p.Replicas
 	}
-	return out, nil
+	return out, dirs, nil
 }
 
 // WriteAssignment writes an assignment in kafka-reassign-partitions' JSON,
-// sorted, so either tool can apply it.
-func WriteAssignment(w io.Writer, a Assignment) error {
+// sorted, so either tool can apply it: log_dirs "any" but for the
+// replicas placed in a log dir.
+func WriteAssignment(w io.Writer, a Assignment, logDirs LogDirs) error {
 	f := reassignmentJSON{Version: 1, Partitions: []reassignmentEntry{}}
 	for _, tp := range a.partitions() {
 		p := tp.Partition
 		dirs := make([]string, len(a[tp]))
-		for i := range dirs {
+		for i, b := range a[tp] {
 			dirs[i] = "any"
+			if d, ok := logDirs[kafka.Replica{TopicPartition: tp, Broker: b}]; ok {
+				dirs[i] = d
+			}
 		}
 		f.Partitions = append(f.Partitions, reassignmentEntry{Topic: tp.Topic, Partition: &p, Replicas: a[tp], LogDirs: dirs})
 	}
@@ -178,9 +186,16 @@ type ReassignPlan struct {
 	Cancelled  bool          `json:"cancelled,omitempty" yaml:"cancelled,omitempty"`
 	// RollbackFile holds the assignment before --execute, in Kafka's JSON.
 	RollbackFile string `json:"rollback_file,omitempty" yaml:"rollback_file,omitempty"`
+	// LogDirMoves are the replicas the plan puts in a log dir of their
+	// broker (log_dirs other than "any").
+	LogDirMoves []LogDirMove `json:"log_dir_moves,omitempty" yaml:"log_dir_moves,omitempty"`
+	// Throttle is the replication throttle of the moves, when there is one.
+	Throttle *Throttle `json:"throttle,omitempty" yaml:"throttle,omitempty"`
+
+	dirs LogDirs
 }
 
-// Count returns how many partitions are in the state.
+// Count returns how many partitions and log dir moves are in the state.
 func (p *ReassignPlan) Count(state string) int {
 	n := 0
 	for _, r := range p.Partitions {
@@ -188,8 +203,16 @@ func (p *ReassignPlan) Count(state string) int {
 			n++
 		}
 	}
+	for _, m := range p.LogDirMoves {
+		if m.State == state {
+			n++
+		}
+	}
 	return n
 }
+
+// Total is how many partitions and log dir moves the plan has.
+func (p *ReassignPlan) Total() int { return len(p.Partitions) + len(p.LogDirMoves) }
 
 // Moves is the plan's target for the partitions it changes.
 func (p *ReassignPlan) Moves() Assignment {
@@ -203,9 +226,10 @@ func (p *ReassignPlan) Moves() Assignment {
 }
 
 // PlanReassignment checks the target against the cluster (the partitions
-// exist, every broker is in the cluster, no replica twice) and compares it
-// with the current replicas and any move in progress.
-func PlanReassignment(ctx context.Context, c *kafka.Client, target Assignment) (*ReassignPlan, error) {
+// exist, every broker is in the cluster, no replica twice, each log dir is
+// one of its broker's) and compares it with the current replicas, their
+// log dirs and any move in progress.
+func PlanReassignment(ctx context.Context, c *kafka.Client, target Assignment, dirs LogDirs) (*ReassignPlan, error) {
 	tps := target.partitions()
 	var ids []int32
 	for _, tp := range tps {
@@ -226,7 +250,7 @@ func PlanReassignment(ctx context.Context, c *kafka.Client, target Assignment) (
 	if err := c.CheckBrokers(ctx, ids...); err != nil {
 		return nil, err
 	}
-	plan := &ReassignPlan{Partitions: []ReassignRow{}}
+	plan := &ReassignPlan{Partitions: []ReassignRow{}, dirs: dirs}
 	if err := refresh(ctx, c, plan, target); err != nil {
 		return nil, err
 	}
@@ -266,36 +290,61 @@ func refresh(ctx context.Context, c *kafka.Client, plan *ReassignPlan, target As
 		}
 		plan.Partitions = append(plan.Partitions, r)
 	}
-	return nil
+	return refreshDirs(ctx, c, plan)
 }
 
 // ExecuteReassignment saves the current assignment of the partitions that
 // move to rollbackDir (Kafka's JSON, which --reassignment-json-file reads
-// back) and asks the controller to start the moves.
+// back), puts the plan's throttle in place, if it has one, and asks the
+// controller to start the moves.
 func ExecuteReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPlan, rollbackDir string) error {
-	moves := plan.Moves()
-	if len(moves) == 0 {
+	moves, dirMoves := plan.Moves(), plan.DirMoves()
+	if len(moves) == 0 && len(dirMoves) == 0 {
 		return nil
 	}
-	rollback := Assignment{}
+	rollback, rollbackDirs := Assignment{}, LogDirs{}
 	for _, r := range plan.Partitions {
 		if r.State != Unchanged {
 			rollback[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Current
 		}
 	}
-	path, err := saveRollback(rollback, rollbackDir)
+	for _, m := range plan.LogDirMoves {
+		tp := kafka.TopicPartition{Topic: m.Topic, Partition: m.Partition}
+		if m.State == Unchanged || m.CurrentDir == "" {
+			continue
+		}
+		if _, ok := rollback[tp]; !ok {
+			for _, r := range plan.Partitions {
+				if r.Topic == m.Topic && r.Partition == m.Partition {
+					rollback[tp] = r.Current
+				}
+			}
+		}
+		rollbackDirs[m.replica()] = m.CurrentDir
+	}
+	path, err := saveRollback(rollback, rollbackDirs, rollbackDir)
 	if err != nil {
 		return err
 	}
 	plan.RollbackFile = path
-	failed, err := c.AlterReassignments(ctx, moves)
-	if err != nil {
-		return err
+	if plan.Throttle != nil {
+		if err := SetThrottle(ctx, c, plan.Throttle, c.Cluster().Timeout); err != nil {
+			return err
+		}
 	}
-	if err := reassignFailures(failed); err != nil {
-		return err
+	if len(moves) > 0 {
+		failed, err := c.AlterReassignments(ctx, moves)
+		if err != nil {
+			return err
+		}
+		if err := reassignFailures(failed); err != nil {
+			return err
+		}
 	}
 	plan.Executed = true
+	if len(dirMoves) > 0 {
+		return moveReplicaDirs(ctx, c, dirMoves, c.Cluster().Timeout)
+	}
 	return nil
 }
 
@@ -372,9 +421,9 @@ func reassignFailures(failed map[kafka.TopicPartition]error) error {
 	return fmt.Errorf("the controller refused %d partition(s): %s", len(tps), strings.Join(msgs, "; "))
 }
 
-func saveRollback(a Assignment, dir string) (string, error) {
+func saveRollback(a Assignment, logDirs LogDirs, dir string) (string, error) {
 	var buf bytes.Buffer
-	if err := WriteAssignment(&buf, a); err != nil {
+	if err := WriteAssignment(&buf, a, logDirs); err != nil {
 		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {

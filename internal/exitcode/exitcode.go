@@ -72,7 +72,8 @@ const Help = `streamctl exits with one of these codes, so scripts can tell outco
   2    usage error: bad flag or argument; stderr says which, then
        where to read the usage (streamctl COMMAND --help)
   3    a check failed on purpose (--fail-above lag gates, reassign --verify
-       while moving); stderr says "check failed:" and why
+       while moving, a txn abort after which a partition stays held);
+       stderr says "check failed:" and why
   4    partial: some records were not processed (counts are printed)
   130  interrupted (Ctrl-C); work done so far is committed consistently
 `

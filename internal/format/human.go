@@ -51,6 +51,22 @@ func Millis(ms int64) string {
 	return b.String()
 }
 
+// FlagDuration writes d as a duration flag takes it back, as a person
+// would: 1m, not 1m0s (Millis' 1d is not a Go duration).
+func FlagDuration(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0s"
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	case d%time.Second == 0:
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+	return d.String()
+}
+
 // ConfigValue adds a human reading to config values that carry units, e.g.
 // retention.ms=604800000 reads "604800000 (7d)". -1 means unlimited.
 func ConfigValue(name, value string) string {

@@ -2,6 +2,7 @@ package format_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/streamctl/streamctl/internal/format"
 )
@@ -107,6 +108,19 @@ func TestCount(t *testing.T) {
 	for n, want := range map[int64]string{0: "0 records", 1: "1 record", 2: "2 records", -1: "-1 record", 1000: "1000 records"} {
 		if got := format.Count(n, "record"); got != want {
 			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestFlagDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{0: "0s", time.Second: "1s", 90 * time.Second: "90s", time.Minute: "1m",
+		15 * time.Minute: "15m", 48 * time.Hour: "48h", 10 * time.Millisecond: "10ms"} {
+		got := format.FlagDuration(d)
+		if got != want {
+			t.Errorf("FlagDuration(%v) = %q, want %q", d, got, want)
+		}
+		if back, err := time.ParseDuration(got); err != nil || back != d {
+			t.Errorf("FlagDuration(%v) = %q does not parse back: %v, %v", d, got, back, err)
 		}
 	}
 }

@@ -44,6 +44,9 @@ type PartitionLag struct {
 	MemberID       string   `json:"member_id" yaml:"member_id"`
 	ClientID       string   `json:"client_id" yaml:"client_id"`
 	Host           string   `json:"host" yaml:"host"`
+	// HeldBy is the open transaction the group's read_committed readers
+	// wait behind here (MarkHeld); absent when none holds them.
+	HeldBy *HeldBy `json:"held_by,omitempty" yaml:"held_by,omitempty"`
 }
 
 // position is where the group is on the partition: its commit, or a
@@ -110,15 +113,7 @@ type GroupNotFoundError struct {
 }
 
 func (e *GroupNotFoundError) Error() string {
-	exist := fmt.Sprintf("%d groups exist", len(e.Existing))
-	if len(e.Existing) == 1 {
-		exist = "1 group exists"
-	}
-	msg := fmt.Sprintf("group %q not found (%s", e.Group, exist)
-	if hint := suggest.Hint(suggest.Closest(e.Group, e.Existing, 3)); hint != "" {
-		msg += "; " + hint
-	}
-	return msg + ")"
+	return fmt.Sprintf("group %q not found %s", e.Group, suggest.Among(e.Group, e.Existing, "group", "groups"))
 }
 
 // Describe computes the lag of each group, of any type, batching the

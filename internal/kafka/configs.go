@@ -108,12 +108,23 @@ func (c *Client) AlterBrokerConfig(ctx context.Context, broker int32, set map[st
 // empty name): those two requests go through franz-go (wireRequest).
 
 func (c *Client) clusterDefaults(ctx context.Context) ([]ConfigEntry, error) {
+	return c.wireDescribeConfigs(ctx, "describing the cluster-wide broker defaults", kmsg.ConfigResourceTypeBroker, "")
+}
+
+func (c *Client) alterClusterDefaults(ctx context.Context, set map[string]string, del []string, validateOnly bool) error {
+	return c.wireAlterConfigs(ctx, "altering the cluster-wide broker defaults", kmsg.ConfigResourceTypeBroker, "", set, del, validateOnly)
+}
+
+// wireDescribeConfigs describes one config resource through the wire
+// adapter, for the resources librdkafka cannot name (the cluster-wide
+// broker default, client metrics subscriptions).
+func (c *Client) wireDescribeConfigs(ctx context.Context, what string, typ kmsg.ConfigResourceType, name string) ([]ConfigEntry, error) {
 	req := kmsg.NewPtrDescribeConfigsRequest()
 	r := kmsg.NewDescribeConfigsRequestResource()
-	r.ResourceType = kmsg.ConfigResourceTypeBroker
+	r.ResourceType, r.ResourceName = typ, name
 	req.Resources = append(req.Resources, r)
 	var resp *kmsg.DescribeConfigsResponse
-	err := c.wireRequest(ctx, "describing the cluster-wide broker defaults", func(ctx context.Context, cl *kgo.Client) (err error) {
+	err := c.wireRequest(ctx, what, func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
 		return err
 	})
@@ -123,7 +134,7 @@ func (c *Client) clusterDefaults(ctx context.Context) ([]ConfigEntry, error) {
 	entries := []ConfigEntry{}
 	for _, res := range resp.Resources {
 		if err := codeError(res.ErrorCode, res.ErrorMessage); err != nil {
-			return nil, fmt.Errorf("describing the cluster-wide broker defaults: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		for _, e := range res.Configs {
 			entries = append(entries, ConfigEntry{Name: e.Name, Value: deref(e.Value), Source: e.Source.String(),
@@ -134,11 +145,14 @@ func (c *Client) clusterDefaults(ctx context.Context) ([]ConfigEntry, error) {
 	return entries, nil
 }
 
-func (c *Client) alterClusterDefaults(ctx context.Context, set map[string]string, del []string, validateOnly bool) error {
+// wireAlterConfigs is an incremental alter of one config resource
+// through the wire adapter: set and delete the given keys, leave the
+// others.
+func (c *Client) wireAlterConfigs(ctx context.Context, what string, typ kmsg.ConfigResourceType, name string, set map[string]string, del []string, validateOnly bool) error {
 	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
 	req.ValidateOnly = validateOnly
 	r := kmsg.NewIncrementalAlterConfigsRequestResource()
-	r.ResourceType = kmsg.ConfigResourceTypeBroker
+	r.ResourceType, r.ResourceName = typ, name
 	for _, k := range sortedKeys(set) {
 		e := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
 		e.Name, e.Op, e.Value = k, kmsg.IncrementalAlterConfigOpSet, kmsg.StringPtr(set[k])
@@ -151,7 +165,7 @@ func (c *Client) alterClusterDefaults(ctx context.Context, set map[string]string
 	}
 	req.Resources = append(req.Resources, r)
 	var resp *kmsg.IncrementalAlterConfigsResponse
-	err := c.wireRequest(ctx, "altering the cluster-wide broker defaults", func(ctx context.Context, cl *kgo.Client) (err error) {
+	err := c.wireRequest(ctx, what, func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
 		return err
 	})
@@ -160,7 +174,7 @@ func (c *Client) alterClusterDefaults(ctx context.Context, set map[string]string
 	}
 	for _, res := range resp.Resources {
 		if err := codeError(res.ErrorCode, res.ErrorMessage); err != nil {
-			return fmt.Errorf("altering the cluster-wide broker defaults: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
 	return nil

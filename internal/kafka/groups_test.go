@@ -80,3 +80,79 @@ func TestGroupOffsetsSurviveNotCoordinator(t *testing.T) {
 		t.Fatalf("after %d \"not coordinator\" answers: %v, want %v", n, got, want)
 	}
 }
+
+// A topic listed and deleted before it is described (another client's
+// topic delete, moments apart) is left out of topic list's listing rather
+// than failing it: the listing as a moment later.
+func TestListTopicsLeavesOutATopicDeletedMeanwhile(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "orders", "gone"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	c, err := kafka.Connect(&config.Cluster{Brokers: cluster.ListenAddrs(), Timeout: 10 * time.Second},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	// The listing saw "gone"; it is deleted before the describe.
+	names := []string{"gone", "orders"}
+	if err := c.DeleteTopics(ctx, []string{"gone"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := kafka.DescribeListed(c, ctx, names, names)
+	if err != nil || len(got) != 1 || got[0].Name != "orders" {
+		t.Fatalf("a listing with a topic deleted since: %+v, %v", got, err)
+	}
+}
+
+// The same when the metadata still had the topic and its partition's
+// leader no longer does (ListOffsets answers unknown topic).
+func TestListTopicsLeavesOutATopicItsLeaderNoLongerHas(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "orders", "gone"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	var refused atomic.Int32
+	cluster.ControlKey(kmsg.ListOffsets.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		cluster.KeepControl()
+		lo := req.(*kmsg.ListOffsetsRequest)
+		hasGone := false
+		for _, t := range lo.Topics {
+			hasGone = hasGone || t.Topic == "gone"
+		}
+		if !hasGone {
+			return nil, nil, false
+		}
+		refused.Add(1)
+		resp := lo.ResponseKind().(*kmsg.ListOffsetsResponse)
+		resp.Version = lo.Version
+		for _, t := range lo.Topics {
+			rt := kmsg.NewListOffsetsResponseTopic()
+			rt.Topic = t.Topic
+			for _, p := range t.Partitions {
+				rp := kmsg.NewListOffsetsResponseTopicPartition()
+				rp.Partition, rp.Offset, rp.LeaderEpoch = p.Partition, 0, -1
+				if t.Topic == "gone" {
+					rp.ErrorCode = kerr.UnknownTopicOrPartition.Code
+				}
+				rt.Partitions = append(rt.Partitions, rp)
+			}
+			resp.Topics = append(resp.Topics, rt)
+		}
+		return resp, nil, true
+	})
+	c, err := kafka.Connect(&config.Cluster{Brokers: cluster.ListenAddrs(), Timeout: 10 * time.Second},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	got, err := c.ListTopics(context.Background(), false, nil)
+	if err != nil || len(got) != 1 || got[0].Name != "orders" || refused.Load() == 0 {
+		t.Fatalf("a listing whose topic's leader answers unknown topic (%d times): %+v, %v", refused.Load(), got, err)
+	}
+}

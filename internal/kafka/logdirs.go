@@ -3,10 +3,13 @@ package kafka
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -247,3 +250,66 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Replica is one partition's replica on one broker.
+type Replica struct {
+	TopicPartition
+	Broker int32
+}
+
+// AlterReplicaLogDirs asks each replica's broker to move it to the log
+// directory given (an absolute path of that broker's log.dirs): the broker
+// copies it there as a future replica and swaps it in once caught up
+// (KIP-113). It returns each replica's refusal (ReplicaNotAvailable while a
+// reassignment has not created it on the broker yet). librdkafka's Go
+// binding lacks this request; it goes through franz-go (wireRequest).
+func (c *Client) AlterReplicaLogDirs(ctx context.Context, moves map[Replica]string) (map[Replica]error, error) {
+	byBroker := map[int32]*kmsg.AlterReplicaLogDirsRequest{}
+	for r, dir := range moves {
+		req := byBroker[r.Broker]
+		if req == nil {
+			req = kmsg.NewPtrAlterReplicaLogDirsRequest()
+			byBroker[r.Broker] = req
+		}
+		i := slices.IndexFunc(req.Dirs, func(d kmsg.AlterReplicaLogDirsRequestDir) bool { return d.Dir == dir })
+		if i < 0 {
+			d := kmsg.NewAlterReplicaLogDirsRequestDir()
+			d.Dir = dir
+			req.Dirs = append(req.Dirs, d)
+			i = len(req.Dirs) - 1
+		}
+		d := &req.Dirs[i]
+		j := slices.IndexFunc(d.Topics, func(t kmsg.AlterReplicaLogDirsRequestDirTopic) bool { return t.Topic == r.Topic })
+		if j < 0 {
+			t := kmsg.NewAlterReplicaLogDirsRequestDirTopic()
+			t.Topic = r.Topic
+			d.Topics = append(d.Topics, t)
+			j = len(d.Topics) - 1
+		}
+		d.Topics[j].Partitions = append(d.Topics[j].Partitions, r.Partition)
+	}
+	failed := map[Replica]error{}
+	err := c.wireRequest(ctx, "moving replicas between log dirs", func(ctx context.Context, cl *kgo.Client) error {
+		for broker, req := range byBroker {
+			resp, err := req.RequestWith(ctx, cl.Broker(int(broker)))
+			if err != nil {
+				return unsupported(ctx, cl, req, fmt.Errorf("broker %d: %w", broker, err))
+			}
+			for _, t := range resp.Topics {
+				for _, p := range t.Partitions {
+					if err := codeError(p.ErrorCode, nil); err != nil {
+						failed[Replica{TopicPartition{t.Topic, p.Partition}, broker}] = err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return failed, nil
+}
+
+// IsReplicaNotAvailable reports a replica its broker does not have (yet).
+func IsReplicaNotAvailable(err error) bool { return errors.Is(err, kerr.ReplicaNotAvailable) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,11 +89,7 @@ type TopicNotFoundError struct {
 }
 
 func (e *TopicNotFoundError) Error() string {
-	msg := fmt.Sprintf("topic %q not found on cluster %q (%d topics exist", e.Topic, e.Cluster, len(e.Existing))
-	if hint := suggest.Hint(suggest.Closest(e.Topic, e.Existing, 3)); hint != "" {
-		msg += "; " + hint
-	}
-	return msg + ")"
+	return fmt.Sprintf("topic %q not found on cluster %q %s", e.Topic, e.Cluster, suggest.Among(e.Topic, e.Existing, "topic", "topics"))
 }
 
 // TopicNames lists every topic name on the cluster, sorted.
@@ -151,7 +148,7 @@ func (c *Client) ListTopics(ctx context.Context, includeInternal bool, keep func
 			selected = append(selected, n)
 		}
 	}
-	descs, err := c.describe(ctx, selected, names)
+	descs, err := c.describeListed(ctx, selected, names)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +161,44 @@ func (c *Client) ListTopics(ctx context.Context, includeInternal bool, keep func
 	return out, nil
 }
 
+// OffsetsError is a partition whose offsets its leader would not give.
+type OffsetsError struct {
+	TopicPartition
+	Err error
+	// UnknownTopic: the leader has no such partition (deleted meanwhile).
+	UnknownTopic bool
+}
+
+func (e *OffsetsError) Error() string {
+	return fmt.Sprintf("listing offsets of %s[%d]: %v", e.Topic, e.Partition, e.Err)
+}
+
+func (e *OffsetsError) Unwrap() error { return e.Err }
+
+// describeListed describes topics the cluster listed a moment ago: one
+// deleted since (another client's topic delete), found missing by the
+// metadata or by its partitions' leaders, is left out, as if listed a
+// moment later, rather than failing the whole listing.
+func (c *Client) describeListed(ctx context.Context, selected, names []string) ([]TopicDescription, error) {
+	for {
+		descs, err := c.describe(ctx, selected, names)
+		gone := ""
+		var nf *TopicNotFoundError
+		var oe *OffsetsError
+		switch {
+		case errors.As(err, &nf):
+			gone = nf.Topic
+		case errors.As(err, &oe) && oe.UnknownTopic:
+			gone = oe.Topic
+		}
+		if gone == "" || !slices.Contains(selected, gone) {
+			return descs, err
+		}
+		selected = slices.DeleteFunc(slices.Clone(selected), func(n string) bool { return n == gone })
+		names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == gone })
+	}
+}
+
 // DescribeTopics describes the named topics, or every non-internal topic
 // when names is empty.
 func (c *Client) DescribeTopics(ctx context.Context, names []string) ([]TopicDescription, error) {
@@ -171,14 +206,16 @@ func (c *Client) DescribeTopics(ctx context.Context, names []string) ([]TopicDes
 	if err != nil {
 		return nil, err
 	}
+	describe := c.describe
 	if len(names) == 0 {
 		for _, n := range all {
 			if !IsInternal(n, false) {
 				names = append(names, n)
 			}
 		}
+		describe = c.describeListed // every topic: those deleted meanwhile left out
 	}
-	descs, err := c.describe(ctx, names, all)
+	descs, err := describe(ctx, names, all)
 	if err != nil {
 		return nil, err
 	}
@@ -431,7 +468,8 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 	out := make(map[TopicPartition]int64, len(res.ResultInfos))
 	for tp, info := range res.ResultInfos {
 		if info.Error.Code() != ck.ErrNoError {
-			return nil, fmt.Errorf("listing offsets of %s[%d]: %w", *tp.Topic, tp.Partition, c.brokerError(info.Error))
+			return nil, &OffsetsError{TopicPartition: TopicPartition{*tp.Topic, tp.Partition}, Err: c.brokerError(info.Error),
+				UnknownTopic: info.Error.Code() == ck.ErrUnknownTopicOrPart}
 		}
 		out[TopicPartition{*tp.Topic, tp.Partition}] = int64(info.Offset)
 	}

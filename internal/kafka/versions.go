@@ -40,6 +40,18 @@ type BrokerVersions struct {
 	APIs         []APIVersion `json:"api_versions" yaml:"api_versions"`
 	Features     []Feature    `json:"finalized_features" yaml:"finalized_features"` // metadata.version and others (KIP-584)
 	Error        string       `json:"error,omitempty" yaml:"error,omitempty"`       // the broker did not answer
+
+	// Supported are the feature levels the broker can run at, and
+	// FeaturesEpoch the epoch of the finalized levels it knows (cluster
+	// features).
+	Supported     []FeatureRange `json:"-" yaml:"-"`
+	FeaturesEpoch int64          `json:"-" yaml:"-"`
+}
+
+// FeatureRange is the range of levels of a feature a broker supports.
+type FeatureRange struct {
+	Name     string
+	Min, Max int16
 }
 
 // APIVersion is the range of versions a broker accepts for one request.
@@ -118,5 +130,10 @@ func brokerVersions(ctx context.Context, cl *kgo.Client, bv *BrokerVersions) err
 		bv.Features = append(bv.Features, Feature{Name: f.Name, Level: f.MaxVersionLevel})
 	}
 	sort.Slice(bv.Features, func(i, j int) bool { return bv.Features[i].Name < bv.Features[j].Name })
+	for _, f := range resp.SupportedFeatures {
+		bv.Supported = append(bv.Supported, FeatureRange{Name: f.Name, Min: f.MinVersion, Max: f.MaxVersion})
+	}
+	sort.Slice(bv.Supported, func(i, j int) bool { return bv.Supported[i].Name < bv.Supported[j].Name })
+	bv.FeaturesEpoch = resp.FinalizedFeaturesEpoch
 	return nil
 }

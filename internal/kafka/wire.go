@@ -179,3 +179,43 @@ func (c *Client) wireError(ctx context.Context, what string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// UnsupportedAPIError: the brokers do not offer a request a command needs
+// (an older Kafka, or the playground's kfake, which lacks a few).
+type UnsupportedAPIError struct {
+	API        string // Kafka's name of the request: DescribeQuorum
+	Key        int16
+	Playground bool // the cluster is streamctl's playground
+}
+
+func (e *UnsupportedAPIError) Error() string {
+	msg := fmt.Sprintf("the cluster does not offer %s (API key %d)", e.API, e.Key)
+	if e.Playground {
+		return msg + ": the playground's broker (franz-go's kfake) does not implement it; run this against a Kafka cluster"
+	}
+	return msg + ": its brokers are too old for it, or it is disabled"
+}
+
+// playgroundClusterID is the cluster id the playground's broker reports.
+const playgroundClusterID = "streamctl-playground"
+
+// errBrokerTooOld is how franz-go says a broker does not advertise the
+// request in its ApiVersions answer (its own error is unexported).
+const errBrokerTooOld = "broker is too old; the broker has already indicated it will not know how to handle the request"
+
+// unsupported turns franz-go's "broker too old" (the request is not in the
+// broker's ApiVersions) and a broker's UNSUPPORTED_VERSION into an
+// UnsupportedAPIError for req, saying whether the cluster is the
+// playground, which tells why plainly. Other errors pass.
+func unsupported(ctx context.Context, cl *kgo.Client, req kmsg.Request, err error) error {
+	if err == nil || (!strings.Contains(err.Error(), errBrokerTooOld) && !errors.Is(err, kerr.UnsupportedVersion)) {
+		return err
+	}
+	ue := &UnsupportedAPIError{API: kmsg.NameForKey(req.Key()), Key: req.Key()}
+	meta := kmsg.NewPtrMetadataRequest()
+	meta.Topics = []kmsg.MetadataRequestTopic{}
+	if resp, err := meta.RequestWith(ctx, cl); err == nil && resp.ClusterID != nil && *resp.ClusterID == playgroundClusterID {
+		ue.Playground = true
+	}
+	return ue
+}

@@ -3,6 +3,7 @@
 package suggest
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -79,4 +80,18 @@ func Hint(s []string) string {
 		q[i] = `"` + v + `"`
 	}
 	return "did you mean " + strings.Join(q, " or ") + "?"
+}
+
+// Among is the parenthesis a not-found message ends with: how many names
+// exist and the closest to name, as in `(3 groups exist; did you mean
+// "orders"?)`. one and many name the thing: "group", "groups".
+func Among(name string, existing []string, one, many string) string {
+	count := fmt.Sprintf("%d %s exist", len(existing), many)
+	if len(existing) == 1 {
+		count = "1 " + one + " exists"
+	}
+	if hint := Hint(Closest(name, existing, 3)); hint != "" {
+		return "(" + count + "; " + hint + ")"
+	}
+	return "(" + count + ")"
 }

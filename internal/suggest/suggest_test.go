@@ -25,3 +25,18 @@ func TestClosest(t *testing.T) {
 		t.Errorf("Hint = %q", got)
 	}
 }
+
+func TestAmong(t *testing.T) {
+	for _, c := range []struct {
+		existing []string
+		want     string
+	}{
+		{nil, "(0 groups exist)"},
+		{[]string{"payments"}, "(1 group exists)"},
+		{[]string{"orders-v2", "payments"}, `(2 groups exist; did you mean "orders-v2"?)`},
+	} {
+		if got := Among("orders", c.existing, "group", "groups"); got != c.want {
+			t.Errorf("Among(%q) = %s, want %s", c.existing, got, c.want)
+		}
+	}
+}

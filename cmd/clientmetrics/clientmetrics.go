@@ -1,0 +1,151 @@
+// Package clientmetrics holds the `streamctl client-metrics` commands:
+// client metrics subscriptions (KIP-714), as kafka-client-metrics manages
+// them.
+package clientmetrics
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/clientmetrics"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+)
+
+// NewCmd returns `streamctl client-metrics`.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := cmdutil.Group(&cobra.Command{
+		Use:   "client-metrics",
+		Short: "List, describe, create, alter and delete client metrics subscriptions (KIP-714)",
+		Long: `Client metrics subscriptions (KIP-714), as kafka-client-metrics manages
+them. A subscription asks the clients it matches (--match: client_id,
+client_instance_id, client_software_name, client_software_version,
+client_source_address, client_source_port, each a regular expression) to push
+the metrics whose names start with its prefixes (--metrics; * for all) every
+--interval, to the brokers' metrics plugin. Clients of Kafka 3.7 or later
+(and librdkafka 2.5 or later) take part unless enable.metrics.push=false.
+
+A cluster needs a metrics reporter implementing ClientTelemetry to receive
+the metrics; without one, subscriptions are kept but nothing is collected.`,
+	})
+	cmd.AddCommand(newCmdList(f), newCmdDescribe(f), newCmdCreate(f), newCmdAlter(f), newCmdDelete(f))
+	return cmd
+}
+
+func cluster(f *cmdutil.Factory) (clientmetrics.Cluster, error) { return f.Client() }
+
+// usage gives a clientmetrics.UsageError exit code 2.
+func usage(err error) error {
+	var ue clientmetrics.UsageError
+	if errors.As(err, &ue) {
+		return exitcode.WithCode(exitcode.Usage, err)
+	}
+	return err
+}
+
+func subscriptionGrid(subs []clientmetrics.Subscription) *format.Grid {
+	g := format.NewGrid("NAME", "METRICS", "INTERVAL", "MATCH")
+	for _, s := range subs {
+		metrics := strings.Join(s.Metrics, ",")
+		if metrics == "" {
+			metrics = "(none)"
+		}
+		var match []string
+		for _, k := range clientmetrics.Selectors {
+			if v, ok := s.Match[k]; ok {
+				match = append(match, k+"="+v)
+			}
+		}
+		m := strings.Join(match, ",")
+		if m == "" {
+			m = "(every client)"
+		}
+		g.Row(s.Name, metrics, format.Millis(s.IntervalMs), m)
+	}
+	g.Empty = "No client metrics subscriptions."
+	return g
+}
+
+func newCmdList(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the client metrics subscriptions, with their metrics, interval and match",
+		Example: `  streamctl client-metrics list
+  streamctl client-metrics list -o json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := cluster(f)
+			if err != nil {
+				return err
+			}
+			subs, err := clientmetrics.List(cmd.Context(), c)
+			if err != nil {
+				return err
+			}
+			return format.Print(f.IO, f.Output(), subs, func(bool) []*format.Grid {
+				return []*format.Grid{subscriptionGrid(subs)}
+			})
+		},
+	}
+}
+
+func newCmdDescribe(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:               "describe NAME...",
+		Short:             "Show client metrics subscriptions",
+		Example:           `  streamctl client-metrics describe producers-1m -o yaml`,
+		Args:              cmdutil.MinimumArgs(1, "NAME..."),
+		ValidArgsFunction: completeNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := cluster(f)
+			if err != nil {
+				return err
+			}
+			subs, err := clientmetrics.Describe(cmd.Context(), c, args)
+			if err != nil {
+				return err
+			}
+			return format.Print(f.IO, f.Output(), subs, func(bool) []*format.Grid {
+				return []*format.Grid{subscriptionGrid(subs)}
+			})
+		},
+	}
+}
+
+func completeNames(f *cmdutil.Factory) cobra.CompletionFunc {
+	return cmdutil.CompleteFromCluster(f, func(ctx context.Context, c *kafka.Client) ([]string, error) {
+		return c.ClientMetricsNames(ctx)
+	})
+}
+
+// printPlan shows a plan: each config, now and after.
+func printPlan(f *cmdutil.Factory, p *clientmetrics.Plan) error {
+	return format.Print(f.IO, f.Output(), p, func(bool) []*format.Grid {
+		g := format.NewGrid("NAME", "CONFIG", "CURRENT", "CHANGE")
+		for _, ch := range p.Changes {
+			cur, change := ch.Current, "set to "+ch.New
+			if cur == "" {
+				cur = "-"
+			}
+			if ch.New == "" {
+				change = "reset: Kafka's default applies"
+				if p.Operation == "delete" {
+					change = "delete"
+				}
+			}
+			if ch.Config == "interval.ms" && ch.New != "" {
+				ms, _ := strconv.ParseInt(ch.New, 10, 64)
+				change += " (" + format.Millis(ms) + ")"
+			}
+			g.Row(p.Name, ch.Config, cur, change)
+		}
+		return []*format.Grid{g}
+	})
+}

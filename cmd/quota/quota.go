@@ -1,0 +1,105 @@
+// Package quota holds the `streamctl quota` commands: client quotas
+// (KIP-546), as kafka-configs --entity-type users|clients|ips manages them.
+package quota
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/quota"
+)
+
+// NewCmd returns `streamctl quota`.
+func NewCmd(f *cmdutil.Factory) *cobra.Command {
+	cmd := cmdutil.Group(&cobra.Command{
+		Use:     "quota",
+		Aliases: []string{"quotas"},
+		Short:   "List, describe and alter client quotas (byte rates, request share, connection rate)",
+		Long: `Client quotas (KIP-546), as kafka-configs --entity-type users|clients|ips
+manages them. A quota is set on an entity: a user (--name user=alice), a
+client id (--name client-id=billing), a user with a client id (both), or an
+IP (--name ip=10.0.0.7), or the default of a type (--default user), which
+applies to every one without a quota of its own.
+
+The keys are Kafka's: producer_byte_rate and consumer_byte_rate (bytes per
+second, per broker), request_percentage (of a broker's I/O and network
+threads' time), controller_mutation_rate (partitions created or deleted per
+second) for users and client ids; connection_creation_rate for IPs.`,
+	})
+	cmd.AddCommand(newCmdList(f), newCmdDescribe(f), newCmdAlter(f))
+	return cmd
+}
+
+// entityFlags are --name TYPE=NAME and --default TYPE.
+type entityFlags struct {
+	names, defaults []string
+}
+
+func (e *entityFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&e.names, "name", nil, "the entity: user=NAME, client-id=NAME or ip=ADDRESS (repeatable: user and client-id together)")
+	cmd.Flags().StringArrayVar(&e.defaults, "default", nil, "the default of a type: user, client-id or ip (repeatable)")
+	types := []string{"user", "client-id", "ip"}
+	_ = cmd.RegisterFlagCompletionFunc("default", cobra.FixedCompletions(types, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("name", cobra.FixedCompletions([]string{"user=", "client-id=", "ip="}, cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace))
+}
+
+func (e *entityFlags) entity() (kafka.QuotaEntity, error) {
+	ent, err := quota.ParseEntity(e.names, e.defaults)
+	return ent, usage(err)
+}
+
+// usage gives a quota.UsageError exit code 2.
+func usage(err error) error {
+	var ue quota.UsageError
+	if errors.As(err, &ue) {
+		return exitcode.WithCode(exitcode.Usage, err)
+	}
+	return err
+}
+
+func cluster(f *cmdutil.Factory) (quota.Cluster, error) { return f.Client() }
+
+// partName is how a table shows one part: the name, or <default>.
+func partName(e kafka.QuotaEntity, typ string) string {
+	i := slices.IndexFunc(e, func(p kafka.QuotaEntityPart) bool { return p.Type == typ })
+	switch {
+	case i < 0:
+		return "-"
+	case e[i].Default:
+		return "<default>"
+	}
+	return e[i].Name
+}
+
+func entityCells(e kafka.QuotaEntity) []string {
+	return []string{partName(e, quota.User), partName(e, quota.ClientID), partName(e, quota.IP)}
+}
+
+func quotaGrid(entries []quota.Entry) *format.Grid {
+	g := format.NewGrid("USER", "CLIENT-ID", "IP", "QUOTA", "VALUE")
+	for _, en := range entries {
+		for _, k := range sortedKeys(en.Quotas) {
+			g.Row(append(entityCells(en.Entity), k, quota.Human(k, en.Quotas[k]))...)
+		}
+	}
+	g.Empty = "No client quotas are set."
+	return g
+}
+
+func sortedKeys(m quota.Values) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func entityString(e kafka.QuotaEntity) string { return strings.ReplaceAll(e.String(), `"`, "'") }
