@@ -11,12 +11,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // ConsumeOptions are the inputs of `streamctl consume`.
@@ -119,7 +122,7 @@ data alone (plain Avro, Protobuf or JSON topics).`,
 			return consumeRun(cmd.Context(), f, opts)
 		},
 	}
-	f.SetOutputs(cmd, format.Table, format.JSON, format.Raw)
+	f.SetOutputs(cmd, output.Table, output.JSON, output.Raw)
 	fl := cmd.Flags()
 	fl.BoolVarP(&opts.Regex, "regex", "r", false, "topic arguments are regular expressions")
 	fl.StringVar(&opts.Offset, "offset", "start", "where to start, or a range A:B (see above)")
@@ -177,7 +180,7 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 		return err
 	}
 	if len(opts.Partitions) > 0 {
-		tps = slices.DeleteFunc(tps, func(tp kafka.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
+		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
 		if len(tps) == 0 {
 			return exitcode.UsageError("no partition %v in %s", opts.Partitions, strings.Join(topics, ", "))
 		}
@@ -199,7 +202,7 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	if dec != nil {
 		// Every output but the lossless envelope shows the decoded JSON in
 		// place of the bytes.
-		dec.Replace = opts.Template != "" || f.Output() != format.JSON
+		dec.Replace = opts.Template != "" || f.Output() != output.JSON
 	}
 	steps, err := consumeSteps(opts, dec)
 	if err != nil {
@@ -222,14 +225,14 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	}
 	defer reader.Close()
 
-	if f.Output() == format.Table && f.IO.OutTTY && opts.Template == "" {
+	if f.Output() == output.Table && f.IO.OutTTY && opts.Template == "" {
 		// On a terminal: aligned columns, cut at its edge.
 		var maxPart int32
 		var maxOff int64
 		for tp, off := range plan.Start {
 			maxPart, maxOff = max(maxPart, tp.Partition), max(maxOff, off, plan.End[tp])
 		}
-		t := format.NewRecordTable(topics, maxPart, maxOff, f.IO.Width)
+		t := textio.NewRecordTable(topics, maxPart, maxOff, f.IO.Width)
 		fmt.Fprint(f.IO.Out, t.Header())
 		encode = t.Append
 	}
@@ -244,11 +247,11 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	runCtx, stop := f.IO.UntilOutClosed(ctx)
 	defer stop()
 	stats, err := p.Run(runCtx)
-	if err != nil && format.OutputClosed(runCtx) {
-		err = format.ErrOutputClosed
+	if err != nil && output.OutputClosed(runCtx) {
+		err = output.ErrOutputClosed
 	}
 	if f.IO.ErrTTY {
-		msg := format.Count(stats.Written, "record") + " written"
+		msg := output.Count(stats.Written, "record") + " written"
 		if stats.Skipped > 0 {
 			msg += fmt.Sprintf(", %d skipped by filters", stats.Skipped)
 		}
@@ -320,21 +323,21 @@ func consumeSteps(opts *ConsumeOptions, dec *schema.RecordDecoder) ([]pipeline.S
 // consumeEncoder picks how each record is written.
 func consumeEncoder(f *cmdutil.Factory, opts *ConsumeOptions, dec *schema.RecordDecoder) (pipeline.Encoder, error) {
 	if opts.Template != "" {
-		t, err := format.CompileTemplate(opts.Template)
+		t, err := textio.CompileTemplate(opts.Template)
 		if err != nil {
 			return nil, exitcode.WithCode(exitcode.Usage, err)
 		}
 		return t.Append, nil
 	}
 	switch f.Output() {
-	case format.JSON:
-		eo := format.EnvelopeOptions{DecodeJSON: opts.DecodeJSON}
+	case output.JSON:
+		eo := envelope.Options{DecodeJSON: opts.DecodeJSON}
 		if dec != nil {
 			eo.Decoded = dec.Envelope
 		}
-		return func(dst []byte, r *kafka.Record) []byte { return format.AppendEnvelope(dst, r, eo) }, nil
-	case format.Raw:
-		return func(dst []byte, r *kafka.Record) []byte { return append(append(dst, r.Value...), '\n') }, nil
+		return func(dst []byte, r *record.Record) []byte { return envelope.Append(dst, r, eo) }, nil
+	case output.Raw:
+		return func(dst []byte, r *record.Record) []byte { return append(append(dst, r.Value...), '\n') }, nil
 	}
-	return format.AppendRecordLine, nil
+	return textio.AppendRecordLine, nil
 }

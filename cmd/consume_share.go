@@ -9,8 +9,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/shareconsume"
 )
@@ -81,7 +81,7 @@ func shareRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) err
 		return err
 	}
 	if dec != nil {
-		dec.Replace = opts.Template != "" || f.Output() != format.JSON
+		dec.Replace = opts.Template != "" || f.Output() != output.JSON
 	}
 	steps, err := consumeSteps(opts, dec)
 	if err != nil {
@@ -113,7 +113,7 @@ func shareRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) err
 	sum, err := shareconsume.Run(ctx, reader, pipeline.NewStreamSink(f.IO.Out, encode), ro)
 	f.IO.Infof("%s", shareSummary(so.Group, sum))
 	if n, last := reader.AckErrors(); n > 0 {
-		f.IO.Warnf("the broker refused %s (their records will be delivered again): %v", format.Count(n, "acknowledgement"), last)
+		f.IO.Warnf("the broker refused %s (their records will be delivered again): %v", output.Count(n, "acknowledgement"), last)
 	}
 	return err
 }
@@ -200,7 +200,7 @@ func topicFlags(topics []string) string {
 }
 
 func shareSummary(group string, s shareconsume.Summary) string {
-	parts := []string{format.Count(s.Written, "record") + " written and accepted"}
+	parts := []string{output.Count(s.Written, "record") + " written and accepted"}
 	if s.Skipped > 0 {
 		parts = append(parts, fmt.Sprintf("%d skipped by filters (accepted)", s.Skipped))
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/cmd"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // helperArgs names the environment variable that makes the test binary run
@@ -85,7 +85,7 @@ func TestDLQReprocessSurvivesKill9(t *testing.T) {
 				args = append(args, "--exactly-once")
 			}
 			c := b.client(t)
-			tps := []kafka.TopicPartition{{Topic: "orders", Partition: 0}, {Topic: "orders", Partition: 1}, {Topic: "orders", Partition: 2}}
+			tps := []record.TopicPartition{{Topic: "orders", Partition: 0}, {Topic: "orders", Partition: 1}, {Topic: "orders", Partition: 2}}
 			for _, at := range []int64{3000, 14000, 26000} {
 				waitForNoMembers(t, b, "streamctl-dlq-orders-dlt")
 				child, out := startChild(t, b.args(args...))

@@ -16,8 +16,8 @@ import (
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/playground"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // envelope is a consumed record, as consume -o json writes it.
@@ -80,19 +80,19 @@ func (b broker) committed(t *testing.T, group string) map[int32]int64 {
 // springDLQ writes n records to topic as Spring's recoverer would, failed
 // on original topic orig (partition i%origParts, offset 1000+i); extra
 // headers go first, as the original record's headers do.
-func springDLQ(t *testing.T, b broker, topic, orig string, origParts, n int, extra ...kafka.Header) {
+func springDLQ(t *testing.T, b broker, topic, orig string, origParts, n int, extra ...record.Header) {
 	t.Helper()
-	var recs []kafka.Record
+	var recs []record.Record
 	for i := 0; i < n; i++ {
-		hs := append([]kafka.Header{{Key: "trace", Value: []byte(fmt.Sprint("t-", i))}}, extra...)
+		hs := append([]record.Header{{Key: "trace", Value: []byte(fmt.Sprint("t-", i))}}, extra...)
 		hs = append(hs,
-			kafka.Header{Key: "kafka_dlt-original-topic", Value: []byte(orig)},
-			kafka.Header{Key: "kafka_dlt-original-partition", Value: binary.BigEndian.AppendUint32(nil, uint32(i%origParts))},
-			kafka.Header{Key: "kafka_dlt-original-offset", Value: binary.BigEndian.AppendUint64(nil, uint64(1000+i))},
-			kafka.Header{Key: "kafka_dlt-original-timestamp", Value: binary.BigEndian.AppendUint64(nil, uint64(time.Date(2026, 11, 1, 10, 0, i%60, 0, time.UTC).UnixMilli()))},
-			kafka.Header{Key: "kafka_dlt-exception-fqcn", Value: []byte("com.example.Boom")},
+			record.Header{Key: "kafka_dlt-original-topic", Value: []byte(orig)},
+			record.Header{Key: "kafka_dlt-original-partition", Value: binary.BigEndian.AppendUint32(nil, uint32(i%origParts))},
+			record.Header{Key: "kafka_dlt-original-offset", Value: binary.BigEndian.AppendUint64(nil, uint64(1000+i))},
+			record.Header{Key: "kafka_dlt-original-timestamp", Value: binary.BigEndian.AppendUint64(nil, uint64(time.Date(2026, 11, 1, 10, 0, i%60, 0, time.UTC).UnixMilli()))},
+			record.Header{Key: "kafka_dlt-exception-fqcn", Value: []byte("com.example.Boom")},
 		)
-		recs = append(recs, kafka.Record{Topic: topic, Partition: kafka.AnyPartition, Key: []byte(fmt.Sprintf("key-%d", i)), Value: []byte(fmt.Sprintf(`{"n":%d}`, i)), Headers: hs,
+		recs = append(recs, record.Record{Topic: topic, Partition: record.AnyPartition, Key: []byte(fmt.Sprintf("key-%d", i)), Value: []byte(fmt.Sprintf(`{"n":%d}`, i)), Headers: hs,
 			Timestamp: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second)})
 	}
 	if err := b.client(t).ProduceSync(context.Background(), recs); err != nil {
@@ -283,8 +283,8 @@ func TestDLQReprocessSamePartitionIsByteExact(t *testing.T) {
 
 // toHeaders turns an envelope's headers back into bytes (binary values,
 // such as Spring's ints, are base64 in an envelope).
-func toHeaders(t *testing.T, e envelope) []kafka.Header {
-	var hs []kafka.Header
+func toHeaders(t *testing.T, e envelope) []record.Header {
+	var hs []record.Header
 	for _, h := range e.Headers {
 		var v []byte
 		if h.Value != nil {
@@ -296,7 +296,7 @@ func toHeaders(t *testing.T, e envelope) []kafka.Header {
 				t.Fatal(err)
 			}
 		}
-		hs = append(hs, kafka.Header{Key: h.Key, Value: v})
+		hs = append(hs, record.Header{Key: h.Key, Value: v})
 	}
 	return hs
 }
@@ -408,14 +408,14 @@ func TestDLQReprocessSkipsPoisonAndFailsUnroutable(t *testing.T) {
 	run(t, b.args("topic", "create", "orders", "-p", "1")...).ok(t)
 	run(t, b.args("topic", "create", "orders-dlq", "-p", "1")...).ok(t)
 	c := b.client(t)
-	hdr := func(k, v string) kafka.Header { return kafka.Header{Key: k, Value: []byte(v)} }
-	recs := []kafka.Record{
-		{Key: []byte("fresh"), Value: []byte("a"), Headers: []kafka.Header{hdr("x-original-topic", "orders")}},
-		{Key: []byte("twice"), Value: []byte("b"), Headers: []kafka.Header{hdr(dlq.AttemptHeader, "1"), hdr("x-original-topic", "orders"), hdr(dlq.AttemptHeader, "2")}},
-		{Key: []byte("poison"), Value: []byte("c"), Headers: []kafka.Header{hdr("x-original-topic", "orders"), hdr(dlq.AttemptHeader, "3")}},
+	hdr := func(k, v string) record.Header { return record.Header{Key: k, Value: []byte(v)} }
+	recs := []record.Record{
+		{Key: []byte("fresh"), Value: []byte("a"), Headers: []record.Header{hdr("x-original-topic", "orders")}},
+		{Key: []byte("twice"), Value: []byte("b"), Headers: []record.Header{hdr(dlq.AttemptHeader, "1"), hdr("x-original-topic", "orders"), hdr(dlq.AttemptHeader, "2")}},
+		{Key: []byte("poison"), Value: []byte("c"), Headers: []record.Header{hdr("x-original-topic", "orders"), hdr(dlq.AttemptHeader, "3")}},
 		{Key: []byte("nowhere"), Value: []byte("d")},
-		{Key: []byte("gone"), Value: []byte("e"), Headers: []kafka.Header{hdr("x-original-topic", "no-such-topic")}},
-		{Key: []byte("last"), Value: []byte("f"), Headers: []kafka.Header{hdr("x-original-topic", "orders")}},
+		{Key: []byte("gone"), Value: []byte("e"), Headers: []record.Header{hdr("x-original-topic", "no-such-topic")}},
+		{Key: []byte("last"), Value: []byte("f"), Headers: []record.Header{hdr("x-original-topic", "orders")}},
 	}
 	for i := range recs {
 		recs[i].Topic, recs[i].Partition = "orders-dlq", 0
@@ -565,7 +565,7 @@ func TestDLQReprocessInterruptedIsConsistent(t *testing.T) {
 	}()
 	// Interrupt once some records have been delivered.
 	c := b.client(t)
-	tps := []kafka.TopicPartition{{Topic: "orders", Partition: 0}, {Topic: "orders", Partition: 1}, {Topic: "orders", Partition: 2}}
+	tps := []record.TopicPartition{{Topic: "orders", Partition: 0}, {Topic: "orders", Partition: 1}, {Topic: "orders", Partition: 2}}
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		logs, err := c.LogOffsets(context.Background(), tps)
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra/doc"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // manDate is fixed so that regenerating the man pages changes nothing unless
@@ -22,7 +22,7 @@ var manDate = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 // pages under docs/man) and the shell completion scripts (completions/)
 // below dir, which is the repository root.
 func Generate(dir string) error {
-	root := NewRoot(cmdutil.New(&format.IOStreams{}))
+	root := NewRoot(cmdutil.New(&output.IOStreams{}))
 	root.InitDefaultCompletionCmd()
 
 	ref := filepath.Join(dir, "docs", "reference")

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/cmd"
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 func TestGroupListDescribeAndTopicLag(t *testing.T) {
@@ -117,7 +117,7 @@ func TestGroupLagWatchWritesJSONLinesOffATerminal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	time.AfterFunc(2500*time.Millisecond, cancel)
-	ios, _, out, errOut := format.Test()
+	ios, _, out, errOut := output.Test()
 	if code := cmd.Run(ctx, ios, b.args("group", "lag", "analytics-group", "--watch", "--interval", "1s")); code != 130 {
 		t.Fatalf("exit %d, want 130: %s", code, errOut)
 	}
@@ -337,8 +337,8 @@ func TestRecordTimestampsManyOffsetsPerPartition(t *testing.T) {
 	in.WriteString(`{"partition":1,"value":"only","timestamp":"2026-02-01T00:00:00Z"}` + "\n")
 	runIn(t, in.String(), b.args("produce", "stamps", "--format", "json")...).ok(t)
 
-	p0, p1 := kafka.TopicPartition{Topic: "stamps", Partition: 0}, kafka.TopicPartition{Topic: "stamps", Partition: 1}
-	got, err := b.client(t).RecordTimestamps(context.Background(), map[kafka.TopicPartition][]int64{
+	p0, p1 := record.TopicPartition{Topic: "stamps", Partition: 0}, record.TopicPartition{Topic: "stamps", Partition: 1}
+	got, err := b.client(t).RecordTimestamps(context.Background(), map[record.TopicPartition][]int64{
 		p0: {9000, 5, 6, 3000, 9999, 10000, 6},
 		p1: {0, 1},
 	})

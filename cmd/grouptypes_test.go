@@ -19,8 +19,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/config"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/playground"
 )
 
@@ -216,7 +216,7 @@ func TestGroupTypesDescribe(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		time.AfterFunc(1500*time.Millisecond, cancel)
-		ios, _, out, errOut := format.Test()
+		ios, _, out, errOut := output.Test()
 		if code := cmd.Run(ctx, ios, b.args("group", "lag", group, "--watch", "--interval", "500ms", "--no-time-lag")); code != 130 {
 			t.Fatalf("--watch: exit %d, want 130: %s", code, errOut)
 		}
@@ -407,7 +407,7 @@ func TestConsumerProtocolGroupLive(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		ios, _, _, _ := format.Test()
+		ios, _, _, _ := output.Test()
 		cmd.Run(ctx, ios, b.args("consume", "order-events", "-g", "shipping-group", "-X", "group.protocol=consumer", "-X", "client.id=shipper", "-o", "raw"))
 	}()
 	t.Cleanup(func() { cancel(); <-done })

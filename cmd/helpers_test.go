@@ -21,8 +21,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/config"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/playground"
 )
 
@@ -93,13 +93,13 @@ func execute(stdin string, args []string) result {
 	return executeOn(testStreams(stdin), args)
 }
 
-// testStreams are streams as format.Test makes them (not a terminal), but
+// testStreams are streams as output.Test makes them (not a terminal), but
 // safe for the concurrent writes of a command and the -v log goroutines.
-func testStreams(stdin string) *format.IOStreams {
-	return &format.IOStreams{In: strings.NewReader(stdin), Out: &lockedBuffer{}, ErrOut: &lockedBuffer{}}
+func testStreams(stdin string) *output.IOStreams {
+	return &output.IOStreams{In: strings.NewReader(stdin), Out: &lockedBuffer{}, ErrOut: &lockedBuffer{}}
 }
 
-func executeOn(ios *format.IOStreams, args []string) result {
+func executeOn(ios *output.IOStreams, args []string) result {
 	code := cmd.Run(context.Background(), ios, args)
 	return result{code: code, out: ios.Out.(*lockedBuffer).String(), errOut: ios.ErrOut.(*lockedBuffer).String()}
 }
@@ -165,7 +165,7 @@ func (b broker) consumeInBackground(t *testing.T, topic, group string) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		ios, _, _, _ := format.Test()
+		ios, _, _, _ := output.Test()
 		cmd.Run(ctx, ios, b.args("consume", topic, "-g", group, "-o", "raw"))
 	}()
 	t.Cleanup(func() { cancel(); <-done })

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/cmd"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 var listening = regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
@@ -24,7 +24,7 @@ func startPlayground(t *testing.T, args ...string) (string, *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
-	ios := &format.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}
+	ios := &output.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}
 	done := make(chan int, 1)
 	go func() {
 		done <- cmd.Run(ctx, ios, append([]string{"playground", "--port", "0", "--registry-port", "0"}, args...))

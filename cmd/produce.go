@@ -18,10 +18,13 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // ProduceOptions are the inputs of `streamctl produce`.
@@ -62,7 +65,7 @@ type ProduceOptions struct {
 	Unframed        bool     // no registry: the encoded data alone
 	SchemaPaths     []string // with Unframed: where imports are found
 
-	text format.TextOptions
+	text textio.LineOptions
 }
 
 // schemaSide is where one side's schema comes from: --value-schema FILE or
@@ -217,7 +220,7 @@ func (o *ProduceOptions) validate() error {
 			}
 		}
 	}
-	o.text = format.TextOptions{
+	o.text = textio.LineOptions{
 		ParseKey: o.ParseKey, KeySeparator: o.KeySeparator,
 		ParseHeaders: o.ParseHeaders, HeadersDelimiter: o.HeadersDelimiter,
 		HeadersSeparator: o.HeadersSeparator, HeadersKeySeparator: o.HeadersKeySeparator,
@@ -234,7 +237,7 @@ func (o *ProduceOptions) validate() error {
 		o.text.FixedKey = []byte(o.FixedKey)
 	}
 	for _, h := range o.HeaderFlags {
-		hdr, err := format.ParseHeaderFlag(h)
+		hdr, err := textio.ParseHeaderFlag(h)
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, err)
 		}
@@ -300,7 +303,7 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	targets := &produceTargets{client: client, counts: map[string]int32{}}
 	if opts.Topic != "" {
 		// Fail on a misspelt topic or partition before reading any input.
-		part := kafka.AnyPartition
+		part := record.AnyPartition
 		if opts.partitionSet {
 			part = opts.Partition
 		}
@@ -364,9 +367,9 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	}
 	progress.Finish()
 	st := w.Stats()
-	summary := fmt.Sprintf("%s delivered, %d failed", format.Count(st.Delivered, "record"), st.Failed)
+	summary := fmt.Sprintf("%s delivered, %d failed", output.Count(st.Delivered, "record"), st.Failed)
 	if p.invalid > 0 {
-		summary += fmt.Sprintf(", %s skipped", format.Count(int64(p.invalid), "invalid line"))
+		summary += fmt.Sprintf(", %s skipped", output.Count(int64(p.invalid), "invalid line"))
 	}
 	f.IO.Infof("%s.", summary)
 	if stop.err != nil || st.Failed > 0 || flushErr != nil {
@@ -376,7 +379,7 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case st.Failed > 0:
-		return exitcode.WithCode(exitcode.Partial, fmt.Errorf("%s failed delivery: %w", format.Count(st.Failed, "record"), w.Err()))
+		return exitcode.WithCode(exitcode.Partial, fmt.Errorf("%s failed delivery: %w", output.Count(st.Failed, "record"), w.Err()))
 	case stop.err != nil && st.Delivered > 0:
 		return exitcode.WithCode(exitcode.Partial, stop.err)
 	case stop.err != nil:
@@ -427,16 +430,16 @@ func (p *producer) sayWhereToResume(stopLine int, st kafka.Stats) {
 	}
 	msg += "."
 	if after > 0 {
-		msg += fmt.Sprintf(" %s from line %d on delivered too, and would be written again.", format.Count(after, "record"), line)
+		msg += fmt.Sprintf(" %s from line %d on delivered too, and would be written again.", output.Count(after, "record"), line)
 	}
 	if n := p.w.Unacknowledged(); n > 0 {
-		msg += fmt.Sprintf(" %s not acknowledged when the wait ended may still arrive, and be written twice.", format.Count(n, "record"))
+		msg += fmt.Sprintf(" %s not acknowledged when the wait ended may still arrive, and be written twice.", output.Count(n, "record"))
 	}
 	p.f.IO.Infof("%s", msg)
 }
 
 // write hands one record read from input line lineNo to the writer.
-func (p *producer) write(ctx context.Context, rec *kafka.Record, lineNo int) error {
+func (p *producer) write(ctx context.Context, rec *record.Record, lineNo int) error {
 	if p.opts.Topic != "" {
 		rec.Topic = p.opts.Topic
 	}
@@ -469,7 +472,7 @@ func (p *producer) input(ctx context.Context, in io.Reader) inputStop {
 		if err != nil {
 			return inputStop{1, err}
 		}
-		rec := kafka.Record{Partition: kafka.AnyPartition, Value: value, Key: opts.text.FixedKey, Headers: opts.text.Headers}
+		rec := record.Record{Partition: record.AnyPartition, Value: value, Key: opts.text.FixedKey, Headers: opts.text.Headers}
 		if err := p.enc.encode(ctx, &rec, opts.Topic); err != nil {
 			return inputStop{1, err}
 		}
@@ -524,14 +527,14 @@ func (p *producer) input(ctx context.Context, in io.Reader) inputStop {
 			}
 			return inputStop{lineNo, err}
 		}
-		var rec kafka.Record
+		var rec record.Record
 		var perr error
 		switch {
 		case opts.Format == "json":
 			if len(bytes.TrimSpace(line)) == 0 {
 				continue
 			}
-			if rec, perr = format.ParseEnvelope(line); perr == nil && rec.Topic == "" && opts.Topic == "" {
+			if rec, perr = envelope.Parse(line); perr == nil && rec.Topic == "" && opts.Topic == "" {
 				perr = errors.New("the envelope has no topic; name a TOPIC argument")
 			}
 			if perr == nil {
@@ -539,9 +542,9 @@ func (p *producer) input(ctx context.Context, in io.Reader) inputStop {
 			}
 		case plainText:
 			value := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
-			rec = kafka.Record{Partition: kafka.AnyPartition, Key: t.FixedKey, Value: value, Headers: t.Headers[:len(t.Headers):len(t.Headers)]}
+			rec = record.Record{Partition: record.AnyPartition, Key: t.FixedKey, Value: value, Headers: t.Headers[:len(t.Headers):len(t.Headers)]}
 		default:
-			rec, perr = format.ParseTextLine(line, lineNo, t)
+			rec, perr = textio.ParseLine(line, lineNo, t)
 		}
 		var le *lineError
 		switch {
@@ -626,7 +629,7 @@ type partitionError struct {
 }
 
 func (e *partitionError) Error() string {
-	return fmt.Sprintf("topic %q has %s (0-%d), not partition %d", e.topic, format.Count(int64(e.count), "partition"), e.count-1, e.partition)
+	return fmt.Sprintf("topic %q has %s (0-%d), not partition %d", e.topic, output.Count(int64(e.count), "partition"), e.count-1, e.partition)
 }
 
 // lineError is a failure checking a line that is not the line's fault (the
@@ -649,7 +652,7 @@ func (t *produceTargets) check(ctx context.Context, topic string, partition int3
 		}
 		t.last, t.lastN = topic, n
 	}
-	if partition != kafka.AnyPartition && (partition < 0 || partition >= t.lastN) {
+	if partition != record.AnyPartition && (partition < 0 || partition >= t.lastN) {
 		return &partitionError{topic, partition, t.lastN}
 	}
 	return nil
@@ -699,7 +702,7 @@ func produceEncoders(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptio
 
 // encode replaces rec's JSON key and value by their framed encodings. Null
 // stays null: a tombstone has no schema.
-func (e *recordEncoder) encode(ctx context.Context, rec *kafka.Record, topic string) error {
+func (e *recordEncoder) encode(ctx context.Context, rec *record.Record, topic string) error {
 	if e == nil {
 		return nil
 	}
@@ -723,13 +726,13 @@ func (e *recordEncoder) encode(ctx context.Context, rec *kafka.Record, topic str
 // --partition override them, and were checked before the input): a
 // missing one is the line's error; a cluster that does not answer is a
 // lineError.
-func (t *produceTargets) lineCheck(ctx context.Context, rec *kafka.Record, opts *ProduceOptions) error {
+func (t *produceTargets) lineCheck(ctx context.Context, rec *record.Record, opts *ProduceOptions) error {
 	topic, part := rec.Topic, rec.Partition
 	if opts.Topic != "" {
 		topic = opts.Topic
 	}
 	if opts.partitionSet {
-		part = kafka.AnyPartition
+		part = record.AnyPartition
 	}
 	err := t.check(ctx, topic, part)
 	var nf *kafka.TopicNotFoundError

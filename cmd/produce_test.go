@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 var (
@@ -71,7 +71,7 @@ func TestProduceInterruptedSaysExactlyWhatWasDelivered(t *testing.T) {
 	// at any moment (librdkafka lingers up to 100 ms).
 	child, out := startChild(t, b.args("produce", "lines", "--file", file, "--rate", "100000"))
 	c := b.client(t)
-	tps := []kafka.TopicPartition{{Topic: "lines", Partition: 0}, {Topic: "lines", Partition: 1}, {Topic: "lines", Partition: 2}}
+	tps := []record.TopicPartition{{Topic: "lines", Partition: 0}, {Topic: "lines", Partition: 1}, {Topic: "lines", Partition: 2}}
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		logs, err := c.LogOffsets(context.Background(), tps)
 		if err != nil {

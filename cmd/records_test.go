@@ -17,8 +17,8 @@ import (
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // client connects to the test broker directly, to check what commands did.
@@ -202,7 +202,7 @@ func TestProduceSendsRecordsBeforeTheInputEnds(t *testing.T) {
 			want := strings.TrimSpace(strings.Split(tc.input, "\n")[0])
 			in, feed := io.Pipe()
 			ctx, cancel := context.WithCancel(context.Background())
-			ios := &format.IOStreams{In: in, Out: &lockedBuffer{}, ErrOut: &lockedBuffer{}}
+			ios := &output.IOStreams{In: in, Out: &lockedBuffer{}, ErrOut: &lockedBuffer{}}
 			done := make(chan int, 1)
 			go func() { done <- cmd.Run(ctx, ios, append(b.args("produce", "trickle"), tc.extra...)) }()
 			defer func() {
@@ -274,7 +274,7 @@ func TestInterruptedGroupConsumeCommitsExactlyWhatWasWritten(t *testing.T) {
 	// 2 MB of values: stdout's buffer is flushed several times on the way,
 	// and the first flush presses Ctrl-C.
 	out := &lineCounter{n: 1, cancel: cancel}
-	ios, _, _, errOut := format.Test()
+	ios, _, _, errOut := output.Test()
 	ios.Out = out
 	code := cmd.Run(ctx, ios, b.args("consume", "big", "-g", "g1", "-o", "raw"))
 	if code != exitcode.Interrupted {

@@ -15,14 +15,17 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	cmdgroup "github.com/streamctl/streamctl/cmd/group"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // ReplayOptions are the inputs of `streamctl replay`.
@@ -116,7 +119,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 			return replayRun(cmd.Context(), f, opts)
 		},
 	}
-	f.SetOutputs(cmd, format.Table, format.JSON, format.YAML)
+	f.SetOutputs(cmd, output.Table, output.JSON, output.YAML)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.From, "from", "start", "where to start: start, N, +N, -N, @time")
 	fl.StringVar(&opts.To, "to", "end", "where to stop (exclusive): end (as it is now), N, +N, -N, @time, or a duration after a time --from")
@@ -300,7 +303,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		return fmt.Errorf("saving the checkpoint: %w", err)
 	}
 	sum.Checkpoint = cp.Path()
-	f.IO.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, format.Count(sum.Planned, "record"), cp.Target, cp.Path())
+	f.IO.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
 
 	progress := f.Progress(sum.Planned, "replay "+cp.ID)
 	if step := progress.Step(); step != nil {
@@ -334,8 +337,8 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if errors.Is(runErr, context.Canceled) {
 		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(map[string]string{"checkpoint": cp.Path(), "resume": "true"}))
 	}
-	if f.Output() != format.Table {
-		if err := format.Print(f.IO, f.Output(), sum, nil); err != nil {
+	if f.Output() != output.Table {
+		if err := output.Print(f.IO, f.Output(), sum, nil); err != nil {
 			return err
 		}
 	}
@@ -374,7 +377,7 @@ func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions)
 		return nil, err
 	}
 	if len(opts.Partitions) > 0 {
-		tps = slices.DeleteFunc(tps, func(tp kafka.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
+		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
 	}
 	plan, err := pipeline.Resolve(ctx, c, tps, opts.rng, true, true)
 	if err != nil {
@@ -420,9 +423,9 @@ func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Ste
 		steps = append(steps, replay.DropHeaders(opts.DropHeaders))
 	}
 	if len(opts.SetHeaders) > 0 {
-		var set []kafka.Header
+		var set []record.Header
 		for _, h := range opts.SetHeaders {
-			hdr, err := format.ParseHeaderFlag(h)
+			hdr, err := textio.ParseHeaderFlag(h)
 			if err != nil {
 				return nil, exitcode.WithCode(exitcode.Usage, err)
 			}
@@ -436,7 +439,7 @@ func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Ste
 // replaySink opens the target; for a topic it also appends the steps that
 // redirect records to it.
 func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, dec *schema.RecordDecoder, steps *[]pipeline.Step) (pipeline.Sink, func() error, error) {
-	var eo format.EnvelopeOptions
+	var eo envelope.Options
 	if dec != nil {
 		eo.Decoded = dec.Envelope
 	}
@@ -462,10 +465,10 @@ func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *
 		*steps = append(*steps, replay.Idempotency(opts.ID))
 	}
 	target, now := opts.ToTopic, opts.Timestamp == "now"
-	*steps = append(*steps, func(rec *kafka.Record) (bool, error) {
+	*steps = append(*steps, func(rec *record.Record) (bool, error) {
 		rec.Topic = target
 		if !same {
-			rec.Partition = kafka.AnyPartition
+			rec.Partition = record.AnyPartition
 		}
 		if now {
 			rec.Timestamp = time.Time{} // the producer stamps it
@@ -512,7 +515,7 @@ func prepareTargetTopic(ctx context.Context, f *cmdutil.Factory, c *kafka.Client
 		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: opts.ToTopic, Partitions: src.Partitions, ReplicationFactor: src.ReplicationFactor, Configs: configs}, false); err != nil {
 			return false, err
 		}
-		f.IO.Infof("Created topic %q like %q (%s).", opts.ToTopic, src.Name, format.Count(int64(src.Partitions), "partition"))
+		f.IO.Infof("Created topic %q like %q (%s).", opts.ToTopic, src.Name, output.Count(int64(src.Partitions), "partition"))
 		return opts.Partitioning == "same", nil
 	case errors.As(err, &nf):
 		return false, fmt.Errorf("%w; add --create to create it like %q", err, src.Name)
@@ -541,19 +544,19 @@ func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opt
 		return err
 	}
 	if opts.Execute {
-		f.IO.Infof("Group %q now starts at the beginning of the range (%s to catch up on).", opts.ToGroup, format.Count(sum.Planned, "record"))
+		f.IO.Infof("Group %q now starts at the beginning of the range (%s to catch up on).", opts.ToGroup, output.Count(sum.Planned, "record"))
 	}
 	sum.DryRun, sum.GroupReset = !opts.Execute, reset
-	return format.Print(f.IO, f.Output(), sum, func(bool) []*format.Grid { return []*format.Grid{cmdgroup.PlanGrid(reset)} })
+	return output.Print(f.IO, f.Output(), sum, func(bool) []*output.Grid { return []*output.Grid{cmdgroup.PlanGrid(reset)} })
 }
 
 // replayDryRun counts the range per partition and shows a sample of what
 // passes the filters, writing nothing.
 func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, cp *replay.Checkpoint, plan *pipeline.Plan, sum ReplaySummary) error {
-	if f.Output() != format.Table {
-		return format.Print(f.IO, f.Output(), sum, nil)
+	if f.Output() != output.Table {
+		return output.Print(f.IO, f.Output(), sum, nil)
 	}
-	if err := format.RenderGrid(f.IO, planGrid(plan), false); err != nil {
+	if err := output.RenderGrid(f.IO, planGrid(plan), false); err != nil {
 		return err
 	}
 	dec, err := opts.Decode.Decoder(ctx, f)
@@ -571,26 +574,26 @@ func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts
 	defer reader.Close()
 	fmt.Fprintln(f.IO.Out, "\nSample (first records that pass the filters; nothing is written):")
 	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Window: opts.window(), Limit: 3,
-		Sink: pipeline.NewStreamSink(f.IO.Out, format.AppendRecordLine)}
+		Sink: pipeline.NewStreamSink(f.IO.Out, textio.AppendRecordLine)}
 	_, err = p.Run(ctx)
 	return err
 }
 
-func planGrid(plan *pipeline.Plan) *format.Grid {
-	g := format.NewGrid("TOPIC", "PARTITION", "FROM", "TO", "RECORDS")
+func planGrid(plan *pipeline.Plan) *output.Grid {
+	g := output.NewGrid("TOPIC", "PARTITION", "FROM", "TO", "RECORDS")
 	for _, tp := range sortedPartitions(plan) {
-		g.Row(tp.Topic, fmt.Sprint(tp.Partition), format.Int(plan.Start[tp]), format.Int(plan.End[tp]), format.Int(max(0, plan.End[tp]-plan.Start[tp])))
+		g.Row(tp.Topic, fmt.Sprint(tp.Partition), output.Int(plan.Start[tp]), output.Int(plan.End[tp]), output.Int(max(0, plan.End[tp]-plan.Start[tp])))
 	}
 	return g
 }
 
 // sortedPartitions are the plan's partitions by topic and number.
-func sortedPartitions(plan *pipeline.Plan) []kafka.TopicPartition {
-	var tps []kafka.TopicPartition
+func sortedPartitions(plan *pipeline.Plan) []record.TopicPartition {
+	var tps []record.TopicPartition
 	for tp := range plan.Start {
 		tps = append(tps, tp)
 	}
-	slices.SortFunc(tps, func(a, b kafka.TopicPartition) int {
+	slices.SortFunc(tps, func(a, b record.TopicPartition) int {
 		if a.Topic != b.Topic {
 			return strings.Compare(a.Topic, b.Topic)
 		}

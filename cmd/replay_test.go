@@ -16,8 +16,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // splitReplayID splits an idempotency header value into the replay id and
@@ -123,7 +123,7 @@ func TestReplayInterruptedThenResumedLosesNothing(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}()
-	ios, _, _, errOut := format.Test()
+	ios, _, _, errOut := output.Test()
 	code := cmd.Run(ctx, ios, b.args("replay", "events", "--to-file", out, "--set-header", "note=it's a copy"))
 	cancel()
 	if code != exitcode.Interrupted {
@@ -359,7 +359,7 @@ func TestReplayAtLeastOnceSurvivesKill9AtSeveralPoints(t *testing.T) {
 	}
 
 	c := b.client(t)
-	targetTPs := []kafka.TopicPartition{{Topic: "copy", Partition: 0}, {Topic: "copy", Partition: 1}, {Topic: "copy", Partition: 2}}
+	targetTPs := []record.TopicPartition{{Topic: "copy", Partition: 0}, {Topic: "copy", Partition: 1}, {Topic: "copy", Partition: 2}}
 	targetEnd := func() int64 {
 		t.Helper()
 		offs, err := c.LogOffsets(context.Background(), targetTPs)
@@ -627,9 +627,9 @@ func TestReplayTimeWindowCountsRecordsOutsideIt(t *testing.T) {
 	b := startBroker(t)
 	run(t, b.args("topic", "create", "late", "-p", "1")...).ok(t)
 	base := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	var recs []kafka.Record
+	var recs []record.Record
 	for i, minute := range []int{0, 10, 11, 3, 12, 13, 30} { // offset 3 is a late arrival
-		recs = append(recs, kafka.Record{Topic: "late", Partition: 0, Value: []byte(fmt.Sprint(i)), Timestamp: base.Add(time.Duration(minute) * time.Minute)})
+		recs = append(recs, record.Record{Topic: "late", Partition: 0, Value: []byte(fmt.Sprint(i)), Timestamp: base.Add(time.Duration(minute) * time.Minute)})
 	}
 	if err := b.client(t).ProduceSync(context.Background(), recs); err != nil {
 		t.Fatal(err)

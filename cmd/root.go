@@ -30,7 +30,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/user"
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/position"
 )
 
@@ -39,7 +39,7 @@ func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// A closed stdout (consume | head) is then a write error the command
-	// returns (format.ErrOutputClosed), not death by SIGPIPE (exit 141).
+	// returns (output.ErrOutputClosed), not death by SIGPIPE (exit 141).
 	// Notify rather than Ignore: children started for --exec get the
 	// default disposition back.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
@@ -59,12 +59,12 @@ func Main() int {
 			}
 		}()
 	}
-	return Run(ctx, format.System(), os.Args[1:])
+	return Run(ctx, output.System(), os.Args[1:])
 }
 
 // Run executes one command line against the given streams; tests call it
 // in-process.
-func Run(ctx context.Context, io *format.IOStreams, args []string) int {
+func Run(ctx context.Context, io *output.IOStreams, args []string) int {
 	f := cmdutil.New(io)
 	defer f.Close()
 	root := NewRoot(f)
@@ -81,7 +81,7 @@ func Run(ctx context.Context, io *format.IOStreams, args []string) int {
 		fmt.Fprintln(io.ErrOut, "interrupted")
 		return exitcode.Interrupted
 	}
-	if errors.Is(err, format.ErrOutputClosed) {
+	if errors.Is(err, output.ErrOutputClosed) {
 		// The reader of stdout went away (consume | head): it has what it
 		// wanted, and its own exit status tells whether it failed.
 		return exitcode.OK
@@ -182,7 +182,7 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 					return exitcode.UsageError("--timeout %q: want a positive duration such as 30s, 5m or 1h30m", fl.Value)
 				}
 			}
-			if _, err := format.ParseOutput(f.OutputFlag, cmdutil.OutputsOf(cmd)...); err != nil {
+			if _, err := output.ParseFormat(f.OutputFlag, cmdutil.OutputsOf(cmd)...); err != nil {
 				if hint := kcatOffsetHint(cmd, f.OutputFlag); hint != "" {
 					err = fmt.Errorf("%w (%s)", err, hint)
 				}
@@ -206,11 +206,11 @@ Try it with no cluster: run "streamctl playground" in one terminal, then
 	pf.StringSlice(config.KeyBrokers, nil, "bootstrap brokers host:port,... overriding the profile (env STREAMCTL_BROKERS)")
 	pf.Duration(config.KeyTimeout, 0, "request timeout (env STREAMCTL_TIMEOUT; default 10s)")
 	pf.StringArrayVarP(&f.Props, "property", "X", nil, "librdkafka client property key=value, repeatable")
-	pf.StringVarP(&f.OutputFlag, "output", "o", string(format.Table), "output format: "+strings.Join(format.Outputs, ", "))
+	pf.StringVarP(&f.OutputFlag, "output", "o", string(output.Table), "output format: "+strings.Join(output.Formats, ", "))
 	pf.BoolVarP(&f.Verbose, "verbose", "v", false, "debug logging on stderr, including librdkafka's (secrets redacted)")
 	f.Settings = config.NewSettings(pf)
 
-	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(format.Outputs, cobra.ShellCompDirectiveNoFileComp))
+	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc(config.KeyProfile, cmdutil.CompleteProfiles(f))
 
 	root.SetHelpCommand(newHelpCmd())

@@ -9,7 +9,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // These run without a broker: usage errors must be found before dialling.
@@ -125,7 +125,7 @@ func TestHelpListsEachCommandsOutputs(t *testing.T) {
 
 func TestFlagsDoNotShadowGlobalFlags(t *testing.T) {
 	t.Parallel()
-	ios, _, _, _ := format.Test()
+	ios, _, _, _ := output.Test()
 	root := cmd.NewRoot(cmdutil.New(ios))
 	global := root.PersistentFlags()
 	var walk func(c *cobra.Command)

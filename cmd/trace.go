@@ -11,7 +11,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/schema"
 	"github.com/streamctl/streamctl/internal/trace"
@@ -181,19 +181,19 @@ func traceRun(ctx context.Context, f *cmdutil.Factory, o *TraceOptions) error {
 	res, err := trace.Run(ctx, trace.KafkaDeps(ctx, client, reg), opts)
 	if errors.Is(err, trace.ErrEmptyWindow) {
 		f.IO.Infof("%s: widen it with --since or --from.", err)
-		return format.Print(f.IO, f.Output(), res, res.Grids)
+		return output.Print(f.IO, f.Output(), res, res.Grids)
 	}
 	if err != nil || opts.Follow {
 		return err
 	}
-	if f.Output() == format.Table && f.IO.OutTTY {
+	if f.Output() == output.Table && f.IO.OutTTY {
 		tl := trace.NewTimeline(f.IO.Out, f.IO.Width, f.IO.Bold, res.Timeline)
 		for i := range res.Timeline {
 			if err := tl.Write(&res.Timeline[i]); err != nil {
 				return err
 			}
 		}
-	} else if err := format.Print(f.IO, f.Output(), res, res.Grids); err != nil {
+	} else if err := output.Print(f.IO, f.Output(), res, res.Grids); err != nil {
 		return err
 	}
 	// After the timeline, where a person looks when it is done.
@@ -208,29 +208,29 @@ func traceRun(ctx context.Context, f *cmdutil.Factory, o *TraceOptions) error {
 // cells three spaces apart on one with -o wide), or one JSON object per
 // line, or one YAML document each.
 func followPrinter(f *cmdutil.Factory) func(trace.Entry) error {
-	out, wide := f.Output(), f.Output() == format.Wide
+	out, wide := f.Output(), f.Output() == output.Wide
 	first := true
 	tl := trace.NewTimeline(f.IO.Out, f.IO.Width, f.IO.Bold, nil)
 	return func(e trace.Entry) error {
 		var err error
 		switch {
-		case out == format.Table && f.IO.OutTTY:
+		case out == output.Table && f.IO.OutTTY:
 			return tl.Write(&e)
-		case out == format.JSON:
-			err = format.WriteJSONLine(f.IO.Out, e)
-		case out == format.YAML:
+		case out == output.JSON:
+			err = output.WriteJSONLine(f.IO.Out, e)
+		case out == output.YAML:
 			if !first {
 				_, err = io.WriteString(f.IO.Out, "---\n")
 			}
 			if err == nil {
-				err = format.WriteYAML(f.IO.Out, e)
+				err = output.WriteYAML(f.IO.Out, e)
 			}
 		default:
 			if first {
-				err = format.WriteLine(f.IO, trace.Header(wide), wide)
+				err = output.WriteLine(f.IO, trace.Header(wide), wide)
 			}
 			if err == nil {
-				err = format.WriteLine(f.IO, trace.Row(&e, wide), wide)
+				err = output.WriteLine(f.IO, trace.Row(&e, wide), wide)
 			}
 		}
 		first = false

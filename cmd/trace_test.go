@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/cmd"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/playground"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/trace"
 )
 
@@ -27,10 +27,10 @@ func traceRecords(t *testing.T, b broker) {
 	}
 	c := b.client(t)
 	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	rec := func(topic string, p int32, key string, min int, value string, hs ...kafka.Header) kafka.Record {
-		return kafka.Record{Topic: topic, Partition: p, Key: []byte(key), Value: []byte(value), Timestamp: at.Add(time.Duration(min) * time.Minute), Headers: hs}
+	rec := func(topic string, p int32, key string, min int, value string, hs ...record.Header) record.Record {
+		return record.Record{Topic: topic, Partition: p, Key: []byte(key), Value: []byte(value), Timestamp: at.Add(time.Duration(min) * time.Minute), Headers: hs}
 	}
-	orders := []kafka.Record{
+	orders := []record.Record{
 		rec("orders", 1, "order-17", 0, `{"type":"OrderCreated","orderId":"order-17"}`),
 		rec("orders", 0, "order-9", 1, `{"type":"OrderCreated","orderId":"order-9"}`),
 		rec("orders", 1, "order-17", 2, `{"type":"OrderPaid","orderId":"order-17"}`),
@@ -39,31 +39,31 @@ func traceRecords(t *testing.T, b broker) {
 		t.Fatal(err)
 	}
 	be := func(n int64, size int) []byte { return binary.BigEndian.AppendUint64(nil, uint64(n))[8-size:] }
-	dead := []kafka.Record{
+	dead := []record.Record{
 		rec("orders-dlt", 1, "order-17", 3, string(orders[2].Value),
-			kafka.Header{Key: "kafka_dlt-exception-fqcn", Value: []byte("org.springframework.kafka.listener.ListenerExecutionFailedException")},
-			kafka.Header{Key: "kafka_dlt-exception-cause-fqcn", Value: []byte("java.lang.IllegalStateException")},
-			kafka.Header{Key: "kafka_dlt-exception-message", Value: []byte("customer not found")},
-			kafka.Header{Key: "kafka_dlt-original-topic", Value: []byte("orders")},
-			kafka.Header{Key: "kafka_dlt-original-partition", Value: be(1, 4)},
-			kafka.Header{Key: "kafka_dlt-original-offset", Value: be(orders[2].Offset, 8)},
-			kafka.Header{Key: "kafka_dlt-original-consumer-group", Value: []byte("billing")}),
+			record.Header{Key: "kafka_dlt-exception-fqcn", Value: []byte("org.springframework.kafka.listener.ListenerExecutionFailedException")},
+			record.Header{Key: "kafka_dlt-exception-cause-fqcn", Value: []byte("java.lang.IllegalStateException")},
+			record.Header{Key: "kafka_dlt-exception-message", Value: []byte("customer not found")},
+			record.Header{Key: "kafka_dlt-original-topic", Value: []byte("orders")},
+			record.Header{Key: "kafka_dlt-original-partition", Value: be(1, 4)},
+			record.Header{Key: "kafka_dlt-original-offset", Value: be(orders[2].Offset, 8)},
+			record.Header{Key: "kafka_dlt-original-consumer-group", Value: []byte("billing")}),
 		rec("sink-dlq", 0, "order-17", 4, string(orders[2].Value),
-			kafka.Header{Key: "__connect.errors.topic", Value: []byte("orders")},
-			kafka.Header{Key: "__connect.errors.partition", Value: []byte("1")},
-			kafka.Header{Key: "__connect.errors.offset", Value: []byte("1")},
-			kafka.Header{Key: "__connect.errors.stage", Value: []byte("VALUE_CONVERTER")},
-			kafka.Header{Key: "__connect.errors.exception.class.name", Value: []byte("org.apache.kafka.connect.errors.DataException")},
-			kafka.Header{Key: "__connect.errors.exception.message", Value: []byte("Converting byte[] to Kafka Connect data failed")}),
+			record.Header{Key: "__connect.errors.topic", Value: []byte("orders")},
+			record.Header{Key: "__connect.errors.partition", Value: []byte("1")},
+			record.Header{Key: "__connect.errors.offset", Value: []byte("1")},
+			record.Header{Key: "__connect.errors.stage", Value: []byte("VALUE_CONVERTER")},
+			record.Header{Key: "__connect.errors.exception.class.name", Value: []byte("org.apache.kafka.connect.errors.DataException")},
+			record.Header{Key: "__connect.errors.exception.message", Value: []byte("Converting byte[] to Kafka Connect data failed")}),
 	}
 	if err := c.ProduceSync(context.Background(), dead); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := c.CommitGroupOffsets(ctx, "billing", map[kafka.TopicPartition]int64{{Topic: "orders", Partition: 0}: 1, {Topic: "orders", Partition: 1}: 2}); err != nil {
+	if err := c.CommitGroupOffsets(ctx, "billing", map[record.TopicPartition]int64{{Topic: "orders", Partition: 0}: 1, {Topic: "orders", Partition: 1}: 2}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CommitGroupOffsets(ctx, "audit", map[kafka.TopicPartition]int64{{Topic: "orders", Partition: 1}: 1}); err != nil {
+	if err := c.CommitGroupOffsets(ctx, "audit", map[record.TopicPartition]int64{{Topic: "orders", Partition: 1}: 1}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -183,9 +183,9 @@ func TestTraceFollow(t *testing.T) {
 	out := ios.Out.(*lockedBuffer)
 	waitFor(t, func() bool { return strings.Count(out.String(), "\n") == 3 })
 	c := b.client(t)
-	retry := kafka.Record{Topic: "orders", Partition: 1, Key: []byte("order-17"), Value: []byte(`{"type":"OrderPaid"}`),
-		Headers: []kafka.Header{{Key: "streamctl-reprocess-attempt", Value: []byte("1")}}}
-	if err := c.ProduceSync(context.Background(), []kafka.Record{retry}); err != nil {
+	retry := record.Record{Topic: "orders", Partition: 1, Key: []byte("order-17"), Value: []byte(`{"type":"OrderPaid"}`),
+		Headers: []record.Header{{Key: "streamctl-reprocess-attempt", Value: []byte("1")}}}
+	if err := c.ProduceSync(context.Background(), []record.Record{retry}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, func() bool { return strings.Count(out.String(), "\n") == 4 })

@@ -7,8 +7,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/buildinfo"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // VersionInfo is what `streamctl version -o json` prints.
@@ -49,7 +49,7 @@ ranges and finalized features (metadata.version).`,
 					return err
 				}
 			}
-			return format.Print(f.IO, f.Output(), v, func(wide bool) []*format.Grid {
+			return output.Print(f.IO, f.Output(), v, func(wide bool) []*output.Grid {
 				return versionGrids(v, wide)
 			})
 		},
@@ -58,8 +58,8 @@ ranges and finalized features (metadata.version).`,
 	return cmd
 }
 
-func versionGrids(v VersionInfo, wide bool) []*format.Grid {
-	g := format.NewGrid("COMPONENT", "VERSION")
+func versionGrids(v VersionInfo, wide bool) []*output.Grid {
+	g := output.NewGrid("COMPONENT", "VERSION")
 	commit := v.Commit
 	if v.Modified {
 		commit += " (modified)"
@@ -68,9 +68,9 @@ func versionGrids(v VersionInfo, wide bool) []*format.Grid {
 	g.Row("commit", commit)
 	g.Row("go", v.GoVersion+" "+v.Platform)
 	g.Row("librdkafka", v.Librdkafka)
-	grids := []*format.Grid{g}
+	grids := []*output.Grid{g}
 	if v.Brokers != nil {
-		b := format.NewGrid("BROKER", "ADDRESS", "KAFKA-VERSION", "APIS")
+		b := output.NewGrid("BROKER", "ADDRESS", "KAFKA-VERSION", "APIS")
 		if wide {
 			b.Header = append(b.Header, "METADATA-VERSION")
 		}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // NewCmd returns `streamctl acl`.
@@ -236,8 +236,8 @@ func orDefault(s []string, def string) []string {
 }
 
 // aclGrid is ACLs as a table; status, when given, adds a column.
-func aclGrid(acls []kafka.ACL, status func(i int) string) *format.Grid {
-	g := format.NewGrid("PRINCIPAL", "HOST", "OPERATION", "PERMISSION", "RESOURCE-TYPE", "RESOURCE-NAME", "PATTERN-TYPE")
+func aclGrid(acls []kafka.ACL, status func(i int) string) *output.Grid {
+	g := output.NewGrid("PRINCIPAL", "HOST", "OPERATION", "PERMISSION", "RESOURCE-TYPE", "RESOURCE-NAME", "PATTERN-TYPE")
 	if status != nil {
 		g.Header = append(g.Header, "STATUS")
 	}

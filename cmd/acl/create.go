@@ -4,8 +4,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // CreatePlan is what `acl create -o json` prints.
@@ -67,8 +67,8 @@ refuses it.`,
 				plan.Executed = true
 				f.IO.Infof("Created %s.", countACLs(len(acls)))
 			}
-			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-				return []*format.Grid{aclGrid(acls, func(i int) string {
+			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
+				return []*output.Grid{aclGrid(acls, func(i int) string {
 					switch {
 					case plan.ACLs[i].Exists:
 						return "exists"

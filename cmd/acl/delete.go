@@ -7,8 +7,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // DeletePlan is what `acl delete -o json` prints: the ACLs that match (a
@@ -72,8 +72,8 @@ cluster deleted.`,
 					f.IO.Infof("Deleted %s.", countACLs(len(plan.ACLs)))
 				}
 			}
-			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-				return []*format.Grid{aclGrid(plan.ACLs, func(int) string {
+			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
+				return []*output.Grid{aclGrid(plan.ACLs, func(int) string {
 					if plan.Executed {
 						return "deleted"
 					}

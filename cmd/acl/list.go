@@ -4,8 +4,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func newCmdList(f *cmdutil.Factory) *cobra.Command {
@@ -39,8 +39,8 @@ whose prefix it starts with. Without a resource flag every ACL is listed.`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), acls, func(bool) []*format.Grid {
-				return []*format.Grid{aclGrid(acls, nil)}
+			return output.Print(f.IO, f.Output(), acls, func(bool) []*output.Grid {
+				return []*output.Grid{aclGrid(acls, nil)}
 			})
 		},
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/clientmetrics"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // NewCmd returns `streamctl client-metrics`.
@@ -49,8 +49,8 @@ func usage(err error) error {
 	return err
 }
 
-func subscriptionGrid(subs []clientmetrics.Subscription) *format.Grid {
-	g := format.NewGrid("NAME", "METRICS", "INTERVAL", "MATCH")
+func subscriptionGrid(subs []clientmetrics.Subscription) *output.Grid {
+	g := output.NewGrid("NAME", "METRICS", "INTERVAL", "MATCH")
 	for _, s := range subs {
 		metrics := strings.Join(s.Metrics, ",")
 		if metrics == "" {
@@ -66,7 +66,7 @@ func subscriptionGrid(subs []clientmetrics.Subscription) *format.Grid {
 		if m == "" {
 			m = "(every client)"
 		}
-		g.Row(s.Name, metrics, format.Millis(s.IntervalMs), m)
+		g.Row(s.Name, metrics, output.Millis(s.IntervalMs), m)
 	}
 	g.Empty = "No client metrics subscriptions."
 	return g
@@ -89,8 +89,8 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), subs, func(bool) []*format.Grid {
-				return []*format.Grid{subscriptionGrid(subs)}
+			return output.Print(f.IO, f.Output(), subs, func(bool) []*output.Grid {
+				return []*output.Grid{subscriptionGrid(subs)}
 			})
 		},
 	}
@@ -112,8 +112,8 @@ func newCmdDescribe(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), subs, func(bool) []*format.Grid {
-				return []*format.Grid{subscriptionGrid(subs)}
+			return output.Print(f.IO, f.Output(), subs, func(bool) []*output.Grid {
+				return []*output.Grid{subscriptionGrid(subs)}
 			})
 		},
 	}
@@ -127,8 +127,8 @@ func completeNames(f *cmdutil.Factory) cobra.CompletionFunc {
 
 // printPlan shows a plan: each config, now and after.
 func printPlan(f *cmdutil.Factory, p *clientmetrics.Plan) error {
-	return format.Print(f.IO, f.Output(), p, func(bool) []*format.Grid {
-		g := format.NewGrid("NAME", "CONFIG", "CURRENT", "CHANGE")
+	return output.Print(f.IO, f.Output(), p, func(bool) []*output.Grid {
+		g := output.NewGrid("NAME", "CONFIG", "CURRENT", "CHANGE")
 		for _, ch := range p.Changes {
 			cur, change := ch.Current, "set to "+ch.New
 			if cur == "" {
@@ -142,10 +142,10 @@ func printPlan(f *cmdutil.Factory, p *clientmetrics.Plan) error {
 			}
 			if ch.Config == "interval.ms" && ch.New != "" {
 				ms, _ := strconv.ParseInt(ch.New, 10, 64)
-				change += " (" + format.Millis(ms) + ")"
+				change += " (" + output.Millis(ms) + ")"
 			}
 			g.Row(p.Name, ch.Config, cur, change)
 		}
-		return []*format.Grid{g}
+		return []*output.Grid{g}
 	})
 }

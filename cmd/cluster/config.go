@@ -9,8 +9,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // newCmdConfig returns `streamctl cluster config`.
@@ -103,12 +103,12 @@ cluster-wide defaults that are set (Kafka keeps no other).`,
 					}
 				}
 			}
-			return format.Print(f.IO, f.Output(), out, func(wide bool) []*format.Grid {
+			return output.Print(f.IO, f.Output(), out, func(wide bool) []*output.Grid {
 				g := cmdutil.ConfigGrid(out, wide)
 				if broker == kafka.ClusterDefault {
 					g.Empty = "No cluster-wide default is set."
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}
@@ -194,7 +194,7 @@ func configAlterRun(cmd *cobra.Command, f *cmdutil.Factory, b *brokerFlag, exec 
 		plan.Executed = true
 		f.IO.Infof("Configs of %s changed.", scope(broker))
 	}
-	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-		return []*format.Grid{cmdutil.ConfigChangeGrid("SCOPE", strings.TrimPrefix(scope(plan.Broker), "the "), plan.Changes)}
+	return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
+		return []*output.Grid{cmdutil.ConfigChangeGrid("SCOPE", strings.TrimPrefix(scope(plan.Broker), "the "), plan.Changes)}
 	})
 }

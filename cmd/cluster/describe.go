@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // DescribeOptions are the inputs of `cluster describe`.
@@ -45,24 +45,24 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 		return err
 	}
 	addLogDirs(opts.f, client, cmd, d)
-	return format.Print(opts.f.IO, opts.f.Output(), d, func(wide bool) []*format.Grid {
+	return output.Print(opts.f.IO, opts.f.Output(), d, func(wide bool) []*output.Grid {
 		return clusterGrids(d)
 	})
 }
 
-func clusterGrids(d *kafka.ClusterDescription) []*format.Grid {
-	summary := format.NewGrid("CLUSTER-ID", "CONTROLLER", "BROKERS")
+func clusterGrids(d *kafka.ClusterDescription) []*output.Grid {
+	summary := output.NewGrid("CLUSTER-ID", "CONTROLLER", "BROKERS")
 	summary.Row(d.ClusterID, controller(d.ControllerID), strconv.Itoa(len(d.Brokers)))
-	brokers := format.NewGrid("ID", "ADDRESS", "RACK", "ROLE")
+	brokers := output.NewGrid("ID", "ADDRESS", "RACK", "ROLE")
 	for _, b := range d.Brokers {
 		role := ""
 		if b.ID == d.ControllerID {
 			role = "controller"
 		}
-		brokers.Row(strconv.Itoa(int(b.ID)), fmt.Sprintf("%s:%d", b.Host, b.Port), orDash(b.Rack), role)
+		brokers.Row(strconv.Itoa(int(b.ID)), fmt.Sprintf("%s:%d", b.Host, b.Port), output.OrDash(b.Rack), role)
 	}
-	grids := []*format.Grid{summary, brokers}
-	dirs := format.NewGrid("BROKER", "LOG-DIR", "SIZE", "PARTITIONS", "USABLE", "TOTAL", "STATUS")
+	grids := []*output.Grid{summary, brokers}
+	dirs := output.NewGrid("BROKER", "LOG-DIR", "SIZE", "PARTITIONS", "USABLE", "TOTAL", "STATUS")
 	dirs.Title = "Log dirs"
 	for _, b := range d.Brokers {
 		for _, l := range b.LogDirs {
@@ -70,7 +70,7 @@ func clusterGrids(d *kafka.ClusterDescription) []*format.Grid {
 			if l.Error != "" {
 				status = l.Error
 			}
-			dirs.Row(strconv.Itoa(int(b.ID)), l.Path, format.Bytes(l.SizeBytes), strconv.Itoa(l.Partitions), bytesOrDash(l.UsableBytes), bytesOrDash(l.TotalBytes), status)
+			dirs.Row(strconv.Itoa(int(b.ID)), l.Path, output.Bytes(l.SizeBytes), strconv.Itoa(l.Partitions), bytesOrDash(l.UsableBytes), bytesOrDash(l.TotalBytes), status)
 		}
 	}
 	if len(dirs.Rows) > 0 {
@@ -111,7 +111,7 @@ func bytesOrDash(n int64) string {
 	if n < 0 {
 		return "-"
 	}
-	return format.Bytes(n)
+	return output.Bytes(n)
 }
 
 func controller(id int32) string {
@@ -119,11 +119,4 @@ func controller(id int32) string {
 		return "-"
 	}
 	return strconv.Itoa(int(id))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

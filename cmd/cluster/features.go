@@ -10,7 +10,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/feature"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // newCmdFeatures returns `streamctl cluster features`.
@@ -49,12 +49,12 @@ supports (kafka-features describe, which shows the range of one broker).`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), fs, func(bool) []*format.Grid {
-				g := format.NewGrid("FEATURE", "FINALIZED", "SUPPORTED-MIN", "SUPPORTED-MAX", "EPOCH")
+			return output.Print(f.IO, f.Output(), fs, func(bool) []*output.Grid {
+				g := output.NewGrid("FEATURE", "FINALIZED", "SUPPORTED-MIN", "SUPPORTED-MAX", "EPOCH")
 				for _, ft := range fs {
 					g.Row(ft.Name, level(ft.Name, ft.FinalizedLevel), level(ft.Name, ft.SupportedMin), level(ft.Name, ft.SupportedMax), strconv.FormatInt(ft.Epoch, 10))
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}
@@ -116,13 +116,13 @@ asks on a terminal (--yes in scripts).`,
 				}
 				f.IO.Infof("Feature levels finalized.")
 			}
-			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-				g := format.NewGrid("FEATURE", "CURRENT", "TARGET", "SUPPORTED", "CHANGE")
+			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
+				g := output.NewGrid("FEATURE", "CURRENT", "TARGET", "SUPPORTED", "CHANGE")
 				for _, ch := range plan.Changes {
 					g.Row(ch.Feature, level(ch.Feature, ch.CurrentLevel), level(ch.Feature, ch.TargetLevel),
 						level(ch.Feature, ch.SupportedMin)+" to "+level(ch.Feature, ch.SupportedMax), ch.Change)
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}
@@ -153,12 +153,12 @@ version-mapping does: what upgrade --release-version sets. Without
 			if err != nil {
 				return exitcode.WithCode(exitcode.Usage, err)
 			}
-			return format.Print(f.IO, f.Output(), m, func(bool) []*format.Grid {
-				g := format.NewGrid("FEATURE", "LEVEL")
+			return output.Print(f.IO, f.Output(), m, func(bool) []*output.Grid {
+				g := output.NewGrid("FEATURE", "LEVEL")
 				for _, name := range feature.Names(m) {
 					g.Row(name, level(name, m.Features[name]))
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/quorum"
 )
 
@@ -35,15 +35,15 @@ offset, lag, last fetch and last caught-up time.`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), s, func(wide bool) []*format.Grid {
-				st := format.NewGrid("CLUSTER-ID", "LEADER", "EPOCH", "HIGH-WATERMARK", "MAX-FOLLOWER-LAG", "MAX-FOLLOWER-LAG-TIME", "VOTERS", "OBSERVERS")
+			return output.Print(f.IO, f.Output(), s, func(wide bool) []*output.Grid {
+				st := output.NewGrid("CLUSTER-ID", "LEADER", "EPOCH", "HIGH-WATERMARK", "MAX-FOLLOWER-LAG", "MAX-FOLLOWER-LAG-TIME", "VOTERS", "OBSERVERS")
 				lagTime := "unknown"
 				if s.MaxFollowerLagTimeMs >= 0 {
-					lagTime = format.Millis(s.MaxFollowerLagTimeMs)
+					lagTime = output.Millis(s.MaxFollowerLagTimeMs)
 				}
 				st.Row(s.ClusterID, strconv.Itoa(int(s.LeaderID)), strconv.Itoa(int(s.LeaderEpoch)), strconv.FormatInt(s.HighWatermark, 10),
 					strconv.FormatInt(s.MaxFollowerLag, 10), lagTime, ids(s.Voters), ids(s.Observers))
-				rep := format.NewGrid("NODE", "STATUS", "LOG-END-OFFSET", "LAG", "LAST-FETCH", "LAST-CAUGHT-UP")
+				rep := output.NewGrid("NODE", "STATUS", "LOG-END-OFFSET", "LAG", "LAST-FETCH", "LAST-CAUGHT-UP")
 				if wide {
 					rep.Header = append(rep.Header, "DIRECTORY-ID", "ENDPOINTS")
 				}
@@ -54,7 +54,7 @@ offset, lag, last fetch and last caught-up time.`,
 					}
 					rep.Row(row...)
 				}
-				return []*format.Grid{st, rep}
+				return []*output.Grid{st, rep}
 			})
 		},
 	}
@@ -76,5 +76,5 @@ func ago(t *time.Time) string {
 	if t == nil {
 		return "unknown"
 	}
-	return format.Millis(time.Since(*t).Round(time.Millisecond).Milliseconds()) + " ago"
+	return output.Millis(time.Since(*t).Round(time.Millisecond).Milliseconds()) + " ago"
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // ConfigResource is a kind of thing with configs (a topic, a group): what
@@ -115,8 +115,8 @@ func configGet(ctx context.Context, f *Factory, r ConfigResource, name string, k
 			f.IO.Warnf("%s %q has no config %q", r.Noun, name, k)
 		}
 	}
-	return format.Print(f.IO, f.Output(), out, func(wide bool) []*format.Grid {
-		return []*format.Grid{ConfigGrid(out, wide)}
+	return output.Print(f.IO, f.Output(), out, func(wide bool) []*output.Grid {
+		return []*output.Grid{ConfigGrid(out, wide)}
 	})
 }
 
@@ -143,7 +143,7 @@ func configAlter(ctx context.Context, f *Factory, r ConfigResource, exec *Execut
 	if ok {
 		f.IO.Infof("Configs of %s %q changed.", r.Noun, name)
 	}
-	return format.Print(f.IO, f.Output(), r.Plan(name, changes, ok), func(bool) []*format.Grid {
-		return []*format.Grid{ConfigChangeGrid(strings.ToUpper(r.Noun), name, changes)}
+	return output.Print(f.IO, f.Output(), r.Plan(name, changes, ok), func(bool) []*output.Grid {
+		return []*output.Grid{ConfigChangeGrid(strings.ToUpper(r.Noun), name, changes)}
 	})
 }

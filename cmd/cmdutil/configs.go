@@ -4,8 +4,8 @@ import (
 	"strings"
 
 	"github.com/streamctl/streamctl/internal/config"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // ConfigValue is a config's value as tables show it: [sensitive] for a
@@ -14,20 +14,20 @@ func ConfigValue(e kafka.ConfigEntry) string {
 	if e.Sensitive {
 		return "[sensitive]"
 	}
-	return format.ConfigValue(e.Name, e.Value)
+	return output.ConfigValue(e.Name, e.Value)
 }
 
 // ConfigGrid is configs as `topic config get` and `cluster config get`
 // show them; wide adds whether each is read-only.
-func ConfigGrid(entries []kafka.ConfigEntry, wide bool) *format.Grid {
-	g := format.NewGrid("CONFIG", "VALUE", "SOURCE")
+func ConfigGrid(entries []kafka.ConfigEntry, wide bool) *output.Grid {
+	g := output.NewGrid("CONFIG", "VALUE", "SOURCE")
 	if wide {
 		g.Header = append(g.Header, "READ-ONLY")
 	}
 	for _, e := range entries {
 		row := []string{e.Name, ConfigValue(e), e.Source}
 		if wide {
-			row = append(row, format.Bool(e.ReadOnly))
+			row = append(row, output.Bool(e.ReadOnly))
 		}
 		g.Row(row...)
 	}
@@ -72,16 +72,16 @@ func ConfigChanges(current []kafka.ConfigEntry, set map[string]string, del []str
 
 // ConfigChangeGrid is the table of a config plan; the first column names
 // where the configs are (header SCOPE or TOPIC, and its value).
-func ConfigChangeGrid(header, where string, changes []ConfigChange) *format.Grid {
-	g := format.NewGrid(header, "CONFIG", "CURRENT", "SOURCE", "CHANGE")
+func ConfigChangeGrid(header, where string, changes []ConfigChange) *output.Grid {
+	g := output.NewGrid(header, "CONFIG", "CURRENT", "SOURCE", "CHANGE")
 	for _, c := range changes {
-		cur, src := format.ConfigValue(c.Name, c.CurrentValue), c.CurrentSource
+		cur, src := output.ConfigValue(c.Name, c.CurrentValue), c.CurrentSource
 		if c.CurrentSource == "" {
 			cur, src = "-", "(not set here)"
 		}
 		change := "delete: the next level's value applies"
 		if c.Operation == "set" {
-			change = "set to " + format.ConfigValue(c.Name, c.Value)
+			change = "set to " + output.ConfigValue(c.Name, c.Value)
 		}
 		if c.Sensitive {
 			cur, change = "[sensitive]", c.Operation+" [sensitive]"

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // Execute is the --execute flag of a command that changes what the cluster
@@ -52,7 +52,7 @@ var ErrNotConfirmed = errors.New("not confirmed: nothing changed")
 // false and says so on stderr below the plan the command prints next; an unanswered or refused question is an error.
 // Before asking, it shows the plan on stderr, so the question is about
 // what the user sees.
-func (e *Execute) Proceed(f *Factory, question string, plan ...*format.Grid) (bool, error) {
+func (e *Execute) Proceed(f *Factory, question string, plan ...*output.Grid) (bool, error) {
 	if !e.Execute {
 		if e.irreversible {
 			f.SayLast("Dry run: nothing changed. Add --execute to apply (it asks first; --execute --yes in scripts).")
@@ -66,7 +66,7 @@ func (e *Execute) Proceed(f *Factory, question string, plan ...*format.Grid) (bo
 			onErr := *f.IO
 			onErr.Out, onErr.OutTTY = f.IO.ErrOut, true
 			for _, g := range plan {
-				if err := format.RenderGrid(&onErr, g, false); err != nil {
+				if err := output.RenderGrid(&onErr, g, false); err != nil {
 					return false, err
 				}
 			}

@@ -14,15 +14,15 @@ import (
 
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
 // Factory hands commands what they need, only when they ask: --help,
 // completion and doc generation never read a config file or dial a broker.
 type Factory struct {
-	IO       *format.IOStreams
+	IO       *output.IOStreams
 	Settings *viper.Viper // global flags and STREAMCTL_* variables
 
 	// Set from global flags by the root command.
@@ -42,7 +42,7 @@ type Factory struct {
 }
 
 // New returns a factory over the given streams.
-func New(io *format.IOStreams) *Factory {
+func New(io *output.IOStreams) *Factory {
 	return &Factory{IO: io}
 }
 
@@ -57,17 +57,17 @@ func (f *Factory) SayLast(format string, a ...any) {
 func (f *Factory) LastLine() string { return f.lastLine }
 
 // Output is the -o value, validated by the root command before any run.
-func (f *Factory) Output() format.Output { return format.Output(f.OutputFlag) }
+func (f *Factory) Output() output.Format { return output.Format(f.OutputFlag) }
 
 // outputsKey is the cobra annotation naming the -o values a command accepts
-// when they differ from format.Outputs.
+// when they differ from output.Formats.
 const outputsKey = "outputs"
 
 // SetOutputs declares the -o values cmd accepts. The command gets a -o
 // flag of its own, on the same setting as the global one, so that its help
 // and completion list these values rather than the global ones (consume's
 // help listed yaml, which it refuses).
-func (f *Factory) SetOutputs(cmd *cobra.Command, outputs ...format.Output) {
+func (f *Factory) SetOutputs(cmd *cobra.Command, outputs ...output.Format) {
 	names := make([]string, len(outputs))
 	for i, o := range outputs {
 		names[i] = string(o)
@@ -80,7 +80,7 @@ func (f *Factory) SetOutputs(cmd *cobra.Command, outputs ...format.Output) {
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
 }
 
-// OutputsOf returns the -o values cmd accepts; nil means format.Outputs.
+// OutputsOf returns the -o values cmd accepts; nil means output.Formats.
 func OutputsOf(cmd *cobra.Command) []string {
 	if a, ok := cmd.Annotations[outputsKey]; ok {
 		return strings.Split(a, ",")

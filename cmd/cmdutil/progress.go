@@ -11,9 +11,9 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Progress is a progress bar on stderr, drawn only when stderr is a
@@ -21,7 +21,7 @@ import (
 // a nil Progress does nothing, so callers need not check.
 type Progress struct {
 	bar     *progressbar.ProgressBar
-	io      *format.IOStreams
+	io      *output.IOStreams
 	restore io.Writer // stderr as it was before the bar
 }
 
@@ -101,7 +101,7 @@ func (p *Progress) Step() pipeline.Step {
 	if p == nil {
 		return nil
 	}
-	return func(*kafka.Record) (bool, error) { _ = p.bar.Add(1); return true, nil }
+	return func(*record.Record) (bool, error) { _ = p.bar.Add(1); return true, nil }
 }
 
 // Reader counts the bytes read through r.

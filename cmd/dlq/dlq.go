@@ -6,7 +6,6 @@ package dlq
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,8 +16,8 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 )
@@ -171,7 +170,7 @@ func original(m *dlq.Metadata) string {
 
 // ago renders how long ago t was for people on a terminal, and RFC 3339
 // for pipes.
-func ago(io *format.IOStreams, t time.Time, now time.Time) string {
+func ago(io *output.IOStreams, t time.Time, now time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
@@ -191,14 +190,7 @@ func age(d time.Duration) string {
 	case d >= time.Hour:
 		unit = time.Minute
 	}
-	return format.Millis(max(0, d.Truncate(unit).Milliseconds()))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return output.Millis(max(0, d.Truncate(unit).Milliseconds()))
 }
 
 // nestedException finds "java.lang.IllegalStateException: " inside a
@@ -242,11 +234,4 @@ func runError(err error) error {
 		return exitcode.WithCode(exitcode.Partial, err)
 	}
 	return err
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -13,10 +13,12 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
 )
 
@@ -169,8 +171,8 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 	} else if opts.Purge {
 		f.IO.Infof("Nothing purged: the run did not complete.")
 	}
-	if f.Output() != format.Table && f.Output() != format.Wide {
-		if err := format.Print(f.IO, f.Output(), sum, nil); err != nil && runErr == nil {
+	if f.Output() != output.Table && f.Output() != output.Wide {
+		if err := output.Print(f.IO, f.Output(), sum, nil); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
@@ -181,7 +183,7 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 func drainSink(ctx context.Context, client *kafka.Client, opts *DrainOptions, steps *[]pipeline.Step, sum *DrainSummary) (pipeline.Sink, func() error, error) {
 	if opts.ToFile != "" {
 		sum.Target = "file:" + opts.ToFile
-		s, err := replay.NewFileSink(opts.ToFile, format.EnvelopeOptions{})
+		s, err := replay.NewFileSink(opts.ToFile, envelope.Options{})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -189,8 +191,8 @@ func drainSink(ctx context.Context, client *kafka.Client, opts *DrainOptions, st
 	}
 	sum.Target = "topic:" + opts.ToTopic
 	target := opts.ToTopic
-	*steps = append(*steps, func(rec *kafka.Record) (bool, error) {
-		rec.Topic, rec.Partition = target, kafka.AnyPartition
+	*steps = append(*steps, func(rec *record.Record) (bool, error) {
+		rec.Topic, rec.Partition = target, record.AnyPartition
 		return true, nil
 	})
 	s, err := pipeline.NewTopicSink(ctx, client, kafka.WriterOptions{Idempotent: true, Acks: "all"})
@@ -208,7 +210,7 @@ func purge(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, topic,
 	if err != nil {
 		return err
 	}
-	before := map[kafka.TopicPartition]int64{}
+	before := map[record.TopicPartition]int64{}
 	for tp := range plan.Start {
 		if off, ok := committed[tp]; ok && off > 0 {
 			before[tp] = min(off, plan.End[tp])
@@ -224,7 +226,7 @@ func purge(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, topic,
 	sort.Slice(sum.Purged, func(i, j int) bool { return sum.Purged[i].Partition < sum.Purged[j].Partition })
 	var parts []string
 	for _, p := range sum.Purged {
-		parts = append(parts, strconv.Itoa(int(p.Partition))+" now starts at "+format.Int(p.LogStartOffset))
+		parts = append(parts, strconv.Itoa(int(p.Partition))+" now starts at "+output.Int(p.LogStartOffset))
 	}
 	if len(parts) == 0 {
 		f.IO.Infof("Purged nothing: the group has no committed offsets on %s.", topic)

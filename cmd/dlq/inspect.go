@@ -11,10 +11,12 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // ReadOptions say which part of the DLQ a read-only command looks at.
@@ -98,12 +100,12 @@ in_dlq_seconds, dlq: <the decoded metadata>}. Filters are those of reprocess.`,
 			if err != nil {
 				return err
 			}
-			var eo format.EnvelopeOptions
+			var eo envelope.Options
 			if dec != nil {
 				eo.Decoded = dec.Envelope
 			}
 			entries := []dlq.Entry{}
-			err = opts.read(cmd.Context(), f, args[0], opts.MaxRecords, func(rec *kafka.Record, m *dlq.Metadata) (bool, error) {
+			err = opts.read(cmd.Context(), f, args[0], opts.MaxRecords, func(rec *record.Record, m *dlq.Metadata) (bool, error) {
 				if dec != nil {
 					if _, err := dec.Step(rec); err != nil {
 						return false, err
@@ -115,12 +117,12 @@ in_dlq_seconds, dlq: <the decoded metadata>}. Filters are those of reprocess.`,
 			if err != nil {
 				return err
 			}
-			if opts.Stacktrace && (f.Output() == format.Table || f.Output() == format.Wide) && f.IO.OutTTY {
+			if opts.Stacktrace && (f.Output() == output.Table || f.Output() == output.Wide) && f.IO.OutTTY {
 				writeCards(f.IO, entries)
 				return nil
 			}
-			return format.Print(f.IO, f.Output(), entries, func(wide bool) []*format.Grid {
-				return []*format.Grid{inspectGrid(entries, wide, opts.Stacktrace)}
+			return output.Print(f.IO, f.Output(), entries, func(wide bool) []*output.Grid {
+				return []*output.Grid{inspectGrid(entries, wide, opts.Stacktrace)}
 			})
 		},
 	}
@@ -131,8 +133,8 @@ in_dlq_seconds, dlq: <the decoded metadata>}. Filters are those of reprocess.`,
 	return cmd
 }
 
-func inspectGrid(entries []dlq.Entry, wide, stacktrace bool) *format.Grid {
-	g := format.NewGrid("PARTITION", "OFFSET", "IN-DLQ", "ORIGINAL", "ERROR", "MESSAGE", "KEY")
+func inspectGrid(entries []dlq.Entry, wide, stacktrace bool) *output.Grid {
+	g := output.NewGrid("PARTITION", "OFFSET", "IN-DLQ", "ORIGINAL", "ERROR", "MESSAGE", "KEY")
 	if wide {
 		g.Header = []string{"PARTITION", "OFFSET", "IN-DLQ", "ORIGINAL", "EXCEPTION", "MESSAGE", "KEY",
 			"ROOT-CAUSE", "CONVENTION", "STAGE", "CONNECTOR", "ORIGINAL-TIME", "GROUP", "ATTEMPTS", "REPROCESSED"}
@@ -143,9 +145,9 @@ func inspectGrid(entries []dlq.Entry, wide, stacktrace bool) *format.Grid {
 	g.Empty = "No records."
 	for _, e := range entries {
 		m := &e.DLQ
-		exc, msg := orDash(errorClass(m.ExceptionClass, m.RootCauseClass)), innermost(m.ExceptionMessage)
+		exc, msg := output.OrDash(errorClass(m.ExceptionClass, m.RootCauseClass)), innermost(m.ExceptionMessage)
 		if wide {
-			exc, msg = orDash(m.ExceptionClass), m.ExceptionMessage
+			exc, msg = output.OrDash(m.ExceptionClass), m.ExceptionMessage
 		}
 		if m.FailedPart == "key" {
 			exc += " (key)"
@@ -158,8 +160,8 @@ func inspectGrid(entries []dlq.Entry, wide, stacktrace bool) *format.Grid {
 		if e.Record.Key != nil {
 			key = *e.Record.Key
 		}
-		row := []string{strconv.Itoa(int(e.Record.Partition)), format.Int(e.Record.Offset), age(time.Duration(e.InDLQSeconds * float64(time.Second))),
-			original(m), exc, orDash(oneLine(msg)), key}
+		row := []string{strconv.Itoa(int(e.Record.Partition)), output.Int(e.Record.Offset), age(time.Duration(e.InDLQSeconds * float64(time.Second))),
+			original(m), exc, output.OrDash(oneLine(msg)), key}
 		if wide {
 			stage := m.Stage
 			if m.Task != nil {
@@ -169,7 +171,7 @@ func inspectGrid(entries []dlq.Entry, wide, stacktrace bool) *format.Grid {
 			if m.OriginalTimestamp != nil {
 				origTime = m.OriginalTimestamp.Format(time.RFC3339Nano)
 			}
-			row = append(row, orDash(m.RootCauseClass), m.Convention, orDash(stage), orDash(m.Connector), origTime, orDash(m.ConsumerGroup), attempts, strconv.Itoa(m.ReprocessAttempts))
+			row = append(row, output.OrDash(m.RootCauseClass), m.Convention, output.OrDash(stage), output.OrDash(m.Connector), origTime, output.OrDash(m.ConsumerGroup), attempts, strconv.Itoa(m.ReprocessAttempts))
 		}
 		if stacktrace {
 			row = append(row, strings.ReplaceAll(strings.TrimSpace(m.Stacktrace), "\n", "\\n"))
@@ -181,7 +183,7 @@ func inspectGrid(entries []dlq.Entry, wide, stacktrace bool) *format.Grid {
 
 // writeCards shows each record as a block, for reading stack traces on a
 // terminal.
-func writeCards(io *format.IOStreams, entries []dlq.Entry) {
+func writeCards(io *output.IOStreams, entries []dlq.Entry) {
 	if len(entries) == 0 {
 		fmt.Fprintln(io.ErrOut, "No records.")
 		return

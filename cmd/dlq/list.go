@@ -10,7 +10,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // ListOptions are the inputs of `dlq list`.
@@ -51,21 +51,21 @@ reprocessed or drained yet (PENDING).`,
 				return err
 			}
 			now := time.Now()
-			return format.Print(f.IO, f.Output(), topics, func(wide bool) []*format.Grid {
-				g := format.NewGrid("TOPIC", "RECORDS", "PENDING", "OLDEST", "NEWEST", "CONVENTION", "ORIGINAL-TOPIC")
+			return output.Print(f.IO, f.Output(), topics, func(wide bool) []*output.Grid {
+				g := output.NewGrid("TOPIC", "RECORDS", "PENDING", "OLDEST", "NEWEST", "CONVENTION", "ORIGINAL-TOPIC")
 				if wide {
 					g.Header = append(g.Header, "PARTITIONS", "DETECTED-BY", "GROUP", "GROUP-STATE")
 				}
 				g.Empty = "No topic looks like a dead-letter queue."
 				for _, t := range topics {
-					row := []string{t.Topic, format.Int(t.Records), format.Int(t.Pending), timeAgo(f, t.Oldest, now), timeAgo(f, t.Newest, now),
-						orDash(strings.Join(t.Conventions, ",")), orDash(strings.Join(t.OriginalTopics, ","))}
+					row := []string{t.Topic, output.Int(t.Records), output.Int(t.Pending), timeAgo(f, t.Oldest, now), timeAgo(f, t.Newest, now),
+						output.OrDash(strings.Join(t.Conventions, ",")), output.OrDash(strings.Join(t.OriginalTopics, ","))}
 					if wide {
 						row = append(row, strconv.Itoa(t.Partitions), t.DetectedBy, t.Group, t.GroupState)
 					}
 					g.Row(row...)
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}

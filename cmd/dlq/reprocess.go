@@ -13,8 +13,8 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 )
 
@@ -232,8 +232,8 @@ func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src 
 	sum.Targets = router.Targets()
 	if opts.DryRun && runErr == nil {
 		runErr = printRoutes(f, sum)
-	} else if f.Output() != format.Table && f.Output() != format.Wide {
-		if err := format.Print(f.IO, f.Output(), sum, nil); err != nil && runErr == nil {
+	} else if f.Output() != output.Table && f.Output() != output.Wide {
+		if err := output.Print(f.IO, f.Output(), sum, nil); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
@@ -283,8 +283,8 @@ func reportRedrive(f *cmdutil.Factory, sum RedriveSummary, runErr error, filtere
 
 // printRoutes shows a dry run: every record and where it would go.
 func printRoutes(f *cmdutil.Factory, sum RedriveSummary) error {
-	return format.Print(f.IO, f.Output(), sum, func(wide bool) []*format.Grid {
-		g := format.NewGrid("PARTITION", "OFFSET", "KEY", "ERROR", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT")
+	return output.Print(f.IO, f.Output(), sum, func(wide bool) []*output.Grid {
+		g := output.NewGrid("PARTITION", "OFFSET", "KEY", "ERROR", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT")
 		if wide {
 			g.Header = []string{"PARTITION", "OFFSET", "KEY", "EXCEPTION", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT", "ROOT-CAUSE", "PROBLEM"}
 		}
@@ -305,12 +305,12 @@ func printRoutes(f *cmdutil.Factory, sum RedriveSummary) error {
 			if wide {
 				exc = r.Exception
 			}
-			row := []string{strconv.Itoa(int(r.Partition)), format.Int(r.Offset), r.Key, orDash(exc), action, orDash(r.Target), tp, strconv.Itoa(r.Attempt)}
+			row := []string{strconv.Itoa(int(r.Partition)), output.Int(r.Offset), r.Key, output.OrDash(exc), action, output.OrDash(r.Target), tp, strconv.Itoa(r.Attempt)}
 			if wide {
-				row = append(row, orDash(r.RootCause), orDash(r.Problem))
+				row = append(row, output.OrDash(r.RootCause), output.OrDash(r.Problem))
 			}
 			g.Row(row...)
 		}
-		return []*format.Grid{g}
+		return []*output.Grid{g}
 	})
 }

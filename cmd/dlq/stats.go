@@ -10,7 +10,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // StatsOptions are the inputs of `dlq stats`.
@@ -50,7 +50,7 @@ first and last seen, and an example record (PARTITION:OFFSET, usable with
 				return err
 			}
 			st := agg.Result(args[0], opts.Bucket)
-			return format.Print(f.IO, f.Output(), st, func(wide bool) []*format.Grid {
+			return output.Print(f.IO, f.Output(), st, func(wide bool) []*output.Grid {
 				return statsGrids(f, st, wide, now)
 			})
 		},
@@ -60,33 +60,33 @@ first and last seen, and an example record (PARTITION:OFFSET, usable with
 	return cmd
 }
 
-func statsGrids(f *cmdutil.Factory, st dlq.Stats, wide bool, now time.Time) []*format.Grid {
+func statsGrids(f *cmdutil.Factory, st dlq.Stats, wide bool, now time.Time) []*output.Grid {
 	tally := func(t dlq.Tally) []string {
-		return []string{format.Int(t.Count), ago(f.IO, t.FirstSeen, now), ago(f.IO, t.LastSeen, now), fmt.Sprintf("%d:%d", t.ExamplePartition, t.ExampleOffset)}
+		return []string{output.Int(t.Count), ago(f.IO, t.FirstSeen, now), ago(f.IO, t.LastSeen, now), fmt.Sprintf("%d:%d", t.ExamplePartition, t.ExampleOffset)}
 	}
-	exc := format.NewGrid("ERROR", "MESSAGE", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
+	exc := output.NewGrid("ERROR", "MESSAGE", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
 	if wide {
 		exc.Header = []string{"EXCEPTION", "ROOT-CAUSE", "MESSAGE", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE"}
 	}
-	exc.Title = fmt.Sprintf("%s: %s by exception", st.Topic, plural(st.Records, "record", "records"))
+	exc.Title = fmt.Sprintf("%s: %s by exception", st.Topic, output.Count(st.Records, "record"))
 	exc.Empty = "No records."
 	for _, e := range st.ByException {
-		row := []string{orDash(errorClass(e.Exception, e.RootCause)), orDash(oneLine(innermost(e.Message)))}
+		row := []string{output.OrDash(errorClass(e.Exception, e.RootCause)), output.OrDash(oneLine(innermost(e.Message)))}
 		if wide {
-			row = []string{orDash(e.Exception), orDash(e.RootCause), orDash(oneLine(e.Message))}
+			row = []string{output.OrDash(e.Exception), output.OrDash(e.RootCause), output.OrDash(oneLine(e.Message))}
 		}
 		exc.Row(append(row, tally(e.Tally)...)...)
 	}
 	if st.Records == 0 {
-		return []*format.Grid{exc}
+		return []*output.Grid{exc}
 	}
-	top := format.NewGrid("ORIGINAL-TOPIC", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
+	top := output.NewGrid("ORIGINAL-TOPIC", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
 	top.Title = "By original topic"
 	for _, t := range st.ByOriginalTopic {
-		top.Row(append([]string{orDash(t.OriginalTopic)}, tally(t.Tally)...)...)
+		top.Row(append([]string{output.OrDash(t.OriginalTopic)}, tally(t.Tally)...)...)
 	}
 	bucket := time.Duration(st.BucketSeconds) * time.Second
-	tm := format.NewGrid("BUCKET", "COUNT", "", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
+	tm := output.NewGrid("BUCKET", "COUNT", "", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
 	tm.Title = "By time entered, " + age(bucket) + " buckets"
 	var most int64
 	for _, b := range st.ByTime {
@@ -100,5 +100,5 @@ func statsGrids(f *cmdutil.Factory, st dlq.Stats, wide bool, now time.Time) []*f
 		t := tally(b.Tally)
 		tm.Row(start, t[0], strings.Repeat("█", int(max(1, b.Count*30/most))), t[1], t[2], t[3])
 	}
-	return []*format.Grid{exc, top, tm}
+	return []*output.Grid{exc, top, tm}
 }

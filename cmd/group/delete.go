@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
@@ -40,20 +40,20 @@ the command that restores them is printed.`,
 			if err != nil {
 				return err
 			}
-			grid := func() *format.Grid {
-				g := format.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "COMMITTED-PARTITIONS", "RESULT")
+			grid := func() *output.Grid {
+				g := output.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "COMMITTED-PARTITIONS", "RESULT")
 				for _, dg := range d.Groups {
 					result := "would delete"
 					if d.Executed {
 						result = "deleted"
 					}
-					g.Row(dg.Group, dg.Type, dg.State, format.Int(int64(dg.Members)), format.Int(int64(dg.CommittedPartitions)), result)
+					g.Row(dg.Group, dg.Type, dg.State, output.Int(int64(dg.Members)), output.Int(int64(dg.CommittedPartitions)), result)
 				}
 				return g
 			}
 			var parts []string
 			for _, dg := range d.Groups {
-				parts = append(parts, fmt.Sprintf("%q (%s group, %s, %s)", dg.Group, dg.Type, dg.State, format.Count(int64(dg.CommittedPartitions), "committed partition")))
+				parts = append(parts, fmt.Sprintf("%q (%s group, %s, %s)", dg.Group, dg.Type, dg.State, output.Count(int64(dg.CommittedPartitions), "committed partition")))
 			}
 			ok, err := exec.Proceed(f, fmt.Sprintf("Delete group %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), grid())
 			if err != nil {
@@ -69,7 +69,7 @@ the command that restores them is printed.`,
 					}
 				}
 			}
-			return format.Print(f.IO, f.Output(), d, func(bool) []*format.Grid { return []*format.Grid{grid()} })
+			return output.Print(f.IO, f.Output(), d, func(bool) []*output.Grid { return []*output.Grid{grid()} })
 		},
 	}
 	cmd.Flags().StringVar(&dir, "undo-dir", "", "where --execute saves the groups' offsets (default $XDG_STATE_HOME/streamctl/resets)")

@@ -8,8 +8,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func newCmdDeleteOffsets(f *cmdutil.Factory) *cobra.Command {
@@ -58,12 +58,12 @@ restores them is printed.`,
 			if err != nil {
 				return err
 			}
-			grid := func() *format.Grid {
-				g := format.NewGrid("TOPIC", "PARTITION", "DELETED-OFFSET", "RESULT")
+			grid := func() *output.Grid {
+				g := output.NewGrid("TOPIC", "PARTITION", "DELETED-OFFSET", "RESULT")
 				for _, r := range d.Rows {
 					off, result := "-", "no commit"
 					if r.Committed != nil {
-						off, result = format.Int(*r.Committed), "would delete"
+						off, result = output.Int(*r.Committed), "would delete"
 						if d.Executed {
 							result = "deleted"
 						}
@@ -87,7 +87,7 @@ restores them is printed.`,
 					f.IO.Infof("Previous offsets saved to %s; to restore them:\n  %s", d.UndoFile, restoreCommand(d.Group, d.UndoFile))
 				}
 			}
-			err = format.Print(f.IO, f.Output(), d, func(bool) []*format.Grid { return []*format.Grid{grid()} })
+			err = output.Print(f.IO, f.Output(), d, func(bool) []*output.Grid { return []*output.Grid{grid()} })
 			if err != nil {
 				return err
 			}

@@ -11,9 +11,9 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // LagOptions are the view options `group describe`, `group lag` and
@@ -154,8 +154,8 @@ that are behind.`,
 				// Across the cluster, only the groups that are behind.
 				lags = slices.DeleteFunc(lags, func(l group.Lag) bool { return len(l.Partitions) == 0 })
 			}
-			return format.Print(f.IO, f.Output(), lags, func(wide bool) []*format.Grid {
-				var grids []*format.Grid
+			return output.Print(f.IO, f.Output(), lags, func(wide bool) []*output.Grid {
+				var grids []*output.Grid
 				for _, l := range lags {
 					grids = append(grids, summaryGrid(l, wide), partitionGrid(l, true, wide), topicGrid(l))
 					grids = append(grids, memberGrids(l, wide)...)
@@ -170,10 +170,10 @@ that are behind.`,
 	return cmd
 }
 
-func summaryGrid(l group.Lag, wide bool) *format.Grid {
-	g := format.NewGrid("GROUP", "TYPE", "STATE", "ASSIGNOR", "COORDINATOR", "MEMBERS", "LAG", "TIME-LAG")
+func summaryGrid(l group.Lag, wide bool) *output.Grid {
+	g := output.NewGrid("GROUP", "TYPE", "STATE", "ASSIGNOR", "COORDINATOR", "MEMBERS", "LAG", "TIME-LAG")
 	g.Title = "Group " + l.Group
-	row := []string{l.Group, l.Type, l.State, orDash(l.Assignor), strconv.Itoa(int(l.Coordinator)), strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag)}
+	row := []string{l.Group, l.Type, l.State, output.OrDash(l.Assignor), strconv.Itoa(int(l.Coordinator)), strconv.Itoa(l.Members), output.Int(l.TotalLag), timeLag(l.MaxTimeLag)}
 	if wide {
 		g.Header = append(g.Header, "GROUP-EPOCH", "ASSIGNMENT-EPOCH")
 		row = append(row, epoch(l.GroupEpoch), epoch(l.AssignmentEpoch))
@@ -185,14 +185,14 @@ func summaryGrid(l group.Lag, wide bool) *format.Grid {
 // partitionGrid is the per-partition table; members adds who reads each
 // (not for a share group, whose partitions have many readers: its members
 // table says who reads what).
-func partitionGrid(l group.Lag, members, wide bool) *format.Grid {
+func partitionGrid(l group.Lag, members, wide bool) *output.Grid {
 	share := l.Type == kafka.GroupShare
 	members = members && !share
 	position := "CURRENT-OFFSET"
 	if share {
 		position = "START-OFFSET"
 	}
-	g := format.NewGrid("TOPIC", "PARTITION", position, "LOG-END-OFFSET", "LAG", "TIME-LAG")
+	g := output.NewGrid("TOPIC", "PARTITION", position, "LOG-END-OFFSET", "LAG", "TIME-LAG")
 	if wide {
 		g.Header = append(g.Header, "LOG-START-OFFSET")
 	}
@@ -208,12 +208,12 @@ func partitionGrid(l group.Lag, members, wide bool) *format.Grid {
 	g.Title = "Partitions"
 	noCommit, computed := false, false
 	for _, p := range l.Partitions {
-		cur, lag := "-", format.Int(p.Lag)
+		cur, lag := "-", output.Int(p.Lag)
 		switch {
 		case p.StartOffset != nil:
-			cur = format.Int(*p.StartOffset)
+			cur = output.Int(*p.StartOffset)
 		case p.CommittedOffset != nil:
-			cur = format.Int(*p.CommittedOffset)
+			cur = output.Int(*p.CommittedOffset)
 		default:
 			lag += "*"
 			noCommit = true
@@ -222,14 +222,14 @@ func partitionGrid(l group.Lag, members, wide bool) *format.Grid {
 			lag = "~" + lag
 			computed = true
 		}
-		row := []string{p.Topic, strconv.Itoa(int(p.Partition)), cur, format.Int(p.LogEndOffset), lag, timeLag(p.TimeLagSeconds)}
+		row := []string{p.Topic, strconv.Itoa(int(p.Partition)), cur, output.Int(p.LogEndOffset), lag, timeLag(p.TimeLagSeconds)}
 		if wide {
-			row = append(row, format.Int(p.LogStartOffset))
+			row = append(row, output.Int(p.LogStartOffset))
 		}
 		if members {
-			row = append(row, orDash(p.MemberID), orDash(p.Host))
+			row = append(row, output.OrDash(p.MemberID), output.OrDash(p.Host))
 			if clientID {
-				row = append(row, orDash(p.ClientID))
+				row = append(row, output.OrDash(p.ClientID))
 			}
 		}
 		g.Row(row...)
@@ -253,11 +253,11 @@ func partitionGrid(l group.Lag, members, wide bool) *format.Grid {
 	return g
 }
 
-func topicGrid(l group.Lag) *format.Grid {
-	g := format.NewGrid("TOPIC", "PARTITIONS", "LAG")
+func topicGrid(l group.Lag) *output.Grid {
+	g := output.NewGrid("TOPIC", "PARTITIONS", "LAG")
 	g.Title = "Per topic"
 	for _, t := range l.Topics {
-		g.Row(t.Topic, strconv.Itoa(t.Partitions), format.Int(t.Lag))
+		g.Row(t.Topic, strconv.Itoa(t.Partitions), output.Int(t.Lag))
 	}
 	return g
 }

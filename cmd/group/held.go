@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // markHeld marks the partitions held behind an open transaction, and says
@@ -48,18 +48,18 @@ func heldOf(l group.Lag) []group.PartitionLag {
 }
 
 // heldGrid lists the held partitions, none when there are none.
-func heldGrid(l group.Lag) []*format.Grid {
+func heldGrid(l group.Lag) []*output.Grid {
 	held := heldOf(l)
 	if len(held) == 0 {
 		return nil
 	}
-	g := format.NewGrid("TOPIC", "PARTITION", "LAST-STABLE-OFFSET", "LOG-END-OFFSET", "HELD-BY", "OPEN-FOR", "HANGING")
+	g := output.NewGrid("TOPIC", "PARTITION", "LAST-STABLE-OFFSET", "LOG-END-OFFSET", "HELD-BY", "OPEN-FOR", "HANGING")
 	g.Title = "Held behind open transactions (read_committed readers wait at the last stable offset)"
 	for _, p := range held {
 		h := p.HeldBy
-		g.Row(p.Topic, strconv.Itoa(int(p.Partition)), format.Int(h.LastStableOffset), format.Int(p.LogEndOffset), holder(h), age(h.OpenSeconds), format.Bool(h.Hanging))
+		g.Row(p.Topic, strconv.Itoa(int(p.Partition)), output.Int(h.LastStableOffset), output.Int(p.LogEndOffset), holder(h), age(h.OpenSeconds), output.Bool(h.Hanging))
 	}
-	return []*format.Grid{g}
+	return []*output.Grid{g}
 }
 
 func holder(h *group.HeldBy) string {
@@ -70,5 +70,5 @@ func holder(h *group.HeldBy) string {
 }
 
 func age(secs float64) string {
-	return format.Millis(time.Duration(secs * float64(time.Second)).Round(time.Second).Milliseconds())
+	return output.Millis(time.Duration(secs * float64(time.Second)).Round(time.Second).Milliseconds())
 }

@@ -13,9 +13,9 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // LagCmdOptions are the inputs of `group lag`.
@@ -142,9 +142,9 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 			}
 			if gateErr == nil && gate.Active() {
 				if opts.All {
-					f.IO.Infof("gate passed: %s, none above it", format.Count(int64(len(lags)), "group"))
+					f.IO.Infof("gate passed: %s, none above it", output.Count(int64(len(lags)), "group"))
 				} else {
-					f.IO.Infof("gate passed: group %q lags %s", opts.Group, format.Count(lags[0].TotalLag, "record"))
+					f.IO.Infof("gate passed: group %q lags %s", opts.Group, output.Count(lags[0].TotalLag, "record"))
 				}
 			}
 			return gateErr
@@ -162,17 +162,17 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 // json: the list).
 func printLags(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag) error {
 	if !opts.All {
-		return format.Print(f.IO, f.Output(), lags[0], func(wide bool) []*format.Grid {
-			return append([]*format.Grid{summaryGrid(lags[0], wide), partitionGrid(lags[0], false, wide)}, heldGrid(lags[0])...)
+		return output.Print(f.IO, f.Output(), lags[0], func(wide bool) []*output.Grid {
+			return append([]*output.Grid{summaryGrid(lags[0], wide), partitionGrid(lags[0], false, wide)}, heldGrid(lags[0])...)
 		})
 	}
-	return format.Print(f.IO, f.Output(), lags, func(bool) []*format.Grid {
-		g := format.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "LAG", "TIME-LAG")
+	return output.Print(f.IO, f.Output(), lags, func(bool) []*output.Grid {
+		g := output.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "LAG", "TIME-LAG")
 		g.Empty = "No groups."
 		for _, l := range lags {
-			g.Row(l.Group, l.Type, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), timeLag(l.MaxTimeLag))
+			g.Row(l.Group, l.Type, l.State, strconv.Itoa(l.Members), output.Int(l.TotalLag), timeLag(l.MaxTimeLag))
 		}
-		return []*format.Grid{g}
+		return []*output.Grid{g}
 	})
 }
 
@@ -254,7 +254,7 @@ func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, histor
 		eta = (time.Duration(*st.CatchUpSeconds) * time.Second).String()
 	}
 	fmt.Fprintf(&b, "status %-5s %s\nlag %s, %s behind   state %s, %s\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
-		st.Status, st.Reason, format.Count(last.Lag, "record"), timeLag(last.TimeLag), last.State, format.Count(int64(last.Members), "member"), st.ProduceRate, st.ConsumeRate, eta)
+		st.Status, st.Reason, output.Count(last.Lag, "record"), timeLag(last.TimeLag), last.State, output.Count(int64(last.Members), "member"), st.ProduceRate, st.ConsumeRate, eta)
 	if len(history) > 1 {
 		series := make([]float64, len(history))
 		for i, s := range history {
@@ -269,9 +269,9 @@ func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, histor
 	}
 	fmt.Fprint(f.IO.Out, b.String())
 	opts.shape(lags)
-	_ = format.RenderGrid(f.IO, partitionGrid(lags[0], false, false), false)
+	_ = output.RenderGrid(f.IO, partitionGrid(lags[0], false, false), false)
 	for _, g := range heldGrid(lags[0]) {
 		fmt.Fprintln(f.IO.Out)
-		_ = format.RenderGrid(f.IO, g, false)
+		_ = output.RenderGrid(f.IO, g, false)
 	}
 }

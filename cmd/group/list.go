@@ -9,9 +9,9 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func newCmdList(f *cmdutil.Factory) *cobra.Command {
@@ -66,13 +66,13 @@ groups Empty, NotReady, Assigning, Reconciling, Stable or Dead.`,
 					}
 				}
 			}
-			return format.Print(f.IO, f.Output(), groups, func(wide bool) []*format.Grid {
-				g := format.NewGrid("GROUP", "TYPE", "PROTOCOL", "STATE", "ASSIGNOR", "MEMBERS", "TOPICS", "LAG")
+			return output.Print(f.IO, f.Output(), groups, func(wide bool) []*output.Grid {
+				g := output.NewGrid("GROUP", "TYPE", "PROTOCOL", "STATE", "ASSIGNOR", "MEMBERS", "TOPICS", "LAG")
 				g.Empty = "No groups found."
 				for _, s := range groups {
-					g.Row(s.Group, s.Type, orDash(s.Protocol), s.State, orDash(s.Assignor), strconv.Itoa(s.Members), orDash(strings.Join(s.Topics, ",")), format.Int(s.TotalLag))
+					g.Row(s.Group, s.Type, output.OrDash(s.Protocol), s.State, output.OrDash(s.Assignor), strconv.Itoa(s.Members), output.OrDash(strings.Join(s.Topics, ",")), output.Int(s.TotalLag))
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}
@@ -86,11 +86,4 @@ groups Empty, NotReady, Assigning, Reconciling, Stable or Dead.`,
 // matchesAny reports whether v is one of want (any case), or want is empty.
 func matchesAny(want []string, v string) bool {
 	return len(want) == 0 || slices.ContainsFunc(want, func(s string) bool { return strings.EqualFold(s, v) })
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

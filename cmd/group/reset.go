@@ -13,9 +13,9 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/shell"
 )
@@ -241,7 +241,7 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 		}
 		return group.WritePlan(f.IO.Out, rows)
 	}
-	return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{PlanGrid(plan)} })
+	return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{PlanGrid(plan)} })
 }
 
 // ApplyOptions say what ApplyPlan does with a plan.
@@ -330,8 +330,8 @@ func deleteOffsetsCommand(groupID string, rows []group.PlanRow, wholeTopics bool
 
 // PlanGrid is a reset plan as a table: per partition the committed offset,
 // the new one, and what the move does.
-func PlanGrid(plan *group.ResetPlan) *format.Grid {
-	g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
+func PlanGrid(plan *group.ResetPlan) *output.Grid {
+	g := output.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
 	if plan.Type == kafka.GroupShare {
 		// Where its delivery starts, as group describe names it.
 		g.Header[2], g.Header[3] = "START-OFFSET", "NEW-START-OFFSET"
@@ -339,18 +339,18 @@ func PlanGrid(plan *group.ResetPlan) *format.Grid {
 	for _, r := range plan.Rows {
 		cur := "-"
 		if r.Current != nil {
-			cur = format.Int(*r.Current)
+			cur = output.Int(*r.Current)
 		}
-		g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, format.Int(r.New), signed(r.Delta), effect(r))
+		g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, output.Int(r.New), signed(r.Delta), effect(r))
 	}
 	return g
 }
 
 func signed(n int64) string {
 	if n > 0 {
-		return "+" + format.Int(n)
+		return "+" + output.Int(n)
 	}
-	return format.Int(n)
+	return output.Int(n)
 }
 
 // effect says what the move does to the group's reading; without a commit
@@ -359,11 +359,11 @@ func signed(n int64) string {
 func effect(r group.ResetRow) string {
 	switch delta := r.Delta; {
 	case delta < 0 && r.Current == nil:
-		return "reads " + format.Count(-delta, "record")
+		return "reads " + output.Count(-delta, "record")
 	case delta < 0:
-		return "re-reads " + format.Count(-delta, "record")
+		return "re-reads " + output.Count(-delta, "record")
 	case delta > 0:
-		return "skips " + format.Count(delta, "record")
+		return "skips " + output.Count(delta, "record")
 	}
 	return "unchanged"
 }

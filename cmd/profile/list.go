@@ -7,7 +7,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/config"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // Summary is one row of `profile list`.
@@ -34,8 +34,8 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 				p := file.Profiles[name]
 				out = append(out, Summary{Name: name, Current: name == file.CurrentProfile, Brokers: p.Brokers, Auth: auth(p)})
 			}
-			return format.Print(f.IO, f.Output(), out, func(bool) []*format.Grid {
-				g := format.NewGrid("CURRENT", "NAME", "BROKERS", "AUTH")
+			return output.Print(f.IO, f.Output(), out, func(bool) []*output.Grid {
+				g := output.NewGrid("CURRENT", "NAME", "BROKERS", "AUTH")
 				g.Empty = "No profiles in " + file.Path() + "; create one with `streamctl profile create NAME --brokers host:port`."
 				for _, s := range out {
 					mark := ""
@@ -44,7 +44,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 					}
 					g.Row(mark, s.Name, strings.Join(s.Brokers, ","), s.Auth)
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // Shown is what `profile show` prints: the profile with secrets redacted.
@@ -45,11 +45,11 @@ func newCmdShow(f *cmdutil.Factory) *cobra.Command {
 			}
 			shown := Shown{Name: name, Current: name == file.CurrentProfile, Profile: p.Redacted()}
 			switch f.Output() {
-			case format.JSON:
-				return format.WriteJSON(f.IO.Out, shown)
+			case output.JSON:
+				return output.WriteJSON(f.IO.Out, shown)
 			default:
 				// A profile is nested settings: YAML reads better than a grid.
-				return format.WriteYAML(f.IO.Out, shown)
+				return output.WriteYAML(f.IO.Out, shown)
 			}
 		},
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/quota"
 )
 
@@ -54,8 +54,8 @@ precedence (see describe).`,
 				}
 				f.IO.Infof("Quotas of %s changed.", entityString(plan.Entity))
 			}
-			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-				g := format.NewGrid("USER", "CLIENT-ID", "IP", "QUOTA", "CURRENT", "CHANGE")
+			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
+				g := output.NewGrid("USER", "CLIENT-ID", "IP", "QUOTA", "CURRENT", "CHANGE")
 				for _, ch := range plan.Changes {
 					cur, change := "-", "remove: the next quota in Kafka's precedence applies, if any"
 					if ch.Current != nil {
@@ -66,7 +66,7 @@ precedence (see describe).`,
 					}
 					g.Row(append(entityCells(plan.Entity), ch.Key, cur, change)...)
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}

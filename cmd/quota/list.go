@@ -4,8 +4,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/quota"
 )
 
@@ -38,8 +38,8 @@ alice's quotas and those of alice with each client id.`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), entries, func(bool) []*format.Grid {
-				return []*format.Grid{quotaGrid(entries)}
+			return output.Print(f.IO, f.Output(), entries, func(bool) []*output.Grid {
+				return []*output.Grid{quotaGrid(entries)}
 			})
 		},
 	}
@@ -77,17 +77,17 @@ client id of alice's without its own quota gets.`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), d, func(bool) []*format.Grid {
+			return output.Print(f.IO, f.Output(), d, func(bool) []*output.Grid {
 				own := quotaGrid([]quota.Entry{{Entity: d.Entity, Quotas: d.Quotas}})
 				own.Title = "Quotas set on " + entityString(d.Entity)
 				own.Empty = "No quotas are set on " + entityString(d.Entity) + "."
-				applied := format.NewGrid("QUOTA", "VALUE", "FROM")
+				applied := output.NewGrid("QUOTA", "VALUE", "FROM")
 				applied.Title = "Quotas that apply"
 				for _, a := range d.Applied {
 					applied.Row(a.Key, quota.Human(a.Key, a.Value), entityString(a.From))
 				}
 				applied.Empty = "No quota applies: the clients are not limited."
-				return []*format.Grid{own, applied}
+				return []*output.Grid{own, applied}
 			})
 		},
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/quota"
 )
 
@@ -82,8 +82,8 @@ func entityCells(e kafka.QuotaEntity) []string {
 	return []string{partName(e, quota.User), partName(e, quota.ClientID), partName(e, quota.IP)}
 }
 
-func quotaGrid(entries []quota.Entry) *format.Grid {
-	g := format.NewGrid("USER", "CLIENT-ID", "IP", "QUOTA", "VALUE")
+func quotaGrid(entries []quota.Entry) *output.Grid {
+	g := output.NewGrid("USER", "CLIENT-ID", "IP", "QUOTA", "VALUE")
 	for _, en := range entries {
 		for _, k := range sortedKeys(en.Quotas) {
 			g.Row(append(entityCells(en.Entity), k, quota.Human(k, en.Quotas[k]))...)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func newCmdCompat(f *cmdutil.Factory) *cobra.Command {
@@ -42,10 +42,10 @@ registry's reasons are printed.`,
 			if err != nil {
 				return err
 			}
-			if err := format.Print(f.IO, f.Output(), res, func(bool) []*format.Grid {
-				g := format.NewGrid("SUBJECT", "VERSION", "COMPATIBLE", "MESSAGES")
-				g.Row(res.Subject, res.Version, format.Bool(res.Compatible), strings.Join(res.Messages, "; "))
-				return []*format.Grid{g}
+			if err := output.Print(f.IO, f.Output(), res, func(bool) []*output.Grid {
+				g := output.NewGrid("SUBJECT", "VERSION", "COMPATIBLE", "MESSAGES")
+				g.Row(res.Subject, res.Version, output.Bool(res.Compatible), strings.Join(res.Messages, "; "))
+				return []*output.Grid{g}
 			}); err != nil {
 				return err
 			}

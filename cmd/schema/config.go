@@ -8,7 +8,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -72,8 +72,8 @@ It shows each level before and after first; without --execute that is all.`,
 				}
 				plan.Executed = true
 			}
-			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-				g := format.NewGrid("SUBJECT", "CURRENT", "CHANGE")
+			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
+				g := output.NewGrid("SUBJECT", "CURRENT", "CHANGE")
 				for _, c := range plan.Changes {
 					change := "set to " + c.Level
 					if c.Level == c.Current {
@@ -81,7 +81,7 @@ It shows each level before and after first; without --execute that is all.`,
 					}
 					g.Row(subjectName(c.Subject), c.Current, change)
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}
@@ -107,12 +107,12 @@ type LevelChange struct {
 }
 
 func printLevels(f *cmdutil.Factory, levels []schema.CompatLevel) error {
-	return format.Print(f.IO, f.Output(), levels, func(bool) []*format.Grid {
-		g := format.NewGrid("SUBJECT", "COMPATIBILITY")
+	return output.Print(f.IO, f.Output(), levels, func(bool) []*output.Grid {
+		g := output.NewGrid("SUBJECT", "COMPATIBILITY")
 		for _, l := range levels {
 			g.Row(subjectName(l.Subject), l.Level)
 		}
-		return []*format.Grid{g}
+		return []*output.Grid{g}
 	})
 }
 

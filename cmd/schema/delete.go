@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -64,8 +64,8 @@ With --execute it asks on a terminal; in a script it needs --yes as well.`,
 				plan.Versions = append(plan.Versions, v.Version)
 				ids[v.Version] = v.ID
 			}
-			grid := func() *format.Grid {
-				g := format.NewGrid("SUBJECT", "VERSION", "ID", "DELETE", "RESULT")
+			grid := func() *output.Grid {
+				g := output.NewGrid("SUBJECT", "VERSION", "ID", "DELETE", "RESULT")
 				how, result := "soft", "would delete"
 				if permanent {
 					how = "permanent"
@@ -82,7 +82,7 @@ With --execute it asks on a terminal; in a script it needs --yes as well.`,
 				}
 				return g
 			}
-			how, what := "Soft-delete", fmt.Sprintf("subject %q (%s)", subject, format.Count(int64(len(plan.Versions)), "version"))
+			how, what := "Soft-delete", fmt.Sprintf("subject %q (%s)", subject, output.Count(int64(len(plan.Versions)), "version"))
 			if permanent {
 				how = "Permanently delete"
 			}
@@ -100,7 +100,7 @@ With --execute it asks on a terminal; in a script it needs --yes as well.`,
 				}
 				plan.Versions, plan.Executed = append([]int{}, deleted...), true
 			}
-			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{grid()} })
+			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{grid()} })
 		},
 	}
 	cmd.Flags().IntVar(&version, "version", 0, "delete only this version")

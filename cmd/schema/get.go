@@ -9,7 +9,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -59,28 +59,28 @@ just the text, ready for a file.`,
 				return err
 			}
 			switch f.Output() {
-			case format.JSON, format.YAML:
+			case output.JSON, output.YAML:
 				var v any = out.Version
 				if id > 0 {
 					v = out
 				}
-				return format.Print(f.IO, f.Output(), v, nil)
+				return output.Print(f.IO, f.Output(), v, nil)
 			}
 			facts := versionsGrid([]schema.Version{out.Version})
 			if id > 0 {
-				facts = format.NewGrid("ID", "TYPE")
+				facts = output.NewGrid("ID", "TYPE")
 				facts.Row(fmt.Sprint(out.ID), out.Type)
 			}
-			if err := format.RenderGrid(f.IO, facts, f.Output() == format.Wide); err != nil {
+			if err := output.RenderGrid(f.IO, facts, f.Output() == output.Wide); err != nil {
 				return err
 			}
 			if id > 0 {
-				u := format.NewGrid("USED-BY-SUBJECT", "VERSION")
+				u := output.NewGrid("USED-BY-SUBJECT", "VERSION")
 				for _, r := range out.UsedBy {
 					u.Row(r.Subject, fmt.Sprint(r.Version))
 				}
 				fmt.Fprintln(f.IO.Out)
-				if err := format.RenderGrid(f.IO, u, false); err != nil {
+				if err := output.RenderGrid(f.IO, u, false); err != nil {
 					return err
 				}
 			}

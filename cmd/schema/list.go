@@ -7,7 +7,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -34,13 +34,13 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), subjects, func(bool) []*format.Grid {
-				g := format.NewGrid("SUBJECT", "TYPE", "LATEST-VERSION", "ID")
+			return output.Print(f.IO, f.Output(), subjects, func(bool) []*output.Grid {
+				g := output.NewGrid("SUBJECT", "TYPE", "LATEST-VERSION", "ID")
 				g.Empty = "No subjects found."
 				for _, s := range subjects {
 					g.Row(s.Subject, s.Type, strconv.Itoa(s.LatestVersion), strconv.Itoa(s.LatestID))
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}
@@ -50,8 +50,8 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 }
 
 // versionsGrid is the table of subject versions (schema get, versions).
-func versionsGrid(versions []schema.Version) *format.Grid {
-	g := format.NewGrid("SUBJECT", "VERSION", "ID", "TYPE", "REFERENCES")
+func versionsGrid(versions []schema.Version) *output.Grid {
+	g := output.NewGrid("SUBJECT", "VERSION", "ID", "TYPE", "REFERENCES")
 	g.Empty = "No versions found."
 	for _, v := range versions {
 		refs := ""

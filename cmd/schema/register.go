@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -56,8 +56,8 @@ subject that holds it (its latest version without one).`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), res, func(bool) []*format.Grid {
-				g := format.NewGrid("SUBJECT", "VERSION", "ID", "RESULT")
+			return output.Print(f.IO, f.Output(), res, func(bool) []*output.Grid {
+				g := output.NewGrid("SUBJECT", "VERSION", "ID", "RESULT")
 				version, id, result := strconv.Itoa(res.Version), strconv.Itoa(res.ID), "registered"
 				switch {
 				case res.DryRun && res.ID > 0:
@@ -66,7 +66,7 @@ subject that holds it (its latest version without one).`,
 					version, id, result = "-", "-", "valid, not registered (dry run)"
 				}
 				g.Row(res.Subject, version, id, result)
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}

@@ -4,7 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func newCmdVersions(f *cmdutil.Factory) *cobra.Command {
@@ -24,8 +24,8 @@ func newCmdVersions(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), versions, func(bool) []*format.Grid {
-				return []*format.Grid{versionsGrid(versions)}
+			return output.Print(f.IO, f.Output(), versions, func(bool) []*output.Grid {
+				return []*output.Grid{versionsGrid(versions)}
 			})
 		},
 	}

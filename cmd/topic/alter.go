@@ -7,7 +7,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // AlterOptions are the inputs of `topic alter`.
@@ -71,16 +71,16 @@ func alterRun(cmd *cobra.Command, opts *AlterOptions) error {
 		return err
 	}
 	plan := AlterPlan{Topic: opts.Topic, PreviousPartitions: topics[0].Partitions, Partitions: opts.Partitions}
-	grid := func() *format.Grid {
-		g := format.NewGrid("TOPIC", "PARTITIONS", "RESULT")
+	grid := func() *output.Grid {
+		g := output.NewGrid("TOPIC", "PARTITIONS", "RESULT")
 		msg := "unchanged"
 		switch {
 		case plan.Executed:
 			msg = "partitions added"
 		case plan.Partitions > plan.PreviousPartitions:
-			msg = fmt.Sprintf("valid; would add %s", format.Count(int64(plan.Partitions-plan.PreviousPartitions), "partition"))
+			msg = fmt.Sprintf("valid; would add %s", output.Count(int64(plan.Partitions-plan.PreviousPartitions), "partition"))
 		}
-		g.Row(plan.Topic, format.Int(int64(plan.PreviousPartitions))+" -> "+format.Int(int64(plan.Partitions)), msg)
+		g.Row(plan.Topic, output.Int(int64(plan.PreviousPartitions))+" -> "+output.Int(int64(plan.Partitions)), msg)
 		return g
 	}
 	switch {
@@ -107,5 +107,5 @@ func alterRun(cmd *cobra.Command, opts *AlterOptions) error {
 			plan.Executed = true
 		}
 	}
-	return format.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{grid()} })
+	return output.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{grid()} })
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // CreateOptions are the inputs of `topic create`.
@@ -100,10 +100,10 @@ func createRun(cmd *cobra.Command, opts *CreateOptions) error {
 	default:
 		res.Created = !opts.DryRun
 	}
-	return format.Print(opts.f.IO, opts.f.Output(), res, func(bool) []*format.Grid {
-		g := format.NewGrid("TOPIC", "RESULT")
+	return output.Print(opts.f.IO, opts.f.Output(), res, func(bool) []*output.Grid {
+		g := output.NewGrid("TOPIC", "RESULT")
 		g.Row(res.Topic, res.message())
-		return []*format.Grid{g}
+		return []*output.Grid{g}
 	})
 }
 
@@ -116,7 +116,7 @@ func (r CreateResult) message() string {
 	}
 	msg := "created"
 	if r.Partitions > 0 {
-		msg += " with " + plural(r.Partitions, "partition")
+		msg += " with " + output.Count(int64(r.Partitions), "partition")
 	}
 	return msg
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // DeleteOptions are the inputs of `topic delete`.
@@ -81,16 +81,16 @@ func deleteRun(cmd *cobra.Command, opts *DeleteOptions) error {
 			return exitcode.UsageError("refusing to delete internal topic %q", t.Name)
 		}
 		plan.Topics = append(plan.Topics, DeletedTopic{Topic: t.Name, Partitions: t.Partitions, Records: t.Records})
-		parts = append(parts, fmt.Sprintf("%q (%s records)", t.Name, format.Int(t.Records)))
+		parts = append(parts, fmt.Sprintf("%q (%s records)", t.Name, output.Int(t.Records)))
 	}
-	grid := func() *format.Grid {
-		g := format.NewGrid("TOPIC", "PARTITIONS", "RECORDS", "RESULT")
+	grid := func() *output.Grid {
+		g := output.NewGrid("TOPIC", "PARTITIONS", "RECORDS", "RESULT")
 		for _, t := range plan.Topics {
 			result := "would delete"
 			if plan.Executed {
 				result = "deleted"
 			}
-			g.Row(t.Topic, format.Int(int64(t.Partitions)), format.Int(t.Records), result)
+			g.Row(t.Topic, output.Int(int64(t.Partitions)), output.Int(t.Records), result)
 		}
 		return g
 	}
@@ -104,5 +104,5 @@ func deleteRun(cmd *cobra.Command, opts *DeleteOptions) error {
 		}
 		plan.Executed = true
 	}
-	return format.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{grid()} })
+	return output.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{grid()} })
 }

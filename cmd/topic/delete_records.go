@@ -12,9 +12,10 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 func newCmdDeleteRecords(f *cmdutil.Factory) *cobra.Command {
@@ -52,8 +53,8 @@ It shows the plan per partition first; with --execute it asks on a terminal
 			if err != nil {
 				return err
 			}
-			grid := func() *format.Grid {
-				g := format.NewGrid("TOPIC", "PARTITION", "LOG-START", "LOG-END", "DELETE-BEFORE", "RECORDS-DELETED", "NEW-LOG-START")
+			grid := func() *output.Grid {
+				g := output.NewGrid("TOPIC", "PARTITION", "LOG-START", "LOG-END", "DELETE-BEFORE", "RECORDS-DELETED", "NEW-LOG-START")
 				for _, r := range plan.Partitions {
 					newStart := r.BeforeOffset
 					if r.NewLogStartOffset != nil {
@@ -61,15 +62,15 @@ It shows the plan per partition first; with --execute it asks on a terminal
 					} else if r.RecordsDeleted == 0 {
 						newStart = r.LogStartOffset
 					}
-					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), format.Int(r.LogStartOffset), format.Int(r.LogEndOffset),
-						format.Int(r.BeforeOffset), format.Int(r.RecordsDeleted), format.Int(newStart))
+					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), output.Int(r.LogStartOffset), output.Int(r.LogEndOffset),
+						output.Int(r.BeforeOffset), output.Int(r.RecordsDeleted), output.Int(newStart))
 				}
 				return g
 			}
 			if plan.Records() == 0 {
 				f.IO.Infof("Nothing to delete: no partition has records before that point.")
 			} else {
-				ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s records from %s on cluster %q?", format.Int(plan.Records()),
+				ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s records from %s on cluster %q?", output.Int(plan.Records()),
 					strings.Join(topicsIn(plan), ", "), client.Cluster().Name()), grid())
 				if err != nil {
 					return err
@@ -78,10 +79,10 @@ It shows the plan per partition first; with --execute it asks on a terminal
 					if err := admin.ExecuteDeleteRecords(ctx, client, plan); err != nil {
 						return err
 					}
-					f.IO.Infof("Deleted %s records.", format.Int(plan.Records()))
+					f.IO.Infof("Deleted %s records.", output.Int(plan.Records()))
 				}
 			}
-			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid { return []*format.Grid{grid()} })
+			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{grid()} })
 		},
 	}
 	cmd.Flags().StringVar(&beforeFlag, "before", "", "delete the records before this: OFFSET, end (all) or @TIME")
@@ -92,14 +93,14 @@ It shows the plan per partition first; with --execute it asks on a terminal
 
 // deleteRecordsTargets reads where to stop in each partition, from the
 // arguments or the file, and connects.
-func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string, beforeFlag, file string, beforeSet bool) (*kafka.Client, map[kafka.TopicPartition]admin.Before, error) {
+func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string, beforeFlag, file string, beforeSet bool) (*kafka.Client, map[record.TopicPartition]admin.Before, error) {
 	switch {
 	case file != "" && (len(args) > 0 || beforeSet):
 		return nil, nil, exitcode.UsageError("--offset-json-file names the partitions and offsets: give it without TOPIC or --before")
 	case file == "" && (len(args) == 0 || !beforeSet):
 		return nil, nil, exitcode.UsageError("name the topics and where to stop: TOPIC[:P,...] --before OFFSET|end|@TIME, or --offset-json-file F")
 	}
-	var fromFile map[kafka.TopicPartition]admin.Before
+	var fromFile map[record.TopicPartition]admin.Before
 	var b admin.Before
 	var scope []kafka.TopicScope
 	if file != "" {
@@ -131,7 +132,7 @@ func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string,
 	if fromFile != nil {
 		return client, fromFile, nil
 	}
-	before := map[kafka.TopicPartition]admin.Before{}
+	before := map[record.TopicPartition]admin.Before{}
 	for _, s := range scope {
 		parts := s.Partitions
 		if len(parts) == 0 {
@@ -144,7 +145,7 @@ func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string,
 			}
 		}
 		for _, p := range parts {
-			before[kafka.TopicPartition{Topic: s.Topic, Partition: p}] = b
+			before[record.TopicPartition{Topic: s.Topic, Partition: p}] = b
 		}
 	}
 	return client, before, nil

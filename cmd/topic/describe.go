@@ -1,7 +1,6 @@
 package topic
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -9,8 +8,9 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // DescribeOptions are the inputs of `topic describe`.
@@ -79,7 +79,7 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 			t := &topics[i]
 			t.SizeBytes = sizes.Topic(t.Name, t.Partitions)
 			for j := range t.PartitionDetails {
-				t.PartitionDetails[j].SizeBytes = sizes.Partition(kafka.TopicPartition{Topic: t.Name, Partition: t.PartitionDetails[j].Partition})
+				t.PartitionDetails[j].SizeBytes = sizes.Partition(record.TopicPartition{Topic: t.Name, Partition: t.PartitionDetails[j].Partition})
 			}
 		}
 	}
@@ -89,8 +89,8 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 			opts.f.IO.Infof("No partitions match the filter.")
 		}
 	}
-	return format.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*format.Grid {
-		var grids []*format.Grid
+	return output.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*output.Grid {
+		var grids []*output.Grid
 		for _, t := range topics {
 			grids = append(grids, describeGrids(t)...)
 		}
@@ -117,12 +117,12 @@ func filterPartitions(topics []kafka.TopicDescription, opts *DescribeOptions) []
 	return out
 }
 
-func describeGrids(t kafka.TopicDescription) []*format.Grid {
-	summary := format.NewGrid("NAME", "ID", "PARTITIONS", "REPLICATION-FACTOR", "MIN-ISR", "RECORDS", "SIZE")
+func describeGrids(t kafka.TopicDescription) []*output.Grid {
+	summary := output.NewGrid("NAME", "ID", "PARTITIONS", "REPLICATION-FACTOR", "MIN-ISR", "RECORDS", "SIZE")
 	summary.Title = "Topic " + t.Name
-	summary.Row(t.Name, t.ID, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), strconv.Itoa(t.MinInSyncReplicas), format.Int(t.Records), size(t.SizeBytes))
+	summary.Row(t.Name, t.ID, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), strconv.Itoa(t.MinInSyncReplicas), output.Int(t.Records), size(t.SizeBytes))
 
-	configs := format.NewGrid("CONFIG", "VALUE", "SOURCE")
+	configs := output.NewGrid("CONFIG", "VALUE", "SOURCE")
 	configs.Title = "Config overrides"
 	for _, c := range t.Configs {
 		configs.Row(c.Name, cmdutil.ConfigValue(c), c.Source)
@@ -131,17 +131,17 @@ func describeGrids(t kafka.TopicDescription) []*format.Grid {
 		configs.Row("(none)", "", "")
 	}
 
-	parts := format.NewGrid("PARTITION", "LEADER", "REPLICAS", "ISR", "LOG-START", "LOG-END", "RECORDS", "SIZE", "STATUS")
+	parts := output.NewGrid("PARTITION", "LEADER", "REPLICAS", "ISR", "LOG-START", "LOG-END", "RECORDS", "SIZE", "STATUS")
 	parts.Title = "Partitions"
 	for _, p := range t.PartitionDetails {
 		leader := strconv.Itoa(int(p.Leader))
 		if p.Leader < 0 {
 			leader = "none"
 		}
-		parts.Row(strconv.Itoa(int(p.Partition)), leader, format.Int32s(p.Replicas), format.Int32s(p.ISR),
-			format.Int(p.LogStartOffset), format.Int(p.LogEndOffset), format.Int(p.Records), size(p.SizeBytes), status(p))
+		parts.Row(strconv.Itoa(int(p.Partition)), leader, output.Int32s(p.Replicas), output.Int32s(p.ISR),
+			output.Int(p.LogStartOffset), output.Int(p.LogEndOffset), output.Int(p.Records), size(p.SizeBytes), status(p))
 	}
-	return []*format.Grid{summary, configs, parts}
+	return []*output.Grid{summary, configs, parts}
 }
 
 func status(p kafka.PartitionState) string {
@@ -180,13 +180,5 @@ func size(n *int64) string {
 	if n == nil {
 		return "-"
 	}
-	return format.Bytes(*n)
-}
-
-// plural is "1 partition" / "3 partitions".
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return output.Bytes(*n)
 }

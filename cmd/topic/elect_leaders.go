@@ -10,8 +10,8 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func newCmdElectLeaders(f *cmdutil.Factory) *cobra.Command {
@@ -93,16 +93,16 @@ only the partitions an election would change. --execute elects.`,
 					if err := admin.ExecuteElection(ctx, client, plan); err != nil {
 						return err
 					}
-					f.IO.Infof("%s election: %d of %s elected.", strings.ToLower(plan.Type), plan.Needed()-plan.Failed(), format.Count(int64(plan.Needed()), "partition"))
+					f.IO.Infof("%s election: %d of %s elected.", strings.ToLower(plan.Type), plan.Needed()-plan.Failed(), output.Count(int64(plan.Needed()), "partition"))
 				}
 			}
-			err = format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-				g := format.NewGrid("TOPIC", "PARTITION", "LEADER", "PREFERRED-LEADER", "ISR", "ELECTION")
+			err = output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
+				g := output.NewGrid("TOPIC", "PARTITION", "LEADER", "PREFERRED-LEADER", "ISR", "ELECTION")
 				g.Empty = nothing
 				for _, r := range plan.Partitions {
-					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), leaderName(r.Leader), leaderName(r.Preferred), format.Int32s(r.ISR), election(plan, r))
+					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), leaderName(r.Leader), leaderName(r.Preferred), output.Int32s(r.ISR), election(plan, r))
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 			if err == nil && plan.Failed() > 0 {
 				err = fmt.Errorf("the election failed for %d partition(s); see the ELECTION column", plan.Failed())

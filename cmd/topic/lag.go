@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func newCmdLag(f *cmdutil.Factory) *cobra.Command {
@@ -34,8 +34,8 @@ the same log independently, so one can be caught up while another lags.`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), lags, func(wide bool) []*format.Grid {
-				g := format.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "LAG", "TIME-LAG")
+			return output.Print(f.IO, f.Output(), lags, func(wide bool) []*output.Grid {
+				g := output.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "LAG", "TIME-LAG")
 				g.Empty = "No group consumes " + args[0] + "."
 				if wide && len(lags) > 0 {
 					for _, p := range lags[0].Partitions {
@@ -47,15 +47,15 @@ the same log independently, so one can be caught up while another lags.`,
 					if l.MaxTimeLag != nil {
 						tl = (time.Duration(*l.MaxTimeLag) * time.Second).String()
 					}
-					row := []string{l.Group, l.Type, l.State, strconv.Itoa(l.Members), format.Int(l.TotalLag), tl}
+					row := []string{l.Group, l.Type, l.State, strconv.Itoa(l.Members), output.Int(l.TotalLag), tl}
 					if wide {
 						for _, p := range l.Partitions {
-							row = append(row, format.Int(p.Lag))
+							row = append(row, output.Int(p.Lag))
 						}
 					}
 					g.Row(row...)
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // ListOptions are the inputs of `topic list`.
@@ -73,21 +73,21 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 			topics[i].SizeBytes = sizes.Topic(topics[i].Name, topics[i].Partitions)
 		}
 	}
-	return format.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*format.Grid {
-		return []*format.Grid{listGrid(topics, wide)}
+	return output.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*output.Grid {
+		return []*output.Grid{listGrid(topics, wide)}
 	})
 }
 
-func listGrid(topics []kafka.TopicSummary, wide bool) *format.Grid {
-	g := format.NewGrid("NAME", "PARTITIONS", "REPLICAS", "RECORDS", "SIZE")
+func listGrid(topics []kafka.TopicSummary, wide bool) *output.Grid {
+	g := output.NewGrid("NAME", "PARTITIONS", "REPLICAS", "RECORDS", "SIZE")
 	if wide {
 		g.Header = append(g.Header, "ID", "INTERNAL")
 	}
 	g.Empty = "No topics found."
 	for _, t := range topics {
-		row := []string{t.Name, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), format.Int(t.Records), size(t.SizeBytes)}
+		row := []string{t.Name, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), output.Int(t.Records), size(t.SizeBytes)}
 		if wide {
-			row = append(row, t.ID, format.Bool(t.Internal))
+			row = append(row, t.ID, output.Bool(t.Internal))
 		}
 		g.Row(row...)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // ReassignOptions are the inputs of `topic reassign`.
@@ -184,7 +185,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			if err := admin.CancelReassignment(ctx, client, plan); err != nil {
 				return err
 			}
-			f.IO.Infof("Cancelled the moves of %s.", plural(plan.Count(admin.InProgress), "partition"))
+			f.IO.Infof("Cancelled the moves of %s.", output.Count(int64(plan.Count(admin.InProgress)), "partition"))
 		}
 		return printReassign(f, plan)
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // verdict is --verify's exit code: 0 all complete, 3 still moving, 1 some
@@ -24,8 +24,8 @@ func verdict(plan *admin.ReassignPlan) error {
 }
 
 func printReassign(f *cmdutil.Factory, plan *admin.ReassignPlan) error {
-	return format.Print(f.IO, f.Output(), plan, func(wide bool) []*format.Grid {
-		g := format.NewGrid("TOPIC", "PARTITION", "CURRENT-REPLICAS", "TARGET-REPLICAS", "STATE")
+	return output.Print(f.IO, f.Output(), plan, func(wide bool) []*output.Grid {
+		g := output.NewGrid("TOPIC", "PARTITION", "CURRENT-REPLICAS", "TARGET-REPLICAS", "STATE")
 		if wide {
 			g.Header = append(g.Header, "ADDING", "REMOVING")
 		}
@@ -34,13 +34,13 @@ func printReassign(f *cmdutil.Factory, plan *admin.ReassignPlan) error {
 			if !plan.Executed && r.State == admin.NotStarted {
 				state = "would move"
 			}
-			row := []string{r.Topic, strconv.Itoa(int(r.Partition)), format.Int32s(r.Current), format.Int32s(r.Target), state}
+			row := []string{r.Topic, strconv.Itoa(int(r.Partition)), output.Int32s(r.Current), output.Int32s(r.Target), state}
 			if wide {
 				row = append(row, orNone(r.Adding), orNone(r.Removing))
 			}
 			g.Row(row...)
 		}
-		return append(append([]*format.Grid{g}, logDirGrid(plan)...), throttleGrid(plan.Throttle)...)
+		return append(append([]*output.Grid{g}, logDirGrid(plan)...), throttleGrid(plan.Throttle)...)
 	})
 }
 
@@ -48,7 +48,7 @@ func orNone(ids []int32) string {
 	if len(ids) == 0 {
 		return "-"
 	}
-	return strings.Trim(format.Int32s(ids), " ")
+	return strings.Trim(output.Int32s(ids), " ")
 }
 
 // partitionsAre counts what of the plan is in the state: "1 partition
@@ -67,10 +67,10 @@ func partitionsAre(plan *admin.ReassignPlan, state string) string {
 	}
 	var what []string
 	if parts > 0 {
-		what = append(what, plural(parts, "partition"))
+		what = append(what, output.Count(int64(parts), "partition"))
 	}
 	if dirs > 0 {
-		what = append(what, plural(dirs, "replica")+" (between log dirs)")
+		what = append(what, output.Count(int64(dirs), "replica")+" (between log dirs)")
 	}
 	verb := " are"
 	if parts+dirs == 1 {
@@ -80,11 +80,11 @@ func partitionsAre(plan *admin.ReassignPlan, state string) string {
 }
 
 // logDirGrid lists the plan's moves between log dirs, none without.
-func logDirGrid(plan *admin.ReassignPlan) []*format.Grid {
+func logDirGrid(plan *admin.ReassignPlan) []*output.Grid {
 	if len(plan.LogDirMoves) == 0 {
 		return nil
 	}
-	g := format.NewGrid("TOPIC", "PARTITION", "BROKER", "CURRENT-LOG-DIR", "TARGET-LOG-DIR", "STATE")
+	g := output.NewGrid("TOPIC", "PARTITION", "BROKER", "CURRENT-LOG-DIR", "TARGET-LOG-DIR", "STATE")
 	for _, m := range plan.LogDirMoves {
 		state, cur := m.State, m.CurrentDir
 		if !plan.Executed && m.State == admin.NotStarted {
@@ -95,7 +95,7 @@ func logDirGrid(plan *admin.ReassignPlan) []*format.Grid {
 		}
 		g.Row(m.Topic, strconv.Itoa(int(m.Partition)), strconv.Itoa(int(m.Broker)), cur, m.TargetDir, state)
 	}
-	return []*format.Grid{g}
+	return []*output.Grid{g}
 }
 
 // movesStarted says what --execute started: "moving 2 partitions",
@@ -103,10 +103,10 @@ func logDirGrid(plan *admin.ReassignPlan) []*format.Grid {
 func movesStarted(plan *admin.ReassignPlan) string {
 	var parts []string
 	if n := len(plan.Moves()); n > 0 {
-		parts = append(parts, plural(n, "partition"))
+		parts = append(parts, output.Count(int64(n), "partition"))
 	}
 	if n := len(plan.DirMoves()); n > 0 {
-		parts = append(parts, plural(n, "replica")+" between log dirs")
+		parts = append(parts, output.Count(int64(n), "replica")+" between log dirs")
 	}
 	return "moving " + strings.Join(parts, " and ")
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // validateThrottle checks --throttle and its companions: they go with a
@@ -85,10 +85,10 @@ func planThrottle(f *cmdutil.Factory, plan *admin.ReassignPlan, opts *ReassignOp
 func throttleRate(t *admin.Throttle) string {
 	var parts []string
 	if t.RateBytesPerSecond > 0 {
-		parts = append(parts, format.Bytes(t.RateBytesPerSecond)+"/s between brokers on "+brokersList(t.Brokers))
+		parts = append(parts, output.Bytes(t.RateBytesPerSecond)+"/s between brokers on "+brokersList(t.Brokers))
 	}
 	if t.LogDirsRateBytesPerSecond > 0 {
-		parts = append(parts, format.Bytes(t.LogDirsRateBytesPerSecond)+"/s between log dirs on "+brokersList(t.LogDirsBrokers))
+		parts = append(parts, output.Bytes(t.LogDirsRateBytesPerSecond)+"/s between log dirs on "+brokersList(t.LogDirsBrokers))
 	}
 	return strings.Join(parts, ", and ")
 }
@@ -97,22 +97,22 @@ func brokersList(ids []int32) string {
 	if len(ids) == 1 {
 		return "broker " + strconv.Itoa(int(ids[0]))
 	}
-	return "brokers " + strings.Trim(format.Int32s(ids), " ")
+	return "brokers " + strings.Trim(output.Int32s(ids), " ")
 }
 
-func throttleGrid(t *admin.Throttle) []*format.Grid {
+func throttleGrid(t *admin.Throttle) []*output.Grid {
 	if t == nil {
 		return nil
 	}
-	g := format.NewGrid("THROTTLE", "RATE", "BROKERS", "STATE")
+	g := output.NewGrid("THROTTLE", "RATE", "BROKERS", "STATE")
 	if t.RateBytesPerSecond > 0 {
-		g.Row("between brokers", strconv.FormatInt(t.RateBytesPerSecond, 10)+" ("+format.Bytes(t.RateBytesPerSecond)+"/s)", strings.Trim(format.Int32s(t.Brokers), " "), t.State)
+		g.Row("between brokers", strconv.FormatInt(t.RateBytesPerSecond, 10)+" ("+output.Bytes(t.RateBytesPerSecond)+"/s)", strings.Trim(output.Int32s(t.Brokers), " "), t.State)
 	}
 	if t.LogDirsRateBytesPerSecond > 0 {
-		g.Row("between log dirs", strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10)+" ("+format.Bytes(t.LogDirsRateBytesPerSecond)+"/s)", strings.Trim(format.Int32s(t.LogDirsBrokers), " "), t.State)
+		g.Row("between log dirs", strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10)+" ("+output.Bytes(t.LogDirsRateBytesPerSecond)+"/s)", strings.Trim(output.Int32s(t.LogDirsBrokers), " "), t.State)
 	}
 	if len(g.Rows) == 0 { // rates gone, throttled replicas left on topics
 		g.Row("throttled replicas only", "-", "-", t.State)
 	}
-	return []*format.Grid{g}
+	return []*output.Grid{g}
 }

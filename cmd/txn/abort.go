@@ -10,8 +10,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/txn"
 )
 
@@ -65,7 +65,7 @@ not within the request timeout.`,
 				if err != nil || len(s.Partitions) != 1 {
 					return exitcode.UsageError("%q: want one partition, as TOPIC:P (order-events:1)", args[0])
 				}
-				opts.Partition = &kafka.TopicPartition{Topic: s.Topic, Partition: s.Partitions[0]}
+				opts.Partition = &record.TopicPartition{Topic: s.Topic, Partition: s.Partitions[0]}
 			}
 			if cmd.Flags().Changed("start-offset") {
 				opts.StartOffset = &startOffset
@@ -97,7 +97,7 @@ func abortRun(cmd *cobra.Command, f *cmdutil.Factory, opts txn.AbortOptions, exe
 	if err != nil {
 		return err
 	}
-	grid := func(wide bool) *format.Grid {
+	grid := func(wide bool) *output.Grid {
 		g := openGrid(partitionsOf(plan), wide)
 		g.Header = append([]string{"METHOD"}, g.Header...)
 		for i := range g.Rows {
@@ -118,7 +118,7 @@ func abortRun(cmd *cobra.Command, f *cmdutil.Factory, opts txn.AbortOptions, exe
 			return err
 		}
 	}
-	if err := format.Print(f.IO, f.Output(), plan, func(wide bool) []*format.Grid { return []*format.Grid{grid(wide)} }); err != nil {
+	if err := output.Print(f.IO, f.Output(), plan, func(wide bool) []*output.Grid { return []*output.Grid{grid(wide)} }); err != nil {
 		return err
 	}
 	if !plan.Executed {
@@ -146,7 +146,7 @@ func partitionsOf(plan *txn.AbortPlan) []txn.OpenTransaction {
 
 // what names the plan's transaction and how it ends.
 func what(plan *txn.AbortPlan) string {
-	n := format.Count(int64(len(plan.Partitions)), "partition")
+	n := output.Count(int64(len(plan.Partitions)), "partition")
 	if plan.Method == txn.Fence {
 		return fmt.Sprintf("the transaction of %q on %s, by fencing its producer at its coordinator", plan.TransactionalID, n)
 	}
@@ -170,7 +170,7 @@ func stillHeld(p txn.AbortPartition, plan *txn.AbortPlan, threshold time.Duratio
 		msg += fmt.Sprintf(", held by the open transaction of %s, which began before it; to end that one too: streamctl txn abort %s:%d --start-offset %d",
 			who, p.Topic, p.Partition, h.StartOffset)
 		if threshold != txn.DefaultMaxTransactionTimeout {
-			msg += " --max-transaction-timeout " + format.FlagDuration(threshold)
+			msg += " --max-transaction-timeout " + output.FlagDuration(threshold)
 		}
 	}
 	return msg

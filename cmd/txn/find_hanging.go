@@ -8,7 +8,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/txn"
 )
 
@@ -70,18 +70,18 @@ last minutes. Each one found can be ended with txn abort.`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), found, func(wide bool) []*format.Grid {
+			return output.Print(f.IO, f.Output(), found, func(wide bool) []*output.Grid {
 				g := openGrid(found, wide)
 				g.Empty = "No hanging transactions."
 				switch {
 				case live == 1:
 					g.Empty += fmt.Sprintf(" 1 transaction is open there, not hanging at this threshold: its producer wrote within %s (txn producers shows it; a lower --max-transaction-timeout calls a shorter silence hanging).",
-						format.FlagDuration(opts.MaxTransactionTimeout))
+						output.FlagDuration(opts.MaxTransactionTimeout))
 				case live > 1:
 					g.Empty += fmt.Sprintf(" %d transactions are open there, not hanging at this threshold: their producers wrote within %s (txn producers shows them; a lower --max-transaction-timeout calls a shorter silence hanging).",
-						live, format.FlagDuration(opts.MaxTransactionTimeout))
+						live, output.FlagDuration(opts.MaxTransactionTimeout))
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}

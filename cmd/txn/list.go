@@ -8,7 +8,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/txn"
 )
 
@@ -59,8 +59,8 @@ of Kafka 4.1 or later filter by it; streamctl does for older ones).`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), ts, func(wide bool) []*format.Grid {
-				return []*format.Grid{transactionGrid(ts, wide)}
+			return output.Print(f.IO, f.Output(), ts, func(wide bool) []*output.Grid {
+				return []*output.Grid{transactionGrid(ts, wide)}
 			})
 		},
 	}
@@ -95,8 +95,8 @@ it began, how long it has been open and the partitions it wrote to.`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), ts, func(bool) []*format.Grid {
-				return []*format.Grid{transactionGrid(ts, true)}
+			return output.Print(f.IO, f.Output(), ts, func(bool) []*output.Grid {
+				return []*output.Grid{transactionGrid(ts, true)}
 			})
 		},
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/txn"
 )
 
@@ -39,8 +39,8 @@ transactional id its coordinator lists for it.`,
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), ps, func(wide bool) []*format.Grid {
-				g := format.NewGrid("TOPIC", "PARTITION", "PRODUCER-ID", "EPOCH", "COORDINATOR-EPOCH", "LAST-SEQUENCE", "LAST-TIMESTAMP", "TXN-START-OFFSET", "TRANSACTIONAL-ID")
+			return output.Print(f.IO, f.Output(), ps, func(wide bool) []*output.Grid {
+				g := output.NewGrid("TOPIC", "PARTITION", "PRODUCER-ID", "EPOCH", "COORDINATOR-EPOCH", "LAST-SEQUENCE", "LAST-TIMESTAMP", "TXN-START-OFFSET", "TRANSACTIONAL-ID")
 				for _, p := range ps {
 					start, id := "-", p.TransactionalID
 					if p.TxnStartOffset != nil {
@@ -53,7 +53,7 @@ transactional id its coordinator lists for it.`,
 						strconv.Itoa(int(p.CoordinatorEpoch)), strconv.Itoa(int(p.LastSequence)), stamp(p.LastTimestamp), start, id)
 				}
 				g.Empty = "No active producers."
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}

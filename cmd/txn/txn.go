@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/txn"
 )
 
@@ -49,10 +49,10 @@ func seconds(s *float64) string {
 	if s == nil {
 		return "-"
 	}
-	return format.Millis(time.Duration(*s * float64(time.Second)).Round(time.Second).Milliseconds())
+	return output.Millis(time.Duration(*s * float64(time.Second)).Round(time.Second).Milliseconds())
 }
 
-func partitionList(tps []kafka.TopicPartition) string {
+func partitionList(tps []record.TopicPartition) string {
 	parts := make([]string, len(tps))
 	for i, tp := range tps {
 		parts[i] = fmt.Sprintf("%s[%d]", tp.Topic, tp.Partition)
@@ -60,8 +60,8 @@ func partitionList(tps []kafka.TopicPartition) string {
 	return strings.Join(parts, ",")
 }
 
-func transactionGrid(ts []txn.Transaction, wide bool) *format.Grid {
-	g := format.NewGrid("TRANSACTIONAL-ID", "STATE", "PRODUCER-ID", "EPOCH", "COORDINATOR", "OPEN-FOR", "TIMEOUT", "PARTITIONS")
+func transactionGrid(ts []txn.Transaction, wide bool) *output.Grid {
+	g := output.NewGrid("TRANSACTIONAL-ID", "STATE", "PRODUCER-ID", "EPOCH", "COORDINATOR", "OPEN-FOR", "TIMEOUT", "PARTITIONS")
 	if wide {
 		g.Header = append(g.Header, "START-TIME")
 	}
@@ -74,7 +74,7 @@ func transactionGrid(ts []txn.Transaction, wide bool) *format.Grid {
 			}
 		}
 		row := []string{t.TransactionalID, t.State, strconv.FormatInt(t.ProducerID, 10), strconv.Itoa(int(t.ProducerEpoch)),
-			strconv.Itoa(int(t.Coordinator)), seconds(t.OpenSeconds), format.Millis(t.TimeoutMs), parts}
+			strconv.Itoa(int(t.Coordinator)), seconds(t.OpenSeconds), output.Millis(t.TimeoutMs), parts}
 		if wide {
 			start := "-"
 			if t.StartTime != nil {
@@ -89,8 +89,8 @@ func transactionGrid(ts []txn.Transaction, wide bool) *format.Grid {
 }
 
 // openGrid shows open transactions, hanging or not.
-func openGrid(open []txn.OpenTransaction, wide bool) *format.Grid {
-	g := format.NewGrid("TOPIC", "PARTITION", "START-OFFSET", "LSO", "HIGH-WATERMARK", "PRODUCER-ID", "TRANSACTIONAL-ID", "IDLE", "OPEN-FOR", "WHY")
+func openGrid(open []txn.OpenTransaction, wide bool) *output.Grid {
+	g := output.NewGrid("TOPIC", "PARTITION", "START-OFFSET", "LSO", "HIGH-WATERMARK", "PRODUCER-ID", "TRANSACTIONAL-ID", "IDLE", "OPEN-FOR", "WHY")
 	if wide {
 		g.Header = append(g.Header, "EPOCH", "COORDINATOR-EPOCH", "COORDINATOR-STATE", "LAST-TIMESTAMP")
 	}

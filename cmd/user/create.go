@@ -5,8 +5,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // Kafka's bounds for SCRAM iterations (ScramMechanism); 4096 is what
@@ -88,8 +88,8 @@ Without --execute it only shows what it would do (and asks for no password).`,
 				plan.Executed = true
 				f.IO.Infof("User %q: %s set.", user, count(len(changes), "credential"))
 			}
-			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-				return []*format.Grid{plan.grid(func(c Credential) string {
+			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
+				return []*output.Grid{plan.grid(func(c Credential) string {
 					switch {
 					case plan.Executed && c.Exists:
 						return "password changed"

@@ -7,8 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
@@ -76,8 +76,8 @@ in scripts).`,
 				plan.Executed = true
 				f.IO.Infof("User %q: %s deleted.", user, count(len(changes), "credential"))
 			}
-			return format.Print(f.IO, f.Output(), plan, func(bool) []*format.Grid {
-				return []*format.Grid{plan.grid(action)}
+			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
+				return []*output.Grid{plan.grid(action)}
 			})
 		},
 	}

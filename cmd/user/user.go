@@ -14,8 +14,8 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // NewCmd returns `streamctl user`.
@@ -53,13 +53,13 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return format.Print(f.IO, f.Output(), creds, func(bool) []*format.Grid {
-				g := format.NewGrid("USER", "MECHANISM", "ITERATIONS")
+			return output.Print(f.IO, f.Output(), creds, func(bool) []*output.Grid {
+				g := output.NewGrid("USER", "MECHANISM", "ITERATIONS")
 				g.Empty = "No SCRAM users."
 				for _, c := range creds {
 					g.Row(c.User, c.Mechanism, strconv.Itoa(c.Iterations))
 				}
-				return []*format.Grid{g}
+				return []*output.Grid{g}
 			})
 		},
 	}
@@ -79,8 +79,8 @@ type Credential struct {
 	Exists     bool   `json:"exists" yaml:"exists"` // create: the user has one and it is replaced
 }
 
-func (p *Plan) grid(action func(c Credential) string) *format.Grid {
-	g := format.NewGrid("USER", "MECHANISM", "ITERATIONS", "ACTION")
+func (p *Plan) grid(action func(c Credential) string) *output.Grid {
+	g := output.NewGrid("USER", "MECHANISM", "ITERATIONS", "ACTION")
 	for _, c := range p.Credentials {
 		g.Row(p.User, c.Mechanism, strconv.Itoa(c.Iterations), action(c))
 	}

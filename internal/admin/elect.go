@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // ElectRow is one partition of a leader election plan.
@@ -96,10 +97,10 @@ func PlanElection(ctx context.Context, c *kafka.Client, unclean bool, scope []To
 // ExecuteElection elects leaders for the partitions of the plan that need
 // it, the broker deciding for each, and records each one's result.
 func ExecuteElection(ctx context.Context, c *kafka.Client, plan *ElectPlan) error {
-	var tps []kafka.TopicPartition
+	var tps []record.TopicPartition
 	for _, r := range plan.Partitions {
 		if r.Needed {
-			tps = append(tps, kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition})
+			tps = append(tps, record.TopicPartition{Topic: r.Topic, Partition: r.Partition})
 		}
 	}
 	if len(tps) == 0 {
@@ -112,7 +113,7 @@ func ExecuteElection(ctx context.Context, c *kafka.Client, plan *ElectPlan) erro
 	for i := range plan.Partitions {
 		r := &plan.Partitions[i]
 		if r.Needed {
-			r.Result = res[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}]
+			r.Result = res[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}]
 			if r.Result == "" {
 				r.Result = kafka.ElectionNotNeeded // the broker lists only the partitions it acted on
 			}

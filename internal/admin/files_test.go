@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 func TestReadOffsetsFile(t *testing.T) {
 	got, err := ReadOffsetsFile(strings.NewReader(`{"partitions":[{"topic":"t","partition":0,"offset":10},{"topic":"t","partition":1,"offset":-1}],"version":1}`))
-	if err != nil || len(got) != 2 || got[kafka.TopicPartition{Topic: "t", Partition: 0}].Offset != 10 || got[kafka.TopicPartition{Topic: "t", Partition: 1}].Offset != HighWatermark {
+	if err != nil || len(got) != 2 || got[record.TopicPartition{Topic: "t", Partition: 0}].Offset != 10 || got[record.TopicPartition{Topic: "t", Partition: 1}].Offset != HighWatermark {
 		t.Fatalf("%v, %v", got, err)
 	}
 	for in, want := range map[string]string{
@@ -32,7 +33,7 @@ func TestReadOffsetsFile(t *testing.T) {
 // placed in a log dir).
 func TestAssignmentFileRoundTrip(t *testing.T) {
 	a := Assignment{{Topic: "t", Partition: 1}: {3, 1}, {Topic: "t", Partition: 0}: {1, 2}, {Topic: "a", Partition: 0}: {2}}
-	t1on1 := kafka.Replica{TopicPartition: kafka.TopicPartition{Topic: "t", Partition: 1}, Broker: 1}
+	t1on1 := kafka.Replica{TopicPartition: record.TopicPartition{Topic: "t", Partition: 1}, Broker: 1}
 	var buf bytes.Buffer
 	if err := WriteAssignment(&buf, a, LogDirs{t1on1: "/data2"}); err != nil {
 		t.Fatal(err)
@@ -42,7 +43,7 @@ func TestAssignmentFileRoundTrip(t *testing.T) {
 		t.Errorf("WriteAssignment:\n got %s\nwant %s", buf.String(), want)
 	}
 	back, dirs, err := ReadAssignment(&buf)
-	if err != nil || len(back) != 3 || back[kafka.TopicPartition{Topic: "t", Partition: 1}][0] != 3 || len(dirs) != 1 || dirs[t1on1] != "/data2" {
+	if err != nil || len(back) != 3 || back[record.TopicPartition{Topic: "t", Partition: 1}][0] != 3 || len(dirs) != 1 || dirs[t1on1] != "/data2" {
 		t.Errorf("read back %v %v, %v", back, dirs, err)
 	}
 	for in, want := range map[string]string{
@@ -79,13 +80,13 @@ func TestSpread(t *testing.T) {
 			replicas[id]++
 		}
 	}
-	if a[kafka.TopicPartition{Topic: "b", Partition: 0}][0] != 3 || leaders[1] != 2 || leaders[2] != 2 || leaders[3] != 2 || replicas[1] != 4 || replicas[3] != 4 {
+	if a[record.TopicPartition{Topic: "b", Partition: 0}][0] != 3 || leaders[1] != 2 || leaders[2] != 2 || leaders[3] != 2 || replicas[1] != 4 || replicas[3] != 4 {
 		t.Errorf("spread %v: leaders %v, replicas %v; want 2 leaders and 4 replicas on each broker, b-0 led by 3", a, leaders, replicas)
 	}
 	if _, err := spread([]kafka.TopicDescription{topic("a", 1, 3)}, []int32{1, 2}, 0); err == nil || !strings.Contains(err.Error(), "needs 3 brokers") {
 		t.Errorf("rf 3 on 2 brokers: %v", err)
 	}
-	if a, _ := spread([]kafka.TopicDescription{topic("a", 1, 3)}, []int32{1, 2}, 1); len(a[kafka.TopicPartition{Topic: "a"}]) != 1 {
+	if a, _ := spread([]kafka.TopicDescription{topic("a", 1, 3)}, []int32{1, 2}, 1); len(a[record.TopicPartition{Topic: "a"}]) != 1 {
 		t.Errorf("--replication-factor 1: %v", a)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // LogDirs are the log directories a reassignment puts replicas in: the
@@ -31,7 +32,7 @@ type LogDirMove struct {
 }
 
 func (m LogDirMove) replica() kafka.Replica {
-	return kafka.Replica{TopicPartition: kafka.TopicPartition{Topic: m.Topic, Partition: m.Partition}, Broker: m.Broker}
+	return kafka.Replica{TopicPartition: record.TopicPartition{Topic: m.Topic, Partition: m.Partition}, Broker: m.Broker}
 }
 
 func (d LogDirs) replicas() []kafka.Replica {
@@ -89,9 +90,9 @@ func refreshDirs(ctx context.Context, c *kafka.Client, plan *ReassignPlan) error
 			}
 		}
 	}
-	moving := map[kafka.TopicPartition]bool{}
+	moving := map[record.TopicPartition]bool{}
 	for _, r := range plan.Partitions {
-		moving[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.State == InProgress
+		moving[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.State == InProgress
 	}
 	for _, rep := range plan.dirs.replicas() {
 		dir := plan.dirs[rep]

@@ -15,11 +15,12 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Assignment is where each partition's replicas are, in order: the first
 // is the preferred leader.
-type Assignment map[kafka.TopicPartition][]int32
+type Assignment map[record.TopicPartition][]int32
 
 // reassignmentJSON is kafka-reassign-partitions' file format (--generate
 // prints it, --reassignment-json-file reads it).
@@ -57,7 +58,7 @@ func ReadAssignment(r io.Reader) (Assignment, LogDirs, error) {
 		if p.Topic == "" || p.Partition == nil || len(p.Replicas) == 0 {
 			return nil, nil, fmt.Errorf("partitions[%d]: want topic, partition and replicas", i)
 		}
-		tp := kafka.TopicPartition{Topic: p.Topic, Partition: *p.Partition}
+		tp := record.TopicPartition{Topic: p.Topic, Partition: *p.Partition}
 		if _, dup := out[tp]; dup {
 			return nil, nil, fmt.Errorf("%s[%d] is in it twice", tp.Topic, tp.Partition)
 		}
@@ -102,8 +103,8 @@ func WriteAssignment(w io.Writer, a Assignment, logDirs LogDirs) error {
 	return err
 }
 
-func (a Assignment) partitions() []kafka.TopicPartition {
-	tps := make([]kafka.TopicPartition, 0, len(a))
+func (a Assignment) partitions() []record.TopicPartition {
+	tps := make([]record.TopicPartition, 0, len(a))
 	for tp := range a {
 		tps = append(tps, tp)
 	}
@@ -151,7 +152,7 @@ func spread(descs []kafka.TopicDescription, brokers []int32, rf int) (Assignment
 			for i := range replicas {
 				replicas[i] = brokers[(n+i)%len(brokers)]
 			}
-			out[kafka.TopicPartition{Topic: d.Name, Partition: p.Partition}] = replicas
+			out[record.TopicPartition{Topic: d.Name, Partition: p.Partition}] = replicas
 			n++
 		}
 	}
@@ -219,7 +220,7 @@ func (p *ReassignPlan) Moves() Assignment {
 	out := Assignment{}
 	for _, r := range p.Partitions {
 		if r.State != Unchanged {
-			out[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Target
+			out[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Target
 		}
 	}
 	return out
@@ -264,10 +265,10 @@ func refresh(ctx context.Context, c *kafka.Client, plan *ReassignPlan, target As
 	if err != nil {
 		return err
 	}
-	current := map[kafka.TopicPartition][]int32{}
+	current := map[record.TopicPartition][]int32{}
 	for _, d := range descs {
 		for _, p := range d.PartitionDetails {
-			current[kafka.TopicPartition{Topic: d.Name, Partition: p.Partition}] = p.Replicas
+			current[record.TopicPartition{Topic: d.Name, Partition: p.Partition}] = p.Replicas
 		}
 	}
 	moving, err := c.ListReassignments(ctx, tps)
@@ -305,11 +306,11 @@ func ExecuteReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPla
 	rollback, rollbackDirs := Assignment{}, LogDirs{}
 	for _, r := range plan.Partitions {
 		if r.State != Unchanged {
-			rollback[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Current
+			rollback[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Current
 		}
 	}
 	for _, m := range plan.LogDirMoves {
-		tp := kafka.TopicPartition{Topic: m.Topic, Partition: m.Partition}
+		tp := record.TopicPartition{Topic: m.Topic, Partition: m.Partition}
 		if m.State == Unchanged || m.CurrentDir == "" {
 			continue
 		}
@@ -351,10 +352,10 @@ func ExecuteReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPla
 // CancelReassignment stops the plan's moves in progress; the controller
 // puts those partitions back on their replicas from before the move.
 func CancelReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPlan) error {
-	cancel := map[kafka.TopicPartition][]int32{}
+	cancel := map[record.TopicPartition][]int32{}
 	for _, r := range plan.Partitions {
 		if r.State == InProgress {
-			cancel[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = nil
+			cancel[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = nil
 		}
 	}
 	if len(cancel) == 0 {
@@ -384,7 +385,7 @@ func CancelReassignment(ctx context.Context, c *kafka.Client, plan *ReassignPlan
 func Verify(ctx context.Context, c *kafka.Client, plan *ReassignPlan, settle time.Duration) error {
 	target := Assignment{}
 	for _, r := range plan.Partitions {
-		target[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Target
+		target[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Target
 	}
 	executed := plan.Executed
 	plan.Executed = true // a partition at its target counts as complete, not unchanged
@@ -405,11 +406,11 @@ func Verify(ctx context.Context, c *kafka.Client, plan *ReassignPlan, settle tim
 	}
 }
 
-func reassignFailures(failed map[kafka.TopicPartition]error) error {
+func reassignFailures(failed map[record.TopicPartition]error) error {
 	if len(failed) == 0 {
 		return nil
 	}
-	tps := make([]kafka.TopicPartition, 0, len(failed))
+	tps := make([]record.TopicPartition, 0, len(failed))
 	for tp := range failed {
 		tps = append(tps, tp)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // HighWatermark, as the offset to delete before, deletes every record of
@@ -64,9 +65,9 @@ func (p *DeleteRecordsPlan) Records() int64 {
 // past the log end is refused, as the broker would refuse it. A time
 // deletes the records before the first one at or after it (all of them
 // when none is that recent).
-func PlanDeleteRecords(ctx context.Context, c *kafka.Client, before map[kafka.TopicPartition]Before) (*DeleteRecordsPlan, error) {
-	tps := make([]kafka.TopicPartition, 0, len(before))
-	byTime := map[time.Time][]kafka.TopicPartition{}
+func PlanDeleteRecords(ctx context.Context, c *kafka.Client, before map[record.TopicPartition]Before) (*DeleteRecordsPlan, error) {
+	tps := make([]record.TopicPartition, 0, len(before))
+	byTime := map[time.Time][]record.TopicPartition{}
 	for tp, b := range before {
 		tps = append(tps, tp)
 		if !b.Time.IsZero() {
@@ -81,7 +82,7 @@ func PlanDeleteRecords(ctx context.Context, c *kafka.Client, before map[kafka.To
 	if err != nil {
 		return nil, err
 	}
-	timed := map[kafka.TopicPartition]int64{}
+	timed := map[record.TopicPartition]int64{}
 	for t, parts := range byTime {
 		offs, err := c.OffsetsForTime(ctx, parts, t)
 		if err != nil {
@@ -117,10 +118,10 @@ func PlanDeleteRecords(ctx context.Context, c *kafka.Client, before map[kafka.To
 // ExecuteDeleteRecords deletes what the plan says, for the partitions
 // where it deletes anything, and records the broker's new log starts.
 func ExecuteDeleteRecords(ctx context.Context, c *kafka.Client, plan *DeleteRecordsPlan) error {
-	before := map[kafka.TopicPartition]int64{}
+	before := map[record.TopicPartition]int64{}
 	for _, r := range plan.Partitions {
 		if r.RecordsDeleted > 0 {
-			before[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.BeforeOffset
+			before[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.BeforeOffset
 		}
 	}
 	low, err := c.DeleteRecords(ctx, before)
@@ -129,7 +130,7 @@ func ExecuteDeleteRecords(ctx context.Context, c *kafka.Client, plan *DeleteReco
 	}
 	for i := range plan.Partitions {
 		r := &plan.Partitions[i]
-		n, ok := low[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}]
+		n, ok := low[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}]
 		if !ok {
 			n = r.LogStartOffset
 		}
@@ -152,7 +153,7 @@ type offsetsFile struct {
 // ReadOffsetsFile reads kafka-delete-records' offset JSON file:
 // {"partitions": [{"topic": "t", "partition": 0, "offset": 10}], "version": 1},
 // where offset -1 means the log end.
-func ReadOffsetsFile(r io.Reader) (map[kafka.TopicPartition]Before, error) {
+func ReadOffsetsFile(r io.Reader) (map[record.TopicPartition]Before, error) {
 	var f offsetsFile
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -165,12 +166,12 @@ func ReadOffsetsFile(r io.Reader) (map[kafka.TopicPartition]Before, error) {
 	if len(f.Partitions) == 0 {
 		return nil, fmt.Errorf("no partitions in it")
 	}
-	out := map[kafka.TopicPartition]Before{}
+	out := map[record.TopicPartition]Before{}
 	for i, p := range f.Partitions {
 		if p.Topic == "" || p.Partition == nil || p.Offset == nil {
 			return nil, fmt.Errorf("partitions[%d]: want topic, partition and offset", i)
 		}
-		tp := kafka.TopicPartition{Topic: p.Topic, Partition: *p.Partition}
+		tp := record.TopicPartition{Topic: p.Topic, Partition: *p.Partition}
 		if _, dup := out[tp]; dup {
 			return nil, fmt.Errorf("%s[%d] is in it twice", tp.Topic, tp.Partition)
 		}
@@ -183,12 +184,12 @@ func ReadOffsetsFile(r io.Reader) (map[kafka.TopicPartition]Before, error) {
 }
 
 // checkPartitions fails for a partition its topic does not have.
-func checkPartitions(ctx context.Context, c *kafka.Client, tps []kafka.TopicPartition) error {
+func checkPartitions(ctx context.Context, c *kafka.Client, tps []record.TopicPartition) error {
 	all, err := c.Partitions(ctx, topicsOf(tps))
 	if err != nil {
 		return err
 	}
-	have := map[kafka.TopicPartition]bool{}
+	have := map[record.TopicPartition]bool{}
 	count := map[string]int{}
 	for _, tp := range all {
 		have[tp] = true
@@ -202,7 +203,7 @@ func checkPartitions(ctx context.Context, c *kafka.Client, tps []kafka.TopicPart
 	return nil
 }
 
-func topicsOf(tps []kafka.TopicPartition) []string {
+func topicsOf(tps []record.TopicPartition) []string {
 	var names []string
 	seen := map[string]bool{}
 	for _, tp := range tps {
@@ -214,7 +215,7 @@ func topicsOf(tps []kafka.TopicPartition) []string {
 	return names
 }
 
-func sortPartitions(tps []kafka.TopicPartition) {
+func sortPartitions(tps []record.TopicPartition) {
 	sort.Slice(tps, func(i, j int) bool {
 		if tps[i].Topic != tps[j].Topic {
 			return tps[i].Topic < tps[j].Topic

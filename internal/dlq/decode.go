@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Metadata is what a DLQ record's headers say about its failure. Fields a
@@ -287,7 +287,7 @@ func stackOr(buf []int, n int) []int {
 // the convention and wins where two disagree, the others fill the gaps (a
 // Spring record in a retry flow has kafka_dlt-* and retry_topic-* headers).
 // A record with no known header decodes to convention "none".
-func Decode(headers []kafka.Header) Metadata {
+func Decode(headers []record.Header) Metadata {
 	d := decoding{Metadata: Metadata{Convention: ConventionNone}}
 	m := &d.Metadata
 	// The occurrence of each rule's header to use (by rule id, -1: absent),

@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // h builds a header list from key/value pairs; a value of nil is a null
 // header value.
-func h(kv ...any) []kafka.Header {
-	var out []kafka.Header
+func h(kv ...any) []record.Header {
+	var out []record.Header
 	for i := 0; i < len(kv); i += 2 {
 		var v []byte
 		switch x := kv[i+1].(type) {
@@ -21,7 +21,7 @@ func h(kv ...any) []kafka.Header {
 			v = x
 		case nil:
 		}
-		out = append(out, kafka.Header{Key: kv[i].(string), Value: v})
+		out = append(out, record.Header{Key: kv[i].(string), Value: v})
 	}
 	return out
 }
@@ -47,7 +47,7 @@ func tp(t time.Time) *time.Time {
 // decodeFixtures are DLQ header sets as each framework writes them.
 var decodeFixtures = []struct {
 	name    string
-	headers []kafka.Header
+	headers []record.Header
 	want    Metadata
 }{
 	{

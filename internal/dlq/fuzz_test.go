@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // fuzzHeaderNames are the header names the decoder knows, in a fixed order,
@@ -22,10 +22,10 @@ var fuzzHeaderNames = func() []string {
 // fuzzHeaders reads fuzz input as headers: [name][length][value bytes]...;
 // a name byte below len(fuzzHeaderNames) picks a known header, any other is
 // an unknown one; length 0xff is a null value.
-func fuzzHeaders(data []byte) []kafka.Header {
-	var hs []kafka.Header
+func fuzzHeaders(data []byte) []record.Header {
+	var hs []record.Header
 	for len(data) >= 2 {
-		h := kafka.Header{Key: "x-unknown-" + string(rune('a'+data[0]%26))}
+		h := record.Header{Key: "x-unknown-" + string(rune('a'+data[0]%26))}
 		if int(data[0]) < len(fuzzHeaderNames) {
 			h.Key = fuzzHeaderNames[data[0]]
 		}
@@ -67,7 +67,7 @@ func FuzzDecode(f *testing.F) {
 		if m.Convention == "" {
 			t.Fatalf("no convention named for %v", hs)
 		}
-		stripped := slices.DeleteFunc(slices.Clone(hs), func(h kafka.Header) bool { return IsDLQHeader(h.Key) })
+		stripped := slices.DeleteFunc(slices.Clone(hs), func(h record.Header) bool { return IsDLQHeader(h.Key) })
 		if s := Decode(stripped); s.Convention != ConventionNone || s.ReprocessAttempts != 0 || len(s.Problems) > 0 {
 			t.Fatalf("after stripping the DLQ headers, %v still decodes to %+v", stripped, s)
 		}

@@ -6,8 +6,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/envelope"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Entry is one DLQ record with its decoded metadata, as `dlq inspect`
@@ -20,7 +20,7 @@ type Entry struct {
 	DLQ          Metadata `json:"dlq" yaml:"dlq"`
 }
 
-// Envelope is the record envelope (format.AppendEnvelope) as a struct, so
+// Envelope is the record envelope (envelope.Append) as a struct, so
 // that yaml output shows the same fields json does.
 type Envelope struct {
 	Topic         string           `json:"topic" yaml:"topic"`
@@ -33,7 +33,7 @@ type Envelope struct {
 	Value         *string          `json:"value" yaml:"value"`
 	ValueEncoding string           `json:"value_encoding,omitempty" yaml:"value_encoding,omitempty"`
 	Headers       []EnvelopeHeader `json:"headers" yaml:"headers"`
-	// With --decode (format.EnvelopeOptions.Decoded).
+	// With --decode (envelope.Options.Decoded).
 	KeySchemaID   *int     `json:"key_schema_id,omitempty" yaml:"key_schema_id,omitempty"`
 	KeyDecoded    *RawJSON `json:"key_decoded,omitempty" yaml:"key_decoded,omitempty"`
 	ValueSchemaID *int     `json:"value_schema_id,omitempty" yaml:"value_schema_id,omitempty"`
@@ -84,13 +84,13 @@ type EnvelopeHeader struct {
 
 // NewEntry describes rec, decoded as m, at time now, its envelope written
 // with eo. The stack trace is kept only when asked: it is long.
-func NewEntry(rec *kafka.Record, m *Metadata, now time.Time, stacktrace bool, eo format.EnvelopeOptions) Entry {
+func NewEntry(rec *record.Record, m *Metadata, now time.Time, stacktrace bool, eo envelope.Options) Entry {
 	e := Entry{DLQ: *m, InDLQSeconds: max(0, now.Sub(rec.Timestamp).Seconds())}
 	if !stacktrace {
 		e.DLQ.Stacktrace = ""
 	}
 	// The envelope codec decides text vs base64 once, for every output.
-	_ = json.Unmarshal(format.AppendEnvelope(nil, rec, eo), &e.Record)
+	_ = json.Unmarshal(envelope.Append(nil, rec, eo), &e.Record)
 	if e.Record.Headers == nil {
 		e.Record.Headers = []EnvelopeHeader{}
 	}

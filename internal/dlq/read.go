@@ -11,6 +11,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // TrackingGroup is the consumer group whose committed offsets record how
@@ -183,7 +184,7 @@ type exclusiveSource struct {
 }
 
 // Next implements pipeline.Source.
-func (s *exclusiveSource) Next(ctx context.Context) (*kafka.Record, error) {
+func (s *exclusiveSource) Next(ctx context.Context) (*record.Record, error) {
 	if !s.verify && s.r.Generation() != s.gen {
 		return nil, fmt.Errorf("group %q rebalanced: another consumer joined it while this run was going; stopped (what was sent is committed)", s.group)
 	}
@@ -225,7 +226,7 @@ type AckSink struct{ ack pipeline.Acker }
 func (s *AckSink) Start(ack pipeline.Acker) { s.ack = ack }
 
 // Write implements pipeline.Sink.
-func (s *AckSink) Write(_ context.Context, _ *kafka.Record, t pipeline.Ticket) error {
+func (s *AckSink) Write(_ context.Context, _ *record.Record, t pipeline.Ticket) error {
 	s.ack.Ack(t, nil)
 	return nil
 }

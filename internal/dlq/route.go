@@ -11,6 +11,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // RouteOptions say where a reprocess sends records and how it rewrites them.
@@ -82,7 +83,7 @@ type Router struct {
 	targets            map[string]int64
 	// cur is the record Route handled last and why it cannot be sent: the
 	// pipeline hands that very record to the sink next.
-	cur        *kafka.Record
+	cur        *record.Record
 	curProblem error
 }
 
@@ -92,7 +93,7 @@ func NewRouter(ctx context.Context, opts RouteOptions, partitions TopicPartition
 }
 
 // Route is a Handler for Selection.Steps.
-func (r *Router) Route(rec *kafka.Record, m *Metadata) (bool, error) {
+func (r *Router) Route(rec *record.Record, m *Metadata) (bool, error) {
 	route := Route{Partition: rec.Partition, Offset: rec.Offset, Key: string(rec.Key), Exception: m.ExceptionClass, RootCause: m.RootCauseClass, Attempt: m.ReprocessAttempts + 1}
 	if r.opts.MaxAttempts > 0 && m.ReprocessAttempts >= r.opts.MaxAttempts {
 		r.poison++
@@ -112,13 +113,13 @@ func (r *Router) Route(rec *kafka.Record, m *Metadata) (bool, error) {
 	route.Target, route.TargetPartition = target, part
 
 	if r.opts.KeepHeaders {
-		rec.Headers = slices.DeleteFunc(rec.Headers, func(h kafka.Header) bool { return h.Key == AttemptHeader })
+		rec.Headers = slices.DeleteFunc(rec.Headers, func(h record.Header) bool { return h.Key == AttemptHeader })
 	} else {
-		rec.Headers = slices.DeleteFunc(rec.Headers, func(h kafka.Header) bool { return IsDLQHeader(h.Key) })
+		rec.Headers = slices.DeleteFunc(rec.Headers, func(h record.Header) bool { return IsDLQHeader(h.Key) })
 	}
-	rec.Headers = append(rec.Headers, kafka.Header{Key: AttemptHeader, Value: []byte(strconv.Itoa(route.Attempt))})
+	rec.Headers = append(rec.Headers, record.Header{Key: AttemptHeader, Value: []byte(strconv.Itoa(route.Attempt))})
 	rec.Topic = target
-	rec.Partition = kafka.AnyPartition
+	rec.Partition = record.AnyPartition
 	if r.opts.SamePartition && part != nil {
 		rec.Partition = *part
 	}
@@ -237,7 +238,7 @@ func (s *routeSink) Start(ack pipeline.Acker) {
 	s.Sink.Start(ack)
 }
 
-func (s *routeSink) Write(ctx context.Context, rec *kafka.Record, t pipeline.Ticket) error {
+func (s *routeSink) Write(ctx context.Context, rec *record.Record, t pipeline.Ticket) error {
 	if rec == s.r.cur && s.r.curProblem != nil {
 		s.ack.Ack(t, s.r.curProblem)
 		return nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // topics is a fake cluster: topic name -> partitions.
@@ -22,7 +23,7 @@ func topics(m map[string]int) TopicPartitions {
 	}
 }
 
-func springRecord(attempts ...string) *kafka.Record {
+func springRecord(attempts ...string) *record.Record {
 	hs := h(
 		"source", "web",
 		"kafka_dlt-original-topic", "orders",
@@ -32,13 +33,13 @@ func springRecord(attempts ...string) *kafka.Record {
 		"traceparent", "00-abc",
 	)
 	for _, a := range attempts {
-		hs = append(hs, kafka.Header{Key: AttemptHeader, Value: []byte(a)})
+		hs = append(hs, record.Header{Key: AttemptHeader, Value: []byte(a)})
 	}
-	return &kafka.Record{Topic: "orders-dlt", Partition: 0, Offset: 7, Key: []byte("k1"), Value: []byte{0x00, 0x00, 0x00, 0x00, 0x01, 0xff},
+	return &record.Record{Topic: "orders-dlt", Partition: 0, Offset: 7, Key: []byte("k1"), Value: []byte{0x00, 0x00, 0x00, 0x00, 0x01, 0xff},
 		Headers: hs, Timestamp: ts.Add(time.Hour)}
 }
 
-func route(t *testing.T, opts RouteOptions, rec *kafka.Record) (*Router, bool) {
+func route(t *testing.T, opts RouteOptions, rec *record.Record) (*Router, bool) {
 	t.Helper()
 	r := NewRouter(context.Background(), opts, topics(map[string]int{"orders": 4, "retry": 1}))
 	m := Decode(rec.Headers)
@@ -49,7 +50,7 @@ func route(t *testing.T, opts RouteOptions, rec *kafka.Record) (*Router, bool) {
 	return r, keep
 }
 
-func headerKeys(rec *kafka.Record) string {
+func headerKeys(rec *record.Record) string {
 	var ks []string
 	for _, h := range rec.Headers {
 		ks = append(ks, h.Key+"="+string(h.Value))
@@ -79,7 +80,7 @@ func TestRouteKeepHeadersReplacesOnlyTheAttempt(t *testing.T) {
 	if !strings.Contains(got, "kafka_dlt-original-topic=orders") || strings.Count(got, AttemptHeader) != 1 || !strings.HasSuffix(got, AttemptHeader+"=2") {
 		t.Errorf("headers %s", got)
 	}
-	if rec.Partition != kafka.AnyPartition || !rec.Timestamp.IsZero() {
+	if rec.Partition != record.AnyPartition || !rec.Timestamp.IsZero() {
 		t.Errorf("partition %d, timestamp %s: want key partitioning and a producer timestamp", rec.Partition, rec.Timestamp)
 	}
 }
@@ -94,13 +95,13 @@ func TestRoutePoisonAndProblems(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		opts RouteOptions
-		rec  *kafka.Record
+		rec  *record.Record
 		want string
 	}{
-		{RouteOptions{}, &kafka.Record{Key: []byte("k")}, "no original topic"},
+		{RouteOptions{}, &record.Record{Key: []byte("k")}, "no original topic"},
 		{RouteOptions{To: "nope"}, springRecord(), `"nope" does not exist`},
 		{RouteOptions{To: "retry", SamePartition: true}, springRecord(), "original partition 2 does not exist"},
-		{RouteOptions{SamePartition: true}, &kafka.Record{Headers: h("x-original-topic", "orders")}, "no original partition"},
+		{RouteOptions{SamePartition: true}, &record.Record{Headers: h("x-original-topic", "orders")}, "no original partition"},
 	} {
 		r, keep := route(t, tt.opts, tt.rec)
 		if !keep || r.curProblem == nil || !strings.Contains(r.curProblem.Error(), tt.want) || r.Unroutable() != 1 {
@@ -120,7 +121,7 @@ func TestRouterAsksForEachTargetOnce(t *testing.T) {
 	})
 	for i := 0; i < 5; i++ {
 		for _, target := range []string{"orders", "gone"} {
-			rec := &kafka.Record{Key: []byte(fmt.Sprint(i)), Headers: h("x-original-topic", target)}
+			rec := &record.Record{Key: []byte(fmt.Sprint(i)), Headers: h("x-original-topic", target)}
 			m := Decode(rec.Headers)
 			if _, err := r.Route(rec, &m); err != nil {
 				t.Fatal(err)
@@ -136,13 +137,13 @@ func TestRouterAsksForEachTargetOnce(t *testing.T) {
 	// A cluster error is not a missing topic: it stops the run.
 	r = NewRouter(context.Background(), RouteOptions{}, func(context.Context, string) (int, error) { return 0, errors.New("timeout") })
 	m := Decode(h("x-original-topic", "orders"))
-	if _, err := r.Route(&kafka.Record{}, &m); err == nil {
+	if _, err := r.Route(&record.Record{}, &m); err == nil {
 		t.Error("a failed lookup did not stop the run")
 	}
 }
 
 func TestSelectionSteps(t *testing.T) {
-	recs := []*kafka.Record{
+	recs := []*record.Record{
 		{Partition: 0, Offset: 1, Key: []byte("a"), Value: []byte(`{"n":1}`), Headers: h("kafka_dlt-original-topic", "orders", "kafka_dlt-exception-fqcn", "x.DeserializationException")},
 		{Partition: 0, Offset: 2, Key: []byte("b"), Value: []byte(`{"n":2}`), Headers: h("kafka_dlt-original-topic", "payments", "kafka_dlt-exception-cause-fqcn", "java.net.SocketTimeoutException")},
 		{Partition: 1, Offset: 2, Key: []byte("c"), Value: []byte(`not json`)},
@@ -219,7 +220,7 @@ func TestAggregatorBuckets(t *testing.T) {
 	a := NewAggregator()
 	base := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	for i := 0; i < 10; i++ {
-		rec := &kafka.Record{Partition: int32(i % 2), Offset: int64(i), Timestamp: base.Add(time.Duration(i) * 20 * time.Minute)}
+		rec := &record.Record{Partition: int32(i % 2), Offset: int64(i), Timestamp: base.Add(time.Duration(i) * 20 * time.Minute)}
 		m := Metadata{ExceptionClass: "x.Boom", ExceptionMessage: fmt.Sprintf("id %d", i), OriginalTopic: []string{"a", "b"}[i%2]}
 		if _, err := a.Add(rec, &m); err != nil {
 			t.Fatal(err)

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Selection picks the DLQ records a command works on. Every command (inspect,
@@ -77,7 +77,7 @@ func (s *Selection) Filtered() bool {
 
 // Handler gets each selected record with its decoded metadata; it may
 // change the record and returns false to drop it.
-type Handler func(rec *kafka.Record, m *Metadata) (bool, error)
+type Handler func(rec *record.Record, m *Metadata) (bool, error)
 
 // Steps builds the pipeline steps: the cheap record filters first, the jq
 // filter, then the decode step that applies the metadata filters and hands
@@ -89,7 +89,7 @@ func (s *Selection) Steps(then Handler) ([]pipeline.Step, error) {
 	}
 	if len(s.Offsets) > 0 {
 		offs := s.Offsets
-		steps = append(steps, func(rec *kafka.Record) (bool, error) {
+		steps = append(steps, func(rec *record.Record) (bool, error) {
 			return slices.ContainsFunc(offs, func(o OffsetRange) bool {
 				return o.Partition == rec.Partition && rec.Offset >= o.From && rec.Offset <= o.To
 			}), nil
@@ -105,7 +105,7 @@ func (s *Selection) Steps(then Handler) ([]pipeline.Step, error) {
 		}
 		steps = append(steps, where)
 	}
-	steps = append(steps, func(rec *kafka.Record) (bool, error) {
+	steps = append(steps, func(rec *record.Record) (bool, error) {
 		m := Decode(rec.Headers)
 		if !s.matches(&m) {
 			return false, nil

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Stats is the shape of the failures in a DLQ: grouped by exception and
@@ -84,7 +84,7 @@ func NewAggregator() *Aggregator {
 }
 
 // Add counts one record; it is a Handler for Selection.Steps.
-func (a *Aggregator) Add(rec *kafka.Record, m *Metadata) (bool, error) {
+func (a *Aggregator) Add(rec *record.Record, m *Metadata) (bool, error) {
 	ts := rec.Timestamp.UTC()
 	msg := m.ExceptionMessage
 	if msg == "" {

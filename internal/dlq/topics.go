@@ -10,6 +10,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // nameConventions are the DLQ topic names frameworks and teams use; the
@@ -92,8 +93,8 @@ func List(ctx context.Context, c *kafka.Client, opts ListOptions) ([]Topic, erro
 			return nil, err
 		}
 	}
-	var dlqTPs []kafka.TopicPartition
-	first, last := map[kafka.TopicPartition]int64{}, map[kafka.TopicPartition]int64{}
+	var dlqTPs []record.TopicPartition
+	first, last := map[record.TopicPartition]int64{}, map[record.TopicPartition]int64{}
 	for _, tp := range tps {
 		t := found[tp.Topic]
 		if t == nil {
@@ -123,8 +124,8 @@ func List(ctx context.Context, c *kafka.Client, opts ListOptions) ([]Topic, erro
 
 // sampleHeaders reads the newest records of every partition, all in one
 // bounded pass, and marks topics whose records carry DLQ headers.
-func sampleHeaders(ctx context.Context, c *kafka.Client, tps []kafka.TopicPartition, logs map[kafka.TopicPartition]kafka.LogOffsets, n int, found map[string]*Topic) error {
-	plan := &pipeline.Plan{Start: map[kafka.TopicPartition]int64{}, End: map[kafka.TopicPartition]int64{}}
+func sampleHeaders(ctx context.Context, c *kafka.Client, tps []record.TopicPartition, logs map[record.TopicPartition]record.LogOffsets, n int, found map[string]*Topic) error {
+	plan := &pipeline.Plan{Start: map[record.TopicPartition]int64{}, End: map[record.TopicPartition]int64{}}
 	for _, tp := range tps {
 		lo := logs[tp]
 		if lo.End > lo.Start {
@@ -139,7 +140,7 @@ func sampleHeaders(ctx context.Context, c *kafka.Client, tps []kafka.TopicPartit
 		named[name] = true
 		t.OriginalTopics = nil // the headers say better, if they say
 	}
-	err := read(ctx, c, plan, func(rec *kafka.Record) {
+	err := read(ctx, c, plan, func(rec *record.Record) {
 		m := Decode(rec.Headers)
 		if m.Convention == ConventionNone {
 			return
@@ -171,7 +172,7 @@ func sampleHeaders(ctx context.Context, c *kafka.Client, tps []kafka.TopicPartit
 
 // read reads a bounded plan and calls fn with every record, giving up on
 // what has not arrived after the cluster's request timeout.
-func read(ctx context.Context, c *kafka.Client, plan *pipeline.Plan, fn func(*kafka.Record)) error {
+func read(ctx context.Context, c *kafka.Client, plan *pipeline.Plan, fn func(*record.Record)) error {
 	reader, err := c.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
 	if err != nil {
 		return err
@@ -181,7 +182,7 @@ func read(ctx context.Context, c *kafka.Client, plan *pipeline.Plan, fn func(*ka
 	defer cancel()
 	p := &pipeline.Pipeline{
 		Source: pipeline.NewTopicSource(reader, plan.End, 0),
-		Steps:  []pipeline.Step{func(rec *kafka.Record) (bool, error) { fn(rec); return false, nil }},
+		Steps:  []pipeline.Step{func(rec *record.Record) (bool, error) { fn(rec); return false, nil }},
 		Sink:   &AckSink{},
 	}
 	_, err = p.Run(ctx)
@@ -193,8 +194,8 @@ func read(ctx context.Context, c *kafka.Client, plan *pipeline.Plan, fn func(*ka
 
 // addAges looks up the timestamps of the first and last record of every
 // DLQ partition.
-func addAges(ctx context.Context, c *kafka.Client, found map[string]*Topic, first, last map[kafka.TopicPartition]int64) error {
-	at := map[kafka.TopicPartition][]int64{}
+func addAges(ctx context.Context, c *kafka.Client, found map[string]*Topic, first, last map[record.TopicPartition]int64) error {
+	at := map[record.TopicPartition][]int64{}
 	for tp, off := range first {
 		at[tp] = append(at[tp], off)
 	}
@@ -223,7 +224,7 @@ func addAges(ctx context.Context, c *kafka.Client, found map[string]*Topic, firs
 
 // addGroups fills in each DLQ's tracking group, its state and the records
 // it has not handled yet.
-func addGroups(ctx context.Context, c *kafka.Client, found map[string]*Topic, tps []kafka.TopicPartition, logs map[kafka.TopicPartition]kafka.LogOffsets) error {
+func addGroups(ctx context.Context, c *kafka.Client, found map[string]*Topic, tps []record.TopicPartition, logs map[record.TopicPartition]record.LogOffsets) error {
 	var ids []string
 	for name, t := range found {
 		t.Group = TrackingGroup(name)

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // OffsetDeletion is what `group delete-offsets` will do (or did, with
@@ -47,7 +48,7 @@ func (d *OffsetDeletion) Failed() int {
 // DeleteOffsetsAdmin is what deleting a group's offsets needs of Kafka.
 type DeleteOffsetsAdmin interface {
 	ResetAdmin
-	DeleteGroupOffsets(ctx context.Context, group string, parts []kafka.TopicPartition) (map[kafka.TopicPartition]error, error)
+	DeleteGroupOffsets(ctx context.Context, group string, parts []record.TopicPartition) (map[record.TopicPartition]error, error)
 	DeleteShareGroupOffsets(ctx context.Context, group string, topics []string) (map[string]error, error)
 }
 
@@ -101,10 +102,10 @@ func DeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, d *OffsetDeletion,
 		return &ErrGroupActive{Group: d.Group, Type: d.Type, State: d.State, Deleting: true}
 	}
 	var undo []PlanRow
-	parts := make([]kafka.TopicPartition, len(d.Rows))
+	parts := make([]record.TopicPartition, len(d.Rows))
 	var topics []string
 	for i, r := range d.Rows {
-		parts[i] = kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}
+		parts[i] = record.TopicPartition{Topic: r.Topic, Partition: r.Partition}
 		topics = appendNew(topics, r.Topic)
 		if r.Committed != nil {
 			undo = append(undo, PlanRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Committed})
@@ -117,7 +118,7 @@ func DeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, d *OffsetDeletion,
 		}
 		d.UndoFile = path
 	}
-	failed := map[kafka.TopicPartition]error{}
+	failed := map[record.TopicPartition]error{}
 	if d.Type == kafka.GroupShare {
 		byTopic, err := c.DeleteShareGroupOffsets(ctx, d.Group, topics)
 		if err != nil {
@@ -135,7 +136,7 @@ func DeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, d *OffsetDeletion,
 		}
 	}
 	for i, r := range d.Rows {
-		if err := failed[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}]; err != nil {
+		if err := failed[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}]; err != nil {
 			d.Rows[i].Error = err.Error()
 		}
 	}
@@ -151,5 +152,5 @@ func (d *OffsetDeletion) Summary() string {
 			committed++
 		}
 	}
-	return fmt.Sprintf("%s on %s", format.Count(int64(committed), "committed offset"), format.Count(int64(len(d.Rows)), "partition"))
+	return fmt.Sprintf("%s on %s", output.Count(int64(committed), "committed offset"), output.Count(int64(len(d.Rows)), "partition"))
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // Gate is a CI check on a group's lag: exceeded when the total lag in
@@ -22,7 +22,7 @@ type Gate struct {
 // one-line reason.
 func (g Gate) Check(l Lag) error {
 	if g.MaxLag != nil && l.TotalLag > *g.MaxLag {
-		return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("group %q lags %s, above --fail-above %d", l.Group, format.Count(l.TotalLag, "record"), *g.MaxLag))
+		return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("group %q lags %s, above --fail-above %d", l.Group, output.Count(l.TotalLag, "record"), *g.MaxLag))
 	}
 	if g.MaxTime > 0 && l.MaxTimeLag != nil {
 		if lag := time.Duration(*l.MaxTimeLag * float64(time.Second)); lag > g.MaxTime {

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/txn"
 )
 
@@ -36,7 +36,7 @@ type HeldBy struct {
 // HeldCluster is what MarkHeld needs from Kafka.
 type HeldCluster interface {
 	txn.Cluster
-	ReadableBefore(ctx context.Context, tp kafka.TopicPartition, from, end int64) (bool, error)
+	ReadableBefore(ctx context.Context, tp record.TopicPartition, from, end int64) (bool, error)
 }
 
 // MarkHeld finds, in each group's partitions, those held behind an open
@@ -49,10 +49,10 @@ type HeldCluster interface {
 // applications commit the offset after the last record read). A picture
 // without transactions costs one read_committed ListOffsets.
 func MarkHeld(ctx context.Context, c HeldCluster, lags []Lag, after time.Duration, now time.Time) error {
-	var tps []kafka.TopicPartition
+	var tps []record.TopicPartition
 	for _, l := range lags {
 		for _, p := range l.Partitions {
-			tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
+			tp := record.TopicPartition{Topic: p.Topic, Partition: p.Partition}
 			if p.CommittedOffset != nil && *p.CommittedOffset < p.LogEndOffset && !slices.Contains(tps, tp) {
 				tps = append(tps, tp)
 			}
@@ -67,18 +67,18 @@ func MarkHeld(ctx context.Context, c HeldCluster, lags []Lag, after time.Duratio
 	}
 	type waiter struct {
 		group string
-		tp    kafka.TopicPartition
+		tp    record.TopicPartition
 	}
 	waiting := map[waiter]bool{}
 	type below struct {
-		tp   kafka.TopicPartition
+		tp   record.TopicPartition
 		from int64
 	}
 	readable := map[below]bool{}
-	var held []kafka.TopicPartition
+	var held []record.TopicPartition
 	for _, l := range lags {
 		for _, p := range l.Partitions {
-			tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
+			tp := record.TopicPartition{Topic: p.Topic, Partition: p.Partition}
 			o, ok := lso[tp]
 			if !ok || p.CommittedOffset == nil || *p.CommittedOffset > o.End || o.End >= p.LogEndOffset {
 				continue
@@ -111,7 +111,7 @@ func MarkHeld(ctx context.Context, c HeldCluster, lags []Lag, after time.Duratio
 	for i := range lags {
 		for j := range lags[i].Partitions {
 			p := &lags[i].Partitions[j]
-			tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
+			tp := record.TopicPartition{Topic: p.Topic, Partition: p.Partition}
 			if !waiting[waiter{lags[i].Group, tp}] {
 				continue
 			}
@@ -124,7 +124,7 @@ func MarkHeld(ctx context.Context, c HeldCluster, lags []Lag, after time.Duratio
 			p.HeldBy = &HeldBy{LastStableOffset: at, TransactionalID: o.TransactionalID, ProducerID: o.ProducerID,
 				OpenSeconds: o.Age().Seconds(), Hanging: o.Hanging, Reason: o.Reason}
 			if o.Hanging {
-				p.HeldBy.Abort = fmt.Sprintf("streamctl txn abort %s:%d --start-offset %d --max-transaction-timeout %s", p.Topic, p.Partition, at, format.FlagDuration(after))
+				p.HeldBy.Abort = fmt.Sprintf("streamctl txn abort %s:%d --start-offset %d --max-transaction-timeout %s", p.Topic, p.Partition, at, output.FlagDuration(after))
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/suggest"
 )
 
@@ -132,8 +133,8 @@ func Describe(ctx context.Context, c Admin, ids []string, opts Options) ([]Lag, 
 // partition.
 type described struct {
 	kafka.GroupDescription
-	committed map[kafka.TopicPartition]int64
-	share     map[kafka.TopicPartition]kafka.ShareOffset
+	committed map[record.TopicPartition]int64
+	share     map[record.TopicPartition]kafka.ShareOffset
 	reset     string // a share group's share.auto.offset.reset, read when needed
 }
 
@@ -246,7 +247,7 @@ func describe(ctx context.Context, c Admin, listed []kafka.GroupListing, ids []s
 
 // needsReset reports whether a share group has no state on one of its
 // partitions: its lag there depends on its share.auto.offset.reset.
-func needsReset(d *described, topics []string, tps []kafka.TopicPartition) bool {
+func needsReset(d *described, topics []string, tps []record.TopicPartition) bool {
 	for _, tp := range tps {
 		if _, ok := d.share[tp]; !ok && slices.Contains(topics, tp.Topic) {
 			return true
@@ -285,8 +286,8 @@ func notFound(id string, listed []kafka.GroupListing) error {
 	return &GroupNotFoundError{Group: id, Existing: names}
 }
 
-func lagOf(d *described, topics []string, tps []kafka.TopicPartition, logs map[kafka.TopicPartition]kafka.LogOffsets, opts Options) Lag {
-	owner := map[kafka.TopicPartition]kafka.GroupMember{}
+func lagOf(d *described, topics []string, tps []record.TopicPartition, logs map[record.TopicPartition]record.LogOffsets, opts Options) Lag {
+	owner := map[record.TopicPartition]kafka.GroupMember{}
 	if d.Type != kafka.GroupShare { // a share group's partitions have many readers
 		for _, m := range d.Members {
 			for _, tp := range m.Assignment {
@@ -347,11 +348,11 @@ func lagOf(d *described, topics []string, tps []kafka.TopicPartition, logs map[k
 // addTimeLag reads the first unconsumed record of every lagging partition
 // of every group, all with one reader (kafka.Client.RecordTimestamps).
 func addTimeLag(ctx context.Context, c Admin, lags []Lag, now time.Time) error {
-	wanted := map[kafka.TopicPartition][]int64{}
+	wanted := map[record.TopicPartition][]int64{}
 	for _, l := range lags {
 		for _, p := range l.Partitions {
 			if pos := p.position(); pos != nil && p.Lag > 0 {
-				tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
+				tp := record.TopicPartition{Topic: p.Topic, Partition: p.Partition}
 				if off := max(*pos, p.LogStartOffset); !slices.Contains(wanted[tp], off) {
 					wanted[tp] = append(wanted[tp], off)
 				}
@@ -370,7 +371,7 @@ func addTimeLag(ctx context.Context, c Admin, lags []Lag, now time.Time) error {
 			if pos == nil || p.Lag <= 0 {
 				continue
 			}
-			tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
+			tp := record.TopicPartition{Topic: p.Topic, Partition: p.Partition}
 			if ts, ok := stamps[tp][max(*pos, p.LogStartOffset)]; ok {
 				secs := max(0, now.Sub(ts).Seconds())
 				p.TimeLagSeconds = &secs

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Strategy says where a reset moves each partition, with the names of
@@ -99,13 +100,13 @@ func (p *ResetPlan) Status() string {
 type ResetAdmin interface {
 	ListGroups(ctx context.Context) ([]kafka.GroupListing, error)
 	DescribeTypedGroups(ctx context.Context, typ string, ids []string) ([]kafka.GroupDescription, error)
-	GroupOffsets(ctx context.Context, group string) (map[kafka.TopicPartition]int64, error)
-	ShareGroupOffsets(ctx context.Context, group string) (map[kafka.TopicPartition]kafka.ShareOffset, error)
-	Partitions(ctx context.Context, topics []string) ([]kafka.TopicPartition, error)
-	LogOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error)
-	OffsetsForTime(ctx context.Context, tps []kafka.TopicPartition, t time.Time) (map[kafka.TopicPartition]int64, error)
-	CommitGroupOffsets(ctx context.Context, group string, offsets map[kafka.TopicPartition]int64) error
-	AlterShareGroupOffsets(ctx context.Context, group string, offsets map[kafka.TopicPartition]int64) (map[kafka.TopicPartition]error, error)
+	GroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]int64, error)
+	ShareGroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]kafka.ShareOffset, error)
+	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
+	LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error)
+	OffsetsForTime(ctx context.Context, tps []record.TopicPartition, t time.Time) (map[record.TopicPartition]int64, error)
+	CommitGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) error
+	AlterShareGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) (map[record.TopicPartition]error, error)
 	DeleteTopics(ctx context.Context, topics []string) error
 }
 
@@ -116,7 +117,7 @@ var _ ResetAdmin = (*kafka.Client)(nil)
 // share group's start offsets).
 type groupAt struct {
 	desc    kafka.GroupDescription
-	current map[kafka.TopicPartition]int64
+	current map[record.TopicPartition]int64
 	exists  bool
 }
 
@@ -150,7 +151,7 @@ func loadGroup(ctx context.Context, c ResetAdmin, group string) (groupAt, []kafk
 	if err != nil {
 		return groupAt{}, nil, err
 	}
-	g.current = map[kafka.TopicPartition]int64{}
+	g.current = map[record.TopicPartition]int64{}
 	for tp, o := range so {
 		g.current[tp] = o.StartOffset
 	}
@@ -186,10 +187,10 @@ func PlanReset(ctx context.Context, c ResetAdmin, group string, st Strategy, sc 
 			// topology's input topics (not on its repartition topics).
 			inputs := g.desc.Topology.InputTopics()
 			current = maps.Clone(current)
-			maps.DeleteFunc(current, func(tp kafka.TopicPartition, _ int64) bool { return !slices.Contains(inputs, tp.Topic) })
+			maps.DeleteFunc(current, func(tp record.TopicPartition, _ int64) bool { return !slices.Contains(inputs, tp.Topic) })
 		}
 	}
-	var other map[kafka.TopicPartition]int64
+	var other map[record.TopicPartition]int64
 	if st.Kind == "group" {
 		if other, err = c.GroupOffsets(ctx, st.Group); err != nil {
 			return nil, err
@@ -206,15 +207,15 @@ func PlanReset(ctx context.Context, c ResetAdmin, group string, st Strategy, sc 
 	if err != nil {
 		return nil, err
 	}
-	var byTime map[kafka.TopicPartition]int64
+	var byTime map[record.TopicPartition]int64
 	if st.Kind == "datetime" {
 		if byTime, err = c.OffsetsForTime(ctx, tps, st.Time); err != nil {
 			return nil, err
 		}
 	}
-	fileOffsets := map[kafka.TopicPartition]int64{}
+	fileOffsets := map[record.TopicPartition]int64{}
 	for _, r := range st.File {
-		fileOffsets[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Offset
+		fileOffsets[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.Offset
 	}
 	for _, tp := range tps {
 		lo := logs[tp]
@@ -285,14 +286,14 @@ func strategyName(kind string) string {
 }
 
 // scopePartitions resolves the scope to partitions, sorted.
-func scopePartitions(ctx context.Context, c ResetAdmin, sc Scope, st Strategy, current, other map[kafka.TopicPartition]int64) ([]kafka.TopicPartition, error) {
-	var out []kafka.TopicPartition
-	add := func(tp kafka.TopicPartition) {
+func scopePartitions(ctx context.Context, c ResetAdmin, sc Scope, st Strategy, current, other map[record.TopicPartition]int64) ([]record.TopicPartition, error) {
+	var out []record.TopicPartition
+	add := func(tp record.TopicPartition) {
 		if !slices.Contains(out, tp) {
 			out = append(out, tp)
 		}
 	}
-	inTopics := func(tp kafka.TopicPartition) bool {
+	inTopics := func(tp record.TopicPartition) bool {
 		if len(sc.Topics) == 0 {
 			return true
 		}
@@ -306,7 +307,7 @@ func scopePartitions(ctx context.Context, c ResetAdmin, sc Scope, st Strategy, c
 	switch {
 	case st.explicit():
 		for _, r := range st.File {
-			if tp := (kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}); inTopics(tp) {
+			if tp := (record.TopicPartition{Topic: r.Topic, Partition: r.Partition}); inTopics(tp) {
 				add(tp)
 			}
 		}
@@ -337,14 +338,14 @@ func scopePartitions(ctx context.Context, c ResetAdmin, sc Scope, st Strategy, c
 		}
 		for _, ts := range sc.Topics {
 			for _, p := range ts.Partitions {
-				if !slices.Contains(all, kafka.TopicPartition{Topic: ts.Topic, Partition: p}) {
+				if !slices.Contains(all, record.TopicPartition{Topic: ts.Topic, Partition: p}) {
 					return nil, fmt.Errorf("topic %q has no partition %d", ts.Topic, p)
 				}
 			}
 		}
 	}
 	if st.Kind == "group" {
-		out = slices.DeleteFunc(out, func(tp kafka.TopicPartition) bool { _, ok := other[tp]; return !ok })
+		out = slices.DeleteFunc(out, func(tp record.TopicPartition) bool { _, ok := other[tp]; return !ok })
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Topic != out[j].Topic {
@@ -355,7 +356,7 @@ func scopePartitions(ctx context.Context, c ResetAdmin, sc Scope, st Strategy, c
 	return out, nil
 }
 
-func topicsOf(tps []kafka.TopicPartition) []string {
+func topicsOf(tps []record.TopicPartition) []string {
 	var names []string
 	for _, tp := range tps {
 		names = appendNew(names, tp.Topic)
@@ -396,9 +397,9 @@ func Execute(ctx context.Context, c ResetAdmin, plan *ResetPlan, undoDir string,
 		return "", &ErrGroupActive{Group: plan.Group, Type: plan.Type, State: plan.State}
 	}
 	var undo []PlanRow
-	offsets := map[kafka.TopicPartition]int64{}
+	offsets := map[record.TopicPartition]int64{}
 	for _, r := range plan.Rows {
-		offsets[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.New
+		offsets[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.New
 		if r.Current != nil {
 			undo = append(undo, PlanRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Current})
 		}
@@ -413,7 +414,7 @@ func Execute(ctx context.Context, c ResetAdmin, plan *ResetPlan, undoDir string,
 			return path, err
 		}
 		for _, r := range plan.Rows {
-			if err := failed[kafka.TopicPartition{Topic: r.Topic, Partition: r.Partition}]; err != nil {
+			if err := failed[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}]; err != nil {
 				return path, fmt.Errorf("setting the start offset of share group %q on %s[%d]: %w", plan.Group, r.Topic, r.Partition, err)
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Election outcomes of ElectLeaders, per partition.
@@ -18,7 +20,7 @@ const (
 // election (the first replica leads again, if it is in sync) or unclean
 // (a leaderless partition gets any live replica, losing what it lacks). It
 // returns per partition Elected, ElectionNotNeeded or the broker's refusal.
-func (c *Client) ElectLeaders(ctx context.Context, unclean bool, parts []TopicPartition) (map[TopicPartition]string, error) {
+func (c *Client) ElectLeaders(ctx context.Context, unclean bool, parts []record.TopicPartition) (map[record.TopicPartition]string, error) {
 	typ := ck.ElectionTypePreferred
 	if unclean {
 		typ = ck.ElectionTypeUnclean
@@ -35,9 +37,9 @@ func (c *Client) ElectLeaders(ctx context.Context, unclean bool, parts []TopicPa
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[TopicPartition]string, len(res.TopicPartitions))
+	out := make(map[record.TopicPartition]string, len(res.TopicPartitions))
 	for _, p := range res.TopicPartitions {
-		tp := TopicPartition{*p.Topic, p.Partition}
+		tp := record.TopicPartition{Topic: *p.Topic, Partition: p.Partition}
 		out[tp] = Elected
 		var kerr ck.Error
 		switch {

@@ -10,6 +10,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // StreamsTopology is a streams group's topology as its coordinator holds
@@ -200,10 +202,10 @@ func describeShareGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]G
 		d.GroupEpoch, d.AssignmentEpoch = valuePtr(g.GroupEpoch), valuePtr(g.AssignmentEpoch)
 		for _, m := range g.Members {
 			gm := GroupMember{MemberID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, MemberEpoch: valuePtr(m.MemberEpoch),
-				SubscribedTopics: slices.Sorted(slices.Values(m.SubscribedTopicNames)), Assignment: []TopicPartition{}}
+				SubscribedTopics: slices.Sorted(slices.Values(m.SubscribedTopicNames)), Assignment: []record.TopicPartition{}}
 			for _, t := range m.Assignment.TopicPartitions {
 				for _, p := range t.Partitions {
-					gm.Assignment = append(gm.Assignment, TopicPartition{t.Topic, p})
+					gm.Assignment = append(gm.Assignment, record.TopicPartition{Topic: t.Topic, Partition: p})
 				}
 			}
 			sortTPs(gm.Assignment)
@@ -296,8 +298,8 @@ func coordinators(ctx context.Context, cl *kgo.Client, ids []string) map[string]
 
 // tasksPartitions are the partitions a member's active tasks read: each
 // task's partition of its subtopology's source and repartition topics.
-func tasksPartitions(topo *StreamsTopology, tasks []kmsg.TaskIDs) []TopicPartition {
-	out := []TopicPartition{}
+func tasksPartitions(topo *StreamsTopology, tasks []kmsg.TaskIDs) []record.TopicPartition {
+	out := []record.TopicPartition{}
 	if topo == nil {
 		return out
 	}
@@ -308,7 +310,7 @@ func tasksPartitions(topo *StreamsTopology, tasks []kmsg.TaskIDs) []TopicPartiti
 			}
 			for _, topic := range slices.Concat(s.SourceTopics, s.RepartitionSourceTopics) {
 				for _, p := range t.Partitions {
-					out = append(out, TopicPartition{topic, p})
+					out = append(out, record.TopicPartition{Topic: topic, Partition: p})
 				}
 			}
 		}
@@ -366,11 +368,11 @@ func (n *topicNamer) name(t kmsg.AssignmentTopicPartition) string {
 	return base64.RawURLEncoding.EncodeToString(t.TopicID[:])
 }
 
-func (n *topicNamer) assigned(tps []kmsg.AssignmentTopicPartition) []TopicPartition {
-	out := []TopicPartition{}
+func (n *topicNamer) assigned(tps []kmsg.AssignmentTopicPartition) []record.TopicPartition {
+	out := []record.TopicPartition{}
 	for _, t := range tps {
 		for _, p := range t.Partitions {
-			out = append(out, TopicPartition{n.name(t), p})
+			out = append(out, record.TopicPartition{Topic: n.name(t), Partition: p})
 		}
 	}
 	sortTPs(out)
@@ -392,7 +394,7 @@ func sorted(s []string) []string {
 	return out
 }
 
-func sortTPs(tps []TopicPartition) {
+func sortTPs(tps []record.TopicPartition) {
 	sort.Slice(tps, func(i, j int) bool {
 		if tps[i].Topic != tps[j].Topic {
 			return tps[i].Topic < tps[j].Topic

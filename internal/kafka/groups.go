@@ -9,11 +9,13 @@ import (
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // GroupOffsets returns a consumer group's committed offsets, per partition
 // that has a commit. A group without commits gives an empty map.
-func (c *Client) GroupOffsets(ctx context.Context, group string) (map[TopicPartition]int64, error) {
+func (c *Client) GroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]int64, error) {
 	admin, err := c.offsetAdmin()
 	if err != nil {
 		return nil, err
@@ -31,14 +33,14 @@ func (c *Client) GroupOffsets(ctx context.Context, group string) (map[TopicParti
 	if err != nil {
 		return nil, err
 	}
-	out := map[TopicPartition]int64{}
+	out := map[record.TopicPartition]int64{}
 	for _, g := range res.ConsumerGroupsTopicPartitions {
 		for _, p := range g.Partitions {
 			if p.Error != nil {
 				return nil, fmt.Errorf("listing offset of group %q on %s[%d]: %w", group, *p.Topic, p.Partition, c.brokerError(p.Error))
 			}
 			if p.Offset >= 0 {
-				out[TopicPartition{*p.Topic, p.Partition}] = int64(p.Offset)
+				out[record.TopicPartition{Topic: *p.Topic, Partition: p.Partition}] = int64(p.Offset)
 			}
 		}
 	}
@@ -95,16 +97,16 @@ func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
 // (consumer, share, streams) add their epoch and subscription, and the
 // target assignment a member is still reconciling towards.
 type GroupMember struct {
-	MemberID   string           `json:"member_id" yaml:"member_id"`
-	InstanceID string           `json:"instance_id,omitempty" yaml:"instance_id,omitempty"`
-	ClientID   string           `json:"client_id" yaml:"client_id"`
-	Host       string           `json:"host" yaml:"host"`
-	Assignment []TopicPartition `json:"assignment" yaml:"assignment"`
+	MemberID   string                  `json:"member_id" yaml:"member_id"`
+	InstanceID string                  `json:"instance_id,omitempty" yaml:"instance_id,omitempty"`
+	ClientID   string                  `json:"client_id" yaml:"client_id"`
+	Host       string                  `json:"host" yaml:"host"`
+	Assignment []record.TopicPartition `json:"assignment" yaml:"assignment"`
 
-	MemberEpoch          *int32           `json:"member_epoch,omitempty" yaml:"member_epoch,omitempty"`
-	SubscribedTopics     []string         `json:"subscribed_topics,omitempty" yaml:"subscribed_topics,omitempty"`
-	SubscribedTopicRegex string           `json:"subscribed_topic_regex,omitempty" yaml:"subscribed_topic_regex,omitempty"`
-	TargetAssignment     []TopicPartition `json:"target_assignment,omitempty" yaml:"target_assignment,omitempty"`
+	MemberEpoch          *int32                  `json:"member_epoch,omitempty" yaml:"member_epoch,omitempty"`
+	SubscribedTopics     []string                `json:"subscribed_topics,omitempty" yaml:"subscribed_topics,omitempty"`
+	SubscribedTopicRegex string                  `json:"subscribed_topic_regex,omitempty" yaml:"subscribed_topic_regex,omitempty"`
+	TargetAssignment     []record.TopicPartition `json:"target_assignment,omitempty" yaml:"target_assignment,omitempty"`
 	// Reconciling is a member that has not taken its target assignment
 	// yet: its epoch is behind the group's assignment epoch, or what it
 	// owns is not its target.
@@ -165,9 +167,9 @@ func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescr
 			d.State = "Dead"
 		}
 		for _, m := range g.Members {
-			gm := GroupMember{MemberID: m.ConsumerID, InstanceID: m.GroupInstanceID, ClientID: m.ClientID, Host: m.Host, Assignment: []TopicPartition{}}
+			gm := GroupMember{MemberID: m.ConsumerID, InstanceID: m.GroupInstanceID, ClientID: m.ClientID, Host: m.Host, Assignment: []record.TopicPartition{}}
 			for _, tp := range m.Assignment.TopicPartitions {
-				gm.Assignment = append(gm.Assignment, TopicPartition{*tp.Topic, tp.Partition})
+				gm.Assignment = append(gm.Assignment, record.TopicPartition{Topic: *tp.Topic, Partition: tp.Partition})
 			}
 			d.Members = append(d.Members, gm)
 		}
@@ -179,8 +181,8 @@ func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescr
 // GroupsOffsets fetches the committed offsets of many groups. librdkafka
 // takes one group per request, so the requests run concurrently (a bounded
 // number at a time) rather than one after another.
-func (c *Client) GroupsOffsets(ctx context.Context, ids []string) (map[string]map[TopicPartition]int64, error) {
-	out := make(map[string]map[TopicPartition]int64, len(ids))
+func (c *Client) GroupsOffsets(ctx context.Context, ids []string) (map[string]map[record.TopicPartition]int64, error) {
+	out := make(map[string]map[record.TopicPartition]int64, len(ids))
 	var mu sync.Mutex
 	var firstErr error
 	sem := make(chan struct{}, 16)
@@ -236,16 +238,16 @@ func (c *Client) DeleteGroups(ctx context.Context, ids []string) error {
 // fetches: it reads on through offsets close together and seeks over wide
 // gaps, so many groups' positions on a partition cost one pass, not one
 // consumer each. It gives up on stragglers after the request timeout.
-func (c *Client) RecordTimestamps(ctx context.Context, at map[TopicPartition][]int64) (map[TopicPartition]map[int64]time.Time, error) {
+func (c *Client) RecordTimestamps(ctx context.Context, at map[record.TopicPartition][]int64) (map[record.TopicPartition]map[int64]time.Time, error) {
 	// Beyond this many offsets ahead, seeking is cheaper than reading on.
 	const readOnGap = 2000
 	type cursor struct {
 		offs []int64 // wanted offsets, ascending
 		next int     // the first not found yet
 	}
-	out := map[TopicPartition]map[int64]time.Time{}
-	cursors := map[TopicPartition]*cursor{}
-	start := map[TopicPartition]int64{}
+	out := map[record.TopicPartition]map[int64]time.Time{}
+	cursors := map[record.TopicPartition]*cursor{}
+	start := map[record.TopicPartition]int64{}
 	for tp, offs := range at {
 		if len(offs) == 0 {
 			continue
@@ -265,7 +267,7 @@ func (c *Client) RecordTimestamps(ctx context.Context, at map[TopicPartition][]i
 	}
 	defer r.Close()
 	pending := len(cursors)
-	finish := func(tp TopicPartition) {
+	finish := func(tp record.TopicPartition) {
 		cursors[tp].next = len(cursors[tp].offs)
 		pending--
 		_ = r.Pause(tp) // fetch nothing more for it: it only spares fetches
@@ -278,7 +280,7 @@ func (c *Client) RecordTimestamps(ctx context.Context, at map[TopicPartition][]i
 		}
 		switch {
 		case rec != nil:
-			tp := TopicPartition{rec.Topic, rec.Partition}
+			tp := record.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
 			cur := cursors[tp]
 			if cur == nil || cur.next == len(cur.offs) {
 				continue

@@ -17,6 +17,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // inChild names the environment variable under which a test runs its body
@@ -56,7 +57,7 @@ func TestGroupOffsetsSurviveNotCoordinator(t *testing.T) {
 	}
 	defer c.Close()
 	ctx := context.Background()
-	want := map[kafka.TopicPartition]int64{{Topic: "orders", Partition: 0}: 5, {Topic: "orders", Partition: 2}: 7}
+	want := map[record.TopicPartition]int64{{Topic: "orders", Partition: 0}: 5, {Topic: "orders", Partition: 2}: 7}
 	if err := c.CommitGroupOffsets(ctx, "g", want); err != nil {
 		t.Fatal(err)
 	}

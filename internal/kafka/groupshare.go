@@ -12,6 +12,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // ShareOffset is a share group's position on one partition.
@@ -25,8 +27,8 @@ type ShareOffset struct {
 
 // ShareGroupOffsets returns a share group's start offsets, per partition
 // it has state for. A group without any gives an empty map.
-func (c *Client) ShareGroupOffsets(ctx context.Context, group string) (map[TopicPartition]ShareOffset, error) {
-	out := map[TopicPartition]ShareOffset{}
+func (c *Client) ShareGroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]ShareOffset, error) {
+	out := map[record.TopicPartition]ShareOffset{}
 	err := c.wireGroupRequest(ctx, "listing offsets of share group "+group, func(ctx context.Context, cl *kgo.Client) error {
 		clear(out)
 		req := kmsg.NewPtrDescribeShareGroupOffsetsRequest()
@@ -57,7 +59,7 @@ func (c *Client) ShareGroupOffsets(ctx context.Context, group string) (map[Topic
 					if resp.Version < 1 {
 						lag = -1
 					}
-					out[TopicPartition{t.Topic, p.Partition}] = ShareOffset{StartOffset: p.StartOffset, Lag: lag}
+					out[record.TopicPartition{Topic: t.Topic, Partition: p.Partition}] = ShareOffset{StartOffset: p.StartOffset, Lag: lag}
 				}
 			}
 		}
@@ -72,8 +74,8 @@ func (c *Client) ShareGroupOffsets(ctx context.Context, group string) (map[Topic
 // AlterShareGroupOffsets sets a share group's start offsets. The broker
 // refuses it while the group has members. Partitions it refuses come back
 // with their error.
-func (c *Client) AlterShareGroupOffsets(ctx context.Context, group string, offsets map[TopicPartition]int64) (map[TopicPartition]error, error) {
-	failed := map[TopicPartition]error{}
+func (c *Client) AlterShareGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) (map[record.TopicPartition]error, error) {
+	failed := map[record.TopicPartition]error{}
 	err := c.wireGroupRequest(ctx, "altering offsets of share group "+group, func(ctx context.Context, cl *kgo.Client) error {
 		clear(failed)
 		req := kmsg.NewPtrAlterShareGroupOffsetsRequest()
@@ -102,7 +104,7 @@ func (c *Client) AlterShareGroupOffsets(ctx context.Context, group string, offse
 		for _, t := range resp.Topics {
 			for _, p := range t.Partitions {
 				if err := codeError(p.ErrorCode, p.ErrorMessage); err != nil {
-					failed[TopicPartition{t.Topic, p.Partition}] = err
+					failed[record.TopicPartition{Topic: t.Topic, Partition: p.Partition}] = err
 				}
 			}
 		}

@@ -12,6 +12,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // LogDir is one log directory of one broker (kafka-log-dirs --describe).
@@ -31,7 +33,7 @@ type LogDir struct {
 
 // ReplicaSize is one partition replica in a log directory.
 type ReplicaSize struct {
-	TopicPartition
+	record.TopicPartition
 	Broker    int32
 	SizeBytes int64
 	OffsetLag int64 // how far a future replica (being moved between dirs) is behind
@@ -55,9 +57,9 @@ func (c *Client) DescribeLogDirs(ctx context.Context, topics []string) ([]Broker
 }
 
 // logDirs is DescribeLogDirs, plus the leader of each partition asked about.
-func (c *Client) logDirs(ctx context.Context, topics []string) ([]BrokerLogDirs, map[TopicPartition]int32, error) {
+func (c *Client) logDirs(ctx context.Context, topics []string) ([]BrokerLogDirs, map[record.TopicPartition]int32, error) {
 	var out []BrokerLogDirs
-	var leaders map[TopicPartition]int32
+	var leaders map[record.TopicPartition]int32
 	err := c.wireRequest(ctx, "describing log dirs", func(ctx context.Context, cl *kgo.Client) error {
 		meta, err := wireBrokers(ctx, cl)
 		if err != nil {
@@ -92,10 +94,10 @@ func (c *Client) logDirs(ctx context.Context, topics []string) ([]BrokerLogDirs,
 }
 
 // PartitionSizes are partitions' sizes in bytes on disk.
-type PartitionSizes map[TopicPartition]int64
+type PartitionSizes map[record.TopicPartition]int64
 
 // Partition is one partition's size; nil when unknown.
-func (s PartitionSizes) Partition(tp TopicPartition) *int64 {
+func (s PartitionSizes) Partition(tp record.TopicPartition) *int64 {
 	if n, ok := s[tp]; ok {
 		return &n
 	}
@@ -106,7 +108,7 @@ func (s PartitionSizes) Partition(tp TopicPartition) *int64 {
 func (s PartitionSizes) Topic(topic string, partitions int) *int64 {
 	var sum int64
 	for p := range partitions {
-		n, ok := s[TopicPartition{topic, int32(p)}]
+		n, ok := s[record.TopicPartition{Topic: topic, Partition: int32(p)}]
 		if !ok {
 			return nil
 		}
@@ -187,7 +189,7 @@ func brokerLogDirs(ctx context.Context, cl *kgo.Client, broker int32, parts map[
 		}
 		for _, t := range d.Topics {
 			for _, p := range t.Partitions {
-				dir.Replicas = append(dir.Replicas, ReplicaSize{TopicPartition: TopicPartition{t.Topic, p.Partition},
+				dir.Replicas = append(dir.Replicas, ReplicaSize{TopicPartition: record.TopicPartition{Topic: t.Topic, Partition: p.Partition},
 					Broker: broker, SizeBytes: p.Size, OffsetLag: p.OffsetLag, IsFuture: p.IsFuture})
 				dir.SizeBytes += p.Size
 			}
@@ -201,7 +203,7 @@ func brokerLogDirs(ctx context.Context, cl *kgo.Client, broker int32, parts map[
 
 // wirePartitions lists the partitions of the named topics and their
 // leaders; an unknown topic is left out (the caller has checked the names).
-func wirePartitions(ctx context.Context, cl *kgo.Client, topics []string) (map[string][]int32, map[TopicPartition]int32, error) {
+func wirePartitions(ctx context.Context, cl *kgo.Client, topics []string) (map[string][]int32, map[record.TopicPartition]int32, error) {
 	req := kmsg.NewPtrMetadataRequest()
 	for _, t := range topics {
 		rt := kmsg.NewMetadataRequestTopic()
@@ -212,14 +214,14 @@ func wirePartitions(ctx context.Context, cl *kgo.Client, topics []string) (map[s
 	if err != nil {
 		return nil, nil, err
 	}
-	out, leaders := map[string][]int32{}, map[TopicPartition]int32{}
+	out, leaders := map[string][]int32{}, map[record.TopicPartition]int32{}
 	for _, t := range resp.Topics {
 		if t.Topic == nil || t.ErrorCode != 0 {
 			continue
 		}
 		for _, p := range t.Partitions {
 			out[*t.Topic] = append(out[*t.Topic], p.Partition)
-			leaders[TopicPartition{*t.Topic, p.Partition}] = p.Leader
+			leaders[record.TopicPartition{Topic: *t.Topic, Partition: p.Partition}] = p.Leader
 		}
 	}
 	return out, leaders, nil
@@ -228,8 +230,8 @@ func wirePartitions(ctx context.Context, cl *kgo.Client, topics []string) (map[s
 // ReplicaSizes flattens the log dirs into each replica's size, by
 // partition; future replicas (a move between directories in progress)
 // are left out, since they are copies of a replica counted already.
-func ReplicaSizes(logDirs []BrokerLogDirs) map[TopicPartition][]ReplicaSize {
-	out := map[TopicPartition][]ReplicaSize{}
+func ReplicaSizes(logDirs []BrokerLogDirs) map[record.TopicPartition][]ReplicaSize {
+	out := map[record.TopicPartition][]ReplicaSize{}
 	for _, b := range logDirs {
 		for _, d := range b.Dirs {
 			for _, r := range d.Replicas {
@@ -253,7 +255,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // Replica is one partition's replica on one broker.
 type Replica struct {
-	TopicPartition
+	record.TopicPartition
 	Broker int32
 }
 
@@ -298,7 +300,7 @@ func (c *Client) AlterReplicaLogDirs(ctx context.Context, moves map[Replica]stri
 			for _, t := range resp.Topics {
 				for _, p := range t.Partitions {
 					if err := codeError(p.ErrorCode, nil); err != nil {
-						failed[Replica{TopicPartition{t.Topic, p.Partition}, broker}] = err
+						failed[Replica{record.TopicPartition{Topic: t.Topic, Partition: p.Partition}, broker}] = err
 					}
 				}
 			}

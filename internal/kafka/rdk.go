@@ -40,6 +40,8 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // rdkProducer is a librdkafka producer whose delivery reports come back
@@ -200,7 +202,7 @@ type rdkBatch struct {
 // add packs a record into the batch and reports whether the batch is now
 // full (send it). A record for another topic than the batch's is not added
 // (added false): send the batch, then add it.
-func (b *rdkBatch) add(rec *Record, opaque any) (added, full bool) {
+func (b *rdkBatch) add(rec *record.Record, opaque any) (added, full bool) {
 	if len(b.starts) > 0 && rec.Topic != b.topic {
 		return false, true
 	}
@@ -208,7 +210,7 @@ func (b *rdkBatch) add(rec *Record, opaque any) (added, full bool) {
 	b.starts = append(b.starts, len(b.buf))
 	b.opaques = append(b.opaques, opaque)
 	part := rec.Partition
-	if part == AnyPartition {
+	if part == record.AnyPartition {
 		part = -1
 	}
 	var ts int64
@@ -448,7 +450,7 @@ func (r *rdkProducer) beginTransaction() error {
 	return r.txnError(C.rd_kafka_begin_transaction(r.p.rk))
 }
 
-func (r *rdkProducer) sendOffsetsToTransaction(offsets map[TopicPartition]int64, gm *C.rd_kafka_consumer_group_metadata_t, d time.Duration) error {
+func (r *rdkProducer) sendOffsetsToTransaction(offsets map[record.TopicPartition]int64, gm *C.rd_kafka_consumer_group_metadata_t, d time.Duration) error {
 	l := partitionList(offsets)
 	defer C.rd_kafka_topic_partition_list_destroy(l)
 	return r.txnError(C.rd_kafka_send_offsets_to_transaction(r.p.rk, l, gm, C.int(d.Milliseconds())))

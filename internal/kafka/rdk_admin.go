@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"time"
 	"unsafe"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // DeleteGroupOffsets deletes a group's committed offsets on the given
@@ -26,14 +28,14 @@ import (
 // partition the group's members are subscribed to fails with "group
 // subscribed to topic". The returned map holds an error for each partition
 // that was refused.
-func (c *Client) DeleteGroupOffsets(ctx context.Context, group string, parts []TopicPartition) (map[TopicPartition]error, error) {
+func (c *Client) DeleteGroupOffsets(ctx context.Context, group string, parts []record.TopicPartition) (map[record.TopicPartition]error, error) {
 	what := fmt.Sprintf("deleting offsets of group %q", group)
 	p, err := newRDKProducer(c.rdkConfig(map[string]string{"client.id": "streamctl", "log.connection.close": "false"}), c)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer p.close()
-	offsets := make(map[TopicPartition]int64, len(parts))
+	offsets := make(map[record.TopicPartition]int64, len(parts))
 	for _, tp := range parts {
 		offsets[tp] = 0 // the request names partitions only
 	}
@@ -75,7 +77,7 @@ func (c *Client) DeleteGroupOffsets(ctx context.Context, group string, parts []T
 
 // deleteOffsetsResult reads a DeleteConsumerGroupOffsets result: the
 // partitions refused, or the error of the whole request or group.
-func deleteOffsetsResult(ev *C.rd_kafka_event_t) (map[TopicPartition]error, int) {
+func deleteOffsetsResult(ev *C.rd_kafka_event_t) (map[record.TopicPartition]error, int) {
 	if code := int(C.rd_kafka_event_error(ev)); code != 0 {
 		return nil, code
 	}
@@ -89,10 +91,10 @@ func deleteOffsetsResult(ev *C.rd_kafka_event_t) (map[TopicPartition]error, int)
 	if e := C.rd_kafka_group_result_error(g); e != nil {
 		return nil, int(C.rd_kafka_error_code(e))
 	}
-	failed := map[TopicPartition]error{}
+	failed := map[record.TopicPartition]error{}
 	for _, p := range partitions(C.rd_kafka_group_result_partitions(g)) {
 		if p.err != 0 {
-			failed[TopicPartition{C.GoString(p.topic), int32(p.partition)}] = offsetDeleteError(int(p.err))
+			failed[record.TopicPartition{Topic: C.GoString(p.topic), Partition: int32(p.partition)}] = offsetDeleteError(int(p.err))
 		}
 	}
 	return failed, 0

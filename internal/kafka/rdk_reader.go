@@ -18,6 +18,8 @@ import (
 	"runtime/cgo"
 	"time"
 	"unsafe"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // rdkConsumer reads partitions, assigned or through a group, in packed
@@ -28,8 +30,8 @@ type rdkConsumer struct {
 	buf     []byte // what is left of the current packed batch
 	// The records of the current batch, allocated together, and their
 	// headers: one allocation per batch instead of one per record.
-	recs       []Record
-	hdrs       []Header
+	recs       []record.Record
+	hdrs       []record.Header
 	topic      string     // the last topic name, reused
 	handle     cgo.Handle // the *Client, for librdkafka's logs
 	self       cgo.Handle // this consumer, for rebalances
@@ -40,8 +42,8 @@ type rdkConsumer struct {
 	// atEOF holds, for a group reader, the partitions whose last message
 	// from librdkafka was an end of partition, at that offset; run is the
 	// partition of the last record unpacked. See keepPositions.
-	atEOF map[TopicPartition]int64
-	run   TopicPartition
+	atEOF map[record.TopicPartition]int64
+	run   record.TopicPartition
 
 	// stale: buf comes from a fetch during which partitions were revoked.
 	// librdkafka pauses partitions before it hands a rebalance over, and
@@ -53,7 +55,7 @@ type rdkConsumer struct {
 	stale bool
 	// skip: partitions sought since buf was fetched; their messages in buf
 	// are from before the seek.
-	skip map[TopicPartition]bool
+	skip map[record.TopicPartition]bool
 }
 
 // newRDKConsumer reads r's partitions: with a group, those the group
@@ -76,7 +78,7 @@ func newRDKConsumer(conf map[string]string, r *Reader) (*rdkConsumer, error) {
 	}
 	rc.stopTokens = r.client.rdkTokens(rc.c.rk)
 	if r.opts.Group != "" {
-		rc.atEOF = map[TopicPartition]int64{}
+		rc.atEOF = map[record.TopicPartition]int64{}
 		l := C.rd_kafka_topic_partition_list_new(C.int(len(r.opts.Topics)))
 		for _, t := range r.opts.Topics {
 			name := C.CString(t)
@@ -104,7 +106,7 @@ func newRDKConsumer(conf map[string]string, r *Reader) (*rdkConsumer, error) {
 
 // partitionList is a librdkafka partition list with offsets; the caller
 // destroys it.
-func partitionList(offsets map[TopicPartition]int64) *C.rd_kafka_topic_partition_list_t {
+func partitionList(offsets map[record.TopicPartition]int64) *C.rd_kafka_topic_partition_list_t {
 	l := C.rd_kafka_topic_partition_list_new(C.int(len(offsets)))
 	for tp, off := range offsets {
 		name := C.CString(tp.Topic)
@@ -143,9 +145,9 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 	rk := rc.c.rk
 	incremental := C.GoString(C.rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
 	if code != C.SC_ERR_ASSIGN_PARTITIONS {
-		revoked := make([]TopicPartition, 0, l.cnt)
+		revoked := make([]record.TopicPartition, 0, l.cnt)
 		for _, p := range partitions(l) {
-			revoked = append(revoked, TopicPartition{C.GoString(p.topic), int32(p.partition)})
+			revoked = append(revoked, record.TopicPartition{Topic: C.GoString(p.topic), Partition: int32(p.partition)})
 		}
 		if r.onRevoke != nil && len(revoked) > 0 {
 			// Lost: the group already gave them to another member (this
@@ -184,7 +186,7 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 	r.mu.Lock()
 	for i := range partitions(l) {
 		p := &partitions(l)[i]
-		tp := TopicPartition{C.GoString(p.topic), int32(p.partition)}
+		tp := record.TopicPartition{Topic: C.GoString(p.topic), Partition: int32(p.partition)}
 		delete(rc.atEOF, tp)
 		if p.offset < 0 { // no commit: use the start position
 			if off, ok := r.opts.Start[tp]; ok {
@@ -261,7 +263,7 @@ func streamctlRDKRebalance(h C.uintptr_t, code C.int, l *C.rd_kafka_topic_partit
 // still owns its partitions (had it lost them, the rebalance would say so).
 // Cooperative rebalances keep members reading, and committing, while the
 // group changes.
-func (rc *rdkConsumer) commit(offsets map[TopicPartition]int64) error {
+func (rc *rdkConsumer) commit(offsets map[record.TopicPartition]int64) error {
 	l := partitionList(offsets)
 	defer C.rd_kafka_topic_partition_list_destroy(l)
 	deadline := time.Now().Add(rc.reader.client.cluster.Timeout)
@@ -289,7 +291,7 @@ func (rc *rdkConsumer) commit(offsets map[TopicPartition]int64) error {
 
 // next returns the next packed message: a record, an end of partition, or
 // an error; all nil when none arrived within timeout.
-func (rc *rdkConsumer) next(timeout time.Duration) (*Record, *EOF, error) {
+func (rc *rdkConsumer) next(timeout time.Duration) (*record.Record, *record.EOF, error) {
 	for {
 		if rc.err != nil {
 			return nil, nil, rc.err
@@ -336,11 +338,11 @@ func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 			clear(rc.recs)
 			rc.recs, rc.hdrs = rc.recs[:0:cap(rc.recs)], rc.hdrs[:0:cap(rc.hdrs)]
 			if cap(rc.recs) < n {
-				rc.recs = make([]Record, 0, max(n, C.SC_BATCH))
+				rc.recs = make([]record.Record, 0, max(n, C.SC_BATCH))
 			}
 		} else {
 			rc.buf = bytes.Clone(rc.scratch[:used])
-			rc.recs, rc.hdrs = make([]Record, 0, n), nil
+			rc.recs, rc.hdrs = make([]record.Record, 0, n), nil
 		}
 		clear(rc.skip)
 		return true
@@ -350,7 +352,7 @@ func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 // unpack takes the next message off the packed batch (see sc_fill). A
 // client-level error that librdkafka recovers from by itself is logged and
 // gives all nil.
-func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
+func (rc *rdkConsumer) unpack() (*record.Record, *record.EOF, error) {
 	b := rc.buf
 	code := int32(binary.NativeEndian.Uint32(b))
 	part := int32(binary.NativeEndian.Uint32(b[4:]))
@@ -366,24 +368,24 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 	value, b := takeLen(b) // with an error: its description
 	hn := int(binary.NativeEndian.Uint32(b))
 	b = b[4:]
-	var hs []Header
+	var hs []record.Header
 	if hn > 0 {
 		if cap(rc.hdrs)-len(rc.hdrs) < hn {
 			// A new block for this and the next records' headers; the
 			// records before keep theirs in the old one.
-			rc.hdrs = make([]Header, 0, max(hn, 256))
+			rc.hdrs = make([]record.Header, 0, max(hn, 256))
 		}
 		from := len(rc.hdrs)
 		for range hn {
 			var k, v []byte
 			k, b = takeLen(b)
 			v, b = takeLen(b)
-			rc.hdrs = append(rc.hdrs, Header{Key: string(k), Value: v})
+			rc.hdrs = append(rc.hdrs, record.Header{Key: string(k), Value: v})
 		}
 		hs = rc.hdrs[from:len(rc.hdrs):len(rc.hdrs)]
 	}
 	rc.buf = b
-	if (rc.stale || len(rc.skip) > 0) && len(topic) > 0 && rc.drop(TopicPartition{rc.topic, part}) {
+	if (rc.stale || len(rc.skip) > 0) && len(topic) > 0 && rc.drop(record.TopicPartition{Topic: rc.topic, Partition: part}) {
 		return nil, nil, nil
 	}
 	cl := rc.reader.client
@@ -392,17 +394,17 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 		// Records come in runs from one partition: only the first of a
 		// run costs a map operation, and only after an end of partition.
 		if rc.atEOF != nil && (part != rc.run.Partition || rc.topic != rc.run.Topic) {
-			rc.run = TopicPartition{rc.topic, part}
+			rc.run = record.TopicPartition{Topic: rc.topic, Partition: part}
 			if len(rc.atEOF) > 0 {
 				delete(rc.atEOF, rc.run)
 			}
 		}
 	case code == C.SC_ERR_PARTITION_EOF:
-		tp := TopicPartition{rc.topic, part}
+		tp := record.TopicPartition{Topic: rc.topic, Partition: part}
 		if rc.atEOF != nil {
-			rc.atEOF[tp], rc.run = off, TopicPartition{}
+			rc.atEOF[tp], rc.run = off, record.TopicPartition{}
 		}
-		return nil, &EOF{tp, off}, nil
+		return nil, &record.EOF{TopicPartition: tp, Offset: off}, nil
 	case code == C.SC_ERR_AUTHENTICATION || code == C.SC_ERR_SSL: // final
 		return nil, nil, cl.clientError(int(code), string(value))
 	case len(topic) == 0 && code == C.SC_ERR_FATAL:
@@ -414,9 +416,9 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 		return nil, nil, fmt.Errorf("reading %s[%d]: %w", rc.topic, part, rdkError(int(code)))
 	}
 	if len(rc.recs) == cap(rc.recs) { // more records than fill counted: cannot happen
-		rc.recs = make([]Record, 0, C.SC_BATCH)
+		rc.recs = make([]record.Record, 0, C.SC_BATCH)
 	}
-	rc.recs = append(rc.recs, Record{Topic: rc.topic, Partition: part, Offset: off, Key: key, Value: value, Headers: hs})
+	rc.recs = append(rc.recs, record.Record{Topic: rc.topic, Partition: part, Offset: off, Key: key, Value: value, Headers: hs})
 	rec := &rc.recs[len(rc.recs)-1]
 	if ts >= 0 {
 		rec.Timestamp = time.UnixMilli(ts)
@@ -432,7 +434,7 @@ func (rc *rdkConsumer) unpack() (*Record, *EOF, error) {
 
 // drop reports whether a message of tp in buf is not to be returned: tp
 // was sought since, or revoked.
-func (rc *rdkConsumer) drop(tp TopicPartition) bool {
+func (rc *rdkConsumer) drop(tp record.TopicPartition) bool {
 	if rc.skip[tp] {
 		return true
 	}
@@ -448,8 +450,8 @@ func (rc *rdkConsumer) drop(tp TopicPartition) bool {
 
 // seek moves tp to offset. librdkafka drops what it fetched of tp before;
 // so does the reader, from its own buffers.
-func (rc *rdkConsumer) seek(tp TopicPartition, offset int64) error {
-	l := partitionList(map[TopicPartition]int64{tp: offset})
+func (rc *rdkConsumer) seek(tp record.TopicPartition, offset int64) error {
+	l := partitionList(map[record.TopicPartition]int64{tp: offset})
 	defer C.rd_kafka_topic_partition_list_destroy(l)
 	if err := takeError(C.rd_kafka_seek_partitions(rc.c.rk, l, C.int(rc.reader.client.cluster.Timeout.Milliseconds()))); err != nil {
 		return err
@@ -462,7 +464,7 @@ func (rc *rdkConsumer) seek(tp TopicPartition, offset int64) error {
 	C.free(unsafe.Pointer(name))
 	if len(rc.buf) > 0 {
 		if rc.skip == nil {
-			rc.skip = map[TopicPartition]bool{}
+			rc.skip = map[record.TopicPartition]bool{}
 		}
 		rc.skip[tp] = true
 	}
@@ -470,8 +472,8 @@ func (rc *rdkConsumer) seek(tp TopicPartition, offset int64) error {
 }
 
 // pause stops fetching tp.
-func (rc *rdkConsumer) pause(tp TopicPartition) error {
-	l := partitionList(map[TopicPartition]int64{tp: 0})
+func (rc *rdkConsumer) pause(tp record.TopicPartition) error {
+	l := partitionList(map[record.TopicPartition]int64{tp: 0})
 	defer C.rd_kafka_topic_partition_list_destroy(l)
 	code := C.rd_kafka_pause_partitions(rc.c.rk, l)
 	if code == 0 {

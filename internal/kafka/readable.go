@@ -8,6 +8,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // ReadableBefore says whether a read_committed reader at offset from on the
@@ -20,7 +22,7 @@ import (
 // headers only: a batch of an aborted transaction (the fetch response lists
 // them, KIP-98) or a control batch is not read. Past maxFetches fetches it
 // answers yes.
-func (c *Client) ReadableBefore(ctx context.Context, tp TopicPartition, from, end int64) (bool, error) {
+func (c *Client) ReadableBefore(ctx context.Context, tp record.TopicPartition, from, end int64) (bool, error) {
 	const maxFetches = 8
 	readable := false
 	err := c.wireRequest(ctx, "reading what lies below the last stable offset", func(ctx context.Context, cl *kgo.Client) error {

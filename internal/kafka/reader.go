@@ -9,6 +9,8 @@ import (
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // ReaderOptions configure a Reader.
@@ -23,7 +25,7 @@ type ReaderOptions struct {
 	// Start holds where to begin each partition. Without a group these are
 	// the partitions read. In a group they apply to assigned partitions that
 	// have no committed offset: committed offsets win, as in rpk.
-	Start map[TopicPartition]int64
+	Start map[record.TopicPartition]int64
 	// ReadCommitted hides records of aborted and open transactions.
 	ReadCommitted bool
 	// Sample is for reading a few records here and there (RecordTimestamps),
@@ -53,10 +55,10 @@ type Reader struct {
 	opts   ReaderOptions
 
 	mu       sync.Mutex
-	assigned map[TopicPartition]int64 // assigned partitions and where each started
-	gen      atomic.Int64             // bumped, under mu, on every assignment change
+	assigned map[record.TopicPartition]int64 // assigned partitions and where each started
+	gen      atomic.Int64                    // bumped, under mu, on every assignment change
 
-	onRevoke func(parts []TopicPartition, lost bool)
+	onRevoke func(parts []record.TopicPartition, lost bool)
 }
 
 // noGroup is the group.id librdkafka requires even for a consumer that only
@@ -118,7 +120,7 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 	if opts.GroupProtocol != "" {
 		conf["group.protocol"] = opts.GroupProtocol
 	}
-	r := &Reader{client: cl, opts: opts, assigned: map[TopicPartition]int64{}}
+	r := &Reader{client: cl, opts: opts, assigned: map[record.TopicPartition]int64{}}
 	fast, err := newRDKConsumer(cl.rdkConfig(conf), r)
 	if err != nil {
 		return nil, fmt.Errorf("invalid consumer configuration: %w", err)
@@ -127,7 +129,7 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 	return r, nil
 }
 
-func ckPartition(tp TopicPartition, off int64) ck.TopicPartition {
+func ckPartition(tp record.TopicPartition, off int64) ck.TopicPartition {
 	topic := tp.Topic
 	return ck.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: ck.Offset(off)}
 }
@@ -135,10 +137,10 @@ func ckPartition(tp TopicPartition, off int64) ck.TopicPartition {
 // Assignment returns the partitions being read, each with the offset it
 // started from (negative when librdkafka resolves it, e.g. a group's reset
 // position), and a generation number that changes with the assignment.
-func (r *Reader) Assignment() (map[TopicPartition]int64, int) {
+func (r *Reader) Assignment() (map[record.TopicPartition]int64, int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make(map[TopicPartition]int64, len(r.assigned))
+	out := make(map[record.TopicPartition]int64, len(r.assigned))
 	for tp, off := range r.assigned {
 		out[tp] = off
 	}
@@ -152,7 +154,7 @@ func (r *Reader) Generation() int { return int(r.gen.Load()) }
 
 // Seek moves a partition to offset: what was fetched of it before is
 // dropped, and the next record returned for it is at or after offset.
-func (r *Reader) Seek(tp TopicPartition, offset int64) error {
+func (r *Reader) Seek(tp record.TopicPartition, offset int64) error {
 	if err := r.fast.seek(tp, offset); err != nil {
 		return fmt.Errorf("seeking %s[%d] to %d: %w", tp.Topic, tp.Partition, offset, err)
 	}
@@ -161,7 +163,7 @@ func (r *Reader) Seek(tp TopicPartition, offset int64) error {
 
 // Pause stops fetching a partition (best effort: records already fetched
 // may still arrive).
-func (r *Reader) Pause(tp TopicPartition) error {
+func (r *Reader) Pause(tp record.TopicPartition) error {
 	if err := r.fast.pause(tp); err != nil {
 		return fmt.Errorf("pausing %s[%d]: %w", tp.Topic, tp.Partition, err)
 	}
@@ -175,19 +177,11 @@ func (r *Reader) Pause(tp TopicPartition) error {
 // missed its session timeout or was fenced): a commit would be refused.
 // fn runs inside Poll, on the goroutine that polls; set it between Polls.
 // Records of revoked partitions are not returned after fn.
-func (r *Reader) OnRevoke(fn func(parts []TopicPartition, lost bool)) { r.onRevoke = fn }
+func (r *Reader) OnRevoke(fn func(parts []record.TopicPartition, lost bool)) { r.onRevoke = fn }
 
 // InGroup reports whether the reader belongs to a consumer group: only then
 // does Commit store anything.
 func (r *Reader) InGroup() bool { return r.opts.Group != "" }
-
-// EOF says the reader caught up with a partition: Offset is its position,
-// which can be past the last record returned (transaction markers and
-// aborted records take offsets too).
-type EOF struct {
-	TopicPartition
-	Offset int64
-}
 
 // Buffered reports whether the next Poll has a fetched record or event at
 // hand (false: it may wait for the network).
@@ -196,13 +190,13 @@ func (r *Reader) Buffered() bool { return len(r.fast.buf) > 0 }
 // Poll waits up to timeout for the next record or end-of-partition event; it
 // returns nil, nil, nil when neither arrived. Authentication and TLS
 // failures are returned as errors.
-func (r *Reader) Poll(timeout time.Duration) (*Record, *EOF, error) {
+func (r *Reader) Poll(timeout time.Duration) (*record.Record, *record.EOF, error) {
 	return r.fast.next(timeout)
 }
 
 // Commit commits the group's offsets: for each partition the offset of the
 // next record to read. It is a no-op without a group.
-func (r *Reader) Commit(ctx context.Context, offsets map[TopicPartition]int64) error {
+func (r *Reader) Commit(ctx context.Context, offsets map[record.TopicPartition]int64) error {
 	if r.opts.Group == "" || len(offsets) == 0 {
 		return nil
 	}
@@ -220,6 +214,6 @@ func (r *Reader) Close() error {
 
 // OffsetsForTime returns, per partition, the first offset whose timestamp is
 // at or after t, or -1 when the partition has no such record.
-func (cl *Client) OffsetsForTime(ctx context.Context, tps []TopicPartition, t time.Time) (map[TopicPartition]int64, error) {
+func (cl *Client) OffsetsForTime(ctx context.Context, tps []record.TopicPartition, t time.Time) (map[record.TopicPartition]int64, error) {
 	return cl.listOffsets(ctx, tps, ck.NewOffsetSpecForTimestamp(t.UnixMilli()))
 }

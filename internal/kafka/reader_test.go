@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // produce writes n records with values "0".."n-1" to partition 0 of topic.
@@ -21,7 +22,7 @@ func produce(t *testing.T, c *kafka.Client, topic string, n int) {
 	}
 	defer w.Close()
 	for i := range n {
-		if err := w.Write(ctx, &kafka.Record{Topic: topic, Partition: 0, Value: fmt.Append(nil, i)}, nil); err != nil {
+		if err := w.Write(ctx, &record.Record{Topic: topic, Partition: 0, Value: fmt.Append(nil, i)}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -58,9 +59,9 @@ func TestGroupReaderStartsAtCommitsThenStart(t *testing.T) {
 	c := connect(t, nil)
 	createTopic(t, c, "g", 1)
 	produce(t, c, "g", 10)
-	tp := kafka.TopicPartition{Topic: "g", Partition: 0}
+	tp := record.TopicPartition{Topic: "g", Partition: 0}
 	open := func() *kafka.Reader {
-		r, err := c.NewReader(kafka.ReaderOptions{Group: "grp", Topics: []string{"g"}, Start: map[kafka.TopicPartition]int64{tp: 4}})
+		r, err := c.NewReader(kafka.ReaderOptions{Group: "grp", Topics: []string{"g"}, Start: map[record.TopicPartition]int64{tp: 4}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +75,7 @@ func TestGroupReaderStartsAtCommitsThenStart(t *testing.T) {
 	if a, gen := r.Assignment(); a[tp] != 4 || gen == 0 {
 		t.Fatalf("assignment %v (generation %d), want g[0] from 4", a, gen)
 	}
-	if err := r.Commit(ctx, map[kafka.TopicPartition]int64{tp: 7}); err != nil {
+	if err := r.Commit(ctx, map[record.TopicPartition]int64{tp: 7}); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Close(); err != nil {
@@ -105,7 +106,7 @@ func TestReaderSeekAndPause(t *testing.T) {
 	}
 	for i := range 10 {
 		for p := range int32(2) {
-			if err := w.Write(context.Background(), &kafka.Record{Topic: "s", Partition: p, Value: fmt.Append(nil, i)}, nil); err != nil {
+			if err := w.Write(context.Background(), &record.Record{Topic: "s", Partition: p, Value: fmt.Append(nil, i)}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -114,9 +115,9 @@ func TestReaderSeekAndPause(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Close()
-	p0, p1 := kafka.TopicPartition{Topic: "s", Partition: 0}, kafka.TopicPartition{Topic: "s", Partition: 1}
+	p0, p1 := record.TopicPartition{Topic: "s", Partition: 0}, record.TopicPartition{Topic: "s", Partition: 1}
 
-	r, err := c.NewReader(kafka.ReaderOptions{Start: map[kafka.TopicPartition]int64{p0: 0}})
+	r, err := c.NewReader(kafka.ReaderOptions{Start: map[record.TopicPartition]int64{p0: 0}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestReaderSeekAndPause(t *testing.T) {
 	// Four records to a packed batch: the ten fetched together wait in the
 	// Go buffer and in C.
 	kafka.SetPackBuffer(r, 200)
-	next := func() *kafka.Record {
+	next := func() *record.Record {
 		t.Helper()
 		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
 			rec, _, err := r.Poll(100 * time.Millisecond)
@@ -153,7 +154,7 @@ func TestReaderSeekAndPause(t *testing.T) {
 		}
 	}
 
-	r2, err := c.NewReader(kafka.ReaderOptions{Start: map[kafka.TopicPartition]int64{p0: 0, p1: 0}})
+	r2, err := c.NewReader(kafka.ReaderOptions{Start: map[record.TopicPartition]int64{p0: 0, p1: 0}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,18 +197,18 @@ func TestReaderPacksEveryRecordShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	mib := func(n float64, b byte) []byte { return bytes.Repeat([]byte{b}, int(n*(1<<20))) }
-	many := make([]kafka.Header, 1000)
+	many := make([]record.Header, 1000)
 	for i := range many {
-		many[i] = kafka.Header{Key: fmt.Sprintf("h%d", i), Value: fmt.Appendf(nil, "v%d", i)}
+		many[i] = record.Header{Key: fmt.Sprintf("h%d", i), Value: fmt.Appendf(nil, "v%d", i)}
 	}
-	recs := []kafka.Record{
+	recs := []record.Record{
 		{Key: mib(1.5, 'k'), Value: []byte("a key over 1 MiB")},
 		{Key: []byte("value"), Value: mib(2, 'v')},
 		{Key: []byte("headers"), Value: []byte("1000 of them"), Headers: many},
-		{Key: []byte("large headers"), Headers: []kafka.Header{{Key: "big", Value: mib(1.2, 'h')}, {Key: "null"}, {Key: "", Value: []byte{}}, {Key: "last", Value: []byte("x")}}},
+		{Key: []byte("large headers"), Headers: []record.Header{{Key: "big", Value: mib(1.2, 'h')}, {Key: "null"}, {Key: "", Value: []byte{}}, {Key: "last", Value: []byte("x")}}},
 		{Key: nil, Value: nil},
 		{Key: []byte{}, Value: []byte{}},
-		{Key: mib(1.1, 'K'), Value: mib(1.1, 'V'), Headers: []kafka.Header{{Key: strings.Repeat("k", 1<<20), Value: mib(1, 'H')}}},
+		{Key: mib(1.1, 'K'), Value: mib(1.1, 'V'), Headers: []record.Header{{Key: strings.Repeat("k", 1<<20), Value: mib(1, 'H')}}},
 	}
 	w, err := c.NewWriter(context.Background(), kafka.WriterOptions{Acks: "all"})
 	if err != nil {
@@ -233,7 +234,7 @@ func TestReaderPacksEveryRecordShape(t *testing.T) {
 	}{{0, false}, {1, false}, {0, true}, {1, true}} {
 		packBuffer := tc.packBuffer
 		t.Run(fmt.Sprintf("pack buffer %d reuse %v", packBuffer, tc.reuse), func(t *testing.T) {
-			r, err := c.NewReader(kafka.ReaderOptions{Start: map[kafka.TopicPartition]int64{{Topic: "shapes", Partition: 0}: 0}, ReuseRecords: tc.reuse})
+			r, err := c.NewReader(kafka.ReaderOptions{Start: map[record.TopicPartition]int64{{Topic: "shapes", Partition: 0}: 0}, ReuseRecords: tc.reuse})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -241,7 +242,7 @@ func TestReaderPacksEveryRecordShape(t *testing.T) {
 			if packBuffer > 0 {
 				kafka.SetPackBuffer(r, packBuffer)
 			}
-			var got []*kafka.Record
+			var got []*record.Record
 			for deadline := time.Now().Add(30 * time.Second); len(got) < len(recs); {
 				rec, _, err := r.Poll(100 * time.Millisecond)
 				if err != nil {
@@ -281,7 +282,7 @@ func sameBytes(a, b []byte) bool { return bytes.Equal(a, b) && (a == nil) == (b 
 
 // deepCopy copies a record and every byte slice it holds, keeping nil and
 // empty apart.
-func deepCopy(r *kafka.Record) *kafka.Record {
+func deepCopy(r *record.Record) *record.Record {
 	clone := func(b []byte) []byte {
 		if b == nil {
 			return nil
@@ -292,7 +293,7 @@ func deepCopy(r *kafka.Record) *kafka.Record {
 	c.Key, c.Value = clone(r.Key), clone(r.Value)
 	c.Headers = nil
 	for _, h := range r.Headers {
-		c.Headers = append(c.Headers, kafka.Header{Key: h.Key, Value: clone(h.Value)})
+		c.Headers = append(c.Headers, record.Header{Key: h.Key, Value: clone(h.Value)})
 	}
 	return &c
 }

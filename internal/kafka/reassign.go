@@ -9,6 +9,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Reassignment is a partition whose replicas are moving (Kafka's
@@ -25,7 +27,7 @@ type Reassignment struct {
 // replicas cancel a move in progress. It returns the broker's refusal per
 // partition. librdkafka's Go binding lacks this request; it goes through
 // franz-go (wireRequest).
-func (c *Client) AlterReassignments(ctx context.Context, moves map[TopicPartition][]int32) (map[TopicPartition]error, error) {
+func (c *Client) AlterReassignments(ctx context.Context, moves map[record.TopicPartition][]int32) (map[record.TopicPartition]error, error) {
 	req := kmsg.NewPtrAlterPartitionAssignmentsRequest()
 	req.TimeoutMillis = int32(c.cluster.Timeout.Milliseconds())
 	byTopic := map[string][]kmsg.AlterPartitionAssignmentsRequestTopicPartition{}
@@ -50,11 +52,11 @@ func (c *Client) AlterReassignments(ctx context.Context, moves map[TopicPartitio
 	if err := codeError(resp.ErrorCode, resp.ErrorMessage); err != nil {
 		return nil, fmt.Errorf("reassigning partitions: %w", err)
 	}
-	failed := map[TopicPartition]error{}
+	failed := map[record.TopicPartition]error{}
 	for _, t := range resp.Topics {
 		for _, p := range t.Partitions {
 			if err := codeError(p.ErrorCode, p.ErrorMessage); err != nil {
-				failed[TopicPartition{t.Topic, p.Partition}] = err
+				failed[record.TopicPartition{Topic: t.Topic, Partition: p.Partition}] = err
 			}
 		}
 	}
@@ -63,7 +65,7 @@ func (c *Client) AlterReassignments(ctx context.Context, moves map[TopicPartitio
 
 // ListReassignments returns the moves in progress, of the given partitions
 // or of all partitions when parts is nil.
-func (c *Client) ListReassignments(ctx context.Context, parts []TopicPartition) (map[TopicPartition]Reassignment, error) {
+func (c *Client) ListReassignments(ctx context.Context, parts []record.TopicPartition) (map[record.TopicPartition]Reassignment, error) {
 	req := kmsg.NewPtrListPartitionReassignmentsRequest()
 	req.TimeoutMillis = int32(c.cluster.Timeout.Milliseconds())
 	if parts != nil {
@@ -89,14 +91,14 @@ func (c *Client) ListReassignments(ctx context.Context, parts []TopicPartition) 
 	if err := codeError(resp.ErrorCode, resp.ErrorMessage); err != nil {
 		return nil, fmt.Errorf("listing partition reassignments: %w", err)
 	}
-	out := map[TopicPartition]Reassignment{}
+	out := map[record.TopicPartition]Reassignment{}
 	for _, t := range resp.Topics {
 		for _, p := range t.Partitions {
 			r := Reassignment{Replicas: p.Replicas, Adding: p.AddingReplicas, Removing: p.RemovingReplicas}
 			for _, ids := range [][]int32{r.Replicas, r.Adding, r.Removing} {
 				sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 			}
-			out[TopicPartition{t.Topic, p.Partition}] = r
+			out[record.TopicPartition{Topic: t.Topic, Partition: p.Partition}] = r
 		}
 	}
 	return out, nil

@@ -3,38 +3,16 @@ package kafka
 import (
 	"context"
 	"fmt"
-	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
-
-// Record is one Kafka record in the project's own terms. A nil Key or Value
-// is null (a tombstone value); an empty non-nil slice is empty.
-type Record struct {
-	Topic     string
-	Partition int32 // AnyPartition lets the partitioner choose
-	Offset    int64
-	Key       []byte
-	Value     []byte
-	Headers   []Header // in order; keys may repeat
-	Timestamp time.Time
-	// TimestampType is "CreateTime" or "LogAppendTime" on records read back.
-	TimestampType string
-}
-
-// Header is one record header; a nil Value is a null header value.
-type Header struct {
-	Key   string
-	Value []byte
-}
-
-// AnyPartition asks the partitioner to pick the partition.
-const AnyPartition int32 = -1
 
 // ProduceSync writes the records and waits until every one is acknowledged,
 // returning the first delivery error. Each delivered record's Partition and
 // Offset are set to where it was written.
-func (c *Client) ProduceSync(ctx context.Context, recs []Record) error {
+func (c *Client) ProduceSync(ctx context.Context, recs []record.Record) error {
 	reports := make(chan ck.Event, len(recs))
 	for i, r := range recs {
 		topic := r.Topic
@@ -45,7 +23,7 @@ func (c *Client) ProduceSync(ctx context.Context, recs []Record) error {
 			Timestamp:      r.Timestamp,
 			Opaque:         i,
 		}
-		if r.Partition == AnyPartition {
+		if r.Partition == record.AnyPartition {
 			m.TopicPartition.Partition = ck.PartitionAny
 		}
 		for _, h := range r.Headers {
@@ -79,7 +57,7 @@ func (c *Client) ProduceSync(ctx context.Context, recs []Record) error {
 
 // CommitGroupOffsets sets a consumer group's committed offsets. The group must
 // have no active members, as with Kafka's own offset reset.
-func (c *Client) CommitGroupOffsets(ctx context.Context, group string, offsets map[TopicPartition]int64) error {
+func (c *Client) CommitGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) error {
 	var parts []ck.TopicPartition
 	for tp, off := range offsets {
 		topic := tp.Topic

@@ -5,13 +5,15 @@ import (
 	"fmt"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // DeleteRecords deletes every record before the given offset of each
 // partition (Kafka's DeleteRecords: the log start offset moves up to it),
 // and returns each partition's new log start offset.
-func (c *Client) DeleteRecords(ctx context.Context, before map[TopicPartition]int64) (map[TopicPartition]int64, error) {
-	out := make(map[TopicPartition]int64, len(before))
+func (c *Client) DeleteRecords(ctx context.Context, before map[record.TopicPartition]int64) (map[record.TopicPartition]int64, error) {
+	out := make(map[record.TopicPartition]int64, len(before))
 	if len(before) == 0 {
 		return out, nil
 	}
@@ -30,10 +32,10 @@ func (c *Client) DeleteRecords(ctx context.Context, before map[TopicPartition]in
 	for _, r := range res.DeleteRecordsResults {
 		p := r.TopicPartition
 		if p.Error != nil {
-			return nil, fmt.Errorf("deleting records of %s[%d] before offset %d: %w", *p.Topic, p.Partition, before[TopicPartition{*p.Topic, p.Partition}], c.brokerError(p.Error))
+			return nil, fmt.Errorf("deleting records of %s[%d] before offset %d: %w", *p.Topic, p.Partition, before[record.TopicPartition{Topic: *p.Topic, Partition: p.Partition}], c.brokerError(p.Error))
 		}
 		if r.DeletedRecords != nil {
-			out[TopicPartition{*p.Topic, p.Partition}] = int64(r.DeletedRecords.LowWatermark)
+			out[record.TopicPartition{Topic: *p.Topic, Partition: p.Partition}] = int64(r.DeletedRecords.LowWatermark)
 		}
 	}
 	return out, nil

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // AckType is how a share-group member acknowledges a record.
@@ -72,7 +74,7 @@ func (r *ShareReader) OnBrokerWrite(_ kgo.BrokerMetadata, key int16, _ int, _, _
 func (r *ShareReader) Assigned() bool { return r.fetching.Load() }
 
 type shareKey struct {
-	tp     TopicPartition
+	tp     record.TopicPartition
 	offset int64
 }
 
@@ -118,7 +120,7 @@ func (c *Client) NewShareReader(o ShareReaderOptions) (*ShareReader, error) {
 }
 
 // Poll waits up to wait for records. An empty batch means none came.
-func (r *ShareReader) Poll(ctx context.Context, wait time.Duration) ([]*Record, error) {
+func (r *ShareReader) Poll(ctx context.Context, wait time.Duration) ([]*record.Record, error) {
 	pctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	fs := r.cl.PollRecords(pctx, 0)
@@ -135,16 +137,16 @@ func (r *ShareReader) Poll(ctx context.Context, wait time.Duration) ([]*Record, 
 	if firstErr != nil && fs.NumRecords() == 0 {
 		return nil, firstErr
 	}
-	out := make([]*Record, 0, fs.NumRecords())
+	out := make([]*record.Record, 0, fs.NumRecords())
 	fs.EachRecord(func(kr *kgo.Record) {
-		rec := &Record{Topic: kr.Topic, Partition: kr.Partition, Offset: kr.Offset, Key: kr.Key, Value: kr.Value, Timestamp: kr.Timestamp, TimestampType: "CreateTime"}
+		rec := &record.Record{Topic: kr.Topic, Partition: kr.Partition, Offset: kr.Offset, Key: kr.Key, Value: kr.Value, Timestamp: kr.Timestamp, TimestampType: "CreateTime"}
 		if kr.Attrs.TimestampType() == 1 {
 			rec.TimestampType = "LogAppendTime"
 		}
 		for _, h := range kr.Headers {
-			rec.Headers = append(rec.Headers, Header{Key: h.Key, Value: h.Value})
+			rec.Headers = append(rec.Headers, record.Header{Key: h.Key, Value: h.Value})
 		}
-		r.batch[shareKey{TopicPartition{kr.Topic, kr.Partition}, kr.Offset}] = kr
+		r.batch[shareKey{record.TopicPartition{Topic: kr.Topic, Partition: kr.Partition}, kr.Offset}] = kr
 		out = append(out, rec)
 	})
 	return out, nil
@@ -152,7 +154,7 @@ func (r *ShareReader) Poll(ctx context.Context, wait time.Duration) ([]*Record, 
 
 // Ack acknowledges a record of the last batch. It is sent with the next
 // poll, or by Commit.
-func (r *ShareReader) Ack(tp TopicPartition, offset int64, t AckType) {
+func (r *ShareReader) Ack(tp record.TopicPartition, offset int64, t AckType) {
 	if kr := r.batch[shareKey{tp, offset}]; kr != nil {
 		r.cl.MarkAcks(kgo.AckStatus(t), kr)
 	}

@@ -12,14 +12,9 @@ import (
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/suggest"
 )
-
-// TopicPartition names one partition.
-type TopicPartition struct {
-	Topic     string `json:"topic" yaml:"topic"`
-	Partition int32  `json:"partition" yaml:"partition"`
-}
 
 // TopicScope is a topic, or some of its partitions (t, or t:0,2 on the
 // command line).
@@ -163,7 +158,7 @@ func (c *Client) ListTopics(ctx context.Context, includeInternal bool, keep func
 
 // OffsetsError is a partition whose offsets its leader would not give.
 type OffsetsError struct {
-	TopicPartition
+	record.TopicPartition
 	Err error
 	// UnknownTopic: the leader has no such partition (deleted meanwhile).
 	UnknownTopic bool
@@ -247,7 +242,7 @@ func (c *Client) describe(ctx context.Context, names, existing []string) ([]Topi
 		d := &descs[i]
 		for j := range d.PartitionDetails {
 			p := &d.PartitionDetails[j]
-			o := offsets[TopicPartition{d.Name, p.Partition}]
+			o := offsets[record.TopicPartition{Topic: d.Name, Partition: p.Partition}]
 			p.LogStartOffset, p.LogEndOffset, p.Records = o.Start, o.End, o.End-o.Start
 			d.Records += p.Records
 		}
@@ -257,7 +252,7 @@ func (c *Client) describe(ctx context.Context, names, existing []string) ([]Topi
 
 // describeMetadata fetches the topics' ids and partition replicas, without
 // offsets, and lists their partitions.
-func (c *Client) describeMetadata(ctx context.Context, names, existing []string) ([]TopicDescription, []TopicPartition, error) {
+func (c *Client) describeMetadata(ctx context.Context, names, existing []string) ([]TopicDescription, []record.TopicPartition, error) {
 	if len(names) == 0 {
 		return nil, nil, nil
 	}
@@ -269,7 +264,7 @@ func (c *Client) describeMetadata(ctx context.Context, names, existing []string)
 	if err != nil {
 		return nil, nil, err
 	}
-	var tps []TopicPartition
+	var tps []record.TopicPartition
 	descs := make([]TopicDescription, 0, len(res.TopicDescriptions))
 	for _, td := range res.TopicDescriptions {
 		switch td.Error.Code() {
@@ -296,7 +291,7 @@ func (c *Client) describeMetadata(ctx context.Context, names, existing []string)
 				d.ReplicationFactor = len(ps.Replicas)
 			}
 			d.PartitionDetails = append(d.PartitionDetails, ps)
-			tps = append(tps, TopicPartition{td.Name, ps.Partition})
+			tps = append(tps, record.TopicPartition{Topic: td.Name, Partition: ps.Partition})
 		}
 		sort.Slice(d.PartitionDetails, func(i, j int) bool {
 			return d.PartitionDetails[i].Partition < d.PartitionDetails[j].Partition
@@ -308,7 +303,7 @@ func (c *Client) describeMetadata(ctx context.Context, names, existing []string)
 
 // Partitions lists the partitions of the named topics; an unknown topic is a
 // TopicNotFoundError.
-func (c *Client) Partitions(ctx context.Context, topics []string) ([]TopicPartition, error) {
+func (c *Client) Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error) {
 	_, tps, err := c.describeMetadata(ctx, topics, nil)
 	var nf *TopicNotFoundError
 	if errors.As(err, &nf) {
@@ -372,6 +367,32 @@ func (c *Client) TopicConfig(ctx context.Context, topic string) ([]ConfigEntry, 
 	return all[topic], nil
 }
 
+// TimeRetention is how long the topic keeps records: its retention.ms when
+// its cleanup.policy includes delete, 0 when it deletes none by time
+// (compact only, or retention.ms -1).
+func (c *Client) TimeRetention(ctx context.Context, topic string) (time.Duration, error) {
+	entries, err := c.TopicConfig(ctx, topic)
+	if err != nil {
+		return 0, err
+	}
+	var ret time.Duration
+	deletes := true
+	for _, en := range entries {
+		switch en.Name {
+		case "retention.ms":
+			if ms, err := strconv.ParseInt(en.Value, 10, 64); err == nil && ms > 0 {
+				ret = time.Duration(ms) * time.Millisecond
+			}
+		case "cleanup.policy":
+			deletes = strings.Contains(en.Value, "delete")
+		}
+	}
+	if !deletes {
+		return 0, nil
+	}
+	return ret, nil
+}
+
 func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string][]ConfigEntry, error) {
 	resources := make([]ck.ConfigResource, len(topics))
 	for i, t := range topics {
@@ -400,24 +421,20 @@ func (c *Client) topicNotFound(ctx context.Context, topic string) error {
 	return &TopicNotFoundError{Topic: topic, Cluster: c.cluster.Name(), Existing: names}
 }
 
-// LogOffsets are a partition's log start offset and log end offset (the high
-// watermark).
-type LogOffsets struct{ Start, End int64 }
-
 // LogOffsets returns the log start and end offsets of the partitions.
-func (c *Client) LogOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]LogOffsets, error) {
+func (c *Client) LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	return c.logOffsets(ctx, tps, false)
 }
 
 // StableOffsets is LogOffsets for a read_committed reader: the end is the
 // last stable offset, before any transaction still open, since such a
 // reader cannot get past it until the transaction ends.
-func (c *Client) StableOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]LogOffsets, error) {
+func (c *Client) StableOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	return c.logOffsets(ctx, tps, true)
 }
 
-func (c *Client) logOffsets(ctx context.Context, tps []TopicPartition, readCommitted bool) (map[TopicPartition]LogOffsets, error) {
-	out := make(map[TopicPartition]LogOffsets, len(tps))
+func (c *Client) logOffsets(ctx context.Context, tps []record.TopicPartition, readCommitted bool) (map[record.TopicPartition]record.LogOffsets, error) {
+	out := make(map[record.TopicPartition]record.LogOffsets, len(tps))
 	if len(tps) == 0 {
 		return out, nil
 	}
@@ -430,7 +447,7 @@ func (c *Client) logOffsets(ctx context.Context, tps []TopicPartition, readCommi
 		return nil, err
 	}
 	for _, tp := range tps {
-		out[tp] = LogOffsets{Start: start[tp], End: end[tp]}
+		out[tp] = record.LogOffsets{Start: start[tp], End: end[tp]}
 	}
 	return out, nil
 }
@@ -442,7 +459,7 @@ func isolation(readCommitted bool) ck.ListOffsetsAdminOption {
 	return ck.SetAdminIsolationLevel(ck.IsolationLevelReadUncommitted)
 }
 
-func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.OffsetSpec, opts ...ck.ListOffsetsAdminOption) (map[TopicPartition]int64, error) {
+func (c *Client) listOffsets(ctx context.Context, tps []record.TopicPartition, spec ck.OffsetSpec, opts ...ck.ListOffsetsAdminOption) (map[record.TopicPartition]int64, error) {
 	req := make(map[ck.TopicPartition]ck.OffsetSpec, len(tps))
 	for _, tp := range tps {
 		topic := tp.Topic
@@ -465,13 +482,13 @@ func (c *Client) listOffsets(ctx context.Context, tps []TopicPartition, spec ck.
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[TopicPartition]int64, len(res.ResultInfos))
+	out := make(map[record.TopicPartition]int64, len(res.ResultInfos))
 	for tp, info := range res.ResultInfos {
 		if info.Error.Code() != ck.ErrNoError {
-			return nil, &OffsetsError{TopicPartition: TopicPartition{*tp.Topic, tp.Partition}, Err: c.brokerError(info.Error),
+			return nil, &OffsetsError{TopicPartition: record.TopicPartition{Topic: *tp.Topic, Partition: tp.Partition}, Err: c.brokerError(info.Error),
 				UnknownTopic: info.Error.Code() == ck.ErrUnknownTopicOrPart}
 		}
-		out[TopicPartition{*tp.Topic, tp.Partition}] = int64(info.Offset)
+		out[record.TopicPartition{Topic: *tp.Topic, Partition: tp.Partition}] = int64(info.Offset)
 	}
 	return out, nil
 }

@@ -8,6 +8,8 @@ import "C"
 import (
 	"context"
 	"fmt"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // GroupMetadata is a group reader's membership (group, generation, member),
@@ -30,7 +32,7 @@ func (r *Reader) GroupMetadata() (GroupMetadata, error) {
 // offsets in it, so the copies and the progress become visible together or
 // not at all, and begins the next transaction. On failure the transaction
 // is aborted: neither its records nor the offsets count.
-func (w *Writer) CommitWithOffsets(ctx context.Context, offsets map[TopicPartition]int64, gm GroupMetadata) error {
+func (w *Writer) CommitWithOffsets(ctx context.Context, offsets map[record.TopicPartition]int64, gm GroupMetadata) error {
 	if gm.m != nil {
 		defer C.rd_kafka_consumer_group_metadata_destroy(gm.m)
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // TransactionListing is one transactional id as its coordinator lists it.
@@ -92,7 +94,7 @@ type TransactionDescription struct {
 	Timeout         time.Duration
 	// StartTime is when the current transaction began; zero when none is open.
 	StartTime  time.Time
-	Partitions []TopicPartition
+	Partitions []record.TopicPartition
 }
 
 // ErrTransactionalIDNotFound: no coordinator knows the transactional id.
@@ -135,7 +137,7 @@ func (c *Client) DescribeTransactions(ctx context.Context, ids []string) (map[st
 				}
 				for _, t := range s.Topics {
 					for _, p := range t.Partitions {
-						d.Partitions = append(d.Partitions, TopicPartition{t.Topic, p})
+						d.Partitions = append(d.Partitions, record.TopicPartition{Topic: t.Topic, Partition: p})
 					}
 				}
 				sortPartitions(d.Partitions)
@@ -168,8 +170,8 @@ type ProducerState struct {
 
 // DescribeProducers asks each partition's leader for its active producers.
 // A partition the leader cannot answer for is in the error map.
-func (c *Client) DescribeProducers(ctx context.Context, tps []TopicPartition) (map[TopicPartition][]ProducerState, map[TopicPartition]error, error) {
-	out, failed := map[TopicPartition][]ProducerState{}, map[TopicPartition]error{}
+func (c *Client) DescribeProducers(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition][]ProducerState, map[record.TopicPartition]error, error) {
+	out, failed := map[record.TopicPartition][]ProducerState{}, map[record.TopicPartition]error{}
 	if len(tps) == 0 {
 		return out, failed, nil
 	}
@@ -192,14 +194,14 @@ func (c *Client) DescribeProducers(ctx context.Context, tps []TopicPartition) (m
 				}
 				for _, t := range shard.Req.(*kmsg.DescribeProducersRequest).Topics {
 					for _, p := range t.Partitions {
-						failed[TopicPartition{t.Topic, p}] = shard.Err
+						failed[record.TopicPartition{Topic: t.Topic, Partition: p}] = shard.Err
 					}
 				}
 				continue
 			}
 			for _, t := range shard.Resp.(*kmsg.DescribeProducersResponse).Topics {
 				for _, p := range t.Partitions {
-					tp := TopicPartition{t.Topic, p.Partition}
+					tp := record.TopicPartition{Topic: t.Topic, Partition: p.Partition}
 					if err := codeError(p.ErrorCode, p.ErrorMessage); err != nil {
 						failed[tp] = err
 						continue
@@ -227,7 +229,7 @@ func (c *Client) DescribeProducers(ctx context.Context, tps []TopicPartition) (m
 // partition's leader ends the transaction there, whatever its coordinator
 // thinks. It is for a transaction the coordinator has lost; one the
 // coordinator still holds is ended through it (FenceTransactionalID).
-func (c *Client) WriteAbortMarker(ctx context.Context, tp TopicPartition, producerID int64, producerEpoch int16, coordinatorEpoch int32) error {
+func (c *Client) WriteAbortMarker(ctx context.Context, tp record.TopicPartition, producerID int64, producerEpoch int16, coordinatorEpoch int32) error {
 	req := kmsg.NewPtrWriteTxnMarkersRequest()
 	m := kmsg.NewWriteTxnMarkersRequestMarker()
 	m.ProducerID, m.ProducerEpoch, m.Committed, m.CoordinatorEpoch = producerID, producerEpoch, false, max(coordinatorEpoch, 0)
@@ -295,7 +297,7 @@ func (c *Client) FenceTransactionalID(ctx context.Context, id string, timeout ti
 }
 
 // sortPartitions orders partitions by topic, then partition.
-func sortPartitions(tps []TopicPartition) {
+func sortPartitions(tps []record.TopicPartition) {
 	sort.Slice(tps, func(i, j int) bool {
 		if tps[i].Topic != tps[j].Topic {
 			return tps[i].Topic < tps[j].Topic

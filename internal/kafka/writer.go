@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // WriterOptions configure a Writer.
@@ -230,7 +232,7 @@ func (w *Writer) Err() error {
 // returns an error only when records cannot be enqueued at all (this one or
 // one written before it). The record's bytes are copied before it returns,
 // so the caller may reuse them.
-func (w *Writer) Write(ctx context.Context, r *Record, opaque any) error {
+func (w *Writer) Write(ctx context.Context, r *record.Record, opaque any) error {
 	added, full := w.cur.add(r, opaque)
 	if added {
 		w.written++

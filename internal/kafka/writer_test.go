@@ -14,6 +14,7 @@ import (
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/playground"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // connect starts a playground broker and connects to it with props on top
@@ -86,8 +87,8 @@ func testWriterReportsEveryRecordOnce(t *testing.T, background bool) {
 			topic = "b"
 		}
 		key := []byte(fmt.Sprint(i))
-		rec := &kafka.Record{Topic: topic, Partition: kafka.AnyPartition, Key: key, Value: []byte("v"),
-			Headers: []kafka.Header{{Key: "h", Value: nil}, {Key: "id", Value: key}}}
+		rec := &record.Record{Topic: topic, Partition: record.AnyPartition, Key: key, Value: []byte("v"),
+			Headers: []record.Header{{Key: "h", Value: nil}, {Key: "id", Value: key}}}
 		if err := w.Write(ctx, rec, i); err != nil {
 			t.Fatal(err)
 		}
@@ -118,12 +119,12 @@ func testWriterReportsEveryRecordOnce(t *testing.T, background bool) {
 }
 
 // readAll reads every record of topics (of partitions each) from the start.
-func readAll(t *testing.T, c *kafka.Client, partitions int, topics ...string) []*kafka.Record {
+func readAll(t *testing.T, c *kafka.Client, partitions int, topics ...string) []*record.Record {
 	t.Helper()
-	start := map[kafka.TopicPartition]int64{}
+	start := map[record.TopicPartition]int64{}
 	for _, topic := range topics {
 		for p := range partitions {
-			start[kafka.TopicPartition{Topic: topic, Partition: int32(p)}] = 0
+			start[record.TopicPartition{Topic: topic, Partition: int32(p)}] = 0
 		}
 	}
 	r, err := c.NewReader(kafka.ReaderOptions{Start: start})
@@ -131,7 +132,7 @@ func readAll(t *testing.T, c *kafka.Client, partitions int, topics ...string) []
 		t.Fatal(err)
 	}
 	defer r.Close()
-	var got []*kafka.Record
+	var got []*record.Record
 	for ended, deadline := 0, time.Now().Add(20*time.Second); ended < len(start); {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d of %d partitions ended after %d records", ended, len(start), len(got))
@@ -169,7 +170,7 @@ func testWriterReportsFailures(t *testing.T, background bool) {
 	}
 	defer w.Close()
 	for i, part := range []int32{0, 7, 0} {
-		if err := w.Write(ctx, &kafka.Record{Topic: "one", Partition: part, Value: []byte("v")}, i); err != nil {
+		if err := w.Write(ctx, &record.Record{Topic: "one", Partition: part, Value: []byte("v")}, i); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -220,7 +221,7 @@ func testWriterPlainBatchesKeepOrder(t *testing.T, background bool) {
 	const n, keys = 3000, 7
 	value := strings.Repeat("v", 200)
 	for i := range n {
-		rec := &kafka.Record{Topic: "plain", Partition: kafka.AnyPartition,
+		rec := &record.Record{Topic: "plain", Partition: record.AnyPartition,
 			Key: fmt.Appendf(nil, "key-%d", i%keys), Value: fmt.Appendf(nil, "%d %s", i, value)}
 		if err := w.Write(ctx, rec, i); err != nil {
 			t.Fatal(err)
@@ -237,9 +238,9 @@ func testWriterPlainBatchesKeepOrder(t *testing.T, background bool) {
 		t.Fatalf("stats %+v, %d reports; want %d delivered and reported", st, reports, n)
 	}
 
-	start := map[kafka.TopicPartition]int64{}
+	start := map[record.TopicPartition]int64{}
 	for p := range int32(3) {
-		start[kafka.TopicPartition{Topic: "plain", Partition: p}] = 0
+		start[record.TopicPartition{Topic: "plain", Partition: p}] = 0
 	}
 	r, err := c.NewReader(kafka.ReaderOptions{Start: start})
 	if err != nil {
@@ -302,7 +303,7 @@ func testWriterStopsAtARefusedRecord(t *testing.T, background bool) {
 		if i == big {
 			v = make([]byte, 20000)
 		}
-		werr = w.Write(ctx, &kafka.Record{Topic: "a", Partition: 0, Value: v, Headers: []kafka.Header{{Key: "h"}}}, i)
+		werr = w.Write(ctx, &record.Record{Topic: "a", Partition: 0, Value: v, Headers: []record.Header{{Key: "h"}}}, i)
 	}
 	ferr := w.Flush(ctx)
 	if werr == nil && ferr == nil {
@@ -366,7 +367,7 @@ func testWriterReportsInPartitionOrder(t *testing.T, background bool) {
 	defer w.Close()
 	const n = 20000
 	for i := range n {
-		if err := w.Write(ctx, &kafka.Record{Topic: "a", Partition: int32(i % 2), Value: []byte("v")}, i); err != nil {
+		if err := w.Write(ctx, &record.Record{Topic: "a", Partition: int32(i % 2), Value: []byte("v")}, i); err != nil {
 			t.Fatal(err)
 		}
 		if i%1000 == 999 {

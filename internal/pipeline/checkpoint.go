@@ -4,12 +4,12 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Ticket identifies a record handed to a sink, so the sink can acknowledge it.
 type Ticket struct {
-	TP     kafka.TopicPartition
+	TP     record.TopicPartition
 	Offset int64
 }
 
@@ -24,12 +24,12 @@ type Acker interface {
 // partition over several target partitions); reads arrive in offset order.
 type checkpoint struct {
 	mu    sync.Mutex
-	parts map[kafka.TopicPartition]*partState
+	parts map[record.TopicPartition]*partState
 	// The partitions of the last read and the last ack: records come in
 	// runs from one partition, so most calls skip the map lookup (hashing
 	// the topic name), which runs twice per record.
 	lastRead, lastAck struct {
-		tp kafka.TopicPartition
+		tp record.TopicPartition
 		p  *partState
 	}
 }
@@ -47,10 +47,10 @@ type slot struct {
 }
 
 func newCheckpoint() *checkpoint {
-	return &checkpoint{parts: map[kafka.TopicPartition]*partState{}}
+	return &checkpoint{parts: map[record.TopicPartition]*partState{}}
 }
 
-func (c *checkpoint) part(tp kafka.TopicPartition) *partState {
+func (c *checkpoint) part(tp record.TopicPartition) *partState {
 	if c.lastRead.p != nil && c.lastRead.tp == tp {
 		return c.lastRead.p
 	}
@@ -138,7 +138,7 @@ func (p *partState) position() int64 {
 // forget drops the partitions given up to another group member: their
 // records still in flight hold nothing back any more, and their positions
 // are not committed again.
-func (c *checkpoint) forget(parts []kafka.TopicPartition) {
+func (c *checkpoint) forget(parts []record.TopicPartition) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, tp := range parts {
@@ -153,10 +153,10 @@ func (c *checkpoint) forget(parts []kafka.TopicPartition) {
 }
 
 // changed returns the positions that moved since the last call.
-func (c *checkpoint) changed() map[kafka.TopicPartition]int64 {
+func (c *checkpoint) changed() map[record.TopicPartition]int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := map[kafka.TopicPartition]int64{}
+	out := map[record.TopicPartition]int64{}
 	for tp, p := range c.parts {
 		if p.dirty && p.next >= 0 {
 			out[tp] = p.position()

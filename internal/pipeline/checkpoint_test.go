@@ -6,10 +6,10 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
-var tp0 = kafka.TopicPartition{Topic: "t", Partition: 0}
+var tp0 = record.TopicPartition{Topic: "t", Partition: 0}
 
 func rec(off int64) Ticket { return Ticket{tp0, off} }
 
@@ -63,7 +63,7 @@ func TestCheckpointStopsAtAFailedRecord(t *testing.T) {
 	cp.Ack(Ticket{tp0, 0}, nil)
 	cp.Ack(Ticket{tp0, 1}, errors.New("broker said no"))
 	cp.Ack(Ticket{tp0, 2}, nil)
-	if got := cp.changed(); !reflect.DeepEqual(got, map[kafka.TopicPartition]int64{tp0: 1}) {
+	if got := cp.changed(); !reflect.DeepEqual(got, map[record.TopicPartition]int64{tp0: 1}) {
 		t.Fatalf("positions = %v, want t[0] at 1: a failed record is re-read next run", got)
 	}
 }
@@ -90,9 +90,9 @@ func TestCheckpointReachesAFailedRecordAckedOutOfOrder(t *testing.T) {
 // the last partition of reads and of acks apart from its map.)
 func TestCheckpointManyPartitionsAgainstAModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	tps := []kafka.TopicPartition{{Topic: "a", Partition: 0}, {Topic: "a", Partition: 1}, {Topic: "b", Partition: 0}}
+	tps := []record.TopicPartition{{Topic: "a", Partition: 0}, {Topic: "a", Partition: 1}, {Topic: "b", Partition: 0}}
 	cp := newCheckpoint()
-	next := map[kafka.TopicPartition]int64{}
+	next := map[record.TopicPartition]int64{}
 	var inFlight []Ticket
 	acked := map[Ticket]bool{} // true: delivered, false: failed
 	for range 5000 {

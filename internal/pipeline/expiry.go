@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Expiry counts copies that Kafka is about to delete: a record written with
@@ -20,21 +18,28 @@ import (
 // and nothing else would tell the user.
 type Expiry struct {
 	ctx       context.Context
-	c         *kafka.Client
+	c         Retentions
 	now       time.Time
 	retention map[string]time.Duration // by topic; 0: no time-based deletion
 	expiring  map[string]int64
 }
 
+// Retentions tells how long topics keep records (a *kafka.Client).
+type Retentions interface {
+	// TimeRetention is the topic's retention.ms when its cleanup.policy
+	// deletes, 0 when it deletes nothing by time.
+	TimeRetention(ctx context.Context, topic string) (time.Duration, error)
+}
+
 // NewExpiry watches records written to topics of cluster c.
-func NewExpiry(ctx context.Context, c *kafka.Client) *Expiry {
+func NewExpiry(ctx context.Context, c Retentions) *Expiry {
 	return &Expiry{ctx: ctx, c: c, now: time.Now(), retention: map[string]time.Duration{}, expiring: map[string]int64{}}
 }
 
 // Step counts a record whose timestamp is past its topic's retention. It
 // must run after the step that sets the target topic and timestamp; a zero
 // timestamp (the producer stamps it) never expires.
-func (e *Expiry) Step(rec *kafka.Record) (bool, error) {
+func (e *Expiry) Step(rec *record.Record) (bool, error) {
 	if rec.Timestamp.IsZero() || rec.Topic == "" {
 		return true, nil
 	}
@@ -49,27 +54,11 @@ func (e *Expiry) Step(rec *kafka.Record) (bool, error) {
 	return true, nil
 }
 
-// lookup reads a topic's time-based retention: retention.ms when its
-// cleanup.policy includes delete. Unknown (an error) counts as none: this
-// is a warning, not a reason to fail the copy.
+// lookup reads a topic's time-based retention. Unknown (an error) counts as
+// none: this is a warning, not a reason to fail the copy.
 func (e *Expiry) lookup(topic string) time.Duration {
-	entries, err := e.c.TopicConfig(e.ctx, topic)
+	ret, err := e.c.TimeRetention(e.ctx, topic)
 	if err != nil {
-		return 0
-	}
-	var ret time.Duration
-	deletes := true
-	for _, en := range entries {
-		switch en.Name {
-		case "retention.ms":
-			if ms, err := strconv.ParseInt(en.Value, 10, 64); err == nil && ms > 0 {
-				ret = time.Duration(ms) * time.Millisecond
-			}
-		case "cleanup.policy":
-			deletes = strings.Contains(en.Value, "delete")
-		}
-	}
-	if !deletes {
 		return 0
 	}
 	return ret
@@ -86,7 +75,7 @@ func (e *Expiry) Warnings(timestampFlag string) []string {
 	var out []string
 	for _, t := range topics {
 		out = append(out, fmt.Sprintf("%s written to %s keep timestamps older than its retention.ms (%s): the broker deletes them at its next retention check, within minutes. Write them with %s now, or raise the topic's retention.ms first.",
-			format.Count(e.expiring[t], "record"), t, e.retention[t], timestampFlag))
+			output.Count(e.expiring[t], "record"), t, e.retention[t], timestampFlag))
 	}
 	return out
 }

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/envelope"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // FileSource reads record envelopes, one per line (consume -o json output,
@@ -27,7 +27,7 @@ func NewFileSource(r io.Reader, name string) *FileSource {
 }
 
 // Next implements Source; a malformed line is an error naming it.
-func (s *FileSource) Next(ctx context.Context) (*kafka.Record, error) {
+func (s *FileSource) Next(ctx context.Context) (*record.Record, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -43,7 +43,7 @@ func (s *FileSource) Next(ctx context.Context) (*kafka.Record, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		rec, perr := format.ParseEnvelope(line)
+		rec, perr := envelope.Parse(line)
 		if perr != nil {
 			return nil, fmt.Errorf("%s line %d: %w", s.name, s.line, perr)
 		}
@@ -52,7 +52,7 @@ func (s *FileSource) Next(ctx context.Context) (*kafka.Record, error) {
 }
 
 // Commit implements Source: there is nothing to commit to.
-func (s *FileSource) Commit(context.Context, map[kafka.TopicPartition]int64) error { return nil }
+func (s *FileSource) Commit(context.Context, map[record.TopicPartition]int64) error { return nil }
 
 // Commits implements Committing: never.
 func (s *FileSource) Commits() bool { return false }

@@ -10,12 +10,12 @@ import (
 
 	"github.com/itchyny/gojq"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // KeyIs keeps records whose key equals key exactly.
 func KeyIs(key []byte) Step {
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		return rec.Key != nil && bytes.Equal(rec.Key, key), nil
 	}
 }
@@ -24,7 +24,7 @@ func KeyIs(key []byte) Step {
 // value v; "k" keeps records that carry header k at all.
 func HeaderMatch(spec string) Step {
 	k, v, withValue := strings.Cut(spec, "=")
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		for _, h := range rec.Headers {
 			if h.Key == k && (!withValue || string(h.Value) == v) {
 				return true, nil
@@ -38,7 +38,7 @@ func HeaderMatch(spec string) Step {
 // is open. CreateTime is not monotonic within a partition, so a time window
 // filters every record, not just the start and end positions.
 func TimeBetween(from, to time.Time) Step {
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		if !from.IsZero() && rec.Timestamp.Before(from) {
 			return false, nil
 		}
@@ -57,7 +57,7 @@ func Where(expr string) (Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		out, ok, err := runJQ(code, rec, "--where")
 		if errors.Is(err, errNotJSON) {
 			return false, nil // a filter on JSON fields passes no non-JSON value
@@ -73,7 +73,7 @@ func Map(expr string) (Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		out, ok, err := runJQ(code, rec, "--map")
 		if !ok || err != nil {
 			return false, err // no result drops the record
@@ -104,7 +104,7 @@ var errNotJSON = errors.New("value is not JSON")
 // runJQ runs code on the record's JSON value and returns its first result;
 // ok is false when the expression yields nothing. A value that is not JSON
 // is an error naming the flag.
-func runJQ(code *gojq.Code, rec *kafka.Record, flag string) (out any, ok bool, err error) {
+func runJQ(code *gojq.Code, rec *record.Record, flag string) (out any, ok bool, err error) {
 	v, isJSON := jsonValue(rec.Value)
 	if !isJSON {
 		return nil, false, fmt.Errorf("%s: %w", flag, errNotJSON)
@@ -140,7 +140,7 @@ func Rekey(expr string) (Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		out, ok, err := runJQ(code, rec, "--rekey")
 		if !ok || err != nil {
 			return false, err

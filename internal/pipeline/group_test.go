@@ -13,6 +13,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/playground"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // The rebalance protocols a group can run: the classic protocol's eager
@@ -63,7 +64,7 @@ func testMembersJoinAndLeave(t *testing.T, props map[string]string) {
 		t.Fatal(err)
 	}
 
-	l := &ledger{sunk: map[kafka.TopicPartition]map[int64]int{}, by: map[string]int{}}
+	l := &ledger{sunk: map[record.TopicPartition]map[int64]int{}, by: map[string]int{}}
 	stopProducing := produceUntilStopped(t, c, topic)
 	a := startMember(t, c, l, "a", group, topic)
 	l.await(t, "a", 200)
@@ -112,8 +113,8 @@ func testMembersJoinAndLeave(t *testing.T, props map[string]string) {
 // ledger keeps what reached the members' sinks.
 type ledger struct {
 	mu   sync.Mutex
-	sunk map[kafka.TopicPartition]map[int64]int // times each record reached a sink
-	by   map[string]int                         // records per member, written
+	sunk map[record.TopicPartition]map[int64]int // times each record reached a sink
+	by   map[string]int                          // records per member, written
 	errs []string
 }
 
@@ -146,7 +147,7 @@ type ledgerSink struct {
 
 func (s *ledgerSink) Start(ack pipeline.Acker) { s.ack = ack }
 
-func (s *ledgerSink) Write(_ context.Context, _ *kafka.Record, tk pipeline.Ticket) error {
+func (s *ledgerSink) Write(_ context.Context, _ *record.Record, tk pipeline.Ticket) error {
 	s.pending = append(s.pending, tk)
 	s.l.mu.Lock()
 	s.l.by[s.member]++
@@ -178,7 +179,7 @@ type checkedSource struct {
 	member string
 }
 
-func (s *checkedSource) Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error {
+func (s *checkedSource) Commit(ctx context.Context, offsets map[record.TopicPartition]int64) error {
 	s.l.mu.Lock()
 	for tp, off := range offsets {
 		for o := range off {
@@ -232,7 +233,7 @@ func (m *member) stop(t *testing.T) {
 // produceUntilStopped writes keyed records to topic, a few at a time, until
 // the returned function is called; that returns the end offset of each
 // partition once everything written is acknowledged.
-func produceUntilStopped(t *testing.T, c *kafka.Client, topic string) func() map[kafka.TopicPartition]int64 {
+func produceUntilStopped(t *testing.T, c *kafka.Client, topic string) func() map[record.TopicPartition]int64 {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	w, err := c.NewWriter(context.Background(), kafka.WriterOptions{Acks: "all"})
@@ -242,7 +243,7 @@ func produceUntilStopped(t *testing.T, c *kafka.Client, topic string) func() map
 	done := make(chan error, 1)
 	go func() {
 		for i := 0; ctx.Err() == nil; i++ {
-			rec := &kafka.Record{Topic: topic, Partition: kafka.AnyPartition, Key: fmt.Appendf(nil, "k%d", i), Value: fmt.Appendf(nil, "v%d", i)}
+			rec := &record.Record{Topic: topic, Partition: record.AnyPartition, Key: fmt.Appendf(nil, "k%d", i), Value: fmt.Appendf(nil, "v%d", i)}
 			if err := w.Write(context.Background(), rec, nil); err != nil {
 				done <- err
 				return
@@ -257,7 +258,7 @@ func produceUntilStopped(t *testing.T, c *kafka.Client, topic string) func() map
 		}
 		done <- w.Flush(context.Background())
 	}()
-	return func() map[kafka.TopicPartition]int64 {
+	return func() map[record.TopicPartition]int64 {
 		cancel()
 		if err := <-done; err != nil {
 			t.Fatal(err)
@@ -271,7 +272,7 @@ func produceUntilStopped(t *testing.T, c *kafka.Client, topic string) func() map
 		if err != nil {
 			t.Fatal(err)
 		}
-		ends := map[kafka.TopicPartition]int64{}
+		ends := map[record.TopicPartition]int64{}
 		for tp, o := range offs {
 			ends[tp] = o.End
 		}

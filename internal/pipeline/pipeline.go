@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Source yields records in per-partition offset order.
@@ -20,9 +20,9 @@ type Source interface {
 	// Next returns the next record, or nil when none arrived for a short
 	// while (the pipeline then flushes and commits what it has); io.EOF
 	// means a bounded read is done.
-	Next(ctx context.Context) (*kafka.Record, error)
+	Next(ctx context.Context) (*record.Record, error)
 	// Commit stores progress: per partition, the offset to resume from.
-	Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error
+	Commit(ctx context.Context, offsets map[record.TopicPartition]int64) error
 }
 
 // Committing is implemented by a Source that knows up front whether Commit
@@ -42,7 +42,7 @@ type Buffering interface {
 // Revoking is implemented by a Source whose partitions a consumer group can
 // take away during a run (see kafka.Reader.OnRevoke).
 type Revoking interface {
-	OnRevoke(fn func(parts []kafka.TopicPartition, lost bool))
+	OnRevoke(fn func(parts []record.TopicPartition, lost bool))
 }
 
 // Wrapper is implemented by a Source that wraps another to change what its
@@ -85,14 +85,14 @@ type Pushing interface {
 // report).
 type Sink interface {
 	Start(ack Acker)
-	Write(ctx context.Context, rec *kafka.Record, t Ticket) error
+	Write(ctx context.Context, rec *record.Record, t Ticket) error
 	// Flush returns once every written record has been acknowledged.
 	Flush(ctx context.Context) error
 }
 
 // Step is a filter or transform: it may change the record in place, and
 // returns false to drop it.
-type Step func(rec *kafka.Record) (keep bool, err error)
+type Step func(rec *record.Record) (keep bool, err error)
 
 // Pipeline wires a source to a sink.
 type Pipeline struct {
@@ -178,7 +178,7 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 	// after. Lost partitions are someone else's already: no commit.
 	var revokeErr error
 	if rv, ok := capability[Revoking](p.Source); ok && track {
-		rv.OnRevoke(func(parts []kafka.TopicPartition, lost bool) {
+		rv.OnRevoke(func(parts []record.TopicPartition, lost bool) {
 			if !lost && revokeErr == nil {
 				revokeErr = p.commit(context.WithoutCancel(ctx), cp)
 			}
@@ -211,7 +211,7 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 			// The source coordinates, taken before a step may redirect the
 			// record to its target topic and partition: they are what the
 			// checkpoint commits.
-			t := Ticket{TP: kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, Offset: rec.Offset}
+			t := Ticket{TP: record.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, Offset: rec.Offset}
 			inRange := p.Window == nil
 			if !inRange {
 				inRange, _ = p.Window(rec)
@@ -274,7 +274,7 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 	return st, runErr
 }
 
-func (p *Pipeline) apply(rec *kafka.Record) (bool, error) {
+func (p *Pipeline) apply(rec *record.Record) (bool, error) {
 	for _, step := range p.Steps {
 		keep, err := step(rec)
 		if err != nil || !keep {

@@ -5,16 +5,16 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Plan is a read resolved to concrete offsets per partition before reading:
 // where each partition starts and, for a bounded read, where it ends
 // (exclusive, pinned when the plan was made).
 type Plan struct {
-	Start map[kafka.TopicPartition]int64
-	End   map[kafka.TopicPartition]int64 // nil: follow new records
+	Start map[record.TopicPartition]int64
+	End   map[record.TopicPartition]int64 // nil: follow new records
 	// Clamped lists partitions whose position fell outside the log and was
 	// moved to its start or end, for a note on stderr.
 	Clamped []string
@@ -23,9 +23,9 @@ type Plan struct {
 // Offsets is what Resolve asks of a cluster: each partition's log start and
 // end (or last stable) offsets, and offsets by timestamp.
 type Offsets interface {
-	LogOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error)
-	StableOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error)
-	OffsetsForTime(ctx context.Context, tps []kafka.TopicPartition, t time.Time) (map[kafka.TopicPartition]int64, error)
+	LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error)
+	StableOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error)
+	OffsetsForTime(ctx context.Context, tps []record.TopicPartition, t time.Time) (map[record.TopicPartition]int64, error)
 }
 
 // Resolve turns a range into offsets for each partition: it lists log start
@@ -33,7 +33,7 @@ type Offsets interface {
 // the range names. pinEnd bounds a range that has no end of its own at the
 // log end as it is now (consume -e). readCommitted takes the end a
 // read_committed reader can reach: the last stable offset.
-func Resolve(ctx context.Context, c Offsets, tps []kafka.TopicPartition, r position.Range, pinEnd, readCommitted bool) (*Plan, error) {
+func Resolve(ctx context.Context, c Offsets, tps []record.TopicPartition, r position.Range, pinEnd, readCommitted bool) (*Plan, error) {
 	logOffsets := c.LogOffsets
 	if readCommitted {
 		logOffsets = c.StableOffsets
@@ -42,7 +42,7 @@ func Resolve(ctx context.Context, c Offsets, tps []kafka.TopicPartition, r posit
 	if err != nil {
 		return nil, err
 	}
-	byTime := map[time.Time]map[kafka.TopicPartition]int64{}
+	byTime := map[time.Time]map[record.TopicPartition]int64{}
 	for _, p := range []*position.Position{&r.From, r.To} {
 		if p == nil || p.Kind != position.Time {
 			continue
@@ -53,9 +53,9 @@ func Resolve(ctx context.Context, c Offsets, tps []kafka.TopicPartition, r posit
 			}
 		}
 	}
-	plan := &Plan{Start: map[kafka.TopicPartition]int64{}}
+	plan := &Plan{Start: map[record.TopicPartition]int64{}}
 	if r.To != nil || pinEnd {
-		plan.End = map[kafka.TopicPartition]int64{}
+		plan.End = map[record.TopicPartition]int64{}
 	}
 	for _, tp := range tps {
 		lo := logs[tp]

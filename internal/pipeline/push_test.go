@@ -6,15 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // chanSource yields the records sent on it and waits for the next one for
 // as long as it takes: it never reports itself idle, so only a push can get
 // a record out of the sink's buffer before the run ends.
-type chanSource struct{ recs chan *kafka.Record }
+type chanSource struct{ recs chan *record.Record }
 
-func (s *chanSource) Next(ctx context.Context) (*kafka.Record, error) {
+func (s *chanSource) Next(ctx context.Context) (*record.Record, error) {
 	select {
 	case r := <-s.recs:
 		return r, nil
@@ -22,8 +22,8 @@ func (s *chanSource) Next(ctx context.Context) (*kafka.Record, error) {
 		return nil, ctx.Err()
 	}
 }
-func (s *chanSource) Commit(context.Context, map[kafka.TopicPartition]int64) error { return nil }
-func (s *chanSource) Buffered() bool                                               { return len(s.recs) > 0 }
+func (s *chanSource) Commit(context.Context, map[record.TopicPartition]int64) error { return nil }
+func (s *chanSource) Buffered() bool                                                { return len(s.recs) > 0 }
 
 // writes hands the bytes of each Write to the test.
 type writes chan string
@@ -37,9 +37,9 @@ func (w writes) Write(p []byte) (int, error) {
 // further record at hand, not when its buffer fills or the source idles:
 // someone following a topic sees each record as it arrives.
 func TestStreamSinkPushesWhenTheSourceHasNothingAtHand(t *testing.T) {
-	src := &chanSource{recs: make(chan *kafka.Record, 10)}
+	src := &chanSource{recs: make(chan *record.Record, 10)}
 	out := make(writes, 10)
-	sink := NewStreamSink(out, func(dst []byte, rec *kafka.Record) []byte { return append(append(dst, rec.Value...), '\n') })
+	sink := NewStreamSink(out, func(dst []byte, rec *record.Record) []byte { return append(append(dst, rec.Value...), '\n') })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -51,7 +51,7 @@ func TestStreamSinkPushesWhenTheSourceHasNothingAtHand(t *testing.T) {
 		<-done
 	}()
 	for i, v := range []string{"first", "second"} {
-		src.recs <- &kafka.Record{Topic: "t", Offset: int64(i), Value: []byte(v)}
+		src.recs <- &record.Record{Topic: "t", Offset: int64(i), Value: []byte(v)}
 		select {
 		case got := <-out:
 			if got != v+"\n" {
@@ -75,7 +75,7 @@ func (a *countAcker) Ack(Ticket, error) { a.acked++ }
 func TestStreamSinkPushAcknowledgesUnlessDurable(t *testing.T) {
 	for _, durable := range []bool{false, true} {
 		out := &bytes.Buffer{}
-		sink := NewStreamSink(out, func(dst []byte, rec *kafka.Record) []byte { return append(dst, rec.Value...) })
+		sink := NewStreamSink(out, func(dst []byte, rec *record.Record) []byte { return append(dst, rec.Value...) })
 		synced := 0
 		if durable {
 			sink.Durable = func() error { synced++; return nil }
@@ -83,7 +83,7 @@ func TestStreamSinkPushAcknowledgesUnlessDurable(t *testing.T) {
 		acks := &countAcker{}
 		sink.Start(acks)
 		for i := range 3 {
-			if err := sink.Write(context.Background(), &kafka.Record{Value: []byte("v")}, Ticket{Offset: int64(i)}); err != nil {
+			if err := sink.Write(context.Background(), &record.Record{Value: []byte("v")}, Ticket{Offset: int64(i)}); err != nil {
 				t.Fatal(err)
 			}
 		}

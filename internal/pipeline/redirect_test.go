@@ -6,16 +6,16 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // sliceSource yields its records, then io.EOF, and keeps what is committed.
 type sliceSource struct {
-	recs      []*kafka.Record
-	committed map[kafka.TopicPartition]int64
+	recs      []*record.Record
+	committed map[record.TopicPartition]int64
 }
 
-func (s *sliceSource) Next(context.Context) (*kafka.Record, error) {
+func (s *sliceSource) Next(context.Context) (*record.Record, error) {
 	if len(s.recs) == 0 {
 		return nil, io.EOF
 	}
@@ -24,7 +24,7 @@ func (s *sliceSource) Next(context.Context) (*kafka.Record, error) {
 	return r, nil
 }
 
-func (s *sliceSource) Commit(_ context.Context, offsets map[kafka.TopicPartition]int64) error {
+func (s *sliceSource) Commit(_ context.Context, offsets map[record.TopicPartition]int64) error {
 	for tp, off := range offsets {
 		s.committed[tp] = off
 	}
@@ -39,7 +39,7 @@ type ackingSink struct {
 }
 
 func (s *ackingSink) Start(ack Acker) { s.ack = ack }
-func (s *ackingSink) Write(_ context.Context, _ *kafka.Record, t Ticket) error {
+func (s *ackingSink) Write(_ context.Context, _ *record.Record, t Ticket) error {
 	s.tickets = append(s.tickets, t)
 	s.ack.Ack(t, nil)
 	return nil
@@ -50,23 +50,23 @@ func (s *ackingSink) Flush(context.Context) error { return nil }
 // reprocess and replay do) must not change what is committed: the source
 // partition's position, never the target's.
 func TestRedirectingStepCommitsSourceOffsets(t *testing.T) {
-	src := &sliceSource{committed: map[kafka.TopicPartition]int64{}}
+	src := &sliceSource{committed: map[record.TopicPartition]int64{}}
 	for off := int64(5); off < 8; off++ {
-		src.recs = append(src.recs, &kafka.Record{Topic: "dlq", Partition: 2, Offset: off})
+		src.recs = append(src.recs, &record.Record{Topic: "dlq", Partition: 2, Offset: off})
 	}
-	redirect := func(rec *kafka.Record) (bool, error) {
-		rec.Topic, rec.Partition = "orders", kafka.AnyPartition
+	redirect := func(rec *record.Record) (bool, error) {
+		rec.Topic, rec.Partition = "orders", record.AnyPartition
 		return true, nil
 	}
 	sink := &ackingSink{}
 	if _, err := (&Pipeline{Source: src, Steps: []Step{redirect}, Sink: sink}).Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	want := map[kafka.TopicPartition]int64{{Topic: "dlq", Partition: 2}: 8}
+	want := map[record.TopicPartition]int64{{Topic: "dlq", Partition: 2}: 8}
 	if !reflect.DeepEqual(src.committed, want) {
 		t.Errorf("committed %v, want %v", src.committed, want)
 	}
-	if sink.tickets[0] != (Ticket{TP: kafka.TopicPartition{Topic: "dlq", Partition: 2}, Offset: 5}) {
+	if sink.tickets[0] != (Ticket{TP: record.TopicPartition{Topic: "dlq", Partition: 2}, Offset: 5}) {
 		t.Errorf("first ticket %v names the target, want the source record", sink.tickets[0])
 	}
 }

@@ -6,10 +6,11 @@ import (
 	"io"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Encoder appends one record's bytes to dst.
-type Encoder func(dst []byte, rec *kafka.Record) []byte
+type Encoder func(dst []byte, rec *record.Record) []byte
 
 // StreamSink encodes records onto a stream (stdout, a file) through one
 // buffered writer. A record counts as written, and is acknowledged, when the
@@ -34,7 +35,7 @@ func NewStreamSink(w io.Writer, encode Encoder) *StreamSink {
 func (s *StreamSink) Start(ack Acker) { s.ack = ack }
 
 // Write implements Sink.
-func (s *StreamSink) Write(ctx context.Context, rec *kafka.Record, t Ticket) error {
+func (s *StreamSink) Write(ctx context.Context, rec *record.Record, t Ticket) error {
 	s.buf = s.encode(s.buf[:0], rec)
 	if s.Durable == nil && len(s.buf) > s.w.Available() && s.w.Buffered() > 0 {
 		// The buffer would go out to the stream now anyway: flush and
@@ -109,7 +110,7 @@ func NewTopicSink(ctx context.Context, c *kafka.Client, opts kafka.WriterOptions
 func (s *TopicSink) Start(ack Acker) { s.ack = ack }
 
 // Write implements Sink.
-func (s *TopicSink) Write(ctx context.Context, rec *kafka.Record, t Ticket) error {
+func (s *TopicSink) Write(ctx context.Context, rec *record.Record, t Ticket) error {
 	return s.w.Write(ctx, rec, t)
 }
 

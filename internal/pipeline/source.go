@@ -5,20 +5,38 @@ import (
 	"io"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
-// TopicSource reads topic partitions through a kafka.Reader and stops each
+// Reader is what a TopicSource needs of a Kafka reader (a *kafka.Reader).
+type Reader interface {
+	// Poll waits up to wait for a record or a partition's end (both nil:
+	// nothing came).
+	Poll(wait time.Duration) (*record.Record, *record.EOF, error)
+	// Buffered reports whether the next Poll has something at hand.
+	Buffered() bool
+	// Assignment is the partitions read, each with the offset it started
+	// from (negative while the reader resolves it), and the generation.
+	Assignment() (map[record.TopicPartition]int64, int)
+	// Generation changes whenever the assignment does.
+	Generation() int
+	OnRevoke(fn func(parts []record.TopicPartition, lost bool))
+	// InGroup reports whether Commit stores anything.
+	InGroup() bool
+	Commit(ctx context.Context, offsets map[record.TopicPartition]int64) error
+}
+
+// TopicSource reads topic partitions through a Reader and stops each
 // partition at its pinned end, so a bounded read ends even while producers
 // keep writing.
 type TopicSource struct {
-	r *kafka.Reader
+	r Reader
 	// ends holds the exclusive end offset of each partition of a bounded
 	// read; nil follows new records until cancelled.
-	ends        map[kafka.TopicPartition]int64
+	ends        map[record.TopicPartition]int64
 	idleTimeout time.Duration
 
-	done    map[kafka.TopicPartition]bool
+	done    map[record.TopicPartition]bool
 	gen     int
 	lastRec time.Time
 	// finished() is asked before every record: it recomputes only when the
@@ -26,15 +44,15 @@ type TopicSource struct {
 	recheck, allDone bool
 	// The end of the partition of the last record, so that a run of records
 	// from one partition costs no map lookup each.
-	lastTP      kafka.TopicPartition
+	lastTP      record.TopicPartition
 	lastEnd     int64
 	lastBounded bool
 }
 
 // NewTopicSource reads from r. ends pins the end of each partition (nil:
 // follow). idleTimeout > 0 ends the read after that long without a record.
-func NewTopicSource(r *kafka.Reader, ends map[kafka.TopicPartition]int64, idleTimeout time.Duration) *TopicSource {
-	return &TopicSource{r: r, ends: ends, idleTimeout: idleTimeout, done: map[kafka.TopicPartition]bool{}, gen: -1}
+func NewTopicSource(r Reader, ends map[record.TopicPartition]int64, idleTimeout time.Duration) *TopicSource {
+	return &TopicSource{r: r, ends: ends, idleTimeout: idleTimeout, done: map[record.TopicPartition]bool{}, gen: -1}
 }
 
 // Buffered implements Buffering.
@@ -43,7 +61,7 @@ func (s *TopicSource) Buffered() bool { return s.r.Buffered() }
 const pollWait = 100 * time.Millisecond
 
 // Next implements Source. It returns nil after pollWait without a record.
-func (s *TopicSource) Next(ctx context.Context) (*kafka.Record, error) {
+func (s *TopicSource) Next(ctx context.Context) (*record.Record, error) {
 	if s.idleTimeout > 0 && s.lastRec.IsZero() {
 		s.lastRec = time.Now()
 	}
@@ -70,7 +88,7 @@ func (s *TopicSource) Next(ctx context.Context) (*kafka.Record, error) {
 			}
 			return nil, nil
 		}
-		tp := kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
+		tp := record.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
 		if tp != s.lastTP {
 			s.lastTP = tp
 			s.lastEnd, s.lastBounded = s.ends[tp]
@@ -91,7 +109,7 @@ func (s *TopicSource) Next(ctx context.Context) (*kafka.Record, error) {
 	}
 }
 
-func (s *TopicSource) markDone(tp kafka.TopicPartition) {
+func (s *TopicSource) markDone(tp record.TopicPartition) {
 	if !s.done[tp] {
 		s.done[tp] = true
 		s.recheck = true
@@ -118,7 +136,7 @@ func (s *TopicSource) finished() bool {
 	return s.allDone
 }
 
-func (s *TopicSource) allAssignedDone(assigned map[kafka.TopicPartition]int64) bool {
+func (s *TopicSource) allAssignedDone(assigned map[record.TopicPartition]int64) bool {
 	if len(assigned) == 0 {
 		return false // a group member waiting for its assignment
 	}
@@ -131,12 +149,12 @@ func (s *TopicSource) allAssignedDone(assigned map[kafka.TopicPartition]int64) b
 }
 
 // OnRevoke implements Revoking.
-func (s *TopicSource) OnRevoke(fn func(parts []kafka.TopicPartition, lost bool)) { s.r.OnRevoke(fn) }
+func (s *TopicSource) OnRevoke(fn func(parts []record.TopicPartition, lost bool)) { s.r.OnRevoke(fn) }
 
 // Commits reports whether Commit does anything: only a group reader commits.
 func (s *TopicSource) Commits() bool { return s.r.InGroup() }
 
 // Commit implements Source: it commits the reader's group, if any.
-func (s *TopicSource) Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error {
+func (s *TopicSource) Commit(ctx context.Context, offsets map[record.TopicPartition]int64) error {
 	return s.r.Commit(ctx, offsets)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // TransactionalSink copies records to Kafka in transactions that also carry
@@ -48,7 +49,7 @@ type txnSource struct {
 	r *kafka.Reader
 }
 
-func (t *txnSource) Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error {
+func (t *txnSource) Commit(ctx context.Context, offsets map[record.TopicPartition]int64) error {
 	gm, err := t.r.GroupMetadata()
 	if err != nil {
 		return err

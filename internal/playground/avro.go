@@ -8,7 +8,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -34,12 +34,12 @@ func seedSchemas(fake *srfake.Registry) {
 }
 
 // avroOrderEvents re-encodes the JSON order events as Avro.
-func avroOrderEvents(orders []kafka.Record) ([]kafka.Record, error) {
+func avroOrderEvents(orders []record.Record) ([]record.Record, error) {
 	s, err := schema.Compile(sr.TypeAvro, AvroOrdersSchema)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]kafka.Record, 0, len(orders))
+	out := make([]record.Record, 0, len(orders))
 	for _, r := range orders {
 		var e orderEvent
 		if err := json.Unmarshal(r.Value, &e); err != nil {
@@ -65,7 +65,7 @@ func avroOrderEvents(orders []kafka.Record) ([]kafka.Record, error) {
 		if err != nil {
 			return nil, fmt.Errorf("encoding the Avro demo records: %w", err)
 		}
-		out = append(out, kafka.Record{Topic: AvroOrdersTopic, Partition: kafka.AnyPartition, Key: r.Key, Value: value, Timestamp: r.Timestamp})
+		out = append(out, record.Record{Topic: AvroOrdersTopic, Partition: record.AnyPartition, Key: r.Key, Value: value, Timestamp: r.Timestamp})
 	}
 	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // The demo data set's names, shared by the cheat sheet, docs and tests.
@@ -124,9 +125,9 @@ type orderEvent struct {
 // orderEvents makes OrderCreated, then for most orders OrderPaid, then for
 // many OrderShipped, keyed by order id so each order's events share a
 // partition and stay in order.
-func orderEvents(rng *rand.Rand, now time.Time) []kafka.Record {
+func orderEvents(rng *rand.Rand, now time.Time) []record.Record {
 	start := now.Add(-2 * time.Hour)
-	var recs []kafka.Record
+	var recs []record.Record
 	for i := 1; i <= demoOrders; i++ {
 		id := fmt.Sprintf("order-%d", i)
 		customer := fmt.Sprintf("customer-%d", 1+rng.Intn(demoCustomers))
@@ -143,9 +144,9 @@ func orderEvents(rng *rand.Rand, now time.Time) []kafka.Record {
 			ts := t.Add(time.Duration(j) * 7 * time.Minute)
 			e.At = ts.UTC().Format(time.RFC3339)
 			value, _ := json.Marshal(e)
-			recs = append(recs, kafka.Record{
-				Topic: OrdersTopic, Partition: kafka.AnyPartition, Key: []byte(id), Value: value, Timestamp: ts,
-				Headers: []kafka.Header{{Key: "event-type", Value: []byte(e.Type)}, {Key: "source", Value: []byte([]string{"web", "mobile", "pos"}[rng.Intn(3)])}},
+			recs = append(recs, record.Record{
+				Topic: OrdersTopic, Partition: record.AnyPartition, Key: []byte(id), Value: value, Timestamp: ts,
+				Headers: []record.Header{{Key: "event-type", Value: []byte(e.Type)}, {Key: "source", Value: []byte([]string{"web", "mobile", "pos"}[rng.Intn(3)])}},
 			})
 		}
 	}
@@ -154,19 +155,19 @@ func orderEvents(rng *rand.Rand, now time.Time) []kafka.Record {
 
 // customerStates writes several versions per customer to the compacted topic,
 // and a tombstone for one deleted customer.
-func customerStates(rng *rand.Rand, now time.Time) []kafka.Record {
-	var recs []kafka.Record
+func customerStates(rng *rand.Rand, now time.Time) []record.Record {
+	var recs []record.Record
 	for v := 1; v <= 3; v++ {
 		for i := 1; i <= demoCustomers; i++ {
 			state := map[string]any{"customerId": fmt.Sprintf("customer-%d", i), "version": v,
 				"tier": []string{"bronze", "silver", "gold"}[rng.Intn(3)], "email": fmt.Sprintf("customer%d@example.com", i)}
 			value, _ := json.Marshal(state)
-			recs = append(recs, kafka.Record{Topic: CustomersTopic, Partition: kafka.AnyPartition,
+			recs = append(recs, record.Record{Topic: CustomersTopic, Partition: record.AnyPartition,
 				Key: []byte(fmt.Sprintf("customer-%d", i)), Value: value, Timestamp: now.Add(time.Duration(v-4) * 30 * time.Minute)})
 		}
 	}
 	// A tombstone: a null value deletes customer-7 once compaction runs.
-	recs = append(recs, kafka.Record{Topic: CustomersTopic, Partition: kafka.AnyPartition, Key: []byte("customer-7"), Value: nil, Timestamp: now.Add(-time.Minute)})
+	recs = append(recs, record.Record{Topic: CustomersTopic, Partition: record.AnyPartition, Key: []byte("customer-7"), Value: nil, Timestamp: now.Add(-time.Minute)})
 	return recs
 }
 
@@ -176,7 +177,7 @@ func be64(n int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(n))
 // springDeadLetters are records as Spring Kafka's DeadLetterPublishingRecoverer
 // writes them: kafka_dlt-* headers, partition as a 4-byte and offset and
 // timestamp as 8-byte big-endian integers, text as UTF-8.
-func springDeadLetters(now time.Time) []kafka.Record {
+func springDeadLetters(now time.Time) []record.Record {
 	failures := []struct {
 		fqcn, message, cause string
 		payload              string
@@ -186,15 +187,15 @@ func springDeadLetters(now time.Time) []kafka.Record {
 		{"org.springframework.kafka.listener.ListenerExecutionFailedException", "Listener method threw exception: java.lang.IllegalStateException: customer customer-98 not found", "java.lang.IllegalStateException", `{"type":"OrderPaid","orderId":"order-9018","customerId":"customer-98","amount":40}`},
 		{"org.springframework.kafka.listener.ListenerExecutionFailedException", "Listener method threw exception: java.net.SocketTimeoutException: Read timed out", "java.net.SocketTimeoutException", `{"type":"OrderShipped","orderId":"order-9020","customerId":"customer-3","carrier":"UPS"}`},
 	}
-	var recs []kafka.Record
+	var recs []record.Record
 	for i := 0; i < 12; i++ {
 		f := failures[i%len(failures)]
 		orig := now.Add(-time.Duration(90-i*5) * time.Minute)
 		partition := int32(i % 3)
-		recs = append(recs, kafka.Record{
+		recs = append(recs, record.Record{
 			Topic: SpringDLT, Partition: partition, Key: []byte(fmt.Sprintf("order-%d", 9000+i)), Value: []byte(f.payload),
 			Timestamp: orig.Add(2 * time.Second),
-			Headers: []kafka.Header{
+			Headers: []record.Header{
 				{Key: "event-type", Value: []byte("OrderPaid")},
 				{Key: "kafka_dlt-exception-fqcn", Value: []byte(f.fqcn)},
 				{Key: "kafka_dlt-exception-cause-fqcn", Value: []byte(f.cause)},
@@ -215,8 +216,8 @@ func springDeadLetters(now time.Time) []kafka.Record {
 // connectDeadLetters are records as a Kafka Connect sink connector's error
 // handler writes them with context headers enabled: all values UTF-8 text,
 // numbers as decimal strings.
-func connectDeadLetters(now time.Time) []kafka.Record {
-	var recs []kafka.Record
+func connectDeadLetters(now time.Time) []record.Record {
+	var recs []record.Record
 	for i := 0; i < 5; i++ {
 		stage, class, exc, msg := "VALUE_CONVERTER", "org.apache.kafka.connect.json.JsonConverter",
 			"org.apache.kafka.connect.errors.DataException", "Converting byte[] to Kafka Connect data failed due to serialization error"
@@ -224,11 +225,11 @@ func connectDeadLetters(now time.Time) []kafka.Record {
 			stage, class, exc, msg = "TASK_PUT", "io.confluent.connect.jdbc.sink.JdbcSinkTask",
 				"java.sql.SQLIntegrityConstraintViolationException", "Duplicate entry 'order-42' for key 'PRIMARY'"
 		}
-		recs = append(recs, kafka.Record{
+		recs = append(recs, record.Record{
 			Topic: ConnectDLQ, Partition: 0, Key: []byte(fmt.Sprintf("order-%d", 40+i)),
 			Value:     []byte(fmt.Sprintf(`{"type":"OrderCreated","orderId":"order-%d"`, 40+i)), // truncated JSON, as a bad record would be
 			Timestamp: now.Add(-time.Duration(30-i) * time.Minute),
-			Headers: []kafka.Header{
+			Headers: []record.Header{
 				{Key: "__connect.errors.topic", Value: []byte(OrdersTopic)},
 				{Key: "__connect.errors.partition", Value: []byte(fmt.Sprint(i % 3))},
 				{Key: "__connect.errors.offset", Value: []byte(fmt.Sprint(200 + i))},
@@ -254,38 +255,38 @@ func connectDeadLetters(now time.Time) []kafka.Record {
 // Kafka 4.1's DeadLetterPublishingRecovererFactory writes (e2e/trace_test.go
 // runs it).
 func story(ctx context.Context, c *kafka.Client, now time.Time) error {
-	event := func(typ string, at time.Time, extra string) kafka.Record {
+	event := func(typ string, at time.Time, extra string) record.Record {
 		value := fmt.Sprintf(`{"type":%q,"orderId":%q,"customerId":"customer-7"%s,"at":%q}`, typ, StoryOrder, extra, at.UTC().Format(time.RFC3339))
-		return kafka.Record{Topic: OrdersTopic, Partition: kafka.AnyPartition, Key: []byte(StoryOrder), Value: []byte(value), Timestamp: at,
-			Headers: []kafka.Header{{Key: "event-type", Value: []byte(typ)}, {Key: "source", Value: []byte("web")}}}
+		return record.Record{Topic: OrdersTopic, Partition: record.AnyPartition, Key: []byte(StoryOrder), Value: []byte(value), Timestamp: at,
+			Headers: []record.Header{{Key: "event-type", Value: []byte(typ)}, {Key: "source", Value: []byte("web")}}}
 	}
 	paidAt := now.Add(-20 * time.Minute)
-	orders := []kafka.Record{event("OrderCreated", now.Add(-25*time.Minute), `,"amount":42.5`), event("OrderPaid", paidAt, `,"amount":42.5`)}
-	orders[1].Headers = append(orders[1].Headers, kafka.Header{Key: "traceparent", Value: []byte(StoryTraceparent)})
+	orders := []record.Record{event("OrderCreated", now.Add(-25*time.Minute), `,"amount":42.5`), event("OrderPaid", paidAt, `,"amount":42.5`)}
+	orders[1].Headers = append(orders[1].Headers, record.Header{Key: "traceparent", Value: []byte(StoryTraceparent)})
 	if err := c.ProduceSync(ctx, orders); err != nil {
 		return err
 	}
 	paid := orders[1]
 	const exc = "org.springframework.kafka.listener.ListenerExecutionFailedException"
 	const msg = "Listener method threw exception: java.net.SocketTimeoutException: Read timed out"
-	hop := func(topic string, attempt int32, at time.Time) kafka.Record {
+	hop := func(topic string, attempt int32, at time.Time) record.Record {
 		hs := append(slices.Clone(paid.Headers),
-			kafka.Header{Key: "kafka_original-topic", Value: []byte(OrdersTopic)},
-			kafka.Header{Key: "kafka_original-partition", Value: be32(paid.Partition)},
-			kafka.Header{Key: "kafka_original-offset", Value: be64(paid.Offset)},
-			kafka.Header{Key: "kafka_original-timestamp", Value: be64(paidAt.UnixMilli())},
-			kafka.Header{Key: "kafka_original-timestamp-type", Value: []byte("CreateTime")},
-			kafka.Header{Key: "kafka_dlt-original-consumer-group", Value: []byte(NotificationGroup)},
-			kafka.Header{Key: "kafka_exception-fqcn", Value: []byte(exc)},
-			kafka.Header{Key: "kafka_exception-cause-fqcn", Value: []byte("java.net.SocketTimeoutException")},
-			kafka.Header{Key: "kafka_exception-message", Value: []byte(msg)},
-			kafka.Header{Key: "retry_topic-attempts", Value: be32(attempt)},
-			kafka.Header{Key: "retry_topic-original-timestamp", Value: big.NewInt(paidAt.UnixMilli()).Bytes()},
-			kafka.Header{Key: "retry_topic-backoff-timestamp", Value: big.NewInt(at.Add(time.Minute).UnixMilli()).Bytes()},
+			record.Header{Key: "kafka_original-topic", Value: []byte(OrdersTopic)},
+			record.Header{Key: "kafka_original-partition", Value: be32(paid.Partition)},
+			record.Header{Key: "kafka_original-offset", Value: be64(paid.Offset)},
+			record.Header{Key: "kafka_original-timestamp", Value: be64(paidAt.UnixMilli())},
+			record.Header{Key: "kafka_original-timestamp-type", Value: []byte("CreateTime")},
+			record.Header{Key: "kafka_dlt-original-consumer-group", Value: []byte(NotificationGroup)},
+			record.Header{Key: "kafka_exception-fqcn", Value: []byte(exc)},
+			record.Header{Key: "kafka_exception-cause-fqcn", Value: []byte("java.net.SocketTimeoutException")},
+			record.Header{Key: "kafka_exception-message", Value: []byte(msg)},
+			record.Header{Key: "retry_topic-attempts", Value: be32(attempt)},
+			record.Header{Key: "retry_topic-original-timestamp", Value: big.NewInt(paidAt.UnixMilli()).Bytes()},
+			record.Header{Key: "retry_topic-backoff-timestamp", Value: big.NewInt(at.Add(time.Minute).UnixMilli()).Bytes()},
 		)
-		return kafka.Record{Topic: topic, Partition: paid.Partition, Key: paid.Key, Value: paid.Value, Timestamp: at, Headers: hs}
+		return record.Record{Topic: topic, Partition: paid.Partition, Key: paid.Key, Value: paid.Value, Timestamp: at, Headers: hs}
 	}
-	failed := []kafka.Record{hop(RetryTopic, 2, paidAt.Add(2*time.Second)), hop(SpringDLT, 3, paidAt.Add(62*time.Second))}
+	failed := []record.Record{hop(RetryTopic, 2, paidAt.Add(2*time.Second)), hop(SpringDLT, 3, paidAt.Add(62*time.Second))}
 	if err := c.ProduceSync(ctx, failed); err != nil {
 		return err
 	}
@@ -294,19 +295,19 @@ func story(ctx context.Context, c *kafka.Client, now time.Time) error {
 	if _, err := dlq.NewRouter(ctx, dlq.RouteOptions{}, dlq.PartitionsOf(c)).Route(&dead, &m); err != nil {
 		return err
 	}
-	return c.ProduceSync(ctx, []kafka.Record{dead})
+	return c.ProduceSync(ctx, []record.Record{dead})
 }
 
 // ordersPartitions are the partitions of the orders topic.
-var ordersPartitions = []kafka.TopicPartition{{Topic: OrdersTopic, Partition: 0}, {Topic: OrdersTopic, Partition: 1}, {Topic: OrdersTopic, Partition: 2}}
+var ordersPartitions = []record.TopicPartition{{Topic: OrdersTopic, Partition: 0}, {Topic: OrdersTopic, Partition: 1}, {Topic: OrdersTopic, Partition: 2}}
 
 // lagging is analytics-group's position: about 60% into each partition.
-func lagging(ctx context.Context, c *kafka.Client) (map[kafka.TopicPartition]int64, error) {
+func lagging(ctx context.Context, c *kafka.Client) (map[record.TopicPartition]int64, error) {
 	offsets, err := c.LogOffsets(ctx, ordersPartitions)
 	if err != nil {
 		return nil, err
 	}
-	out := map[kafka.TopicPartition]int64{}
+	out := map[record.TopicPartition]int64{}
 	for tp, o := range offsets {
 		out[tp] = o.Start + (o.End-o.Start)*6/10
 	}
@@ -320,7 +321,7 @@ func caughtUp(ctx context.Context, c *kafka.Client) error {
 	if err != nil {
 		return err
 	}
-	ends := map[kafka.TopicPartition]int64{}
+	ends := map[record.TopicPartition]int64{}
 	for tp, o := range offsets {
 		ends[tp] = o.End
 	}
@@ -339,7 +340,7 @@ func caughtUp(ctx context.Context, c *kafka.Client) error {
 // seedConsumerGroup has a member join shipping-group with the consumer
 // protocol, which makes it a consumer group, commit about 80% of each
 // partition and leave.
-func seedConsumerGroup(ctx context.Context, c *kafka.Client, logs map[kafka.TopicPartition]kafka.LogOffsets) error {
+func seedConsumerGroup(ctx context.Context, c *kafka.Client, logs map[record.TopicPartition]record.LogOffsets) error {
 	r, err := c.NewReader(kafka.ReaderOptions{Group: ShippingGroup, Topics: []string{OrdersTopic}, GroupProtocol: "consumer"})
 	if err != nil {
 		return err
@@ -356,7 +357,7 @@ func seedConsumerGroup(ctx context.Context, c *kafka.Client, logs map[kafka.Topi
 			return err
 		}
 	}
-	commits := map[kafka.TopicPartition]int64{}
+	commits := map[record.TopicPartition]int64{}
 	for tp, o := range logs {
 		commits[tp] = o.Start + (o.End-o.Start)*8/10
 	}
@@ -366,12 +367,12 @@ func seedConsumerGroup(ctx context.Context, c *kafka.Client, logs map[kafka.Topi
 // seedShareGroup sets order-workers' start offsets about a third into
 // each partition (as if it had accepted its first 100 records: the rest is
 // its lag), and makes it start new partitions at the log start.
-func seedShareGroup(ctx context.Context, c *kafka.Client, logs map[kafka.TopicPartition]kafka.LogOffsets) error {
+func seedShareGroup(ctx context.Context, c *kafka.Client, logs map[record.TopicPartition]record.LogOffsets) error {
 	if err := c.AlterGroupConfig(ctx, OrderWorkers, map[string]string{"share.auto.offset.reset": "earliest"}, nil, false); err != nil {
 		return err
 	}
 	const accepted = 100
-	starts := map[kafka.TopicPartition]int64{}
+	starts := map[record.TopicPartition]int64{}
 	n := int64(len(logs))
 	for tp, o := range logs {
 		done := accepted / n

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -40,7 +40,7 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("%+v", s)
 	}
 	var buf bytes.Buffer
-	if err := format.WriteJSON(&buf, s); err != nil {
+	if err := output.WriteJSON(&buf, s); err != nil {
 		t.Fatal(err)
 	}
 	path := "testdata/quorum.json.golden"

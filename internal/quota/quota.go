@@ -13,8 +13,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/suggest"
 )
 
@@ -383,7 +383,7 @@ func Human(key string, q Value) string {
 		return s
 	}
 	if k.Unit == "bytes/s" && v == math.Trunc(v) && v >= 1024 {
-		return s + " (" + format.Bytes(int64(v)) + "/s)"
+		return s + " (" + output.Bytes(int64(v)) + "/s)"
 	}
 	return s + " " + k.Unit
 }

@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Checkpoint is a replay's plan and progress, saved after every commit so
@@ -41,15 +41,15 @@ type Progress struct {
 	Next  int64 `json:"next"` // the first offset not yet acknowledged by the target
 }
 
-func key(tp kafka.TopicPartition) string { return tp.Topic + "/" + strconv.Itoa(int(tp.Partition)) }
+func key(tp record.TopicPartition) string { return tp.Topic + "/" + strconv.Itoa(int(tp.Partition)) }
 
-func parseKey(k string) (kafka.TopicPartition, error) {
+func parseKey(k string) (record.TopicPartition, error) {
 	i := strings.LastIndexByte(k, '/')
 	p, err := strconv.Atoi(k[i+1:])
 	if i < 0 || err != nil {
-		return kafka.TopicPartition{}, fmt.Errorf("checkpoint: bad partition key %q", k)
+		return record.TopicPartition{}, fmt.Errorf("checkpoint: bad partition key %q", k)
 	}
-	return kafka.TopicPartition{Topic: k[:i], Partition: int32(p)}, nil
+	return record.TopicPartition{Topic: k[:i], Partition: int32(p)}, nil
 }
 
 // NewCheckpoint records a fresh plan.
@@ -76,7 +76,7 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 
 // Remaining is the plan of what is left: from each partition's Next to its End.
 func (cp *Checkpoint) Remaining() (*pipeline.Plan, error) {
-	plan := &pipeline.Plan{Start: map[kafka.TopicPartition]int64{}, End: map[kafka.TopicPartition]int64{}}
+	plan := &pipeline.Plan{Start: map[record.TopicPartition]int64{}, End: map[record.TopicPartition]int64{}}
 	for k, p := range cp.Partitions {
 		tp, err := parseKey(k)
 		if err != nil {
@@ -88,8 +88,8 @@ func (cp *Checkpoint) Remaining() (*pipeline.Plan, error) {
 }
 
 // Partitions lists the checkpoint's partitions, sorted.
-func (cp *Checkpoint) TopicPartitions() []kafka.TopicPartition {
-	var tps []kafka.TopicPartition
+func (cp *Checkpoint) TopicPartitions() []record.TopicPartition {
+	var tps []record.TopicPartition
 	for k := range cp.Partitions {
 		if tp, err := parseKey(k); err == nil {
 			tps = append(tps, tp)
@@ -155,7 +155,7 @@ func (s *Source) Unwrap() pipeline.Source { return s.Source }
 func (s *Source) Commits() bool { return true }
 
 // Commit implements pipeline.Source.
-func (s *Source) Commit(ctx context.Context, offsets map[kafka.TopicPartition]int64) error {
+func (s *Source) Commit(ctx context.Context, offsets map[record.TopicPartition]int64) error {
 	s.CP.mu.Lock()
 	for tp, off := range offsets {
 		if p := s.CP.Partitions[key(tp)]; p != nil && off > p.Next {

@@ -11,14 +11,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
-// envelope encodes records as the lossless JSON envelope, one per line.
-func envelope(eo format.EnvelopeOptions) pipeline.Encoder {
-	return func(dst []byte, r *kafka.Record) []byte { return format.AppendEnvelope(dst, r, eo) }
+// envelopeEncoder encodes records as the lossless JSON envelope, one per line.
+func envelopeEncoder(eo envelope.Options) pipeline.Encoder {
+	return func(dst []byte, r *record.Record) []byte { return envelope.Append(dst, r, eo) }
 }
 
 // FileSink appends envelopes to a file (gzip-compressed when the name ends
@@ -33,7 +33,7 @@ type FileSink struct {
 
 // NewFileSink opens path for appending envelopes written with eo (which
 // may add decoded values beside the raw ones).
-func NewFileSink(path string, eo format.EnvelopeOptions) (*FileSink, error) {
+func NewFileSink(path string, eo envelope.Options) (*FileSink, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func NewFileSink(path string, eo format.EnvelopeOptions) (*FileSink, error) {
 	if strings.HasSuffix(path, ".gz") {
 		s.gz = gzip.NewWriter(f)
 	}
-	s.StreamSink = pipeline.NewStreamSink(&syncWriter{s}, envelope(eo))
+	s.StreamSink = pipeline.NewStreamSink(&syncWriter{s}, envelopeEncoder(eo))
 	s.StreamSink.Durable = s.sync
 	return s, nil
 }
@@ -92,7 +92,7 @@ type ExecSink struct {
 // NewExecSink starts `sh -c command` with the given stdout and stderr
 // (streamctl's own: a projection script's output is the replay's output),
 // and writes envelopes (with eo) to its stdin.
-func NewExecSink(ctx context.Context, command string, eo format.EnvelopeOptions, stdout, stderr io.Writer) (*ExecSink, error) {
+func NewExecSink(ctx context.Context, command string, eo envelope.Options, stdout, stderr io.Writer) (*ExecSink, error) {
 	c := exec.Command("sh", "-c", command)
 	if f, ok := stdout.(interface{ OSFile() *os.File }); ok {
 		// streamctl's own stdout: the child writes to the terminal or file
@@ -109,12 +109,12 @@ func NewExecSink(ctx context.Context, command string, eo format.EnvelopeOptions,
 	}
 	s := &ExecSink{cmd: c, stdin: stdin, done: make(chan error, 1)}
 	go func() { s.done <- c.Wait() }()
-	s.StreamSink = pipeline.NewStreamSink(stdin, envelope(eo))
+	s.StreamSink = pipeline.NewStreamSink(stdin, envelopeEncoder(eo))
 	return s, nil
 }
 
 // Write implements pipeline.Sink and remembers the last record handed over.
-func (s *ExecSink) Write(ctx context.Context, rec *kafka.Record, t pipeline.Ticket) error {
+func (s *ExecSink) Write(ctx context.Context, rec *record.Record, t pipeline.Ticket) error {
 	select {
 	case err := <-s.done:
 		s.done <- err

@@ -6,21 +6,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // groupSource stands for a group reader's source: it yields the records
 // sent on it, says whether another is at hand, and revokes partitions when
 // asked, from Next, as a group reader does during a rebalance.
 type groupSource struct {
-	recs     chan *kafka.Record
-	revokes  chan []kafka.TopicPartition
+	recs     chan *record.Record
+	revokes  chan []record.TopicPartition
 	revoked  chan bool // whether a revocation found a callback to call
-	onRevoke func(parts []kafka.TopicPartition, lost bool)
+	onRevoke func(parts []record.TopicPartition, lost bool)
 }
 
-func (s *groupSource) Next(ctx context.Context) (*kafka.Record, error) {
+func (s *groupSource) Next(ctx context.Context) (*record.Record, error) {
 	for {
 		select {
 		case r := <-s.recs:
@@ -35,9 +35,9 @@ func (s *groupSource) Next(ctx context.Context) (*kafka.Record, error) {
 		}
 	}
 }
-func (s *groupSource) Commit(context.Context, map[kafka.TopicPartition]int64) error { return nil }
-func (s *groupSource) Buffered() bool                                               { return len(s.recs) > 0 }
-func (s *groupSource) OnRevoke(fn func(parts []kafka.TopicPartition, lost bool))    { s.onRevoke = fn }
+func (s *groupSource) Commit(context.Context, map[record.TopicPartition]int64) error { return nil }
+func (s *groupSource) Buffered() bool                                                { return len(s.recs) > 0 }
+func (s *groupSource) OnRevoke(fn func(parts []record.TopicPartition, lost bool))    { s.onRevoke = fn }
 
 // lines hands each write to the test.
 type lines chan string
@@ -53,12 +53,12 @@ func (w lines) Write(p []byte) (int, error) {
 // what was acknowledged of the revoked partitions into the checkpoint at
 // once. Wrapped by embedding alone, both were hidden from the pipeline.
 func TestCheckpointSourceKeepsTheWrappedSourcesCapabilities(t *testing.T) {
-	tp := kafka.TopicPartition{Topic: "order-events", Partition: 0}
-	plan := &pipeline.Plan{Start: map[kafka.TopicPartition]int64{tp: 0}, End: map[kafka.TopicPartition]int64{tp: 100}}
+	tp := record.TopicPartition{Topic: "order-events", Partition: 0}
+	plan := &pipeline.Plan{Start: map[record.TopicPartition]int64{tp: 0}, End: map[record.TopicPartition]int64{tp: 100}}
 	cp := NewCheckpoint(filepath.Join(t.TempDir(), "cp.json"), "r1", []string{tp.Topic}, "exec", plan)
-	src := &groupSource{recs: make(chan *kafka.Record, 10), revokes: make(chan []kafka.TopicPartition), revoked: make(chan bool)}
+	src := &groupSource{recs: make(chan *record.Record, 10), revokes: make(chan []record.TopicPartition), revoked: make(chan bool)}
 	out := make(lines, 10)
-	sink := pipeline.NewStreamSink(out, func(dst []byte, rec *kafka.Record) []byte { return append(append(dst, rec.Value...), '\n') })
+	sink := pipeline.NewStreamSink(out, func(dst []byte, rec *record.Record) []byte { return append(append(dst, rec.Value...), '\n') })
 	p := &pipeline.Pipeline{Source: &Source{Source: src, CP: cp}, Sink: sink, CommitInterval: time.Hour}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -72,7 +72,7 @@ func TestCheckpointSourceKeepsTheWrappedSourcesCapabilities(t *testing.T) {
 		<-done
 	}()
 	for i, v := range []string{"first", "second"} {
-		src.recs <- &kafka.Record{Topic: tp.Topic, Partition: tp.Partition, Offset: int64(i), Value: []byte(v)}
+		src.recs <- &record.Record{Topic: tp.Topic, Partition: tp.Partition, Offset: int64(i), Value: []byte(v)}
 		select {
 		case got := <-out:
 			if got != v+"\n" {
@@ -82,7 +82,7 @@ func TestCheckpointSourceKeepsTheWrappedSourcesCapabilities(t *testing.T) {
 			t.Fatalf("%q not handed on while the source waits for more", v)
 		}
 	}
-	src.revokes <- []kafka.TopicPartition{tp}
+	src.revokes <- []record.TopicPartition{tp}
 	if !<-src.revoked {
 		t.Fatal("the pipeline did not ask the wrapped source for its revocations")
 	}

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // HeaderReplayID is the idempotency header of a replay's topic copies. Its
@@ -21,7 +21,7 @@ const HeaderReplayID = "streamctl-replay-id"
 // EventType keeps records whose event type is one of types: the value of
 // header field, or else the top-level JSON field of that name in the value.
 func EventType(field string, types []string) pipeline.Step {
-	return func(rec *kafka.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		t, ok := TypeOf(rec, field)
 		return ok && slices.Contains(types, t), nil
 	}
@@ -30,7 +30,7 @@ func EventType(field string, types []string) pipeline.Step {
 // TypeOf is a record's event type: the value of header field, or else the
 // top-level JSON string field of that name in the value; ok is false when
 // neither is there.
-func TypeOf(rec *kafka.Record, field string) (string, bool) {
+func TypeOf(rec *record.Record, field string) (string, bool) {
 	for _, h := range rec.Headers {
 		if h.Key == field {
 			return string(h.Value), true
@@ -48,10 +48,10 @@ func TypeOf(rec *kafka.Record, field string) (string, bool) {
 }
 
 // SetHeaders replaces (or adds) headers by name.
-func SetHeaders(set []kafka.Header) pipeline.Step {
-	return func(rec *kafka.Record) (bool, error) {
+func SetHeaders(set []record.Header) pipeline.Step {
+	return func(rec *record.Record) (bool, error) {
 		for _, h := range set {
-			rec.Headers = slices.DeleteFunc(rec.Headers, func(x kafka.Header) bool { return x.Key == h.Key })
+			rec.Headers = slices.DeleteFunc(rec.Headers, func(x record.Header) bool { return x.Key == h.Key })
 			rec.Headers = append(rec.Headers, h)
 		}
 		return true, nil
@@ -60,8 +60,8 @@ func SetHeaders(set []kafka.Header) pipeline.Step {
 
 // DropHeaders removes every header with one of the names.
 func DropHeaders(names []string) pipeline.Step {
-	return func(rec *kafka.Record) (bool, error) {
-		rec.Headers = slices.DeleteFunc(rec.Headers, func(h kafka.Header) bool { return slices.Contains(names, h.Key) })
+	return func(rec *record.Record) (bool, error) {
+		rec.Headers = slices.DeleteFunc(rec.Headers, func(h record.Header) bool { return slices.Contains(names, h.Key) })
 		return true, nil
 	}
 }
@@ -73,8 +73,8 @@ func Idempotency(replayID string) pipeline.Step {
 	// allocated per record: this runs for every record copied. A slab stays
 	// alive while a record points into it; the Writer copies the bytes.
 	var values []byte
-	var headers []kafka.Header
-	return func(rec *kafka.Record) (bool, error) {
+	var headers []record.Header
+	return func(rec *record.Record) (bool, error) {
 		need := len(replayID) + len(rec.Topic) + 3 + 2*20 // three slashes, two int64s at most
 		if cap(values)-len(values) < need {
 			values = make([]byte, 0, max(64<<10, need))
@@ -84,13 +84,13 @@ func Idempotency(replayID string) pipeline.Step {
 		values = append(append(values, rec.Topic...), '/')
 		values = append(strconv.AppendInt(values, int64(rec.Partition), 10), '/')
 		values = strconv.AppendInt(values, rec.Offset, 10)
-		h := kafka.Header{Key: HeaderReplayID, Value: values[start:len(values):len(values)]}
+		h := record.Header{Key: HeaderReplayID, Value: values[start:len(values):len(values)]}
 		if len(rec.Headers) > 0 {
 			rec.Headers = append(rec.Headers, h)
 			return true, nil
 		}
 		if len(headers) == cap(headers) {
-			headers = make([]kafka.Header, 0, 1024)
+			headers = make([]record.Header, 0, 1024)
 		}
 		headers = append(headers, h)
 		rec.Headers = headers[len(headers)-1 : len(headers) : len(headers)]

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Every copy keeps its own idempotency value after many more records went
@@ -12,11 +12,11 @@ import (
 // stay in front of it.
 func TestIdempotencyHeaderPerRecord(t *testing.T) {
 	step := Idempotency("orders/v2") // a '/' in the id: consumers split from the right
-	var recs []*kafka.Record
+	var recs []*record.Record
 	for i := range 10000 { // several slabs of values and of headers
-		rec := &kafka.Record{Topic: "order-events", Partition: int32(i % 3), Offset: int64(i)}
+		rec := &record.Record{Topic: "order-events", Partition: int32(i % 3), Offset: int64(i)}
 		if i%7 == 0 {
-			rec.Headers = []kafka.Header{{Key: "type", Value: []byte("OrderPaid")}}
+			rec.Headers = []record.Header{{Key: "type", Value: []byte("OrderPaid")}}
 		}
 		if keep, err := step(rec); !keep || err != nil {
 			t.Fatalf("record %d: keep %v, err %v", i, keep, err)
@@ -38,7 +38,7 @@ func TestIdempotencyHeaderPerRecord(t *testing.T) {
 	}
 	// A later step appending to one record's headers must not reach
 	// another's: the slices end where their header does.
-	recs[1].Headers = append(recs[1].Headers, kafka.Header{Key: "x"})
+	recs[1].Headers = append(recs[1].Headers, record.Header{Key: "x"})
 	if len(recs[2].Headers) != 1 || recs[2].Headers[0].Key != HeaderReplayID {
 		t.Fatalf("record 2's headers changed by appending to record 1's: %v", recs[2].Headers)
 	}

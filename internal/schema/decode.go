@@ -6,8 +6,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/envelope"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Sides says which parts of a record --decode reads: the value, the key,
@@ -41,12 +41,12 @@ type RecordDecoder struct {
 	// Replace puts the decoded JSON in the record's key and value.
 	Replace bool
 
-	rec          *kafka.Record
+	rec          *record.Record
 	keyD, valueD decoded
 }
 
 type decoded struct {
-	format.Decoded
+	envelope.Decoded
 	ok bool
 }
 
@@ -54,7 +54,7 @@ type decoded struct {
 // registry (RegistryDecoder) or a local schema file (FileDecoder).
 type SideDecoder interface {
 	// decode appends b decoded as JSON to dst.JSON[:0].
-	decode(ctx context.Context, dst *format.Decoded, b []byte) error
+	decode(ctx context.Context, dst *envelope.Decoded, b []byte) error
 }
 
 // NewRecordDecoder decodes the keys with key and the values with value (a
@@ -67,7 +67,7 @@ func NewRecordDecoder(ctx context.Context, key, value SideDecoder) *RecordDecode
 // tombstone, a record without a key) passes undecoded; one that cannot be
 // decoded stops the run with an error the pipeline prefixes with the
 // record's topic, partition and offset.
-func (d *RecordDecoder) Step(rec *kafka.Record) (bool, error) {
+func (d *RecordDecoder) Step(rec *record.Record) (bool, error) {
 	d.rec = rec
 	if err := d.side(&d.keyD, d.key, rec.Key); err != nil {
 		return false, err
@@ -98,8 +98,8 @@ func (d *RecordDecoder) side(out *decoded, dec SideDecoder, b []byte) error {
 	return nil
 }
 
-// Envelope returns what Step decoded of rec, for format.EnvelopeOptions.
-func (d *RecordDecoder) Envelope(rec *kafka.Record) (key, value format.Decoded) {
+// Envelope returns what Step decoded of rec, for envelope.Options.
+func (d *RecordDecoder) Envelope(rec *record.Record) (key, value envelope.Decoded) {
 	if rec != d.rec {
 		return
 	}
@@ -114,7 +114,7 @@ func (d *RecordDecoder) Envelope(rec *kafka.Record) (key, value format.Decoded) 
 
 // ValueJSON returns rec's decoded value, or its raw value when Step did not
 // decode one, for filters that read JSON (--where) ahead of a lossless sink.
-func (d *RecordDecoder) ValueJSON(rec *kafka.Record) []byte {
+func (d *RecordDecoder) ValueJSON(rec *record.Record) []byte {
 	if rec == d.rec && d.valueD.ok {
 		return d.valueD.JSON
 	}
@@ -123,8 +123,8 @@ func (d *RecordDecoder) ValueJSON(rec *kafka.Record) []byte {
 
 // OnDecoded runs step (a --where filter) on the decoded value of each
 // record, for pipelines whose sink keeps the raw bytes.
-func (d *RecordDecoder) OnDecoded(step func(*kafka.Record) (bool, error)) func(*kafka.Record) (bool, error) {
-	return func(rec *kafka.Record) (bool, error) {
+func (d *RecordDecoder) OnDecoded(step func(*record.Record) (bool, error)) func(*record.Record) (bool, error) {
+	return func(rec *record.Record) (bool, error) {
 		raw := rec.Value
 		rec.Value = d.ValueJSON(rec)
 		keep, err := step(rec)
@@ -144,12 +144,12 @@ type registrySide struct {
 	what string
 }
 
-func (r registrySide) decode(ctx context.Context, dst *format.Decoded, b []byte) error {
+func (r registrySide) decode(ctx context.Context, dst *envelope.Decoded, b []byte) error {
 	id, js, err := r.reg.AppendJSON(ctx, dst.JSON[:0], b)
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.what, err)
 	}
-	*dst = format.Decoded{SchemaID: id, Framed: true, JSON: js}
+	*dst = envelope.Decoded{SchemaID: id, Framed: true, JSON: js}
 	return nil
 }
 
@@ -184,7 +184,7 @@ type fileSide struct {
 	index []int
 }
 
-func (f *fileSide) decode(_ context.Context, dst *format.Decoded, b []byte) error {
+func (f *fileSide) decode(_ context.Context, dst *envelope.Decoded, b []byte) error {
 	payload, index, id := b, f.index, 0
 	if !f.o.Unframed {
 		var err error
@@ -208,6 +208,6 @@ func (f *fileSide) decode(_ context.Context, dst *format.Decoded, b []byte) erro
 		}
 		return fmt.Errorf("%s: %w", f.what, err)
 	}
-	*dst = format.Decoded{SchemaID: id, Framed: !f.o.Unframed, Binary: f.s.Type != sr.TypeJSON, JSON: js}
+	*dst = envelope.Decoded{SchemaID: id, Framed: !f.o.Unframed, Binary: f.s.Type != sr.TypeJSON, JSON: js}
 	return nil
 }

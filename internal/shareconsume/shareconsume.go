@@ -13,13 +13,14 @@ import (
 
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Source is a share-group member: batches of records, each acknowledged.
 type Source interface {
 	// Poll waits up to wait for a batch; empty when none came.
-	Poll(ctx context.Context, wait time.Duration) ([]*kafka.Record, error)
-	Ack(tp kafka.TopicPartition, offset int64, t kafka.AckType)
+	Poll(ctx context.Context, wait time.Duration) ([]*record.Record, error)
+	Ack(tp record.TopicPartition, offset int64, t kafka.AckType)
 	// Commit sends the acknowledgements and waits for the answers.
 	Commit(ctx context.Context) error
 }
@@ -31,7 +32,7 @@ type Joining interface {
 }
 
 // Predicate picks records by their content (a jq expression).
-type Predicate func(rec *kafka.Record) (bool, error)
+type Predicate func(rec *record.Record) (bool, error)
 
 // Options shape a run.
 type Options struct {
@@ -116,13 +117,13 @@ func (r *run) full() bool { return r.opts.Limit > 0 && r.wrote >= r.opts.Limit }
 // predicate or dropped by a step at once, the written ones when the sink
 // has flushed them, and those after a stop (ctx, limit, an error)
 // RELEASE.
-func (r *run) batch(ctx context.Context, batch []*kafka.Record) error {
+func (r *run) batch(ctx context.Context, batch []*record.Record) error {
 	src, sink, opts, sum := r.src, r.sink, r.opts, &r.sum
 	var runErr error
 	i := 0
 	for ; i < len(batch) && runErr == nil && ctx.Err() == nil && !r.full(); i++ {
 		rec := batch[i]
-		tp := kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
+		tp := record.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
 		ack := func(t kafka.AckType, n *int64) { src.Ack(tp, rec.Offset, t); *n++ }
 		if picked, err := pick(opts.Reject, rec); err != nil || picked {
 			runErr = err
@@ -159,7 +160,7 @@ func (r *run) batch(ctx context.Context, batch []*kafka.Record) error {
 		i-- // the record that failed was not handled
 	}
 	for _, rec := range batch[max(i, 0):] {
-		src.Ack(kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, rec.Offset, kafka.AckRelease)
+		src.Ack(record.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}, rec.Offset, kafka.AckRelease)
 		sum.Unwritten++
 	}
 	// The sink acknowledges what it wrote as it flushes (see acker).
@@ -169,14 +170,14 @@ func (r *run) batch(ctx context.Context, batch []*kafka.Record) error {
 	return runErr
 }
 
-func pick(p Predicate, rec *kafka.Record) (bool, error) {
+func pick(p Predicate, rec *record.Record) (bool, error) {
 	if p == nil {
 		return false, nil
 	}
 	return p(rec)
 }
 
-func apply(steps []pipeline.Step, rec *kafka.Record) (bool, error) {
+func apply(steps []pipeline.Step, rec *record.Record) (bool, error) {
 	for _, step := range steps {
 		keep, err := step(rec)
 		if err != nil || !keep {

@@ -12,12 +12,13 @@ import (
 
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // fakeSource hands out its batches, then nothing, and records every
 // acknowledgement and when it was made relative to the output.
 type fakeSource struct {
-	batches [][]*kafka.Record
+	batches [][]*record.Record
 	acks    map[int64]kafka.AckType
 	order   []string // "ack OFFSET TYPE" and "commit", in order
 	out     *bytes.Buffer
@@ -25,7 +26,7 @@ type fakeSource struct {
 	atAck map[int64]string
 }
 
-func (f *fakeSource) Poll(ctx context.Context, wait time.Duration) ([]*kafka.Record, error) {
+func (f *fakeSource) Poll(ctx context.Context, wait time.Duration) ([]*record.Record, error) {
 	if len(f.batches) == 0 {
 		select {
 		case <-ctx.Done():
@@ -38,7 +39,7 @@ func (f *fakeSource) Poll(ctx context.Context, wait time.Duration) ([]*kafka.Rec
 	return b, nil
 }
 
-func (f *fakeSource) Ack(tp kafka.TopicPartition, offset int64, t kafka.AckType) {
+func (f *fakeSource) Ack(tp record.TopicPartition, offset int64, t kafka.AckType) {
 	if _, dup := f.acks[offset]; dup {
 		panic(fmt.Sprintf("offset %d acknowledged twice", offset))
 	}
@@ -52,22 +53,22 @@ func (f *fakeSource) Commit(context.Context) error {
 	return nil
 }
 
-func records(from, n int) []*kafka.Record {
-	var out []*kafka.Record
+func records(from, n int) []*record.Record {
+	var out []*record.Record
 	for i := from; i < from+n; i++ {
-		out = append(out, &kafka.Record{Topic: "t", Partition: 0, Offset: int64(i), Value: []byte(strconv.Itoa(i))})
+		out = append(out, &record.Record{Topic: "t", Partition: 0, Offset: int64(i), Value: []byte(strconv.Itoa(i))})
 	}
 	return out
 }
 
-func valueLine(dst []byte, r *kafka.Record) []byte { return append(append(dst, r.Value...), '\n') }
+func valueLine(dst []byte, r *record.Record) []byte { return append(append(dst, r.Value...), '\n') }
 
-func newFake(out *bytes.Buffer, batches ...[]*kafka.Record) *fakeSource {
+func newFake(out *bytes.Buffer, batches ...[]*record.Record) *fakeSource {
 	return &fakeSource{batches: batches, acks: map[int64]kafka.AckType{}, atAck: map[int64]string{}, out: out}
 }
 
 func valueIs(mod int) Predicate {
-	return func(r *kafka.Record) (bool, error) {
+	return func(r *record.Record) (bool, error) {
 		v, _ := strconv.Atoi(string(r.Value))
 		return v%mod == 0, nil
 	}
@@ -79,7 +80,7 @@ func valueIs(mod int) Predicate {
 func TestEveryRecordAcknowledgedOnceAfterItsCopyIsWritten(t *testing.T) {
 	var out bytes.Buffer
 	src := newFake(&out, records(0, 10), records(10, 10))
-	dropOdd := func(r *kafka.Record) (bool, error) {
+	dropOdd := func(r *record.Record) (bool, error) {
 		v, _ := strconv.Atoi(string(r.Value))
 		return v%2 == 0 || v%3 == 0, nil // of those not picked before: drops 1, 7, 11, 13, 17, 19
 	}
@@ -138,7 +139,7 @@ func TestStopReleasesWhatWasNotWritten(t *testing.T) {
 	stopAfter := 3
 	src = newFake(&out, records(0, 10))
 	n := 0
-	step := func(*kafka.Record) (bool, error) {
+	step := func(*record.Record) (bool, error) {
 		n++
 		if n == stopAfter {
 			cancel() // Ctrl-C while the third record is handled

@@ -3,7 +3,7 @@ package trace
 import (
 	"context"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // follow hands the window's entries to OnEntry, then reads on from the
@@ -11,7 +11,7 @@ import (
 // is cancelled (it returns ctx's error): each is linked to what the trace has seen so far, given the
 // groups' progress as it is then, and handed to OnEntry in the order it
 // arrives.
-func follow(ctx context.Context, s *scan, from map[kafka.TopicPartition]int64, res *Result) error {
+func follow(ctx context.Context, s *scan, from map[record.TopicPartition]int64, res *Result) error {
 	seen := res.Timeline
 	chains := len(res.Chains)
 	for _, e := range seen {

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/streamctl/streamctl/internal/group"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // handled fills each entry's Groups: every group reading its topic (or
@@ -40,13 +40,13 @@ type standing struct {
 }
 
 // progress indexes the groups' positions by partition.
-func progress(lags []group.Lag) map[kafka.TopicPartition][]standing {
-	out := map[kafka.TopicPartition][]standing{}
+func progress(lags []group.Lag) map[record.TopicPartition][]standing {
+	out := map[record.TopicPartition][]standing{}
 	for i := range lags {
 		l := &lags[i]
 		for j := range l.Partitions {
 			p := &l.Partitions[j]
-			tp := kafka.TopicPartition{Topic: p.Topic, Partition: p.Partition}
+			tp := record.TopicPartition{Topic: p.Topic, Partition: p.Partition}
 			out[tp] = append(out[tp], standing{l, p})
 		}
 	}
@@ -65,9 +65,9 @@ func progress(lags []group.Lag) map[kafka.TopicPartition][]standing {
 }
 
 // handlings is what each group has done with e.
-func handlings(e *Entry, byTP map[kafka.TopicPartition][]standing) []Handling {
+func handlings(e *Entry, byTP map[record.TopicPartition][]standing) []Handling {
 	out := []Handling{}
-	for _, s := range byTP[kafka.TopicPartition{Topic: e.Record.Topic, Partition: e.Record.Partition}] {
+	for _, s := range byTP[record.TopicPartition{Topic: e.Record.Topic, Partition: e.Record.Partition}] {
 		// A share group's position is its start offset (it commits none).
 		pos := s.part.CommittedOffset
 		if pos == nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
@@ -31,7 +32,7 @@ type kafkaCluster struct{ *kafka.Client }
 const queueKB = 1024
 
 // Read reads what consumers read: committed records only.
-func (k kafkaCluster) Read(start, end map[kafka.TopicPartition]int64) (pipeline.Source, func(), error) {
+func (k kafkaCluster) Read(start, end map[record.TopicPartition]int64) (pipeline.Source, func(), error) {
 	r, err := k.NewReader(kafka.ReaderOptions{Start: start, ReadCommitted: true, QueueKB: queueKB})
 	if err != nil {
 		return nil, nil, err

@@ -5,17 +5,17 @@ import (
 	"slices"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // coords are a record's place in Kafka.
 type coords struct {
-	kafka.TopicPartition
+	record.TopicPartition
 	Offset int64
 }
 
 func (e *Entry) coords() coords {
-	return coords{kafka.TopicPartition{Topic: e.Record.Topic, Partition: e.Record.Partition}, e.Record.Offset}
+	return coords{record.TopicPartition{Topic: e.Record.Topic, Partition: e.Record.Partition}, e.Record.Offset}
 }
 
 // link orders the entries into the timeline, numbers them, links each hop
@@ -40,7 +40,7 @@ func link(entries []Entry) ([]Entry, []Chain) {
 		if o == nil || o.Partition == nil || o.Offset == nil {
 			continue
 		}
-		if j, ok := at[coords{kafka.TopicPartition{Topic: o.Topic, Partition: *o.Partition}, *o.Offset}]; ok && j != i {
+		if j, ok := at[coords{record.TopicPartition{Topic: o.Topic, Partition: *o.Partition}, *o.Offset}]; ok && j != i {
 			parent[i], how[i] = j, o.By
 		}
 	}

@@ -10,9 +10,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/streamctl/streamctl/internal/dlq"
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/envelope"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
 	"github.com/streamctl/streamctl/internal/schema"
 )
@@ -31,11 +32,11 @@ type scan struct {
 // run reads every partition from start up to end (nil: follow, handing
 // entries to emit instead of keeping them) and returns the entries, the
 // number of records read and whether MaxRecords cut the read short.
-func (s *scan) run(ctx context.Context, start, end map[kafka.TopicPartition]int64) ([]Entry, int64, bool, error) {
+func (s *scan) run(ctx context.Context, start, end map[record.TopicPartition]int64) ([]Entry, int64, bool, error) {
 	return s.read(ctx, start, end, nil)
 }
 
-func (s *scan) read(ctx context.Context, start, end map[kafka.TopicPartition]int64, emit func(Entry) error) ([]Entry, int64, bool, error) {
+func (s *scan) read(ctx context.Context, start, end map[record.TopicPartition]int64, emit func(Entry) error) ([]Entry, int64, bool, error) {
 	groups := split(start, end, s.opts.Readers)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -66,9 +67,9 @@ var errTruncated = errors.New("--max-records reached")
 // split deals the partitions with records to read out to at most n
 // readers, the largest first to the least loaded, so that the readers
 // finish together. A partition without an end (follow) counts as large.
-func split(start, end map[kafka.TopicPartition]int64, n int) [][]kafka.TopicPartition {
+func split(start, end map[record.TopicPartition]int64, n int) [][]record.TopicPartition {
 	type part struct {
-		tp   kafka.TopicPartition
+		tp   record.TopicPartition
 		size int64
 	}
 	var parts []part
@@ -97,7 +98,7 @@ func split(start, end map[kafka.TopicPartition]int64, n int) [][]kafka.TopicPart
 		return int(a.tp.Partition - b.tp.Partition)
 	})
 	n = max(1, min(n, len(parts)))
-	out := make([][]kafka.TopicPartition, n)
+	out := make([][]record.TopicPartition, n)
 	load := make([]int64, n)
 	for _, p := range parts {
 		i := slices.Index(load, slices.Min(load))
@@ -111,11 +112,11 @@ func split(start, end map[kafka.TopicPartition]int64, n int) [][]kafka.TopicPart
 }
 
 // reader runs one pipeline over tps and returns how many records it read.
-func (s *scan) reader(ctx context.Context, tps []kafka.TopicPartition, start, end map[kafka.TopicPartition]int64, emit func(Entry) error, cancel context.CancelCauseFunc) (int64, error) {
-	from := make(map[kafka.TopicPartition]int64, len(tps))
-	var to map[kafka.TopicPartition]int64
+func (s *scan) reader(ctx context.Context, tps []record.TopicPartition, start, end map[record.TopicPartition]int64, emit func(Entry) error, cancel context.CancelCauseFunc) (int64, error) {
+	from := make(map[record.TopicPartition]int64, len(tps))
+	var to map[record.TopicPartition]int64
 	if end != nil {
-		to = make(map[kafka.TopicPartition]int64, len(tps))
+		to = make(map[record.TopicPartition]int64, len(tps))
 	}
 	for _, tp := range tps {
 		from[tp] = start[tp]
@@ -163,7 +164,7 @@ type entrySink struct {
 
 // decode decodes values in the registry's framing and leaves others as they
 // are: a trace crosses topics of every kind.
-func (k *entrySink) decode(rec *kafka.Record) (bool, error) {
+func (k *entrySink) decode(rec *record.Record) (bool, error) {
 	if v := rec.Value; len(v) < 5 || v[0] != 0 {
 		return true, nil
 	}
@@ -177,7 +178,7 @@ func (k *entrySink) Start(ack pipeline.Acker) { k.ack = ack }
 
 func (k *entrySink) Flush(context.Context) error { return nil }
 
-func (k *entrySink) Write(_ context.Context, rec *kafka.Record, t pipeline.Ticket) error {
+func (k *entrySink) Write(_ context.Context, rec *record.Record, t pipeline.Ticket) error {
 	k.ack.Ack(t, nil)
 	e := k.entry(rec)
 	if k.emit != nil {
@@ -195,15 +196,15 @@ func (k *entrySink) Write(_ context.Context, rec *kafka.Record, t pipeline.Ticke
 }
 
 // entry describes rec, before linking.
-func (k *entrySink) entry(rec *kafka.Record) Entry {
-	eo := format.EnvelopeOptions{}
+func (k *entrySink) entry(rec *record.Record) Entry {
+	eo := envelope.Options{}
 	value := rec.Value
 	if k.dec != nil {
 		eo.Decoded = k.dec.Envelope
 		value = k.dec.ValueJSON(rec)
 	}
 	e := Entry{ts: rec.Timestamp}
-	_ = json.Unmarshal(format.AppendEnvelope(nil, rec, eo), &e.Record)
+	_ = json.Unmarshal(envelope.Append(nil, rec, eo), &e.Record)
 	if e.Record.Headers == nil {
 		e.Record.Headers = []dlq.EnvelopeHeader{}
 	}
@@ -247,7 +248,7 @@ func summary(v []byte) string {
 	case v == nil:
 		return "<null>"
 	case !utf8.Valid(v):
-		return "<" + format.Bytes(int64(len(v))) + " binary>"
+		return "<" + output.Bytes(int64(len(v))) + " binary>"
 	}
 	out := make([]rune, 0, min(len(v), summaryMax))
 	for _, r := range string(v) {

@@ -8,8 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // Header is the table's columns; wide adds the chain's number.
@@ -25,9 +25,9 @@ func Header(wide bool) []string {
 func Row(e *Entry, wide bool) []string {
 	r := []string{strconv.Itoa(e.ID), e.ts.Local().Format(time.DateTime + ".000"), e.Record.Topic,
 		strconv.Itoa(int(e.Record.Partition)), strconv.FormatInt(e.Record.Offset, 10), keyCell(e),
-		orDash(e.EventType), hopCell(e), orDash(errorCell(e)), orDash(groupsCell(e.Groups)), e.summary}
+		output.OrDash(e.EventType), hopCell(e), output.OrDash(errorCell(e)), output.OrDash(groupsCell(e.Groups)), e.summary}
 	if wide {
-		r = append(r, orDash(chainCell(e.Chain)))
+		r = append(r, output.OrDash(chainCell(e.Chain)))
 	}
 	return r
 }
@@ -47,12 +47,12 @@ func chainCell(n int) string {
 }
 
 // Grids is the timeline as one table.
-func (r *Result) Grids(wide bool) []*format.Grid {
-	g := format.NewGrid(Header(wide)...)
+func (r *Result) Grids(wide bool) []*output.Grid {
+	g := output.NewGrid(Header(wide)...)
 	for i := range r.Timeline {
 		g.Row(Row(&r.Timeline[i], wide)...)
 	}
-	return []*format.Grid{g}
+	return []*output.Grid{g}
 }
 
 // Summary is one line on what the trace found, for stderr.
@@ -61,24 +61,17 @@ func (r *Result) Summary() string {
 	for _, e := range r.Timeline {
 		topics[e.Record.Topic] = true
 	}
-	read := fmt.Sprintf("read %s of %s in %s, %s", format.Count(r.Scanned.Records, "record"),
-		format.Count(int64(r.Scanned.Partitions), "partition"), format.Count(int64(len(r.Scanned.Topics)), "topic"), r.span)
+	read := fmt.Sprintf("read %s of %s in %s, %s", output.Count(r.Scanned.Records, "record"),
+		output.Count(int64(r.Scanned.Partitions), "partition"), output.Count(int64(len(r.Scanned.Topics)), "topic"), r.span)
 	if len(r.Timeline) == 0 {
 		return "no record matches; " + read
 	}
-	msg := fmt.Sprintf("%s in %s, %s; %s", format.Count(int64(len(r.Timeline)), "record"), format.Count(int64(len(topics)), "topic"),
-		format.Count(int64(len(r.Chains)), "chain"), read)
+	msg := fmt.Sprintf("%s in %s, %s; %s", output.Count(int64(len(r.Timeline)), "record"), output.Count(int64(len(topics)), "topic"),
+		output.Count(int64(len(r.Chains)), "chain"), read)
 	if r.Truncated {
 		msg += "; stopped at --max-records: narrow the filters or the window, or raise it"
 	}
 	return msg
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // hopCell is "retry 2 from #3": the hop, its attempt, and where from.
@@ -134,7 +127,7 @@ func groupsCell(hs []Handling) string {
 		if h.Status != "consumed" {
 			s = name + " not yet"
 			if h.TimeLagSeconds != nil {
-				s += " (" + format.Millis(int64(*h.TimeLagSeconds)*1000) + " behind)"
+				s += " (" + output.Millis(int64(*h.TimeLagSeconds)*1000) + " behind)"
 			}
 		}
 		parts = append(parts, s)
@@ -185,7 +178,7 @@ func (t *Timeline) Write(e *Entry) error {
 	if r := []rune(key); len(r) > keyMax {
 		key = string(r[:keyMax-1]) + "…"
 	}
-	b.WriteString(t.line(strconv.Itoa(e.ID), e.ts.Local().Format(time.DateTime+".000"), recordCell(e), key, orDash(e.EventType), hopCell(e)) + "\n")
+	b.WriteString(t.line(strconv.Itoa(e.ID), e.ts.Local().Format(time.DateTime+".000"), recordCell(e), key, output.OrDash(e.EventType), hopCell(e)) + "\n")
 	b.WriteString(t.cut("      value: "+e.summary) + "\n")
 	if s := errorCell(e); s != "" {
 		b.WriteString(t.cut("      error: "+s) + "\n")

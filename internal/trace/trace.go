@@ -21,11 +21,12 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/dlq"
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
 	"github.com/streamctl/streamctl/internal/suggest"
 )
@@ -76,10 +77,10 @@ type Query struct {
 type Cluster interface {
 	pipeline.Offsets
 	TopicNames(ctx context.Context) ([]string, error)
-	Partitions(ctx context.Context, topics []string) ([]kafka.TopicPartition, error)
+	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
 	// Read opens a reader of these partitions, each from its start offset
 	// up to its end offset (exclusive); a nil end follows new records.
-	Read(start, end map[kafka.TopicPartition]int64) (pipeline.Source, func(), error)
+	Read(start, end map[record.TopicPartition]int64) (pipeline.Source, func(), error)
 }
 
 // Groups tells which consumer groups read topics, and where each stands.
@@ -211,7 +212,7 @@ type NoTopicError struct {
 }
 
 func (e *NoTopicError) Error() string {
-	msg := fmt.Sprintf("no topic matches --topics %q (%s", e.Pattern, format.Count(int64(len(e.Existing)), "topic"))
+	msg := fmt.Sprintf("no topic matches --topics %q (%s", e.Pattern, output.Count(int64(len(e.Existing)), "topic"))
 	if len(e.Existing) == 1 {
 		msg = fmt.Sprintf("no topic matches --topics %q (1 topic exists", e.Pattern)
 	} else {
@@ -269,7 +270,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (*Result, error) {
 		res.Query.Headers = []string{}
 	}
 	if plan.Records() == 0 && !opts.Follow {
-		return res, fmt.Errorf("%w %s in %s of %s", ErrEmptyWindow, res.span, format.Count(int64(len(tps)), "partition"), format.Count(int64(len(topics)), "topic"))
+		return res, fmt.Errorf("%w %s in %s of %s", ErrEmptyWindow, res.span, output.Count(int64(len(tps)), "partition"), output.Count(int64(len(topics)), "topic"))
 	}
 	s := &scan{deps: deps, opts: opts}
 	entries, read, truncated, err := s.run(ctx, plan.Start, plan.End)

@@ -17,13 +17,14 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // fakeCluster holds records per partition in memory (offset = index).
 type fakeCluster struct {
 	mu    sync.Mutex
-	parts map[kafka.TopicPartition][]kafka.Record
-	reads []map[kafka.TopicPartition]int64 // the start of every reader opened
+	parts map[record.TopicPartition][]record.Record
+	reads []map[record.TopicPartition]int64 // the start of every reader opened
 	lags  []group.Lag
 	// onRead runs when a reader opens: after the window was resolved.
 	onRead func()
@@ -32,18 +33,18 @@ type fakeCluster struct {
 }
 
 func newFake() *fakeCluster {
-	return &fakeCluster{parts: map[kafka.TopicPartition][]kafka.Record{}}
+	return &fakeCluster{parts: map[record.TopicPartition][]record.Record{}}
 }
 
 func (f *fakeCluster) topic(name string, partitions int) {
 	for p := range partitions {
-		f.parts[kafka.TopicPartition{Topic: name, Partition: int32(p)}] = nil
+		f.parts[record.TopicPartition{Topic: name, Partition: int32(p)}] = nil
 	}
 }
 
 // add appends rec to its partition and returns its offset.
-func (f *fakeCluster) add(rec kafka.Record) int64 {
-	tp := kafka.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
+func (f *fakeCluster) add(rec record.Record) int64 {
+	tp := record.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
 	rec.Offset = int64(len(f.parts[tp]))
 	f.parts[tp] = append(f.parts[tp], rec)
 	return rec.Offset
@@ -60,8 +61,8 @@ func (f *fakeCluster) TopicNames(context.Context) ([]string, error) {
 	return out, nil
 }
 
-func (f *fakeCluster) Partitions(_ context.Context, topics []string) ([]kafka.TopicPartition, error) {
-	var out []kafka.TopicPartition
+func (f *fakeCluster) Partitions(_ context.Context, topics []string) ([]record.TopicPartition, error) {
+	var out []record.TopicPartition
 	for tp := range f.parts {
 		if slices.Contains(topics, tp.Topic) {
 			out = append(out, tp)
@@ -70,20 +71,20 @@ func (f *fakeCluster) Partitions(_ context.Context, topics []string) ([]kafka.To
 	return out, nil
 }
 
-func (f *fakeCluster) LogOffsets(_ context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error) {
-	out := map[kafka.TopicPartition]kafka.LogOffsets{}
+func (f *fakeCluster) LogOffsets(_ context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
+	out := map[record.TopicPartition]record.LogOffsets{}
 	for _, tp := range tps {
-		out[tp] = kafka.LogOffsets{Start: 0, End: int64(len(f.parts[tp]))}
+		out[tp] = record.LogOffsets{Start: 0, End: int64(len(f.parts[tp]))}
 	}
 	return out, nil
 }
 
-func (f *fakeCluster) StableOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error) {
+func (f *fakeCluster) StableOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	return f.LogOffsets(ctx, tps)
 }
 
-func (f *fakeCluster) OffsetsForTime(_ context.Context, tps []kafka.TopicPartition, t time.Time) (map[kafka.TopicPartition]int64, error) {
-	out := map[kafka.TopicPartition]int64{}
+func (f *fakeCluster) OffsetsForTime(_ context.Context, tps []record.TopicPartition, t time.Time) (map[record.TopicPartition]int64, error) {
+	out := map[record.TopicPartition]int64{}
 	for _, tp := range tps {
 		out[tp] = -1
 		for _, r := range f.parts[tp] {
@@ -96,14 +97,14 @@ func (f *fakeCluster) OffsetsForTime(_ context.Context, tps []kafka.TopicPartiti
 	return out, nil
 }
 
-func (f *fakeCluster) Read(start, end map[kafka.TopicPartition]int64) (pipeline.Source, func(), error) {
+func (f *fakeCluster) Read(start, end map[record.TopicPartition]int64) (pipeline.Source, func(), error) {
 	f.mu.Lock()
 	f.reads = append(f.reads, start)
 	if f.onRead != nil {
 		f.onRead()
 	}
 	f.mu.Unlock()
-	s := &fakeSource{f: f, pos: map[kafka.TopicPartition]int64{}, end: end}
+	s := &fakeSource{f: f, pos: map[record.TopicPartition]int64{}, end: end}
 	for tp, o := range start {
 		s.pos[tp] = o
 		s.order = append(s.order, tp)
@@ -126,12 +127,12 @@ func (f *fakeCluster) Consumers(_ context.Context, topics []string, id string) (
 // fakeSource reads its partitions one after the other up to their ends.
 type fakeSource struct {
 	f     *fakeCluster
-	pos   map[kafka.TopicPartition]int64
-	end   map[kafka.TopicPartition]int64
-	order []kafka.TopicPartition
+	pos   map[record.TopicPartition]int64
+	end   map[record.TopicPartition]int64
+	order []record.TopicPartition
 }
 
-func (s *fakeSource) Next(ctx context.Context) (*kafka.Record, error) {
+func (s *fakeSource) Next(ctx context.Context) (*record.Record, error) {
 	if s.f.beforeNext != nil {
 		if err := s.f.beforeNext(); err != nil {
 			return nil, err
@@ -164,18 +165,18 @@ func (s *fakeSource) Next(ctx context.Context) (*kafka.Record, error) {
 	return nil, io.EOF
 }
 
-func (s *fakeSource) Commit(context.Context, map[kafka.TopicPartition]int64) error { return nil }
+func (s *fakeSource) Commit(context.Context, map[record.TopicPartition]int64) error { return nil }
 
 var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 
 func be32(n int32) []byte { return binary.BigEndian.AppendUint32(nil, uint32(n)) }
 func be64(n int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(n)) }
 
-func rec(topic string, p int32, key string, at time.Time, value string, hs ...kafka.Header) kafka.Record {
-	return kafka.Record{Topic: topic, Partition: p, Key: []byte(key), Value: []byte(value), Timestamp: at, Headers: hs}
+func rec(topic string, p int32, key string, at time.Time, value string, hs ...record.Header) record.Record {
+	return record.Record{Topic: topic, Partition: p, Key: []byte(key), Value: []byte(value), Timestamp: at, Headers: hs}
 }
 
-func h(k string, v []byte) kafka.Header { return kafka.Header{Key: k, Value: v} }
+func h(k string, v []byte) record.Header { return record.Header{Key: k, Value: v} }
 
 func keyFilter(key string) func() ([]pipeline.Step, pipeline.Step, error) {
 	return func() ([]pipeline.Step, pipeline.Step, error) {
@@ -228,8 +229,8 @@ func TestChainAcrossSpringConnectAndReprocess(t *testing.T) {
 	f.add(rec("orders", 1, "order-9", t0, `{"type":"OrderCreated"}`))
 	paid := f.add(rec("orders", 1, "order-17", t0.Add(time.Minute), `{"type":"OrderPaid"}`, h("source", []byte("web"))))
 	f.add(rec("orders", 0, "order-17", t0, `{"type":"OrderCreated"}`))
-	spring := func(topic string, p int32, off int64, exc string) []kafka.Header {
-		return []kafka.Header{h("kafka_dlt-exception-fqcn", []byte(exc)), h("kafka_dlt-original-topic", []byte(topic)),
+	spring := func(topic string, p int32, off int64, exc string) []record.Header {
+		return []record.Header{h("kafka_dlt-exception-fqcn", []byte(exc)), h("kafka_dlt-original-topic", []byte(topic)),
 			h("kafka_dlt-original-partition", be32(p)), h("kafka_dlt-original-offset", be64(off)),
 			h("kafka_dlt-original-timestamp", be64(t0.Add(time.Minute).UnixMilli()))}
 	}
@@ -273,8 +274,8 @@ func TestRetryFlowHopsFollowTheirAttempts(t *testing.T) {
 	f.topic("orders-retry", 1)
 	f.topic("orders-dlt", 1)
 	paid := f.add(rec("orders", 0, "order-17", t0, `{}`))
-	flow := func(attempt byte) []kafka.Header {
-		return []kafka.Header{h("kafka_original-topic", []byte("orders")), h("kafka_original-partition", be32(0)),
+	flow := func(attempt byte) []record.Header {
+		return []record.Header{h("kafka_original-topic", []byte("orders")), h("kafka_original-partition", be32(0)),
 			h("kafka_original-offset", be64(paid)), h("kafka_exception-fqcn", []byte("E")),
 			h("retry_topic-attempts", []byte{attempt}), h("retry_topic-original-timestamp", big.NewInt(t0.UnixMilli()).Bytes())}
 	}
@@ -363,7 +364,7 @@ func TestWindowBoundsTheRead(t *testing.T) {
 	if len(res.Timeline) != 3 || res.Scanned.Records != 3 {
 		t.Fatalf("timeline of %d, read %d: want 3 and 3", len(res.Timeline), res.Scanned.Records)
 	}
-	if len(f.reads) != 1 || len(f.reads[0]) != 1 || f.reads[0][kafka.TopicPartition{Topic: "orders", Partition: 0}] != 7 {
+	if len(f.reads) != 1 || len(f.reads[0]) != 1 || f.reads[0][record.TopicPartition{Topic: "orders", Partition: 0}] != 7 {
 		t.Errorf("readers opened with %v, want one from orders[0]@7", f.reads)
 	}
 
@@ -408,7 +409,7 @@ func TestTheEndIsPinnedAtStart(t *testing.T) {
 	f.add(rec("orders", 0, "order-17", t0, `{}`))
 	f.onRead = func() { f.add(rec("orders", 0, "order-17", t0.Add(time.Minute), `{}`)) }
 	res := runTrace(t, f, Options{})
-	if len(res.Timeline) != 1 || len(f.parts[kafka.TopicPartition{Topic: "orders"}]) != 2 {
+	if len(res.Timeline) != 1 || len(f.parts[record.TopicPartition{Topic: "orders"}]) != 2 {
 		t.Errorf("%d records traced, want the 1 there was at the start", len(res.Timeline))
 	}
 }
@@ -428,11 +429,13 @@ func TestMaxRecordsTruncates(t *testing.T) {
 
 // Partitions are dealt to readers by size, largest first.
 func TestSplitBalancesReaders(t *testing.T) {
-	tp := func(p int32) kafka.TopicPartition { return kafka.TopicPartition{Topic: "t", Partition: p} }
-	start := map[kafka.TopicPartition]int64{tp(0): 0, tp(1): 0, tp(2): 0, tp(3): 5, tp(4): 0}
-	end := map[kafka.TopicPartition]int64{tp(0): 100, tp(1): 60, tp(2): 50, tp(3): 5, tp(4): 10}
+	tp := func(p int32) record.TopicPartition {
+		return record.TopicPartition{Topic: "t", Partition: p}
+	}
+	start := map[record.TopicPartition]int64{tp(0): 0, tp(1): 0, tp(2): 0, tp(3): 5, tp(4): 0}
+	end := map[record.TopicPartition]int64{tp(0): 100, tp(1): 60, tp(2): 50, tp(3): 5, tp(4): 10}
 	got := split(start, end, 2)
-	if len(got) != 2 || !slices.Equal(got[0], []kafka.TopicPartition{tp(0), tp(4)}) || !slices.Equal(got[1], []kafka.TopicPartition{tp(1), tp(2)}) {
+	if len(got) != 2 || !slices.Equal(got[0], []record.TopicPartition{tp(0), tp(4)}) || !slices.Equal(got[1], []record.TopicPartition{tp(1), tp(2)}) {
 		t.Errorf("split %v", got)
 	}
 }

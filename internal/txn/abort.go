@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // How an abort ends a transaction.
@@ -27,7 +28,7 @@ const (
 // AbortOptions name the transaction to abort: the one open on a partition
 // (at StartOffset, when several are), or a transactional id's.
 type AbortOptions struct {
-	Partition       *kafka.TopicPartition
+	Partition       *record.TopicPartition
 	StartOffset     *int64
 	TransactionalID string
 	// MaxTransactionTimeout is the threshold of hanging (see
@@ -110,7 +111,7 @@ func PlanAbort(ctx context.Context, c Cluster, opts AbortOptions) (*AbortPlan, e
 	if _, _, err := partitionsOf(ctx, c, []kafka.TopicScope{{Topic: tp.Topic, Partitions: []int32{tp.Partition}}}); err != nil {
 		return nil, err
 	}
-	open, err := OpenTransactions(ctx, c, []kafka.TopicPartition{tp}, opts.MaxTransactionTimeout, opts.Now)
+	open, err := OpenTransactions(ctx, c, []record.TopicPartition{tp}, opts.MaxTransactionTimeout, opts.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +226,7 @@ func findHolders(ctx context.Context, c Cluster, plan *AbortPlan) error {
 	if len(held) == 0 {
 		return nil
 	}
-	tps := make([]kafka.TopicPartition, len(held))
+	tps := make([]record.TopicPartition, len(held))
 	for i, p := range held {
 		tps[i] = p.TopicPartition()
 	}
@@ -253,7 +254,7 @@ func findHolders(ctx context.Context, c Cluster, plan *AbortPlan) error {
 // still), or settle has passed: the markers are written moments after the
 // coordinator answers.
 func settleOffsets(ctx context.Context, c Cluster, plan *AbortPlan, settle time.Duration) error {
-	tps := make([]kafka.TopicPartition, len(plan.Partitions))
+	tps := make([]record.TopicPartition, len(plan.Partitions))
 	for i, p := range plan.Partitions {
 		tps[i] = p.TopicPartition()
 	}
@@ -286,7 +287,7 @@ func settleOffsets(ctx context.Context, c Cluster, plan *AbortPlan, settle time.
 // ended says whether the aborted transaction is no longer open on any of
 // the partitions.
 func ended(ctx context.Context, c Cluster, parts []AbortPartition) (bool, error) {
-	tps := make([]kafka.TopicPartition, len(parts))
+	tps := make([]record.TopicPartition, len(parts))
 	for i, p := range parts {
 		tps[i] = p.TopicPartition()
 	}

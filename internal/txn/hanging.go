@@ -6,8 +6,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/format"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // DefaultMaxTransactionTimeout is kafka-transactions find-hanging's
@@ -51,8 +52,8 @@ type OpenTransaction struct {
 }
 
 // Partition is the open transaction's partition.
-func (o OpenTransaction) TopicPartition() kafka.TopicPartition {
-	return kafka.TopicPartition{Topic: o.Topic, Partition: o.Partition}
+func (o OpenTransaction) TopicPartition() record.TopicPartition {
+	return record.TopicPartition{Topic: o.Topic, Partition: o.Partition}
 }
 
 // Age is how long the transaction has held the partition, as well as
@@ -67,7 +68,7 @@ func (o OpenTransaction) Age() time.Duration {
 
 // OpenTransactions returns the transactions open on the partitions, each
 // judged hanging or not at the threshold (see judge).
-func OpenTransactions(ctx context.Context, c Cluster, tps []kafka.TopicPartition, threshold time.Duration, now time.Time) ([]OpenTransaction, error) {
+func OpenTransactions(ctx context.Context, c Cluster, tps []record.TopicPartition, threshold time.Duration, now time.Time) ([]OpenTransaction, error) {
 	states, err := describeProducers(ctx, c, tps)
 	if err != nil {
 		return nil, err
@@ -102,7 +103,7 @@ func OpenTransactions(ctx context.Context, c Cluster, tps []kafka.TopicPartition
 	if err != nil {
 		return nil, err
 	}
-	var held []kafka.TopicPartition
+	var held []record.TopicPartition
 	for _, o := range open {
 		if tp := o.TopicPartition(); !slices.Contains(held, tp) {
 			held = append(held, tp)
@@ -176,7 +177,7 @@ func (o *OpenTransaction) judge(threshold time.Duration, now time.Time) {
 }
 
 func round(d time.Duration) string {
-	return format.Millis(d.Round(time.Second).Milliseconds())
+	return output.Millis(d.Round(time.Second).Milliseconds())
 }
 
 // FindOptions scope `txn find-hanging`, as kafka-transactions find-hanging
@@ -213,11 +214,11 @@ func FindHanging(ctx context.Context, c Cluster, opts FindOptions) (hanging []Op
 }
 
 // onBroker keeps the partitions with a replica on the broker.
-func onBroker(descs []kafka.TopicDescription, tps []kafka.TopicPartition, broker int32) []kafka.TopicPartition {
-	var out []kafka.TopicPartition
+func onBroker(descs []kafka.TopicDescription, tps []record.TopicPartition, broker int32) []record.TopicPartition {
+	var out []record.TopicPartition
 	for _, d := range descs {
 		for _, p := range d.PartitionDetails {
-			tp := kafka.TopicPartition{Topic: d.Name, Partition: p.Partition}
+			tp := record.TopicPartition{Topic: d.Name, Partition: p.Partition}
 			if slices.Contains(p.Replicas, broker) && slices.Contains(tps, tp) {
 				out = append(out, tp)
 			}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/suggest"
 )
 
@@ -22,13 +23,13 @@ import (
 type Cluster interface {
 	ListTransactions(ctx context.Context, f kafka.TransactionFilter) ([]kafka.TransactionListing, error)
 	DescribeTransactions(ctx context.Context, ids []string) (map[string]kafka.TransactionDescription, map[string]error, error)
-	DescribeProducers(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition][]kafka.ProducerState, map[kafka.TopicPartition]error, error)
+	DescribeProducers(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition][]kafka.ProducerState, map[record.TopicPartition]error, error)
 	DescribeTopics(ctx context.Context, names []string) ([]kafka.TopicDescription, error)
 	TopicNames(ctx context.Context) ([]string, error)
 	CheckBrokers(ctx context.Context, ids ...int32) error
-	LogOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error)
-	StableOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error)
-	WriteAbortMarker(ctx context.Context, tp kafka.TopicPartition, producerID int64, producerEpoch int16, coordinatorEpoch int32) error
+	LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error)
+	StableOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error)
+	WriteAbortMarker(ctx context.Context, tp record.TopicPartition, producerID int64, producerEpoch int16, coordinatorEpoch int32) error
 	FenceTransactionalID(ctx context.Context, id string, timeout time.Duration) (int64, int16, error)
 }
 
@@ -61,9 +62,9 @@ type Transaction struct {
 	// for an id with none open (Kafka keeps it, as kafka-transactions
 	// describe's CurrentTransactionStartTimeMs shows); OpenSeconds is how
 	// long the open one has been: null when none is open.
-	StartTime   *time.Time             `json:"start_time" yaml:"start_time"`
-	OpenSeconds *float64               `json:"open_seconds" yaml:"open_seconds"`
-	Partitions  []kafka.TopicPartition `json:"partitions" yaml:"partitions"`
+	StartTime   *time.Time              `json:"start_time" yaml:"start_time"`
+	OpenSeconds *float64                `json:"open_seconds" yaml:"open_seconds"`
+	Partitions  []record.TopicPartition `json:"partitions" yaml:"partitions"`
 }
 
 // ListOptions filter `txn list`.
@@ -170,7 +171,7 @@ func transactionOf(d kafka.TransactionDescription, now time.Time) Transaction {
 	t := Transaction{TransactionalID: d.TransactionalID, Coordinator: d.Coordinator, State: d.State, ProducerID: d.ProducerID,
 		ProducerEpoch: d.ProducerEpoch, TimeoutMs: d.Timeout.Milliseconds(), Partitions: d.Partitions}
 	if t.Partitions == nil {
-		t.Partitions = []kafka.TopicPartition{}
+		t.Partitions = []record.TopicPartition{}
 	}
 	if !d.StartTime.IsZero() {
 		start := d.StartTime.UTC()
@@ -250,7 +251,7 @@ func Producers(ctx context.Context, c Cluster, scope []kafka.TopicScope) ([]Prod
 
 // describeProducers is DescribeProducers with a partition's error as the
 // whole answer's: one partition that cannot be asked is an error to show.
-func describeProducers(ctx context.Context, c Cluster, tps []kafka.TopicPartition) (map[kafka.TopicPartition][]kafka.ProducerState, error) {
+func describeProducers(ctx context.Context, c Cluster, tps []record.TopicPartition) (map[record.TopicPartition][]kafka.ProducerState, error) {
 	states, failed, err := c.DescribeProducers(ctx, tps)
 	if err != nil {
 		return nil, err
@@ -286,7 +287,7 @@ func transactionalIDs(ctx context.Context, c Cluster, pids []int64) (map[int64]s
 // partitionsOf expands topic scopes into partitions, checking that each
 // topic and partition exists; no scope is every topic but Kafka's internal
 // ones. It returns the topics' descriptions too.
-func partitionsOf(ctx context.Context, c Cluster, scope []kafka.TopicScope) ([]kafka.TopicPartition, []kafka.TopicDescription, error) {
+func partitionsOf(ctx context.Context, c Cluster, scope []kafka.TopicScope) ([]record.TopicPartition, []kafka.TopicDescription, error) {
 	var names []string
 	for _, s := range scope {
 		if !slices.Contains(names, s.Topic) {
@@ -302,7 +303,7 @@ func partitionsOf(ctx context.Context, c Cluster, scope []kafka.TopicScope) ([]k
 			scope = append(scope, kafka.TopicScope{Topic: d.Name})
 		}
 	}
-	var out []kafka.TopicPartition
+	var out []record.TopicPartition
 	for _, s := range scope {
 		for _, d := range descs {
 			if d.Name != s.Topic {
@@ -314,7 +315,7 @@ func partitionsOf(ctx context.Context, c Cluster, scope []kafka.TopicScope) ([]k
 				}
 			}
 			for _, p := range d.PartitionDetails {
-				tp := kafka.TopicPartition{Topic: d.Name, Partition: p.Partition}
+				tp := record.TopicPartition{Topic: d.Name, Partition: p.Partition}
 				if (len(s.Partitions) == 0 || slices.Contains(s.Partitions, p.Partition)) && !slices.Contains(out, tp) {
 					out = append(out, tp)
 				}

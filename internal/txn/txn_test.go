@@ -9,15 +9,16 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // fakeCluster is one coordinator and one partition leader in memory.
 type fakeCluster struct {
 	txns      map[string]kafka.TransactionDescription
-	producers map[kafka.TopicPartition][]kafka.ProducerState
-	lso, hw   map[kafka.TopicPartition]int64
+	producers map[record.TopicPartition][]kafka.ProducerState
+	lso, hw   map[record.TopicPartition]int64
 	fenced    []string
-	markers   []kafka.TopicPartition
+	markers   []record.TopicPartition
 	stuck     bool // the last stable offset does not move
 }
 
@@ -43,7 +44,7 @@ func (f *fakeCluster) DescribeTransactions(ctx context.Context, ids []string) (m
 	return out, failed, nil
 }
 
-func (f *fakeCluster) DescribeProducers(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition][]kafka.ProducerState, map[kafka.TopicPartition]error, error) {
+func (f *fakeCluster) DescribeProducers(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition][]kafka.ProducerState, map[record.TopicPartition]error, error) {
 	return f.producers, nil, nil
 }
 
@@ -54,26 +55,26 @@ func (f *fakeCluster) DescribeTopics(ctx context.Context, names []string) ([]kaf
 
 func (f *fakeCluster) TopicNames(ctx context.Context) ([]string, error)     { return []string{"t"}, nil }
 func (f *fakeCluster) CheckBrokers(ctx context.Context, ids ...int32) error { return nil }
-func (f *fakeCluster) offsets(m map[kafka.TopicPartition]int64) map[kafka.TopicPartition]kafka.LogOffsets {
-	out := map[kafka.TopicPartition]kafka.LogOffsets{}
+func (f *fakeCluster) offsets(m map[record.TopicPartition]int64) map[record.TopicPartition]record.LogOffsets {
+	out := map[record.TopicPartition]record.LogOffsets{}
 	for tp, o := range m {
-		out[tp] = kafka.LogOffsets{End: o}
+		out[tp] = record.LogOffsets{End: o}
 	}
 	return out
 }
 
-func (f *fakeCluster) LogOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error) {
+func (f *fakeCluster) LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	return f.offsets(f.hw), nil
 }
 
-func (f *fakeCluster) StableOffsets(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]kafka.LogOffsets, error) {
+func (f *fakeCluster) StableOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	return f.offsets(f.lso), nil
 }
 
 // WriteAbortMarker ends the producer's transaction on the partition, whose
 // last stable offset goes to the start of the earliest transaction still
 // open there, else to the high watermark.
-func (f *fakeCluster) WriteAbortMarker(ctx context.Context, tp kafka.TopicPartition, pid int64, epoch int16, coordEpoch int32) error {
+func (f *fakeCluster) WriteAbortMarker(ctx context.Context, tp record.TopicPartition, pid int64, epoch int16, coordEpoch int32) error {
 	f.markers = append(f.markers, tp)
 	if f.stuck {
 		return nil
@@ -101,8 +102,8 @@ func (f *fakeCluster) FenceTransactionalID(ctx context.Context, id string, timeo
 
 var (
 	now = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
-	p0  = kafka.TopicPartition{Topic: "t", Partition: 0}
-	p1  = kafka.TopicPartition{Topic: "t", Partition: 1}
+	p0  = record.TopicPartition{Topic: "t", Partition: 0}
+	p1  = record.TopicPartition{Topic: "t", Partition: 1}
 )
 
 // A cluster where producer 7 ("orders-tx", its coordinator holding it)
@@ -111,13 +112,13 @@ var (
 func cluster(start, lastWrite time.Time) *fakeCluster {
 	return &fakeCluster{
 		txns: map[string]kafka.TransactionDescription{"orders-tx": {TransactionalID: "orders-tx", State: "Ongoing", ProducerID: 7,
-			Timeout: 15 * time.Minute, StartTime: start, Partitions: []kafka.TopicPartition{p0}}},
-		producers: map[kafka.TopicPartition][]kafka.ProducerState{
+			Timeout: 15 * time.Minute, StartTime: start, Partitions: []record.TopicPartition{p0}}},
+		producers: map[record.TopicPartition][]kafka.ProducerState{
 			p0: {{ProducerID: 7, TxnStartOffset: 40, LastTimestamp: lastWrite, CoordinatorEpoch: -1}},
 			p1: {{ProducerID: 9, TxnStartOffset: 12, LastTimestamp: now.Add(-time.Hour), CoordinatorEpoch: 3}},
 		},
-		lso: map[kafka.TopicPartition]int64{p0: 40, p1: 12},
-		hw:  map[kafka.TopicPartition]int64{p0: 50, p1: 20},
+		lso: map[record.TopicPartition]int64{p0: 40, p1: 12},
+		hw:  map[record.TopicPartition]int64{p0: 50, p1: 20},
 	}
 }
 
@@ -134,7 +135,7 @@ func TestJudge(t *testing.T) {
 		{"past its timeout", 20 * time.Minute, 20 * time.Minute, true, "its timeout passed 5m ago"},
 	} {
 		c := cluster(now.Add(-tc.start), now.Add(-tc.lastWrite))
-		open, err := OpenTransactions(context.Background(), c, []kafka.TopicPartition{p0, p1}, time.Minute, now)
+		open, err := OpenTransactions(context.Background(), c, []record.TopicPartition{p0, p1}, time.Minute, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +175,7 @@ func TestAbort(t *testing.T) {
 	if err != nil || plan.Method != AbortMarker || plan.ProducerID != 9 {
 		t.Fatalf("plan of the lost one: %+v, %v", plan, err)
 	}
-	if err := Abort(ctx, c, plan, time.Second); err != nil || !slices.Equal(c.markers, []kafka.TopicPartition{p1}) {
+	if err := Abort(ctx, c, plan, time.Second); err != nil || !slices.Equal(c.markers, []record.TopicPartition{p1}) {
 		t.Fatalf("marker: %v, %v", err, c.markers)
 	}
 	// A marker that does not release the partition is reported.

@@ -1,10 +1,11 @@
-package format
+package envelope
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode"
 )
 
 // The envelope's fast path. ParseEnvelope runs once per record of `produce
@@ -156,7 +157,7 @@ func scanString(b []byte, i int) (int, bool) {
 					return 0, false
 				}
 				for _, h := range b[i+1 : i+5] {
-					if !isHex(h) {
+					if !unicode.Is(unicode.ASCII_Hex_Digit, rune(h)) {
 						return 0, false
 					}
 				}

@@ -1,4 +1,4 @@
-package format_test
+package output_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
@@ -36,16 +36,16 @@ func golden(t *testing.T, name, got string) {
 }
 
 // streams returns test streams as a terminal (tty) or a pipe would have them.
-func streams(tty, color bool) (*format.IOStreams, *bytes.Buffer, *bytes.Buffer) {
-	s, _, out, errOut := format.Test()
+func streams(tty, color bool) (*output.IOStreams, *bytes.Buffer, *bytes.Buffer) {
+	s, _, out, errOut := output.Test()
 	s.OutTTY, s.ErrTTY, s.Color = tty, tty, color
 	return s, out, errOut
 }
 
 const longValue = "org.apache.kafka.common.errors.RecordTooLargeException: The message is 2097152 bytes when serialized"
 
-func topicGrid() *format.Grid {
-	g := format.NewGrid("NAME", "PARTITIONS", "RECORDS", "LAST-ERROR")
+func topicGrid() *output.Grid {
+	g := output.NewGrid("NAME", "PARTITIONS", "RECORDS", "LAST-ERROR")
 	g.Title = "Topics"
 	g.Row("order-events", "3", "285", "")
 	g.Row("customer-state", "3", "76", "-")
@@ -66,7 +66,7 @@ func TestRenderGrid(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, out, errOut := streams(tt.tty, false)
-			if err := format.RenderGrid(s, topicGrid(), tt.wide); err != nil {
+			if err := output.RenderGrid(s, topicGrid(), tt.wide); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tt.name, out.String())
@@ -92,7 +92,7 @@ func TestTruncationOnlyInTerminalTables(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s, out, _ := streams(tt.tty, false)
-			if err := format.RenderGrid(s, topicGrid(), tt.wide); err != nil {
+			if err := output.RenderGrid(s, topicGrid(), tt.wide); err != nil {
 				t.Fatal(err)
 			}
 			full := strings.Contains(out.String(), longValue)
@@ -108,7 +108,7 @@ func TestTruncationOnlyInTerminalTables(t *testing.T) {
 
 func TestPipeOutputIsTabSeparated(t *testing.T) {
 	s, out, _ := streams(false, false)
-	if err := format.RenderGrid(s, topicGrid(), false); err != nil {
+	if err := output.RenderGrid(s, topicGrid(), false); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
@@ -127,7 +127,7 @@ func TestPipeOutputIsTabSeparated(t *testing.T) {
 
 func TestColour(t *testing.T) {
 	s, out, _ := streams(true, true)
-	if err := format.RenderGrid(s, topicGrid(), false); err != nil {
+	if err := output.RenderGrid(s, topicGrid(), false); err != nil {
 		t.Fatal(err)
 	}
 	for _, h := range []string{"NAME", "PARTITIONS", "RECORDS", "LAST-ERROR", "Topics"} {
@@ -141,7 +141,7 @@ func TestColour(t *testing.T) {
 
 	for _, tty := range []bool{true, false} {
 		s, out, _ := streams(tty, false)
-		if err := format.Print(s, format.Table, nil, func(bool) []*format.Grid { return []*format.Grid{topicGrid(), topicGrid()} }); err != nil {
+		if err := output.Print(s, output.Table, nil, func(bool) []*output.Grid { return []*output.Grid{topicGrid(), topicGrid()} }); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(out.String(), "\x1b") {
@@ -153,9 +153,9 @@ func TestColour(t *testing.T) {
 func TestEmptyGridGoesToStderr(t *testing.T) {
 	for _, tty := range []bool{true, false} {
 		s, out, errOut := streams(tty, false)
-		g := format.NewGrid("NAME")
+		g := output.NewGrid("NAME")
 		g.Empty = "No topics found."
-		if err := format.RenderGrid(s, g, false); err != nil {
+		if err := output.RenderGrid(s, g, false); err != nil {
 			t.Fatal(err)
 		}
 		if out.Len() != 0 {
@@ -168,17 +168,17 @@ func TestEmptyGridGoesToStderr(t *testing.T) {
 }
 
 func TestPrintSeveralGrids(t *testing.T) {
-	second := format.NewGrid("ID", "ADDRESS")
+	second := output.NewGrid("ID", "ADDRESS")
 	second.Title = "Brokers"
 	second.Row("0", "127.0.0.1:9092")
-	grids := func(wide bool) []*format.Grid { return []*format.Grid{topicGrid(), second} }
+	grids := func(wide bool) []*output.Grid { return []*output.Grid{topicGrid(), second} }
 	for _, tt := range []struct {
 		name string
 		tty  bool
 	}{{"print_table_multi", true}, {"print_pipe_multi", false}} {
 		t.Run(tt.name, func(t *testing.T) {
 			s, out, _ := streams(tt.tty, false)
-			if err := format.Print(s, format.Table, nil, grids); err != nil {
+			if err := output.Print(s, output.Table, nil, grids); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tt.name, out.String())
@@ -188,13 +188,13 @@ func TestPrintSeveralGrids(t *testing.T) {
 
 func TestPrintWidePassesWide(t *testing.T) {
 	var gotWide []bool
-	grids := func(wide bool) []*format.Grid {
+	grids := func(wide bool) []*output.Grid {
 		gotWide = append(gotWide, wide)
-		return []*format.Grid{topicGrid()}
+		return []*output.Grid{topicGrid()}
 	}
 	s, _, _ := streams(false, false)
-	for _, o := range []format.Output{format.Table, format.Wide} {
-		if err := format.Print(s, o, nil, grids); err != nil {
+	for _, o := range []output.Format{output.Table, output.Wide} {
+		if err := output.Print(s, o, nil, grids); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -228,12 +228,12 @@ func sampleValue() []sample {
 }
 
 func TestPrintJSONAndYAML(t *testing.T) {
-	for _, o := range []format.Output{format.JSON, format.YAML} {
+	for _, o := range []output.Format{output.JSON, output.YAML} {
 		t.Run(string(o), func(t *testing.T) {
 			for _, tty := range []bool{true, false} {
 				s, out, errOut := streams(tty, true)
 				called := false
-				err := format.Print(s, o, sampleValue(), func(bool) []*format.Grid { called = true; return nil })
+				err := output.Print(s, o, sampleValue(), func(bool) []*output.Grid { called = true; return nil })
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -253,13 +253,13 @@ func TestPrintJSONAndYAML(t *testing.T) {
 }
 
 func TestParseOutput(t *testing.T) {
-	for _, ok := range format.Outputs {
-		if o, err := format.ParseOutput(ok); err != nil || string(o) != ok {
+	for _, ok := range output.Formats {
+		if o, err := output.ParseFormat(ok); err != nil || string(o) != ok {
 			t.Errorf("ParseOutput(%q) = %q, %v", ok, o, err)
 		}
 	}
 	for _, bad := range []string{"", "JSON", "csv", "bogus"} {
-		_, err := format.ParseOutput(bad)
+		_, err := output.ParseFormat(bad)
 		if err == nil || !strings.Contains(err.Error(), "table, wide, json, yaml") {
 			t.Errorf("ParseOutput(%q) error = %v, want the valid choices listed", bad, err)
 		}
@@ -267,7 +267,7 @@ func TestParseOutput(t *testing.T) {
 }
 
 func TestWarnAndInfoGoToStderr(t *testing.T) {
-	s, _, out, errOut := format.Test()
+	s, _, out, errOut := output.Test()
 	s.Warnf("file %s is shared", "x")
 	s.Infof("Profile %q saved.", "dev")
 	if out.Len() != 0 {
@@ -279,8 +279,8 @@ func TestWarnAndInfoGoToStderr(t *testing.T) {
 }
 
 func TestTestStreamsAreNotTerminals(t *testing.T) {
-	s, _, _, _ := format.Test()
+	s, _, _, _ := output.Test()
 	if s.InTTY || s.OutTTY || s.ErrTTY || s.Color {
-		t.Errorf("format.Test() streams claim a terminal: %+v", s)
+		t.Errorf("output.Test() streams claim a terminal: %+v", s)
 	}
 }

@@ -1,11 +1,11 @@
-package format
+package envelope
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // consume --decode's fields go right after the raw key and value, which
@@ -13,12 +13,12 @@ import (
 // Framed bytes are base64 even when they happen to be valid UTF-8 (the key
 // here): binary, whatever the record.
 func TestEnvelopeDecodedFieldsRoundTrip(t *testing.T) {
-	rec := kafka.Record{Topic: "t", Partition: 1, Offset: 7, Key: []byte{0, 0, 0, 0, 2, 'k'},
-		Value: []byte{0, 0, 0, 0, 1, 0xff, 0x10}, Headers: []kafka.Header{{Key: "h", Value: []byte("v")}}}
-	eo := EnvelopeOptions{Decoded: func(r *kafka.Record) (Decoded, Decoded) {
+	rec := record.Record{Topic: "t", Partition: 1, Offset: 7, Key: []byte{0, 0, 0, 0, 2, 'k'},
+		Value: []byte{0, 0, 0, 0, 1, 0xff, 0x10}, Headers: []record.Header{{Key: "h", Value: []byte("v")}}}
+	eo := Options{Decoded: func(r *record.Record) (Decoded, Decoded) {
 		return Decoded{SchemaID: 2, Framed: true, JSON: []byte(`"k"`)}, Decoded{SchemaID: 1, Framed: true, JSON: []byte(`{"a":{"string":"x"}}`)}
 	}}
-	line := AppendEnvelope(nil, &rec, eo)
+	line := Append(nil, &rec, eo)
 	for _, want := range []string{
 		`"key":"AAAAAAJr","key_encoding":"base64","key_schema_id":2,"key_decoded":"k","value":`,
 		`"value":"AAAAAAH/EA==","value_encoding":"base64","value_schema_id":1,"value_decoded":{"a":{"string":"x"}},"headers":`,
@@ -27,7 +27,7 @@ func TestEnvelopeDecodedFieldsRoundTrip(t *testing.T) {
 			t.Errorf("envelope lacks %s:\n%s", want, line)
 		}
 	}
-	got, err := ParseEnvelope(line)
+	got, err := Parse(line)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,17 +36,17 @@ func TestEnvelopeDecodedFieldsRoundTrip(t *testing.T) {
 	}
 	// The slow path (encoding/json) reads them the same way.
 	slow := bytes.Replace(line, []byte(`{"topic"`), []byte(`{"to\u0070ic"`), 1)
-	if got, err := ParseEnvelope(slow); err != nil || !bytes.Equal(got.Value, rec.Value) {
+	if got, err := Parse(slow); err != nil || !bytes.Equal(got.Value, rec.Value) {
 		t.Errorf("slow path: %v %+v", err, got)
 	}
 	// Without a decoder nothing is added.
-	if plain := AppendEnvelope(nil, &rec, EnvelopeOptions{}); bytes.Contains(plain, []byte("decoded")) {
+	if plain := Append(nil, &rec, Options{}); bytes.Contains(plain, []byte("decoded")) {
 		t.Errorf("plain envelope: %s", plain)
 	}
 }
 
 func TestEnvelopeDecodedSchemaIDMustBeAnInteger(t *testing.T) {
-	_, err := ParseEnvelope([]byte(`{"value":"x","value_schema_id":"1","value_decoded":{}}`))
+	_, err := Parse([]byte(`{"value":"x","value_schema_id":"1","value_decoded":{}}`))
 	if err == nil || !strings.Contains(err.Error(), `field "value_schema_id"`) {
 		t.Errorf("err = %v", err)
 	}
@@ -55,7 +55,7 @@ func TestEnvelopeDecodedSchemaIDMustBeAnInteger(t *testing.T) {
 // Unframed: no schema id; Avro and Protobuf bytes are base64 whatever they
 // look like, JSON stays text.
 func TestEnvelopeDecodedUnframed(t *testing.T) {
-	rec := kafka.Record{Topic: "t", Key: []byte("k"), Value: []byte("\x02hi")}
+	rec := record.Record{Topic: "t", Key: []byte("k"), Value: []byte("\x02hi")}
 	for _, tt := range []struct {
 		d    Decoded
 		want string
@@ -63,11 +63,11 @@ func TestEnvelopeDecodedUnframed(t *testing.T) {
 		{Decoded{Binary: true, JSON: []byte(`{"a":"hi"}`)}, `"value":"Amhp","value_encoding":"base64","value_decoded":{"a":"hi"},"headers"`},
 		{Decoded{JSON: []byte(`{"a":1}`)}, `"value":"\u0002hi","value_decoded":{"a":1},"headers"`},
 	} {
-		line := AppendEnvelope(nil, &rec, EnvelopeOptions{Decoded: func(*kafka.Record) (Decoded, Decoded) { return Decoded{}, tt.d }})
+		line := Append(nil, &rec, Options{Decoded: func(*record.Record) (Decoded, Decoded) { return Decoded{}, tt.d }})
 		if !bytes.Contains(line, []byte(tt.want)) || bytes.Contains(line, []byte("schema_id")) {
 			t.Errorf("envelope lacks %s (or has a schema id):\n%s", tt.want, line)
 		}
-		if got, err := ParseEnvelope(line); err != nil || !bytes.Equal(got.Value, rec.Value) {
+		if got, err := Parse(line); err != nil || !bytes.Equal(got.Value, rec.Value) {
 			t.Errorf("round trip: %v %q", err, got.Value)
 		}
 	}

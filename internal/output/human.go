@@ -1,4 +1,4 @@
-package format
+package output
 
 import (
 	"fmt"
@@ -100,6 +100,15 @@ func Count(n int64, noun string) string {
 		return fmt.Sprintf("%d %s", n, noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// OrDash renders an empty table cell as "-", so that columns stay readable
+// and a pipe's fields stay countable.
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // Int renders an int64 for tables.

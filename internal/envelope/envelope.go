@@ -1,4 +1,7 @@
-package format
+// Package envelope is the lossless JSON record envelope, both directions:
+// consume -o json and replay and DLQ archives write it, produce --format json
+// and replay --from-file read it. Its field names are a public contract.
+package envelope
 
 import (
 	"bytes"
@@ -12,7 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/suggest"
 )
 
@@ -37,7 +40,7 @@ import (
 // is a number of epoch milliseconds.
 
 // EnvelopeOptions tunes AppendEnvelope.
-type EnvelopeOptions struct {
+type Options struct {
 	// DecodeJSON writes a value that is a JSON object or array as embedded
 	// JSON (compacted onto the one line) instead of a string, for reading
 	// with jq. Only objects and arrays qualify, so a value like "42" or
@@ -49,7 +52,7 @@ type EnvelopeOptions struct {
 	// "key_schema_id"/"key_decoded" or "value_schema_id"/"value_decoded"
 	// after its raw field, which stays as it is: the envelope is still
 	// lossless, and ParseEnvelope ignores the decoded fields.
-	Decoded func(r *kafka.Record) (key, value Decoded)
+	Decoded func(r *record.Record) (key, value Decoded)
 }
 
 // Decoded is a key or value decoded with its schema: the data as compact
@@ -75,7 +78,7 @@ const (
 // AppendEnvelope appends r as one envelope line, ending in '\n', to dst and
 // returns the extended buffer. It does not allocate when dst has room (except
 // for DecodeJSON values), so a caller that reuses dst pays nothing per record.
-func AppendEnvelope(dst []byte, r *kafka.Record, opts EnvelopeOptions) []byte {
+func Append(dst []byte, r *record.Record, opts Options) []byte {
 	dst = append(dst, `{"topic":`...)
 	dst = appendJSONString(dst, r.Topic)
 	dst = append(dst, `,"partition":`...)
@@ -433,7 +436,7 @@ func unknownField(names []string, where, name string) error {
 //
 // It is lenient where that helps people write envelopes by hand or with jq:
 //   - Only "value" is needed. A missing topic is "" (the command's --topic
-//     applies), a missing or null partition is kafka.AnyPartition, a missing
+//     applies), a missing or null partition is record.AnyPartition, a missing
 //     or null timestamp is the zero time (the producer stamps it), missing
 //     key/value/header values are null, missing headers are none.
 //   - timestamp is RFC 3339 (any fraction, any offset) or epoch milliseconds.
@@ -452,8 +455,8 @@ func unknownField(names []string, where, name string) error {
 // A known field with the wrong type, an unknown encoding or bad base64 is an
 // error that names the field. Field names are matched as encoding/json does
 // (case-insensitively).
-func ParseEnvelope(line []byte) (kafka.Record, error) {
-	rec := kafka.Record{Partition: kafka.AnyPartition, Offset: -1}
+func Parse(line []byte) (record.Record, error) {
+	rec := record.Record{Partition: record.AnyPartition, Offset: -1}
 	if k := jsonKind(line); k != "object" {
 		if k == "" {
 			return rec, errors.New("empty line: want a JSON envelope object")
@@ -528,7 +531,7 @@ func fieldErrorf(field, format string, args ...any) error {
 	return &fieldError{field, fmt.Errorf(format, args...)}
 }
 
-func parseHeaders(raw json.RawMessage) ([]kafka.Header, error) {
+func parseHeaders(raw json.RawMessage) ([]record.Header, error) {
 	if isAbsent(raw) {
 		return nil, nil
 	}
@@ -545,7 +548,7 @@ func parseHeaders(raw json.RawMessage) ([]kafka.Header, error) {
 	if len(items) == 0 {
 		return nil, nil
 	}
-	hs := make([]kafka.Header, len(items))
+	hs := make([]record.Header, len(items))
 	for i := range items {
 		h := &items[i]
 		if isAbsent(h[hKey]) {

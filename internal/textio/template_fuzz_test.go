@@ -1,4 +1,4 @@
-package format
+package textio
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Any -f format either compiles or is refused with an error; a compiled one
@@ -19,15 +19,15 @@ func FuzzCompileTemplate(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	rec := &kafka.Record{
+	rec := &record.Record{
 		Topic: "order-events", Partition: 2, Offset: 42, Timestamp: time.UnixMilli(1795705445123),
 		Key: []byte("order-17"), Value: []byte{0, 0xff, '\n'},
-		Headers: []kafka.Header{{Key: "source", Value: []byte("web")}, {Key: "nullh"}},
+		Headers: []record.Header{{Key: "source", Value: []byte("web")}, {Key: "nullh"}},
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if tmpl, err := CompileTemplate(s); err == nil {
 			tmpl.Append(nil, rec)
-			tmpl.Append(nil, &kafka.Record{})
+			tmpl.Append(nil, &record.Record{})
 		} else if err.Error() == "" {
 			t.Fatalf("%q: an empty error", s)
 		}

@@ -1,4 +1,7 @@
-package format
+// Package textio is records as lines of text: kcat-style -f templates, the
+// record line and table of consume -o table, and the text input of produce
+// (console-producer and kcat -P conventions).
+package textio
 
 import (
 	"encoding/binary"
@@ -6,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Templates are kcat's -f output format strings (consume -f), with kcat's
@@ -166,7 +169,7 @@ func isHex(c byte) bool {
 
 // Append writes r formatted by the template to dst and returns the extended
 // buffer. It does not allocate when dst has room.
-func (t *Template) Append(dst []byte, r *kafka.Record) []byte {
+func (t *Template) Append(dst []byte, r *record.Record) []byte {
 	for i := range t.parts {
 		p := &t.parts[i]
 		switch p.token {

@@ -1,10 +1,10 @@
-package format_test
+package output_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 func TestBytes(t *testing.T) {
@@ -23,7 +23,7 @@ func TestBytes(t *testing.T) {
 		{-1, "-1"},
 	}
 	for _, tt := range tests {
-		if got := format.Bytes(tt.n); got != tt.want {
+		if got := output.Bytes(tt.n); got != tt.want {
 			t.Errorf("Bytes(%d) = %q, want %q", tt.n, got, tt.want)
 		}
 	}
@@ -45,7 +45,7 @@ func TestMillis(t *testing.T) {
 		{-1, "-1"},
 	}
 	for _, tt := range tests {
-		if got := format.Millis(tt.ms); got != tt.want {
+		if got := output.Millis(tt.ms); got != tt.want {
 			t.Errorf("Millis(%d) = %q, want %q", tt.ms, got, tt.want)
 		}
 	}
@@ -74,7 +74,7 @@ func TestConfigValue(t *testing.T) {
 		{"message.timestamp.difference.max.ms", "9223372036854775807", "9223372036854775807 (unlimited)"},
 	}
 	for _, tt := range tests {
-		if got := format.ConfigValue(tt.name, tt.value); got != tt.want {
+		if got := output.ConfigValue(tt.name, tt.value); got != tt.want {
 			t.Errorf("ConfigValue(%q, %q) = %q, want %q", tt.name, tt.value, got, tt.want)
 		}
 	}
@@ -83,30 +83,30 @@ func TestConfigValue(t *testing.T) {
 // A large millisecond count that is not whole seconds must not overflow
 // time.Duration into nonsense.
 func TestMillisHuge(t *testing.T) {
-	got := format.Millis(9223372036854775807)
+	got := output.Millis(9223372036854775807)
 	if got == "" || got[0] == '-' {
 		t.Errorf("Millis(MaxInt64) = %q", got)
 	}
 }
 
 func TestSmallRenderers(t *testing.T) {
-	if got := format.Int32s([]int32{1, 2, 3}); got != "1,2,3" {
+	if got := output.Int32s([]int32{1, 2, 3}); got != "1,2,3" {
 		t.Errorf("Int32s = %q", got)
 	}
-	if got := format.Int32s(nil); got != "" {
+	if got := output.Int32s(nil); got != "" {
 		t.Errorf("Int32s(nil) = %q", got)
 	}
-	if format.Bool(true) != "yes" || format.Bool(false) != "no" {
+	if output.Bool(true) != "yes" || output.Bool(false) != "no" {
 		t.Error("Bool should say yes/no")
 	}
-	if format.Int(-42) != "-42" {
+	if output.Int(-42) != "-42" {
 		t.Error("Int")
 	}
 }
 
 func TestCount(t *testing.T) {
 	for n, want := range map[int64]string{0: "0 records", 1: "1 record", 2: "2 records", -1: "-1 record", 1000: "1000 records"} {
-		if got := format.Count(n, "record"); got != want {
+		if got := output.Count(n, "record"); got != want {
 			t.Errorf("Count(%d) = %q, want %q", n, got, want)
 		}
 	}
@@ -115,7 +115,7 @@ func TestCount(t *testing.T) {
 func TestFlagDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{0: "0s", time.Second: "1s", 90 * time.Second: "90s", time.Minute: "1m",
 		15 * time.Minute: "15m", 48 * time.Hour: "48h", 10 * time.Millisecond: "10ms"} {
-		got := format.FlagDuration(d)
+		got := output.FlagDuration(d)
 		if got != want {
 			t.Errorf("FlagDuration(%v) = %q, want %q", d, got, want)
 		}

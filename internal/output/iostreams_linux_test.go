@@ -1,6 +1,6 @@
 // Pseudo-terminals are opened the Linux way (/dev/ptmx, TIOCSPTLCK).
 
-package format_test
+package output_test
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/streamctl/streamctl/internal/format"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // openPTY opens a pseudo-terminal and returns its terminal end.
@@ -73,7 +73,7 @@ func TestSystemTerminalRules(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			withStdout(t, tt.stdout)
-			s := format.System()
+			s := output.System()
 			if s.OutTTY != tt.wantTTY || s.Color != tt.wantColor || s.Width != tt.wantWidth {
 				t.Errorf("OutTTY=%v Color=%v Width=%d, want %v %v %d", s.OutTTY, s.Color, s.Width, tt.wantTTY, tt.wantColor, tt.wantWidth)
 			}

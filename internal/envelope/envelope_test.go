@@ -1,10 +1,9 @@
-package format
+package envelope
 
 import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,7 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/record/recordtest"
 )
 
 // envelopeUpdateFlag reports the -update flag, which output_test.go (package
@@ -48,12 +48,12 @@ func checkEnvelopeGolden(t *testing.T, name string, got []byte) {
 
 var goldenTime = time.Date(2026, 11, 26, 15, 4, 5, 123_456_789, time.UTC)
 
-func goldenRecords() []kafka.Record {
-	return []kafka.Record{
+func goldenRecords() []record.Record {
+	return []record.Record{
 		{
 			Topic: "order-events", Partition: 1, Offset: 42, Timestamp: goldenTime, TimestampType: "CreateTime",
 			Key: []byte("order-17"), Value: []byte(`{"orderId":17,"status":"PAID"}`),
-			Headers: []kafka.Header{{Key: "source", Value: []byte("web")}},
+			Headers: []record.Header{{Key: "source", Value: []byte("web")}},
 		},
 		{ // a tombstone: null value, no headers
 			Topic: "customer-state", Partition: 0, Offset: 7, Timestamp: goldenTime.Add(time.Hour), TimestampType: "LogAppendTime",
@@ -62,7 +62,7 @@ func goldenRecords() []kafka.Record {
 		{ // empty, not null; and a null key
 			Topic: "order-events", Partition: 2, Offset: 0, Timestamp: time.UnixMilli(0), TimestampType: "CreateTime",
 			Value: []byte{},
-			Headers: []kafka.Header{
+			Headers: []record.Header{
 				{Key: "empty", Value: []byte{}},
 				{Key: "null", Value: nil},
 			},
@@ -71,7 +71,7 @@ func goldenRecords() []kafka.Record {
 			Topic: "dlq", Partition: 0, Offset: 1 << 40, Timestamp: goldenTime, TimestampType: "CreateTime",
 			Key:   []byte{0x00, 0x00, 0x00, 0x2a},
 			Value: []byte{0x00, 0x01, 0xfe, 0xff, 'a'},
-			Headers: []kafka.Header{
+			Headers: []record.Header{
 				{Key: "kafka_dlt-exception-fqcn", Value: []byte("org.springframework.kafka.KafkaException")},
 				{Key: "retry", Value: []byte("1")},
 				{Key: "retry", Value: []byte("2")},
@@ -88,7 +88,7 @@ func goldenRecords() []kafka.Record {
 			Topic: "order-events", Partition: 0, Offset: 9, Timestamp: goldenTime, TimestampType: "CreateTime",
 			Key:   []byte("42"),
 			Value: []byte("{\n  \"orderId\": 18,\n  \"items\": [1, 2]\n}\n"),
-			Headers: []kafka.Header{
+			Headers: []record.Header{
 				{Key: "json-header", Value: []byte(`{"not":"decoded"}`)},
 			},
 		},
@@ -102,15 +102,15 @@ func goldenRecords() []kafka.Record {
 func TestAppendEnvelopeGolden(t *testing.T) {
 	for _, tc := range []struct {
 		golden string
-		opts   EnvelopeOptions
+		opts   Options
 	}{
-		{"envelope_records.golden", EnvelopeOptions{}},
-		{"envelope_decode_json.golden", EnvelopeOptions{DecodeJSON: true}},
+		{"envelope_records.golden", Options{}},
+		{"envelope_decode_json.golden", Options{DecodeJSON: true}},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			var out []byte
 			for _, r := range goldenRecords() {
-				line := AppendEnvelope(nil, &r, tc.opts)
+				line := Append(nil, &r, tc.opts)
 				if !json.Valid(line) || !utf8.Valid(line) {
 					t.Errorf("not valid UTF-8 JSON: %s", line)
 				}
@@ -128,7 +128,7 @@ func TestAppendEnvelopeGolden(t *testing.T) {
 func TestAppendEnvelopeFieldOrder(t *testing.T) {
 	r := goldenRecords()[3]
 	r.Key = []byte{0xc3, 0x28} // invalid UTF-8
-	line := string(AppendEnvelope(nil, &r, EnvelopeOptions{}))
+	line := string(Append(nil, &r, Options{}))
 	order := []string{`{"topic":`, `,"partition":`, `,"offset":`, `,"timestamp":`, `,"timestamp_type":`,
 		`,"key":`, `,"key_encoding":"base64"`, `,"value":`, `,"value_encoding":"base64"`, `,"headers":[`}
 	at := 0
@@ -177,12 +177,12 @@ func TestAppendEnvelopeTimestamps(t *testing.T) {
 		{time.UnixMilli(253402300800000), `"timestamp":253402300800000`}, // year 10000
 		{time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), `"timestamp":-62198755200000`},
 	} {
-		r := kafka.Record{Timestamp: tc.ts}
-		line := AppendEnvelope(nil, &r, EnvelopeOptions{})
+		r := record.Record{Timestamp: tc.ts}
+		line := Append(nil, &r, Options{})
 		if !bytes.Contains(line, []byte(tc.want)) {
 			t.Errorf("%v: want %s in %s", tc.ts, tc.want, line)
 		}
-		back, err := ParseEnvelope(line)
+		back, err := Parse(line)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,90 +197,90 @@ func TestParseEnvelope(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		line string
-		want kafka.Record
+		want record.Record
 	}{
 		{
 			name: "the documented example",
 			line: `{"topic":"order-events","partition":1,"offset":42,"timestamp":"2026-11-26T15:04:05.123Z",
 			 "timestamp_type":"CreateTime","key":"order-17","value":"{\"orderId\":17}",
 			 "headers":[{"key":"source","value":"web"}]}`,
-			want: kafka.Record{Topic: "order-events", Partition: 1, Offset: 42, Timestamp: ts, TimestampType: "CreateTime",
-				Key: []byte("order-17"), Value: []byte(`{"orderId":17}`), Headers: []kafka.Header{{Key: "source", Value: []byte("web")}}},
+			want: record.Record{Topic: "order-events", Partition: 1, Offset: 42, Timestamp: ts, TimestampType: "CreateTime",
+				Key: []byte("order-17"), Value: []byte(`{"orderId":17}`), Headers: []record.Header{{Key: "source", Value: []byte("web")}}},
 		},
 		{
 			name: "only a value: defaults",
 			line: `{"value":"v"}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("v")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("v")},
 		},
 		{
 			name: "nulls",
 			line: `{"topic":null,"partition":null,"offset":null,"timestamp":null,"key":null,"value":null,"headers":null}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1},
 		},
 		{
 			name: "empty strings are empty, not null",
 			line: `{"key":"","value":"","headers":[{"key":"h","value":""}]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Key: []byte{}, Value: []byte{}, Headers: []kafka.Header{{Key: "h", Value: []byte{}}}},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Key: []byte{}, Value: []byte{}, Headers: []record.Header{{Key: "h", Value: []byte{}}}},
 		},
 		{
 			name: "base64 everywhere, header order and repeats kept",
 			line: `{"key":"AAAAKg==","key_encoding":"base64","value":"/w==","value_encoding":"base64",
 			 "headers":[{"key":"a","value":"3q2+7w==","encoding":"base64"},{"key":"a","value":null},{"key":"/w==","key_encoding":"base64","value":"x"}]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Key: []byte{0, 0, 0, 42}, Value: []byte{0xff},
-				Headers: []kafka.Header{{Key: "a", Value: []byte{0xde, 0xad, 0xbe, 0xef}}, {Key: "a"}, {Key: "\xff", Value: []byte("x")}}},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Key: []byte{0, 0, 0, 42}, Value: []byte{0xff},
+				Headers: []record.Header{{Key: "a", Value: []byte{0xde, 0xad, 0xbe, 0xef}}, {Key: "a"}, {Key: "\xff", Value: []byte("x")}}},
 		},
 		{
 			name: "null encoding means none, and base64 of null is null",
 			line: `{"key":null,"key_encoding":"base64","value":"x","value_encoding":null}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("x")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("x")},
 		},
 		{
 			name: "escapes",
 			line: `{"value":"a\"b\\c\n\t\u0000\u00e9\ud83d\ude00\/"}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("a\"b\\c\n\t\x00é😀/")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("a\"b\\c\n\t\x00é😀/")},
 		},
 		{
 			name: "decode-json output: an object value is its compact text",
 			line: `{"value": {"orderId": 17, "items": [1, 2]}}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte(`{"orderId":17,"items":[1,2]}`)},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte(`{"orderId":17,"items":[1,2]}`)},
 		},
 		{
 			name: "an array value",
 			line: `{"value":[1, "two", null]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte(`[1,"two",null]`)},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte(`[1,"two",null]`)},
 		},
 		{
 			name: "epoch milliseconds",
 			line: `{"timestamp":1795705445123,"value":"v"}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Timestamp: time.UnixMilli(1795705445123), Value: []byte("v")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Timestamp: time.UnixMilli(1795705445123), Value: []byte("v")},
 		},
 		{
 			name: "RFC 3339 with an offset and no fraction",
 			line: `{"timestamp":"2026-11-26T16:04:05+01:00","value":"v"}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Timestamp: ts.Truncate(time.Second), Value: []byte("v")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Timestamp: ts.Truncate(time.Second), Value: []byte("v")},
 		},
 		{
 			name: "names match as encoding/json matches them: case-insensitively",
 			line: `{"VALUE":"v","Key":"k","headers":[{"KEY":"h","Value":"x"}]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Key: []byte("k"), Value: []byte("v"), Headers: []kafka.Header{{Key: "h", Value: []byte("x")}}},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Key: []byte("k"), Value: []byte("v"), Headers: []record.Header{{Key: "h", Value: []byte("x")}}},
 		},
 		{
 			name: "an escaped member name (the slow path)",
 			line: `{"v\u0061lue":"v","headers":[{"k\u0065y":"h"}]}`,
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("v"), Headers: []kafka.Header{{Key: "h"}}},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("v"), Headers: []record.Header{{Key: "h"}}},
 		},
 		{
 			name: "a trailing newline is fine",
 			line: "{\"value\":\"v\"}\n",
-			want: kafka.Record{Partition: kafka.AnyPartition, Offset: -1, Value: []byte("v")},
+			want: record.Record{Partition: record.AnyPartition, Offset: -1, Value: []byte("v")},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseEnvelope([]byte(tc.line))
+			got, err := Parse([]byte(tc.line))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := diffRecordFields(&got, &tc.want); d != "" {
+			if d := recordtest.Diff(&got, &tc.want); d != "" {
 				t.Error(d)
 			}
 		})
@@ -332,7 +332,7 @@ func TestParseEnvelopeErrors(t *testing.T) {
 		{`{"headers":[{"key":"a","value":"1"},{"key":"b","valeu":"2"}]}`, `field "headers[1].valeu": unknown field (did you mean "value"?); a header has key, key_encoding, value, encoding`},
 		{`{"headers":[{"k\u0065y":"b","valeu":"2"}]}`, `field "headers[0].valeu": unknown field (did you mean "value"?)`},
 	} {
-		_, err := ParseEnvelope([]byte(tc.line))
+		_, err := Parse([]byte(tc.line))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ParseEnvelope(%s): got error %v, want one containing %q", tc.line, err, tc.want)
 		}
@@ -356,8 +356,8 @@ func TestEnvelopeDecodeJSON(t *testing.T) {
 		{"{\"a\":\"\xff\"}", false},
 		{``, false},
 	} {
-		r := kafka.Record{Value: []byte(tc.value)}
-		line := AppendEnvelope(nil, &r, EnvelopeOptions{DecodeJSON: true})
+		r := record.Record{Value: []byte(tc.value)}
+		line := Append(nil, &r, Options{DecodeJSON: true})
 		if !json.Valid(line) {
 			t.Fatalf("%q: invalid JSON line %s", tc.value, line)
 		}
@@ -368,7 +368,7 @@ func TestEnvelopeDecodeJSON(t *testing.T) {
 		if got := jsonKind(env.Value) == "object" || jsonKind(env.Value) == "array"; got != tc.embedded {
 			t.Errorf("%q: embedded=%v, want %v (%s)", tc.value, got, tc.embedded, line)
 		}
-		back, err := ParseEnvelope(line)
+		back, err := Parse(line)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -384,58 +384,11 @@ func TestEnvelopeDecodeJSON(t *testing.T) {
 	}
 }
 
-// diffRecordFields describes how got differs from want, "" when they are the same,
-// telling null from empty and comparing times to the instant.
-func diffRecordFields(got, want *kafka.Record) string {
-	var d []string
-	if got.Topic != want.Topic {
-		d = append(d, fmt.Sprintf("topic %q, want %q", got.Topic, want.Topic))
-	}
-	if got.Partition != want.Partition {
-		d = append(d, fmt.Sprintf("partition %d, want %d", got.Partition, want.Partition))
-	}
-	if got.Offset != want.Offset {
-		d = append(d, fmt.Sprintf("offset %d, want %d", got.Offset, want.Offset))
-	}
-	if !got.Timestamp.Equal(want.Timestamp) {
-		d = append(d, fmt.Sprintf("timestamp %v, want %v", got.Timestamp, want.Timestamp))
-	}
-	if got.TimestampType != want.TimestampType {
-		d = append(d, fmt.Sprintf("timestamp type %q, want %q", got.TimestampType, want.TimestampType))
-	}
-	if !sameNullableBytes(got.Key, want.Key) {
-		d = append(d, fmt.Sprintf("key %s, want %s", showNullableBytes(got.Key), showNullableBytes(want.Key)))
-	}
-	if !sameNullableBytes(got.Value, want.Value) {
-		d = append(d, fmt.Sprintf("value %s, want %s", showNullableBytes(got.Value), showNullableBytes(want.Value)))
-	}
-	if len(got.Headers) != len(want.Headers) {
-		d = append(d, fmt.Sprintf("%d headers, want %d", len(got.Headers), len(want.Headers)))
-	} else {
-		for i := range got.Headers {
-			g, w := got.Headers[i], want.Headers[i]
-			if g.Key != w.Key || !sameNullableBytes(g.Value, w.Value) {
-				d = append(d, fmt.Sprintf("header %d: %q=%s, want %q=%s", i, g.Key, showNullableBytes(g.Value), w.Key, showNullableBytes(w.Value)))
-			}
-		}
-	}
-	return strings.Join(d, "; ")
-}
-
-func sameNullableBytes(a, b []byte) bool { return (a == nil) == (b == nil) && bytes.Equal(a, b) }
-
-func showNullableBytes(b []byte) string {
-	if b == nil {
-		return "null"
-	}
-	return fmt.Sprintf("%q", b)
-}
-
 // randomRecord makes records with the awkward cases the envelope must carry:
 // binary, invalid UTF-8, control characters, null versus empty, repeated
 // header keys.
-func randomRecord(rng *rand.Rand) kafka.Record {
-	r := kafka.Record{
+func randomRecord(rng *rand.Rand) record.Record {
+	r := record.Record{
 		Topic:     []string{"order-events", "t", "dlq.orders-v2", ""}[rng.IntN(4)],
 		Partition: int32(rng.IntN(1000)) - 1,
 		Offset:    rng.Int64N(1 << 50),
@@ -454,7 +407,7 @@ func randomRecord(rng *rand.Rand) kafka.Record {
 	r.TimestampType = []string{"", "CreateTime", "LogAppendTime"}[rng.IntN(3)]
 	for range rng.IntN(5) {
 		key := []string{"a", "a", "retry", "", "é", "\x00\n", "\xff\xfe"}[rng.IntN(7)]
-		r.Headers = append(r.Headers, kafka.Header{Key: key, Value: randomRecordBytes(rng)})
+		r.Headers = append(r.Headers, record.Header{Key: key, Value: randomRecordBytes(rng)})
 	}
 	return r
 }
@@ -487,16 +440,16 @@ func randomRecordBytes(rng *rand.Rand) []byte {
 
 // roundTrip checks AppendEnvelope -> ParseEnvelope gives r back exactly, and
 // that the line is a single valid JSON line.
-func roundTrip(t *testing.T, r *kafka.Record) {
+func roundTrip(t *testing.T, r *record.Record) {
 	t.Helper()
-	line := AppendEnvelope(nil, r, EnvelopeOptions{})
+	line := Append(nil, r, Options{})
 	if !utf8.Valid(line) || !json.Valid(line) {
 		t.Fatalf("not valid UTF-8 JSON: %q", line)
 	}
 	if i := bytes.IndexByte(line, '\n'); i != len(line)-1 {
 		t.Fatalf("want one line, got %q", line)
 	}
-	got, err := ParseEnvelope(line)
+	got, err := Parse(line)
 	if err != nil {
 		t.Fatalf("ParseEnvelope(%s): %v", line, err)
 	}
@@ -505,7 +458,7 @@ func roundTrip(t *testing.T, r *kafka.Record) {
 	if len(want.Headers) == 0 {
 		want.Headers = nil
 	}
-	if d := diffRecordFields(&got, &want); d != "" {
+	if d := recordtest.Diff(&got, &want); d != "" {
 		t.Fatalf("round trip of %s: %s", line, d)
 	}
 }
@@ -526,7 +479,7 @@ func FuzzEnvelopeRoundTrip(f *testing.F) {
 		if !utf8.ValidString(topic) {
 			t.Skip("Kafka topic names are ASCII")
 		}
-		r := kafka.Record{Topic: topic, Partition: partition, Offset: offset, Key: key, Value: value}
+		r := record.Record{Topic: topic, Partition: partition, Offset: offset, Key: key, Value: value}
 		if flags&1 != 0 {
 			r.Key = nil
 		}
@@ -541,7 +494,7 @@ func FuzzEnvelopeRoundTrip(f *testing.F) {
 		// with 0xfe is null.
 		parts := bytes.Split(hdrs, []byte{0xff})
 		for i := 0; i+1 < len(parts); i += 2 {
-			h := kafka.Header{Key: string(parts[i]), Value: parts[i+1]}
+			h := record.Header{Key: string(parts[i]), Value: parts[i+1]}
 			if len(h.Value) > 0 && h.Value[0] == 0xfe {
 				h.Value = nil
 			}
@@ -555,12 +508,12 @@ func FuzzEnvelopeRoundTrip(f *testing.F) {
 // get the same record: the envelope is a fixed point after one pass.
 func FuzzParseEnvelope(f *testing.F) {
 	for _, r := range goldenRecords() {
-		f.Add(AppendEnvelope(nil, &r, EnvelopeOptions{}))
-		f.Add(AppendEnvelope(nil, &r, EnvelopeOptions{DecodeJSON: true}))
+		f.Add(Append(nil, &r, Options{}))
+		f.Add(Append(nil, &r, Options{DecodeJSON: true}))
 	}
 	f.Add([]byte(`{"value":{"a" : [1, 2]},"timestamp":1795705445123,"headers":[{"key":"k"}]}`))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		r, err := ParseEnvelope(line)
+		r, err := Parse(line)
 		if err != nil {
 			return
 		}
@@ -571,54 +524,45 @@ func FuzzParseEnvelope(f *testing.F) {
 	})
 }
 
-func benchmarkRecord() kafka.Record {
-	value := bytes.Repeat([]byte(`{"orderId":17,"status":"PAID"}`), 4)[:100]
-	return kafka.Record{
-		Topic: "order-events", Partition: 1, Offset: 4242424, Timestamp: goldenTime, TimestampType: "CreateTime",
-		Key: []byte("order-17"), Value: value,
-		Headers: []kafka.Header{{Key: "source", Value: []byte("web")}, {Key: "trace-id", Value: []byte("4bf92f3577b34da6a3ce929d0e0e4736")}},
-	}
-}
-
 func BenchmarkAppendEnvelope(b *testing.B) {
-	r := benchmarkRecord()
+	r := recordtest.Typical()
 	for _, bc := range []struct {
 		name  string
 		value []byte
-		opts  EnvelopeOptions
+		opts  Options
 	}{
-		{"text", r.Value, EnvelopeOptions{}},
-		{"binary", bytes.Repeat([]byte{0xff, 0x00, 0x10, 0x80}, 25), EnvelopeOptions{}},
-		{"decode-json", []byte(`{"orderId":17,"status":"PAID","items":[{"sku":"A-1","qty":2},{"sku":"B-7","qty":1}],"total":42.5}`), EnvelopeOptions{DecodeJSON: true}},
+		{"text", r.Value, Options{}},
+		{"binary", bytes.Repeat([]byte{0xff, 0x00, 0x10, 0x80}, 25), Options{}},
+		{"decode-json", []byte(`{"orderId":17,"status":"PAID","items":[{"sku":"A-1","qty":2},{"sku":"B-7","qty":1}],"total":42.5}`), Options{DecodeJSON: true}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			r.Value = bc.value
-			buf := AppendEnvelope(nil, &r, bc.opts)
+			buf := Append(nil, &r, bc.opts)
 			b.SetBytes(int64(len(buf)))
 			b.ReportAllocs()
 			for b.Loop() {
-				buf = AppendEnvelope(buf[:0], &r, bc.opts)
+				buf = Append(buf[:0], &r, bc.opts)
 			}
 		})
 	}
 }
 
 func BenchmarkParseEnvelope(b *testing.B) {
-	r := benchmarkRecord()
-	line := AppendEnvelope(nil, &r, EnvelopeOptions{})
+	r := recordtest.Typical()
+	line := Append(nil, &r, Options{})
 	b.SetBytes(int64(len(line)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ParseEnvelope(line); err != nil {
+		if _, err := Parse(line); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func TestAppendEnvelopeAllocs(t *testing.T) {
-	r := benchmarkRecord()
-	buf := AppendEnvelope(nil, &r, EnvelopeOptions{})
-	if n := testing.AllocsPerRun(100, func() { buf = AppendEnvelope(buf[:0], &r, EnvelopeOptions{}) }); n != 0 {
+	r := recordtest.Typical()
+	buf := Append(nil, &r, Options{})
+	if n := testing.AllocsPerRun(100, func() { buf = Append(buf[:0], &r, Options{}) }); n != 0 {
 		t.Errorf("AppendEnvelope allocates %v times per record into a reused buffer, want 0", n)
 	}
 }

@@ -1,18 +1,18 @@
-package format
+package textio
 
 import (
 	"strconv"
 	"time"
 	"unicode/utf8"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // AppendRecordLine renders a record for people (consume -o table): topic,
 // partition, offset, local timestamp, key and value, tab-separated, with
 // tabs, newlines and backslashes in key and value escaped so that one record
 // stays one line. A null key or value prints as "<null>".
-func AppendRecordLine(dst []byte, r *kafka.Record) []byte {
+func AppendRecordLine(dst []byte, r *record.Record) []byte {
 	dst = append(dst, r.Topic...)
 	dst = append(dst, '\t')
 	dst = strconv.AppendInt(dst, int64(r.Partition), 10)
@@ -85,7 +85,7 @@ func (t *RecordTable) Header() string {
 }
 
 // Append renders r as one line onto dst.
-func (t *RecordTable) Append(dst []byte, r *kafka.Record) []byte {
+func (t *RecordTable) Append(dst []byte, r *record.Record) []byte {
 	var num [40]byte
 	p := strconv.AppendInt(num[:0], int64(r.Partition), 10)
 	o := strconv.AppendInt(num[len(p):len(p)], r.Offset, 10)

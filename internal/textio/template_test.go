@@ -1,32 +1,33 @@
-package format
+package textio
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/record/recordtest"
 )
 
 func TestTemplate(t *testing.T) {
-	rec := kafka.Record{
+	rec := record.Record{
 		Topic: "order-events", Partition: 2, Offset: 42,
 		Timestamp: time.UnixMilli(1795705445123),
 		Key:       []byte("order-17"), Value: []byte(`{"orderId":17}`),
-		Headers: []kafka.Header{
+		Headers: []record.Header{
 			{Key: "source", Value: []byte("web")},
 			{Key: "nullh"},
 			{Key: "empt", Value: []byte{}},
 			{Key: "source", Value: []byte("dup")},
 		},
 	}
-	tombstone := kafka.Record{Topic: "customer-state", Key: nil, Value: nil, Offset: 7}
-	empty := kafka.Record{Topic: "t", Key: []byte{}, Value: []byte{}}
-	binary := kafka.Record{Value: []byte{0x00, 0xff, '\n'}}
+	tombstone := record.Record{Topic: "customer-state", Key: nil, Value: nil, Offset: 7}
+	empty := record.Record{Topic: "t", Key: []byte{}, Value: []byte{}}
+	binary := record.Record{Value: []byte{0x00, 0xff, '\n'}}
 
 	for _, tc := range []struct {
 		name, format string
-		rec          *kafka.Record
+		rec          *record.Record
 		want         string
 	}{
 		{"the kcat README example", `Topic %t[%p], offset: %o, key: %k, payload: %S bytes: %s\n`, &rec,
@@ -60,11 +61,11 @@ func TestTemplate(t *testing.T) {
 		// kcat -P -K: -H h1=a -H nullh -H empt= -H h1=dup and consumed from
 		// an embedded broker.
 		{"kcat parity", `T=%t P=%p O=%o K=[%k] S=[%s] KL=%K SL=%S H=[%h] ts=%T pct=%% esc=\x41\101\0101\\\q|\n`,
-			&kafka.Record{Topic: "fmt", Offset: 0, Key: []byte("k1"), Value: []byte("v1"), Timestamp: time.UnixMilli(1795708803114),
-				Headers: []kafka.Header{{Key: "h1", Value: []byte("a")}, {Key: "nullh"}, {Key: "empt", Value: []byte{}}, {Key: "h1", Value: []byte("dup")}}},
+			&record.Record{Topic: "fmt", Offset: 0, Key: []byte("k1"), Value: []byte("v1"), Timestamp: time.UnixMilli(1795708803114),
+				Headers: []record.Header{{Key: "h1", Value: []byte("a")}, {Key: "nullh"}, {Key: "empt", Value: []byte{}}, {Key: "h1", Value: []byte("dup")}}},
 			"T=fmt P=0 O=0 K=[k1] S=[v1] KL=2 SL=2 H=[h1=a,nullh=NULL,empt=,h1=dup] ts=1795708803114 pct=% esc=AeA\\q|\n"},
 		{"kcat parity, -Z null key", `K=[%k] KL=%K S=[%s] SL=%S R=%R|\n`,
-			&kafka.Record{Value: []byte("v5")}, "K=[] KL=-1 S=[v5] SL=2 R=\x00\x00\x00\x02|\n"},
+			&record.Record{Value: []byte("v5")}, "K=[] KL=-1 S=[v5] SL=2 R=\x00\x00\x00\x02|\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmpl, err := CompileTemplate(tc.format)
@@ -115,7 +116,7 @@ func TestTemplateAppendAllocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := benchmarkRecord()
+	r := recordtest.Typical()
 	buf := tmpl.Append(nil, &r)
 	if n := testing.AllocsPerRun(100, func() { buf = tmpl.Append(buf[:0], &r) }); n != 0 {
 		t.Errorf("Append allocates %v times per record into a reused buffer, want 0", n)
@@ -127,7 +128,7 @@ func BenchmarkTemplateAppend(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := benchmarkRecord()
+	r := recordtest.Typical()
 	buf := tmpl.Append(nil, &r)
 	b.SetBytes(int64(len(buf)))
 	b.ReportAllocs()

@@ -1,4 +1,4 @@
-package format
+package output
 
 import (
 	"encoding/json"
@@ -13,30 +13,30 @@ import (
 )
 
 // Output is the value of -o/--output.
-type Output string
+type Format string
 
 // The output formats every command accepts.
 const (
-	Table Output = "table"
-	Wide  Output = "wide"
-	JSON  Output = "json"
-	YAML  Output = "yaml"
+	Table Format = "table"
+	Wide  Format = "wide"
+	JSON  Format = "json"
+	YAML  Format = "yaml"
 	// Raw writes record values only, for commands that print records.
-	Raw Output = "raw"
+	Raw Format = "raw"
 )
 
 // Outputs lists the formats most commands accept, for help and completion.
-var Outputs = []string{string(Table), string(Wide), string(JSON), string(YAML)}
+var Formats = []string{string(Table), string(Wide), string(JSON), string(YAML)}
 
 // ParseOutput validates an -o value against the formats a command accepts
 // (Outputs when allowed is empty).
-func ParseOutput(s string, allowed ...string) (Output, error) {
+func ParseFormat(s string, allowed ...string) (Format, error) {
 	if len(allowed) == 0 {
-		allowed = Outputs
+		allowed = Formats
 	}
 	for _, o := range allowed {
 		if s == o {
-			return Output(s), nil
+			return Format(s), nil
 		}
 	}
 	return "", fmt.Errorf("unknown output format %q: use one of %s", s, strings.Join(allowed, ", "))
@@ -59,7 +59,7 @@ func (g *Grid) Row(cells ...string) { g.Rows = append(g.Rows, cells) }
 
 // Print writes v as JSON or YAML, or renders the grids that grids builds for
 // table and wide output. json and yaml field names are a public contract.
-func Print(s *IOStreams, out Output, v any, grids func(wide bool) []*Grid) error {
+func Print(s *IOStreams, out Format, v any, grids func(wide bool) []*Grid) error {
 	switch out {
 	case JSON:
 		return WriteJSON(s.Out, v)

@@ -1,4 +1,4 @@
-package format
+package textio
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // Text input (produce --format text) reads one record per line with the
@@ -20,7 +20,7 @@ import (
 
 // TextOptions are the text input settings. Empty strings take the console
 // producer's defaults.
-type TextOptions struct {
+type LineOptions struct {
 	// ParseKey reads a key before KeySeparator (console producer parse.key;
 	// kcat -K sep). A line without the separator is an error.
 	ParseKey     bool
@@ -41,25 +41,25 @@ type TextOptions struct {
 	// with ParseKey.
 	FixedKey []byte
 	// Headers are added to every record, before the line's own (kcat -H).
-	Headers []kafka.Header
+	Headers []record.Header
 	// EmptyIsNull makes an empty value, and an empty parsed key, null
 	// (kcat -Z), so "key\t" with ParseKey is a tombstone.
 	EmptyIsNull bool
 }
 
-func (o *TextOptions) keySeparator() string {
+func (o *LineOptions) keySeparator() string {
 	return defaultString(o.KeySeparator, "\t")
 }
 
-func (o *TextOptions) headersDelimiter() string {
+func (o *LineOptions) headersDelimiter() string {
 	return defaultString(o.HeadersDelimiter, "\t")
 }
 
-func (o *TextOptions) headersSeparator() string {
+func (o *LineOptions) headersSeparator() string {
 	return defaultString(o.HeadersSeparator, ",")
 }
 
-func (o *TextOptions) headersKeySeparator() string {
+func (o *LineOptions) headersKeySeparator() string {
 	return defaultString(o.HeadersKeySeparator, ":")
 }
 
@@ -72,7 +72,7 @@ func defaultString(s, def string) string {
 
 // Validate rejects settings that make lines ambiguous, as the console
 // producer does at start-up. Call it once before ParseTextLine.
-func (o *TextOptions) Validate() error {
+func (o *LineOptions) Validate() error {
 	if o.ParseKey && o.FixedKey != nil {
 		return errors.New("--key sets the same key on every record and --parse-key reads one from each line: use one of them")
 	}
@@ -107,7 +107,7 @@ func (o *TextOptions) Validate() error {
 }
 
 // ParseTextLine reads one line into a record for the topic the caller sets;
-// the partition is kafka.AnyPartition. lineNo (from 1) goes into errors.
+// the partition is record.AnyPartition. lineNo (from 1) goes into errors.
 //
 // A trailing "\n" or "\r\n" is dropped, as Java's readLine does for the
 // console producer. Empty lines are records with an empty value (null with
@@ -118,10 +118,10 @@ func (o *TextOptions) Validate() error {
 // capacity capped, so appending to one never overwrites another). FixedKey
 // and the values of Headers are shared by every record and must not be
 // modified. The options are assumed valid (see Validate).
-func ParseTextLine(line []byte, lineNo int, opts *TextOptions) (kafka.Record, error) {
+func ParseLine(line []byte, lineNo int, opts *LineOptions) (record.Record, error) {
 	line = bytes.TrimSuffix(line, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
-	rec := kafka.Record{Partition: kafka.AnyPartition}
+	rec := record.Record{Partition: record.AnyPartition}
 
 	rest := make([]byte, len(line))
 	copy(rest, line)
@@ -163,11 +163,11 @@ func ParseTextLine(line []byte, lineNo int, opts *TextOptions) (kafka.Record, er
 
 // parseTextHeaders splits "k1:v1,k2:v2" into headers after opts.Headers.
 // Empty pairs (a trailing or doubled separator) are skipped.
-func parseTextHeaders(section []byte, lineNo int, opts *TextOptions) ([]kafka.Header, error) {
+func parseTextHeaders(section []byte, lineNo int, opts *LineOptions) ([]record.Header, error) {
 	sep, keySep := opts.headersSeparator(), opts.headersKeySeparator()
 	// One string holds every header key; the values are slices of section.
 	keys := string(section)
-	hs := make([]kafka.Header, len(opts.Headers), len(opts.Headers)+strings.Count(keys, sep)+1)
+	hs := make([]record.Header, len(opts.Headers), len(opts.Headers)+strings.Count(keys, sep)+1)
 	copy(hs, opts.Headers)
 	for start := 0; start <= len(keys); {
 		end := strings.Index(keys[start:], sep)
@@ -191,20 +191,20 @@ func parseTextHeaders(section []byte, lineNo int, opts *TextOptions) ([]kafka.He
 			return nil, fmt.Errorf("line %d: header key %q is the null marker, but a header key cannot be null", lineNo, key)
 		}
 		v := section[pairStart+i+len(keySep) : end : end]
-		hs = append(hs, kafka.Header{Key: key, Value: opts.nullMarked(v)})
+		hs = append(hs, record.Header{Key: key, Value: opts.nullMarked(v)})
 	}
 	return hs, nil
 }
 
 // nullable applies NullMarker and EmptyIsNull to a key or value.
-func (o *TextOptions) nullable(b []byte) []byte {
+func (o *LineOptions) nullable(b []byte) []byte {
 	if o.EmptyIsNull && len(b) == 0 {
 		return nil
 	}
 	return o.nullMarked(b)
 }
 
-func (o *TextOptions) nullMarked(b []byte) []byte {
+func (o *LineOptions) nullMarked(b []byte) []byte {
 	if o.NullMarker != "" && string(b) == o.NullMarker {
 		return nil
 	}
@@ -232,13 +232,13 @@ func indexString(b []byte, sep string) int {
 
 // ParseHeaderFlag reads one kcat-style -H argument: "name=value" splits at the
 // first '=', "name=" is an empty value and "name" alone a null value.
-func ParseHeaderFlag(s string) (kafka.Header, error) {
+func ParseHeaderFlag(s string) (record.Header, error) {
 	name, value, found := strings.Cut(s, "=")
 	if name == "" {
-		return kafka.Header{}, fmt.Errorf("header %q has no name: want name=value, name= (empty) or name (null)", s)
+		return record.Header{}, fmt.Errorf("header %q has no name: want name=value, name= (empty) or name (null)", s)
 	}
 	if !found {
-		return kafka.Header{Key: name}, nil
+		return record.Header{Key: name}, nil
 	}
-	return kafka.Header{Key: name, Value: []byte(value)}, nil
+	return record.Header{Key: name, Value: []byte(value)}, nil
 }

@@ -1,4 +1,4 @@
-package format_test
+package textio_test
 
 import (
 	"strings"
@@ -6,8 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/streamctl/streamctl/internal/format"
-	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // consume's table on a terminal: every line, header included, has its
@@ -15,9 +15,9 @@ import (
 // and value are cut with an ellipsis, tabs and newlines escaped.
 func TestRecordTableAlignsAndCuts(t *testing.T) {
 	ts := time.Date(2026, 11, 26, 15, 4, 5, 0, time.Local)
-	tab := format.NewRecordTable([]string{"order-events", "customer-state"}, 2, 1234, 100)
+	tab := textio.NewRecordTable([]string{"order-events", "customer-state"}, 2, 1234, 100)
 	out := tab.Header()
-	for _, r := range []kafka.Record{
+	for _, r := range []record.Record{
 		{Topic: "customer-state", Partition: 0, Offset: 7, Timestamp: ts, Key: []byte("customer-1"), Value: []byte(`{"a":1}`)},
 		{Topic: "order-events", Partition: 2, Offset: 1234, Timestamp: ts, Key: []byte(strings.Repeat("k", 30)), Value: []byte(strings.Repeat("é", 200))},
 		{Topic: "order-events", Partition: 1, Offset: 12, Timestamp: ts, Key: nil, Value: []byte("two\tcolumns\nand lines")},

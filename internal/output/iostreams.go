@@ -1,11 +1,12 @@
-// Package format owns what streamctl writes: the IO streams and their
-// terminal rules, table/wide/json/yaml rendering, and human units.
+// Package output owns how streamctl writes for people and scripts: the IO
+// streams and their terminal rules, table/wide/json/yaml rendering, and
+// human units and counts.
 //
 // The rules: data goes to Out, warnings and progress to ErrOut. Tables on a
 // terminal are aligned, may truncate long cells and use colour (unless
 // NO_COLOR is set); off a terminal they are tab-separated, untruncated and
 // colourless, so cut and awk work.
-package format
+package output
 
 import (
 	"bytes"
