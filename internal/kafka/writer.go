@@ -100,11 +100,14 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 		// broker: its records are malloc'ed from fresh pages (page faults,
 		// the C heap growing), which cost more CPU than they save, and peak
 		// memory grows with it. 1M records of ~100 bytes into 3 partitions
-		// (alternating runs, medians): 100,000 queued 90 MB peak RSS and
-		// 1.50 s CPU, 50,000 73 MB and 0.97 s, 30,000 66 MB and 0.73 s,
-		// 20,000 62 MB and 0.71 s, at no loss of speed; 10,000 took twice
-		// as long. 16 MB bounds the queue of larger records.
-		"queue.buffering.max.messages": "20000",
+		// (alternating runs, medians; with rdk.c's malloc settings):
+		// 50,000 queued 76 MB peak RSS, 0.92 s CPU and 1.64-1.99 s wall
+		// (kcat 1.83-2.42 s); 20,000 63 MB and 0.79 s, but never under
+		// 1.9 s, where 50,000 and 100,000 took 1.0 s when the machine was
+		// quiet: the partitions' next batches no longer fit beside those
+		// in flight. 100,000 took 90 MB and more CPU (fresh pages) for no
+		// more speed. 16 MB bounds the queue of larger records.
+		"queue.buffering.max.messages": "50000",
 		"queue.buffering.max.kbytes":   "16384",
 		"enable.idempotence":           fmt.Sprint(opts.Idempotent),
 		"acks":                         "all",
