@@ -3,22 +3,18 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/envelope"
+	"github.com/streamctl/streamctl/internal/consume"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
-	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/selection"
 	"github.com/streamctl/streamctl/internal/textio"
 )
 
@@ -35,7 +31,7 @@ type ConsumeOptions struct {
 	Template    string
 	DecodeJSON  bool
 	Decode      cmdutil.DecodeFlag
-	Filters     cmdutil.RecordFilters
+	Filters     cmdutil.SelectionFlags
 	FromTime    string
 	ToTime      string
 	Isolation   string
@@ -171,30 +167,6 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	if err != nil {
 		return err
 	}
-	topics, err := selectTopics(ctx, client, opts.Topics, opts.Regex)
-	if err != nil {
-		return err
-	}
-	tps, err := client.Partitions(ctx, topics)
-	if err != nil {
-		return err
-	}
-	if len(opts.Partitions) > 0 {
-		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
-		if len(tps) == 0 {
-			return exitcode.UsageError("no partition %v in %s", opts.Partitions, strings.Join(topics, ", "))
-		}
-	}
-	plan, err := pipeline.Resolve(ctx, client, tps, opts.rng, opts.Exit, opts.Isolation == "read_committed")
-	if err != nil {
-		return err
-	}
-	for _, c := range plan.Clamped {
-		f.IO.Infof("note: --offset %s is outside the log of %s; clamped", opts.Offset, c)
-	}
-	if opts.rng.From.InFuture(time.Now()) {
-		f.IO.Infof("note: --offset %s is in the future: no record is that new yet; reading starts at the log end", opts.Offset)
-	}
 	dec, err := opts.Decode.Decoder(ctx, f)
 	if err != nil {
 		return err
@@ -204,97 +176,44 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 		// place of the bytes.
 		dec.Replace = opts.Template != "" || f.Output() != output.JSON
 	}
-	steps, err := consumeSteps(opts, dec)
-	if err != nil {
+	co := consume.Options{
+		Topics: opts.Topics, Regex: opts.Regex, Partitions: opts.Partitions, Range: opts.rng, Offset: opts.Offset,
+		Exit: opts.Exit, IdleTimeout: opts.IdleTimeout, Limit: opts.MaxMessages, Group: opts.Group,
+		ReadCommitted: opts.Isolation == "read_committed",
+	}
+	if co.Steps, err = consumeSteps(opts, dec); err != nil {
 		return err
 	}
-	encode, err := consumeEncoder(f, opts, dec)
-	if err != nil {
+	if co.Encode, err = consumeEncoder(f, opts, dec); err != nil {
 		return err
 	}
-	if opts.Group != "" {
-		if err := checkConsumeGroup(ctx, client, opts.Group, topics); err != nil {
-			return err
-		}
-	}
-	reader, err := client.NewReader(kafka.ReaderOptions{
-		Group: opts.Group, Topics: topics, Start: plan.Start, ReadCommitted: opts.Isolation == "read_committed",
-	})
-	if err != nil {
-		return err
-	}
-	defer reader.Close()
-
 	if f.Output() == output.Table && f.IO.OutTTY && opts.Template == "" {
 		// On a terminal: aligned columns, cut at its edge.
-		var maxPart int32
-		var maxOff int64
-		for tp, off := range plan.Start {
-			maxPart, maxOff = max(maxPart, tp.Partition), max(maxOff, off, plan.End[tp])
+		co.Table = func(topics []string, maxPart int32, maxOff int64) (string, pipeline.Encoder) {
+			t := textio.NewRecordTable(topics, maxPart, maxOff, f.IO.Width)
+			return t.Header(), t.Append
 		}
-		t := textio.NewRecordTable(topics, maxPart, maxOff, f.IO.Width)
-		fmt.Fprint(f.IO.Out, t.Header())
-		encode = t.Append
 	}
-	p := &pipeline.Pipeline{
-		Source: pipeline.NewTopicSource(reader, plan.End, opts.IdleTimeout),
-		Steps:  steps,
-		Sink:   pipeline.NewStreamSink(f.IO.Out, encode),
-		Limit:  opts.MaxMessages,
-	}
-	// Following a topic, consume may sit idle with everything written: a
-	// reader that closed stdout (head) ends the run as a failed write would.
-	runCtx, stop := f.IO.UntilOutClosed(ctx)
-	defer stop()
-	stats, err := p.Run(runCtx)
-	if err != nil && output.OutputClosed(runCtx) {
-		err = output.ErrOutputClosed
-	}
+	sum, err := consume.Run(ctx, consume.Deps{Kafka: client, Out: f.IO.Out, Stream: f.IO, Notef: f.IO.Infof}, co)
 	if f.IO.ErrTTY {
-		msg := output.Count(stats.Written, "record") + " written"
-		if stats.Skipped > 0 {
-			msg += fmt.Sprintf(", %d skipped by filters", stats.Skipped)
+		msg := output.Count(sum.Written, "record") + " written"
+		if sum.Skipped > 0 {
+			msg += fmt.Sprintf(", %d skipped by filters", sum.Skipped)
 		}
 		f.IO.Infof("%s.", msg)
 	}
 	return err
 }
 
-// selectTopics expands regular expressions (-r) into topic names.
-func selectTopics(ctx context.Context, c *kafka.Client, args []string, regex bool) ([]string, error) {
-	if !regex {
-		return args, nil
-	}
-	names, err := c.TopicNames(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, a := range args {
-		re, err := regexp.Compile(a)
-		if err != nil {
-			return nil, exitcode.UsageError("topic pattern %q: %v", a, err)
-		}
-		for _, n := range names {
-			if re.MatchString(n) && !kafka.IsInternal(n, false) && !slices.Contains(out, n) {
-				out = append(out, n)
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no topic matches %s", strings.Join(args, ", "))
-	}
-	return out, nil
-}
-
 // consumeSteps builds the filters, in the order cheapest first. The
 // decoder (if any) runs after the key and header filters, on the raw bytes,
 // and before --where, which reads the decoded value.
 func consumeSteps(opts *ConsumeOptions, dec *schema.RecordDecoder) ([]pipeline.Step, error) {
-	steps, where, err := opts.Filters.Steps()
+	sel, err := selection.New(opts.Filters.Spec())
 	if err != nil {
 		return nil, err
 	}
+	steps, where := sel.Match(), sel.WhereStep()
 	if dec != nil {
 		steps = append(steps, dec.Step)
 		if where != nil && !dec.Replace {
@@ -318,26 +237,4 @@ func consumeSteps(opts *ConsumeOptions, dec *schema.RecordDecoder) ([]pipeline.S
 		steps = append(steps, where)
 	}
 	return steps, nil
-}
-
-// consumeEncoder picks how each record is written.
-func consumeEncoder(f *cmdutil.Factory, opts *ConsumeOptions, dec *schema.RecordDecoder) (pipeline.Encoder, error) {
-	if opts.Template != "" {
-		t, err := textio.CompileTemplate(opts.Template)
-		if err != nil {
-			return nil, exitcode.WithCode(exitcode.Usage, err)
-		}
-		return t.Append, nil
-	}
-	switch f.Output() {
-	case output.JSON:
-		eo := envelope.Options{DecodeJSON: opts.DecodeJSON}
-		if dec != nil {
-			eo.Decoded = dec.Envelope
-		}
-		return func(dst []byte, r *record.Record) []byte { return envelope.Append(dst, r, eo) }, nil
-	case output.Raw:
-		return func(dst []byte, r *record.Record) []byte { return append(append(dst, r.Value...), '\n') }, nil
-	}
-	return textio.AppendRecordLine, nil
 }

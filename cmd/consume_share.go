@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/consume"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
@@ -66,7 +67,7 @@ func shareRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) err
 	if err != nil {
 		return err
 	}
-	topics, err := selectTopics(ctx, client, opts.Topics, opts.Regex)
+	topics, err := consume.SelectTopics(ctx, client, opts.Topics, opts.Regex)
 	if err != nil {
 		return err
 	}
@@ -167,27 +168,6 @@ func checkShareGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, g
 		}
 	}
 	return nil
-}
-
-// checkConsumeGroup refuses -g for a group whose members are not
-// consumers, a share group or a Kafka Streams application's group (the
-// broker refuses a consumer's heartbeats there, and librdkafka would retry
-// them for ever), and group.protocol=consumer on brokers without KIP-848.
-// A cluster that does not list its groups to this client is not refused.
-func checkConsumeGroup(ctx context.Context, c *kafka.Client, group string, topics []string) error {
-	if listed, err := c.ListGroups(ctx); err == nil {
-		for _, l := range listed {
-			if l.ID != group || (l.Type != kafka.GroupShare && l.Type != kafka.GroupStreams) {
-				continue
-			}
-			hint := "its members are a Kafka Streams application's (group.protocol=streams)"
-			if l.Type == kafka.GroupShare {
-				hint = fmt.Sprintf("read it as a share group: streamctl consume %s --share-group %s", strings.Join(topics, " "), group)
-			}
-			return &kafka.GroupTypeError{Group: group, Type: l.Type, Operation: "consumer-group member", Hint: hint}
-		}
-	}
-	return c.CheckGroupProtocol(ctx, group)
 }
 
 // topicFlags names topics as --topic flags.

@@ -188,6 +188,9 @@ func TestGroupResetStrategies(t *testing.T) {
 	eq("shift-by", resetPlan(t, b, g, "--shift-by", "-60", "--topic", "order-events:1,2"), map[int32]int64{1: 1, 2: 0})
 	eq("to-datetime in the future", resetPlan(t, b, g, "--to-datetime", "2099-01-01T00:00:00Z", "--all-topics"), map[int32]int64{0: 101, 1: 102, 2: 85})
 	eq("by-duration before everything", resetPlan(t, b, g, "--by-duration", "P1D", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
+	// One duration grammar: days as --offset @-7d takes them, and ISO-8601 as Kafka's tool does.
+	eq("by-duration in days", resetPlan(t, b, g, "--by-duration", "7d", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
+	eq("by-duration ISO days", resetPlan(t, b, g, "--by-duration", "p7d", "--all-topics"), map[int32]int64{0: 0, 1: 0, 2: 0})
 	eq("to-group", resetPlan(t, b, g, "--to-group", "notification-group"), map[int32]int64{0: 101, 1: 102, 2: 85})
 	// A group without commits: to-current uses the log end, shift-by refuses.
 	eq("to-current without commits", resetPlan(t, b, "fresh", "--to-current", "--topic", "order-events"), map[int32]int64{0: 101, 1: 102, 2: 85})

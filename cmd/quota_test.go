@@ -3,9 +3,7 @@ package cmd_test
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -100,9 +98,7 @@ func TestReassignThrottlePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	host, port, _ := net.SplitHostPort(c.ListenAddrs()[0])
-	n, _ := strconv.Atoi(port)
-	b := broker{addr: net.JoinHostPort(host, port), port: n}
+	b := broker{addr: c.ListenAddrs()[0]}
 	run(t, b.args("topic", "create", "moving", "--partitions", "2", "--replication-factor", "1")...).ok(t)
 	// kfake places replicas at random (and does not move them): the
 	// throttle is checked against the plan's own current replicas.

@@ -3,28 +3,17 @@ package cmd
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	cmdgroup "github.com/streamctl/streamctl/cmd/group"
-	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/group"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
-	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
-	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/selection"
 	"github.com/streamctl/streamctl/internal/textio"
 )
 
@@ -33,7 +22,7 @@ type ReplayOptions struct {
 	Sources      []string
 	From, To     string
 	Partitions   []int
-	Filters      cmdutil.RecordFilters
+	Filters      cmdutil.SelectionFlags
 	Decode       cmdutil.DecodeFlag
 	EventTypes   []string
 	TypeField    string
@@ -58,7 +47,7 @@ type ReplayOptions struct {
 	Execute      bool
 	UndoDir      string
 
-	rng   position.Range
+	run   replay.Options
 	rerun func(set map[string]string) string // this command line again, with set's flags
 }
 
@@ -151,41 +140,17 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	return cmd
 }
 
-func (o *ReplayOptions) target() string {
-	switch {
-	case o.ToTopic != "":
-		return "topic:" + o.ToTopic
-	case o.ToFile != "":
-		return "file:" + o.ToFile
-	case o.Exec != "":
-		return "exec:" + o.Exec
-	}
-	return "group:" + o.ToGroup
-}
-
-// window is the check of a time window --from/--to give, nil for none.
-func (o *ReplayOptions) window() pipeline.Step {
-	if from, to, ok := o.rng.TimeWindow(); ok {
-		return pipeline.TimeBetween(from, to)
-	}
-	return nil
-}
-
 func (o *ReplayOptions) validate(now time.Time) error {
-	n := 0
-	for _, t := range []string{o.ToTopic, o.ToFile, o.Exec, o.ToGroup} {
-		if t != "" {
-			n++
-		}
-	}
-	if n != 1 {
-		return exitcode.UsageError("choose exactly one target: --to-topic, --to-file, --exec or --to-group")
-	}
 	rng, err := position.ParseRange(o.From+":"+o.To, now)
 	if err != nil {
 		return exitcode.UsageError("invalid --from/--to: %v", err)
 	}
-	o.rng = rng
+	spec := o.Filters.Spec()
+	spec.Range, spec.EventTypes, spec.TypeField = rng, o.EventTypes, o.TypeField
+	sel, err := selection.New(spec)
+	if err != nil {
+		return err
+	}
 	if o.Timestamp != "keep" && o.Timestamp != "now" {
 		return exitcode.UsageError("--timestamp %q: use keep or now", o.Timestamp)
 	}
@@ -195,17 +160,11 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	if o.Rekey != "" {
 		o.Partitioning = "key" // a new key belongs where the Java client would hash it
 	}
-	if o.ToTopic != "" && slices.Contains(o.Sources, o.ToTopic) {
-		return exitcode.UsageError("refusing to replay %q into itself: the copy would be read again", o.ToTopic)
-	}
 	if (o.Execute || o.UndoDir != "") && o.ToGroup == "" {
 		return exitcode.UsageError("--execute and --undo-dir go with --to-group; the other targets write unless --dry-run")
 	}
 	if o.Execute && o.DryRun {
 		return exitcode.UsageError("--execute and --dry-run exclude each other")
-	}
-	if o.ExactlyOnce && (o.ToTopic == "" || len(o.Partitions) > 0) {
-		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
 	}
 	if o.Decode.On() && o.ToFile == "" && o.Exec == "" {
 		return exitcode.UsageError("--decode (and --value-schema, --key-schema) adds decoded values to the envelopes of --to-file and --exec; topics and groups get the records as they are")
@@ -213,37 +172,20 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	if err := o.Decode.Validate(); err != nil {
 		return err
 	}
-	if o.Resume && o.Checkpoint == "" && o.ID == "" {
-		return exitcode.UsageError("--resume needs the --checkpoint file (or --id) of the replay to continue")
-	}
-	if o.ID == "" {
-		// The pid keeps two processes' replays of the same second apart, the
-		// sequence two replays of one process (the in-process tests, a script
-		// of cmd.Main calls).
-		o.ID = fmt.Sprintf("replay-%s-%d", now.UTC().Format("20060102T150405"), os.Getpid())
-		if n := replaySeq.Add(1); n > 1 {
-			o.ID += fmt.Sprintf("-%d", n)
+	var set []record.Header
+	for _, h := range o.SetHeaders {
+		hdr, err := textio.ParseHeaderFlag(h)
+		if err != nil {
+			return exitcode.WithCode(exitcode.Usage, err)
 		}
+		set = append(set, hdr)
 	}
-	if o.Checkpoint == "" {
-		o.Checkpoint = filepath.Join(cmdutil.StateDir("replays"), o.ID+".json")
-	}
-	return nil
-}
-
-// replaySeq counts the replays this process has named.
-var replaySeq atomic.Int64
-
-// ReplaySummary is what `replay -o json` prints at the end.
-type ReplaySummary struct {
-	ID         string `json:"id" yaml:"id"`
-	Target     string `json:"target" yaml:"target"`
-	Checkpoint string `json:"checkpoint,omitempty" yaml:"checkpoint,omitempty"`
-	Planned    int64  `json:"planned" yaml:"planned"` // records in the range, before filters
-	pipeline.Stats
-	DryRun bool `json:"dry_run" yaml:"dry_run"`
-	// GroupReset is --to-group's plan: the group's offsets before and after.
-	GroupReset *group.ResetPlan `json:"group_reset,omitempty" yaml:"group_reset,omitempty"`
+	o.run = replay.Options{Sources: o.Sources, Partitions: o.Partitions, Range: rng, Selection: sel, Map: o.Map, Rekey: o.Rekey,
+		SetHeaders: set, DropHeaders: o.DropHeaders, ToTopic: o.ToTopic, ToFile: o.ToFile, Exec: o.Exec, ToGroup: o.ToGroup,
+		Create: o.Create, TimestampNow: o.Timestamp == "now", SamePartitions: o.Partitioning == "same", NoIdemHeader: o.NoIdemHeader,
+		ExactlyOnce: o.ExactlyOnce, Rate: o.Rate, Checkpoint: o.Checkpoint, Resume: o.Resume, ID: o.ID,
+		Execute: o.Execute, UndoDir: cmdutil.UndoDir(o.UndoDir)}
+	return o.run.Check(now, cmdutil.StateDir("replays"))
 }
 
 func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) error {
@@ -252,7 +194,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if err != nil {
 		return err
 	}
-	cp, err := replayCheckpoint(ctx, client, opts)
+	cp, err := replay.Open(ctx, client, &opts.run)
 	if err != nil {
 		return err
 	}
@@ -260,344 +202,29 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if err != nil {
 		return err
 	}
-	sum := ReplaySummary{ID: cp.ID, Target: cp.Target, Planned: plan.Records(), DryRun: opts.DryRun}
+	sum := replay.Summary{ID: cp.ID, Target: cp.Target, Planned: plan.Records(), DryRun: opts.DryRun}
 	if opts.ToGroup != "" {
 		return replayToGroup(ctx, f, client, opts, plan, sum)
 	}
+	d := replay.Deps{Client: client, Out: f.IO.Out, ErrOut: f.IO.ErrOut, Say: f.IO,
+		Progress: func(total int64, what string) replay.Bar { return f.Progress(total, what) }}
 	if opts.DryRun {
-		return replayDryRun(ctx, f, client, opts, cp, plan, sum)
+		return replayDryRun(ctx, f, d, opts, plan, sum)
 	}
-	dec, err := opts.Decode.Decoder(ctx, f)
-	if err != nil {
+	if d.Decoder, err = opts.Decode.Decoder(ctx, f); err != nil {
 		return err
 	}
-	steps, err := replaySteps(opts, dec)
-	if err != nil {
-		return err
-	}
-	sink, closeSink, err := replaySink(ctx, f, client, opts, dec, &steps)
-	if err != nil {
-		return err
-	}
-	var expiry *pipeline.Expiry
-	if opts.ToTopic != "" && opts.Timestamp == "keep" {
-		expiry = pipeline.NewExpiry(ctx, client)
-		steps = append(steps, expiry.Step) // after the step that targets the topic
-	}
-	ropts := kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true}
-	if opts.ExactlyOnce {
-		// The transactions commit progress to a group of the replay's own;
-		// on --resume its commits win over the checkpoint's positions.
-		ropts.Group, ropts.Topics = replayGroup(cp.ID), cp.Sources
-	}
-	reader, err := client.NewReader(ropts)
-	if err != nil {
-		return err
-	}
-	defer reader.Close()
-	var src pipeline.Source = pipeline.NewTopicSource(reader, plan.End, 0)
-	if ts, ok := sink.(*pipeline.TransactionalSink); ok {
-		src = ts.Source(src, reader)
-	}
-	if err := cp.Save(); err != nil {
-		return fmt.Errorf("saving the checkpoint: %w", err)
-	}
-	sum.Checkpoint = cp.Path()
-	f.IO.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
-
-	progress := f.Progress(sum.Planned, "replay "+cp.ID)
-	if step := progress.Step(); step != nil {
-		steps = append([]pipeline.Step{step}, steps...)
-	}
-	if opts.Rate > 0 {
-		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, opts.Rate)}, steps...)
-	}
-	p := &pipeline.Pipeline{
-		Source: &replay.Source{Source: src, CP: cp},
-		Steps:  steps,
-		Sink:   sink,
-		Window: opts.window(),
-	}
-	stats, runErr := p.Run(ctx)
-	progress.Finish()
-	if err := closeSink(); err != nil && runErr == nil {
-		runErr = err
-	}
-	sum.Stats = stats
-	if runErr == nil {
-		cp.Done = true
-		runErr = cp.Save()
-	}
-	f.IO.Infof("Replay %s: %s.", cp.ID, stats.Summary("written"))
-	if expiry != nil {
-		for _, w := range expiry.Warnings("--timestamp") {
-			f.IO.Warnf("%s", w)
-		}
+	done, runErr := replay.Run(ctx, d, &opts.run, cp)
+	if done == nil {
+		return runErr // failed before reading
 	}
 	if errors.Is(runErr, context.Canceled) {
 		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(map[string]string{"checkpoint": cp.Path(), "resume": "true"}))
 	}
 	if f.Output() != output.Table {
-		if err := output.Print(f.IO, f.Output(), sum, nil); err != nil {
+		if err := output.Print(f.IO, f.Output(), done, nil); err != nil {
 			return err
 		}
 	}
-	if errors.Is(runErr, pipeline.ErrPartial) {
-		return exitcode.WithCode(exitcode.Partial, runErr)
-	}
 	return runErr
-}
-
-// replayCheckpoint resolves a new plan, or loads the one to resume.
-func replayCheckpoint(ctx context.Context, c *kafka.Client, opts *ReplayOptions) (*replay.Checkpoint, error) {
-	if opts.Resume {
-		cp, err := replay.LoadCheckpoint(opts.Checkpoint)
-		if err != nil {
-			return nil, err
-		}
-		if cp.Target != opts.target() || !slices.Equal(cp.Sources, opts.Sources) {
-			return nil, exitcode.UsageError("checkpoint %s is for %s -> %s, not %s -> %s", opts.Checkpoint, strings.Join(cp.Sources, ","), cp.Target, strings.Join(opts.Sources, ","), opts.target())
-		}
-		if cp.Done {
-			return nil, fmt.Errorf("replay %s in %s is already complete", cp.ID, opts.Checkpoint)
-		}
-		opts.ID = cp.ID
-		return cp, nil
-	}
-	if _, err := os.Stat(opts.Checkpoint); err == nil {
-		// Never over a replay's checkpoint: a second run would write its
-		// records again (a file target appends).
-		if old, err := replay.LoadCheckpoint(opts.Checkpoint); err == nil && old.Done {
-			return nil, fmt.Errorf("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, opts.Checkpoint)
-		}
-		return nil, fmt.Errorf("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", opts.Checkpoint)
-	}
-	tps, err := c.Partitions(ctx, opts.Sources)
-	if err != nil {
-		return nil, err
-	}
-	if len(opts.Partitions) > 0 {
-		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(opts.Partitions, int(tp.Partition)) })
-	}
-	plan, err := pipeline.Resolve(ctx, c, tps, opts.rng, true, true)
-	if err != nil {
-		return nil, err
-	}
-	return replay.NewCheckpoint(opts.Checkpoint, opts.ID, opts.Sources, opts.target(), plan), nil
-}
-
-// replaySteps are the filters, then the transforms, in that order. With
-// --decode, the decoder runs after the key and header filters and the
-// value filters read the decoded value.
-func replaySteps(opts *ReplayOptions, dec *schema.RecordDecoder) ([]pipeline.Step, error) {
-	steps, where, err := opts.Filters.Steps()
-	if err != nil {
-		return nil, err
-	}
-	readsValue := func(s pipeline.Step) pipeline.Step { return s }
-	if dec != nil {
-		steps = append(steps, dec.Step)
-		readsValue = func(s pipeline.Step) pipeline.Step { return dec.OnDecoded(s) }
-	}
-	if len(opts.EventTypes) > 0 {
-		steps = append(steps, readsValue(replay.EventType(opts.TypeField, opts.EventTypes)))
-	}
-	if where != nil {
-		steps = append(steps, readsValue(where))
-	}
-	if opts.Map != "" {
-		m, err := pipeline.Map(opts.Map)
-		if err != nil {
-			return nil, exitcode.WithCode(exitcode.Usage, err)
-		}
-		steps = append(steps, m)
-	}
-	if opts.Rekey != "" {
-		rk, err := pipeline.Rekey(opts.Rekey)
-		if err != nil {
-			return nil, exitcode.WithCode(exitcode.Usage, err)
-		}
-		steps = append(steps, rk)
-	}
-	if len(opts.DropHeaders) > 0 {
-		steps = append(steps, replay.DropHeaders(opts.DropHeaders))
-	}
-	if len(opts.SetHeaders) > 0 {
-		var set []record.Header
-		for _, h := range opts.SetHeaders {
-			hdr, err := textio.ParseHeaderFlag(h)
-			if err != nil {
-				return nil, exitcode.WithCode(exitcode.Usage, err)
-			}
-			set = append(set, hdr)
-		}
-		steps = append(steps, replay.SetHeaders(set))
-	}
-	return steps, nil
-}
-
-// replaySink opens the target; for a topic it also appends the steps that
-// redirect records to it.
-func replaySink(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, dec *schema.RecordDecoder, steps *[]pipeline.Step) (pipeline.Sink, func() error, error) {
-	var eo envelope.Options
-	if dec != nil {
-		eo.Decoded = dec.Envelope
-	}
-	switch {
-	case opts.ToFile != "":
-		s, err := replay.NewFileSink(opts.ToFile, eo)
-		if err != nil {
-			return nil, nil, err
-		}
-		return s, s.Close, nil
-	case opts.Exec != "":
-		s, err := replay.NewExecSink(ctx, opts.Exec, eo, f.IO.Out, f.IO.ErrOut)
-		if err != nil {
-			return nil, nil, err
-		}
-		return s, s.Close, nil
-	}
-	same, err := prepareTargetTopic(ctx, f, c, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !opts.NoIdemHeader {
-		*steps = append(*steps, replay.Idempotency(opts.ID))
-	}
-	target, now := opts.ToTopic, opts.Timestamp == "now"
-	*steps = append(*steps, func(rec *record.Record) (bool, error) {
-		rec.Topic = target
-		if !same {
-			rec.Partition = record.AnyPartition
-		}
-		if now {
-			rec.Timestamp = time.Time{} // the producer stamps it
-		}
-		return true, nil
-	})
-	wopts := kafka.WriterOptions{Idempotent: true, Acks: "all"}
-	if opts.ExactlyOnce {
-		// One transactional id per replay: a crashed run's open
-		// transaction is aborted when --resume starts.
-		wopts.TransactionalID = replayGroup(opts.ID)
-		ts, err := pipeline.NewTransactionalSink(ctx, c, wopts)
-		if err != nil {
-			return nil, nil, err
-		}
-		return ts, func() error { ts.Close(ctx); return nil }, nil
-	}
-	s, err := pipeline.NewTopicSink(ctx, c, wopts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, func() error { s.Close(); return nil }, nil
-}
-
-// replayGroup names the group (and transactional id) of an exactly-once replay.
-func replayGroup(id string) string { return "streamctl-replay-" + id }
-
-// prepareTargetTopic creates the target if asked and reports whether
-// records keep their partition numbers.
-func prepareTargetTopic(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions) (bool, error) {
-	srcs, err := c.DescribeTopics(ctx, opts.Sources[:1])
-	if err != nil {
-		return false, err
-	}
-	src := srcs[0]
-	tgts, err := c.DescribeTopics(ctx, []string{opts.ToTopic})
-	var nf *kafka.TopicNotFoundError
-	switch {
-	case errors.As(err, &nf) && opts.Create:
-		configs := map[string]string{}
-		for _, e := range src.Configs {
-			configs[e.Name] = e.Value
-		}
-		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: opts.ToTopic, Partitions: src.Partitions, ReplicationFactor: src.ReplicationFactor, Configs: configs}, false); err != nil {
-			return false, err
-		}
-		f.IO.Infof("Created topic %q like %q (%s).", opts.ToTopic, src.Name, output.Count(int64(src.Partitions), "partition"))
-		return opts.Partitioning == "same", nil
-	case errors.As(err, &nf):
-		return false, fmt.Errorf("%w; add --create to create it like %q", err, src.Name)
-	case err != nil:
-		return false, err
-	}
-	if opts.Partitioning == "same" && tgts[0].Partitions != src.Partitions {
-		f.IO.Warnf("%q has %d partitions and %q %d: records are placed by key hashing instead of keeping partition numbers", opts.ToTopic, tgts[0].Partitions, src.Name, src.Partitions)
-		return false, nil
-	}
-	return opts.Partitioning == "same", nil
-}
-
-// replayToGroup positions a consumer group at the start of the range, as
-// group reset does: a plan, a dry run until --execute, an undo file.
-func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, plan *pipeline.Plan, sum ReplaySummary) error {
-	var rows []group.PlanRow
-	for _, tp := range sortedPartitions(plan) {
-		rows = append(rows, group.PlanRow{Topic: tp.Topic, Partition: tp.Partition, Offset: plan.Start[tp]})
-	}
-	reset, err := group.PlanReset(ctx, c, opts.ToGroup, group.Strategy{Kind: "replay", File: rows}, group.Scope{})
-	if err != nil {
-		return err
-	}
-	if err := cmdgroup.ApplyPlan(ctx, f, reset, cmdgroup.ApplyOptions{Execute: opts.Execute, UndoDir: opts.UndoDir, DryRunNote: true}); err != nil {
-		return err
-	}
-	if opts.Execute {
-		f.IO.Infof("Group %q now starts at the beginning of the range (%s to catch up on).", opts.ToGroup, output.Count(sum.Planned, "record"))
-	}
-	sum.DryRun, sum.GroupReset = !opts.Execute, reset
-	return output.Print(f.IO, f.Output(), sum, func(bool) []*output.Grid { return []*output.Grid{cmdgroup.PlanGrid(reset)} })
-}
-
-// replayDryRun counts the range per partition and shows a sample of what
-// passes the filters, writing nothing.
-func replayDryRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, cp *replay.Checkpoint, plan *pipeline.Plan, sum ReplaySummary) error {
-	if f.Output() != output.Table {
-		return output.Print(f.IO, f.Output(), sum, nil)
-	}
-	if err := output.RenderGrid(f.IO, planGrid(plan), false); err != nil {
-		return err
-	}
-	dec, err := opts.Decode.Decoder(ctx, f)
-	if err != nil {
-		return err
-	}
-	steps, err := replaySteps(opts, dec)
-	if err != nil {
-		return err
-	}
-	reader, err := c.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
-	if err != nil {
-		return err
-	}
-	defer reader.Close()
-	fmt.Fprintln(f.IO.Out, "\nSample (first records that pass the filters; nothing is written):")
-	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Window: opts.window(), Limit: 3,
-		Sink: pipeline.NewStreamSink(f.IO.Out, textio.AppendRecordLine)}
-	_, err = p.Run(ctx)
-	return err
-}
-
-func planGrid(plan *pipeline.Plan) *output.Grid {
-	g := output.NewGrid("TOPIC", "PARTITION", "FROM", "TO", "RECORDS")
-	for _, tp := range sortedPartitions(plan) {
-		g.Row(tp.Topic, fmt.Sprint(tp.Partition), output.Int(plan.Start[tp]), output.Int(plan.End[tp]), output.Int(max(0, plan.End[tp]-plan.Start[tp])))
-	}
-	return g
-}
-
-// sortedPartitions are the plan's partitions by topic and number.
-func sortedPartitions(plan *pipeline.Plan) []record.TopicPartition {
-	var tps []record.TopicPartition
-	for tp := range plan.Start {
-		tps = append(tps, tp)
-	}
-	slices.SortFunc(tps, func(a, b record.TopicPartition) int {
-		if a.Topic != b.Topic {
-			return strings.Compare(a.Topic, b.Topic)
-		}
-		return int(a.Partition - b.Partition)
-	})
-	return tps
 }

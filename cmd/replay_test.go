@@ -16,6 +16,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
 )
@@ -287,7 +288,17 @@ func TestReplayExactlyOnceSurvivesKill9(t *testing.T) {
 			t.Fatalf("the replay made no progress:\n%s", out)
 		}
 	}
-	time.Sleep(300 * time.Millisecond) // let records of the next transaction go out
+	// Kill once records of the next, still open, transaction are in the
+	// target: beyond what the target held at the first commit, with its
+	// three commit markers (the coordinator writes them after the commit
+	// returns).
+	c := b.client(t)
+	base := logEnd(t, c, "copy", 3)
+	for deadline := time.Now().Add(60 * time.Second); logEnd(t, c, "copy", 3) <= base+3; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no records of a second transaction reached the target:\n%s", out)
+		}
+	}
 	if err := child.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -305,6 +316,25 @@ func TestReplayExactlyOnceSurvivesKill9(t *testing.T) {
 			t.Fatalf("%s was copied %d times; exactly-once wants 1", k, n)
 		}
 	}
+}
+
+// logEnd sums the log end offsets of a topic's partitions 0..partitions-1:
+// records and transaction markers alike.
+func logEnd(t *testing.T, c *kafka.Client, topic string, partitions int32) int64 {
+	t.Helper()
+	var tps []record.TopicPartition
+	for p := int32(0); p < partitions; p++ {
+		tps = append(tps, record.TopicPartition{Topic: topic, Partition: p})
+	}
+	offs, err := c.LogOffsets(context.Background(), tps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, o := range offs {
+		sum += o.End
+	}
+	return sum
 }
 
 // progressed reports whether a checkpoint file shows a committed position.
@@ -359,19 +389,7 @@ func TestReplayAtLeastOnceSurvivesKill9AtSeveralPoints(t *testing.T) {
 	}
 
 	c := b.client(t)
-	targetTPs := []record.TopicPartition{{Topic: "copy", Partition: 0}, {Topic: "copy", Partition: 1}, {Topic: "copy", Partition: 2}}
-	targetEnd := func() int64 {
-		t.Helper()
-		offs, err := c.LogOffsets(context.Background(), targetTPs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sum int64
-		for _, o := range offs {
-			sum += o.End
-		}
-		return sum
-	}
+	targetEnd := func() int64 { return logEnd(t, c, "copy", 3) }
 	// copies reads the whole target in per-partition offset order and
 	// counts the copies of each source record, checking each against it.
 	copies := func() ([]envelope, map[string]int) {

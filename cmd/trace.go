@@ -12,14 +12,16 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/selection"
 	"github.com/streamctl/streamctl/internal/trace"
 )
 
 // TraceOptions are the inputs of `streamctl trace`.
 type TraceOptions struct {
-	Filters    cmdutil.RecordFilters
+	Filters    cmdutil.SelectionFlags
 	Topics     string
 	Since      string
 	From, To   string
@@ -111,7 +113,7 @@ arrives, until Ctrl-C; -o json then writes one JSON object per line.`,
 
 // validate checks the flags and builds the trace's options.
 func (o *TraceOptions) validate(now time.Time) error {
-	if !o.Filters.Any() {
+	if !o.Filters.Spec().Any() {
 		return exitcode.UsageError("say what to trace: a KEY, --header k=v or --where EXPR")
 	}
 	if o.Since != "" && o.From != "" {
@@ -145,15 +147,19 @@ func (o *TraceOptions) validate(now time.Time) error {
 	if err != nil {
 		return exitcode.UsageError("invalid --from/--to: %v", err)
 	}
-	o.opts = trace.Options{Range: rng, Filters: o.Filters.Steps, Group: o.Group, TypeField: o.TypeField,
+	// --where compiles here, before any connection; its steps are safe to
+	// share between the trace's readers.
+	sel, err := selection.New(o.Filters.Spec())
+	if err != nil {
+		return err
+	}
+	filters := func() ([]pipeline.Step, pipeline.Step, error) { return sel.Match(), sel.WhereStep(), nil }
+	o.opts = trace.Options{Range: rng, Filters: filters, Group: o.Group, TypeField: o.TypeField,
 		Decode: o.Decode, MaxRecords: o.MaxRecords, Follow: o.Follow}
 	if o.Topics != "" {
 		if o.opts.Topics, err = regexp.Compile(o.Topics); err != nil {
 			return exitcode.UsageError("--topics %q is not a valid regular expression: %v", o.Topics, err)
 		}
-	}
-	if _, _, err := o.Filters.Steps(); err != nil {
-		return err // a jq expression that does not compile, before any connection
 	}
 	o.opts.Query = trace.Query{Headers: o.Filters.Headers, Where: o.Filters.Where}
 	if o.keyGiven {

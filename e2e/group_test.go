@@ -212,6 +212,9 @@ func TestGroupCommandsParity(t *testing.T) {
 		{[]string{"--shift-by", "100"}, []string{"--shift-by", "100"}},
 		{[]string{"--to-datetime", t0.Add(5*time.Minute + 30*time.Second).Format(time.RFC3339)},
 			[]string{"--to-datetime", t0.Add(5*time.Minute + 30*time.Second).Format("2006-01-02T15:04:05.000Z")}},
+		// One duration grammar: Kafka's ISO-8601, and days as @-7d takes them.
+		{[]string{"--by-duration", "P7D"}, []string{"--by-duration", "P7D"}},
+		{[]string{"--by-duration", "7d"}, []string{"--by-duration", "P7D"}},
 	} {
 		var plan stResetPlan
 		u.run(append([]string{"group", "reset", group, "--topic", topic, "-o", "json"}, c.ours...)...).ok(t).json(t, &plan)

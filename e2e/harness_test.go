@@ -222,7 +222,15 @@ type background struct {
 // the caller uses. The hang guard kills it after runTimeout.
 func (u *user) start(args ...string) *background {
 	u.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	return u.startWithin(runTimeout, args...)
+}
+
+// startWithin is start for a process that must outlive runTimeout: one
+// that follows a log while the test does slow things beside it (each
+// Kafka tool's JVM takes seconds on a busy machine).
+func (u *user) startWithin(d time.Duration, args ...string) *background {
+	u.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	cmd := u.command(ctx, args...)
 	b := &background{cmd: cmd, cancel: cancel, done: make(chan struct{})}
 	var err error

@@ -74,7 +74,7 @@ func TestHangingTransaction(t *testing.T) {
 	u.run("consume", topic, "-g", group, "-e", "-o", "raw").ok(t) // caught up: committed at 2
 
 	// A read_committed reader following partition 0.
-	reader := u.start("consume", topic, "-p", "0", "--isolation", "read_committed", "-o", "raw")
+	reader := u.startWithin(15*time.Minute, "consume", topic, "-p", "0", "--isolation", "read_committed", "-o", "raw")
 	reader.stdin.Close()
 	readLines := make(chan string, 16)
 	go func() {
@@ -100,7 +100,11 @@ func TestHangingTransaction(t *testing.T) {
 	expectRead := func(want string) {
 		t.Helper()
 		select {
-		case got := <-readLines:
+		case got, ok := <-readLines:
+			if !ok {
+				<-reader.done
+				t.Fatalf("the read_committed reader ended (%v) before reading %q:\n%s", reader.err, want, reader.stderr.String())
+			}
 			if got != want {
 				t.Fatalf("the read_committed reader read %q, want %q", got, want)
 			}

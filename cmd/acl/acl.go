@@ -3,7 +3,6 @@
 package acl
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -250,11 +249,4 @@ func aclGrid(acls []kafka.ACL, status func(i int) string) *output.Grid {
 		g.Row(row...)
 	}
 	return g
-}
-
-func countACLs(n int) string {
-	if n == 1 {
-		return "1 ACL"
-	}
-	return fmt.Sprintf("%d ACLs", n)
 }

@@ -65,7 +65,7 @@ refuses it.`,
 					return err
 				}
 				plan.Executed = true
-				f.IO.Infof("Created %s.", countACLs(len(acls)))
+				f.IO.Infof("Created %s.", output.Count(int64(len(acls)), "ACL"))
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
 				return []*output.Grid{aclGrid(acls, func(i int) string {

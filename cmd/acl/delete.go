@@ -55,7 +55,7 @@ cluster deleted.`,
 			if len(matching) == 0 {
 				f.IO.Infof("No ACLs match: nothing to delete.")
 			} else {
-				ok, err := exec.Proceed(f, fmt.Sprintf("Delete these %s on cluster %q?", countACLs(len(matching)), client.Cluster().Name()), aclGrid(matching, nil))
+				ok, err := exec.Proceed(f, fmt.Sprintf("Delete these %s on cluster %q?", output.Count(int64(len(matching)), "ACL"), client.Cluster().Name()), aclGrid(matching, nil))
 				if err != nil {
 					return err
 				}
@@ -69,7 +69,7 @@ cluster deleted.`,
 						plan.ACLs = append(plan.ACLs, deleted...)
 					}
 					kafka.SortACLs(plan.ACLs)
-					f.IO.Infof("Deleted %s.", countACLs(len(plan.ACLs)))
+					f.IO.Infof("Deleted %s.", output.Count(int64(len(plan.ACLs)), "ACL"))
 				}
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {

@@ -13,6 +13,6 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Use:   "cluster",
 		Short: "Describe the cluster, its brokers and log dirs; broker configs, feature levels, the KRaft quorum",
 	})
-	cmd.AddCommand(NewCmdDescribe(f, nil), newCmdConfig(f), newCmdFeatures(f), newCmdQuorum(f))
+	cmd.AddCommand(NewCmdDescribe(f), newCmdConfig(f), newCmdFeatures(f), newCmdQuorum(f))
 	return cmd
 }

@@ -16,9 +16,8 @@ type DescribeOptions struct {
 	f *cmdutil.Factory
 }
 
-// NewCmdDescribe returns `streamctl cluster describe`. runF replaces the run
-// function in flag tests.
-func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobra.Command {
+// NewCmdDescribe returns `streamctl cluster describe`.
+func NewCmdDescribe(f *cmdutil.Factory) *cobra.Command {
 	opts := &DescribeOptions{f: f}
 	return &cobra.Command{
 		Use:   "describe",
@@ -27,9 +26,6 @@ func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobr
   streamctl cluster describe -o json | jq -r '.brokers[].host'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
 			return describeRun(cmd, opts)
 		},
 	}

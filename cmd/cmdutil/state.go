@@ -15,3 +15,12 @@ func StateDir(sub string) string {
 	home, _ := os.UserHomeDir()
 	return filepath.Join(home, ".local", "state", "streamctl", sub)
 }
+
+// UndoDir is where a change of a group's offsets saves the previous ones:
+// the --undo-dir flag, else StateDir("resets").
+func UndoDir(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return StateDir("resets")
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/selection"
 )
 
 // NewCmd returns `streamctl dlq`.
@@ -54,7 +55,7 @@ type SelectOptions struct {
 	Where          string
 	Offsets        string
 
-	sel dlq.Selection
+	sel *selection.Selection
 }
 
 func (o *SelectOptions) addFlags(cmd *cobra.Command) {
@@ -78,23 +79,19 @@ func (o *SelectOptions) validate(cmd *cobra.Command, now time.Time) error {
 	if err != nil {
 		return exitcode.UsageError("invalid --to: %v", err)
 	}
-	o.sel = dlq.Selection{
+	spec := selection.Spec{
 		Range:      position.Range{From: from, To: &to},
 		Exceptions: o.Exceptions, OriginalTopics: o.OriginalTopics,
 		Key: []byte(o.Key), KeySet: cmd.Flags().Changed("key"),
 		Where: o.Where,
 	}
 	if o.Offsets != "" {
-		if o.sel.Offsets, err = dlq.ParseOffsets(o.Offsets); err != nil {
+		if spec.Offsets, err = selection.ParseOffsets(o.Offsets); err != nil {
 			return exitcode.WithCode(exitcode.Usage, err)
 		}
 	}
-	if o.Where != "" {
-		if _, err := pipeline.Where(o.Where); err != nil {
-			return exitcode.WithCode(exitcode.Usage, err)
-		}
-	}
-	return nil
+	o.sel, err = selection.New(spec) // --where compiles here, once
+	return err
 }
 
 // JoinFlags are the flags of the runs that take the DLQ's tracking group:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -13,13 +12,10 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
-	"github.com/streamctl/streamctl/internal/envelope"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
-	"github.com/streamctl/streamctl/internal/record"
-	"github.com/streamctl/streamctl/internal/replay"
 )
 
 // DrainOptions are the inputs of `dlq drain`.
@@ -102,25 +98,6 @@ func (o *DrainOptions) validate(cmd *cobra.Command) error {
 	return nil
 }
 
-// DrainSummary is what `dlq drain -o json` prints. The names are a public
-// contract.
-type DrainSummary struct {
-	Source          string   `json:"source" yaml:"source"`
-	Group           string   `json:"group" yaml:"group"`
-	Target          string   `json:"target" yaml:"target"` // file:PATH or topic:NAME
-	Read            int64    `json:"read" yaml:"read"`
-	Drained         int64    `json:"drained" yaml:"drained"`
-	SkippedByFilter int64    `json:"skipped_by_filter" yaml:"skipped_by_filter"`
-	Failed          int64    `json:"failed" yaml:"failed"`
-	Purged          []Purged `json:"purged" yaml:"purged"`
-}
-
-// Purged is one DLQ partition after --purge.
-type Purged struct {
-	Partition      int32 `json:"partition" yaml:"partition"`
-	LogStartOffset int64 `json:"log_start_offset" yaml:"log_start_offset"` // everything before it is deleted
-}
-
 func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *DrainOptions) error {
 	defer cmdutil.StreamingGC()()
 	client, group, plan, err := planRun(ctx, f, topic, opts.ToTopic, opts.Group, &opts.SelectOptions, opts.fromSet)
@@ -136,38 +113,21 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 			return errors.New("not confirmed; nothing drained")
 		}
 	}
-	steps, err := opts.sel.Steps(nil)
-	if err != nil {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
 	// Join first: a refused run must not touch the archive.
 	reader, src, err := dlq.Join(ctx, client, topic, group, plan, opts.options(f, opts.fromSet))
 	if err != nil {
 		return err
 	}
 	defer reader.Close()
-	sum := DrainSummary{Source: topic, Group: group, Purged: []Purged{}}
-	sink, closeSink, err := drainSink(ctx, client, opts, &steps, &sum)
-	if err != nil {
-		return err
+	d := dlq.Deps{Client: client, Progress: func(total int64, what string) dlq.Bar { return f.Progress(total, what) }}
+	sum, runErr := dlq.Drain(ctx, d, src, plan.Records(), dlq.DrainOptions{Selection: opts.sel, ToFile: opts.ToFile, ToTopic: opts.ToTopic, Rate: opts.Rate},
+		dlq.DrainSummary{Source: topic, Group: group})
+	if sum == nil {
+		return runErr // failed before reading
 	}
-	if opts.Rate > 0 {
-		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, opts.Rate)}, steps...)
-	}
-	progress := f.Progress(plan.Records(), "drain "+topic)
-	if step := progress.Step(); step != nil {
-		steps = append([]pipeline.Step{step}, steps...)
-	}
-	stats, runErr := (&pipeline.Pipeline{Source: src, Steps: steps, Sink: sink}).Run(ctx)
-	progress.Finish()
-	if err := closeSink(); err != nil && runErr == nil {
-		runErr = err
-	}
-	sum.Read, sum.SkippedByFilter, sum.Failed = stats.Read, stats.Skipped, stats.Failed
-	sum.Drained = stats.Written - stats.Failed
 	f.IO.Infof("%s: %d read, %d drained to %s, %d skipped by filters, %d failed; group %s.", topic, sum.Read, sum.Drained, sum.Target, sum.SkippedByFilter, sum.Failed, group)
 	if opts.Purge && runErr == nil {
-		runErr = purge(ctx, f, client, topic, group, plan, &sum)
+		runErr = purge(ctx, f, client, topic, group, plan, sum)
 	} else if opts.Purge {
 		f.IO.Infof("Nothing purged: the run did not complete.")
 	}
@@ -179,51 +139,13 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 	return runError(runErr)
 }
 
-// drainSink opens the archive file or the target topic's producer.
-func drainSink(ctx context.Context, client *kafka.Client, opts *DrainOptions, steps *[]pipeline.Step, sum *DrainSummary) (pipeline.Sink, func() error, error) {
-	if opts.ToFile != "" {
-		sum.Target = "file:" + opts.ToFile
-		s, err := replay.NewFileSink(opts.ToFile, envelope.Options{})
-		if err != nil {
-			return nil, nil, err
-		}
-		return s, s.Close, nil
-	}
-	sum.Target = "topic:" + opts.ToTopic
-	target := opts.ToTopic
-	*steps = append(*steps, func(rec *record.Record) (bool, error) {
-		rec.Topic, rec.Partition = target, record.AnyPartition
-		return true, nil
-	})
-	s, err := pipeline.NewTopicSink(ctx, client, kafka.WriterOptions{Idempotent: true, Acks: "all"})
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, func() error { s.Close(); return nil }, nil
-}
-
-// purge deletes, per partition of the DLQ, the records before the tracking
-// group's committed offset: all of them were drained or reprocessed, and
-// their copies are durable.
-func purge(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, topic, group string, plan *pipeline.Plan, sum *DrainSummary) error {
-	committed, err := client.GroupOffsets(ctx, group)
+// purge deletes what the group has handled from the DLQ, and says so.
+func purge(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, topic, group string, plan *pipeline.Plan, sum *dlq.DrainSummary) error {
+	purged, err := dlq.Purge(ctx, client, topic, group, plan)
 	if err != nil {
 		return err
 	}
-	before := map[record.TopicPartition]int64{}
-	for tp := range plan.Start {
-		if off, ok := committed[tp]; ok && off > 0 {
-			before[tp] = min(off, plan.End[tp])
-		}
-	}
-	low, err := client.DeleteRecords(ctx, before)
-	if err != nil {
-		return fmt.Errorf("purging %s: %w (the drained copies are complete; purge again with a rerun)", topic, err)
-	}
-	for tp, off := range low {
-		sum.Purged = append(sum.Purged, Purged{Partition: tp.Partition, LogStartOffset: off})
-	}
-	sort.Slice(sum.Purged, func(i, j int) bool { return sum.Purged[i].Partition < sum.Purged[j].Partition })
+	sum.Purged = purged
 	var parts []string
 	for _, p := range sum.Purged {
 		parts = append(parts, strconv.Itoa(int(p.Partition))+" now starts at "+output.Int(p.LogStartOffset))

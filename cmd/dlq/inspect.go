@@ -43,10 +43,7 @@ func (o *ReadOptions) read(ctx context.Context, f *cmdutil.Factory, topic string
 	if err != nil {
 		return err
 	}
-	steps, err := o.sel.Steps(fn)
-	if err != nil {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
+	steps := dlq.Steps(o.sel, fn)
 	reader, err := client.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
 	if err != nil {
 		return err

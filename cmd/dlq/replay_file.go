@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/pipeline"
 )
@@ -84,5 +85,5 @@ func replayFileRun(ctx context.Context, f *cmdutil.Factory, path string, opts *R
 			return err
 		}
 	}
-	return redrive(ctx, f, client, src, nil, -1, &opts.SelectOptions, &opts.RedriveOptions, RedriveSummary{Source: path})
+	return redrive(ctx, f, client, src, nil, -1, &opts.SelectOptions, &opts.RedriveOptions, dlq.RedriveSummary{Source: path})
 }

@@ -2,10 +2,7 @@ package dlq
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -123,29 +120,13 @@ of its partition. --dry-run shows each record's target and sends nothing.`,
 	return cmd
 }
 
-// RedriveSummary is what reprocess and replay-file report; -o json/yaml
-// print it. The names are a public contract.
-type RedriveSummary struct {
-	Source          string            `json:"source" yaml:"source"` // the DLQ topic or the file
-	Group           string            `json:"group,omitempty" yaml:"group,omitempty"`
-	DryRun          bool              `json:"dry_run" yaml:"dry_run"`
-	Read            int64             `json:"read" yaml:"read"`
-	Sent            int64             `json:"sent" yaml:"sent"` // acknowledged by the target (dry run: would be sent)
-	SkippedByFilter int64             `json:"skipped_by_filter" yaml:"skipped_by_filter"`
-	Poison          int64             `json:"poison" yaml:"poison"`
-	Failed          int64             `json:"failed" yaml:"failed"`
-	Unroutable      int64             `json:"unroutable" yaml:"unroutable"` // failed for want of a target; part of failed
-	Targets         []dlq.TargetCount `json:"targets" yaml:"targets"`
-	Routes          []dlq.Route       `json:"routes,omitempty" yaml:"routes,omitempty"` // dry runs: every record's fate
-}
-
 func reprocessRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *ReprocessOptions) error {
 	defer cmdutil.StreamingGC()()
 	client, group, plan, err := planRun(ctx, f, topic, opts.ToTopic, opts.Group, &opts.SelectOptions, opts.fromSet)
 	if err != nil {
 		return err
 	}
-	sum := RedriveSummary{Source: topic, Group: group}
+	sum := dlq.RedriveSummary{Source: topic, Group: group}
 	if opts.DryRun {
 		reader, err := client.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
 		if err != nil {
@@ -166,123 +147,33 @@ func reprocessRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *R
 	return redrive(ctx, f, client, src, txn, plan.Records(), &opts.SelectOptions, &opts.RedriveOptions, sum)
 }
 
-// redrive runs records from src through the selection and the router to
-// their targets (or, in a dry run, only through the router), then reports.
-// With txn, the group reader of src, records and offsets are committed in
-// transactions (--exactly-once).
-func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src pipeline.Source, txn *kafka.Reader, total int64, sel *SelectOptions, opts *RedriveOptions, sum RedriveSummary) error {
-	router := dlq.NewRouter(ctx, opts.route(), dlq.PartitionsOf(client))
-	sum.DryRun = opts.DryRun
-	if opts.DryRun {
-		sum.Routes = []dlq.Route{}
-		router.Preview = func(r dlq.Route) { sum.Routes = append(sum.Routes, r) }
+// redrive sends records from src back (in a dry run only routes them),
+// then reports. With txn, the group reader of src, records and offsets are
+// committed in transactions (--exactly-once).
+func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src pipeline.Source, txn *kafka.Reader, total int64, sel *SelectOptions, opts *RedriveOptions, sum dlq.RedriveSummary) error {
+	d := dlq.Deps{Client: client, Progress: func(total int64, what string) dlq.Bar { return f.Progress(total, what) }}
+	done, runErr := dlq.Redrive(ctx, d, src, total, dlq.RedriveOptions{Route: opts.route(), Selection: sel.sel, DryRun: opts.DryRun, Rate: opts.Rate, Txn: txn}, sum)
+	if done == nil {
+		return runErr // failed before reading
 	}
-	steps, err := sel.sel.Steps(router.Route)
-	if err != nil {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
-	var expiry *pipeline.Expiry
-	if !opts.DryRun && opts.Timestamp == "keep" {
-		expiry = pipeline.NewExpiry(ctx, client)
-		steps = append(steps, expiry.Step) // after the router set topic and timestamp
-	}
-	if opts.Rate > 0 {
-		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, opts.Rate)}, steps...)
-	}
-	verb := "reprocess"
-	if opts.DryRun {
-		verb = "dry run"
-	}
-	progress := f.Progress(total, verb+" "+sum.Source)
-	if step := progress.Step(); step != nil {
-		steps = append([]pipeline.Step{step}, steps...)
-	}
-	var sink pipeline.Sink = &dlq.AckSink{}
-	switch {
-	case opts.DryRun:
-	case txn != nil:
-		// One transactional id per group: a crashed run's open
-		// transaction is aborted when the next run starts.
-		ts, err := pipeline.NewTransactionalSink(ctx, client, kafka.WriterOptions{Idempotent: true, Acks: "all", TransactionalID: sum.Group})
-		if err != nil {
-			return err
-		}
-		defer ts.Close(ctx)
-		src, sink = ts.Source(src, txn), router.Sink(ts)
-	default:
-		ts, err := pipeline.NewTopicSink(ctx, client, kafka.WriterOptions{Idempotent: true, Acks: "all"})
-		if err != nil {
-			return err
-		}
-		defer ts.Close()
-		sink = router.Sink(ts)
-	}
-	stats, runErr := (&pipeline.Pipeline{Source: src, Steps: steps, Sink: sink}).Run(ctx)
-	progress.Finish()
-
-	sum.Read = stats.Read
-	sum.Poison = router.Poison()
-	sum.SkippedByFilter = stats.Skipped - sum.Poison
-	sum.Unroutable = router.Unroutable()
-	sum.Failed = stats.Failed
-	if opts.DryRun {
-		sum.Failed = sum.Unroutable
-	}
-	sum.Sent = stats.Written - sum.Failed
-	sum.Targets = router.Targets()
 	if opts.DryRun && runErr == nil {
-		runErr = printRoutes(f, sum)
+		runErr = printRoutes(f, *done)
 	} else if f.Output() != output.Table && f.Output() != output.Wide {
-		if err := output.Print(f.IO, f.Output(), sum, nil); err != nil && runErr == nil {
+		if err := output.Print(f.IO, f.Output(), done, nil); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
-	reportRedrive(f, sum, runErr, sel.sel.Filtered())
-	if expiry != nil {
-		for _, w := range expiry.Warnings("--timestamp") {
-			f.IO.Warnf("%s", w)
-		}
+	for _, line := range done.Report(runErr, sel.sel.Filtered()) {
+		f.IO.Infof("%s", line)
+	}
+	for _, w := range done.Warnings {
+		f.IO.Warnf("%s", w)
 	}
 	return runError(runErr)
 }
 
-// reportRedrive writes the summary line, and what to do next, to stderr.
-func reportRedrive(f *cmdutil.Factory, sum RedriveSummary, runErr error, filtered bool) {
-	var targets []string
-	for _, t := range sum.Targets {
-		targets = append(targets, fmt.Sprintf("%s: %d", t.Topic, t.Records))
-	}
-	sent := "sent"
-	if sum.DryRun {
-		sent = "would be sent"
-	}
-	line := fmt.Sprintf("%s: %d read, %d %s", sum.Source, sum.Read, sum.Sent, sent)
-	if len(targets) > 0 {
-		line += " (" + strings.Join(targets, ", ") + ")"
-	}
-	line += fmt.Sprintf(", %d skipped by filters, %d poison, %d failed", sum.SkippedByFilter, sum.Poison, sum.Failed)
-	if sum.Unroutable > 0 {
-		line += fmt.Sprintf(" (%d with no target)", sum.Unroutable)
-	}
-	if sum.Group != "" && !sum.DryRun {
-		line += "; group " + sum.Group
-	}
-	f.IO.Infof("%s.", line)
-	switch {
-	case sum.DryRun:
-		f.IO.Infof("Dry run: nothing was sent or committed.")
-	case errors.Is(runErr, context.Canceled) && sum.Group != "":
-		f.IO.Infof("Interrupted: every record sent is committed; run again to continue.")
-	case sum.Failed > 0 && sum.Group != "":
-		f.IO.Infof("The group stays before the first failed record of each partition: the next run retries from there (records after it that were sent go again).")
-	}
-	if filtered && sum.SkippedByFilter > 0 && sum.Group != "" && !sum.DryRun {
-		f.IO.Infof("Note: the %s records skipped by the filters count as handled; to go over them again, use --from.", strconv.FormatInt(sum.SkippedByFilter, 10))
-	}
-}
-
 // printRoutes shows a dry run: every record and where it would go.
-func printRoutes(f *cmdutil.Factory, sum RedriveSummary) error {
+func printRoutes(f *cmdutil.Factory, sum dlq.RedriveSummary) error {
 	return output.Print(f.IO, f.Output(), sum, func(wide bool) []*output.Grid {
 		g := output.NewGrid("PARTITION", "OFFSET", "KEY", "ERROR", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT")
 		if wide {

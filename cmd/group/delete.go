@@ -9,6 +9,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/reset"
 )
 
 func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
@@ -60,12 +61,12 @@ the command that restores them is printed.`,
 				return err
 			}
 			if ok {
-				if err := group.DeleteGroups(cmd.Context(), client, d, undoDir(dir)); err != nil {
+				if err := group.DeleteGroups(cmd.Context(), client, d, cmdutil.UndoDir(dir)); err != nil {
 					return err
 				}
 				for _, dg := range d.Groups {
 					if dg.UndoFile != "" {
-						f.IO.Infof("Offsets of group %q saved to %s; to restore them:\n  %s", dg.Group, dg.UndoFile, restoreCommand(dg.Group, dg.UndoFile))
+						f.IO.Infof("Offsets of group %q saved to %s; to restore them:\n  %s", dg.Group, dg.UndoFile, reset.RestoreCommand(dg.Group, dg.UndoFile))
 					}
 				}
 			}

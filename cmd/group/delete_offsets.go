@@ -10,6 +10,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/reset"
 )
 
 func newCmdDeleteOffsets(f *cmdutil.Factory) *cobra.Command {
@@ -41,7 +42,7 @@ restores them is printed.`,
 			if len(topics) == 0 {
 				return exitcode.UsageError("name the topics: --topic T or --topic T:0,2")
 			}
-			var scope []group.TopicScope
+			var scope []reset.TopicScope
 			for _, t := range topics {
 				ts, err := parseTopicScope(t)
 				if err != nil {
@@ -80,11 +81,11 @@ restores them is printed.`,
 				return err
 			}
 			if ok {
-				if err := group.DeleteOffsets(ctx, client, d, undoDir(dir)); err != nil {
+				if err := group.DeleteOffsets(ctx, client, d, cmdutil.UndoDir(dir)); err != nil {
 					return err
 				}
 				if d.UndoFile != "" && d.Failed() < len(d.Rows) {
-					f.IO.Infof("Previous offsets saved to %s; to restore them:\n  %s", d.UndoFile, restoreCommand(d.Group, d.UndoFile))
+					f.IO.Infof("Previous offsets saved to %s; to restore them:\n  %s", d.UndoFile, reset.RestoreCommand(d.Group, d.UndoFile))
 				}
 			}
 			err = output.Print(f.IO, f.Output(), d, func(bool) []*output.Grid { return []*output.Grid{grid()} })

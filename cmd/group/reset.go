@@ -1,23 +1,17 @@
 package group
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"regexp"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/group"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/position"
-	"github.com/streamctl/streamctl/internal/shell"
+	"github.com/streamctl/streamctl/internal/reset"
 )
 
 // ResetOptions are the inputs of `group reset`.
@@ -42,8 +36,8 @@ type ResetOptions struct {
 
 	exec     *cmdutil.Execute
 	set      func(string) bool
-	strategy group.Strategy
-	scope    group.Scope
+	strategy reset.Strategy
+	scope    reset.Scope
 }
 
 func newCmdReset(f *cmdutil.Factory) *cobra.Command {
@@ -90,7 +84,7 @@ which --from-file reads back.`,
 	fl.Int64Var(&opts.ToOffset, "to-offset", 0, "to this offset")
 	fl.Int64Var(&opts.ShiftBy, "shift-by", 0, "move the committed offset by N (negative: re-read)")
 	fl.StringVar(&opts.ToDatetime, "to-datetime", "", "to the first record at or after this time (RFC3339, 2026-11-26T10:00:00.000, date, unix time)")
-	fl.StringVar(&opts.ByDuration, "by-duration", "", "to the first record at or after now minus this (PT1H30M or 1h30m)")
+	fl.StringVar(&opts.ByDuration, "by-duration", "", "to the first record at or after now minus this (PT1H30M, P7D, 7d or 1h30m)")
 	fl.StringVar(&opts.FromFile, "from-file", "", "to the offsets in this CSV plan (topic,partition,offset)")
 	fl.StringVar(&opts.ToGroup, "to-group", "", "to another group's committed offsets")
 	fl.BoolVar(&opts.AllTopics, "all-topics", false, "every partition the group has commits on")
@@ -100,32 +94,6 @@ which --from-file reads back.`,
 	fl.BoolVar(&opts.DeleteInternal, "delete-internal-topics", false, "streams groups, with --execute: also delete the group's changelog and repartition topics")
 	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
-}
-
-var isoDuration = regexp.MustCompile(`^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
-
-// parseDuration accepts ISO-8601 durations as Kafka's tool does (PT1H,
-// P1DT2H) and Go durations (1h30m).
-func parseDuration(s string) (time.Duration, error) {
-	if m := isoDuration.FindStringSubmatch(strings.ToUpper(s)); m != nil && s != "P" && !strings.HasSuffix(strings.ToUpper(s), "T") {
-		var d time.Duration
-		for i, unit := range []time.Duration{24 * time.Hour, time.Hour, time.Minute} {
-			if m[i+1] != "" {
-				n, _ := strconv.Atoi(m[i+1])
-				d += time.Duration(n) * unit
-			}
-		}
-		if m[4] != "" {
-			secs, _ := strconv.ParseFloat(m[4], 64)
-			d += time.Duration(secs * float64(time.Second))
-		}
-		return d, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("duration %q: want ISO-8601 (PT1H, P1DT2H) or Go form (1h30m)", s)
-	}
-	return d, nil
 }
 
 // parseDatetime reads the forms of the position grammar, plus Kafka's
@@ -152,7 +120,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 	if len(chosen) != 1 {
 		return exitcode.UsageError("choose exactly one strategy (--to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file, --to-group); got %d", len(chosen))
 	}
-	st := group.Strategy{}
+	st := reset.Strategy{}
 	switch {
 	case o.ToEarliest:
 		st.Kind = "earliest"
@@ -171,7 +139,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 		}
 		st.Kind, st.Time = "datetime", t
 	case o.ByDuration != "":
-		d, err := parseDuration(o.ByDuration)
+		d, err := position.ParseDuration(o.ByDuration)
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, fmt.Errorf("--by-duration: %w", err))
 		}
@@ -182,7 +150,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 			return err
 		}
 		defer file.Close()
-		if st.File, err = group.ReadPlan(file, o.Group); err != nil {
+		if st.File, err = reset.ReadPlan(file, o.Group); err != nil {
 			return fmt.Errorf("%s: %w", o.FromFile, err)
 		}
 		st.Kind = "file"
@@ -190,7 +158,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 		st.Kind, st.Group = "group", o.ToGroup
 	}
 	o.strategy = st
-	o.scope = group.Scope{AllTopics: o.AllTopics}
+	o.scope = reset.Scope{AllTopics: o.AllTopics}
 	for _, t := range o.Topics {
 		ts, err := parseTopicScope(t)
 		if err != nil {
@@ -207,15 +175,8 @@ func (o *ResetOptions) validate(now time.Time) error {
 	return nil
 }
 
-func parseTopicScope(s string) (group.TopicScope, error) {
+func parseTopicScope(s string) (reset.TopicScope, error) {
 	return cmdutil.ParseTopicScope("--topic", s)
-}
-
-func undoDir(flag string) string {
-	if flag != "" {
-		return flag
-	}
-	return cmdutil.StateDir("resets")
 }
 
 func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error {
@@ -223,147 +184,20 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	if err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	plan, err := group.PlanReset(ctx, client, opts.Group, opts.strategy, opts.scope)
+	plan, err := reset.Run(cmd.Context(), client, reset.Options{Group: opts.Group, Strategy: opts.strategy, Scope: opts.scope,
+		Execute: opts.exec.Execute, UndoDir: cmdutil.UndoDir(opts.UndoDir), DeleteInternal: opts.DeleteInternal})
+	if plan != nil {
+		cmdutil.SayResetNotes(f, plan.Notes(!opts.Export))
+	}
 	if err != nil {
-		return err
-	}
-	if opts.DeleteInternal && plan.Type != kafka.GroupStreams {
-		return exitcode.UsageError("--delete-internal-topics is for streams groups, and group %q is a %s group", plan.Group, plan.Type)
-	}
-	if err := ApplyPlan(ctx, f, plan, ApplyOptions{Execute: opts.exec.Execute, UndoDir: opts.UndoDir, DryRunNote: !opts.Export, DeleteInternal: opts.DeleteInternal}); err != nil {
 		return err
 	}
 	if opts.Export {
-		rows := make([]group.PlanRow, len(plan.Rows))
+		rows := make([]reset.OffsetRow, len(plan.Rows))
 		for i, r := range plan.Rows {
-			rows[i] = group.PlanRow{Topic: r.Topic, Partition: r.Partition, Offset: r.New}
+			rows[i] = reset.OffsetRow{Topic: r.Topic, Partition: r.Partition, Offset: r.New}
 		}
-		return group.WritePlan(f.IO.Out, rows)
+		return reset.WritePlan(f.IO.Out, rows)
 	}
-	return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{PlanGrid(plan)} })
-}
-
-// ApplyOptions say what ApplyPlan does with a plan.
-type ApplyOptions struct {
-	Execute        bool
-	UndoDir        string // the --undo-dir flag
-	DryRunNote     bool   // without Execute: say nothing changed
-	DeleteInternal bool   // a streams group's internal topics go too
-}
-
-// ApplyPlan is what a reset does with its plan, shared by group reset and
-// replay --to-group: it notes partitions whose target was clamped, then
-// with execute saves the group's previous offsets and moves them (only
-// while the group has no active members), printing how to undo it; without
-// it, when dryRunNote is set, it says nothing changed.
-func ApplyPlan(ctx context.Context, f *cmdutil.Factory, plan *group.ResetPlan, o ApplyOptions) error {
-	for _, r := range plan.Rows {
-		if r.Clamped {
-			f.IO.Warnf("%s[%d]: the target is outside the log [%d, %d]; clamped to %d", r.Topic, r.Partition, r.LogStartOffset, r.LogEndOffset, r.New)
-		}
-	}
-	if len(plan.InternalTopics) > 0 && !o.DeleteInternal {
-		f.IO.Infof("Streams group %q keeps state derived from its offsets in %s; --delete-internal-topics deletes them with the reset.", plan.Group, strings.Join(plan.InternalTopics, ", "))
-	}
-	if !o.Execute {
-		if o.DryRunNote {
-			f.SayLast("Dry run: nothing changed. Add --execute to apply (group %q %s).", plan.Group, plan.Status())
-		}
-		return nil
-	}
-	client, err := f.Client()
-	if err != nil {
-		return err
-	}
-	path, err := group.Execute(ctx, client, plan, undoDir(o.UndoDir), o.DeleteInternal)
-	if err != nil {
-		return err
-	}
-	var uncommitted []group.PlanRow // partitions the group had no commit on
-	for _, r := range plan.Rows {
-		if r.Current == nil {
-			uncommitted = append(uncommitted, group.PlanRow{Topic: r.Topic, Partition: r.Partition})
-		}
-	}
-	if len(uncommitted) == len(plan.Rows) {
-		// Nothing to put back: undoing is deleting the new commits.
-		f.IO.Infof("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", plan.Group, deleteOffsetsCommand(plan.Group, uncommitted, plan.Type == kafka.GroupShare))
-		return nil
-	}
-	f.IO.Infof("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", plan.Group, path, restoreCommand(plan.Group, path))
-	if len(uncommitted) > 0 {
-		f.IO.Infof("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", deleteOffsetsCommand(plan.Group, uncommitted, plan.Type == kafka.GroupShare))
-	}
-	return nil
-}
-
-// restoreCommand is the command that puts back the offsets saved in an
-// undo file, as printed after a reset or a deletion.
-func restoreCommand(groupID, undoFile string) string {
-	return shell.Join("streamctl", "group", "reset", groupID, "--from-file", undoFile, "--execute")
-}
-
-// deleteOffsetsCommand is the command that removes a group's commits on
-// these partitions (naming them as --topic T:0,2 per topic, or T alone
-// with wholeTopics: a share group's offsets go per topic), as printed to
-// undo commits made where the group had none.
-func deleteOffsetsCommand(groupID string, rows []group.PlanRow, wholeTopics bool) string {
-	words := []string{"streamctl", "group", "delete-offsets", groupID}
-	var topics []string
-	parts := map[string][]string{}
-	for _, r := range rows {
-		if parts[r.Topic] == nil {
-			topics = append(topics, r.Topic)
-		}
-		parts[r.Topic] = append(parts[r.Topic], strconv.Itoa(int(r.Partition)))
-	}
-	for _, t := range topics {
-		if wholeTopics {
-			words = append(words, "--topic", t)
-		} else {
-			words = append(words, "--topic", t+":"+strings.Join(parts[t], ","))
-		}
-	}
-	return shell.Join(append(words, "--execute", "--yes")...)
-}
-
-// PlanGrid is a reset plan as a table: per partition the committed offset,
-// the new one, and what the move does.
-func PlanGrid(plan *group.ResetPlan) *output.Grid {
-	g := output.NewGrid("TOPIC", "PARTITION", "CURRENT-OFFSET", "NEW-OFFSET", "DELTA", "EFFECT")
-	if plan.Type == kafka.GroupShare {
-		// Where its delivery starts, as group describe names it.
-		g.Header[2], g.Header[3] = "START-OFFSET", "NEW-START-OFFSET"
-	}
-	for _, r := range plan.Rows {
-		cur := "-"
-		if r.Current != nil {
-			cur = output.Int(*r.Current)
-		}
-		g.Row(r.Topic, strconv.Itoa(int(r.Partition)), cur, output.Int(r.New), signed(r.Delta), effect(r))
-	}
-	return g
-}
-
-func signed(n int64) string {
-	if n > 0 {
-		return "+" + output.Int(n)
-	}
-	return output.Int(n)
-}
-
-// effect says what the move does to the group's reading; without a commit
-// the delta is counted from the log end, so the group reads (not re-reads)
-// what lies between.
-func effect(r group.ResetRow) string {
-	switch delta := r.Delta; {
-	case delta < 0 && r.Current == nil:
-		return "reads " + output.Count(-delta, "record")
-	case delta < 0:
-		return "re-reads " + output.Count(-delta, "record")
-	case delta > 0:
-		return "skips " + output.Count(delta, "record")
-	}
-	return "unchanged"
+	return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{plan.Grid()} })
 }

@@ -28,7 +28,7 @@ type AlterPlan struct {
 }
 
 // NewCmdAlter returns `streamctl topic alter`.
-func NewCmdAlter(f *cmdutil.Factory, runF func(*AlterOptions) error) *cobra.Command {
+func NewCmdAlter(f *cmdutil.Factory) *cobra.Command {
 	opts := &AlterOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "alter TOPIC --partitions N [--execute]",
@@ -48,9 +48,6 @@ a script it needs --yes as well.`,
 			opts.Topic = args[0]
 			if opts.Partitions <= 0 {
 				return exitcode.UsageError("--partitions N is required and must be positive")
-			}
-			if runF != nil {
-				return runF(opts)
 			}
 			return alterRun(cmd, opts)
 		},

@@ -34,7 +34,7 @@ type CreateResult struct {
 }
 
 // NewCmdCreate returns `streamctl topic create`.
-func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Command {
+func NewCmdCreate(f *cmdutil.Factory) *cobra.Command {
 	opts := &CreateOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "create TOPIC",
@@ -45,9 +45,6 @@ func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Co
 		Args: cmdutil.ExactArgs(1, "TOPIC"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Topic = args[0]
-			if runF != nil {
-				return runF(opts)
-			}
 			return createRun(cmd, opts)
 		},
 	}

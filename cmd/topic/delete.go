@@ -33,7 +33,7 @@ type DeletedTopic struct {
 }
 
 // NewCmdDelete returns `streamctl topic delete`.
-func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Command {
+func NewCmdDelete(f *cmdutil.Factory) *cobra.Command {
 	opts := &DeleteOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "delete TOPIC... [--execute [--yes]]",
@@ -52,9 +52,6 @@ deleted.`,
 				if strings.HasPrefix(t, "__") {
 					return exitcode.UsageError("refusing to delete internal topic %q", t)
 				}
-			}
-			if runF != nil {
-				return runF(opts)
 			}
 			return deleteRun(cmd, opts)
 		},

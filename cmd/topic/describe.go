@@ -28,7 +28,7 @@ func (o *DescribeOptions) filtering() bool {
 }
 
 // NewCmdDescribe returns `streamctl topic describe`.
-func NewCmdDescribe(f *cmdutil.Factory, runF func(*DescribeOptions) error) *cobra.Command {
+func NewCmdDescribe(f *cmdutil.Factory) *cobra.Command {
 	opts := &DescribeOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "describe [TOPIC...]",
@@ -48,9 +48,6 @@ only the partitions in that state; without topic names they check every topic.`,
 			opts.Topics = args
 			if len(args) == 0 && !opts.filtering() {
 				return exitcode.UsageError("name at least one topic, or use --under-replicated, --unavailable or --under-min-isr to check all topics")
-			}
-			if runF != nil {
-				return runF(opts)
 			}
 			return describeRun(cmd, opts)
 		},

@@ -20,7 +20,7 @@ type ListOptions struct {
 }
 
 // NewCmdList returns `streamctl topic list`.
-func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	opts := &ListOptions{f: f}
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -44,9 +44,6 @@ shown only with --all.`,
 				return exitcode.WithCode(exitcode.Usage, err)
 			}
 			opts.matchFun = match
-			if runF != nil {
-				return runF(opts)
-			}
 			return listRun(cmd, opts)
 		},
 	}

@@ -15,11 +15,11 @@ func NewCmd(f *cmdutil.Factory) *cobra.Command {
 		Short:   "List, describe, create, alter, configure and delete topics; delete records, elect leaders, reassign replicas",
 	})
 	cmd.AddCommand(
-		NewCmdList(f, nil),
-		NewCmdDescribe(f, nil),
-		NewCmdCreate(f, nil),
-		NewCmdDelete(f, nil),
-		NewCmdAlter(f, nil),
+		NewCmdList(f),
+		NewCmdDescribe(f),
+		NewCmdCreate(f),
+		NewCmdDelete(f),
+		NewCmdAlter(f),
 		NewCmdConfig(f),
 		newCmdLag(f),
 		newCmdDeleteRecords(f),

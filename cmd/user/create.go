@@ -86,7 +86,7 @@ Without --execute it only shows what it would do (and asks for no password).`,
 					return err
 				}
 				plan.Executed = true
-				f.IO.Infof("User %q: %s set.", user, count(len(changes), "credential"))
+				f.IO.Infof("User %q: %s set.", user, output.Count(int64(len(changes)), "credential"))
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
 				return []*output.Grid{plan.grid(func(c Credential) string {

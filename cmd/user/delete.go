@@ -61,7 +61,7 @@ in scripts).`,
 				}
 				return "would delete"
 			}
-			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of user %q on cluster %q?", count(len(plan.Credentials), "SCRAM credential"), user, client.Cluster().Name()), plan.grid(action))
+			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of user %q on cluster %q?", output.Count(int64(len(plan.Credentials)), "SCRAM credential"), user, client.Cluster().Name()), plan.grid(action))
 			if err != nil {
 				return err
 			}
@@ -74,7 +74,7 @@ in scripts).`,
 					return err
 				}
 				plan.Executed = true
-				f.IO.Infof("User %q: %s deleted.", user, count(len(changes), "credential"))
+				f.IO.Infof("User %q: %s deleted.", user, output.Count(int64(len(changes)), "credential"))
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
 				return []*output.Grid{plan.grid(action)}

@@ -5,7 +5,6 @@ package user
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -139,11 +138,4 @@ func completeUsers(f *cmdutil.Factory) cobra.CompletionFunc {
 		}
 		return names, err
 	})
-}
-
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }

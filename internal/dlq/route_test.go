@@ -11,6 +11,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/selection"
 )
 
 // topics is a fake cluster: topic name -> partitions.
@@ -150,21 +151,22 @@ func TestSelectionSteps(t *testing.T) {
 	}
 	all := position.Range{To: &position.Position{Kind: position.End}}
 	for _, tt := range []struct {
-		sel  Selection
+		spec selection.Spec
 		want string
 	}{
-		{Selection{Range: all}, "a b c"},
-		{Selection{Range: all, Exceptions: []string{"Deserialization"}}, "a"},
-		{Selection{Range: all, Exceptions: []string{"SocketTimeout"}}, "b"},
-		{Selection{Range: all, OriginalTopics: []string{"payments", "orders"}}, "a b"},
-		{Selection{Range: all, Key: []byte("c"), KeySet: true}, "c"},
-		{Selection{Range: all, Where: ".n > 1"}, "b"},
-		{Selection{Range: all, Offsets: []OffsetRange{{Partition: 0, From: 2, To: 5}, {Partition: 1, From: 2, To: 2}}}, "b c"},
+		{selection.Spec{Range: all}, "a b c"},
+		{selection.Spec{Range: all, Exceptions: []string{"Deserialization"}}, "a"},
+		{selection.Spec{Range: all, Exceptions: []string{"SocketTimeout"}}, "b"},
+		{selection.Spec{Range: all, OriginalTopics: []string{"payments", "orders"}}, "a b"},
+		{selection.Spec{Range: all, Key: []byte("c"), KeySet: true}, "c"},
+		{selection.Spec{Range: all, Where: ".n > 1"}, "b"},
+		{selection.Spec{Range: all, Offsets: []selection.OffsetRange{{Partition: 0, From: 2, To: 5}, {Partition: 1, From: 2, To: 2}}}, "b c"},
 	} {
-		steps, err := tt.sel.Steps(nil)
+		sel, err := selection.New(tt.spec)
 		if err != nil {
 			t.Fatal(err)
 		}
+		steps := Steps(sel, nil)
 		var kept []string
 		for _, rec := range recs {
 			keep := true
@@ -178,22 +180,10 @@ func TestSelectionSteps(t *testing.T) {
 			}
 		}
 		if got := strings.Join(kept, " "); got != tt.want {
-			t.Errorf("%+v kept %q, want %q", tt.sel, got, tt.want)
+			t.Errorf("%+v kept %q, want %q", tt.spec, got, tt.want)
 		}
-		if tt.want != "a b c" && !tt.sel.Filtered() {
-			t.Errorf("%+v does not report itself filtered", tt.sel)
-		}
-	}
-}
-
-func TestParseOffsets(t *testing.T) {
-	got, err := ParseOffsets("0:5, 1:7-9")
-	if err != nil || len(got) != 2 || got[0] != (OffsetRange{0, 5, 5}) || got[1] != (OffsetRange{1, 7, 9}) {
-		t.Errorf("ParseOffsets = %v, %v", got, err)
-	}
-	for _, bad := range []string{"5", "a:1", "0:x", "0:9-7", "-1:3", "0:1-"} {
-		if _, err := ParseOffsets(bad); err == nil {
-			t.Errorf("ParseOffsets(%q) did not fail", bad)
+		if tt.want != "a b c" && !sel.Filtered() {
+			t.Errorf("%+v does not report itself filtered", tt.spec)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/reset"
 )
 
 // GroupDeletion is what `group delete` will do (or did, with Executed):
@@ -26,7 +27,7 @@ type DeletedGroup struct {
 	// --from-file` on it brings them back. Empty without commits.
 	UndoFile string `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
 
-	commits []PlanRow
+	commits []reset.OffsetRow
 }
 
 // PlanDeleteGroups describes the groups without changing anything. An
@@ -41,7 +42,7 @@ func PlanDeleteGroups(ctx context.Context, c *kafka.Client, ids []string) (*Grou
 		g := DeletedGroup{Group: l.Group, Type: l.Type, State: l.State, Members: l.Members}
 		for _, p := range l.Partitions {
 			if p.CommittedOffset != nil {
-				g.commits = append(g.commits, PlanRow{Topic: p.Topic, Partition: p.Partition, Offset: *p.CommittedOffset})
+				g.commits = append(g.commits, reset.OffsetRow{Topic: p.Topic, Partition: p.Partition, Offset: *p.CommittedOffset})
 			}
 		}
 		g.CommittedPartitions = len(g.commits)
@@ -59,7 +60,7 @@ func DeleteGroups(ctx context.Context, c *kafka.Client, d *GroupDeletion, undoDi
 		g := &d.Groups[i]
 		ids[i] = g.Group
 		if len(g.commits) > 0 {
-			path, err := saveUndo(g.Group, g.commits, undoDir)
+			path, err := reset.SaveUndo(g.Group, g.commits, undoDir)
 			if err != nil {
 				return err
 			}

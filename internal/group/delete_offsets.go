@@ -7,6 +7,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/reset"
 )
 
 // OffsetDeletion is what `group delete-offsets` will do (or did, with
@@ -47,7 +48,7 @@ func (d *OffsetDeletion) Failed() int {
 
 // DeleteOffsetsAdmin is what deleting a group's offsets needs of Kafka.
 type DeleteOffsetsAdmin interface {
-	ResetAdmin
+	reset.Admin
 	DeleteGroupOffsets(ctx context.Context, group string, parts []record.TopicPartition) (map[record.TopicPartition]error, error)
 	DeleteShareGroupOffsets(ctx context.Context, group string, topics []string) (map[string]error, error)
 }
@@ -59,15 +60,15 @@ var _ DeleteOffsetsAdmin = (*kafka.Client)(nil)
 // the group's commits on them, without changing anything. An unknown group
 // is an error with suggestions. Kafka deletes a share group's offsets per
 // topic: naming partitions of one is refused.
-func PlanDeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, group string, topics []TopicScope) (*OffsetDeletion, error) {
-	g, listed, err := loadGroup(ctx, c, group)
+func PlanDeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, group string, topics []reset.TopicScope) (*OffsetDeletion, error) {
+	g, listed, err := reset.Locate(ctx, c, group)
 	if err != nil {
 		return nil, err
 	}
-	if !g.exists {
+	if !g.Exists {
 		return nil, notFound(group, listed)
 	}
-	if g.desc.Type == kafka.GroupShare {
+	if g.Desc.Type == kafka.GroupShare {
 		for _, ts := range topics {
 			if len(ts.Partitions) > 0 {
 				return nil, &kafka.GroupTypeError{Group: group, Type: kafka.GroupShare, Operation: "per-partition offset deletion",
@@ -75,14 +76,14 @@ func PlanDeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, group string, 
 			}
 		}
 	}
-	tps, err := scopePartitions(ctx, c, Scope{Topics: topics}, Strategy{}, g.current, nil)
+	tps, err := reset.TopicPartitions(ctx, c, topics)
 	if err != nil {
 		return nil, err
 	}
-	d := &OffsetDeletion{Group: group, Type: g.desc.Type, State: g.desc.State, Rows: []OffsetDeletionRow{}, members: len(g.desc.Members)}
+	d := &OffsetDeletion{Group: group, Type: g.Desc.Type, State: g.Desc.State, Rows: []OffsetDeletionRow{}, members: len(g.Desc.Members)}
 	for _, tp := range tps {
 		row := OffsetDeletionRow{Topic: tp.Topic, Partition: tp.Partition}
-		if off, ok := g.current[tp]; ok {
+		if off, ok := g.Current[tp]; ok {
 			row.Committed = &off
 		}
 		d.Rows = append(d.Rows, row)
@@ -99,20 +100,20 @@ func DeleteOffsets(ctx context.Context, c DeleteOffsetsAdmin, d *OffsetDeletion,
 	if d.Type == kafka.GroupShare && d.members > 0 {
 		// Kafka refuses the whole request then: say so before saving an
 		// undo file for nothing.
-		return &ErrGroupActive{Group: d.Group, Type: d.Type, State: d.State, Deleting: true}
+		return &reset.ErrGroupActive{Group: d.Group, Type: d.Type, State: d.State, Deleting: true}
 	}
-	var undo []PlanRow
+	var undo []reset.OffsetRow
 	parts := make([]record.TopicPartition, len(d.Rows))
 	var topics []string
 	for i, r := range d.Rows {
 		parts[i] = record.TopicPartition{Topic: r.Topic, Partition: r.Partition}
 		topics = appendNew(topics, r.Topic)
 		if r.Committed != nil {
-			undo = append(undo, PlanRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Committed})
+			undo = append(undo, reset.OffsetRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Committed})
 		}
 	}
 	if len(undo) > 0 {
-		path, err := saveUndo(d.Group, undo, undoDir)
+		path, err := reset.SaveUndo(d.Group, undo, undoDir)
 		if err != nil {
 			return err
 		}

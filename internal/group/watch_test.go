@@ -1,7 +1,6 @@
 package group
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -44,20 +43,6 @@ func TestEvaluate(t *testing.T) {
 	got := Evaluate([]Sample{at(0, 100, 100, 200, 1), at(10, 50, 250, 300, 1)})
 	if got.ProduceRate != 10 || got.ConsumeRate != 15 || *got.CatchUpSeconds != 10 {
 		t.Errorf("rates %v/%v eta %v, want 10/15 and 10s", got.ProduceRate, got.ConsumeRate, *got.CatchUpSeconds)
-	}
-}
-
-func TestReadPlanKafkaFormats(t *testing.T) {
-	rows, err := ReadPlan(strings.NewReader("orders,0,42\norders,1,7\n"), "g")
-	if err != nil || len(rows) != 2 || rows[0] != (PlanRow{"orders", 0, 42}) {
-		t.Fatalf("3-column plan: %v %v", rows, err)
-	}
-	rows, err = ReadPlan(strings.NewReader("g,orders,0,42\nother,orders,0,1\n"), "g")
-	if err != nil || len(rows) != 1 || rows[0].Offset != 42 {
-		t.Fatalf("4-column plan keeps only the group's rows: %v %v", rows, err)
-	}
-	if _, err := ReadPlan(strings.NewReader("orders,zero,1\n"), "g"); err == nil || !strings.Contains(err.Error(), "line 1") {
-		t.Fatalf("bad number: %v", err)
 	}
 }
 

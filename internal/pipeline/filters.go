@@ -1,38 +1,15 @@
 package pipeline
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/itchyny/gojq"
 
 	"github.com/streamctl/streamctl/internal/record"
 )
-
-// KeyIs keeps records whose key equals key exactly.
-func KeyIs(key []byte) Step {
-	return func(rec *record.Record) (bool, error) {
-		return rec.Key != nil && bytes.Equal(rec.Key, key), nil
-	}
-}
-
-// HeaderMatch parses --header values: "k=v" keeps records with a header k of
-// value v; "k" keeps records that carry header k at all.
-func HeaderMatch(spec string) Step {
-	k, v, withValue := strings.Cut(spec, "=")
-	return func(rec *record.Record) (bool, error) {
-		for _, h := range rec.Headers {
-			if h.Key == k && (!withValue || string(h.Value) == v) {
-				return true, nil
-			}
-		}
-		return false, nil
-	}
-}
 
 // TimeBetween keeps records whose timestamp lies in [from, to); a zero bound
 // is open. CreateTime is not monotonic within a partition, so a time window

@@ -94,6 +94,14 @@ type Sink interface {
 // returns false to drop it.
 type Step func(rec *record.Record) (keep bool, err error)
 
+// LocatedError is a step's error that already says where its record came
+// from (produce names input lines, which have no offsets): Run returns Err
+// as it is rather than naming the record's topic, partition and offset.
+type LocatedError struct{ Err error }
+
+func (e *LocatedError) Error() string { return e.Err.Error() }
+func (e *LocatedError) Unwrap() error { return e.Err }
+
 // Pipeline wires a source to a sink.
 type Pipeline struct {
 	Source Source
@@ -221,6 +229,10 @@ func (p *Pipeline) Run(ctx context.Context) (Stats, error) {
 				keep, err = p.apply(rec)
 			}
 			if err != nil {
+				var located *LocatedError
+				if errors.As(err, &located) {
+					return located.Err
+				}
 				return fmt.Errorf("%s[%d] offset %d: %w", t.TP.Topic, t.TP.Partition, t.Offset, err)
 			}
 			if !keep {

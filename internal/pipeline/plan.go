@@ -3,6 +3,9 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/streamctl/streamctl/internal/position"
@@ -87,4 +90,16 @@ func (p *Plan) Records() int64 {
 		}
 	}
 	return n
+}
+
+// Partitions are the plan's partitions by topic and number.
+func (p *Plan) Partitions() []record.TopicPartition {
+	tps := slices.Collect(maps.Keys(p.Start))
+	slices.SortFunc(tps, func(a, b record.TopicPartition) int {
+		if c := strings.Compare(a.Topic, b.Topic); c != 0 {
+			return c
+		}
+		return int(a.Partition - b.Partition)
+	})
+	return tps
 }

@@ -85,17 +85,40 @@ func (s *StreamSink) Flush(context.Context) error {
 type TopicSink struct {
 	w   *kafka.Writer
 	ack Acker
+	// tickets: the run tracks each record (its source commits), so each
+	// record carries its ticket to its delivery report. A run that never
+	// commits needs only the failures counted: records go without one,
+	// which spares an allocation per record (a Ticket boxed into the
+	// opaque value).
+	tickets bool
 }
 
-// NewTopicSink creates the producer with opts; OnDelivery and Background
-// are set here: the pipeline reads, filters and tracks every record, which
-// the producer's enqueueing then overlaps.
-func NewTopicSink(ctx context.Context, c *kafka.Client, opts kafka.WriterOptions) (*TopicSink, error) {
-	s := &TopicSink{}
+// Writers makes producers: a *kafka.Client.
+type Writers interface {
+	NewWriter(ctx context.Context, opts kafka.WriterOptions) (*kafka.Writer, error)
+}
+
+// NewTopicSink creates the producer of a copy from Kafka (replay, the DLQ
+// redrives) with opts and Background set: the pipeline reads, filters and
+// tracks every record, which the producer's enqueueing then overlaps.
+func NewTopicSink(ctx context.Context, c Writers, opts kafka.WriterOptions) (*TopicSink, error) {
 	opts.Background = true
+	return NewProducerSink(ctx, c, opts)
+}
+
+// NewProducerSink creates the producer with opts as given (OnDelivery is
+// set here). Produce leaves Background off: reading a line does little, and
+// would only pay the hand-offs.
+func NewProducerSink(ctx context.Context, c Writers, opts kafka.WriterOptions) (*TopicSink, error) {
+	s := &TopicSink{tickets: true}
 	opts.OnDelivery = func(opaque any, err error) {
-		if t, ok := opaque.(Ticket); ok && s.ack != nil {
+		if s.ack == nil {
+			return
+		}
+		if t, ok := opaque.(Ticket); ok {
 			s.ack.Ack(t, err)
+		} else if err != nil {
+			s.ack.Ack(Ticket{}, err) // untracked: counted, nothing to hold back
 		}
 	}
 	w, err := c.NewWriter(ctx, opts)
@@ -107,15 +130,28 @@ func NewTopicSink(ctx context.Context, c *kafka.Client, opts kafka.WriterOptions
 }
 
 // Start implements Sink.
-func (s *TopicSink) Start(ack Acker) { s.ack = ack }
+func (s *TopicSink) Start(ack Acker) {
+	s.ack = ack
+	if a, ok := ack.(*countingAcker); ok && a.cp == nil {
+		s.tickets = false
+	}
+}
 
 // Write implements Sink.
 func (s *TopicSink) Write(ctx context.Context, rec *record.Record, t Ticket) error {
+	if !s.tickets {
+		return s.w.Write(ctx, rec, nil)
+	}
 	return s.w.Write(ctx, rec, t)
 }
 
 // Flush implements Sink.
 func (s *TopicSink) Flush(ctx context.Context) error { return s.w.Flush(ctx) }
+
+// Writer is the producer, for its delivery accounting: which record, in
+// the order written, is the first not delivered (where a stopped produce
+// resumes), and what is still unacknowledged.
+func (s *TopicSink) Writer() *kafka.Writer { return s.w }
 
 // Close releases the producer.
 func (s *TopicSink) Close() { s.w.Close() }

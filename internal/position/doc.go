@@ -15,7 +15,11 @@
 // Times T: RFC3339 with a zone and an optional fraction
 // (2026-11-26T10:00:00Z, 2026-11-26T10:00:00.123+01:00), a date (2026-11-26,
 // midnight UTC), unix seconds (10 digits) or milliseconds (13 digits), or a
-// duration ago (-1h30m, -7d). A time without a zone is refused rather than guessed.
+// duration ago (-1h30m, -7d, -PT1H). A time without a zone is refused rather than guessed.
+//
+// Durations, here and in group reset --by-duration (ParseDuration): ISO-8601
+// as Kafka's tools read it (PT1H, P7D, P1DT2H30M, PT1.5S), days (7d, 1d12h:
+// 24 hours each) or Go durations (1h30m, 90s).
 //
 // Ranges are A (from A, no end: follow new records) or A:B (from A up to, not
 // including, B). An empty A means start and an empty B means no end, so

@@ -141,31 +141,6 @@ func bareDuration(s string) (time.Duration, bool) {
 	return d, err == nil
 }
 
-// parseDuration is time.ParseDuration with days in front: "7d", "1d12h".
-// People write days (topic delete-records --before @-7d); Go's durations
-// stop at hours.
-func parseDuration(s string) (time.Duration, error) {
-	if i := strings.IndexByte(s, 'd'); i > 0 && isDigits(strings.TrimLeft(s[:i], "+-")) {
-		days, err := strconv.ParseInt(s[:i], 10, 32)
-		if err != nil {
-			return 0, err
-		}
-		d := time.Duration(days) * 24 * time.Hour
-		if rest := s[i+1:]; rest != "" {
-			more, err := time.ParseDuration(rest)
-			if err != nil || strings.HasPrefix(rest, "+") || strings.HasPrefix(rest, "-") {
-				return 0, fmt.Errorf("time: invalid duration %q", s)
-			}
-			if days < 0 {
-				more = -more
-			}
-			d += more
-		}
-		return d, nil
-	}
-	return time.ParseDuration(s)
-}
-
 // ParseTime parses a timestamp: RFC3339 with a zone and optional fraction, a
 // date (midnight UTC), unix seconds (10 digits) or milliseconds (13 digits),
 // or a duration ago ("-1h30m" is an hour and a half before now, "-7d" a

@@ -244,6 +244,8 @@ func TestParseTime(t *testing.T) {
 		{"-1d", at(12, 0, 0, 0).Add(-24 * time.Hour)},
 		{"-1d2h", at(10, 0, 0, 0).Add(-24 * time.Hour)},
 		{"-15m", at(11, 45, 0, 0)},
+		{"-PT1H30M", at(10, 30, 0, 0)},
+		{"-p1d", at(12, 0, 0, 0).Add(-24 * time.Hour)},
 	}
 	for _, tt := range tests {
 		got, err := ParseTime(tt.in, now)

@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"encoding/json"
 	"slices"
 	"strconv"
 
@@ -17,35 +16,6 @@ import (
 // librdkafka three allocations per record and the record ~20 bytes on the
 // broker.
 const HeaderReplayID = "streamctl-replay-id"
-
-// EventType keeps records whose event type is one of types: the value of
-// header field, or else the top-level JSON field of that name in the value.
-func EventType(field string, types []string) pipeline.Step {
-	return func(rec *record.Record) (bool, error) {
-		t, ok := TypeOf(rec, field)
-		return ok && slices.Contains(types, t), nil
-	}
-}
-
-// TypeOf is a record's event type: the value of header field, or else the
-// top-level JSON string field of that name in the value; ok is false when
-// neither is there.
-func TypeOf(rec *record.Record, field string) (string, bool) {
-	for _, h := range rec.Headers {
-		if h.Key == field {
-			return string(h.Value), true
-		}
-	}
-	var v map[string]json.RawMessage
-	if json.Unmarshal(rec.Value, &v) != nil {
-		return "", false
-	}
-	var s string
-	if json.Unmarshal(v[field], &s) != nil {
-		return "", false
-	}
-	return s, true
-}
 
 // SetHeaders replaces (or adds) headers by name.
 func SetHeaders(set []record.Header) pipeline.Step {

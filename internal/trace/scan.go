@@ -16,6 +16,7 @@ import (
 	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
 	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/selection"
 )
 
 // scan reads partitions with parallel pipelines, one reader each, and keeps
@@ -210,7 +211,7 @@ func (k *entrySink) entry(rec *record.Record) Entry {
 	}
 	typed := *rec
 	typed.Value = value
-	e.EventType, _ = replay.TypeOf(&typed, k.typeField)
+	e.EventType, _ = selection.TypeOf(&typed, k.typeField)
 	e.summary = summary(value)
 
 	m := dlq.Decode(rec.Headers)

@@ -41,8 +41,10 @@ type Options struct {
 	Range position.Range
 	// Filters builds the record filters of one reader: match runs on the
 	// raw record (key, headers), where (jq; nil for none) on the value,
-	// decoded when Decode is on. It is called once per reader, so no
-	// filter is shared between goroutines.
+	// decoded when Decode is on. It is called once per reader; a filter
+	// it returns may be shared between readers only if it keeps no state
+	// (internal/selection's do not: a compiled jq program is safe to run
+	// from many goroutines).
 	Filters func() (match []pipeline.Step, where pipeline.Step, err error)
 	// Query is echoed in the result, for whoever reads it later.
 	Query Query

@@ -18,6 +18,7 @@ import (
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/selection"
 )
 
 // fakeCluster holds records per partition in memory (offset = index).
@@ -180,7 +181,7 @@ func h(k string, v []byte) record.Header { return record.Header{Key: k, Value: v
 
 func keyFilter(key string) func() ([]pipeline.Step, pipeline.Step, error) {
 	return func() ([]pipeline.Step, pipeline.Step, error) {
-		return []pipeline.Step{pipeline.KeyIs([]byte(key))}, nil, nil
+		return []pipeline.Step{selection.KeyIs([]byte(key))}, nil, nil
 	}
 }
 
@@ -429,9 +430,7 @@ func TestMaxRecordsTruncates(t *testing.T) {
 
 // Partitions are dealt to readers by size, largest first.
 func TestSplitBalancesReaders(t *testing.T) {
-	tp := func(p int32) record.TopicPartition {
-		return record.TopicPartition{Topic: "t", Partition: p}
-	}
+	tp := func(p int32) record.TopicPartition { return record.TopicPartition{Topic: "t", Partition: p} }
 	start := map[record.TopicPartition]int64{tp(0): 0, tp(1): 0, tp(2): 0, tp(3): 5, tp(4): 0}
 	end := map[record.TopicPartition]int64{tp(0): 100, tp(1): 60, tp(2): 50, tp(3): 5, tp(4): 10}
 	got := split(start, end, 2)

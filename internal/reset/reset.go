@@ -1,4 +1,10 @@
-package group
+// Package reset owns what moving a group's offsets means: the plan (per
+// partition the offset now, the new one and the delta) with the semantics
+// of kafka-consumer-groups --reset-offsets (and of kafka-share-groups and
+// kafka-streams-groups for those group types), executing it only while the
+// group has no members, the undo file saved first, and the commands that put
+// the offsets back. group reset and replay --to-group both use it.
+package reset
 
 import (
 	"context"
@@ -22,11 +28,11 @@ import (
 // Strategy says where a reset moves each partition, with the names of
 // kafka-consumer-groups --reset-offsets.
 type Strategy struct {
-	Kind  string    // earliest, latest, current, offset, shift, datetime, file, group, replay
-	N     int64     // offset: the offset; shift: the delta
-	Time  time.Time // datetime (--by-duration resolves to a datetime)
-	File  []PlanRow // file: the rows read from --from-file; replay: the start of the replay's range
-	Group string    // group: the group whose offsets are copied
+	Kind  string      // earliest, latest, current, offset, shift, datetime, file, group, replay
+	N     int64       // offset: the offset; shift: the delta
+	Time  time.Time   // datetime (--by-duration resolves to a datetime)
+	File  []OffsetRow // file: the rows read from --from-file; replay: the start of the replay's range
+	Group string      // group: the group whose offsets are copied
 }
 
 // explicit reports whether the strategy names each partition's offset
@@ -45,15 +51,15 @@ type Scope struct {
 // TopicScope is one --topic t or --topic t:0,2.
 type TopicScope = kafka.TopicScope
 
-// PlanRow is a partition's offset in a plan file (topic,partition,offset).
-type PlanRow struct {
+// OffsetRow is a partition's offset in a plan file (topic,partition,offset).
+type OffsetRow struct {
 	Topic     string
 	Partition int32
 	Offset    int64
 }
 
-// ResetRow is one partition of a reset plan.
-type ResetRow struct {
+// Row is one partition of a reset plan.
+type Row struct {
 	Topic     string `json:"topic" yaml:"topic"`
 	Partition int32  `json:"partition" yaml:"partition"`
 	// Current is nil when the group has no commit on the partition.
@@ -67,15 +73,15 @@ type ResetRow struct {
 	Clamped bool  `json:"clamped" yaml:"clamped"`
 }
 
-// ResetPlan is what a reset will do (or did, with Executed).
-type ResetPlan struct {
-	Group    string     `json:"group" yaml:"group"`
-	Type     string     `json:"type" yaml:"type"`
-	State    string     `json:"state" yaml:"state"`
-	Strategy string     `json:"strategy" yaml:"strategy"`
-	Rows     []ResetRow `json:"partitions" yaml:"partitions"`
-	Executed bool       `json:"executed" yaml:"executed"`
-	UndoFile string     `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
+// Plan is what a reset will do (or did, with Executed).
+type Plan struct {
+	Group    string `json:"group" yaml:"group"`
+	Type     string `json:"type" yaml:"type"`
+	State    string `json:"state" yaml:"state"`
+	Strategy string `json:"strategy" yaml:"strategy"`
+	Rows     []Row  `json:"partitions" yaml:"partitions"`
+	Executed bool   `json:"executed" yaml:"executed"`
+	UndoFile string `json:"undo_file,omitempty" yaml:"undo_file,omitempty"`
 	// InternalTopics are a streams group's changelog and repartition
 	// topics, which hold state derived from the offsets being moved
 	// (kafka-streams-groups names them too); DeletedTopics those deleted
@@ -83,21 +89,22 @@ type ResetPlan struct {
 	InternalTopics []string `json:"internal_topics,omitempty" yaml:"internal_topics,omitempty"`
 	DeletedTopics  []string `json:"deleted_internal_topics,omitempty" yaml:"deleted_internal_topics,omitempty"`
 
-	members int  // when planned
-	exists  bool // the group has members or commits; Kafka says "Dead" of one that does not
+	members        int  // when planned
+	exists         bool // the group has members or commits; Kafka says "Dead" of one that does not
+	deleteInternal bool // asked to delete a streams group's internal topics
 }
 
 // Status says what the group is, for people: "is Empty", or "does not
 // exist yet" where Kafka's state is Dead for a group no one has used.
-func (p *ResetPlan) Status() string {
+func (p *Plan) Status() string {
 	if !p.exists {
 		return "does not exist yet"
 	}
 	return "is " + p.State
 }
 
-// ResetAdmin is what planning and executing a reset need of Kafka.
-type ResetAdmin interface {
+// Admin is what planning and executing a reset need of Kafka.
+type Admin interface {
 	ListGroups(ctx context.Context) ([]kafka.GroupListing, error)
 	DescribeTypedGroups(ctx context.Context, typ string, ids []string) ([]kafka.GroupDescription, error)
 	GroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]int64, error)
@@ -110,24 +117,24 @@ type ResetAdmin interface {
 	DeleteTopics(ctx context.Context, topics []string) error
 }
 
-var _ ResetAdmin = (*kafka.Client)(nil)
+var _ Admin = (*kafka.Client)(nil)
 
-// groupAt is a group as a reset or an offset deletion finds it: its
+// Standing is a group as a reset or an offset deletion finds it: its
 // description and where it stands on each partition (its commits, or a
 // share group's start offsets).
-type groupAt struct {
-	desc    kafka.GroupDescription
-	current map[record.TopicPartition]int64
-	exists  bool
+type Standing struct {
+	Desc    kafka.GroupDescription
+	Current map[record.TopicPartition]int64
+	Exists  bool
 }
 
-// loadGroup finds a group's type, describes it and reads its positions. A
+// Locate finds a group's type, describes it and reads its positions. A
 // group that does not exist is a classic one in state Dead (a reset may
 // create its commits, as Kafka's tool does).
-func loadGroup(ctx context.Context, c ResetAdmin, group string) (groupAt, []kafka.GroupListing, error) {
+func Locate(ctx context.Context, c Admin, group string) (Standing, []kafka.GroupListing, error) {
 	listed, err := c.ListGroups(ctx)
 	if err != nil {
-		return groupAt{}, nil, err
+		return Standing{}, nil, err
 	}
 	typ, exists := kafka.GroupClassic, false
 	for _, l := range listed {
@@ -137,23 +144,23 @@ func loadGroup(ctx context.Context, c ResetAdmin, group string) (groupAt, []kafk
 	}
 	descs, err := c.DescribeTypedGroups(ctx, typ, []string{group})
 	if err != nil {
-		return groupAt{}, nil, err
+		return Standing{}, nil, err
 	}
-	g := groupAt{desc: descs[0], exists: exists}
+	g := Standing{Desc: descs[0], Exists: exists}
 	if !exists {
-		g.desc.State = "Dead"
+		g.Desc.State = "Dead"
 	}
 	if typ != kafka.GroupShare {
-		g.current, err = c.GroupOffsets(ctx, group)
+		g.Current, err = c.GroupOffsets(ctx, group)
 		return g, listed, err
 	}
 	so, err := c.ShareGroupOffsets(ctx, group)
 	if err != nil {
-		return groupAt{}, nil, err
+		return Standing{}, nil, err
 	}
-	g.current = map[record.TopicPartition]int64{}
+	g.Current = map[record.TopicPartition]int64{}
 	for tp, o := range so {
-		g.current[tp] = o.StartOffset
+		g.Current[tp] = o.StartOffset
 	}
 	return g, listed, nil
 }
@@ -163,13 +170,13 @@ func loadGroup(ctx context.Context, c ResetAdmin, group string) (groupAt, []kafk
 // position, so there is nothing to shift and no other group's to copy.
 var shareStrategies = []string{"earliest", "latest", "current", "offset", "datetime", "file"}
 
-// PlanReset computes the new offsets without changing anything.
-func PlanReset(ctx context.Context, c ResetAdmin, group string, st Strategy, sc Scope) (*ResetPlan, error) {
-	g, _, err := loadGroup(ctx, c, group)
+// MakePlan computes the new offsets without changing anything.
+func MakePlan(ctx context.Context, c Admin, group string, st Strategy, sc Scope) (*Plan, error) {
+	g, _, err := Locate(ctx, c, group)
 	if err != nil {
 		return nil, err
 	}
-	typ := g.desc.Type
+	typ := g.Desc.Type
 	if typ == kafka.GroupShare && !slices.Contains(shareStrategies, st.Kind) {
 		hint := "a share group's reset moves its start offset: use --to-earliest, --to-latest, --to-current, --to-offset, --to-datetime, --by-duration or --from-file"
 		if st.Kind == "replay" {
@@ -177,15 +184,15 @@ func PlanReset(ctx context.Context, c ResetAdmin, group string, st Strategy, sc 
 		}
 		return nil, &kafka.GroupTypeError{Group: group, Type: typ, Operation: strategyName(st.Kind) + " reset", Hint: hint}
 	}
-	current := g.current
-	plan := &ResetPlan{Group: group, Type: typ, State: g.desc.State, Strategy: st.Kind, Rows: []ResetRow{}, members: len(g.desc.Members),
-		exists: g.exists || len(g.current) > 0}
+	current := g.Current
+	plan := &Plan{Group: group, Type: typ, State: g.Desc.State, Strategy: st.Kind, Rows: []Row{}, members: len(g.Desc.Members),
+		exists: g.Exists || len(g.Current) > 0}
 	if typ == kafka.GroupStreams {
-		plan.InternalTopics = g.desc.Topology.InternalTopics()
-		if sc.AllTopics && g.desc.Topology != nil {
+		plan.InternalTopics = g.Desc.Topology.InternalTopics()
+		if sc.AllTopics && g.Desc.Topology != nil {
 			// Kafka's --all-input-topics: the group's commits on its
 			// topology's input topics (not on its repartition topics).
-			inputs := g.desc.Topology.InputTopics()
+			inputs := g.Desc.Topology.InputTopics()
 			current = maps.Clone(current)
 			maps.DeleteFunc(current, func(tp record.TopicPartition, _ int64) bool { return !slices.Contains(inputs, tp.Topic) })
 		}
@@ -219,7 +226,7 @@ func PlanReset(ctx context.Context, c ResetAdmin, group string, st Strategy, sc 
 	}
 	for _, tp := range tps {
 		lo := logs[tp]
-		row := ResetRow{Topic: tp.Topic, Partition: tp.Partition, LogStartOffset: lo.Start, LogEndOffset: lo.End}
+		row := Row{Topic: tp.Topic, Partition: tp.Partition, LogStartOffset: lo.Start, LogEndOffset: lo.End}
 		cur, hasCur := current[tp]
 		if hasCur {
 			row.Current = &cur
@@ -285,8 +292,15 @@ func strategyName(kind string) string {
 	return "--to-" + kind
 }
 
+// TopicPartitions resolves --topic t and t:0,2 to partitions, sorted: every
+// partition of a topic named alone, as Kafka's tool does; a partition the
+// topic does not have is an error.
+func TopicPartitions(ctx context.Context, c Admin, topics []TopicScope) ([]record.TopicPartition, error) {
+	return scopePartitions(ctx, c, Scope{Topics: topics}, Strategy{}, nil, nil)
+}
+
 // scopePartitions resolves the scope to partitions, sorted.
-func scopePartitions(ctx context.Context, c ResetAdmin, sc Scope, st Strategy, current, other map[record.TopicPartition]int64) ([]record.TopicPartition, error) {
+func scopePartitions(ctx context.Context, c Admin, sc Scope, st Strategy, current, other map[record.TopicPartition]int64) ([]record.TopicPartition, error) {
 	var out []record.TopicPartition
 	add := func(tp record.TopicPartition) {
 		if !slices.Contains(out, tp) {
@@ -359,7 +373,9 @@ func scopePartitions(ctx context.Context, c ResetAdmin, sc Scope, st Strategy, c
 func topicsOf(tps []record.TopicPartition) []string {
 	var names []string
 	for _, tp := range tps {
-		names = appendNew(names, tp.Topic)
+		if !slices.Contains(names, tp.Topic) {
+			names = append(names, tp.Topic)
+		}
 	}
 	return names
 }
@@ -392,19 +408,19 @@ func (e *ErrGroupActive) Error() string {
 // a streams group's internal topics are deleted after its offsets moved
 // (kafka-streams-groups --delete-all-internal-topics), so that its
 // application rebuilds its state from the new positions.
-func Execute(ctx context.Context, c ResetAdmin, plan *ResetPlan, undoDir string, deleteInternal bool) (string, error) {
+func Execute(ctx context.Context, c Admin, plan *Plan, undoDir string, deleteInternal bool) (string, error) {
 	if !slices.Contains(InactiveStates, plan.State) || plan.members > 0 {
 		return "", &ErrGroupActive{Group: plan.Group, Type: plan.Type, State: plan.State}
 	}
-	var undo []PlanRow
+	var undo []OffsetRow
 	offsets := map[record.TopicPartition]int64{}
 	for _, r := range plan.Rows {
 		offsets[record.TopicPartition{Topic: r.Topic, Partition: r.Partition}] = r.New
 		if r.Current != nil {
-			undo = append(undo, PlanRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Current})
+			undo = append(undo, OffsetRow{Topic: r.Topic, Partition: r.Partition, Offset: *r.Current})
 		}
 	}
-	path, err := saveUndo(plan.Group, undo, undoDir)
+	path, err := SaveUndo(plan.Group, undo, undoDir)
 	if err != nil {
 		return "", err
 	}
@@ -431,9 +447,9 @@ func Execute(ctx context.Context, c ResetAdmin, plan *ResetPlan, undoDir string,
 	return path, nil
 }
 
-// saveUndo writes a group's previous offsets as a plan file in dir, before
+// SaveUndo writes a group's previous offsets as a plan file in dir, before
 // they change, so `group reset --from-file` on it puts them back.
-func saveUndo(group string, rows []PlanRow, dir string) (string, error) {
+func SaveUndo(group string, rows []OffsetRow, dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("saving the undo plan: %w", err)
 	}
@@ -463,7 +479,7 @@ func safeName(s string) string {
 }
 
 // WritePlan writes rows as Kafka's --export CSV: topic,partition,offset.
-func WritePlan(w io.Writer, rows []PlanRow) error {
+func WritePlan(w io.Writer, rows []OffsetRow) error {
 	cw := csv.NewWriter(w)
 	for _, r := range rows {
 		if err := cw.Write([]string{r.Topic, strconv.Itoa(int(r.Partition)), strconv.FormatInt(r.Offset, 10)}); err != nil {
@@ -477,10 +493,10 @@ func WritePlan(w io.Writer, rows []PlanRow) error {
 // ReadPlan reads a plan in Kafka's CSV format: topic,partition,offset, or
 // group,topic,partition,offset when several groups are involved (rows of
 // other groups are skipped).
-func ReadPlan(r io.Reader, group string) ([]PlanRow, error) {
+func ReadPlan(r io.Reader, group string) ([]OffsetRow, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
-	var rows []PlanRow
+	var rows []OffsetRow
 	for line := 1; ; line++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -504,6 +520,6 @@ func ReadPlan(r io.Reader, group string) ([]PlanRow, error) {
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("plan line %d: partition and offset must be numbers: %q", line, strings.Join(rec, ","))
 		}
-		rows = append(rows, PlanRow{Topic: rec[0], Partition: int32(p), Offset: off})
+		rows = append(rows, OffsetRow{Topic: rec[0], Partition: int32(p), Offset: off})
 	}
 }

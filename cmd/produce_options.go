@@ -1,0 +1,231 @@
+package cmd
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/produce"
+	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/textio"
+)
+
+// ProduceOptions are the inputs of `streamctl produce`.
+type ProduceOptions struct {
+	Topic           string
+	File            string
+	Format          string
+	Partition       int32
+	partitionSet    bool
+	Partitioner     string
+	Acks            string
+	Compression     string
+	Rate            float64
+	Idempotent      bool
+	TransactionalID string
+	SkipInvalid     bool
+
+	// Text format, console-producer style.
+	ParseKey            bool
+	KeySeparator        string
+	ParseHeaders        bool
+	HeadersDelimiter    string
+	HeadersSeparator    string
+	HeadersKeySeparator string
+	NullMarker          string
+	// Text format, kcat style.
+	KcatKeyDelim string
+	FixedKey     string
+	fixedKeySet  bool
+	HeaderFlags  []string
+	EmptyIsNull  bool
+
+	// Schema registry encoding: JSON input to framed Avro, Protobuf or
+	// JSON Schema records.
+	Value, Key      schemaSide
+	SchemaType      string
+	SubjectStrategy string
+	Unframed        bool     // no registry: the encoded data alone
+	SchemaPaths     []string // with Unframed: where imports are found
+
+	text textio.LineOptions
+}
+
+// schemaSide is where one side's schema comes from: --value-schema FILE or
+// --value-subject S [--schema-version N] (and the --key- ones).
+type schemaSide struct {
+	File, Subject, Message string
+	Version                int
+	RefSpecs               []string // --reference NAME=SUBJECT[:VERSION]
+}
+
+func (s *schemaSide) on() bool { return s.File != "" || s.Subject != "" }
+
+func (o *ProduceOptions) validate() error {
+	switch o.Format {
+	case "text", "json", "raw":
+	default:
+		return exitcode.UsageError("--format %q: use text, json or raw", o.Format)
+	}
+	if o.Topic == "" && o.Format != "json" {
+		return exitcode.UsageError("name the TOPIC to write to (only --format json can take topics from the input)")
+	}
+	if o.Idempotent && o.Acks != "all" && o.Acks != "-1" {
+		return exitcode.UsageError("--acks %s needs --idempotent=false: the idempotent producer requires acks=all", o.Acks)
+	}
+	if o.Rate < 0 {
+		return exitcode.UsageError("--rate must not be negative")
+	}
+	if !slices.Contains(compressionCodecs, o.Compression) {
+		return exitcode.UsageError("--compression %q: use %s", o.Compression, strings.Join(compressionCodecs, ", "))
+	}
+	if o.Format != "text" {
+		// These shape text lines; with json or raw input they would be ignored.
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"--parse-key", o.ParseKey}, {"-K", o.KcatKeyDelim != ""}, {"--parse-headers", o.ParseHeaders}, {"--null-marker", o.NullMarker != ""}, {"--empty-null", o.EmptyIsNull}} {
+			if f.set {
+				return exitcode.UsageError("%s reads text lines; it does not apply to --format %s", f.name, o.Format)
+			}
+		}
+	}
+	o.text = textio.LineOptions{
+		ParseKey: o.ParseKey, KeySeparator: o.KeySeparator,
+		ParseHeaders: o.ParseHeaders, HeadersDelimiter: o.HeadersDelimiter,
+		HeadersSeparator: o.HeadersSeparator, HeadersKeySeparator: o.HeadersKeySeparator,
+		NullMarker: o.NullMarker, EmptyIsNull: o.EmptyIsNull,
+	}
+	if o.KcatKeyDelim != "" {
+		delim, err := kcatDelim(o.KcatKeyDelim)
+		if err != nil {
+			return exitcode.UsageError("-K %q: %v", o.KcatKeyDelim, err)
+		}
+		o.text.ParseKey, o.text.KeySeparator = true, delim
+	}
+	if o.fixedKeySet {
+		o.text.FixedKey = []byte(o.FixedKey)
+	}
+	for _, h := range o.HeaderFlags {
+		hdr, err := textio.ParseHeaderFlag(h)
+		if err != nil {
+			return exitcode.WithCode(exitcode.Usage, err)
+		}
+		o.text.Headers = append(o.text.Headers, hdr)
+	}
+	if err := o.text.Validate(); err != nil {
+		return exitcode.WithCode(exitcode.Usage, err)
+	}
+	for _, side := range []struct {
+		name string
+		s    *schemaSide
+	}{{"value", &o.Value}, {"key", &o.Key}} {
+		s := side.s
+		if s.File != "" && s.Subject != "" {
+			return exitcode.UsageError("give --%s-schema FILE or --%s-subject SUBJECT, not both", side.name, side.name)
+		}
+		if s.Version != -1 && s.Subject == "" {
+			return exitcode.UsageError("a schema version needs --%s-subject", side.name)
+		}
+		if s.Message != "" && !s.on() {
+			return exitcode.UsageError("a Protobuf message name needs --%s-schema or --%s-subject", side.name, side.name)
+		}
+		if len(s.RefSpecs) > 0 && (s.File == "" || o.Unframed) {
+			return exitcode.UsageError("references (--%s) go with a --%s-schema file that is registered, not with --unframed (which finds them on disk: --schema-path)",
+				map[string]string{"value": "reference", "key": "key-reference"}[side.name], side.name)
+		}
+		if _, err := cmdutil.ParseReferences(s.RefSpecs); err != nil {
+			return err
+		}
+		if o.Unframed && s.Subject != "" {
+			return exitcode.UsageError("--unframed writes without the registry: give --%s-schema FILE, not --%s-subject", side.name, side.name)
+		}
+	}
+	if st, err := schema.ParseStrategy(o.SubjectStrategy); err != nil {
+		return exitcode.WithCode(exitcode.Usage, err)
+	} else if o.Unframed && st != schema.TopicName {
+		return exitcode.UsageError("--subject-strategy names the registry subject of a schema file; --unframed registers nothing")
+	}
+	return cmdutil.CheckLocalSchemaFlags(o.Value.File != "" || o.Key.File != "", o.SchemaType, o.SchemaPaths, o.Unframed)
+}
+
+// compressionCodecs are Kafka's compression.type values (librdkafka's too).
+var compressionCodecs = []string{"none", "gzip", "snappy", "lz4", "zstd"}
+
+// options turns the flags into produce's Options; stopWait bounds the wait
+// for records in flight after Ctrl-C.
+func (o *ProduceOptions) options(stopWait time.Duration) produce.Options {
+	po := produce.Options{
+		Topic: o.Topic, Partition: record.AnyPartition, Format: o.Format, Text: o.text,
+		File: o.File, SkipInvalid: o.SkipInvalid, Rate: o.Rate, StopWait: stopWait,
+		Writer: kafka.WriterOptions{
+			Acks: o.Acks, Idempotent: o.Idempotent, TransactionalID: o.TransactionalID, Partitioner: o.Partitioner,
+		},
+	}
+	if o.partitionSet {
+		po.Partition = o.Partition
+	}
+	if o.Compression != "none" {
+		po.Writer.Compression = o.Compression
+	}
+	strategy, _ := schema.ParseStrategy(o.SubjectStrategy)
+	for _, side := range []struct {
+		s   *schemaSide
+		key bool
+		out **schema.EncoderOptions
+	}{{&o.Value, false, &po.Value}, {&o.Key, true, &po.Key}} {
+		if !side.s.on() {
+			continue
+		}
+		refs, _ := cmdutil.ParseReferences(side.s.RefSpecs)
+		*side.out = &schema.EncoderOptions{
+			Key: side.key, SchemaFile: side.s.File, SchemaType: o.SchemaType, Strategy: strategy,
+			Subject: side.s.Subject, Version: side.s.Version, Message: side.s.Message,
+			References: refs, Unframed: o.Unframed, Paths: o.SchemaPaths,
+		}
+	}
+	return po
+}
+
+// kcatDelim reads a delimiter as kcat's -K and -D do: \t, \n, \r and \xNN
+// stand for the byte, so scripts written for kcat (-K '\t') carry over.
+func kcatDelim(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case '\\':
+			b.WriteByte('\\')
+		case 'x':
+			if i+2 >= len(s) {
+				return "", fmt.Errorf("\\x needs two hex digits")
+			}
+			n, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			if err != nil {
+				return "", fmt.Errorf("\\x needs two hex digits")
+			}
+			b.WriteByte(byte(n))
+			i += 2
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,433 @@
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/envelope"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/pipeline"
+	"github.com/streamctl/streamctl/internal/position"
+	"github.com/streamctl/streamctl/internal/record"
+	"github.com/streamctl/streamctl/internal/reset"
+	"github.com/streamctl/streamctl/internal/schema"
+	"github.com/streamctl/streamctl/internal/selection"
+	"github.com/streamctl/streamctl/internal/textio"
+)
+
+// Options are a replay's inputs, checked by the command.
+type Options struct {
+	Sources    []string
+	Partitions []int // only these partitions; none: all
+	Range      position.Range
+	Selection  *selection.Selection
+	Map, Rekey string // jq rewriting the value, giving the key
+	SetHeaders []record.Header
+	// DropHeaders are header names removed from every record.
+	DropHeaders []string
+
+	// One target: a topic, a file, a command, or a group to position.
+	ToTopic, ToFile, Exec, ToGroup string
+	Create                         bool // create ToTopic like the first source
+	TimestampNow                   bool // the producer stamps the copies
+	SamePartitions                 bool // keep partition numbers when the counts match
+	NoIdemHeader                   bool
+	ExactlyOnce                    bool
+
+	Rate       float64 // records per second, 0 for no limit
+	Checkpoint string  // the checkpoint file
+	Resume     bool
+	ID         string
+
+	// Execute and UndoDir are --to-group's: see internal/reset.
+	Execute bool
+	UndoDir string
+}
+
+// Target names the replay's target in its checkpoint and summary.
+func (o *Options) Target() string {
+	switch {
+	case o.ToTopic != "":
+		return "topic:" + o.ToTopic
+	case o.ToFile != "":
+		return "file:" + o.ToFile
+	case o.Exec != "":
+		return "exec:" + o.Exec
+	}
+	return "group:" + o.ToGroup
+}
+
+// Check refuses what cannot work, before any connection, and names a new
+// replay: ID defaults to replay-<time>-<pid>, Checkpoint to ID.json in
+// stateDir.
+func (o *Options) Check(now time.Time, stateDir string) error {
+	n := 0
+	for _, t := range []string{o.ToTopic, o.ToFile, o.Exec, o.ToGroup} {
+		if t != "" {
+			n++
+		}
+	}
+	if n != 1 {
+		return exitcode.UsageError("choose exactly one target: --to-topic, --to-file, --exec or --to-group")
+	}
+	if o.ToTopic != "" && slices.Contains(o.Sources, o.ToTopic) {
+		return exitcode.UsageError("refusing to replay %q into itself: the copy would be read again", o.ToTopic)
+	}
+	if o.ExactlyOnce && (o.ToTopic == "" || len(o.Partitions) > 0) {
+		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
+	}
+	if o.Resume && o.Checkpoint == "" && o.ID == "" {
+		return exitcode.UsageError("--resume needs the --checkpoint file (or --id) of the replay to continue")
+	}
+	if o.ID == "" {
+		// The pid keeps two processes' replays of the same second apart, the
+		// sequence two replays of one process (the in-process tests, a script
+		// of cmd.Main calls).
+		o.ID = fmt.Sprintf("replay-%s-%d", now.UTC().Format("20060102T150405"), os.Getpid())
+		if n := named.Add(1); n > 1 {
+			o.ID += fmt.Sprintf("-%d", n)
+		}
+	}
+	if o.Checkpoint == "" {
+		o.Checkpoint = filepath.Join(stateDir, o.ID+".json")
+	}
+	return nil
+}
+
+// named counts the replays this process has named.
+var named atomic.Int64
+
+// Say is where a replay tells the person running it what it does.
+type Say interface {
+	Infof(format string, a ...any)
+	Warnf(format string, a ...any)
+}
+
+// Bar shows how far a replay got (on a terminal).
+type Bar interface {
+	Step() pipeline.Step // nil when nothing is shown
+	Finish()
+}
+
+// Deps are what a replay needs from outside.
+type Deps struct {
+	// Client reads the sources, writes a topic target and positions a group.
+	Client *kafka.Client
+	// Decoder is --decode's, nil without it.
+	Decoder *schema.RecordDecoder
+	// Out and ErrOut are the --exec command's stdout and stderr; a dry run
+	// writes its sample to Out.
+	Out, ErrOut io.Writer
+	Say         Say
+	Progress    func(total int64, what string) Bar
+}
+
+// Summary is what `replay -o json` prints at the end.
+type Summary struct {
+	ID         string `json:"id" yaml:"id"`
+	Target     string `json:"target" yaml:"target"`
+	Checkpoint string `json:"checkpoint,omitempty" yaml:"checkpoint,omitempty"`
+	Planned    int64  `json:"planned" yaml:"planned"` // records in the range, before filters
+	pipeline.Stats
+	DryRun bool `json:"dry_run" yaml:"dry_run"`
+	// GroupReset is --to-group's plan: the group's offsets before and after.
+	GroupReset *reset.Plan `json:"group_reset,omitempty" yaml:"group_reset,omitempty"`
+}
+
+// PlanAdmin is what opening a replay's checkpoint needs of Kafka.
+type PlanAdmin interface {
+	pipeline.Offsets
+	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
+}
+
+// Open resolves a new replay's plan into a checkpoint (not yet saved), or
+// loads the one --resume continues, which must be of the same sources and
+// target and not done. A new replay never starts over an existing
+// checkpoint: a second run would write its records again (a file target
+// appends).
+func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
+	if o.Resume {
+		cp, err := LoadCheckpoint(o.Checkpoint)
+		if err != nil {
+			return nil, err
+		}
+		if cp.Target != o.Target() || !slices.Equal(cp.Sources, o.Sources) {
+			return nil, exitcode.UsageError("checkpoint %s is for %s -> %s, not %s -> %s", o.Checkpoint, strings.Join(cp.Sources, ","), cp.Target, strings.Join(o.Sources, ","), o.Target())
+		}
+		if cp.Done {
+			return nil, fmt.Errorf("replay %s in %s is already complete", cp.ID, o.Checkpoint)
+		}
+		o.ID = cp.ID
+		return cp, nil
+	}
+	if _, err := os.Stat(o.Checkpoint); err == nil {
+		if old, err := LoadCheckpoint(o.Checkpoint); err == nil && old.Done {
+			return nil, fmt.Errorf("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, o.Checkpoint)
+		}
+		return nil, fmt.Errorf("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", o.Checkpoint)
+	}
+	tps, err := c.Partitions(ctx, o.Sources)
+	if err != nil {
+		return nil, err
+	}
+	if len(o.Partitions) > 0 {
+		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(o.Partitions, int(tp.Partition)) })
+	}
+	plan, err := pipeline.Resolve(ctx, c, tps, o.Range, true, true)
+	if err != nil {
+		return nil, err
+	}
+	return NewCheckpoint(o.Checkpoint, o.ID, o.Sources, o.Target(), plan), nil
+}
+
+// Run copies what is left of the checkpoint's plan into a topic, file or
+// command target: the checkpoint is saved first and after every commit, and
+// marked done at the end. The summary counts what was read and written
+// (nil when the error came before any record was read); failed
+// records make the error exit 4.
+func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, error) {
+	plan, err := cp.Remaining()
+	if err != nil {
+		return nil, err
+	}
+	sum := Summary{ID: cp.ID, Target: cp.Target, Planned: plan.Records()}
+	steps, err := Steps(o, d.Decoder)
+	if err != nil {
+		return nil, err
+	}
+	sink, closeSink, err := openSink(ctx, d, o, &steps)
+	if err != nil {
+		return nil, err
+	}
+	var expiry *pipeline.Expiry
+	if o.ToTopic != "" && !o.TimestampNow {
+		expiry = pipeline.NewExpiry(ctx, d.Client)
+		steps = append(steps, expiry.Step) // after the step that targets the topic
+	}
+	ropts := kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true}
+	if o.ExactlyOnce {
+		// The transactions commit progress to a group of the replay's own;
+		// on --resume its commits win over the checkpoint's positions.
+		ropts.Group, ropts.Topics = Group(cp.ID), cp.Sources
+	}
+	reader, err := d.Client.NewReader(ropts)
+	if err != nil {
+		return nil, err
+	}
+	defer reader.Close()
+	var src pipeline.Source = pipeline.NewTopicSource(reader, plan.End, 0)
+	if ts, ok := sink.(*pipeline.TransactionalSink); ok {
+		src = ts.Source(src, reader)
+	}
+	if err := cp.Save(); err != nil {
+		return nil, fmt.Errorf("saving the checkpoint: %w", err)
+	}
+	sum.Checkpoint = cp.Path()
+	d.Say.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
+
+	progress := d.Progress(sum.Planned, "replay "+cp.ID)
+	if step := progress.Step(); step != nil {
+		steps = append([]pipeline.Step{step}, steps...)
+	}
+	if o.Rate > 0 {
+		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, o.Rate)}, steps...)
+	}
+	p := &pipeline.Pipeline{Source: &Source{Source: src, CP: cp}, Steps: steps, Sink: sink, Window: o.Selection.Window()}
+	stats, runErr := p.Run(ctx)
+	progress.Finish()
+	if err := closeSink(); err != nil && runErr == nil {
+		runErr = err
+	}
+	sum.Stats = stats
+	if runErr == nil {
+		cp.Done = true
+		runErr = cp.Save()
+	}
+	d.Say.Infof("Replay %s: %s.", cp.ID, stats.Summary("written"))
+	if expiry != nil {
+		for _, w := range expiry.Warnings("--timestamp") {
+			d.Say.Warnf("%s", w)
+		}
+	}
+	if errors.Is(runErr, pipeline.ErrPartial) {
+		return &sum, exitcode.WithCode(exitcode.Partial, runErr)
+	}
+	return &sum, runErr
+}
+
+// Sample runs the first records of the plan that pass the filters to w as
+// record lines, writing nothing to the target: a dry run's preview.
+func Sample(ctx context.Context, d Deps, o *Options, plan *pipeline.Plan, limit int64) error {
+	steps, err := Steps(o, d.Decoder)
+	if err != nil {
+		return err
+	}
+	reader, err := d.Client.NewReader(kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true})
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	p := &pipeline.Pipeline{Source: pipeline.NewTopicSource(reader, plan.End, 0), Steps: steps, Window: o.Selection.Window(), Limit: limit,
+		Sink: pipeline.NewStreamSink(d.Out, textio.AppendRecordLine)}
+	_, err = p.Run(ctx)
+	return err
+}
+
+// Steps are the filters, then the transforms, in that order. With a
+// decoder, it runs after the key and header filters and the value filters
+// read the decoded value.
+func Steps(o *Options, dec *schema.RecordDecoder) ([]pipeline.Step, error) {
+	steps := o.Selection.Match()
+	readsValue := func(s pipeline.Step) pipeline.Step { return s }
+	if dec != nil {
+		steps = append(steps, dec.Step)
+		readsValue = func(s pipeline.Step) pipeline.Step { return dec.OnDecoded(s) }
+	}
+	if et := o.Selection.EventType(); et != nil {
+		steps = append(steps, readsValue(et))
+	}
+	if where := o.Selection.WhereStep(); where != nil {
+		steps = append(steps, readsValue(where))
+	}
+	if o.Map != "" {
+		m, err := pipeline.Map(o.Map)
+		if err != nil {
+			return nil, exitcode.WithCode(exitcode.Usage, err)
+		}
+		steps = append(steps, m)
+	}
+	if o.Rekey != "" {
+		rk, err := pipeline.Rekey(o.Rekey)
+		if err != nil {
+			return nil, exitcode.WithCode(exitcode.Usage, err)
+		}
+		steps = append(steps, rk)
+	}
+	if len(o.DropHeaders) > 0 {
+		steps = append(steps, DropHeaders(o.DropHeaders))
+	}
+	if len(o.SetHeaders) > 0 {
+		steps = append(steps, SetHeaders(o.SetHeaders))
+	}
+	return steps, nil
+}
+
+// openSink opens the target; for a topic it also appends the steps that
+// redirect records to it.
+func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (pipeline.Sink, func() error, error) {
+	var eo envelope.Options
+	if d.Decoder != nil {
+		eo.Decoded = d.Decoder.Envelope
+	}
+	switch {
+	case o.ToFile != "":
+		s, err := NewFileSink(o.ToFile, eo)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, s.Close, nil
+	case o.Exec != "":
+		s, err := NewExecSink(ctx, o.Exec, eo, d.Out, d.ErrOut)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, s.Close, nil
+	}
+	same, err := PrepareTarget(ctx, d.Client, d.Say, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !o.NoIdemHeader {
+		*steps = append(*steps, Idempotency(o.ID))
+	}
+	target, now := o.ToTopic, o.TimestampNow
+	*steps = append(*steps, func(rec *record.Record) (bool, error) {
+		rec.Topic = target
+		if !same {
+			rec.Partition = record.AnyPartition
+		}
+		if now {
+			rec.Timestamp = time.Time{} // the producer stamps it
+		}
+		return true, nil
+	})
+	wopts := kafka.WriterOptions{Idempotent: true, Acks: "all"}
+	if o.ExactlyOnce {
+		// One transactional id per replay: a crashed run's open
+		// transaction is aborted when --resume starts.
+		wopts.TransactionalID = Group(o.ID)
+		ts, err := pipeline.NewTransactionalSink(ctx, d.Client, wopts)
+		if err != nil {
+			return nil, nil, err
+		}
+		return ts, func() error { ts.Close(ctx); return nil }, nil
+	}
+	s, err := pipeline.NewTopicSink(ctx, d.Client, wopts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, func() error { s.Close(); return nil }, nil
+}
+
+// Group names the group (and transactional id) of an exactly-once replay.
+func Group(id string) string { return "streamctl-replay-" + id }
+
+// TopicAdmin is what preparing a topic target needs of Kafka.
+type TopicAdmin interface {
+	DescribeTopics(ctx context.Context, names []string) ([]kafka.TopicDescription, error)
+	CreateTopic(ctx context.Context, spec kafka.TopicSpec, validateOnly bool) error
+}
+
+// PrepareTarget creates the target topic like the first source when asked
+// (partitions, replication factor, configs) and reports whether records
+// keep their partition numbers: only with the same count of partitions.
+func PrepareTarget(ctx context.Context, c TopicAdmin, say Say, o *Options) (bool, error) {
+	srcs, err := c.DescribeTopics(ctx, o.Sources[:1])
+	if err != nil {
+		return false, err
+	}
+	src := srcs[0]
+	tgts, err := c.DescribeTopics(ctx, []string{o.ToTopic})
+	var nf *kafka.TopicNotFoundError
+	switch {
+	case errors.As(err, &nf) && o.Create:
+		configs := map[string]string{}
+		for _, e := range src.Configs {
+			configs[e.Name] = e.Value
+		}
+		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: o.ToTopic, Partitions: src.Partitions, ReplicationFactor: src.ReplicationFactor, Configs: configs}, false); err != nil {
+			return false, err
+		}
+		say.Infof("Created topic %q like %q (%s).", o.ToTopic, src.Name, output.Count(int64(src.Partitions), "partition"))
+		return o.SamePartitions, nil
+	case errors.As(err, &nf):
+		return false, fmt.Errorf("%w; add --create to create it like %q", err, src.Name)
+	case err != nil:
+		return false, err
+	}
+	if o.SamePartitions && tgts[0].Partitions != src.Partitions {
+		say.Warnf("%q has %d partitions and %q %d: records are placed by key hashing instead of keeping partition numbers", o.ToTopic, tgts[0].Partitions, src.Name, src.Partitions)
+		return false, nil
+	}
+	return o.SamePartitions, nil
+}
+
+// ToGroup positions a consumer group at the start of the plan's range, as
+// group reset does: a plan, a dry run until Execute, an undo file.
+func ToGroup(ctx context.Context, c reset.Admin, o *Options, plan *pipeline.Plan) (*reset.Plan, error) {
+	var rows []reset.OffsetRow
+	for _, tp := range plan.Partitions() {
+		rows = append(rows, reset.OffsetRow{Topic: tp.Topic, Partition: tp.Partition, Offset: plan.Start[tp]})
+	}
+	return reset.Run(ctx, c, reset.Options{Group: o.ToGroup, Strategy: reset.Strategy{Kind: "replay", File: rows}, Execute: o.Execute, UndoDir: o.UndoDir})
+}
