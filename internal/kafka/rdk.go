@@ -339,7 +339,7 @@ func (r *rdkProducer) takeReports(out []delivery, all bool) (_ []delivery, acked
 		n := int(C.sc_take_acks(r.p, &r.acks[0], C.size_t(len(r.acks)), &clientErr))
 		for _, a := range r.acks[:n] {
 			o := r.pending.at(int(int64(a.id) - r.firstPending))
-			if a.err == 0 && !all {
+			if a.err == 0 && (!all || *o == nil) {
 				*o = reported
 				acked++
 				continue

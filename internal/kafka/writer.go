@@ -22,8 +22,10 @@ type WriterOptions struct {
 	// Java client's hashing, default), murmur2, consistent_random, random...
 	Partitioner string
 	// OnDelivery, when set, is called once per record with the opaque value
-	// given to Write and the delivery error (nil when acknowledged). It runs
-	// on the writer's report goroutine, in per-partition order.
+	// given to Write and the delivery error (nil when acknowledged), except
+	// for an acknowledged record written with a nil opaque: nobody waits
+	// on it, so it is only counted (produce writes most records so). It
+	// runs on the writer's report goroutine, in per-partition order.
 	OnDelivery func(opaque any, err error)
 	// Background enqueues each full batch on a goroutine of its own while
 	// Write packs the next: for callers that do much per record themselves
