@@ -47,6 +47,15 @@ func Main() int {
 			defer pprof.StopCPUProfile()
 		}
 	}
+	// And of its allocations (go tool pprof -sample_index=alloc_space).
+	if path := os.Getenv("STREAMCTL_MEMPROFILE"); path != "" {
+		defer func() {
+			if f, err := os.Create(path); err == nil {
+				defer f.Close()
+				_ = pprof.Lookup("allocs").WriteTo(f, 0)
+			}
+		}()
+	}
 	return Run(ctx, output.System(), os.Args[1:])
 }
 

@@ -114,6 +114,8 @@ func Run(ctx context.Context, deps Deps, opts Options) (Summary, error) {
 	}
 	reader, err := c.NewReader(kafka.ReaderOptions{
 		Group: opts.Group, Topics: topics, Start: plan.Start, ReadCommitted: opts.ReadCommitted,
+		// The stream sink encodes each record before the next Poll.
+		ReuseRecords: true,
 	})
 	if err != nil {
 		return Summary{}, err

@@ -54,16 +54,72 @@ type rdkProducer struct {
 
 	nextID int64 // the id of the next record enqueued
 
-	// Records enqueued and not yet reported: pending[i] is the opaque of
-	// record firstPending+i, or reported once its report is taken.
+	// Records enqueued and not yet reported, by id: pending holds the
+	// opaques of ids firstPending to nextID, reported marked once their
+	// report is taken.
 	mu           sync.Mutex
-	pending      []any
+	pending      pendingRing
 	firstPending int64
 	acks         []C.sc_ack
 }
 
 // reported marks a record whose delivery report was taken.
 var reported = new(struct{ byte })
+
+// pendingRing holds the opaques of the records in flight, oldest first, in
+// a ring that grows to the most ever in flight (bounded by librdkafka's
+// queue) and is then reused. A slice appended to at the back and cut at
+// the front instead reallocated all the time: 50 MB of garbage per 1M
+// records.
+type pendingRing struct {
+	buf         []any // len a power of two
+	head, count int   // buf[head] is the oldest
+}
+
+func (q *pendingRing) len() int { return q.count }
+
+// at is the i-th oldest.
+func (q *pendingRing) at(i int) *any { return &q.buf[(q.head+i)&(len(q.buf)-1)] }
+
+// push appends opaques, growing the ring as needed.
+func (q *pendingRing) push(opaques []any) {
+	if need := q.count + len(opaques); need > len(q.buf) {
+		size := max(1024, len(q.buf))
+		for size < need {
+			size *= 2
+		}
+		buf := make([]any, size)
+		for i := range q.count {
+			buf[i] = *q.at(i)
+		}
+		q.buf, q.head = buf, 0
+	}
+	for _, o := range opaques {
+		*q.at(q.count) = o
+		q.count++
+	}
+}
+
+// dropNewest removes the n newest.
+func (q *pendingRing) dropNewest(n int) {
+	for range n {
+		q.count--
+		*q.at(q.count) = nil
+	}
+}
+
+// dropReported removes the oldest while they are reported and returns how
+// many it removed.
+func (q *pendingRing) dropReported() int {
+	n := 0
+	for q.count > 0 && *q.at(0) == reported {
+		*q.at(0) = nil
+		q.head = (q.head + 1) & (len(q.buf) - 1)
+		q.count--
+		n++
+	}
+	return n
+}
 
 // rdkConfig is conf with the cluster's client configuration (profile,
 // flags and -X properties) over it, for a handle of the binding.
@@ -238,7 +294,7 @@ func (r *rdkProducer) send(b *rdkBatch) (int, error) {
 	// Pending before they are enqueued: a report can be taken as soon as
 	// librdkafka has the record.
 	r.mu.Lock()
-	r.pending = append(r.pending, b.opaques...)
+	r.pending.push(b.opaques)
 	r.mu.Unlock()
 	b.prepare()
 	var hdrs **C.rd_kafka_headers_t
@@ -255,7 +311,7 @@ func (r *rdkProducer) send(b *rdkBatch) (int, error) {
 	// Keep the records not enqueued, and take them out of pending (no
 	// report can come for them).
 	r.mu.Lock()
-	r.pending = r.pending[:len(r.pending)-(b.len()-n)]
+	r.pending.dropNewest(b.len() - n)
 	r.mu.Unlock()
 	b.dropFirst(n)
 	return n, rdkError(int(cerr))
@@ -270,21 +326,31 @@ type delivery struct {
 	err       error
 }
 
-// takeReports takes the delivery reports librdkafka has served so far
-// (appended to out) and the first client-level error, if any.
-func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
+// takeReports takes the delivery reports librdkafka has served so far: the
+// failures, and with all the successes too, are appended to out; the
+// successes are counted in acked. err is the first client-level error, if
+// any. Without all, a success costs no Go value of its own: a plain
+// produce only counts them.
+func (r *rdkProducer) takeReports(out []delivery, all bool) (_ []delivery, acked int64, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var clientErr C.int
 	for {
 		n := int(C.sc_take_acks(r.p, &r.acks[0], C.size_t(len(r.acks)), &clientErr))
 		for _, a := range r.acks[:n] {
-			i := int64(a.id) - r.firstPending
-			d := delivery{opaque: r.pending[i], id: int64(a.id), partition: int32(a.partition)}
-			r.pending[i] = reported
+			o := r.pending.at(int(int64(a.id) - r.firstPending))
+			if a.err == 0 && (!all || *o == nil) {
+				*o = reported
+				acked++
+				continue
+			}
+			d := delivery{opaque: *o, id: int64(a.id), partition: int32(a.partition)}
+			*o = reported
 			if a.err != 0 {
 				d.topic = C.GoString(C.rd_kafka_topic_name(a.rkt))
 				d.err = rdkError(int(a.err))
+			} else {
+				acked++
 			}
 			out = append(out, d)
 		}
@@ -292,17 +358,11 @@ func (r *rdkProducer) takeReports(out []delivery) ([]delivery, error) {
 			break
 		}
 	}
-	// Drop the reported prefix.
-	k := 0
-	for k < len(r.pending) && r.pending[k] == reported {
-		k++
-	}
-	r.pending = r.pending[k:]
-	r.firstPending += int64(k)
+	r.firstPending += int64(r.pending.dropReported())
 	if clientErr != 0 { // authentication, TLS or fatal (sc_error)
-		return out, r.client().clientError(int(clientErr), C.GoString(&r.p.client_errstr[0]))
+		return out, acked, r.client().clientError(int(clientErr), C.GoString(&r.p.client_errstr[0]))
 	}
-	return out, nil
+	return out, acked, nil
 }
 
 // firstUnreported is the id of the first enqueued record whose delivery

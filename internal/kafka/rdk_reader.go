@@ -25,9 +25,13 @@ import (
 // rdkConsumer reads partitions, assigned or through a group, in packed
 // batches.
 type rdkConsumer struct {
-	c          *C.sc_consumer
-	scratch    []byte     // where C packs a batch
-	buf        []byte     // what is left of the current packed batch
+	c       *C.sc_consumer
+	scratch []byte // where C packs a batch
+	buf     []byte // what is left of the current packed batch
+	// The records of the current batch, allocated together, and their
+	// headers: one allocation per batch instead of one per record.
+	recs       []record.Record
+	hdrs       []record.Header
 	topic      string     // the last topic name, reused
 	handle     cgo.Handle // the *Client, for librdkafka's logs
 	self       cgo.Handle // this consumer, for rebalances
@@ -303,10 +307,11 @@ func (rc *rdkConsumer) next(timeout time.Duration) (*record.Record, *record.EOF,
 }
 
 // fill fetches the next batch; false when none arrived. C packs it into a
-// scratch buffer kept for the reader's life, and the batch is copied into
-// one allocation of its exact size, which the records then point into: a
-// fresh 1 MB buffer per batch instead cost more in zeroing (Go clears
-// every allocation) than the copy does.
+// scratch buffer kept for the reader's life. With ReuseRecords the records
+// point into it; otherwise the batch is copied into one allocation of its
+// exact size, which the records then point into: a fresh 1 MB buffer per
+// batch instead cost more in zeroing (Go clears every allocation) than the
+// copy does.
 func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 	for {
 		if len(rc.scratch) == 0 {
@@ -326,7 +331,19 @@ func (rc *rdkConsumer) fill(timeout time.Duration) bool {
 		if n == 0 {
 			return false
 		}
-		rc.buf = bytes.Clone(rc.scratch[:used])
+		if rc.reader.opts.ReuseRecords {
+			// The last batch's records are the caller's no longer: the
+			// scratch buffer and the record slab serve the next batch.
+			rc.buf = rc.scratch[:used]
+			clear(rc.recs)
+			rc.recs, rc.hdrs = rc.recs[:0:cap(rc.recs)], rc.hdrs[:0:cap(rc.hdrs)]
+			if cap(rc.recs) < n {
+				rc.recs = make([]record.Record, 0, max(n, C.SC_BATCH))
+			}
+		} else {
+			rc.buf = bytes.Clone(rc.scratch[:used])
+			rc.recs, rc.hdrs = make([]record.Record, 0, n), nil
+		}
 		clear(rc.skip)
 		return true
 	}
@@ -353,13 +370,19 @@ func (rc *rdkConsumer) unpack() (*record.Record, *record.EOF, error) {
 	b = b[4:]
 	var hs []record.Header
 	if hn > 0 {
-		hs = make([]record.Header, hn)
-		for i := range hs {
-			var k []byte
-			k, b = takeLen(b)
-			hs[i].Key = string(k)
-			hs[i].Value, b = takeLen(b)
+		if cap(rc.hdrs)-len(rc.hdrs) < hn {
+			// A new block for this and the next records' headers; the
+			// records before keep theirs in the old one.
+			rc.hdrs = make([]record.Header, 0, max(hn, 256))
 		}
+		from := len(rc.hdrs)
+		for range hn {
+			var k, v []byte
+			k, b = takeLen(b)
+			v, b = takeLen(b)
+			rc.hdrs = append(rc.hdrs, record.Header{Key: string(k), Value: v})
+		}
+		hs = rc.hdrs[from:len(rc.hdrs):len(rc.hdrs)]
 	}
 	rc.buf = b
 	if (rc.stale || len(rc.skip) > 0) && len(topic) > 0 && rc.drop(record.TopicPartition{Topic: rc.topic, Partition: part}) {
@@ -392,7 +415,11 @@ func (rc *rdkConsumer) unpack() (*record.Record, *record.EOF, error) {
 	default:
 		return nil, nil, fmt.Errorf("reading %s[%d]: %w", rc.topic, part, rdkError(int(code)))
 	}
-	rec := &record.Record{Topic: rc.topic, Partition: part, Offset: off, Key: key, Value: value, Headers: hs}
+	if len(rc.recs) == cap(rc.recs) { // more records than fill counted: cannot happen
+		rc.recs = make([]record.Record, 0, C.SC_BATCH)
+	}
+	rc.recs = append(rc.recs, record.Record{Topic: rc.topic, Partition: part, Offset: off, Key: key, Value: value, Headers: hs})
+	rec := &rc.recs[len(rc.recs)-1]
 	if ts >= 0 {
 		rec.Timestamp = time.UnixMilli(ts)
 	}

@@ -225,9 +225,16 @@ func TestReaderPacksEveryRecordShape(t *testing.T) {
 	}
 	w.Close()
 
-	for _, packBuffer := range []int{0, 1} { // the default 1 MB; one record at a time, each in its computed size
-		t.Run(fmt.Sprintf("pack buffer %d", packBuffer), func(t *testing.T) {
-			r, err := c.NewReader(kafka.ReaderOptions{Start: map[record.TopicPartition]int64{{Topic: "shapes", Partition: 0}: 0}})
+	// The default 1 MB pack buffer, and one record at a time, each in its
+	// computed size; records kept to the end (each batch its own memory),
+	// and with ReuseRecords, copied before the next Poll reuses theirs.
+	for _, tc := range []struct {
+		packBuffer int
+		reuse      bool
+	}{{0, false}, {1, false}, {0, true}, {1, true}} {
+		packBuffer := tc.packBuffer
+		t.Run(fmt.Sprintf("pack buffer %d reuse %v", packBuffer, tc.reuse), func(t *testing.T) {
+			r, err := c.NewReader(kafka.ReaderOptions{Start: map[record.TopicPartition]int64{{Topic: "shapes", Partition: 0}: 0}, ReuseRecords: tc.reuse})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -240,6 +247,9 @@ func TestReaderPacksEveryRecordShape(t *testing.T) {
 				rec, _, err := r.Poll(100 * time.Millisecond)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if rec != nil && tc.reuse {
+					rec = deepCopy(rec)
 				}
 				if rec != nil {
 					got = append(got, rec)
@@ -269,3 +279,21 @@ func TestReaderPacksEveryRecordShape(t *testing.T) {
 
 // sameBytes is bytes.Equal that also tells nil from empty.
 func sameBytes(a, b []byte) bool { return bytes.Equal(a, b) && (a == nil) == (b == nil) }
+
+// deepCopy copies a record and every byte slice it holds, keeping nil and
+// empty apart.
+func deepCopy(r *record.Record) *record.Record {
+	clone := func(b []byte) []byte {
+		if b == nil {
+			return nil
+		}
+		return append([]byte{}, b...)
+	}
+	c := *r
+	c.Key, c.Value = clone(r.Key), clone(r.Value)
+	c.Headers = nil
+	for _, h := range r.Headers {
+		c.Headers = append(c.Headers, record.Header{Key: h.Key, Value: clone(h.Value)})
+	}
+	return &c
+}

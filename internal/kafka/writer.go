@@ -22,8 +22,10 @@ type WriterOptions struct {
 	// Java client's hashing, default), murmur2, consistent_random, random...
 	Partitioner string
 	// OnDelivery, when set, is called once per record with the opaque value
-	// given to Write and the delivery error (nil when acknowledged). It runs
-	// on the writer's report goroutine, in per-partition order.
+	// given to Write and the delivery error (nil when acknowledged), except
+	// for an acknowledged record written with a nil opaque: nobody waits
+	// on it, so it is only counted (produce writes most records so). It
+	// runs on the writer's report goroutine, in per-partition order.
 	OnDelivery func(opaque any, err error)
 	// Background enqueues each full batch on a goroutine of its own while
 	// Write packs the next: for callers that do much per record themselves
@@ -95,13 +97,20 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 		// 1.6-2.1 s against 1.8-3.1 s).
 		"sticky.partitioning.linger.ms": "10",
 		"batch.num.messages":            "10000",
-		// librdkafka's default queue (100,000 records) keeps every partition's
-		// batches full. A deeper one only lets input run further ahead of the
+		// The queue only has to hold what is in flight and the next batch of
+		// each partition; more only lets input run further ahead of the
 		// broker: its records are malloc'ed from fresh pages (page faults,
 		// the C heap growing), which cost more CPU than they save, and peak
-		// memory grows with it (500,000 records: 250 MB RSS, 100,000: 100 MB).
-		"queue.buffering.max.messages": "100000",
-		"queue.buffering.max.kbytes":   "262144",
+		// memory grows with it. 1M records of ~100 bytes into 3 partitions
+		// (alternating runs, medians; with rdk.c's malloc settings):
+		// 50,000 queued 76 MB peak RSS, 0.92 s CPU and 1.64-1.99 s wall
+		// (kcat 1.83-2.42 s); 20,000 63 MB and 0.79 s, but never under
+		// 1.9 s, where 50,000 and 100,000 took 1.0 s when the machine was
+		// quiet: the partitions' next batches no longer fit beside those
+		// in flight. 100,000 took 90 MB and more CPU (fresh pages) for no
+		// more speed. 16 MB bounds the queue of larger records.
+		"queue.buffering.max.messages": "50000",
+		"queue.buffering.max.kbytes":   "16384",
 		"enable.idempotence":           fmt.Sprint(opts.Idempotent),
 		"acks":                         "all",
 	}
@@ -175,7 +184,7 @@ func (w *Writer) reports() {
 func (w *Writer) drain() {
 	w.drainMu.Lock()
 	defer w.drainMu.Unlock()
-	ds, err := w.p.takeReports(w.reportBuf[:0])
+	ds, acked, err := w.p.takeReports(w.reportBuf[:0], w.opts.OnDelivery != nil)
 	if err != nil {
 		w.setErr(err)
 	}
@@ -185,9 +194,12 @@ func (w *Writer) drain() {
 		d.opaque = nil
 	}
 	w.reportBuf = ds
+	// Counted last: Flush returns once every enqueued record is counted,
+	// so OnDelivery has run for each by then.
+	w.delivered.Add(acked)
 }
 
-// report counts one record's delivery report and passes it to OnDelivery.
+// report counts one record's failure and passes its report to OnDelivery.
 func (w *Writer) report(opaque any, id int64, topic string, partition int32, err error) {
 	if err != nil {
 		w.setErr(fmt.Errorf("delivering to %s[%d]: %w", topic, partition, err))
@@ -196,13 +208,9 @@ func (w *Writer) report(opaque any, id int64, topic string, partition int32, err
 	if w.opts.OnDelivery != nil {
 		w.opts.OnDelivery(opaque, err)
 	}
-	// Counted last: Flush returns once every enqueued record is counted,
-	// so OnDelivery has run for each by then.
 	if err != nil {
 		w.failed.Add(1)
-	} else {
-		w.delivered.Add(1)
-	}
+	} // a success is counted by drain, after the batch's OnDelivery calls
 }
 
 func (w *Writer) setErr(err error) { w.firstErr.CompareAndSwap(nil, &err) }
