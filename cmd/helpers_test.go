@@ -7,13 +7,11 @@ import (
 	"flag"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +22,7 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/playground"
+	"github.com/streamctl/streamctl/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
@@ -196,45 +195,10 @@ func (b broker) normalise(s string) string {
 // golden compares got with testdata/name.golden, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test ./cmd -update if the change is intended)\n--- got:\n%s\n--- want:\n%s", path, got, want)
-	}
+	testkit.Golden(t, *update, name, got)
 }
 
-// closedPort returns an address on which nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	// Below the kernel's range for port 0 (32768 and up on Linux), so no
-	// listener a test starts on a free port can take it meanwhile (a port
-	// freed by closing a listener was, now and then); one that refuses a
-	// connection now has nobody listening.
-	start := 20000 + rand.IntN(10000)
-	for p := start; p < start+1000; p++ {
-		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(p))
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			continue
-		}
-		return addr
-	}
-	t.Fatal("no closed port between 20000 and 31000")
-	return ""
-}
+func closedPort(t *testing.T) string { return testkit.ClosedPort(t) }
 
 // rawLibrdkafkaLog matches librdkafka's own log format ("%3|1700000000.123|FAIL|...").
 var rawLibrdkafkaLog = regexp.MustCompile(`(?m)^%\d\|\d+\.\d+\|[A-Z]+\|`)

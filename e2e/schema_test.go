@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -20,12 +19,13 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/streamctl/streamctl/internal/testkit"
 )
 
 // srTarget is a Kafka cluster with a schema registry beside it. Every
@@ -427,26 +427,7 @@ func testdataOf(t *testing.T, path string) string {
 	return string(b)
 }
 
-// closedPort is an address on 127.0.0.1 where nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	// Below the kernel's range for port 0 (32768 and up on Linux), so no
-	// listener a test starts on a free port can take it meanwhile (a port
-	// freed by closing a listener was, now and then); one that refuses a
-	// connection now has nobody listening.
-	start := 20000 + rand.IntN(10000)
-	for p := start; p < start+1000; p++ {
-		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(p))
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			continue
-		}
-		return addr
-	}
-	t.Fatal("no closed port between 20000 and 31000")
-	return ""
-}
+func closedPort(t *testing.T) string { return testkit.ClosedPort(t) }
 
 // The schema commands against both registries: register, list, get,
 // versions, compat check (exit 3 when incompatible), config get/set,
