@@ -51,7 +51,8 @@ generate:
 	$(GO) run ./internal/gendocs
 
 # gofmt, vet, staticcheck, go.mod/go.sum tidy, and the import rules of
-# docs/architecture.md (scripts/check-imports).
+# docs/architecture.md (scripts/check-imports), and cmd/'s size targets
+# (scripts/check-layout).
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: run gofmt -w on the files above"; exit 1; }
 	$(GO) vet ./...
@@ -60,5 +61,6 @@ lint:
 	$(GO) run $(STATICCHECK) -tags e2e ./e2e/
 	@$(GO) mod tidy -diff >/dev/null || { $(GO) mod tidy -diff; echo "go mod tidy: go.mod/go.sum are not tidy; run go mod tidy"; exit 1; }
 	scripts/check-imports
+	scripts/check-layout
 
 ci: lint test

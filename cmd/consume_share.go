@@ -93,10 +93,10 @@ func shareRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) err
 		return err
 	}
 	var ro shareconsume.Options
-	if ro.Release, err = sharePredicate("--release-where", so.ReleaseWhere); err != nil {
+	if ro.Release, err = shareconsume.ParsePredicate("--release-where", so.ReleaseWhere); err != nil {
 		return err
 	}
-	if ro.Reject, err = sharePredicate("--reject-where", so.RejectWhere); err != nil {
+	if ro.Reject, err = shareconsume.ParsePredicate("--reject-where", so.RejectWhere); err != nil {
 		return err
 	}
 	ro.Steps, ro.Limit, ro.IdleTimeout = steps, opts.MaxMessages, opts.IdleTimeout
@@ -112,23 +112,11 @@ func shareRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) err
 	}
 	defer reader.Close()
 	sum, err := shareconsume.Run(ctx, reader, pipeline.NewStreamSink(f.IO.Out, encode), ro)
-	f.IO.Infof("%s", shareSummary(so.Group, sum))
+	f.IO.Infof("%s", shareconsume.SummaryLine(so.Group, sum))
 	if n, last := reader.AckErrors(); n > 0 {
 		f.IO.Warnf("the broker refused %s (their records will be delivered again): %v", output.Count(n, "acknowledgement"), last)
 	}
 	return err
-}
-
-// sharePredicate compiles a --release-where/--reject-where expression.
-func sharePredicate(flag, expr string) (shareconsume.Predicate, error) {
-	if expr == "" {
-		return nil, nil
-	}
-	where, err := pipeline.Where(expr)
-	if err != nil {
-		return nil, exitcode.UsageError("%s: %v", flag, err)
-	}
-	return shareconsume.Predicate(where), nil
 }
 
 // checkShareGroup refuses a group of another type (its members would be
@@ -177,16 +165,4 @@ func topicFlags(topics []string) string {
 		flags[i] = "--topic " + t
 	}
 	return strings.Join(flags, " ")
-}
-
-func shareSummary(group string, s shareconsume.Summary) string {
-	parts := []string{output.Count(s.Written, "record") + " written and accepted"}
-	if s.Skipped > 0 {
-		parts = append(parts, fmt.Sprintf("%d skipped by filters (accepted)", s.Skipped))
-	}
-	parts = append(parts, fmt.Sprintf("%d released", s.Released), fmt.Sprintf("%d rejected", s.Rejected))
-	if s.Unwritten > 0 {
-		parts = append(parts, fmt.Sprintf("%d fetched and not written (released to the group)", s.Unwritten))
-	}
-	return fmt.Sprintf("Share group %q: %s.", group, strings.Join(parts, ", "))
 }

@@ -80,9 +80,10 @@ var (
 	// Durations as Go prints them rounded: 1h11m in one run is 1h11m3s in
 	// the next, so the parts after the first are each optional.
 	sampleDuration = regexp.MustCompile(`\b(\d+h(\d+m)?(\d+(\.\d+)?m?s)?|\d+m(\d+(\.\d+)?m?s)?|\d+(\.\d+)?m?s)\b`)
-	sampleTopicID  = regexp.MustCompile(`\b[A-Za-z0-9_-]{22}\b`)
-	sampleAddr     = regexp.MustCompile(`127\.0\.0\.1:\d+`)
-	sampleMillis   = regexp.MustCompile(`"at":\d{13}`)
+	// A topic id may begin or end with "-", where \b does not hold.
+	sampleTopicID = regexp.MustCompile(`(^|[^A-Za-z0-9_-])[A-Za-z0-9_-]{22}($|[^A-Za-z0-9_-])`)
+	sampleAddr    = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	sampleMillis  = regexp.MustCompile(`"at":\d{13}`)
 	// Log sizes follow how the demo's records were batched, which follows
 	// timing: 86.8 KiB in one run is 86.9 KiB in the next on a busy machine.
 	sampleSize   = regexp.MustCompile(`\b\d+(\.\d+)? (B|KiB|MiB|GiB)\b`)
@@ -148,7 +149,7 @@ func sampleNormal(s string) string {
 	for _, r := range []struct {
 		re   *regexp.Regexp
 		with string
-	}{{sampleTimestamp, "<time>"}, {sampleDuration, "<duration>"}, {sampleTopicID, "<id>"}, {sampleAddr, "<addr>"}, {sampleMillis, `"at":<ms>`}, {sampleSize, "<size>"}, {sampleSpaces, " "}} {
+	}{{sampleTimestamp, "<time>"}, {sampleDuration, "<duration>"}, {sampleTopicID, "${1}<id>${2}"}, {sampleAddr, "<addr>"}, {sampleMillis, `"at":<ms>`}, {sampleSize, "<size>"}, {sampleSpaces, " "}} {
 		s = r.re.ReplaceAllString(s, r.with)
 	}
 	return strings.TrimRight(s, " ")

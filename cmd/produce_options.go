@@ -1,9 +1,7 @@
 package cmd
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -103,7 +101,7 @@ func (o *ProduceOptions) validate() error {
 		NullMarker: o.NullMarker, EmptyIsNull: o.EmptyIsNull,
 	}
 	if o.KcatKeyDelim != "" {
-		delim, err := kcatDelim(o.KcatKeyDelim)
+		delim, err := textio.KcatDelim(o.KcatKeyDelim)
 		if err != nil {
 			return exitcode.UsageError("-K %q: %v", o.KcatKeyDelim, err)
 		}
@@ -191,41 +189,4 @@ func (o *ProduceOptions) options(stopWait time.Duration) produce.Options {
 		}
 	}
 	return po
-}
-
-// kcatDelim reads a delimiter as kcat's -K and -D do: \t, \n, \r and \xNN
-// stand for the byte, so scripts written for kcat (-K '\t') carry over.
-func kcatDelim(s string) (string, error) {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		switch s[i] {
-		case 't':
-			b.WriteByte('\t')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case '\\':
-			b.WriteByte('\\')
-		case 'x':
-			if i+2 >= len(s) {
-				return "", fmt.Errorf("\\x needs two hex digits")
-			}
-			n, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			if err != nil {
-				return "", fmt.Errorf("\\x needs two hex digits")
-			}
-			b.WriteByte(byte(n))
-			i += 2
-		default:
-			b.WriteByte('\\')
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String(), nil
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
-	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/schema"
 	"github.com/streamctl/streamctl/internal/selection"
 	"github.com/streamctl/streamctl/internal/trace"
@@ -128,24 +127,9 @@ func (o *TraceOptions) validate(now time.Time) error {
 	if o.Follow && o.To != "" {
 		return exitcode.UsageError("--follow reads on past the end: leave out --to")
 	}
-	from := o.From
-	if from == "" {
-		since := o.Since
-		if since == "" {
-			since = "24h"
-		}
-		if _, err := position.ParseTime("-"+since, now); err != nil {
-			return exitcode.UsageError("invalid --since %q: want a duration such as 30m, 6h or 7d", o.Since)
-		}
-		from = "@-" + since
-	}
-	spec := from
-	if o.To != "" {
-		spec += ":" + o.To
-	}
-	rng, err := position.ParseRange(spec, now)
+	rng, err := trace.Window(o.Since, o.From, o.To, now)
 	if err != nil {
-		return exitcode.UsageError("invalid --from/--to: %v", err)
+		return err
 	}
 	// --where compiles here, before any connection; its steps are safe to
 	// share between the trace's readers.

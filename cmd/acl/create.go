@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/acl"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 )
@@ -40,7 +41,7 @@ refuses it.`,
   streamctl acl create --principal User:mallory --permission deny --operation all --topic '*' --execute`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			acls, err := fl.bindings()
+			acls, err := fl.Bindings()
 			if err != nil {
 				return err
 			}
@@ -68,7 +69,7 @@ refuses it.`,
 				f.IO.Infof("Created %s.", output.Count(int64(len(acls)), "ACL"))
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-				return []*output.Grid{aclGrid(acls, func(i int) string {
+				return []*output.Grid{acl.Grid(acls, func(i int) string {
 					switch {
 					case plan.ACLs[i].Exists:
 						return "exists"

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/acl"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
@@ -39,7 +40,7 @@ cluster deleted.`,
 			if !fl.Cluster && len(fl.Topics)+len(fl.Groups)+len(fl.TransactionalIDs) == 0 {
 				return exitcode.UsageError("name the resource: --topic, --group, --transactional-id or --cluster (--topic '*' --pattern-type any for every topic ACL)")
 			}
-			filters, err := fl.filters()
+			filters, err := fl.Filters()
 			if err != nil {
 				return err
 			}
@@ -55,7 +56,7 @@ cluster deleted.`,
 			if len(matching) == 0 {
 				f.IO.Infof("No ACLs match: nothing to delete.")
 			} else {
-				ok, err := exec.Proceed(f, fmt.Sprintf("Delete these %s on cluster %q?", output.Count(int64(len(matching)), "ACL"), client.Cluster().Name()), aclGrid(matching, nil))
+				ok, err := exec.Proceed(f, fmt.Sprintf("Delete these %s on cluster %q?", output.Count(int64(len(matching)), "ACL"), client.Cluster().Name()), acl.Grid(matching, nil))
 				if err != nil {
 					return err
 				}
@@ -73,7 +74,7 @@ cluster deleted.`,
 				}
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-				return []*output.Grid{aclGrid(plan.ACLs, func(int) string {
+				return []*output.Grid{acl.Grid(plan.ACLs, func(int) string {
 					if plan.Executed {
 						return "deleted"
 					}

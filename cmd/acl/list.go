@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/acl"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 )
@@ -27,7 +28,7 @@ whose prefix it starts with. Without a resource flag every ACL is listed.`,
   streamctl acl list --principal User:alice -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			filters, err := fl.filters()
+			filters, err := fl.Filters()
 			if err != nil {
 				return err
 			}
@@ -40,7 +41,7 @@ whose prefix it starts with. Without a resource flag every ACL is listed.`,
 				return err
 			}
 			return output.Print(f.IO, f.Output(), acls, func(bool) []*output.Grid {
-				return []*output.Grid{aclGrid(acls, nil)}
+				return []*output.Grid{acl.Grid(acls, nil)}
 			})
 		},
 	}

@@ -6,8 +6,6 @@ package clientmetrics
 import (
 	"context"
 	"errors"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -49,29 +47,6 @@ func usage(err error) error {
 	return err
 }
 
-func subscriptionGrid(subs []clientmetrics.Subscription) *output.Grid {
-	g := output.NewGrid("NAME", "METRICS", "INTERVAL", "MATCH")
-	for _, s := range subs {
-		metrics := strings.Join(s.Metrics, ",")
-		if metrics == "" {
-			metrics = "(none)"
-		}
-		var match []string
-		for _, k := range clientmetrics.Selectors {
-			if v, ok := s.Match[k]; ok {
-				match = append(match, k+"="+v)
-			}
-		}
-		m := strings.Join(match, ",")
-		if m == "" {
-			m = "(every client)"
-		}
-		g.Row(s.Name, metrics, output.Millis(s.IntervalMs), m)
-	}
-	g.Empty = "No client metrics subscriptions."
-	return g
-}
-
 func newCmdList(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "list",
@@ -90,7 +65,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			return output.Print(f.IO, f.Output(), subs, func(bool) []*output.Grid {
-				return []*output.Grid{subscriptionGrid(subs)}
+				return []*output.Grid{clientmetrics.SubscriptionGrid(subs)}
 			})
 		},
 	}
@@ -113,7 +88,7 @@ func newCmdDescribe(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			return output.Print(f.IO, f.Output(), subs, func(bool) []*output.Grid {
-				return []*output.Grid{subscriptionGrid(subs)}
+				return []*output.Grid{clientmetrics.SubscriptionGrid(subs)}
 			})
 		},
 	}
@@ -127,25 +102,5 @@ func completeNames(f *cmdutil.Factory) cobra.CompletionFunc {
 
 // printPlan shows a plan: each config, now and after.
 func printPlan(f *cmdutil.Factory, p *clientmetrics.Plan) error {
-	return output.Print(f.IO, f.Output(), p, func(bool) []*output.Grid {
-		g := output.NewGrid("NAME", "CONFIG", "CURRENT", "CHANGE")
-		for _, ch := range p.Changes {
-			cur, change := ch.Current, "set to "+ch.New
-			if cur == "" {
-				cur = "-"
-			}
-			if ch.New == "" {
-				change = "reset: Kafka's default applies"
-				if p.Operation == "delete" {
-					change = "delete"
-				}
-			}
-			if ch.Config == "interval.ms" && ch.New != "" {
-				ms, _ := strconv.ParseInt(ch.New, 10, 64)
-				change += " (" + output.Millis(ms) + ")"
-			}
-			g.Row(p.Name, ch.Config, cur, change)
-		}
-		return []*output.Grid{g}
-	})
+	return output.Print(f.IO, f.Output(), p, p.Grids)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
@@ -104,7 +105,7 @@ cluster-wide defaults that are set (Kafka keeps no other).`,
 				}
 			}
 			return output.Print(f.IO, f.Output(), out, func(wide bool) []*output.Grid {
-				g := cmdutil.ConfigGrid(out, wide)
+				g := admin.ConfigGrid(out, wide)
 				if broker == kafka.ClusterDefault {
 					g.Empty = "No cluster-wide default is set."
 				}
@@ -120,9 +121,9 @@ cluster-wide defaults that are set (Kafka keeps no other).`,
 
 // ConfigPlan is what `cluster config set|delete -o json` prints.
 type ConfigPlan struct {
-	Broker   int32                  `json:"broker" yaml:"broker"` // -1: the cluster default
-	Changes  []cmdutil.ConfigChange `json:"changes" yaml:"changes"`
-	Executed bool                   `json:"executed" yaml:"executed"`
+	Broker   int32                `json:"broker" yaml:"broker"` // -1: the cluster default
+	Changes  []admin.ConfigChange `json:"changes" yaml:"changes"`
+	Executed bool                 `json:"executed" yaml:"executed"`
 }
 
 func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
@@ -183,7 +184,7 @@ func configAlterRun(cmd *cobra.Command, f *cmdutil.Factory, b *brokerFlag, exec 
 	if err != nil {
 		return err
 	}
-	plan := ConfigPlan{Broker: broker, Changes: cmdutil.ConfigChanges(current, set, del)}
+	plan := ConfigPlan{Broker: broker, Changes: admin.ConfigChanges(current, set, del)}
 	// The broker checks the change either way; a refusal ends the dry run too.
 	if err := client.AlterBrokerConfig(ctx, broker, set, del, !exec.Execute); err != nil {
 		return err
@@ -195,6 +196,6 @@ func configAlterRun(cmd *cobra.Command, f *cmdutil.Factory, b *brokerFlag, exec 
 		f.IO.Infof("Configs of %s changed.", scope(broker))
 	}
 	return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-		return []*output.Grid{cmdutil.ConfigChangeGrid("SCOPE", strings.TrimPrefix(scope(plan.Broker), "the "), plan.Changes)}
+		return []*output.Grid{admin.ConfigChangeGrid("SCOPE", strings.TrimPrefix(scope(plan.Broker), "the "), plan.Changes)}
 	})
 }

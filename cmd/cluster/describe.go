@@ -1,12 +1,10 @@
 package cluster
 
 import (
-	"fmt"
-	"strconv"
-
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 )
@@ -42,37 +40,8 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 	}
 	addLogDirs(opts.f, client, cmd, d)
 	return output.Print(opts.f.IO, opts.f.Output(), d, func(wide bool) []*output.Grid {
-		return clusterGrids(d)
+		return admin.ClusterGrids(d)
 	})
-}
-
-func clusterGrids(d *kafka.ClusterDescription) []*output.Grid {
-	summary := output.NewGrid("CLUSTER-ID", "CONTROLLER", "BROKERS")
-	summary.Row(d.ClusterID, controller(d.ControllerID), strconv.Itoa(len(d.Brokers)))
-	brokers := output.NewGrid("ID", "ADDRESS", "RACK", "ROLE")
-	for _, b := range d.Brokers {
-		role := ""
-		if b.ID == d.ControllerID {
-			role = "controller"
-		}
-		brokers.Row(strconv.Itoa(int(b.ID)), fmt.Sprintf("%s:%d", b.Host, b.Port), output.OrDash(b.Rack), role)
-	}
-	grids := []*output.Grid{summary, brokers}
-	dirs := output.NewGrid("BROKER", "LOG-DIR", "SIZE", "PARTITIONS", "USABLE", "TOTAL", "STATUS")
-	dirs.Title = "Log dirs"
-	for _, b := range d.Brokers {
-		for _, l := range b.LogDirs {
-			status := "ok"
-			if l.Error != "" {
-				status = l.Error
-			}
-			dirs.Row(strconv.Itoa(int(b.ID)), l.Path, output.Bytes(l.SizeBytes), strconv.Itoa(l.Partitions), bytesOrDash(l.UsableBytes), bytesOrDash(l.TotalBytes), status)
-		}
-	}
-	if len(dirs.Rows) > 0 {
-		grids = append(grids, dirs)
-	}
-	return grids
 }
 
 // addLogDirs fills in each broker's log dirs. They are extra: a cluster
@@ -101,18 +70,4 @@ func addLogDirs(f *cmdutil.Factory, client *kafka.Client, cmd *cobra.Command, d 
 			d.Brokers[i].LogDirs = l.Dirs
 		}
 	}
-}
-
-func bytesOrDash(n int64) string {
-	if n < 0 {
-		return "-"
-	}
-	return output.Bytes(n)
-}
-
-func controller(id int32) string {
-	if id < 0 {
-		return "-"
-	}
-	return strconv.Itoa(int(id))
 }

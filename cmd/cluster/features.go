@@ -3,7 +3,6 @@ package cluster
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -49,23 +48,9 @@ supports (kafka-features describe, which shows the range of one broker).`,
 			if err != nil {
 				return err
 			}
-			return output.Print(f.IO, f.Output(), fs, func(bool) []*output.Grid {
-				g := output.NewGrid("FEATURE", "FINALIZED", "SUPPORTED-MIN", "SUPPORTED-MAX", "EPOCH")
-				for _, ft := range fs {
-					g.Row(ft.Name, level(ft.Name, ft.FinalizedLevel), level(ft.Name, ft.SupportedMin), level(ft.Name, ft.SupportedMax), strconv.FormatInt(ft.Epoch, 10))
-				}
-				return []*output.Grid{g}
-			})
+			return output.Print(f.IO, f.Output(), fs, func(bool) []*output.Grid { return []*output.Grid{feature.Grid(fs)} })
 		},
 	}
-}
-
-// level shows a level, with metadata.version's name.
-func level(name string, l int16) string {
-	if n := feature.VersionName(l); name == feature.MetadataVersion && n != strconv.Itoa(int(l)) {
-		return fmt.Sprintf("%d (%s)", l, n)
-	}
-	return strconv.Itoa(int(l))
 }
 
 func newCmdFeaturesUpdate(f *cmdutil.Factory, downgrade bool) *cobra.Command {
@@ -116,14 +101,7 @@ asks on a terminal (--yes in scripts).`,
 				}
 				f.IO.Infof("Feature levels finalized.")
 			}
-			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-				g := output.NewGrid("FEATURE", "CURRENT", "TARGET", "SUPPORTED", "CHANGE")
-				for _, ch := range plan.Changes {
-					g.Row(ch.Feature, level(ch.Feature, ch.CurrentLevel), level(ch.Feature, ch.TargetLevel),
-						level(ch.Feature, ch.SupportedMin)+" to "+level(ch.Feature, ch.SupportedMax), ch.Change)
-				}
-				return []*output.Grid{g}
-			})
+			return output.Print(f.IO, f.Output(), plan, plan.Grids)
 		},
 	}
 	cmd.Flags().StringArrayVar(&opts.Features, "feature", nil, "NAME=LEVEL, repeatable (metadata.version=4.3-IV0 too)")
@@ -153,13 +131,7 @@ version-mapping does: what upgrade --release-version sets. Without
 			if err != nil {
 				return exitcode.WithCode(exitcode.Usage, err)
 			}
-			return output.Print(f.IO, f.Output(), m, func(bool) []*output.Grid {
-				g := output.NewGrid("FEATURE", "LEVEL")
-				for _, name := range feature.Names(m) {
-					g.Row(name, level(name, m.Features[name]))
-				}
-				return []*output.Grid{g}
-			})
+			return output.Print(f.IO, f.Output(), m, m.Grids)
 		},
 	}
 	cmd.Flags().StringVar(&release, "release-version", "", "the Kafka release, e.g. 4.0 or 3.7-IV4")

@@ -55,26 +55,6 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// ParseTopicScope reads a topic, or some of its partitions, as TOPIC or
-// TOPIC:0,2; flag names where it came from in errors.
-func ParseTopicScope(flag, s string) (kafka.TopicScope, error) {
-	name, parts, ok := strings.Cut(s, ":")
-	ts := kafka.TopicScope{Topic: name}
-	if name == "" {
-		return ts, fmt.Errorf("%s %q: want a topic name, or topic:0,2", flag, s)
-	}
-	if ok {
-		for _, p := range strings.Split(parts, ",") {
-			n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 32)
-			if err != nil || n < 0 {
-				return ts, fmt.Errorf("%s %q: partitions must be numbers, as in %s:0,2", flag, s, name)
-			}
-			ts.Partitions = append(ts.Partitions, int32(n))
-		}
-	}
-	return ts, nil
-}
-
 // Confirm asks a yes/no question on the terminal. Without a terminal on both
 // ends it refuses, so scripts must say --yes explicitly.
 func (f *Factory) Confirm(question, flagHint string) (bool, error) {

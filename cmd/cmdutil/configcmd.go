@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
@@ -30,7 +31,7 @@ type ConfigResource struct {
 	// Plan is the document set and delete print (-o json/yaml): the
 	// resource named as its JSON contract has it, the changes, whether
 	// they were made.
-	Plan func(name string, changes []ConfigChange, executed bool) any
+	Plan func(name string, changes []admin.ConfigChange, executed bool) any
 }
 
 // NewConfigCmd returns `NOUN config` with get, set and delete. set and
@@ -116,7 +117,7 @@ func configGet(ctx context.Context, f *Factory, r ConfigResource, name string, k
 		}
 	}
 	return output.Print(f.IO, f.Output(), out, func(wide bool) []*output.Grid {
-		return []*output.Grid{ConfigGrid(out, wide)}
+		return []*output.Grid{admin.ConfigGrid(out, wide)}
 	})
 }
 
@@ -131,7 +132,7 @@ func configAlter(ctx context.Context, f *Factory, r ConfigResource, exec *Execut
 	if err != nil {
 		return err
 	}
-	changes := ConfigChanges(current, set, del)
+	changes := admin.ConfigChanges(current, set, del)
 	// The broker checks the change either way; a refusal ends the dry run too.
 	if err := r.Alter(ctx, client, name, set, del, !exec.Execute); err != nil {
 		return err
@@ -144,6 +145,6 @@ func configAlter(ctx context.Context, f *Factory, r ConfigResource, exec *Execut
 		f.IO.Infof("Configs of %s %q changed.", r.Noun, name)
 	}
 	return output.Print(f.IO, f.Output(), r.Plan(name, changes, ok), func(bool) []*output.Grid {
-		return []*output.Grid{ConfigChangeGrid(strings.ToUpper(r.Noun), name, changes)}
+		return []*output.Grid{admin.ConfigChangeGrid(strings.ToUpper(r.Noun), name, changes)}
 	})
 }

@@ -2,7 +2,6 @@ package cmdutil
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -101,34 +100,11 @@ func (d *DecodeFlag) Decoder(ctx context.Context, f *Factory) (*schema.RecordDec
 	if !d.On() {
 		return nil, nil
 	}
-	var key, value schema.SideDecoder
-	for _, side := range []struct {
-		name, flag string
-		local      LocalSchema
-		registry   bool
-		out        *schema.SideDecoder
-	}{
-		{"key", "--key-schema", d.Key, d.sides.Key, &key},
-		{"value", "--value-schema", d.Value, d.sides.Value, &value},
-	} {
-		switch {
-		case side.local.File != "":
-			s, err := schema.LoadFile(side.local.File, d.SchemaType, d.Paths)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", side.flag, err)
-			}
-			if *side.out, err = schema.FileDecoder(s, schema.FileOptions{Flag: side.flag, Unframed: d.Unframed, Message: side.local.Message}); err != nil {
-				return nil, err
-			}
-		case side.registry:
-			reg, err := f.Registry()
-			if err != nil {
-				return nil, err
-			}
-			*side.out = schema.RegistryDecoder(reg, side.name)
-		}
-	}
-	return schema.NewRecordDecoder(ctx, key, value), nil
+	return schema.Decoders(ctx, schema.DecodeSpec{
+		Key:        schema.DecodeSide{File: d.Key.File, Message: d.Key.Message, Registry: d.sides.Key},
+		Value:      schema.DecodeSide{File: d.Value.File, Message: d.Value.Message, Registry: d.sides.Value},
+		SchemaType: d.SchemaType, Paths: d.Paths, Unframed: d.Unframed,
+	}, f.Registry)
 }
 
 // ParseReferences reads --reference values (NAME=SUBJECT[:VERSION]).

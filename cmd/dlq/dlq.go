@@ -6,9 +6,6 @@ package dlq
 import (
 	"context"
 	"errors"
-	"regexp"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,7 +14,6 @@ import (
 	"github.com/streamctl/streamctl/internal/dlq"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
-	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/selection"
@@ -138,90 +134,6 @@ func groupOr(flag, topic string) string {
 		return flag
 	}
 	return dlq.TrackingGroup(topic)
-}
-
-// shortClass drops the package of a Java class name: the simple name reads
-// better in a table; wide and json keep the full name.
-func shortClass(fqcn string) string {
-	if i := strings.LastIndexByte(fqcn, '.'); i >= 0 && i < len(fqcn)-1 {
-		return fqcn[i+1:]
-	}
-	return fqcn
-}
-
-// original renders where a record came from: "topic[partition]@offset", as
-// much of it as the headers say, or "-".
-func original(m *dlq.Metadata) string {
-	if m.OriginalTopic == "" {
-		return "-"
-	}
-	s := m.OriginalTopic
-	if m.OriginalPartition != nil {
-		s += "[" + strconv.Itoa(int(*m.OriginalPartition)) + "]"
-	}
-	if m.OriginalOffset != nil {
-		s += "@" + strconv.FormatInt(*m.OriginalOffset, 10)
-	}
-	return s
-}
-
-// ago renders how long ago t was for people on a terminal, and RFC 3339
-// for pipes.
-func ago(io *output.IOStreams, t time.Time, now time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	if !io.OutTTY {
-		return t.UTC().Format(time.RFC3339Nano)
-	}
-	return age(now.Sub(t)) + " ago"
-}
-
-// age renders a duration as people say it: to the second under an hour
-// ("35m12s"), to the minute under a day ("1h28m"), then to the hour.
-func age(d time.Duration) string {
-	unit := time.Second
-	switch {
-	case d >= 24*time.Hour:
-		unit = time.Hour
-	case d >= time.Hour:
-		unit = time.Minute
-	}
-	return output.Millis(max(0, d.Truncate(unit).Milliseconds()))
-}
-
-// nestedException finds "java.lang.IllegalStateException: " inside a
-// message, as frameworks write wrapped exceptions.
-var nestedException = regexp.MustCompile(`(?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error): `)
-
-// innermost keeps what follows the last nested exception class in a
-// message ("Listener method threw exception: java.lang.IllegalStateException:
-// customer 7 not found" reads "customer 7 not found"): in a table cell that
-// is the part that says what went wrong. Wide and json output keep it whole.
-func innermost(msg string) string {
-	locs := nestedException.FindAllStringIndex(msg, -1)
-	if len(locs) == 0 || locs[len(locs)-1][1] == len(msg) {
-		return msg
-	}
-	return msg[locs[len(locs)-1][1]:]
-}
-
-// errorClass is the class a table shows for a failure: the root cause when
-// the headers name one (the exception is often a framework's wrapper),
-// else the exception, without its package.
-func errorClass(exception, rootCause string) string {
-	if rootCause != "" {
-		return shortClass(rootCause)
-	}
-	return shortClass(exception)
-}
-
-// oneLine keeps the first line of a message, for table cells.
-func oneLine(s string) string {
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		return s[:i] + " …"
-	}
-	return s
 }
 
 // runError maps a pipeline outcome to the exit-code contract: failed

@@ -2,9 +2,6 @@ package dlq
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -115,11 +112,11 @@ in_dlq_seconds, dlq: <the decoded metadata>}. Filters are those of reprocess.`,
 				return err
 			}
 			if opts.Stacktrace && (f.Output() == output.Table || f.Output() == output.Wide) && f.IO.OutTTY {
-				writeCards(f.IO, entries)
+				dlq.WriteCards(f.IO, entries)
 				return nil
 			}
 			return output.Print(f.IO, f.Output(), entries, func(wide bool) []*output.Grid {
-				return []*output.Grid{inspectGrid(entries, wide, opts.Stacktrace)}
+				return []*output.Grid{dlq.InspectGrid(entries, wide, opts.Stacktrace)}
 			})
 		},
 	}
@@ -128,100 +125,4 @@ in_dlq_seconds, dlq: <the decoded metadata>}. Filters are those of reprocess.`,
 	opts.Decode.AddFlags(cmd, f)
 	cmd.Flags().Int64VarP(&opts.MaxRecords, "max-records", "n", 0, "show at most this many records (0: all)")
 	return cmd
-}
-
-func inspectGrid(entries []dlq.Entry, wide, stacktrace bool) *output.Grid {
-	g := output.NewGrid("PARTITION", "OFFSET", "IN-DLQ", "ORIGINAL", "ERROR", "MESSAGE", "KEY")
-	if wide {
-		g.Header = []string{"PARTITION", "OFFSET", "IN-DLQ", "ORIGINAL", "EXCEPTION", "MESSAGE", "KEY",
-			"ROOT-CAUSE", "CONVENTION", "STAGE", "CONNECTOR", "ORIGINAL-TIME", "GROUP", "ATTEMPTS", "REPROCESSED"}
-	}
-	if stacktrace {
-		g.Header = append(g.Header, "STACKTRACE")
-	}
-	g.Empty = "No records."
-	for _, e := range entries {
-		m := &e.DLQ
-		exc, msg := output.OrDash(errorClass(m.ExceptionClass, m.RootCauseClass)), innermost(m.ExceptionMessage)
-		if wide {
-			exc, msg = output.OrDash(m.ExceptionClass), m.ExceptionMessage
-		}
-		if m.FailedPart == "key" {
-			exc += " (key)"
-		}
-		attempts := "-"
-		if m.Attempts != nil {
-			attempts = strconv.Itoa(int(*m.Attempts))
-		}
-		key := "null"
-		if e.Record.Key != nil {
-			key = *e.Record.Key
-		}
-		row := []string{strconv.Itoa(int(e.Record.Partition)), output.Int(e.Record.Offset), age(time.Duration(e.InDLQSeconds * float64(time.Second))),
-			original(m), exc, output.OrDash(oneLine(msg)), key}
-		if wide {
-			stage := m.Stage
-			if m.Task != nil {
-				stage += " (task " + strconv.Itoa(int(*m.Task)) + ")"
-			}
-			origTime := "-"
-			if m.OriginalTimestamp != nil {
-				origTime = m.OriginalTimestamp.Format(time.RFC3339Nano)
-			}
-			row = append(row, output.OrDash(m.RootCauseClass), m.Convention, output.OrDash(stage), output.OrDash(m.Connector), origTime, output.OrDash(m.ConsumerGroup), attempts, strconv.Itoa(m.ReprocessAttempts))
-		}
-		if stacktrace {
-			row = append(row, strings.ReplaceAll(strings.TrimSpace(m.Stacktrace), "\n", "\\n"))
-		}
-		g.Row(row...)
-	}
-	return g
-}
-
-// writeCards shows each record as a block, for reading stack traces on a
-// terminal.
-func writeCards(io *output.IOStreams, entries []dlq.Entry) {
-	if len(entries) == 0 {
-		fmt.Fprintln(io.ErrOut, "No records.")
-		return
-	}
-	for i, e := range entries {
-		m := &e.DLQ
-		if i > 0 {
-			fmt.Fprintln(io.Out)
-		}
-		fmt.Fprintf(io.Out, "%s[%d]@%d   in DLQ %s   %s -> %s\n", e.Record.Topic, e.Record.Partition, e.Record.Offset,
-			age(time.Duration(e.InDLQSeconds*float64(time.Second))), m.Convention, original(m))
-		line := func(label, v string) {
-			if v != "" {
-				fmt.Fprintf(io.Out, "  %-11s %s\n", label, v)
-			}
-		}
-		key := "null"
-		if e.Record.Key != nil {
-			key = *e.Record.Key
-		}
-		line("key", key)
-		line("exception", m.ExceptionClass)
-		line("message", m.ExceptionMessage)
-		line("cause", strings.TrimSpace(m.RootCauseClass+" "+m.RootCauseMessage))
-		stage := m.Stage
-		if m.Task != nil {
-			stage += " (task " + strconv.Itoa(int(*m.Task)) + ")"
-		}
-		line("stage", stage)
-		line("connector", m.Connector)
-		if m.Attempts != nil {
-			line("attempts", strconv.Itoa(int(*m.Attempts)))
-		}
-		if m.ReprocessAttempts > 0 {
-			line("reprocessed", strconv.Itoa(m.ReprocessAttempts)+" times")
-		}
-		if m.Stacktrace != "" {
-			fmt.Fprintln(io.Out, "  stacktrace")
-			for _, l := range strings.Split(strings.TrimRight(m.Stacktrace, "\n"), "\n") {
-				fmt.Fprintf(io.Out, "    %s\n", l)
-			}
-		}
-	}
 }

@@ -78,5 +78,5 @@ func timeAgo(f *cmdutil.Factory, t *time.Time, now time.Time) string {
 	if t == nil {
 		return "-"
 	}
-	return ago(f.IO, *t, now)
+	return dlq.Ago(*t, now, f.IO.OutTTY)
 }

@@ -2,7 +2,6 @@ package dlq
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -174,34 +173,5 @@ func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src 
 
 // printRoutes shows a dry run: every record and where it would go.
 func printRoutes(f *cmdutil.Factory, sum dlq.RedriveSummary) error {
-	return output.Print(f.IO, f.Output(), sum, func(wide bool) []*output.Grid {
-		g := output.NewGrid("PARTITION", "OFFSET", "KEY", "ERROR", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT")
-		if wide {
-			g.Header = []string{"PARTITION", "OFFSET", "KEY", "EXCEPTION", "ACTION", "TARGET", "TARGET-PARTITION", "ATTEMPT", "ROOT-CAUSE", "PROBLEM"}
-		}
-		g.Empty = "No records to reprocess."
-		for _, r := range sum.Routes {
-			tp := "-"
-			switch {
-			case r.TargetPartition != nil:
-				tp = strconv.Itoa(int(*r.TargetPartition))
-			case r.Action == "send":
-				tp = "any" // a null key: the partitioner picks one
-			}
-			action := r.Action
-			if !wide && r.Problem != "" {
-				action += ": " + r.Problem
-			}
-			exc := errorClass(r.Exception, r.RootCause)
-			if wide {
-				exc = r.Exception
-			}
-			row := []string{strconv.Itoa(int(r.Partition)), output.Int(r.Offset), r.Key, output.OrDash(exc), action, output.OrDash(r.Target), tp, strconv.Itoa(r.Attempt)}
-			if wide {
-				row = append(row, output.OrDash(r.RootCause), output.OrDash(r.Problem))
-			}
-			g.Row(row...)
-		}
-		return []*output.Grid{g}
-	})
+	return output.Print(f.IO, f.Output(), sum, sum.RoutesGrid)
 }

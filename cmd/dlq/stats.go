@@ -1,8 +1,6 @@
 package dlq
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,54 +49,11 @@ first and last seen, and an example record (PARTITION:OFFSET, usable with
 			}
 			st := agg.Result(args[0], opts.Bucket)
 			return output.Print(f.IO, f.Output(), st, func(wide bool) []*output.Grid {
-				return statsGrids(f, st, wide, now)
+				return dlq.StatsGrids(st, wide, f.IO.OutTTY, now)
 			})
 		},
 	}
 	opts.addFlags(cmd)
 	cmd.Flags().DurationVar(&opts.Bucket, "bucket", 0, "time bucket size, e.g. 5m or 1h (default: automatic)")
 	return cmd
-}
-
-func statsGrids(f *cmdutil.Factory, st dlq.Stats, wide bool, now time.Time) []*output.Grid {
-	tally := func(t dlq.Tally) []string {
-		return []string{output.Int(t.Count), ago(f.IO, t.FirstSeen, now), ago(f.IO, t.LastSeen, now), fmt.Sprintf("%d:%d", t.ExamplePartition, t.ExampleOffset)}
-	}
-	exc := output.NewGrid("ERROR", "MESSAGE", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
-	if wide {
-		exc.Header = []string{"EXCEPTION", "ROOT-CAUSE", "MESSAGE", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE"}
-	}
-	exc.Title = fmt.Sprintf("%s: %s by exception", st.Topic, output.Count(st.Records, "record"))
-	exc.Empty = "No records."
-	for _, e := range st.ByException {
-		row := []string{output.OrDash(errorClass(e.Exception, e.RootCause)), output.OrDash(oneLine(innermost(e.Message)))}
-		if wide {
-			row = []string{output.OrDash(e.Exception), output.OrDash(e.RootCause), output.OrDash(oneLine(e.Message))}
-		}
-		exc.Row(append(row, tally(e.Tally)...)...)
-	}
-	if st.Records == 0 {
-		return []*output.Grid{exc}
-	}
-	top := output.NewGrid("ORIGINAL-TOPIC", "COUNT", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
-	top.Title = "By original topic"
-	for _, t := range st.ByOriginalTopic {
-		top.Row(append([]string{output.OrDash(t.OriginalTopic)}, tally(t.Tally)...)...)
-	}
-	bucket := time.Duration(st.BucketSeconds) * time.Second
-	tm := output.NewGrid("BUCKET", "COUNT", "", "FIRST-SEEN", "LAST-SEEN", "EXAMPLE")
-	tm.Title = "By time entered, " + age(bucket) + " buckets"
-	var most int64
-	for _, b := range st.ByTime {
-		most = max(most, b.Count)
-	}
-	for _, b := range st.ByTime {
-		start := b.Start.UTC().Format(time.RFC3339)
-		if f.IO.OutTTY {
-			start = b.Start.Local().Format("2006-01-02 15:04")
-		}
-		t := tally(b.Tally)
-		tm.Row(start, t[0], strings.Repeat("█", int(max(1, b.Count*30/most))), t[1], t[2], t[3])
-	}
-	return []*output.Grid{exc, top, tm}
 }

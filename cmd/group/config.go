@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
@@ -40,7 +41,7 @@ value fails here); --execute makes it.`,
 		Alter: func(ctx context.Context, c *kafka.Client, group string, set map[string]string, del []string, validateOnly bool) error {
 			return c.AlterGroupConfig(ctx, group, set, del, validateOnly)
 		},
-		Plan: func(group string, changes []cmdutil.ConfigChange, executed bool) any {
+		Plan: func(group string, changes []admin.ConfigChange, executed bool) any {
 			return ConfigPlan{Group: group, Changes: changes, Executed: executed}
 		},
 	})
@@ -49,7 +50,7 @@ value fails here); --execute makes it.`,
 // ConfigPlan is what `group config set|delete -o json` prints: the change,
 // each key with its value before, and whether it was made.
 type ConfigPlan struct {
-	Group    string                 `json:"group" yaml:"group"`
-	Changes  []cmdutil.ConfigChange `json:"changes" yaml:"changes"`
-	Executed bool                   `json:"executed" yaml:"executed"`
+	Group    string               `json:"group" yaml:"group"`
+	Changes  []admin.ConfigChange `json:"changes" yaml:"changes"`
+	Executed bool                 `json:"executed" yaml:"executed"`
 }

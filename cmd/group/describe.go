@@ -1,10 +1,7 @@
 package group
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,7 +9,6 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/group"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 )
 
@@ -52,39 +48,6 @@ func (o *LagOptions) validate() error {
 
 func (o *LagOptions) query() group.Options {
 	return group.Options{Topics: o.Topics, ResetPolicy: o.ResetPolicy, TimeLag: !o.NoTimeLag, Now: time.Now()}
-}
-
-// shape applies --only-lagging and --sort.
-func (o *LagOptions) shape(lags []group.Lag) {
-	for i := range lags {
-		l := &lags[i]
-		if o.OnlyLagging {
-			l.Partitions = slices.DeleteFunc(l.Partitions, func(p group.PartitionLag) bool { return p.Lag <= 0 })
-		}
-		switch o.Sort {
-		case "lag":
-			slices.SortStableFunc(l.Partitions, func(a, b group.PartitionLag) int { return cmpDesc(a.Lag, b.Lag) })
-		case "time-lag":
-			slices.SortStableFunc(l.Partitions, func(a, b group.PartitionLag) int { return cmpDesc(secs(a.TimeLagSeconds), secs(b.TimeLagSeconds)) })
-		}
-	}
-}
-
-func cmpDesc[T int64 | float64](a, b T) int {
-	switch {
-	case a > b:
-		return -1
-	case a < b:
-		return 1
-	}
-	return 0
-}
-
-func secs(p *float64) float64 {
-	if p == nil {
-		return -1
-	}
-	return *p
 }
 
 func newCmdDescribe(f *cmdutil.Factory) *cobra.Command {
@@ -149,7 +112,7 @@ that are behind.`,
 				}
 				opts.markHeld(cmd.Context(), f, client, lags)
 			}
-			opts.shape(lags)
+			group.Shape(lags, opts.OnlyLagging, opts.Sort)
 			if all && opts.OnlyLagging {
 				// Across the cluster, only the groups that are behind.
 				lags = slices.DeleteFunc(lags, func(l group.Lag) bool { return len(l.Partitions) == 0 })
@@ -157,9 +120,9 @@ that are behind.`,
 			return output.Print(f.IO, f.Output(), lags, func(wide bool) []*output.Grid {
 				var grids []*output.Grid
 				for _, l := range lags {
-					grids = append(grids, summaryGrid(l, wide), partitionGrid(l, true, wide), topicGrid(l))
-					grids = append(grids, memberGrids(l, wide)...)
-					grids = append(grids, heldGrid(l)...)
+					grids = append(grids, group.SummaryGrid(l, wide), group.PartitionGrid(l, true, wide), group.TopicGrid(l))
+					grids = append(grids, group.MemberGrids(l, wide)...)
+					grids = append(grids, group.HeldGrid(l)...)
 				}
 				return grids
 			})
@@ -168,105 +131,4 @@ that are behind.`,
 	AddLagFlags(cmd, opts)
 	cmd.Flags().BoolVar(&all, "all", false, "describe every group of the cluster")
 	return cmd
-}
-
-func summaryGrid(l group.Lag, wide bool) *output.Grid {
-	g := output.NewGrid("GROUP", "TYPE", "STATE", "ASSIGNOR", "COORDINATOR", "MEMBERS", "LAG", "TIME-LAG")
-	g.Title = "Group " + l.Group
-	row := []string{l.Group, l.Type, l.State, output.OrDash(l.Assignor), strconv.Itoa(int(l.Coordinator)), strconv.Itoa(l.Members), output.Int(l.TotalLag), timeLag(l.MaxTimeLag)}
-	if wide {
-		g.Header = append(g.Header, "GROUP-EPOCH", "ASSIGNMENT-EPOCH")
-		row = append(row, epoch(l.GroupEpoch), epoch(l.AssignmentEpoch))
-	}
-	g.Row(row...)
-	return g
-}
-
-// partitionGrid is the per-partition table; members adds who reads each
-// (not for a share group, whose partitions have many readers: its members
-// table says who reads what).
-func partitionGrid(l group.Lag, members, wide bool) *output.Grid {
-	share := l.Type == kafka.GroupShare
-	members = members && !share
-	position := "CURRENT-OFFSET"
-	if share {
-		position = "START-OFFSET"
-	}
-	g := output.NewGrid("TOPIC", "PARTITION", position, "LOG-END-OFFSET", "LAG", "TIME-LAG")
-	if wide {
-		g.Header = append(g.Header, "LOG-START-OFFSET")
-	}
-	// A streams member's client id is long (application, process and
-	// thread): the members table shows it, and -o wide here.
-	clientID := wide || l.Type != kafka.GroupStreams
-	if members {
-		g.Header = append(g.Header, "CONSUMER-ID", "HOST")
-		if clientID {
-			g.Header = append(g.Header, "CLIENT-ID")
-		}
-	}
-	g.Title = "Partitions"
-	noCommit, computed := false, false
-	for _, p := range l.Partitions {
-		cur, lag := "-", output.Int(p.Lag)
-		switch {
-		case p.StartOffset != nil:
-			cur = output.Int(*p.StartOffset)
-		case p.CommittedOffset != nil:
-			cur = output.Int(*p.CommittedOffset)
-		default:
-			lag += "*"
-			noCommit = true
-		}
-		if p.LagBasis == "start-offset" {
-			lag = "~" + lag
-			computed = true
-		}
-		row := []string{p.Topic, strconv.Itoa(int(p.Partition)), cur, output.Int(p.LogEndOffset), lag, timeLag(p.TimeLagSeconds)}
-		if wide {
-			row = append(row, output.Int(p.LogStartOffset))
-		}
-		if members {
-			row = append(row, output.OrDash(p.MemberID), output.OrDash(p.Host))
-			if clientID {
-				row = append(row, output.OrDash(p.ClientID))
-			}
-		}
-		g.Row(row...)
-	}
-	if noCommit {
-		basis := "latest"
-		for _, p := range l.Partitions {
-			if b, ok := strings.CutPrefix(p.LagBasis, "reset:"); ok {
-				basis = b
-			}
-		}
-		what := "no committed offset: lag counted from the group's reset position"
-		if share {
-			what = "no share state yet: lag counted from the group's share.auto.offset.reset"
-		}
-		g.Title += fmt.Sprintf(" (* %s, %s)", what, basis)
-	}
-	if computed {
-		g.Title += " (~ log end minus start offset: this broker does not report a share group's lag, Kafka 4.3+ does)"
-	}
-	return g
-}
-
-func topicGrid(l group.Lag) *output.Grid {
-	g := output.NewGrid("TOPIC", "PARTITIONS", "LAG")
-	g.Title = "Per topic"
-	for _, t := range l.Topics {
-		g.Row(t.Topic, strconv.Itoa(t.Partitions), output.Int(t.Lag))
-	}
-	return g
-}
-
-// timeLag renders seconds of lag as "3m12s", or "-" when not measured or
-// caught up.
-func timeLag(s *float64) string {
-	if s == nil {
-		return "-"
-	}
-	return (time.Duration(*s) * time.Second).Round(time.Second).String()
 }

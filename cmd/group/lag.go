@@ -2,13 +2,8 @@ package group
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/guptarohit/asciigraph"
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
@@ -136,7 +131,7 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 		}
 		gateErr := gate.CheckAll(lags)
 		if gateErr == nil || opts.Wait <= 0 || time.Now().After(deadline) {
-			opts.shape(lags)
+			group.Shape(lags, opts.OnlyLagging, opts.Sort)
 			if err := printLags(f, opts, lags); err != nil {
 				return err
 			}
@@ -163,115 +158,10 @@ func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagC
 func printLags(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag) error {
 	if !opts.All {
 		return output.Print(f.IO, f.Output(), lags[0], func(wide bool) []*output.Grid {
-			return append([]*output.Grid{summaryGrid(lags[0], wide), partitionGrid(lags[0], false, wide)}, heldGrid(lags[0])...)
+			return append([]*output.Grid{group.SummaryGrid(lags[0], wide), group.PartitionGrid(lags[0], false, wide)}, group.HeldGrid(lags[0])...)
 		})
 	}
 	return output.Print(f.IO, f.Output(), lags, func(bool) []*output.Grid {
-		g := output.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "LAG", "TIME-LAG")
-		g.Empty = "No groups."
-		for _, l := range lags {
-			g.Row(l.Group, l.Type, l.State, strconv.Itoa(l.Members), output.Int(l.TotalLag), timeLag(l.MaxTimeLag))
-		}
-		return []*output.Grid{g}
+		return []*output.Grid{group.GroupsGrid(lags, "No groups.", false)}
 	})
-}
-
-// WatchLine is one JSON line of --watch when not on a terminal.
-type WatchLine struct {
-	group.Sample
-	group.Status
-	// Held are the partitions held behind an open transaction.
-	Held []group.PartitionLag `json:"held,omitempty"`
-}
-
-func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagCmdOptions) error {
-	var window, history []group.Sample
-	enc := json.NewEncoder(f.IO.Out)
-	for {
-		now := time.Now()
-		q := opts.query()
-		q.Now = now
-		lags, err := group.Describe(ctx, c, []string{opts.Group}, q)
-		if ctx.Err() != nil {
-			return ctx.Err() // Ctrl-C: exit 130, as documented
-		}
-		if err == nil && f.IO.OutTTY {
-			opts.markHeld(ctx, f, c, lags)
-		} else if err == nil {
-			opts.markHeldQuietly(ctx, c, lags)
-		}
-		var st group.Status
-		if err != nil {
-			st = group.Status{Status: "ERR", Reason: err.Error()}
-		} else {
-			s := group.SampleOf(lags[0], now)
-			window = append(window, s)
-			if len(window) > opts.Window {
-				window = window[1:]
-			}
-			history = append(history, s)
-			if len(history) > 120 {
-				history = history[1:]
-			}
-			st = group.Evaluate(window)
-		}
-		if f.IO.OutTTY {
-			drawWatch(f, opts, lags, history, st, err)
-		} else {
-			line := WatchLine{Status: st}
-			if err == nil {
-				line.Sample = window[len(window)-1]
-				line.Held = heldOf(lags[0])
-			} else {
-				line.Sample = group.Sample{Time: now, Group: opts.Group}
-			}
-			if err := enc.Encode(line); err != nil {
-				return err
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(opts.Interval):
-		}
-	}
-}
-
-// drawWatch redraws the terminal: a header with status and rates, the lag
-// trend as a chart, and the per-partition table.
-func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, history []group.Sample, st group.Status, err error) {
-	var b strings.Builder
-	b.WriteString("\x1b[H\x1b[2J") // home and clear: a fresh frame per sample
-	fmt.Fprintf(&b, "group %s   every %s   %s   (Ctrl-C to stop)\n\n", opts.Group, opts.Interval, time.Now().Format(time.TimeOnly))
-	if err != nil {
-		fmt.Fprintf(&b, "status ERR: %v\n", err)
-		fmt.Fprint(f.IO.Out, b.String())
-		return
-	}
-	last := history[len(history)-1]
-	eta := "-"
-	if st.CatchUpSeconds != nil {
-		eta = (time.Duration(*st.CatchUpSeconds) * time.Second).String()
-	}
-	fmt.Fprintf(&b, "status %-5s %s\nlag %s, %s behind   state %s, %s\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
-		st.Status, st.Reason, output.Count(last.Lag, "record"), timeLag(last.TimeLag), last.State, output.Count(int64(last.Members), "member"), st.ProduceRate, st.ConsumeRate, eta)
-	if len(history) > 1 {
-		series := make([]float64, len(history))
-		for i, s := range history {
-			series[i] = float64(s.Lag)
-		}
-		width := 60
-		if f.IO.Width > 20 {
-			width = min(f.IO.Width-12, 100)
-		}
-		b.WriteString(asciigraph.Plot(series, asciigraph.Height(8), asciigraph.Width(width), asciigraph.Caption("lag (records) over the last samples")))
-		b.WriteString("\n\n")
-	}
-	fmt.Fprint(f.IO.Out, b.String())
-	opts.shape(lags)
-	_ = output.RenderGrid(f.IO, partitionGrid(lags[0], false, false), false)
-	for _, g := range heldGrid(lags[0]) {
-		fmt.Fprintln(f.IO.Out)
-		_ = output.RenderGrid(f.IO, g, false)
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/position"
@@ -96,20 +97,6 @@ which --from-file reads back.`,
 	return cmd
 }
 
-// parseDatetime reads the forms of the position grammar, plus Kafka's
-// zone-less 'YYYY-MM-DDTHH:mm:SS[.sss]', which its tool reads as local time.
-func parseDatetime(s string, now time.Time) (time.Time, error) {
-	if t, err := position.ParseTime(s, now); err == nil {
-		return t, nil
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05.000", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("--to-datetime %q: want RFC3339 (2026-11-26T10:00:00Z), 2026-11-26T10:00:00.000 (local time), a date or unix time", s)
-}
-
 func (o *ResetOptions) validate(now time.Time) error {
 	var chosen []string
 	for _, name := range []string{"to-earliest", "to-latest", "to-current", "to-offset", "shift-by", "to-datetime", "by-duration", "from-file", "to-group"} {
@@ -133,7 +120,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 	case o.set("shift-by"):
 		st.Kind, st.N = "shift", o.ShiftBy
 	case o.ToDatetime != "":
-		t, err := parseDatetime(o.ToDatetime, now)
+		t, err := reset.ParseDatetime(o.ToDatetime, now)
 		if err != nil {
 			return exitcode.WithCode(exitcode.Usage, err)
 		}
@@ -176,7 +163,7 @@ func (o *ResetOptions) validate(now time.Time) error {
 }
 
 func parseTopicScope(s string) (reset.TopicScope, error) {
-	return cmdutil.ParseTopicScope("--topic", s)
+	return admin.ParseTopicScope("--topic", s)
 }
 
 func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error {
@@ -193,11 +180,7 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 		return err
 	}
 	if opts.Export {
-		rows := make([]reset.OffsetRow, len(plan.Rows))
-		for i, r := range plan.Rows {
-			rows[i] = reset.OffsetRow{Topic: r.Topic, Partition: r.Partition, Offset: r.New}
-		}
-		return reset.WritePlan(f.IO.Out, rows)
+		return reset.WritePlan(f.IO.Out, plan.Targets())
 	}
 	return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{plan.Grid()} })
 }

@@ -52,22 +52,9 @@ precedence (see describe).`,
 				if err := quota.Alter(cmd.Context(), c, plan); err != nil {
 					return err
 				}
-				f.IO.Infof("Quotas of %s changed.", entityString(plan.Entity))
+				f.IO.Infof("Quotas of %s changed.", quota.EntityString(plan.Entity))
 			}
-			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-				g := output.NewGrid("USER", "CLIENT-ID", "IP", "QUOTA", "CURRENT", "CHANGE")
-				for _, ch := range plan.Changes {
-					cur, change := "-", "remove: the next quota in Kafka's precedence applies, if any"
-					if ch.Current != nil {
-						cur = quota.Human(ch.Key, *ch.Current)
-					}
-					if ch.Operation == "set" {
-						change = "set to " + quota.Human(ch.Key, *ch.Value)
-					}
-					g.Row(append(entityCells(plan.Entity), ch.Key, cur, change)...)
-				}
-				return []*output.Grid{g}
-			})
+			return output.Print(f.IO, f.Output(), plan, plan.Grids)
 		},
 	}
 	ef.add(cmd)

@@ -39,7 +39,7 @@ alice's quotas and those of alice with each client id.`,
 				return err
 			}
 			return output.Print(f.IO, f.Output(), entries, func(bool) []*output.Grid {
-				return []*output.Grid{quotaGrid(entries)}
+				return []*output.Grid{quota.Grid(entries)}
 			})
 		},
 	}
@@ -77,18 +77,7 @@ client id of alice's without its own quota gets.`,
 			if err != nil {
 				return err
 			}
-			return output.Print(f.IO, f.Output(), d, func(bool) []*output.Grid {
-				own := quotaGrid([]quota.Entry{{Entity: d.Entity, Quotas: d.Quotas}})
-				own.Title = "Quotas set on " + entityString(d.Entity)
-				own.Empty = "No quotas are set on " + entityString(d.Entity) + "."
-				applied := output.NewGrid("QUOTA", "VALUE", "FROM")
-				applied.Title = "Quotas that apply"
-				for _, a := range d.Applied {
-					applied.Row(a.Key, quota.Human(a.Key, a.Value), entityString(a.From))
-				}
-				applied.Empty = "No quota applies: the clients are not limited."
-				return []*output.Grid{own, applied}
-			})
+			return output.Print(f.IO, f.Output(), d, d.Grids)
 		},
 	}
 	ef.add(cmd)

@@ -4,15 +4,12 @@ package quota
 
 import (
 	"errors"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
-	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/quota"
 )
 
@@ -65,41 +62,3 @@ func usage(err error) error {
 }
 
 func cluster(f *cmdutil.Factory) (quota.Cluster, error) { return f.Client() }
-
-// partName is how a table shows one part: the name, or <default>.
-func partName(e kafka.QuotaEntity, typ string) string {
-	i := slices.IndexFunc(e, func(p kafka.QuotaEntityPart) bool { return p.Type == typ })
-	switch {
-	case i < 0:
-		return "-"
-	case e[i].Default:
-		return "<default>"
-	}
-	return e[i].Name
-}
-
-func entityCells(e kafka.QuotaEntity) []string {
-	return []string{partName(e, quota.User), partName(e, quota.ClientID), partName(e, quota.IP)}
-}
-
-func quotaGrid(entries []quota.Entry) *output.Grid {
-	g := output.NewGrid("USER", "CLIENT-ID", "IP", "QUOTA", "VALUE")
-	for _, en := range entries {
-		for _, k := range sortedKeys(en.Quotas) {
-			g.Row(append(entityCells(en.Entity), k, quota.Human(k, en.Quotas[k]))...)
-		}
-	}
-	g.Empty = "No client quotas are set."
-	return g
-}
-
-func sortedKeys(m quota.Values) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func entityString(e kafka.QuotaEntity) string { return strings.ReplaceAll(e.String(), `"`, "'") }

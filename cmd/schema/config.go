@@ -79,7 +79,7 @@ It shows each level before and after first; without --execute that is all.`,
 					if c.Level == c.Current {
 						change = "unchanged"
 					}
-					g.Row(subjectName(c.Subject), c.Current, change)
+					g.Row(schema.SubjectName(c.Subject), c.Current, change)
 				}
 				return []*output.Grid{g}
 			})
@@ -110,15 +110,8 @@ func printLevels(f *cmdutil.Factory, levels []schema.CompatLevel) error {
 	return output.Print(f.IO, f.Output(), levels, func(bool) []*output.Grid {
 		g := output.NewGrid("SUBJECT", "COMPATIBILITY")
 		for _, l := range levels {
-			g.Row(subjectName(l.Subject), l.Level)
+			g.Row(schema.SubjectName(l.Subject), l.Level)
 		}
 		return []*output.Grid{g}
 	})
-}
-
-func subjectName(s string) string {
-	if s == "" {
-		return "(global)"
-	}
-	return s
 }

@@ -54,7 +54,7 @@ With --execute it asks on a terminal; in a script it needs --yes as well.`,
 			if version > 0 {
 				i := slices.IndexFunc(versions, func(v schema.Version) bool { return v.Version == version })
 				if i < 0 {
-					return fmt.Errorf("subject %q has no version %d (%s)", subject, version, versionList(versions))
+					return fmt.Errorf("subject %q has no version %d (%s)", subject, version, schema.VersionList(versions))
 				}
 				versions = versions[i : i+1]
 			}
@@ -107,19 +107,4 @@ With --execute it asks on a terminal; in a script it needs --yes as well.`,
 	cmd.Flags().BoolVar(&permanent, "permanent", false, "remove for good (soft-deletes first, as the registry requires)")
 	exec = cmdutil.AddExecuteFlags(cmd, true)
 	return cmd
-}
-
-// versionList names a subject's versions for an error: "versions 1, 2, 4".
-func versionList(vs []schema.Version) string {
-	if len(vs) == 0 {
-		return "it has no versions"
-	}
-	s := "versions"
-	for i, v := range vs {
-		if i > 0 {
-			s += ","
-		}
-		s += " " + strconv.Itoa(v.Version)
-	}
-	return s
 }

@@ -66,7 +66,7 @@ just the text, ready for a file.`,
 				}
 				return output.Print(f.IO, f.Output(), v, nil)
 			}
-			facts := versionsGrid([]schema.Version{out.Version})
+			facts := schema.VersionsGrid([]schema.Version{out.Version})
 			if id > 0 {
 				facts = output.NewGrid("ID", "TYPE")
 				facts.Row(fmt.Sprint(out.ID), out.Type)

@@ -8,7 +8,6 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
-	"github.com/streamctl/streamctl/internal/schema"
 )
 
 func newCmdList(f *cmdutil.Factory) *cobra.Command {
@@ -47,21 +46,4 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 	cmd.Flags().StringVarP(&pattern, "pattern", "p", "", "only subjects matching a glob (order-*) or a regular expression (^order)")
 	cmd.Flags().BoolVar(&deleted, "deleted", false, "include soft-deleted subjects")
 	return cmd
-}
-
-// versionsGrid is the table of subject versions (schema get, versions).
-func versionsGrid(versions []schema.Version) *output.Grid {
-	g := output.NewGrid("SUBJECT", "VERSION", "ID", "TYPE", "REFERENCES")
-	g.Empty = "No versions found."
-	for _, v := range versions {
-		refs := ""
-		for i, r := range v.References {
-			if i > 0 {
-				refs += ", "
-			}
-			refs += r.Name + "=" + r.Subject + "@" + strconv.Itoa(r.Version)
-		}
-		g.Row(v.Subject, strconv.Itoa(v.Version), strconv.Itoa(v.ID), v.Type, refs)
-	}
-	return g
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/schema"
 )
 
 func newCmdVersions(f *cmdutil.Factory) *cobra.Command {
@@ -25,7 +26,7 @@ func newCmdVersions(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			return output.Print(f.IO, f.Output(), versions, func(bool) []*output.Grid {
-				return []*output.Grid{versionsGrid(versions)}
+				return []*output.Grid{schema.VersionsGrid(versions)}
 			})
 		},
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/kafka"
 )
 
@@ -39,7 +40,7 @@ broker validate the change; without --execute that is all.`,
 		Alter: func(ctx context.Context, c *kafka.Client, topic string, set map[string]string, del []string, validateOnly bool) error {
 			return c.AlterTopicConfig(ctx, topic, set, del, validateOnly)
 		},
-		Plan: func(topic string, changes []cmdutil.ConfigChange, executed bool) any {
+		Plan: func(topic string, changes []admin.ConfigChange, executed bool) any {
 			return ConfigPlan{Topic: topic, Changes: changes, Executed: executed}
 		},
 	})
@@ -48,7 +49,7 @@ broker validate the change; without --execute that is all.`,
 // ConfigPlan is what `topic config set|delete -o json` prints: the change,
 // each key with its value before, and whether it was made.
 type ConfigPlan struct {
-	Topic    string                 `json:"topic" yaml:"topic"`
-	Changes  []cmdutil.ConfigChange `json:"changes" yaml:"changes"`
-	Executed bool                   `json:"executed" yaml:"executed"`
+	Topic    string               `json:"topic" yaml:"topic"`
+	Changes  []admin.ConfigChange `json:"changes" yaml:"changes"`
+	Executed bool                 `json:"executed" yaml:"executed"`
 }

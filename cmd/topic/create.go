@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
@@ -57,7 +58,7 @@ func NewCmdCreate(f *cmdutil.Factory) *cobra.Command {
 }
 
 func createRun(cmd *cobra.Command, opts *CreateOptions) error {
-	if err := checkTopicName(opts.Topic); err != nil {
+	if err := admin.CheckTopicName(opts.Topic); err != nil {
 		return err
 	}
 	for _, n := range []struct {
@@ -116,24 +117,4 @@ func (r CreateResult) message() string {
 		msg += " with " + output.Count(int64(r.Partitions), "partition")
 	}
 	return msg
-}
-
-// checkTopicName refuses a name Kafka refuses (its Topic.validate rules),
-// before asking the broker: the playground's broker would create it, and
-// Kafka's answer names no rule.
-func checkTopicName(name string) error {
-	switch {
-	case name == "":
-		return exitcode.UsageError("the topic name is empty")
-	case name == "." || name == "..":
-		return exitcode.UsageError("topic name %q is not allowed by Kafka", name)
-	case len(name) > 249:
-		return exitcode.UsageError("topic name is %d characters long; Kafka allows at most 249", len(name))
-	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return exitcode.UsageError("topic name %q contains %q: Kafka allows only ASCII letters, digits, '.', '_' and '-'", name, c)
-		}
-	}
-	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
-	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -114,11 +112,11 @@ func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string,
 		}
 	} else {
 		var err error
-		if b, err = parseBefore(beforeFlag); err != nil {
+		if b, err = admin.ParseBefore(beforeFlag); err != nil {
 			return nil, nil, err
 		}
 		for _, a := range args {
-			ts, err := cmdutil.ParseTopicScope("topic", a)
+			ts, err := admin.ParseTopicScope("topic", a)
 			if err != nil {
 				return nil, nil, exitcode.WithCode(exitcode.Usage, err)
 			}
@@ -149,26 +147,6 @@ func deleteRecordsTargets(cmd *cobra.Command, f *cmdutil.Factory, args []string,
 		}
 	}
 	return client, before, nil
-}
-
-// parseBefore reads --before: an offset, end, -1, or @TIME.
-func parseBefore(s string) (admin.Before, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "end" || s == "-1":
-		return admin.Before{Offset: admin.HighWatermark}, nil
-	case strings.HasPrefix(s, "@"):
-		t, err := position.ParseTime(s[1:], time.Now())
-		if err != nil {
-			return admin.Before{}, exitcode.WithCode(exitcode.Usage, fmt.Errorf("--before: %w", err))
-		}
-		return admin.Before{Time: t}, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return admin.Before{}, exitcode.UsageError("--before %q: want an offset, end (every record) or @TIME (@2026-11-26T09:00:00Z, @-24h)", s)
-	}
-	return admin.Before{Offset: n}, nil
 }
 
 func topicsIn(plan *admin.DeleteRecordsPlan) []string {

@@ -1,12 +1,10 @@
 package topic
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
@@ -81,7 +79,7 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 		}
 	}
 	if opts.filtering() {
-		topics = filterPartitions(topics, opts)
+		topics = admin.FilterPartitions(topics, opts.UnderReplicated, opts.Unavailable, opts.UnderMinISR)
 		if len(topics) == 0 {
 			opts.f.IO.Infof("No partitions match the filter.")
 		}
@@ -89,73 +87,10 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 	return output.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*output.Grid {
 		var grids []*output.Grid
 		for _, t := range topics {
-			grids = append(grids, describeGrids(t)...)
+			grids = append(grids, admin.TopicGrids(t)...)
 		}
 		return grids
 	})
-}
-
-// filterPartitions keeps the partitions in any of the asked-for states, and
-// the topics that have at least one.
-func filterPartitions(topics []kafka.TopicDescription, opts *DescribeOptions) []kafka.TopicDescription {
-	out := []kafka.TopicDescription{}
-	for _, t := range topics {
-		var keep []kafka.PartitionState
-		for _, p := range t.PartitionDetails {
-			if (opts.UnderReplicated && p.UnderReplicated) || (opts.Unavailable && p.Offline) || (opts.UnderMinISR && p.UnderMinISR) {
-				keep = append(keep, p)
-			}
-		}
-		if len(keep) > 0 {
-			t.PartitionDetails = keep
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func describeGrids(t kafka.TopicDescription) []*output.Grid {
-	summary := output.NewGrid("NAME", "ID", "PARTITIONS", "REPLICATION-FACTOR", "MIN-ISR", "RECORDS", "SIZE")
-	summary.Title = "Topic " + t.Name
-	summary.Row(t.Name, t.ID, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), strconv.Itoa(t.MinInSyncReplicas), output.Int(t.Records), size(t.SizeBytes))
-
-	configs := output.NewGrid("CONFIG", "VALUE", "SOURCE")
-	configs.Title = "Config overrides"
-	for _, c := range t.Configs {
-		configs.Row(c.Name, cmdutil.ConfigValue(c), c.Source)
-	}
-	if len(t.Configs) == 0 {
-		configs.Row("(none)", "", "")
-	}
-
-	parts := output.NewGrid("PARTITION", "LEADER", "REPLICAS", "ISR", "LOG-START", "LOG-END", "RECORDS", "SIZE", "STATUS")
-	parts.Title = "Partitions"
-	for _, p := range t.PartitionDetails {
-		leader := strconv.Itoa(int(p.Leader))
-		if p.Leader < 0 {
-			leader = "none"
-		}
-		parts.Row(strconv.Itoa(int(p.Partition)), leader, output.Int32s(p.Replicas), output.Int32s(p.ISR),
-			output.Int(p.LogStartOffset), output.Int(p.LogEndOffset), output.Int(p.Records), size(p.SizeBytes), status(p))
-	}
-	return []*output.Grid{summary, configs, parts}
-}
-
-func status(p kafka.PartitionState) string {
-	var s []string
-	if p.Offline {
-		s = append(s, "offline")
-	}
-	if p.UnderReplicated {
-		s = append(s, "under-replicated")
-	}
-	if p.UnderMinISR {
-		s = append(s, "under-min-isr")
-	}
-	if len(s) == 0 {
-		return "ok"
-	}
-	return strings.Join(s, ",")
 }
 
 // partitionSizes asks the brokers for the partitions' sizes. Sizes are
@@ -171,11 +106,4 @@ func partitionSizes(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client
 		return nil
 	}
 	return sizes
-}
-
-func size(n *int64) string {
-	if n == nil {
-		return "-"
-	}
-	return output.Bytes(*n)
 }

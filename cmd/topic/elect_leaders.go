@@ -2,7 +2,6 @@ package topic
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -51,7 +50,7 @@ only the partitions an election would change. --execute elects.`,
 			}
 			var scope []kafka.TopicScope
 			for _, a := range args {
-				ts, err := cmdutil.ParseTopicScope("topic", a)
+				ts, err := admin.ParseTopicScope("topic", a)
 				if err != nil {
 					return exitcode.WithCode(exitcode.Usage, err)
 				}
@@ -97,12 +96,7 @@ only the partitions an election would change. --execute elects.`,
 				}
 			}
 			err = output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-				g := output.NewGrid("TOPIC", "PARTITION", "LEADER", "PREFERRED-LEADER", "ISR", "ELECTION")
-				g.Empty = nothing
-				for _, r := range plan.Partitions {
-					g.Row(r.Topic, strconv.Itoa(int(r.Partition)), leaderName(r.Leader), leaderName(r.Preferred), output.Int32s(r.ISR), election(plan, r))
-				}
-				return []*output.Grid{g}
+				return []*output.Grid{plan.Grid(nothing)}
 			})
 			if err == nil && plan.Failed() > 0 {
 				err = fmt.Errorf("the election failed for %d partition(s); see the ELECTION column", plan.Failed())
@@ -115,25 +109,4 @@ only the partitions an election would change. --execute elects.`,
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"preferred", "unclean"}, cobra.ShellCompDirectiveNoFileComp))
 	exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
-}
-
-func leaderName(id int32) string {
-	if id < 0 {
-		return "none"
-	}
-	return strconv.Itoa(int(id))
-}
-
-func election(plan *admin.ElectPlan, r admin.ElectRow) string {
-	switch {
-	case r.Result != "":
-		return r.Result
-	case r.Needed:
-		return "would elect"
-	case plan.Type == "UNCLEAN":
-		return "not needed: has a leader"
-	case r.Leader == r.Preferred:
-		return "not needed: preferred leads"
-	}
-	return "not possible: preferred not in sync"
 }

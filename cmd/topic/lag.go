@@ -1,7 +1,6 @@
 package topic
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,27 +34,7 @@ the same log independently, so one can be caught up while another lags.`,
 				return err
 			}
 			return output.Print(f.IO, f.Output(), lags, func(wide bool) []*output.Grid {
-				g := output.NewGrid("GROUP", "TYPE", "STATE", "MEMBERS", "LAG", "TIME-LAG")
-				g.Empty = "No group consumes " + args[0] + "."
-				if wide && len(lags) > 0 {
-					for _, p := range lags[0].Partitions {
-						g.Header = append(g.Header, "P"+strconv.Itoa(int(p.Partition)))
-					}
-				}
-				for _, l := range lags {
-					tl := "-"
-					if l.MaxTimeLag != nil {
-						tl = (time.Duration(*l.MaxTimeLag) * time.Second).String()
-					}
-					row := []string{l.Group, l.Type, l.State, strconv.Itoa(l.Members), output.Int(l.TotalLag), tl}
-					if wide {
-						for _, p := range l.Partitions {
-							row = append(row, output.Int(p.Lag))
-						}
-					}
-					g.Row(row...)
-				}
-				return []*output.Grid{g}
+				return []*output.Grid{group.GroupsGrid(lags, "No group consumes "+args[0]+".", wide)}
 			})
 		},
 	}

@@ -1,13 +1,11 @@
 package topic
 
 import (
-	"strconv"
-
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 )
 
@@ -71,22 +69,6 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 		}
 	}
 	return output.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*output.Grid {
-		return []*output.Grid{listGrid(topics, wide)}
+		return []*output.Grid{admin.TopicListGrid(topics, wide)}
 	})
-}
-
-func listGrid(topics []kafka.TopicSummary, wide bool) *output.Grid {
-	g := output.NewGrid("NAME", "PARTITIONS", "REPLICAS", "RECORDS", "SIZE")
-	if wide {
-		g.Header = append(g.Header, "ID", "INTERNAL")
-	}
-	g.Empty = "No topics found."
-	for _, t := range topics {
-		row := []string{t.Name, strconv.Itoa(t.Partitions), strconv.Itoa(t.ReplicationFactor), output.Int(t.Records), size(t.SizeBytes)}
-		if wide {
-			row = append(row, t.ID, output.Bool(t.Internal))
-		}
-		g.Row(row...)
-	}
-	return g
 }

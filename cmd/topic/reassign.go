@@ -3,7 +3,6 @@ package topic
 import (
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -100,35 +99,6 @@ to move between their log dirs (none when the file names no log dir).`,
 	return cmd
 }
 
-func (o *ReassignOptions) validate(cmd *cobra.Command) error {
-	fromBrokers := len(o.Topics) > 0 || len(o.BrokerIDs) > 0
-	if err := o.validateThrottle(cmd, fromBrokers); err != nil {
-		return err
-	}
-	switch {
-	case o.File != "" && fromBrokers:
-		return exitcode.UsageError("--reassignment-json-file is the whole target: give it without TOPIC or --broker-ids")
-	case o.File == "" && (len(o.Topics) == 0 || len(o.BrokerIDs) == 0):
-		return exitcode.UsageError("name the target: TOPIC... --broker-ids 1,2,3, or --reassignment-json-file F")
-	case cmd.Flags().Changed("replication-factor") && (o.File != "" || o.ReplicationFactor < 1):
-		return exitcode.UsageError("--replication-factor is a count of 1 or more, with --broker-ids")
-	case o.Verify && (o.Cancel || o.exec.Execute || o.Export):
-		return exitcode.UsageError("--verify checks a plan executed before: give it alone")
-	case o.Cancel && o.Export:
-		return exitcode.UsageError("--cancel and --export exclude each other")
-	case o.Wait && !o.Verify && (!o.exec.Execute || o.Cancel):
-		return exitcode.UsageError("--wait goes with --execute or --verify")
-	case o.Export && o.exec.Execute:
-		return exitcode.UsageError("--export prints the plan; --execute applies it: one at a time")
-	}
-	for _, id := range o.BrokerIDs {
-		if id < 0 {
-			return exitcode.UsageError("--broker-ids %d: broker ids are 0 or more", id)
-		}
-	}
-	return nil
-}
-
 func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) error {
 	var target admin.Assignment
 	var dirs admin.LogDirs
@@ -161,7 +131,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 	case opts.Export:
 		return admin.WriteAssignment(f.IO.Out, target, dirs)
 	case opts.Verify:
-		if err := admin.Verify(ctx, client, plan, settle); err != nil {
+		if err := admin.Verify(ctx, client, plan, admin.Settle); err != nil {
 			return err
 		}
 		if opts.Wait {
@@ -175,7 +145,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 		if err := printReassign(f, plan); err != nil {
 			return err
 		}
-		return verdict(plan)
+		return plan.Verdict()
 	case opts.Cancel:
 		if plan.Count(admin.InProgress) == 0 {
 			f.IO.Infof("None of these partitions is moving: nothing to cancel.")
@@ -205,9 +175,9 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			return err
 		}
 		f.IO.Infof("Started %s. The assignment before is saved; to go back:\n  streamctl topic reassign --reassignment-json-file %s --execute",
-			movesStarted(plan), plan.RollbackFile)
+			plan.MovesStarted(), plan.RollbackFile)
 		if plan.Throttle != nil {
-			f.IO.Infof("Throttled at %s; --verify removes the throttle once every partition is moved.", throttleRate(plan.Throttle))
+			f.IO.Infof("Throttled at %s; --verify removes the throttle once every partition is moved.", plan.Throttle.Rate())
 		}
 		if opts.Wait {
 			if err := waitForMoves(cmd, f, client, plan); err != nil {
@@ -219,9 +189,9 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			if err := printReassign(f, plan); err != nil {
 				return err
 			}
-			return verdict(plan)
+			return plan.Verdict()
 		}
-		if err := admin.Verify(ctx, client, plan, settle); err != nil {
+		if err := admin.Verify(ctx, client, plan, admin.Settle); err != nil {
 			return err
 		}
 		f.IO.Infof("Check on it with --verify (same target), or add --wait.")
@@ -229,42 +199,29 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 	return printReassign(f, plan)
 }
 
-// settle is how long a partition that is neither moving nor on its target
-// gets to show up as one or the other (admin.Verify): the brokers' metadata
-// follows the controller by moments, seconds on a busy cluster.
-const settle = 5 * time.Second
-
-// waitForMoves polls until no partition of the plan is moving, with a
+// waitForMoves waits until no partition of the plan is moving, with a
 // progress bar on a terminal. Ctrl-C stops the wait, not the moves.
 func waitForMoves(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, plan *admin.ReassignPlan) error {
-	total := plan.Total() - plan.Count(admin.Unchanged)
 	var bar *progressbar.ProgressBar
 	if f.IO.ErrTTY {
 		desc := "moving partitions"
 		if plan.Throttle != nil {
-			desc += ", throttled at " + throttleRate(plan.Throttle)
+			desc += ", throttled at " + plan.Throttle.Rate()
 		}
-		bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f.IO.ErrOut),
+		bar = progressbar.NewOptions(plan.Total()-plan.Count(admin.Unchanged), progressbar.OptionSetWriter(f.IO.ErrOut),
 			progressbar.OptionSetDescription(desc), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	}
-	for {
-		if err := admin.Verify(cmd.Context(), client, plan, settle); err != nil {
-			return err
-		}
+	err := admin.WaitForMoves(cmd.Context(), client, plan, func(done, _ int) {
 		if bar != nil {
-			_ = bar.Set(total - plan.Count(admin.InProgress) - plan.Count(admin.NotStarted))
+			_ = bar.Set(done)
 		}
-		if plan.Count(admin.InProgress) == 0 {
-			if bar != nil {
-				_ = bar.Finish()
-			}
-			return nil
-		}
-		select {
-		case <-cmd.Context().Done():
-			f.IO.Infof("Stopped waiting; the moves go on in the cluster (see --verify).")
-			return cmd.Context().Err()
-		case <-time.After(time.Second):
-		}
+	})
+	if cmd.Context().Err() != nil {
+		f.IO.Infof("Stopped waiting; the moves go on in the cluster (see --verify).")
+		return cmd.Context().Err()
 	}
+	if err == nil && bar != nil {
+		_ = bar.Finish()
+	}
+	return err
 }

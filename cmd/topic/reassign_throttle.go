@@ -2,8 +2,6 @@ package topic
 
 import (
 	"context"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -11,8 +9,37 @@ import (
 	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
-	"github.com/streamctl/streamctl/internal/output"
 )
+
+// validate refuses flag combinations that make no plan (exit 2).
+func (o *ReassignOptions) validate(cmd *cobra.Command) error {
+	fromBrokers := len(o.Topics) > 0 || len(o.BrokerIDs) > 0
+	if err := o.validateThrottle(cmd, fromBrokers); err != nil {
+		return err
+	}
+	switch {
+	case o.File != "" && fromBrokers:
+		return exitcode.UsageError("--reassignment-json-file is the whole target: give it without TOPIC or --broker-ids")
+	case o.File == "" && (len(o.Topics) == 0 || len(o.BrokerIDs) == 0):
+		return exitcode.UsageError("name the target: TOPIC... --broker-ids 1,2,3, or --reassignment-json-file F")
+	case cmd.Flags().Changed("replication-factor") && (o.File != "" || o.ReplicationFactor < 1):
+		return exitcode.UsageError("--replication-factor is a count of 1 or more, with --broker-ids")
+	case o.Verify && (o.Cancel || o.exec.Execute || o.Export):
+		return exitcode.UsageError("--verify checks a plan executed before: give it alone")
+	case o.Cancel && o.Export:
+		return exitcode.UsageError("--cancel and --export exclude each other")
+	case o.Wait && !o.Verify && (!o.exec.Execute || o.Cancel):
+		return exitcode.UsageError("--wait goes with --execute or --verify")
+	case o.Export && o.exec.Execute:
+		return exitcode.UsageError("--export prints the plan; --execute applies it: one at a time")
+	}
+	for _, id := range o.BrokerIDs {
+		if id < 0 {
+			return exitcode.UsageError("--broker-ids %d: broker ids are 0 or more", id)
+		}
+	}
+	return nil
+}
 
 // validateThrottle checks --throttle and its companions: they go with a
 // reassignment being started (or its dry run).
@@ -47,7 +74,7 @@ func settleThrottle(ctx context.Context, f *cmdutil.Factory, client *kafka.Clien
 	}
 	plan.Throttle = t
 	if plan.Count(admin.InProgress) > 0 || plan.Count(admin.NotStarted) > 0 {
-		f.IO.Infof("Throttled at %s while partitions move.", throttleRate(t))
+		f.IO.Infof("Throttled at %s while partitions move.", t.Rate())
 		return nil
 	}
 	if opts.PreserveThrottles {
@@ -78,41 +105,4 @@ func planThrottle(f *cmdutil.Factory, plan *admin.ReassignPlan, opts *ReassignOp
 		return nil
 	}
 	return t
-}
-
-// throttleRate says each rate and where it is set: "976.6 KiB/s between
-// brokers on brokers 1,2,3".
-func throttleRate(t *admin.Throttle) string {
-	var parts []string
-	if t.RateBytesPerSecond > 0 {
-		parts = append(parts, output.Bytes(t.RateBytesPerSecond)+"/s between brokers on "+brokersList(t.Brokers))
-	}
-	if t.LogDirsRateBytesPerSecond > 0 {
-		parts = append(parts, output.Bytes(t.LogDirsRateBytesPerSecond)+"/s between log dirs on "+brokersList(t.LogDirsBrokers))
-	}
-	return strings.Join(parts, ", and ")
-}
-
-func brokersList(ids []int32) string {
-	if len(ids) == 1 {
-		return "broker " + strconv.Itoa(int(ids[0]))
-	}
-	return "brokers " + strings.Trim(output.Int32s(ids), " ")
-}
-
-func throttleGrid(t *admin.Throttle) []*output.Grid {
-	if t == nil {
-		return nil
-	}
-	g := output.NewGrid("THROTTLE", "RATE", "BROKERS", "STATE")
-	if t.RateBytesPerSecond > 0 {
-		g.Row("between brokers", strconv.FormatInt(t.RateBytesPerSecond, 10)+" ("+output.Bytes(t.RateBytesPerSecond)+"/s)", strings.Trim(output.Int32s(t.Brokers), " "), t.State)
-	}
-	if t.LogDirsRateBytesPerSecond > 0 {
-		g.Row("between log dirs", strconv.FormatInt(t.LogDirsRateBytesPerSecond, 10)+" ("+output.Bytes(t.LogDirsRateBytesPerSecond)+"/s)", strings.Trim(output.Int32s(t.LogDirsBrokers), " "), t.State)
-	}
-	if len(g.Rows) == 0 { // rates gone, throttled replicas left on topics
-		g.Row("throttled replicas only", "-", "-", t.State)
-	}
-	return []*output.Grid{g}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
@@ -61,7 +62,7 @@ not within the request timeout.`,
 				return exitcode.UsageError("--max-transaction-timeout must be above 0, e.g. 1m")
 			}
 			if len(args) == 1 {
-				s, err := cmdutil.ParseTopicScope("argument", args[0])
+				s, err := admin.ParseTopicScope("argument", args[0])
 				if err != nil || len(s.Partitions) != 1 {
 					return exitcode.UsageError("%q: want one partition, as TOPIC:P (order-events:1)", args[0])
 				}
@@ -98,7 +99,7 @@ func abortRun(cmd *cobra.Command, f *cmdutil.Factory, opts txn.AbortOptions, exe
 		return err
 	}
 	grid := func(wide bool) *output.Grid {
-		g := openGrid(partitionsOf(plan), wide)
+		g := txn.OpenGrid(plan.Open(), wide)
 		g.Header = append([]string{"METHOD"}, g.Header...)
 		for i := range g.Rows {
 			g.Rows[i] = append([]string{plan.Method}, g.Rows[i]...)
@@ -111,7 +112,7 @@ func abortRun(cmd *cobra.Command, f *cmdutil.Factory, opts txn.AbortOptions, exe
 		}
 		return g
 	}
-	if ok, err := exec.Proceed(f, fmt.Sprintf("Abort this transaction (%s)?", what(plan)), grid(false)); err != nil {
+	if ok, err := exec.Proceed(f, fmt.Sprintf("Abort this transaction (%s)?", plan.What()), grid(false)); err != nil {
 		return err
 	} else if ok {
 		if err := txn.Abort(ctx, c, plan, conf.Timeout); err != nil {
@@ -127,51 +128,11 @@ func abortRun(cmd *cobra.Command, f *cmdutil.Factory, opts txn.AbortOptions, exe
 	if held := plan.Held(); len(held) > 0 {
 		var msgs []string
 		for _, p := range held {
-			msgs = append(msgs, stillHeld(p, plan, opts.MaxTransactionTimeout))
+			msgs = append(msgs, plan.StillHeld(p, opts.MaxTransactionTimeout))
 		}
 		return exitcode.WithCode(exitcode.CheckFailed, fmt.Errorf("the transaction was aborted, but the last stable offset did not move past it within %s: %s",
 			conf.Timeout, strings.Join(msgs, "; ")))
 	}
-	f.IO.Infof("Aborted %s: read_committed readers move past it.", what(plan))
+	f.IO.Infof("Aborted %s: read_committed readers move past it.", plan.What())
 	return nil
-}
-
-func partitionsOf(plan *txn.AbortPlan) []txn.OpenTransaction {
-	out := make([]txn.OpenTransaction, len(plan.Partitions))
-	for i, p := range plan.Partitions {
-		out[i] = p.OpenTransaction
-	}
-	return out
-}
-
-// what names the plan's transaction and how it ends.
-func what(plan *txn.AbortPlan) string {
-	n := output.Count(int64(len(plan.Partitions)), "partition")
-	if plan.Method == txn.Fence {
-		return fmt.Sprintf("the transaction of %q on %s, by fencing its producer at its coordinator", plan.TransactionalID, n)
-	}
-	return fmt.Sprintf("the transaction of producer %d on %s, by an abort marker", plan.ProducerID, n)
-}
-
-// stillHeld says where a partition's last stable offset stays after the
-// abort and what holds it there: another transaction open from before the
-// aborted one (with the command that aborts it too), or the aborted one.
-func stillHeld(p txn.AbortPartition, plan *txn.AbortPlan, threshold time.Duration) string {
-	msg := fmt.Sprintf("%s[%d] is still at %d", p.Topic, p.Partition, *p.LastStableOffsetAfter)
-	for _, h := range p.HeldBy {
-		if h.ProducerID == plan.ProducerID {
-			msg += fmt.Sprintf(", where the aborted transaction of producer %d is still open", h.ProducerID)
-			continue
-		}
-		who := fmt.Sprintf("producer %d", h.ProducerID)
-		if h.TransactionalID != "" {
-			who = fmt.Sprintf("%q (producer %d)", h.TransactionalID, h.ProducerID)
-		}
-		msg += fmt.Sprintf(", held by the open transaction of %s, which began before it; to end that one too: streamctl txn abort %s:%d --start-offset %d",
-			who, p.Topic, p.Partition, h.StartOffset)
-		if threshold != txn.DefaultMaxTransactionTimeout {
-			msg += " --max-transaction-timeout " + output.FlagDuration(threshold)
-		}
-	}
-	return msg
 }

@@ -71,7 +71,7 @@ last minutes. Each one found can be ended with txn abort.`,
 				return err
 			}
 			return output.Print(f.IO, f.Output(), found, func(wide bool) []*output.Grid {
-				g := openGrid(found, wide)
+				g := txn.OpenGrid(found, wide)
 				g.Empty = "No hanging transactions."
 				switch {
 				case live == 1:

@@ -60,7 +60,7 @@ of Kafka 4.1 or later filter by it; streamctl does for older ones).`,
 				return err
 			}
 			return output.Print(f.IO, f.Output(), ts, func(wide bool) []*output.Grid {
-				return []*output.Grid{transactionGrid(ts, wide)}
+				return []*output.Grid{txn.TransactionGrid(ts, wide)}
 			})
 		},
 	}
@@ -96,7 +96,7 @@ it began, how long it has been open and the partitions it wrote to.`,
 				return err
 			}
 			return output.Print(f.IO, f.Output(), ts, func(bool) []*output.Grid {
-				return []*output.Grid{transactionGrid(ts, true)}
+				return []*output.Grid{txn.TransactionGrid(ts, true)}
 			})
 		},
 	}

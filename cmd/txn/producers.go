@@ -2,11 +2,11 @@ package txn
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
@@ -40,20 +40,7 @@ transactional id its coordinator lists for it.`,
 				return err
 			}
 			return output.Print(f.IO, f.Output(), ps, func(wide bool) []*output.Grid {
-				g := output.NewGrid("TOPIC", "PARTITION", "PRODUCER-ID", "EPOCH", "COORDINATOR-EPOCH", "LAST-SEQUENCE", "LAST-TIMESTAMP", "TXN-START-OFFSET", "TRANSACTIONAL-ID")
-				for _, p := range ps {
-					start, id := "-", p.TransactionalID
-					if p.TxnStartOffset != nil {
-						start = strconv.FormatInt(*p.TxnStartOffset, 10)
-					}
-					if id == "" {
-						id = "-"
-					}
-					g.Row(p.Topic, strconv.Itoa(int(p.Partition)), strconv.FormatInt(p.ProducerID, 10), strconv.Itoa(int(p.ProducerEpoch)),
-						strconv.Itoa(int(p.CoordinatorEpoch)), strconv.Itoa(int(p.LastSequence)), stamp(p.LastTimestamp), start, id)
-				}
-				g.Empty = "No active producers."
-				return []*output.Grid{g}
+				return []*output.Grid{txn.ProducersGrid(ps)}
 			})
 		},
 	}
@@ -64,7 +51,7 @@ transactional id its coordinator lists for it.`,
 func scopes(args []string) ([]kafka.TopicScope, error) {
 	out := make([]kafka.TopicScope, 0, len(args))
 	for _, a := range args {
-		s, err := cmdutil.ParseTopicScope("argument", a)
+		s, err := admin.ParseTopicScope("argument", a)
 		if err != nil {
 			return nil, exitcode.WithCode(exitcode.Usage, err)
 		}

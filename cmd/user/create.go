@@ -7,6 +7,7 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/scram"
 )
 
 // Kafka's bounds for SCRAM iterations (ScramMechanism); 4096 is what
@@ -41,10 +42,10 @@ Without --execute it only shows what it would do (and asks for no password).`,
 		ValidArgsFunction: completeUsers(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			user := args[0]
-			if err := checkUser(user); err != nil {
+			if err := scram.CheckUser(user); err != nil {
 				return err
 			}
-			ms, err := mechanisms(mechs)
+			ms, err := scram.Mechanisms(mechs)
 			if err != nil {
 				return err
 			}
@@ -58,14 +59,14 @@ Without --execute it only shows what it would do (and asks for no password).`,
 			if err != nil {
 				return err
 			}
-			have, err := existing(cmd, client, user)
+			have, err := scram.Existing(cmd.Context(), client, user)
 			if err != nil {
 				return err
 			}
-			plan := Plan{User: user}
+			plan := scram.Plan{User: user}
 			for _, m := range ms {
 				_, exists := have[m]
-				plan.Credentials = append(plan.Credentials, Credential{Mechanism: m, Iterations: iterations, Exists: exists})
+				plan.Credentials = append(plan.Credentials, scram.Credential{Mechanism: m, Iterations: iterations, Exists: exists})
 			}
 			ok, err := exec.Proceed(f, "")
 			if err != nil {
@@ -89,7 +90,7 @@ Without --execute it only shows what it would do (and asks for no password).`,
 				f.IO.Infof("User %q: %s set.", user, output.Count(int64(len(changes)), "credential"))
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-				return []*output.Grid{plan.grid(func(c Credential) string {
+				return []*output.Grid{plan.Grid(func(c scram.Credential) string {
 					switch {
 					case plan.Executed && c.Exists:
 						return "password changed"

@@ -9,6 +9,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/scram"
 )
 
 func newCmdDelete(f *cmdutil.Factory) *cobra.Command {
@@ -27,13 +28,13 @@ in scripts).`,
 		ValidArgsFunction: completeUsers(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			user := args[0]
-			if err := checkUser(user); err != nil {
+			if err := scram.CheckUser(user); err != nil {
 				return err
 			}
 			var ms []string
 			if len(mechs) > 0 {
 				var err error
-				if ms, err = mechanisms(mechs); err != nil {
+				if ms, err = scram.Mechanisms(mechs); err != nil {
 					return err
 				}
 			}
@@ -46,22 +47,22 @@ in scripts).`,
 			if err != nil {
 				return err
 			}
-			plan := Plan{User: user, Credentials: []Credential{}}
+			plan := scram.Plan{User: user, Credentials: []scram.Credential{}}
 			for _, c := range creds {
 				if len(ms) == 0 || slices.Contains(ms, c.Mechanism) {
-					plan.Credentials = append(plan.Credentials, Credential{Mechanism: c.Mechanism, Iterations: c.Iterations, Exists: true})
+					plan.Credentials = append(plan.Credentials, scram.Credential{Mechanism: c.Mechanism, Iterations: c.Iterations, Exists: true})
 				}
 			}
 			if len(plan.Credentials) == 0 {
 				return fmt.Errorf("user %q has no %s credential on cluster %q (it has %s)", user, ms[0], client.Cluster().Name(), mechanismsOf(creds))
 			}
-			action := func(Credential) string {
+			action := func(scram.Credential) string {
 				if plan.Executed {
 					return "deleted"
 				}
 				return "would delete"
 			}
-			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of user %q on cluster %q?", output.Count(int64(len(plan.Credentials)), "SCRAM credential"), user, client.Cluster().Name()), plan.grid(action))
+			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of user %q on cluster %q?", output.Count(int64(len(plan.Credentials)), "SCRAM credential"), user, client.Cluster().Name()), plan.Grid(action))
 			if err != nil {
 				return err
 			}
@@ -77,7 +78,7 @@ in scripts).`,
 				f.IO.Infof("User %q: %s deleted.", user, output.Count(int64(len(changes)), "credential"))
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-				return []*output.Grid{plan.grid(action)}
+				return []*output.Grid{plan.Grid(action)}
 			})
 		},
 	}

@@ -3,8 +3,10 @@ package admin
 import (
 	"context"
 	"slices"
+	"strconv"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -121,4 +123,36 @@ func ExecuteElection(ctx context.Context, c *kafka.Client, plan *ElectPlan) erro
 	}
 	plan.Executed = true
 	return nil
+}
+
+// Grid is the election plan's table; empty is what it says with no
+// partitions.
+func (plan *ElectPlan) Grid(empty string) *output.Grid {
+	g := output.NewGrid("TOPIC", "PARTITION", "LEADER", "PREFERRED-LEADER", "ISR", "ELECTION")
+	g.Empty = empty
+	for _, r := range plan.Partitions {
+		g.Row(r.Topic, strconv.Itoa(int(r.Partition)), leaderName(r.Leader), leaderName(r.Preferred), output.Int32s(r.ISR), election(plan, r))
+	}
+	return g
+}
+
+func leaderName(id int32) string {
+	if id < 0 {
+		return "none"
+	}
+	return strconv.Itoa(int(id))
+}
+
+func election(plan *ElectPlan, r ElectRow) string {
+	switch {
+	case r.Result != "":
+		return r.Result
+	case r.Needed:
+		return "would elect"
+	case plan.Type == "UNCLEAN":
+		return "not needed: has a leader"
+	case r.Leader == r.Preferred:
+		return "not needed: preferred leads"
+	}
+	return "not possible: preferred not in sync"
 }

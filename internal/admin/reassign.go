@@ -445,3 +445,32 @@ func saveRollback(a Assignment, logDirs LogDirs, dir string) (string, error) {
 	}
 	return path, f.Close()
 }
+
+// Settle is how long a partition that is neither moving nor on its target
+// gets to show up as one or the other (Verify): the brokers' metadata
+// follows the controller by moments, seconds on a busy cluster.
+const Settle = 5 * time.Second
+
+// WaitForMoves polls, every second, until no partition of the plan is
+// moving; progress (may be nil) hears after each poll how many of the
+// partitions to move are done. It returns ctx's error when ctx ends
+// first: the moves go on in the cluster.
+func WaitForMoves(ctx context.Context, c *kafka.Client, plan *ReassignPlan, progress func(done, total int)) error {
+	total := plan.Total() - plan.Count(Unchanged)
+	for {
+		if err := Verify(ctx, c, plan, Settle); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(total-plan.Count(InProgress)-plan.Count(NotStarted), total)
+		}
+		if plan.Count(InProgress) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}

@@ -12,9 +12,13 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -222,4 +226,24 @@ func sortPartitions(tps []record.TopicPartition) {
 		}
 		return tps[i].Partition < tps[j].Partition
 	})
+}
+
+// ParseBefore reads --before: an offset, end, -1, or @TIME.
+func ParseBefore(s string) (Before, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "end" || s == "-1":
+		return Before{Offset: HighWatermark}, nil
+	case strings.HasPrefix(s, "@"):
+		t, err := position.ParseTime(s[1:], time.Now())
+		if err != nil {
+			return Before{}, exitcode.WithCode(exitcode.Usage, fmt.Errorf("--before: %w", err))
+		}
+		return Before{Time: t}, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return Before{}, exitcode.UsageError("--before %q: want an offset, end (every record) or @TIME (@2026-11-26T09:00:00Z, @-24h)", s)
+	}
+	return Before{Offset: n}, nil
 }

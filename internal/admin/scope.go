@@ -3,6 +3,8 @@ package admin
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/streamctl/streamctl/internal/kafka"
 )
@@ -35,4 +37,24 @@ func inScope(scope []TopicScope, topic string, partition int32) bool {
 		}
 	}
 	return false
+}
+
+// ParseTopicScope reads a topic, or some of its partitions, as TOPIC or
+// TOPIC:0,2; flag names where it came from in errors.
+func ParseTopicScope(flag, s string) (TopicScope, error) {
+	name, parts, ok := strings.Cut(s, ":")
+	ts := TopicScope{Topic: name}
+	if name == "" {
+		return ts, fmt.Errorf("%s %q: want a topic name, or topic:0,2", flag, s)
+	}
+	if ok {
+		for _, p := range strings.Split(parts, ",") {
+			n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 32)
+			if err != nil || n < 0 {
+				return ts, fmt.Errorf("%s %q: partitions must be numbers, as in %s:0,2", flag, s, name)
+			}
+			ts.Partitions = append(ts.Partitions, int32(n))
+		}
+	}
+	return ts, nil
 }

@@ -93,3 +93,38 @@ func Evaluate(window []Sample) Status {
 	}
 	return st
 }
+
+// Watch keeps the samples of a live view: the window the status and rates
+// look back over, and a longer history for the trend chart.
+type Watch struct {
+	Window  int // samples the status and rates look back over
+	window  []Sample
+	history []Sample
+}
+
+// historyLen is how many samples the trend chart shows.
+const historyLen = 120
+
+// Add records a sample and judges the window it ends.
+func (w *Watch) Add(s Sample) Status {
+	w.window = append(w.window, s)
+	if len(w.window) > w.Window {
+		w.window = w.window[1:]
+	}
+	w.history = append(w.history, s)
+	if len(w.history) > historyLen {
+		w.history = w.history[1:]
+	}
+	return Evaluate(w.window)
+}
+
+// History is the samples for the trend chart, oldest first.
+func (w *Watch) History() []Sample { return w.history }
+
+// WatchLine is one JSON line of group lag --watch when not on a terminal.
+type WatchLine struct {
+	Sample
+	Status
+	// Held are the partitions held behind an open transaction.
+	Held []PartitionLag `json:"held,omitempty"`
+}

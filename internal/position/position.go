@@ -3,6 +3,7 @@ package position
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -185,4 +186,18 @@ func (r Range) InTimeWindow(ts time.Time) bool {
 		return true
 	}
 	return (from.IsZero() || !ts.Before(from)) && (to.IsZero() || ts.Before(to))
+}
+
+// FromKcat reads v as kcat's -o offset (as "-1" or "s@<ms>") and
+// says it in this grammar, for the hint that our -o is the output format;
+// ok is false when v is no position either way.
+func FromKcat(v string, now time.Time) (ours string, ok bool) {
+	ours = v
+	if ts, found := strings.CutPrefix(v, "s@"); found { // kcat: from this timestamp (ms)
+		ours = "@" + ts
+	}
+	if _, err := Parse(ours, now); err != nil {
+		return "", false
+	}
+	return ours, true
 }

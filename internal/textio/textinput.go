@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/streamctl/streamctl/internal/record"
@@ -241,4 +242,41 @@ func ParseHeaderFlag(s string) (record.Header, error) {
 		return record.Header{Key: name}, nil
 	}
 	return record.Header{Key: name, Value: []byte(value)}, nil
+}
+
+// KcatDelim reads a delimiter as kcat's -K and -D do: \t, \n, \r and \xNN
+// stand for the byte, so scripts written for kcat (-K '\t') carry over.
+func KcatDelim(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case '\\':
+			b.WriteByte('\\')
+		case 'x':
+			if i+2 >= len(s) {
+				return "", fmt.Errorf("\\x needs two hex digits")
+			}
+			n, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			if err != nil {
+				return "", fmt.Errorf("\\x needs two hex digits")
+			}
+			b.WriteByte(byte(n))
+			i += 2
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String(), nil
 }
