@@ -208,6 +208,11 @@ func MakePlan(ctx context.Context, c Admin, group string, st Strategy, sc Scope)
 		return nil, err
 	}
 	if len(tps) == 0 {
+		// A live group's members may not have committed yet: what stands
+		// in the way is the members, as Kafka's tool says first too.
+		if !slices.Contains(InactiveStates, plan.State) || plan.members > 0 {
+			return nil, &ErrGroupActive{Group: group, Type: typ, State: plan.State}
+		}
 		return nil, fmt.Errorf("no partitions to reset: group %q has no commits; name them with --topic", group)
 	}
 	logs, err := c.LogOffsets(ctx, tps)

@@ -6,6 +6,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // A group with members is live, whatever its type and however its state
@@ -54,5 +57,36 @@ func TestDeleteOffsetsCommand(t *testing.T) {
 	// A share group's offsets are deleted by whole topics.
 	if got, want := DeleteOffsetsCommand("g", rows, true), "streamctl group delete-offsets g --topic a --topic b --execute --yes"; got != want {
 		t.Errorf("share group: got %q, want %q", got, want)
+	}
+}
+
+// liveGroupNoCommits is a consumer group whose members have not committed
+// yet: Admin's other calls are not reached.
+type liveGroupNoCommits struct{ Admin }
+
+func (liveGroupNoCommits) ListGroups(context.Context) ([]kafka.GroupListing, error) {
+	return []kafka.GroupListing{{ID: "g", Type: kafka.GroupConsumer}}, nil
+}
+
+func (liveGroupNoCommits) DescribeTypedGroups(_ context.Context, typ string, ids []string) ([]kafka.GroupDescription, error) {
+	return []kafka.GroupDescription{{ID: ids[0], Type: typ, State: "Stable", Members: make([]kafka.GroupMember, 1)}}, nil
+}
+
+func (liveGroupNoCommits) GroupOffsets(context.Context, string) (map[record.TopicPartition]int64, error) {
+	return map[record.TopicPartition]int64{}, nil
+}
+
+func (liveGroupNoCommits) Partitions(context.Context, []string) ([]record.TopicPartition, error) {
+	return nil, nil
+}
+
+// --all-topics of a live group that has not committed yet: the members are
+// what stands in the way (a CI run found "no commits" said instead when the
+// console consumer had not committed yet).
+func TestPlanOfALiveGroupWithoutCommitsNamesItsMembers(t *testing.T) {
+	_, err := MakePlan(context.Background(), liveGroupNoCommits{}, "g", Strategy{Kind: "earliest"}, Scope{AllTopics: true})
+	var active *ErrGroupActive
+	if !errors.As(err, &active) || !strings.Contains(err.Error(), `consumer group "g" is Stable: stop its members`) {
+		t.Fatalf("MakePlan = %v, want ErrGroupActive", err)
 	}
 }
