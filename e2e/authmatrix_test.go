@@ -95,6 +95,20 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 		}
 		return r
 	}
+	// readBack is a checked read that follows a write the broker applies
+	// from its metadata log (ACLs, quotas, client metrics, group configs):
+	// the write returns once the controller has committed it, and the
+	// broker answering the read may show it a moment later, so the read is
+	// retried for a while before its step counts.
+	readBack := func(name string, check func(r result) string, args ...string) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			if r := u.run(append(args, "--profile", p.name)...); r.code == 0 && check(r) == "" {
+				break
+			}
+		}
+		step(name, "", check, args...)
+	}
 	jsonOf := func(r result, v any) string {
 		if err := json.Unmarshal([]byte(r.stdout), v); err != nil {
 			return "stdout is not JSON: " + err.Error()
@@ -220,7 +234,7 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	}, "group", "describe", group+"-848", "-o", "json")
 	share := group + "-share"
 	step("group config set --execute (share group)", "", nil, "group", "config", "set", share, "share.auto.offset.reset=earliest", "--execute")
-	step("group config get", "", func(r result) string {
+	readBack("group config get", func(r result) string {
 		if !strings.Contains(r.stdout, "earliest") {
 			return "share.auto.offset.reset is not earliest"
 		}
@@ -258,7 +272,7 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 
 	// acl: on a topic of its own, so the row's own topic stays open to it
 	step("acl create", "", nil, "acl", "create", "--principal", "User:nobody", "--operation", "read", "--topic", topic+"-acl", "--execute")
-	step("acl list", "", func(r result) string {
+	readBack("acl list", func(r result) string {
 		if !strings.Contains(r.stdout, "nobody") {
 			return "the ACL is missing"
 		}
@@ -321,13 +335,13 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 		return ""
 	}, "txn", "abort", "--transactional-id", txid, "--max-transaction-timeout", "1ns", "--execute", "--yes")
 	step("quota alter", "", nil, "quota", "alter", "--name", "client-id="+topic, "--add", "producer_byte_rate=1048576", "--execute")
-	step("quota list", "", func(r result) string {
+	readBack("quota list", func(r result) string {
 		if !strings.Contains(r.stdout, topic) {
 			return "the quota just set is not listed"
 		}
 		return ""
 	}, "quota", "list", "--name", "client-id="+topic)
-	step("quota describe", "", func(r result) string {
+	readBack("quota describe", func(r result) string {
 		if !strings.Contains(r.stdout, "1048576") {
 			return "the quota that applies is not shown"
 		}
@@ -336,7 +350,7 @@ func everyCommandGroup(t *testing.T, u *user, p authProfile, tr *transcript, m *
 	step("quota alter --delete", "", nil, "quota", "alter", "--name", "client-id="+topic, "--delete", "producer_byte_rate", "--execute")
 	step("client-metrics create", "", nil, "client-metrics", "create", topic, "--metrics", "org.apache.kafka.producer.", "--execute")
 	step("client-metrics alter", "", nil, "client-metrics", "alter", topic, "--interval", "1m", "--execute")
-	step("client-metrics list", "", func(r result) string {
+	readBack("client-metrics list", func(r result) string {
 		if !strings.Contains(r.stdout, topic) {
 			return "the subscription is not listed"
 		}
