@@ -17,7 +17,7 @@ import (
 )
 
 func newProduceCmd(f *cmdutil.Factory) *cobra.Command {
-	opts := &ProduceOptions{}
+	opts := &produce.Request{}
 	cmd := &cobra.Command{
 		Use:   "produce [TOPIC]",
 		Short: "Write records from stdin or a file to a topic",
@@ -79,9 +79,9 @@ linger.ms=N changes it). The end of input sends at once.`,
 			if len(args) == 1 {
 				opts.Topic = args[0]
 			}
-			opts.partitionSet = cmd.Flags().Changed("partition")
-			opts.fixedKeySet = cmd.Flags().Changed("key")
-			if err := opts.validate(); err != nil {
+			opts.PartitionSet = cmd.Flags().Changed("partition")
+			opts.FixedKeySet = cmd.Flags().Changed("key")
+			if err := opts.Check(); err != nil {
 				return err
 			}
 			return produceRun(cmd.Context(), f, opts)
@@ -94,7 +94,7 @@ linger.ms=N changes it). The end of input sends at once.`,
 	fl.Int32Var(&opts.Partition, "partition", -1, "write every record to this partition (-1: the partitioner chooses)")
 	fl.StringVar(&opts.Partitioner, "partitioner", "murmur2_random", "partitioner for keyed records: murmur2_random (Java client compatible), murmur2, consistent_random, random, fnv1a_random")
 	fl.StringVar(&opts.Acks, "acks", "all", "acknowledgements to wait for: all, 1 or 0 (all is required when idempotent)")
-	fl.StringVar(&opts.Compression, "compression", "none", "compression: "+strings.Join(compressionCodecs, ", "))
+	fl.StringVar(&opts.Compression, "compression", "none", "compression: "+strings.Join(produce.CompressionCodecs, ", "))
 	fl.Float64Var(&opts.Rate, "rate", 0, "at most this many records per second (0: as fast as possible)")
 	fl.BoolVar(&opts.Idempotent, "idempotent", true, "idempotent producer: no duplicates or reordering on retries")
 	fl.StringVar(&opts.TransactionalID, "transactional-id", "", "write all records in one transaction with this id (all or nothing)")
@@ -125,11 +125,11 @@ linger.ms=N changes it). The end of input sends at once.`,
 	cmdutil.AddRegistryFlag(cmd, f)
 	_ = cmd.RegisterFlagCompletionFunc("subject-strategy", cobra.FixedCompletions(schema.Strategies, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "raw"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("compression", cobra.FixedCompletions(compressionCodecs, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("compression", cobra.FixedCompletions(produce.CompressionCodecs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) error {
+func produceRun(ctx context.Context, f *cmdutil.Factory, opts *produce.Request) error {
 	defer cmdutil.StreamingGC()()
 	in, size := f.IO.In, int64(-1)
 	if opts.File != "" {
@@ -161,7 +161,7 @@ func produceRun(ctx context.Context, f *cmdutil.Factory, opts *ProduceOptions) e
 			deps.Records = progress
 		}
 	}
-	sum, err := produce.Run(ctx, deps, opts.options(client.Cluster().Timeout))
+	sum, err := produce.Run(ctx, deps, opts.Options(client.Cluster().Timeout))
 	progress.Finish()
 	var pe *produce.PartitionError
 	switch {

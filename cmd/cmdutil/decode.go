@@ -5,26 +5,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/schema"
 )
 
 // DecodeFlag is --decode and the local schema flags, which consume, replay
-// and dlq inspect share: the sides of each record to decode with the schema
-// registry, and the sides to decode with a schema file instead.
+// and dlq inspect share; schema.DecodeChoices holds their rules.
 type DecodeFlag struct {
-	Spec  string
-	sides schema.Sides
-
-	Value, Key LocalSchema
-	SchemaType string   // --schema-type
-	Paths      []string // --schema-path
-	Unframed   bool     // --unframed
+	schema.DecodeChoices
+	spec schema.DecodeSpec
 }
-
-// LocalSchema is one side's --value-schema/--key-schema file and its
-// Protobuf message.
-type LocalSchema struct{ File, Message string }
 
 // AddFlags registers --decode, the local schema flags and --registry-url
 // on cmd.
@@ -54,44 +43,10 @@ func AddLocalSchemaFlags(cmd *cobra.Command, typ *string, paths *[]string, unfra
 }
 
 // Validate checks the flags' values.
-func (d *DecodeFlag) Validate() error {
-	if d.Spec != "" {
-		sides, err := schema.ParseSides(d.Spec)
-		if err != nil {
-			return exitcode.WithCode(exitcode.Usage, err)
-		}
-		d.sides = sides
-	}
-	if d.Value.Message != "" && d.Value.File == "" {
-		return exitcode.UsageError("--proto-message goes with --value-schema FILE (framed records name their message)")
-	}
-	if d.Key.Message != "" && d.Key.File == "" {
-		return exitcode.UsageError("--key-proto-message goes with --key-schema FILE (framed records name their message)")
-	}
-	return CheckLocalSchemaFlags(d.Value.File != "" || d.Key.File != "", d.SchemaType, d.Paths, d.Unframed)
+func (d *DecodeFlag) Validate() (err error) {
+	d.spec, err = d.Check()
+	return err
 }
-
-// CheckLocalSchemaFlags checks --schema-type, --schema-path and --unframed,
-// which need a schema file (files: one was given).
-func CheckLocalSchemaFlags(files bool, typ string, paths []string, unframed bool) error {
-	switch {
-	case !files && unframed:
-		return exitcode.UsageError("--unframed goes with --value-schema FILE or --key-schema FILE: without the framing, the schema must come from a file")
-	case !files && typ != "":
-		return exitcode.UsageError("--schema-type goes with --value-schema FILE or --key-schema FILE")
-	case len(paths) > 0 && !unframed:
-		return exitcode.UsageError("--schema-path goes with --unframed (a registered schema's types come from the registry: --reference)")
-	}
-	if typ != "" {
-		if _, err := schema.ParseType(typ); err != nil {
-			return exitcode.WithCode(exitcode.Usage, err)
-		}
-	}
-	return nil
-}
-
-// On reports whether anything is to be decoded.
-func (d *DecodeFlag) On() bool { return d.Spec != "" || d.Value.File != "" || d.Key.File != "" }
 
 // Decoder returns the record decoder (nil when nothing is to be decoded):
 // a side with a schema file is decoded with it, other sides --decode names
@@ -100,22 +55,5 @@ func (d *DecodeFlag) Decoder(ctx context.Context, f *Factory) (*schema.RecordDec
 	if !d.On() {
 		return nil, nil
 	}
-	return schema.Decoders(ctx, schema.DecodeSpec{
-		Key:        schema.DecodeSide{File: d.Key.File, Message: d.Key.Message, Registry: d.sides.Key},
-		Value:      schema.DecodeSide{File: d.Value.File, Message: d.Value.Message, Registry: d.sides.Value},
-		SchemaType: d.SchemaType, Paths: d.Paths, Unframed: d.Unframed,
-	}, f.Registry)
-}
-
-// ParseReferences reads --reference values (NAME=SUBJECT[:VERSION]).
-func ParseReferences(specs []string) ([]schema.Reference, error) {
-	var refs []schema.Reference
-	for _, s := range specs {
-		r, err := schema.ParseReference(s)
-		if err != nil {
-			return nil, exitcode.WithCode(exitcode.Usage, err)
-		}
-		refs = append(refs, r)
-	}
-	return refs, nil
+	return schema.Decoders(ctx, d.spec, f.Registry)
 }

@@ -83,7 +83,7 @@ func addReferenceFlag(cmd *cobra.Command, specs *[]string) {
 // readSchemaFile reads FILE, with the subjects it refers to from the
 // registry, ready to register or check.
 func readSchemaFile(ctx context.Context, f *cmdutil.Factory, path, typ string, refSpecs []string) (sr.Schema, error) {
-	refs, err := cmdutil.ParseReferences(refSpecs)
+	refs, err := schema.ParseReferences(refSpecs)
 	if err != nil {
 		return sr.Schema{}, err
 	}

@@ -1,26 +1,26 @@
-package cmd
+package produce
 
 import (
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
-	"github.com/streamctl/streamctl/internal/produce"
 	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/schema"
 	"github.com/streamctl/streamctl/internal/textio"
 )
 
-// ProduceOptions are the inputs of `streamctl produce`.
-type ProduceOptions struct {
+// Request is a produce as asked for (`streamctl produce`'s flags): Check
+// refuses what does not go together, Options turns it into what Run
+// takes.
+type Request struct {
 	Topic           string
 	File            string
 	Format          string
 	Partition       int32
-	partitionSet    bool
+	PartitionSet    bool
 	Partitioner     string
 	Acks            string
 	Compression     string
@@ -40,13 +40,13 @@ type ProduceOptions struct {
 	// Text format, kcat style.
 	KcatKeyDelim string
 	FixedKey     string
-	fixedKeySet  bool
+	FixedKeySet  bool
 	HeaderFlags  []string
 	EmptyIsNull  bool
 
 	// Schema registry encoding: JSON input to framed Avro, Protobuf or
 	// JSON Schema records.
-	Value, Key      schemaSide
+	Value, Key      SchemaSide
 	SchemaType      string
 	SubjectStrategy string
 	Unframed        bool     // no registry: the encoded data alone
@@ -55,17 +55,22 @@ type ProduceOptions struct {
 	text textio.LineOptions
 }
 
-// schemaSide is where one side's schema comes from: --value-schema FILE or
+// SchemaSide is where one side's schema comes from: --value-schema FILE or
 // --value-subject S [--schema-version N] (and the --key- ones).
-type schemaSide struct {
+type SchemaSide struct {
 	File, Subject, Message string
 	Version                int
 	RefSpecs               []string // --reference NAME=SUBJECT[:VERSION]
 }
 
-func (s *schemaSide) on() bool { return s.File != "" || s.Subject != "" }
+func (s *SchemaSide) on() bool { return s.File != "" || s.Subject != "" }
 
-func (o *ProduceOptions) validate() error {
+// CompressionCodecs are Kafka's compression.type values (librdkafka's too).
+var CompressionCodecs = []string{"none", "gzip", "snappy", "lz4", "zstd"}
+
+// Check refuses a request whose flags do not go together, with usage
+// errors that name the flags.
+func (o *Request) Check() error {
 	switch o.Format {
 	case "text", "json", "raw":
 	default:
@@ -80,8 +85,8 @@ func (o *ProduceOptions) validate() error {
 	if o.Rate < 0 {
 		return exitcode.UsageError("--rate must not be negative")
 	}
-	if !slices.Contains(compressionCodecs, o.Compression) {
-		return exitcode.UsageError("--compression %q: use %s", o.Compression, strings.Join(compressionCodecs, ", "))
+	if !slices.Contains(CompressionCodecs, o.Compression) {
+		return exitcode.UsageError("--compression %q: use %s", o.Compression, strings.Join(CompressionCodecs, ", "))
 	}
 	if o.Format != "text" {
 		// These shape text lines; with json or raw input they would be ignored.
@@ -107,7 +112,7 @@ func (o *ProduceOptions) validate() error {
 		}
 		o.text.ParseKey, o.text.KeySeparator = true, delim
 	}
-	if o.fixedKeySet {
+	if o.FixedKeySet {
 		o.text.FixedKey = []byte(o.FixedKey)
 	}
 	for _, h := range o.HeaderFlags {
@@ -122,7 +127,7 @@ func (o *ProduceOptions) validate() error {
 	}
 	for _, side := range []struct {
 		name string
-		s    *schemaSide
+		s    *SchemaSide
 	}{{"value", &o.Value}, {"key", &o.Key}} {
 		s := side.s
 		if s.File != "" && s.Subject != "" {
@@ -138,7 +143,7 @@ func (o *ProduceOptions) validate() error {
 			return exitcode.UsageError("references (--%s) go with a --%s-schema file that is registered, not with --unframed (which finds them on disk: --schema-path)",
 				map[string]string{"value": "reference", "key": "key-reference"}[side.name], side.name)
 		}
-		if _, err := cmdutil.ParseReferences(s.RefSpecs); err != nil {
+		if _, err := schema.ParseReferences(s.RefSpecs); err != nil {
 			return err
 		}
 		if o.Unframed && s.Subject != "" {
@@ -150,23 +155,20 @@ func (o *ProduceOptions) validate() error {
 	} else if o.Unframed && st != schema.TopicName {
 		return exitcode.UsageError("--subject-strategy names the registry subject of a schema file; --unframed registers nothing")
 	}
-	return cmdutil.CheckLocalSchemaFlags(o.Value.File != "" || o.Key.File != "", o.SchemaType, o.SchemaPaths, o.Unframed)
+	return schema.CheckLocalFlags(o.Value.File != "" || o.Key.File != "", o.SchemaType, o.SchemaPaths, o.Unframed)
 }
 
-// compressionCodecs are Kafka's compression.type values (librdkafka's too).
-var compressionCodecs = []string{"none", "gzip", "snappy", "lz4", "zstd"}
-
-// options turns the flags into produce's Options; stopWait bounds the wait
-// for records in flight after Ctrl-C.
-func (o *ProduceOptions) options(stopWait time.Duration) produce.Options {
-	po := produce.Options{
+// Options turns a checked request into Run's Options; stopWait bounds the
+// wait for records in flight after Ctrl-C.
+func (o *Request) Options(stopWait time.Duration) Options {
+	po := Options{
 		Topic: o.Topic, Partition: record.AnyPartition, Format: o.Format, Text: o.text,
 		File: o.File, SkipInvalid: o.SkipInvalid, Rate: o.Rate, StopWait: stopWait,
 		Writer: kafka.WriterOptions{
 			Acks: o.Acks, Idempotent: o.Idempotent, TransactionalID: o.TransactionalID, Partitioner: o.Partitioner,
 		},
 	}
-	if o.partitionSet {
+	if o.PartitionSet {
 		po.Partition = o.Partition
 	}
 	if o.Compression != "none" {
@@ -174,14 +176,14 @@ func (o *ProduceOptions) options(stopWait time.Duration) produce.Options {
 	}
 	strategy, _ := schema.ParseStrategy(o.SubjectStrategy)
 	for _, side := range []struct {
-		s   *schemaSide
+		s   *SchemaSide
 		key bool
 		out **schema.EncoderOptions
 	}{{&o.Value, false, &po.Value}, {&o.Key, true, &po.Key}} {
 		if !side.s.on() {
 			continue
 		}
-		refs, _ := cmdutil.ParseReferences(side.s.RefSpecs)
+		refs, _ := schema.ParseReferences(side.s.RefSpecs)
 		*side.out = &schema.EncoderOptions{
 			Key: side.key, SchemaFile: side.s.File, SchemaType: o.SchemaType, Strategy: strategy,
 			Subject: side.s.Subject, Version: side.s.Version, Message: side.s.Message,
