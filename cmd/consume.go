@@ -9,35 +9,18 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/consume"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
-	"github.com/streamctl/streamctl/internal/position"
-	"github.com/streamctl/streamctl/internal/schema"
-	"github.com/streamctl/streamctl/internal/selection"
+	"github.com/streamctl/streamctl/internal/shareconsume"
 	"github.com/streamctl/streamctl/internal/textio"
 )
 
 // ConsumeOptions are the inputs of `streamctl consume`.
 type ConsumeOptions struct {
-	Topics      []string
-	Regex       bool
-	Offset      string
-	Partitions  []int
-	MaxMessages int64
-	Exit        bool
-	IdleTimeout time.Duration
-	Group       string
-	Template    string
-	DecodeJSON  bool
-	Decode      cmdutil.DecodeFlag
-	Filters     cmdutil.SelectionFlags
-	FromTime    string
-	ToTime      string
-	Isolation   string
-	Share       ShareOptions
-
-	rng position.Range
+	consume.Request
+	Decode  cmdutil.DecodeFlag
+	Filters cmdutil.SelectionFlags
+	Share   shareconsume.Request
 }
 
 func newConsumeCmd(f *cmdutil.Factory) *cobra.Command {
@@ -106,10 +89,13 @@ data alone (plain Avro, Protobuf or JSON topics).`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Topics = args
-			if err := opts.validate(time.Now()); err != nil {
+			if err := opts.Check(time.Now()); err != nil {
 				return err
 			}
-			if err := opts.Share.validate(cmd, opts); err != nil {
+			if err := opts.Decode.Validate(); err != nil {
+				return err
+			}
+			if err := opts.Share.Check(cmd.Flags().Changed); err != nil {
 				return err
 			}
 			if opts.Share.Group != "" {
@@ -129,7 +115,7 @@ data alone (plain Avro, Protobuf or JSON topics).`,
 	fl.StringVarP(&opts.Group, "group", "g", "", "consume as this consumer group, committing what was written")
 	fl.StringVarP(&opts.Template, "format", "f", "", "kcat-style output template, e.g. '%k\\t%s\\n'")
 	fl.BoolVar(&opts.DecodeJSON, "decode-json", false, "with -o json: embed JSON values as objects (for reading, not round trips)")
-	opts.Share.addFlags(cmd)
+	addShareFlags(cmd, &opts.Share)
 	opts.Decode.AddFlags(cmd, f)
 	opts.Filters.AddFlags(cmd)
 	fl.StringVar(&opts.FromTime, "from-time", "", "only records with a timestamp at or after this time")
@@ -137,28 +123,6 @@ data alone (plain Avro, Protobuf or JSON topics).`,
 	fl.StringVar(&opts.Isolation, "isolation", "read_committed", "read_committed (skip aborted transactions) or read_uncommitted")
 	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{"read_committed", "read_uncommitted"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
-}
-
-func (o *ConsumeOptions) validate(now time.Time) error {
-	rng, err := position.ParseRange(o.Offset, now)
-	if err != nil {
-		return exitcode.UsageError("invalid --offset: %v", err)
-	}
-	o.rng = rng
-	if o.Isolation != "read_committed" && o.Isolation != "read_uncommitted" {
-		return exitcode.UsageError("--isolation %q: use read_committed or read_uncommitted", o.Isolation)
-	}
-	for _, t := range []string{o.FromTime, o.ToTime} {
-		if t != "" {
-			if _, err := position.ParseTime(t, now); err != nil {
-				return exitcode.UsageError("invalid time %q: %v", t, err)
-			}
-		}
-	}
-	if o.MaxMessages < 0 {
-		return exitcode.UsageError("--max-messages must not be negative")
-	}
-	return o.Decode.Validate()
 }
 
 func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) error {
@@ -171,20 +135,8 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	if err != nil {
 		return err
 	}
-	if dec != nil {
-		// Every output but the lossless envelope shows the decoded JSON in
-		// place of the bytes.
-		dec.Replace = opts.Template != "" || f.Output() != output.JSON
-	}
-	co := consume.Options{
-		Topics: opts.Topics, Regex: opts.Regex, Partitions: opts.Partitions, Range: opts.rng, Offset: opts.Offset,
-		Exit: opts.Exit, IdleTimeout: opts.IdleTimeout, Limit: opts.MaxMessages, Group: opts.Group,
-		ReadCommitted: opts.Isolation == "read_committed",
-	}
-	if co.Steps, err = consumeSteps(opts, dec); err != nil {
-		return err
-	}
-	if co.Encode, err = consumeEncoder(f, opts, dec); err != nil {
+	co := opts.Options()
+	if co.Steps, co.Encode, err = opts.Pipeline(f.Output(), opts.Filters.Spec(), dec); err != nil {
 		return err
 	}
 	if f.Output() == output.Table && f.IO.OutTTY && opts.Template == "" {
@@ -203,38 +155,4 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 		f.IO.Infof("%s.", msg)
 	}
 	return err
-}
-
-// consumeSteps builds the filters, in the order cheapest first. The
-// decoder (if any) runs after the key and header filters, on the raw bytes,
-// and before --where, which reads the decoded value.
-func consumeSteps(opts *ConsumeOptions, dec *schema.RecordDecoder) ([]pipeline.Step, error) {
-	sel, err := selection.New(opts.Filters.Spec())
-	if err != nil {
-		return nil, err
-	}
-	steps, where := sel.Match(), sel.WhereStep()
-	if dec != nil {
-		steps = append(steps, dec.Step)
-		if where != nil && !dec.Replace {
-			where = dec.OnDecoded(where)
-		}
-	}
-	now := time.Now()
-	from, to, windowed := opts.rng.TimeWindow()
-	if opts.FromTime != "" {
-		from, _ = position.ParseTime(opts.FromTime, now)
-		windowed = true
-	}
-	if opts.ToTime != "" {
-		to, _ = position.ParseTime(opts.ToTime, now)
-		windowed = true
-	}
-	if windowed {
-		steps = append(steps, pipeline.TimeBetween(from, to))
-	}
-	if where != nil {
-		steps = append(steps, where)
-	}
-	return steps, nil
 }
