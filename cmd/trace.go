@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"regexp"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,26 +11,16 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
-	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/schema"
-	"github.com/streamctl/streamctl/internal/selection"
 	"github.com/streamctl/streamctl/internal/trace"
 )
 
 // TraceOptions are the inputs of `streamctl trace`.
 type TraceOptions struct {
-	Filters    cmdutil.SelectionFlags
-	Topics     string
-	Since      string
-	From, To   string
-	Group      string
-	TypeField  string
-	Follow     bool
-	Decode     bool
-	MaxRecords int
+	trace.Request
+	Filters cmdutil.SelectionFlags
 
-	keyGiven bool
-	opts     trace.Options
+	opts trace.Options
 }
 
 func newTraceCmd(f *cmdutil.Factory) *cobra.Command {
@@ -85,10 +74,9 @@ arrives, until Ctrl-C; -o json then writes one JSON object per line.`,
 				}
 				o.Filters.SetKey(args[0])
 			}
-			if len(args) == 1 || cmd.Flags().Changed("key") {
-				o.keyGiven = true
-			}
-			if err := o.validate(time.Now().Truncate(time.Second)); err != nil {
+			o.Select = o.Filters.Spec()
+			var err error
+			if o.opts, err = o.Options(time.Now().Truncate(time.Second)); err != nil {
 				return err
 			}
 			return traceRun(cmd.Context(), f, o)
@@ -108,49 +96,6 @@ arrives, until Ctrl-C; -o json then writes one JSON object per line.`,
 	cmdutil.AddRegistryFlag(cmd, f)
 	_ = cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
 	return cmd
-}
-
-// validate checks the flags and builds the trace's options.
-func (o *TraceOptions) validate(now time.Time) error {
-	if !o.Filters.Spec().Any() {
-		return exitcode.UsageError("say what to trace: a KEY, --header k=v or --where EXPR")
-	}
-	if o.Since != "" && o.From != "" {
-		return exitcode.UsageError("--since and --from both set the window's start: give one")
-	}
-	if o.Since != "" && o.To != "" {
-		return exitcode.UsageError("--since runs to now: use --from with --to for a window in the past")
-	}
-	if o.MaxRecords < 0 {
-		return exitcode.UsageError("--max-records must not be negative")
-	}
-	if o.Follow && o.To != "" {
-		return exitcode.UsageError("--follow reads on past the end: leave out --to")
-	}
-	rng, err := trace.Window(o.Since, o.From, o.To, now)
-	if err != nil {
-		return err
-	}
-	// --where compiles here, before any connection; its steps are safe to
-	// share between the trace's readers.
-	sel, err := selection.New(o.Filters.Spec())
-	if err != nil {
-		return err
-	}
-	filters := func() ([]pipeline.Step, pipeline.Step, error) { return sel.Match(), sel.WhereStep(), nil }
-	o.opts = trace.Options{Range: rng, Filters: filters, Group: o.Group, TypeField: o.TypeField,
-		Decode: o.Decode, MaxRecords: o.MaxRecords, Follow: o.Follow}
-	if o.Topics != "" {
-		if o.opts.Topics, err = regexp.Compile(o.Topics); err != nil {
-			return exitcode.UsageError("--topics %q is not a valid regular expression: %v", o.Topics, err)
-		}
-	}
-	o.opts.Query = trace.Query{Headers: o.Filters.Headers, Where: o.Filters.Where}
-	if o.keyGiven {
-		key := o.Filters.Key
-		o.opts.Query.Key = &key
-	}
-	return nil
 }
 
 func traceRun(ctx context.Context, f *cmdutil.Factory, o *TraceOptions) error {
