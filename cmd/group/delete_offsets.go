@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/group"
 	"github.com/streamctl/streamctl/internal/output"
@@ -44,7 +45,7 @@ restores them is printed.`,
 			}
 			var scope []reset.TopicScope
 			for _, t := range topics {
-				ts, err := parseTopicScope(t)
+				ts, err := admin.ParseTopicScope("--topic", t)
 				if err != nil {
 					return exitcode.WithCode(exitcode.Usage, err)
 				}

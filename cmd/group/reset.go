@@ -1,42 +1,25 @@
 package group
 
 import (
-	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/admin"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
-	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/reset"
 )
 
 // ResetOptions are the inputs of `group reset`.
 type ResetOptions struct {
-	Group      string
-	ToEarliest bool
-	ToLatest   bool
-	ToCurrent  bool
-	ToOffset   int64
-	ShiftBy    int64
-	ToDatetime string
-	ByDuration string
-	FromFile   string
-	ToGroup    string
-	AllTopics  bool
-	Topics     []string
-	Export     bool
-	UndoDir    string
+	reset.Request
+	Export  bool
+	UndoDir string
 	// DeleteInternal deletes a streams group's internal topics with the
 	// reset (kafka-streams-groups --delete-all-internal-topics).
 	DeleteInternal bool
 
 	exec     *cmdutil.Execute
-	set      func(string) bool
 	strategy reset.Strategy
 	scope    reset.Scope
 }
@@ -71,8 +54,8 @@ which --from-file reads back.`,
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Group = args[0]
-			opts.set = cmd.Flags().Changed
-			if err := opts.validate(time.Now()); err != nil {
+			var err error
+			if opts.strategy, opts.scope, err = opts.Plan(time.Now(), cmd.Flags().Changed); err != nil {
 				return err
 			}
 			return resetRun(cmd, f, opts)
@@ -95,75 +78,6 @@ which --from-file reads back.`,
 	fl.BoolVar(&opts.DeleteInternal, "delete-internal-topics", false, "streams groups, with --execute: also delete the group's changelog and repartition topics")
 	opts.exec = cmdutil.AddExecuteFlags(cmd, false)
 	return cmd
-}
-
-func (o *ResetOptions) validate(now time.Time) error {
-	var chosen []string
-	for _, name := range []string{"to-earliest", "to-latest", "to-current", "to-offset", "shift-by", "to-datetime", "by-duration", "from-file", "to-group"} {
-		if o.set(name) {
-			chosen = append(chosen, "--"+name)
-		}
-	}
-	if len(chosen) != 1 {
-		return exitcode.UsageError("choose exactly one strategy (--to-earliest, --to-latest, --to-current, --to-offset, --shift-by, --to-datetime, --by-duration, --from-file, --to-group); got %d", len(chosen))
-	}
-	st := reset.Strategy{}
-	switch {
-	case o.ToEarliest:
-		st.Kind = "earliest"
-	case o.ToLatest:
-		st.Kind = "latest"
-	case o.ToCurrent:
-		st.Kind = "current"
-	case o.set("to-offset"):
-		st.Kind, st.N = "offset", o.ToOffset
-	case o.set("shift-by"):
-		st.Kind, st.N = "shift", o.ShiftBy
-	case o.ToDatetime != "":
-		t, err := reset.ParseDatetime(o.ToDatetime, now)
-		if err != nil {
-			return exitcode.WithCode(exitcode.Usage, err)
-		}
-		st.Kind, st.Time = "datetime", t
-	case o.ByDuration != "":
-		d, err := position.ParseDuration(o.ByDuration)
-		if err != nil {
-			return exitcode.WithCode(exitcode.Usage, fmt.Errorf("--by-duration: %w", err))
-		}
-		st.Kind, st.Time = "datetime", now.Add(-d)
-	case o.FromFile != "":
-		file, err := os.Open(o.FromFile)
-		if err != nil {
-			return err
-		}
-		defer file.Close()
-		if st.File, err = reset.ReadPlan(file, o.Group); err != nil {
-			return fmt.Errorf("%s: %w", o.FromFile, err)
-		}
-		st.Kind = "file"
-	case o.ToGroup != "":
-		st.Kind, st.Group = "group", o.ToGroup
-	}
-	o.strategy = st
-	o.scope = reset.Scope{AllTopics: o.AllTopics}
-	for _, t := range o.Topics {
-		ts, err := parseTopicScope(t)
-		if err != nil {
-			return exitcode.WithCode(exitcode.Usage, err)
-		}
-		o.scope.Topics = append(o.scope.Topics, ts)
-	}
-	if st.Kind != "file" && st.Kind != "group" && !o.AllTopics && len(o.Topics) == 0 {
-		return exitcode.UsageError("choose the scope: --all-topics or --topic T[:P,...]")
-	}
-	if o.AllTopics && len(o.Topics) > 0 {
-		return exitcode.UsageError("--all-topics and --topic exclude each other")
-	}
-	return nil
-}
-
-func parseTopicScope(s string) (reset.TopicScope, error) {
-	return admin.ParseTopicScope("--topic", s)
 }
 
 func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error {
