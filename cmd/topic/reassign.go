@@ -1,6 +1,7 @@
 package topic
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -16,20 +17,8 @@ import (
 
 // ReassignOptions are the inputs of `topic reassign`.
 type ReassignOptions struct {
-	Topics            []string
-	BrokerIDs         []int32
-	ReplicationFactor int
-	File              string
-	Verify            bool
-	Cancel            bool
-	Wait              bool
-	Export            bool
-	// Throttle and LogDirsThrottle are --throttle and
-	// --replica-alter-log-dirs-throttle, in bytes per second (-1: none).
-	Throttle          int64
-	LogDirsThrottle   int64
-	PreserveThrottles bool
-	exec              *cmdutil.Execute
+	admin.ReassignRequest
+	exec *cmdutil.Execute
 }
 
 func newCmdReassign(f *cmdutil.Factory) *cobra.Command {
@@ -76,8 +65,8 @@ to move between their log dirs (none when the file names no log dir).`,
   streamctl topic reassign --reassignment-json-file plan.json --verify`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Topics = args
-			if err := opts.validate(cmd); err != nil {
+			opts.Topics, opts.Execute = args, opts.exec.Execute
+			if err := opts.Check(cmd.Flags().Changed); err != nil {
 				return err
 			}
 			return reassignRun(cmd, f, opts)
@@ -139,7 +128,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 				return err
 			}
 		}
-		if err := settleThrottle(ctx, f, client, plan, opts); err != nil {
+		if err := settleThrottle(ctx, f, client, plan, opts.PreserveThrottles); err != nil {
 			return err
 		}
 		if err := printReassign(f, plan); err != nil {
@@ -160,8 +149,10 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 		return printReassign(f, plan)
 	}
 	moves := len(plan.Moves()) + len(plan.DirMoves())
-	if opts.Throttle >= 0 || opts.LogDirsThrottle >= 0 {
-		plan.Throttle = planThrottle(f, plan, opts)
+	var notes []string
+	plan.Throttle, notes = opts.PlanThrottle(plan)
+	for _, n := range notes {
+		f.IO.Infof("%s", n)
 	}
 	if moves == 0 {
 		f.IO.Infof("Every partition is on its target replicas already: nothing to move.")
@@ -183,7 +174,7 @@ func reassignRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ReassignOptions) 
 			if err := waitForMoves(cmd, f, client, plan); err != nil {
 				return err
 			}
-			if err := settleThrottle(ctx, f, client, plan, opts); err != nil {
+			if err := settleThrottle(ctx, f, client, plan, opts.PreserveThrottles); err != nil {
 				return err
 			}
 			if err := printReassign(f, plan); err != nil {
@@ -222,6 +213,16 @@ func waitForMoves(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, 
 	}
 	if err == nil && bar != nil {
 		_ = bar.Finish()
+	}
+	return err
+}
+
+// settleThrottle settles the throttle of a plan whose moves are checked,
+// and says what became of it.
+func settleThrottle(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, plan *admin.ReassignPlan, preserve bool) error {
+	note, err := admin.SettleThrottle(ctx, client, plan, preserve)
+	if note != "" {
+		f.IO.Infof("%s", note)
 	}
 	return err
 }
