@@ -15,7 +15,6 @@ import (
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/pipeline"
-	"github.com/streamctl/streamctl/internal/position"
 	"github.com/streamctl/streamctl/internal/selection"
 )
 
@@ -44,13 +43,7 @@ run stopped, one run at a time.`,
 
 // SelectOptions are the record filters every dlq command shares.
 type SelectOptions struct {
-	From, To       string
-	Exceptions     []string
-	OriginalTopics []string
-	Key            string
-	Where          string
-	Offsets        string
-
+	dlq.SelectRequest
 	sel *selection.Selection
 }
 
@@ -66,27 +59,9 @@ func (o *SelectOptions) addFlags(cmd *cobra.Command) {
 }
 
 // validate parses the filters into o.sel.
-func (o *SelectOptions) validate(cmd *cobra.Command, now time.Time) error {
-	from, err := position.Parse(o.From, now)
-	if err != nil {
-		return exitcode.UsageError("invalid --from: %v", err)
-	}
-	to, err := position.Parse(o.To, now)
-	if err != nil {
-		return exitcode.UsageError("invalid --to: %v", err)
-	}
-	spec := selection.Spec{
-		Range:      position.Range{From: from, To: &to},
-		Exceptions: o.Exceptions, OriginalTopics: o.OriginalTopics,
-		Key: []byte(o.Key), KeySet: cmd.Flags().Changed("key"),
-		Where: o.Where,
-	}
-	if o.Offsets != "" {
-		if spec.Offsets, err = selection.ParseOffsets(o.Offsets); err != nil {
-			return exitcode.WithCode(exitcode.Usage, err)
-		}
-	}
-	o.sel, err = selection.New(spec) // --where compiles here, once
+func (o *SelectOptions) validate(cmd *cobra.Command, now time.Time) (err error) {
+	o.KeySet = cmd.Flags().Changed("key")
+	o.sel, err = o.Selection(now)
 	return err
 }
 

@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
@@ -85,14 +82,8 @@ func (o *DrainOptions) validate(cmd *cobra.Command) error {
 	if err := o.SelectOptions.validate(cmd, time.Now()); err != nil {
 		return err
 	}
-	if (o.ToFile == "") == (o.ToTopic == "") {
-		return exitcode.UsageError("choose one target: --to-file F or --to-topic T")
-	}
-	if o.Purge && o.sel.Filtered() {
-		return exitcode.UsageError("--purge cannot be combined with filters: deleting records removes a prefix of each partition, which would include the records the filters leave out")
-	}
-	if o.Rate < 0 {
-		return exitcode.UsageError("--rate must not be negative")
+	if err := dlq.CheckDrain(o.ToFile, o.ToTopic, o.Purge, o.sel, o.Rate); err != nil {
+		return err
 	}
 	o.fromSet = cmd.Flags().Changed("from")
 	return nil
@@ -125,7 +116,7 @@ func drainRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *Drain
 	if sum == nil {
 		return runErr // failed before reading
 	}
-	f.IO.Infof("%s: %d read, %d drained to %s, %d skipped by filters, %d failed; group %s.", topic, sum.Read, sum.Drained, sum.Target, sum.SkippedByFilter, sum.Failed, group)
+	f.IO.Infof("%s", sum.Line())
 	if opts.Purge && runErr == nil {
 		runErr = purge(ctx, f, client, topic, group, plan, sum)
 	} else if opts.Purge {
@@ -146,14 +137,6 @@ func purge(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, topic,
 		return err
 	}
 	sum.Purged = purged
-	var parts []string
-	for _, p := range sum.Purged {
-		parts = append(parts, strconv.Itoa(int(p.Partition))+" now starts at "+output.Int(p.LogStartOffset))
-	}
-	if len(parts) == 0 {
-		f.IO.Infof("Purged nothing: the group has no committed offsets on %s.", topic)
-		return nil
-	}
-	f.IO.Infof("Purged %s: partition %s.", topic, strings.Join(parts, ", "))
+	f.IO.Infof("%s", sum.PurgeLine())
 	return nil
 }

@@ -48,7 +48,7 @@ To put an archive back into a topic as it was, DLQ headers and all, use
 			if cmd.Flags().Changed("from") || cmd.Flags().Changed("to") {
 				return exitcode.UsageError("--from and --to are DLQ positions; a file has none (filter with --offsets, --key, --exception, --where)")
 			}
-			if err := opts.RedriveOptions.validate(); err != nil {
+			if err := opts.RedriveOptions.Check(); err != nil {
 				return err
 			}
 			return replayFileRun(cmd.Context(), f, args[0], opts)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/dlq"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
@@ -16,15 +15,7 @@ import (
 
 // RedriveOptions say how records are sent back: reprocess and replay-file
 // share them.
-type RedriveOptions struct {
-	ToTopic       string
-	SamePartition bool
-	KeepHeaders   bool
-	MaxAttempts   int
-	Timestamp     string
-	DryRun        bool
-	Rate          float64
-}
+type RedriveOptions struct{ dlq.RedriveRequest }
 
 func (o *RedriveOptions) addFlags(cmd *cobra.Command, f *cmdutil.Factory) {
 	fl := cmd.Flags()
@@ -37,23 +28,6 @@ func (o *RedriveOptions) addFlags(cmd *cobra.Command, f *cmdutil.Factory) {
 	fl.Float64Var(&o.Rate, "rate", 0, "at most this many records per second (0: as fast as possible)")
 	_ = cmd.RegisterFlagCompletionFunc("timestamp", cobra.FixedCompletions([]string{"keep", "now"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("to-topic", cmdutil.CompleteTopics(f))
-}
-
-func (o *RedriveOptions) validate() error {
-	if o.Timestamp != "keep" && o.Timestamp != "now" {
-		return exitcode.UsageError("--timestamp %q: use keep or now", o.Timestamp)
-	}
-	if o.MaxAttempts < 0 {
-		return exitcode.UsageError("--max-attempts must not be negative")
-	}
-	if o.Rate < 0 {
-		return exitcode.UsageError("--rate must not be negative")
-	}
-	return nil
-}
-
-func (o *RedriveOptions) route() dlq.RouteOptions {
-	return dlq.RouteOptions{To: o.ToTopic, SamePartition: o.SamePartition, KeepHeaders: o.KeepHeaders, MaxAttempts: o.MaxAttempts, TimestampNow: o.Timestamp == "now"}
 }
 
 // ReprocessOptions are the inputs of `dlq reprocess`.
@@ -104,7 +78,7 @@ of its partition. --dry-run shows each record's target and sends nothing.`,
 			if err := opts.SelectOptions.validate(cmd, time.Now()); err != nil {
 				return err
 			}
-			if err := opts.RedriveOptions.validate(); err != nil {
+			if err := opts.RedriveOptions.Check(); err != nil {
 				return err
 			}
 			opts.fromSet = cmd.Flags().Changed("from")
@@ -151,7 +125,7 @@ func reprocessRun(ctx context.Context, f *cmdutil.Factory, topic string, opts *R
 // committed in transactions (--exactly-once).
 func redrive(ctx context.Context, f *cmdutil.Factory, client *kafka.Client, src pipeline.Source, txn *kafka.Reader, total int64, sel *SelectOptions, opts *RedriveOptions, sum dlq.RedriveSummary) error {
 	d := dlq.Deps{Client: client, Progress: func(total int64, what string) dlq.Bar { return f.Progress(total, what) }}
-	done, runErr := dlq.Redrive(ctx, d, src, total, dlq.RedriveOptions{Route: opts.route(), Selection: sel.sel, DryRun: opts.DryRun, Rate: opts.Rate, Txn: txn}, sum)
+	done, runErr := dlq.Redrive(ctx, d, src, total, dlq.RedriveOptions{Route: opts.Route(), Selection: sel.sel, DryRun: opts.DryRun, Rate: opts.Rate, Txn: txn}, sum)
 	if done == nil {
 		return runErr // failed before reading
 	}
