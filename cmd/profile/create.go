@@ -4,33 +4,18 @@ import (
 	"bufio"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/config"
-	"github.com/streamctl/streamctl/internal/exitcode"
 )
 
 // CreateOptions are the inputs of `profile create`.
 type CreateOptions struct {
+	config.ProfileRequest
 	Name          string
-	Brokers       []string
-	Mechanism     string
-	Username      string
-	PasswordEnv   string
-	PasswordFile  string
 	PasswordStdin bool
-	OIDC          config.OAuthBearer // --oidc-* and --oauth-token-*: where OAUTHBEARER tokens come from
-	OIDCExt       []string
-	TLS           bool
-	CAFile        string
-	CertFile      string
-	KeyFile       string
-	Insecure      bool
-	Timeout       time.Duration
-	Properties    []string
 	Use           bool
 	Force         bool
 }
@@ -100,100 +85,38 @@ OAUTHBEARER.`,
 	return cmd
 }
 
-// fileFlags are the flags of create that name files, by profile key.
-var fileFlags = map[string]string{"tls.ca_file": "--ca-file", "tls.cert_file": "--cert-file", "tls.key_file": "--key-file"}
-
 func createRun(f *cmdutil.Factory, opts *CreateOptions) error {
-	brokers := config.SplitList(f.Settings.GetStringSlice(config.KeyBrokers))
-	if len(brokers) == 0 {
-		return exitcode.UsageError("--brokers host:port,... is required")
+	// The global --brokers and --registry-url flags name the new
+	// profile's brokers and registry.
+	opts.Brokers = config.SplitList(f.Settings.GetStringSlice(config.KeyBrokers))
+	opts.RegistryURL = f.RegistryURL
+	if opts.PasswordStdin {
+		opts.ReadPassword = func() (string, error) {
+			line, err := bufio.NewReader(f.IO.In).ReadString('\n')
+			if err != nil && line == "" {
+				return "", fmt.Errorf("reading the password from stdin: %w", err)
+			}
+			return strings.TrimRight(line, "\r\n"), nil
+		}
 	}
 	file, err := f.ConfigFile()
 	if err != nil {
 		return err
 	}
-	if _, exists := file.Profiles[opts.Name]; exists && !opts.Force {
-		return fmt.Errorf("profile %q already exists in %s (use --force to replace it, or `streamctl profile set`)", opts.Name, file.Path())
+	if err := file.CanAdd(opts.Name, opts.Force); err != nil {
+		return err
 	}
-	p := &config.Profile{Brokers: brokers, Timeout: config.Duration(opts.Timeout)}
-	oidc, err := opts.oauthBearer()
+	p, err := opts.Profile()
 	if err != nil {
 		return err
 	}
-	if oidc != nil && opts.Mechanism == "" {
-		opts.Mechanism = "OAUTHBEARER"
-	}
-	if opts.Mechanism != "" {
-		p.SASL = &config.SASL{Mechanism: strings.ToUpper(opts.Mechanism), Username: opts.Username,
-			PasswordEnv: opts.PasswordEnv, PasswordFile: opts.PasswordFile, OAuthBearer: oidc}
-		if opts.PasswordStdin {
-			line, err := bufio.NewReader(f.IO.In).ReadString('\n')
-			if err != nil && line == "" {
-				return fmt.Errorf("reading the password from stdin: %w", err)
-			}
-			p.SASL.Password = strings.TrimRight(line, "\r\n")
-		}
-	}
-	if opts.TLS || opts.CAFile != "" || opts.CertFile != "" || opts.Insecure {
-		p.TLS = &config.TLS{CAFile: opts.CAFile, CertFile: opts.CertFile, KeyFile: opts.KeyFile, InsecureSkipVerify: opts.Insecure}
-	}
-	if f.RegistryURL != "" {
-		p.SchemaRegistry = &config.SchemaRegistry{URL: f.RegistryURL}
-	}
-	props, err := config.ParseProperties(opts.Properties)
-	if err != nil {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
-	if len(props) > 0 {
-		p.Properties = props
-	}
-	if err := p.Validate(); err != nil {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
-	files := p.TLSFiles()
-	for _, key := range config.SortedKeys(files) {
-		if err := config.CheckFile(files[key]); err != nil {
-			return exitcode.UsageError("%s: %v", fileFlags[key], err)
-		}
-	}
-	if file.Profiles == nil {
-		file.Profiles = map[string]*config.Profile{}
-	}
-	file.Profiles[opts.Name] = p
-	if opts.Use || file.CurrentProfile == "" {
-		file.CurrentProfile = opts.Name
-	}
+	current := file.Add(opts.Name, p, opts.Use)
 	if err := file.Save(); err != nil {
 		return err
 	}
 	f.IO.Infof("Profile %q saved in %s.", opts.Name, file.Path())
-	if file.CurrentProfile == opts.Name {
+	if current {
 		f.IO.Infof("It is the current profile.")
 	}
 	return nil
-}
-
-// oauthBearer is the sasl.oauthbearer block the --oidc-* and
-// --oauth-token-* flags describe; nil when none is given.
-func (opts *CreateOptions) oauthBearer() (*config.OAuthBearer, error) {
-	o := opts.OIDC
-	token := o.TokenFile != "" || o.TokenEnv != ""
-	if !token && o.TokenEndpoint == "" && o.ClientID == "" && o.ClientSecretEnv == "" && o.ClientSecretFile == "" && o.Scope == "" && len(opts.OIDCExt) == 0 {
-		return nil, nil
-	}
-	o.Method = "oidc"
-	if token {
-		o.Method = "token" // with --oidc-* too, Validate says which flags do not go together
-	}
-	if len(opts.OIDCExt) > 0 {
-		o.Extensions = map[string]string{}
-		for _, kv := range opts.OIDCExt {
-			k, v, ok := strings.Cut(kv, "=")
-			if !ok || k == "" {
-				return nil, exitcode.UsageError("--oidc-extension %q: want key=value, e.g. --oidc-extension logicalCluster=lkc-1", kv)
-			}
-			o.Extensions[k] = v
-		}
-	}
-	return &o, nil
 }
