@@ -12,19 +12,9 @@ import (
 	"github.com/streamctl/streamctl/internal/output"
 )
 
-// LagOptions are the view options `group describe`, `group lag` and
-// `topic lag` share.
-type LagOptions struct {
-	Topics      []string
-	OnlyLagging bool
-	Sort        string
-	ResetPolicy string
-	NoTimeLag   bool
-	HeldAfter   time.Duration
-}
-
-// AddLagFlags registers the shared view flags.
-func AddLagFlags(cmd *cobra.Command, o *LagOptions) {
+// AddLagFlags registers the view flags `group describe` and `group lag`
+// share.
+func AddLagFlags(cmd *cobra.Command, o *group.View) {
 	cmd.Flags().StringSliceVarP(&o.Topics, "topic", "t", nil, "only these topics")
 	cmd.Flags().BoolVar(&o.OnlyLagging, "only-lagging", false, "only partitions with lag")
 	cmd.Flags().StringVar(&o.Sort, "sort", "partition", "row order: partition, lag or time-lag (largest first)")
@@ -33,25 +23,8 @@ func AddLagFlags(cmd *cobra.Command, o *LagOptions) {
 	cmd.Flags().DurationVar(&o.HeldAfter, "held-after", group.DefaultHeldAfter, "mark partitions held behind an open transaction for longer than this")
 }
 
-func (o *LagOptions) validate() error {
-	if !slices.Contains([]string{"partition", "lag", "time-lag"}, o.Sort) {
-		return exitcode.UsageError("--sort %q: use partition, lag or time-lag", o.Sort)
-	}
-	if o.ResetPolicy != "latest" && o.ResetPolicy != "earliest" {
-		return exitcode.UsageError("--reset-policy %q: use latest or earliest", o.ResetPolicy)
-	}
-	if o.HeldAfter <= 0 {
-		return exitcode.UsageError("--held-after must be above 0, e.g. 1m")
-	}
-	return nil
-}
-
-func (o *LagOptions) query() group.Options {
-	return group.Options{Topics: o.Topics, ResetPolicy: o.ResetPolicy, TimeLag: !o.NoTimeLag, Now: time.Now()}
-}
-
 func newCmdDescribe(f *cmdutil.Factory) *cobra.Command {
-	opts := &LagOptions{}
+	opts := &group.View{}
 	var all bool
 	cmd := &cobra.Command{
 		Use:   "describe GROUP...",
@@ -93,7 +66,7 @@ that are behind.`,
 		},
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.validate(); err != nil {
+			if err := opts.Check(); err != nil {
 				return err
 			}
 			client, err := f.Client()
@@ -107,10 +80,10 @@ that are behind.`,
 			}
 			lags := []group.Lag{}
 			if len(args) > 0 {
-				if lags, err = group.Describe(cmd.Context(), client, args, opts.query()); err != nil {
+				if lags, err = group.Describe(cmd.Context(), client, args, opts.Options(time.Now())); err != nil {
 					return err
 				}
-				opts.markHeld(cmd.Context(), f, client, lags)
+				markHeld(cmd.Context(), f, client, lags, opts.HeldAfter)
 			}
 			group.Shape(lags, opts.OnlyLagging, opts.Sort)
 			if all && opts.OnlyLagging {

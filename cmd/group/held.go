@@ -13,8 +13,8 @@ import (
 // on stderr what holds each and how to end it. The lag stands without it:
 // a cluster that cannot say (no DescribeProducers, no permission) gets a
 // warning.
-func (o *LagOptions) markHeld(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, lags []group.Lag) {
-	if err := group.MarkHeld(ctx, c, lags, o.HeldAfter, time.Now()); err != nil {
+func markHeld(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, lags []group.Lag, heldAfter time.Duration) {
+	if err := group.MarkHeld(ctx, c, lags, heldAfter, time.Now()); err != nil {
 		f.IO.Warnf("could not check for open transactions holding the group: %v", err)
 		return
 	}
@@ -24,6 +24,6 @@ func (o *LagOptions) markHeld(ctx context.Context, f *cmdutil.Factory, c *kafka.
 }
 
 // markHeldQuietly marks without saying so: --watch's JSON lines carry it.
-func (o *LagOptions) markHeldQuietly(ctx context.Context, c *kafka.Client, lags []group.Lag) {
-	_ = group.MarkHeld(ctx, c, lags, o.HeldAfter, time.Now())
+func markHeldQuietly(ctx context.Context, c *kafka.Client, lags []group.Lag, heldAfter time.Duration) {
+	_ = group.MarkHeld(ctx, c, lags, heldAfter, time.Now())
 }

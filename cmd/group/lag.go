@@ -13,22 +13,8 @@ import (
 	"github.com/streamctl/streamctl/internal/output"
 )
 
-// LagCmdOptions are the inputs of `group lag`.
-type LagCmdOptions struct {
-	LagOptions
-	Group        string
-	All          bool
-	FailAbove    int64
-	failAboveSet bool
-	FailTime     time.Duration
-	Wait         time.Duration
-	Watch        bool
-	Interval     time.Duration
-	Window       int
-}
-
 func newCmdLag(f *cmdutil.Factory) *cobra.Command {
-	opts := &LagCmdOptions{}
+	opts := &group.LagRequest{}
 	cmd := &cobra.Command{
 		Use:   "lag (GROUP | --all)",
 		Short: "Show a group's lag, gate CI on it, or watch it live",
@@ -68,27 +54,21 @@ per sample instead, for logs and graphs.`,
 			if len(args) > 0 {
 				opts.Group = args[0]
 			}
-			opts.failAboveSet = cmd.Flags().Changed("fail-above")
-			if err := opts.validate(); err != nil {
+			opts.FailAboveSet = cmd.Flags().Changed("fail-above")
+			if err := opts.Check(); err != nil {
 				return err
-			}
-			if opts.Interval <= 0 {
-				return exitcode.UsageError("--interval must be positive")
 			}
 			client, err := f.Client()
 			if err != nil {
 				return err
 			}
 			if opts.Watch {
-				if opts.All {
-					return exitcode.UsageError("--watch follows one GROUP; for every group's lag over time use --all -o json in a loop")
-				}
 				return watchRun(cmd.Context(), f, client, opts)
 			}
 			return lagRun(cmd.Context(), f, client, opts)
 		},
 	}
-	AddLagFlags(cmd, &opts.LagOptions)
+	AddLagFlags(cmd, &opts.View)
 	cmd.Flags().BoolVar(&opts.All, "all", false, "every group of the cluster, one line each (gates apply to each)")
 	cmd.Flags().Int64Var(&opts.FailAbove, "fail-above", 0, "exit 3 when the total lag is above this many records")
 	cmd.Flags().DurationVar(&opts.FailTime, "fail-above-time", 0, "exit 3 when the lag in time is above this, e.g. 5m")
@@ -99,63 +79,42 @@ per sample instead, for logs and graphs.`,
 	return cmd
 }
 
-func (o *LagCmdOptions) gate() group.Gate {
-	g := group.Gate{MaxTime: o.FailTime}
-	if o.failAboveSet {
-		g.MaxLag = &o.FailAbove
-	}
-	return g
-}
-
-func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagCmdOptions) error {
-	gate := opts.gate()
-	if opts.Wait > 0 && !gate.Active() {
-		return exitcode.UsageError("--wait needs a gate: --fail-above or --fail-above-time")
-	}
-	deadline := time.Now().Add(opts.Wait)
-	for {
+func lagRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *group.LagRequest) error {
+	lags, verdict, err := opts.WaitForGate(ctx, func(ctx context.Context) ([]group.Lag, error) {
 		ids := []string{opts.Group}
 		if opts.All {
 			var err error
 			if ids, err = group.IDs(ctx, c); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		lags := []group.Lag{}
-		if len(ids) > 0 {
-			var err error
-			if lags, err = group.Describe(ctx, c, ids, opts.query()); err != nil {
-				return err
-			}
-			opts.markHeld(ctx, f, c, lags)
+		if len(ids) == 0 {
+			return []group.Lag{}, nil
 		}
-		gateErr := gate.CheckAll(lags)
-		if gateErr == nil || opts.Wait <= 0 || time.Now().After(deadline) {
-			group.Shape(lags, opts.OnlyLagging, opts.Sort)
-			if err := printLags(f, opts, lags); err != nil {
-				return err
-			}
-			if gateErr == nil && gate.Active() {
-				if opts.All {
-					f.IO.Infof("gate passed: %s, none above it", output.Count(int64(len(lags)), "group"))
-				} else {
-					f.IO.Infof("gate passed: group %q lags %s", opts.Group, output.Count(lags[0].TotalLag, "record"))
-				}
-			}
-			return gateErr
+		lags, err := group.Describe(ctx, c, ids, opts.Options(time.Now()))
+		if err == nil {
+			markHeld(ctx, f, c, lags, opts.HeldAfter)
 		}
-		f.IO.Infof("waiting: %v", gateErr)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(opts.Interval):
+		return lags, err
+	}, func(err error) { f.IO.Infof("waiting: %v", err) })
+	if err != nil {
+		return err
+	}
+	group.Shape(lags, opts.OnlyLagging, opts.Sort)
+	if err := printLags(f, opts, lags); err != nil {
+		return err
+	}
+	if verdict == nil {
+		if line := opts.Passed(lags); line != "" {
+			f.IO.Infof("%s", line)
 		}
 	}
+	return verdict
 }
 
 // printLags shows one group's lag, or with --all a line per group (-o
 // json: the list).
-func printLags(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag) error {
+func printLags(f *cmdutil.Factory, opts *group.LagRequest, lags []group.Lag) error {
 	if !opts.All {
 		return output.Print(f.IO, f.Output(), lags[0], func(wide bool) []*output.Grid {
 			return append([]*output.Grid{group.SummaryGrid(lags[0], wide), group.PartitionGrid(lags[0], false, wide)}, group.HeldGrid(lags[0])...)

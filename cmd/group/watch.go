@@ -17,21 +17,20 @@ import (
 
 // watchRun is group lag --watch: a redrawn frame per sample on a terminal,
 // a JSON line per sample otherwise.
-func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *LagCmdOptions) error {
+func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *group.LagRequest) error {
 	watch := &group.Watch{Window: opts.Window}
 	enc := json.NewEncoder(f.IO.Out)
 	for {
 		now := time.Now()
-		q := opts.query()
-		q.Now = now
+		q := opts.Options(now)
 		lags, err := group.Describe(ctx, c, []string{opts.Group}, q)
 		if ctx.Err() != nil {
 			return ctx.Err() // Ctrl-C: exit 130, as documented
 		}
 		if err == nil && f.IO.OutTTY {
-			opts.markHeld(ctx, f, c, lags)
+			markHeld(ctx, f, c, lags, opts.HeldAfter)
 		} else if err == nil {
-			opts.markHeldQuietly(ctx, c, lags)
+			markHeldQuietly(ctx, c, lags, opts.HeldAfter)
 		}
 		var st group.Status
 		if err != nil {
@@ -63,7 +62,7 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *La
 
 // drawWatch redraws the terminal: a header with status and rates, the lag
 // trend as a chart, and the per-partition table.
-func drawWatch(f *cmdutil.Factory, opts *LagCmdOptions, lags []group.Lag, history []group.Sample, st group.Status, err error) {
+func drawWatch(f *cmdutil.Factory, opts *group.LagRequest, lags []group.Lag, history []group.Sample, st group.Status, err error) {
 	var b strings.Builder
 	b.WriteString("\x1b[H\x1b[2J") // home and clear: a fresh frame per sample
 	fmt.Fprintf(&b, "group %s   every %s   %s   (Ctrl-C to stop)\n\n", opts.Group, opts.Interval, time.Now().Format(time.TimeOnly))
