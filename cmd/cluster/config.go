@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -88,20 +87,15 @@ cluster-wide defaults that are set (Kafka keeps no other).`,
 			if err != nil {
 				return err
 			}
-			out := []kafka.ConfigEntry{}
-			for _, e := range entries {
+			out, missing := admin.SelectConfigs(entries, args, func(e kafka.ConfigEntry) bool {
 				dyn := e.Source == "DYNAMIC_BROKER_CONFIG" || e.Source == "DYNAMIC_DEFAULT_BROKER_CONFIG"
-				if (len(args) == 0 || slices.Contains(args, e.Name)) && (!nonDefault || !e.IsDefault()) && (!dynamic || dyn) {
-					out = append(out, e)
-				}
-			}
-			for _, k := range args {
-				if !slices.ContainsFunc(out, func(e kafka.ConfigEntry) bool { return e.Name == k }) {
-					if broker == kafka.ClusterDefault {
-						f.IO.Warnf("the cluster default has no value for %q (brokers use their own)", k)
-					} else {
-						f.IO.Warnf("broker %d has no config %q", broker, k)
-					}
+				return (!nonDefault || !e.IsDefault()) && (!dynamic || dyn)
+			})
+			for _, k := range missing {
+				if broker == kafka.ClusterDefault {
+					f.IO.Warnf("the cluster default has no value for %q (brokers use their own)", k)
+				} else {
+					f.IO.Warnf("broker %d has no config %q", broker, k)
 				}
 			}
 			return output.Print(f.IO, f.Output(), out, func(wide bool) []*output.Grid {
@@ -136,13 +130,9 @@ func newCmdConfigSet(f *cmdutil.Factory) *cobra.Command {
   streamctl cluster config set --broker 1 log.cleaner.threads=2 --execute`,
 		Args: cmdutil.MinimumArgs(1, "KEY=VALUE..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set := map[string]string{}
-			for _, kv := range args {
-				k, v, ok := strings.Cut(kv, "=")
-				if !ok || k == "" {
-					return exitcode.UsageError("config %q: want key=value, e.g. log.retention.ms=604800000", kv)
-				}
-				set[k] = v
+			set, err := admin.ParseConfigs(args, "log.retention.ms=604800000")
+			if err != nil {
+				return err
 			}
 			return configAlterRun(cmd, f, &b, exec, set, nil)
 		},

@@ -2,13 +2,11 @@ package cmdutil
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/internal/admin"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 )
@@ -60,7 +58,7 @@ func NewConfigCmd(f *Factory, r ConfigResource) *cobra.Command {
 		Args:              MinimumArgs(2, r.Arg, "KEY=VALUE..."),
 		ValidArgsFunction: r.Complete,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := ParseConfigs(args[1:])
+			set, err := admin.ParseConfigs(args[1:], "retention.ms=86400000")
 			if err != nil {
 				return err
 			}
@@ -83,19 +81,6 @@ func NewConfigCmd(f *Factory, r ConfigResource) *cobra.Command {
 	return cmd
 }
 
-// ParseConfigs reads key=value pairs.
-func ParseConfigs(pairs []string) (map[string]string, error) {
-	m := map[string]string{}
-	for _, kv := range pairs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, exitcode.UsageError("config %q: want key=value, e.g. retention.ms=86400000", kv)
-		}
-		m[k] = v
-	}
-	return m, nil
-}
-
 func configGet(ctx context.Context, f *Factory, r ConfigResource, name string, keys []string, nonDefault bool) error {
 	client, err := f.Client()
 	if err != nil {
@@ -105,16 +90,9 @@ func configGet(ctx context.Context, f *Factory, r ConfigResource, name string, k
 	if err != nil {
 		return err
 	}
-	out := []kafka.ConfigEntry{}
-	for _, e := range entries {
-		if (len(keys) == 0 || slices.Contains(keys, e.Name)) && (!nonDefault || !e.IsDefault()) {
-			out = append(out, e)
-		}
-	}
-	for _, k := range keys {
-		if !slices.ContainsFunc(out, func(e kafka.ConfigEntry) bool { return e.Name == k }) {
-			f.IO.Warnf("%s %q has no config %q", r.Noun, name, k)
-		}
+	out, missing := admin.SelectConfigs(entries, keys, func(e kafka.ConfigEntry) bool { return !nonDefault || !e.IsDefault() })
+	for _, k := range missing {
+		f.IO.Warnf("%s %q has no config %q", r.Noun, name, k)
 	}
 	return output.Print(f.IO, f.Output(), out, func(wide bool) []*output.Grid {
 		return []*output.Grid{admin.ConfigGrid(out, wide)}

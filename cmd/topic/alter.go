@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
 )
@@ -16,15 +17,6 @@ type AlterOptions struct {
 	Topic      string
 	Partitions int
 	exec       *cmdutil.Execute
-}
-
-// AlterPlan is what `topic alter -o json` prints: the partition counts
-// before and after, and whether the partitions were added.
-type AlterPlan struct {
-	Topic              string `json:"topic" yaml:"topic"`
-	PreviousPartitions int    `json:"previous_partitions" yaml:"previous_partitions"`
-	Partitions         int    `json:"partitions" yaml:"partitions"`
-	Executed           bool   `json:"executed" yaml:"executed"`
 }
 
 // NewCmdAlter returns `streamctl topic alter`.
@@ -67,22 +59,11 @@ func alterRun(cmd *cobra.Command, opts *AlterOptions) error {
 	if err != nil {
 		return err
 	}
-	plan := AlterPlan{Topic: opts.Topic, PreviousPartitions: topics[0].Partitions, Partitions: opts.Partitions}
-	grid := func() *output.Grid {
-		g := output.NewGrid("TOPIC", "PARTITIONS", "RESULT")
-		msg := "unchanged"
-		switch {
-		case plan.Executed:
-			msg = "partitions added"
-		case plan.Partitions > plan.PreviousPartitions:
-			msg = fmt.Sprintf("valid; would add %s", output.Count(int64(plan.Partitions-plan.PreviousPartitions), "partition"))
-		}
-		g.Row(plan.Topic, output.Int(int64(plan.PreviousPartitions))+" -> "+output.Int(int64(plan.Partitions)), msg)
-		return g
+	plan := admin.AlterPlan{Topic: opts.Topic, PreviousPartitions: topics[0].Partitions, Partitions: opts.Partitions}
+	if err := plan.Check(); err != nil {
+		return err
 	}
 	switch {
-	case opts.Partitions < plan.PreviousPartitions:
-		return exitcode.UsageError("topic %q has %d partitions; Kafka cannot reduce that to %d", opts.Topic, plan.PreviousPartitions, opts.Partitions)
 	case opts.Partitions == plan.PreviousPartitions:
 		opts.f.IO.Infof("Nothing to change: topic %q has %d partitions.", opts.Topic, plan.Partitions)
 	default:
@@ -93,7 +74,7 @@ func alterRun(cmd *cobra.Command, opts *AlterOptions) error {
 			return err
 		}
 		ok, err := opts.exec.Proceed(opts.f, fmt.Sprintf("Add %d partitions to topic %q on cluster %q (this cannot be undone)?",
-			plan.Partitions-plan.PreviousPartitions, opts.Topic, client.Cluster().Name()), grid())
+			plan.Partitions-plan.PreviousPartitions, opts.Topic, client.Cluster().Name()), plan.Grid())
 		if err != nil {
 			return err
 		}
@@ -104,5 +85,5 @@ func alterRun(cmd *cobra.Command, opts *AlterOptions) error {
 			plan.Executed = true
 		}
 	}
-	return output.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{grid()} })
+	return output.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{plan.Grid()} })
 }

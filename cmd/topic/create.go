@@ -7,7 +7,6 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/admin"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 )
@@ -21,17 +20,6 @@ type CreateOptions struct {
 	Configs           []string
 	IfNotExists       bool
 	DryRun            bool
-}
-
-// CreateResult is what `topic create -o json` prints.
-type CreateResult struct {
-	Topic             string            `json:"topic" yaml:"topic"`
-	Partitions        int               `json:"partitions" yaml:"partitions"`                 // -1: the broker's default
-	ReplicationFactor int               `json:"replication_factor" yaml:"replication_factor"` // -1: the broker's default
-	Configs           map[string]string `json:"configs" yaml:"configs"`
-	Created           bool              `json:"created" yaml:"created"`
-	AlreadyExisted    bool              `json:"already_existed" yaml:"already_existed"`
-	DryRun            bool              `json:"dry_run" yaml:"dry_run"`
 }
 
 // NewCmdCreate returns `streamctl topic create`.
@@ -58,18 +46,7 @@ func NewCmdCreate(f *cmdutil.Factory) *cobra.Command {
 }
 
 func createRun(cmd *cobra.Command, opts *CreateOptions) error {
-	if err := admin.CheckTopicName(opts.Topic); err != nil {
-		return err
-	}
-	for _, n := range []struct {
-		flag, broker string
-		v            int
-	}{{"partitions", "num.partitions", opts.Partitions}, {"replication-factor", "default.replication.factor", opts.ReplicationFactor}} {
-		if n.v == 0 || n.v < -1 {
-			return exitcode.UsageError("--%s %d: want 1 or more, or -1 for the broker's %s", n.flag, n.v, n.broker)
-		}
-	}
-	configs, err := cmdutil.ParseConfigs(opts.Configs)
+	spec, err := admin.TopicSpec(opts.Topic, opts.Partitions, opts.ReplicationFactor, opts.Configs)
 	if err != nil {
 		return err
 	}
@@ -77,10 +54,8 @@ func createRun(cmd *cobra.Command, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	res := CreateResult{Topic: opts.Topic, Partitions: opts.Partitions, ReplicationFactor: opts.ReplicationFactor, Configs: configs, DryRun: opts.DryRun}
-	err = client.CreateTopic(cmd.Context(), kafka.TopicSpec{
-		Name: opts.Topic, Partitions: opts.Partitions, ReplicationFactor: opts.ReplicationFactor, Configs: configs,
-	}, opts.DryRun)
+	res := admin.CreateResult{Topic: opts.Topic, Partitions: opts.Partitions, ReplicationFactor: opts.ReplicationFactor, Configs: spec.Configs, DryRun: opts.DryRun}
+	err = client.CreateTopic(cmd.Context(), spec, opts.DryRun)
 	var exists *kafka.ErrTopicExists
 	switch {
 	case errors.As(err, &exists) && opts.IfNotExists:
@@ -98,23 +73,5 @@ func createRun(cmd *cobra.Command, opts *CreateOptions) error {
 	default:
 		res.Created = !opts.DryRun
 	}
-	return output.Print(opts.f.IO, opts.f.Output(), res, func(bool) []*output.Grid {
-		g := output.NewGrid("TOPIC", "RESULT")
-		g.Row(res.Topic, res.message())
-		return []*output.Grid{g}
-	})
-}
-
-func (r CreateResult) message() string {
-	switch {
-	case r.AlreadyExisted:
-		return "already exists, left as it is"
-	case r.DryRun:
-		return "valid, not created (dry run)"
-	}
-	msg := "created"
-	if r.Partitions > 0 {
-		msg += " with " + output.Count(int64(r.Partitions), "partition")
-	}
-	return msg
+	return output.Print(opts.f.IO, opts.f.Output(), res, func(bool) []*output.Grid { return []*output.Grid{res.Grid()} })
 }
