@@ -1,9 +1,6 @@
 package clientmetrics
 
 import (
-	"strings"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
@@ -12,16 +9,13 @@ import (
 )
 
 // specFlags are --metrics, --interval and --match.
-type specFlags struct {
-	metrics, match []string
-	interval       time.Duration
-}
+type specFlags struct{ clientmetrics.SpecRequest }
 
 func (s *specFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringArrayVar(&s.metrics, "metrics", nil, "metric name prefixes, repeatable or comma-separated (* for every metric; '' for none)")
-	fl.DurationVar(&s.interval, "interval", 0, "how often matching clients push, e.g. 1m (Kafka's default 5m; 0 resets to it)")
-	fl.StringArrayVar(&s.match, "match", nil, "SELECTOR=REGEX the clients must match, repeatable or comma-separated ('' matches every client)")
+	fl.StringArrayVar(&s.Metrics, "metrics", nil, "metric name prefixes, repeatable or comma-separated (* for every metric; '' for none)")
+	fl.DurationVar(&s.Interval, "interval", 0, "how often matching clients push, e.g. 1m (Kafka's default 5m; 0 resets to it)")
+	fl.StringArrayVar(&s.Match, "match", nil, "SELECTOR=REGEX the clients must match, repeatable or comma-separated ('' matches every client)")
 	_ = cmd.RegisterFlagCompletionFunc("match", cobra.FixedCompletions(withEquals(clientmetrics.Selectors), cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace))
 }
 
@@ -33,38 +27,11 @@ func withEquals(names []string) []string {
 	return out
 }
 
+// spec says what the flags given change.
 func (s *specFlags) spec(cmd *cobra.Command) (clientmetrics.Spec, error) {
-	var spec clientmetrics.Spec
-	if cmd.Flags().Changed("metrics") {
-		m := splitLists(s.metrics)
-		spec.Metrics = &m
-	}
-	if cmd.Flags().Changed("interval") {
-		if s.interval < 0 {
-			return spec, exitcode.UsageError("--interval must not be negative")
-		}
-		spec.Interval = &s.interval
-	}
-	if cmd.Flags().Changed("match") {
-		m, err := clientmetrics.ParseMatch(splitLists(s.match))
-		if err != nil {
-			return spec, usage(err)
-		}
-		spec.Match = &m
-	}
-	return spec, nil
-}
-
-func splitLists(vals []string) []string {
-	out := []string{}
-	for _, v := range vals {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
+	s.MetricsSet, s.IntervalSet, s.MatchSet = cmd.Flags().Changed("metrics"), cmd.Flags().Changed("interval"), cmd.Flags().Changed("match")
+	spec, err := s.Spec()
+	return spec, usage(err)
 }
 
 func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
