@@ -4,18 +4,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/scram"
-)
-
-// Kafka's bounds for SCRAM iterations (ScramMechanism); 4096 is what
-// kafka-configs uses when none is given.
-const (
-	minIterations     = 4096
-	maxIterations     = 16384
-	defaultIterations = 4096
 )
 
 func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
@@ -42,15 +33,9 @@ Without --execute it only shows what it would do (and asks for no password).`,
 		ValidArgsFunction: completeUsers(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			user := args[0]
-			if err := scram.CheckUser(user); err != nil {
-				return err
-			}
-			ms, err := scram.Mechanisms(mechs)
+			ms, err := scram.CheckCreate(user, mechs, iterations)
 			if err != nil {
 				return err
-			}
-			if iterations < minIterations || iterations > maxIterations {
-				return exitcode.UsageError("--iterations %d: Kafka takes %d to %d", iterations, minIterations, maxIterations)
 			}
 			if err := pw.Check(); err != nil {
 				return err
@@ -63,11 +48,7 @@ Without --execute it only shows what it would do (and asks for no password).`,
 			if err != nil {
 				return err
 			}
-			plan := scram.Plan{User: user}
-			for _, m := range ms {
-				_, exists := have[m]
-				plan.Credentials = append(plan.Credentials, scram.Credential{Mechanism: m, Iterations: iterations, Exists: exists})
-			}
+			plan := scram.PlanCreate(user, ms, iterations, have)
 			ok, err := exec.Proceed(f, "")
 			if err != nil {
 				return err
@@ -77,10 +58,7 @@ Without --execute it only shows what it would do (and asks for no password).`,
 				if err != nil {
 					return err
 				}
-				var changes []kafka.ScramChange
-				for _, c := range plan.Credentials {
-					changes = append(changes, kafka.ScramChange{User: user, Mechanism: c.Mechanism, Iterations: iterations, Password: password})
-				}
+				changes := plan.Upserts(password)
 				err = client.AlterScramCredentials(cmd.Context(), changes)
 				clear(password)
 				if err != nil {
@@ -90,22 +68,12 @@ Without --execute it only shows what it would do (and asks for no password).`,
 				f.IO.Infof("User %q: %s set.", user, output.Count(int64(len(changes)), "credential"))
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-				return []*output.Grid{plan.Grid(func(c scram.Credential) string {
-					switch {
-					case plan.Executed && c.Exists:
-						return "password changed"
-					case plan.Executed:
-						return "created"
-					case c.Exists:
-						return "would change the password"
-					}
-					return "would create"
-				})}
+				return []*output.Grid{plan.Grid(plan.CreateAction)}
 			})
 		},
 	}
 	cmd.Flags().StringSliceVar(&mechs, "mechanism", nil, "SCRAM-SHA-256 or SCRAM-SHA-512 (default: both); repeatable")
-	cmd.Flags().IntVar(&iterations, "iterations", defaultIterations, "SCRAM iterations (4096 to 16384)")
+	cmd.Flags().IntVar(&iterations, "iterations", scram.DefaultIterations, "SCRAM iterations (4096 to 16384)")
 	_ = cmd.RegisterFlagCompletionFunc("mechanism", cobra.FixedCompletions(kafka.ScramMechanisms, cobra.ShellCompDirectiveNoFileComp))
 	pw = cmdutil.AddPasswordFlags(cmd, "password")
 	exec = cmdutil.AddExecuteFlags(cmd, false)

@@ -2,7 +2,6 @@ package user
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -47,30 +46,16 @@ in scripts).`,
 			if err != nil {
 				return err
 			}
-			plan := scram.Plan{User: user, Credentials: []scram.Credential{}}
-			for _, c := range creds {
-				if len(ms) == 0 || slices.Contains(ms, c.Mechanism) {
-					plan.Credentials = append(plan.Credentials, scram.Credential{Mechanism: c.Mechanism, Iterations: c.Iterations, Exists: true})
-				}
+			plan, err := scram.PlanDelete(user, ms, creds, client.Cluster().Name())
+			if err != nil {
+				return err
 			}
-			if len(plan.Credentials) == 0 {
-				return fmt.Errorf("user %q has no %s credential on cluster %q (it has %s)", user, ms[0], client.Cluster().Name(), mechanismsOf(creds))
-			}
-			action := func(scram.Credential) string {
-				if plan.Executed {
-					return "deleted"
-				}
-				return "would delete"
-			}
-			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of user %q on cluster %q?", output.Count(int64(len(plan.Credentials)), "SCRAM credential"), user, client.Cluster().Name()), plan.Grid(action))
+			ok, err := exec.Proceed(f, fmt.Sprintf("Delete %s of user %q on cluster %q?", output.Count(int64(len(plan.Credentials)), "SCRAM credential"), user, client.Cluster().Name()), plan.Grid(plan.DeleteAction))
 			if err != nil {
 				return err
 			}
 			if ok {
-				var changes []kafka.ScramChange
-				for _, c := range plan.Credentials {
-					changes = append(changes, kafka.ScramChange{User: user, Mechanism: c.Mechanism})
-				}
+				changes := plan.Deletions()
 				if err := client.AlterScramCredentials(cmd.Context(), changes); err != nil {
 					return err
 				}
@@ -78,7 +63,7 @@ in scripts).`,
 				f.IO.Infof("User %q: %s deleted.", user, output.Count(int64(len(changes)), "credential"))
 			}
 			return output.Print(f.IO, f.Output(), plan, func(bool) []*output.Grid {
-				return []*output.Grid{plan.Grid(action)}
+				return []*output.Grid{plan.Grid(plan.DeleteAction)}
 			})
 		},
 	}
@@ -86,15 +71,4 @@ in scripts).`,
 	_ = cmd.RegisterFlagCompletionFunc("mechanism", cobra.FixedCompletions(kafka.ScramMechanisms, cobra.ShellCompDirectiveNoFileComp))
 	exec = cmdutil.AddExecuteFlags(cmd, true)
 	return cmd
-}
-
-func mechanismsOf(creds []kafka.ScramCredential) string {
-	s := ""
-	for i, c := range creds {
-		if i > 0 {
-			s += ", "
-		}
-		s += c.Mechanism
-	}
-	return s
 }

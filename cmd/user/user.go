@@ -6,13 +6,13 @@ package user
 import (
 	"context"
 	"slices"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/scram"
 )
 
 // NewCmd returns `streamctl user`.
@@ -51,12 +51,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			return output.Print(f.IO, f.Output(), creds, func(bool) []*output.Grid {
-				g := output.NewGrid("USER", "MECHANISM", "ITERATIONS")
-				g.Empty = "No SCRAM users."
-				for _, c := range creds {
-					g.Row(c.User, c.Mechanism, strconv.Itoa(c.Iterations))
-				}
-				return []*output.Grid{g}
+				return []*output.Grid{scram.ListGrid(creds)}
 			})
 		},
 	}
