@@ -2,12 +2,11 @@ package topic
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/output"
 )
 
@@ -16,20 +15,6 @@ type DeleteOptions struct {
 	f      *cmdutil.Factory
 	Topics []string
 	exec   *cmdutil.Execute
-}
-
-// DeletePlan is what `topic delete -o json` prints: the topics to delete
-// (or deleted, when Executed) and what goes with them.
-type DeletePlan struct {
-	Topics   []DeletedTopic `json:"topics" yaml:"topics"`
-	Executed bool           `json:"executed" yaml:"executed"`
-}
-
-// DeletedTopic is one topic of a delete plan.
-type DeletedTopic struct {
-	Topic      string `json:"topic" yaml:"topic"`
-	Partitions int    `json:"partitions" yaml:"partitions"`
-	Records    int64  `json:"records" yaml:"records"`
 }
 
 // NewCmdDelete returns `streamctl topic delete`.
@@ -48,10 +33,8 @@ deleted.`,
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Topics = args
-			for _, t := range args {
-				if strings.HasPrefix(t, "__") {
-					return exitcode.UsageError("refusing to delete internal topic %q", t)
-				}
+			if err := admin.CheckDeletable(args); err != nil {
+				return err
 			}
 			return deleteRun(cmd, opts)
 		},
@@ -71,27 +54,11 @@ func deleteRun(cmd *cobra.Command, opts *DeleteOptions) error {
 	if err != nil {
 		return err
 	}
-	plan := DeletePlan{Topics: []DeletedTopic{}}
-	var parts []string
-	for _, t := range topics {
-		if t.Internal {
-			return exitcode.UsageError("refusing to delete internal topic %q", t.Name)
-		}
-		plan.Topics = append(plan.Topics, DeletedTopic{Topic: t.Name, Partitions: t.Partitions, Records: t.Records})
-		parts = append(parts, fmt.Sprintf("%q (%s records)", t.Name, output.Int(t.Records)))
+	plan, err := admin.PlanDelete(topics)
+	if err != nil {
+		return err
 	}
-	grid := func() *output.Grid {
-		g := output.NewGrid("TOPIC", "PARTITIONS", "RECORDS", "RESULT")
-		for _, t := range plan.Topics {
-			result := "would delete"
-			if plan.Executed {
-				result = "deleted"
-			}
-			g.Row(t.Topic, output.Int(int64(t.Partitions)), output.Int(t.Records), result)
-		}
-		return g
-	}
-	ok, err := opts.exec.Proceed(opts.f, fmt.Sprintf("Delete %s on cluster %q?", strings.Join(parts, ", "), client.Cluster().Name()), grid())
+	ok, err := opts.exec.Proceed(opts.f, fmt.Sprintf("Delete %s on cluster %q?", plan.What(), client.Cluster().Name()), plan.Grid())
 	if err != nil {
 		return err
 	}
@@ -101,5 +68,5 @@ func deleteRun(cmd *cobra.Command, opts *DeleteOptions) error {
 		}
 		plan.Executed = true
 	}
-	return output.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{grid()} })
+	return output.Print(opts.f.IO, opts.f.Output(), plan, func(bool) []*output.Grid { return []*output.Grid{plan.Grid()} })
 }

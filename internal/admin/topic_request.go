@@ -126,3 +126,62 @@ func SelectConfigs(entries []kafka.ConfigEntry, keys []string, keep func(kafka.C
 	}
 	return out, missing
 }
+
+// CheckDeletable refuses to delete Kafka's internal topics (named __...).
+func CheckDeletable(topics []string) error {
+	for _, t := range topics {
+		if strings.HasPrefix(t, "__") {
+			return exitcode.UsageError("refusing to delete internal topic %q", t)
+		}
+	}
+	return nil
+}
+
+// DeletePlan is what `topic delete -o json` prints: the topics to delete
+// (or deleted, when Executed) and what goes with them.
+type DeletePlan struct {
+	Topics   []DeletedTopic `json:"topics" yaml:"topics"`
+	Executed bool           `json:"executed" yaml:"executed"`
+}
+
+// DeletedTopic is one topic of a delete plan.
+type DeletedTopic struct {
+	Topic      string `json:"topic" yaml:"topic"`
+	Partitions int    `json:"partitions" yaml:"partitions"`
+	Records    int64  `json:"records" yaml:"records"`
+}
+
+// PlanDelete is the plan of deleting the described topics; an internal
+// one is refused, whatever its name.
+func PlanDelete(topics []kafka.TopicDescription) (*DeletePlan, error) {
+	plan := &DeletePlan{Topics: []DeletedTopic{}}
+	for _, t := range topics {
+		if t.Internal {
+			return nil, exitcode.UsageError("refusing to delete internal topic %q", t.Name)
+		}
+		plan.Topics = append(plan.Topics, DeletedTopic{Topic: t.Name, Partitions: t.Partitions, Records: t.Records})
+	}
+	return plan, nil
+}
+
+// What names the topics and their records, for the question.
+func (p *DeletePlan) What() string {
+	parts := make([]string, len(p.Topics))
+	for i, t := range p.Topics {
+		parts[i] = fmt.Sprintf("%q (%s records)", t.Topic, output.Int(t.Records))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Grid is the plan as a table.
+func (p *DeletePlan) Grid() *output.Grid {
+	g := output.NewGrid("TOPIC", "PARTITIONS", "RECORDS", "RESULT")
+	for _, t := range p.Topics {
+		result := "would delete"
+		if p.Executed {
+			result = "deleted"
+		}
+		g.Row(t.Topic, output.Int(int64(t.Partitions)), output.Int(t.Records), result)
+	}
+	return g
+}
