@@ -1,8 +1,6 @@
 package dlq
 
 import (
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,31 +50,11 @@ reprocessed or drained yet (PENDING).`,
 			}
 			now := time.Now()
 			return output.Print(f.IO, f.Output(), topics, func(wide bool) []*output.Grid {
-				g := output.NewGrid("TOPIC", "RECORDS", "PENDING", "OLDEST", "NEWEST", "CONVENTION", "ORIGINAL-TOPIC")
-				if wide {
-					g.Header = append(g.Header, "PARTITIONS", "DETECTED-BY", "GROUP", "GROUP-STATE")
-				}
-				g.Empty = "No topic looks like a dead-letter queue."
-				for _, t := range topics {
-					row := []string{t.Topic, output.Int(t.Records), output.Int(t.Pending), timeAgo(f, t.Oldest, now), timeAgo(f, t.Newest, now),
-						output.OrDash(strings.Join(t.Conventions, ",")), output.OrDash(strings.Join(t.OriginalTopics, ","))}
-					if wide {
-						row = append(row, strconv.Itoa(t.Partitions), t.DetectedBy, t.Group, t.GroupState)
-					}
-					g.Row(row...)
-				}
-				return []*output.Grid{g}
+				return []*output.Grid{dlq.ListGrid(topics, wide, now, f.IO.OutTTY)}
 			})
 		},
 	}
 	cmd.Flags().StringVar(&opts.Pattern, "pattern", "", "only topics matching this glob or regular expression")
 	cmd.Flags().IntVar(&opts.Sample, "sample", 5, "records per partition read from the end of every topic to find DLQ headers (0: names only)")
 	return cmd
-}
-
-func timeAgo(f *cmdutil.Factory, t *time.Time, now time.Time) string {
-	if t == nil {
-		return "-"
-	}
-	return dlq.Ago(*t, now, f.IO.OutTTY)
 }

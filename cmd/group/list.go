@@ -1,8 +1,6 @@
 package group
 
 import (
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -41,19 +39,15 @@ groups Empty, NotReady, Assigning, Reconciling, Stable or Dead.`,
 			if err != nil {
 				return exitcode.WithCode(exitcode.Usage, err)
 			}
-			for _, t := range types {
-				if !slices.Contains(kafka.GroupTypes, strings.ToLower(t)) {
-					return exitcode.UsageError("--type %q: use %s", t, strings.Join(kafka.GroupTypes, ", "))
-				}
+			filter := group.ListFilter{Match: match, States: states, Types: types}
+			if err := filter.Check(); err != nil {
+				return err
 			}
 			client, err := f.Client()
 			if err != nil {
 				return err
 			}
-			keep := func(g kafka.GroupListing) bool {
-				return match(g.ID) && matchesAny(states, g.State) && matchesAny(types, g.Type)
-			}
-			groups, err := group.List(cmd.Context(), client, keep)
+			groups, err := group.List(cmd.Context(), client, filter.Keep)
 			if err != nil {
 				return err
 			}
@@ -67,12 +61,7 @@ groups Empty, NotReady, Assigning, Reconciling, Stable or Dead.`,
 				}
 			}
 			return output.Print(f.IO, f.Output(), groups, func(wide bool) []*output.Grid {
-				g := output.NewGrid("GROUP", "TYPE", "PROTOCOL", "STATE", "ASSIGNOR", "MEMBERS", "TOPICS", "LAG")
-				g.Empty = "No groups found."
-				for _, s := range groups {
-					g.Row(s.Group, s.Type, output.OrDash(s.Protocol), s.State, output.OrDash(s.Assignor), strconv.Itoa(s.Members), output.OrDash(strings.Join(s.Topics, ",")), output.Int(s.TotalLag))
-				}
-				return []*output.Grid{g}
+				return []*output.Grid{group.ListGrid(groups)}
 			})
 		},
 	}
@@ -81,9 +70,4 @@ groups Empty, NotReady, Assigning, Reconciling, Stable or Dead.`,
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(kafka.GroupTypes, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().StringVarP(&pattern, "pattern", "p", "", "only groups matching a glob (billing-*) or a regular expression (^billing)")
 	return cmd
-}
-
-// matchesAny reports whether v is one of want (any case), or want is empty.
-func matchesAny(want []string, v string) bool {
-	return len(want) == 0 || slices.ContainsFunc(want, func(s string) bool { return strings.EqualFold(s, v) })
 }

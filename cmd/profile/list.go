@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/output"
 )
 
@@ -32,7 +31,7 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			out := []Summary{}
 			for _, name := range file.Names() {
 				p := file.Profiles[name]
-				out = append(out, Summary{Name: name, Current: name == file.CurrentProfile, Brokers: p.Brokers, Auth: auth(p)})
+				out = append(out, Summary{Name: name, Current: name == file.CurrentProfile, Brokers: p.Brokers, Auth: p.Auth()})
 			}
 			return output.Print(f.IO, f.Output(), out, func(bool) []*output.Grid {
 				g := output.NewGrid("CURRENT", "NAME", "BROKERS", "AUTH")
@@ -48,22 +47,4 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 			})
 		},
 	}
-}
-
-func auth(p *config.Profile) string {
-	var parts []string
-	if p.SASL != nil {
-		parts = append(parts, strings.ToUpper(p.SASL.Mechanism))
-	}
-	if p.TLS.On() {
-		if p.TLS.CertFile != "" {
-			parts = append(parts, "mtls")
-		} else {
-			parts = append(parts, "tls")
-		}
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, "+")
 }

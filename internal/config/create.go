@@ -129,3 +129,23 @@ func (f *File) Add(name string, p *Profile, use bool) bool {
 	}
 	return f.CurrentProfile == name
 }
+
+// Auth says how a profile authenticates, as `profile list` shows it:
+// none, tls, mtls, the SASL mechanism, or the mechanism+tls.
+func (p *Profile) Auth() string {
+	var parts []string
+	if p.SASL != nil {
+		parts = append(parts, strings.ToUpper(p.SASL.Mechanism))
+	}
+	if p.TLS.On() {
+		if p.TLS.CertFile != "" {
+			parts = append(parts, "mtls")
+		} else {
+			parts = append(parts, "tls")
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "+")
+}

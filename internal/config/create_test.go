@@ -67,3 +67,20 @@ func TestFileAdd(t *testing.T) {
 		t.Errorf("replacing a with force: %v", err)
 	}
 }
+
+// profile list says how each profile authenticates.
+func TestProfileAuth(t *testing.T) {
+	for _, c := range []struct {
+		p    Profile
+		want string
+	}{
+		{Profile{}, "none"},
+		{Profile{TLS: &TLS{}}, "tls"},
+		{Profile{TLS: &TLS{CertFile: "c.pem"}}, "mtls"},
+		{Profile{SASL: &SASL{Mechanism: "scram-sha-512"}, TLS: &TLS{}}, "SCRAM-SHA-512+tls"},
+	} {
+		if got := c.p.Auth(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.p, got, c.want)
+		}
+	}
+}

@@ -63,3 +63,19 @@ func TestDrainSummaryLines(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// dlq list's table shows a dash for an age it does not know, and -o wide
+// the tracking group.
+func TestListGrid(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	old := now.Add(-2 * time.Hour)
+	topics := []Topic{{Topic: "orders-dlt", Records: 3, Oldest: &old, Conventions: []string{"spring"}, Group: "streamctl-dlq-orders-dlt"}}
+	g := ListGrid(topics, true, now, false)
+	row := g.Rows[0]
+	if row[3] == "-" || row[4] != "-" || row[5] != "spring" || row[6] != "-" || row[9] != "streamctl-dlq-orders-dlt" {
+		t.Errorf("row %q", row)
+	}
+	if g := ListGrid(nil, false, now, false); len(g.Header) != 7 || g.Empty == "" {
+		t.Errorf("narrow empty table %+v", g)
+	}
+}

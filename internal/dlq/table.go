@@ -269,3 +269,30 @@ func (s RedriveSummary) RoutesGrid(wide bool) []*output.Grid {
 	}
 	return []*output.Grid{g}
 }
+
+// ListGrid is `dlq list`'s table: each DLQ's records, pending records,
+// the age of its oldest and newest (tty: as a person reads it), and what
+// its headers say; -o wide adds partitions, detection and the tracking
+// group.
+func ListGrid(topics []Topic, wide bool, now time.Time, tty bool) *output.Grid {
+	g := output.NewGrid("TOPIC", "RECORDS", "PENDING", "OLDEST", "NEWEST", "CONVENTION", "ORIGINAL-TOPIC")
+	if wide {
+		g.Header = append(g.Header, "PARTITIONS", "DETECTED-BY", "GROUP", "GROUP-STATE")
+	}
+	g.Empty = "No topic looks like a dead-letter queue."
+	ago := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return Ago(*t, now, tty)
+	}
+	for _, t := range topics {
+		row := []string{t.Topic, output.Int(t.Records), output.Int(t.Pending), ago(t.Oldest), ago(t.Newest),
+			output.OrDash(strings.Join(t.Conventions, ",")), output.OrDash(strings.Join(t.OriginalTopics, ","))}
+		if wide {
+			row = append(row, strconv.Itoa(t.Partitions), t.DetectedBy, t.Group, t.GroupState)
+		}
+		g.Row(row...)
+	}
+	return g
+}
