@@ -3,16 +3,11 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"net"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/config"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/playground"
 )
 
@@ -71,13 +66,20 @@ func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOpti
 	started := time.Now()
 	return playground.Run(ctx, playground.Options{Port: opts.Port, RegistryPort: opts.RegistryPort, DataDir: opts.DataDir}, func(p *playground.Playground) error {
 		addr := p.Addr()
-		current, err := savePlaygroundProfile(f, opts.ProfileName, addr, p.RegistryURL())
+		file, err := f.ConfigFile()
+		if err != nil {
+			return err
+		}
+		current, note, err := playground.SaveProfile(file, opts.ProfileName, addr, p.RegistryURL())
+		if note != "" {
+			f.IO.Infof("%s", note)
+		}
 		if err != nil {
 			return err
 		}
 		seeded := false
 		if !opts.NoDemo {
-			if seeded, err = seedDemo(ctx, f, addr); err != nil {
+			if seeded, err = playground.SeedDemo(ctx, addr, f.Logger()); err != nil {
 				return fmt.Errorf("seeding the demo data: %w", err)
 			}
 		}
@@ -108,60 +110,4 @@ func playgroundRun(ctx context.Context, f *cmdutil.Factory, opts *PlaygroundOpti
 		fmt.Fprintf(out, "Profile %[1]q points at it. In another terminal, try:\n\n"+tries+"\nStop with Ctrl-C.\n", opts.ProfileName, flag)
 		return nil
 	})
-}
-
-// savePlaygroundProfile creates or updates the playground profile and makes
-// it current when no profile is. It reports whether it is current. A
-// profile that points at a broker which still answers (a playground
-// started before) is left alone: repointing it would send that one's users
-// here without a word.
-func savePlaygroundProfile(f *cmdutil.Factory, name, addr, registryURL string) (bool, error) {
-	file, err := f.ConfigFile()
-	if err != nil {
-		return false, err
-	}
-	if file.Profiles == nil {
-		file.Profiles = map[string]*config.Profile{}
-	}
-	p := file.Profiles[name]
-	switch {
-	case p == nil:
-		p = &config.Profile{}
-		file.Profiles[name] = p
-	case len(p.Brokers) > 0 && !slices.Equal(p.Brokers, []string{addr}):
-		was := strings.Join(p.Brokers, ",")
-		if answers(p.Brokers) {
-			return false, fmt.Errorf("profile %q points at %s, where a broker answers (another playground?): name this one's profile with --profile-name, or stop that one first", name, was)
-		}
-		f.IO.Infof("Profile %q pointed at %s, where nothing answers now; it points at %s.", name, was, addr)
-	}
-	p.Brokers, p.SchemaRegistry = []string{addr}, &config.SchemaRegistry{URL: registryURL}
-	if file.CurrentProfile == "" {
-		file.CurrentProfile = name
-	}
-	return file.CurrentProfile == name, file.Save()
-}
-
-// answers reports whether any of the brokers accepts a connection.
-func answers(brokers []string) bool {
-	for _, b := range brokers {
-		if c, err := net.DialTimeout("tcp", b, 500*time.Millisecond); err == nil {
-			c.Close()
-			return true
-		}
-	}
-	return false
-}
-
-// seedDemo seeds the demo data unless a persisted playground already has it.
-func seedDemo(ctx context.Context, f *cmdutil.Factory, addr string) (bool, error) {
-	client, err := kafka.Connect(&config.Cluster{Profile: "playground", Brokers: []string{addr}, Timeout: 10 * time.Second}, f.Logger())
-	if err != nil {
-		return false, err
-	}
-	defer client.Close()
-	if done, err := playground.Seeded(ctx, client); err != nil || done {
-		return false, err
-	}
-	return true, playground.Seed(ctx, client, time.Now())
 }
