@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -12,13 +10,6 @@ import (
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/schema"
 )
-
-// GetOutput is what `schema get --id` prints: the schema and the subject
-// versions that use it.
-type GetOutput struct {
-	schema.Version `yaml:",inline"`
-	UsedBy         []schema.Reference `json:"used_by" yaml:"used_by"`
-}
 
 func newCmdGet(f *cmdutil.Factory) *cobra.Command {
 	var version, id int
@@ -45,7 +36,7 @@ just the text, ready for a file.`,
 			if err != nil {
 				return err
 			}
-			var out GetOutput
+			var out schema.ByID
 			if id > 0 {
 				out.Version, out.UsedBy, err = reg.GetByID(cmd.Context(), id)
 			} else {
@@ -66,25 +57,21 @@ just the text, ready for a file.`,
 				}
 				return output.Print(f.IO, f.Output(), v, nil)
 			}
-			facts := schema.VersionsGrid([]schema.Version{out.Version})
-			if id > 0 {
-				facts = output.NewGrid("ID", "TYPE")
-				facts.Row(fmt.Sprint(out.ID), out.Type)
-			}
-			if err := output.RenderGrid(f.IO, facts, f.Output() == output.Wide); err != nil {
-				return err
-			}
-			if id > 0 {
-				u := output.NewGrid("USED-BY-SUBJECT", "VERSION")
-				for _, r := range out.UsedBy {
-					u.Row(r.Subject, fmt.Sprint(r.Version))
+			if id == 0 {
+				if err := output.RenderGrid(f.IO, schema.VersionsGrid([]schema.Version{out.Version}), f.Output() == output.Wide); err != nil {
+					return err
+				}
+			} else {
+				grids := out.Grids()
+				if err := output.RenderGrid(f.IO, grids[0], f.Output() == output.Wide); err != nil {
+					return err
 				}
 				fmt.Fprintln(f.IO.Out)
-				if err := output.RenderGrid(f.IO, u, false); err != nil {
+				if err := output.RenderGrid(f.IO, grids[1], false); err != nil {
 					return err
 				}
 			}
-			_, err = fmt.Fprintf(f.IO.Out, "\n%s\n", indentJSON(out.Schema))
+			_, err = fmt.Fprintf(f.IO.Out, "\n%s\n", schema.IndentJSON(out.Schema))
 			return err
 		},
 	}
@@ -92,14 +79,4 @@ just the text, ready for a file.`,
 	cmd.Flags().IntVar(&id, "id", 0, "the schema with this id")
 	cmd.Flags().BoolVar(&textOnly, "schema-only", false, "print only the schema text")
 	return cmd
-}
-
-// indentJSON indents a JSON schema (Avro, JSON Schema) for reading; other
-// text (.proto) is shown as it is.
-func indentJSON(s string) string {
-	var b bytes.Buffer
-	if json.Indent(&b, []byte(s), "", "  ") != nil {
-		return s
-	}
-	return b.String()
 }

@@ -1,6 +1,9 @@
 package schema
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/streamctl/streamctl/internal/output"
@@ -43,4 +46,32 @@ func SubjectName(s string) string {
 		return "(global)"
 	}
 	return s
+}
+
+// ByID is what `schema get --id` prints: the schema and the subject
+// versions that use it.
+type ByID struct {
+	Version `yaml:",inline"`
+	UsedBy  []Reference `json:"used_by" yaml:"used_by"`
+}
+
+// Grids are its facts and the subject versions that use it.
+func (b *ByID) Grids() []*output.Grid {
+	facts := output.NewGrid("ID", "TYPE")
+	facts.Row(fmt.Sprint(b.ID), b.Type)
+	u := output.NewGrid("USED-BY-SUBJECT", "VERSION")
+	for _, r := range b.UsedBy {
+		u.Row(r.Subject, fmt.Sprint(r.Version))
+	}
+	return []*output.Grid{facts, u}
+}
+
+// IndentJSON indents a JSON schema (Avro, JSON Schema) for reading; other
+// text (.proto) is shown as it is.
+func IndentJSON(s string) string {
+	var b bytes.Buffer
+	if json.Indent(&b, []byte(s), "", "  ") != nil {
+		return s
+	}
+	return b.String()
 }
