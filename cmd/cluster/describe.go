@@ -5,7 +5,6 @@ import (
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/admin"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 )
 
@@ -38,36 +37,10 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 	if err != nil {
 		return err
 	}
-	addLogDirs(opts.f, client, cmd, d)
+	for _, w := range admin.AddLogDirs(cmd.Context(), client, d) {
+		opts.f.IO.Warnf("%s", w)
+	}
 	return output.Print(opts.f.IO, opts.f.Output(), d, func(wide bool) []*output.Grid {
 		return admin.ClusterGrids(d)
 	})
-}
-
-// addLogDirs fills in each broker's log dirs. They are extra: a cluster
-// that will not tell (no DESCRIBE on the cluster for this user, or the
-// profile names a connection property franz-go cannot honour) still gets
-// described, with a warning unless it is the missing ACL.
-func addLogDirs(f *cmdutil.Factory, client *kafka.Client, cmd *cobra.Command, d *kafka.ClusterDescription) {
-	logDirs, err := client.DescribeLogDirs(cmd.Context(), nil)
-	if err != nil {
-		if !kafka.IsNotAuthorized(err) {
-			f.IO.Warnf("log dirs unknown: %v", err)
-		}
-		return
-	}
-	for _, l := range logDirs {
-		for i := range d.Brokers {
-			if d.Brokers[i].ID != l.Broker {
-				continue
-			}
-			if l.Err != nil {
-				if !kafka.IsNotAuthorized(l.Err) {
-					f.IO.Warnf("log dirs of broker %d unknown: %v", l.Broker, l.Err)
-				}
-				continue
-			}
-			d.Brokers[i].LogDirs = l.Dirs
-		}
-	}
 }

@@ -6,9 +6,7 @@ import (
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/admin"
 	"github.com/streamctl/streamctl/internal/exitcode"
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
-	"github.com/streamctl/streamctl/internal/record"
 )
 
 // DescribeOptions are the inputs of `topic describe`.
@@ -65,18 +63,8 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(topics))
-	for i, t := range topics {
-		names[i] = t.Name
-	}
-	if sizes := partitionSizes(cmd, opts.f, client, names); sizes != nil {
-		for i := range topics {
-			t := &topics[i]
-			t.SizeBytes = sizes.Topic(t.Name, t.Partitions)
-			for j := range t.PartitionDetails {
-				t.PartitionDetails[j].SizeBytes = sizes.Partition(record.TopicPartition{Topic: t.Name, Partition: t.PartitionDetails[j].Partition})
-			}
-		}
+	if w := admin.AddSizes(cmd.Context(), client, topics); w != "" {
+		opts.f.IO.Warnf("%s", w)
 	}
 	if opts.filtering() {
 		topics = admin.FilterPartitions(topics, opts.UnderReplicated, opts.Unavailable, opts.UnderMinISR)
@@ -91,19 +79,4 @@ func describeRun(cmd *cobra.Command, opts *DescribeOptions) error {
 		}
 		return grids
 	})
-}
-
-// partitionSizes asks the brokers for the partitions' sizes. Sizes are
-// extra: when the brokers will not tell (a user without DESCRIBE on the
-// cluster) they show as unknown, and other failures as a warning; the
-// command goes on either way.
-func partitionSizes(cmd *cobra.Command, f *cmdutil.Factory, client *kafka.Client, topics []string) kafka.PartitionSizes {
-	sizes, err := client.PartitionSizes(cmd.Context(), topics)
-	if err != nil {
-		if !kafka.IsNotAuthorized(err) {
-			f.IO.Warnf("topic sizes unknown: %v", err)
-		}
-		return nil
-	}
-	return sizes
 }

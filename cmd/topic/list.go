@@ -59,14 +59,8 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(topics))
-	for i, t := range topics {
-		names[i] = t.Name
-	}
-	if sizes := partitionSizes(cmd, opts.f, client, names); sizes != nil {
-		for i := range topics {
-			topics[i].SizeBytes = sizes.Topic(topics[i].Name, topics[i].Partitions)
-		}
+	if w := admin.AddListSizes(cmd.Context(), client, topics); w != "" {
+		opts.f.IO.Warnf("%s", w)
 	}
 	return output.Print(opts.f.IO, opts.f.Output(), topics, func(wide bool) []*output.Grid {
 		return []*output.Grid{admin.TopicListGrid(topics, wide)}
