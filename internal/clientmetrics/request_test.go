@@ -7,7 +7,7 @@ import (
 )
 
 // Only the flags given change their config; lists may be comma-separated
-// or repeated, and --metrics '' means no metric, not "leave it".
+// or repeated, and --metrics ” means no metric, not "leave it".
 func TestSpecRequest(t *testing.T) {
 	spec, err := (&SpecRequest{Metrics: []string{"org.apache.kafka.producer., org.apache.kafka.consumer.", "x."}, MetricsSet: true}).Spec()
 	if err != nil || spec.Metrics == nil || len(*spec.Metrics) != 3 || spec.Interval != nil || spec.Match != nil {

@@ -51,7 +51,9 @@ func TestLagRequestWaitForGate(t *testing.T) {
 		return []Lag{l}, nil
 	}
 	var said []string
-	r := lagRequest(func(r *LagRequest) { r.FailAbove, r.FailAboveSet, r.Wait, r.Interval = 5, true, time.Minute, time.Millisecond })
+	r := lagRequest(func(r *LagRequest) {
+		r.FailAbove, r.FailAboveSet, r.Wait, r.Interval = 5, true, time.Minute, time.Millisecond
+	})
 	lags, verdict, err := r.WaitForGate(ctx, read, func(err error) { said = append(said, err.Error()) })
 	if err != nil || verdict != nil || reads != 3 || lags[0].TotalLag != 3 || len(said) != 2 {
 		t.Fatalf("lags %+v, verdict %v, err %v after %d reads, said %q", lags, verdict, err, reads, said)

@@ -81,4 +81,3 @@ func TestRequestOptions(t *testing.T) {
 		t.Errorf("--partition 0 gave %d", o.Partition)
 	}
 }
-

@@ -45,7 +45,7 @@ func TestRequestOptionsEchoesTheQuery(t *testing.T) {
 	if o.Query.Key == nil || *o.Query.Key != "" || !o.Topics.MatchString("orders-dl") || o.Topics.MatchString("x-orders") {
 		t.Errorf("query %+v, topics %v", o.Query, o.Topics)
 	}
-	if !o.Range.From.Time.Equal(now.Add(-24*time.Hour)) {
+	if !o.Range.From.Time.Equal(now.Add(-24 * time.Hour)) {
 		t.Errorf("the default window starts at %+v, want 24h ago", o.Range.From)
 	}
 	o, err = (&Request{Select: selection.Spec{Headers: []string{"traceparent=x"}}}).Options(now)
