@@ -16,6 +16,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
+	"github.com/streamctl/streamctl/internal/kafka/wire"
 )
 
 // Client is a connection to one cluster. It is a librdkafka producer handle
@@ -37,7 +38,9 @@ type Client struct {
 	offsetsConsumer *ck.Consumer
 	offsetsErr      error
 
-	wireConn wireConn // franz-go, for the requests librdkafka's Go binding lacks (wire.go)
+	// The franz-go connection, for the requests librdkafka lacks: its
+	// methods (DescribeLogDirs, ListTransactions, ...) are Client's.
+	*wire.Conn
 
 	stopTokens []func() // the OAUTHBEARER token pushers of the handles above (oauth.go)
 
@@ -98,6 +101,7 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 		scrub:   config.NewScrubber(c.Secrets()),
 		failed:  make(chan struct{}),
 	}
+	cl.Conn = wire.New(c, cc, log, cl.scrub.Scrub, failures{cl})
 	cl.stopTokens = append(cl.stopTokens, cl.handleTokens(p))
 	go cl.watchLogs()
 	go cl.watchEvents()
@@ -134,7 +138,7 @@ func (c *Client) Close() {
 		for _, stop := range c.stopTokens {
 			stop()
 		}
-		c.wireConn.close()
+		c.Conn.Close()
 		c.admin.Close()
 		c.p.Close()
 		if c.offsets != nil {

@@ -7,17 +7,6 @@ import (
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
 
-// Broker is one node of the cluster.
-type Broker struct {
-	ID   int32  `json:"id" yaml:"id"`
-	Host string `json:"host" yaml:"host"`
-	Port int    `json:"port" yaml:"port"`
-	Rack string `json:"rack" yaml:"rack"`
-	// LogDirs are the broker's log directories (cluster describe), nil
-	// when not asked for or unknown.
-	LogDirs []LogDir `json:"log_dirs,omitempty" yaml:"log_dirs,omitempty"`
-}
-
 // ClusterDescription answers `cluster describe`.
 type ClusterDescription struct {
 	ClusterID    string   `json:"cluster_id" yaml:"cluster_id"`

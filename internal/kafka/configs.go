@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
-	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // ClusterDefault, as a broker id, means the cluster-wide default that every
@@ -66,7 +64,7 @@ func (c *Client) CheckBrokers(ctx context.Context, ids ...int32) error {
 // the cluster-wide defaults that are set, sorted by name.
 func (c *Client) BrokerConfig(ctx context.Context, broker int32) ([]ConfigEntry, error) {
 	if broker == ClusterDefault {
-		return c.clusterDefaults(ctx)
+		return c.ClusterDefaults(ctx)
 	}
 	// librdkafka sends a broker's request to that broker: an unknown id
 	// would wait out the timeout.
@@ -88,7 +86,7 @@ func (c *Client) BrokerConfig(ctx context.Context, broker int32) ([]ConfigEntry,
 // With validateOnly the broker checks the change without making it.
 func (c *Client) AlterBrokerConfig(ctx context.Context, broker int32, set map[string]string, del []string, validateOnly bool) error {
 	if broker == ClusterDefault {
-		return c.alterClusterDefaults(ctx, set, del, validateOnly)
+		return c.AlterClusterDefaults(ctx, set, del, validateOnly)
 	}
 	if err := c.CheckBrokers(ctx, broker); err != nil {
 		return err
@@ -101,90 +99,6 @@ func (c *Client) AlterBrokerConfig(ctx context.Context, broker int32, set map[st
 		return fmt.Errorf("altering configs of %s: %w", brokerName(broker), c.brokerError(r.Error))
 	}
 	return nil
-}
-
-// The cluster-wide default is the BROKER resource with the empty name,
-// which librdkafka cannot express (rd_kafka_ConfigResource_new refuses an
-// empty name): those two requests go through franz-go (wireRequest).
-
-func (c *Client) clusterDefaults(ctx context.Context) ([]ConfigEntry, error) {
-	return c.wireDescribeConfigs(ctx, "describing the cluster-wide broker defaults", kmsg.ConfigResourceTypeBroker, "")
-}
-
-func (c *Client) alterClusterDefaults(ctx context.Context, set map[string]string, del []string, validateOnly bool) error {
-	return c.wireAlterConfigs(ctx, "altering the cluster-wide broker defaults", kmsg.ConfigResourceTypeBroker, "", set, del, validateOnly)
-}
-
-// wireDescribeConfigs describes one config resource through the wire
-// adapter, for the resources librdkafka cannot name (the cluster-wide
-// broker default, client metrics subscriptions).
-func (c *Client) wireDescribeConfigs(ctx context.Context, what string, typ kmsg.ConfigResourceType, name string) ([]ConfigEntry, error) {
-	req := kmsg.NewPtrDescribeConfigsRequest()
-	r := kmsg.NewDescribeConfigsRequestResource()
-	r.ResourceType, r.ResourceName = typ, name
-	req.Resources = append(req.Resources, r)
-	var resp *kmsg.DescribeConfigsResponse
-	err := c.wireRequest(ctx, what, func(ctx context.Context, cl *kgo.Client) (err error) {
-		resp, err = req.RequestWith(ctx, cl)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	entries := []ConfigEntry{}
-	for _, res := range resp.Resources {
-		if err := codeError(res.ErrorCode, res.ErrorMessage); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		for _, e := range res.Configs {
-			entries = append(entries, ConfigEntry{Name: e.Name, Value: deref(e.Value), Source: e.Source.String(),
-				ReadOnly: e.ReadOnly, Sensitive: e.IsSensitive})
-		}
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-	return entries, nil
-}
-
-// wireAlterConfigs is an incremental alter of one config resource
-// through the wire adapter: set and delete the given keys, leave the
-// others.
-func (c *Client) wireAlterConfigs(ctx context.Context, what string, typ kmsg.ConfigResourceType, name string, set map[string]string, del []string, validateOnly bool) error {
-	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
-	req.ValidateOnly = validateOnly
-	r := kmsg.NewIncrementalAlterConfigsRequestResource()
-	r.ResourceType, r.ResourceName = typ, name
-	for _, k := range sortedKeys(set) {
-		e := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
-		e.Name, e.Op, e.Value = k, kmsg.IncrementalAlterConfigOpSet, kmsg.StringPtr(set[k])
-		r.Configs = append(r.Configs, e)
-	}
-	for _, k := range del {
-		e := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
-		e.Name, e.Op = k, kmsg.IncrementalAlterConfigOpDelete
-		r.Configs = append(r.Configs, e)
-	}
-	req.Resources = append(req.Resources, r)
-	var resp *kmsg.IncrementalAlterConfigsResponse
-	err := c.wireRequest(ctx, what, func(ctx context.Context, cl *kgo.Client) (err error) {
-		resp, err = req.RequestWith(ctx, cl)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	for _, res := range resp.Resources {
-		if err := codeError(res.ErrorCode, res.ErrorMessage); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-	}
-	return nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 func brokerName(broker int32) string {

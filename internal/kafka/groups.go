@@ -92,49 +92,6 @@ func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
 	return c.offsets, c.offsetsErr
 }
 
-// GroupMember is one member of a group and the partitions it was assigned.
-// Classic members fill the first five fields; the broker-assigned types
-// (consumer, share, streams) add their epoch and subscription, and the
-// target assignment a member is still reconciling towards.
-type GroupMember struct {
-	MemberID   string                  `json:"member_id" yaml:"member_id"`
-	InstanceID string                  `json:"instance_id,omitempty" yaml:"instance_id,omitempty"`
-	ClientID   string                  `json:"client_id" yaml:"client_id"`
-	Host       string                  `json:"host" yaml:"host"`
-	Assignment []record.TopicPartition `json:"assignment" yaml:"assignment"`
-
-	MemberEpoch          *int32                  `json:"member_epoch,omitempty" yaml:"member_epoch,omitempty"`
-	SubscribedTopics     []string                `json:"subscribed_topics,omitempty" yaml:"subscribed_topics,omitempty"`
-	SubscribedTopicRegex string                  `json:"subscribed_topic_regex,omitempty" yaml:"subscribed_topic_regex,omitempty"`
-	TargetAssignment     []record.TopicPartition `json:"target_assignment,omitempty" yaml:"target_assignment,omitempty"`
-	// Reconciling is a member that has not taken its target assignment
-	// yet: its epoch is behind the group's assignment epoch, or what it
-	// owns is not its target.
-	Reconciling bool `json:"reconciling,omitempty" yaml:"reconciling,omitempty"`
-	// Classic is a member of a consumer group that still speaks the classic
-	// protocol (an upgrade in progress, KIP-848's migration).
-	Classic bool `json:"classic,omitempty" yaml:"classic,omitempty"`
-
-	Streams *StreamsMember `json:"streams,omitempty" yaml:"streams,omitempty"`
-}
-
-// GroupDescription is a group's state, protocol and members.
-type GroupDescription struct {
-	ID          string        `json:"group" yaml:"group"`
-	Type        string        `json:"type" yaml:"type"`
-	State       string        `json:"state" yaml:"state"`
-	Assignor    string        `json:"assignor" yaml:"assignor"`
-	Coordinator int32         `json:"coordinator" yaml:"coordinator"`
-	Members     []GroupMember `json:"members" yaml:"members"`
-	// GroupEpoch and AssignmentEpoch (the target assignment's epoch) are
-	// the broker-assigned types'; a member whose epoch is behind them is
-	// reconciling.
-	GroupEpoch      *int32 `json:"group_epoch,omitempty" yaml:"group_epoch,omitempty"`
-	AssignmentEpoch *int32 `json:"assignment_epoch,omitempty" yaml:"assignment_epoch,omitempty"`
-	// Topology is a streams group's.
-	Topology *StreamsTopology `json:"topology,omitempty" yaml:"topology,omitempty"`
-}
-
 // DescribeGroups describes classic groups in one request. A group that
 // does not exist comes back in state "Dead". (describeTyped describes the
 // other types.)

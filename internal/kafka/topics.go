@@ -61,22 +61,6 @@ type PartitionState struct {
 	Offline         bool    `json:"offline" yaml:"offline"`
 }
 
-// ConfigEntry is one topic configuration value and where it comes from.
-type ConfigEntry struct {
-	Name      string `json:"name" yaml:"name"`
-	Value     string `json:"value" yaml:"value"`
-	Source    string `json:"source" yaml:"source"` // Kafka's names: DYNAMIC_TOPIC_CONFIG, DEFAULT_CONFIG, ...
-	ReadOnly  bool   `json:"read_only" yaml:"read_only"`
-	Sensitive bool   `json:"sensitive" yaml:"sensitive"`
-}
-
-// IsDefault reports whether the value is Kafka's built-in default.
-func (e ConfigEntry) IsDefault() bool { return e.Source == ck.ConfigSourceDefault.String() }
-
-// IsTopicOverride reports whether the value was set on this topic, rather
-// than inherited from a broker or cluster default.
-func (e ConfigEntry) IsTopicOverride() bool { return e.Source == ck.ConfigSourceDynamicTopic.String() }
-
 // TopicNotFoundError names the missing topic and suggests close names.
 type TopicNotFoundError struct {
 	Topic, Cluster string

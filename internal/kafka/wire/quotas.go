@@ -1,7 +1,7 @@
-package kafka
+package wire
 
 // Client quotas (KIP-546): DescribeClientQuotas and AlterClientQuotas.
-// librdkafka has neither; they go through the wire adapter.
+// librdkafka has neither; franz-go sends them.
 
 import (
 	"context"
@@ -67,7 +67,7 @@ type QuotaFilterPart struct {
 }
 
 // DescribeClientQuotas returns the quota entries that match.
-func (c *Client) DescribeClientQuotas(ctx context.Context, f QuotaFilter) ([]QuotaEntry, error) {
+func (c *Conn) DescribeClientQuotas(ctx context.Context, f QuotaFilter) ([]QuotaEntry, error) {
 	req := kmsg.NewPtrDescribeClientQuotasRequest()
 	req.Strict = f.Strict
 	for _, p := range f.Parts {
@@ -84,7 +84,7 @@ func (c *Client) DescribeClientQuotas(ctx context.Context, f QuotaFilter) ([]Quo
 		req.Components = append(req.Components, comp)
 	}
 	var resp *kmsg.DescribeClientQuotasResponse
-	err := c.wireRequest(ctx, "describing client quotas", func(ctx context.Context, cl *kgo.Client) (err error) {
+	err := c.request(ctx, "describing client quotas", func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
 		return unsupported(ctx, cl, req, err)
 	})
@@ -130,7 +130,7 @@ type QuotaAlteration struct {
 
 // AlterClientQuotas applies the alteration, or with validateOnly lets the
 // brokers check it and changes nothing.
-func (c *Client) AlterClientQuotas(ctx context.Context, a QuotaAlteration, validateOnly bool) error {
+func (c *Conn) AlterClientQuotas(ctx context.Context, a QuotaAlteration, validateOnly bool) error {
 	req := kmsg.NewPtrAlterClientQuotasRequest()
 	req.ValidateOnly = validateOnly
 	entry := kmsg.NewAlterClientQuotasRequestEntry()
@@ -155,7 +155,7 @@ func (c *Client) AlterClientQuotas(ctx context.Context, a QuotaAlteration, valid
 	req.Entries = []kmsg.AlterClientQuotasRequestEntry{entry}
 	var resp *kmsg.AlterClientQuotasResponse
 	what := "altering the quotas of " + a.Entity.String()
-	err := c.wireRequest(ctx, what, func(ctx context.Context, cl *kgo.Client) (err error) {
+	err := c.request(ctx, what, func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
 		return unsupported(ctx, cl, req, err)
 	})

@@ -1,4 +1,4 @@
-package kafka
+package wire
 
 import (
 	"context"
@@ -26,8 +26,8 @@ type Reassignment struct {
 // given replicas, in order (the first is the preferred leader); nil
 // replicas cancel a move in progress. It returns the broker's refusal per
 // partition. librdkafka's Go binding lacks this request; it goes through
-// franz-go (wireRequest).
-func (c *Client) AlterReassignments(ctx context.Context, moves map[record.TopicPartition][]int32) (map[record.TopicPartition]error, error) {
+// franz-go.
+func (c *Conn) AlterReassignments(ctx context.Context, moves map[record.TopicPartition][]int32) (map[record.TopicPartition]error, error) {
 	req := kmsg.NewPtrAlterPartitionAssignmentsRequest()
 	req.TimeoutMillis = int32(c.cluster.Timeout.Milliseconds())
 	byTopic := map[string][]kmsg.AlterPartitionAssignmentsRequestTopicPartition{}
@@ -42,7 +42,7 @@ func (c *Client) AlterReassignments(ctx context.Context, moves map[record.TopicP
 		req.Topics = append(req.Topics, rt)
 	}
 	var resp *kmsg.AlterPartitionAssignmentsResponse
-	err := c.wireRequest(ctx, "reassigning partitions", func(ctx context.Context, cl *kgo.Client) (err error) {
+	err := c.request(ctx, "reassigning partitions", func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
 		return err
 	})
@@ -65,7 +65,7 @@ func (c *Client) AlterReassignments(ctx context.Context, moves map[record.TopicP
 
 // ListReassignments returns the moves in progress, of the given partitions
 // or of all partitions when parts is nil.
-func (c *Client) ListReassignments(ctx context.Context, parts []record.TopicPartition) (map[record.TopicPartition]Reassignment, error) {
+func (c *Conn) ListReassignments(ctx context.Context, parts []record.TopicPartition) (map[record.TopicPartition]Reassignment, error) {
 	req := kmsg.NewPtrListPartitionReassignmentsRequest()
 	req.TimeoutMillis = int32(c.cluster.Timeout.Milliseconds())
 	if parts != nil {
@@ -81,7 +81,7 @@ func (c *Client) ListReassignments(ctx context.Context, parts []record.TopicPart
 		}
 	}
 	var resp *kmsg.ListPartitionReassignmentsResponse
-	err := c.wireRequest(ctx, "listing partition reassignments", func(ctx context.Context, cl *kgo.Client) (err error) {
+	err := c.request(ctx, "listing partition reassignments", func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
 		return err
 	})

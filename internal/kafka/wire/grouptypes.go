@@ -1,4 +1,4 @@
-package kafka
+package wire
 
 // Kafka 4's group types. A group is of one type (KIP-1043): classic (the
 // JoinGroup/SyncGroup protocol), consumer (KIP-848, the broker assigns),
@@ -6,8 +6,8 @@ package kafka
 // knows only the first two (ListConsumerGroups leaves share and streams
 // groups out, and DescribeConsumerGroups reports no epochs or
 // subscriptions), so listing and the describes of the newer types go
-// through franz-go's requests (wireRequest); classic groups are still
-// described by librdkafka (groups.go).
+// through franz-go's requests; classic groups are still
+// described by librdkafka (internal/kafka's groups.go).
 
 import (
 	"context"
@@ -49,9 +49,9 @@ type GroupListing struct {
 // state each coordinator reports. On a broker older than Kafka 3.8
 // (ListGroups v4, no types) every group is classic, which is what it is
 // there.
-func (c *Client) ListGroups(ctx context.Context) ([]GroupListing, error) {
+func (c *Conn) ListGroups(ctx context.Context) ([]GroupListing, error) {
 	var out []GroupListing
-	err := c.wireGroupRequest(ctx, "listing groups", func(ctx context.Context, cl *kgo.Client) error {
+	err := c.groupRequest(ctx, "listing groups", func(ctx context.Context, cl *kgo.Client) error {
 		out = out[:0]
 		resp, err := kmsg.NewPtrListGroupsRequest().RequestWith(ctx, cl)
 		if err != nil {
@@ -81,11 +81,11 @@ func (c *Client) ListGroups(ctx context.Context) ([]GroupListing, error) {
 	return slices.CompactFunc(out, func(a, b GroupListing) bool { return a.ID == b.ID }), nil
 }
 
-// wireGroupRequest is wireRequest for requests a group coordinator
+// groupRequest is request for requests a group coordinator
 // answers: the errors Kafka's clients retry while a coordinator loads or
 // moves (kerr codes in the response) are retried within the timeout.
-func (c *Client) wireGroupRequest(ctx context.Context, what string, fn func(context.Context, *kgo.Client) error) error {
-	return c.wireRequest(ctx, what, func(ctx context.Context, cl *kgo.Client) error {
+func (c *Conn) groupRequest(ctx context.Context, what string, fn func(context.Context, *kgo.Client) error) error {
+	return c.request(ctx, what, func(ctx context.Context, cl *kgo.Client) error {
 		err := fn(ctx, cl)
 		for backoff := 50 * time.Millisecond; wireCoordinatorBusy(err) && ctx.Err() == nil; backoff = min(2*backoff, time.Second) {
 			select {
@@ -155,7 +155,7 @@ var typeFeatures = map[string]struct {
 // CheckGroupProtocol refuses, on brokers without KIP-848, a consumer group
 // joined with group.protocol=consumer (from the profile or -X): librdkafka
 // would wait for an assignment that never comes.
-func (c *Client) CheckGroupProtocol(ctx context.Context, group string) error {
+func (c *Conn) CheckGroupProtocol(ctx context.Context, group string) error {
 	if !strings.EqualFold(c.cluster.Properties["group.protocol"], GroupConsumer) {
 		return nil
 	}
@@ -165,7 +165,7 @@ func (c *Client) CheckGroupProtocol(ctx context.Context, group string) error {
 // CheckGroupConfigs explains a failed group config request on brokers that
 // have no GROUP config resource (before Kafka 4.0, with KIP-848): nil when
 // they have it, and the failure is something else.
-func (c *Client) CheckGroupConfigs(ctx context.Context) error {
+func (c *Conn) CheckGroupConfigs(ctx context.Context) error {
 	err := c.CheckGroupType(ctx, "", GroupConsumer)
 	var old *GroupTypeUnsupportedError
 	if errors.As(err, &old) {
@@ -177,7 +177,7 @@ func (c *Client) CheckGroupConfigs(ctx context.Context) error {
 // CheckGroupType returns a GroupTypeUnsupportedError when the cluster
 // does not have a group type (group may be empty), nil when it has or the
 // type needs nothing (classic).
-func (c *Client) CheckGroupType(ctx context.Context, group, typ string) error {
+func (c *Conn) CheckGroupType(ctx context.Context, group, typ string) error {
 	need, ok := typeFeatures[typ]
 	if !ok {
 		return nil

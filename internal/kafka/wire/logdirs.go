@@ -1,4 +1,4 @@
-package kafka
+package wire
 
 import (
 	"cmp"
@@ -9,6 +9,8 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/streamctl/streamctl/internal/kafka/answer"
+
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -16,52 +18,28 @@ import (
 	"github.com/streamctl/streamctl/internal/record"
 )
 
-// LogDir is one log directory of one broker (kafka-log-dirs --describe).
-type LogDir struct {
-	Path  string `json:"path" yaml:"path"`
-	Error string `json:"error,omitempty" yaml:"error,omitempty"` // the directory is offline, or similar
-	// SizeBytes is the sum of the sizes of the replicas in it.
-	SizeBytes  int64 `json:"size_bytes" yaml:"size_bytes"`
-	Partitions int   `json:"partitions" yaml:"partitions"` // replicas in it, future ones included
-	// TotalBytes and UsableBytes describe the volume; -1 when the broker
-	// does not say (Kafka before 3.3).
-	TotalBytes  int64 `json:"total_bytes" yaml:"total_bytes"`
-	UsableBytes int64 `json:"usable_bytes" yaml:"usable_bytes"`
-
-	Replicas []ReplicaSize `json:"-" yaml:"-"`
-}
-
-// ReplicaSize is one partition replica in a log directory.
-type ReplicaSize struct {
-	record.TopicPartition
-	Broker    int32
-	SizeBytes int64
-	OffsetLag int64 // how far a future replica (being moved between dirs) is behind
-	IsFuture  bool
-}
-
 // BrokerLogDirs are one broker's log directories, or why it did not answer.
 type BrokerLogDirs struct {
 	Broker int32
-	Dirs   []LogDir
+	Dirs   []answer.LogDir
 	Err    error
 }
 
 // DescribeLogDirs asks every broker for its log directories and the sizes
 // of the replicas in them: of the named topics' partitions, or of every
 // partition when topics is nil. librdkafka's Go binding lacks this request;
-// it goes through franz-go (wireRequest).
-func (c *Client) DescribeLogDirs(ctx context.Context, topics []string) ([]BrokerLogDirs, error) {
+// it goes through franz-go.
+func (c *Conn) DescribeLogDirs(ctx context.Context, topics []string) ([]BrokerLogDirs, error) {
 	dirs, _, err := c.logDirs(ctx, topics)
 	return dirs, err
 }
 
 // logDirs is DescribeLogDirs, plus the leader of each partition asked about.
-func (c *Client) logDirs(ctx context.Context, topics []string) ([]BrokerLogDirs, map[record.TopicPartition]int32, error) {
+func (c *Conn) logDirs(ctx context.Context, topics []string) ([]BrokerLogDirs, map[record.TopicPartition]int32, error) {
 	var out []BrokerLogDirs
 	var leaders map[record.TopicPartition]int32
-	err := c.wireRequest(ctx, "describing log dirs", func(ctx context.Context, cl *kgo.Client) error {
-		meta, err := wireBrokers(ctx, cl)
+	err := c.request(ctx, "describing log dirs", func(ctx context.Context, cl *kgo.Client) error {
+		meta, err := brokers(ctx, cl)
 		if err != nil {
 			return err
 		}
@@ -87,7 +65,7 @@ func (c *Client) logDirs(ctx context.Context, topics []string) ([]BrokerLogDirs,
 	sort.Slice(out, func(i, j int) bool { return out[i].Broker < out[j].Broker })
 	for i := range out {
 		if out[i].Err != nil {
-			out[i].Err = c.wireError(ctx, fmt.Sprintf("describing the log dirs of broker %d", out[i].Broker), out[i].Err)
+			out[i].Err = c.translate(ctx, fmt.Sprintf("describing the log dirs of broker %d", out[i].Broker), out[i].Err)
 		}
 	}
 	return out, leaders, nil
@@ -122,7 +100,7 @@ func (s PartitionSizes) Topic(topic string, partitions int) *int64 {
 // largest replica when the leader's is unknown. A broker that cannot answer
 // makes its partitions' sizes unknown (absent) when no other replica has
 // them, and is returned as the error only when no broker answered.
-func (c *Client) PartitionSizes(ctx context.Context, topics []string) (PartitionSizes, error) {
+func (c *Conn) PartitionSizes(ctx context.Context, topics []string) (PartitionSizes, error) {
 	out := PartitionSizes{}
 	if len(topics) == 0 {
 		return out, nil
@@ -157,7 +135,7 @@ func (c *Client) PartitionSizes(ctx context.Context, topics []string) (Partition
 	return out, nil
 }
 
-func brokerLogDirs(ctx context.Context, cl *kgo.Client, broker int32, parts map[string][]int32) ([]LogDir, error) {
+func brokerLogDirs(ctx context.Context, cl *kgo.Client, broker int32, parts map[string][]int32) ([]answer.LogDir, error) {
 	req := kmsg.NewPtrDescribeLogDirsRequest()
 	if parts != nil {
 		req.Topics = []kmsg.DescribeLogDirsRequestTopic{} // empty, not nil (which means all)
@@ -175,9 +153,9 @@ func brokerLogDirs(ctx context.Context, cl *kgo.Client, broker int32, parts map[
 	if err := codeError(resp.ErrorCode, nil); err != nil {
 		return nil, err
 	}
-	dirs := make([]LogDir, 0, len(resp.Dirs))
+	dirs := make([]answer.LogDir, 0, len(resp.Dirs))
 	for _, d := range resp.Dirs {
-		dir := LogDir{Path: d.Dir, TotalBytes: -1, UsableBytes: -1}
+		dir := answer.LogDir{Path: d.Dir, TotalBytes: -1, UsableBytes: -1}
 		if err := codeError(d.ErrorCode, nil); err != nil {
 			dir.Error = err.Error()
 		}
@@ -189,7 +167,7 @@ func brokerLogDirs(ctx context.Context, cl *kgo.Client, broker int32, parts map[
 		}
 		for _, t := range d.Topics {
 			for _, p := range t.Partitions {
-				dir.Replicas = append(dir.Replicas, ReplicaSize{TopicPartition: record.TopicPartition{Topic: t.Topic, Partition: p.Partition},
+				dir.Replicas = append(dir.Replicas, answer.ReplicaSize{TopicPartition: record.TopicPartition{Topic: t.Topic, Partition: p.Partition},
 					Broker: broker, SizeBytes: p.Size, OffsetLag: p.OffsetLag, IsFuture: p.IsFuture})
 				dir.SizeBytes += p.Size
 			}
@@ -230,8 +208,8 @@ func wirePartitions(ctx context.Context, cl *kgo.Client, topics []string) (map[s
 // ReplicaSizes flattens the log dirs into each replica's size, by
 // partition; future replicas (a move between directories in progress)
 // are left out, since they are copies of a replica counted already.
-func ReplicaSizes(logDirs []BrokerLogDirs) map[record.TopicPartition][]ReplicaSize {
-	out := map[record.TopicPartition][]ReplicaSize{}
+func ReplicaSizes(logDirs []BrokerLogDirs) map[record.TopicPartition][]answer.ReplicaSize {
+	out := map[record.TopicPartition][]answer.ReplicaSize{}
 	for _, b := range logDirs {
 		for _, d := range b.Dirs {
 			for _, r := range d.Replicas {
@@ -264,8 +242,8 @@ type Replica struct {
 // copies it there as a future replica and swaps it in once caught up
 // (KIP-113). It returns each replica's refusal (ReplicaNotAvailable while a
 // reassignment has not created it on the broker yet). librdkafka's Go
-// binding lacks this request; it goes through franz-go (wireRequest).
-func (c *Client) AlterReplicaLogDirs(ctx context.Context, moves map[Replica]string) (map[Replica]error, error) {
+// binding lacks this request; it goes through franz-go.
+func (c *Conn) AlterReplicaLogDirs(ctx context.Context, moves map[Replica]string) (map[Replica]error, error) {
 	byBroker := map[int32]*kmsg.AlterReplicaLogDirsRequest{}
 	for r, dir := range moves {
 		req := byBroker[r.Broker]
@@ -291,7 +269,7 @@ func (c *Client) AlterReplicaLogDirs(ctx context.Context, moves map[Replica]stri
 		d.Topics[j].Partitions = append(d.Topics[j].Partitions, r.Partition)
 	}
 	failed := map[Replica]error{}
-	err := c.wireRequest(ctx, "moving replicas between log dirs", func(ctx context.Context, cl *kgo.Client) error {
+	err := c.request(ctx, "moving replicas between log dirs", func(ctx context.Context, cl *kgo.Client) error {
 		for broker, req := range byBroker {
 			resp, err := req.RequestWith(ctx, cl.Broker(int(broker)))
 			if err != nil {

@@ -1,7 +1,7 @@
-package kafka
+package wire
 
 // DescribeQuorum (KIP-595, KIP-853): the KRaft metadata quorum. librdkafka
-// lacks it; it goes through the wire adapter.
+// lacks it; franz-go sends it.
 
 import (
 	"context"
@@ -37,7 +37,7 @@ type Quorum struct {
 const metadataTopic = "__cluster_metadata"
 
 // DescribeQuorum asks for the metadata quorum's state.
-func (c *Client) DescribeQuorum(ctx context.Context) (*Quorum, error) {
+func (c *Conn) DescribeQuorum(ctx context.Context) (*Quorum, error) {
 	req := kmsg.NewPtrDescribeQuorumRequest()
 	t := kmsg.NewDescribeQuorumRequestTopic()
 	t.Topic = metadataTopic
@@ -45,7 +45,7 @@ func (c *Client) DescribeQuorum(ctx context.Context) (*Quorum, error) {
 	req.Topics = []kmsg.DescribeQuorumRequestTopic{t}
 	var resp *kmsg.DescribeQuorumResponse
 	var clusterID string
-	err := c.wireRequest(ctx, "describing the metadata quorum", func(ctx context.Context, cl *kgo.Client) (err error) {
+	err := c.request(ctx, "describing the metadata quorum", func(ctx context.Context, cl *kgo.Client) (err error) {
 		meta := kmsg.NewPtrMetadataRequest()
 		meta.Topics = []kmsg.MetadataRequestTopic{}
 		mresp, err := meta.RequestWith(ctx, cl)

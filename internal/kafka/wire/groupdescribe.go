@@ -1,4 +1,4 @@
-package kafka
+package wire
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/streamctl/streamctl/internal/kafka/answer"
+
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -14,104 +16,30 @@ import (
 	"github.com/streamctl/streamctl/internal/record"
 )
 
-// StreamsTopology is a streams group's topology as its coordinator holds
-// it (KIP-1071): the subtopologies and the topics each reads and writes.
-type StreamsTopology struct {
-	Epoch         int32            `json:"epoch" yaml:"epoch"`
-	Subtopologies []StreamsSubtopo `json:"subtopologies" yaml:"subtopologies"`
-}
-
-// StreamsSubtopo is one subtopology: its input (source) topics and the
-// internal topics Kafka Streams made for it.
-type StreamsSubtopo struct {
-	ID                      string   `json:"id" yaml:"id"`
-	SourceTopics            []string `json:"source_topics" yaml:"source_topics"`
-	RepartitionSinkTopics   []string `json:"repartition_sink_topics" yaml:"repartition_sink_topics"`
-	StateChangelogTopics    []string `json:"state_changelog_topics" yaml:"state_changelog_topics"`
-	RepartitionSourceTopics []string `json:"repartition_source_topics" yaml:"repartition_source_topics"`
-}
-
-// InternalTopics are the changelog and repartition topics of the
-// topology, sorted: what a streams reset may delete.
-func (t *StreamsTopology) InternalTopics() []string {
-	var out []string
-	if t == nil {
-		return out
-	}
-	for _, s := range t.Subtopologies {
-		for _, n := range slices.Concat(s.StateChangelogTopics, s.RepartitionSourceTopics, s.RepartitionSinkTopics) {
-			if !slices.Contains(out, n) {
-				out = append(out, n)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// InputTopics are the topics the topology reads that it did not make
-// itself (its source topics less the repartition topics), sorted.
-func (t *StreamsTopology) InputTopics() []string {
-	var out []string
-	if t == nil {
-		return out
-	}
-	internal := t.InternalTopics()
-	for _, s := range t.Subtopologies {
-		for _, n := range s.SourceTopics {
-			if !slices.Contains(internal, n) && !slices.Contains(out, n) {
-				out = append(out, n)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// StreamsMember is what a streams group member adds: its process, the
-// topology epoch it runs, and its tasks.
-type StreamsMember struct {
-	ProcessID     string       `json:"process_id" yaml:"process_id"`
-	TopologyEpoch int32        `json:"topology_epoch" yaml:"topology_epoch"`
-	Tasks         StreamsTasks `json:"tasks" yaml:"tasks"`
-	TargetTasks   StreamsTasks `json:"target_tasks" yaml:"target_tasks"`
-}
-
-// StreamsTasks are a member's tasks by kind; a task is a subtopology and
-// a partition of its input topics, written "subtopology_partition" as
-// Kafka Streams does (0_1).
-type StreamsTasks struct {
-	Active  []string `json:"active" yaml:"active"`
-	Standby []string `json:"standby" yaml:"standby"`
-	Warmup  []string `json:"warmup" yaml:"warmup"`
-}
-
-// DescribeTypedGroups describes groups of one type, through the describe
-// request of that type: classic (DescribeGroups), consumer
+// DescribeGroupsByType describes groups of a type the broker assigns,
+// through the describe request of that type: consumer
 // (ConsumerGroupDescribe), share (ShareGroupDescribe) or streams
 // (StreamsGroupDescribe). A group that does not exist comes back in state
-// "Dead", as DescribeGroups has it.
-func (c *Client) DescribeTypedGroups(ctx context.Context, typ string, ids []string) ([]GroupDescription, error) {
+// "Dead", as DescribeGroups (the classic groups', librdkafka's) has it.
+func (c *Conn) DescribeGroupsByType(ctx context.Context, typ string, ids []string) ([]answer.GroupDescription, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var out []GroupDescription
+	var out []answer.GroupDescription
 	var err error
 	switch typ {
-	case GroupClassic:
-		return c.DescribeGroups(ctx, ids)
 	case GroupConsumer:
-		err = c.wireGroupRequest(ctx, "describing consumer groups", func(ctx context.Context, cl *kgo.Client) error {
+		err = c.groupRequest(ctx, "describing consumer groups", func(ctx context.Context, cl *kgo.Client) error {
 			out, err = describeConsumerGroups(ctx, cl, ids)
 			return err
 		})
 	case GroupShare:
-		err = c.wireGroupRequest(ctx, "describing share groups", func(ctx context.Context, cl *kgo.Client) error {
+		err = c.groupRequest(ctx, "describing share groups", func(ctx context.Context, cl *kgo.Client) error {
 			out, err = describeShareGroups(ctx, cl, ids)
 			return err
 		})
 	case GroupStreams:
-		err = c.wireGroupRequest(ctx, "describing streams groups", func(ctx context.Context, cl *kgo.Client) error {
+		err = c.groupRequest(ctx, "describing streams groups", func(ctx context.Context, cl *kgo.Client) error {
 			out = out[:0]
 			for _, id := range ids {
 				d, err := describeStreamsGroup(ctx, cl, id)
@@ -138,12 +66,12 @@ func describedError(group string, code int16, msg *string) (dead bool, err error
 	case code == kerr.GroupIDNotFound.Code:
 		return true, nil
 	case wireCoordinatorBusy(err):
-		return false, err // retried by wireGroupRequest
+		return false, err // retried by groupRequest
 	}
 	return false, fmt.Errorf("describing group %q: %w", group, err)
 }
 
-func describeConsumerGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]GroupDescription, error) {
+func describeConsumerGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]answer.GroupDescription, error) {
 	req := kmsg.NewPtrConsumerGroupDescribeRequest()
 	req.Groups = ids
 	resp, err := req.RequestWith(ctx, cl)
@@ -152,13 +80,13 @@ func describeConsumerGroups(ctx context.Context, cl *kgo.Client, ids []string) (
 	}
 	coord := coordinators(ctx, cl, ids)
 	names := &topicNamer{ctx: ctx, cl: cl}
-	var out []GroupDescription
+	var out []answer.GroupDescription
 	for _, g := range resp.Groups {
 		dead, err := describedError(g.Group, g.ErrorCode, g.ErrorMessage)
 		if err != nil {
 			return nil, err
 		}
-		d := GroupDescription{ID: g.Group, Type: GroupConsumer, State: g.State, Assignor: g.AssignorName, Coordinator: coord[g.Group], Members: []GroupMember{}}
+		d := answer.GroupDescription{ID: g.Group, Type: GroupConsumer, State: g.State, Assignor: g.AssignorName, Coordinator: coord[g.Group], Members: []answer.GroupMember{}}
 		if dead {
 			d.State = "Dead"
 			out = append(out, d)
@@ -166,7 +94,7 @@ func describeConsumerGroups(ctx context.Context, cl *kgo.Client, ids []string) (
 		}
 		d.GroupEpoch, d.AssignmentEpoch = valuePtr(g.Epoch), valuePtr(g.AssignmentEpoch)
 		for _, m := range g.Members {
-			gm := GroupMember{MemberID: m.MemberID, InstanceID: deref(m.InstanceID), ClientID: m.ClientID, Host: m.ClientHost,
+			gm := answer.GroupMember{MemberID: m.MemberID, InstanceID: deref(m.InstanceID), ClientID: m.ClientID, Host: m.ClientHost,
 				MemberEpoch: valuePtr(m.MemberEpoch), SubscribedTopics: slices.Sorted(slices.Values(m.SubscribedTopics)), SubscribedTopicRegex: deref(m.SubscribedTopicRegex),
 				Assignment: names.assigned(m.Assignment.TopicPartitions), TargetAssignment: names.assigned(m.TargetAssignment.TopicPartitions),
 				Classic: m.MemberType == 0}
@@ -179,7 +107,7 @@ func describeConsumerGroups(ctx context.Context, cl *kgo.Client, ids []string) (
 	return out, nil
 }
 
-func describeShareGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]GroupDescription, error) {
+func describeShareGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]answer.GroupDescription, error) {
 	req := kmsg.NewPtrShareGroupDescribeRequest()
 	req.GroupIDs = ids
 	resp, err := req.RequestWith(ctx, cl)
@@ -187,13 +115,13 @@ func describeShareGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]G
 		return nil, err
 	}
 	coord := coordinators(ctx, cl, ids)
-	var out []GroupDescription
+	var out []answer.GroupDescription
 	for _, g := range resp.Groups {
 		dead, err := describedError(g.GroupID, g.ErrorCode, g.ErrorMessage)
 		if err != nil {
 			return nil, err
 		}
-		d := GroupDescription{ID: g.GroupID, Type: GroupShare, State: g.GroupState, Assignor: g.Assignor, Coordinator: coord[g.GroupID], Members: []GroupMember{}}
+		d := answer.GroupDescription{ID: g.GroupID, Type: GroupShare, State: g.GroupState, Assignor: g.Assignor, Coordinator: coord[g.GroupID], Members: []answer.GroupMember{}}
 		if dead {
 			d.State = "Dead"
 			out = append(out, d)
@@ -201,7 +129,7 @@ func describeShareGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]G
 		}
 		d.GroupEpoch, d.AssignmentEpoch = valuePtr(g.GroupEpoch), valuePtr(g.AssignmentEpoch)
 		for _, m := range g.Members {
-			gm := GroupMember{MemberID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, MemberEpoch: valuePtr(m.MemberEpoch),
+			gm := answer.GroupMember{MemberID: m.MemberID, ClientID: m.ClientID, Host: m.ClientHost, MemberEpoch: valuePtr(m.MemberEpoch),
 				SubscribedTopics: slices.Sorted(slices.Values(m.SubscribedTopicNames)), Assignment: []record.TopicPartition{}}
 			for _, t := range m.Assignment.TopicPartitions {
 				for _, p := range t.Partitions {
@@ -219,36 +147,36 @@ func describeShareGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]G
 
 // describeStreamsGroup asks the group's coordinator: franz-go routes the
 // other describes there itself, not StreamsGroupDescribe.
-func describeStreamsGroup(ctx context.Context, cl *kgo.Client, id string) (GroupDescription, error) {
+func describeStreamsGroup(ctx context.Context, cl *kgo.Client, id string) (answer.GroupDescription, error) {
 	node, err := findCoordinator(ctx, cl, id)
 	if err != nil {
-		return GroupDescription{}, err
+		return answer.GroupDescription{}, err
 	}
 	req := kmsg.NewPtrStreamsGroupDescribeRequest()
 	req.Groups = []string{id}
 	kresp, err := cl.Broker(int(node)).RetriableRequest(ctx, req)
 	if err != nil {
-		return GroupDescription{}, err
+		return answer.GroupDescription{}, err
 	}
 	resp := kresp.(*kmsg.StreamsGroupDescribeResponse)
 	if len(resp.Groups) != 1 {
-		return GroupDescription{}, fmt.Errorf("describing streams group %q: %d groups in the answer", id, len(resp.Groups))
+		return answer.GroupDescription{}, fmt.Errorf("describing streams group %q: %d groups in the answer", id, len(resp.Groups))
 	}
 	g := resp.Groups[0]
 	dead, err := describedError(g.Group, g.ErrorCode, g.ErrorMessage)
 	if err != nil {
-		return GroupDescription{}, err
+		return answer.GroupDescription{}, err
 	}
-	d := GroupDescription{ID: g.Group, Type: GroupStreams, State: g.State, Assignor: deref(g.AssignorName), Coordinator: node, Members: []GroupMember{}}
+	d := answer.GroupDescription{ID: g.Group, Type: GroupStreams, State: g.State, Assignor: deref(g.AssignorName), Coordinator: node, Members: []answer.GroupMember{}}
 	if dead {
 		d.State = "Dead"
 		return d, nil
 	}
 	d.GroupEpoch, d.AssignmentEpoch = valuePtr(g.Epoch), valuePtr(g.AssignmentEpoch)
 	if g.Topology != nil {
-		d.Topology = &StreamsTopology{Epoch: g.Topology.Epoch, Subtopologies: []StreamsSubtopo{}}
+		d.Topology = &answer.StreamsTopology{Epoch: g.Topology.Epoch, Subtopologies: []answer.StreamsSubtopo{}}
 		for _, s := range g.Topology.Subtopologies {
-			d.Topology.Subtopologies = append(d.Topology.Subtopologies, StreamsSubtopo{
+			d.Topology.Subtopologies = append(d.Topology.Subtopologies, answer.StreamsSubtopo{
 				ID: s.SubtopologyID, SourceTopics: sorted(s.SourceTopics), RepartitionSinkTopics: sorted(s.RepartitionSinkTopics),
 				StateChangelogTopics: topicNames(s.StateChangelogTopics), RepartitionSourceTopics: topicNames(s.RepartitionSourceTopics),
 			})
@@ -256,9 +184,9 @@ func describeStreamsGroup(ctx context.Context, cl *kgo.Client, id string) (Group
 		sort.Slice(d.Topology.Subtopologies, func(i, j int) bool { return d.Topology.Subtopologies[i].ID < d.Topology.Subtopologies[j].ID })
 	}
 	for _, m := range g.Members {
-		gm := GroupMember{MemberID: m.MemberID, InstanceID: deref(m.InstanceID), ClientID: m.ClientID, Host: m.ClientHost, MemberEpoch: valuePtr(m.MemberEpoch),
+		gm := answer.GroupMember{MemberID: m.MemberID, InstanceID: deref(m.InstanceID), ClientID: m.ClientID, Host: m.ClientHost, MemberEpoch: valuePtr(m.MemberEpoch),
 			Classic: m.IsClassic, Assignment: tasksPartitions(d.Topology, m.Assignment.ActiveTasks),
-			Streams: &StreamsMember{ProcessID: m.ProcessID, TopologyEpoch: m.TopologyEpoch, Tasks: tasksOf(m.Assignment), TargetTasks: tasksOf(m.TargetAssignment)}}
+			Streams: &answer.StreamsMember{ProcessID: m.ProcessID, TopologyEpoch: m.TopologyEpoch, Tasks: tasksOf(m.Assignment), TargetTasks: tasksOf(m.TargetAssignment)}}
 		gm.Reconciling = m.MemberEpoch < g.AssignmentEpoch || !equalTasks(gm.Streams.Tasks, gm.Streams.TargetTasks)
 		d.Members = append(d.Members, gm)
 	}
@@ -298,7 +226,7 @@ func coordinators(ctx context.Context, cl *kgo.Client, ids []string) map[string]
 
 // tasksPartitions are the partitions a member's active tasks read: each
 // task's partition of its subtopology's source and repartition topics.
-func tasksPartitions(topo *StreamsTopology, tasks []kmsg.TaskIDs) []record.TopicPartition {
+func tasksPartitions(topo *answer.StreamsTopology, tasks []kmsg.TaskIDs) []record.TopicPartition {
 	out := []record.TopicPartition{}
 	if topo == nil {
 		return out
@@ -319,7 +247,7 @@ func tasksPartitions(topo *StreamsTopology, tasks []kmsg.TaskIDs) []record.Topic
 	return slices.Compact(out)
 }
 
-func tasksOf(a kmsg.StreamsAssignment) StreamsTasks {
+func tasksOf(a kmsg.StreamsAssignment) answer.StreamsTasks {
 	ids := func(ts []kmsg.TaskIDs) []string {
 		out := []string{}
 		for _, t := range ts {
@@ -330,10 +258,10 @@ func tasksOf(a kmsg.StreamsAssignment) StreamsTasks {
 		sort.Strings(out)
 		return out
 	}
-	return StreamsTasks{Active: ids(a.ActiveTasks), Standby: ids(a.StandbyTasks), Warmup: ids(a.WarmupTasks)}
+	return answer.StreamsTasks{Active: ids(a.ActiveTasks), Standby: ids(a.StandbyTasks), Warmup: ids(a.WarmupTasks)}
 }
 
-func equalTasks(a, b StreamsTasks) bool {
+func equalTasks(a, b answer.StreamsTasks) bool {
 	return slices.Equal(a.Active, b.Active) && slices.Equal(a.Standby, b.Standby) && slices.Equal(a.Warmup, b.Warmup)
 }
 
@@ -403,7 +331,7 @@ func sortTPs(tps []record.TopicPartition) {
 	})
 }
 
-func sortMembers(ms []GroupMember) {
+func sortMembers(ms []answer.GroupMember) {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].MemberID < ms[j].MemberID })
 }
 

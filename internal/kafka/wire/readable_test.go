@@ -1,4 +1,4 @@
-package kafka
+package wire
 
 import (
 	"encoding/binary"

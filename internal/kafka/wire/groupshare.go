@@ -1,4 +1,4 @@
-package kafka
+package wire
 
 // A share group's offsets (KIP-932): per partition, the start offset of
 // what the group has not finished with (the share-partition start
@@ -27,9 +27,9 @@ type ShareOffset struct {
 
 // ShareGroupOffsets returns a share group's start offsets, per partition
 // it has state for. A group without any gives an empty map.
-func (c *Client) ShareGroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]ShareOffset, error) {
+func (c *Conn) ShareGroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]ShareOffset, error) {
 	out := map[record.TopicPartition]ShareOffset{}
-	err := c.wireGroupRequest(ctx, "listing offsets of share group "+group, func(ctx context.Context, cl *kgo.Client) error {
+	err := c.groupRequest(ctx, "listing offsets of share group "+group, func(ctx context.Context, cl *kgo.Client) error {
 		clear(out)
 		req := kmsg.NewPtrDescribeShareGroupOffsetsRequest()
 		g := kmsg.NewDescribeShareGroupOffsetsRequestGroup()
@@ -74,9 +74,9 @@ func (c *Client) ShareGroupOffsets(ctx context.Context, group string) (map[recor
 // AlterShareGroupOffsets sets a share group's start offsets. The broker
 // refuses it while the group has members. Partitions it refuses come back
 // with their error.
-func (c *Client) AlterShareGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) (map[record.TopicPartition]error, error) {
+func (c *Conn) AlterShareGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) (map[record.TopicPartition]error, error) {
 	failed := map[record.TopicPartition]error{}
-	err := c.wireGroupRequest(ctx, "altering offsets of share group "+group, func(ctx context.Context, cl *kgo.Client) error {
+	err := c.groupRequest(ctx, "altering offsets of share group "+group, func(ctx context.Context, cl *kgo.Client) error {
 		clear(failed)
 		req := kmsg.NewPtrAlterShareGroupOffsetsRequest()
 		req.GroupID = group
@@ -119,9 +119,9 @@ func (c *Client) AlterShareGroupOffsets(ctx context.Context, group string, offse
 // DeleteShareGroupOffsets deletes a share group's state on whole topics
 // (Kafka deletes a share group's offsets per topic, not per partition).
 // Topics the broker refuses come back with their error.
-func (c *Client) DeleteShareGroupOffsets(ctx context.Context, group string, topics []string) (map[string]error, error) {
+func (c *Conn) DeleteShareGroupOffsets(ctx context.Context, group string, topics []string) (map[string]error, error) {
 	failed := map[string]error{}
-	err := c.wireGroupRequest(ctx, "deleting offsets of share group "+group, func(ctx context.Context, cl *kgo.Client) error {
+	err := c.groupRequest(ctx, "deleting offsets of share group "+group, func(ctx context.Context, cl *kgo.Client) error {
 		clear(failed)
 		req := kmsg.NewPtrDeleteShareGroupOffsetsRequest()
 		req.GroupID = group

@@ -1,7 +1,7 @@
-package kafka
+package wire
 
 // UpdateFeatures (KIP-584): finalized feature levels. librdkafka lacks it;
-// it goes through the wire adapter, to the active controller.
+// franz-go sends it, to the active controller.
 
 import (
 	"context"
@@ -23,7 +23,7 @@ type FeatureUpdate struct {
 
 // UpdateFeatures asks the controller to finalize the levels, all or none;
 // validateOnly only checks them.
-func (c *Client) UpdateFeatures(ctx context.Context, updates []FeatureUpdate, validateOnly bool) error {
+func (c *Conn) UpdateFeatures(ctx context.Context, updates []FeatureUpdate, validateOnly bool) error {
 	req := kmsg.NewPtrUpdateFeaturesRequest()
 	req.TimeoutMillis = int32(c.cluster.Timeout.Milliseconds())
 	req.ValidateOnly = validateOnly
@@ -41,7 +41,7 @@ func (c *Client) UpdateFeatures(ctx context.Context, updates []FeatureUpdate, va
 		req.FeatureUpdates = append(req.FeatureUpdates, fu)
 	}
 	var resp *kmsg.UpdateFeaturesResponse
-	err := c.wireRequest(ctx, "updating feature levels", func(ctx context.Context, cl *kgo.Client) (err error) {
+	err := c.request(ctx, "updating feature levels", func(ctx context.Context, cl *kgo.Client) (err error) {
 		resp, err = req.RequestWith(ctx, cl)
 		return unsupported(ctx, cl, req, err)
 	})

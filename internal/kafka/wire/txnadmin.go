@@ -1,9 +1,9 @@
-package kafka
+package wire
 
 // The transactions admin requests of KIP-664 (ListTransactions,
 // DescribeTransactions, DescribeProducers, and WriteTxnMarkers for an
 // abort) and the fencing InitProducerId of KIP-939's force-terminate.
-// Neither librdkafka nor confluent-kafka-go has them; they go through the
+// Neither librdkafka nor confluent-kafka-go has them; franz-go sends them.
 // wire adapter.
 
 import (
@@ -40,7 +40,7 @@ type TransactionFilter struct {
 
 // ListTransactions asks every broker for the transactional ids it
 // coordinates.
-func (c *Client) ListTransactions(ctx context.Context, f TransactionFilter) ([]TransactionListing, error) {
+func (c *Conn) ListTransactions(ctx context.Context, f TransactionFilter) ([]TransactionListing, error) {
 	req := kmsg.NewPtrListTransactionsRequest()
 	req.StateFilters, req.ProducerIDFilters = f.States, f.ProducerIDs
 	req.DurationFilterMillis = -1
@@ -51,7 +51,7 @@ func (c *Client) ListTransactions(ctx context.Context, f TransactionFilter) ([]T
 		req.TransactionalIDPattern = &f.Pattern
 	}
 	var out []TransactionListing
-	err := c.wireRequest(ctx, "listing transactions", func(ctx context.Context, cl *kgo.Client) error {
+	err := c.request(ctx, "listing transactions", func(ctx context.Context, cl *kgo.Client) error {
 		for _, shard := range cl.RequestSharded(ctx, req) {
 			if shard.Err != nil {
 				return unsupported(ctx, cl, req, shard.Err)
@@ -103,14 +103,14 @@ var ErrTransactionalIDNotFound = errors.New("transactional id not found")
 // DescribeTransactions asks the coordinators of the transactional ids for
 // their state. An id no coordinator knows is in the error map with
 // ErrTransactionalIDNotFound.
-func (c *Client) DescribeTransactions(ctx context.Context, ids []string) (map[string]TransactionDescription, map[string]error, error) {
+func (c *Conn) DescribeTransactions(ctx context.Context, ids []string) (map[string]TransactionDescription, map[string]error, error) {
 	out, failed := map[string]TransactionDescription{}, map[string]error{}
 	if len(ids) == 0 {
 		return out, failed, nil
 	}
 	req := kmsg.NewPtrDescribeTransactionsRequest()
 	req.TransactionalIDs = ids
-	err := c.wireRequest(ctx, "describing transactions", func(ctx context.Context, cl *kgo.Client) error {
+	err := c.request(ctx, "describing transactions", func(ctx context.Context, cl *kgo.Client) error {
 		for _, shard := range cl.RequestSharded(ctx, req) {
 			if shard.Err != nil {
 				var ke *kerr.Error
@@ -170,7 +170,7 @@ type ProducerState struct {
 
 // DescribeProducers asks each partition's leader for its active producers.
 // A partition the leader cannot answer for is in the error map.
-func (c *Client) DescribeProducers(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition][]ProducerState, map[record.TopicPartition]error, error) {
+func (c *Conn) DescribeProducers(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition][]ProducerState, map[record.TopicPartition]error, error) {
 	out, failed := map[record.TopicPartition][]ProducerState{}, map[record.TopicPartition]error{}
 	if len(tps) == 0 {
 		return out, failed, nil
@@ -185,7 +185,7 @@ func (c *Client) DescribeProducers(ctx context.Context, tps []record.TopicPartit
 		rt.Topic, rt.Partitions = t, byTopic[t]
 		req.Topics = append(req.Topics, rt)
 	}
-	err := c.wireRequest(ctx, "describing producers", func(ctx context.Context, cl *kgo.Client) error {
+	err := c.request(ctx, "describing producers", func(ctx context.Context, cl *kgo.Client) error {
 		for _, shard := range cl.RequestSharded(ctx, req) {
 			if shard.Err != nil {
 				var ke *kerr.Error
@@ -229,7 +229,7 @@ func (c *Client) DescribeProducers(ctx context.Context, tps []record.TopicPartit
 // partition's leader ends the transaction there, whatever its coordinator
 // thinks. It is for a transaction the coordinator has lost; one the
 // coordinator still holds is ended through it (FenceTransactionalID).
-func (c *Client) WriteAbortMarker(ctx context.Context, tp record.TopicPartition, producerID int64, producerEpoch int16, coordinatorEpoch int32) error {
+func (c *Conn) WriteAbortMarker(ctx context.Context, tp record.TopicPartition, producerID int64, producerEpoch int16, coordinatorEpoch int32) error {
 	req := kmsg.NewPtrWriteTxnMarkersRequest()
 	m := kmsg.NewWriteTxnMarkersRequestMarker()
 	m.ProducerID, m.ProducerEpoch, m.Committed, m.CoordinatorEpoch = producerID, producerEpoch, false, max(coordinatorEpoch, 0)
@@ -238,7 +238,7 @@ func (c *Client) WriteAbortMarker(ctx context.Context, tp record.TopicPartition,
 	m.Topics = []kmsg.WriteTxnMarkersRequestMarkerTopic{t}
 	req.Markers = []kmsg.WriteTxnMarkersRequestMarker{m}
 	what := fmt.Sprintf("aborting the transaction of producer %d on %s[%d]", producerID, tp.Topic, tp.Partition)
-	err := c.wireRequest(ctx, what, func(ctx context.Context, cl *kgo.Client) error {
+	err := c.request(ctx, what, func(ctx context.Context, cl *kgo.Client) error {
 		for _, shard := range cl.RequestSharded(ctx, req) {
 			if shard.Err != nil {
 				return unsupported(ctx, cl, req, shard.Err)
@@ -265,13 +265,13 @@ func (c *Client) WriteAbortMarker(ctx context.Context, tp record.TopicPartition,
 // aborts the open transaction on every partition it wrote to. It returns
 // the new producer id and epoch. timeout is kept as the id's transaction
 // timeout.
-func (c *Client) FenceTransactionalID(ctx context.Context, id string, timeout time.Duration) (int64, int16, error) {
+func (c *Conn) FenceTransactionalID(ctx context.Context, id string, timeout time.Duration) (int64, int16, error) {
 	req := kmsg.NewPtrInitProducerIDRequest()
 	req.TransactionalID = &id
 	req.TransactionTimeoutMillis = int32(timeout.Milliseconds())
 	req.ProducerID, req.ProducerEpoch = -1, -1
 	var resp *kmsg.InitProducerIDResponse
-	err := c.wireRequest(ctx, fmt.Sprintf("fencing transactional id %q", id), func(ctx context.Context, cl *kgo.Client) error {
+	err := c.request(ctx, fmt.Sprintf("fencing transactional id %q", id), func(ctx context.Context, cl *kgo.Client) error {
 		// While the coordinator writes the abort markers it answers
 		// CONCURRENT_TRANSACTIONS; Kafka's producer retries, so do we.
 		for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, time.Second) {

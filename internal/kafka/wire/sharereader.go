@@ -1,4 +1,4 @@
-package kafka
+package wire
 
 // The share consumer (KIP-932): a member of a share group, to which the
 // broker hands records under an acquisition lock, each to be acknowledged
@@ -13,7 +13,7 @@ package kafka
 // records (scripts/share-consumer-trial). The playground is where every
 // example runs, so franz-go it is.
 // It connects with the same resolved profile as every other command
-// (franzGoOptions).
+// (Conn.options).
 
 import (
 	"context"
@@ -46,7 +46,7 @@ const (
 // batch; every record of it must be acknowledged (Ack) before the next
 // Poll, which otherwise accepts what is left.
 type ShareReader struct {
-	c     *Client
+	c     *Conn
 	cl    *kgo.Client
 	batch map[shareKey]*kgo.Record
 	// ackErrs counts acknowledgements the broker refused (a lock that
@@ -92,8 +92,8 @@ type ShareReaderOptions struct {
 }
 
 // NewShareReader joins a share group.
-func (c *Client) NewShareReader(o ShareReaderOptions) (*ShareReader, error) {
-	opts, err := c.franzGoOptions()
+func (c *Conn) NewShareReader(o ShareReaderOptions) (*ShareReader, error) {
+	opts, err := c.options()
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (r *ShareReader) Poll(ctx context.Context, wait time.Duration) ([]*record.R
 			return
 		}
 		if firstErr == nil {
-			firstErr = r.c.wireError(ctx, fmt.Sprintf("reading %s[%d] as a share group member", topic, p), err)
+			firstErr = r.c.translate(ctx, fmt.Sprintf("reading %s[%d] as a share group member", topic, p), err)
 		}
 	})
 	if firstErr != nil && fs.NumRecords() == 0 {
@@ -166,7 +166,7 @@ func (r *ShareReader) Commit(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, r.c.cluster.Timeout)
 	defer cancel()
 	if err := r.cl.FlushAcks(ctx); err != nil {
-		return r.c.wireError(ctx, "sending acknowledgements", err)
+		return r.c.translate(ctx, "sending acknowledgements", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package kafka
+package wire
 
 import (
 	"context"
@@ -22,10 +22,10 @@ import (
 // headers only: a batch of an aborted transaction (the fetch response lists
 // them, KIP-98) or a control batch is not read. Past maxFetches fetches it
 // answers yes.
-func (c *Client) ReadableBefore(ctx context.Context, tp record.TopicPartition, from, end int64) (bool, error) {
+func (c *Conn) ReadableBefore(ctx context.Context, tp record.TopicPartition, from, end int64) (bool, error) {
 	const maxFetches = 8
 	readable := false
-	err := c.wireRequest(ctx, "reading what lies below the last stable offset", func(ctx context.Context, cl *kgo.Client) error {
+	err := c.request(ctx, "reading what lies below the last stable offset", func(ctx context.Context, cl *kgo.Client) error {
 		meta := kmsg.NewPtrMetadataRequest()
 		mt := kmsg.NewMetadataRequestTopic()
 		mt.Topic = kmsg.StringPtr(tp.Topic)

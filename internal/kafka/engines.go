@@ -1,0 +1,137 @@
+package kafka
+
+// The engines behind Client, and the types of theirs the use cases see.
+// Client embeds the franz-go connection (*wire.Conn), so its requests are
+// Client methods; the aliases below let callers keep naming one package,
+// internal/kafka, whatever engine answers.
+
+import (
+	"context"
+
+	"github.com/streamctl/streamctl/internal/kafka/answer"
+	"github.com/streamctl/streamctl/internal/kafka/wire"
+	"github.com/streamctl/streamctl/internal/record"
+)
+
+// The vocabulary every engine answers in (internal/kafka/answer).
+type (
+	Broker           = answer.Broker
+	LogDir           = answer.LogDir
+	ReplicaSize      = answer.ReplicaSize
+	ConfigEntry      = answer.ConfigEntry
+	GroupDescription = answer.GroupDescription
+	GroupMember      = answer.GroupMember
+	StreamsTopology  = answer.StreamsTopology
+	StreamsSubtopo   = answer.StreamsSubtopo
+	StreamsMember    = answer.StreamsMember
+	StreamsTasks     = answer.StreamsTasks
+)
+
+// What the franz-go requests answer (internal/kafka/wire).
+type (
+	APIVersion                = wire.APIVersion
+	AckType                   = wire.AckType
+	BrokerLogDirs             = wire.BrokerLogDirs
+	BrokerVersions            = wire.BrokerVersions
+	Feature                   = wire.Feature
+	FeatureRange              = wire.FeatureRange
+	FeatureUpdate             = wire.FeatureUpdate
+	GroupListing              = wire.GroupListing
+	GroupTypeError            = wire.GroupTypeError
+	GroupTypeUnsupportedError = wire.GroupTypeUnsupportedError
+	PartitionSizes            = wire.PartitionSizes
+	ProducerState             = wire.ProducerState
+	Quorum                    = wire.Quorum
+	QuorumReplica             = wire.QuorumReplica
+	QuotaAlteration           = wire.QuotaAlteration
+	QuotaEntity               = wire.QuotaEntity
+	QuotaEntityPart           = wire.QuotaEntityPart
+	QuotaEntry                = wire.QuotaEntry
+	QuotaFilter               = wire.QuotaFilter
+	QuotaFilterPart           = wire.QuotaFilterPart
+	Reassignment              = wire.Reassignment
+	Replica                   = wire.Replica
+	ShareOffset               = wire.ShareOffset
+	ShareReader               = wire.ShareReader
+	ShareReaderOptions        = wire.ShareReaderOptions
+	TransactionDescription    = wire.TransactionDescription
+	TransactionFilter         = wire.TransactionFilter
+	TransactionListing        = wire.TransactionListing
+	UnknownStatesError        = wire.UnknownStatesError
+	UnsupportedAPIError       = wire.UnsupportedAPIError
+)
+
+// The group types (KIP-848, KIP-932, KIP-1071) and the share-group
+// acknowledgements (KIP-932).
+const (
+	GroupClassic  = wire.GroupClassic
+	GroupConsumer = wire.GroupConsumer
+	GroupShare    = wire.GroupShare
+	GroupStreams  = wire.GroupStreams
+
+	AckAccept  = wire.AckAccept
+	AckRelease = wire.AckRelease
+	AckReject  = wire.AckReject
+
+	// PlaygroundClusterID is the cluster id of `streamctl playground`.
+	PlaygroundClusterID = wire.PlaygroundClusterID
+)
+
+var (
+	// GroupTypes are the group types, in Kafka's order.
+	GroupTypes = wire.GroupTypes
+	// ErrTransactionalIDNotFound: no transaction coordinator knows the id.
+	ErrTransactionalIDNotFound = wire.ErrTransactionalIDNotFound
+)
+
+// ReplicaSizes flattens the log dirs into each replica's size, by
+// partition, future replicas left out.
+func ReplicaSizes(logDirs []BrokerLogDirs) map[record.TopicPartition][]ReplicaSize {
+	return wire.ReplicaSizes(logDirs)
+}
+
+// SortQuotaEntity puts an entity's parts in Kafka's order: user,
+// client-id, ip.
+func SortQuotaEntity(e QuotaEntity) { wire.SortQuotaEntity(e) }
+
+// IsReplicaNotAvailable reports a replica its broker does not have (yet).
+func IsReplicaNotAvailable(err error) bool { return wire.IsReplicaNotAvailable(err) }
+
+// IsNoReassignment reports the refusal to cancel a move that is not in
+// progress.
+func IsNoReassignment(err error) bool { return wire.IsNoReassignment(err) }
+
+// DescribeTypedGroups describes groups of one type, through the describe
+// request of that type: classic (DescribeGroups, librdkafka's), consumer,
+// share or streams (franz-go's, wire.DescribeGroupsByType). A group that
+// does not exist comes back in state "Dead", as DescribeGroups has it.
+func (c *Client) DescribeTypedGroups(ctx context.Context, typ string, ids []string) ([]GroupDescription, error) {
+	if typ == GroupClassic && len(ids) > 0 {
+		return c.DescribeGroups(ctx, ids)
+	}
+	return c.DescribeGroupsByType(ctx, typ, ids)
+}
+
+// failures is the franz-go connection's view of a Client's error types
+// (wire.Failures), kept off Client's own method set.
+type failures struct{ c *Client }
+
+func (f failures) AuthFailed(detail string) error {
+	return &AuthError{Mechanism: f.c.cluster.Mechanism(), User: f.c.cluster.User(), Detail: detail}
+}
+
+func (f failures) TLSFailed(detail string, refused bool) error {
+	if refused {
+		detail += "; " + f.c.clientCertHint()
+	}
+	return &TLSError{Detail: detail}
+}
+
+func (f failures) ListenerMismatch() error {
+	if hint := f.c.listenerHint(); hint != "" {
+		return &ListenerError{Hint: hint}
+	}
+	return nil
+}
+
+func (f failures) Unreachable(what, cause string) error { return f.c.connectionError(what, cause) }
