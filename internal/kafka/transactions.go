@@ -28,6 +28,19 @@ func (r *Reader) GroupMetadata() (GroupMetadata, error) {
 	return GroupMetadata{C.rd_kafka_consumer_group_metadata(r.fast.c.rk)}, nil
 }
 
+// GroupCommit commits the open transaction with offsets of r's group in
+// it (CommitWithOffsets with r's GroupMetadata at the time): the commit of
+// a source read by r into a transactional copy.
+func (w *Writer) GroupCommit(r *Reader) func(ctx context.Context, offsets map[record.TopicPartition]int64) error {
+	return func(ctx context.Context, offsets map[record.TopicPartition]int64) error {
+		gm, err := r.GroupMetadata()
+		if err != nil {
+			return err
+		}
+		return w.CommitWithOffsets(ctx, offsets, gm)
+	}
+}
+
 // CommitWithOffsets commits the open transaction with the source group's
 // offsets in it, so the copies and the progress become visible together or
 // not at all, and begins the next transaction. On failure the transaction

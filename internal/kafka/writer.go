@@ -74,6 +74,24 @@ type Writer struct {
 	reportBuf        []delivery
 }
 
+// CopyOptions are a Writer's options for a copy from Kafka to Kafka (replay,
+// the DLQ redrives): idempotent, acknowledged by every in-sync replica,
+// enqueueing in the Background; in transactions of transactionalID when it
+// is not empty.
+func CopyOptions(transactionalID string) WriterOptions {
+	return WriterOptions{Idempotent: true, Acks: "all", Background: true, TransactionalID: transactionalID}
+}
+
+// Opener opens Writers with opts whose delivery reports go to the callback
+// given to the returned function (internal/pipeline's topic sinks handle
+// them).
+func (cl *Client) Opener(ctx context.Context, opts WriterOptions) func(onDelivery func(opaque any, err error)) (*Writer, error) {
+	return func(onDelivery func(opaque any, err error)) (*Writer, error) {
+		opts.OnDelivery = onDelivery
+		return cl.NewWriter(ctx, opts)
+	}
+}
+
 // NewWriter creates a producer for the cluster. With a transactional id it
 // begins the transaction at once.
 func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, error) {
