@@ -16,6 +16,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
+	"github.com/streamctl/streamctl/internal/kafka/rdk"
 	"github.com/streamctl/streamctl/internal/kafka/wire"
 )
 
@@ -37,6 +38,8 @@ type Client struct {
 	offsets         *ck.AdminClient
 	offsetsConsumer *ck.Consumer
 	offsetsErr      error
+
+	rdk *rdk.Client // our librdkafka binding, for records and OffsetDelete
 
 	// The franz-go connection, for the requests librdkafka lacks: its
 	// methods (DescribeLogDirs, ListTransactions, ...) are Client's.
@@ -102,6 +105,7 @@ func Connect(c *config.Cluster, log *slog.Logger) (*Client, error) {
 		failed:  make(chan struct{}),
 	}
 	cl.Conn = wire.New(c, cc, log, cl.scrub.Scrub, failures{cl})
+	cl.rdk = rdk.New(c, cc.Librdkafka(), log, cl.scrub.Scrub, cl.pushTokens, failures{cl})
 	cl.stopTokens = append(cl.stopTokens, cl.handleTokens(p))
 	go cl.watchLogs()
 	go cl.watchEvents()
@@ -117,7 +121,7 @@ func checkProperties(c *config.Cluster) error {
 			continue // the Go client's own settings
 		}
 		v := c.Properties[k]
-		if err := checkProperty(k, v); err != nil {
+		if err := rdk.CheckProperty(k, v); err != nil {
 			if config.IsSensitiveProperty(k) {
 				v = "<redacted>"
 			}
@@ -240,15 +244,7 @@ func (c *Client) clientCertHint() string {
 
 // brokerDetail trims librdkafka's "[proto://]host:port/id: " prefix and its
 // "(after 3ms in state X)" suffix, leaving the part a person can act on.
-func brokerDetail(msg string) string {
-	if i := strings.Index(msg, ": "); i > 0 && strings.Contains(msg[:i], "/") && !strings.Contains(msg[:i], " ") {
-		msg = msg[i+2:]
-	}
-	if i := strings.LastIndex(msg, " (after "); i > 0 {
-		msg = msg[:i]
-	}
-	return msg
-}
+func brokerDetail(msg string) string { return rdk.BrokerDetail(msg) }
 
 // request runs fn with the cluster's request timeout, cancelled early when the
 // client hits an authentication or TLS failure, and translates the failure

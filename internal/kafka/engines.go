@@ -2,13 +2,15 @@ package kafka
 
 // The engines behind Client, and the types of theirs the use cases see.
 // Client embeds the franz-go connection (*wire.Conn), so its requests are
-// Client methods; the aliases below let callers keep naming one package,
-// internal/kafka, whatever engine answers.
+// Client methods, and forwards to the librdkafka binding (rdk); the
+// aliases below let callers keep naming one package, internal/kafka,
+// whatever engine answers.
 
 import (
 	"context"
 
 	"github.com/streamctl/streamctl/internal/kafka/answer"
+	"github.com/streamctl/streamctl/internal/kafka/rdk"
 	"github.com/streamctl/streamctl/internal/kafka/wire"
 	"github.com/streamctl/streamctl/internal/record"
 )
@@ -26,6 +28,38 @@ type (
 	StreamsMember    = answer.StreamsMember
 	StreamsTasks     = answer.StreamsTasks
 )
+
+// The records engine (internal/kafka/rdk).
+type (
+	Writer        = rdk.Writer
+	WriterOptions = rdk.WriterOptions
+	Stats         = rdk.Stats
+	Reader        = rdk.Reader
+	ReaderOptions = rdk.ReaderOptions
+	GroupMetadata = rdk.GroupMetadata
+)
+
+// CopyOptions are a Writer's options for a copy from Kafka to Kafka
+// (replay, the DLQ redrives): idempotent, acknowledged by every in-sync
+// replica, enqueueing in the Background; in transactions of
+// transactionalID when it is not empty.
+func CopyOptions(transactionalID string) WriterOptions { return rdk.CopyOptions(transactionalID) }
+
+// NewWriter creates a producer for the cluster. With a transactional id it
+// begins the transaction at once.
+func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, error) {
+	return cl.rdk.NewWriter(ctx, opts)
+}
+
+// NewReader creates a reader. It does not fetch until Poll.
+func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) { return cl.rdk.NewReader(opts) }
+
+// DeleteGroupOffsets deletes a group's committed offsets on the given
+// partitions (Kafka's OffsetDelete, through our librdkafka binding): the
+// returned map holds an error for each partition the broker refused.
+func (cl *Client) DeleteGroupOffsets(ctx context.Context, group string, parts []record.TopicPartition) (map[record.TopicPartition]error, error) {
+	return cl.rdk.DeleteGroupOffsets(ctx, group, parts)
+}
 
 // What the franz-go requests answer (internal/kafka/wire).
 type (
@@ -134,4 +168,22 @@ func (f failures) ListenerMismatch() error {
 	return nil
 }
 
-func (f failures) Unreachable(what, cause string) error { return f.c.connectionError(what, cause) }
+// Unreachable: cause "" is the last transport error the client saw.
+func (f failures) Unreachable(what, cause string) error {
+	if cause == "" {
+		f.c.mu.Lock()
+		cause = f.c.lastErr
+		f.c.mu.Unlock()
+	}
+	return f.c.connectionError(what, cause)
+}
+
+// Opener opens Writers with opts whose delivery reports go to the callback
+// given to the returned function (internal/pipeline's topic sinks handle
+// them).
+func (cl *Client) Opener(ctx context.Context, opts WriterOptions) func(onDelivery func(opaque any, err error)) (*Writer, error) {
+	return func(onDelivery func(opaque any, err error)) (*Writer, error) {
+		opts.OnDelivery = onDelivery
+		return cl.NewWriter(ctx, opts)
+	}
+}

@@ -502,3 +502,14 @@ func (c *Client) timeoutMs(ctx context.Context) int {
 	}
 	return int(c.cluster.Timeout.Milliseconds())
 }
+
+// OffsetsForTime returns, per partition, the first offset whose timestamp is
+// at or after t, or -1 when the partition has no such record.
+func (cl *Client) OffsetsForTime(ctx context.Context, tps []record.TopicPartition, t time.Time) (map[record.TopicPartition]int64, error) {
+	return cl.listOffsets(ctx, tps, ck.NewOffsetSpecForTimestamp(t.UnixMilli()))
+}
+
+func ckPartition(tp record.TopicPartition, off int64) ck.TopicPartition {
+	topic := tp.Topic
+	return ck.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: ck.Offset(off)}
+}

@@ -1,4 +1,4 @@
-package kafka
+package rdk
 
 import (
 	"context"
@@ -7,8 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 	"github.com/streamctl/streamctl/internal/record"
 )
@@ -129,11 +127,6 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 	return r, nil
 }
 
-func ckPartition(tp record.TopicPartition, off int64) ck.TopicPartition {
-	topic := tp.Topic
-	return ck.TopicPartition{Topic: &topic, Partition: tp.Partition, Offset: ck.Offset(off)}
-}
-
 // Assignment returns the partitions being read, each with the offset it
 // started from (negative when librdkafka resolves it, e.g. a group's reset
 // position), and a generation number that changes with the assignment.
@@ -210,10 +203,4 @@ func (r *Reader) Commit(ctx context.Context, offsets map[record.TopicPartition]i
 func (r *Reader) Close() error {
 	r.fast.close()
 	return nil
-}
-
-// OffsetsForTime returns, per partition, the first offset whose timestamp is
-// at or after t, or -1 when the partition has no such record.
-func (cl *Client) OffsetsForTime(ctx context.Context, tps []record.TopicPartition, t time.Time) (map[record.TopicPartition]int64, error) {
-	return cl.listOffsets(ctx, tps, ck.NewOffsetSpecForTimestamp(t.UnixMilli()))
 }

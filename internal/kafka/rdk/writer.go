@@ -1,4 +1,4 @@
-package kafka
+package rdk
 
 import (
 	"context"
@@ -80,16 +80,6 @@ type Writer struct {
 // is not empty.
 func CopyOptions(transactionalID string) WriterOptions {
 	return WriterOptions{Idempotent: true, Acks: "all", Background: true, TransactionalID: transactionalID}
-}
-
-// Opener opens Writers with opts whose delivery reports go to the callback
-// given to the returned function (internal/pipeline's topic sinks handle
-// them).
-func (cl *Client) Opener(ctx context.Context, opts WriterOptions) func(onDelivery func(opaque any, err error)) (*Writer, error) {
-	return func(onDelivery func(opaque any, err error)) (*Writer, error) {
-		opts.OnDelivery = onDelivery
-		return cl.NewWriter(ctx, opts)
-	}
 }
 
 // NewWriter creates a producer for the cluster. With a transactional id it
@@ -476,9 +466,7 @@ func (w *Writer) unreported() int64 {
 // clientFailure is the authentication or TLS failure seen, if any.
 func (w *Writer) clientFailure() error {
 	err := w.Err()
-	var ae *AuthError
-	var te *TLSError
-	if errors.As(err, &ae) || errors.As(err, &te) {
+	if errors.As(err, new(*fatal)) {
 		return err
 	}
 	return nil

@@ -1,4 +1,4 @@
-package kafka_test
+package rdk_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/kafka/rdk"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -124,7 +125,7 @@ func TestReaderSeekAndPause(t *testing.T) {
 	defer r.Close()
 	// Four records to a packed batch: the ten fetched together wait in the
 	// Go buffer and in C.
-	kafka.SetPackBuffer(r, 200)
+	rdk.SetPackBuffer(r, 200)
 	next := func() *record.Record {
 		t.Helper()
 		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
@@ -240,7 +241,7 @@ func TestReaderPacksEveryRecordShape(t *testing.T) {
 			}
 			defer r.Close()
 			if packBuffer > 0 {
-				kafka.SetPackBuffer(r, packBuffer)
+				rdk.SetPackBuffer(r, packBuffer)
 			}
 			var got []*record.Record
 			for deadline := time.Now().Add(30 * time.Second); len(got) < len(recs); {

@@ -1,8 +1,21 @@
-package kafka
+// Package rdk is the librdkafka engine for records: our thin cgo binding to
+// the librdkafka that confluent-kafka-go bundles (its static library is
+// linked in with the Go client), under the Writer and the Reader that every
+// produce, consume, replay and redrive goes through, their transactions,
+// and OffsetDelete (DeleteGroupOffsets), which the Go client has no call
+// for. It exists because the Go client's per-record costs made produce and
+// consume about half as fast as kcat (docs/performance.md); the Go client
+// stays for admin requests (internal/kafka), which are not per-record
+// costs. abi_test.go guards the declarations of rdk.h against the bundled
+// rdkafka.h.
+//
+// Its handles connect with the profile's librdkafka properties as the one
+// resolver (internal/kafka/clientconfig) makes them, and their failures
+// read as internal/kafka's error types (Failures). Only internal/kafka
+// imports this package (scripts/check-imports).
+package rdk
 
-// A thin binding to the librdkafka that confluent-kafka-go bundles (its
-// static library is linked in with the Go client): every Writer and every
-// Reader go through it. Its C side is rdk.c; rdk.h declares the few
+// The binding: every Writer and every Reader go through it. Its C side is rdk.c; rdk.h declares the few
 // functions of librdkafka's public API it uses. The Go client stays for
 // admin requests, which are not per-record costs.
 //
@@ -34,6 +47,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"runtime/cgo"
 	"strings"
@@ -41,6 +55,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -50,7 +66,7 @@ type rdkProducer struct {
 	p          *C.sc_producer
 	topics     map[string]*C.rd_kafka_topic_t // topic handles, kept for the producer's life
 	handle     cgo.Handle                     // the *Client, for librdkafka's logs
-	stopTokens func()                         // its OAUTHBEARER token pusher (oauth.go)
+	stopTokens func()                         // its OAUTHBEARER token pusher (Client.tokens)
 
 	nextID int64 // the id of the next record enqueued
 
@@ -121,10 +137,43 @@ func (q *pendingRing) dropReported() int {
 	return n
 }
 
+// Client is the binding's side of one kafka.Client: the resolved profile
+// its handles connect with, and how their failures read.
+type Client struct {
+	cluster  *config.Cluster
+	props    map[string]string // the profile's librdkafka properties (clientconfig.Config.Librdkafka)
+	log      *slog.Logger
+	scrub    func(string) string // removes the profile's secrets from what is logged
+	tokens   TokenPusher
+	failures Failures
+}
+
+// TokenPusher gives a handle the profile's OAUTHBEARER tokens when
+// librdkafka cannot get them itself: set hands one to the handle, fail
+// says why there is none; stop ends the pushing (kafka.Client's pushTokens).
+type TokenPusher func(set func(clientconfig.Token) error, fail func(string)) (stop func())
+
+// Failures turns a handle's client-level failures into the error types
+// every engine returns (internal/kafka's AuthError, TLSError,
+// ConnectionError).
+type Failures interface {
+	AuthFailed(detail string) error
+	TLSFailed(detail string, refused bool) error
+	// Unreachable: no broker answered within the timeout; cause "" is the
+	// last transport error the client saw.
+	Unreachable(what, cause string) error
+}
+
+// New is the binding for the resolved profile cluster, whose librdkafka
+// properties are props. Nothing connects until a Writer or Reader is made.
+func New(cluster *config.Cluster, props map[string]string, log *slog.Logger, scrub func(string) string, tokens TokenPusher, failures Failures) *Client {
+	return &Client{cluster: cluster, props: props, log: log, scrub: scrub, tokens: tokens, failures: failures}
+}
+
 // rdkConfig is conf with the cluster's client configuration (profile,
 // flags and -X properties) over it, for a handle of the binding.
 func (cl *Client) rdkConfig(conf map[string]string) map[string]string {
-	for k, v := range cl.conf.Librdkafka() {
+	for k, v := range cl.props {
 		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
 			conf[k] = v
 		}
@@ -149,11 +198,11 @@ func rdkConf(conf map[string]string) (*C.rd_kafka_conf_t, error) {
 	return cconf, nil
 }
 
-// checkProperty sets one property on a scratch librdkafka configuration,
+// CheckProperty sets one property on a scratch librdkafka configuration,
 // for an error that names it as the user wrote it: librdkafka names an
 // alias by its canonical name (linger.ms is "queue.buffering.max.ms" in its
 // messages).
-func checkProperty(k, v string) error {
+func CheckProperty(k, v string) error {
 	cconf, err := rdkConf(map[string]string{k: v})
 	if err != nil {
 		return errors.New(canonicalName.ReplaceAllString(err.Error(), `property "`+k+`"`))
@@ -427,17 +476,35 @@ func rdkError(code int) error {
 const errMessageTooLarge = 10
 
 // clientError is a client-level librdkafka error as the Go client's errors
-// are reported (client.go): authentication and TLS failures get their own
+// are reported (internal/kafka's client.go): authentication and TLS failures get their own
 // types, whose messages say what to do.
 func (cl *Client) clientError(code int, msg string) error {
-	detail := brokerDetail(cl.scrub.Scrub(msg))
+	detail := BrokerDetail(cl.scrub(msg))
 	switch code {
 	case C.SC_ERR_AUTHENTICATION:
-		return &AuthError{Mechanism: cl.cluster.Mechanism(), User: cl.cluster.User(), Detail: detail}
+		return &fatal{cl.failures.AuthFailed(detail)}
 	case C.SC_ERR_SSL:
-		return &TLSError{Detail: detail}
+		return &fatal{cl.failures.TLSFailed(detail, false)}
 	}
 	return fmt.Errorf("%s", detail)
+}
+
+// fatal is an authentication or TLS failure: no request can get past it.
+type fatal struct{ error }
+
+func (e *fatal) Unwrap() error { return e.error }
+
+// BrokerDetail trims librdkafka's "[proto://]host:port/id: " prefix and
+// its "(after 3ms in state X)" suffix, leaving the part a person can act
+// on.
+func BrokerDetail(msg string) string {
+	if i := strings.Index(msg, ": "); i > 0 && strings.Contains(msg[:i], "/") && !strings.Contains(msg[:i], " ") {
+		msg = msg[i+2:]
+	}
+	if i := strings.LastIndex(msg, " (after "); i > 0 {
+		msg = msg[:i]
+	}
+	return msg
 }
 
 // The transaction calls block for up to d.
@@ -490,7 +557,7 @@ func (r *rdkProducer) close() {
 }
 
 // streamctlRDKLog receives librdkafka's log lines from both handles (rdk.c)
-// and routes them like client.go does: debug level, shown with -v, secrets
+// and routes them as internal/kafka does its Go client's: debug level, shown with -v, secrets
 // scrubbed.
 //
 //export streamctlRDKLog
@@ -499,5 +566,5 @@ func streamctlRDKLog(h C.uintptr_t, level C.int, fac, buf *C.char) {
 	if !ok {
 		return
 	}
-	cl.log.Debug(cl.scrub.Scrub(C.GoString(buf)), "source", "librdkafka", "tag", C.GoString(fac), "level", int(level))
+	cl.log.Debug(cl.scrub(C.GoString(buf)), "source", "librdkafka", "tag", C.GoString(fac), "level", int(level))
 }

@@ -1,4 +1,4 @@
-package kafka
+package rdk
 
 // The Reader side of the thin librdkafka binding (see rdk.go): records
 // fetched from librdkafka in batches and packed into one Go buffer per
@@ -35,7 +35,7 @@ type rdkConsumer struct {
 	topic      string     // the last topic name, reused
 	handle     cgo.Handle // the *Client, for librdkafka's logs
 	self       cgo.Handle // this consumer, for rebalances
-	stopTokens func()     // its OAUTHBEARER token pusher (oauth.go)
+	stopTokens func()     // its OAUTHBEARER token pusher (Client.tokens)
 	reader     *Reader    // whose assignment rebalances change
 	err        error      // a failed assignment change, for the next Poll
 
@@ -410,7 +410,7 @@ func (rc *rdkConsumer) unpack() (*record.Record, *record.EOF, error) {
 	case len(topic) == 0 && code == C.SC_ERR_FATAL:
 		return nil, nil, cl.clientError(int(code), string(value))
 	case len(topic) == 0: // the client's, not a partition's: it recovers
-		cl.log.Debug("consumer error", "error", cl.scrub.Scrub(string(value)))
+		cl.log.Debug("consumer error", "error", cl.scrub(string(value)))
 		return nil, nil, nil
 	default:
 		return nil, nil, fmt.Errorf("reading %s[%d]: %w", rc.topic, part, rdkError(int(code)))

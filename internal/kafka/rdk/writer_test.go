@@ -1,4 +1,4 @@
-package kafka_test
+package rdk_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package kafka
+package rdk
 
 // The ABI guard of the hand-written librdkafka binding: rdk.h declares the
 // librdkafka functions, structs and constants it uses instead of including
@@ -458,7 +458,7 @@ func TestABIMatchesBundledLibrdkafka(t *testing.T) {
 	hdrDir, version := confluentHeaderDir(t)
 	problems, hdrVersion := abiMismatches(t, ".", hdrDir)
 	if len(problems) > 0 {
-		t.Fatalf("internal/kafka/rdk.h declares librdkafka's API by hand and no longer matches the rdkafka.h of confluent-kafka-go %s (%s):\n%s\n"+
+		t.Fatalf("internal/kafka/rdk/rdk.h declares librdkafka's API by hand and no longer matches the rdkafka.h of confluent-kafka-go %s (%s):\n%s\n"+
 			"Update rdk.h to the new header, and rdk.c, rdk.go and rdk_reader.go where they use what changed.",
 			version, filepath.Join(hdrDir, "rdkafka.h"), strings.Join(problems, "\n"))
 	}

@@ -1,4 +1,4 @@
-package kafka
+package rdk
 
 // Admin requests that confluent-kafka-go has no binding for, sent through
 // our own binding to librdkafka (rdk.h) on a short-lived handle configured
@@ -142,8 +142,5 @@ func (c *Client) adminError(what string, err error) error {
 	if !errors.Is(err, errAdminTimeout) {
 		return err
 	}
-	c.mu.Lock()
-	last := c.lastErr
-	c.mu.Unlock()
-	return c.connectionError(what, last)
+	return c.failures.Unreachable(what, "")
 }

@@ -1,4 +1,4 @@
-package kafka
+package rdk
 
 import "testing"
 

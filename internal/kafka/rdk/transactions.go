@@ -1,4 +1,4 @@
-package kafka
+package rdk
 
 /*
 #include "rdk.h"
