@@ -1,6 +1,20 @@
-// Package kafka is the only package that speaks to Kafka through
-// confluent-kafka-go. Everything it returns is the project's own types, so
-// commands and domain packages never see the client library.
+// Package kafka is the Kafka boundary: the one package commands and use
+// cases import to reach a cluster, whatever engine answers. Everything it
+// returns is the project's own types, so they never see a client library.
+//
+// A Client is a confluent-kafka-go handle, whose admin client serves the
+// admin calls confluent-kafka-go has (this package) and whose error events
+// decide, for every engine, when a failure is final. Two engines sit behind
+// it, each in a sub-package that only this one imports:
+//
+//   - rdk, our cgo binding to the same librdkafka, for records (Writer,
+//     Reader), because the Go client's per-record costs halved throughput;
+//   - wire, franz-go's protocol client, only for the requests librdkafka
+//     lacks (log dirs, reassignments, quotas, the Kafka 4 group types, ...).
+//
+// Both connect from the profile resolved once by clientconfig, and their
+// failures read as this package's error types. engines.go re-exports their
+// types.
 package kafka
 
 import (
