@@ -10,6 +10,7 @@ import (
 	"context"
 
 	"github.com/streamctl/streamctl/internal/kafka/answer"
+	"github.com/streamctl/streamctl/internal/kafka/ckadmin"
 	"github.com/streamctl/streamctl/internal/kafka/rdk"
 	"github.com/streamctl/streamctl/internal/kafka/wire"
 	"github.com/streamctl/streamctl/internal/record"
@@ -28,6 +29,79 @@ type (
 	StreamsMember    = answer.StreamsMember
 	StreamsTasks     = answer.StreamsTasks
 )
+
+// The errors every engine's failures read as (internal/kafka/answer).
+type (
+	AuthError       = answer.AuthError
+	TLSError        = answer.TLSError
+	ConnectionError = answer.ConnectionError
+	ListenerError   = answer.ListenerError
+)
+
+// What the confluent-kafka-go admin calls answer (internal/kafka/ckadmin).
+type (
+	ACL                 = ckadmin.ACL
+	ACLFilter           = ckadmin.ACLFilter
+	BrokerNotFoundError = ckadmin.BrokerNotFoundError
+	ClusterDescription  = ckadmin.ClusterDescription
+	ErrTopicExists      = ckadmin.ErrTopicExists
+	OffsetsError        = ckadmin.OffsetsError
+	PartitionState      = ckadmin.PartitionState
+	ScramChange         = ckadmin.ScramChange
+	ScramCredential     = ckadmin.ScramCredential
+	TopicDescription    = ckadmin.TopicDescription
+	TopicNotFoundError  = ckadmin.TopicNotFoundError
+	TopicScope          = ckadmin.TopicScope
+	TopicSpec           = ckadmin.TopicSpec
+	TopicSummary        = ckadmin.TopicSummary
+	UserNotFoundError   = ckadmin.UserNotFoundError
+)
+
+const (
+	// ClusterResourceName is the one name of the CLUSTER resource.
+	ClusterResourceName = ckadmin.ClusterResourceName
+	// ClusterDefault, as a broker id, means the cluster-wide default that
+	// every broker inherits (kafka-configs --entity-default), not one broker.
+	ClusterDefault = ckadmin.ClusterDefault
+	// Election outcomes of ElectLeaders, per partition.
+	Elected           = ckadmin.Elected
+	ElectionNotNeeded = ckadmin.ElectionNotNeeded
+)
+
+// ACL vocabularies, for help texts and completion, and the SCRAM
+// mechanisms.
+var (
+	ACLResourceTypes = ckadmin.ACLResourceTypes
+	ACLOperations    = ckadmin.ACLOperations
+	ACLPermissions   = ckadmin.ACLPermissions
+	ACLPatternTypes  = ckadmin.ACLPatternTypes
+	ScramMechanisms  = ckadmin.ScramMechanisms
+)
+
+// ACLName reads a name as Kafka's tools do: any case, with - or _ between
+// words.
+func ACLName(s string) string { return ckadmin.ACLName(s) }
+
+// CheckACLName checks a name against one of the ACL vocabularies.
+func CheckACLName(what, s string, choices []string) (string, error) {
+	return ckadmin.CheckACLName(what, s, choices)
+}
+
+// CheckPrincipal checks Kafka's TYPE:NAME form of a principal.
+func CheckPrincipal(p string) error { return ckadmin.CheckPrincipal(p) }
+
+// SortACLs orders ACLs by resource, then principal, host, operation and
+// permission.
+func SortACLs(acls []ACL) { ckadmin.SortACLs(acls) }
+
+// IsNotAuthorized reports a broker's refusal for want of an ACL.
+func IsNotAuthorized(err error) bool { return ckadmin.IsNotAuthorized(err) }
+
+// IsInternal reports a topic Kafka or a client manages itself.
+func IsInternal(name string, flagged bool) bool { return ckadmin.IsInternal(name, flagged) }
+
+// LibrdkafkaVersion is the version of the librdkafka linked in.
+func LibrdkafkaVersion() string { return ckadmin.LibrdkafkaVersion() }
 
 // The records engine (internal/kafka/rdk).
 type (
@@ -98,10 +172,10 @@ type (
 // The group types (KIP-848, KIP-932, KIP-1071) and the share-group
 // acknowledgements (KIP-932).
 const (
-	GroupClassic  = wire.GroupClassic
-	GroupConsumer = wire.GroupConsumer
-	GroupShare    = wire.GroupShare
-	GroupStreams  = wire.GroupStreams
+	GroupClassic  = answer.GroupClassic
+	GroupConsumer = answer.GroupConsumer
+	GroupShare    = answer.GroupShare
+	GroupStreams  = answer.GroupStreams
 
 	AckAccept  = wire.AckAccept
 	AckRelease = wire.AckRelease
@@ -113,7 +187,7 @@ const (
 
 var (
 	// GroupTypes are the group types, in Kafka's order.
-	GroupTypes = wire.GroupTypes
+	GroupTypes = answer.GroupTypes
 	// ErrTransactionalIDNotFound: no transaction coordinator knows the id.
 	ErrTransactionalIDNotFound = wire.ErrTransactionalIDNotFound
 )
@@ -144,38 +218,6 @@ func (c *Client) DescribeTypedGroups(ctx context.Context, typ string, ids []stri
 		return c.DescribeGroups(ctx, ids)
 	}
 	return c.DescribeGroupsByType(ctx, typ, ids)
-}
-
-// failures is the franz-go connection's view of a Client's error types
-// (wire.Failures), kept off Client's own method set.
-type failures struct{ c *Client }
-
-func (f failures) AuthFailed(detail string) error {
-	return &AuthError{Mechanism: f.c.cluster.Mechanism(), User: f.c.cluster.User(), Detail: detail}
-}
-
-func (f failures) TLSFailed(detail string, refused bool) error {
-	if refused {
-		detail += "; " + f.c.clientCertHint()
-	}
-	return &TLSError{Detail: detail}
-}
-
-func (f failures) ListenerMismatch() error {
-	if hint := f.c.listenerHint(); hint != "" {
-		return &ListenerError{Hint: hint}
-	}
-	return nil
-}
-
-// Unreachable: cause "" is the last transport error the client saw.
-func (f failures) Unreachable(what, cause string) error {
-	if cause == "" {
-		f.c.mu.Lock()
-		cause = f.c.lastErr
-		f.c.mu.Unlock()
-	}
-	return f.c.connectionError(what, cause)
 }
 
 // Opener opens Writers with opts whose delivery reports go to the callback

@@ -16,6 +16,17 @@ import (
 	"github.com/streamctl/streamctl/internal/record"
 )
 
+// The group types, with Kafka's names for them (ListGroups' GroupType).
+const (
+	GroupClassic  = "classic"
+	GroupConsumer = "consumer"
+	GroupShare    = "share"
+	GroupStreams  = "streams"
+)
+
+// GroupTypes are the group types, in Kafka's order.
+var GroupTypes = []string{GroupClassic, GroupConsumer, GroupShare, GroupStreams}
+
 // Broker is one node of the cluster.
 type Broker struct {
 	ID   int32  `json:"id" yaml:"id"`

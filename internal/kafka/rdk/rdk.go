@@ -56,6 +56,7 @@ import (
 	"unsafe"
 
 	"github.com/streamctl/streamctl/internal/config"
+	"github.com/streamctl/streamctl/internal/kafka/answer"
 	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 	"github.com/streamctl/streamctl/internal/record"
 )
@@ -479,7 +480,7 @@ const errMessageTooLarge = 10
 // are reported (internal/kafka's client.go): authentication and TLS failures get their own
 // types, whose messages say what to do.
 func (cl *Client) clientError(code int, msg string) error {
-	detail := BrokerDetail(cl.scrub(msg))
+	detail := answer.BrokerDetail(cl.scrub(msg))
 	switch code {
 	case C.SC_ERR_AUTHENTICATION:
 		return &fatal{cl.failures.AuthFailed(detail)}
@@ -493,19 +494,6 @@ func (cl *Client) clientError(code int, msg string) error {
 type fatal struct{ error }
 
 func (e *fatal) Unwrap() error { return e.error }
-
-// BrokerDetail trims librdkafka's "[proto://]host:port/id: " prefix and
-// its "(after 3ms in state X)" suffix, leaving the part a person can act
-// on.
-func BrokerDetail(msg string) string {
-	if i := strings.Index(msg, ": "); i > 0 && strings.Contains(msg[:i], "/") && !strings.Contains(msg[:i], " ") {
-		msg = msg[i+2:]
-	}
-	if i := strings.LastIndex(msg, " (after "); i > 0 {
-		msg = msg[:i]
-	}
-	return msg
-}
 
 // The transaction calls block for up to d.
 

@@ -28,17 +28,17 @@ func (c *Conn) DescribeGroupsByType(ctx context.Context, typ string, ids []strin
 	var out []answer.GroupDescription
 	var err error
 	switch typ {
-	case GroupConsumer:
+	case answer.GroupConsumer:
 		err = c.groupRequest(ctx, "describing consumer groups", func(ctx context.Context, cl *kgo.Client) error {
 			out, err = describeConsumerGroups(ctx, cl, ids)
 			return err
 		})
-	case GroupShare:
+	case answer.GroupShare:
 		err = c.groupRequest(ctx, "describing share groups", func(ctx context.Context, cl *kgo.Client) error {
 			out, err = describeShareGroups(ctx, cl, ids)
 			return err
 		})
-	case GroupStreams:
+	case answer.GroupStreams:
 		err = c.groupRequest(ctx, "describing streams groups", func(ctx context.Context, cl *kgo.Client) error {
 			out = out[:0]
 			for _, id := range ids {
@@ -86,7 +86,7 @@ func describeConsumerGroups(ctx context.Context, cl *kgo.Client, ids []string) (
 		if err != nil {
 			return nil, err
 		}
-		d := answer.GroupDescription{ID: g.Group, Type: GroupConsumer, State: g.State, Assignor: g.AssignorName, Coordinator: coord[g.Group], Members: []answer.GroupMember{}}
+		d := answer.GroupDescription{ID: g.Group, Type: answer.GroupConsumer, State: g.State, Assignor: g.AssignorName, Coordinator: coord[g.Group], Members: []answer.GroupMember{}}
 		if dead {
 			d.State = "Dead"
 			out = append(out, d)
@@ -121,7 +121,7 @@ func describeShareGroups(ctx context.Context, cl *kgo.Client, ids []string) ([]a
 		if err != nil {
 			return nil, err
 		}
-		d := answer.GroupDescription{ID: g.GroupID, Type: GroupShare, State: g.GroupState, Assignor: g.Assignor, Coordinator: coord[g.GroupID], Members: []answer.GroupMember{}}
+		d := answer.GroupDescription{ID: g.GroupID, Type: answer.GroupShare, State: g.GroupState, Assignor: g.Assignor, Coordinator: coord[g.GroupID], Members: []answer.GroupMember{}}
 		if dead {
 			d.State = "Dead"
 			out = append(out, d)
@@ -167,7 +167,7 @@ func describeStreamsGroup(ctx context.Context, cl *kgo.Client, id string) (answe
 	if err != nil {
 		return answer.GroupDescription{}, err
 	}
-	d := answer.GroupDescription{ID: g.Group, Type: GroupStreams, State: g.State, Assignor: deref(g.AssignorName), Coordinator: node, Members: []answer.GroupMember{}}
+	d := answer.GroupDescription{ID: g.Group, Type: answer.GroupStreams, State: g.State, Assignor: deref(g.AssignorName), Coordinator: node, Members: []answer.GroupMember{}}
 	if dead {
 		d.State = "Dead"
 		return d, nil

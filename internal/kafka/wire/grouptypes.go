@@ -18,21 +18,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/streamctl/streamctl/internal/kafka/answer"
+
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
-
-// The group types, with Kafka's names for them (ListGroups' GroupType).
-const (
-	GroupClassic  = "classic"
-	GroupConsumer = "consumer"
-	GroupShare    = "share"
-	GroupStreams  = "streams"
-)
-
-// GroupTypes are the group types, in Kafka's order.
-var GroupTypes = []string{GroupClassic, GroupConsumer, GroupShare, GroupStreams}
 
 // GroupListing is one group as the coordinators list it.
 type GroupListing struct {
@@ -64,8 +55,8 @@ func (c *Conn) ListGroups(ctx context.Context) ([]GroupListing, error) {
 			l := GroupListing{ID: g.Group, Type: strings.ToLower(g.GroupType), Protocol: g.ProtocolType, State: g.GroupState}
 			switch l.Type {
 			case "":
-				l.Type = GroupClassic
-			case GroupConsumer:
+				l.Type = answer.GroupClassic
+			case answer.GroupConsumer:
 				// Its protocol type is consumer by definition (some
 				// brokers, kfake among them, leave it empty).
 				l.Protocol = "consumer"
@@ -147,26 +138,26 @@ func (e *GroupTypeUnsupportedError) Error() string {
 var typeFeatures = map[string]struct {
 	feature, needs string
 }{
-	GroupConsumer: {"group.version", "Kafka 4.0 or later"},
-	GroupShare:    {"share.version", "Kafka 4.0 or later (GA in 4.2)"},
-	GroupStreams:  {"streams.version", "Kafka 4.1 or later (GA in 4.2)"},
+	answer.GroupConsumer: {"group.version", "Kafka 4.0 or later"},
+	answer.GroupShare:    {"share.version", "Kafka 4.0 or later (GA in 4.2)"},
+	answer.GroupStreams:  {"streams.version", "Kafka 4.1 or later (GA in 4.2)"},
 }
 
 // CheckGroupProtocol refuses, on brokers without KIP-848, a consumer group
 // joined with group.protocol=consumer (from the profile or -X): librdkafka
 // would wait for an assignment that never comes.
 func (c *Conn) CheckGroupProtocol(ctx context.Context, group string) error {
-	if !strings.EqualFold(c.cluster.Properties["group.protocol"], GroupConsumer) {
+	if !strings.EqualFold(c.cluster.Properties["group.protocol"], answer.GroupConsumer) {
 		return nil
 	}
-	return c.CheckGroupType(ctx, group, GroupConsumer)
+	return c.CheckGroupType(ctx, group, answer.GroupConsumer)
 }
 
 // CheckGroupConfigs explains a failed group config request on brokers that
 // have no GROUP config resource (before Kafka 4.0, with KIP-848): nil when
 // they have it, and the failure is something else.
 func (c *Conn) CheckGroupConfigs(ctx context.Context) error {
-	err := c.CheckGroupType(ctx, "", GroupConsumer)
+	err := c.CheckGroupType(ctx, "", answer.GroupConsumer)
 	var old *GroupTypeUnsupportedError
 	if errors.As(err, &old) {
 		return fmt.Errorf("group configs need Kafka 4.0 or later (a GROUP config resource, KIP-848), and the cluster's brokers run Kafka %s", old.Version)

@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func (e *ErrTopicExists) Error() string {
 
 // CreateTopic creates a topic; with validateOnly the broker checks the
 // request without creating anything.
-func (c *Client) CreateTopic(ctx context.Context, spec TopicSpec, validateOnly bool) error {
+func (c *Admin) CreateTopic(ctx context.Context, spec TopicSpec, validateOnly bool) error {
 	ts := ck.TopicSpecification{
 		Topic:             spec.Name,
 		NumPartitions:     spec.Partitions,
@@ -50,7 +50,7 @@ func (c *Client) CreateTopic(ctx context.Context, spec TopicSpec, validateOnly b
 // a leader for every partition. The controller answers CreateTopics before
 // the brokers' metadata has the topic, so a script's next command (`topic
 // create t && produce t`) would otherwise be told it does not exist.
-func (c *Client) waitTopicReady(ctx context.Context, spec TopicSpec) error {
+func (c *Admin) waitTopicReady(ctx context.Context, spec TopicSpec) error {
 	ctx, cancel := context.WithTimeout(ctx, c.cluster.Timeout)
 	defer cancel()
 	name := spec.Name
@@ -78,7 +78,7 @@ func allLed(parts []ck.PartitionMetadata) bool {
 	return true
 }
 
-func (c *Client) topicResult(res []ck.TopicResult, verb string) error {
+func (c *Admin) topicResult(res []ck.TopicResult, verb string) error {
 	for _, r := range res {
 		switch r.Error.Code() {
 		case ck.ErrNoError:
@@ -92,7 +92,7 @@ func (c *Client) topicResult(res []ck.TopicResult, verb string) error {
 }
 
 // DeleteTopics deletes the topics.
-func (c *Client) DeleteTopics(ctx context.Context, topics []string) error {
+func (c *Admin) DeleteTopics(ctx context.Context, topics []string) error {
 	var res []ck.TopicResult
 	err := c.request(ctx, "deleting topics", func(ctx context.Context) (err error) {
 		res, err = c.admin.DeleteTopics(ctx, topics)
@@ -110,7 +110,7 @@ func (c *Client) DeleteTopics(ctx context.Context, topics []string) error {
 }
 
 // AddPartitions raises a topic's partition count to total.
-func (c *Client) AddPartitions(ctx context.Context, topic string, total int, validateOnly bool) error {
+func (c *Admin) AddPartitions(ctx context.Context, topic string, total int, validateOnly bool) error {
 	var res []ck.TopicResult
 	err := c.request(ctx, "adding partitions to "+topic, func(ctx context.Context) (err error) {
 		res, err = c.admin.CreatePartitions(ctx, []ck.PartitionsSpecification{{Topic: topic, IncreaseTo: total}},
@@ -131,7 +131,7 @@ func (c *Client) AddPartitions(ctx context.Context, topic string, total int, val
 // AlterTopicConfig sets and deletes (reverts to default) topic configs with
 // an incremental alter, leaving other configs as they are. With
 // validateOnly the broker checks the change without making it.
-func (c *Client) AlterTopicConfig(ctx context.Context, topic string, set map[string]string, del []string, validateOnly bool) error {
+func (c *Admin) AlterTopicConfig(ctx context.Context, topic string, set map[string]string, del []string, validateOnly bool) error {
 	r, err := c.alterConfigs(ctx, "altering configs of "+topic, ck.ConfigResource{Type: ck.ResourceTopic, Name: topic}, set, del, validateOnly)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"crypto/tls"
@@ -8,6 +8,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/streamctl/streamctl/internal/kafka/answer"
 )
 
 // A client whose TLS setting does not match the listener gets no word
@@ -20,7 +22,7 @@ import (
 const listenerProbeTimeout = 2 * time.Second
 
 // usesTLS reports whether the client connects with TLS.
-func (c *Client) usesTLS() bool {
+func (c *Admin) usesTLS() bool {
 	switch strings.ToUpper(c.conf.Librdkafka()["security.protocol"]) {
 	case "SSL", "SASL_SSL":
 		return true
@@ -30,7 +32,7 @@ func (c *Client) usesTLS() bool {
 
 // listenerHint says what to change when the first broker's listener and
 // the client disagree about TLS, or "" when they agree or nothing answers.
-func (c *Client) listenerHint() string {
+func (c *Admin) listenerHint() string {
 	if len(c.cluster.Brokers) == 0 {
 		return ""
 	}
@@ -88,11 +90,48 @@ func speaksTLS(addr string) bool {
 
 // connectionError is the error of a request nobody answered in time,
 // with the listener hint when the probes find one.
-func (c *Client) connectionError(what, cause string) *ConnectionError {
-	return &ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: cause, What: what, Hint: c.listenerHint()}
+func (c *Admin) connectionError(what, cause string) *answer.ConnectionError {
+	return &answer.ConnectionError{Brokers: c.cluster.Brokers, Timeout: c.cluster.Timeout, Cause: cause, What: what, Hint: c.listenerHint()}
 }
 
-// ListenerError: the brokers' listener and the client disagree about TLS.
-type ListenerError struct{ Hint string }
+// Failures says what the connection knows of a failure, for the other
+// engines (internal/kafka/wire's and internal/kafka/rdk's Failures): their
+// errors read as this connection's would.
+type Failures struct{ c *Admin }
 
-func (e *ListenerError) Error() string { return e.Hint }
+// Failures is the connection's Failures.
+func (c *Admin) Failures() Failures { return Failures{c} }
+
+// AuthFailed: the brokers refused the credentials.
+func (f Failures) AuthFailed(detail string) error {
+	return &answer.AuthError{Mechanism: f.c.cluster.Mechanism(), User: f.c.cluster.User(), Detail: detail}
+}
+
+// TLSFailed: the TLS handshake failed; refused says the broker refused
+// the client's certificate (or its lack of one).
+func (f Failures) TLSFailed(detail string, refused bool) error {
+	if refused {
+		detail += "; " + f.c.clientCertHint()
+	}
+	return &answer.TLSError{Detail: detail}
+}
+
+// ListenerMismatch: the listener is of the other kind (TLS, plaintext),
+// or nil when the probes find nothing.
+func (f Failures) ListenerMismatch() error {
+	if hint := f.c.listenerHint(); hint != "" {
+		return &answer.ListenerError{Hint: hint}
+	}
+	return nil
+}
+
+// Unreachable: no broker answered within the timeout; cause "" is the
+// last transport error the connection saw.
+func (f Failures) Unreachable(what, cause string) error {
+	if cause == "" {
+		f.c.mu.Lock()
+		cause = f.c.lastErr
+		f.c.mu.Unlock()
+	}
+	return f.c.connectionError(what, cause)
+}

@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
@@ -20,7 +20,7 @@ const (
 // election (the first replica leads again, if it is in sync) or unclean
 // (a leaderless partition gets any live replica, losing what it lacks). It
 // returns per partition Elected, ElectionNotNeeded or the broker's refusal.
-func (c *Client) ElectLeaders(ctx context.Context, unclean bool, parts []record.TopicPartition) (map[record.TopicPartition]string, error) {
+func (c *Admin) ElectLeaders(ctx context.Context, unclean bool, parts []record.TopicPartition) (map[record.TopicPartition]string, error) {
 	typ := ck.ElectionTypePreferred
 	if unclean {
 		typ = ck.ElectionTypeUnclean

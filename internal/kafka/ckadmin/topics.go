@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/streamctl/streamctl/internal/kafka/answer"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
@@ -41,9 +43,9 @@ type TopicSummary struct {
 // TopicDescription answers `topic describe`.
 type TopicDescription struct {
 	TopicSummary      `yaml:",inline"`
-	MinInSyncReplicas int              `json:"min_insync_replicas" yaml:"min_insync_replicas"`
-	Configs           []ConfigEntry    `json:"configs" yaml:"configs"` // the topic's own overrides, as kafka-topics shows them
-	PartitionDetails  []PartitionState `json:"partition_details" yaml:"partition_details"`
+	MinInSyncReplicas int                  `json:"min_insync_replicas" yaml:"min_insync_replicas"`
+	Configs           []answer.ConfigEntry `json:"configs" yaml:"configs"` // the topic's own overrides, as kafka-topics shows them
+	PartitionDetails  []PartitionState     `json:"partition_details" yaml:"partition_details"`
 }
 
 // PartitionState is one partition's replicas and offsets.
@@ -72,7 +74,7 @@ func (e *TopicNotFoundError) Error() string {
 }
 
 // TopicNames lists every topic name on the cluster, sorted.
-func (c *Client) TopicNames(ctx context.Context) ([]string, error) {
+func (c *Admin) TopicNames(ctx context.Context) ([]string, error) {
 	var md *ck.Metadata
 	err := c.request(ctx, "listing topics", func(ctx context.Context) (err error) {
 		md, err = c.metadata(ctx)
@@ -95,7 +97,7 @@ func (c *Client) TopicNames(ctx context.Context) ([]string, error) {
 // growing slices of the time left, so that an authentication failure or
 // Ctrl-C (both end ctx) stops the wait instead of the whole timeout running
 // out. Growing slices still give a slow but healthy cluster a long wait.
-func (c *Client) metadata(ctx context.Context) (*ck.Metadata, error) {
+func (c *Admin) metadata(ctx context.Context) (*ck.Metadata, error) {
 	for slice := 250; ; slice *= 2 {
 		md, err := c.admin.GetMetadata(nil, true, min(slice, c.timeoutMs(ctx)))
 		if err == nil || !isUnreachable(err) {
@@ -116,7 +118,7 @@ func IsInternal(name string, flagged bool) bool {
 
 // ListTopics summarises the topics whose names pass keep (nil keeps all).
 // Internal topics are left out unless includeInternal.
-func (c *Client) ListTopics(ctx context.Context, includeInternal bool, keep func(string) bool) ([]TopicSummary, error) {
+func (c *Admin) ListTopics(ctx context.Context, includeInternal bool, keep func(string) bool) ([]TopicSummary, error) {
 	names, err := c.TopicNames(ctx)
 	if err != nil {
 		return nil, err
@@ -158,7 +160,7 @@ func (e *OffsetsError) Unwrap() error { return e.Err }
 // deleted since (another client's topic delete), found missing by the
 // metadata or by its partitions' leaders, is left out, as if listed a
 // moment later, rather than failing the whole listing.
-func (c *Client) describeListed(ctx context.Context, selected, names []string) ([]TopicDescription, error) {
+func (c *Admin) describeListed(ctx context.Context, selected, names []string) ([]TopicDescription, error) {
 	for {
 		descs, err := c.describe(ctx, selected, names)
 		gone := ""
@@ -180,7 +182,7 @@ func (c *Client) describeListed(ctx context.Context, selected, names []string) (
 
 // DescribeTopics describes the named topics, or every non-internal topic
 // when names is empty.
-func (c *Client) DescribeTopics(ctx context.Context, names []string) ([]TopicDescription, error) {
+func (c *Admin) DescribeTopics(ctx context.Context, names []string) ([]TopicDescription, error) {
 	all, err := c.TopicNames(ctx)
 	if err != nil {
 		return nil, err
@@ -213,7 +215,7 @@ func (c *Client) DescribeTopics(ctx context.Context, names []string) ([]TopicDes
 
 // describe fetches metadata and log offsets of the named topics, in the
 // order given. existing is every topic name, for "did you mean" hints.
-func (c *Client) describe(ctx context.Context, names, existing []string) ([]TopicDescription, error) {
+func (c *Admin) describe(ctx context.Context, names, existing []string) ([]TopicDescription, error) {
 	descs, tps, err := c.describeMetadata(ctx, names, existing)
 	if err != nil || len(descs) == 0 {
 		return descs, err
@@ -236,7 +238,7 @@ func (c *Client) describe(ctx context.Context, names, existing []string) ([]Topi
 
 // describeMetadata fetches the topics' ids and partition replicas, without
 // offsets, and lists their partitions.
-func (c *Client) describeMetadata(ctx context.Context, names, existing []string) ([]TopicDescription, []record.TopicPartition, error) {
+func (c *Admin) describeMetadata(ctx context.Context, names, existing []string) ([]TopicDescription, []record.TopicPartition, error) {
 	if len(names) == 0 {
 		return nil, nil, nil
 	}
@@ -263,7 +265,7 @@ func (c *Client) describeMetadata(ctx context.Context, names, existing []string)
 			ID:         topicID(td.TopicID.String()),
 			Internal:   IsInternal(td.Name, td.IsInternal),
 			Partitions: len(td.Partitions),
-		}, Configs: []ConfigEntry{}}
+		}, Configs: []answer.ConfigEntry{}}
 		for _, p := range td.Partitions {
 			ps := PartitionState{Partition: int32(p.Partition), Leader: -1, Replicas: nodeIDs(p.Replicas), ISR: nodeIDs(p.Isr)}
 			if p.Leader != nil && p.Leader.ID >= 0 {
@@ -287,7 +289,7 @@ func (c *Client) describeMetadata(ctx context.Context, names, existing []string)
 
 // Partitions lists the partitions of the named topics; an unknown topic is a
 // TopicNotFoundError.
-func (c *Client) Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error) {
+func (c *Admin) Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error) {
 	_, tps, err := c.describeMetadata(ctx, topics, nil)
 	var nf *TopicNotFoundError
 	if errors.As(err, &nf) {
@@ -313,7 +315,7 @@ func nodeIDs(nodes []ck.Node) []int32 {
 
 // addConfigs fills in each topic's config overrides and its effective
 // min.insync.replicas.
-func (c *Client) addConfigs(ctx context.Context, descs []TopicDescription) error {
+func (c *Admin) addConfigs(ctx context.Context, descs []TopicDescription) error {
 	if len(descs) == 0 {
 		return nil
 	}
@@ -343,7 +345,7 @@ func (c *Client) addConfigs(ctx context.Context, descs []TopicDescription) error
 }
 
 // TopicConfig returns every configuration entry of a topic, sorted by name.
-func (c *Client) TopicConfig(ctx context.Context, topic string) ([]ConfigEntry, error) {
+func (c *Admin) TopicConfig(ctx context.Context, topic string) ([]answer.ConfigEntry, error) {
 	all, err := c.topicConfigs(ctx, []string{topic})
 	if err != nil {
 		return nil, err
@@ -354,7 +356,7 @@ func (c *Client) TopicConfig(ctx context.Context, topic string) ([]ConfigEntry, 
 // TimeRetention is how long the topic keeps records: its retention.ms when
 // its cleanup.policy includes delete, 0 when it deletes none by time
 // (compact only, or retention.ms -1).
-func (c *Client) TimeRetention(ctx context.Context, topic string) (time.Duration, error) {
+func (c *Admin) TimeRetention(ctx context.Context, topic string) (time.Duration, error) {
 	entries, err := c.TopicConfig(ctx, topic)
 	if err != nil {
 		return 0, err
@@ -377,7 +379,7 @@ func (c *Client) TimeRetention(ctx context.Context, topic string) (time.Duration
 	return ret, nil
 }
 
-func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string][]ConfigEntry, error) {
+func (c *Admin) topicConfigs(ctx context.Context, topics []string) (map[string][]answer.ConfigEntry, error) {
 	resources := make([]ck.ConfigResource, len(topics))
 	for i, t := range topics {
 		resources[i] = ck.ConfigResource{Type: ck.ResourceTopic, Name: t}
@@ -386,7 +388,7 @@ func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]ConfigEntry{}
+	out := map[string][]answer.ConfigEntry{}
 	for _, r := range res {
 		if r.Error.Code() != ck.ErrNoError {
 			if r.Error.Code() == ck.ErrUnknownTopicOrPart {
@@ -400,24 +402,24 @@ func (c *Client) topicConfigs(ctx context.Context, topics []string) (map[string]
 }
 
 // topicNotFound builds the not-found error with the names that do exist.
-func (c *Client) topicNotFound(ctx context.Context, topic string) error {
+func (c *Admin) topicNotFound(ctx context.Context, topic string) error {
 	names, _ := c.TopicNames(ctx)
 	return &TopicNotFoundError{Topic: topic, Cluster: c.cluster.Name(), Existing: names}
 }
 
 // LogOffsets returns the log start and end offsets of the partitions.
-func (c *Client) LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
+func (c *Admin) LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	return c.logOffsets(ctx, tps, false)
 }
 
 // StableOffsets is LogOffsets for a read_committed reader: the end is the
 // last stable offset, before any transaction still open, since such a
 // reader cannot get past it until the transaction ends.
-func (c *Client) StableOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
+func (c *Admin) StableOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	return c.logOffsets(ctx, tps, true)
 }
 
-func (c *Client) logOffsets(ctx context.Context, tps []record.TopicPartition, readCommitted bool) (map[record.TopicPartition]record.LogOffsets, error) {
+func (c *Admin) logOffsets(ctx context.Context, tps []record.TopicPartition, readCommitted bool) (map[record.TopicPartition]record.LogOffsets, error) {
 	out := make(map[record.TopicPartition]record.LogOffsets, len(tps))
 	if len(tps) == 0 {
 		return out, nil
@@ -443,7 +445,7 @@ func isolation(readCommitted bool) ck.ListOffsetsAdminOption {
 	return ck.SetAdminIsolationLevel(ck.IsolationLevelReadUncommitted)
 }
 
-func (c *Client) listOffsets(ctx context.Context, tps []record.TopicPartition, spec ck.OffsetSpec, opts ...ck.ListOffsetsAdminOption) (map[record.TopicPartition]int64, error) {
+func (c *Admin) listOffsets(ctx context.Context, tps []record.TopicPartition, spec ck.OffsetSpec, opts ...ck.ListOffsetsAdminOption) (map[record.TopicPartition]int64, error) {
 	req := make(map[ck.TopicPartition]ck.OffsetSpec, len(tps))
 	for _, tp := range tps {
 		topic := tp.Topic
@@ -493,7 +495,7 @@ func leaderMoved(res ck.ListOffsetsResult) bool {
 
 // timeoutMs converts the time left on ctx for the few calls that take a
 // timeout rather than a context.
-func (c *Client) timeoutMs(ctx context.Context) int {
+func (c *Admin) timeoutMs(ctx context.Context) int {
 	if dl, ok := ctx.Deadline(); ok {
 		if ms := int(time.Until(dl).Milliseconds()); ms > 0 {
 			return ms
@@ -505,7 +507,7 @@ func (c *Client) timeoutMs(ctx context.Context) int {
 
 // OffsetsForTime returns, per partition, the first offset whose timestamp is
 // at or after t, or -1 when the partition has no such record.
-func (cl *Client) OffsetsForTime(ctx context.Context, tps []record.TopicPartition, t time.Time) (map[record.TopicPartition]int64, error) {
+func (cl *Admin) OffsetsForTime(ctx context.Context, tps []record.TopicPartition, t time.Time) (map[record.TopicPartition]int64, error) {
 	return cl.listOffsets(ctx, tps, ck.NewOffsetSpecForTimestamp(t.UnixMilli()))
 }
 

@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
@@ -28,7 +28,7 @@ func (e *UserNotFoundError) Error() string {
 
 // DescribeScramCredentials lists the SCRAM credentials of the named users,
 // or of every user when none is named, sorted by user and mechanism.
-func (c *Client) DescribeScramCredentials(ctx context.Context, users []string) ([]ScramCredential, error) {
+func (c *Admin) DescribeScramCredentials(ctx context.Context, users []string) ([]ScramCredential, error) {
 	var res ck.DescribeUserScramCredentialsResult
 	err := c.request(ctx, "describing SCRAM credentials", func(ctx context.Context) (err error) {
 		res, err = c.admin.DescribeUserScramCredentials(ctx, users)
@@ -71,7 +71,7 @@ type ScramChange struct {
 // makes a random salt for each one set. Kafka refuses a user twice in one
 // request ("cannot be altered twice"), even for two mechanisms, so each
 // change is a request of its own, in order; the first refusal stops.
-func (c *Client) AlterScramCredentials(ctx context.Context, changes []ScramChange) error {
+func (c *Admin) AlterScramCredentials(ctx context.Context, changes []ScramChange) error {
 	for _, ch := range changes {
 		m, err := ck.ScramMechanismFromString(ch.Mechanism)
 		if err != nil {

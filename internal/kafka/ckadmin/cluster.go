@@ -1,21 +1,23 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
 	"sort"
+
+	"github.com/streamctl/streamctl/internal/kafka/answer"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
 
 // ClusterDescription answers `cluster describe`.
 type ClusterDescription struct {
-	ClusterID    string   `json:"cluster_id" yaml:"cluster_id"`
-	ControllerID int32    `json:"controller_id" yaml:"controller_id"` // -1 when unknown
-	Brokers      []Broker `json:"brokers" yaml:"brokers"`
+	ClusterID    string          `json:"cluster_id" yaml:"cluster_id"`
+	ControllerID int32           `json:"controller_id" yaml:"controller_id"` // -1 when unknown
+	Brokers      []answer.Broker `json:"brokers" yaml:"brokers"`
 }
 
 // DescribeCluster returns the cluster id, controller and brokers.
-func (c *Client) DescribeCluster(ctx context.Context) (*ClusterDescription, error) {
+func (c *Admin) DescribeCluster(ctx context.Context) (*ClusterDescription, error) {
 	var res ck.DescribeClusterResult
 	err := c.request(ctx, "describing the cluster", func(ctx context.Context) (err error) {
 		res, err = c.admin.DescribeCluster(ctx)
@@ -24,7 +26,7 @@ func (c *Client) DescribeCluster(ctx context.Context) (*ClusterDescription, erro
 	if err != nil {
 		return nil, err
 	}
-	d := &ClusterDescription{ControllerID: -1, Brokers: []Broker{}}
+	d := &ClusterDescription{ControllerID: -1, Brokers: []answer.Broker{}}
 	if res.ClusterID != nil {
 		d.ClusterID = *res.ClusterID
 	}
@@ -38,8 +40,8 @@ func (c *Client) DescribeCluster(ctx context.Context) (*ClusterDescription, erro
 	return d, nil
 }
 
-func brokerOf(n ck.Node) Broker {
-	b := Broker{ID: int32(n.ID), Host: n.Host, Port: n.Port}
+func brokerOf(n ck.Node) answer.Broker {
+	b := answer.Broker{ID: int32(n.ID), Host: n.Host, Port: n.Port}
 	if n.Rack != nil {
 		b.Rack = *n.Rack
 	}

@@ -1,4 +1,4 @@
-package kafka_test
+package ckadmin_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/kafka"
+	"github.com/streamctl/streamctl/internal/kafka/ckadmin"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -103,7 +104,7 @@ func TestListTopicsLeavesOutATopicDeletedMeanwhile(t *testing.T) {
 	if err := c.DeleteTopics(ctx, []string{"gone"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := kafka.DescribeListed(c, ctx, names, names)
+	got, err := ckadmin.DescribeListed(c.Admin, ctx, names, names)
 	if err != nil || len(got) != 1 || got[0].Name != "orders" {
 		t.Fatalf("a listing with a topic deleted since: %+v, %v", got, err)
 	}

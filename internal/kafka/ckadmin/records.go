@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 // ProduceSync writes the records and waits until every one is acknowledged,
 // returning the first delivery error. Each delivered record's Partition and
 // Offset are set to where it was written.
-func (c *Client) ProduceSync(ctx context.Context, recs []record.Record) error {
+func (c *Admin) ProduceSync(ctx context.Context, recs []record.Record) error {
 	reports := make(chan ck.Event, len(recs))
 	for i, r := range recs {
 		topic := r.Topic
@@ -57,7 +57,7 @@ func (c *Client) ProduceSync(ctx context.Context, recs []record.Record) error {
 
 // CommitGroupOffsets sets a consumer group's committed offsets. The group must
 // have no active members, as with Kafka's own offset reset.
-func (c *Client) CommitGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) error {
+func (c *Admin) CommitGroupOffsets(ctx context.Context, group string, offsets map[record.TopicPartition]int64) error {
 	var parts []ck.TopicPartition
 	for tp, off := range offsets {
 		topic := tp.Topic

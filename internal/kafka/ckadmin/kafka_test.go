@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
@@ -27,30 +27,7 @@ func TestTopicID(t *testing.T) {
 	}
 }
 
-func TestBrokerDetail(t *testing.T) {
-	for in, want := range map[string]string{
-		"127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused (after 0ms in state CONNECT)": "Connect to ipv4#127.0.0.1:9092 failed: Connection refused",
-		"sasl_ssl://b1:9093/1: SASL authentication error: Authentication failed (after 12ms in state AUTH_REQ)":            "SASL authentication error: Authentication failed",
-		"1/1 brokers are down": "1/1 brokers are down",
-		"Local: Timed out":     "Local: Timed out",
-	} {
-		if got := brokerDetail(in); got != want {
-			t.Errorf("brokerDetail(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestErrorMessages(t *testing.T) {
-	conn := (&ConnectionError{Brokers: []string{"a:9092", "b:9092"}, Timeout: 2 * time.Second, Cause: "Connection refused", What: "listing topics"}).Error()
-	for _, want := range []string{"listing topics", "a:9092,b:9092", "within 2s", "Connection refused", "--timeout"} {
-		if !strings.Contains(conn, want) {
-			t.Errorf("ConnectionError %q lacks %q", conn, want)
-		}
-	}
-	auth := (&AuthError{Mechanism: "SCRAM-SHA-256", User: "alice", Detail: "invalid credentials"}).Error()
-	if auth != `authentication failed for user "alice" with SASL mechanism SCRAM-SHA-256: invalid credentials` {
-		t.Errorf("AuthError = %q", auth)
-	}
 	nf := (&TopicNotFoundError{Topic: "orders", Cluster: "prod", Existing: []string{"order-events", "payments"}}).Error()
 	if nf != `topic "orders" not found on cluster "prod" (2 topics exist; did you mean "order-events"?)` {
 		t.Errorf("TopicNotFoundError = %q", nf)
@@ -61,7 +38,7 @@ func TestErrorMessages(t *testing.T) {
 }
 
 func TestBrokerErrorScrubsSecrets(t *testing.T) {
-	c := &Client{scrub: config.NewScrubber([]string{"hunter2"})}
+	c := &Admin{scrub: config.NewScrubber([]string{"hunter2"})}
 	err := c.brokerError(errors.New("sasl.password=hunter2 rejected"))
 	if strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("brokerError = %q", err)
@@ -77,7 +54,7 @@ func TestIsInternal(t *testing.T) {
 // The group coordinator's "load in progress" and "not coordinator" answers
 // are retried until they pass (as Kafka's clients do); other errors are not.
 func TestRequestRetriesABusyCoordinator(t *testing.T) {
-	c := &Client{cluster: &config.Cluster{Timeout: 5 * time.Second}, scrub: config.NewScrubber(nil), failed: make(chan struct{})}
+	c := &Admin{cluster: &config.Cluster{Timeout: 5 * time.Second}, scrub: config.NewScrubber(nil), failed: make(chan struct{})}
 	calls := 0
 	err := c.request(context.Background(), "describing consumer groups", func(context.Context) error {
 		calls++

@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 

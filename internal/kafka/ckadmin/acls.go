@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
@@ -218,7 +218,7 @@ func SortACLs(acls []ACL) {
 }
 
 // DescribeACLs lists the ACLs that match the filter, sorted.
-func (c *Client) DescribeACLs(ctx context.Context, f ACLFilter) ([]ACL, error) {
+func (c *Admin) DescribeACLs(ctx context.Context, f ACLFilter) ([]ACL, error) {
 	filter, err := f.filter()
 	if err != nil {
 		return nil, err
@@ -243,7 +243,7 @@ func (c *Client) DescribeACLs(ctx context.Context, f ACLFilter) ([]ACL, error) {
 }
 
 // CreateACLs creates the ACLs; creating one that exists changes nothing.
-func (c *Client) CreateACLs(ctx context.Context, acls []ACL) error {
+func (c *Admin) CreateACLs(ctx context.Context, acls []ACL) error {
 	if len(acls) == 0 {
 		return nil
 	}
@@ -276,7 +276,7 @@ func (c *Client) CreateACLs(ctx context.Context, acls []ACL) error {
 // which DescribeAcls reads, takes them from the metadata log a moment
 // later, so `acl create --execute && acl list` missed them now and then on
 // a busy broker. topic create waits for its metadata the same way.
-func (c *Client) waitACLsListed(ctx context.Context, acls []ACL) error {
+func (c *Admin) waitACLsListed(ctx context.Context, acls []ACL) error {
 	ctx, cancel := context.WithTimeout(ctx, c.cluster.Timeout)
 	defer cancel()
 	for _, a := range acls {
@@ -301,7 +301,7 @@ func (c *Client) waitACLsListed(ctx context.Context, acls []ACL) error {
 }
 
 // DeleteACLs deletes every ACL that matches the filter and returns them.
-func (c *Client) DeleteACLs(ctx context.Context, f ACLFilter) ([]ACL, error) {
+func (c *Admin) DeleteACLs(ctx context.Context, f ACLFilter) ([]ACL, error) {
 	filter, err := f.filter()
 	if err != nil {
 		return nil, err
@@ -328,7 +328,7 @@ func (c *Client) DeleteACLs(ctx context.Context, f ACLFilter) ([]ACL, error) {
 }
 
 // aclError says what a broker without an authorizer means.
-func (c *Client) aclError(err error) error {
+func (c *Admin) aclError(err error) error {
 	if strings.Contains(err.Error(), "Security features are disabled") || strings.Contains(err.Error(), "No Authorizer is configured") {
 		return fmt.Errorf("%w: cluster %q has no authorizer (authorizer.class.name), so it keeps no ACLs", err, c.cluster.Name())
 	}

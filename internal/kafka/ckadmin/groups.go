@@ -1,12 +1,12 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
-	"time"
+
+	"github.com/streamctl/streamctl/internal/kafka/answer"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
@@ -15,7 +15,7 @@ import (
 
 // GroupOffsets returns a consumer group's committed offsets, per partition
 // that has a commit. A group without commits gives an empty map.
-func (c *Client) GroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]int64, error) {
+func (c *Admin) GroupOffsets(ctx context.Context, group string) (map[record.TopicPartition]int64, error) {
 	admin, err := c.offsetAdmin()
 	if err != nil {
 		return nil, err
@@ -62,7 +62,7 @@ const offsetLookupGroup = "streamctl-offset-lookup"
 // dlq reprocess segfault after a fresh broker start). A consumer with a
 // group.id has one, and the query is harmless; c.request retries the
 // lookup.
-func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
+func (c *Admin) offsetAdmin() (*ck.AdminClient, error) {
 	c.offsetsOnce.Do(func() {
 		conf := ck.ConfigMap{
 			"go.logs.channel.enable": true,
@@ -95,7 +95,7 @@ func (c *Client) offsetAdmin() (*ck.AdminClient, error) {
 // DescribeGroups describes classic groups in one request. A group that
 // does not exist comes back in state "Dead". (describeTyped describes the
 // other types.)
-func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescription, error) {
+func (c *Admin) DescribeGroups(ctx context.Context, ids []string) ([]answer.GroupDescription, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -114,17 +114,17 @@ func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescr
 	if err != nil {
 		return nil, err
 	}
-	out := make([]GroupDescription, 0, len(res.ConsumerGroupDescriptions))
+	out := make([]answer.GroupDescription, 0, len(res.ConsumerGroupDescriptions))
 	for _, g := range res.ConsumerGroupDescriptions {
 		if g.Error.Code() != ck.ErrNoError && g.Error.Code() != ck.ErrGroupIDNotFound {
 			return nil, fmt.Errorf("describing group %q: %w", g.GroupID, c.brokerError(g.Error))
 		}
-		d := GroupDescription{ID: g.GroupID, Type: GroupClassic, State: g.State.String(), Assignor: g.PartitionAssignor, Coordinator: int32(g.Coordinator.ID), Members: []GroupMember{}}
+		d := answer.GroupDescription{ID: g.GroupID, Type: answer.GroupClassic, State: g.State.String(), Assignor: g.PartitionAssignor, Coordinator: int32(g.Coordinator.ID), Members: []answer.GroupMember{}}
 		if g.Error.Code() == ck.ErrGroupIDNotFound {
 			d.State = "Dead"
 		}
 		for _, m := range g.Members {
-			gm := GroupMember{MemberID: m.ConsumerID, InstanceID: m.GroupInstanceID, ClientID: m.ClientID, Host: m.Host, Assignment: []record.TopicPartition{}}
+			gm := answer.GroupMember{MemberID: m.ConsumerID, InstanceID: m.GroupInstanceID, ClientID: m.ClientID, Host: m.Host, Assignment: []record.TopicPartition{}}
 			for _, tp := range m.Assignment.TopicPartitions {
 				gm.Assignment = append(gm.Assignment, record.TopicPartition{Topic: *tp.Topic, Partition: tp.Partition})
 			}
@@ -138,7 +138,7 @@ func (c *Client) DescribeGroups(ctx context.Context, ids []string) ([]GroupDescr
 // GroupsOffsets fetches the committed offsets of many groups. librdkafka
 // takes one group per request, so the requests run concurrently (a bounded
 // number at a time) rather than one after another.
-func (c *Client) GroupsOffsets(ctx context.Context, ids []string) (map[string]map[record.TopicPartition]int64, error) {
+func (c *Admin) GroupsOffsets(ctx context.Context, ids []string) (map[string]map[record.TopicPartition]int64, error) {
 	out := make(map[string]map[record.TopicPartition]int64, len(ids))
 	var mu sync.Mutex
 	var firstErr error
@@ -165,7 +165,7 @@ func (c *Client) GroupsOffsets(ctx context.Context, ids []string) (map[string]ma
 
 // DeleteGroups deletes consumer groups and their committed offsets. Groups
 // with active members are refused by the broker.
-func (c *Client) DeleteGroups(ctx context.Context, ids []string) error {
+func (c *Admin) DeleteGroups(ctx context.Context, ids []string) error {
 	var res ck.DeleteConsumerGroupsResult
 	err := c.request(ctx, "deleting consumer groups", func(ctx context.Context) (err error) {
 		res, err = c.admin.DeleteConsumerGroups(ctx, ids)
@@ -186,82 +186,4 @@ func (c *Client) DeleteGroups(ctx context.Context, ids []string) error {
 		}
 	}
 	return nil
-}
-
-// RecordTimestamps returns, for each given offset of each partition, the
-// timestamp of the first record at or after it: for lag in time, the record
-// a group reads next. Offsets with no record after them (the end of the
-// partition) are left out. One consumer reads all partitions with small
-// fetches: it reads on through offsets close together and seeks over wide
-// gaps, so many groups' positions on a partition cost one pass, not one
-// consumer each. It gives up on stragglers after the request timeout.
-func (c *Client) RecordTimestamps(ctx context.Context, at map[record.TopicPartition][]int64) (map[record.TopicPartition]map[int64]time.Time, error) {
-	// Beyond this many offsets ahead, seeking is cheaper than reading on.
-	const readOnGap = 2000
-	type cursor struct {
-		offs []int64 // wanted offsets, ascending
-		next int     // the first not found yet
-	}
-	out := map[record.TopicPartition]map[int64]time.Time{}
-	cursors := map[record.TopicPartition]*cursor{}
-	start := map[record.TopicPartition]int64{}
-	for tp, offs := range at {
-		if len(offs) == 0 {
-			continue
-		}
-		offs = slices.Clone(offs)
-		slices.Sort(offs)
-		cursors[tp] = &cursor{offs: slices.Compact(offs)}
-		start[tp] = offs[0]
-		out[tp] = map[int64]time.Time{}
-	}
-	if len(cursors) == 0 {
-		return out, nil
-	}
-	r, err := c.NewReader(ReaderOptions{Start: start, Sample: true})
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	pending := len(cursors)
-	finish := func(tp record.TopicPartition) {
-		cursors[tp].next = len(cursors[tp].offs)
-		pending--
-		_ = r.Pause(tp) // fetch nothing more for it: it only spares fetches
-	}
-	deadline := time.Now().Add(c.cluster.Timeout)
-	for pending > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
-		rec, eof, err := r.Poll(100 * time.Millisecond)
-		if err != nil {
-			return nil, err
-		}
-		switch {
-		case rec != nil:
-			tp := record.TopicPartition{Topic: rec.Topic, Partition: rec.Partition}
-			cur := cursors[tp]
-			if cur == nil || cur.next == len(cur.offs) {
-				continue
-			}
-			for cur.next < len(cur.offs) && cur.offs[cur.next] <= rec.Offset {
-				out[tp][cur.offs[cur.next]] = rec.Timestamp
-				cur.next++
-			}
-			switch {
-			case cur.next == len(cur.offs):
-				finish(tp)
-			case cur.offs[cur.next]-rec.Offset > readOnGap:
-				if err := r.Seek(tp, cur.offs[cur.next]); err != nil {
-					return nil, err
-				}
-			}
-		case eof != nil:
-			// Everything up to the end was read: no record after the
-			// offsets still wanted. (librdkafka drops events from before
-			// a seek, so this end is after the last one.)
-			if cur := cursors[eof.TopicPartition]; cur != nil && cur.next < len(cur.offs) {
-				finish(eof.TopicPartition)
-			}
-		}
-	}
-	return out, nil
 }

@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 // DeleteRecords deletes every record before the given offset of each
 // partition (Kafka's DeleteRecords: the log start offset moves up to it),
 // and returns each partition's new log start offset.
-func (c *Client) DeleteRecords(ctx context.Context, before map[record.TopicPartition]int64) (map[record.TopicPartition]int64, error) {
+func (c *Admin) DeleteRecords(ctx context.Context, before map[record.TopicPartition]int64) (map[record.TopicPartition]int64, error) {
 	out := make(map[record.TopicPartition]int64, len(before))
 	if len(before) == 0 {
 		return out, nil

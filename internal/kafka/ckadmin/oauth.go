@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"time"
@@ -8,14 +8,14 @@ import (
 	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 )
 
-// pushTokens gives a librdkafka handle the profile's OAUTHBEARER tokens
+// PushTokens gives a librdkafka handle the profile's OAUTHBEARER tokens
 // when librdkafka cannot get them itself (sasl.oauthbearer method token):
 // one now, before the handle first connects, and a new one before each
 // expires (librdkafka asks for one then, but only handles whose events
 // someone reads would hear it). set hands a token to the handle, fail says
 // why there is none. stop ends the pushing; call it before the handle is
 // destroyed.
-func (c *Client) pushTokens(set func(clientconfig.Token) error, fail func(string)) (stop func()) {
+func (c *Admin) PushTokens(set func(clientconfig.Token) error, fail func(string)) (stop func()) {
 	src := c.conf.Tokens()
 	if src == nil {
 		return func() {}
@@ -55,8 +55,8 @@ func (c *Client) pushTokens(set func(clientconfig.Token) error, fail func(string
 }
 
 // handleTokens pushes tokens to a confluent-kafka-go handle.
-func (c *Client) handleTokens(h ck.Handle) (stop func()) {
-	return c.pushTokens(func(t clientconfig.Token) error {
+func (c *Admin) handleTokens(h ck.Handle) (stop func()) {
+	return c.PushTokens(func(t clientconfig.Token) error {
 		return h.SetOAuthBearerToken(ck.OAuthBearerToken{TokenValue: t.Value, Expiration: t.Expiry, Principal: t.Principal, Extensions: t.Extensions})
 	}, func(msg string) { _ = h.SetOAuthBearerTokenFailure(msg) })
 }

@@ -1,4 +1,4 @@
-package kafka
+package ckadmin
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/streamctl/streamctl/internal/kafka/answer"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
@@ -39,7 +41,7 @@ func (e *BrokerNotFoundError) Error() string {
 
 // CheckBrokers fails with a BrokerNotFoundError for the first id the
 // cluster has no broker for.
-func (c *Client) CheckBrokers(ctx context.Context, ids ...int32) error {
+func (c *Admin) CheckBrokers(ctx context.Context, ids ...int32) error {
 	d, err := c.DescribeCluster(ctx)
 	if err != nil {
 		return err
@@ -60,12 +62,10 @@ func (c *Client) CheckBrokers(ctx context.Context, ids ...int32) error {
 	return nil
 }
 
-// BrokerConfig returns every config of one broker, or with ClusterDefault
-// the cluster-wide defaults that are set, sorted by name.
-func (c *Client) BrokerConfig(ctx context.Context, broker int32) ([]ConfigEntry, error) {
-	if broker == ClusterDefault {
-		return c.ClusterDefaults(ctx)
-	}
+// BrokerConfig returns every config of one broker, sorted by name.
+// (librdkafka cannot name the cluster-wide default: internal/kafka asks
+// franz-go for ClusterDefault.)
+func (c *Admin) BrokerConfig(ctx context.Context, broker int32) ([]answer.ConfigEntry, error) {
 	// librdkafka sends a broker's request to that broker: an unknown id
 	// would wait out the timeout.
 	if err := c.CheckBrokers(ctx, broker); err != nil {
@@ -82,12 +82,9 @@ func (c *Client) BrokerConfig(ctx context.Context, broker int32) ([]ConfigEntry,
 }
 
 // AlterBrokerConfig sets and deletes (reverts to the default) configs of
-// one broker or of the cluster default, leaving the others as they are.
-// With validateOnly the broker checks the change without making it.
-func (c *Client) AlterBrokerConfig(ctx context.Context, broker int32, set map[string]string, del []string, validateOnly bool) error {
-	if broker == ClusterDefault {
-		return c.AlterClusterDefaults(ctx, set, del, validateOnly)
-	}
+// one broker, leaving the others as they are. With validateOnly the broker
+// checks the change without making it.
+func (c *Admin) AlterBrokerConfig(ctx context.Context, broker int32, set map[string]string, del []string, validateOnly bool) error {
 	if err := c.CheckBrokers(ctx, broker); err != nil {
 		return err
 	}
@@ -108,7 +105,7 @@ func brokerName(broker int32) string {
 	return fmt.Sprintf("broker %d", broker)
 }
 
-func (c *Client) describeConfigs(ctx context.Context, what string, resources []ck.ConfigResource) ([]ck.ConfigResourceResult, error) {
+func (c *Admin) describeConfigs(ctx context.Context, what string, resources []ck.ConfigResource) ([]ck.ConfigResourceResult, error) {
 	var res []ck.ConfigResourceResult
 	err := c.request(ctx, what, func(ctx context.Context) (err error) {
 		res, err = c.admin.DescribeConfigs(ctx, resources)
@@ -119,7 +116,7 @@ func (c *Client) describeConfigs(ctx context.Context, what string, resources []c
 
 // alterConfigs is an incremental alter of one resource: set and delete
 // the given keys, leave the others.
-func (c *Client) alterConfigs(ctx context.Context, what string, resource ck.ConfigResource, set map[string]string, del []string, validateOnly bool) (ck.ConfigResourceResult, error) {
+func (c *Admin) alterConfigs(ctx context.Context, what string, resource ck.ConfigResource, set map[string]string, del []string, validateOnly bool) (ck.ConfigResourceResult, error) {
 	for k, v := range set {
 		resource.Config = append(resource.Config, ck.ConfigEntry{Name: k, Value: v, IncrementalOperation: ck.AlterConfigOpTypeSet})
 	}
@@ -138,10 +135,10 @@ func (c *Client) alterConfigs(ctx context.Context, what string, resource ck.Conf
 }
 
 // entriesOf is a DescribeConfigs result in our types, sorted by name.
-func entriesOf(r ck.ConfigResourceResult) []ConfigEntry {
-	entries := make([]ConfigEntry, 0, len(r.Config))
+func entriesOf(r ck.ConfigResourceResult) []answer.ConfigEntry {
+	entries := make([]answer.ConfigEntry, 0, len(r.Config))
 	for _, e := range r.Config {
-		entries = append(entries, ConfigEntry{
+		entries = append(entries, answer.ConfigEntry{
 			Name: e.Name, Value: e.Value, Source: e.Source.String(),
 			ReadOnly: e.IsReadOnly, Sensitive: e.IsSensitive,
 		})
@@ -155,15 +152,12 @@ func entriesOf(r ck.ConfigResourceResult) []ConfigEntry {
 // share.record.lock.duration.ms, ...), sorted by name. The broker answers
 // for any group id, existing or not: a config may be set before the group
 // first runs (a share group's share.auto.offset.reset must be).
-func (c *Client) GroupConfig(ctx context.Context, group string) ([]ConfigEntry, error) {
+func (c *Admin) GroupConfig(ctx context.Context, group string) ([]answer.ConfigEntry, error) {
 	res, err := c.describeConfigs(ctx, "describing group configs", []ck.ConfigResource{{Type: ck.ResourceGroup, Name: group}})
 	if err == nil && res[0].Error.Code() != ck.ErrNoError {
 		err = fmt.Errorf("describing configs of group %q: %w", group, c.brokerError(res[0].Error))
 	}
 	if err != nil {
-		if old := c.CheckGroupConfigs(ctx); old != nil {
-			return nil, old
-		}
 		return nil, err
 	}
 	return entriesOf(res[0]), nil
@@ -172,15 +166,10 @@ func (c *Client) GroupConfig(ctx context.Context, group string) ([]ConfigEntry, 
 // AlterGroupConfig sets and deletes (reverts to the broker's default)
 // configs of a group, leaving the others as they are; with validateOnly
 // the broker only checks them.
-func (c *Client) AlterGroupConfig(ctx context.Context, group string, set map[string]string, del []string, validateOnly bool) error {
+func (c *Admin) AlterGroupConfig(ctx context.Context, group string, set map[string]string, del []string, validateOnly bool) error {
 	r, err := c.alterConfigs(ctx, "altering configs of group "+group, ck.ConfigResource{Type: ck.ResourceGroup, Name: group}, set, del, validateOnly)
 	if err == nil && r.Error.Code() != ck.ErrNoError {
 		err = fmt.Errorf("altering configs of group %q: %w", group, c.brokerError(r.Error))
-	}
-	if err != nil {
-		if old := c.CheckGroupConfigs(ctx); old != nil {
-			return old
-		}
 	}
 	return err
 }
