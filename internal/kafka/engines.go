@@ -1,10 +1,8 @@
 package kafka
 
-// The engines behind Client, and the types of theirs the use cases see.
-// Client embeds the franz-go connection (*wire.Conn), so its requests are
-// Client methods, and forwards to the librdkafka binding (rdk); the
-// aliases below let callers keep naming one package, internal/kafka,
-// whatever engine answers.
+// The engines' types and calls as the use cases see them: the aliases
+// below let callers keep naming one package, internal/kafka, whatever
+// engine answers.
 
 import (
 	"context"

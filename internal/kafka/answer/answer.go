@@ -1,9 +1,9 @@
 // Package answer is the vocabulary more than one Kafka engine answers in:
-// brokers and their log directories, config entries, group descriptions.
-// The engines (internal/kafka/wire for franz-go, the confluent-kafka-go
-// admin client in internal/kafka) fill the same types, so a group
-// described through ConsumerGroupDescribe and one through DescribeGroups
-// look alike to the use cases. It sits below the engines because they
+// brokers and their log directories, config entries, group descriptions
+// and types, and the errors every engine's failures read as. The engines
+// (internal/kafka/ckadmin, rdk and wire) fill the same types, so a group
+// described through ConsumerGroupDescribe (franz-go) and one through
+// DescribeGroups (confluent-kafka-go) look alike to the use cases. It sits below the engines because they
 // cannot import internal/kafka, which imports them; internal/kafka
 // re-exports each type, and nothing outside internal/kafka imports this
 // package (scripts/check-imports).

@@ -5,8 +5,8 @@
 // and OffsetDelete (DeleteGroupOffsets), which the Go client has no call
 // for. It exists because the Go client's per-record costs made produce and
 // consume about half as fast as kcat (docs/performance.md); the Go client
-// stays for admin requests (internal/kafka), which are not per-record
-// costs. abi_test.go guards the declarations of rdk.h against the bundled
+// stays for admin requests (internal/kafka/ckadmin), which are not
+// per-record costs. abi_test.go guards the declarations of rdk.h against the bundled
 // rdkafka.h.
 //
 // Its handles connect with the profile's librdkafka properties as the one
