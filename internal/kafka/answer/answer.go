@@ -3,10 +3,10 @@
 // and types, and the errors every engine's failures read as. The engines
 // (internal/kafka/ckadmin, rdk and wire) fill the same types, so a group
 // described through ConsumerGroupDescribe (franz-go) and one through
-// DescribeGroups (confluent-kafka-go) look alike to the use cases. It sits below the engines because they
-// cannot import internal/kafka, which imports them; internal/kafka
-// re-exports each type, and nothing outside internal/kafka imports this
-// package (scripts/check-imports).
+// DescribeGroups (confluent-kafka-go) look alike to the use cases. It sits
+// below the engines because they cannot import internal/kafka, which
+// imports them; internal/kafka re-exports each type, and nothing outside
+// internal/kafka imports this package (scripts/check-imports).
 package answer
 
 import (
