@@ -44,6 +44,8 @@ type ReplayOptions struct {
 	ID           string
 	NoIdemHeader bool
 	ExactlyOnce  bool
+	ToProfile    string
+	KeepIDs      bool
 	Execute      bool
 	UndoDir      string
 
@@ -122,6 +124,8 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringArrayVar(&opts.SetHeaders, "set-header", nil, "set header name=value on every record, repeatable")
 	fl.StringArrayVar(&opts.DropHeaders, "drop-header", nil, "remove headers of this name, repeatable")
 	fl.StringVar(&opts.ToTopic, "to-topic", "", "target: copy into this topic")
+	fl.StringVar(&opts.ToProfile, "to-profile", "", "target: copy into topics of this profile's cluster (of the sources' names, or --to-topic)")
+	fl.BoolVar(&opts.KeepIDs, "keep-schema-ids", false, "with --to-profile: copy schema ids as they are (both clusters share one registry)")
 	fl.StringVar(&opts.ToFile, "to-file", "", "target: append envelopes to this file (.gz compresses)")
 	fl.StringVar(&opts.Exec, "exec", "", "target: pipe envelopes into this command's stdin (sh -c)")
 	fl.StringVar(&opts.ToGroup, "to-group", "", "target: position this consumer group at the start of the range (a dry run until --execute)")
@@ -183,7 +187,7 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	o.run = replay.Options{Sources: o.Sources, Partitions: o.Partitions, Range: rng, Selection: sel, Map: o.Map, Rekey: o.Rekey,
 		SetHeaders: set, DropHeaders: o.DropHeaders, ToTopic: o.ToTopic, ToFile: o.ToFile, Exec: o.Exec, ToGroup: o.ToGroup,
 		Create: o.Create, TimestampNow: o.Timestamp == "now", SamePartitions: o.Partitioning == "same", NoIdemHeader: o.NoIdemHeader,
-		ExactlyOnce: o.ExactlyOnce, Rate: o.Rate, Checkpoint: o.Checkpoint, Resume: o.Resume, ID: o.ID,
+		ExactlyOnce: o.ExactlyOnce, ToProfile: o.ToProfile, KeepSchemaIDs: o.KeepIDs, Rate: o.Rate, Checkpoint: o.Checkpoint, Resume: o.Resume, ID: o.ID,
 		Execute: o.Execute, UndoDir: cmdutil.UndoDir(o.UndoDir)}
 	return o.run.Check(now, cmdutil.StateDir("replays"))
 }
@@ -208,6 +212,9 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	}
 	d := replay.Deps{Client: client, Out: f.IO.Out, ErrOut: f.IO.ErrOut, Say: f.IO,
 		Progress: func(total int64, what string) replay.Bar { return f.Progress(total, what) }}
+	if err := replayConnectTarget(f, opts, &d); err != nil {
+		return err
+	}
 	if opts.DryRun {
 		return replayDryRun(ctx, f, d, opts, plan, sum)
 	}
