@@ -275,7 +275,8 @@ func checkClusters(ctx context.Context, src, dst Clusters, o *Options) error {
 	if err != nil {
 		return fmt.Errorf("target profile %q: %w", o.ToProfile, err)
 	}
-	if s.ClusterID == "" || s.ClusterID != t.ClusterID {
+	// The id and the brokers: every playground has the same cluster id.
+	if s.ClusterID == "" || s.ClusterID != t.ClusterID || fmt.Sprint(s.Brokers) != fmt.Sprint(t.Brokers) {
 		return nil
 	}
 	for _, src := range o.Sources {
