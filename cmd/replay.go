@@ -76,6 +76,11 @@ one target:
                  (current offset, new offset, delta per partition) until
                  --execute, which first saves the group's previous offsets
                  and prints the command that puts them back
+  --to-profile P copy into the cluster of profile P, into topics of the
+                 sources' names (or --to-topic): keys, values, headers,
+                 timestamps and partition numbers as they are; framed
+                 records' schemas are registered in P's registry and their
+                 ids rewritten (--keep-schema-ids: one shared registry)
 
 Filters and transforms: --key, --header, --where (jq), --event-type (a header
 or JSON field named by --type-field), --map (jq rewriting the value),
@@ -98,7 +103,8 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
   streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2 --execute
-  streamctl replay order-events --to-topic copy --dry-run`,
+  streamctl replay order-events --to-topic copy --dry-run
+  streamctl replay order-events customers --to-profile dr --create`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
