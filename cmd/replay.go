@@ -104,7 +104,7 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
   streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2 --execute
   streamctl replay order-events --to-topic copy --dry-run
-  streamctl replay order-events customers --to-profile dr --create`,
+  streamctl replay order-events customer-state --to-profile dr --create`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
