@@ -156,12 +156,12 @@ func TestReplayBetweenClusters(t *testing.T) {
 	if len(src) != 30 || !bytes.Equal(a, b) {
 		t.Errorf("the copy differs from the source:\nsource %s\ncopy   %s", a, b)
 	}
-	var desc struct {
+	var desc []struct {
 		Configs []struct{ Name, Value string }
 	}
 	u.run("topic", "describe", plain, "--profile", "dr", "-o", "json").ok(t).json(t, &desc)
 	got := map[string]string{}
-	for _, c := range desc.Configs {
+	for _, c := range desc[0].Configs {
 		got[c.Name] = c.Value
 	}
 	for k, v := range map[string]string{"retention.ms": "-1", "max.message.bytes": "2000000", "compression.type": "zstd", "message.timestamp.type": "CreateTime"} {
