@@ -99,17 +99,18 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 		"batch.num.messages":            "10000",
 		// The queue only has to hold what is in flight and the next batch of
 		// each partition; more only lets input run further ahead of the
-		// broker: its records are malloc'ed from fresh pages (page faults,
-		// the C heap growing), which cost more CPU than they save, and peak
-		// memory grows with it. 1M records of ~100 bytes into 3 partitions
-		// (alternating runs, medians; with rdk.c's malloc settings):
-		// 50,000 queued 76 MB peak RSS, 0.92 s CPU and 1.64-1.99 s wall
-		// (kcat 1.83-2.42 s); 20,000 63 MB and 0.79 s, but never under
-		// 1.9 s, where 50,000 and 100,000 took 1.0 s when the machine was
-		// quiet: the partitions' next batches no longer fit beside those
-		// in flight. 100,000 took 90 MB and more CPU (fresh pages) for no
-		// more speed. 16 MB bounds the queue of larger records.
-		"queue.buffering.max.messages": "50000",
+		// broker: each queued record holds about 450 bytes of librdkafka's
+		// memory (its message, a copy of the payload, the batch buffers), so
+		// peak memory follows this count. 1M records of ~100 bytes into 3
+		// partitions on Kafka 4.4 (7 alternating runs at load 4-5, medians;
+		// with rdk.c's malloc settings): 50,000 queued 65 MB peak RSS, 0.63 s
+		// CPU, 1.01 s wall; 40,000 61 MB, 0.62 s, 0.98 s; 30,000 57 MB but
+		// 1.08 s, and 20,000 took 1.3-2.6 s: four batches of
+		// batch.num.messages no longer fit, so a partition's next batch
+		// waits for the one in flight. 100,000 took 90 MB and more CPU
+		// (fresh pages) for no more speed. 16 MB bounds the queue of larger
+		// records.
+		"queue.buffering.max.messages": "40000",
 		"queue.buffering.max.kbytes":   "16384",
 		"enable.idempotence":           fmt.Sprint(opts.Idempotent),
 		"acks":                         "all",
