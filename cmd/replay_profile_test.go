@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/streamctl/streamctl/cmd"
+	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/output"
 )
 
 // twoClusters is a source playground with the demo data and an empty target
@@ -211,5 +217,55 @@ func TestReplayToProfileBadInput(t *testing.T) {
 	r = c.run(t, "replay", "order-events", "--to-profile", "nosuch", "--checkpoint", filepath.Join(t.TempDir(), "cp.json")).exit(t, 1)
 	if !strings.Contains(r.errOut, `profile "nosuch" not found`) {
 		t.Errorf("unknown profile: %s", r.errOut)
+	}
+}
+
+// A copy to another cluster interrupted mid-way continues with the command
+// it prints: every source record reaches the target (at-least-once: the
+// idempotency header names each source record, repeats included).
+func TestReplayToProfileInterruptedThenResumed(t *testing.T) {
+	c := startTwoClusters(t, "")
+	c.run(t, "topic", "create", "events", "-p", "3").ok(t)
+	var in strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&in, "k%d\t%s\n", i, strings.Repeat("v", 100))
+	}
+	runIn(t, in.String(), "produce", "events", "--parse-key", "--config", c.config).ok(t)
+	cp := filepath.Join(t.TempDir(), "cp.json")
+
+	// Interrupt once the checkpoint shows progress.
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for ctx.Err() == nil {
+			var saved struct{ Partitions map[string]struct{ Start, Next int64 } }
+			if data, err := os.ReadFile(cp); err == nil && json.Unmarshal(data, &saved) == nil {
+				for _, p := range saved.Partitions {
+					if p.Next > p.Start {
+						cancel()
+						return
+					}
+				}
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	ios, _, _, errOut := output.Test()
+	code := cmd.Run(ctx, ios, []string{"replay", "events", "--to-profile", "dr", "--create", "--checkpoint", cp, "--rate", "5000", "--config", c.config})
+	cancel()
+	if code != exitcode.Interrupted {
+		t.Fatalf("first run exit %d, want 130 (interrupted mid-way): %s", code, errOut)
+	}
+	_, resume, ok := strings.Cut(errOut.String(), "Interrupted; continue with: ")
+	if !ok {
+		t.Fatalf("an interrupted copy should say how to resume: %s", errOut)
+	}
+	resume, _, _ = strings.Cut(resume, "\n")
+	if !strings.Contains(resume, "--to-profile dr") {
+		t.Errorf("the resume command does not copy to dr: %s", resume)
+	}
+	runPrinted(t, resume).ok(t)
+	r := c.run(t, "consume", "events", "-e", "-o", "json", "--profile", "dr").ok(t)
+	if seen := sourceCoordinates(t, r.out); len(seen) != 20000 {
+		t.Errorf("after resume the target holds %d distinct source records, want all 20000", len(seen))
 	}
 }
