@@ -29,7 +29,7 @@ bench:
 	bench/run
 
 # The librdkafka binding's cgo code and its callers under the race detector,
-# GOEXPERIMENT=cgocheck2 and AddressSanitizer: internal/kafka and
+# GOEXPERIMENT=cgocheck2 and AddressSanitizer: internal/kafka, its rdk and
 # internal/pipeline tests, then commands against a playground. 5-10 minutes;
 # not in CI (see docs/reliability.md).
 sanitize:

@@ -1,7 +1,6 @@
 package clientmetrics
 
 import (
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -36,7 +35,7 @@ func withEquals(names []string) []string {
 func (s *specFlags) spec(cmd *cobra.Command) (clientmetrics.Spec, error) {
 	var spec clientmetrics.Spec
 	if cmd.Flags().Changed("metrics") {
-		m := splitLists(s.metrics)
+		m := cmdutil.SplitLists(s.metrics)
 		spec.Metrics = &m
 	}
 	if cmd.Flags().Changed("interval") {
@@ -46,25 +45,13 @@ func (s *specFlags) spec(cmd *cobra.Command) (clientmetrics.Spec, error) {
 		spec.Interval = &s.interval
 	}
 	if cmd.Flags().Changed("match") {
-		m, err := clientmetrics.ParseMatch(splitLists(s.match))
+		m, err := clientmetrics.ParseMatch(cmdutil.SplitLists(s.match))
 		if err != nil {
 			return spec, usage(err)
 		}
 		spec.Match = &m
 	}
 	return spec, nil
-}
-
-func splitLists(vals []string) []string {
-	out := []string{}
-	for _, v := range vals {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }
 
 func newCmdCreate(f *cmdutil.Factory) *cobra.Command {

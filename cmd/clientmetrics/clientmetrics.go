@@ -5,13 +5,11 @@ package clientmetrics
 
 import (
 	"context"
-	"errors"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/clientmetrics"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 )
@@ -39,13 +37,7 @@ the metrics; without one, subscriptions are kept but nothing is collected.`,
 func cluster(f *cmdutil.Factory) (clientmetrics.Cluster, error) { return f.Client() }
 
 // usage gives a clientmetrics.UsageError exit code 2.
-func usage(err error) error {
-	var ue clientmetrics.UsageError
-	if errors.As(err, &ue) {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
-	return err
-}
+func usage(err error) error { return cmdutil.UsageAs[clientmetrics.UsageError](err) }
 
 func newCmdList(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{

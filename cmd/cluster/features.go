@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -84,12 +83,8 @@ asks on a terminal (--yes in scripts).`,
 				return err
 			}
 			plan, err := feature.PlanUpdate(cmd.Context(), client, opts)
-			var ue feature.UsageError
-			if errors.As(err, &ue) {
-				return exitcode.WithCode(exitcode.Usage, err)
-			}
 			if err != nil {
-				return err
+				return cmdutil.UsageAs[feature.UsageError](err)
 			}
 			if !plan.Pending() {
 				f.IO.Infof("Every feature is at its target level already: nothing to %s.", verb)

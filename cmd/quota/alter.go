@@ -1,8 +1,6 @@
 package quota
 
 import (
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
@@ -34,7 +32,7 @@ precedence (see describe).`,
 			if err != nil {
 				return err
 			}
-			set, err := quota.ParseSet(splitLists(add))
+			set, err := quota.ParseSet(cmdutil.SplitLists(add))
 			if err != nil {
 				return usage(err)
 			}
@@ -42,7 +40,7 @@ precedence (see describe).`,
 			if err != nil {
 				return err
 			}
-			plan, err := quota.PlanAlter(cmd.Context(), c, e, set, splitLists(del))
+			plan, err := quota.PlanAlter(cmd.Context(), c, e, set, cmdutil.SplitLists(del))
 			if err != nil {
 				return usage(err)
 			}
@@ -67,18 +65,4 @@ precedence (see describe).`,
 	}
 	_ = cmd.RegisterFlagCompletionFunc("delete", cobra.FixedCompletions(keys, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
-}
-
-// splitLists accepts kafka-configs' comma-separated lists as well as
-// repeated flags.
-func splitLists(vals []string) []string {
-	var out []string
-	for _, v := range vals {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }

@@ -3,12 +3,9 @@
 package quota
 
 import (
-	"errors"
-
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/quota"
 )
@@ -53,12 +50,6 @@ func (e *entityFlags) entity() (kafka.QuotaEntity, error) {
 }
 
 // usage gives a quota.UsageError exit code 2.
-func usage(err error) error {
-	var ue quota.UsageError
-	if errors.As(err, &ue) {
-		return exitcode.WithCode(exitcode.Usage, err)
-	}
-	return err
-}
+func usage(err error) error { return cmdutil.UsageAs[quota.UsageError](err) }
 
 func cluster(f *cmdutil.Factory) (quota.Cluster, error) { return f.Client() }

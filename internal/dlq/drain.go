@@ -86,7 +86,7 @@ func drainSink(ctx context.Context, client *kafka.Client, o DrainOptions, steps 
 		rec.Topic, rec.Partition = target, record.AnyPartition
 		return true, nil
 	})
-	s, err := pipeline.NewTopicSink(ctx, client, kafka.WriterOptions{Idempotent: true, Acks: "all"})
+	s, err := pipeline.NewTopicSink(client.Opener(ctx, kafka.CopyOptions("")))
 	if err != nil {
 		return nil, nil, err
 	}

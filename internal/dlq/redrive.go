@@ -90,14 +90,14 @@ func Redrive(ctx context.Context, d Deps, src pipeline.Source, total int64, o Re
 	case o.Txn != nil:
 		// One transactional id per group: a crashed run's open
 		// transaction is aborted when the next run starts.
-		ts, err := pipeline.NewTransactionalSink(ctx, d.Client, kafka.WriterOptions{Idempotent: true, Acks: "all", TransactionalID: sum.Group})
+		ts, err := pipeline.NewTransactionalSink(d.Client.Opener(ctx, kafka.CopyOptions(sum.Group)))
 		if err != nil {
 			return nil, err
 		}
 		defer ts.Close(ctx)
-		src, sink = ts.Source(src, o.Txn), router.Sink(ts)
+		src, sink = ts.Source(src, ts.Writer().GroupCommit(o.Txn)), router.Sink(ts)
 	default:
-		ts, err := pipeline.NewTopicSink(ctx, d.Client, kafka.WriterOptions{Idempotent: true, Acks: "all"})
+		ts, err := pipeline.NewTopicSink(d.Client.Opener(ctx, kafka.CopyOptions("")))
 		if err != nil {
 			return nil, err
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -80,10 +79,28 @@ func (s *StreamSink) Flush(context.Context) error {
 	return err
 }
 
+// Producer is what a TopicSink needs of a Kafka producer (a *kafka.Writer
+// opened by kafka.Client.Opener): records written with an opaque value,
+// each reported once to the delivery callback it was opened with.
+type Producer interface {
+	Write(ctx context.Context, rec *record.Record, opaque any) error
+	Flush(ctx context.Context) error
+	// WaitDelivered waits for the reports of the records written, leaving
+	// a transaction open; Abort aborts the open transaction. (Only a
+	// TransactionalSink calls them.)
+	WaitDelivered(ctx context.Context) error
+	Abort(ctx context.Context) error
+	Close()
+}
+
+// Open opens a producer whose delivery reports go to delivered (which
+// kafka.Client.Opener returns, with the producer's options).
+type Open[W Producer] func(delivered func(opaque any, err error)) (W, error)
+
 // TopicSink copies records to Kafka through a producer; each record is
 // acknowledged by its delivery report.
-type TopicSink struct {
-	w   *kafka.Writer
+type TopicSink[W Producer] struct {
+	w   W
 	ack Acker
 	// tickets: the run tracks each record (its source commits), so each
 	// record carries its ticket to its delivery report. A run that never
@@ -93,25 +110,14 @@ type TopicSink struct {
 	tickets bool
 }
 
-// Writers makes producers: a *kafka.Client.
-type Writers interface {
-	NewWriter(ctx context.Context, opts kafka.WriterOptions) (*kafka.Writer, error)
-}
-
-// NewTopicSink creates the producer of a copy from Kafka (replay, the DLQ
-// redrives) with opts and Background set: the pipeline reads, filters and
-// tracks every record, which the producer's enqueueing then overlaps.
-func NewTopicSink(ctx context.Context, c Writers, opts kafka.WriterOptions) (*TopicSink, error) {
-	opts.Background = true
-	return NewProducerSink(ctx, c, opts)
-}
-
-// NewProducerSink creates the producer with opts as given (OnDelivery is
-// set here). Produce leaves Background off: reading a line does little, and
-// would only pay the hand-offs.
-func NewProducerSink(ctx context.Context, c Writers, opts kafka.WriterOptions) (*TopicSink, error) {
-	s := &TopicSink{tickets: true}
-	opts.OnDelivery = func(opaque any, err error) {
+// NewTopicSink opens the sink's producer. A copy from Kafka (replay, the
+// DLQ redrives) opens it with Background set (kafka.CopyOptions): the
+// pipeline reads, filters and tracks every record, which the producer's
+// enqueueing then overlaps; produce leaves it off, as reading a line does
+// little and would only pay the hand-offs.
+func NewTopicSink[W Producer](open Open[W]) (*TopicSink[W], error) {
+	s := &TopicSink[W]{tickets: true}
+	w, err := open(func(opaque any, err error) {
 		if s.ack == nil {
 			return
 		}
@@ -120,8 +126,7 @@ func NewProducerSink(ctx context.Context, c Writers, opts kafka.WriterOptions) (
 		} else if err != nil {
 			s.ack.Ack(Ticket{}, err) // untracked: counted, nothing to hold back
 		}
-	}
-	w, err := c.NewWriter(ctx, opts)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +135,7 @@ func NewProducerSink(ctx context.Context, c Writers, opts kafka.WriterOptions) (
 }
 
 // Start implements Sink.
-func (s *TopicSink) Start(ack Acker) {
+func (s *TopicSink[W]) Start(ack Acker) {
 	s.ack = ack
 	if a, ok := ack.(*countingAcker); ok && a.cp == nil {
 		s.tickets = false
@@ -138,7 +143,7 @@ func (s *TopicSink) Start(ack Acker) {
 }
 
 // Write implements Sink.
-func (s *TopicSink) Write(ctx context.Context, rec *record.Record, t Ticket) error {
+func (s *TopicSink[W]) Write(ctx context.Context, rec *record.Record, t Ticket) error {
 	if !s.tickets {
 		return s.w.Write(ctx, rec, nil)
 	}
@@ -146,12 +151,12 @@ func (s *TopicSink) Write(ctx context.Context, rec *record.Record, t Ticket) err
 }
 
 // Flush implements Sink.
-func (s *TopicSink) Flush(ctx context.Context) error { return s.w.Flush(ctx) }
+func (s *TopicSink[W]) Flush(ctx context.Context) error { return s.w.Flush(ctx) }
 
 // Writer is the producer, for its delivery accounting: which record, in
 // the order written, is the first not delivered (where a stopped produce
 // resumes), and what is still unacknowledged.
-func (s *TopicSink) Writer() *kafka.Writer { return s.w }
+func (s *TopicSink[W]) Writer() W { return s.w }
 
 // Close releases the producer.
-func (s *TopicSink) Close() { s.w.Close() }
+func (s *TopicSink[W]) Close() { s.w.Close() }

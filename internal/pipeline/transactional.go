@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 
-	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/record"
 )
 
@@ -12,49 +11,46 @@ import (
 // waits for deliveries, and the source returned by Source commits each
 // checkpoint by committing the transaction with the offsets in it. Readers
 // of the target must read committed records (read_committed).
-type TransactionalSink struct {
-	*TopicSink
+type TransactionalSink[W Producer] struct {
+	*TopicSink[W]
 }
 
-// NewTransactionalSink creates the transactional producer; opts needs a
-// TransactionalID (one per source, so a crashed run's open transaction is
-// aborted when the next run starts).
-func NewTransactionalSink(ctx context.Context, c *kafka.Client, opts kafka.WriterOptions) (*TransactionalSink, error) {
-	s, err := NewTopicSink(ctx, c, opts)
+// NewTransactionalSink opens the transactional producer; its options need
+// a TransactionalID (one per source, so a crashed run's open transaction
+// is aborted when the next run starts).
+func NewTransactionalSink[W Producer](open Open[W]) (*TransactionalSink[W], error) {
+	s, err := NewTopicSink(open)
 	if err != nil {
 		return nil, err
 	}
-	return &TransactionalSink{s}, nil
+	return &TransactionalSink[W]{s}, nil
 }
 
 // Flush implements Sink: deliveries are awaited, the transaction stays open.
-func (s *TransactionalSink) Flush(ctx context.Context) error { return s.w.WaitDelivered(ctx) }
+func (s *TransactionalSink[W]) Flush(ctx context.Context) error { return s.w.WaitDelivered(ctx) }
 
-// Source wraps src, read by the group reader r, so that its commits go into
-// the sink's transaction instead of straight to the group.
-func (s *TransactionalSink) Source(src Source, r *kafka.Reader) Source {
-	return &txnSource{Source: src, w: s.w, r: r}
+// Source wraps src so that its commits go into the sink's transaction
+// instead of straight to the group: commit commits the open transaction
+// with the offsets of src's group in it (kafka.Writer.GroupCommit of the
+// group reader that src reads).
+func (s *TransactionalSink[W]) Source(src Source, commit func(ctx context.Context, offsets map[record.TopicPartition]int64) error) Source {
+	return &txnSource{Source: src, commit: commit}
 }
 
 // Close aborts the transaction left open after the last commit (it is
 // empty) and releases the producer.
-func (s *TransactionalSink) Close(ctx context.Context) {
+func (s *TransactionalSink[W]) Close(ctx context.Context) {
 	_ = s.w.Abort(ctx)
 	s.TopicSink.Close()
 }
 
 type txnSource struct {
 	Source
-	w *kafka.Writer
-	r *kafka.Reader
+	commit func(ctx context.Context, offsets map[record.TopicPartition]int64) error
 }
 
 func (t *txnSource) Commit(ctx context.Context, offsets map[record.TopicPartition]int64) error {
-	gm, err := t.r.GroupMetadata()
-	if err != nil {
-		return err
-	}
-	return t.w.CommitWithOffsets(ctx, offsets, gm)
+	return t.commit(ctx, offsets)
 }
 
 // Unwrap implements Wrapper: reading and revocations are the wrapped

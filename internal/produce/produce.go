@@ -52,7 +52,8 @@ type Options struct {
 // Kafka is what a produce needs of the cluster (a *kafka.Client).
 type Kafka interface {
 	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
-	pipeline.Writers
+	// Opener opens the producer (kafka.Client.Opener).
+	Opener(ctx context.Context, opts kafka.WriterOptions) func(onDelivery func(opaque any, err error)) (*kafka.Writer, error)
 }
 
 // Progress shows how far the input got (cmdutil.Progress); nil shows
@@ -118,7 +119,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	ts, err := pipeline.NewProducerSink(ctx, deps.Kafka, opts.Writer)
+	ts, err := pipeline.NewTopicSink(deps.Kafka.Opener(ctx, opts.Writer))
 	if err != nil {
 		return Summary{}, err
 	}
@@ -214,7 +215,7 @@ func resumeHint(opts *Options, w *kafka.Writer, lines *inputLines, stopLine int,
 // the pipeline's idle and periodic commits need the records on their way,
 // not acknowledged; Run waits for every delivery once, at the end.
 type sink struct {
-	*pipeline.TopicSink
+	*pipeline.TopicSink[*kafka.Writer]
 	w      *kafka.Writer
 	src    *lineSource
 	runCtx context.Context // the run's: a flush after Ctrl-C does not wait for room in the queue

@@ -261,8 +261,8 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 	}
 	defer reader.Close()
 	var src pipeline.Source = pipeline.NewTopicSource(reader, plan.End, 0)
-	if ts, ok := sink.(*pipeline.TransactionalSink); ok {
-		src = ts.Source(src, reader)
+	if ts, ok := sink.(*pipeline.TransactionalSink[*kafka.Writer]); ok {
+		src = ts.Source(src, ts.Writer().GroupCommit(reader))
 	}
 	if err := cp.Save(); err != nil {
 		return nil, fmt.Errorf("saving the checkpoint: %w", err)
@@ -393,18 +393,16 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 		*steps = append(*steps, Idempotency(o.ID))
 	}
 	*steps = append(*steps, ts.Redirect(o.TimestampNow))
-	wopts := kafka.WriterOptions{Idempotent: true, Acks: "all"}
 	if o.ExactlyOnce {
 		// One transactional id per replay: a crashed run's open
 		// transaction is aborted when --resume starts.
-		wopts.TransactionalID = Group(o.ID)
-		tx, err := pipeline.NewTransactionalSink(ctx, d.Client, wopts)
+		tx, err := pipeline.NewTransactionalSink(d.Client.Opener(ctx, kafka.CopyOptions(Group(o.ID))))
 		if err != nil {
 			return nil, nil, err
 		}
 		return tx, func() error { tx.Close(ctx); return nil }, nil
 	}
-	s, err := pipeline.NewTopicSink(ctx, d.target(), wopts)
+	s, err := pipeline.NewTopicSink(d.target().Opener(ctx, kafka.CopyOptions("")))
 	if err != nil {
 		return nil, nil, err
 	}
