@@ -237,7 +237,9 @@ func TestReplayToProfileInterruptedThenResumed(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for ctx.Err() == nil {
-			var saved struct{ Partitions map[string]struct{ Start, Next int64 } }
+			var saved struct {
+				Partitions map[string]struct{ Start, Next int64 }
+			}
 			if data, err := os.ReadFile(cp); err == nil && json.Unmarshal(data, &saved) == nil {
 				for _, p := range saved.Partitions {
 					if p.Next > p.Start {
