@@ -136,9 +136,14 @@ var badInputs = []badInput{
 	{args: []string{"replay", "order-events", "--to-topic", "copy", "--partitioning", "foo"}, code: 2, msg: `--partitioning "foo": use same or key`},
 	{args: []string{"replay", "order-events", "--to-topic", "copy", "--timestamp", "later"}, code: 2, msg: `--timestamp "later": use keep or now`},
 	{args: []string{"replay", "order-events", "--to-topic", "nosuch"}, code: 1, msg: `add --create to create it like "order-events"`},
+	{args: []string{"replay", "order-events", "--to-profile", "gone", "--timeout", "2s"}, config: "profiles:\n  gone:\n    brokers: [127.0.0.1:1]\n", code: 1, msg: `target profile "gone": describing the cluster: no answer from the cluster at 127.0.0.1:1`},
+	{args: []string{"replay", "order-events", "--to-profile", "self"}, config: "profiles:\n  self:\n    brokers: [BROKERS]\n", code: 2, msg: `refusing to replay "order-events" into itself: profile "self" reaches the cluster the sources are read from`},
+	{args: []string{"replay", "order-events", "--to-profile", "self", "--to-topic", "order-sink-dlq"}, config: "profiles:\n  self:\n    brokers: [BROKERS]\n", code: 2, msg: `target profile "self": topic "order-sink-dlq" has 1 partition, fewer than the 3 of "order-events", so partition numbers cannot be kept`},
+	{args: []string{"replay", "order-events", "--to-profile", "dr", "--exactly-once"}, code: 2, msg: `--exactly-once does not work with --to-profile yet`},
+	{args: []string{"replay", "order-events", "--to-topic", "copy", "--keep-schema-ids"}, code: 2, msg: `--keep-schema-ids goes with --to-profile`},
 	{args: []string{"replay", "order-events", "--to-topic", "copy", "--resume"}, code: 2, msg: `--resume needs the --checkpoint file (or --id) of the replay to continue`},
 	{args: []string{"replay", "order-events", "--to-topic", "copy", "--map", ".["}, code: 2, msg: `jq expression ".[": unexpected EOF`},
-	{args: []string{"replay", "order-events", "--to-topic", "x", "--rekey", "null", "--dry-run"}, code: 1, msg: `order-events[0] offset 0: --rekey null gives a null key`},
+	{args: []string{"replay", "order-events", "--to-topic", "x", "--create", "--rekey", "null", "--dry-run"}, code: 1, msg: `order-events[0] offset 0: --rekey null gives a null key`},
 
 	// Dead-letter queues.
 	{args: []string{"dlq", "reprocess", "nosuch"}, code: 1, msg: `topic "nosuch" not found on cluster`},
@@ -224,7 +229,7 @@ func TestBadInputs(t *testing.T) {
 			}
 			if c.config != "" {
 				path := tmpConfig(t)
-				if err := os.WriteFile(path, []byte(c.config), 0o600); err != nil {
+				if err := os.WriteFile(path, []byte(strings.ReplaceAll(c.config, "BROKERS", b.addr)), 0o600); err != nil {
 					t.Fatal(err)
 				}
 				args = append(args, "--config", path)
@@ -272,7 +277,7 @@ func exitCodesDoc() string {
 	b.WriteString("is a test (TestBadInputs runs each against a playground broker with the demo data and\n")
 	b.WriteString("checks the code and that stderr contains the message); rows not marked \"own brokers\" run\n")
 	b.WriteString("with `--brokers` pointing at that broker, and \"config:\" is the config file a run reads\n")
-	b.WriteString("(`--config`, ⏎ a new line).\n\n")
+	b.WriteString("(`--config`, ⏎ a new line; BROKERS in it is the test broker's address).\n\n")
 	b.WriteString("| command | exit | message (part of stderr) |\n| --- | ---: | --- |\n")
 	for _, c := range badInputs {
 		cell := mdCode("streamctl " + shellQuote(c.args))

@@ -165,7 +165,7 @@ func TestDocSampleOutputs(t *testing.T) {
 	// A playground with the demo data and a user whose current profile,
 	// "playground", points at it, as in the docs.
 	var cfg string
-	for _, kv := range docEnv(t, "") {
+	for _, kv := range docEnv(t, "", false) {
 		if home, ok := strings.CutPrefix(kv, "HOME="); ok {
 			cfg = filepath.Join(home, ".config", "streamctl", "config.yaml")
 		}

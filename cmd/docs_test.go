@@ -161,7 +161,10 @@ func TestDocExamplesRun(t *testing.T) {
 		}
 		t.Run(doc, func(t *testing.T) {
 			t.Parallel()
-			env := docEnv(t, bin)
+			// A doc that copies between clusters gets a second, empty
+			// playground as profile "dr".
+			dr := slices.ContainsFunc(examples, func(ex docExample) bool { return strings.Contains(ex.text, "profile dr") })
+			env := docEnv(t, bin, dr)
 			for _, ex := range examples {
 				want := exampleExpect[withoutComment(ex.text)]
 				if want.skip != "" {
@@ -209,7 +212,7 @@ func docCLI(t *testing.T) string {
 // docEnv starts a playground with the demo data and returns the environment
 // of a new user whose current profile points at it: home, config and state
 // directories of the test's own, and the working directory.
-func docEnv(t *testing.T, bin string) []string {
+func docEnv(t *testing.T, bin string, dr bool) []string {
 	t.Helper()
 	p, err := playground.Start(playground.Options{})
 	if err != nil {
@@ -238,6 +241,14 @@ func docEnv(t *testing.T, bin string) []string {
 		t.Fatal(err)
 	}
 	profile := "current_profile: playground\nprofiles:\n  playground:\n    brokers: [" + p.Addr() + "]\n    schema_registry:\n      url: " + p.RegistryURL() + "\n"
+	if dr {
+		q, err := playground.Start(playground.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(q.Close)
+		profile += "  dr:\n    brokers: [" + q.Addr() + "]\n    schema_registry:\n      url: " + q.RegistryURL() + "\n"
+	}
 	if err := os.WriteFile(cfg, []byte(profile), 0o600); err != nil {
 		t.Fatal(err)
 	}

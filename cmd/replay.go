@@ -44,6 +44,8 @@ type ReplayOptions struct {
 	ID           string
 	NoIdemHeader bool
 	ExactlyOnce  bool
+	ToProfile    string
+	KeepIDs      bool
 	Execute      bool
 	UndoDir      string
 
@@ -74,6 +76,11 @@ one target:
                  (current offset, new offset, delta per partition) until
                  --execute, which first saves the group's previous offsets
                  and prints the command that puts them back
+  --to-profile P copy into the cluster of profile P, into topics of the
+                 sources' names (or --to-topic): keys, values, headers,
+                 timestamps and partition numbers as they are; framed
+                 records' schemas are registered in P's registry and their
+                 ids rewritten (--keep-schema-ids: one shared registry)
 
 Filters and transforms: --key, --header, --where (jq), --event-type (a header
 or JSON field named by --type-field), --map (jq rewriting the value),
@@ -96,7 +103,8 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
   streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2 --execute
-  streamctl replay order-events --to-topic copy --dry-run`,
+  streamctl replay order-events --to-topic copy --dry-run
+  streamctl replay order-events customer-state --to-profile dr --create`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -122,6 +130,8 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringArrayVar(&opts.SetHeaders, "set-header", nil, "set header name=value on every record, repeatable")
 	fl.StringArrayVar(&opts.DropHeaders, "drop-header", nil, "remove headers of this name, repeatable")
 	fl.StringVar(&opts.ToTopic, "to-topic", "", "target: copy into this topic")
+	fl.StringVar(&opts.ToProfile, "to-profile", "", "target: copy into topics of this profile's cluster (of the sources' names, or --to-topic)")
+	fl.BoolVar(&opts.KeepIDs, "keep-schema-ids", false, "with --to-profile: copy schema ids as they are (both clusters share one registry)")
 	fl.StringVar(&opts.ToFile, "to-file", "", "target: append envelopes to this file (.gz compresses)")
 	fl.StringVar(&opts.Exec, "exec", "", "target: pipe envelopes into this command's stdin (sh -c)")
 	fl.StringVar(&opts.ToGroup, "to-group", "", "target: position this consumer group at the start of the range (a dry run until --execute)")
@@ -183,7 +193,7 @@ func (o *ReplayOptions) validate(now time.Time) error {
 	o.run = replay.Options{Sources: o.Sources, Partitions: o.Partitions, Range: rng, Selection: sel, Map: o.Map, Rekey: o.Rekey,
 		SetHeaders: set, DropHeaders: o.DropHeaders, ToTopic: o.ToTopic, ToFile: o.ToFile, Exec: o.Exec, ToGroup: o.ToGroup,
 		Create: o.Create, TimestampNow: o.Timestamp == "now", SamePartitions: o.Partitioning == "same", NoIdemHeader: o.NoIdemHeader,
-		ExactlyOnce: o.ExactlyOnce, Rate: o.Rate, Checkpoint: o.Checkpoint, Resume: o.Resume, ID: o.ID,
+		ExactlyOnce: o.ExactlyOnce, ToProfile: o.ToProfile, KeepSchemaIDs: o.KeepIDs, Rate: o.Rate, Checkpoint: o.Checkpoint, Resume: o.Resume, ID: o.ID,
 		Execute: o.Execute, UndoDir: cmdutil.UndoDir(o.UndoDir)}
 	return o.run.Check(now, cmdutil.StateDir("replays"))
 }
@@ -208,6 +218,9 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	}
 	d := replay.Deps{Client: client, Out: f.IO.Out, ErrOut: f.IO.ErrOut, Say: f.IO,
 		Progress: func(total int64, what string) replay.Bar { return f.Progress(total, what) }}
+	if err := replayConnectTarget(f, opts, &d); err != nil {
+		return err
+	}
 	if opts.DryRun {
 		return replayDryRun(ctx, f, d, opts, plan, sum)
 	}

@@ -2,13 +2,16 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/kafka"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/pipeline"
 	"github.com/streamctl/streamctl/internal/replay"
+	"github.com/streamctl/streamctl/internal/schema"
 )
 
 // replayToGroup positions a consumer group at the start of the range, as
@@ -31,6 +34,19 @@ func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opt
 // replayDryRun shows the range per partition and a sample of what passes
 // the filters, writing nothing.
 func replayDryRun(ctx context.Context, f *cmdutil.Factory, d replay.Deps, opts *ReplayOptions, plan *pipeline.Plan, sum replay.Summary) error {
+	if opts.ToTopic != "" || opts.ToProfile != "" {
+		ts, err := replay.DryRun(ctx, d, &opts.run)
+		if err != nil {
+			return err
+		}
+		sum.Targets = ts.Topics
+		if f.Output() == output.Table {
+			if err := output.RenderGrid(f.IO, ts.Grid(), false); err != nil {
+				return err
+			}
+			fmt.Fprintln(f.IO.Out)
+		}
+	}
 	if f.Output() != output.Table {
 		return output.Print(f.IO, f.Output(), sum, nil)
 	}
@@ -47,4 +63,33 @@ func replayDryRun(ctx context.Context, f *cmdutil.Factory, d replay.Deps, opts *
 	}
 	fmt.Fprintln(f.IO.Out, "\nSample (first records that pass the filters; nothing is written):")
 	return replay.Sample(ctx, d, &opts.run, plan, 3)
+}
+
+// replayConnectTarget connects a copy to another cluster: its client from
+// the --to-profile profile, and the schema id translation between the two
+// profiles' registries (none with --keep-schema-ids).
+func replayConnectTarget(f *cmdutil.Factory, opts *ReplayOptions, d *replay.Deps) error {
+	if opts.ToProfile == "" {
+		return nil
+	}
+	var err error
+	if d.Target, err = f.ProfileClient(opts.ToProfile); err != nil {
+		return err
+	}
+	if opts.KeepIDs || opts.DryRun {
+		return nil
+	}
+	src, err := f.Registry()
+	if errors.Is(err, config.ErrNoRegistry) {
+		src, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	dst, dstErr := f.ProfileRegistry(opts.ToProfile)
+	if dstErr != nil && !errors.Is(dstErr, config.ErrNoRegistry) {
+		return dstErr
+	}
+	d.Schemas = schema.NewIDMap(src, dst, dstErr, func(msg string) { f.IO.Warnf("%s", msg) })
+	return nil
 }

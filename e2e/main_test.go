@@ -153,6 +153,7 @@ func testMain(m *testing.M) int {
 	binPath = filepath.Join(tmp, "streamctl")
 	code = m.Run()
 	stopSchemaPlayground()
+	stopSecondBroker()
 	if code != 0 {
 		printLogTail(kenv["KAFKA_LOG"])
 	}

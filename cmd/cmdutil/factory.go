@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
@@ -37,6 +38,7 @@ type Factory struct {
 	cluster  *config.Cluster
 	client   *kafka.Client
 	registry *schema.Registry
+	others   []*kafka.Client // ProfileClient's
 	logger   *slog.Logger
 	lastLine string
 }
@@ -153,6 +155,49 @@ func (f *Factory) Client() (*kafka.Client, error) {
 	return client, nil
 }
 
+// ProfileClient connects to another profile of the config file, by name:
+// the second cluster of a command that works on two (replay --to-profile).
+// Its settings are the profile's alone; --brokers, -X and STREAMCTL_* are
+// the active profile's. --timeout applies to both.
+func (f *Factory) ProfileClient(name string) (*kafka.Client, error) {
+	file, err := f.ConfigFile()
+	if err != nil {
+		return nil, err
+	}
+	c, err := config.ResolveProfile(file, name, f.timeoutFlag(), func(msg string) { f.IO.Warnf("%s", msg) })
+	if err != nil {
+		return nil, err
+	}
+	client, err := kafka.Connect(c, f.Logger())
+	if err != nil {
+		return nil, fmt.Errorf("cluster %q: %w", c.Name(), err)
+	}
+	f.others = append(f.others, client)
+	return client, nil
+}
+
+// ProfileRegistry connects to the schema registry of another profile, by
+// name (its schema_registry block alone).
+func (f *Factory) ProfileRegistry(name string) (*schema.Registry, error) {
+	file, err := f.ConfigFile()
+	if err != nil {
+		return nil, err
+	}
+	r, err := config.ResolveProfileRegistry(file, name, f.timeoutFlag(), func(msg string) { f.IO.Warnf("%s", msg) })
+	if err != nil {
+		return nil, err
+	}
+	return schema.Connect(r)
+}
+
+// timeoutFlag is --timeout (or STREAMCTL_TIMEOUT) when given, else 0.
+func (f *Factory) timeoutFlag() time.Duration {
+	if f.Settings == nil || !f.Settings.IsSet(config.KeyTimeout) {
+		return 0
+	}
+	return f.Settings.GetDuration(config.KeyTimeout)
+}
+
 // AddRegistryFlag gives cmd --registry-url, for commands that talk to a
 // schema registry.
 func AddRegistryFlag(cmd *cobra.Command, f *Factory) {
@@ -184,8 +229,12 @@ func (f *Factory) Registry() (*schema.Registry, error) {
 	return reg, nil
 }
 
-// Close releases the Kafka client, if one was made.
+// Close releases the Kafka clients, if any were made.
 func (f *Factory) Close() {
+	for _, c := range f.others {
+		c.Close()
+	}
+	f.others = nil
 	if f.client != nil {
 		f.client.Close()
 		f.client = nil

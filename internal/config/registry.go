@@ -118,6 +118,10 @@ func (r *Registry) Secrets() []string {
 // block, whichever URL wins: a flag points at another address of the same
 // registry more often than at another registry.
 func ResolveRegistry(v *viper.Viper, f *File, flagURL string, warn func(string)) (*Registry, error) {
+	return resolveRegistry(v, f, flagURL, true, warn)
+}
+
+func resolveRegistry(v *viper.Viper, f *File, flagURL string, env bool, warn func(string)) (*Registry, error) {
 	name, p, err := f.selected(v)
 	if err != nil {
 		return nil, err
@@ -137,8 +141,8 @@ func ResolveRegistry(v *viper.Viper, f *File, flagURL string, warn func(string))
 		r.Timeout = d
 	}
 	from := fmt.Sprintf("profile %q", name)
-	if env := os.Getenv(EnvRegistryURL); env != "" {
-		r.URL, from = env, EnvRegistryURL
+	if u := os.Getenv(EnvRegistryURL); env && u != "" {
+		r.URL, from = u, EnvRegistryURL
 	}
 	if flagURL != "" {
 		r.URL, from = flagURL, "--registry-url"

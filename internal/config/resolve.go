@@ -292,3 +292,35 @@ func SortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// ResolveProfile resolves another profile of the file by name, as the
+// second cluster of a command that works on two (replay --to-profile). The
+// flags and STREAMCTL_* variables that pick and override the active
+// profile (--brokers, -X, STREAMCTL_BROKERS) are the active one's and do
+// not apply; timeout, when not zero, is --timeout's.
+func ResolveProfile(f *File, name string, timeout time.Duration, warn func(string)) (*Cluster, error) {
+	c, err := Resolve(profileSettings(name, timeout), f, nil, warn)
+	if err != nil {
+		return nil, err
+	}
+	if c.Profile == "" {
+		return nil, fmt.Errorf("profile %q not found", name)
+	}
+	return c, nil
+}
+
+// ResolveProfileRegistry is ResolveRegistry for another profile of the
+// file by name, without --registry-url and STREAMCTL_SCHEMA_REGISTRY_URL
+// (the active profile's).
+func ResolveProfileRegistry(f *File, name string, timeout time.Duration, warn func(string)) (*Registry, error) {
+	return resolveRegistry(profileSettings(name, timeout), f, "", false, warn)
+}
+
+func profileSettings(name string, timeout time.Duration) *viper.Viper {
+	v := viper.New()
+	v.Set(KeyProfile, name)
+	if timeout > 0 {
+		v.Set(KeyTimeout, timeout)
+	}
+	return v
+}

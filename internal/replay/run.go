@@ -43,6 +43,13 @@ type Options struct {
 	SamePartitions                 bool // keep partition numbers when the counts match
 	NoIdemHeader                   bool
 	ExactlyOnce                    bool
+	// ToProfile is the profile of another cluster to copy into: to
+	// ToTopic, or without it to topics of the sources' names.
+	ToProfile string
+	// KeepSchemaIDs copies framed records' schema ids as they are (both
+	// clusters share one registry); otherwise a copy to another cluster
+	// registers their schemas in its registry and rewrites the ids.
+	KeepSchemaIDs bool
 
 	Rate       float64 // records per second, 0 for no limit
 	Checkpoint string  // the checkpoint file
@@ -57,6 +64,10 @@ type Options struct {
 // Target names the replay's target in its checkpoint and summary.
 func (o *Options) Target() string {
 	switch {
+	case o.ToProfile != "" && o.ToTopic != "":
+		return "profile:" + o.ToProfile + "/topic:" + o.ToTopic
+	case o.ToProfile != "":
+		return "profile:" + o.ToProfile + "/topics:same-names"
 	case o.ToTopic != "":
 		return "topic:" + o.ToTopic
 	case o.ToFile != "":
@@ -65,6 +76,14 @@ func (o *Options) Target() string {
 		return "exec:" + o.Exec
 	}
 	return "group:" + o.ToGroup
+}
+
+// TargetTopic is the topic records of source topic src are copied to.
+func (o *Options) TargetTopic(src string) string {
+	if o.ToTopic != "" {
+		return o.ToTopic
+	}
+	return src
 }
 
 // Check refuses what cannot work, before any connection, and names a new
@@ -77,11 +96,20 @@ func (o *Options) Check(now time.Time, stateDir string) error {
 			n++
 		}
 	}
-	if n != 1 {
+	if o.ToProfile != "" && n > 0 && o.ToTopic == "" {
+		return exitcode.UsageError("--to-profile copies into topics of another cluster: it goes with --to-topic or alone, not with --to-file, --exec or --to-group")
+	}
+	if n != 1 && (n != 0 || o.ToProfile == "") {
 		return exitcode.UsageError("choose exactly one target: --to-topic, --to-file, --exec or --to-group")
 	}
-	if o.ToTopic != "" && slices.Contains(o.Sources, o.ToTopic) {
+	if o.ToTopic != "" && o.ToProfile == "" && slices.Contains(o.Sources, o.ToTopic) {
 		return exitcode.UsageError("refusing to replay %q into itself: the copy would be read again", o.ToTopic)
+	}
+	if o.KeepSchemaIDs && o.ToProfile == "" {
+		return exitcode.UsageError("--keep-schema-ids goes with --to-profile: within one cluster the ids are kept anyway")
+	}
+	if o.ExactlyOnce && o.ToProfile != "" {
+		return exitcode.UsageError("--exactly-once does not work with --to-profile yet: its transactions commit the progress in the source cluster; copy at-least-once (the streamctl-replay-id header tells repeats apart)")
 	}
 	if o.ExactlyOnce && (o.ToTopic == "" || len(o.Partitions) > 0) {
 		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
@@ -123,6 +151,11 @@ type Bar interface {
 type Deps struct {
 	// Client reads the sources, writes a topic target and positions a group.
 	Client *kafka.Client
+	// Target is the --to-profile cluster's client; nil: Client.
+	Target *kafka.Client
+	// Schemas rewrites framed records' schema ids for the target's
+	// registry; nil keeps them.
+	Schemas *schema.IDMap
 	// Decoder is --decode's, nil without it.
 	Decoder *schema.RecordDecoder
 	// Out and ErrOut are the --exec command's stdout and stderr; a dry run
@@ -140,6 +173,8 @@ type Summary struct {
 	Planned    int64  `json:"planned" yaml:"planned"` // records in the range, before filters
 	pipeline.Stats
 	DryRun bool `json:"dry_run" yaml:"dry_run"`
+	// Targets are a dry run's topic targets, as planned.
+	Targets []TargetTopic `json:"targets,omitempty" yaml:"targets,omitempty"`
 	// GroupReset is --to-group's plan: the group's offsets before and after.
 	GroupReset *reset.Plan `json:"group_reset,omitempty" yaml:"group_reset,omitempty"`
 }
@@ -210,8 +245,8 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		return nil, err
 	}
 	var expiry *pipeline.Expiry
-	if o.ToTopic != "" && !o.TimestampNow {
-		expiry = pipeline.NewExpiry(ctx, d.Client)
+	if o.ToTopic+o.ToProfile != "" && !o.TimestampNow {
+		expiry = pipeline.NewExpiry(ctx, d.target())
 		steps = append(steps, expiry.Step) // after the step that targets the topic
 	}
 	ropts := kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true}
@@ -343,34 +378,31 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 		}
 		return s, s.Close, nil
 	}
-	same, err := PrepareTarget(ctx, d.Client, d.Say, o)
+	ts, err := Prepare(ctx, d, o)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := ts.Create(ctx, d.target(), d.Say, false); err != nil {
+		return nil, nil, err
+	}
+	ts.Warn(d.Say)
+	if d.Schemas != nil {
+		*steps = append(*steps, d.Schemas.Step(ctx))
 	}
 	if !o.NoIdemHeader {
 		*steps = append(*steps, Idempotency(o.ID))
 	}
-	target, now := o.ToTopic, o.TimestampNow
-	*steps = append(*steps, func(rec *record.Record) (bool, error) {
-		rec.Topic = target
-		if !same {
-			rec.Partition = record.AnyPartition
-		}
-		if now {
-			rec.Timestamp = time.Time{} // the producer stamps it
-		}
-		return true, nil
-	})
+	*steps = append(*steps, ts.Redirect(o.TimestampNow))
 	if o.ExactlyOnce {
 		// One transactional id per replay: a crashed run's open
 		// transaction is aborted when --resume starts.
-		ts, err := pipeline.NewTransactionalSink(d.Client.Opener(ctx, kafka.CopyOptions(Group(o.ID))))
+		tx, err := pipeline.NewTransactionalSink(d.Client.Opener(ctx, kafka.CopyOptions(Group(o.ID))))
 		if err != nil {
 			return nil, nil, err
 		}
-		return ts, func() error { ts.Close(ctx); return nil }, nil
+		return tx, func() error { tx.Close(ctx); return nil }, nil
 	}
-	s, err := pipeline.NewTopicSink(d.Client.Opener(ctx, kafka.CopyOptions("")))
+	s, err := pipeline.NewTopicSink(d.target().Opener(ctx, kafka.CopyOptions("")))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -379,46 +411,6 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 
 // Group names the group (and transactional id) of an exactly-once replay.
 func Group(id string) string { return "streamctl-replay-" + id }
-
-// TopicAdmin is what preparing a topic target needs of Kafka.
-type TopicAdmin interface {
-	DescribeTopics(ctx context.Context, names []string) ([]kafka.TopicDescription, error)
-	CreateTopic(ctx context.Context, spec kafka.TopicSpec, validateOnly bool) error
-}
-
-// PrepareTarget creates the target topic like the first source when asked
-// (partitions, replication factor, configs) and reports whether records
-// keep their partition numbers: only with the same count of partitions.
-func PrepareTarget(ctx context.Context, c TopicAdmin, say Say, o *Options) (bool, error) {
-	srcs, err := c.DescribeTopics(ctx, o.Sources[:1])
-	if err != nil {
-		return false, err
-	}
-	src := srcs[0]
-	tgts, err := c.DescribeTopics(ctx, []string{o.ToTopic})
-	var nf *kafka.TopicNotFoundError
-	switch {
-	case errors.As(err, &nf) && o.Create:
-		configs := map[string]string{}
-		for _, e := range src.Configs {
-			configs[e.Name] = e.Value
-		}
-		if err := c.CreateTopic(ctx, kafka.TopicSpec{Name: o.ToTopic, Partitions: src.Partitions, ReplicationFactor: src.ReplicationFactor, Configs: configs}, false); err != nil {
-			return false, err
-		}
-		say.Infof("Created topic %q like %q (%s).", o.ToTopic, src.Name, output.Count(int64(src.Partitions), "partition"))
-		return o.SamePartitions, nil
-	case errors.As(err, &nf):
-		return false, fmt.Errorf("%w; add --create to create it like %q", err, src.Name)
-	case err != nil:
-		return false, err
-	}
-	if o.SamePartitions && tgts[0].Partitions != src.Partitions {
-		say.Warnf("%q has %d partitions and %q %d: records are placed by key hashing instead of keeping partition numbers", o.ToTopic, tgts[0].Partitions, src.Name, src.Partitions)
-		return false, nil
-	}
-	return o.SamePartitions, nil
-}
 
 // ToGroup positions a consumer group at the start of the plan's range, as
 // group reset does: a plan, a dry run until Execute, an undo file.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,28 +51,67 @@ func topic(name string, partitions int, configs ...kafka.ConfigEntry) kafka.Topi
 
 // --create makes the target like the first source; a missing target without
 // it says how; a target of another partition count places records by key.
-func TestPrepareTarget(t *testing.T) {
+func TestPlanTargets(t *testing.T) {
 	ctx := context.Background()
 	f := &topics{known: map[string]kafka.TopicDescription{"orders": topic("orders", 6, kafka.ConfigEntry{Name: "retention.ms", Value: "86400000"})}}
 	var say said
-	same, err := PrepareTarget(ctx, f, &say, &Options{Sources: []string{"orders"}, ToTopic: "copy", Create: true, SamePartitions: true})
-	if err != nil || !same || f.created == nil || f.created.Partitions != 6 || f.created.ReplicationFactor != 3 || f.created.Configs["retention.ms"] != "86400000" {
-		t.Fatalf("created %+v, same %v, %v", f.created, same, err)
+	o := &Options{Sources: []string{"orders"}, ToTopic: "copy", Create: true, SamePartitions: true}
+	ts, err := PlanTargets(ctx, f, f, o)
+	if err != nil || f.created != nil {
+		t.Fatalf("planning created %+v: %v", f.created, err)
+	}
+	if err := ts.Create(ctx, f, &say, false); err != nil {
+		t.Fatal(err)
+	}
+	if !ts.bySource["orders"].same || f.created == nil || f.created.Partitions != 6 || f.created.ReplicationFactor != 3 || f.created.Configs["retention.ms"] != "86400000" {
+		t.Fatalf("created %+v, plan %+v", f.created, ts)
 	}
 	if len(say.lines) != 1 || say.lines[0] != `Created topic "copy" like "orders" (6 partitions).` {
 		t.Errorf("said %q", say.lines)
 	}
 
-	_, err = PrepareTarget(ctx, &topics{known: f.known}, &say, &Options{Sources: []string{"orders"}, ToTopic: "copy"})
+	_, err = PlanTargets(ctx, f, &topics{known: map[string]kafka.TopicDescription{"orders": f.known["orders"]}}, &Options{Sources: []string{"orders"}, ToTopic: "copy"})
 	if err == nil || !strings.HasSuffix(err.Error(), `; add --create to create it like "orders"`) {
 		t.Errorf("missing target without --create: %v", err)
 	}
 
 	f.known["copy"] = topic("copy", 3)
 	say.lines = nil
-	same, err = PrepareTarget(ctx, f, &say, &Options{Sources: []string{"orders"}, ToTopic: "copy", SamePartitions: true})
-	if err != nil || same || len(say.lines) != 1 || !strings.Contains(say.lines[0], "placed by key hashing") {
-		t.Errorf("3 partitions for 6: same %v, %v, said %q", same, err, say.lines)
+	ts, err = PlanTargets(ctx, f, f, &Options{Sources: []string{"orders"}, ToTopic: "copy", SamePartitions: true})
+	if err == nil {
+		ts.Warn(&say)
+	}
+	if err != nil || ts.bySource["orders"].same || len(say.lines) != 1 || !strings.Contains(say.lines[0], "placed by key hashing") {
+		t.Errorf("3 partitions for 6: plan %+v, %v, said %q", ts, err, say.lines)
+	}
+}
+
+// Across clusters, a created topic takes the target's replication factor
+// and leaves the source's broker-specific configs behind, and a target with
+// fewer partitions than kept partition numbers need is refused.
+func TestPlanTargetsAcrossClusters(t *testing.T) {
+	ctx := context.Background()
+	src := &topics{known: map[string]kafka.TopicDescription{
+		"orders":   topic("orders", 3, kafka.ConfigEntry{Name: "cleanup.policy", Value: "compact"}, kafka.ConfigEntry{Name: "min.insync.replicas", Value: "2"}),
+		"payments": topic("payments", 2),
+	}}
+	dst := &topics{known: map[string]kafka.TopicDescription{"payments": topic("payments", 1)}}
+	o := &Options{Sources: []string{"orders"}, ToProfile: "dr", Create: true, SamePartitions: true}
+	ts, err := PlanTargets(ctx, src, dst, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt := ts.Topics[0]
+	if tt.Topic != "orders" || !tt.Create || tt.ReplicationFactor != -1 || tt.Configs["cleanup.policy"] != "compact" || tt.Configs["min.insync.replicas"] != "" || !slices.Equal(tt.DroppedConfigs, []string{"min.insync.replicas"}) {
+		t.Errorf("planned %+v", tt)
+	}
+	o = &Options{Sources: []string{"payments"}, ToProfile: "dr", SamePartitions: true}
+	if _, err := PlanTargets(ctx, src, dst, o); !exitcode.IsUsage(err) || !strings.Contains(err.Error(), `target profile "dr": topic "payments" has 1 partition, fewer than the 2 of "payments"`) {
+		t.Errorf("fewer partitions: %v", err)
+	}
+	o.SamePartitions = false
+	if ts, err := PlanTargets(ctx, src, dst, o); err != nil || ts.bySource["payments"].same {
+		t.Errorf("fewer partitions placed by key: %+v, %v", ts, err)
 	}
 }
 
