@@ -8,46 +8,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
-	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/output"
-	"github.com/streamctl/streamctl/internal/position"
-	"github.com/streamctl/streamctl/internal/record"
 	"github.com/streamctl/streamctl/internal/replay"
-	"github.com/streamctl/streamctl/internal/selection"
-	"github.com/streamctl/streamctl/internal/textio"
 )
 
-// ReplayOptions are the inputs of `streamctl replay`.
+// ReplayOptions are the inputs of `streamctl replay`: the request its
+// flags fill, and the filter and decode flags that cmdutil shares.
 type ReplayOptions struct {
-	Sources      []string
-	From, To     string
-	Partitions   []int
-	Filters      cmdutil.SelectionFlags
-	Decode       cmdutil.DecodeFlag
-	EventTypes   []string
-	TypeField    string
-	Map          string
-	Rekey        string
-	SetHeaders   []string
-	DropHeaders  []string
-	ToTopic      string
-	ToFile       string
-	Exec         string
-	ToGroup      string
-	Create       bool
-	Timestamp    string
-	Partitioning string
-	DryRun       bool
-	Rate         float64
-	Checkpoint   string
-	Resume       bool
-	ID           string
-	NoIdemHeader bool
-	ExactlyOnce  bool
-	ToProfile    string
-	KeepIDs      bool
-	Execute      bool
-	UndoDir      string
+	replay.Request
+	Filters cmdutil.SelectionFlags
+	Decode  cmdutil.DecodeFlag
 
 	run   replay.Options
 	rerun func(set map[string]string) string // this command line again, with set's flags
@@ -151,51 +121,12 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 }
 
 func (o *ReplayOptions) validate(now time.Time) error {
-	rng, err := position.ParseRange(o.From+":"+o.To, now)
-	if err != nil {
-		return exitcode.UsageError("invalid --from/--to: %v", err)
-	}
-	spec := o.Filters.Spec()
-	spec.Range, spec.EventTypes, spec.TypeField = rng, o.EventTypes, o.TypeField
-	sel, err := selection.New(spec)
-	if err != nil {
-		return err
-	}
-	if o.Timestamp != "keep" && o.Timestamp != "now" {
-		return exitcode.UsageError("--timestamp %q: use keep or now", o.Timestamp)
-	}
-	if o.Partitioning != "same" && o.Partitioning != "key" {
-		return exitcode.UsageError("--partitioning %q: use same or key", o.Partitioning)
-	}
-	if o.Rekey != "" {
-		o.Partitioning = "key" // a new key belongs where the Java client would hash it
-	}
-	if (o.Execute || o.UndoDir != "") && o.ToGroup == "" {
-		return exitcode.UsageError("--execute and --undo-dir go with --to-group; the other targets write unless --dry-run")
-	}
-	if o.Execute && o.DryRun {
-		return exitcode.UsageError("--execute and --dry-run exclude each other")
-	}
-	if o.Decode.On() && o.ToFile == "" && o.Exec == "" {
-		return exitcode.UsageError("--decode (and --value-schema, --key-schema) adds decoded values to the envelopes of --to-file and --exec; topics and groups get the records as they are")
-	}
 	if err := o.Decode.Validate(); err != nil {
 		return err
 	}
-	var set []record.Header
-	for _, h := range o.SetHeaders {
-		hdr, err := textio.ParseHeaderFlag(h)
-		if err != nil {
-			return exitcode.WithCode(exitcode.Usage, err)
-		}
-		set = append(set, hdr)
-	}
-	o.run = replay.Options{Sources: o.Sources, Partitions: o.Partitions, Range: rng, Selection: sel, Map: o.Map, Rekey: o.Rekey,
-		SetHeaders: set, DropHeaders: o.DropHeaders, ToTopic: o.ToTopic, ToFile: o.ToFile, Exec: o.Exec, ToGroup: o.ToGroup,
-		Create: o.Create, TimestampNow: o.Timestamp == "now", SamePartitions: o.Partitioning == "same", NoIdemHeader: o.NoIdemHeader,
-		ExactlyOnce: o.ExactlyOnce, ToProfile: o.ToProfile, KeepSchemaIDs: o.KeepIDs, Rate: o.Rate, Checkpoint: o.Checkpoint, Resume: o.Resume, ID: o.ID,
-		Execute: o.Execute, UndoDir: cmdutil.UndoDir(o.UndoDir)}
-	return o.run.Check(now, cmdutil.StateDir("replays"))
+	var err error
+	o.run, err = o.Options(now, o.Filters.Spec(), o.Decode.On(), cmdutil.StateDir("replays"), cmdutil.UndoDir(o.UndoDir))
+	return err
 }
 
 func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) error {
