@@ -201,22 +201,6 @@ func Group(cmd *cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// SplitLists reads a repeatable flag that also takes kafka-configs'
-// comma-separated lists (--delete a,b --delete c), blanks dropped. The
-// result is never nil: a flag given as "" is an empty list, which a JSON
-// plan shows as [], not null.
-func SplitLists(vals []string) []string {
-	out := []string{}
-	for _, v := range vals {
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
 // UsageAs gives err exit code 2 when it is (or wraps) a use case's usage
 // error type T: a value the user wrote that the use case cannot read.
 func UsageAs[T error](err error) error {

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
+	"github.com/streamctl/streamctl/internal/config"
 	"github.com/streamctl/streamctl/internal/output"
 	"github.com/streamctl/streamctl/internal/quota"
 )
@@ -32,7 +33,7 @@ precedence (see describe).`,
 			if err != nil {
 				return err
 			}
-			set, err := quota.ParseSet(cmdutil.SplitLists(add))
+			set, err := quota.ParseSet(config.SplitList(add))
 			if err != nil {
 				return usage(err)
 			}
@@ -40,7 +41,7 @@ precedence (see describe).`,
 			if err != nil {
 				return err
 			}
-			plan, err := quota.PlanAlter(cmd.Context(), c, e, set, cmdutil.SplitLists(del))
+			plan, err := quota.PlanAlter(cmd.Context(), c, e, set, config.SplitList(del))
 			if err != nil {
 				return usage(err)
 			}
