@@ -59,7 +59,7 @@ Without --execute it only shows what it would do (and asks for no password).`,
 					return err
 				}
 				changes := plan.Upserts(password)
-				err = client.AlterScramCredentials(cmd.Context(), changes)
+				err = scram.Apply(cmd.Context(), client, changes)
 				clear(password)
 				if err != nil {
 					return err

@@ -56,7 +56,7 @@ in scripts).`,
 			}
 			if ok {
 				changes := plan.Deletions()
-				if err := client.AlterScramCredentials(cmd.Context(), changes); err != nil {
+				if err := scram.Apply(cmd.Context(), client, changes); err != nil {
 					return err
 				}
 				plan.Executed = true

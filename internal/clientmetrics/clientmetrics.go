@@ -290,5 +290,55 @@ func Apply(ctx context.Context, c Cluster, p *Plan) error {
 		return err
 	}
 	p.Executed = true
-	return nil
+	return waitApplied(ctx, c, p)
+}
+
+// appliedWithin bounds the wait for a change to show.
+var appliedWithin = 15 * time.Second
+
+// waitApplied waits until the brokers show the change just made. They
+// answer IncrementalAlterConfigs once the controller has it and serve
+// describes from the metadata log a moment later, so `client-metrics create
+// --execute && client-metrics alter` failed now and then with "not found"
+// on a busy broker (acl create waits the same way).
+func waitApplied(parent context.Context, c Cluster, p *Plan) error {
+	ctx, cancel := context.WithTimeout(parent, appliedWithin)
+	defer cancel()
+	for {
+		shown, err := applied(ctx, c, p)
+		if shown || err != nil && ctx.Err() == nil {
+			// An error here is a read we may not be allowed: the change
+			// itself was made.
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			if parent.Err() != nil {
+				return parent.Err()
+			}
+			return fmt.Errorf("client metrics subscription %q was changed, but the brokers do not show it after %s", p.Name, appliedWithin)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func applied(ctx context.Context, c Cluster, p *Plan) (bool, error) {
+	names, err := c.ClientMetricsNames(ctx)
+	if err != nil {
+		return false, err
+	}
+	listed := slices.Contains(names, p.Name)
+	if p.Operation == "delete" || !listed {
+		return listed == (p.Operation != "delete"), nil
+	}
+	entries, err := c.ClientMetricsConfig(ctx, p.Name)
+	if err != nil {
+		return false, err
+	}
+	for k, v := range p.set {
+		if !slices.ContainsFunc(entries, func(e kafka.ConfigEntry) bool { return e.Name == k && e.Value == v }) {
+			return false, nil
+		}
+	}
+	return true, nil
 }

@@ -4,9 +4,11 @@ package scram
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/streamctl/streamctl/internal/exitcode"
 	"github.com/streamctl/streamctl/internal/kafka"
@@ -78,4 +80,40 @@ func Existing(ctx context.Context, client *kafka.Client, user string) (map[strin
 		out[c.Mechanism] = c
 	}
 	return out, nil
+}
+
+// appliedWithin bounds the wait for a change to show.
+const appliedWithin = 15 * time.Second
+
+// Apply makes the changes and waits until the brokers describe them. They
+// answer AlterUserScramCredentials once the controller has the change and
+// describe credentials from the metadata log a moment later, so `user create
+// --execute && user delete` found no user now and then on a busy broker
+// (acl create and client-metrics wait the same way).
+func Apply(ctx context.Context, client *kafka.Client, changes []kafka.ScramChange) error {
+	if err := client.AlterScramCredentials(ctx, changes); err != nil {
+		return err
+	}
+	wait, cancel := context.WithTimeout(ctx, appliedWithin)
+	defer cancel()
+	for _, ch := range changes {
+		for {
+			have, err := Existing(wait, client, ch.User)
+			if err != nil && wait.Err() == nil {
+				return nil // not ours to describe: the change was made
+			}
+			if _, ok := have[ch.Mechanism]; err == nil && ok == (len(ch.Password) > 0) {
+				break
+			}
+			select {
+			case <-wait.Done():
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				return fmt.Errorf("the %s credential of user %q was changed, but the brokers do not show it after %s", ch.Mechanism, ch.User, appliedWithin)
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+	return nil
 }
