@@ -114,8 +114,10 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.BoolVar(&opts.Resume, "resume", false, "continue the replay saved in --checkpoint (or --id)")
 	fl.StringVar(&opts.ID, "id", "", "replay id, for the checkpoint and the idempotency header (default: generated)")
 	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-id header")
-	fl.BoolVar(&opts.Execute, "execute", false, "with --to-group: move the group's offsets (without it, only print the plan)")
-	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --to-group --execute: where the previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
+	fl.BoolVar(&opts.Execute, "execute", false, "with --to-group or --sync-groups: move the group's offsets (without it, only print the plan)")
+	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --execute: where the groups' previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
+	fl.StringSliceVar(&opts.SyncGroups, "sync-groups", nil, "with --to-profile: after the copy, commit these source groups' offsets, translated, to the groups of the same names on the target (a plan until --execute)")
+	fl.BoolVar(&opts.SyncAll, "sync-groups-all", false, "with --to-profile: --sync-groups for every source group with commits on the copied partitions")
 	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
 	return cmd
 }
@@ -155,6 +157,10 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if opts.DryRun {
 		return replayDryRun(ctx, f, d, opts, plan, sum)
 	}
+	if cp.Done { // --resume --sync-groups of a complete copy: only the sync
+		sum.Checkpoint, sum.OffsetMap = cp.Path(), cp.CountedOffsets()
+		return replaySync(ctx, f, d, opts, cp, &sum)
+	}
 	if d.Decoder, err = opts.Decode.Decoder(ctx, f); err != nil {
 		return err
 	}
@@ -164,6 +170,9 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	}
 	if errors.Is(runErr, context.Canceled) {
 		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(map[string]string{"checkpoint": cp.Path(), "resume": "true"}))
+	}
+	if opts.run.Sync != nil && runErr == nil {
+		return replaySync(ctx, f, d, opts, cp, done)
 	}
 	if f.Output() != output.Table {
 		if err := output.Print(f.IO, f.Output(), done, nil); err != nil {

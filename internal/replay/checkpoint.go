@@ -27,7 +27,11 @@ type Checkpoint struct {
 	Target  string   `json:"target"` // e.g. "topic:orders-v2", "file:out.jsonl"
 	// Partitions maps "topic/partition" to the pinned range and progress.
 	Partitions map[string]*Progress `json:"partitions"`
-	Updated    time.Time            `json:"updated"`
+	// Offsets map the copied records' source offsets to their target
+	// offsets (a copy to a topic), as far as the progress counts: every
+	// record before a partition's Next.
+	Offsets *OffsetMap `json:"offsets,omitempty"`
+	Updated time.Time  `json:"updated"`
 	Done       bool                 `json:"done"`
 
 	path string
@@ -110,7 +114,12 @@ func (cp *Checkpoint) Save() error {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	cp.Updated = time.Now().UTC()
+	// The map as far as the progress counts: a record acknowledged after
+	// one that failed is copied again on --resume.
+	live := cp.Offsets
+	cp.Offsets = cp.counted()
 	data, err := json.MarshalIndent(cp, "", "  ")
+	cp.Offsets = live
 	if err != nil {
 		return err
 	}
@@ -134,6 +143,26 @@ func (cp *Checkpoint) Save() error {
 		return err
 	}
 	return os.Rename(tmp, cp.path)
+}
+
+// CountedOffsets is the offset map as far as the progress counts (nil
+// without one).
+func (cp *Checkpoint) CountedOffsets() *OffsetMap {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return cp.counted()
+}
+
+func (cp *Checkpoint) counted() *OffsetMap {
+	if cp.Offsets == nil {
+		return nil
+	}
+	return cp.Offsets.Below(func(tp record.TopicPartition) int64 {
+		if p := cp.Partitions[key(tp)]; p != nil {
+			return p.Next
+		}
+		return 0
+	})
 }
 
 // Path is where the checkpoint is saved.

@@ -27,7 +27,20 @@ import (
 // each run [source start, target start, count].
 type OffsetMap struct {
 	mu    sync.Mutex
-	parts map[string]*PartitionOffsets
+	parts map[record.TopicPartition]*partOffsets
+	// The partition of the last Add: acks come in runs from one
+	// partition, so most skip the map lookup (hashing the topic name).
+	last struct {
+		tp record.TopicPartition
+		p  *partOffsets
+	}
+}
+
+// partOffsets is a source partition's runs as kept in memory.
+type partOffsets struct {
+	target    record.TopicPartition
+	scattered bool
+	runs      []OffsetRun
 }
 
 // PartitionOffsets is one source partition's runs.
@@ -66,7 +79,7 @@ func (r *OffsetRun) UnmarshalJSON(b []byte) error {
 func (r OffsetRun) MarshalYAML() (any, error) { return []int64{r.Source, r.Target, r.N}, nil }
 
 // NewOffsetMap is an empty map.
-func NewOffsetMap() *OffsetMap { return &OffsetMap{parts: map[string]*PartitionOffsets{}} }
+func NewOffsetMap() *OffsetMap { return &OffsetMap{parts: map[record.TopicPartition]*partOffsets{}} }
 
 // Add records that the record at srcOffset of src was copied to dstOffset
 // of dst (acknowledged there). Within a partition copies are added in
@@ -76,30 +89,32 @@ func NewOffsetMap() *OffsetMap { return &OffsetMap{parts: map[string]*PartitionO
 func (m *OffsetMap) Add(src record.TopicPartition, srcOffset int64, dst record.TopicPartition, dstOffset int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	p := m.parts[key(src)]
-	target := key(dst)
-	if p == nil {
-		p = &PartitionOffsets{Target: target}
-		m.parts[key(src)] = p
+	p := m.last.p
+	if p == nil || m.last.tp != src {
+		if p = m.parts[src]; p == nil {
+			p = &partOffsets{target: dst}
+			m.parts[src] = p
+		}
+		m.last.tp, m.last.p = src, p
 	}
-	if p.Scattered {
+	if p.scattered {
 		return
 	}
-	if p.Target != target {
-		p.Target, p.Scattered, p.Runs = "", true, nil
+	if p.target != dst {
+		p.scattered, p.runs = true, nil
 		return
 	}
-	if n := len(p.Runs); n > 0 && p.Runs[n-1].Source+p.Runs[n-1].N > srcOffset {
+	if n := len(p.runs); n > 0 && p.runs[n-1].Source+p.runs[n-1].N > srcOffset {
 		p.truncate(srcOffset)
 	}
-	if n := len(p.Runs); n > 0 {
-		last := &p.Runs[n-1]
+	if n := len(p.runs); n > 0 {
+		last := &p.runs[n-1]
 		if last.Source+last.N == srcOffset && last.Target+last.N == dstOffset {
 			last.N++
 			return
 		}
 	}
-	p.Runs = append(p.Runs, OffsetRun{Source: srcOffset, Target: dstOffset, N: 1})
+	p.runs = append(p.runs, OffsetRun{Source: srcOffset, Target: dstOffset, N: 1})
 }
 
 // Truncate forgets the copies of src's records from srcOffset on: they
@@ -107,21 +122,21 @@ func (m *OffsetMap) Add(src record.TopicPartition, srcOffset int64, dst record.T
 func (m *OffsetMap) Truncate(src record.TopicPartition, srcOffset int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if p := m.parts[key(src)]; p != nil {
+	if p := m.parts[src]; p != nil {
 		p.truncate(srcOffset)
 	}
 }
 
-func (p *PartitionOffsets) truncate(from int64) {
-	i := sort.Search(len(p.Runs), func(i int) bool { return p.Runs[i].Source+p.Runs[i].N > from })
-	if i == len(p.Runs) {
+func (p *partOffsets) truncate(from int64) {
+	i := sort.Search(len(p.runs), func(i int) bool { return p.runs[i].Source+p.runs[i].N > from })
+	if i == len(p.runs) {
 		return
 	}
-	if r := &p.Runs[i]; r.Source < from {
+	if r := &p.runs[i]; r.Source < from {
 		r.N = from - r.Source
 		i++
 	}
-	p.Runs = p.Runs[:i]
+	p.runs = p.runs[:i]
 }
 
 // Translate gives where a consumer at source offset c of src (its
@@ -132,47 +147,35 @@ func (p *PartitionOffsets) truncate(from int64) {
 func (m *OffsetMap) Translate(src record.TopicPartition, c int64) (dst record.TopicPartition, offset int64, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	p := m.parts[key(src)]
-	if p == nil || p.Scattered || len(p.Runs) == 0 {
+	p := m.parts[src]
+	if p == nil || p.scattered || len(p.runs) == 0 {
 		return dst, 0, false
 	}
-	dst, err := parseKey(p.Target)
-	if err != nil {
-		return dst, 0, false
+	i := sort.Search(len(p.runs), func(i int) bool { return p.runs[i].Source+p.runs[i].N > c })
+	if i == len(p.runs) {
+		last := p.runs[i-1]
+		return p.target, last.Target + last.N, true
 	}
-	i := sort.Search(len(p.Runs), func(i int) bool { return p.Runs[i].Source+p.Runs[i].N > c })
-	if i == len(p.Runs) {
-		last := p.Runs[i-1]
-		return dst, last.Target + last.N, true
-	}
-	r := p.Runs[i]
-	return dst, r.Target + max(0, c-r.Source), true
+	r := p.runs[i]
+	return p.target, r.Target + max(0, c-r.Source), true
 }
 
-// Last is the source offset after the last record of src mapped, and
-// whether any is.
-func (m *OffsetMap) Last(src record.TopicPartition) (int64, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p := m.parts[key(src)]
-	if p == nil || len(p.Runs) == 0 {
-		return 0, false
-	}
-	r := p.Runs[len(p.Runs)-1]
-	return r.Source + r.N, true
-}
-
-// Partition is a copy of src's runs (nil when none).
+// Partition is src's runs (nil when none).
 func (m *OffsetMap) Partition(src record.TopicPartition) *PartitionOffsets {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	p := m.parts[key(src)]
-	if p == nil {
-		return nil
+	if p := m.parts[src]; p != nil {
+		return p.export()
 	}
-	c := *p
-	c.Runs = append([]OffsetRun(nil), p.Runs...)
-	return &c
+	return nil
+}
+
+func (p *partOffsets) export() *PartitionOffsets {
+	e := &PartitionOffsets{Scattered: p.scattered, Runs: append([]OffsetRun{}, p.runs...)}
+	if !p.scattered {
+		e.Target = key(p.target)
+	}
+	return e
 }
 
 // Runs counts the runs of all partitions.
@@ -181,7 +184,7 @@ func (m *OffsetMap) Runs() int {
 	defer m.mu.Unlock()
 	n := 0
 	for _, p := range m.parts {
-		n += len(p.Runs)
+		n += len(p.runs)
 	}
 	return n
 }
@@ -192,44 +195,54 @@ func (m *OffsetMap) Below(upTo func(src record.TopicPartition) int64) *OffsetMap
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := NewOffsetMap()
-	for k, p := range m.parts {
+	for tp, p := range m.parts {
 		c := *p
-		c.Runs = append([]OffsetRun(nil), p.Runs...)
-		if tp, err := parseKey(k); err == nil {
-			c.truncate(upTo(tp))
-		}
-		out.parts[k] = &c
+		c.runs = append([]OffsetRun(nil), p.runs...)
+		c.truncate(upTo(tp))
+		out.parts[tp] = &c
+	}
+	return out
+}
+
+// export is the map in its JSON form.
+func (m *OffsetMap) export() map[string]*PartitionOffsets {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string]*PartitionOffsets, len(m.parts))
+	for tp, p := range m.parts {
+		out[key(tp)] = p.export()
 	}
 	return out
 }
 
 // MarshalJSON writes the map's JSON form (see OffsetMap).
-func (m *OffsetMap) MarshalJSON() ([]byte, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return json.Marshal(m.parts)
-}
+func (m *OffsetMap) MarshalJSON() ([]byte, error) { return json.Marshal(m.export()) }
 
 // UnmarshalJSON reads the map's JSON form.
 func (m *OffsetMap) UnmarshalJSON(b []byte) error {
-	parts := map[string]*PartitionOffsets{}
-	if err := json.Unmarshal(b, &parts); err != nil {
+	var in map[string]*PartitionOffsets
+	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	for k := range parts {
-		if _, err := parseKey(k); err != nil {
-			return err
+	parts := make(map[record.TopicPartition]*partOffsets, len(in))
+	for k, e := range in {
+		src, err := parseKey(k)
+		if err != nil {
+			return fmt.Errorf("offset map: %w", err)
 		}
+		p := &partOffsets{scattered: e.Scattered, runs: e.Runs}
+		if !e.Scattered {
+			if p.target, err = parseKey(e.Target); err != nil {
+				return fmt.Errorf("offset map: %s: %w", k, err)
+			}
+		}
+		parts[src] = p
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.parts = parts
+	m.parts, m.last.p = parts, nil
 	return nil
 }
 
 // MarshalYAML writes the map as JSON does.
-func (m *OffsetMap) MarshalYAML() (any, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.parts, nil
-}
+func (m *OffsetMap) MarshalYAML() (any, error) { return m.export(), nil }

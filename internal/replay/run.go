@@ -59,6 +59,9 @@ type Options struct {
 	// Execute and UndoDir are --to-group's: see internal/reset.
 	Execute bool
 	UndoDir string
+	// Sync is --sync-groups' (nil without): after the copy, or at once
+	// when --resume finds it complete.
+	Sync *SyncOptions
 }
 
 // Target names the replay's target in its checkpoint and summary.
@@ -175,6 +178,12 @@ type Summary struct {
 	DryRun bool `json:"dry_run" yaml:"dry_run"`
 	// Targets are a dry run's topic targets, as planned.
 	Targets []TargetTopic `json:"targets,omitempty" yaml:"targets,omitempty"`
+	// OffsetMap is a topic copy's map from source to target offsets (see
+	// OffsetMap), as far as the checkpoint counts.
+	OffsetMap *OffsetMap `json:"offset_map,omitempty" yaml:"offset_map,omitempty"`
+	// GroupSync is --sync-groups': per group its translated offsets and
+	// the target group's reset.
+	GroupSync []GroupSync `json:"group_sync,omitempty" yaml:"group_sync,omitempty"`
 	// GroupReset is --to-group's plan: the group's offsets before and after.
 	GroupReset *reset.Plan `json:"group_reset,omitempty" yaml:"group_reset,omitempty"`
 }
@@ -199,7 +208,7 @@ func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
 		if cp.Target != o.Target() || !slices.Equal(cp.Sources, o.Sources) {
 			return nil, exitcode.UsageError("checkpoint %s is for %s -> %s, not %s -> %s", o.Checkpoint, strings.Join(cp.Sources, ","), cp.Target, strings.Join(o.Sources, ","), o.Target())
 		}
-		if cp.Done {
+		if cp.Done && o.Sync == nil {
 			return nil, fmt.Errorf("replay %s in %s is already complete", cp.ID, o.Checkpoint)
 		}
 		o.ID = cp.ID
@@ -244,6 +253,7 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 	if err != nil {
 		return nil, err
 	}
+	mapOffsets(sink, cp, o)
 	var expiry *pipeline.Expiry
 	if o.ToTopic+o.ToProfile != "" && !o.TimestampNow {
 		expiry = pipeline.NewExpiry(ctx, d.target())
@@ -288,6 +298,7 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		cp.Done = true
 		runErr = cp.Save()
 	}
+	sum.OffsetMap = cp.CountedOffsets()
 	d.Say.Infof("Replay %s: %s.", cp.ID, stats.Summary("written"))
 	if expiry != nil {
 		for _, w := range expiry.Warnings("--timestamp") {
@@ -407,6 +418,27 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 		return nil, nil, err
 	}
 	return s, func() error { s.Close(); return nil }, nil
+}
+
+// mapOffsets has a topic sink record where each copy went, in the
+// checkpoint's offset map.
+func mapOffsets(sink pipeline.Sink, cp *Checkpoint, o *Options) {
+	var ts *pipeline.TopicSink[*kafka.Writer]
+	switch s := sink.(type) {
+	case *pipeline.TopicSink[*kafka.Writer]:
+		ts = s
+	case *pipeline.TransactionalSink[*kafka.Writer]:
+		ts = s.TopicSink
+	default:
+		return
+	}
+	if cp.Offsets == nil {
+		cp.Offsets = NewOffsetMap()
+	}
+	m := cp.Offsets
+	ts.Delivered = func(t pipeline.Ticket, partition int32, offset int64) {
+		m.Add(t.TP, t.Offset, record.TopicPartition{Topic: o.TargetTopic(t.TP.Topic), Partition: partition}, offset)
+	}
 }
 
 // Group names the group (and transactional id) of an exactly-once replay.
