@@ -53,7 +53,9 @@ func (f fakeKafka) Partitions(_ context.Context, topics []string) ([]record.Topi
 }
 
 func (fakeKafka) Opener(context.Context, kafka.WriterOptions) func(func(any, int32, int64, error)) (*kafka.Writer, error) {
-	return func(func(any, int32, int64, error)) (*kafka.Writer, error) { return nil, errors.New("no producer in this fake") }
+	return func(func(any, int32, int64, error)) (*kafka.Writer, error) {
+		return nil, errors.New("no producer in this fake")
+	}
 }
 
 // readAll takes every record of the source: "topic/partition/key=value" per

@@ -32,7 +32,7 @@ type Checkpoint struct {
 	// record before a partition's Next.
 	Offsets *OffsetMap `json:"offsets,omitempty"`
 	Updated time.Time  `json:"updated"`
-	Done       bool                 `json:"done"`
+	Done    bool       `json:"done"`
 
 	path string
 	mu   sync.Mutex

@@ -38,7 +38,9 @@ type Strategy struct {
 // explicit reports whether the strategy names each partition's offset
 // (a plan file, the start of a replay's range, a copy's translated
 // offsets), which then also picks the partitions.
-func (st Strategy) explicit() bool { return st.Kind == "file" || st.Kind == "replay" || st.Kind == "sync" }
+func (st Strategy) explicit() bool {
+	return st.Kind == "file" || st.Kind == "replay" || st.Kind == "sync"
+}
 
 // Scope picks the partitions: AllTopics means those the group has commits
 // on; Topics (name, optionally with partitions) include partitions without
@@ -89,9 +91,9 @@ type Plan struct {
 	InternalTopics []string `json:"internal_topics,omitempty" yaml:"internal_topics,omitempty"`
 	DeletedTopics  []string `json:"deleted_internal_topics,omitempty" yaml:"deleted_internal_topics,omitempty"`
 
-	members        int  // when planned
-	exists         bool // the group has members or commits; Kafka says "Dead" of one that does not
-	deleteInternal bool // asked to delete a streams group's internal topics
+	members        int    // when planned
+	exists         bool   // the group has members or commits; Kafka says "Dead" of one that does not
+	deleteInternal bool   // asked to delete a streams group's internal topics
 	profile        string // the group's cluster when not the current profile's: the undo commands name it
 }
 
@@ -103,7 +105,9 @@ func (p *Plan) OnProfile(name string) { p.profile = name }
 func (p *Plan) Active() bool { return !slices.Contains(InactiveStates, p.State) || p.members > 0 }
 
 // ActiveError is the refusal to reset an active group's offsets.
-func (p *Plan) ActiveError() error { return &ErrGroupActive{Group: p.Group, Type: p.Type, State: p.State} }
+func (p *Plan) ActiveError() error {
+	return &ErrGroupActive{Group: p.Group, Type: p.Type, State: p.State}
+}
 
 // Status says what the group is, for people: "is Empty", or "does not
 // exist yet" where Kafka's state is Dead for a group no one has used.
