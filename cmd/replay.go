@@ -18,6 +18,8 @@ type ReplayOptions struct {
 	replay.Request
 	Filters cmdutil.SelectionFlags
 	Decode  cmdutil.DecodeFlag
+	// Interval is --follow's time between lag samples.
+	Interval time.Duration
 
 	run   replay.Options
 	rerun func(set map[string]string) string // this command line again, with set's flags
@@ -118,6 +120,8 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --execute: where the groups' previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
 	fl.StringSliceVar(&opts.SyncGroups, "sync-groups", nil, "with --to-profile: after the copy, commit these source groups' offsets, translated, to the groups of the same names on the target (a plan until --execute)")
 	fl.BoolVar(&opts.SyncAll, "sync-groups-all", false, "with --to-profile: --sync-groups for every source group with commits on the copied partitions")
+	fl.BoolVar(&opts.Follow, "follow", false, "with --to-topic or --to-profile: keep copying new records after the end until Ctrl-C, showing the lag")
+	fl.DurationVar(&opts.Interval, "interval", 5*time.Second, "with --follow: time between lag samples")
 	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
 	return cmd
 }
@@ -157,14 +161,20 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if opts.DryRun {
 		return replayDryRun(ctx, f, d, opts, plan, sum)
 	}
-	if cp.Done { // --resume --sync-groups of a complete copy: only the sync
+	if replay.SyncOnly(&opts.run, cp) {
 		sum.Checkpoint, sum.OffsetMap = cp.Path(), cp.CountedOffsets()
 		return replaySync(ctx, f, d, opts, cp, &sum)
 	}
 	if d.Decoder, err = opts.Decode.Decoder(ctx, f); err != nil {
 		return err
 	}
+	stopWatch := func() {}
+	if opts.run.Follow {
+		d.Progress = func(int64, string) replay.Bar { return noBar{} }
+		stopWatch = replayWatchLag(ctx, f, client, opts, cp)
+	}
 	done, runErr := replay.Run(ctx, d, &opts.run, cp)
+	stopWatch()
 	if done == nil {
 		return runErr // failed before reading
 	}

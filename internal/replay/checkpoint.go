@@ -33,6 +33,8 @@ type Checkpoint struct {
 	Offsets *OffsetMap `json:"offsets,omitempty"`
 	Updated time.Time  `json:"updated"`
 	Done    bool       `json:"done"`
+	// Follow: the copy goes on past End (--follow) until interrupted.
+	Follow bool `json:"follow,omitempty"`
 
 	path string
 	mu   sync.Mutex
@@ -91,7 +93,20 @@ func (cp *Checkpoint) Remaining() (*pipeline.Plan, error) {
 	return plan, nil
 }
 
-// Partitions lists the checkpoint's partitions, sorted.
+// Positions are the partitions' Next: what the target acknowledged.
+func (cp *Checkpoint) Positions() map[record.TopicPartition]int64 {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	out := map[record.TopicPartition]int64{}
+	for k, p := range cp.Partitions {
+		if tp, err := parseKey(k); err == nil {
+			out[tp] = p.Next
+		}
+	}
+	return out
+}
+
+// TopicPartitions lists the checkpoint's partitions, sorted.
 func (cp *Checkpoint) TopicPartitions() []record.TopicPartition {
 	var tps []record.TopicPartition
 	for k := range cp.Partitions {

@@ -60,8 +60,10 @@ type Options struct {
 	Execute bool
 	UndoDir string
 	// Sync is --sync-groups' (nil without): after the copy, or at once
-	// when --resume finds it complete.
+	// when --resume finds it complete or following (see SyncOnly).
 	Sync *SyncOptions
+	// Follow copies past the pinned end until interrupted.
+	Follow bool
 }
 
 // Target names the replay's target in its checkpoint and summary.
@@ -212,6 +214,7 @@ func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
 			return nil, fmt.Errorf("replay %s in %s is already complete", cp.ID, o.Checkpoint)
 		}
 		o.ID = cp.ID
+		o.Follow = o.Follow || cp.Follow
 		return cp, nil
 	}
 	if _, err := os.Stat(o.Checkpoint); err == nil {
@@ -231,7 +234,16 @@ func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewCheckpoint(o.Checkpoint, o.ID, o.Sources, o.Target(), plan), nil
+	cp := NewCheckpoint(o.Checkpoint, o.ID, o.Sources, o.Target(), plan)
+	cp.Follow = o.Follow
+	return cp, nil
+}
+
+// SyncOnly reports a --resume --sync-groups that only syncs: of a copy
+// that is complete, or that follows (and may be running in another
+// process: the sync uses what its checkpoint last saved).
+func SyncOnly(o *Options, cp *Checkpoint) bool {
+	return o.Sync != nil && o.Resume && (cp.Done || cp.Follow)
 }
 
 // Run copies what is left of the checkpoint's plan into a topic, file or
@@ -270,7 +282,11 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		return nil, err
 	}
 	defer reader.Close()
-	var src pipeline.Source = pipeline.NewTopicSource(reader, plan.End, 0)
+	ends := plan.End
+	if o.Follow {
+		ends = nil
+	}
+	var src pipeline.Source = pipeline.NewTopicSource(reader, ends, 0)
 	if ts, ok := sink.(*pipeline.TransactionalSink[*kafka.Writer]); ok {
 		src = ts.Source(src, ts.Writer().GroupCommit(reader))
 	}
@@ -278,7 +294,11 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		return nil, fmt.Errorf("saving the checkpoint: %w", err)
 	}
 	sum.Checkpoint = cp.Path()
-	d.Say.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
+	if o.Follow {
+		d.Say.Infof("Replay %s: following into %s from %s before the end (Ctrl-C stops it, --resume continues); checkpoint %s", cp.ID, cp.Target, output.Count(sum.Planned, "record"), cp.Path())
+	} else {
+		d.Say.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
+	}
 
 	progress := d.Progress(sum.Planned, "replay "+cp.ID)
 	if step := progress.Step(); step != nil {

@@ -152,7 +152,7 @@ func planSync(ctx context.Context, src SourceGroups, dst reset.Admin, cp *Checkp
 		switch p := m.Partition(tp); {
 		case p != nil && p.Scattered:
 			s.Note = "records were placed by key over several target partitions: no target offset stands for this position"
-		case c > prog.Next && prog.Next < prog.End:
+		case c > prog.Next && (prog.Next < prog.End || cp.Follow):
 			s.Note = fmt.Sprintf("the copy has not reached offset %d yet (acknowledged up to %d): sync again when it has", c, prog.Next)
 		case !ok:
 			s.Note = "no record of this partition was copied"
