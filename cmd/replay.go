@@ -162,7 +162,7 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		return replayDryRun(ctx, f, d, opts, plan, sum)
 	}
 	if replay.SyncOnly(&opts.run, cp) {
-		sum.Checkpoint, sum.OffsetMap = cp.Path(), cp.CountedOffsets()
+		sum.Checkpoint, sum.OffsetRuns = cp.Path(), cp.OffsetRuns()
 		return replaySync(ctx, f, d, opts, cp, &sum)
 	}
 	if d.Decoder, err = opts.Decode.Decoder(ctx, f); err != nil {

@@ -180,6 +180,17 @@ func (cp *Checkpoint) counted() *OffsetMap {
 	})
 }
 
+// OffsetRuns counts the runs of the offset map as far as the progress
+// counts (nil without a map).
+func (cp *Checkpoint) OffsetRuns() *int {
+	m := cp.CountedOffsets()
+	if m == nil {
+		return nil
+	}
+	n := m.Runs()
+	return &n
+}
+
 // Path is where the checkpoint is saved.
 func (cp *Checkpoint) Path() string { return cp.path }
 

@@ -36,12 +36,17 @@ type LogEnds interface {
 	LogOffsets(ctx context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error)
 }
 
-// WatchLag samples the copy's lag every interval (the first at once) until
-// ctx ends, and passes each sample, or the error reading the log ends, to
-// show.
+// WatchLag samples the copy's lag every interval (the first after one:
+// the copy has started by then) until ctx ends, and passes each sample, or
+// the error reading the log ends, to show.
 func WatchLag(ctx context.Context, src LogEnds, cp *Checkpoint, every time.Duration, show func(LagSample, error)) {
 	tps := cp.TopicPartitions()
 	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
 		now := time.Now()
 		ends, err := src.LogOffsets(ctx, tps)
 		if ctx.Err() != nil {
@@ -60,11 +65,6 @@ func WatchLag(ctx context.Context, src LogEnds, cp *Checkpoint, every time.Durat
 			}
 		}
 		show(s, err)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(every):
-		}
 	}
 }
 

@@ -180,9 +180,10 @@ type Summary struct {
 	DryRun bool `json:"dry_run" yaml:"dry_run"`
 	// Targets are a dry run's topic targets, as planned.
 	Targets []TargetTopic `json:"targets,omitempty" yaml:"targets,omitempty"`
-	// OffsetMap is a topic copy's map from source to target offsets (see
-	// OffsetMap), as far as the checkpoint counts.
-	OffsetMap *OffsetMap `json:"offset_map,omitempty" yaml:"offset_map,omitempty"`
+	// OffsetRuns counts the runs of a topic copy's offset map (see
+	// OffsetMap) as far as the checkpoint counts; the map itself is the
+	// checkpoint's "offsets" (a filter can make it long).
+	OffsetRuns *int `json:"offset_runs,omitempty" yaml:"offset_runs,omitempty"`
 	// GroupSync is --sync-groups': per group its translated offsets and
 	// the target group's reset.
 	GroupSync []GroupSync `json:"group_sync,omitempty" yaml:"group_sync,omitempty"`
@@ -318,7 +319,7 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		cp.Done = true
 		runErr = cp.Save()
 	}
-	sum.OffsetMap = cp.CountedOffsets()
+	sum.OffsetRuns = cp.OffsetRuns()
 	d.Say.Infof("Replay %s: %s.", cp.ID, stats.Summary("written"))
 	if expiry != nil {
 		for _, w := range expiry.Warnings("--timestamp") {
