@@ -52,7 +52,17 @@ one target:
                  sources' names (or --to-topic): keys, values, headers,
                  timestamps and partition numbers as they are; framed
                  records' schemas are registered in P's registry and their
-                 ids rewritten (--keep-schema-ids: one shared registry)
+                 ids rewritten (--keep-schema-ids: one shared registry).
+                 --sync-groups G,... (--sync-groups-all: every group with
+                 commits on the sources) then commits each source group's
+                 position to the group of its name in P, at the exact target
+                 offset of the first copied record it has not consumed: a
+                 plan until --execute, refused for a group with members
+                 there; "--resume --sync-groups" syncs a copy made earlier
+
+--follow (topic targets) keeps copying the records written after the end
+until Ctrl-C, showing the lag every --interval (a live view on a terminal);
+--resume continues it.
 
 Filters and transforms: --key, --header, --where (jq), --event-type (a header
 or JSON field named by --type-field), --map (jq rewriting the value),
@@ -76,7 +86,9 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
   streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2 --execute
   streamctl replay order-events --to-topic copy --dry-run
-  streamctl replay order-events customer-state --to-profile dr --create`,
+  streamctl replay order-events customer-state --to-profile dr --create
+  streamctl replay order-events --to-profile dr --create --sync-groups analytics-group --execute
+  streamctl replay order-events --to-profile dr --create --follow`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
