@@ -100,6 +100,9 @@ func (m *OffsetMap) Add(src record.TopicPartition, srcOffset int64, dst record.T
 	if p.scattered {
 		return
 	}
+	if len(p.runs) == 0 { // nothing mapped (any more): the copies go here
+		p.target = dst
+	}
 	if p.target != dst {
 		p.scattered, p.runs = true, nil
 		return
