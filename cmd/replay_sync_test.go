@@ -98,7 +98,7 @@ func TestReplayToProfileSyncsGroups(t *testing.T) {
 	want := translated(t, c, "order-events", src)
 	var sum struct {
 		OffsetRuns int `json:"offset_runs"`
-		GroupSync []struct {
+		GroupSync  []struct {
 			Group      string
 			Partitions []struct {
 				Partition    int32

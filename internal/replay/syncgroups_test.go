@@ -53,7 +53,9 @@ func (c *cluster) ShareGroupOffsets(context.Context, string) (map[record.TopicPa
 	return nil, nil
 }
 
-func (c *cluster) Partitions(context.Context, []string) ([]record.TopicPartition, error) { return nil, nil }
+func (c *cluster) Partitions(context.Context, []string) ([]record.TopicPartition, error) {
+	return nil, nil
+}
 
 func (c *cluster) LogOffsets(_ context.Context, tps []record.TopicPartition) (map[record.TopicPartition]record.LogOffsets, error) {
 	out := map[record.TopicPartition]record.LogOffsets{}
