@@ -24,7 +24,9 @@ func replaySync(ctx context.Context, f *cmdutil.Factory, d replay.Deps, opts *Re
 			}
 		}
 		if gs.Reset == nil {
-			f.IO.Infof("Group %q has no commits to carry over on the copied partitions.", gs.Group)
+			if len(gs.Partitions) == 0 {
+				f.IO.Infof("Group %q has no commits on the copied partitions: nothing to carry over.", gs.Group)
+			}
 			continue
 		}
 		cmdutil.SayResetNotes(f, gs.Reset.Notes(false))
