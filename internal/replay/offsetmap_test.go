@@ -154,3 +154,11 @@ func TestCheckpointSavesCountedOffsets(t *testing.T) {
 		t.Fatalf("saving cut the live map: %v", got)
 	}
 }
+
+// Add runs once per copied record, on the writer's report goroutine.
+func BenchmarkOffsetMapAdd(b *testing.B) {
+	m := NewOffsetMap()
+	for i := range b.N {
+		m.Add(src0, int64(i), dst0, int64(i))
+	}
+}
