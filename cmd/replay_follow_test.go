@@ -96,3 +96,35 @@ func TestReplayFollowsUntilInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// Within one cluster --follow copies into a topic the same way.
+func TestReplayFollowsWithinACluster(t *testing.T) {
+	b := startDemo(t)
+	cp := filepath.Join(t.TempDir(), "cp.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ios, _, _, errOut := output.Test()
+	exit := make(chan int)
+	go func() {
+		exit <- cmd.Run(ctx, ios, b.args("replay", "order-events", "--to-topic", "orders-live", "--create", "--follow", "--interval", "100ms", "--checkpoint", cp))
+	}()
+	count := func() int {
+		r := run(t, b.args("consume", "orders-live", "-e", "-o", "json")...)
+		return len(lines(r.out))
+	}
+	for deadline := time.Now().Add(60 * time.Second); count() < 288; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the copy did not reach the end")
+		}
+	}
+	runIn(t, "late\tv\n", b.args("produce", "order-events", "--parse-key")...).ok(t)
+	for deadline := time.Now().Add(60 * time.Second); count() < 289; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a record written after the start was not copied")
+		}
+	}
+	cancel()
+	if code := <-exit; code != exitcode.Interrupted || !strings.Contains(errOut.String(), "Interrupted; continue with: ") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
