@@ -126,6 +126,11 @@ func TestReplayToProfileSyncsGroups(t *testing.T) {
 	if got := groupOffsets(t, c, "dr", "analytics-group", "order-events"); len(got) != 0 {
 		t.Fatalf("the plan committed %v", got)
 	}
+	// The same command again, without --resume, says how to sync.
+	again := c.run(t, "replay", "order-events", "--to-profile", "dr", "--event-type", "OrderPaid", "--checkpoint", cp, "--sync-groups", "analytics-group", "--execute")
+	if again.code != 1 || !strings.Contains(again.errOut, "already finished") || !strings.Contains(again.errOut, "add --resume to sync the groups from it") {
+		t.Errorf("a finished copy's command again: exit %d: %s", again.code, again.errOut)
+	}
 	_, apply, ok := strings.Cut(r.errOut, "To commit them: ")
 	if !ok {
 		t.Fatalf("no command to apply the sync: %s", r.errOut)

@@ -220,6 +220,9 @@ func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
 	}
 	if _, err := os.Stat(o.Checkpoint); err == nil {
 		if old, err := LoadCheckpoint(o.Checkpoint); err == nil && old.Done {
+			if o.Sync != nil {
+				return nil, fmt.Errorf("replay %s already finished (checkpoint %s): add --resume to sync the groups from it", old.ID, o.Checkpoint)
+			}
 			return nil, fmt.Errorf("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, o.Checkpoint)
 		}
 		return nil, fmt.Errorf("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", o.Checkpoint)
