@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -110,4 +111,13 @@ func TestReplayJSONContract(t *testing.T) {
 		r := run(t, b.args(append(tt.args, "--id", id, "--checkpoint", filepath.Join(dir, id+".json"))...)...).ok(t)
 		golden(t, tt.golden, contract(r.out, dirs))
 	}
+	// --sync-groups' plan, copying into another topic of the same cluster
+	// through a profile that reaches it.
+	cfg := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(cfg, []byte("profiles:\n  self:\n    brokers: ["+b.addr+"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, b.args("replay", "order-events", "--to-profile", "self", "--to-topic", "orders-synced", "--create", "--event-type", "OrderPaid",
+		"--sync-groups", "analytics-group", "--id", "contract-sync", "--checkpoint", filepath.Join(dir, "contract-sync.json"), "--config", cfg, "-o", "json")...).ok(t)
+	golden(t, "replay_sync_groups.json", contract(r.out, dirs))
 }

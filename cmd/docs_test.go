@@ -53,6 +53,9 @@ var exampleExpect = map[string]struct {
 	"streamctl txn abort order-events:0":                            {code: 1}, // a transaction that is not hanging, refused
 	"streamctl cluster quorum":                                      {code: 1}, // the playground has no KRaft quorum
 	"streamctl group lag analytics-group --fail-above-time 5m":      {code: 3}, // the gate failing, as the doc shows
+	// A following copy runs until Ctrl-C; timeout's SIGINT stands in for it.
+	"timeout -s INT 3 streamctl replay order-events --to-profile dr --to-topic live-orders --create --follow --id live": {code: 124},
+	"timeout -s INT 3 streamctl replay order-events --to-profile dr --to-topic live-orders --follow --id live --resume": {code: 124},
 }
 
 // docExample is one shell command of a doc, at its line.

@@ -18,6 +18,8 @@ type ReplayOptions struct {
 	replay.Request
 	Filters cmdutil.SelectionFlags
 	Decode  cmdutil.DecodeFlag
+	// Interval is --follow's time between lag samples.
+	Interval time.Duration
 
 	run   replay.Options
 	rerun func(set map[string]string) string // this command line again, with set's flags
@@ -50,7 +52,17 @@ one target:
                  sources' names (or --to-topic): keys, values, headers,
                  timestamps and partition numbers as they are; framed
                  records' schemas are registered in P's registry and their
-                 ids rewritten (--keep-schema-ids: one shared registry)
+                 ids rewritten (--keep-schema-ids: one shared registry).
+                 --sync-groups G,... (--sync-groups-all: every group with
+                 commits on the sources) then commits each source group's
+                 position to the group of its name in P, at the exact target
+                 offset of the first copied record it has not consumed: a
+                 plan until --execute, refused for a group with members
+                 there; "--resume --sync-groups" syncs a copy made earlier
+
+--follow (topic targets) keeps copying the records written after the end
+until Ctrl-C, showing the lag every --interval (a live view on a terminal);
+--resume continues it.
 
 Filters and transforms: --key, --header, --where (jq), --event-type (a header
 or JSON field named by --type-field), --map (jq rewriting the value),
@@ -74,7 +86,9 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
   streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2 --execute
   streamctl replay order-events --to-topic copy --dry-run
-  streamctl replay order-events customer-state --to-profile dr --create`,
+  streamctl replay order-events customer-state --to-profile dr --create
+  streamctl replay order-events --to-profile dr --create --sync-groups analytics-group --execute
+  streamctl replay order-events --to-profile dr --create --follow`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -114,8 +128,12 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.BoolVar(&opts.Resume, "resume", false, "continue the replay saved in --checkpoint (or --id)")
 	fl.StringVar(&opts.ID, "id", "", "replay id, for the checkpoint and the idempotency header (default: generated)")
 	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-id header")
-	fl.BoolVar(&opts.Execute, "execute", false, "with --to-group: move the group's offsets (without it, only print the plan)")
-	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --to-group --execute: where the previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
+	fl.BoolVar(&opts.Execute, "execute", false, "with --to-group or --sync-groups: move the group's offsets (without it, only print the plan)")
+	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --execute: where the groups' previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
+	fl.StringSliceVar(&opts.SyncGroups, "sync-groups", nil, "with --to-profile: after the copy, commit these source groups' offsets, translated, to the groups of the same names on the target (a plan until --execute)")
+	fl.BoolVar(&opts.SyncAll, "sync-groups-all", false, "with --to-profile: --sync-groups for every source group with commits on the copied partitions")
+	fl.BoolVar(&opts.Follow, "follow", false, "with --to-topic or --to-profile: keep copying new records after the end until Ctrl-C, showing the lag")
+	fl.DurationVar(&opts.Interval, "interval", 5*time.Second, "with --follow: time between lag samples")
 	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
 	return cmd
 }
@@ -155,15 +173,28 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 	if opts.DryRun {
 		return replayDryRun(ctx, f, d, opts, plan, sum)
 	}
+	if replay.SyncOnly(&opts.run, cp) {
+		sum.Checkpoint, sum.OffsetRuns = cp.Path(), cp.OffsetRuns()
+		return replaySync(ctx, f, d, opts, cp, &sum)
+	}
 	if d.Decoder, err = opts.Decode.Decoder(ctx, f); err != nil {
 		return err
 	}
+	stopWatch := func() {}
+	if opts.run.Follow {
+		d.Progress = func(int64, string) replay.Bar { return noBar{} }
+		stopWatch = replayWatchLag(ctx, f, client, opts, cp)
+	}
 	done, runErr := replay.Run(ctx, d, &opts.run, cp)
+	stopWatch()
 	if done == nil {
 		return runErr // failed before reading
 	}
 	if errors.Is(runErr, context.Canceled) {
 		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(map[string]string{"checkpoint": cp.Path(), "resume": "true"}))
+	}
+	if opts.run.Sync != nil && runErr == nil {
+		return replaySync(ctx, f, d, opts, cp, done)
 	}
 	if f.Output() != output.Table {
 		if err := output.Print(f.IO, f.Output(), done, nil); err != nil {

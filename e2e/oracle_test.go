@@ -231,7 +231,13 @@ type oracleGroupRow struct {
 // instead of rows.
 func oracleGroup(t testing.TB, group string) ([]oracleGroupRow, string) {
 	t.Helper()
-	out, errOut, code := kafkaToolCode(t, "consumer-groups", "--bootstrap-server", k(t, "KAFKA_BOOTSTRAP"), "--describe", "--group", group)
+	return oracleGroupAt(t, k(t, "KAFKA_BOOTSTRAP"), group)
+}
+
+// oracleGroupAt is oracleGroup on the cluster at bootstrap.
+func oracleGroupAt(t testing.TB, bootstrap, group string) ([]oracleGroupRow, string) {
+	t.Helper()
+	out, errOut, code := kafkaToolCode(t, "consumer-groups", "--bootstrap-server", bootstrap, "--describe", "--group", group)
 	if code != 0 || strings.Contains(out, "Error:") {
 		return nil, strings.TrimSpace(out + "\n" + errOut)
 	}

@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-
-	"github.com/guptarohit/asciigraph"
 
 	"github.com/streamctl/streamctl/cmd/cmdutil"
 	"github.com/streamctl/streamctl/internal/group"
@@ -63,34 +60,14 @@ func watchRun(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *gr
 // drawWatch redraws the terminal: a header with status and rates, the lag
 // trend as a chart, and the per-partition table.
 func drawWatch(f *cmdutil.Factory, opts *group.LagRequest, lags []group.Lag, history []group.Sample, st group.Status, err error) {
-	var b strings.Builder
-	b.WriteString("\x1b[H\x1b[2J") // home and clear: a fresh frame per sample
-	fmt.Fprintf(&b, "group %s   every %s   %s   (Ctrl-C to stop)\n\n", opts.Group, opts.Interval, time.Now().Format(time.TimeOnly))
+	title := fmt.Sprintf("group %s   every %s", opts.Group, opts.Interval)
 	if err != nil {
-		fmt.Fprintf(&b, "status ERR: %v\n", err)
-		fmt.Fprint(f.IO.Out, b.String())
+		fmt.Fprintf(f.IO.Out, "\x1b[H\x1b[2J%s   %s   (Ctrl-C to stop)\n\nstatus ERR: %v\n", title, time.Now().Format(time.TimeOnly), err)
 		return
 	}
 	last := history[len(history)-1]
-	eta := "-"
-	if st.CatchUpSeconds != nil {
-		eta = (time.Duration(*st.CatchUpSeconds) * time.Second).String()
-	}
-	fmt.Fprintf(&b, "status %-5s %s\nlag %s, %s behind   state %s, %s\nproduce %.1f/s   consume %.1f/s   catch up in %s\n\n",
-		st.Status, st.Reason, output.Count(last.Lag, "record"), group.TimeLag(last.TimeLag), last.State, output.Count(int64(last.Members), "member"), st.ProduceRate, st.ConsumeRate, eta)
-	if len(history) > 1 {
-		series := make([]float64, len(history))
-		for i, s := range history {
-			series[i] = float64(s.Lag)
-		}
-		width := 60
-		if f.IO.Width > 20 {
-			width = min(f.IO.Width-12, 100)
-		}
-		b.WriteString(asciigraph.Plot(series, asciigraph.Height(8), asciigraph.Width(width), asciigraph.Caption("lag (records) over the last samples")))
-		b.WriteString("\n\n")
-	}
-	fmt.Fprint(f.IO.Out, b.String())
+	detail := fmt.Sprintf(", %s behind   state %s, %s", group.TimeLag(last.TimeLag), last.State, output.Count(int64(last.Members), "member"))
+	fmt.Fprint(f.IO.Out, group.Frame(title, detail, history, st, f.IO.Width))
 	group.Shape(lags, opts.OnlyLagging, opts.Sort)
 	_ = output.RenderGrid(f.IO, group.PartitionGrid(lags[0], false, false), false)
 	for _, g := range group.HeldGrid(lags[0]) {

@@ -221,8 +221,8 @@ func (c *Client) DescribeTypedGroups(ctx context.Context, typ string, ids []stri
 // Opener opens Writers with opts whose delivery reports go to the callback
 // given to the returned function (internal/pipeline's topic sinks handle
 // them).
-func (cl *Client) Opener(ctx context.Context, opts WriterOptions) func(onDelivery func(opaque any, err error)) (*Writer, error) {
-	return func(onDelivery func(opaque any, err error)) (*Writer, error) {
+func (cl *Client) Opener(ctx context.Context, opts WriterOptions) func(onDelivery func(opaque any, partition int32, offset int64, err error)) (*Writer, error) {
+	return func(onDelivery func(opaque any, partition int32, offset int64, err error)) (*Writer, error) {
 		opts.OnDelivery = onDelivery
 		return cl.NewWriter(ctx, opts)
 	}

@@ -95,7 +95,7 @@ type Producer interface {
 
 // Open opens a producer whose delivery reports go to delivered (which
 // kafka.Client.Opener returns, with the producer's options).
-type Open[W Producer] func(delivered func(opaque any, err error)) (W, error)
+type Open[W Producer] func(delivered func(opaque any, partition int32, offset int64, err error)) (W, error)
 
 // TopicSink copies records to Kafka through a producer; each record is
 // acknowledged by its delivery report.
@@ -108,6 +108,10 @@ type TopicSink[W Producer] struct {
 	// which spares an allocation per record (a Ticket boxed into the
 	// opaque value).
 	tickets bool
+	// Delivered, when set (before the run starts), learns where each
+	// acknowledged record went, before its ticket is acknowledged: a copy
+	// keeps its offset map so (internal/replay).
+	Delivered func(t Ticket, partition int32, offset int64)
 }
 
 // NewTopicSink opens the sink's producer. A copy from Kafka (replay, the
@@ -117,11 +121,14 @@ type TopicSink[W Producer] struct {
 // little and would only pay the hand-offs.
 func NewTopicSink[W Producer](open Open[W]) (*TopicSink[W], error) {
 	s := &TopicSink[W]{tickets: true}
-	w, err := open(func(opaque any, err error) {
+	w, err := open(func(opaque any, partition int32, offset int64, err error) {
 		if s.ack == nil {
 			return
 		}
 		if t, ok := opaque.(Ticket); ok {
+			if err == nil && s.Delivered != nil {
+				s.Delivered(t, partition, offset)
+			}
 			s.ack.Ack(t, err)
 		} else if err != nil {
 			s.ack.Ack(Ticket{}, err) // untracked: counted, nothing to hold back

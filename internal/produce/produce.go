@@ -53,7 +53,7 @@ type Options struct {
 type Kafka interface {
 	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
 	// Opener opens the producer (kafka.Client.Opener).
-	Opener(ctx context.Context, opts kafka.WriterOptions) func(onDelivery func(opaque any, err error)) (*kafka.Writer, error)
+	Opener(ctx context.Context, opts kafka.WriterOptions) func(onDelivery func(opaque any, partition int32, offset int64, err error)) (*kafka.Writer, error)
 }
 
 // Progress shows how far the input got (cmdutil.Progress); nil shows

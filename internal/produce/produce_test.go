@@ -52,8 +52,10 @@ func (f fakeKafka) Partitions(_ context.Context, topics []string) ([]record.Topi
 	return tps, nil
 }
 
-func (fakeKafka) Opener(context.Context, kafka.WriterOptions) func(func(any, error)) (*kafka.Writer, error) {
-	return func(func(any, error)) (*kafka.Writer, error) { return nil, errors.New("no producer in this fake") }
+func (fakeKafka) Opener(context.Context, kafka.WriterOptions) func(func(any, int32, int64, error)) (*kafka.Writer, error) {
+	return func(func(any, int32, int64, error)) (*kafka.Writer, error) {
+		return nil, errors.New("no producer in this fake")
+	}
 }
 
 // readAll takes every record of the source: "topic/partition/key=value" per

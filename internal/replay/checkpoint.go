@@ -27,8 +27,14 @@ type Checkpoint struct {
 	Target  string   `json:"target"` // e.g. "topic:orders-v2", "file:out.jsonl"
 	// Partitions maps "topic/partition" to the pinned range and progress.
 	Partitions map[string]*Progress `json:"partitions"`
-	Updated    time.Time            `json:"updated"`
-	Done       bool                 `json:"done"`
+	// Offsets map the copied records' source offsets to their target
+	// offsets (a copy to a topic), as far as the progress counts: every
+	// record before a partition's Next.
+	Offsets *OffsetMap `json:"offsets,omitempty"`
+	Updated time.Time  `json:"updated"`
+	Done    bool       `json:"done"`
+	// Follow: the copy goes on past End (--follow) until interrupted.
+	Follow bool `json:"follow,omitempty"`
 
 	path string
 	mu   sync.Mutex
@@ -87,7 +93,20 @@ func (cp *Checkpoint) Remaining() (*pipeline.Plan, error) {
 	return plan, nil
 }
 
-// Partitions lists the checkpoint's partitions, sorted.
+// Positions are the partitions' Next: what the target acknowledged.
+func (cp *Checkpoint) Positions() map[record.TopicPartition]int64 {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	out := map[record.TopicPartition]int64{}
+	for k, p := range cp.Partitions {
+		if tp, err := parseKey(k); err == nil {
+			out[tp] = p.Next
+		}
+	}
+	return out
+}
+
+// TopicPartitions lists the checkpoint's partitions, sorted.
 func (cp *Checkpoint) TopicPartitions() []record.TopicPartition {
 	var tps []record.TopicPartition
 	for k := range cp.Partitions {
@@ -110,7 +129,12 @@ func (cp *Checkpoint) Save() error {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	cp.Updated = time.Now().UTC()
+	// The map as far as the progress counts: a record acknowledged after
+	// one that failed is copied again on --resume.
+	live := cp.Offsets
+	cp.Offsets = cp.counted()
 	data, err := json.MarshalIndent(cp, "", "  ")
+	cp.Offsets = live
 	if err != nil {
 		return err
 	}
@@ -134,6 +158,37 @@ func (cp *Checkpoint) Save() error {
 		return err
 	}
 	return os.Rename(tmp, cp.path)
+}
+
+// CountedOffsets is the offset map as far as the progress counts (nil
+// without one).
+func (cp *Checkpoint) CountedOffsets() *OffsetMap {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return cp.counted()
+}
+
+func (cp *Checkpoint) counted() *OffsetMap {
+	if cp.Offsets == nil {
+		return nil
+	}
+	return cp.Offsets.Below(func(tp record.TopicPartition) int64 {
+		if p := cp.Partitions[key(tp)]; p != nil {
+			return p.Next
+		}
+		return 0
+	})
+}
+
+// OffsetRuns counts the runs of the offset map as far as the progress
+// counts (nil without a map).
+func (cp *Checkpoint) OffsetRuns() *int {
+	m := cp.CountedOffsets()
+	if m == nil {
+		return nil
+	}
+	n := m.Runs()
+	return &n
 }
 
 // Path is where the checkpoint is saved.

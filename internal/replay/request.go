@@ -40,6 +40,9 @@ type Request struct {
 	ExactlyOnce  bool
 	Execute      bool
 	UndoDir      string // as given; Options gets the directory to use
+	SyncGroups   []string
+	SyncAll      bool
+	Follow       bool
 }
 
 // Options checks the request and gives the replay's Options. filters is
@@ -65,8 +68,27 @@ func (r *Request) Options(now time.Time, filters selection.Spec, decode bool, st
 		return Options{}, exitcode.UsageError("--partitioning %q: use same or key", r.Partitioning)
 	}
 	samePartitions := r.Partitioning == "same" && r.Rekey == "" // a new key belongs where the Java client would hash it
-	if (r.Execute || r.UndoDir != "") && r.ToGroup == "" {
-		return Options{}, exitcode.UsageError("--execute and --undo-dir go with --to-group; the other targets write unless --dry-run")
+	sync := len(r.SyncGroups) > 0 || r.SyncAll
+	if (r.Execute || r.UndoDir != "") && r.ToGroup == "" && !sync {
+		return Options{}, exitcode.UsageError("--execute and --undo-dir go with --to-group or --sync-groups; the other targets write unless --dry-run")
+	}
+	if sync && r.ToProfile == "" {
+		return Options{}, exitcode.UsageError("--sync-groups and --sync-groups-all go with --to-profile: they commit the groups' translated offsets in the target cluster")
+	}
+	if len(r.SyncGroups) > 0 && r.SyncAll {
+		return Options{}, exitcode.UsageError("--sync-groups and --sync-groups-all exclude each other")
+	}
+	if r.Follow && r.ToTopic == "" && r.ToProfile == "" {
+		return Options{}, exitcode.UsageError("--follow keeps copying new records into a topic: it goes with --to-topic or --to-profile")
+	}
+	if r.Follow && r.To != "end" {
+		return Options{}, exitcode.UsageError("--follow copies past the end, so it does not go with --to")
+	}
+	if r.Follow && sync {
+		return Options{}, exitcode.UsageError("a --follow copy has no end to sync groups at: while it runs, sync from its checkpoint with --resume --sync-groups (see docs/replay.md)")
+	}
+	if sync && r.DryRun {
+		return Options{}, exitcode.UsageError("--dry-run copies nothing, so no offsets translate: --sync-groups without --execute is the sync's dry run")
 	}
 	if r.Execute && r.DryRun {
 		return Options{}, exitcode.UsageError("--execute and --dry-run exclude each other")
@@ -86,6 +108,9 @@ func (r *Request) Options(now time.Time, filters selection.Spec, decode bool, st
 		SetHeaders: set, DropHeaders: r.DropHeaders, ToTopic: r.ToTopic, ToFile: r.ToFile, Exec: r.Exec, ToGroup: r.ToGroup,
 		Create: r.Create, TimestampNow: r.Timestamp == "now", SamePartitions: samePartitions, NoIdemHeader: r.NoIdemHeader,
 		ExactlyOnce: r.ExactlyOnce, ToProfile: r.ToProfile, KeepSchemaIDs: r.KeepIDs, Rate: r.Rate, Checkpoint: r.Checkpoint,
-		Resume: r.Resume, ID: r.ID, Execute: r.Execute, UndoDir: undoDir}
+		Resume: r.Resume, ID: r.ID, Execute: r.Execute, UndoDir: undoDir, Follow: r.Follow}
+	if sync {
+		o.Sync = &SyncOptions{Groups: r.SyncGroups, All: r.SyncAll, Execute: r.Execute, UndoDir: undoDir, Profile: r.ToProfile}
+	}
 	return o, o.Check(now, stateDir)
 }

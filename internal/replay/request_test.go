@@ -29,6 +29,14 @@ func TestRequestOptions(t *testing.T) {
 		t.Errorf("--set-header: %+v", o.SetHeaders)
 	}
 
+	// --sync-groups: the sync's options, its --execute and the target
+	// profile its undo commands name.
+	r = request()
+	r.ToTopic, r.ToProfile, r.SyncGroups, r.Execute = "", "dr", []string{"billing"}, true
+	if o, err := r.Options(now, selection.Spec{}, false, "/state", "/undo"); err != nil || o.Sync == nil || !o.Sync.Execute || o.Sync.Profile != "dr" || o.Sync.UndoDir != "/undo" {
+		t.Errorf("--sync-groups: %+v, %v", o.Sync, err)
+	}
+
 	// A new key places records by key, whatever --partitioning says.
 	r = request()
 	r.Rekey = ".customerId"
@@ -54,6 +62,12 @@ func TestRequestRefusals(t *testing.T) {
 		{"decode into a topic", func(r *Request) {}, true, "--decode (and --value-schema, --key-schema) adds decoded values to the envelopes of --to-file and --exec"},
 		{"header without a name", func(r *Request) { r.SetHeaders = []string{"=x"} }, false, `header "=x" has no name`},
 		{"no target", func(r *Request) { r.ToTopic = "" }, false, "choose exactly one target"},
+		{"sync within a cluster", func(r *Request) { r.SyncGroups = []string{"g"} }, false, "--sync-groups and --sync-groups-all go with --to-profile"},
+		{"sync named and all", func(r *Request) { r.ToProfile, r.SyncGroups, r.SyncAll = "dr", []string{"g"}, true }, false, "exclude each other"},
+		{"sync in a dry run", func(r *Request) { r.ToProfile, r.SyncAll, r.DryRun = "dr", true, true }, false, "--dry-run copies nothing"},
+		{"follow into a file", func(r *Request) { r.ToTopic, r.ToFile, r.Follow = "", "a.jsonl", true }, false, "--follow keeps copying new records into a topic"},
+		{"follow to an end", func(r *Request) { r.Follow, r.To = true, "+5" }, false, "does not go with --to"},
+		{"follow and sync", func(r *Request) { r.ToProfile, r.Follow, r.SyncAll = "dr", true, true }, false, "a --follow copy has no end to sync groups at"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := request()

@@ -59,6 +59,11 @@ type Options struct {
 	// Execute and UndoDir are --to-group's: see internal/reset.
 	Execute bool
 	UndoDir string
+	// Sync is --sync-groups' (nil without): after the copy, or at once
+	// when --resume finds it complete or following (see SyncOnly).
+	Sync *SyncOptions
+	// Follow copies past the pinned end until interrupted.
+	Follow bool
 }
 
 // Target names the replay's target in its checkpoint and summary.
@@ -175,6 +180,13 @@ type Summary struct {
 	DryRun bool `json:"dry_run" yaml:"dry_run"`
 	// Targets are a dry run's topic targets, as planned.
 	Targets []TargetTopic `json:"targets,omitempty" yaml:"targets,omitempty"`
+	// OffsetRuns counts the runs of a topic copy's offset map (see
+	// OffsetMap) as far as the checkpoint counts; the map itself is the
+	// checkpoint's "offsets" (a filter can make it long).
+	OffsetRuns *int `json:"offset_runs,omitempty" yaml:"offset_runs,omitempty"`
+	// GroupSync is --sync-groups': per group its translated offsets and
+	// the target group's reset.
+	GroupSync []GroupSync `json:"group_sync,omitempty" yaml:"group_sync,omitempty"`
 	// GroupReset is --to-group's plan: the group's offsets before and after.
 	GroupReset *reset.Plan `json:"group_reset,omitempty" yaml:"group_reset,omitempty"`
 }
@@ -199,14 +211,18 @@ func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
 		if cp.Target != o.Target() || !slices.Equal(cp.Sources, o.Sources) {
 			return nil, exitcode.UsageError("checkpoint %s is for %s -> %s, not %s -> %s", o.Checkpoint, strings.Join(cp.Sources, ","), cp.Target, strings.Join(o.Sources, ","), o.Target())
 		}
-		if cp.Done {
+		if cp.Done && o.Sync == nil {
 			return nil, fmt.Errorf("replay %s in %s is already complete", cp.ID, o.Checkpoint)
 		}
 		o.ID = cp.ID
+		o.Follow = o.Follow || cp.Follow
 		return cp, nil
 	}
 	if _, err := os.Stat(o.Checkpoint); err == nil {
 		if old, err := LoadCheckpoint(o.Checkpoint); err == nil && old.Done {
+			if o.Sync != nil {
+				return nil, fmt.Errorf("replay %s already finished (checkpoint %s): add --resume to sync the groups from it", old.ID, o.Checkpoint)
+			}
 			return nil, fmt.Errorf("replay %s already finished (checkpoint %s): to run it again, choose another --id or --checkpoint", old.ID, o.Checkpoint)
 		}
 		return nil, fmt.Errorf("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", o.Checkpoint)
@@ -222,7 +238,16 @@ func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewCheckpoint(o.Checkpoint, o.ID, o.Sources, o.Target(), plan), nil
+	cp := NewCheckpoint(o.Checkpoint, o.ID, o.Sources, o.Target(), plan)
+	cp.Follow = o.Follow
+	return cp, nil
+}
+
+// SyncOnly reports a --resume --sync-groups that only syncs: of a copy
+// that is complete, or that follows (and may be running in another
+// process: the sync uses what its checkpoint last saved).
+func SyncOnly(o *Options, cp *Checkpoint) bool {
+	return o.Sync != nil && o.Resume && (cp.Done || cp.Follow)
 }
 
 // Run copies what is left of the checkpoint's plan into a topic, file or
@@ -244,6 +269,7 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 	if err != nil {
 		return nil, err
 	}
+	mapOffsets(sink, cp, o)
 	var expiry *pipeline.Expiry
 	if o.ToTopic+o.ToProfile != "" && !o.TimestampNow {
 		expiry = pipeline.NewExpiry(ctx, d.target())
@@ -260,7 +286,11 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		return nil, err
 	}
 	defer reader.Close()
-	var src pipeline.Source = pipeline.NewTopicSource(reader, plan.End, 0)
+	ends := plan.End
+	if o.Follow {
+		ends = nil
+	}
+	var src pipeline.Source = pipeline.NewTopicSource(reader, ends, 0)
 	if ts, ok := sink.(*pipeline.TransactionalSink[*kafka.Writer]); ok {
 		src = ts.Source(src, ts.Writer().GroupCommit(reader))
 	}
@@ -268,7 +298,11 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		return nil, fmt.Errorf("saving the checkpoint: %w", err)
 	}
 	sum.Checkpoint = cp.Path()
-	d.Say.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
+	if o.Follow {
+		d.Say.Infof("Replay %s: following into %s from %s before the end (Ctrl-C stops it, --resume continues); checkpoint %s", cp.ID, cp.Target, output.Count(sum.Planned, "record"), cp.Path())
+	} else {
+		d.Say.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
+	}
 
 	progress := d.Progress(sum.Planned, "replay "+cp.ID)
 	if step := progress.Step(); step != nil {
@@ -288,6 +322,7 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		cp.Done = true
 		runErr = cp.Save()
 	}
+	sum.OffsetRuns = cp.OffsetRuns()
 	d.Say.Infof("Replay %s: %s.", cp.ID, stats.Summary("written"))
 	if expiry != nil {
 		for _, w := range expiry.Warnings("--timestamp") {
@@ -407,6 +442,27 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 		return nil, nil, err
 	}
 	return s, func() error { s.Close(); return nil }, nil
+}
+
+// mapOffsets has a topic sink record where each copy went, in the
+// checkpoint's offset map.
+func mapOffsets(sink pipeline.Sink, cp *Checkpoint, o *Options) {
+	var ts *pipeline.TopicSink[*kafka.Writer]
+	switch s := sink.(type) {
+	case *pipeline.TopicSink[*kafka.Writer]:
+		ts = s
+	case *pipeline.TransactionalSink[*kafka.Writer]:
+		ts = s.TopicSink
+	default:
+		return
+	}
+	if cp.Offsets == nil {
+		cp.Offsets = NewOffsetMap()
+	}
+	m := cp.Offsets
+	ts.Delivered = func(t pipeline.Ticket, partition int32, offset int64) {
+		m.Add(t.TP, t.Offset, record.TopicPartition{Topic: o.TargetTopic(t.TP.Topic), Partition: partition}, offset)
+	}
 }
 
 // Group names the group (and transactional id) of an exactly-once replay.

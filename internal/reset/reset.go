@@ -28,17 +28,19 @@ import (
 // Strategy says where a reset moves each partition, with the names of
 // kafka-consumer-groups --reset-offsets.
 type Strategy struct {
-	Kind  string      // earliest, latest, current, offset, shift, datetime, file, group, replay
+	Kind  string      // earliest, latest, current, offset, shift, datetime, file, group, replay, sync
 	N     int64       // offset: the offset; shift: the delta
 	Time  time.Time   // datetime (--by-duration resolves to a datetime)
-	File  []OffsetRow // file: the rows read from --from-file; replay: the start of the replay's range
+	File  []OffsetRow // file: the rows read from --from-file; replay: the start of the replay's range; sync: a source group's offsets translated to a copy's target
 	Group string      // group: the group whose offsets are copied
 }
 
 // explicit reports whether the strategy names each partition's offset
-// (a plan file, or the start of a replay's range), which then also picks
-// the partitions.
-func (st Strategy) explicit() bool { return st.Kind == "file" || st.Kind == "replay" }
+// (a plan file, the start of a replay's range, a copy's translated
+// offsets), which then also picks the partitions.
+func (st Strategy) explicit() bool {
+	return st.Kind == "file" || st.Kind == "replay" || st.Kind == "sync"
+}
 
 // Scope picks the partitions: AllTopics means those the group has commits
 // on; Topics (name, optionally with partitions) include partitions without
@@ -89,9 +91,22 @@ type Plan struct {
 	InternalTopics []string `json:"internal_topics,omitempty" yaml:"internal_topics,omitempty"`
 	DeletedTopics  []string `json:"deleted_internal_topics,omitempty" yaml:"deleted_internal_topics,omitempty"`
 
-	members        int  // when planned
-	exists         bool // the group has members or commits; Kafka says "Dead" of one that does not
-	deleteInternal bool // asked to delete a streams group's internal topics
+	members        int    // when planned
+	exists         bool   // the group has members or commits; Kafka says "Dead" of one that does not
+	deleteInternal bool   // asked to delete a streams group's internal topics
+	profile        string // the group's cluster when not the current profile's: the undo commands name it
+}
+
+// OnProfile says the group is in profile name's cluster (a copy's target),
+// so that the undo commands of Notes run there.
+func (p *Plan) OnProfile(name string) { p.profile = name }
+
+// Active reports a group with members, whose offsets may not be reset.
+func (p *Plan) Active() bool { return !slices.Contains(InactiveStates, p.State) || p.members > 0 }
+
+// ActiveError is the refusal to reset an active group's offsets.
+func (p *Plan) ActiveError() error {
+	return &ErrGroupActive{Group: p.Group, Type: p.Type, State: p.State}
 }
 
 // Status says what the group is, for people: "is Empty", or "does not
@@ -260,7 +275,7 @@ func MakePlan(ctx context.Context, c Admin, group string, st Strategy, sc Scope)
 			if target < 0 { // no record that recent: the log end
 				target = lo.End
 			}
-		case "file", "replay":
+		case "file", "replay", "sync":
 			target, clamp = fileOffsets[tp], true
 		case "group":
 			target = other[tp]
@@ -293,6 +308,8 @@ func strategyName(kind string) string {
 		return "--to-group"
 	case "replay":
 		return "replay --to-group"
+	case "sync":
+		return "replay --sync-groups"
 	}
 	return "--to-" + kind
 }
@@ -414,8 +431,8 @@ func (e *ErrGroupActive) Error() string {
 // (kafka-streams-groups --delete-all-internal-topics), so that its
 // application rebuilds its state from the new positions.
 func Execute(ctx context.Context, c Admin, plan *Plan, undoDir string, deleteInternal bool) (string, error) {
-	if !slices.Contains(InactiveStates, plan.State) || plan.members > 0 {
-		return "", &ErrGroupActive{Group: plan.Group, Type: plan.Type, State: plan.State}
+	if plan.Active() {
+		return "", plan.ActiveError()
 	}
 	var undo []OffsetRow
 	offsets := map[record.TopicPartition]int64{}

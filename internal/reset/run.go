@@ -90,26 +90,34 @@ func (p *Plan) Notes(dryRunNote bool) []Note {
 	share := p.Type == kafka.GroupShare
 	if len(uncommitted) == len(p.Rows) {
 		// Nothing to put back: undoing is deleting the new commits.
-		return append(notes, Note{Info, fmt.Sprintf("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", p.Group, DeleteOffsetsCommand(p.Group, uncommitted, share))})
+		return append(notes, Note{Info, fmt.Sprintf("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", p.Group, DeleteOffsetsCommand(p.Group, uncommitted, share, p.profileArgs()...))})
 	}
-	notes = append(notes, Note{Info, fmt.Sprintf("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", p.Group, p.UndoFile, RestoreCommand(p.Group, p.UndoFile))})
+	notes = append(notes, Note{Info, fmt.Sprintf("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", p.Group, p.UndoFile, RestoreCommand(p.Group, p.UndoFile, p.profileArgs()...))})
 	if len(uncommitted) > 0 {
-		notes = append(notes, Note{Info, fmt.Sprintf("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", DeleteOffsetsCommand(p.Group, uncommitted, share))})
+		notes = append(notes, Note{Info, fmt.Sprintf("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", DeleteOffsetsCommand(p.Group, uncommitted, share, p.profileArgs()...))})
 	}
 	return notes
 }
 
+func (p *Plan) profileArgs() []string {
+	if p.profile == "" {
+		return nil
+	}
+	return []string{"--profile", p.profile}
+}
+
 // RestoreCommand is the command that puts back the offsets saved in an
-// undo file, as printed after a reset or a deletion.
-func RestoreCommand(groupID, undoFile string) string {
-	return shell.Join("streamctl", "group", "reset", groupID, "--from-file", undoFile, "--execute")
+// undo file, as printed after a reset or a deletion; extra are flags
+// added to it (the profile of the group's cluster).
+func RestoreCommand(groupID, undoFile string, extra ...string) string {
+	return shell.Join(append([]string{"streamctl", "group", "reset", groupID, "--from-file", undoFile, "--execute"}, extra...)...)
 }
 
 // DeleteOffsetsCommand is the command that removes a group's commits on
 // these partitions (naming them as --topic T:0,2 per topic, or T alone
 // with wholeTopics: a share group's offsets go per topic), as printed to
 // undo commits made where the group had none.
-func DeleteOffsetsCommand(groupID string, rows []OffsetRow, wholeTopics bool) string {
+func DeleteOffsetsCommand(groupID string, rows []OffsetRow, wholeTopics bool, extra ...string) string {
 	words := []string{"streamctl", "group", "delete-offsets", groupID}
 	var topics []string
 	parts := map[string][]string{}
@@ -126,5 +134,5 @@ func DeleteOffsetsCommand(groupID string, rows []OffsetRow, wholeTopics bool) st
 			words = append(words, "--topic", t+":"+strings.Join(parts[t], ","))
 		}
 	}
-	return shell.Join(append(words, "--execute", "--yes")...)
+	return shell.Join(append(append(words, "--execute", "--yes"), extra...)...)
 }

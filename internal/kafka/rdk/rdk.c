@@ -40,7 +40,7 @@ static void sc_log(const rd_kafka_t *rk, int level, const char *fac, const char 
 }
 
 // sc_push_ack appends a delivery report for the Go side (sc_take_acks).
-static void sc_push_ack(sc_producer *p, void *id, rd_kafka_topic_t *rkt, int32_t partition, int err) {
+static void sc_push_ack(sc_producer *p, void *id, rd_kafka_topic_t *rkt, int32_t partition, int64_t offset, int err) {
 	pthread_mutex_lock(&p->mu);
 	if (p->nacks == p->capacity) {
 		p->capacity = p->capacity ? 2 * p->capacity : 4096;
@@ -50,6 +50,7 @@ static void sc_push_ack(sc_producer *p, void *id, rd_kafka_topic_t *rkt, int32_t
 	a->id = (int64_t)(intptr_t)id;
 	a->rkt = rkt;
 	a->partition = partition;
+	a->offset = offset;
 	a->err = err;
 	pthread_mutex_unlock(&p->mu);
 }
@@ -60,7 +61,7 @@ static void sc_push_ack(sc_producer *p, void *id, rd_kafka_topic_t *rkt, int32_t
 // calling into Go once per record.
 static void sc_dr(rd_kafka_t *rk, const sc_rdk_msg_t *m, void *opaque) {
 	// _private is the producer's message opaque: the record's id.
-	sc_push_ack(opaque, m->_private, m->rkt, m->partition, m->err);
+	sc_push_ack(opaque, m->_private, m->rkt, m->partition, m->offset, m->err);
 }
 
 // sc_error keeps the first error the producer cannot recover from; others
@@ -235,7 +236,7 @@ static int sc_produce_plain(sc_producer *p, rd_kafka_topic_t *topic, const unsig
 	int sent = n; // records before the failed suffix
 	while (sent > 0 && p->plain[sent - 1].err) sent--;
 	for (int i = 0; i < sent; i++)
-		if (p->plain[i].err) sc_push_ack(p, p->plain[i]._private, topic, p->plain[i].partition, p->plain[i].err);
+		if (p->plain[i].err) sc_push_ack(p, p->plain[i]._private, topic, p->plain[i].partition, -1, p->plain[i].err);
 	*err = sent < n ? p->plain[sent].err : 0;
 	// cgo's rule: no Go pointer (into buf) stays in C memory after the call.
 	for (int i = 0; i < n; i++) p->plain[i].payload = p->plain[i].key = NULL;

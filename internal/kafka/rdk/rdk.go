@@ -373,6 +373,7 @@ type delivery struct {
 	id        int64  // the record's place in the order records were enqueued
 	topic     string // only for failures
 	partition int32
+	offset    int64 // where an acknowledged record went
 	err       error
 }
 
@@ -394,7 +395,7 @@ func (r *rdkProducer) takeReports(out []delivery, all bool) (_ []delivery, acked
 				acked++
 				continue
 			}
-			d := delivery{opaque: *o, id: int64(a.id), partition: int32(a.partition)}
+			d := delivery{opaque: *o, id: int64(a.id), partition: int32(a.partition), offset: int64(a.offset)}
 			*o = reported
 			if a.err != 0 {
 				d.topic = C.GoString(C.rd_kafka_topic_name(a.rkt))

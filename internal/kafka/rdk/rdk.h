@@ -176,10 +176,12 @@ extern const rd_kafka_error_t *rd_kafka_group_result_error(const rd_kafka_group_
 extern const rd_kafka_topic_partition_list_t *rd_kafka_group_result_partitions(const rd_kafka_group_result_t *groupres);
 
 // A delivery report as the Go side reads it: the record's id (the message
-// opaque given at produce), where it went and the error code (0: acknowledged).
+// opaque given at produce), where it went (the offset only once acknowledged)
+// and the error code (0: acknowledged).
 typedef struct {
 	int64_t id;
 	rd_kafka_topic_t *rkt;
+	int64_t offset;
 	int32_t partition;
 	int32_t err;
 } sc_ack;

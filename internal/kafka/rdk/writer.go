@@ -22,11 +22,13 @@ type WriterOptions struct {
 	// Java client's hashing, default), murmur2, consistent_random, random...
 	Partitioner string
 	// OnDelivery, when set, is called once per record with the opaque value
-	// given to Write and the delivery error (nil when acknowledged), except
-	// for an acknowledged record written with a nil opaque: nobody waits
-	// on it, so it is only counted (produce writes most records so). It
-	// runs on the writer's report goroutine, in per-partition order.
-	OnDelivery func(opaque any, err error)
+	// given to Write, the partition and offset it was written at (offset
+	// -1 unless acknowledged) and the delivery error (nil when
+	// acknowledged), except for an acknowledged record written with a nil
+	// opaque: nobody waits on it, so it is only counted (produce writes
+	// most records so). It runs on the writer's report goroutine, in
+	// per-partition order.
+	OnDelivery func(opaque any, partition int32, offset int64, err error)
 	// Background enqueues each full batch on a goroutine of its own while
 	// Write packs the next: for callers that do much per record themselves
 	// (a copy from Kafka to Kafka reads, filters and tracks every record),
@@ -199,7 +201,7 @@ func (w *Writer) drain() {
 	}
 	for i := range ds {
 		d := &ds[i]
-		w.report(d.opaque, d.id, d.topic, d.partition, d.err)
+		w.report(d)
 		d.opaque = nil
 	}
 	w.reportBuf = ds
@@ -209,13 +211,15 @@ func (w *Writer) drain() {
 }
 
 // report counts one record's failure and passes its report to OnDelivery.
-func (w *Writer) report(opaque any, id int64, topic string, partition int32, err error) {
+func (w *Writer) report(d *delivery) {
+	err := d.err
 	if err != nil {
-		w.setErr(fmt.Errorf("delivering to %s[%d]: %w", topic, partition, err))
-		w.noteFailed(id)
+		w.setErr(fmt.Errorf("delivering to %s[%d]: %w", d.topic, d.partition, err))
+		w.noteFailed(d.id)
+		d.offset = -1
 	}
 	if w.opts.OnDelivery != nil {
-		w.opts.OnDelivery(opaque, err)
+		w.opts.OnDelivery(d.opaque, d.partition, d.offset, err)
 	}
 	if err != nil {
 		w.failed.Add(1)

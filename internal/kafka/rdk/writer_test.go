@@ -68,7 +68,7 @@ func testWriterReportsEveryRecordOnce(t *testing.T, background bool) {
 	}
 	var mu sync.Mutex
 	seen := map[int]int{}
-	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, err error) {
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, _ int32, _ int64, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -160,7 +160,7 @@ func testWriterReportsFailures(t *testing.T, background bool) {
 	c := connect(t, map[string]string{"message.timeout.ms": "2000"})
 	createTopic(t, c, "one", 1)
 	var failed []any
-	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", OnDelivery: func(opaque any, err error) {
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", OnDelivery: func(opaque any, _ int32, _ int64, err error) {
 		if err != nil {
 			failed = append(failed, opaque)
 		}
@@ -206,7 +206,7 @@ func testWriterPlainBatchesKeepOrder(t *testing.T, background bool) {
 	createTopic(t, c, "plain", 3)
 	var mu sync.Mutex
 	reports := 0
-	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(_ any, err error) {
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(_ any, _ int32, _ int64, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -285,7 +285,7 @@ func testWriterStopsAtARefusedRecord(t *testing.T, background bool) {
 	createTopic(t, c, "a", 1)
 	var mu sync.Mutex
 	var delivered []int
-	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, err error) {
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, _ int32, _ int64, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if err == nil {
@@ -335,7 +335,8 @@ func testWriterStopsAtARefusedRecord(t *testing.T, background bool) {
 	}
 }
 
-// Delivery reports reach OnDelivery in each partition's order although
+// Delivery reports reach OnDelivery in each partition's order, with the
+// partition and offset each record got, although
 // several goroutines serve librdkafka's callbacks (the reports goroutine,
 // Write's enqueue, Flush): with one record per request, each report is a
 // callback batch of its own, and two served at once came out interleaved
@@ -351,12 +352,15 @@ func testWriterReportsInPartitionOrder(t *testing.T, background bool) {
 	var mu sync.Mutex
 	next := map[int32]int{0: 0, 1: 1} // the next record expected per partition
 	var problems []string
-	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, err error) {
+	w, err := c.NewWriter(ctx, kafka.WriterOptions{Background: background, Acks: "all", Idempotent: true, OnDelivery: func(opaque any, partition int32, offset int64, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		i := opaque.(int)
 		if p := int32(i % 2); err == nil && i != next[p] && len(problems) < 5 {
 			problems = append(problems, fmt.Sprintf("partition %d: record %d reported, want %d", p, i, next[p]))
+		} else if err == nil && (partition != p || offset != int64(i/2)) && len(problems) < 5 {
+			// Where it went: a copy maps source offsets to these.
+			problems = append(problems, fmt.Sprintf("record %d reported at %d/%d, want %d/%d", i, partition, offset, p, i/2))
 		} else if err == nil {
 			next[p] = i + 2
 		}
