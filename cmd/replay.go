@@ -65,7 +65,15 @@ command with --resume to continue: nothing is lost; in the worst case records
 after the last checkpoint are written again (at-least-once). With
 --exactly-once (topic targets) records and progress are committed together in
 Kafka transactions, so a resumed replay writes each record once for
-read_committed readers.
+read_committed readers; to another cluster (--to-profile) the progress is
+kept in the target, in the topic streamctl-replay-progress.
+
+--worker --id ID scales a copy out: every process started with the same
+--id joins the source consumer group streamctl-replay-ID and copies the
+partitions it is assigned; the first pins the range's end for all (in the
+target's streamctl-replay-progress), each stays until the whole copy is done
+and takes over the partitions of a worker that dies. Run the same command
+again to continue a stopped copy.
 
 Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 		Example: `  streamctl replay order-events --to-file orders.jsonl.gz
@@ -74,7 +82,9 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --exec './build-projection.py' --checkpoint rebuild.json --resume
   streamctl replay order-events --from @2026-11-26T09:00:00Z --to-group orders-projection-v2 --execute
   streamctl replay order-events --to-topic copy --dry-run
-  streamctl replay order-events customer-state --to-profile dr --create`,
+  streamctl replay order-events customer-state --to-profile dr --create
+  streamctl replay order-events --to-profile dr --create --exactly-once
+  streamctl replay order-events --to-profile dr --exactly-once --worker --id orders-to-dr`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -116,7 +126,8 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.BoolVar(&opts.NoIdemHeader, "no-idempotency-headers", false, "with --to-topic: do not add the streamctl-replay-id header")
 	fl.BoolVar(&opts.Execute, "execute", false, "with --to-group: move the group's offsets (without it, only print the plan)")
 	fl.StringVar(&opts.UndoDir, "undo-dir", "", "with --to-group --execute: where the previous offsets are saved (default $XDG_STATE_HOME/streamctl/resets)")
-	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
+	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic or --to-profile: copy records and progress in Kafka transactions (readers of the target use read_committed)")
+	fl.BoolVar(&opts.Worker, "worker", false, "share the copy --id with the other processes started so, through a consumer group (progress kept in Kafka)")
 	return cmd
 }
 
@@ -163,7 +174,11 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		return runErr // failed before reading
 	}
 	if errors.Is(runErr, context.Canceled) {
-		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(map[string]string{"checkpoint": cp.Path(), "resume": "true"}))
+		again := map[string]string{"checkpoint": cp.Path(), "resume": "true"}
+		if opts.Worker {
+			again = map[string]string{} // its progress is in Kafka
+		}
+		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(again))
 	}
 	if f.Output() != output.Table {
 		if err := output.Print(f.IO, f.Output(), done, nil); err != nil {

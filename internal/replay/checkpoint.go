@@ -109,6 +109,9 @@ func (cp *Checkpoint) TopicPartitions() []record.TopicPartition {
 func (cp *Checkpoint) Save() error {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
+	if cp.path == "" {
+		return nil // a worker's: its progress is in Kafka
+	}
 	cp.Updated = time.Now().UTC()
 	data, err := json.MarshalIndent(cp, "", "  ")
 	if err != nil {

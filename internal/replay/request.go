@@ -38,6 +38,7 @@ type Request struct {
 	ID           string
 	NoIdemHeader bool
 	ExactlyOnce  bool
+	Worker       bool
 	Execute      bool
 	UndoDir      string // as given; Options gets the directory to use
 }
@@ -86,6 +87,6 @@ func (r *Request) Options(now time.Time, filters selection.Spec, decode bool, st
 		SetHeaders: set, DropHeaders: r.DropHeaders, ToTopic: r.ToTopic, ToFile: r.ToFile, Exec: r.Exec, ToGroup: r.ToGroup,
 		Create: r.Create, TimestampNow: r.Timestamp == "now", SamePartitions: samePartitions, NoIdemHeader: r.NoIdemHeader,
 		ExactlyOnce: r.ExactlyOnce, ToProfile: r.ToProfile, KeepSchemaIDs: r.KeepIDs, Rate: r.Rate, Checkpoint: r.Checkpoint,
-		Resume: r.Resume, ID: r.ID, Execute: r.Execute, UndoDir: undoDir}
+		Resume: r.Resume, ID: r.ID, Worker: r.Worker, Execute: r.Execute, UndoDir: undoDir}
 	return o, o.Check(now, stateDir)
 }

@@ -1,0 +1,165 @@
+package cmd_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/streamctl/streamctl/internal/exitcode"
+)
+
+// twentyThousand fills topic events (3 partitions) of the source with 20000
+// keyed records.
+func (c twoClusters) twentyThousand(t *testing.T) {
+	t.Helper()
+	c.run(t, "topic", "create", "events", "-p", "3").ok(t)
+	var in strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&in, "k%d\t%s\n", i, strings.Repeat("v", 100))
+	}
+	runIn(t, in.String(), "produce", "events", "--parse-key", "--config", c.config).ok(t)
+}
+
+// exactlyOnceInTarget checks that a read_committed reader of the target's
+// events holds each of the 20000 source records once.
+func (c twoClusters) exactlyOnceInTarget(t *testing.T) {
+	t.Helper()
+	r := c.run(t, "consume", "events", "-e", "-o", "json", "--profile", "dr").ok(t)
+	seen := sourceCoordinates(t, r.out)
+	if len(seen) != 20000 {
+		t.Errorf("the target holds %d distinct source records, want 20000", len(seen))
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Fatalf("%s was copied %d times; exactly-once wants 1", k, n)
+		}
+	}
+}
+
+// An exactly-once copy to another cluster killed -9 with a transaction
+// open in the target, then resumed with --resume: a read_committed reader
+// of the target sees every source record once. The progress is the
+// target's (streamctl-replay-progress), not the source group's.
+func TestReplayToProfileExactlyOnceSurvivesKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a child process: not with -short")
+	}
+	c := startTwoClusters(t, "")
+	c.twentyThousand(t)
+	cp := filepath.Join(t.TempDir(), "cp.json")
+	args := []string{"replay", "events", "--to-profile", "dr", "--create", "--exactly-once", "--checkpoint", cp, "--id", "eos", "--config", c.config}
+
+	child, out := startChild(t, append(args, "--rate", "4000"))
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if data, err := os.ReadFile(cp); err == nil && progressed(data) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the copy made no progress:\n%s", out)
+		}
+	}
+	// Kill once records of the next, still open, transaction are in the
+	// target (beyond its end at the first commit and that commit's markers).
+	dst := c.dst.client(t)
+	base := logEnd(t, dst, "events", 3)
+	for deadline := time.Now().Add(60 * time.Second); logEnd(t, dst, "events", 3) <= base+3; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no records of a second transaction reached the target:\n%s", out)
+		}
+	}
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	r := c.run(t, append(args, "--resume")...).ok(t)
+	if !strings.Contains(r.errOut, "Replay eos: ") {
+		t.Errorf("resume: %s", r.errOut)
+	}
+	c.exactlyOnceInTarget(t)
+	// The source cluster holds no progress of the copy.
+	if r := c.run(t, "group", "list", "-o", "json").ok(t); strings.Contains(r.out, "streamctl-replay-eos") {
+		t.Errorf("the copy made a group in the source: %s", r.out)
+	}
+}
+
+// Two --worker processes with one --id share a copy to another cluster:
+// together they copy every record once (exactly once), each ends when the
+// whole copy is done, and a third started afterwards finds it done.
+func TestReplayWorkersShareACopy(t *testing.T) {
+	c := startTwoClusters(t, "")
+	c.twentyThousand(t)
+	c.run(t, "topic", "create", "events", "-p", "3", "--profile", "dr").ok(t)
+	args := []string{"replay", "events", "--to-profile", "dr", "--exactly-once", "--worker", "--id", "shared", "--rate", "2000", "--config", c.config}
+	var wg sync.WaitGroup
+	results := make([]result, 2)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = run(t, args...)
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != 0 {
+			t.Fatalf("worker %d exit %d: %s", i, r.code, r.errOut)
+		}
+		if !strings.Contains(r.errOut, "worker of 20000 records planned") || strings.Contains(r.errOut, " 0 read") {
+			t.Errorf("worker %d did not take part: %s", i, r.errOut)
+		}
+	}
+	c.exactlyOnceInTarget(t)
+	r := c.run(t, args...).ok(t)
+	if !strings.Contains(r.errOut, "0 read, 0 written") {
+		t.Errorf("a worker of a finished copy: %s", r.errOut)
+	}
+}
+
+// At least once, workers commit to the source group after the target
+// acknowledged; the copy holds every record.
+func TestReplayWorkersAtLeastOnce(t *testing.T) {
+	c := startTwoClusters(t, "")
+	c.twentyThousand(t)
+	args := []string{"replay", "events", "--to-profile", "dr", "--create", "--worker", "--id", "alo", "--config", c.config}
+	var wg sync.WaitGroup
+	results := make([]result, 2)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = run(t, args...)
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != 0 {
+			t.Fatalf("worker %d exit %d: %s", i, r.code, r.errOut)
+		}
+	}
+	r := c.run(t, "consume", "events", "-e", "-o", "json", "--profile", "dr").ok(t)
+	if seen := sourceCoordinates(t, r.out); len(seen) != 20000 {
+		t.Errorf("the target holds %d distinct source records, want 20000", len(seen))
+	}
+}
+
+func TestReplayWorkerBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--to-profile", "dr", "--worker"}, "--worker needs --id"},
+		{[]string{"--to-file", "x.jsonl", "--worker", "--id", "w"}, "--worker shares a copy into topics"},
+		{[]string{"--to-profile", "dr", "--worker", "--id", "w", "--resume"}, "no --resume or --checkpoint"},
+		{[]string{"--to-profile", "dr", "--worker", "--id", "w", "-p", "0"}, "no --partition"},
+		{[]string{"--to-file", "x.jsonl", "--exactly-once"}, "files and commands take no part in Kafka transactions"},
+	} {
+		r := run(t, append([]string{"replay", "events", "--brokers", "127.0.0.1:1"}, tc.args...)...)
+		if r.code != exitcode.Usage || !strings.Contains(r.errOut, tc.msg) {
+			t.Errorf("%v: exit %d, %s; want 2 and %q", tc.args, r.code, r.errOut, tc.msg)
+		}
+	}
+}
