@@ -77,7 +77,6 @@ func (s *TopicSource) ended(ctx context.Context) (bool, error) {
 	return !more, err
 }
 
-
 // NewTopicSource reads from r. ends pins the end of each partition (nil:
 // follow). idleTimeout > 0 ends the read after that long without a record.
 func NewTopicSource(r Reader, ends map[record.TopicPartition]int64, idleTimeout time.Duration) *TopicSource {
