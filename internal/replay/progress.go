@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -161,8 +162,16 @@ func (s progressStore) pinPlan(ctx context.Context, plan func() (map[string]*Pro
 		if err == nil {
 			return p, nil
 		}
-		if attempt == 2 {
+		if attempt == 9 {
 			return nil, fmt.Errorf("saving the plan of %s in %s: %w", s.id, ProgressTopic, err)
+		}
+		// Fenced by a worker that started meanwhile: it saves its plan,
+		// or fences in turn. Workers started at once would fence each
+		// other in step; a random pause breaks the step.
+		select {
+		case <-time.After(time.Duration(50+rand.IntN(400)) * time.Millisecond):
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
 	}
 }

@@ -445,6 +445,7 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 	if err != nil {
 		return nil, nil, err
 	}
+	ts.Shared = o.Worker
 	if err := ts.Create(ctx, d.target(), d.Say, false); err != nil {
 		return nil, nil, err
 	}
