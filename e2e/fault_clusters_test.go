@@ -163,3 +163,64 @@ func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
 }
+
+// An exactly-once copy from one real broker to another, its streamctl
+// process killed -9 once the copy made progress, then resumed with the
+// printed command's --resume: kcat reading the target read_committed finds
+// every source record once, with its value; the progress is in the
+// target's streamctl-replay-progress, not in a group of the source.
+func TestReplayBetweenClustersExactlyOnceKill9(t *testing.T) {
+	t.Parallel()
+	kcat := needKcat(t)
+	u, dr := drUser(t)
+	src, dst := uniqueName(t, "src"), uniqueName(t, "dst")
+	u.run("topic", "create", src, "--partitions", "3").ok(t)
+	var in strings.Builder
+	want := map[string]string{}
+	for i := range 20000 {
+		key, value := fmt.Sprintf("k%05d", i), fmt.Sprintf(`{"n":%d,"pad":"%s"}`, i, strings.Repeat("x", 60))
+		want[key] = value
+		fmt.Fprintf(&in, "%s\t%s\n", key, value)
+	}
+	u.runIn(in.String(), "produce", src, "--parse-key").ok(t)
+	id := strings.TrimPrefix(uniqueName(t, "id"), "e2e-")
+	cp := filepath.Join(u.home, "cp.json")
+	args := []string{"replay", src, "--to-profile", "dr", "--to-topic", dst, "--create", "--exactly-once", "--id", id, "--checkpoint", cp}
+
+	run := u.start(append(slices.Clone(args), "--rate", "4000")...)
+	run.stdin.Close()
+	for deadline := time.Now().Add(time.Minute); len(targetProgress(t, kcat, dr, id, src)) == 0; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no progress in the target after a minute:\n%s", run.stderr.String())
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // into the next, open, transaction
+	if err := run.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-run.done
+	if ws, _ := run.cmd.ProcessState.Sys().(syscall.WaitStatus); !ws.Signaled() {
+		t.Fatalf("the copy ended before the kill:\n%s", run.stderr.String())
+	}
+	u.run(append(args, "--resume")...).ok(t)
+
+	got := map[string][]string{}
+	for _, l := range lines(string(runKcatAt(t, kcat, dr, nil, "-C", "-t", dst, "-e", "-q", "-X", "isolation.level=read_committed", "-f", "%k\t%s\n"))) {
+		k, v, _ := strings.Cut(l, "\t")
+		got[k] = append(got[k], v)
+	}
+	for k, v := range want {
+		if len(got[k]) != 1 || got[k][0] != v {
+			t.Fatalf("record %s: the target holds %q, want %q once", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("the target holds %d keys, want %d", len(got), len(want))
+	}
+	if progress := targetProgress(t, kcat, dr, id, src); committedSum(progress) != 20000 {
+		t.Errorf("the target's progress: %v, want the ends (20000 in all)", progress)
+	}
+	if r := u.run("group", "list", "-o", "json"); strings.Contains(r.stdout, "streamctl-replay-"+id) {
+		t.Errorf("the copy made a group in the source:\n%s", r.stdout)
+	}
+}
