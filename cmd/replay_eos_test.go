@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
+
 	"github.com/streamctl/streamctl/internal/exitcode"
 )
 
@@ -162,4 +164,30 @@ func TestReplayWorkerBadInput(t *testing.T) {
 			t.Errorf("%v: exit %d, %s; want 2 and %q", tc.args, r.code, r.errOut, tc.msg)
 		}
 	}
+}
+
+// A target cluster whose principal may write topics but not transactions:
+// an exactly-once copy stops at once, naming what it needs (exit 1), with
+// no topic created and no record copied.
+func TestReplayExactlyOnceTargetWithoutTransactions(t *testing.T) {
+	src := startDemo(t)
+	_, addr := saslBroker(t, "SCRAM-SHA-256", "admin", "admin-pw", kfake.EnableACLs())
+	admin := saslProfile(t, addr, "SCRAM-SHA-256", "admin", "password: admin-pw", 0o600)
+	runIn(t, "copier-pw\n", "user", "create", "copier", "--password-stdin", "--mechanism", "SCRAM-SHA-256", "--execute", "--config", admin).ok(t)
+	run(t, "acl", "create", "--principal", "User:copier", "--operation", "all", "--topic", "*", "--group", "*", "--cluster", "--execute", "--config", admin).ok(t)
+
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	body := fmt.Sprintf("current_profile: src\nprofiles:\n  src:\n    brokers: [%s]\n  locked:\n    brokers: [%s]\n    sasl: {mechanism: SCRAM-SHA-256, username: copier, password: copier-pw}\n", src.addr, addr)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "replay", "order-events", "--to-profile", "locked", "--create", "--exactly-once", "--config", cfg).exit(t, 1)
+	if strings.Contains(r.errOut, "Created topic") {
+		t.Errorf("a refused copy created a topic: %s", r.errOut)
+	}
+	if !strings.Contains(r.errOut, "the target cluster refuses transactions to this principal (--exactly-once and --worker need WRITE on TransactionalId streamctl-replay-*") {
+		t.Errorf("no transactions: %s", r.errOut)
+	}
+	// At least once needs no transaction.
+	run(t, "replay", "order-events", "--to-profile", "locked", "--to-topic", "copy", "--create", "--config", cfg).ok(t)
 }

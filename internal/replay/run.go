@@ -445,8 +445,21 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 	if err != nil {
 		return nil, nil, err
 	}
+	var tc *txnCopy
+	if o.ProgressInTarget() {
+		// The progress topic and a transaction first: a target that
+		// refuses them gets no topic created.
+		tc = newTxnCopy(ctx, d.target(), o.ID, o.Worker, nil)
+		if err := tc.prepare(); err != nil {
+			tc.Close(ctx)
+			return nil, nil, err
+		}
+	}
 	ts.Shared = o.Worker
 	if err := ts.Create(ctx, d.target(), d.Say, false); err != nil {
+		if tc != nil {
+			tc.Close(ctx)
+		}
 		return nil, nil, err
 	}
 	ts.Warn(d.Say)
@@ -457,11 +470,7 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 		*steps = append(*steps, Idempotency(o.ID))
 	}
 	*steps = append(*steps, ts.Redirect(o.TimestampNow))
-	if o.ProgressInTarget() {
-		tc := newTxnCopy(ctx, d.target(), o.ID, o.Worker, nil)
-		if err := tc.store.ensure(ctx); err != nil {
-			return nil, nil, err
-		}
+	if tc != nil {
 		return tc, func() error { tc.Close(ctx); return nil }, nil
 	}
 	if o.Worker {

@@ -58,6 +58,26 @@ func newTxnCopy(ctx context.Context, target *kafka.Client, id string, perPartiti
 	return c
 }
 
+// prepare creates the progress topic if need be and, for one process,
+// opens its transactional producer (which fences an earlier run of the
+// replay): a target that refuses either fails the copy before anything is
+// created or written.
+func (c *txnCopy) prepare() error {
+	if err := c.store.ensure(c.ctx); err != nil {
+		return err
+	}
+	if c.perPartition {
+		return nil // the plan's transaction (pinPlan) checked already
+	}
+	id := Group(c.store.id)
+	w, err := c.open(id, c.delivered)
+	if err != nil {
+		return txnError(err)
+	}
+	c.writers[id] = w
+	return nil
+}
+
 func (c *txnCopy) txnID(tp record.TopicPartition) string {
 	if c.perPartition {
 		return Group(c.store.id) + "/" + key(tp)
