@@ -1,6 +1,7 @@
 package cmd_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +12,10 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/streamctl/streamctl/cmd"
 	"github.com/streamctl/streamctl/internal/exitcode"
+	"github.com/streamctl/streamctl/internal/output"
+	"github.com/streamctl/streamctl/internal/record"
 )
 
 // twentyThousand fills topic events (3 partitions) of the source with 20000
@@ -190,4 +194,40 @@ func TestReplayExactlyOnceTargetWithoutTransactions(t *testing.T) {
 	}
 	// At least once needs no transaction.
 	run(t, "replay", "order-events", "--to-profile", "locked", "--to-topic", "copy", "--create", "--config", cfg).ok(t)
+}
+
+// A worker interrupted mid-copy prints the command that continues it (the
+// same one: its progress is in Kafka), which finishes the copy exactly once.
+func TestReplayWorkerInterruptedContinuesAsPrinted(t *testing.T) {
+	c := startTwoClusters(t, "")
+	c.twentyThousand(t)
+	dst := c.dst.client(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		// Interrupt once a transaction with progress committed.
+		progress := []record.TopicPartition{{Topic: "streamctl-replay-progress"}}
+		for ctx.Err() == nil {
+			if offs, err := dst.LogOffsets(ctx, progress); err == nil && offs[progress[0]].End >= 3 {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	ios, _, _, errOut := output.Test()
+	code := cmd.Run(ctx, ios, []string{"replay", "events", "--to-profile", "dr", "--create", "--exactly-once", "--worker", "--id", "w", "--rate", "5000", "--config", c.config})
+	cancel()
+	if code != exitcode.Interrupted {
+		t.Fatalf("exit %d, want 130 (interrupted mid-way): %s", code, errOut)
+	}
+	_, again, ok := strings.Cut(errOut.String(), "Interrupted; continue with: ")
+	if !ok {
+		t.Fatalf("an interrupted worker should say how to continue: %s", errOut)
+	}
+	again, _, _ = strings.Cut(again, "\n")
+	if strings.Contains(again, "--resume") || !strings.Contains(again, "--worker") {
+		t.Errorf("the printed command: %s", again)
+	}
+	runPrinted(t, again).ok(t)
+	c.exactlyOnceInTarget(t)
 }
