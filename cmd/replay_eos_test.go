@@ -86,6 +86,15 @@ func TestReplayToProfileExactlyOnceSurvivesKill9(t *testing.T) {
 		t.Errorf("resume: %s", r.errOut)
 	}
 	c.exactlyOnceInTarget(t)
+	// A new replay of the same id (its checkpoint gone) would skip what
+	// this one copied: refused.
+	if err := os.Remove(cp); err != nil {
+		t.Fatal(err)
+	}
+	r = c.run(t, append(args[:len(args):len(args)], "--to-topic", "again")...).exit(t, 1)
+	if !strings.Contains(r.errOut, "the target's streamctl-replay-progress already holds progress of replay eos: add --resume to continue it, or choose another --id") {
+		t.Errorf("a new replay over old progress: %s", r.errOut)
+	}
 	// The source cluster holds no progress of the copy.
 	if r := c.run(t, "group", "list", "-o", "json").ok(t); strings.Contains(r.out, "streamctl-replay-eos") {
 		t.Errorf("the copy made a group in the source: %s", r.out)

@@ -450,6 +450,7 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 		// The progress topic and a transaction first: a target that
 		// refuses them gets no topic created.
 		tc = newTxnCopy(ctx, d.target(), o.ID, o.Worker, nil)
+		tc.fresh = !o.Resume
 		if err := tc.prepare(); err != nil {
 			tc.Close(ctx)
 			return nil, nil, err

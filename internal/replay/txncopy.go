@@ -40,6 +40,7 @@ type txnCopy struct {
 	store        progressStore
 	open         func(txnID string, delivered func(opaque any, err error)) (*kafka.Writer, error)
 	perPartition bool
+	fresh        bool // a new replay of one process, not a --resume
 	// start is where a partition without saved progress starts (the plan's).
 	start map[record.TopicPartition]int64
 
@@ -75,6 +76,18 @@ func (c *txnCopy) prepare() error {
 		return txnError(err)
 	}
 	c.writers[id] = w
+	if !c.fresh {
+		return nil
+	}
+	// A new replay never starts over progress of the same id: it would
+	// skip what that one copied (its checkpoint file may be gone).
+	saved, err := c.store.read(c.ctx)
+	if err != nil {
+		return err
+	}
+	if len(saved.next) > 0 {
+		return fmt.Errorf("the target's %s already holds progress of replay %s: add --resume to continue it, or choose another --id", ProgressTopic, c.store.id)
+	}
 	return nil
 }
 
