@@ -178,7 +178,7 @@ func (s progressStore) pinPlan(ctx context.Context, plan func() (map[string]*Pro
 
 // txnError explains a target cluster that refuses transactions.
 func txnError(err error) error {
-	if kafka.IsNotAuthorized(err) || strings.Contains(err.Error(), "uthoriz") {
+	if kafka.IsNotAuthorized(err) {
 		return fmt.Errorf("the target cluster refuses transactions to this principal (--exactly-once and --worker need WRITE on TransactionalId streamctl-replay-*, and WRITE, READ, DESCRIBE and CREATE on topic %s): %w", ProgressTopic, err)
 	}
 	return err
