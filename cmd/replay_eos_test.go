@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -131,6 +132,11 @@ func TestReplayWorkersShareACopy(t *testing.T) {
 	r := c.run(t, args...).ok(t)
 	if !strings.Contains(r.errOut, "0 read, 0 written") {
 		t.Errorf("a worker of a finished copy: %s", r.errOut)
+	}
+	// A worker of the other guarantee would find no progress of its kind.
+	r = c.run(t, slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "--exactly-once" })...).exit(t, 2)
+	if !strings.Contains(r.errOut, "the workers of replay shared copy exactly once (with --exactly-once): start this one so too") {
+		t.Errorf("a worker of the other guarantee: %s", r.errOut)
 	}
 }
 

@@ -55,9 +55,17 @@ func (s progressStore) ensure(ctx context.Context) error {
 	return nil
 }
 
+// pinnedPlan is the record <id>/plan: the range every worker copies, and
+// how (a worker of the other guarantee would find no progress of its kind
+// and copy everything again).
+type pinnedPlan struct {
+	ExactlyOnce bool                 `json:"exactly_once"`
+	Partitions  map[string]*Progress `json:"partitions"`
+}
+
 // savedProgress is what the progress topic holds of one replay.
 type savedProgress struct {
-	plan map[string]*Progress // nil: no plan saved yet
+	plan *pinnedPlan // nil: no plan saved yet
 	next map[record.TopicPartition]int64
 }
 
@@ -134,7 +142,7 @@ func (s progressStore) progressRecord(tp record.TopicPartition, next int64) *rec
 // other still saving, and completes or aborts what that one left, so the
 // read that follows sees every plan saved before; a worker fenced while it
 // saves fails to commit and reads the winner's plan.
-func (s progressStore) pinPlan(ctx context.Context, plan func() (map[string]*Progress, error)) (map[string]*Progress, error) {
+func (s progressStore) pinPlan(ctx context.Context, plan func() (*pinnedPlan, error)) (*pinnedPlan, error) {
 	for attempt := 0; ; attempt++ {
 		w, err := s.c.NewWriter(ctx, kafka.CopyOptions(Group(s.id)+"-plan"))
 		if err != nil {

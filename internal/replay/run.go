@@ -261,7 +261,7 @@ func resolve(ctx context.Context, c PlanAdmin, o *Options) (*pipeline.Plan, erro
 // records make the error exit 4.
 func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, error) {
 	if o.Worker {
-		if err := pinPlan(ctx, d, cp); err != nil {
+		if err := pinPlan(ctx, d, o, cp); err != nil {
 			return nil, err
 		}
 	}
@@ -516,19 +516,25 @@ const workerSessionTimeout = 10 * time.Second
 // pinPlan replaces a worker's proposed plan with the one pinned in the
 // target's progress topic by the first worker of the copy, so every worker
 // stops each partition at the same end.
-func pinPlan(ctx context.Context, d Deps, cp *Checkpoint) error {
+func pinPlan(ctx context.Context, d Deps, o *Options, cp *Checkpoint) error {
 	store := progressStore{c: d.target(), id: cp.ID}
 	if err := store.ensure(ctx); err != nil {
 		return err
 	}
-	pinned, err := store.pinPlan(ctx, func() (map[string]*Progress, error) { return cp.Partitions, nil })
+	pinned, err := store.pinPlan(ctx, func() (*pinnedPlan, error) {
+		return &pinnedPlan{ExactlyOnce: o.ExactlyOnce, Partitions: cp.Partitions}, nil
+	})
 	if err != nil {
 		return err
 	}
-	for _, p := range pinned {
+	if pinned.ExactlyOnce != o.ExactlyOnce {
+		how := map[bool]string{false: "at least once (without --exactly-once)", true: "exactly once (with --exactly-once)"}
+		return exitcode.UsageError("the workers of replay %s copy %s: start this one so too", cp.ID, how[pinned.ExactlyOnce])
+	}
+	for _, p := range pinned.Partitions {
 		p.Next = p.Start
 	}
-	cp.Partitions = pinned
+	cp.Partitions = pinned.Partitions
 	return nil
 }
 
