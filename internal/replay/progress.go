@@ -82,7 +82,7 @@ func (s progressStore) read(ctx context.Context) (*savedProgress, error) {
 	if end <= ends[tp].Start {
 		return out, nil
 	}
-	r, err := s.c.NewReader(kafka.ReaderOptions{Start: map[record.TopicPartition]int64{tp: ends[tp].Start}, ReadCommitted: true, Sample: true})
+	r, err := s.c.NewReader(kafka.ReaderOptions{Start: map[record.TopicPartition]int64{tp: ends[tp].Start}, ReadCommitted: true, QueueKB: 1024})
 	if err != nil {
 		return nil, err
 	}
