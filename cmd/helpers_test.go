@@ -252,7 +252,8 @@ func runPrinted(t *testing.T, line string, env ...string) result {
 
 // runHint runs the command streamctl printed on the line after the one
 // holding marker (an undo or restore command, indented), as a user would
-// paste it, against this broker.
+// paste it later, when another cluster may be the current one: the printed
+// command must name this broker itself.
 func (b broker) runHint(t *testing.T, errOut, marker string) result {
 	t.Helper()
 	_, after, ok := strings.Cut(errOut, marker)
@@ -263,5 +264,5 @@ func (b broker) runHint(t *testing.T, errOut, marker string) result {
 	if len(lines) < 2 || !strings.HasPrefix(lines[1], "  streamctl ") {
 		t.Fatalf("no command after %q in:\n%s", marker, errOut)
 	}
-	return runPrinted(t, strings.TrimSpace(lines[1]), "STREAMCTL_BROKERS="+b.addr)
+	return runPrinted(t, strings.TrimSpace(lines[1]), "STREAMCTL_BROKERS="+closedPort(t))
 }

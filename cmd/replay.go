@@ -77,7 +77,15 @@ command with --resume to continue: nothing is lost; in the worst case records
 after the last checkpoint are written again (at-least-once). With
 --exactly-once (topic targets) records and progress are committed together in
 Kafka transactions, so a resumed replay writes each record once for
-read_committed readers.
+read_committed readers; to another cluster (--to-profile) the progress is
+kept in the target, in the topic streamctl-replay-progress.
+
+--worker --id ID scales a copy out: every process started with the same
+--id joins the source consumer group streamctl-replay-ID and copies the
+partitions it is assigned; the first pins the range's end for all (in the
+target's streamctl-replay-progress), each stays until the whole copy is done
+and takes over the partitions of a worker that dies. Run the same command
+again to continue a stopped copy.
 
 Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 		Example: `  streamctl replay order-events --to-file orders.jsonl.gz
@@ -88,7 +96,9 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
   streamctl replay order-events --to-topic copy --dry-run
   streamctl replay order-events customer-state --to-profile dr --create
   streamctl replay order-events --to-profile dr --create --sync-groups analytics-group --execute
-  streamctl replay order-events --to-profile dr --create --follow`,
+  streamctl replay order-events --to-profile dr --create --follow
+  streamctl replay order-events --to-profile dr --create --exactly-once
+  streamctl replay order-events --to-profile dr --exactly-once --worker --id orders-to-dr`,
 		Args:              cmdutil.MinimumArgs(1, "SOURCE_TOPIC..."),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -134,7 +144,8 @@ Exit codes: 0 done, 4 some records failed (counted), 130 interrupted.`,
 	fl.BoolVar(&opts.SyncAll, "sync-groups-all", false, "with --to-profile: --sync-groups for every source group with commits on the copied partitions")
 	fl.BoolVar(&opts.Follow, "follow", false, "with --to-topic or --to-profile: keep copying new records after the end until Ctrl-C, showing the lag")
 	fl.DurationVar(&opts.Interval, "interval", 5*time.Second, "with --follow: time between lag samples")
-	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic: copy records and progress in Kafka transactions (readers of the target use read_committed)")
+	fl.BoolVar(&opts.ExactlyOnce, "exactly-once", false, "with --to-topic or --to-profile: copy records and progress in Kafka transactions (readers of the target use read_committed)")
+	fl.BoolVar(&opts.Worker, "worker", false, "share the copy --id with the other processes started so, through a consumer group (progress kept in Kafka)")
 	return cmd
 }
 
@@ -191,7 +202,11 @@ func replayRun(ctx context.Context, f *cmdutil.Factory, opts *ReplayOptions) err
 		return runErr // failed before reading
 	}
 	if errors.Is(runErr, context.Canceled) {
-		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(map[string]string{"checkpoint": cp.Path(), "resume": "true"}))
+		again := map[string]string{"checkpoint": cp.Path(), "resume": "true"}
+		if opts.Worker {
+			again = map[string]string{} // its progress is in Kafka
+		}
+		f.IO.Infof("Interrupted; continue with: %s", opts.rerun(again))
 	}
 	if opts.run.Sync != nil && runErr == nil {
 		return replaySync(ctx, f, d, opts, cp, done)

@@ -19,6 +19,7 @@ import (
 func replayToGroup(ctx context.Context, f *cmdutil.Factory, c *kafka.Client, opts *ReplayOptions, plan *pipeline.Plan, sum replay.Summary) error {
 	rp, err := replay.ToGroup(ctx, c, &opts.run, plan)
 	if rp != nil {
+		rp.OnCluster(f.ClusterArgs()...)
 		cmdutil.SayResetNotes(f, rp.Notes(true))
 	}
 	if err != nil {

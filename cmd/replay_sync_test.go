@@ -191,3 +191,19 @@ func TestReplayToProfileSyncsGroups(t *testing.T) {
 		t.Fatalf("after the undo the target group commits %v", got)
 	}
 }
+
+// An exactly-once copy to another cluster keeps the offset map too: its
+// transactional producer's reports feed it, so --sync-groups translates
+// exactly after it as after an at-least-once copy.
+func TestReplayToProfileExactlyOnceSyncsGroups(t *testing.T) {
+	c := startTwoClusters(t, "")
+	src := groupOffsets(t, c, "src", "analytics-group", "order-events")
+	cp := filepath.Join(t.TempDir(), "cp.json")
+	c.run(t, "replay", "order-events", "--to-profile", "dr", "--create", "--exactly-once", "--event-type", "OrderPaid", "--checkpoint", cp).ok(t)
+	want := translated(t, c, "order-events", src)
+	r := c.run(t, "replay", "order-events", "--to-profile", "dr", "--exactly-once", "--event-type", "OrderPaid", "--checkpoint", cp, "--resume",
+		"--sync-groups", "analytics-group", "--execute").ok(t)
+	if got := groupOffsets(t, c, "dr", "analytics-group", "order-events"); len(want) != 3 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("the target group commits %v, want %v\n%s", got, want, r.errOut)
+	}
+}

@@ -14,9 +14,9 @@ import (
 )
 
 // saslBroker starts kfake with SASL on and one user.
-func saslBroker(t *testing.T, mechanism, user, password string) (*kfake.Cluster, string) {
+func saslBroker(t *testing.T, mechanism, user, password string, opts ...kfake.Opt) (*kfake.Cluster, string) {
 	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(0), kfake.EnableSASL(), kfake.Superuser(mechanism, user, password))
+	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1), kfake.Ports(0), kfake.EnableSASL(), kfake.Superuser(mechanism, user, password)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,6 +185,23 @@ func TestFaults(t *testing.T) {
 			})
 		})
 	}
+	scenario("replay --to-profile", "exactly-once", func(t *testing.T, r *faultResult) {
+		ux, dr := drUser(t)
+		r.Notes = append(r.Notes, "into the second broker of the e2e suite; progress read from its streamctl-replay-progress")
+		kills(t, r, func(t *testing.T, i string, delay time.Duration) trialOutcome {
+			return data.clusterReplayTrial(t, ux, dr, cfg, i, delay)
+		})
+	})
+	for _, eos := range []bool{false, true} {
+		guarantee := map[bool]string{false: "at-least-once", true: "exactly-once"}[eos]
+		scenario("replay --worker x3", guarantee, func(t *testing.T, r *faultResult) {
+			ux, dr := drUser(t)
+			r.Notes = append(r.Notes, fmt.Sprintf("three workers at --rate %d each into the second broker; one killed, not restarted: the other two take its partitions over after the session timeout (10 s) and finish", cfg.rate/3))
+			kills(t, r, func(t *testing.T, i string, delay time.Duration) trialOutcome {
+				return data.workersTrial(t, ux, dr, cfg, eos, i, delay)
+			})
+		})
+	}
 	for _, eos := range []bool{false, true} {
 		guarantee := map[bool]string{false: "at-least-once", true: "exactly-once"}[eos]
 		scenario("dlq reprocess", guarantee, func(t *testing.T, r *faultResult) {

@@ -66,7 +66,7 @@ the command that restores them is printed.`,
 				}
 				for _, dg := range d.Groups {
 					if dg.UndoFile != "" {
-						f.IO.Infof("Offsets of group %q saved to %s; to restore them:\n  %s", dg.Group, dg.UndoFile, reset.RestoreCommand(dg.Group, dg.UndoFile))
+						f.IO.Infof("Offsets of group %q saved to %s; to restore them:\n  %s", dg.Group, dg.UndoFile, reset.RestoreCommand(dg.Group, dg.UndoFile, f.ClusterArgs()...))
 					}
 				}
 			}

@@ -86,7 +86,7 @@ restores them is printed.`,
 					return err
 				}
 				if d.UndoFile != "" && d.Failed() < len(d.Rows) {
-					f.IO.Infof("Previous offsets saved to %s; to restore them:\n  %s", d.UndoFile, reset.RestoreCommand(d.Group, d.UndoFile))
+					f.IO.Infof("Previous offsets saved to %s; to restore them:\n  %s", d.UndoFile, reset.RestoreCommand(d.Group, d.UndoFile, f.ClusterArgs()...))
 				}
 			}
 			err = output.Print(f.IO, f.Output(), d, func(bool) []*output.Grid { return []*output.Grid{grid()} })

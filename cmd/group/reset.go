@@ -88,6 +88,7 @@ func resetRun(cmd *cobra.Command, f *cmdutil.Factory, opts *ResetOptions) error 
 	plan, err := reset.Run(cmd.Context(), client, reset.Options{Group: opts.Group, Strategy: opts.strategy, Scope: opts.scope,
 		Execute: opts.exec.Execute, UndoDir: cmdutil.UndoDir(opts.UndoDir), DeleteInternal: opts.DeleteInternal})
 	if plan != nil {
+		plan.OnCluster(f.ClusterArgs()...)
 		cmdutil.SayResetNotes(f, plan.Notes(!opts.Export))
 	}
 	if err != nil {

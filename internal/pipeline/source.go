@@ -47,6 +47,34 @@ type TopicSource struct {
 	lastTP      record.TopicPartition
 	lastEnd     int64
 	lastBounded bool
+
+	stay    func(ctx context.Context) (bool, error)
+	lastAsk time.Time
+	empty   bool // nothing assigned, as finished last saw
+}
+
+// StayWhile makes a bounded read of a group member outlast its own
+// partitions: once every partition it was assigned reached its end (or it
+// has none), stay is asked, at most once a second, whether to go on; while
+// it says yes the member keeps polling, so it takes over the partitions of
+// a member that dies or leaves, and Next returns nil. (A scaled-out replay
+// stays until the whole copy is done.)
+func (s *TopicSource) StayWhile(stay func(ctx context.Context) (bool, error)) { s.stay = stay }
+
+// ended reports whether the bounded read is over, asking stay when set.
+func (s *TopicSource) ended(ctx context.Context) (bool, error) {
+	if s.stay == nil {
+		return s.finished(), nil
+	}
+	if !s.finished() && !s.empty {
+		return false, nil
+	}
+	if time.Since(s.lastAsk) < time.Second {
+		return false, nil
+	}
+	s.lastAsk = time.Now()
+	more, err := s.stay(ctx)
+	return !more, err
 }
 
 // NewTopicSource reads from r. ends pins the end of each partition (nil:
@@ -69,8 +97,13 @@ func (s *TopicSource) Next(ctx context.Context) (*record.Record, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if s.ends != nil && s.finished() {
-			return nil, io.EOF
+		if s.ends != nil {
+			if end, err := s.ended(ctx); err != nil || end {
+				if err == nil {
+					err = io.EOF
+				}
+				return nil, err
+			}
 		}
 		rec, eof, err := s.r.Poll(pollWait)
 		if err != nil {
@@ -132,6 +165,7 @@ func (s *TopicSource) finished() bool {
 			}
 		}
 	}
+	s.empty = len(assigned) == 0
 	s.allDone = s.allAssignedDone(assigned)
 	return s.allDone
 }

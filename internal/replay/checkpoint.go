@@ -128,6 +128,9 @@ func (cp *Checkpoint) TopicPartitions() []record.TopicPartition {
 func (cp *Checkpoint) Save() error {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
+	if cp.path == "" {
+		return nil // a worker's: its progress is in Kafka
+	}
 	cp.Updated = time.Now().UTC()
 	// The map as far as the progress counts: a record acknowledged after
 	// one that failed is copied again on --resume.

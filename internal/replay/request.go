@@ -38,6 +38,7 @@ type Request struct {
 	ID           string
 	NoIdemHeader bool
 	ExactlyOnce  bool
+	Worker       bool
 	Execute      bool
 	UndoDir      string // as given; Options gets the directory to use
 	SyncGroups   []string
@@ -87,6 +88,15 @@ func (r *Request) Options(now time.Time, filters selection.Spec, decode bool, st
 	if r.Follow && sync {
 		return Options{}, exitcode.UsageError("a --follow copy has no end to sync groups at: while it runs, sync from its checkpoint with --resume --sync-groups (see docs/replay.md)")
 	}
+	if r.Worker && r.Follow {
+		return Options{}, exitcode.UsageError("--worker shares a copy up to the end pinned when the first worker starts: it does not go with --follow")
+	}
+	if r.Worker && sync {
+		return Options{}, exitcode.UsageError("--sync-groups translates through the offset map a single process keeps in its checkpoint: workers keep none, so run the sync from a copy without --worker")
+	}
+	if r.ExactlyOnce && r.Follow {
+		return Options{}, exitcode.UsageError("--exactly-once does not go with --follow yet: follow at least once (the streamctl-replay-id header tells repeats apart)")
+	}
 	if sync && r.DryRun {
 		return Options{}, exitcode.UsageError("--dry-run copies nothing, so no offsets translate: --sync-groups without --execute is the sync's dry run")
 	}
@@ -108,7 +118,7 @@ func (r *Request) Options(now time.Time, filters selection.Spec, decode bool, st
 		SetHeaders: set, DropHeaders: r.DropHeaders, ToTopic: r.ToTopic, ToFile: r.ToFile, Exec: r.Exec, ToGroup: r.ToGroup,
 		Create: r.Create, TimestampNow: r.Timestamp == "now", SamePartitions: samePartitions, NoIdemHeader: r.NoIdemHeader,
 		ExactlyOnce: r.ExactlyOnce, ToProfile: r.ToProfile, KeepSchemaIDs: r.KeepIDs, Rate: r.Rate, Checkpoint: r.Checkpoint,
-		Resume: r.Resume, ID: r.ID, Execute: r.Execute, UndoDir: undoDir, Follow: r.Follow}
+		Resume: r.Resume, ID: r.ID, Worker: r.Worker, Execute: r.Execute, UndoDir: undoDir, Follow: r.Follow}
 	if sync {
 		o.Sync = &SyncOptions{Groups: r.SyncGroups, All: r.SyncAll, Execute: r.Execute, UndoDir: undoDir, Profile: r.ToProfile}
 	}

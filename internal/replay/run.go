@@ -55,6 +55,9 @@ type Options struct {
 	Checkpoint string  // the checkpoint file
 	Resume     bool
 	ID         string
+	// Worker joins the copy ID as one of the processes sharing its source
+	// partitions through a consumer group (ScaleOut).
+	Worker bool
 
 	// Execute and UndoDir are --to-group's: see internal/reset.
 	Execute bool
@@ -113,11 +116,20 @@ func (o *Options) Check(now time.Time, stateDir string) error {
 	if o.KeepSchemaIDs && o.ToProfile == "" {
 		return exitcode.UsageError("--keep-schema-ids goes with --to-profile: within one cluster the ids are kept anyway")
 	}
-	if o.ExactlyOnce && o.ToProfile != "" {
-		return exitcode.UsageError("--exactly-once does not work with --to-profile yet: its transactions commit the progress in the source cluster; copy at-least-once (the streamctl-replay-id header tells repeats apart)")
+	if o.ExactlyOnce && ((o.ToTopic == "" && o.ToProfile == "") || len(o.Partitions) > 0) {
+		return exitcode.UsageError("--exactly-once works with --to-topic or --to-profile over whole topics (no --partition): files and commands take no part in Kafka transactions")
 	}
-	if o.ExactlyOnce && (o.ToTopic == "" || len(o.Partitions) > 0) {
-		return exitcode.UsageError("--exactly-once works with --to-topic over whole topics (no --partition)")
+	if o.Worker {
+		switch {
+		case o.ID == "":
+			return exitcode.UsageError("--worker needs --id: the workers of one copy are the processes started with the same --id")
+		case o.ToTopic == "" && o.ToProfile == "":
+			return exitcode.UsageError("--worker shares a copy into topics (--to-topic or --to-profile): files, commands and groups have one writer")
+		case o.Resume || o.Checkpoint != "":
+			return exitcode.UsageError("--worker keeps its progress in Kafka, not in a checkpoint file: run the same command again to continue (no --resume or --checkpoint)")
+		case len(o.Partitions) > 0:
+			return exitcode.UsageError("--worker shares whole topics through a consumer group: the group assigns the partitions (no --partition)")
+		}
 	}
 	if o.Resume && o.Checkpoint == "" && o.ID == "" {
 		return exitcode.UsageError("--resume needs the --checkpoint file (or --id) of the replay to continue")
@@ -197,12 +209,25 @@ type PlanAdmin interface {
 	Partitions(ctx context.Context, topics []string) ([]record.TopicPartition, error)
 }
 
+// ProgressInTarget reports a copy that keeps its progress in the target
+// cluster's ProgressTopic: exactly once to another cluster, or by workers.
+func (o *Options) ProgressInTarget() bool { return o.ExactlyOnce && (o.ToProfile != "" || o.Worker) }
+
 // Open resolves a new replay's plan into a checkpoint (not yet saved), or
 // loads the one --resume continues, which must be of the same sources and
 // target and not done. A new replay never starts over an existing
 // checkpoint: a second run would write its records again (a file target
 // appends).
 func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
+	if o.Worker {
+		// No file: the plan is pinned in the target (Run) and the progress
+		// kept in Kafka; this plan only proposes the range.
+		plan, err := resolve(ctx, c, o)
+		if err != nil {
+			return nil, err
+		}
+		return NewCheckpoint("", o.ID, o.Sources, o.Target(), plan), nil
+	}
 	if o.Resume {
 		cp, err := LoadCheckpoint(o.Checkpoint)
 		if err != nil {
@@ -227,6 +252,16 @@ func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
 		}
 		return nil, fmt.Errorf("checkpoint %s exists: add --resume to continue that replay, or choose another --id/--checkpoint", o.Checkpoint)
 	}
+	plan, err := resolve(ctx, c, o)
+	if err != nil {
+		return nil, err
+	}
+	cp := NewCheckpoint(o.Checkpoint, o.ID, o.Sources, o.Target(), plan)
+	cp.Follow = o.Follow
+	return cp, nil
+}
+
+func resolve(ctx context.Context, c PlanAdmin, o *Options) (*pipeline.Plan, error) {
 	tps, err := c.Partitions(ctx, o.Sources)
 	if err != nil {
 		return nil, err
@@ -234,13 +269,7 @@ func Open(ctx context.Context, c PlanAdmin, o *Options) (*Checkpoint, error) {
 	if len(o.Partitions) > 0 {
 		tps = slices.DeleteFunc(tps, func(tp record.TopicPartition) bool { return !slices.Contains(o.Partitions, int(tp.Partition)) })
 	}
-	plan, err := pipeline.Resolve(ctx, c, tps, o.Range, true, true)
-	if err != nil {
-		return nil, err
-	}
-	cp := NewCheckpoint(o.Checkpoint, o.ID, o.Sources, o.Target(), plan)
-	cp.Follow = o.Follow
-	return cp, nil
+	return pipeline.Resolve(ctx, c, tps, o.Range, true, true)
 }
 
 // SyncOnly reports a --resume --sync-groups that only syncs: of a copy
@@ -256,6 +285,11 @@ func SyncOnly(o *Options, cp *Checkpoint) bool {
 // (nil when the error came before any record was read); failed
 // records make the error exit 4.
 func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, error) {
+	if o.Worker {
+		if err := pinPlan(ctx, d, o, cp); err != nil {
+			return nil, err
+		}
+	}
 	plan, err := cp.Remaining()
 	if err != nil {
 		return nil, err
@@ -276,7 +310,23 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 		steps = append(steps, expiry.Step) // after the step that targets the topic
 	}
 	ropts := kafka.ReaderOptions{Start: plan.Start, ReadCommitted: true}
-	if o.ExactlyOnce {
+	tc, _ := sink.(*txnCopy)
+	if tc != nil {
+		tc.start = plan.Start // where partitions without saved progress start
+	}
+	switch {
+	case o.Worker:
+		// The workers share the partitions through a group; a worker that
+		// dies is noticed after the session timeout.
+		ropts.Group, ropts.Topics, ropts.SessionTimeout = Group(cp.ID), cp.Sources, workerSessionTimeout
+		if tc != nil {
+			ropts.OnAssign = tc.assign
+		}
+	case tc != nil:
+		if ropts.Start, err = tc.assign(plan.Partitions()); err != nil {
+			return nil, err
+		}
+	case o.ExactlyOnce:
 		// The transactions commit progress to a group of the replay's own;
 		// on --resume its commits win over the checkpoint's positions.
 		ropts.Group, ropts.Topics = Group(cp.ID), cp.Sources
@@ -290,18 +340,31 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 	if o.Follow {
 		ends = nil
 	}
-	var src pipeline.Source = pipeline.NewTopicSource(reader, ends, 0)
-	if ts, ok := sink.(*pipeline.TransactionalSink[*kafka.Writer]); ok {
-		src = ts.Source(src, ts.Writer().GroupCommit(reader))
+	ts := pipeline.NewTopicSource(reader, ends, 0)
+	var src pipeline.Source = ts
+	switch sk := sink.(type) {
+	case *pipeline.TransactionalSink[*kafka.Writer]:
+		src = sk.Source(src, sk.Writer().GroupCommit(reader))
+	case *txnCopy:
+		src = &txnSource{Source: src, c: sk}
 	}
-	if err := cp.Save(); err != nil {
-		return nil, fmt.Errorf("saving the checkpoint: %w", err)
-	}
-	sum.Checkpoint = cp.Path()
-	if o.Follow {
-		d.Say.Infof("Replay %s: following into %s from %s before the end (Ctrl-C stops it, --resume continues); checkpoint %s", cp.ID, cp.Target, output.Count(sum.Planned, "record"), cp.Path())
+	if o.Worker {
+		ts.StayWhile(func(ctx context.Context) (bool, error) {
+			done, err := copied(ctx, d, tc, cp.ID, plan)
+			return !done, err
+		})
+		d.Say.Infof("Replay %s: worker of %s planned into %s (progress in %s)", cp.ID, output.Count(sum.Planned, "record"), cp.Target, progressWhere(o))
 	} else {
-		d.Say.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
+		if err := cp.Save(); err != nil {
+			return nil, fmt.Errorf("saving the checkpoint: %w", err)
+		}
+		sum.Checkpoint = cp.Path()
+		if o.Follow {
+			d.Say.Infof("Replay %s: following into %s from %s before the end (Ctrl-C stops it, --resume continues); checkpoint %s", cp.ID, cp.Target, output.Count(sum.Planned, "record"), cp.Path())
+		} else {
+			d.Say.Infof("Replay %s: %s planned into %s; checkpoint %s", cp.ID, output.Count(sum.Planned, "record"), cp.Target, cp.Path())
+		}
+		src = &Source{Source: src, CP: cp}
 	}
 
 	progress := d.Progress(sum.Planned, "replay "+cp.ID)
@@ -311,14 +374,14 @@ func Run(ctx context.Context, d Deps, o *Options, cp *Checkpoint) (*Summary, err
 	if o.Rate > 0 {
 		steps = append([]pipeline.Step{pipeline.RateLimit(ctx, o.Rate)}, steps...)
 	}
-	p := &pipeline.Pipeline{Source: &Source{Source: src, CP: cp}, Steps: steps, Sink: sink, Window: o.Selection.Window()}
+	p := &pipeline.Pipeline{Source: src, Steps: steps, Sink: sink, Window: o.Selection.Window()}
 	stats, runErr := p.Run(ctx)
 	progress.Finish()
 	if err := closeSink(); err != nil && runErr == nil {
 		runErr = err
 	}
 	sum.Stats = stats
-	if runErr == nil {
+	if runErr == nil && !o.Worker {
 		cp.Done = true
 		runErr = cp.Save()
 	}
@@ -417,7 +480,22 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 	if err != nil {
 		return nil, nil, err
 	}
+	var tc *txnCopy
+	if o.ProgressInTarget() {
+		// The progress topic and a transaction first: a target that
+		// refuses them gets no topic created.
+		tc = newTxnCopy(ctx, d.target(), o.ID, o.Worker, nil)
+		tc.fresh = !o.Resume
+		if err := tc.prepare(); err != nil {
+			tc.Close(ctx)
+			return nil, nil, err
+		}
+	}
+	ts.Shared = o.Worker
 	if err := ts.Create(ctx, d.target(), d.Say, false); err != nil {
+		if tc != nil {
+			tc.Close(ctx)
+		}
 		return nil, nil, err
 	}
 	ts.Warn(d.Say)
@@ -428,6 +506,14 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 		*steps = append(*steps, Idempotency(o.ID))
 	}
 	*steps = append(*steps, ts.Redirect(o.TimestampNow))
+	if tc != nil {
+		return tc, func() error { tc.Close(ctx); return nil }, nil
+	}
+	if o.Worker {
+		if err := (progressStore{c: d.target(), id: o.ID}).ensure(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
 	if o.ExactlyOnce {
 		// One transactional id per replay: a crashed run's open
 		// transaction is aborted when --resume starts.
@@ -447,12 +533,14 @@ func openSink(ctx context.Context, d Deps, o *Options, steps *[]pipeline.Step) (
 // mapOffsets has a topic sink record where each copy went, in the
 // checkpoint's offset map.
 func mapOffsets(sink pipeline.Sink, cp *Checkpoint, o *Options) {
-	var ts *pipeline.TopicSink[*kafka.Writer]
+	var delivered *func(t pipeline.Ticket, partition int32, offset int64)
 	switch s := sink.(type) {
 	case *pipeline.TopicSink[*kafka.Writer]:
-		ts = s
+		delivered = &s.Delivered
 	case *pipeline.TransactionalSink[*kafka.Writer]:
-		ts = s.TopicSink
+		delivered = &s.TopicSink.Delivered
+	case *txnCopy:
+		delivered = &s.Delivered
 	default:
 		return
 	}
@@ -460,7 +548,7 @@ func mapOffsets(sink pipeline.Sink, cp *Checkpoint, o *Options) {
 		cp.Offsets = NewOffsetMap()
 	}
 	m := cp.Offsets
-	ts.Delivered = func(t pipeline.Ticket, partition int32, offset int64) {
+	*delivered = func(t pipeline.Ticket, partition int32, offset int64) {
 		m.Add(t.TP, t.Offset, record.TopicPartition{Topic: o.TargetTopic(t.TP.Topic), Partition: partition}, offset)
 	}
 }
@@ -476,4 +564,60 @@ func ToGroup(ctx context.Context, c reset.Admin, o *Options, plan *pipeline.Plan
 		rows = append(rows, reset.OffsetRow{Topic: tp.Topic, Partition: tp.Partition, Offset: plan.Start[tp]})
 	}
 	return reset.Run(ctx, c, reset.Options{Group: o.ToGroup, Strategy: reset.Strategy{Kind: "replay", File: rows}, Execute: o.Execute, UndoDir: o.UndoDir})
+}
+
+// workerSessionTimeout is how long a --worker that died holds its
+// partitions before the group gives them to the others (librdkafka's
+// default is 45 s; brokers refuse less than 6 s by default).
+const workerSessionTimeout = 10 * time.Second
+
+// pinPlan replaces a worker's proposed plan with the one pinned in the
+// target's progress topic by the first worker of the copy, so every worker
+// stops each partition at the same end.
+func pinPlan(ctx context.Context, d Deps, o *Options, cp *Checkpoint) error {
+	store := progressStore{c: d.target(), id: cp.ID}
+	if err := store.ensure(ctx); err != nil {
+		return err
+	}
+	pinned, err := store.pinPlan(ctx, func() (*pinnedPlan, error) {
+		return &pinnedPlan{ExactlyOnce: o.ExactlyOnce, Partitions: cp.Partitions}, nil
+	})
+	if err != nil {
+		return err
+	}
+	if pinned.ExactlyOnce != o.ExactlyOnce {
+		how := map[bool]string{false: "at least once (without --exactly-once)", true: "exactly once (with --exactly-once)"}
+		return exitcode.UsageError("the workers of replay %s copy %s: start this one so too", cp.ID, how[pinned.ExactlyOnce])
+	}
+	for _, p := range pinned.Partitions {
+		p.Next = p.Start
+	}
+	cp.Partitions = pinned.Partitions
+	return nil
+}
+
+// copied reports whether a scaled-out copy is done: every partition of the
+// plan copied up to its end, by the progress in the target (exactly once)
+// or the commits of the source group (at least once).
+func copied(ctx context.Context, d Deps, tc *txnCopy, id string, plan *pipeline.Plan) (bool, error) {
+	if tc != nil {
+		return tc.done(ctx, plan)
+	}
+	committed, err := d.Client.GroupOffsets(ctx, Group(id))
+	if err != nil {
+		return false, err
+	}
+	for tp, end := range plan.End {
+		if plan.Start[tp] < end && committed[tp] < end {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func progressWhere(o *Options) string {
+	if o.ProgressInTarget() {
+		return "the target's topic " + ProgressTopic
+	}
+	return "the source group " + Group(o.ID)
 }

@@ -174,7 +174,7 @@ func planSync(ctx context.Context, src SourceGroups, dst reset.Admin, cp *Checkp
 	if err != nil {
 		return gs, fmt.Errorf("target group %q: %w", group, err)
 	}
-	plan.OnProfile(profile)
+	plan.OnCluster("--profile", profile)
 	gs.Reset = plan
 	for i := range gs.Partitions {
 		s := &gs.Partitions[i]

@@ -43,6 +43,9 @@ type TargetTopic struct {
 // Targets are the topics a replay writes to, by source topic.
 type Targets struct {
 	Topics []TargetTopic
+	// Shared: --worker processes plan the same topics at once; a topic one
+	// of them created in between counts as created.
+	Shared bool
 	// bySource is the target topic of each source topic and whether its
 	// records keep their partition numbers.
 	bySource map[string]redirect
@@ -154,7 +157,12 @@ func (ts *Targets) Create(ctx context.Context, dst TopicAdmin, say Say, validate
 				continue
 			}
 			spec := kafka.TopicSpec{Name: tt.Topic, Partitions: tt.Partitions, ReplicationFactor: tt.ReplicationFactor, Configs: tt.Configs}
-			if err := dst.CreateTopic(ctx, spec, pass); err != nil {
+			err := dst.CreateTopic(ctx, spec, pass)
+			var exists *kafka.ErrTopicExists
+			if ts.Shared && errors.As(err, &exists) {
+				continue // another worker of the copy created it, like the source
+			}
+			if err != nil {
 				return fmt.Errorf("%screating topic %q: %w", ts.where(), tt.Topic, err)
 			}
 			if !pass {

@@ -91,15 +91,16 @@ type Plan struct {
 	InternalTopics []string `json:"internal_topics,omitempty" yaml:"internal_topics,omitempty"`
 	DeletedTopics  []string `json:"deleted_internal_topics,omitempty" yaml:"deleted_internal_topics,omitempty"`
 
-	members        int    // when planned
-	exists         bool   // the group has members or commits; Kafka says "Dead" of one that does not
-	deleteInternal bool   // asked to delete a streams group's internal topics
-	profile        string // the group's cluster when not the current profile's: the undo commands name it
+	members        int      // when planned
+	exists         bool     // the group has members or commits; Kafka says "Dead" of one that does not
+	deleteInternal bool     // asked to delete a streams group's internal topics
+	cluster        []string // the flags naming the group's cluster in the undo commands
 }
 
-// OnProfile says the group is in profile name's cluster (a copy's target),
-// so that the undo commands of Notes run there.
-func (p *Plan) OnProfile(name string) { p.profile = name }
+// OnCluster gives the flags (--profile, --brokers, --config) that name the
+// group's cluster, so that the undo commands of Notes run there and not on
+// whatever profile is current when someone runs them.
+func (p *Plan) OnCluster(args ...string) { p.cluster = args }
 
 // Active reports a group with members, whose offsets may not be reset.
 func (p *Plan) Active() bool { return !slices.Contains(InactiveStates, p.State) || p.members > 0 }

@@ -90,25 +90,18 @@ func (p *Plan) Notes(dryRunNote bool) []Note {
 	share := p.Type == kafka.GroupShare
 	if len(uncommitted) == len(p.Rows) {
 		// Nothing to put back: undoing is deleting the new commits.
-		return append(notes, Note{Info, fmt.Sprintf("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", p.Group, DeleteOffsetsCommand(p.Group, uncommitted, share, p.profileArgs()...))})
+		return append(notes, Note{Info, fmt.Sprintf("Offsets of group %q set; it had no commits on these partitions before. To undo:\n  %s", p.Group, DeleteOffsetsCommand(p.Group, uncommitted, share, p.cluster...))})
 	}
-	notes = append(notes, Note{Info, fmt.Sprintf("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", p.Group, p.UndoFile, RestoreCommand(p.Group, p.UndoFile, p.profileArgs()...))})
+	notes = append(notes, Note{Info, fmt.Sprintf("Offsets of group %q reset. Previous offsets saved to %s; to undo:\n  %s", p.Group, p.UndoFile, RestoreCommand(p.Group, p.UndoFile, p.cluster...))})
 	if len(uncommitted) > 0 {
-		notes = append(notes, Note{Info, fmt.Sprintf("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", DeleteOffsetsCommand(p.Group, uncommitted, share, p.profileArgs()...))})
+		notes = append(notes, Note{Info, fmt.Sprintf("The partitions that had no commit before are not in that plan; to remove their new commits too:\n  %s", DeleteOffsetsCommand(p.Group, uncommitted, share, p.cluster...))})
 	}
 	return notes
 }
 
-func (p *Plan) profileArgs() []string {
-	if p.profile == "" {
-		return nil
-	}
-	return []string{"--profile", p.profile}
-}
-
 // RestoreCommand is the command that puts back the offsets saved in an
 // undo file, as printed after a reset or a deletion; extra are flags
-// added to it (the profile of the group's cluster).
+// added to it (the flags naming the group's cluster).
 func RestoreCommand(groupID, undoFile string, extra ...string) string {
 	return shell.Join(append([]string{"streamctl", "group", "reset", groupID, "--from-file", undoFile, "--execute"}, extra...)...)
 }

@@ -180,6 +180,17 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 			}
 		}
 	}
+	var chosen map[record.TopicPartition]int64
+	if r.opts.OnAssign != nil && l.cnt > 0 {
+		var tps []record.TopicPartition
+		for _, p := range partitions(l) {
+			tps = append(tps, record.TopicPartition{Topic: C.GoString(p.topic), Partition: int32(p.partition)})
+		}
+		var err error
+		if chosen, err = r.opts.OnAssign(tps); err != nil {
+			rc.rebalanceError("choosing where assigned partitions start", err)
+		}
+	}
 	if incremental {
 		rc.keepPositions()
 	}
@@ -188,7 +199,9 @@ func (rc *rdkConsumer) rebalance(code int, l *C.rd_kafka_topic_partition_list_t)
 		p := &partitions(l)[i]
 		tp := record.TopicPartition{Topic: C.GoString(p.topic), Partition: int32(p.partition)}
 		delete(rc.atEOF, tp)
-		if p.offset < 0 { // no commit: use the start position
+		if off, ok := chosen[tp]; ok {
+			p.offset = C.int64_t(off)
+		} else if p.offset < 0 { // no commit: use the start position
 			if off, ok := r.opts.Start[tp]; ok {
 				p.offset = C.int64_t(off)
 			}

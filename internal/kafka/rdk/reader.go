@@ -35,6 +35,16 @@ type ReaderOptions struct {
 	// (trace) needs less: the cap is per partition, so twenty partitions
 	// could otherwise hold 320 MB queued.
 	QueueKB int
+	// OnAssign, in a group, is asked where to start the partitions the
+	// group assigns, before they are read: its offsets win over the
+	// group's commits and Start (a copy whose progress is kept elsewhere,
+	// in the target cluster). It runs inside Poll; an error fails the
+	// next Poll.
+	OnAssign func(parts []record.TopicPartition) (map[record.TopicPartition]int64, error)
+	// SessionTimeout is the group's session.timeout.ms (0: librdkafka's
+	// 45 s): how long a member that died goes unnoticed, its partitions
+	// unread.
+	SessionTimeout time.Duration
 	// ReuseRecords lets the reader reuse the memory of the records it
 	// returned (their bytes, headers and the Record values) once Poll is
 	// called again: for a caller that copies what it keeps of a record
@@ -114,6 +124,10 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 	}
 	if opts.Group != "" {
 		conf["group.id"] = opts.Group
+	}
+	if opts.SessionTimeout > 0 {
+		conf["session.timeout.ms"] = strconv.Itoa(int(opts.SessionTimeout.Milliseconds()))
+		conf["heartbeat.interval.ms"] = strconv.Itoa(int(opts.SessionTimeout.Milliseconds() / 3))
 	}
 	if opts.GroupProtocol != "" {
 		conf["group.protocol"] = opts.GroupProtocol

@@ -49,8 +49,28 @@ func (w *Writer) CommitWithOffsets(ctx context.Context, offsets map[record.Topic
 	if gm.m != nil {
 		defer C.rd_kafka_consumer_group_metadata_destroy(gm.m)
 	}
+	return w.commit(ctx, func() error {
+		if err := w.p.sendOffsetsToTransaction(offsets, gm.m, w.client.cluster.Timeout); err != nil {
+			return fmt.Errorf("sending offsets to the transaction: %w", err)
+		}
+		return nil
+	})
+}
+
+// CommitTransaction commits the open transaction once its records are
+// delivered, and begins the next: for a copy whose progress is a record
+// written into the transaction itself (replay's progress topic in the
+// target cluster) rather than a group's offsets. On failure the
+// transaction is aborted.
+func (w *Writer) CommitTransaction(ctx context.Context) error {
+	return w.commit(ctx, func() error { return nil })
+}
+
+// commit waits for the open transaction's records, runs before (which adds
+// to the transaction), commits it and begins the next.
+func (w *Writer) commit(ctx context.Context, before func() error) error {
 	if !w.txn {
-		return fmt.Errorf("committing offsets in a transaction: the writer has no transactional id")
+		return fmt.Errorf("committing a transaction: the writer has no transactional id")
 	}
 	if err := w.WaitDelivered(ctx); err != nil {
 		return w.abortWith(ctx, err)
@@ -58,10 +78,10 @@ func (w *Writer) CommitWithOffsets(ctx context.Context, offsets map[record.Topic
 	if err := w.Err(); err != nil {
 		return w.abortWith(ctx, err)
 	}
-	timeout := w.client.cluster.Timeout
-	if err := w.p.sendOffsetsToTransaction(offsets, gm.m, timeout); err != nil {
-		return w.abortWith(ctx, fmt.Errorf("sending offsets to the transaction: %w", err))
+	if err := before(); err != nil {
+		return w.abortWith(ctx, err)
 	}
+	timeout := w.client.cluster.Timeout
 	if err := w.p.commitTransaction(timeout); err != nil {
 		return w.abortWith(ctx, fmt.Errorf("committing the transaction: %w", err))
 	}
