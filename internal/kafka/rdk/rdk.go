@@ -498,8 +498,26 @@ func (e *fatal) Unwrap() error { return e.error }
 
 // The transaction calls block for up to d.
 
+// initTransactionsWithin bounds initTransactions' retries, as the Java
+// producer's max.block.ms (60 s) does its initTransactions.
+const initTransactionsWithin = 60 * time.Second
+
+// initTransactions calls again while librdkafka says its timeout ran out
+// but the call may be resumed: taking over a transactional id whose last
+// owner left a transaction open waits for the coordinator to abort it,
+// which on a busy broker took longer than one request timeout (four
+// replay --worker processes on 2 cores: "Timed out waiting for operation
+// to finish, retry call to resume").
 func (r *rdkProducer) initTransactions(d time.Duration) error {
-	return r.txnError(C.rd_kafka_init_transactions(r.p.rk, C.int(d.Milliseconds())))
+	deadline := time.Now().Add(max(d, initTransactionsWithin))
+	for {
+		e := C.rd_kafka_init_transactions(r.p.rk, C.int(d.Milliseconds()))
+		if e != nil && C.rd_kafka_error_is_retriable(e) != 0 && time.Now().Before(deadline) {
+			C.rd_kafka_error_destroy(e)
+			continue
+		}
+		return r.txnError(e)
+	}
 }
 
 func (r *rdkProducer) beginTransaction() error {

@@ -152,6 +152,7 @@ extern rd_kafka_error_t *rd_kafka_send_offsets_to_transaction(rd_kafka_t *, cons
 extern rd_kafka_error_t *rd_kafka_commit_transaction(rd_kafka_t *, int);
 extern rd_kafka_error_t *rd_kafka_abort_transaction(rd_kafka_t *, int);
 extern int rd_kafka_error_code(const rd_kafka_error_t *);
+extern int rd_kafka_error_is_retriable(const rd_kafka_error_t *);
 extern const char *rd_kafka_error_string(const rd_kafka_error_t *);
 extern void rd_kafka_error_destroy(rd_kafka_error_t *);
 

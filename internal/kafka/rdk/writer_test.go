@@ -392,3 +392,25 @@ func testWriterReportsInPartitionOrder(t *testing.T, background bool) {
 		t.Fatalf("reports end at %v, want every record's", next)
 	}
 }
+
+// A transactional writer whose initTransactions outlasts the request
+// timeout resumes the call rather than fail: taking over a transactional
+// id whose last owner left a transaction open waits for the coordinator
+// to abort it. A 1 ms timeout makes every first call time out.
+func TestTransactionalWriterResumesInitTransactions(t *testing.T) {
+	p, err := playground.Start(playground.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	c, err := kafka.Connect(&config.Cluster{Brokers: []string{p.Addr()}, Timeout: time.Millisecond}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	w, err := c.NewWriter(context.Background(), kafka.CopyOptions("tx-resumed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+}
