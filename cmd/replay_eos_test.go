@@ -110,16 +110,7 @@ func TestReplayWorkersShareACopy(t *testing.T) {
 	c.twentyThousand(t)
 	c.run(t, "topic", "create", "events", "-p", "3", "--profile", "dr").ok(t)
 	args := []string{"replay", "events", "--to-profile", "dr", "--exactly-once", "--worker", "--id", "shared", "--rate", "2000", "--config", c.config}
-	var wg sync.WaitGroup
-	results := make([]result, 2)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = run(t, args...)
-		}()
-	}
-	wg.Wait()
+	results := runWorkers(t, 2, args)
 	for i, r := range results {
 		if r.code != 0 {
 			t.Fatalf("worker %d exit %d: %s", i, r.code, r.errOut)
@@ -146,16 +137,7 @@ func TestReplayWorkersAtLeastOnce(t *testing.T) {
 	c := startTwoClusters(t, "")
 	c.twentyThousand(t)
 	args := []string{"replay", "events", "--to-profile", "dr", "--create", "--worker", "--id", "alo", "--config", c.config}
-	var wg sync.WaitGroup
-	results := make([]result, 2)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = run(t, args...)
-		}()
-	}
-	wg.Wait()
+	results := runWorkers(t, 2, args)
 	for i, r := range results {
 		if r.code != 0 {
 			t.Fatalf("worker %d exit %d: %s", i, r.code, r.errOut)
@@ -245,4 +227,20 @@ func TestReplayWorkerInterruptedContinuesAsPrinted(t *testing.T) {
 	}
 	runPrinted(t, again).ok(t)
 	c.exactlyOnceInTarget(t)
+}
+
+// runWorkers runs n in-process streamctl commands of args at once (workers
+// of one copy) and returns their results once all have ended.
+func runWorkers(t *testing.T, n int, args []string) []result {
+	var wg sync.WaitGroup
+	results := make([]result, n)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = run(t, args...)
+		}()
+	}
+	wg.Wait()
+	return results
 }
