@@ -496,28 +496,32 @@ type fatal struct{ error }
 
 func (e *fatal) Unwrap() error { return e.error }
 
-// The transaction calls block for up to d.
+// transactionCallsWithin bounds how long a transaction call is resumed,
+// as the Java producer's max.block.ms (60 s) bounds its calls.
+const transactionCallsWithin = 60 * time.Second
 
-// initTransactionsWithin bounds initTransactions' retries, as the Java
-// producer's max.block.ms (60 s) does its initTransactions.
-const initTransactionsWithin = 60 * time.Second
-
-// initTransactions calls again while librdkafka says its timeout ran out
-// but the call may be resumed: taking over a transactional id whose last
-// owner left a transaction open waits for the coordinator to abort it,
-// which on a busy broker took longer than one request timeout (four
-// replay --worker processes on 2 cores: "Timed out waiting for operation
-// to finish, retry call to resume").
-func (r *rdkProducer) initTransactions(d time.Duration) error {
-	deadline := time.Now().Add(max(d, initTransactionsWithin))
+// resumed makes a transaction call, each attempt blocking for up to d, and
+// makes it again while librdkafka says it timed out but may be resumed
+// ("Timed out waiting for operation to finish, retry call to resume").
+// Taking over a transactional id whose last owner left a transaction open
+// waits for the coordinator to abort it, and a commit waits for its
+// markers: on a busy broker either outlasted one request timeout (four
+// exactly-once replay --worker processes on 2 cores), which failed the
+// copy although the call would have succeeded.
+func (r *rdkProducer) resumed(d time.Duration, call func(ms C.int) *C.rd_kafka_error_t) error {
+	deadline := time.Now().Add(max(d, transactionCallsWithin))
 	for {
-		e := C.rd_kafka_init_transactions(r.p.rk, C.int(d.Milliseconds()))
+		e := call(C.int(d.Milliseconds()))
 		if e != nil && C.rd_kafka_error_is_retriable(e) != 0 && time.Now().Before(deadline) {
 			C.rd_kafka_error_destroy(e)
 			continue
 		}
 		return r.txnError(e)
 	}
+}
+
+func (r *rdkProducer) initTransactions(d time.Duration) error {
+	return r.resumed(d, func(ms C.int) *C.rd_kafka_error_t { return C.rd_kafka_init_transactions(r.p.rk, ms) })
 }
 
 func (r *rdkProducer) beginTransaction() error {
@@ -527,15 +531,17 @@ func (r *rdkProducer) beginTransaction() error {
 func (r *rdkProducer) sendOffsetsToTransaction(offsets map[record.TopicPartition]int64, gm *C.rd_kafka_consumer_group_metadata_t, d time.Duration) error {
 	l := partitionList(offsets)
 	defer C.rd_kafka_topic_partition_list_destroy(l)
-	return r.txnError(C.rd_kafka_send_offsets_to_transaction(r.p.rk, l, gm, C.int(d.Milliseconds())))
+	return r.resumed(d, func(ms C.int) *C.rd_kafka_error_t {
+		return C.rd_kafka_send_offsets_to_transaction(r.p.rk, l, gm, ms)
+	})
 }
 
 func (r *rdkProducer) commitTransaction(d time.Duration) error {
-	return r.txnError(C.rd_kafka_commit_transaction(r.p.rk, C.int(d.Milliseconds())))
+	return r.resumed(d, func(ms C.int) *C.rd_kafka_error_t { return C.rd_kafka_commit_transaction(r.p.rk, ms) })
 }
 
 func (r *rdkProducer) abortTransaction(d time.Duration) error {
-	return r.txnError(C.rd_kafka_abort_transaction(r.p.rk, C.int(d.Milliseconds())))
+	return r.resumed(d, func(ms C.int) *C.rd_kafka_error_t { return C.rd_kafka_abort_transaction(r.p.rk, ms) })
 }
 
 // txnError turns a librdkafka error object into an error, and frees it.

@@ -393,24 +393,40 @@ func testWriterReportsInPartitionOrder(t *testing.T, background bool) {
 	}
 }
 
-// A transactional writer whose initTransactions outlasts the request
-// timeout resumes the call rather than fail: taking over a transactional
-// id whose last owner left a transaction open waits for the coordinator
-// to abort it. A 1 ms timeout makes every first call time out.
-func TestTransactionalWriterResumesInitTransactions(t *testing.T) {
+// A transactional writer whose calls outlast the request timeout resumes
+// them rather than fail: taking over a transactional id whose last owner
+// left a transaction open waits for the coordinator to abort it, a commit
+// for its markers. A 1 ms timeout makes initTransactions' first attempts
+// time out (fails without resuming); the playground answers commits and
+// aborts within it, so those only show the writer works on after.
+func TestTransactionalWriterResumesTransactionCalls(t *testing.T) {
 	p, err := playground.Start(playground.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(p.Close)
-	c, err := kafka.Connect(&config.Cluster{Brokers: []string{p.Addr()}, Timeout: time.Millisecond}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	client := func(timeout time.Duration) *kafka.Client {
+		c, err := kafka.Connect(&config.Cluster{Brokers: []string{p.Addr()}, Timeout: timeout}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Close)
+		return c
+	}
+	createTopic(t, client(10*time.Second), "t", 1)
+	c := client(time.Millisecond)
+	ctx := context.Background()
+	w, err := c.NewWriter(ctx, kafka.CopyOptions("tx-resumed"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(c.Close)
-	w, err := c.NewWriter(context.Background(), kafka.CopyOptions("tx-resumed"))
-	if err != nil {
-		t.Fatal(err)
+	defer w.Close()
+	for _, end := range []func(context.Context) error{w.CommitTransaction, w.Abort} {
+		if err := w.Write(ctx, &record.Record{Topic: "t", Partition: 0, Value: []byte("v")}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := end(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
-	w.Close()
 }
