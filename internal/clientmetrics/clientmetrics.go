@@ -301,25 +301,9 @@ var appliedWithin = 15 * time.Second
 // describes from the metadata log a moment later, so `client-metrics create
 // --execute && client-metrics alter` failed now and then with "not found"
 // on a busy broker (acl create waits the same way).
-func waitApplied(parent context.Context, c Cluster, p *Plan) error {
-	ctx, cancel := context.WithTimeout(parent, appliedWithin)
-	defer cancel()
-	for {
-		shown, err := applied(ctx, c, p)
-		if shown || err != nil && ctx.Err() == nil {
-			// An error here is a read we may not be allowed: the change
-			// itself was made.
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			if parent.Err() != nil {
-				return parent.Err()
-			}
-			return fmt.Errorf("client metrics subscription %q was changed, but the brokers do not show it after %s", p.Name, appliedWithin)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+func waitApplied(ctx context.Context, c Cluster, p *Plan) error {
+	notShown := fmt.Errorf("client metrics subscription %q was changed, but the brokers do not show it after %s", p.Name, appliedWithin)
+	return kafka.AwaitShown(ctx, appliedWithin, notShown, func(ctx context.Context) (bool, error) { return applied(ctx, c, p) })
 }
 
 func applied(ctx context.Context, c Cluster, p *Plan) (bool, error) {

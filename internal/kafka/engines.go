@@ -6,6 +6,7 @@ package kafka
 
 import (
 	"context"
+	"time"
 
 	"github.com/streamctl/streamctl/internal/kafka/answer"
 	"github.com/streamctl/streamctl/internal/kafka/ckadmin"
@@ -226,4 +227,10 @@ func (cl *Client) Opener(ctx context.Context, opts WriterOptions) func(onDeliver
 		opts.OnDelivery = onDelivery
 		return cl.NewWriter(ctx, opts)
 	}
+}
+
+// AwaitShown waits until a change just made shows in the brokers' reads:
+// see answer.AwaitShown.
+func AwaitShown(ctx context.Context, within time.Duration, notShown error, shown func(ctx context.Context) (bool, error)) error {
+	return answer.AwaitShown(ctx, within, notShown, shown)
 }

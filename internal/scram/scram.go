@@ -94,25 +94,14 @@ func Apply(ctx context.Context, client *kafka.Client, changes []kafka.ScramChang
 	if err := client.AlterScramCredentials(ctx, changes); err != nil {
 		return err
 	}
-	wait, cancel := context.WithTimeout(ctx, appliedWithin)
-	defer cancel()
 	for _, ch := range changes {
-		for {
-			have, err := Existing(wait, client, ch.User)
-			if err != nil && wait.Err() == nil {
-				return nil // not ours to describe: the change was made
-			}
-			if _, ok := have[ch.Mechanism]; err == nil && ok == (len(ch.Password) > 0) {
-				break
-			}
-			select {
-			case <-wait.Done():
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				return fmt.Errorf("the %s credential of user %q was changed, but the brokers do not show it after %s", ch.Mechanism, ch.User, appliedWithin)
-			case <-time.After(20 * time.Millisecond):
-			}
+		notShown := fmt.Errorf("the %s credential of user %q was changed, but the brokers do not show it after %s", ch.Mechanism, ch.User, appliedWithin)
+		if err := kafka.AwaitShown(ctx, appliedWithin, notShown, func(ctx context.Context) (bool, error) {
+			have, err := Existing(ctx, client, ch.User)
+			_, ok := have[ch.Mechanism]
+			return err == nil && ok == (len(ch.Password) > 0), err
+		}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/streamctl/streamctl/internal/kafka/answer"
 )
 
 // ACL is one access control binding, in the words kafka-acls prints.
@@ -277,24 +277,13 @@ func (c *Admin) CreateACLs(ctx context.Context, acls []ACL) error {
 // later, so `acl create --execute && acl list` missed them now and then on
 // a busy broker. topic create waits for its metadata the same way.
 func (c *Admin) waitACLsListed(ctx context.Context, acls []ACL) error {
-	ctx, cancel := context.WithTimeout(ctx, c.cluster.Timeout)
-	defer cancel()
 	for _, a := range acls {
-		for {
+		notShown := fmt.Errorf("ACL %s was created, but the broker does not list it after %s", a, c.cluster.Timeout)
+		if err := answer.AwaitShown(ctx, c.cluster.Timeout, notShown, func(ctx context.Context) (bool, error) {
 			found, err := c.DescribeACLs(ctx, ACLFilter(a))
-			if err != nil {
-				// Created, but not ours to list (no DESCRIBE on the
-				// cluster): nothing to wait for.
-				return nil
-			}
-			if len(found) > 0 {
-				break
-			}
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("ACL %s was created, but the broker does not list it after %s", a, c.cluster.Timeout)
-			case <-time.After(20 * time.Millisecond):
-			}
+			return len(found) > 0, err
+		}); err != nil {
+			return err
 		}
 	}
 	return nil
