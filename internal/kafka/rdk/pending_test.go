@@ -1,59 +1,73 @@
 package rdk
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
-// The in-flight ring keeps ids in order through growth and wrap-around:
-// records enqueued in batches, reported out of order across partitions,
-// and a refused tail taken back.
+// The in-flight ring against a plain slice of the same records: batches
+// enqueued (a refused tail taken back), reports in any order as they come
+// from several partitions, the reported prefix leaving, through growth and
+// wrap-around. With opaques each record keeps its own; without, no slot for
+// one is ever made.
 func TestPendingRingOrder(t *testing.T) {
-	var q pendingRing
-	first, next := int64(0), int64(0) // ids in the ring: [first, next)
-	batch := func(n int) {
-		o := make([]any, n)
-		for i := range o {
-			o[i] = next + int64(i)
-		}
-		q.push(o)
-		next += int64(n)
+	type rec struct {
+		opaque   any
+		reported bool
 	}
-	check := func() {
-		t.Helper()
-		if q.len() != int(next-first) {
-			t.Fatalf("ring holds %d, want %d", q.len(), next-first)
-		}
-		for i := range q.len() {
-			if v := *q.at(i); v != reported && v != first+int64(i) {
-				t.Fatalf("slot %d holds %v, want %d", i, v, first+int64(i))
+	for _, withOpaques := range []bool{true, false} {
+		var q pendingRing
+		var model []rec
+		next := 0
+		rnd := rand.New(rand.NewPCG(1, 2))
+		for round := range 400 {
+			n := 1 + rnd.IntN(700)
+			o := make([]any, n)
+			for i := range o {
+				if withOpaques {
+					o[i] = next + i
+				}
+				model = append(model, rec{opaque: o[i]})
+			}
+			next += n
+			q.push(o)
+			if refused := rnd.IntN(n); rnd.IntN(4) == 0 { // a full queue refused the tail
+				q.dropNewest(refused)
+				model = model[:len(model)-refused]
+				next -= refused
+			}
+			for range rnd.IntN(len(model) + 1) { // reports, out of order
+				i := rnd.IntN(len(model))
+				if !model[i].reported {
+					if got := q.opaque(i); got != model[i].opaque {
+						t.Fatalf("round %d: record %d's opaque is %v, want %v", round, i, got, model[i].opaque)
+					}
+					q.report(i)
+					model[i] = rec{reported: true}
+				}
+			}
+			want := 0
+			for want < len(model) && model[want].reported {
+				want++
+			}
+			if got := q.dropReported(); got != want {
+				t.Fatalf("round %d: dropped %d, want the reported prefix of %d", round, got, want)
+			}
+			model = model[want:]
+			if q.len() != len(model) {
+				t.Fatalf("round %d: ring holds %d, want %d", round, q.len(), len(model))
+			}
+			for i, m := range model {
+				if q.reported(i) != m.reported || q.opaque(i) != m.opaque {
+					t.Fatalf("round %d: slot %d is (%v, %v), want (%v, %v)", round, i, q.reported(i), q.opaque(i), m.reported, m.opaque)
+				}
 			}
 		}
-	}
-	for round := range 50 {
-		batch(700 + round*37)
-		batch(300)
-		q.dropNewest(100) // a full queue refused the tail
-		next -= 100
-		check()
-		// Reports of every other record first, then the rest: only a
-		// reported prefix leaves the ring.
-		for i := 0; i < q.len(); i += 2 {
-			*q.at(i) = reported
+		if !withOpaques && q.opaques != nil {
+			t.Fatal("a ring of records without opaques made slots for them")
 		}
-		if n := q.dropReported(); n != 1 {
-			t.Fatalf("round %d: dropped %d with the second record unreported, want 1", round, n)
+		if q.size() <= 1024 {
+			t.Fatalf("the ring never grew (%d slots): the test does not reach growth", q.size())
 		}
-		first++
-		check()
-		for i := range q.len() { // their reports were not taken after all
-			*q.at(i) = first + int64(i)
-		}
-		keep := 50 + round // some stay in flight into the next round
-		for i := range q.len() - keep {
-			*q.at(i) = reported
-		}
-		first += int64(q.dropReported())
-		if q.len() != keep {
-			t.Fatalf("round %d: %d left in flight, want %d", round, q.len(), keep)
-		}
-		check()
 	}
 }

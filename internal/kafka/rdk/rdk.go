@@ -80,39 +80,92 @@ type rdkProducer struct {
 	acks         []C.sc_ack
 }
 
-// reported marks a record whose delivery report was taken.
-var reported = new(struct{ byte })
-
-// pendingRing holds the opaques of the records in flight, oldest first, in
-// a ring that grows to the most ever in flight (bounded by librdkafka's
-// queue) and is then reused. A slice appended to at the back and cut at
-// the front instead reallocated all the time: 50 MB of garbage per 1M
-// records.
+// pendingRing holds the records in flight, oldest first: whether each one's
+// delivery report was taken, and its opaque. Reports come out of order
+// across partitions, and only a reported prefix leaves the ring, so it
+// spans from the oldest unreported record to the newest, which can be far
+// more than librdkafka's queue holds: 100,000-200,000 records behind a
+// partition whose batch was slow on the playground. So a record costs one
+// bit, and its opaque a slot only once a record with one was pushed (a
+// plain produce has none: a 10M produce held a ring of 1M opaques, 16 MB,
+// before). Both rings grow to the most ever spanned and are then reused;
+// a slice appended to at the back and cut at the front instead reallocated
+// all the time: 50 MB of garbage per 1M records.
 type pendingRing struct {
-	buf         []any // len a power of two
-	head, count int   // buf[head] is the oldest
+	done        []uint64 // bit i%64 of word i/64: slot i is reported
+	opaques     []any    // nil until an opaque is pushed; then as many slots as done has bits
+	head, count int      // slot head is the oldest
 }
 
 func (q *pendingRing) len() int { return q.count }
 
-// at is the i-th oldest.
-func (q *pendingRing) at(i int) *any { return &q.buf[(q.head+i)&(len(q.buf)-1)] }
+func (q *pendingRing) size() int { return len(q.done) * 64 }
 
-// push appends opaques, growing the ring as needed.
+// slot is the i-th oldest's place in the rings.
+func (q *pendingRing) slot(i int) int { return (q.head + i) & (q.size() - 1) }
+
+func (q *pendingRing) reported(i int) bool {
+	s := q.slot(i)
+	return q.done[s/64]&(1<<(s%64)) != 0
+}
+
+// opaque is the i-th oldest's opaque.
+func (q *pendingRing) opaque(i int) any {
+	if q.opaques == nil {
+		return nil
+	}
+	return q.opaques[q.slot(i)]
+}
+
+// report marks the i-th oldest reported and lets its opaque go.
+func (q *pendingRing) report(i int) {
+	s := q.slot(i)
+	q.done[s/64] |= 1 << (s % 64)
+	if q.opaques != nil {
+		q.opaques[s] = nil
+	}
+}
+
+// clear empties slot s.
+func (q *pendingRing) clear(s int) {
+	q.done[s/64] &^= 1 << (s % 64)
+	if q.opaques != nil {
+		q.opaques[s] = nil
+	}
+}
+
+// push appends records with these opaques, growing the rings as needed.
 func (q *pendingRing) push(opaques []any) {
-	if need := q.count + len(opaques); need > len(q.buf) {
-		size := max(1024, len(q.buf))
+	withOpaque := q.opaques != nil
+	for _, o := range opaques {
+		withOpaque = withOpaque || o != nil
+	}
+	if need := q.count + len(opaques); need > q.size() || withOpaque && q.opaques == nil {
+		size := max(1024, q.size())
 		for size < need {
 			size *= 2
 		}
-		buf := make([]any, size)
-		for i := range q.count {
-			buf[i] = *q.at(i)
+		done := make([]uint64, size/64)
+		var ops []any
+		if withOpaque {
+			ops = make([]any, size)
 		}
-		q.buf, q.head = buf, 0
+		for i := range q.count {
+			if q.reported(i) {
+				done[i/64] |= 1 << (i % 64)
+			}
+			if ops != nil {
+				ops[i] = q.opaque(i)
+			}
+		}
+		q.done, q.opaques, q.head = done, ops, 0
 	}
 	for _, o := range opaques {
-		*q.at(q.count) = o
+		s := q.slot(q.count)
+		q.clear(s)
+		if q.opaques != nil {
+			q.opaques[s] = o
+		}
 		q.count++
 	}
 }
@@ -121,7 +174,7 @@ func (q *pendingRing) push(opaques []any) {
 func (q *pendingRing) dropNewest(n int) {
 	for range n {
 		q.count--
-		*q.at(q.count) = nil
+		q.clear(q.slot(q.count))
 	}
 }
 
@@ -129,9 +182,9 @@ func (q *pendingRing) dropNewest(n int) {
 // many it removed.
 func (q *pendingRing) dropReported() int {
 	n := 0
-	for q.count > 0 && *q.at(0) == reported {
-		*q.at(0) = nil
-		q.head = (q.head + 1) & (len(q.buf) - 1)
+	for q.count > 0 && q.reported(0) {
+		q.clear(q.head)
+		q.head = (q.head + 1) & (q.size() - 1)
 		q.count--
 		n++
 	}
@@ -389,14 +442,14 @@ func (r *rdkProducer) takeReports(out []delivery, all bool) (_ []delivery, acked
 	for {
 		n := int(C.sc_take_acks(r.p, &r.acks[0], C.size_t(len(r.acks)), &clientErr))
 		for _, a := range r.acks[:n] {
-			o := r.pending.at(int(int64(a.id) - r.firstPending))
-			if a.err == 0 && (!all || *o == nil) {
-				*o = reported
+			i := int(int64(a.id) - r.firstPending)
+			o := r.pending.opaque(i)
+			r.pending.report(i)
+			if a.err == 0 && (!all || o == nil) {
 				acked++
 				continue
 			}
-			d := delivery{opaque: *o, id: int64(a.id), partition: int32(a.partition), offset: int64(a.offset)}
-			*o = reported
+			d := delivery{opaque: o, id: int64(a.id), partition: int32(a.partition), offset: int64(a.offset)}
 			if a.err != 0 {
 				d.topic = C.GoString(C.rd_kafka_topic_name(a.rkt))
 				d.err = rdkError(int(a.err))
