@@ -139,6 +139,7 @@ func consumeRun(ctx context.Context, f *cmdutil.Factory, opts *ConsumeOptions) e
 	if co.Steps, co.Encode, err = opts.Pipeline(f.Output(), opts.Filters.Spec(), dec); err != nil {
 		return err
 	}
+	co.SkipHeaders = opts.HeadersUnused(f.Output(), co.Steps)
 	if f.Output() == output.Table && f.IO.OutTTY && opts.Template == "" {
 		// On a terminal: aligned columns, cut at its edge.
 		co.Table = func(topics []string, maxPart int32, maxOff int64) (string, pipeline.Encoder) {

@@ -38,6 +38,9 @@ type Options struct {
 	ReadCommitted bool
 	// Steps filter (and decode) records before they are written.
 	Steps []pipeline.Step
+	// SkipHeaders reads records without their headers: neither Steps nor
+	// Encode look at them (Request.HeadersUnused).
+	SkipHeaders bool
 	// Encode writes a record; Table, when set, makes the encoder instead
 	// (a terminal's aligned table, sized to the plan) and its header line.
 	Encode pipeline.Encoder
@@ -116,6 +119,7 @@ func Run(ctx context.Context, deps Deps, opts Options) (Summary, error) {
 		Group: opts.Group, Topics: topics, Start: plan.Start, ReadCommitted: opts.ReadCommitted,
 		// The stream sink encodes each record before the next Poll.
 		ReuseRecords: true,
+		SkipHeaders:  opts.SkipHeaders,
 	})
 	if err != nil {
 		return Summary{}, err

@@ -88,6 +88,13 @@ func (o *Request) Pipeline(out output.Format, spec selection.Spec, dec *schema.R
 	return steps, encode, nil
 }
 
+// HeadersUnused says whether nothing of a request written as out with
+// these steps looks at records' headers: raw values, no template, no
+// filter. Its reader can then leave them unread (Options.SkipHeaders).
+func (o *Request) HeadersUnused(out output.Format, steps []pipeline.Step) bool {
+	return out == output.Raw && o.Template == "" && len(steps) == 0
+}
+
 // steps builds the filters, in the order cheapest first. The decoder (if
 // any) runs after the key and header filters, on the raw bytes, and
 // before --where, which reads the decoded value.

@@ -79,3 +79,35 @@ func TestRequestPipeline(t *testing.T) {
 		t.Errorf("-f %%z: %v, want a usage error", err)
 	}
 }
+
+// Only raw values with nothing filtering them leave headers unread: a
+// header filter, --where, a template or any other output reads them.
+func TestRequestHeadersUnused(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name   string
+		out    output.Format
+		change func(*Request)
+		spec   selection.Spec
+		want   bool
+	}{
+		{"raw values", output.Raw, nil, selection.Spec{}, true},
+		{"raw with a header filter", output.Raw, nil, selection.Spec{Headers: []string{"type=order"}}, false},
+		{"raw with --where", output.Raw, nil, selection.Spec{Where: `.headers.type == "order"`}, false},
+		{"raw with a template", output.Raw, func(r *Request) { r.Template = "%h %s\\n" }, selection.Spec{}, false},
+		{"json", output.JSON, nil, selection.Spec{}, false},
+		{"table", output.Table, nil, selection.Spec{}, false},
+	} {
+		r := request(c.change)
+		if err := r.Check(now); err != nil {
+			t.Fatal(err)
+		}
+		steps, _, err := r.Pipeline(c.out, c.spec, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.HeadersUnused(c.out, steps); got != c.want {
+			t.Errorf("%s: headers unused %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -216,6 +216,7 @@ typedef struct {
 	int revoked;    // partitions were taken away while msgs[0:n] were fetched
 	sc_rdk_msg_t *msgs[SC_BATCH];
 	int n, next; // fetched messages not yet packed: msgs[next:n]
+	int skip_headers; // pack every message with no headers (ReaderOptions.SkipHeaders)
 } sc_consumer;
 
 rd_kafka_conf_t *sc_conf_new(void);

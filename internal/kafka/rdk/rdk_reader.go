@@ -76,6 +76,7 @@ func newRDKConsumer(conf map[string]string, r *Reader) (*rdkConsumer, error) {
 		rc.self.Delete()
 		return nil, fmt.Errorf("%s", C.GoString((*C.char)(unsafe.Pointer(&errstr[0]))))
 	}
+	rc.c.skip_headers = cbool(r.opts.SkipHeaders)
 	rc.stopTokens = r.client.rdkTokens(rc.c.rk)
 	if r.opts.Group != "" {
 		rc.atEOF = map[record.TopicPartition]int64{}

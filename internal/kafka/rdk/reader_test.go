@@ -229,13 +229,15 @@ func TestReaderPacksEveryRecordShape(t *testing.T) {
 	// The default 1 MB pack buffer, and one record at a time, each in its
 	// computed size; records kept to the end (each batch its own memory),
 	// and with ReuseRecords, copied before the next Poll reuses theirs.
+	// With SkipHeaders, the same records without their headers.
 	for _, tc := range []struct {
-		packBuffer int
-		reuse      bool
-	}{{0, false}, {1, false}, {0, true}, {1, true}} {
+		packBuffer       int
+		reuse, noHeaders bool
+	}{{0, false, false}, {1, false, false}, {0, true, false}, {1, true, false}, {0, true, true}, {1, false, true}} {
 		packBuffer := tc.packBuffer
-		t.Run(fmt.Sprintf("pack buffer %d reuse %v", packBuffer, tc.reuse), func(t *testing.T) {
-			r, err := c.NewReader(kafka.ReaderOptions{Start: map[record.TopicPartition]int64{{Topic: "shapes", Partition: 0}: 0}, ReuseRecords: tc.reuse})
+		t.Run(fmt.Sprintf("pack buffer %d reuse %v skip headers %v", packBuffer, tc.reuse, tc.noHeaders), func(t *testing.T) {
+			r, err := c.NewReader(kafka.ReaderOptions{Start: map[record.TopicPartition]int64{{Topic: "shapes", Partition: 0}: 0},
+				ReuseRecords: tc.reuse, SkipHeaders: tc.noHeaders})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -261,6 +263,9 @@ func TestReaderPacksEveryRecordShape(t *testing.T) {
 			}
 			for i, want := range recs {
 				g := got[i]
+				if tc.noHeaders {
+					want.Headers = nil
+				}
 				if !sameBytes(g.Key, want.Key) || !sameBytes(g.Value, want.Value) || len(g.Headers) != len(want.Headers) {
 					t.Errorf("record %d: key %d bytes (nil %v), value %d bytes (nil %v), %d headers; want %d (%v), %d (%v), %d",
 						i, len(g.Key), g.Key == nil, len(g.Value), g.Value == nil, len(g.Headers),
