@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -47,9 +48,14 @@ func Main() int {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	// And of its allocations (go tool pprof -sample_index=alloc_space).
+	// And of its allocations (go tool pprof -sample_index=alloc_space):
+	// every one, not one per 512 KB as by default, which hid a 16 MB
+	// structure grown in a few steps; and after a collection, since the
+	// profile only holds allocations as of the last completed one.
 	if path := os.Getenv("STREAMCTL_MEMPROFILE"); path != "" {
+		runtime.MemProfileRate = 1
 		defer func() {
+			runtime.GC()
 			if f, err := os.Create(path); err == nil {
 				defer f.Close()
 				_ = pprof.Lookup("allocs").WriteTo(f, 0)
