@@ -103,14 +103,13 @@ func (cl *Client) NewReader(opts ReaderOptions) (*Reader, error) {
 		// the fetcher idled that long each time. The price is paid by a
 		// reader that cannot keep up (its output blocked): the fetcher
 		// checks the full queue every 1 ms, 3% of a core against 1.3%.
-		// The queue itself stays
-		// small, since the reader keeps up with it: 10,000 records per partition and 16 MB
-		// (defaults 100,000 and 64 MB; 4 MB fetches and 200,000 records
-		// cost 70 MB more peak RSS for no speed) keep memory flat however
-		// large the topic is. Each queued record also holds a librdkafka op
-		// of ~250 bytes outside that count: 50,000 per partition held
-		// 37 MB of them on 3 partitions, 10,000 17 MB less peak RSS at the
-		// same speed.
+		// The queue itself stays small, since the reader keeps up with it:
+		// 10,000 records per partition and 16 MB (defaults 100,000 and
+		// 64 MB; 4 MB fetches and 200,000 records cost 70 MB more peak RSS
+		// for no speed) keep memory flat however large the topic is. Each
+		// queued record also holds a librdkafka op of ~250 bytes outside
+		// that count: 50,000 per partition held 37 MB of them on 3
+		// partitions, 10,000 17 MB less peak RSS at the same speed.
 		"fetch.queue.backoff.ms":     "1",
 		"queued.min.messages":        "10000",
 		"queued.max.messages.kbytes": "16384",
