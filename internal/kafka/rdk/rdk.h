@@ -142,6 +142,7 @@ extern ssize_t rd_kafka_consume_batch_queue(rd_kafka_queue_t *, int, sc_rdk_msg_
 extern void rd_kafka_message_destroy(sc_rdk_msg_t *);
 extern int64_t rd_kafka_message_timestamp(const sc_rdk_msg_t *, sc_rdk_timestamp_type_t *);
 extern int rd_kafka_message_headers(const sc_rdk_msg_t *, rd_kafka_headers_t **);
+extern int32_t rd_kafka_message_leader_epoch(const sc_rdk_msg_t *);
 extern int rd_kafka_consumer_close(rd_kafka_t *);
 extern rd_kafka_consumer_group_metadata_t *rd_kafka_consumer_group_metadata(rd_kafka_t *);
 extern void rd_kafka_consumer_group_metadata_destroy(rd_kafka_consumer_group_metadata_t *);
@@ -217,6 +218,7 @@ typedef struct {
 	sc_rdk_msg_t *msgs[SC_BATCH];
 	int n, next; // fetched messages not yet packed: msgs[next:n]
 	int skip_headers; // pack every message with no headers (ReaderOptions.SkipHeaders)
+	int64_t headerless; // messages sc_headerless told apart, for tests
 } sc_consumer;
 
 rd_kafka_conf_t *sc_conf_new(void);

@@ -58,6 +58,9 @@ type rdkConsumer struct {
 	skip map[record.TopicPartition]bool
 }
 
+// headerless is rdk.c's count of records sc_headerless told apart.
+func (c *rdkConsumer) headerless() int64 { return int64(c.c.headerless) }
+
 // newRDKConsumer reads r's partitions: with a group, those the group
 // assigns (see rebalance); without, r.opts.Start.
 func newRDKConsumer(conf map[string]string, r *Reader) (*rdkConsumer, error) {
