@@ -32,6 +32,7 @@ type rdkConsumer struct {
 	// headers: one allocation per batch instead of one per record.
 	recs       []record.Record
 	hdrs       []record.Header
+	names      []string   // the header names of the last record with headers
 	topic      string     // the last topic name, reused
 	handle     cgo.Handle // the *Client, for librdkafka's logs
 	self       cgo.Handle // this consumer, for rebalances
@@ -393,11 +394,20 @@ func (rc *rdkConsumer) unpack() (*record.Record, *record.EOF, error) {
 			rc.hdrs = make([]record.Header, 0, max(hn, 256))
 		}
 		from := len(rc.hdrs)
-		for range hn {
+		for j := range hn {
 			var k, v []byte
 			k, b = takeLen(b)
 			v, b = takeLen(b)
-			rc.hdrs = append(rc.hdrs, record.Header{Key: string(k), Value: v})
+			// Records of one producer name the same headers in the same
+			// order: a name like the last record's at that place is
+			// shared, not allocated again (a DLQ reprocess of 1M records
+			// with nine headers each spent 0.3 s CPU on these strings).
+			if j == len(rc.names) {
+				rc.names = append(rc.names, string(k))
+			} else if rc.names[j] != string(k) {
+				rc.names[j] = string(k)
+			}
+			rc.hdrs = append(rc.hdrs, record.Header{Key: rc.names[j], Value: v})
 		}
 		hs = rc.hdrs[from:len(rc.hdrs):len(rc.hdrs)]
 	}
