@@ -1,6 +1,8 @@
 package dlq
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
 	"slices"
 	"testing"
@@ -70,6 +72,22 @@ func FuzzDecode(f *testing.F) {
 		stripped := slices.DeleteFunc(slices.Clone(hs), func(h record.Header) bool { return IsDLQHeader(h.Key) })
 		if s := Decode(stripped); s.Convention != ConventionNone || s.ReprocessAttempts != 0 || len(s.Problems) > 0 {
 			t.Fatalf("after stripping the DLQ headers, %v still decodes to %+v", stripped, s)
+		}
+		// A Decoder, which remembers the last record's names and texts by
+		// place, decodes as Decode does whatever came before: here the
+		// headers, their first half, the headers again (all remembered),
+		// and the headers stripped; and strips what IsDLQHeader names.
+		var dec Decoder
+		for _, in := range [][]record.Header{hs, hs[:len(hs)/2], hs, stripped, hs} {
+			got := dec.Decode(in)
+			g, _ := json.Marshal(got) // the exported fields: the mask aside
+			if w, _ := json.Marshal(Decode(in)); !bytes.Equal(g, w) {
+				t.Fatalf("Decoder gives %s, Decode %s", g, w)
+			}
+			want := slices.DeleteFunc(slices.Clone(in), func(h record.Header) bool { return IsDLQHeader(h.Key) })
+			if kept := got.StripDLQHeaders(slices.Clone(in)); !reflect.DeepEqual(kept, want) && len(kept)+len(want) > 0 {
+				t.Fatalf("StripDLQHeaders keeps %v of %v, want %v", kept, in, want)
+			}
 		}
 	})
 }

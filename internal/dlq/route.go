@@ -94,7 +94,10 @@ func NewRouter(ctx context.Context, opts RouteOptions, partitions TopicPartition
 
 // Route is a Handler for Selection.Steps.
 func (r *Router) Route(rec *record.Record, m *Metadata) (bool, error) {
-	route := Route{Partition: rec.Partition, Offset: rec.Offset, Key: string(rec.Key), Exception: m.ExceptionClass, RootCause: m.RootCauseClass, Attempt: m.ReprocessAttempts + 1}
+	route := Route{Partition: rec.Partition, Offset: rec.Offset, Exception: m.ExceptionClass, RootCause: m.RootCauseClass, Attempt: m.ReprocessAttempts + 1}
+	if r.Preview != nil {
+		route.Key = string(rec.Key)
+	}
 	if r.opts.MaxAttempts > 0 && m.ReprocessAttempts >= r.opts.MaxAttempts {
 		r.poison++
 		route.Action = "poison"
@@ -115,9 +118,9 @@ func (r *Router) Route(rec *record.Record, m *Metadata) (bool, error) {
 	if r.opts.KeepHeaders {
 		rec.Headers = slices.DeleteFunc(rec.Headers, func(h record.Header) bool { return h.Key == AttemptHeader })
 	} else {
-		rec.Headers = slices.DeleteFunc(rec.Headers, func(h record.Header) bool { return IsDLQHeader(h.Key) })
+		rec.Headers = m.StripDLQHeaders(rec.Headers)
 	}
-	rec.Headers = append(rec.Headers, record.Header{Key: AttemptHeader, Value: []byte(strconv.Itoa(route.Attempt))})
+	rec.Headers = append(rec.Headers, record.Header{Key: AttemptHeader, Value: attemptValue(route.Attempt)})
 	rec.Topic = target
 	rec.Partition = record.AnyPartition
 	if r.opts.SamePartition && part != nil {
@@ -140,6 +143,23 @@ func (r *Router) Route(rec *record.Record, m *Metadata) (bool, error) {
 	}
 	r.preview(route)
 	return true, nil
+}
+
+// attemptValues are the attempt header's first values, shared by the
+// records that carry them (writers copy header values) rather than
+// allocated for each.
+var attemptValues = func() (v [8][]byte) {
+	for i := range v {
+		v[i] = []byte(strconv.Itoa(i))
+	}
+	return v
+}()
+
+func attemptValue(n int) []byte {
+	if n >= 0 && n < len(attemptValues) {
+		return attemptValues[n]
+	}
+	return []byte(strconv.Itoa(n))
 }
 
 func (r *Router) preview(route Route) {

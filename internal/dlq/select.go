@@ -23,8 +23,9 @@ func Steps(sel *selection.Selection, then Handler) []pipeline.Step {
 	if w := sel.WhereStep(); w != nil {
 		steps = append(steps, w)
 	}
+	var dec Decoder
 	return append(steps, func(rec *record.Record) (bool, error) {
-		m := Decode(rec.Headers)
+		m := dec.Decode(rec.Headers)
 		if !sel.Failure(m.ExceptionClass, m.RootCauseClass, m.OriginalTopic) {
 			return false, nil
 		}
