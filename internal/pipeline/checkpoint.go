@@ -13,6 +13,29 @@ type Ticket struct {
 	Offset int64
 }
 
+// Tickets hands out tickets as a producer's message opaques: pointers into
+// shared blocks, which go into an interface without an allocation each
+// (a Ticket itself would be boxed, once per record copied). A sink's
+// delivery report takes one back with TicketOf. One goroutine at a time.
+type Tickets struct{ block []Ticket }
+
+// Opaque is t as a message opaque.
+func (ts *Tickets) Opaque(t Ticket) any {
+	if len(ts.block) == cap(ts.block) {
+		ts.block = make([]Ticket, 0, 1024)
+	}
+	ts.block = append(ts.block, t)
+	return &ts.block[len(ts.block)-1]
+}
+
+// TicketOf is the ticket of an opaque from Tickets.Opaque.
+func TicketOf(opaque any) (Ticket, bool) {
+	if t, ok := opaque.(*Ticket); ok {
+		return *t, true
+	}
+	return Ticket{}, false
+}
+
 // Acker is told, exactly once per ticket, whether the sink safely wrote it.
 type Acker interface {
 	Ack(t Ticket, err error)

@@ -104,10 +104,10 @@ type TopicSink[W Producer] struct {
 	ack Acker
 	// tickets: the run tracks each record (its source commits), so each
 	// record carries its ticket to its delivery report. A run that never
-	// commits needs only the failures counted: records go without one,
-	// which spares an allocation per record (a Ticket boxed into the
-	// opaque value).
+	// commits needs only the failures counted: records go without one
+	// (nothing for the producer to keep per record).
 	tickets bool
+	opaques Tickets
 	// Delivered, when set (before the run starts), learns where each
 	// acknowledged record went, before its ticket is acknowledged: a copy
 	// keeps its offset map so (internal/replay).
@@ -125,7 +125,7 @@ func NewTopicSink[W Producer](open Open[W]) (*TopicSink[W], error) {
 		if s.ack == nil {
 			return
 		}
-		if t, ok := opaque.(Ticket); ok {
+		if t, ok := TicketOf(opaque); ok {
 			if err == nil && s.Delivered != nil {
 				s.Delivered(t, partition, offset)
 			}
@@ -154,7 +154,7 @@ func (s *TopicSink[W]) Write(ctx context.Context, rec *record.Record, t Ticket) 
 	if !s.tickets {
 		return s.w.Write(ctx, rec, nil)
 	}
-	return s.w.Write(ctx, rec, t)
+	return s.w.Write(ctx, rec, s.opaques.Opaque(t))
 }
 
 // Flush implements Sink.

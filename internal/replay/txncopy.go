@@ -40,6 +40,7 @@ type txnCopy struct {
 	store        progressStore
 	open         func(txnID string, delivered func(opaque any, partition int32, offset int64, err error)) (*kafka.Writer, error)
 	perPartition bool
+	opaques      pipeline.Tickets
 	fresh        bool // a new replay of one process, not a --resume
 	// start is where a partition without saved progress starts (the plan's).
 	start map[record.TopicPartition]int64
@@ -151,7 +152,7 @@ func (c *txnCopy) revoke(parts []record.TopicPartition, lost bool) {
 }
 
 func (c *txnCopy) delivered(opaque any, partition int32, offset int64, err error) {
-	t, ok := opaque.(pipeline.Ticket)
+	t, ok := pipeline.TicketOf(opaque)
 	if ok && err == nil && c.Delivered != nil {
 		c.Delivered(t, partition, offset)
 	}
@@ -171,7 +172,7 @@ func (c *txnCopy) Write(ctx context.Context, rec *record.Record, t pipeline.Tick
 	if w == nil {
 		return fmt.Errorf("%s[%d]: no transaction open for the partition", t.TP.Topic, t.TP.Partition)
 	}
-	return w.Write(ctx, rec, t)
+	return w.Write(ctx, rec, c.opaques.Opaque(t))
 }
 
 // Flush implements pipeline.Sink: deliveries are awaited, the transactions
