@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -54,6 +55,10 @@ type Cluster struct {
 	clientSecret string          // sasl.oauthbearer's client secret
 	token        string          // sasl.oauthbearer's token (method token), as first read
 	fromFlag     map[string]bool // properties given with -X
+	// brokersSet: the brokers are not the profile's (--brokers,
+	// STREAMCTL_BROKERS, -X bootstrap.servers), so its name is not the
+	// cluster's.
+	brokersSet bool
 }
 
 // bootstrapKeys are librdkafka's names for the brokers to bootstrap from.
@@ -109,6 +114,7 @@ func Resolve(v *viper.Viper, f *File, extra map[string]string, warn func(string)
 	if flagBootstrap != nil {
 		c.Brokers = flagBootstrap
 	}
+	c.brokersSet = !slices.Equal(c.Brokers, SplitList(profileBrokers))
 	if len(c.Brokers) == 0 {
 		return nil, fmt.Errorf("no brokers to connect to: pass --brokers host:port, set STREAMCTL_BROKERS, or create a profile with `streamctl profile create NAME --brokers host:port` (`streamctl playground` starts a local one)")
 	}
@@ -249,9 +255,10 @@ func (c *Cluster) User() string {
 	return c.SASL.Username
 }
 
-// Name is how messages refer to the cluster: the profile name, else the brokers.
+// Name is how messages refer to the cluster: the profile name, else (or
+// when other brokers were given) the brokers.
 func (c *Cluster) Name() string {
-	if c.Profile != "" {
+	if c.Profile != "" && !c.brokersSet {
 		return c.Profile
 	}
 	return strings.Join(c.Brokers, ",")

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -73,6 +74,9 @@ func TestResolvePrecedence(t *testing.T) {
 		wantProfile string
 		wantBrokers []string
 		wantTimeout time.Duration
+		// wantName: what messages call the cluster (Name), the profile's
+		// name unless its brokers were overridden; then the brokers.
+		wantName string
 	}{
 		{
 			name:        "current profile and its settings",
@@ -97,18 +101,18 @@ func TestResolvePrecedence(t *testing.T) {
 		{
 			name:        "STREAMCTL_BROKERS beats the profile, comma separated",
 			env:         map[string]string{"STREAMCTL_BROKERS": "env-1:9092,env-2:9092"},
-			wantProfile: "dev", wantBrokers: []string{"env-1:9092", "env-2:9092"}, wantTimeout: 5 * time.Second,
+			wantProfile: "dev", wantBrokers: []string{"env-1:9092", "env-2:9092"}, wantTimeout: 5 * time.Second, wantName: "env-1:9092,env-2:9092",
 		},
 		{
 			name:        "--brokers beats STREAMCTL_BROKERS",
 			args:        []string{"--brokers", "flag-1:9092,flag-2:9092"},
 			env:         map[string]string{"STREAMCTL_BROKERS": "env-1:9092"},
-			wantProfile: "dev", wantBrokers: []string{"flag-1:9092", "flag-2:9092"}, wantTimeout: 5 * time.Second,
+			wantProfile: "dev", wantBrokers: []string{"flag-1:9092", "flag-2:9092"}, wantTimeout: 5 * time.Second, wantName: "flag-1:9092,flag-2:9092",
 		},
 		{
 			name:        "repeated --brokers flags add up",
 			args:        []string{"--brokers", "a:1", "--brokers", "b:2"},
-			wantProfile: "dev", wantBrokers: []string{"a:1", "b:2"}, wantTimeout: 5 * time.Second,
+			wantProfile: "dev", wantBrokers: []string{"a:1", "b:2"}, wantTimeout: 5 * time.Second, wantName: "a:1,b:2",
 		},
 		{
 			name:        "STREAMCTL_TIMEOUT beats the profile",
@@ -147,6 +151,9 @@ func TestResolvePrecedence(t *testing.T) {
 			}
 			if c.Timeout != tt.wantTimeout {
 				t.Errorf("timeout = %s, want %s", c.Timeout, tt.wantTimeout)
+			}
+			if want := cmp.Or(tt.wantName, tt.wantProfile); c.Name() != want {
+				t.Errorf("Name() = %q, want %q", c.Name(), want)
 			}
 			if got := librdkafka(t, c)["bootstrap.servers"]; got != strings.Join(tt.wantBrokers, ",") {
 				t.Errorf("bootstrap.servers = %q", got)
