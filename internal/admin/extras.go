@@ -52,36 +52,36 @@ type Sizer interface {
 // extra: when the brokers will not tell (a user without DESCRIBE on the
 // cluster) they stay unknown, and another failure is a warning.
 func AddSizes(ctx context.Context, c Sizer, topics []kafka.TopicDescription) (warning string) {
-	names := make([]string, len(topics))
-	for i, t := range topics {
-		names[i] = t.Name
-	}
-	sizes, warning := sizesOf(ctx, c, names)
-	if sizes == nil {
-		return warning
-	}
-	for i := range topics {
-		t := &topics[i]
-		t.SizeBytes = sizes.Topic(t.Name, t.Partitions)
-		for j := range t.PartitionDetails {
-			t.PartitionDetails[j].SizeBytes = sizes.Partition(record.TopicPartition{Topic: t.Name, Partition: t.PartitionDetails[j].Partition})
-		}
-	}
-	return warning
+	return addSizes(ctx, c, topics, func(t *kafka.TopicDescription) string { return t.Name },
+		func(t *kafka.TopicDescription, sizes kafka.PartitionSizes) {
+			t.SizeBytes = sizes.Topic(t.Name, t.Partitions)
+			for j := range t.PartitionDetails {
+				t.PartitionDetails[j].SizeBytes = sizes.Partition(record.TopicPartition{Topic: t.Name, Partition: t.PartitionDetails[j].Partition})
+			}
+		})
 }
 
 // AddListSizes fills in the listed topics' sizes, as AddSizes does.
 func AddListSizes(ctx context.Context, c Sizer, topics []kafka.TopicSummary) (warning string) {
+	return addSizes(ctx, c, topics, func(t *kafka.TopicSummary) string { return t.Name },
+		func(t *kafka.TopicSummary, sizes kafka.PartitionSizes) {
+			t.SizeBytes = sizes.Topic(t.Name, t.Partitions)
+		})
+}
+
+// addSizes asks for the sizes of the topics, named by name, and has set
+// fill each one in.
+func addSizes[T any](ctx context.Context, c Sizer, topics []T, name func(*T) string, set func(*T, kafka.PartitionSizes)) (warning string) {
 	names := make([]string, len(topics))
-	for i, t := range topics {
-		names[i] = t.Name
+	for i := range topics {
+		names[i] = name(&topics[i])
 	}
 	sizes, warning := sizesOf(ctx, c, names)
 	if sizes == nil {
 		return warning
 	}
 	for i := range topics {
-		topics[i].SizeBytes = sizes.Topic(topics[i].Name, topics[i].Partitions)
+		set(&topics[i], sizes)
 	}
 	return warning
 }
