@@ -75,6 +75,9 @@ func Connect(c *config.Cluster, cc *clientconfig.Config, log *slog.Logger) (*Adm
 		"go.events.channel.size":  1000,
 		"go.produce.channel.size": 0,
 	}
+	for k, v := range clientconfig.Defaults() {
+		conf[k] = v
+	}
 	for k, v := range cc.Librdkafka() {
 		conf[k] = v
 	}

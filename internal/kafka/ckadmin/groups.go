@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/streamctl/streamctl/internal/kafka/answer"
+	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
@@ -70,6 +71,9 @@ func (c *Admin) offsetAdmin() (*ck.AdminClient, error) {
 			"client.id":              "streamctl",
 			"group.id":               offsetLookupGroup,
 			"enable.auto.commit":     false,
+		}
+		for k, v := range clientconfig.Defaults() {
+			conf[k] = v
 		}
 		for k, v := range c.conf.Librdkafka() {
 			conf[k] = v

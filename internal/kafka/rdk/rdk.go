@@ -224,9 +224,15 @@ func New(cluster *config.Cluster, props map[string]string, log *slog.Logger, scr
 	return &Client{cluster: cluster, props: props, log: log, scrub: scrub, tokens: tokens, failures: failures}
 }
 
-// rdkConfig is conf with the cluster's client configuration (profile,
-// flags and -X properties) over it, for a handle of the binding.
+// rdkConfig is conf, over the handles' defaults, with the cluster's client
+// configuration (profile, flags and -X properties) over it, for a handle
+// of the binding.
 func (cl *Client) rdkConfig(conf map[string]string) map[string]string {
+	for k, v := range clientconfig.Defaults() {
+		if _, set := conf[k]; !set {
+			conf[k] = v
+		}
+	}
 	for k, v := range cl.props {
 		if !strings.HasPrefix(k, "go.") { // the Go client's own settings
 			conf[k] = v

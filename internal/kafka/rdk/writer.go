@@ -122,16 +122,8 @@ func (cl *Client) NewWriter(ctx context.Context, opts WriterOptions) (*Writer, e
 		// records.
 		"queue.buffering.max.messages": "40000",
 		"queue.buffering.max.kbytes":   "16384",
-		// librdkafka drops the bootstrap connection after the first
-		// metadata and then connects to a broker it learned of no sooner
-		// than reconnect.backoff.ms / 2 later (at least 11 ms; 50 ms with
-		// the default 100): every produce waited that long for its first
-		// request, an idempotent one also for its producer id (one record:
-		// 80 ms, 40 ms with 20). A broker that stays away is still retried
-		// with backoff doubling up to reconnect.backoff.max.ms (10 s).
-		"reconnect.backoff.ms": "20",
-		"enable.idempotence":   fmt.Sprint(opts.Idempotent),
-		"acks":                 "all",
+		"enable.idempotence":           fmt.Sprint(opts.Idempotent),
+		"acks":                         "all",
 	}
 	if opts.Acks != "" {
 		conf["acks"] = opts.Acks
