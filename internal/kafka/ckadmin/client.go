@@ -56,6 +56,19 @@ type Admin struct {
 	probeOnce sync.Once // the listener probe after a dropped connection
 }
 
+// handleConf completes a handle's own settings, conf, with the handles'
+// defaults under them and the cluster's client configuration cc over them.
+func handleConf(conf ck.ConfigMap, cc *clientconfig.Config) {
+	for k, v := range clientconfig.Defaults() {
+		if _, set := conf[k]; !set {
+			conf[k] = v
+		}
+	}
+	for k, v := range cc.Librdkafka() {
+		conf[k] = v
+	}
+}
+
 // Connect creates the admin connection to the cluster c, whose engine
 // configuration (the one resolver's) is cc. librdkafka connects in the
 // background; the first request reports whether the cluster is reachable.
@@ -75,12 +88,7 @@ func Connect(c *config.Cluster, cc *clientconfig.Config, log *slog.Logger) (*Adm
 		"go.events.channel.size":  1000,
 		"go.produce.channel.size": 0,
 	}
-	for k, v := range clientconfig.Defaults() {
-		conf[k] = v
-	}
-	for k, v := range cc.Librdkafka() {
-		conf[k] = v
-	}
+	handleConf(conf, cc)
 	p, err := ck.NewProducer(&conf)
 	if err != nil {
 		return nil, fmt.Errorf("invalid client configuration: %w", err)

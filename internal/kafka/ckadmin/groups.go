@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/streamctl/streamctl/internal/kafka/answer"
-	"github.com/streamctl/streamctl/internal/kafka/clientconfig"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
@@ -72,12 +71,7 @@ func (c *Admin) offsetAdmin() (*ck.AdminClient, error) {
 			"group.id":               offsetLookupGroup,
 			"enable.auto.commit":     false,
 		}
-		for k, v := range clientconfig.Defaults() {
-			conf[k] = v
-		}
-		for k, v := range c.conf.Librdkafka() {
-			conf[k] = v
-		}
+		handleConf(conf, c.conf)
 		cons, err := ck.NewConsumer(&conf)
 		if err != nil {
 			c.offsetsErr = fmt.Errorf("invalid client configuration: %w", err)
